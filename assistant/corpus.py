@@ -1,0 +1,385 @@
+"""Read the corpus folder into typed records (pure parsing; the only I/O is reading files).
+
+Layout, one folder per monograph::
+
+    corpus/<slug>/monograph.md          YAML front matter + the page's sections as Markdown
+    corpus/<slug>/products/NN-*.md      one product each: front matter (title, nutrients) + verbatim text
+
+In ``monograph.md`` a ``## Heading`` is a section of the page; inside it, ``### Field`` headings are
+fields (the Dosage Guide), ``- item`` lines are notes and ``N. item`` lines are numbered findings;
+other text is prose. Every error names the file and the line (:class:`CorpusError`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.doses import Dose, parse_doses
+
+PRODUCTS_DIR = "products"
+MONOGRAPH_FILE = "monograph.md"
+MAX_FILE_BYTES = 5_000_000
+
+
+class CorpusError(ValueError):
+    """A corpus file that cannot be read; ``str()`` is ``path:line: problem``."""
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{self.path}:{line}: {problem}")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A citable unit of a monograph: verbatim ``text`` at ``start:end`` of ``source``."""
+
+    supplement: str
+    section: str
+    kind: str  # "prose" | "field" | "note" | "finding"
+    text: str
+    start: int
+    end: int
+    source: str
+    subsection: str | None = None
+    ref: int | None = None
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Nutrient:
+    """A nutrient named by a product; ``amount`` is the text as written (None when not given)."""
+
+    nutrient: str
+    amount: str | None = None
+    form: str | None = None
+    dose: Dose | None = None
+
+    @property
+    def unit(self) -> str | None:
+        return self.dose.unit if self.dose else None
+
+    @property
+    def micrograms(self) -> float | None:
+        """Amount in µg, converting vitamin D IU at 40 IU = 1 µg; None when unknown."""
+        if self.dose is None:
+            return None
+        if self.dose.unit == "IU":
+            if "vitamin d" in self.nutrient.casefold() or self.nutrient.casefold().startswith("d"):
+                return self.dose.low / 40.0
+            return None
+        return self.dose.micrograms
+
+
+@dataclass(frozen=True)
+class Product:
+    """One product description, verbatim, with the amounts it states."""
+
+    id: str
+    supplement: str
+    title: str
+    name: str | None
+    text: str
+    start: int
+    end: int
+    source: str
+    order: int
+    nutrients: tuple[Nutrient, ...] = ()
+
+    def nutrient(self, name: str) -> Nutrient | None:
+        key = name.casefold()
+        for n in self.nutrients:
+            if n.nutrient.casefold() == key:
+                return n
+        return None
+
+
+@dataclass
+class Monograph:
+    """One supplement's monograph: its metadata, blocks (sections) and products."""
+
+    slug: str
+    title: str
+    aliases: list[str]
+    meta: dict[str, Any]
+    source: str
+    blocks: list[Block] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    products_section: str = "Products"
+
+    @property
+    def sections(self) -> list[str]:
+        seen: list[str] = []
+        for b in self.blocks:
+            if b.section not in seen:
+                seen.append(b.section)
+        return seen
+
+
+@dataclass
+class Corpus:
+    """Every monograph of the corpus folder."""
+
+    root: Path
+    monographs: list[Monograph] = field(default_factory=list)
+
+    @property
+    def products(self) -> list[Product]:
+        return [p for m in self.monographs for p in m.products]
+
+    def files(self) -> list[str]:
+        out: list[str] = []
+        for m in self.monographs:
+            out.append(m.source)
+            out.extend(p.source for p in m.products)
+        return out
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def read_text(path: Path, rel: str) -> str:
+    """The file as UTF-8 text; invalid bytes or an oversize file are a :class:`CorpusError`."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise CorpusError(rel, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(rel, line, f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
+    if not text.strip():
+        raise CorpusError(rel, 1, "file is empty")
+    return text.replace("\r\n", "\n")
+
+
+def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], int]:
+    """Parse ``---`` YAML front matter; returns (data, offset where the body starts)."""
+    if not text.startswith("---\n"):
+        raise CorpusError(rel, 1, "missing YAML front matter (the file must start with '---')")
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        end_line = text.count("\n") + 1
+        raise CorpusError(rel, end_line, "front matter is not closed by a '---' line")
+    raw = text[4 : end + 1]
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 2
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CorpusError(rel, line, f"broken front matter: {problem}") from None
+    if not isinstance(data, dict):
+        raise CorpusError(rel, 2, "front matter must be a mapping of keys to values")
+    return data, end + 5
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _front_matter_line(text: str, key: str, after: int = 0) -> int:
+    """Line of the first ``key:`` at or after ``after`` in the front matter (best effort)."""
+    m = re.compile(rf"^\s*-?\s*{re.escape(key)}\s*:", re.MULTILINE).search(text, after)
+    return line_of(text, m.start()) if m else 2
+
+
+# --------------------------------------------------------------------------- monograph body
+
+_H2 = re.compile(r"^## (.+?)\s*$")
+_H3 = re.compile(r"^### (.+?)\s*$")
+_NOTE = re.compile(r"^- (.+?)\s*$")
+_FINDING = re.compile(r"^(\d+)\. (.+?)\s*$")
+
+
+def _lines_with_offsets(text: str, start: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = start
+    for raw in text[start:].split("\n"):
+        out.append((pos, raw))
+        pos += len(raw) + 1
+    return out
+
+
+def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> list[Block]:
+    """The blocks of a monograph body, each with its verbatim span in ``text``."""
+    blocks: list[Block] = []
+    section: str | None = None
+    field_name: str | None = None
+    field_start: int | None = None
+    field_end: int = 0
+    prose: list[tuple[int, str]] = []
+
+    def flush_prose() -> None:
+        nonlocal prose
+        if section and prose:
+            s = prose[0][0]
+            last_off, last = prose[-1]
+            e = last_off + len(last)
+            blocks.append(
+                Block(slug, section, "prose", text[s:e], s, e, rel, line=line_of(text, s))
+            )
+        prose = []
+
+    def flush_field() -> None:
+        nonlocal field_name, field_start
+        if section and field_name and field_start is not None:
+            s, e = field_start, field_end
+            blocks.append(
+                Block(slug, section, "field", text[s:e], s, e, rel, subsection=field_name,
+                      line=line_of(text, s))
+            )
+        field_name, field_start = None, None
+
+    for off, raw in _lines_with_offsets(text, body_start):
+        line = raw.rstrip()
+        if not line.strip() or line.startswith("# "):
+            if prose and not line.strip():
+                flush_prose()
+            continue
+        if m := _H2.match(line):
+            flush_prose()
+            flush_field()
+            section = m.group(1).strip()
+            continue
+        if section is None:
+            raise CorpusError(rel, line_of(text, off), "text before the first '## Section' heading")
+        if m := _H3.match(line):
+            flush_prose()
+            flush_field()
+            field_name = m.group(1).strip()
+            continue
+        if field_name is not None:
+            if field_start is None:
+                field_start = off
+            field_end = off + len(line)
+            continue
+        if m := _NOTE.match(line):
+            flush_prose()
+            s = off + m.start(1)
+            e = off + m.end(1)
+            blocks.append(Block(slug, section, "note", text[s:e], s, e, rel, line=line_of(text, s)))
+            continue
+        if m := _FINDING.match(line):
+            flush_prose()
+            s = off + m.start(2)
+            e = off + m.end(2)
+            blocks.append(
+                Block(slug, section, "finding", text[s:e], s, e, rel, ref=int(m.group(1)),
+                      line=line_of(text, s))
+            )
+            continue
+        prose.append((off + (len(line) - len(line.lstrip())), line.strip()))
+    flush_prose()
+    flush_field()
+    return blocks
+
+
+def load_monograph(folder: Path, root: Path) -> Monograph:
+    path = folder / MONOGRAPH_FILE
+    rel = str(path.relative_to(root))
+    text = read_text(path, rel)
+    meta, body_start = split_front_matter(text, rel)
+    for key in ("title", "slug"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise CorpusError(rel, _front_matter_line(text, key), f"front matter needs a '{key}'")
+    slug = str(meta["slug"])
+    aliases = meta.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise CorpusError(rel, _front_matter_line(text, "aliases"), "'aliases' must be a list of strings")
+    blocks = parse_monograph_body(text, body_start, slug, rel)
+    if not blocks:
+        raise CorpusError(rel, line_of(text, body_start), "no sections: expected '## Heading' blocks")
+    products_section = str(meta.get("products_section") or "Products")
+    mono = Monograph(slug, str(meta["title"]), list(aliases), meta, rel, blocks,
+                     products_section=products_section)
+    pdir = folder / PRODUCTS_DIR
+    if pdir.is_dir():
+        for i, ppath in enumerate(sorted(pdir.glob("*.md")), start=1):
+            mono.products.append(load_product(ppath, root, slug, i))
+    return mono
+
+
+# --------------------------------------------------------------------------- products
+
+
+def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
+    rel = str(path.relative_to(root))
+    text = read_text(path, rel)
+    meta, body_start = split_front_matter(text, rel)
+    body = text[body_start:]
+    lead = len(body) - len(body.lstrip())
+    start = body_start + lead
+    end = body_start + len(body.rstrip())
+    desc = text[start:end]
+    if not desc:
+        raise CorpusError(rel, line_of(text, body_start), "product has no description text")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise CorpusError(rel, _front_matter_line(text, "title"), "product front matter needs a 'title'")
+    pid = str(meta.get("id") or f"{slug}-p{order}")
+    raw_nutrients = meta.get("nutrients") or []
+    if not isinstance(raw_nutrients, list):
+        raise CorpusError(rel, _front_matter_line(text, "nutrients"), "'nutrients' must be a list")
+    nutrients: list[Nutrient] = []
+    search_from = 0
+    for item in raw_nutrients:
+        line = _front_matter_line(text, "nutrient", search_from)
+        search_from = _line_start(text, line + 1)
+        if not isinstance(item, dict) or not isinstance(item.get("nutrient"), str):
+            raise CorpusError(rel, line, "each nutrient needs a 'nutrient' name")
+        amount = item.get("amount")
+        dose: Dose | None = None
+        if amount is not None:
+            amount = str(amount)
+            doses = parse_doses(amount)
+            if len(doses) != 1:
+                raise CorpusError(rel, line, f"amount {amount!r} of {item['nutrient']} does not parse as a dose")
+            if amount not in desc:
+                raise CorpusError(rel, line, f"amount {amount!r} does not appear in the product text")
+            dose = doses[0]
+        form = item.get("form")
+        if form is not None and str(form) not in desc:
+            raise CorpusError(rel, line, f"form {form!r} does not appear in the product text")
+        nutrients.append(Nutrient(str(item["nutrient"]), amount, str(form) if form else None, dose))
+    name = meta.get("name")
+    return Product(pid, slug, title.strip(), str(name) if name else None, desc, start, end, rel,
+                   int(meta.get("order") or order), tuple(nutrients))
+
+
+def _line_start(text: str, line: int) -> int:
+    pos = 0
+    for _ in range(line - 1):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            return len(text)
+        pos = nxt + 1
+    return pos
+
+
+# --------------------------------------------------------------------------- whole corpus
+
+
+def load_corpus(root: Path | str) -> Corpus:
+    """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(str(root), 0, "corpus folder does not exist")
+    corpus = Corpus(root)
+    slugs: dict[str, str] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not (folder / MONOGRAPH_FILE).exists():
+            continue
+        mono = load_monograph(folder, root)
+        if mono.slug in slugs:
+            raise CorpusError(mono.source, 2, f"duplicate slug {mono.slug!r} (also in {slugs[mono.slug]})")
+        slugs[mono.slug] = mono.source
+        corpus.monographs.append(mono)
+    return corpus

