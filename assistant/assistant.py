@@ -1,0 +1,259 @@
+"""The public Python API: :class:`Assistant`.
+
+Example:
+    >>> from assistant import Assistant                        # doctest: +SKIP
+    >>> a = Assistant()                                         # doctest: +SKIP
+    >>> ans = a.ask("Does K2 interfere with Coumadin?")         # doctest: +SKIP
+    >>> ans.cautions[0].citation.section                        # doctest: +SKIP
+    'Clinical Notes'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answer import (
+    ABSTAIN_MESSAGE,
+    CitationBook,
+    compose_extractive,
+    compose_products,
+    parse_product_query,
+)
+from assistant.config import Settings, get_settings
+from assistant.corpus import Corpus, load_corpus
+from assistant.embeddings import load_embeddings
+from assistant.index import KnowledgeIndex, SyncResult
+from assistant.normalize import content_tokens, expand_query, fold, surface_forms
+from assistant.normalize import tokens as lex_tokens
+from assistant.retrieval import Hit, HybridRetriever
+from assistant.safety import (
+    REFERRAL,
+    REFERRAL_GENERAL,
+    caution_passages,
+    is_personal_request,
+    mentions_anticoagulant,
+)
+from assistant.types import Answer, AnswerEvent, Caution, SourcesEvent, StreamEvent, TextEvent
+
+log = logging.getLogger(__name__)
+
+Turn = dict[str, str]
+
+_FOLLOWUP = re.compile(
+    r"\b(they|them|their|it|its|that|this|those|these|there|he|she|same|the study|the trial|"
+    r"the product|the one|that one|this one|the form|the dose|what about|how about|and for)\b"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: cosine above which a word the corpus does not contain still counts as covered (a near synonym)
+SYNONYM_COSINE = 0.72
+
+
+def clean_question(question: Any, max_chars: int) -> str:
+    """Validate and tidy a question; ``ValueError`` with a clear message when unusable."""
+    if not isinstance(question, str):
+        raise ValueError(f"the question must be text, not {type(question).__name__}")
+    q = unicodedata.normalize("NFC", question)
+    q = _CONTROL.sub(" ", q).strip()
+    if not q:
+        raise ValueError("the question is empty: type a question about the monograph")
+    if len(q) > max_chars:
+        raise ValueError(f"the question is {len(q):,} characters long; the limit is {max_chars:,}")
+    return q
+
+
+def check_history(history: Sequence[Turn] | None) -> list[Turn]:
+    out: list[Turn] = []
+    for i, turn in enumerate(history or []):
+        if not isinstance(turn, dict) or turn.get("role") not in {"user", "assistant"}:
+            raise ValueError(f"history turn {i} must be {{'role': 'user'|'assistant', 'content': str}}")
+        content = turn.get("content")
+        if not isinstance(content, str):
+            content = str(content) if content is not None else ""
+        out.append({"role": str(turn["role"]), "content": content})
+    return out
+
+
+class Assistant:
+    """Answers questions from the monographs with numbered citations, cautions and abstention.
+
+    Args:
+        settings: ``Settings``, a dict of settings, or None for the defaults (``ASSISTANT_*``).
+        embeddings: a loaded embedding model to share (loaded from the settings when None).
+        index: a :class:`KnowledgeIndex` to share (opened from the settings when None).
+        sync: bring the index in line with the corpus first (builds it if missing; embeds only
+            what changed).
+
+    Example:
+        >>> a = Assistant()                                                   # doctest: +SKIP
+        >>> a.ask("What dose of MK-4 was used in women with osteoporosis?").text  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | dict[str, Any] | None = None, *,
+                 embeddings: Embeddings | None = None, index: KnowledgeIndex | None = None,
+                 sync: bool = True, show_progress: bool = False) -> None:
+        self.settings = get_settings(settings)
+        self.embeddings = embeddings if embeddings is not None else (
+            index.embeddings if index is not None else load_embeddings(self.settings))
+        self.index = index if index is not None else KnowledgeIndex(self.settings, self.embeddings)
+        self.index.check_fingerprint()
+        self.corpus: Corpus = load_corpus(self.settings.corpus_dir)
+        self.last_sync: SyncResult | None = None
+        if sync:
+            self.last_sync = self.index.sync(self.corpus, show_progress=show_progress)
+        self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
+        self.retriever.refresh()
+        self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
+        self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
+
+    # ------------------------------------------------------------------ public API
+
+    def ask(self, question: str, history: Sequence[Turn] | None = None, *,
+            filters: dict[str, str] | None = None) -> Answer:
+        """Answer one question. Raises ``ValueError`` for an empty or over-long question."""
+        q = clean_question(question, self.settings.max_question_chars)
+        turns = check_history(history)
+        return self._answer(q, turns, filters)
+
+    def stream(self, question: str, history: Sequence[Turn] | None = None, *,
+               filters: dict[str, str] | None = None) -> Iterator[StreamEvent]:
+        """Typed events: the sources first, then the answer text, then the final Answer."""
+        ans = self.ask(question, history, filters=filters)
+        yield SourcesEvent(citations=ans.citations, cautions=ans.cautions)
+        parts = re.split(r"(?<=\])\s+", ans.text) if not ans.abstained else [ans.text]
+        for i, part in enumerate(parts):
+            yield TextEvent(delta=(part if i == 0 else " " + part))
+        yield AnswerEvent(answer=ans)
+
+    @property
+    def supplements(self) -> list[str]:
+        return [m.slug for m in self.corpus.monographs]
+
+    # ------------------------------------------------------------------ internals
+
+    def _invoke_chain(self, inp: Any) -> Answer:
+        if isinstance(inp, str):
+            return self.ask(inp)
+        if isinstance(inp, dict):
+            return self.ask(inp.get("question", ""), inp.get("history"), filters=inp.get("filters"))
+        raise ValueError("chain input must be a question string or {'question': ..., 'history': [...]}")
+
+    def _effective_question(self, q: str, turns: list[Turn]) -> str:
+        """Resolve a follow-up ('what dose did they use?') with the previous user question."""
+        prev = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
+        if not prev:
+            return q
+        own = content_tokens(q)
+        if _FOLLOWUP.search(fold(q)) or len(own) <= 2:
+            return f"{prev[-1]} {q}"
+        return q
+
+    def _vocab(self) -> tuple[list[str], np.ndarray]:
+        if self._vocab_vectors is None:
+            forms: dict[str, str] = {}
+            for d in self.retriever.lexical.docs:
+                for k, v in surface_forms(str(d.metadata.get("text", d.page_content))).items():
+                    forms.setdefault(k, v)
+            words = sorted(forms)
+            vecs = np.asarray(self.embeddings.embed_documents([forms[w] for w in words]), dtype=np.float32)
+            self._vocab_vectors = (words, vecs)
+        return self._vocab_vectors
+
+    def support(self, question: str, hits: Sequence[Hit]) -> float:
+        """How well the corpus covers the question, 0..1: dense similarity of the best passage,
+        scaled by the share of the question's topic words that the corpus knows (words it lacks
+        count as covered only when the model finds a near synonym in the corpus)."""
+        if not hits:
+            return 0.0
+        lex = self.retriever.lexical
+        terms = list(dict.fromkeys(content_tokens(question)))
+        if not terms:
+            return 0.0
+        unknown = [t for t in terms if t not in lex.vocab]
+        if unknown:
+            words, vecs = self._vocab()
+            qv = np.asarray(self.embeddings.embed_documents([t.replace("_", " ") for t in unknown]),
+                            dtype=np.float32)
+            sims = qv @ vecs.T if len(words) else np.zeros((len(unknown), 1))
+            unknown = [t for t, row in zip(unknown, sims, strict=True) if float(row.max()) < SYNONYM_COSINE]
+        weight = {t: lex.idf.get(t, lex.max_idf) for t in terms}
+        total = sum(weight.values()) or 1.0
+        known_share = 1.0 - sum(weight[t] for t in unknown) / total
+        dense = max(h.dense_score for h in hits)
+        lexical = 0.0
+        for h in hits:
+            toks = set(lex_tokens(h.document.page_content))
+            lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
+        return round(max(0.0, dense, lexical) * known_share, 4)
+
+    def _abstain(self, q: str, support: float) -> Answer:
+        return Answer(question=q, text=ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support)
+
+    def _cautions(self, book: CitationBook, supplement: str | None) -> list[Caution]:
+        out: list[Caution] = []
+        for doc in caution_passages(self.retriever.lexical.docs, supplement):
+            marker = book.cite(doc, (0, len(str(doc.metadata.get("text", "")))))
+            out.append(Caution(kind="anticoagulant", text=str(doc.metadata.get("text")),
+                               citation=book.citations[marker - 1]))
+        return out
+
+    def _product_docs(self) -> dict[str, Document]:
+        return {str(d.metadata["product_id"]): d for d in self.retriever.lexical.docs
+                if d.metadata.get("product_id")}
+
+    def _answer(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Answer:
+        s = self.settings
+        eq = self._effective_question(q, turns)
+        anticoag = mentions_anticoagulant([q, *[t["content"] for t in turns if t["role"] == "user"]])
+        personal = is_personal_request(q)
+        book = CitationBook()
+        lines: list[str] = []
+        table = []
+
+        products = [p for p in self.corpus.products
+                    if not filters or filters.get("supplement") in (None, p.supplement)]
+        nutrient_names = list(dict.fromkeys(n.nutrient for p in products for n in p.nutrients))
+        pq = parse_product_query(q, nutrient_names) or (
+            parse_product_query(eq, nutrient_names) if eq != q else None)
+        nq = expand_query(eq)
+        result = self.retriever.search(eq, k=s.k, filters=filters, query=nq)
+        hits = result.hits
+        support = 1.0 if (anticoag or pq) else self.support(eq, hits)
+        if not anticoag and not pq and support < s.abstain_threshold:
+            return self._abstain(q, support)
+
+        supplement = (filters or {}).get("supplement") or (
+            str(hits[0].document.metadata.get("supplement")) if hits else None)
+        cautions: list[Caution] = []
+        if anticoag:
+            cautions = self._cautions(book, supplement)
+            for c in cautions:
+                if c.citation is not None:
+                    lines.append(f"{c.text.rstrip('.')}. [{c.citation.marker}]")
+
+        if pq is not None:
+            plines, table = compose_products(pq, products, self._product_docs(), book)
+            lines.extend(plines)
+        if pq is None or not lines:
+            terms = content_tokens(eq)
+            lex = self.retriever.lexical
+            limit = s.max_answer_sentences if not anticoag else max(1, s.max_answer_sentences - 1)
+            shown = frozenset(c.citation.chunk_id for c in cautions if c.citation)
+            lines.extend(compose_extractive(terms, hits, lex.idf, lex.max_idf, limit, book,
+                                            exclude_numbers=anticoag and personal, skip_chunks=shown))
+        if not anticoag and any(mentions_anticoagulant([c.snippet]) for c in book.citations):
+            cautions = self._cautions(book, supplement)  # the answer draws on an anticoagulant passage
+        if personal:
+            lines.append(REFERRAL if anticoag else REFERRAL_GENERAL)
+        if not lines:
+            return self._abstain(q, support)
+        return Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
+                      abstained=False, mode="extractive", table=table, support=support)
