@@ -7,4 +7,13 @@ disable_telemetry()
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.types import Answer, Caution, Citation, ProductRow, StreamEvent  # noqa: E402
 
-__all__ = ["Answer", "Assistant", "Caution", "Citation", "ProductRow", "Settings", "StreamEvent", "get_settings"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Caution",
+    "Citation",
+    "ProductRow",
+    "Settings",
+    "StreamEvent",
+    "get_settings",
+]

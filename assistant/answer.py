@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from assistant.chunking import chunk_sentences
-from assistant.corpus import Product
+from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
 from assistant.importer import BLANK_VALUE
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
@@ -158,8 +158,51 @@ def render_sentence(cand: Candidate) -> str:
     return text
 
 
-def compose_extractive(question_terms: Sequence[str], hits: Sequence[Hit], idf: dict[str, float],
-                       default_idf: float, limit: int, book: CitationBook,
+_DOSE_INTENT = re.compile(r"\b(how much|how many|dose|doses|dosage|amount|mg|mcg|µg|μg|ug|micrograms?|"
+                          r"milligrams?|iu|per day|daily)\b")
+_DOSE_SUPERLATIVE = re.compile(r"\b(highest|largest|biggest|maximum|lowest|smallest|minimum)\b")
+
+
+def boost_candidates(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Question-shape priors: a dose question prefers sentences that state a dose; an amount
+    named in the question prefers the passages that state that same amount (units normalised)."""
+    q = fold(question)
+    dose_intent = bool(_DOSE_INTENT.search(q))
+    keys = {d.key() for d in parse_doses(question)}
+    for c in cands:
+        doses = parse_doses(c.text)
+        if dose_intent and doses:
+            c.score += 0.15
+        if keys and any(d.key() in keys for d in doses):
+            c.score += 0.3
+    cands.sort(key=lambda c: c.score, reverse=True)
+    return cands
+
+
+def dose_extreme(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
+    """'The highest/lowest dose in the research': the sentence holding the extreme dose in µg."""
+    q = fold(question)
+    m = _DOSE_SUPERLATIVE.search(q)
+    if not m or not re.search(r"\bdos(?:e|es|age|ing)\b", q):
+        return []
+    want_max = m.group(1) in {"highest", "largest", "biggest", "maximum"}
+    lex_q = lexical_form(question)
+    scoped = [c for c in cands if c.hit.document.metadata.get("kind") in {"finding", "prose", "note"}]
+    if re.search(r"\bk2\b", lex_q):  # vitamin K2 asked: K2 forms only, not K1
+        scoped = [c for c in scoped if re.search(r"\b(k2|mk4|mk7)\b", lexical_form(c.text))]
+    best: tuple[float, Candidate] | None = None
+    for c in scoped:
+        for d in parse_doses(c.text):
+            ug = d.micrograms
+            if ug is None:
+                continue
+            if best is None or (ug > best[0] if want_max else ug < best[0]):
+                best = (ug, c)
+    return [best[1]] if best else []
+
+
+def compose_extractive(question: str, question_terms: Sequence[str], hits: Sequence[Hit],
+                       idf: dict[str, float], default_idf: float, limit: int, book: CitationBook,
                        exclude_numbers: bool = False, skip_chunks: frozenset[str] = frozenset()) -> list[str]:
     """Sentences with their [n] markers.
 
@@ -167,14 +210,26 @@ def compose_extractive(question_terms: Sequence[str], hits: Sequence[Hit], idf: 
     ``skip_chunks`` are passages already shown (cautions): they still set the bar the other
     sentences must reach, so a caution question does not pull in weak extras.
     """
-    cands = score_sentences(question_terms, hits, idf, default_idf)
+    cands = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
     bar = cands[0].score if cands else 0.0
     cands = [c for c in cands if c.hit.chunk_id not in skip_chunks]
     if exclude_numbers:
         cands = [c for c in cands if not re.search(r"\d", c.text)]
     if not cands or cands[0].score < 0.8 * bar:
         return []
-    chosen = choose_sentences(cands, limit)
+    chosen = dose_extreme(question, cands) or choose_sentences(cands, limit)
+    top = chosen[0].hit.document
+    if top.metadata.get("kind") == "field" and not is_blank_field(top):
+        # a field quotes the page's terse wording: add the best passage of another section
+        others = [c for c in cands if c.hit.document.metadata.get("section") != top.metadata.get("section")
+                  and c not in chosen and c.score >= 0.5 * chosen[0].score]
+        # prefer a passage without a dose, so a study dose never reads as the field's value
+        other = next((c for c in others if not parse_doses(c.text)), None)
+        if other is not None:
+            chosen = [*chosen[: max(1, limit - 1)], other]
+    if is_blank_field(top):
+        # the monograph gives no recommended amount: study doses would read as one
+        chosen = [c for c in chosen if not parse_doses(c.text)]
     lines: list[str] = []
     fields_done: set[str] = set()
     for c in chosen:
@@ -206,6 +261,7 @@ class ProductQuery:
     nutrient: str | None  # "vitamin K2", "vitamin D3", "zinc", ...
     form: str | None  # "MK-7"
     direction: str | None  # "max" | "min" | None (a filter)
+    missing: bool = False  # "which products don't say how much K2"
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -230,7 +286,8 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
         nutrient = next((n for n in nutrient_names if n.casefold().endswith("k2")), None)
     if nutrient is None and form is None:
         return None
-    return ProductQuery(nutrient, form, direction)
+    missing = bool(re.search(r"\b(?:don'?t|do not|doesn'?t|does not|without|no|lack\w*|missing)\b", q))
+    return ProductQuery(nutrient, form, None if missing else direction, missing)
 
 
 def name_in_question(name: str, lex_question: str) -> bool:
@@ -295,13 +352,27 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
             lines.append(f"These do not state an amount of {nutrient}: " + "; ".join(marks) + ".")
         return lines, rows
 
+    if pq.missing and pq.nutrient:
+        nutrient = pq.nutrient
+        lacking = [p for p in products if (p.nutrient(nutrient) or Nutrient(nutrient)).amount is None]
+        if not lacking:
+            lines.append(f"Every product description states an amount of {nutrient}.")
+            return lines, rows
+        parts = []
+        for p in lacking:
+            m = cite(p, None)
+            parts.append(f"{p.title} [{m}]")
+            add_row(p, nutrient, m)
+        lines.append(f"These product descriptions state no amount of {nutrient}: " + "; ".join(parts) + ".")
+        return lines, rows
+
     matching: list[Product] = []
     for p in products:
         if pq.nutrient and p.nutrient(pq.nutrient) is None:
             continue
         if pq.form:
-            n = p.nutrient(pq.nutrient) if pq.nutrient else None
-            forms = [x.form for x in ([n] if n else p.nutrients) if x and x.form]
+            found = p.nutrient(pq.nutrient) if pq.nutrient else None
+            forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
             if pq.form not in forms:
                 continue
         matching.append(p)

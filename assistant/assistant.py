@@ -32,7 +32,7 @@ from assistant.config import Settings, get_settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.embeddings import load_embeddings
 from assistant.index import KnowledgeIndex, SyncResult
-from assistant.normalize import content_tokens, expand_query, fold, surface_forms
+from assistant.normalize import content_tokens, expand_query, fold, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.safety import (
@@ -42,7 +42,15 @@ from assistant.safety import (
     is_personal_request,
     mentions_anticoagulant,
 )
-from assistant.types import Answer, AnswerEvent, Caution, SourcesEvent, StreamEvent, TextEvent
+from assistant.types import (
+    Answer,
+    AnswerEvent,
+    Caution,
+    ProductRow,
+    SourcesEvent,
+    StreamEvent,
+    TextEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,13 @@ _FOLLOWUP = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: cosine above which a word the corpus does not contain still counts as covered (a near synonym)
 SYNONYM_COSINE = 0.72
+#: how far (1 - cosine) removing a word must move the question's embedding for it to be a topic
+TOPIC_SHIFT = 0.03
+
+
+def _without_term(lexical_question: str, term: str) -> str:
+    """The (lexical form of the) question with every token whose stem is ``term`` removed."""
+    return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)
 
 
 def clean_question(question: Any, max_chars: int) -> str:
@@ -167,32 +182,45 @@ class Assistant:
             self._vocab_vectors = (words, vecs)
         return self._vocab_vectors
 
-    def support(self, question: str, hits: Sequence[Hit]) -> float:
-        """How well the corpus covers the question, 0..1: dense similarity of the best passage,
-        scaled by the share of the question's topic words that the corpus knows (words it lacks
-        count as covered only when the model finds a near synonym in the corpus)."""
+    def support(self, question: str, hits: Sequence[Hit]) -> tuple[float, list[str]]:
+        """How well the corpus covers the question.
+
+        Returns (score, off_topic): ``score`` (0..1) is the better of the best passage's dense
+        similarity and its IDF-weighted share of the question's topic words; ``off_topic`` are
+        topic words the corpus does not contain, has no near synonym for (cosine below
+        ``SYNONYM_COSINE``), and that carry meaning in the question (removing the word moves the
+        question's embedding by at least ``TOPIC_SHIFT``). Any such word means the monograph
+        does not cover the question ("K2 for migraines", "K2 in pregnancy").
+        """
         if not hits:
-            return 0.0
+            return 0.0, []
         lex = self.retriever.lexical
         terms = list(dict.fromkeys(content_tokens(question)))
+        dense = max(h.dense_score for h in hits)
         if not terms:
-            return 0.0
-        unknown = [t for t in terms if t not in lex.vocab]
-        if unknown:
-            words, vecs = self._vocab()
-            qv = np.asarray(self.embeddings.embed_documents([t.replace("_", " ") for t in unknown]),
-                            dtype=np.float32)
-            sims = qv @ vecs.T if len(words) else np.zeros((len(unknown), 1))
-            unknown = [t for t, row in zip(unknown, sims, strict=True) if float(row.max()) < SYNONYM_COSINE]
+            return round(max(0.0, dense), 4), []
         weight = {t: lex.idf.get(t, lex.max_idf) for t in terms}
         total = sum(weight.values()) or 1.0
-        known_share = 1.0 - sum(weight[t] for t in unknown) / total
-        dense = max(h.dense_score for h in hits)
         lexical = 0.0
         for h in hits:
             toks = set(lex_tokens(h.document.page_content))
             lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
-        return round(max(0.0, dense, lexical) * known_share, 4)
+        score = round(max(0.0, dense, lexical), 4)
+        unknown = [t for t in terms if t not in lex.vocab and not re.search(r"\d", t)]
+        if not unknown:
+            return score, []
+        words, vecs = self._vocab()
+        lq = " ".join(raw_tokens(question))
+        variants = [_without_term(lq, t) for t in unknown]
+        enc = np.asarray(self.embeddings.embed_documents(
+            [t.replace("_", " ") for t in unknown] + [lq] + variants), dtype=np.float32)
+        term_vecs, qvec, var_vecs = enc[: len(unknown)], enc[len(unknown)], enc[len(unknown) + 1:]
+        sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
+        off_topic = [
+            t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
+            if float(row.max()) < SYNONYM_COSINE and 1.0 - float(qvec @ v) >= TOPIC_SHIFT
+        ]
+        return score, off_topic
 
     def _abstain(self, q: str, support: float) -> Answer:
         return Answer(question=q, text=ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support)
@@ -216,7 +244,7 @@ class Assistant:
         personal = is_personal_request(q)
         book = CitationBook()
         lines: list[str] = []
-        table = []
+        table: list[ProductRow] = []
 
         products = [p for p in self.corpus.products
                     if not filters or filters.get("supplement") in (None, p.supplement)]
@@ -226,8 +254,8 @@ class Assistant:
         nq = expand_query(eq)
         result = self.retriever.search(eq, k=s.k, filters=filters, query=nq)
         hits = result.hits
-        support = 1.0 if (anticoag or pq) else self.support(eq, hits)
-        if not anticoag and not pq and support < s.abstain_threshold:
+        support, off_topic = (1.0, []) if (anticoag or pq) else self.support(eq, hits)
+        if off_topic or support < s.abstain_threshold:
             return self._abstain(q, support)
 
         supplement = (filters or {}).get("supplement") or (
@@ -247,8 +275,8 @@ class Assistant:
             lex = self.retriever.lexical
             limit = s.max_answer_sentences if not anticoag else max(1, s.max_answer_sentences - 1)
             shown = frozenset(c.citation.chunk_id for c in cautions if c.citation)
-            lines.extend(compose_extractive(terms, hits, lex.idf, lex.max_idf, limit, book,
-                                            exclude_numbers=anticoag and personal, skip_chunks=shown))
+            lines.extend(compose_extractive(eq, terms, hits, lex.idf, lex.max_idf, limit, book,
+                                            exclude_numbers=bool(anticoag) and personal, skip_chunks=shown))
         if not anticoag and any(mentions_anticoagulant([c.snippet]) for c in book.citations):
             cautions = self._cautions(book, supplement)  # the answer draws on an anticoagulant passage
         if personal:

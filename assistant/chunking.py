@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.config import ChunkingSettings
 from assistant.corpus import Block, Corpus, Monograph, Product
 
 # A sentence ends at . ! or ? (optionally followed by reference markers like [5][4]) before
-# white space and an upper-case letter or digit. "e.g.," is not an end (a comma follows).
-_SENTENCE_END = re.compile(r"[.!?](?:\[\d+\])*(?=\s+[A-Z0-9\"'(])")
+# white space and an upper-case letter or digit. "e.g.," is not an end (a comma follows), and
+# neither is the period of a few abbreviations that are followed by a name ("e.g. Warfarin").
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bDr)(?<!\bapprox)"
+    r"[.!?](?:\[\d+\])*(?=\s+[A-Z0-9\"'(])"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -79,7 +83,7 @@ def stable_id(*parts: object) -> str:
 def _make(mono: Monograph, section: str, text: str, start: int, end: int, source: str, kind: str,
           title: str, subsection: str | None = None, ref: int | None = None,
           product_id: str | None = None) -> Chunk:
-    cid = stable_id(mono.slug, section, subsection or "", ref or "", product_id or "", text)
+    cid = stable_id(mono.slug, source, section, subsection or "", ref or "", product_id or "", text)
     heading = f"{mono.title} — {section}" + (f" — {title}" if title != section else "")
     meta: dict[str, Any] = {
         "chunk_id": cid,
@@ -154,12 +158,19 @@ def chunk_monograph(mono: Monograph, settings: ChunkingSettings | None = None) -
 
 
 def chunk_corpus(corpus: Corpus, settings: ChunkingSettings | None = None) -> list[Chunk]:
-    """Every chunk of the corpus, in reading order; ids are unique."""
+    """Every chunk of the corpus, in reading order; ids are unique.
+
+    The same text twice in one place (e.g. a note repeated) keeps both chunks: the second gets an
+    id derived from the first and its occurrence number, so ids stay stable across runs.
+    """
     out: list[Chunk] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for mono in corpus.monographs:
         for c in chunk_monograph(mono, settings):
-            if c.id not in seen:
-                seen.add(c.id)
-                out.append(c)
+            n = seen.get(c.id, 0)
+            seen[c.id] = n + 1
+            if n:
+                cid = stable_id(c.id, n)
+                c = replace(c, id=cid, metadata={**c.metadata, "chunk_id": cid})
+            out.append(c)
     return out

@@ -146,9 +146,10 @@ def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
     click.echo(ans.text)
     if ans.citations:
         click.echo("\nSources:")
-        for c in ans.citations:
-            click.echo(f"  [{c.marker}] {c.section} — {c.title} ({c.source}:{c.span[0]}-{c.span[1]})")
-            click.echo(f"      {c.snippet}")
+        for cit in ans.citations:
+            where = f"{cit.source}:{cit.span[0]}-{cit.span[1]}"
+            click.echo(f"  [{cit.marker}] {cit.section} — {cit.title} ({where})")
+            click.echo(f"      {cit.snippet}")
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an answer.")
     abstain_threshold: float = Field(
-        default=0.5,
+        default=0.3,
         description="Minimum support score (0..1) below which the assistant abstains. "
         "Calibrated on the eval set (see README).",
     )

@@ -145,11 +145,14 @@ class Corpus:
 
 
 def read_text(path: Path, rel: str) -> str:
-    """The file as UTF-8 text; invalid bytes or an oversize file are a :class:`CorpusError`."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CorpusError(rel, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
-    data = path.read_bytes()
+    """The file as UTF-8 text; invalid bytes, an oversize or unreadable file are a :class:`CorpusError`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(rel, 1, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(rel, 1, f"cannot read the file: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -160,35 +163,74 @@ def read_text(path: Path, rel: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], int]:
-    """Parse ``---`` YAML front matter; returns (data, offset where the body starts)."""
-    if not text.startswith("---\n"):
+    """Parse ``---`` YAML front matter; returns (data, offset where the body starts).
+
+    A leading byte-order mark is allowed (offsets stay those of the text as read).
+    """
+    lead = 1 if text.startswith("\ufeff") else 0
+    open_end = text.find("\n", lead)
+    first = text[lead:] if open_end < 0 else text[lead:open_end]
+    if first.rstrip(" \t") != "---":
         raise CorpusError(rel, 1, "missing YAML front matter (the file must start with '---')")
-    end = text.find("\n---\n", 4)
-    if end < 0:
+    if open_end < 0:
+        raise CorpusError(rel, 1, "front matter is not closed by a '---' line")
+    close = _FENCE.search(text, open_end + 1)
+    if close is None:
         end_line = text.count("\n") + 1
         raise CorpusError(rel, end_line, "front matter is not closed by a '---' line")
-    raw = text[4 : end + 1]
+    raw = text[open_end + 1 : close.start()]
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 2 != line:
+            problem += f" ({context} on line {context_mark.line + 2})"
         raise CorpusError(rel, line, f"broken front matter: {problem}") from None
     if not isinstance(data, dict):
         raise CorpusError(rel, 2, "front matter must be a mapping of keys to values")
-    return data, end + 5
+    body_start = min(len(text), close.end() + 1)
+    return data, body_start
 
 
 def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _front_matter_line(text: str, key: str, after: int = 0) -> int:
-    """Line of the first ``key:`` at or after ``after`` in the front matter (best effort)."""
-    m = re.compile(rf"^\s*-?\s*{re.escape(key)}\s*:", re.MULTILINE).search(text, after)
-    return line_of(text, m.start()) if m else 2
+def _front_matter_line(text: str, *path: str | int) -> int:
+    """Line (1-based, in the file) of the front-matter entry at ``path``, e.g. ``("nutrients", 1,
+    "amount")``; the deepest entry found on the way when the full path is missing; 2 at worst."""
+    lead = 1 if text.startswith("\ufeff") else 0
+    open_end = text.find("\n", lead)
+    close = _FENCE.search(text, open_end + 1) if open_end >= 0 else None
+    if close is None:
+        return 2
+    try:
+        node = yaml.compose(text[open_end + 1 : close.start()], Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 2
+    line = 0
+    for key in path:
+        nxt: Any = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    line, nxt = k.start_mark.line, v
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            nxt = node.value[key]
+            line = nxt.start_mark.line
+        if nxt is None:
+            break
+        node = nxt
+    return line + 2
 
 
 # --------------------------------------------------------------------------- monograph body
@@ -213,8 +255,10 @@ def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> lis
     blocks: list[Block] = []
     section: str | None = None
     field_name: str | None = None
+    field_line = 0
     field_start: int | None = None
     field_end: int = 0
+    last_ref: dict[str, int] = {}
     prose: list[tuple[int, str]] = []
 
     def flush_prose() -> None:
@@ -230,6 +274,9 @@ def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> lis
 
     def flush_field() -> None:
         nonlocal field_name, field_start
+        if section and field_name and field_start is None:
+            raise CorpusError(rel, field_line, f"field '{field_name}' has no text (write its value, "
+                              "or say that there is none)")
         if section and field_name and field_start is not None:
             s, e = field_start, field_end
             blocks.append(
@@ -255,6 +302,7 @@ def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> lis
             flush_prose()
             flush_field()
             field_name = m.group(1).strip()
+            field_line = line_of(text, off)
             continue
         if field_name is not None:
             if field_start is None:
@@ -269,10 +317,17 @@ def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> lis
             continue
         if m := _FINDING.match(line):
             flush_prose()
+            ref = int(m.group(1))
+            expected = last_ref.get(section, 0) + 1
+            if ref != expected:
+                raise CorpusError(rel, line_of(text, off),
+                                  f"finding numbered {ref} in '{section}', expected {expected} "
+                                  "(findings are numbered 1, 2, 3... in order, so markers resolve)")
+            last_ref[section] = ref
             s = off + m.start(2)
             e = off + m.end(2)
             blocks.append(
-                Block(slug, section, "finding", text[s:e], s, e, rel, ref=int(m.group(1)),
+                Block(slug, section, "finding", text[s:e], s, e, rel, ref=ref,
                       line=line_of(text, s))
             )
             continue
@@ -289,7 +344,7 @@ def load_monograph(folder: Path, root: Path) -> Monograph:
     meta, body_start = split_front_matter(text, rel)
     for key in ("title", "slug"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
-            raise CorpusError(rel, _front_matter_line(text, key), f"front matter needs a '{key}'")
+            raise CorpusError(rel, _front_matter_line(text, key), f"front matter needs a '{key}' (a text)")
     slug = str(meta["slug"])
     aliases = meta.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
@@ -310,6 +365,12 @@ def load_monograph(folder: Path, root: Path) -> Monograph:
 # --------------------------------------------------------------------------- products
 
 
+def _written_in(fragment: str, text: str) -> bool:
+    """True when ``fragment`` occurs in ``text`` as a whole (not inside a longer number or word)."""
+    pattern = rf"(?<![\w.,]){re.escape(fragment)}(?![\w])"
+    return re.search(pattern, text) is not None
+
+
 def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
     rel = str(path.relative_to(root))
     text = read_text(path, rel)
@@ -325,61 +386,71 @@ def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
     if not isinstance(title, str) or not title.strip():
         raise CorpusError(rel, _front_matter_line(text, "title"), "product front matter needs a 'title'")
     pid = str(meta.get("id") or f"{slug}-p{order}")
+    raw_order = meta.get("order")
+    if raw_order is not None and (isinstance(raw_order, bool) or not isinstance(raw_order, int)):
+        raise CorpusError(rel, _front_matter_line(text, "order"),
+                          f"'order' must be a whole number, not {raw_order!r}")
     raw_nutrients = meta.get("nutrients") or []
     if not isinstance(raw_nutrients, list):
         raise CorpusError(rel, _front_matter_line(text, "nutrients"), "'nutrients' must be a list")
     nutrients: list[Nutrient] = []
-    search_from = 0
-    for item in raw_nutrients:
-        line = _front_matter_line(text, "nutrient", search_from)
-        search_from = _line_start(text, line + 1)
+    for i, item in enumerate(raw_nutrients):
         if not isinstance(item, dict) or not isinstance(item.get("nutrient"), str):
-            raise CorpusError(rel, line, "each nutrient needs a 'nutrient' name")
+            raise CorpusError(rel, _front_matter_line(text, "nutrients", i),
+                              "each nutrient needs a 'nutrient' name")
+        name = item["nutrient"]
         amount = item.get("amount")
         dose: Dose | None = None
         if amount is not None:
+            line = _front_matter_line(text, "nutrients", i, "amount")
             amount = str(amount)
             doses = parse_doses(amount)
-            if len(doses) != 1:
-                raise CorpusError(rel, line, f"amount {amount!r} of {item['nutrient']} does not parse as a dose")
-            if amount not in desc:
-                raise CorpusError(rel, line, f"amount {amount!r} does not appear in the product text")
+            if len(doses) != 1 or doses[0].text != amount.strip():
+                raise CorpusError(rel, line, f"amount {amount!r} of {name} does not parse as a dose")
+            if not _written_in(amount, desc):
+                raise CorpusError(rel, line,
+                                  f"amount {amount!r} of {name} does not appear in the product text")
             dose = doses[0]
         form = item.get("form")
-        if form is not None and str(form) not in desc:
-            raise CorpusError(rel, line, f"form {form!r} does not appear in the product text")
-        nutrients.append(Nutrient(str(item["nutrient"]), amount, str(form) if form else None, dose))
-    name = meta.get("name")
-    return Product(pid, slug, title.strip(), str(name) if name else None, desc, start, end, rel,
-                   int(meta.get("order") or order), tuple(nutrients))
-
-
-def _line_start(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        nxt = text.find("\n", pos)
-        if nxt < 0:
-            return len(text)
-        pos = nxt + 1
-    return pos
+        if form is not None and not _written_in(str(form), desc):
+            raise CorpusError(rel, _front_matter_line(text, "nutrients", i, "form"),
+                              f"form {form!r} of {name} does not appear in the product text")
+        nutrients.append(Nutrient(name, amount, str(form) if form else None, dose))
+    pname = meta.get("name")
+    return Product(pid, slug, title.strip(), str(pname) if pname else None, desc, start, end, rel,
+                   int(raw_order or order), tuple(nutrients))
 
 
 # --------------------------------------------------------------------------- whole corpus
 
 
 def load_corpus(root: Path | str) -> Corpus:
-    """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file."""
+    """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file.
+
+    A corpus without any monograph is an error too (so a wrong ``--corpus`` never empties an index).
+    """
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(str(root), 0, "corpus folder does not exist")
     corpus = Corpus(root)
     slugs: dict[str, str] = {}
+    product_ids: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (folder / MONOGRAPH_FILE).exists():
             continue
         mono = load_monograph(folder, root)
         if mono.slug in slugs:
-            raise CorpusError(mono.source, 2, f"duplicate slug {mono.slug!r} (also in {slugs[mono.slug]})")
+            text = read_text(root / mono.source, mono.source)
+            raise CorpusError(mono.source, _front_matter_line(text, "slug"),
+                              f"duplicate slug {mono.slug!r} (also in {slugs[mono.slug]})")
         slugs[mono.slug] = mono.source
+        for p in mono.products:
+            if p.id in product_ids:
+                text = read_text(root / p.source, p.source)
+                raise CorpusError(p.source, _front_matter_line(text, "id"),
+                                  f"duplicate product id {p.id!r} (also in {product_ids[p.id]})")
+            product_ids[p.id] = p.source
         corpus.monographs.append(mono)
+    if not corpus.monographs:
+        raise CorpusError(str(root), 0, f"no monographs: expected <slug>/{MONOGRAPH_FILE} folders")
     return corpus

@@ -137,7 +137,7 @@ def numbers_in(text: str) -> set[float]:
     found: set[float] = set()
     for m in NUMBER_RE.finditer(text):
         before = text[max(0, m.start() - 1) : m.start()]
-        if before and (before.isalpha() or before == "-" and _is_name_dash(text, m.start())):
+        if before and (before.isalpha() or (before == "-" and _is_name_dash(text, m.start()))):
             continue
         found.add(parse_number(m.group(0)))
     return found

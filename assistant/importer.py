@@ -132,7 +132,8 @@ def parse_product(text: str) -> PageProduct:
 def describe_product(first_sentence: str, nutrients: list[PageNutrient]) -> str:
     """A descriptive title for an unnamed product, from its own contents (never invented)."""
     low = first_sentence.casefold()
-    kind = "Multivitamin" if "multivitamin" in low else "Liquid supplement" if "liquid" in low else "Supplement"
+    kind = ("Multivitamin" if "multivitamin" in low
+            else "Liquid supplement" if "liquid" in low else "Supplement")
     parts = []
     for n in nutrients:
         part = n.nutrient
@@ -192,7 +193,18 @@ def parse_page(text: str, page: str = "page") -> Page:
             paragraphs.append(" ".join(cur))
             cur = []
     products = [parse_product(p) for p in paragraphs]
+    _distinct_titles(products)
     return Page(supplement, overview, fields, notes, findings, products, reports)
+
+
+def _distinct_titles(products: list[PageProduct]) -> None:
+    """Two products described alike get their order in the list added to the title."""
+    counts: dict[str, int] = {}
+    for p in products:
+        counts[p.title] = counts.get(p.title, 0) + 1
+    for i, p in enumerate(products, start=1):
+        if counts[p.title] > 1:
+            p.title = f"{p.title} (product {i})"
 
 
 def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
@@ -272,7 +284,17 @@ def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
     return folder
 
 
+def read_page(page_path: Path) -> str:
+    """The page as text; invalid UTF-8 is a :class:`PageError` naming the line of the bad byte."""
+    data = page_path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PageError(str(page_path), line, f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
+
+
 def import_page(page_path: Path, corpus_dir: Path, aliases: list[str] | None = None) -> Path:
-    text = page_path.read_text(encoding="utf-8")
+    text = read_page(page_path)
     page = parse_page(text, str(page_path))
     return write_corpus(page, corpus_dir, aliases or [], page_path.name)

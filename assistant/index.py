@@ -98,11 +98,15 @@ class KnowledgeIndex:
         self.collection_name = settings.collection_name()
         self.store = self._open_store()
         settings.index_dir.mkdir(parents=True, exist_ok=True)
-        self.record_manager = SQLRecordManager(
-            f"chroma/{self._location()}/{self.collection_name}",
-            db_url=f"sqlite:///{settings.index_dir / RECORDS_FILE}",
+        self.record_manager = self._record_manager(self.collection_name)
+
+    def _record_manager(self, collection_name: str) -> SQLRecordManager:
+        manager = SQLRecordManager(
+            f"chroma/{self._location()}/{collection_name}",
+            db_url=f"sqlite:///{self.settings.index_dir / RECORDS_FILE}",
         )
-        self.record_manager.create_schema()
+        manager.create_schema()
+        return manager
 
     def _location(self) -> str:
         s = self.settings
@@ -162,6 +166,7 @@ class KnowledgeIndex:
         self.check_fingerprint()
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
         docs = [chunk_to_document(c) for c in chunk_corpus(corpus, self.settings.chunking)]
+        self._repair_if_out_of_step()
         max_batch = int(self.client.get_max_batch_size())
         batch = max(1, min(max_batch, 256))
         had_progress = getattr(self.embeddings, "show_progress", None)
@@ -195,18 +200,41 @@ class KnowledgeIndex:
         for name in names:
             try:
                 self.client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - a missing collection is fine
+            except Exception:
                 log.debug("no collection %s to delete", name)
+            if name != self.collection_name:  # records of an index built with other settings
+                self._clear_records(self._record_manager(name))
         self._clear_records()
         if self.meta_path.exists():
             self.meta_path.unlink()
         self.store = self._open_store()
         return self.sync(corpus, show_progress=show_progress)
 
-    def _clear_records(self) -> None:
-        keys = self.record_manager.list_keys()
+    def _clear_records(self, manager: SQLRecordManager | None = None) -> None:
+        manager = manager or self.record_manager
+        keys = manager.list_keys()
         if keys:
-            self.record_manager.delete_keys(keys)
+            manager.delete_keys(keys)
+
+    def _repair_if_out_of_step(self) -> None:
+        """Start the collection afresh when it and the record manager disagree.
+
+        Happens when the Chroma data was deleted (or the server was wiped) but ``records.sqlite3``
+        survived, or the other way round: without this, sync would skip chunks that are not stored,
+        or never delete stored chunks that the records do not know.
+        """
+        stored = self.count()
+        recorded = len(self.record_manager.list_keys())
+        if stored == recorded:
+            return
+        log.warning("index out of step (%d chunks stored, %d recorded): re-adding every chunk",
+                    stored, recorded)
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception:
+            log.debug("no collection %s to delete", self.collection_name)
+        self._clear_records()
+        self.store = self._open_store()
 
     # ---------------------------------------------------------------- reading
 

@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 # --------------------------------------------------------------------------- anticoagulants
 
@@ -43,17 +44,31 @@ _ANTICOAG_PHRASES = [
 
 # --------------------------------------------------------------------------- synonyms
 
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "twelve": 12}
+
 #: (pattern on casefolded NFKC text, replacement) applied in order by lexical_form.
-_REWRITES: list[tuple[re.Pattern[str], str]] = [
+_REWRITES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"(\d),(\d{3})\b"), r"\1\2"),
+    (re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve)(?=[\s-]+(?:years?|weeks?|months?|days?)\b)"),
+     lambda m: str(_NUMBER_WORDS[m.group(1)])),
+    (re.compile(r"(\d)-(years?|weeks?|months?|days?)\b"), r"\1 \2"),
+    (re.compile(r"\btoxic\w*"), "toxicity"),
+    (re.compile(r"\b(?:most|max(?:imum)?|highest amount)\b(?=.{0,40}\b(?:per day|a day|daily|safely)\b)"),
+     "upper intake limit most"),
+    (re.compile(r"\bhow\s+(?:does|do|did)\b.{0,40}\bwork\b|\bmechanism(?:s)?\b|\bmode\s+of\s+action\b"),
+     "acts"),
     (re.compile(r"(\d)\s*(?:μg|ug|mcg|micrograms?)\b"), r"\1 mcg"),
     (re.compile(r"\b(?:μg|ug|micrograms?)\b"), "mcg"),
     (re.compile(r"(\d)\s*(?:mg|milligrams?)\b"), r"\1 mg"),
     (re.compile(r"\bmilligrams?\b"), "mg"),
     (re.compile(r"(\d)\s*(?:iu|international\s+units?)\b"), r"\1 iu"),
-    (re.compile(r"\bmenaquinone[\s-]*4\b|\bmenatetrenone\b|\bmk[\s-]*4\b"), "mk4"),
-    (re.compile(r"\bmenaquinone[\s-]*7\b|\bmk[\s-]*7\b"), "mk7"),
-    (re.compile(r"\bmenaquinones?\b|\bvitamin\s*k[\s-]*2\b|\bvit\.?\s*k2\b"), "k2"),
+    (re.compile(r"\bmenaquinone[\s-]*4\b"), "mk4 menaquinone"),
+    (re.compile(r"\bmenatetrenone\b|\bmk[\s-]*4\b"), "mk4"),
+    (re.compile(r"\bmenaquinone[\s-]*7\b"), "mk7 menaquinone"),
+    (re.compile(r"\bmk[\s-]*7\b"), "mk7"),
+    (re.compile(r"\bmenaquinones?\b(?![\s-]*\d)"), "menaquinone k2"),
+    (re.compile(r"\bvitamin\s*k[\s-]*2\b|\bvit\.?\s*k2\b"), "k2"),
     (re.compile(r"\bphylloquinone\b|\bvitamin\s*k[\s-]*1\b"), "k1"),
     (re.compile(r"\bcholecalciferol\b|\bvitamin\s*d[\s-]*3\b"), "d3"),
     (re.compile(r"\bvitamin\s+([a-z])(\d{0,2})\b"), r"vitamin_\1\2"),
@@ -67,29 +82,53 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bbmd\b|\bbone\s+(?:mineral\s+)?density\b"), "bmd bone mineral density"),
     (re.compile(r"\bmgp\b|\bmatrix\s+gla\s+protein\b"), "mgp matrix gla protein"),
     (re.compile(r"\bucoc\b|\bundercarboxylated\s+osteocalcin\b"), "ucoc undercarboxylated osteocalcin"),
-    (re.compile(r"\bckd\b|\bchronic\s+kidney\s+disease\b|\bkidneys?\b|\brenal\b"), "ckd kidney"),
+    (re.compile(r"\bckd\b|\bchronic\s+kidney\s+disease\b|\bkidneys?(?:\s+disease)?\b|\brenal\b"),
+     "ckd kidney"),
+    (re.compile(r"\boutside\s+(?:of\s+)?the\s+liver\b|\bextra[\s-]*hepatic\b"), "extrahepatic"),
+    (re.compile(r"\b\d+[\s-]*(?:year|yr|month)s?[\s-]*olds?\b|\bkids?\b|\bchild(?:ren)?\b|\btoddlers?\b|"
+                r"\binfants?\b|\bbab(?:y|ies)\b|\bteen\w*\b|\bsons?\b|\bdaughters?\b|\bpaediatric\b|"
+                r"\bpediatric\b"), "child"),
     (re.compile(r"\bhearts?\b|\bcardiac\b"), "heart cardiovascular"),
     (re.compile(r"\barter(?:y|ies|ial)\b|\bblood\s+vessels?\b"), "arteries vascular"),
     (re.compile(r"\bbones\b|\bskeleton\b|\bskeletal\b"), "bone"),
     (re.compile(r"\bmenopaus\w*|\bpost[\s-]*menopaus\w*"), "postmenopausal"),
 ]
 
-STOPWORDS = frozenset(
-    """a an the and or but if of in on at to for from by with about as into than then that this these
+_STOPWORDS_TEXT = """
+    a an the and or but if of in on at to for from by with about as into than then that this these
     those is are was were be been being am do does did doing have has had having i me my mine we our
     you your yours he she it its they them their what which who whom whose when where why how can
     could should would will shall may might must there here any some all each both more most less
     least much many few other such no not nor only own same so too very just also s t don isn aren
-    tell me please know give show explain list say said okay ok hi hello thanks thank let lets
-    take taking took takes use used using get getting need needs want like one ones thing things
-    product products supplement supplements vitamin dose doses dosage dosing amount
-    amounts per serving servings day daily contain contains containing included include includes
-    have good bad best better okay fine safe safely help helps work works mcg mg iu g level levels
-    monograph says say page information info study studies research trial trials use anything
-    something someone really actually generally usually typically find found finding findings show
-    shown shows showed result results effect effects happen happens mean means tell told look
-    known about regarding related relation relationship role kind type types form forms""".split()
-)
+    tell me please know give show explain list say said okay ok hi hello thanks thank let lets take
+    taking took takes use used using get getting need needs want like one ones thing things product
+    products supplement supplements vitamin dose doses dosage dosing amount amounts per serving
+    servings day daily contain contains containing included include includes have good bad best
+    better okay fine safe safely help helps work works level levels monograph says say page
+    information info study studies research trial trials use anything something someone really
+    actually generally usually typically find found finding findings show shown shows showed result
+    results effect effects happen happens mean means tell told look known about regarding related
+    relation relationship role kind type types form forms above across after afterwards again
+    against almost alone along already although always among amongst another anyhow anyone anyway
+    anywhere around back became because become becomes before beforehand behind below beside besides
+    between beyond call cannot cant co con couldnt de describe detail done down due during eg eight
+    either eleven else elsewhere empty enough etc even ever every everyone everything everywhere
+    except fifteen fifty fill first five former formerly forty four front full further go hence
+    hereafter hereby herein hereupon however hundred ie inc indeed interest keep last latter
+    latterly ltd made make many meanwhile mill move namely neither never nevertheless next nine
+    nobody none noone nothing now nowhere off often once onto otherwise out over part perhaps put
+    rather re seem seemed seeming seems serious several side since sincere six sixty somehow
+    sometime sometimes somewhere still system ten thence thereafter thereby therefore therein
+    thereupon thick third three through throughout thru thus together top toward towards twelve
+    twenty two un under until up upon via well whatever whence whenever whereafter whereas whereby
+    wherein whereupon wherever whether while whither whoever whole whom within without yet true
+    false right wrong correct run ran finish finished stay stays depend depends express expressed
+    mention mentioned mentions give given gave gives treat treating happen happened lower lowered
+    high higher highest low lowest max compare compared people person adult adults body made make
+    makes prove proven outside long longer state stated states week weeks year years month months
+    claim claims suggest suggests page guide document source text listed list lists
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 #: tokens that carry no topic: numbers and single letters
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -207,3 +246,8 @@ def surface_forms(text: str) -> dict[str, str]:
     for t in _TOKEN.findall(lexical_form(text)):
         out.setdefault(stem(t), t.replace("_", " "))
     return out
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Unstemmed tokens of the lexical form."""
+    return _TOKEN.findall(lexical_form(text))

@@ -126,7 +126,7 @@ class HybridRetriever(BaseRetriever):
             where = conds[0] if len(conds) == 1 else {"$and": conds}
         n = min(self.fetch_k, max(1, idx.count()))
         res = idx.store._collection.query(
-            query_embeddings=[qvec], n_results=n, where=where,
+            query_embeddings=np.asarray([qvec], dtype=np.float32), n_results=n, where=where,
             include=["documents", "metadatas", "distances"],
         )
         dense: list[tuple[Document, float]] = []
@@ -152,9 +152,9 @@ class HybridRetriever(BaseRetriever):
         missing = [h for h in fused.values() if math.isnan(h.dense_score)]
         if missing:
             q = np.asarray(qvec, dtype=np.float32)
-            got = idx.store._collection.get(ids=[h.document.id for h in missing], include=["embeddings"])
-            vecs = {i: np.asarray(v, dtype=np.float32) for i, v in
-                    zip(got["ids"], got["embeddings"], strict=True)}
+            got = idx.store._collection.get(ids=[str(h.document.id) for h in missing], include=["embeddings"])
+            embs: Any = got["embeddings"] if got["embeddings"] is not None else []
+            vecs = {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embs, strict=True)}
             for h in missing:
                 v = vecs.get(str(h.document.id))
                 h.dense_score = float(np.dot(q, v)) if v is not None else 0.0
