@@ -1,0 +1,88 @@
+"""Query normalisation and caution detection: pure, fast."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.normalize import content_tokens, expand_query, find_anticoagulants, lexical_form, tokens
+from assistant.safety import is_personal_request
+
+
+@pytest.mark.parametrize("text", ["100 ug", "100 µg", "100 μg", "100 mcg", "100 micrograms", "100 microgram"])
+def test_units_meet(text: str) -> None:
+    assert tokens(text) == ["100", "mcg"]
+
+
+@pytest.mark.parametrize("text", ["MK7", "mk 7", "MK-7", "menaquinone-7"])
+def test_mk7_spellings(text: str) -> None:
+    assert "mk7" in tokens(text)
+
+
+@pytest.mark.parametrize("text", ["MK4", "mk-4", "menatetrenone", "menaquinone 4"])
+def test_mk4_spellings(text: str) -> None:
+    assert "mk4" in tokens(text)
+
+
+def test_thousands_separator() -> None:
+    assert "1000" in tokens("1,000 IU")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I'm on warfarin", "warfarin"),
+        ("does it interact with Coumadin?", "warfarin"),
+        ("jantoven and K2", "warfarin"),
+        ("I take warfrin", "warfarin"),
+        ("coumadine user here", "warfarin"),
+        ("Eliquis", "apixaban"),
+        ("xarelto", "rivaroxaban"),
+        ("Pradaxa", "dabigatran"),
+        ("edoxaban", "edoxaban"),
+        ("acenocoumarol", "acenocoumarol"),
+        ("phenprocoumon", "phenprocoumon"),
+        ("I'm on a blood thinner", "anticoagulant"),
+        ("blood-thinners", "anticoagulant"),
+        ("vitamin K antagonists", "anticoagulant"),
+        ("my INR is high", "inr"),
+        ("anticoagulants", "anticoagulant"),
+    ],
+)
+def test_anticoagulants_detected(question: str, expected: str) -> None:
+    assert expected in find_anticoagulants(question)
+
+
+@pytest.mark.parametrize("question", ["What is the dose of MK-4?", "which product has zinc", "warm water",
+                                      "interior design", "Is it safe in pregnancy?"])
+def test_no_false_anticoagulant(question: str) -> None:
+    assert find_anticoagulants(question) == []
+
+
+def test_expand_query_adds_canonical_words() -> None:
+    nq = expand_query("Can I take K2 with Coumadin?")
+    assert "warfarin" in nq.dense_text and nq.anticoagulants == ["warfarin"]
+    assert "anticoagulant" in nq.lexical_text
+
+
+def test_content_tokens_drop_stopwords() -> None:
+    assert content_tokens("What is the dose of MK-4 in women with osteoporosis?") == [
+        "mk4", "women", "osteoporosi"]
+
+
+def test_micro_sign_is_not_transliterated() -> None:
+    assert "mg" not in tokens("45 µg")
+    assert lexical_form("45 µg").strip() == "45 mcg"
+
+
+@pytest.mark.parametrize(
+    ("question", "personal"),
+    [
+        ("How much K2 can I take on warfarin?", True),
+        ("Should I stop my warfarin?", True),
+        ("What's a safe amount for me?", True),
+        ("What dose was used in the MK-4 study?", False),
+        ("Does K2 interact with warfarin?", False),
+    ],
+)
+def test_personal_requests(question: str, personal: bool) -> None:
+    assert is_personal_request(question) is personal
