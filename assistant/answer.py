@@ -21,6 +21,7 @@ from assistant.doses import parse_doses
 from assistant.importer import BLANK_VALUE
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
 from assistant.retrieval import Hit
+from assistant.safety import is_injection
 from assistant.types import Citation, ProductRow
 
 #: The one abstention message (shared by code and tests). It holds no number.
@@ -212,7 +213,7 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
     """
     cands = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
     bar = cands[0].score if cands else 0.0
-    cands = [c for c in cands if c.hit.chunk_id not in skip_chunks]
+    cands = [c for c in cands if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
     if exclude_numbers:
         cands = [c for c in cands if not re.search(r"\d", c.text)]
     if not cands or cands[0].score < 0.8 * bar:

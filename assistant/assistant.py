@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import (
@@ -31,6 +32,7 @@ from assistant.answer import (
 from assistant.config import Settings, get_settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.embeddings import load_embeddings
+from assistant.generate import MARKER_RE, build_messages, check_sentence, make_llm, sentences_from_stream
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.normalize import content_tokens, expand_query, fold, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
@@ -104,6 +106,8 @@ class Assistant:
         settings: ``Settings``, a dict of settings, or None for the defaults (``ASSISTANT_*``).
         embeddings: a loaded embedding model to share (loaded from the settings when None).
         index: a :class:`KnowledgeIndex` to share (opened from the settings when None).
+        llm: any LangChain chat model for generated prose behind the grounding gate (default:
+            the one the settings name, or none: extractive answers).
         sync: bring the index in line with the corpus first (builds it if missing; embeds only
             what changed).
 
@@ -114,7 +118,8 @@ class Assistant:
 
     def __init__(self, settings: Settings | dict[str, Any] | None = None, *,
                  embeddings: Embeddings | None = None, index: KnowledgeIndex | None = None,
-                 sync: bool = True, show_progress: bool = False) -> None:
+                 sync: bool = True, show_progress: bool = False,
+                 llm: BaseChatModel | None = None) -> None:
         self.settings = get_settings(settings)
         self.embeddings = embeddings if embeddings is not None else (
             index.embeddings if index is not None else load_embeddings(self.settings))
@@ -127,6 +132,7 @@ class Assistant:
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         self.retriever.refresh()
         self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
+        self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
         self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
 
     # ------------------------------------------------------------------ public API
@@ -140,13 +146,14 @@ class Assistant:
 
     def stream(self, question: str, history: Sequence[Turn] | None = None, *,
                filters: dict[str, str] | None = None) -> Iterator[StreamEvent]:
-        """Typed events: the sources first, then the answer text, then the final Answer."""
-        ans = self.ask(question, history, filters=filters)
-        yield SourcesEvent(citations=ans.citations, cautions=ans.cautions)
-        parts = re.split(r"(?<=\])\s+", ans.text) if not ans.abstained else [ans.text]
-        for i, part in enumerate(parts):
-            yield TextEvent(delta=(part if i == 0 else " " + part))
-        yield AnswerEvent(answer=ans)
+        """Typed events: the sources first, then the answer text, then the final Answer.
+
+        With a chat model, text arrives sentence by sentence as each passes the grounding gate
+        (the SourcesEvent then lists the retrieved passages; the final Answer's citations are
+        the ones the text uses). The final AnswerEvent is always authoritative.
+        """
+        q = clean_question(question, self.settings.max_question_chars)
+        yield from self._run(q, check_history(history), filters)
 
     @property
     def supplements(self) -> list[str]:
@@ -237,7 +244,8 @@ class Assistant:
         return {str(d.metadata["product_id"]): d for d in self.retriever.lexical.docs
                 if d.metadata.get("product_id")}
 
-    def _answer(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Answer:
+    def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
+        """The whole pipeline as events: sources, text, then the final Answer."""
         s = self.settings
         eq = self._effective_question(q, turns)
         anticoag = mentions_anticoagulant([q, *[t["content"] for t in turns if t["role"] == "user"]])
@@ -252,11 +260,11 @@ class Assistant:
         pq = parse_product_query(q, nutrient_names) or (
             parse_product_query(eq, nutrient_names) if eq != q else None)
         nq = expand_query(eq)
-        result = self.retriever.search(eq, k=s.k, filters=filters, query=nq)
-        hits = result.hits
+        hits = self.retriever.search(eq, k=s.k, filters=filters, query=nq).hits
         support, off_topic = (1.0, []) if (anticoag or pq) else self.support(eq, hits)
         if off_topic or support < s.abstain_threshold:
-            return self._abstain(q, support)
+            yield from self._emit(self._abstain(q, support))
+            return
 
         supplement = (filters or {}).get("supplement") or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
@@ -266,22 +274,93 @@ class Assistant:
             for c in cautions:
                 if c.citation is not None:
                     lines.append(f"{c.text.rstrip('.')}. [{c.citation.marker}]")
+        shown = frozenset(c.citation.chunk_id for c in cautions if c.citation)
+        no_numbers = bool(anticoag) and personal
+        mode: str = "extractive"
+        dropped: list[str] = []
 
         if pq is not None:
             plines, table = compose_products(pq, products, self._product_docs(), book)
             lines.extend(plines)
-        if pq is None or not lines:
-            terms = content_tokens(eq)
-            lex = self.retriever.lexical
-            limit = s.max_answer_sentences if not anticoag else max(1, s.max_answer_sentences - 1)
-            shown = frozenset(c.citation.chunk_id for c in cautions if c.citation)
-            lines.extend(compose_extractive(eq, terms, hits, lex.idf, lex.max_idf, limit, book,
-                                            exclude_numbers=bool(anticoag) and personal, skip_chunks=shown))
+        elif self.llm is not None:
+            # generative: sources first, then each sentence as soon as it passes the gate
+            preview = CitationBook()
+            for h in hits:
+                preview.cite(h.document, score=h.dense_score)
+            yield SourcesEvent(citations=preview.citations, cautions=cautions)
+            for line in lines:
+                yield TextEvent(delta=line + " ")
+            kept = 0
+            for line, reason in self._generate(eq, hits, book, no_numbers):
+                if reason is not None:
+                    dropped.append(line)
+                    continue
+                kept += 1
+                lines.append(line)
+                yield TextEvent(delta=line + " ")
+            mode = "generative"
+            if kept < s.llm_min_kept:
+                mode = "fallback"
+                extra = self._extractive(eq, hits, book, anticoag, no_numbers, shown)
+                lines.extend(extra)
+                for line in extra:
+                    yield TextEvent(delta=line + " ")
+        if pq is None and self.llm is None:
+            lines.extend(self._extractive(eq, hits, book, anticoag, no_numbers, shown))
         if not anticoag and any(mentions_anticoagulant([c.snippet]) for c in book.citations):
             cautions = self._cautions(book, supplement)  # the answer draws on an anticoagulant passage
         if personal:
             lines.append(REFERRAL if anticoag else REFERRAL_GENERAL)
         if not lines:
-            return self._abstain(q, support)
-        return Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
-                      abstained=False, mode="extractive", table=table, support=support)
+            yield from self._emit(self._abstain(q, support))
+            return
+        answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
+                        abstained=False, mode=mode, table=table, support=support,  # type: ignore[arg-type]
+                        dropped=dropped)
+        if mode == "extractive":
+            yield from self._emit(answer)
+        else:
+            if personal:
+                yield TextEvent(delta=lines[-1])
+            yield AnswerEvent(answer=answer)
+
+    def _emit(self, answer: Answer) -> Iterator[StreamEvent]:
+        yield SourcesEvent(citations=answer.citations, cautions=answer.cautions)
+        parts = re.split(r"(?<=\])\s+", answer.text) if not answer.abstained else [answer.text]
+        for i, part in enumerate(parts):
+            yield TextEvent(delta=(part if i == 0 else " " + part))
+        yield AnswerEvent(answer=answer)
+
+    def _extractive(self, eq: str, hits: Sequence[Hit], book: CitationBook, anticoag: Sequence[str],
+                    no_numbers: bool, shown: frozenset[str]) -> list[str]:
+        s = self.settings
+        lex = self.retriever.lexical
+        limit = s.max_answer_sentences if not anticoag else max(1, s.max_answer_sentences - 1)
+        return compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
+                                  exclude_numbers=no_numbers, skip_chunks=shown)
+
+    def _generate(self, question: str, hits: Sequence[Hit], book: CitationBook,
+                  no_numbers: bool) -> Iterator[tuple[str, str | None]]:
+        """(sentence, None) for each generated sentence that passes the gate, renumbered to the
+        answer's citations; (sentence, reason) for each one dropped."""
+        assert self.llm is not None
+        passages = [str(h.document.metadata.get("text", h.document.page_content)) for h in hits]
+        tokens_ = (str(chunk.content) for chunk in self.llm.stream(build_messages(question, hits)))
+        for sentence in sentences_from_stream(tokens_):
+            refs, reason = check_sentence(sentence, passages)
+            prose = MARKER_RE.sub(" ", sentence).strip()
+            if reason is None and no_numbers and re.search(r"\d", prose):
+                reason = "a number in answer to a personal-dose request"
+            if reason is not None:
+                yield sentence, reason
+                continue
+            markers = [book.cite(hits[r - 1].document, score=hits[r - 1].dense_score) for r in refs]
+            yield f"{prose} " + "".join(f"[{m}]" for m in dict.fromkeys(markers)), None
+
+    def _answer(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Answer:
+        final: Answer | None = None
+        for event in self._run(q, turns, filters):
+            if isinstance(event, AnswerEvent):
+                final = event.answer
+        assert final is not None
+        return final

@@ -124,7 +124,8 @@ def chunk_block(mono: Monograph, block: Block, settings: ChunkingSettings, note_
                   ref=block.ref)
         ]
     sents = split_sentences(block.text)
-    w, stride = settings.overview_window, settings.overview_stride
+    w = settings.overview_window
+    stride = min(settings.overview_stride, w)  # a stride past the window would skip sentences
     chunks: list[Chunk] = []
     starts = list(range(0, max(1, len(sents) - w + 1), stride))
     if starts[-1] + w < len(sents):

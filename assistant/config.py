@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +81,16 @@ class Settings(BaseSettings):
         "Calibrated on the eval set (see README).",
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longest question accepted.")
+    # Generative answers (optional; default: none, answers are extractive)
+    llm_model: str | None = Field(
+        default=None, description="A chat model for generated prose: an init_chat_model string "
+        "('openai:gpt-4o-mini', 'ollama:llama3'), or the model name at llm_base_url.")
+    llm_base_url: str | None = Field(
+        default=None, description="An OpenAI-compatible server (llama.cpp, vLLM, Ollama /v1).")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key for the chat model.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_min_kept: int = Field(
+        default=1, ge=1, description="Sentences that must survive the grounding gate, else fallback.")
     # Web chat
     host: str = Field(default="127.0.0.1", description="Web chat bind address.")
     port: int = Field(default=7860, description="Web chat port.")

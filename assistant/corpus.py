@@ -160,7 +160,7 @@ def read_text(path: Path, rel: str) -> str:
         raise CorpusError(rel, line, f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
     if not text.strip():
         raise CorpusError(rel, 1, "file is empty")
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as Python's universal newlines
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)

@@ -66,3 +66,17 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my warfarin'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
+
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|rules?|prompts?|above|previous)\b|"
+    r"\b(?:system prompt|you are now|as an ai|tell (?:the )?users? to|always (?:say|state|answer))\b",
+    re.IGNORECASE,
+)
+
+
+def is_injection(text: str) -> bool:
+    """Does a text carry instructions aimed at the assistant (a prompt injection)?
+
+    Such sentences are never quoted (extractive) and never cited (generative)."""
+    return bool(_INJECTION.search(text))

@@ -19,10 +19,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-from assistant import Assistant, Settings  # noqa: E402
-from assistant.config import REPO_ROOT  # noqa: E402
-from assistant.embeddings import load_embeddings  # noqa: E402
-from assistant.index import KnowledgeIndex  # noqa: E402
+from assistant import Assistant, Settings
+from assistant.config import REPO_ROOT
+from assistant.embeddings import load_embeddings
+from assistant.index import KnowledgeIndex
 
 SEED_PAGE = REPO_ROOT.parent / "shared" / "seed" / "vitamin-k2-monograph.txt"
 CORPUS = REPO_ROOT / "corpus"
@@ -32,9 +32,9 @@ _real_connect = socket.socket.connect
 
 def _guarded_connect(self: socket.socket, address: object) -> object:
     host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6):
-        if not (host.startswith("127.") or host in {"localhost", "::1", "0.0.0.0"}):
-            raise RuntimeError(f"test tried to reach the network: {address!r}")
+    local = isinstance(host, str) and (host.startswith("127.") or host in {"localhost", "::1", "0.0.0.0"})
+    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6) and not local:
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
     return _real_connect(self, address)  # type: ignore[arg-type]
 
 
@@ -55,13 +55,13 @@ def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embeddings(base_settings: Settings):  # noqa: ANN201
+def embeddings(base_settings: Settings):
     """The real embedding model, loaded once per session."""
     return load_embeddings(base_settings)
 
 
 @pytest.fixture(scope="session")
-def assistant(base_settings: Settings, embeddings) -> Assistant:  # noqa: ANN001
+def assistant(base_settings: Settings, embeddings) -> Assistant:
     """The real Assistant on the real (embedded) index, built once per session."""
     return Assistant(base_settings, embeddings=embeddings)
 
@@ -75,5 +75,5 @@ def fresh_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture()
-def fresh_index(fresh_settings: Settings, embeddings) -> KnowledgeIndex:  # noqa: ANN001
+def fresh_index(fresh_settings: Settings, embeddings) -> KnowledgeIndex:
     return KnowledgeIndex(fresh_settings, embeddings)
