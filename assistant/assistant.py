@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 Turn = dict[str, str]
 
 _FOLLOWUP = re.compile(
+    r"^(?:so|then|and|also|but|ok|okay|well)\b|"
     r"\b(they|them|their|it|its|that|this|those|these|there|he|she|same|the study|the trial|"
     r"the product|the one|that one|this one|the form|the dose|what about|how about|and for)\b"
 )
@@ -132,6 +134,7 @@ class Assistant:
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         self.retriever.refresh()
         self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
+        self._vocab_lock = threading.Lock()
         self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
         self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
 
@@ -168,17 +171,31 @@ class Assistant:
             return self.ask(inp.get("question", ""), inp.get("history"), filters=inp.get("filters"))
         raise ValueError("chain input must be a question string or {'question': ..., 'history': [...]}")
 
-    def _effective_question(self, q: str, turns: list[Turn]) -> str:
-        """Resolve a follow-up ('what dose did they use?') with the previous user question."""
+    def _effective_question(self, q: str, turns: list[Turn]) -> tuple[str, bool]:
+        """Resolve a follow-up ('and which dose was that?') with the previous user question.
+
+        Returns (question to retrieve with, whether it is a follow-up)."""
         prev = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
         if not prev:
-            return q
+            return q, False
         own = content_tokens(q)
-        if _FOLLOWUP.search(fold(q)) or len(own) <= 2:
-            return f"{prev[-1]} {q}"
-        return q
+        if _FOLLOWUP.search(fold(q)) or len(own) <= 1:
+            return f"{prev[-1]} {q}", True
+        return q, False
+
+    def _is_general(self, question: str) -> bool:
+        """A question with no topic beyond the supplement's own names (and 'acts': what it does)."""
+        names: set[str] = {"act", "vitamin"}
+        for m in self.corpus.monographs:
+            names.update(content_tokens(m.title))
+        return not (set(content_tokens(question)) - names)
 
     def _vocab(self) -> tuple[list[str], np.ndarray]:
+        """Embeddings of the corpus vocabulary (built once, on the first unknown word)."""
+        with self._vocab_lock:
+            return self._build_vocab()
+
+    def _build_vocab(self) -> tuple[list[str], np.ndarray]:
         if self._vocab_vectors is None:
             forms: dict[str, str] = {}
             for d in self.retriever.lexical.docs:
@@ -247,8 +264,10 @@ class Assistant:
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
         """The whole pipeline as events: sources, text, then the final Answer."""
         s = self.settings
-        eq = self._effective_question(q, turns)
+        eq, followup = self._effective_question(q, turns)
+        # cautions follow the whole conversation; a new topic ("and migraines?") is judged on its own
         anticoag = mentions_anticoagulant([q, *[t["content"] for t in turns if t["role"] == "user"]])
+        asks_anticoag = bool(mentions_anticoagulant([eq]) or (followup and anticoag))
         personal = is_personal_request(q)
         book = CitationBook()
         lines: list[str] = []
@@ -261,7 +280,12 @@ class Assistant:
             parse_product_query(eq, nutrient_names) if eq != q else None)
         nq = expand_query(eq)
         hits = self.retriever.search(eq, k=s.k, filters=filters, query=nq).hits
-        support, off_topic = (1.0, []) if (anticoag or pq) else self.support(eq, hits)
+        if self._is_general(eq) and not pq:
+            # "what does K2 do?": nothing but the supplement's name -> the page's own summary first
+            overview = self.retriever.search(eq, k=2, filters={**(filters or {}), "kind": "prose"},
+                                             query=nq).hits
+            hits = overview or hits
+        support, off_topic = (1.0, []) if (asks_anticoag or pq) else self.support(eq, hits)
         if off_topic or support < s.abstain_threshold:
             yield from self._emit(self._abstain(q, support))
             return

@@ -56,8 +56,10 @@ _REWRITES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"\btoxic\w*"), "toxicity"),
     (re.compile(r"\b(?:most|max(?:imum)?|highest amount)\b(?=.{0,40}\b(?:per day|a day|daily|safely)\b)"),
      "upper intake limit most"),
-    (re.compile(r"\bhow\s+(?:does|do|did)\b.{0,40}\bwork\b|\bmechanism(?:s)?\b|\bmode\s+of\s+action\b"),
-     "acts"),
+    # "how does K2 work", "what does K2 do", "mechanism": the page says what a supplement "acts" as
+    (re.compile(r"\b(how\s+(?:does|do|did)\b.{0,40}?)\bwork\b"), r"\1 acts"),
+    (re.compile(r"\b(what\s+(?:does|do)\b.{0,40}?)\bdo\b(?=\s*(?:\?|$|for|in|to))"), r"\1 acts"),
+    (re.compile(r"\bmechanisms?\b|\bmode\s+of\s+action\b"), "acts"),
     (re.compile(r"(\d)\s*(?:μg|ug|mcg|micrograms?)\b"), r"\1 mcg"),
     (re.compile(r"\b(?:μg|ug|micrograms?)\b"), "mcg"),
     (re.compile(r"(\d)\s*(?:mg|milligrams?)\b"), r"\1 mg"),
@@ -123,10 +125,10 @@ _STOPWORDS_TEXT = """
     twenty two un under until up upon via well whatever whence whenever whereafter whereas whereby
     wherein whereupon wherever whether while whither whoever whole whom within without yet true
     false right wrong correct run ran finish finished stay stays depend depends express expressed
-    mention mentioned mentions give given gave gives treat treating happen happened lower lowered
-    high higher highest low lowest max compare compared people person adult adults body made make
-    makes prove proven outside long longer state stated states week weeks year years month months
-    claim claims suggest suggests page guide document source text listed list lists
+    mention mentioned mentions give given gave gives treat treating happen happened lowered highest
+    lowest max compare compared people person adult adults body made make makes prove proven outside
+    state stated states week weeks year years month months claim claims suggest suggests page guide
+    document source text listed list lists
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 #: tokens that carry no topic: numbers and single letters

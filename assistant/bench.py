@@ -1,0 +1,854 @@
+"""``assistant bench [--json] [--quick] [--scale N] [--server]``: the performance benchmark.
+
+Every ratio is measured side by side in one run (the two sides alternate, so the noise of a
+shared machine falls on both): a full index build against a bare ``SentenceTransformer.encode`` of
+the same chunk texts with the same batch size; ``Assistant.ask()`` against a bare Chroma search
+with the same model (query embedding included) and against the eval baseline (the LangChain
+tutorial pipeline, :mod:`evals.baseline`) on the same questions. Cold start is a new
+``python -c`` process on an existing index, timed until its first answer. Re-indexing counts the
+texts the model embeds (zero for an unchanged corpus).
+
+Everything runs in a temporary folder on a copy of the corpus; the repo's ``index/`` is never
+touched. ``--scale N`` generates a synthetic corpus of about N chunks (:mod:`assistant.synthetic`,
+the seed monograph included), builds it in a worker process and asks the same questions there,
+side by side with the seed index, recording peak RSS and the size on disk; ``--server`` does the
+same against a ``chroma run`` server started (and stopped) here.
+
+Example:
+    $ assistant bench --quick --json
+    {"ingest_chunks_per_s": 9.8, "encode_chunks_per_s": 10.4, "ingest_ratio": 0.94, ...}
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import importlib.util
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings, disable_telemetry
+
+disable_telemetry()
+
+from langchain_core.embeddings import Embeddings  # noqa: E402
+
+#: The fixed questions (seed monograph): dosing, forms, cautions, products, research, blank
+#: fields, out of scope. ``--quick`` uses the first ``QUICK_QUESTIONS``.
+QUESTIONS: tuple[str, ...] = (
+    "I'm on warfarin, can I take K2?",
+    "What daily dose of MK-7 was used in the three-year bone trial?",
+    "How much vitamin K2 is in Ultra K2 MK-7 Plus D3?",
+    "Which product has the most vitamin K2?",
+    "What is the upper intake limit for vitamin K2?",
+    "Does vitamin K2 help with migraines?",
+    "What is the difference between MK-4 and MK-7?",
+    "What dose of MK-4 was used in women with osteoporosis?",
+    "Is there a recommended daily allowance for K2?",
+    "Does K2 interfere with Coumadin?",
+    "Should INR be monitored when taking vitamin K supplements?",
+    "Does combining vitamin K2 with vitamin D3 help bones?",
+    "What did the CKD trial find about vascular stiffness?",
+    "Can K2 slow coronary artery calcification?",
+    "What is undercarboxylated osteocalcin?",
+    "Which products contain vitamin D3 and K2 together?",
+    "Is K2 safe during pregnancy?",
+    "What are the special forms of vitamin K2?",
+    "How long did the low-dose MK-4 study last?",
+    "What does matrix Gla protein do?",
+)
+QUICK_QUESTIONS = 8
+COLD_QUESTION = QUESTIONS[0]
+HEARTBEAT_TIMEOUT_S = 90.0
+MB = 1_000_000
+
+#: (key, what it measures, unit)
+ROWS: tuple[tuple[str, str, str], ...] = (
+    ("ingest_chunks_per_s", "full index build (load, chunk, embed, store)", "chunks/s"),
+    ("encode_chunks_per_s", "bare SentenceTransformer.encode, same texts and batch size", "chunks/s"),
+    ("ingest_ratio", "build throughput / bare encode throughput", "x"),
+    ("ask_p50_ms", "Assistant.ask(), median", "ms"),
+    ("ask_p95_ms", "Assistant.ask(), 95th percentile", "ms"),
+    ("bare_search_p50_ms", "embed query + Chroma collection.query, median", "ms"),
+    ("ask_vs_bare", "ask p50 / bare search p50", "x"),
+    ("baseline_p50_ms", "eval baseline (LangChain tutorial RAG), median", "ms"),
+    ("ask_vs_baseline", "ask p50 / baseline p50", "x"),
+    ("embed_query_p50_ms", "one query embedding, torch's default threads, median", "ms"),
+    ("embed_query_1thread_p50_ms", "the same with torch.set_num_threads(1), side by side", "ms"),
+    ("cold_start_s", "new process, existing index, until the first answer", "s"),
+    ("noop_reindex_s", "sync of an unchanged corpus (load + diff)", "s"),
+    ("noop_reindex_embedded", "texts embedded by that sync", "texts"),
+    ("one_file_reindex_s", "sync after editing one product file", "s"),
+    ("one_file_reindex_embedded", "texts embedded by that sync", "texts"),
+    ("scale_chunks", "synthetic corpus: chunks indexed", "chunks"),
+    ("scale_monographs", "synthetic corpus: monographs", "files"),
+    ("scale_ingest_chunks_per_s", "build at scale (load, chunk, embed, store)", "chunks/s"),
+    ("scale_encode_chunks_per_s", "bare encode of a sample of the same texts", "chunks/s"),
+    ("scale_ingest_ratio", "build / bare encode throughput at scale", "x"),
+    ("scale_store_chunks_per_s", "build with hashed vectors for the synthetic chunks (no model)", "chunks/s"),
+    ("scale_build_s", "build at scale, wall time", "s"),
+    ("scale_build_peak_rss_mb", "peak RSS of the build process", "MB"),
+    ("scale_index_mb", "index on disk (Chroma + record manager)", "MB"),
+    ("scale_cold_start_s", "new process on the scale index until the first answer", "s"),
+    ("scale_noop_reindex_s", "sync of the unchanged scale corpus", "s"),
+    ("scale_noop_reindex_embedded", "texts embedded by that sync", "texts"),
+    ("scale_first_ask_ms", "slowest first (uncached) ask per question", "ms"),
+    ("scale_ask_p50_ms", "Assistant.ask() at scale, median", "ms"),
+    ("scale_ask_p95_ms", "Assistant.ask() at scale, 95th percentile", "ms"),
+    ("scale_seed_ask_p50_ms", "the same questions on the seed index, same process", "ms"),
+    ("scale_ask_vs_seed", "ask p50 at scale / on the seed index", "x"),
+    ("scale_bare_search_p50_ms", "bare search at scale, median", "ms"),
+    ("scale_ask_peak_rss_mb", "peak RSS of the serving process (both indexes open)", "MB"),
+    ("scale_peak_rss_mb", "peak RSS, the larger of build and serve", "MB"),
+    ("server_store_chunks_per_s", "Chroma server build, vectors reused (store path only)", "chunks/s"),
+    ("server_cold_start_s", "new process on the server index until the first answer", "s"),
+    ("server_ask_p50_ms", "Assistant.ask() against the server, median", "ms"),
+    ("server_ask_p95_ms", "Assistant.ask() against the server, 95th percentile", "ms"),
+    ("server_ask_vs_seed", "server ask p50 / embedded seed index ask p50, same process", "x"),
+    ("server_bare_search_p50_ms", "bare search against the server, median", "ms"),
+    ("server_client_peak_rss_mb", "peak RSS of the serving (client) process", "MB"),
+    ("server_peak_rss_mb", "peak RSS of the chroma run process", "MB"),
+    ("server_index_mb", "server data folder + record manager on disk", "MB"),
+)
+
+#: key -> (target text, predicate)
+TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "ingest_ratio": (">= 0.85", lambda v: v >= 0.85),
+    "ask_vs_bare": ("<= 1.5", lambda v: v <= 1.5),
+    "noop_reindex_embedded": ("= 0", lambda v: v == 0),
+    "noop_reindex_s": ("<= 2", lambda v: v <= 2.0),
+    "cold_start_s": ("<= 10", lambda v: v <= 10.0),
+    "scale_ask_vs_seed": ("<= 2 (at 100,000)", lambda v: v <= 2.0),
+    "scale_peak_rss_mb": ("<= 1500 (at 100,000)", lambda v: v <= 1500.0),
+    "scale_noop_reindex_embedded": ("= 0", lambda v: v == 0),
+}
+
+#: the keys every run reports (the test checks these)
+SEED_KEYS: tuple[str, ...] = tuple(k for k, _, _ in ROWS if not k.startswith(("scale_", "server_", "embed_")))
+
+COLD_START_CODE = """
+import json, sys, time
+from assistant import Assistant, Settings
+spec = json.loads(sys.argv[1])
+a = Assistant(Settings(**spec["settings"]))
+ans = a.ask(spec["question"])
+print(json.dumps({"chars": len(ans.text), "abstained": ans.abstained, "synced": a.last_sync.to_dict()
+                  if a.last_sync else None}))
+"""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure: ``--quick`` runs fewer questions and repeats."""
+
+    questions: tuple[str, ...]
+    repeats: int
+    build_pairs: int
+    cold_runs: int
+    noop_runs: int
+    edit_runs: int
+    scale_repeats: int
+    scale_sample: int
+
+    @classmethod
+    def make(cls, quick: bool) -> Plan:
+        if quick:
+            return cls(QUESTIONS[:QUICK_QUESTIONS], 1, 2, 1, 2, 1, 1, 256)
+        return cls(QUESTIONS, 3, 5, 3, 5, 3, 2, 1024)
+
+
+class CountingEmbeddings(Embeddings):
+    """Delegates to an embeddings object and counts what it embeds."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.calls = 0
+        self.texts = 0
+
+    def reset(self) -> None:
+        self.calls = self.texts = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self.calls += 1
+        self.texts += 1
+        return self.inner.embed_query(text)
+
+
+class ReusedVectors(Embeddings):
+    """Vectors already computed for these texts (from another index), the model for the rest."""
+
+    def __init__(self, inner: Embeddings, vectors: dict[str, list[float]]) -> None:
+        self.inner = inner
+        self.vectors = vectors
+        self.misses = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            self.misses += len(missing)
+            self.vectors.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+        return [self.vectors[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+# --------------------------------------------------------------------------- small helpers
+
+_T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    """Progress on stderr (stdout is the table or the JSON object)."""
+    print(f"[bench {time.perf_counter() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile (``q`` in 0..100) of a non-empty sample."""
+    data = sorted(values)
+    if not data:
+        return math.nan
+    pos = (len(data) - 1) * q / 100.0
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (``ru_maxrss`` is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
+
+
+def disk_mb(*paths: Path) -> float:
+    """Bytes on disk (allocated blocks, as ``du``) under the given files or folders, in MB."""
+    total = 0
+    for path in paths:
+        if path.is_file():
+            total += path.stat().st_blocks * 512
+            continue
+        for root, _, files in os.walk(path):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    total += (Path(root) / name).stat().st_blocks * 512
+    return total / MB
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def sentence_model(embeddings: Embeddings) -> Any:
+    """The ``SentenceTransformer`` behind a ``HuggingFaceEmbeddings``."""
+    inner = embeddings.inner if isinstance(embeddings, CountingEmbeddings) else embeddings
+    return inner._client  # type: ignore[attr-defined]
+
+
+def bench_settings(base: Settings, corpus: Path, index: Path, **over: Any) -> Settings:
+    """The base settings on a temporary corpus and index; extractive answers, embedded Chroma."""
+    update: dict[str, Any] = {"corpus_dir": corpus, "index_dir": index,
+                              "feedback_db": index.parent / "feedback.sqlite3", "chroma_host": None,
+                              "llm_model": None, "llm_base_url": None}
+    update.update(over)
+    return base.model_copy(update=update)
+
+
+def settings_spec(s: Settings) -> dict[str, Any]:
+    """What a worker process needs to rebuild the same settings (JSON-ready)."""
+    return {
+        "corpus_dir": str(s.corpus_dir), "index_dir": str(s.index_dir), "feedback_db": str(s.feedback_db),
+        "embedding_model": s.embedding_model, "embedding_batch_size": s.embedding_batch_size,
+        "chunking": s.chunking.model_dump(), "collection": s.collection, "k": s.k,
+        "chroma_host": s.chroma_host, "chroma_port": s.chroma_port, "llm_model": None, "llm_base_url": None,
+    }
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
+                "TOKENIZERS_PARALLELISM": "false", "CHROMA_TELEMETRY_ENABLED": "false", "NO_COLOR": "1"})
+    return env
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_gb = math.nan
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) * 1024 / 1e9, 1)
+    versions: dict[str, str] = {}
+    for pkg in ("torch", "sentence-transformers", "transformers", "chromadb", "langchain-core"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[pkg] = importlib.metadata.version(pkg)
+    import torch
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(), "ram_gb": mem_gb,
+            "python": platform.python_version(), "os": platform.platform(), "versions": versions,
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def onnx_note() -> str:
+    """Whether sentence-transformers' ONNX backend (int8) can be tried here without a download."""
+    missing = [m for m in ("optimum", "onnxruntime") if importlib.util.find_spec(m) is None]
+    if missing:
+        return ("ONNX backend (int8) not measured: " + ", ".join(missing) + " not installed; "
+                "sentence-transformers' backend='onnx' needs optimum[onnxruntime] to export the model, "
+                "and nothing is downloaded here")
+    return "ONNX backend (int8) not measured: optimum is installed, but the export is not part of this run"
+
+
+# --------------------------------------------------------------------------- the seed corpus
+
+
+def build_once(s: Settings, emb: Embeddings) -> tuple[float, Any]:
+    """A full build into an empty index folder: load and chunk the corpus, embed, store."""
+    from assistant.corpus import load_corpus
+    from assistant.index import KnowledgeIndex
+
+    t = time.perf_counter()
+    corpus = load_corpus(s.corpus_dir)
+    idx = KnowledgeIndex(s, emb)
+    result = idx.sync(corpus)
+    dt = time.perf_counter() - t
+    if result.num_added == 0:
+        raise RuntimeError(f"the build into {s.index_dir} added nothing")
+    return dt, idx
+
+
+def bench_ingest(base: Settings, corpus: Path, work: Path, emb: CountingEmbeddings,
+                 plan: Plan) -> tuple[dict[str, float], list[Any], list[Settings]]:
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+
+    model = sentence_model(emb)
+    texts = [c.embed_text for c in chunk_corpus(load_corpus(corpus), base.chunking)]
+    batch = base.embedding_batch_size
+
+    def encode() -> None:
+        model.encode(texts, batch_size=batch, normalize_embeddings=True, show_progress_bar=False)
+
+    encode()  # warm-up (first call allocates)
+    builds: list[float] = []
+    encodes: list[float] = []
+    ratios: list[float] = []
+    indexes: list[Any] = []
+    settings: list[Settings] = []
+    for i in range(plan.build_pairs):
+        s = bench_settings(base, corpus, work / f"index-{i}")
+        if i % 2 == 0:
+            b, idx = build_once(s, emb)
+            e, _ = timed(encode)
+        else:
+            e, _ = timed(encode)
+            b, idx = build_once(s, emb)
+        builds.append(b)
+        encodes.append(e)
+        ratios.append(e / b)
+        indexes.append(idx)
+        settings.append(s)
+        log(f"build {i + 1}/{plan.build_pairs}: {len(texts)} chunks, build {b:.2f}s, bare encode {e:.2f}s")
+    out = {
+        "chunks": float(len(texts)),
+        "ingest_chunks_per_s": len(texts) / statistics.median(builds),
+        "encode_chunks_per_s": len(texts) / statistics.median(encodes),
+        "ingest_ratio": statistics.median(ratios),
+    }
+    return out, indexes, settings
+
+
+def bare_searcher(idx: Any, emb: Embeddings, k: int) -> Callable[[str], Any]:
+    """Embed the question, then one Chroma ``collection.query`` (same model, same collection)."""
+    collection = idx.store._collection
+
+    def search(question: str) -> Any:
+        vec = emb.embed_query(question)
+        return collection.query(query_embeddings=[vec], n_results=k,
+                                include=["documents", "metadatas", "distances"])
+
+    return search
+
+
+def interleaved(systems: Sequence[tuple[str, Callable[[str], Any]]], questions: Sequence[str],
+                repeats: int) -> dict[str, list[float]]:
+    """Time each system on each question, ``repeats`` times, rotating which goes first (ms)."""
+    times: dict[str, list[float]] = {name: [] for name, _ in systems}
+    n = len(systems)
+    for rep in range(repeats):
+        for qi, q in enumerate(questions):
+            shift = (rep + qi) % n
+            for name, fn in [*systems[shift:], *systems[:shift]]:
+                t = time.perf_counter()
+                fn(q)
+                dt = time.perf_counter() - t
+                times[name].append(dt * 1000)
+    return times
+
+
+def bench_ask(s: Settings, idx: Any, emb: CountingEmbeddings, plan: Plan) -> dict[str, float]:
+    from assistant.assistant import Assistant
+    from evals.baseline import BaselineRAG
+
+    a = Assistant(s, embeddings=emb, index=idx)
+    baseline = BaselineRAG(emb, k=s.k)
+    bare = bare_searcher(idx, emb, s.k)
+    systems: list[tuple[str, Callable[[str], Any]]] = [
+        ("ask", a.ask), ("bare", bare), ("baseline", baseline.ask)]
+    for q in plan.questions:  # warm-up: caches, first-call allocations
+        for _, fn in systems:
+            fn(q)
+    log(f"asking {len(plan.questions)} questions x {plan.repeats} (assistant, bare search, baseline)")
+    t = interleaved(systems, plan.questions, plan.repeats)
+    baseline.close()
+    ask50, bare50, base50 = (statistics.median(t[n]) for n in ("ask", "bare", "baseline"))
+    return {"ask_p50_ms": ask50, "ask_p95_ms": percentile(t["ask"], 95), "bare_search_p50_ms": bare50,
+            "ask_vs_bare": ask50 / bare50, "baseline_p50_ms": base50, "ask_vs_baseline": ask50 / base50}
+
+
+def cold_start(s: Settings, question: str) -> float:
+    """Wall time of a new ``python -c`` process that opens the existing index and answers once."""
+    spec = json.dumps({"settings": settings_spec(s), "question": question})
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", COLD_START_CODE, spec], capture_output=True, text=True,
+                          env=child_env(), check=False)
+    dt = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"cold-start process failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not info["chars"] or (info["synced"] and info["synced"]["num_added"]):
+        raise RuntimeError(f"cold-start process did not answer from the existing index: {info}")
+    return dt
+
+
+def bench_reindex(s: Settings, idx: Any, emb: CountingEmbeddings, plan: Plan) -> dict[str, float]:
+    from assistant.corpus import load_corpus
+
+    noop: list[float] = []
+    noop_embedded = 0
+    for _ in range(plan.noop_runs):
+        emb.reset()
+        dt, result = timed(lambda: idx.sync(load_corpus(s.corpus_dir)))
+        noop.append(dt)
+        noop_embedded = max(noop_embedded, emb.texts)
+        if result.num_added or result.num_updated or result.num_deleted:
+            raise RuntimeError(f"a no-op sync changed the index: {result}")
+    product = sorted((s.corpus_dir).glob("*/products/*.md"))[0]
+    original = product.read_text(encoding="utf-8")
+    edits: list[float] = []
+    edit_embedded = 0
+    try:
+        for i in range(plan.edit_runs):
+            product.write_text(original.rstrip("\n") + f" Benchmark edit {i + 1}.\n", encoding="utf-8")
+            emb.reset()
+            dt, result = timed(lambda: idx.sync(load_corpus(s.corpus_dir)))
+            edits.append(dt)
+            edit_embedded = max(edit_embedded, emb.texts)
+            if result.num_added != 1 or result.num_deleted != 1:
+                raise RuntimeError(f"editing {product.name} did not replace exactly one chunk: {result}")
+    finally:
+        product.write_text(original, encoding="utf-8")
+    return {"noop_reindex_s": statistics.median(noop), "noop_reindex_embedded": float(noop_embedded),
+            "one_file_reindex_s": statistics.median(edits),
+            "one_file_reindex_embedded": float(edit_embedded)}
+
+
+def bench_seed(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float], Settings]:
+    """Every seed-corpus measurement; returns the metrics and the settings of a built index."""
+    from assistant.embeddings import load_embeddings
+
+    corpus = work / "corpus"
+    shutil.copytree(base.corpus_dir, corpus)
+    log(f"loading the model ({base.embedding_model})")
+    emb = CountingEmbeddings(load_embeddings(base))
+    ingest, indexes, settings = bench_ingest(base, corpus, work, emb, plan)
+    metrics = dict(ingest)
+    metrics.update(bench_ask(settings[0], indexes[0], emb, plan))
+    cold_s = settings[-1] if len(settings) > 1 else settings[0]
+    log(f"cold start x {plan.cold_runs} (new process, existing index)")
+    metrics["cold_start_s"] = statistics.median(
+        cold_start(cold_s, COLD_QUESTION) for _ in range(plan.cold_runs))
+    log("re-indexing: unchanged corpus, then one edited product file")
+    metrics.update(bench_reindex(settings[0], indexes[0], emb, plan))
+    return metrics, settings[0]
+
+
+# --------------------------------------------------------------------------- scale (worker processes)
+
+
+def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Run ``python -m assistant.bench --worker KIND`` and return the JSON it prints last."""
+    spec_path = work / f"spec-{kind}-{time.monotonic_ns()}.json"
+    spec = {**spec, "t0": time.time()}
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    cmd = [sys.executable, "-m", "assistant.bench", "--worker", kind, "--spec", str(spec_path)]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=child_env(), check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench worker {kind!r} failed with exit code {proc.returncode}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
+    """Build an index of the (large) corpus; throughput against a bare encode of a sample."""
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import load_embeddings
+    from assistant.index import KnowledgeIndex
+
+    s = Settings(**spec["settings"])
+    emb = CountingEmbeddings(load_embeddings(s))
+    store_emb: Embeddings = emb
+    reused = 0
+    if spec.get("reuse_from"):
+        vectors = stored_vectors(Settings(**spec["reuse_from"]))
+        reused = len(vectors)
+        store_emb = ReusedVectors(emb, vectors)
+        log(f"worker: reusing {reused:,} vectors from the embedded index (store path only)")
+    texts = [c.embed_text for c in chunk_corpus(load_corpus(s.corpus_dir), s.chunking)]
+    sample = random.Random(11).sample(texts, min(len(texts), int(spec["sample"])))
+    del texts
+    model = sentence_model(emb)
+
+    def encode() -> None:
+        model.encode(sample, batch_size=s.embedding_batch_size, normalize_embeddings=True,
+                     show_progress_bar=False)
+
+    enc = [] if reused else [timed(encode)[0]]
+    log(f"worker: building {s.index_dir} ({'server ' + str(s.chroma_host) if s.chroma_host else 'embedded'})")
+    t = time.perf_counter()
+    corpus = load_corpus(s.corpus_dir)
+    idx = KnowledgeIndex(s, store_emb)
+    result = idx.sync(corpus)
+    build_s = time.perf_counter() - t
+    if not reused:
+        enc.append(timed(encode)[0])
+    chunks = idx.count()
+    out: dict[str, Any] = {"chunks": chunks, "build_s": build_s, "ingest_chunks_per_s": chunks / build_s,
+                           "added": result.num_added, "embedded": emb.texts, "peak_rss_mb": peak_rss_mb()}
+    if enc:
+        encode_per_s = len(sample) / statistics.mean(enc)
+        out.update(encode_chunks_per_s=encode_per_s, ingest_ratio=out["ingest_chunks_per_s"] / encode_per_s)
+    return out
+
+
+def stored_vectors(s: Settings) -> dict[str, list[float]]:
+    """embed text -> vector, read from an existing embedded index."""
+    from assistant.index import make_client
+
+    collection = make_client(s).get_collection(s.collection_name())
+    vectors: dict[str, list[float]] = {}
+    total = collection.count()
+    step = 5000
+    for offset in range(0, total, step):
+        got = collection.get(include=["documents", "embeddings"], limit=step, offset=offset)
+        embs: Any = got["embeddings"]
+        for text, vec in zip(got["documents"] or [], embs, strict=True):
+            vectors[text or ""] = [float(x) for x in vec]
+    return vectors
+
+
+def worker_ask(spec: dict[str, Any]) -> dict[str, Any]:
+    """Cold start on the big index, no-op sync, then ask the questions side by side with the seed index."""
+    from assistant.assistant import Assistant
+    from assistant.embeddings import load_embeddings
+
+    s = Settings(**spec["settings"])
+    questions: list[str] = spec["questions"]
+    emb = CountingEmbeddings(load_embeddings(s))
+    a = Assistant(s, embeddings=emb)  # syncs first, as Assistant() does
+    a.ask(questions[0])
+    cold = time.time() - float(spec["t0"])
+    log(f"worker: first answer {cold:.1f}s after the process started; no-op sync next")
+    emb.reset()
+    noop_s, result = timed(a.index.sync)
+    noop_embedded = emb.texts
+    seed = Assistant(Settings(**spec["seed_settings"]), embeddings=emb, sync=False)
+    bare = bare_searcher(a.index, emb, s.k)
+    first: list[float] = []
+    for q in questions:  # first (uncached) ask of each question, then warm the others
+        t = time.perf_counter()
+        a.ask(q)
+        first.append((time.perf_counter() - t) * 1000)
+        seed.ask(q)
+        bare(q)
+    log(f"worker: asking {len(questions)} questions x {spec['repeats']} (scale, seed, bare)")
+    systems: list[tuple[str, Callable[[str], Any]]] = [("scale", a.ask), ("seed", seed.ask), ("bare", bare)]
+    times = interleaved(systems, questions, int(spec["repeats"]))
+    scale50, seed50 = statistics.median(times["scale"]), statistics.median(times["seed"])
+    return {"cold_start_s": cold, "noop_reindex_s": noop_s, "noop_reindex_embedded": noop_embedded,
+            "noop_changed": result.num_added + result.num_updated + result.num_deleted,
+            "first_ask_ms": max(first), "ask_p50_ms": scale50, "ask_p95_ms": percentile(times["scale"], 95),
+            "seed_ask_p50_ms": seed50, "ask_vs_seed": scale50 / seed50,
+            "bare_search_p50_ms": statistics.median(times["bare"]), "peak_rss_mb": peak_rss_mb(),
+            "chunks": a.index.count()}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def heartbeat(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """Peak RSS (VmHWM) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / MB
+    return math.nan
+
+
+@contextlib.contextmanager
+def chroma_server(data: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``chroma run`` from this venv on a free loopback port; stopped on exit."""
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.exists():
+        raise RuntimeError(f"the chroma CLI is not installed in this venv ({chroma})")
+    port = free_port()
+    data.mkdir(parents=True, exist_ok=True)
+    with (data.parent / "server.log").open("wb") as server_log:
+        proc = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(port),
+                                 "--path", str(data)], stdout=server_log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=child_env())
+        try:
+            deadline = time.monotonic() + HEARTBEAT_TIMEOUT_S
+            while not heartbeat(port):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"chroma run exited with {proc.returncode}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no Chroma heartbeat on 127.0.0.1:{port}")
+                time.sleep(0.2)
+            yield port, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan,
+                server: bool) -> tuple[dict[str, float], list[str]]:
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+    from assistant.synthetic import generate_corpus
+
+    notes: list[str] = []
+    root = work / "scale"
+    seed_chunks = len(chunk_corpus(load_corpus(base.corpus_dir), base.chunking))
+    log(f"generating a synthetic corpus of about {n:,} chunks")
+    info = generate_corpus(root / "corpus", max(0, n - seed_chunks), include=base.corpus_dir,
+                           chunking=base.chunking)
+    s = bench_settings(base, info.root, root / "index")
+    log(f"{info.monographs:,} synthetic monographs + the seed corpus; building (worker process)")
+    built = run_worker("build", {"settings": settings_spec(s), "sample": plan.scale_sample}, work)
+    log(f"built {built['chunks']:,} chunks in {built['build_s']:.0f}s; asking (worker process)")
+    asked = run_worker("ask", {"settings": settings_spec(s), "seed_settings": settings_spec(seed),
+                               "questions": list(plan.questions), "repeats": plan.scale_repeats}, work)
+    m: dict[str, float] = {
+        "scale_chunks": float(built["chunks"]), "scale_monographs": float(info.monographs + 1),
+        "scale_ingest_chunks_per_s": built["ingest_chunks_per_s"],
+        "scale_encode_chunks_per_s": built["encode_chunks_per_s"],
+        "scale_ingest_ratio": built["ingest_ratio"],
+        "scale_build_s": built["build_s"], "scale_build_peak_rss_mb": built["peak_rss_mb"],
+        "scale_index_mb": disk_mb(s.index_dir),
+        "scale_cold_start_s": asked["cold_start_s"], "scale_noop_reindex_s": asked["noop_reindex_s"],
+        "scale_noop_reindex_embedded": float(asked["noop_reindex_embedded"]),
+        "scale_first_ask_ms": asked["first_ask_ms"], "scale_ask_p50_ms": asked["ask_p50_ms"],
+        "scale_ask_p95_ms": asked["ask_p95_ms"], "scale_seed_ask_p50_ms": asked["seed_ask_p50_ms"],
+        "scale_ask_vs_seed": asked["ask_vs_seed"], "scale_bare_search_p50_ms": asked["bare_search_p50_ms"],
+        "scale_ask_peak_rss_mb": asked["peak_rss_mb"],
+        "scale_peak_rss_mb": max(built["peak_rss_mb"], asked["peak_rss_mb"]),
+    }
+    if n < 100_000:
+        notes.append(f"--scale {n:,}: the 100,000-chunk targets (ask p50 <= 2x seed, RSS <= 1.5 GB) "
+                     "are shown against this smaller size")
+    if server:
+        m.update(bench_server(base, s, seed, work, plan))
+        notes.append("server build reuses the vectors of the embedded build (the model cost is the same "
+                     "as in scale_build_s): server_store_chunks_per_s is the store path only")
+    return m, notes
+
+
+def bench_server(base: Settings, embedded: Settings, seed: Settings, work: Path,
+                 plan: Plan) -> dict[str, float]:
+    root = work / "server"
+    with chroma_server(root / "data") as (port, proc):
+        s = bench_settings(base, embedded.corpus_dir, root / "index", chroma_host="127.0.0.1",
+                           chroma_port=port)
+        log(f"Chroma server on 127.0.0.1:{port}; building (worker process)")
+        built = run_worker("build", {"settings": settings_spec(s), "sample": 0,
+                                     "reuse_from": settings_spec(embedded)}, work)
+        log(f"server build: {built['chunks']:,} chunks in {built['build_s']:.0f}s; asking (worker process)")
+        asked = run_worker("ask", {"settings": settings_spec(s), "seed_settings": settings_spec(seed),
+                                   "questions": list(plan.questions), "repeats": plan.scale_repeats}, work)
+        server_rss = vm_hwm_mb(proc.pid)
+    return {
+        "server_store_chunks_per_s": built["ingest_chunks_per_s"],
+        "server_cold_start_s": asked["cold_start_s"], "server_ask_p50_ms": asked["ask_p50_ms"],
+        "server_ask_p95_ms": asked["ask_p95_ms"], "server_ask_vs_seed": asked["ask_vs_seed"],
+        "server_bare_search_p50_ms": asked["bare_search_p50_ms"],
+        "server_client_peak_rss_mb": asked["peak_rss_mb"], "server_peak_rss_mb": server_rss,
+        "server_index_mb": disk_mb(root / "data", s.index_dir),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt(value: float) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def targets(metrics: dict[str, float], scale: int | None) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for key, (text, ok) in TARGETS.items():
+        if key in metrics and not math.isnan(metrics[key]):
+            out[key] = {"target": text, "met": bool(ok(metrics[key]))}
+    if scale is not None and scale < 100_000:
+        for key in ("scale_ask_vs_seed", "scale_peak_rss_mb"):
+            if key in out:
+                out[key]["note"] = f"measured at {scale:,} chunks, not 100,000"
+    return out
+
+
+def render_table(report: dict[str, Any]) -> str:
+    metrics = report["metrics"]
+    goals = report["targets"]
+    m = report["machine"]
+    lines = [f"assistant bench{' --quick' if report['quick'] else ''}"
+             + (f" --scale {report['scale']:,}" if report["scale"] else "")
+             + f" — {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
+             f"torch {m['versions'].get('torch', '?')} ({m['torch_threads']} threads), "
+             f"chromadb {m['versions'].get('chromadb', '?')}; load average {m['loadavg_start']} -> "
+             f"{m['loadavg_end']}",
+             f"{len(report['questions'])} questions x {report['repeats']} repeats; "
+             f"{report['seed_chunks']:.0f} seed chunks; wall time {report['wall_s']:.0f}s", ""]
+    rows = [("metric", "value", "unit", "target", "what it measures")]
+    for key, what, unit in ROWS:
+        if key not in metrics:
+            continue
+        goal = goals.get(key)
+        mark = "" if goal is None else f"{goal['target']} {'met' if goal['met'] else 'NOT MET'}"
+        rows.append((key, fmt(metrics[key]), unit, mark, what))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for i, r in enumerate(rows):
+        lines.append("  ".join([r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].ljust(widths[2]),
+                                r[3].ljust(widths[3]), r[4]]).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 16)
+    for note in report["notes"]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="assistant bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--quick", action="store_true", help="fewer questions and repeats (under two minutes)")
+    p.add_argument("--scale", type=int, default=None, metavar="N",
+                   help="also build and query a synthetic corpus of about N chunks")
+    p.add_argument("--server", action="store_true", help="with --scale: the same against a Chroma server")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is logged)")
+    p.add_argument("--worker", choices=("build", "ask"), help=argparse.SUPPRESS)
+    p.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(list(argv))
+    if args.scale is not None and args.scale < 100:
+        p.error("--scale must be at least 100 chunks")
+    if args.server and args.scale is None:
+        p.error("--server needs --scale N")
+    return args
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    base = Settings()
+    plan = Plan.make(args.quick)
+    machine = machine_info()
+    t = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
+    log(f"working in {work}")
+    try:
+        metrics, seed = bench_seed(base, work, plan)
+        notes = [onnx_note()]
+        if args.scale is not None:
+            scale_metrics, scale_notes = bench_scale(base, seed, work, args.scale, plan, args.server)
+            metrics.update(scale_metrics)
+            notes.extend(scale_notes)
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    seed_chunks = metrics.pop("chunks")
+    return {"metrics": metrics, "targets": targets(metrics, args.scale), "machine": machine, "notes": notes,
+            "quick": args.quick, "scale": args.scale, "questions": list(plan.questions),
+            "repeats": plan.repeats, "seed_chunks": seed_chunks, "wall_s": time.perf_counter() - t}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``assistant bench``; returns the exit code (0, or 2 for bad arguments)."""
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.worker:
+        spec = json.loads(args.spec.read_text(encoding="utf-8"))
+        result = worker_build(spec) if args.worker == "build" else worker_ask(spec)
+        print(json.dumps(result), flush=True)
+        return 0
+    report = run(args)
+    if args.json:
+        out = {k: (None if isinstance(v, float) and math.isnan(v) else v)
+               for k, v in report["metrics"].items()}
+        out.update({k: v for k, v in report.items() if k != "metrics"})
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(render_table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

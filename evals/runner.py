@@ -1,0 +1,520 @@
+"""The eval runner: every case of ``evals/cases.jsonl`` through the public ``Assistant`` API.
+
+``assistant eval [--json] [--baseline] [--cases PATH] [--out DIR] [--k K]`` and
+``python -m evals ...`` both call :func:`main`. :func:`run_eval` does the work on an existing
+``Assistant`` (the pytest gate passes its session fixture) and returns a :class:`Report`.
+
+What is measured (definitions in :mod:`evals.metrics`):
+
+* retrieval - hit@k, recall@k, MRR@k of ``assistant.retriever.search(question, k)`` against the
+  case's gold passages. For a follow-up (a case with history) the plain question lacks its
+  referent, so the ranking is the answer's citations (in marker order: the passages the
+  assistant retrieved for the question *as it resolved it*) followed by the retriever's hits
+  on the plain question, duplicates removed. The baseline is judged on its own chunks,
+  each labelled with the index passages of which it holds at least half (by position on the
+  page); it retrieves on the plain question.
+* answer - fact recall, forbidden-content rate, citation validity, unsupported-number rate,
+  mean answer length in words.
+* safety - caution recall and precision, abstention accuracy (plus both directions:
+  ``abstain_recall`` on out-of-scope cases, ``answer_recall`` on in-scope cases).
+* speed - p50 and p95 of ``ask()`` in ms (retrieval for the metrics is not timed).
+
+Outputs in ``--out`` (default ``evals/reports``): ``report.json``, ``report.md`` and
+``chart.png``; every failing case with its reason on stdout; exit status 1 when a threshold of
+``evals/thresholds.json`` is missed (the baseline is never gated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.config import disable_telemetry
+from assistant.types import Answer
+from evals.metrics import (
+    Case,
+    Outcome,
+    Passage,
+    all_metrics,
+    check_citations,
+    check_thresholds,
+    compare_to_baseline,
+    coverage,
+    is_relevant,
+    locate,
+    pass_rates_by_category,
+    relevance,
+)
+
+if TYPE_CHECKING:
+    from assistant import Assistant
+    from evals.baseline import BaselineRAG
+
+EVALS_DIR = Path(__file__).resolve().parent
+DEFAULT_CASES = EVALS_DIR / "cases.jsonl"
+DEFAULT_OUT = EVALS_DIR / "reports"
+DEFAULT_THRESHOLDS = EVALS_DIR / "thresholds.json"
+#: the cut-off of the hit@5 threshold; always measured, whatever --k is
+GATE_K = 5
+#: a baseline chunk is about an index passage when it holds at least half of that passage's text
+MIN_COVERAGE = 0.5
+
+Turns = list[dict[str, str]]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_cases(path: Path | str = DEFAULT_CASES) -> list[Case]:
+    """Parse the JSONL eval set; ``ValueError`` naming the line for a bad one."""
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = Case.from_dict(json.loads(line))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{n}: {exc}") from exc
+        if case.id in seen:
+            raise ValueError(f"{path}:{n}: duplicate case id {case.id!r}")
+        seen.add(case.id)
+        cases.append(case)
+    if not cases:
+        raise ValueError(f"{path}: no cases")
+    return cases
+
+
+def load_thresholds(path: Path | str = DEFAULT_THRESHOLDS) -> dict[str, dict[str, float]]:
+    """``{metric: {"min": x} | {"max": x}}`` (keys starting with ``_`` are comments)."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, dict[str, float]] = {}
+    for name, bound in raw.items():
+        if name.startswith("_"):
+            continue
+        out[name] = {k: float(v) for k, v in bound.items() if k in ("min", "max")}
+        if not out[name]:
+            raise ValueError(f"{path}: threshold {name!r} needs 'min' or 'max'")
+    return out
+
+
+# --------------------------------------------------------------------------- systems under test
+
+
+class Target(Protocol):
+    """A system the runner can evaluate: the assistant or the baseline."""
+
+    name: str
+
+    def ask(self, question: str, history: Turns) -> Answer: ...
+
+    def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]: ...
+
+    def n_relevant(self, case: Case) -> int: ...
+
+
+def _citation_passage(answer: Answer) -> list[Passage]:
+    return [Passage.from_metadata(c.chunk_id, {"section": c.section, "ref": c.ref,
+                                               "product_id": c.product_id,
+                                               "subsection": c.subsection, "title": c.title})
+            for c in answer.citations]
+
+
+class AssistantTarget:
+    """The assistant through its public API (``ask``) and its public retriever."""
+
+    name = "assistant"
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        docs = assistant.retriever.lexical.docs
+        self.collection = [
+            Passage.from_metadata(str(d.metadata.get("chunk_id") or d.id), d.metadata) for d in docs]
+        self.texts = [str(d.metadata.get("text", d.page_content)) for d in docs]
+
+    def ask(self, question: str, history: Turns) -> Answer:
+        return self.assistant.ask(question, history)
+
+    def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]:
+        out: list[Passage] = []
+        if case.history and answer is not None:
+            out.extend(_citation_passage(answer))
+        hits = self.assistant.retriever.search(case.question, k=depth).hits
+        out.extend(Passage.from_metadata(h.chunk_id, h.document.metadata) for h in hits)
+        return out
+
+    def n_relevant(self, case: Case) -> int:
+        return sum(is_relevant(p, case) for p in self.collection)
+
+    def reference(self) -> list[tuple[Passage, str]]:
+        """The index passages with their verbatim text (to label the baseline's chunks)."""
+        return list(zip(self.collection, self.texts, strict=True))
+
+
+class BaselineTarget:
+    """The tutorial pipeline; its raw chunks are labelled with the index passages they contain."""
+
+    name = "baseline"
+
+    def __init__(self, rag: BaselineRAG, reference: Sequence[tuple[Passage, str]]) -> None:
+        self.rag = rag
+        located = [(p, locate(text, rag.text)) for p, text in reference]
+        self.labels: dict[int, Passage] = {}
+        for i, d in enumerate(rag.chunks):
+            start = int(d.metadata["start_index"])
+            end = start + len(d.page_content)
+            parts = [p for p, spans in located if coverage(spans, start, end) >= MIN_COVERAGE]
+            self.labels[i] = Passage.merge(f"baseline-{i}", parts)
+
+    def ask(self, question: str, history: Turns) -> Answer:
+        return self.rag.ask(question, history)
+
+    def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]:
+        return [self.labels[int(d.metadata["chunk"])] for d in self.rag.retrieve(case.question, depth)]
+
+    def n_relevant(self, case: Case) -> int:
+        return sum(is_relevant(p, case) for p in self.labels.values())
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class SystemResult:
+    """Per-case outcomes and aggregate metrics of one system."""
+
+    name: str
+    outcomes: list[Outcome]
+    metrics: dict[str, float | None]
+    by_category: dict[str, float]
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[tuple[Outcome, list[str]]]:
+        return [(o, r) for o in self.outcomes if (r := o.reasons())]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "metrics": self.metrics,
+            "pass_rate_by_category": self.by_category,
+            "failures": [{"id": o.case.id, "category": o.case.category, "reasons": r}
+                         for o, r in self.failures],
+            "cases": [
+                {"id": o.case.id, "category": o.case.category, "passed": o.passed,
+                 "reasons": o.reasons(), "error": o.error, "latency_ms": o.latency_ms,
+                 "abstained": o.abstained, "cautions": o.n_cautions,
+                 "retrieved": o.retrieved, "relevant_ranks": [i + 1 for i, r in enumerate(o.rels) if r],
+                 "n_relevant": o.n_relevant, "retrieval_error": o.retrieval_error,
+                 **self.answers.get(o.case.id, {})}
+                for o in self.outcomes
+            ],
+        }
+
+
+def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
+             progress: Callable[[str], None] | None = None, keep_text: bool = True) -> SystemResult:
+    """Run every case on ``target``. An exception in a case is recorded as that case's failure.
+
+    ``keep_text=False`` keeps only the first 300 characters of each answer for the report (the
+    baseline's answers are whole chunks)."""
+    cutoffs = sorted({k, GATE_K})
+    depth = max(cutoffs)
+    outcomes: list[Outcome] = []
+    answers: dict[str, dict[str, Any]] = {}
+    for i, case in enumerate(cases, start=1):
+        o = Outcome(case=case)
+        answer: Answer | None = None
+        t0 = time.perf_counter()
+        try:
+            answer = target.ask(case.question, [dict(t) for t in case.history])
+            o.latency_ms = (time.perf_counter() - t0) * 1000.0
+            o.text = answer.text
+            o.abstained = bool(answer.abstained)
+            o.n_cautions = len(answer.cautions)
+            o.citations = check_citations(answer.text, {c.marker: c.snippet for c in answer.citations})
+            answers[case.id] = {
+                "text": answer.text if keep_text else answer.text[:300],
+                "citations": [{"marker": c.marker, "chunk_id": c.chunk_id, "section": c.section,
+                               "title": c.title, "ref": c.ref, "product_id": c.product_id}
+                              for c in answer.citations],
+            }
+        except Exception as exc:  # an error is a failure of the case, never a skip
+            o.error = f"{type(exc).__name__}: {exc}"
+        try:
+            ranked = target.ranked(case, answer, depth)
+            o.rels = relevance(ranked, case)[:depth]
+            o.retrieved = list(dict.fromkeys(p.id for p in ranked))[:depth]
+            o.n_relevant = target.n_relevant(case) if case.has_gold else 0
+        except Exception as exc:
+            o.retrieval_error = f"{type(exc).__name__}: {exc}"
+            o.n_relevant = target.n_relevant(case) if case.has_gold else 0
+        outcomes.append(o)
+        if progress is not None:
+            progress(f"[{target.name}] {i}/{len(cases)} {case.id}: {'ok' if o.passed else 'FAIL'}")
+    return SystemResult(target.name, outcomes, all_metrics(outcomes, cutoffs),
+                        pass_rates_by_category(outcomes), answers)
+
+
+@dataclass
+class Report:
+    """Everything one eval run measured."""
+
+    k: int
+    cases_path: str
+    assistant: SystemResult
+    baseline: SystemResult | None
+    thresholds: dict[str, dict[str, float]]
+    missed: list[str]
+    baseline_losses: list[str] | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.missed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "cases_path": self.cases_path,
+            "n_cases": len(self.assistant.outcomes),
+            "passed": self.passed,
+            "thresholds": self.thresholds,
+            "missed_thresholds": self.missed,
+            "baseline_losses": self.baseline_losses,
+            "assistant": self.assistant.to_dict(),
+            "baseline": self.baseline.to_dict() if self.baseline else None,
+        }
+
+
+def run_eval(assistant: Assistant, cases: Sequence[Case] | Path | str | None = None, k: int = GATE_K, *,
+             baseline: bool = False, baseline_page: Path | str | None = None,
+             thresholds: dict[str, dict[str, float]] | Path | str | None = None,
+             progress: Callable[[str], None] | None = None) -> Report:
+    """Evaluate an existing ``Assistant`` (and, with ``baseline=True``, the tutorial pipeline
+    on the same embeddings) on the eval set and check the thresholds."""
+    if cases is None or isinstance(cases, Path | str):
+        path = Path(cases) if cases is not None else DEFAULT_CASES
+        case_list, cases_path = load_cases(path), str(path)
+    else:
+        case_list, cases_path = list(cases), "(given cases)"
+    th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds or DEFAULT_THRESHOLDS)
+    target = AssistantTarget(assistant)
+    ours = evaluate(target, case_list, k, progress)
+    base: SystemResult | None = None
+    losses: list[str] | None = None
+    if baseline:
+        from evals.baseline import BaselineRAG
+
+        rag = BaselineRAG(assistant.embeddings, page=baseline_page, k=k)
+        try:
+            base = evaluate(BaselineTarget(rag, target.reference()), case_list, k, progress,
+                            keep_text=False)
+        finally:
+            rag.close()
+        losses = compare_to_baseline(ours.metrics, base.metrics)
+    return Report(k=k, cases_path=cases_path, assistant=ours, baseline=base, thresholds=th,
+                  missed=check_thresholds(ours.metrics, th), baseline_losses=losses)
+
+
+# --------------------------------------------------------------------------- rendering
+
+_GROUPS: list[tuple[str, list[str]]] = [
+    ("retrieval", ["hit_at_{k}", "recall_at_{k}", "mrr_at_{k}"]),
+    ("answer", ["fact_recall", "forbidden_rate", "citation_validity", "unsupported_number_rate",
+                "mean_answer_words"]),
+    ("safety", ["caution_recall", "caution_precision", "abstention_accuracy", "abstain_recall",
+                "answer_recall"]),
+    ("speed", ["latency_p50_ms", "latency_p95_ms"]),
+    ("overall", ["pass_rate", "errors", "cases"]),
+]
+
+
+def _fmt(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if name.endswith("_ms") or name == "mean_answer_words":
+        return f"{value:.1f}"
+    if name in ("errors", "cases"):
+        return f"{int(value)}"
+    return f"{value:.3f}"
+
+
+def _fmt_threshold(bound: dict[str, float] | None) -> str:
+    if not bound:
+        return ""
+    parts = []
+    if "min" in bound:
+        parts.append(f"≥ {bound['min']:g}")
+    if "max" in bound:
+        parts.append(f"≤ {bound['max']:g}")
+    return ", ".join(parts)
+
+
+def metric_names(report: Report) -> list[str]:
+    ks = sorted({report.k, GATE_K})
+    names: list[str] = []
+    for _, group in _GROUPS:
+        for n in group:
+            if "{k}" in n:
+                names.extend(n.format(k=k) for k in ks)
+            else:
+                names.append(n)
+    return names
+
+
+def render_markdown(report: Report) -> str:
+    """The metrics table (metric | assistant | baseline | threshold), per-category pass rates and
+    the failing cases."""
+    base = report.baseline
+    head = "| metric | assistant |" + (" baseline |" if base else "") + " threshold |"
+    sep = "|---|---:|" + ("---:|" if base else "") + "---|"
+    lines = [f"# Eval report ({len(report.assistant.outcomes)} cases, k={report.k})", "", head, sep]
+    for name in metric_names(report):
+        bound = report.thresholds.get(name)
+        mark = ""
+        if bound and check_thresholds(report.assistant.metrics, {name: bound}):
+            mark = " ✗"
+        row = f"| {name} | {_fmt(name, report.assistant.metrics.get(name))}{mark} |"
+        if base:
+            row += f" {_fmt(name, base.metrics.get(name))} |"
+        lines.append(row + f" {_fmt_threshold(bound)} |")
+    lines += ["", "## Pass rate per category", "",
+              "| category | cases | assistant |" + (" baseline |" if base else ""),
+              "|---|---:|---:|" + ("---:|" if base else "")]
+    counts: dict[str, int] = {}
+    for o in report.assistant.outcomes:
+        counts[o.case.category] = counts.get(o.case.category, 0) + 1
+    for cat, rate in report.assistant.by_category.items():
+        row = f"| {cat} | {counts[cat]} | {rate:.3f} |"
+        if base:
+            row += f" {base.by_category.get(cat, 0.0):.3f} |"
+        lines.append(row)
+    lines += ["", "## Thresholds", ""]
+    lines += [f"- MISSED {m}" for m in report.missed] or ["- all thresholds met"]
+    if report.baseline_losses is not None:
+        lines += ["", "## Assistant against the baseline", ""]
+        lines += [f"- does not beat the baseline on {m}" for m in report.baseline_losses] or [
+            "- the assistant beats the baseline on every answer and safety metric"]
+    fails = report.assistant.failures
+    lines += ["", f"## Failing cases of the assistant ({len(fails)})", ""]
+    lines += [f"- `{o.case.id}` ({o.case.category}): " + "; ".join(r) for o, r in fails] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def format_failures(result: SystemResult) -> str:
+    fails = result.failures
+    if not fails:
+        return f"{result.name}: no failing case"
+    out = [f"{result.name}: {len(fails)} failing case(s)"]
+    for o, reasons in fails:
+        out.append(f"FAIL {o.case.id} [{o.case.category}] {o.case.question!r}")
+        out.extend(f"    - {r}" for r in reasons)
+    return "\n".join(out)
+
+
+def write_chart(report: Report, path: Path) -> None:
+    """Pass rate per category, the assistant beside the baseline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cats = list(report.assistant.by_category)
+    xs = list(range(len(cats)))
+    width = 0.4 if report.baseline else 0.6
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(cats) + 2), 4.2))
+    offset = width / 2 if report.baseline else 0.0
+    ax.bar([x - offset for x in xs], [report.assistant.by_category[c] for c in cats], width,
+           label="assistant", color="#2f6db5")
+    if report.baseline:
+        ax.bar([x + offset for x in xs], [report.baseline.by_category.get(c, 0.0) for c in cats], width,
+               label="baseline (LangChain RAG tutorial)", color="#c0c0c0")
+    ax.set_xticks(xs)
+    ax.set_xticklabels(cats, rotation=20, ha="right")
+    ax.set_ylim(0, 1.22)
+    ax.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.set_ylabel("pass rate")
+    ax.set_title(f"Eval pass rate per category ({len(report.assistant.outcomes)} cases)")
+    ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_outputs(report: Report, out_dir: Path | str) -> dict[str, Path]:
+    """``report.json``, ``report.md`` and ``chart.png`` in ``out_dir`` (created if missing)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"json": out / "report.json", "md": out / "report.md", "chart": out / "chart.png"}
+    paths["json"].write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+    paths["md"].write_text(render_markdown(report), encoding="utf-8")
+    write_chart(report, paths["chart"])
+    return paths
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="assistant eval", description="Run the answer-quality evals and gate on the thresholds.")
+    p.add_argument("--help-evals", action="help", help="show this help and exit")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.add_argument("--baseline", action="store_true",
+                   help="also run the LangChain RAG-tutorial baseline and show it side by side")
+    p.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="eval set (JSONL)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default evals/reports)")
+    p.add_argument("--k", type=int, default=GATE_K, help="retrieval cut-off (hit@5 is always measured)")
+    p.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS, help="thresholds file (JSON)")
+    p.add_argument("--baseline-page", type=Path, default=None,
+                   help="raw page for the baseline (default: the seed page)")
+    p.add_argument("--progress", action="store_true", help="print one line per case on stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``assistant eval`` and ``python -m evals``. 0: every threshold met,
+    1: a threshold missed, 2: bad input."""
+    args = build_parser().parse_args(argv if argv is not None else sys.argv[1:])
+    disable_telemetry()
+    if args.k < 1:
+        print("error: --k must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        cases = load_cases(args.cases)
+        thresholds = load_thresholds(args.thresholds)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    from assistant import Assistant, Settings
+
+    def progress(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    assistant = Assistant(Settings())
+    report = run_eval(assistant, cases, args.k, baseline=args.baseline, baseline_page=args.baseline_page,
+                      thresholds=thresholds, progress=progress if args.progress else None)
+    report.cases_path = str(args.cases)
+    paths = write_outputs(report, args.out)
+
+    human = sys.stderr if args.json else sys.stdout
+    print(render_markdown(report).split("\n## Failing cases")[0], file=human)
+    print(format_failures(report.assistant), file=human)
+    if report.baseline is not None:
+        print(f"baseline: {len(report.baseline.failures)} failing case(s) (listed in report.json)",
+              file=human)
+    print(f"reports: {paths['json']}, {paths['md']}, {paths['chart']}", file=human)
+    print("thresholds: " + ("all met" if report.passed else "MISSED: " + "; ".join(report.missed)),
+          file=human)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    return 0 if report.passed else 1
