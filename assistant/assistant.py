@@ -31,10 +31,10 @@ from assistant.answer import (
     parse_product_query,
 )
 from assistant.config import Settings, get_settings
-from assistant.corpus import Corpus, load_corpus
+from assistant.corpus import Corpus, CorpusError, load_corpus
 from assistant.embeddings import load_embeddings
 from assistant.generate import MARKER_RE, build_messages, check_sentence, make_llm, sentences_from_stream
-from assistant.index import KnowledgeIndex, SyncResult
+from assistant.index import IndexBusyError, KnowledgeIndex, SyncResult
 from assistant.normalize import content_tokens, expand_query, fold, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
@@ -130,11 +130,17 @@ class Assistant:
         self.corpus: Corpus = load_corpus(self.settings.corpus_dir)
         self.last_sync: SyncResult | None = None
         if sync:
-            self.last_sync = self.index.sync(self.corpus, show_progress=show_progress)
+            try:
+                self.last_sync = self.index.sync(self.corpus, show_progress=show_progress)
+            except IndexBusyError:
+                if not self.index.committed:
+                    raise
+                log.warning("the index is being updated by another process; serving the current one")
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         self.retriever.refresh()
         self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
         self._vocab_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
         self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
 
@@ -145,6 +151,7 @@ class Assistant:
         """Answer one question. Raises ``ValueError`` for an empty or over-long question."""
         q = clean_question(question, self.settings.max_question_chars)
         turns = check_history(history)
+        self.refresh_if_stale()
         return self._answer(q, turns, filters)
 
     def stream(self, question: str, history: Sequence[Turn] | None = None, *,
@@ -156,7 +163,27 @@ class Assistant:
         the ones the text uses). The final AnswerEvent is always authoritative.
         """
         q = clean_question(question, self.settings.max_question_chars)
-        yield from self._run(q, check_history(history), filters)
+        turns = check_history(history)
+        self.refresh_if_stale()
+        yield from self._run(q, turns, filters)
+
+    def refresh_if_stale(self) -> bool:
+        """Move to the index generation another process has committed since (cheap when not)."""
+        if not self.index.is_stale():
+            return False
+        with self._reload_lock:
+            if not self.index.is_stale():
+                return False
+            try:
+                corpus = load_corpus(self.settings.corpus_dir)
+            except CorpusError:
+                corpus = self.corpus  # the index moved on; the structured products stay as they were
+            self.index.reopen()
+            self.corpus = corpus
+            self.retriever.refresh()
+            self._vocab_vectors = None
+            log.info("now serving index %s", self.index.data_dir.name)
+            return True
 
     @property
     def supplements(self) -> list[str]:

@@ -55,7 +55,7 @@ def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     s = _settings(ctx.obj["corpus"], ctx.obj["index"])
     try:
         corpus = load_corpus(s.corpus_dir)  # validate everything before touching the index
-        idx = KnowledgeIndex(s, load_embeddings(s))
+        idx = KnowledgeIndex(s, load_embeddings(s), check=False)  # sync repairs a damaged index
         result = (idx.rebuild(corpus, show_progress=not as_json) if rebuild
                   else idx.sync(corpus, show_progress=not as_json))
     except CorpusError as exc:

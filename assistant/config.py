@@ -67,12 +67,16 @@ class Settings(BaseSettings):
         "shipped inside an installed Python package. Never downloaded.",
     )
     embedding_batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    index_batch_size: int = Field(
+        default=256, ge=1, description="Chunks per write to Chroma (capped at Chroma's maximum).")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     collection: str = Field(default="monographs", description="Chroma collection name prefix.")
     chroma_host: str | None = Field(
         default=None, description="Chroma server host. Unset: embedded Chroma at index_dir."
     )
     chroma_port: int = Field(default=8000, description="Chroma server port.")
+    lock_timeout: float = Field(
+        default=0.0, ge=0.0, description="Seconds a second index writer waits for the first.")
     k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an answer.")
     abstain_threshold: float = Field(

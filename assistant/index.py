@@ -5,20 +5,37 @@ unchanged corpus embeds nothing, an edited file re-embeds only its changed chunk
 loses its chunks. The whole corpus is parsed and validated *before* anything is written, so a bad
 file leaves the previous index serving. ``meta.json`` records the settings fingerprint; opening an
 index built with other settings raises :class:`IndexMismatchError` (fix: ``assistant index --rebuild``).
+
+Crash safety (embedded mode): the index lives in generations, ``index_dir/gen-*/`` (Chroma data,
+records and meta.json together), and the file ``index_dir/CURRENT`` names the one that serves. A
+sync that changes anything copies the serving generation's vectors into a new one (nothing is
+re-embedded), updates that copy, and only then replaces ``CURRENT`` atomically. A process killed
+at any point leaves the previous generation serving and whole; the next sync starts again from
+it. One writer at a time holds ``index_dir/.lock``; readers never take it, and a running web chat
+moves to the new generation on its next question (:meth:`KnowledgeIndex.is_stale`). With a Chroma
+server, sync updates the collection in place (the record manager makes a re-run exact).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import shutil
+import sqlite3
+import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 from langchain_core.documents import Document
@@ -34,6 +51,11 @@ log = logging.getLogger(__name__)
 META_FILE = "meta.json"
 RECORDS_FILE = "records.sqlite3"
 CHROMA_DIR = "chroma"
+CURRENT_FILE = "CURRENT"
+LOCK_FILE = ".lock"
+GEN_PREFIX = "gen-"
+#: environment variable naming a stage at which sync pauses (used by the crash tests only)
+FAULT_ENV = "ASSISTANT_FAULT_PAUSE"
 
 
 class IndexError_(RuntimeError):
@@ -46,6 +68,72 @@ class IndexMismatchError(IndexError_):
 
 class IndexMissingError(IndexError_):
     """There is no index yet."""
+
+
+class IndexCorruptError(IndexError_):
+    """The index on disk is damaged or half-written."""
+
+
+class IndexBusyError(IndexError_):
+    """Another process is updating the index."""
+
+
+def fault_point(stage: str) -> None:
+    """Crash-test hook: when ``ASSISTANT_FAULT_PAUSE`` names this stage, announce it on stderr
+    and sleep, so a test can kill the process exactly here. A no-op otherwise."""
+    if os.environ.get(FAULT_ENV) == stage:
+        import sys
+
+        print(f"FAULT-POINT {stage}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+class _PausingEmbeddings(Embeddings):
+    """Crash tests only: embeds one batch for real, then pauses at the fault point."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        if self.calls > 1:
+            fault_point("embedding")
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder that serves, or None when there is no index yet."""
+    pointer = index_dir / CURRENT_FILE
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    gen = index_dir / name
+    if not name.startswith(GEN_PREFIX) or not (gen / META_FILE).is_file():
+        raise IndexCorruptError(
+            f"the index in {index_dir} is damaged ({CURRENT_FILE} names {name!r}, which is not a "
+            "complete index). Run `assistant index --rebuild` to rebuild it."
+        )
+    return gen
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def docs_digest(docs: list[Document]) -> str:
+    """A hash of everything sync would store (ids, texts, metadata)."""
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: str(d.id)):
+        h.update(json.dumps([d.id, d.page_content, d.metadata], sort_keys=True, default=str).encode())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,14 +152,14 @@ class SyncResult:
         }
 
 
-def make_client(settings: Settings) -> Any:
+def make_client(settings: Settings, data_dir: Path | None = None) -> Any:
     """A Chroma client: embedded on disk by default, HTTP when ``chroma_host`` is set."""
     disable_telemetry()
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
                                    settings=chroma_settings)
-    path = settings.index_dir / CHROMA_DIR
+    path = (data_dir or settings.index_dir) / CHROMA_DIR
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
@@ -85,25 +173,98 @@ def chunk_to_document(chunk: Chunk) -> Document:
 class KnowledgeIndex:
     """One Chroma collection plus its record manager; created once and passed around.
 
+    Opening checks that the serving generation is readable and whole (:class:`IndexCorruptError`
+    otherwise); writers that repair (``sync``, ``rebuild``) open with ``check=False``.
+
     Example:
         >>> from assistant.embeddings import load_embeddings   # doctest: +SKIP
         >>> s = Settings(); idx = KnowledgeIndex(s, load_embeddings(s))   # doctest: +SKIP
         >>> idx.sync(load_corpus(s.corpus_dir)).num_added   # doctest: +SKIP
     """
 
-    def __init__(self, settings: Settings, embeddings: Embeddings, client: Any | None = None) -> None:
+    def __init__(self, settings: Settings, embeddings: Embeddings, client: Any | None = None, *,
+                 data_dir: Path | None = None, check: bool = True) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self.client = client if client is not None else make_client(settings)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        if settings.server_mode:
+            self.data_dir = settings.index_dir
+        else:
+            current: Path | None = data_dir
+            if current is None:
+                try:
+                    current = current_generation(settings.index_dir)
+                except IndexCorruptError:
+                    if check:
+                        raise
+                    current = None  # a writer rebuilds from the corpus
+            self.data_dir = current or self._new_generation()
+        self.client = client if client is not None else make_client(settings, self.data_dir)
         self.collection_name = settings.collection_name()
         self.store = self._open_store()
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
         self.record_manager = self._record_manager(self.collection_name)
+        if check and not settings.server_mode and data_dir is None:
+            self._check_readable()
+
+    def _new_generation(self) -> Path:
+        gen = self.settings.index_dir / f"{GEN_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        gen.mkdir(parents=True)
+        return gen
+
+    @property
+    def committed(self) -> bool:
+        """Is this the generation that CURRENT names (always true with a server)?"""
+        if self.settings.server_mode:
+            return True
+        pointer = self.settings.index_dir / CURRENT_FILE
+        return pointer.exists() and pointer.read_text(encoding="utf-8").strip() == self.data_dir.name
+
+    def is_stale(self) -> bool:
+        """Has another process committed a newer generation since this one was opened?"""
+        if self.settings.server_mode:
+            return False
+        pointer = self.settings.index_dir / CURRENT_FILE
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return False
+        return bool(name) and name != self.data_dir.name
+
+    def reopen(self) -> None:
+        """Serve the generation that CURRENT names now."""
+        try:
+            gen = current_generation(self.settings.index_dir)
+        except IndexCorruptError:
+            return
+        if gen is not None and gen != self.data_dir:
+            self._switch_to(gen)
+
+    def _switch_to(self, gen: Path) -> None:
+        self.data_dir = gen
+        self.client = make_client(self.settings, gen)
+        self.store = self._open_store()
+        self.record_manager = self._record_manager(self.collection_name)
+
+    def _check_readable(self) -> None:
+        """A committed generation must open and agree with its records: else it is corrupt."""
+        if not self.committed:
+            return
+        try:
+            stored = self.count()
+            recorded = len(self.record_manager.list_keys())
+        except Exception as exc:
+            raise IndexCorruptError(
+                f"the index in {self.data_dir} cannot be read ({type(exc).__name__}: {exc}). "
+                "Run `assistant index --rebuild` to rebuild it.") from exc
+        if stored != recorded:
+            raise IndexCorruptError(
+                f"the index in {self.data_dir} is damaged ({stored} chunks stored, {recorded} "
+                "recorded). Run `assistant index --rebuild` to rebuild it.")
 
     def _record_manager(self, collection_name: str) -> SQLRecordManager:
         manager = SQLRecordManager(
             f"chroma/{self._location()}/{collection_name}",
-            db_url=f"sqlite:///{self.settings.index_dir / RECORDS_FILE}",
+            db_url=f"sqlite:///{self.data_dir / RECORDS_FILE}",
         )
         manager.create_schema()
         return manager
@@ -124,7 +285,7 @@ class KnowledgeIndex:
 
     @property
     def meta_path(self) -> Path:
-        return self.settings.index_dir / META_FILE
+        return self.data_dir / META_FILE
 
     def read_meta(self) -> dict[str, Any] | None:
         if not self.meta_path.exists():
@@ -148,35 +309,129 @@ class KnowledgeIndex:
                 "Run `assistant index --rebuild` to rebuild it."
             )
 
-    def _write_meta(self) -> None:
+    def _write_meta(self, digest: str | None = None) -> None:
         meta = {
             "fingerprint": self.settings.fingerprint(),
             "embedding_model": self.settings.embedding_model,
             "chunking": self.settings.chunking.model_dump(),
             "collection": self.collection_name,
+            "digest": digest,
+            "chunks": self.count(),
         }
         tmp = self.meta_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
         tmp.replace(self.meta_path)
+
+    # ---------------------------------------------------------------- writer lock
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One writer at a time per index folder; a second one gets :class:`IndexBusyError`."""
+        lock = FileLock(str(self.settings.index_dir / LOCK_FILE), timeout=self.settings.lock_timeout)
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise IndexBusyError(
+                f"the index in {self.settings.index_dir} is being updated by another process; "
+                "try again when it has finished") from None
 
     # ---------------------------------------------------------------- sync
 
     def sync(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
-        """Bring the index in line with the corpus, embedding only what changed."""
+        """Bring the index in line with the corpus, embedding only what changed.
+
+        Embedded: an unchanged corpus touches nothing; a change is made in a new generation that
+        replaces the serving one atomically when complete.
+        """
         self.check_fingerprint()
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
         docs = [chunk_to_document(c) for c in chunk_corpus(corpus, self.settings.chunking)]
+        with self.writer_lock():
+            if self.settings.server_mode:
+                return self._sync_in_place(docs, show_progress)
+            self.reopen()
+            digest = docs_digest(docs)
+            meta = self.read_meta()
+            if self.committed and meta and meta.get("digest") == digest and self.count() == len(docs):
+                return SyncResult(0, 0, len(docs), 0)
+            return self._sync_new_generation(docs, digest, show_progress, start_empty=False)
+
+    def _sync_new_generation(self, docs: list[Document], digest: str, show_progress: bool,
+                             start_empty: bool) -> SyncResult:
+        old = self.data_dir if self.committed else None
+        target = self._new_generation()
+        try:
+            staged = KnowledgeIndex(self.settings, self.embeddings, data_dir=target)
+            if old is not None and not start_empty:
+                self._clone_into(staged)
+            fault_point("cloned")
+            result = staged._sync_in_place(docs, show_progress, digest)
+            fault_point("synced")
+            self._commit(target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        fault_point("committed")
+        self._switch_to(target)
+        self._cleanup(keep={target.name, *([old.name] if old else [])})
+        return result
+
+    def _clone_into(self, staged: KnowledgeIndex) -> None:
+        """Copy vectors, texts, metadata and records into a new generation (no re-embedding)."""
+        coll = self.store._collection
+        total = coll.count()
+        step = max(1, min(int(self.client.get_max_batch_size()), 2000))
+        for offset in range(0, total, step):
+            got = coll.get(include=["embeddings", "documents", "metadatas"], limit=step, offset=offset)
+            if got["ids"]:
+                staged.store._collection.add(ids=got["ids"], embeddings=got["embeddings"],
+                                             documents=got["documents"], metadatas=got["metadatas"])
+        src = sqlite3.connect(self.data_dir / RECORDS_FILE)
+        dst = sqlite3.connect(staged.data_dir / RECORDS_FILE)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        staged.record_manager = staged._record_manager(staged.collection_name)
+
+    def _commit(self, target: Path) -> None:
+        """Point CURRENT at ``target`` atomically (write, fsync, rename, fsync the folder)."""
+        index_dir = self.settings.index_dir
+        tmp = index_dir / f"{CURRENT_FILE}.tmp"
+        tmp.write_text(target.name + "\n", encoding="utf-8")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(index_dir / CURRENT_FILE)
+        _fsync_dir(index_dir)
+
+    def _cleanup(self, keep: set[str]) -> None:
+        """Remove generations other than ``keep`` (the new one and the one it replaced)."""
+        for d in self.settings.index_dir.glob(f"{GEN_PREFIX}*"):
+            if d.is_dir() and d.name not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+
+    def _sync_in_place(self, docs: list[Document], show_progress: bool,
+                       digest: str | None = None) -> SyncResult:
         self._repair_if_out_of_step()
         max_batch = int(self.client.get_max_batch_size())
-        batch = max(1, min(max_batch, 256))
+        batch = max(1, min(max_batch, self.settings.index_batch_size))
         had_progress = getattr(self.embeddings, "show_progress", None)
         if show_progress and had_progress is not None:
             self.embeddings.show_progress = True  # type: ignore[attr-defined]
         try:
+            store = self.store
+            if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
+                store = Chroma(collection_name=self.collection_name, client=self.client,
+                               embedding_function=_PausingEmbeddings(self.embeddings),
+                               collection_metadata={"hnsw:space": "cosine"})
             result = lc_index(
                 docs,
                 self.record_manager,
-                self.store,
+                store,
                 cleanup="full",
                 source_id_key="source",
                 batch_size=batch,
@@ -185,30 +440,34 @@ class KnowledgeIndex:
         finally:
             if had_progress is not None:
                 self.embeddings.show_progress = had_progress  # type: ignore[attr-defined]
-        self._write_meta()
+        self._write_meta(digest)
         return SyncResult(
             result["num_added"], result["num_updated"], result["num_skipped"], result["num_deleted"]
         )
 
     def rebuild(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
-        """Drop this index (any settings) and build it again from the corpus."""
+        """Build the index again from the corpus, whatever state (or settings) it is in."""
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)  # validate first
-        old = self.read_meta()
-        names = {self.collection_name}
-        if old and isinstance(old.get("collection"), str):
-            names.add(old["collection"])
-        for name in names:
-            try:
-                self.client.delete_collection(name)
-            except Exception:
-                log.debug("no collection %s to delete", name)
-            if name != self.collection_name:  # records of an index built with other settings
-                self._clear_records(self._record_manager(name))
-        self._clear_records()
-        if self.meta_path.exists():
-            self.meta_path.unlink()
-        self.store = self._open_store()
-        return self.sync(corpus, show_progress=show_progress)
+        docs = [chunk_to_document(c) for c in chunk_corpus(corpus, self.settings.chunking)]
+        with self.writer_lock():
+            if self.settings.server_mode:
+                old = self.read_meta()
+                names = {self.collection_name}
+                if old and isinstance(old.get("collection"), str):
+                    names.add(old["collection"])
+                for name in names:
+                    try:
+                        self.client.delete_collection(name)
+                    except Exception:
+                        log.debug("no collection %s to delete", name)
+                    if name != self.collection_name:  # records of an index built with other settings
+                        self._clear_records(self._record_manager(name))
+                self._clear_records()
+                if self.meta_path.exists():
+                    self.meta_path.unlink()
+                self.store = self._open_store()
+                return self._sync_in_place(docs, show_progress)
+            return self._sync_new_generation(docs, docs_digest(docs), show_progress, start_empty=True)
 
     def _clear_records(self, manager: SQLRecordManager | None = None) -> None:
         manager = manager or self.record_manager
@@ -257,9 +516,8 @@ class KnowledgeIndex:
 
 
 def remove_embedded_index(settings: Settings) -> None:
-    """Delete the embedded index folder's contents (used by repair)."""
-    for name in (CHROMA_DIR, RECORDS_FILE, META_FILE):
-        p = settings.index_dir / name
+    """Delete every generation and the CURRENT pointer of an embedded index."""
+    for p in [*settings.index_dir.glob(f"{GEN_PREFIX}*"), settings.index_dir / CURRENT_FILE]:
         if p.is_dir():
             shutil.rmtree(p)
         elif p.exists():

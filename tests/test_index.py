@@ -20,7 +20,13 @@ import assistant.embeddings
 from assistant.cli import cli
 from assistant.config import ChunkingSettings, Settings
 from assistant.corpus import load_corpus
-from assistant.index import IndexMismatchError, KnowledgeIndex, SyncResult
+from assistant.index import (
+    IndexCorruptError,
+    IndexMismatchError,
+    KnowledgeIndex,
+    SyncResult,
+    current_generation,
+)
 from tests.conftest import CORPUS
 
 PRODUCTS = "Products Containing Vitamin K2"
@@ -224,10 +230,12 @@ def built(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> K
 def test_first_sync_adds_all_and_second_embeds_nothing(fresh_settings: Settings,
                                                        embeddings: Embeddings) -> None:
     idx = check_first_sync_then_noop(fresh_settings, embeddings)
-    assert (fresh_settings.index_dir / "meta.json").is_file()
-    assert (fresh_settings.index_dir / "records.sqlite3").is_file()
-    assert (fresh_settings.index_dir / "chroma").is_dir()
-    meta = json.loads((fresh_settings.index_dir / "meta.json").read_text(encoding="utf-8"))
+    gen = current_generation(fresh_settings.index_dir)
+    assert gen is not None and gen == idx.data_dir
+    assert (gen / "meta.json").is_file()
+    assert (gen / "records.sqlite3").is_file()
+    assert (gen / "chroma").is_dir()
+    meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
     assert meta["fingerprint"] == fresh_settings.fingerprint()
     assert meta["collection"] == idx.collection_name
 
@@ -260,7 +268,7 @@ def test_adds_are_batched_within_chromas_max_batch(fresh_settings: Settings, cac
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     counting = CountingEmbeddings(cached)
     idx = KnowledgeIndex(fresh_settings, counting)
-    monkeypatch.setattr(idx.client, "get_max_batch_size", lambda: 5)
+    monkeypatch.setattr(type(idx.client), "get_max_batch_size", lambda self: 5)
     assert idx.sync().num_added == TOTAL
     assert max(counting.calls) <= 5
     assert counting.texts == TOTAL
@@ -318,7 +326,9 @@ def test_sync_repairs_a_wiped_collection(fresh_settings: Settings, cached: Cache
     idx = KnowledgeIndex(fresh_settings, cached)
     idx.sync()
     idx.client.delete_collection(idx.collection_name)
-    fresh = KnowledgeIndex(fresh_settings, cached)
+    with pytest.raises(IndexCorruptError, match="--rebuild"):
+        KnowledgeIndex(fresh_settings, cached)  # a reader is told, clearly
+    fresh = KnowledgeIndex(fresh_settings, cached, check=False)  # a writer repairs
     assert fresh.count() == 0
     r = fresh.sync()
     assert r.num_added == TOTAL
@@ -334,7 +344,7 @@ def test_sync_repairs_lost_records(fresh_settings: Settings, cached: CachedEmbed
     path = _product_file(fresh_settings, "02")
     path.write_text(path.read_text(encoding="utf-8").replace("sub-therapeutic", "subtherapeutic"),
                     encoding="utf-8")
-    fresh = KnowledgeIndex(fresh_settings, cached)
+    fresh = KnowledgeIndex(fresh_settings, cached, check=False)
     fresh.sync()
     assert fresh.count() == TOTAL
     assert ["subtherapeutic" in m["text"] for m in _stored(fresh, product_id="vitamin-k2-p2")] == [True]
