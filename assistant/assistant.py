@@ -76,6 +76,17 @@ def _without_term(lexical_question: str, term: str) -> str:
     return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)
 
 
+def _model_tokens(llm: BaseChatModel, messages: list[Any]) -> Iterator[str]:
+    """The model's reply as text pieces; a model that fails mid-way just ends the reply (the gate
+    and the extractive fallback take it from there), so a model outage never breaks an answer."""
+    try:
+        for chunk in llm.stream(messages):
+            yield str(chunk.content)
+    except Exception as exc:  # any provider error: connection, rate limit, bad response
+        log.warning("chat model failed (%s: %s); falling back to the extractive answer",
+                    type(exc).__name__, exc)
+
+
 def clean_question(question: Any, max_chars: int) -> str:
     """Validate and tidy a question; ``ValueError`` with a clear message when unusable."""
     if not isinstance(question, str):
@@ -396,7 +407,7 @@ class Assistant:
         answer's citations; (sentence, reason) for each one dropped."""
         assert self.llm is not None
         passages = [str(h.document.metadata.get("text", h.document.page_content)) for h in hits]
-        tokens_ = (str(chunk.content) for chunk in self.llm.stream(build_messages(question, hits)))
+        tokens_ = _model_tokens(self.llm, build_messages(question, hits))
         for sentence in sentences_from_stream(tokens_):
             refs, reason = check_sentence(sentence, passages)
             prose = MARKER_RE.sub(" ", sentence).strip()

@@ -24,6 +24,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from assistant.config import Settings
 from assistant.doses import unsupported_numbers
@@ -141,7 +142,7 @@ def make_llm(settings: Settings) -> BaseChatModel | None:
             from langchain_openai import ChatOpenAI
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
             raise RuntimeError("ASSISTANT_LLM_BASE_URL needs `pip install langchain-openai`") from exc
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        key = settings.llm_api_key or SecretStr("not-needed")
         return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "default",
                           api_key=key, temperature=settings.llm_temperature)
     if settings.llm_model:

@@ -172,3 +172,14 @@ def test_eval_with_a_bad_generative_model_keeps_the_guarantees(assistant: Assist
     assert m["abstention_accuracy"] is not None and m["abstention_accuracy"] >= 0.95
     texts = " ".join(o.text for o in report.assistant.outcomes)
     assert "5,000 mcg of K2" not in texts and "Stop your warfarin" not in texts
+
+
+def test_model_outage_falls_back_to_extractive(assistant: Assistant) -> None:
+    class FakeBrokenChatModel(GenericFakeChatModel):
+        """A FAKE model whose server is down."""
+
+        def _stream(self, *args: object, **kwargs: object) -> Iterator:  # type: ignore[override]
+            raise ConnectionError("connection refused")
+
+    ans = with_llm(assistant, FakeBrokenChatModel(messages=iter([]))).ask(Q_MK4)
+    assert ans.mode == "fallback" and "45 mg/day" in ans.text
