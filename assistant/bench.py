@@ -1,4 +1,4 @@
-"""``assistant bench [--json] [--quick] [--scale N] [--server]``: the performance benchmark.
+"""``assistant bench [--json] [--quick] [--scale N [--server] [--hashed-vectors]]``: the benchmark.
 
 Every ratio is measured side by side in one run (the two sides alternate, so the noise of a
 shared machine falls on both): a full index build against a bare ``SentenceTransformer.encode`` of
@@ -12,7 +12,13 @@ Everything runs in a temporary folder on a copy of the corpus; the repo's ``inde
 touched. ``--scale N`` generates a synthetic corpus of about N chunks (:mod:`assistant.synthetic`,
 the seed monograph included), builds it in a worker process and asks the same questions there,
 side by side with the seed index, recording peak RSS and the size on disk; ``--server`` does the
-same against a ``chroma run`` server started (and stopped) here.
+same against a ``chroma run`` server started (and stopped) here. ``--hashed-vectors`` gives the
+synthetic chunks cheap deterministic vectors instead of model vectors, to measure serving at sizes
+the model cannot embed in the time (the build is then the store path only).
+
+Progress goes to stderr; stdout is the table or, with ``--json``, one JSON object (the metrics at
+the top level, then ``targets``, ``machine``, ``notes``...). Exit code 1 when a stage failed (the
+report names it in ``failed`` and still carries every other number).
 
 Example:
     $ assistant bench --quick --json
@@ -40,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -56,7 +63,7 @@ from langchain_core.embeddings import Embeddings  # noqa: E402
 #: fields, out of scope. ``--quick`` uses the first ``QUICK_QUESTIONS``.
 QUESTIONS: tuple[str, ...] = (
     "I'm on warfarin, can I take K2?",
-    "What daily dose of MK-7 was used in the three-year bone trial?",
+    "MK-7 amount per day in the 3-year BMD study?",
     "How much vitamin K2 is in Ultra K2 MK-7 Plus D3?",
     "Which product has the most vitamin K2?",
     "What is the upper intake limit for vitamin K2?",
@@ -146,11 +153,11 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "scale_noop_reindex_embedded": ("= 0", lambda v: v == 0),
 }
 
-#: the keys every run reports (the test checks these)
+#: the keys every run reports (without --scale)
 SEED_KEYS: tuple[str, ...] = tuple(k for k, _, _ in ROWS if not k.startswith(("scale_", "server_")))
 
 COLD_START_CODE = """
-import json, sys, time
+import json, sys
 from assistant import Assistant, Settings
 spec = json.loads(sys.argv[1])
 a = Assistant(Settings(**spec["settings"]))
@@ -591,6 +598,10 @@ def bench_seed(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float]
 # --------------------------------------------------------------------------- scale (worker processes)
 
 
+class WorkerError(RuntimeError):
+    """A worker process failed; the message is its exception (the traceback went to stderr)."""
+
+
 def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
     """Run ``python -m assistant.bench --worker KIND`` and return the JSON it prints last."""
     spec_path = work / f"spec-{kind}-{time.monotonic_ns()}.json"
@@ -598,9 +609,13 @@ def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     cmd = [sys.executable, "-m", "assistant.bench", "--worker", kind, "--spec", str(spec_path)]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=child_env(), check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench worker {kind!r} failed with exit code {proc.returncode}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    lines = proc.stdout.strip().splitlines()
+    try:
+        result: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        result = {}
+    if proc.returncode != 0 or "error" in result:
+        raise WorkerError(str(result.get("error") or f"exit code {proc.returncode}"))
     return result
 
 
@@ -797,12 +812,21 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
     build_spec: dict[str, Any] = {"settings": settings_spec(s), "sample": plan.scale_sample}
     if hashed:
         build_spec["hashed_real_from"] = str(base.corpus_dir)
-    built = run_worker("build", build_spec, work)
+    try:
+        built = run_worker("build", build_spec, work)
+    except WorkerError as exc:
+        notes.append(f"FAILED at scale: building the {info.chunks + seed_chunks:,}-chunk index: {exc}")
+        return {}, notes
     log(f"built {built['chunks']:,} chunks in {built['build_s']:.0f}s; asking (worker process)")
-    asked = run_worker("ask", {"settings": settings_spec(s), "seed_settings": settings_spec(seed),
-                               "questions": list(plan.questions), "repeats": plan.scale_repeats}, work)
     m: dict[str, float] = {"scale_chunks": float(built["chunks"]),
                            "scale_monographs": float(info.monographs + 1)}
+    try:
+        asked = run_worker("ask", {"settings": settings_spec(s), "seed_settings": settings_spec(seed),
+                                   "questions": list(plan.questions), "repeats": plan.scale_repeats}, work)
+    except WorkerError as exc:
+        asked = {}
+        notes.append(f"FAILED at scale: the assistant could not serve the {built['chunks']:,}-chunk "
+                     f"index: {exc}")
     if hashed:
         m["scale_store_chunks_per_s"] = built["ingest_chunks_per_s"]
         notes.append("--hashed-vectors: the synthetic chunks got hashed bag-of-words vectors, not model "
@@ -812,9 +836,12 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
         m.update({"scale_ingest_chunks_per_s": built["ingest_chunks_per_s"],
                   "scale_encode_chunks_per_s": built["encode_chunks_per_s"],
                   "scale_ingest_ratio": built["ingest_ratio"]})
+    m.update({"scale_build_s": built["build_s"], "scale_build_peak_rss_mb": built["peak_rss_mb"],
+              "scale_index_mb": built["index_mb"]})
+    if not asked:
+        m["scale_peak_rss_mb"] = built["peak_rss_mb"]
+        return m, notes
     m.update({
-        "scale_build_s": built["build_s"], "scale_build_peak_rss_mb": built["peak_rss_mb"],
-        "scale_index_mb": built["index_mb"],
         "scale_cold_start_s": asked["cold_start_s"], "scale_noop_reindex_s": asked["noop_reindex_s"],
         "scale_noop_reindex_embedded": float(asked["noop_reindex_embedded"]),
         "scale_one_file_reindex_s": asked["one_file_reindex_s"],
@@ -829,7 +856,10 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
         notes.append(f"--scale {n:,}: the 100,000-chunk targets (ask p50 <= 2x seed, RSS <= 1.5 GB) "
                      "are shown against this smaller size")
     if server:
-        m.update(bench_server(base, s, seed, work, plan))
+        try:
+            m.update(bench_server(base, s, seed, work, plan))
+        except WorkerError as exc:
+            notes.append(f"FAILED against the Chroma server: {exc}")
         notes.append("server build reuses the vectors of the embedded build (the model cost is the same "
                      "as in the embedded build): server_store_chunks_per_s is the store path only")
     return m, notes
@@ -902,6 +932,8 @@ def render_table(report: dict[str, Any]) -> str:
             continue
         goal = goals.get(key)
         mark = "" if goal is None else f"{goal['target']} {'met' if goal['met'] else 'NOT MET'}"
+        if goal is not None and goal.get("note"):
+            mark += f" ({goal['note'].replace(', not 100,000', '')})"
         rows.append((key, fmt(metrics[key]), unit, mark, what))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for i, r in enumerate(rows):
@@ -959,22 +991,30 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else:
             shutil.rmtree(work, ignore_errors=True)
     machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    failed = [n for n in notes if n.startswith("FAILED")]
     seed_chunks = metrics.pop("chunks")
     return {"metrics": metrics, "targets": targets(metrics, args.scale), "machine": machine, "notes": notes,
             "quick": args.quick, "scale": args.scale, "hashed_vectors": args.hashed_vectors,
             "server": args.server, "questions": list(plan.questions),
-            "repeats": plan.repeats, "seed_chunks": seed_chunks, "wall_s": time.perf_counter() - t}
+            "repeats": plan.repeats, "seed_chunks": seed_chunks, "wall_s": time.perf_counter() - t,
+            "failed": failed}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``assistant bench``; returns the exit code (0, or 2 for bad arguments)."""
+    """``assistant bench``; returns the exit code: 0, 1 when a stage failed (the report says which
+    and still carries every other number), 2 for bad arguments."""
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.worker:
         spec = json.loads(args.spec.read_text(encoding="utf-8"))
-        result = worker_build(spec) if args.worker == "build" else worker_ask(spec)
+        try:
+            result = worker_build(spec) if args.worker == "build" else worker_ask(spec)
+        except Exception as exc:
+            traceback.print_exc()
+            print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
+            return 1
         print(json.dumps(result), flush=True)
         return 0
     report = run(args)
@@ -985,7 +1025,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False))
     else:
         print(render_table(report))
-    return 0
+    return 1 if report["failed"] else 0
 
 
 if __name__ == "__main__":

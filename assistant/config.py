@@ -93,6 +93,8 @@ class Settings(BaseSettings):
         default=None, description="An OpenAI-compatible server (llama.cpp, vLLM, Ollama /v1).")
     llm_api_key: SecretStr | None = Field(default=None, description="API key for the chat model.")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=256, ge=16, description="Longest reply asked of the model.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds before a model call gives up.")
     llm_min_kept: int = Field(
         default=1, ge=1, description="Sentences that must survive the grounding gate, else fallback.")
     # Web chat

@@ -21,6 +21,9 @@ import yaml
 
 from assistant.doses import Dose, parse_doses
 
+#: libyaml's safe loader when it is there (several times faster), else the pure-Python one
+_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PRODUCTS_DIR = "products"
 MONOGRAPH_FILE = "monograph.md"
 MAX_FILE_BYTES = 5_000_000
@@ -184,7 +187,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], int]:
         raise CorpusError(rel, end_line, "front matter is not closed by a '---' line")
     raw = text[open_end + 1 : close.start()]
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)  # a safe loader (CSafeLoader or SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
@@ -402,13 +405,13 @@ def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
         amount = item.get("amount")
         dose: Dose | None = None
         if amount is not None:
-            line = _front_matter_line(text, "nutrients", i, "amount")
             amount = str(amount)
             doses = parse_doses(amount)
             if len(doses) != 1 or doses[0].text != amount.strip():
-                raise CorpusError(rel, line, f"amount {amount!r} of {name} does not parse as a dose")
+                raise CorpusError(rel, _front_matter_line(text, "nutrients", i, "amount"),
+                                  f"amount {amount!r} of {name} does not parse as a dose")
             if not _written_in(amount, desc):
-                raise CorpusError(rel, line,
+                raise CorpusError(rel, _front_matter_line(text, "nutrients", i, "amount"),
                                   f"amount {amount!r} of {name} does not appear in the product text")
             dose = doses[0]
         form = item.get("form")

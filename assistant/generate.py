@@ -144,9 +144,12 @@ def make_llm(settings: Settings) -> BaseChatModel | None:
             raise RuntimeError("ASSISTANT_LLM_BASE_URL needs `pip install langchain-openai`") from exc
         key = settings.llm_api_key or SecretStr("not-needed")
         return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "default",
-                          api_key=key, temperature=settings.llm_temperature)
+                          api_key=key, temperature=settings.llm_temperature,
+                          max_completion_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout,
+                          max_retries=1)
     if settings.llm_model:
         from langchain_classic.chat_models import init_chat_model
 
-        return init_chat_model(settings.llm_model, temperature=settings.llm_temperature)
+        return init_chat_model(settings.llm_model, temperature=settings.llm_temperature,
+                               max_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout)
     return None

@@ -502,14 +502,21 @@ class KnowledgeIndex:
 
     def all_documents(self) -> list[Document]:
         """Every stored chunk as a Document (page_content = embed text, metadata incl. 'text')."""
-        got = self.store._collection.get(include=["documents", "metadatas"])
         docs: list[Document] = []
-        for i, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
-            docs.append(Document(page_content=text or "", metadata=dict(meta or {}), id=i))
+        for got in self._pages(["documents", "metadatas"]):
+            for i, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
+                docs.append(Document(page_content=text or "", metadata=dict(meta or {}), id=i))
         return docs
 
+    def _pages(self, include: list[str], step: int = 5000) -> Iterator[Any]:
+        """``collection.get`` page by page (one unpaginated get fails on large collections)."""
+        coll = self.store._collection
+        total = coll.count()
+        for offset in range(0, total, step):
+            yield coll.get(include=include, limit=step, offset=offset)  # type: ignore[arg-type]
+
     def stats(self) -> dict[str, Any]:
-        metas = self.store._collection.get(include=["metadatas"])["metadatas"] or []
+        metas = [m for got in self._pages(["metadatas"]) for m in (got["metadatas"] or [])]
         by_section = Counter(str(m.get("section")) for m in metas)
         by_supplement = Counter(str(m.get("supplement")) for m in metas)
         return {"chunks": len(metas), "by_section": dict(by_section), "by_supplement": dict(by_supplement)}

@@ -9,6 +9,7 @@ One function, :func:`lexical_form`, maps both corpus text and questions to the s
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -179,6 +180,7 @@ def content_tokens(text: str) -> list[str]:
 # --------------------------------------------------------------------------- anticoagulant detection
 
 
+@functools.lru_cache(maxsize=65536)
 def _fuzzy_name(token: str) -> str | None:
     if token in ANTICOAGULANT_NAMES:
         return ANTICOAGULANT_NAMES[token]
@@ -188,7 +190,20 @@ def _fuzzy_name(token: str) -> str | None:
     return ANTICOAGULANT_NAMES[best[0]] if best else None
 
 
+@functools.lru_cache(maxsize=8192)
+def _find_anticoagulants(text: str) -> tuple[str, ...]:
+    return tuple(_scan_anticoagulants(text))
+
+
 def find_anticoagulants(text: str) -> list[str]:
+    """Canonical anticoagulant names (or 'anticoagulant', 'inr') mentioned in ``text``.
+
+    Brands, generics, classes, "blood thinner", INR and misspellings ("warfrin") all count.
+    """
+    return list(_find_anticoagulants(text))
+
+
+def _scan_anticoagulants(text: str) -> list[str]:
     """Canonical anticoagulant names (or 'anticoagulant', 'inr') mentioned in ``text``.
 
     Brands, generics, classes, "blood thinner", INR and misspellings ("warfrin") all count.
