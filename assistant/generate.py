@@ -146,7 +146,9 @@ def make_llm(settings: Settings) -> BaseChatModel | None:
         return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "default",
                           api_key=key, temperature=settings.llm_temperature,
                           max_completion_tokens=settings.llm_max_tokens, timeout=settings.llm_timeout,
-                          max_retries=1)
+                          max_retries=1,
+                          # servers that predate max_completion_tokens (llama.cpp, older vLLM) read this
+                          extra_body={"max_tokens": settings.llm_max_tokens})
     if settings.llm_model:
         from langchain_classic.chat_models import init_chat_model
 
