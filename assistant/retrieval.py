@@ -124,7 +124,7 @@ class HybridRetriever(BaseRetriever):
         if filters:
             conds = [{key: {"$eq": v}} for key, v in filters.items()]
             where = conds[0] if len(conds) == 1 else {"$and": conds}
-        n = min(self.fetch_k, max(1, idx.count()))
+        n = min(self.fetch_k, max(1, len(self.lexical.docs)))  # no count() round trip per question
         res = idx.store._collection.query(
             query_embeddings=np.asarray([qvec], dtype=np.float32), n_results=n, where=where,
             include=["documents", "metadatas", "distances"],
