@@ -159,6 +159,7 @@ def render_sentence(cand: Candidate) -> str:
     return text
 
 
+_AMOUNT_FIELD = re.compile(r"\b(?:allowance|dose|doses|dosage|limit|intake|amount)\b", re.IGNORECASE)
 _DOSE_INTENT = re.compile(r"\b(how much|how many|dose|doses|dosage|amount|mg|mcg|µg|μg|ug|micrograms?|"
                           r"milligrams?|iu|per day|daily)\b")
 _DOSE_SUPERLATIVE = re.compile(r"\b(highest|largest|biggest|maximum|lowest|smallest|minimum)\b")
@@ -224,8 +225,10 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
         # a field quotes the page's terse wording: add the best passage of another section
         others = [c for c in cands if c.hit.document.metadata.get("section") != top.metadata.get("section")
                   and c not in chosen and c.score >= 0.5 * chosen[0].score]
-        # prefer a passage without a dose, so a study dose never reads as the field's value
-        other = next((c for c in others if not parse_doses(c.text)), None)
+        # beside an amount field (an allowance, a dose, a limit) only a passage without a dose, so a
+        # study dose never reads as the field's value; beside other fields the best passage
+        amount_field = bool(_AMOUNT_FIELD.search(str(top.metadata.get("title", ""))))
+        other = next((c for c in others if not (amount_field and parse_doses(c.text))), None)
         if other is not None:
             chosen = [*chosen[: max(1, limit - 1)], other]
     if is_blank_field(top):
