@@ -392,12 +392,13 @@ def server_process_url(assistant: Assistant, base_settings: Settings) -> Iterato
 
 
 @pytest.mark.load
-@pytest.mark.parametrize(("sessions", "per_session", "budget_s"), [(20, 5, 240), (50, 20, 120)])
+@pytest.mark.parametrize(("sessions", "per_session", "budget_s"), [(20, 5, 240), (50, 20, 300)])
 def test_concurrent_sessions(server_process_url: str, sessions: int, per_session: int,
                              budget_s: float) -> None:
     """N simultaneous gradio_client sessions on loopback against the web chat process, bounded in
     count and time: no errors, every answer is the answer to its own question (no cross-talk),
-    p50/p95 latency printed."""
+    p50/p95 latency and the wall time printed. The time bound makes the test stop by itself; it is
+    not a speed target (50x20 took about 95 s here)."""
     live_url = server_process_url
     checks = {
         WARFARIN: lambda r: not r["abstained"] and r["cautions"] and r["citations"],
@@ -436,6 +437,8 @@ def test_concurrent_sessions(server_process_url: str, sessions: int, per_session
         assert failures == []
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+    elapsed = budget_s - (deadline - time.monotonic())
     lat = sorted(latencies)
     p50, p95 = lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.95))]
-    print(f"\nload {sessions}x{per_session}: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    print(f"\nload {sessions}x{per_session}: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+          f"{elapsed:.0f} s in all")
