@@ -66,10 +66,6 @@ class IndexMismatchError(IndexError_):
     """The index on disk was built with other settings (embedding model or chunking)."""
 
 
-class IndexMissingError(IndexError_):
-    """There is no index yet."""
-
-
 class IndexCorruptError(IndexError_):
     """The index on disk is damaged or half-written."""
 
@@ -520,12 +516,3 @@ class KnowledgeIndex:
         by_section = Counter(str(m.get("section")) for m in metas)
         by_supplement = Counter(str(m.get("supplement")) for m in metas)
         return {"chunks": len(metas), "by_section": dict(by_section), "by_supplement": dict(by_supplement)}
-
-
-def remove_embedded_index(settings: Settings) -> None:
-    """Delete every generation and the CURRENT pointer of an embedded index."""
-    for p in [*settings.index_dir.glob(f"{GEN_PREFIX}*"), settings.index_dir / CURRENT_FILE]:
-        if p.is_dir():
-            shutil.rmtree(p)
-        elif p.exists():
-            p.unlink()

@@ -50,11 +50,6 @@ def is_caution_passage(doc: Document) -> bool:
     return meta.get("kind") == "note" and bool(find_anticoagulants(text))
 
 
-def is_anticoagulant_passage(doc: Document) -> bool:
-    text = str(doc.metadata.get("text") or doc.page_content)
-    return bool(find_anticoagulants(text))
-
-
 def caution_passages(docs: Sequence[Document], supplement: str | None = None) -> list[Document]:
     """The anticoagulant cautions of the corpus (optionally of one supplement), in corpus order."""
     out = [d for d in docs if is_caution_passage(d)
