@@ -161,7 +161,13 @@ def stem(token: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stemmed tokens of the lexical form (no stopword removal)."""
-    return [stem(t) for t in _TOKEN.findall(lexical_form(text))]
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    # passages and sentences are tokenised on every question that retrieves them: once is enough
+    return tuple(stem(t) for t in _TOKEN.findall(lexical_form(text)))
 
 
 def content_tokens(text: str) -> list[str]:
