@@ -414,7 +414,8 @@ def bench_ingest(base: Settings, corpus: Path, work: Path, emb: CountingEmbeddin
     def encode() -> None:
         model.encode(texts, batch_size=batch, normalize_embeddings=True, show_progress_bar=False)
 
-    encode()  # warm-up (first call allocates)
+    encode()  # warm-up (first call allocates) ...
+    build_once(bench_settings(base, corpus, work / "index-warm-up"), emb)  # ... on both sides
     builds: list[float] = []
     encodes: list[float] = []
     ratios: list[float] = []

@@ -66,7 +66,8 @@ class Settings(BaseSettings):
         description="A sentence-transformers model: a local path, or 'package:NAME' for a model "
         "shipped inside an installed Python package. Never downloaded.",
     )
-    embedding_batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    embedding_batch_size: int = Field(
+        default=16, ge=1, description="Texts per encode batch (16 is faster than 64 on CPU: less padding).")
     index_batch_size: int = Field(
         default=256, ge=1, description="Chunks per write to Chroma (capped at Chroma's maximum).")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)

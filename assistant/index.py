@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,19 @@ def fault_point(stage: str) -> None:
 
         print(f"FAULT-POINT {stage}", file=sys.stderr, flush=True)
         time.sleep(3600)
+
+
+@contextmanager
+def _progress(embeddings: Embeddings, show: bool) -> Iterator[None]:
+    """Turn the model's progress bar on for the duration (HuggingFaceEmbeddings has one)."""
+    had = getattr(embeddings, "show_progress", None)
+    if show and had is not None:
+        embeddings.show_progress = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if had is not None:
+            embeddings.show_progress = had  # type: ignore[attr-defined]
 
 
 class _PausingEmbeddings(Embeddings):
@@ -148,10 +162,17 @@ class SyncResult:
         }
 
 
+@lru_cache(maxsize=1)
+def _chroma_settings() -> ChromaSettings:
+    """Chroma's settings, read from the environment once (each read costs about 10 ms)."""
+    disable_telemetry()
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
 def make_client(settings: Settings, data_dir: Path | None = None) -> Any:
     """A Chroma client: embedded on disk by default, HTTP when ``chroma_host`` is set."""
     disable_telemetry()
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    chroma_settings = _chroma_settings().model_copy()  # a client writes its path into its copy
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
                                    settings=chroma_settings)
@@ -183,6 +204,8 @@ class KnowledgeIndex:
         self.settings = settings
         self.embeddings = embeddings
         settings.index_dir.mkdir(parents=True, exist_ok=True)
+        #: this object made its generation folder just now and has written nothing to it yet
+        self._fresh = False
         if settings.server_mode:
             self.data_dir = settings.index_dir
         else:
@@ -194,13 +217,38 @@ class KnowledgeIndex:
                     if check:
                         raise
                     current = None  # a writer rebuilds from the corpus
+            self._fresh = current is None
             self.data_dir = current or self._new_generation()
-        self.client = client if client is not None else make_client(settings, self.data_dir)
         self.collection_name = settings.collection_name()
-        self.store = self._open_store()
-        self.record_manager = self._record_manager(self.collection_name)
+        # Opened on first use (a generation this object only made, then dropped, never opens Chroma).
+        self._client: Any | None = client
+        self._store: Chroma | None = None
+        self._records: SQLRecordManager | None = None
         if check and not settings.server_mode and data_dir is None:
             self._check_readable()
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = make_client(self.settings, self.data_dir)
+        return self._client
+
+    @property
+    def store(self) -> Chroma:
+        if self._store is None:
+            self._store = self._open_store()
+        return self._store
+
+    @property
+    def record_manager(self) -> SQLRecordManager:
+        if self._records is None:
+            self._records = self._record_manager(self.collection_name)
+        return self._records
+
+    def _open(self, client: Any | None = None, store: Chroma | None = None,
+              records: SQLRecordManager | None = None) -> None:
+        """Set (or, with no arguments, drop so they reopen lazily) the client, store and records."""
+        self._client, self._store, self._records = client, store, records
 
     def _new_generation(self) -> Path:
         gen = self.settings.index_dir / f"{GEN_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -237,9 +285,8 @@ class KnowledgeIndex:
 
     def _switch_to(self, gen: Path) -> None:
         self.data_dir = gen
-        self.client = make_client(self.settings, gen)
-        self.store = self._open_store()
-        self.record_manager = self._record_manager(self.collection_name)
+        self._fresh = False
+        self._open()
 
     def _check_readable(self) -> None:
         """A committed generation must open and agree with its records: else it is corrupt."""
@@ -274,6 +321,7 @@ class KnowledgeIndex:
             collection_name=self.collection_name,
             embedding_function=self.embeddings,
             client=self.client,
+            client_settings=self.client.get_settings(),  # else langchain-chroma reads the env again
             collection_metadata={"hnsw:space": "cosine"},
         )
 
@@ -358,22 +406,32 @@ class KnowledgeIndex:
     def _sync_new_generation(self, docs: list[Document], digest: str, show_progress: bool,
                              start_empty: bool) -> SyncResult:
         old = self.data_dir if self.committed else None
-        target = self._new_generation()
+        # A generation this object opened itself, that nothing serves and nothing has been written
+        # to (a first build), is filled in place: no copy, no second client.
+        reuse = old is None and self._fresh
+        target = self.data_dir if reuse else self._new_generation()
         try:
-            staged = KnowledgeIndex(self.settings, self.embeddings, data_dir=target)
+            staged = self if reuse else KnowledgeIndex(self.settings, self.embeddings, data_dir=target)
             if old is not None and not start_empty:
                 self._clone_into(staged)
             fault_point("cloned")
-            result = staged._sync_in_place(docs, show_progress, digest)
+            result = staged._sync_in_place(docs, show_progress, digest, blank=old is None or start_empty)
             fault_point("synced")
             self._commit(target)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
         fault_point("committed")
-        self._switch_to(target)
+        self._adopt(staged)
         self._cleanup(keep={target.name, *([old.name] if old else [])})
         return result
+
+    def _adopt(self, staged: KnowledgeIndex) -> None:
+        """Serve the generation ``staged`` has just filled, through its already open client."""
+        if staged is self:
+            return
+        self.data_dir, self._fresh = staged.data_dir, False
+        self._open(staged._client, staged._store, staged._records)
 
     def _clone_into(self, staged: KnowledgeIndex) -> None:
         """Copy vectors, texts, metadata and records into a new generation (no re-embedding)."""
@@ -392,7 +450,7 @@ class KnowledgeIndex:
         finally:
             src.close()
             dst.close()
-        staged.record_manager = staged._record_manager(staged.collection_name)
+        staged._records = staged._record_manager(staged.collection_name)
 
     def _commit(self, target: Path) -> None:
         """Point CURRENT at ``target`` atomically (write, fsync, rename, fsync the folder)."""
@@ -411,31 +469,30 @@ class KnowledgeIndex:
                 shutil.rmtree(d, ignore_errors=True)
 
     def _sync_in_place(self, docs: list[Document], show_progress: bool,
-                       digest: str | None = None) -> SyncResult:
-        self._repair_if_out_of_step()
-        max_batch = int(self.client.get_max_batch_size())
-        batch = max(1, min(max_batch, self.settings.index_batch_size))
-        had_progress = getattr(self.embeddings, "show_progress", None)
-        if show_progress and had_progress is not None:
-            self.embeddings.show_progress = True  # type: ignore[attr-defined]
-        try:
-            store = self.store
-            if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
-                store = Chroma(collection_name=self.collection_name, client=self.client,
-                               embedding_function=_PausingEmbeddings(self.embeddings),
-                               collection_metadata={"hnsw:space": "cosine"})
-            result = lc_index(
-                docs,
-                self.record_manager,
-                store,
-                cleanup="full",
-                source_id_key="source",
-                batch_size=batch,
-                key_encoder="sha256",
-            )
-        finally:
-            if had_progress is not None:
-                self.embeddings.show_progress = had_progress  # type: ignore[attr-defined]
+                       digest: str | None = None, *, blank: bool = False) -> SyncResult:
+        """Sync ``docs`` into this object's collection.
+
+        ``blank``: the collection and records are empty (a first build or a rebuild), so every
+        chunk will be embedded. They then go in length order, so each model batch pads to a
+        length close to its texts' own (as ``encode()`` does when it is given the whole list).
+        """
+        blank = blank or self._fresh
+        embeddings: Embeddings = self.embeddings
+        if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
+            embeddings = _PausingEmbeddings(embeddings)
+        if blank:
+            docs = sorted(docs, key=lambda d: len(d.page_content))
+        else:
+            self._repair_if_out_of_step()
+        self._fresh = False
+        batch = max(1, min(int(self.client.get_max_batch_size()), self.settings.index_batch_size))
+        store = self.store if embeddings is self.embeddings else Chroma(
+            collection_name=self.collection_name, client=self.client,
+            client_settings=self.client.get_settings(), embedding_function=embeddings,
+            collection_metadata={"hnsw:space": "cosine"})
+        with _progress(self.embeddings, show_progress):
+            result = lc_index(docs, self.record_manager, store, cleanup="full", source_id_key="source",
+                              batch_size=batch, key_encoder="sha256")
         self._write_meta(digest)
         return SyncResult(
             result["num_added"], result["num_updated"], result["num_skipped"], result["num_deleted"]
@@ -461,7 +518,7 @@ class KnowledgeIndex:
                 self._clear_records()
                 if self.meta_path.exists():
                     self.meta_path.unlink()
-                self.store = self._open_store()
+                self._store = self._open_store()
                 return self._sync_in_place(docs, show_progress)
             return self._sync_new_generation(docs, docs_digest(docs), show_progress, start_empty=True)
 
@@ -489,7 +546,7 @@ class KnowledgeIndex:
         except Exception:
             log.debug("no collection %s to delete", self.collection_name)
         self._clear_records()
-        self.store = self._open_store()
+        self._store = self._open_store()
 
     # ---------------------------------------------------------------- reading
 
