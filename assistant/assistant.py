@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from assistant.answer import (
     parse_product_query,
 )
 from assistant.config import Settings, get_settings
-from assistant.corpus import Corpus, CorpusError, load_corpus
+from assistant.corpus import Corpus, CorpusError, Product, load_corpus
 from assistant.embeddings import load_embeddings
 from assistant.generate import MARKER_RE, build_messages, check_sentence, make_llm, sentences_from_stream
 from assistant.index import IndexBusyError, KnowledgeIndex, SyncResult
@@ -112,6 +113,38 @@ def check_history(history: Sequence[Turn] | None) -> list[Turn]:
     return out
 
 
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What questions look up in the corpus, worked out once per corpus (it may hold thousands of
+    monographs): the words of the supplements' names, each supplement's products, every nutrient."""
+
+    name_words: frozenset[str]
+    titles: tuple[tuple[str, frozenset[str]], ...]
+    products_of: dict[str, list[Product]]
+    nutrient_names: list[str]
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> CorpusFacts:
+        names: set[str] = {"act", "vitamin"}
+        titles: list[tuple[str, frozenset[str]]] = []
+        for m in corpus.monographs:
+            words = frozenset(content_tokens(m.title))
+            names.update(words)
+            titles.append((m.slug, words))
+            titles.extend((m.slug, frozenset(content_tokens(a))) for a in m.aliases)
+        products_of: dict[str, list[Product]] = {}
+        for p in corpus.products:
+            products_of.setdefault(p.supplement, []).append(p)
+        nutrients = list(dict.fromkeys(n.nutrient for p in corpus.products for n in p.nutrients))
+        return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients)
+
+    def named_supplement(self, question: str) -> str | None:
+        """The supplement whose full name (or alias) the question contains; the longest wins."""
+        words = set(content_tokens(question))
+        best = max(((len(w), s) for s, w in self.titles if w <= words), default=None)
+        return best[1] if best else None
+
+
 class Assistant:
     """Answers questions from the monographs with numbered citations, cautions and abstention.
 
@@ -138,7 +171,7 @@ class Assistant:
             index.embeddings if index is not None else load_embeddings(self.settings))
         self.index = index if index is not None else KnowledgeIndex(self.settings, self.embeddings)
         self.index.check_fingerprint()
-        self.corpus: Corpus = load_corpus(self.settings.corpus_dir)
+        self.corpus = load_corpus(self.settings.corpus_dir)
         self.last_sync: SyncResult | None = None
         if sync:
             try:
@@ -221,12 +254,30 @@ class Assistant:
             return f"{prev[-1]} {q}", True
         return q, False
 
+    @property
+    def corpus(self) -> Corpus:
+        """The parsed corpus (the structured products come from here)."""
+        return self._corpus
+
+    @corpus.setter
+    def corpus(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._facts = CorpusFacts.of(corpus)
+
     def _is_general(self, question: str) -> bool:
         """A question with no topic beyond the supplement's own names (and 'acts': what it does)."""
-        names: set[str] = {"act", "vitamin"}
-        for m in self.corpus.monographs:
-            names.update(content_tokens(m.title))
-        return not (set(content_tokens(question)) - names)
+        return not (set(content_tokens(question)) - self._facts.name_words)
+
+    def _product_scope(self, question: str, filters: dict[str, str] | None,
+                       hits: Sequence[Hit]) -> list[Product]:
+        """The products a product question is about: those of the supplement it names (or filters
+        on, or, failing both, that its best passage belongs to). One monograph: all its products."""
+        facts = self._facts
+        if len(facts.products_of) <= 1:
+            return list(self.corpus.products)
+        supplement = (filters or {}).get("supplement") or facts.named_supplement(question) or (
+            str(hits[0].document.metadata.get("supplement")) if hits else None)
+        return list(facts.products_of.get(supplement or "", []))
 
     def _vocab(self) -> tuple[list[str], np.ndarray]:
         """Embeddings of the corpus vocabulary (built once, on the first unknown word)."""
@@ -236,9 +287,10 @@ class Assistant:
     def _build_vocab(self) -> tuple[list[str], np.ndarray]:
         if self._vocab_vectors is None:
             forms: dict[str, str] = {}
-            for d in self.retriever.lexical.docs:
-                for k, v in surface_forms(str(d.metadata.get("text", d.page_content))).items():
-                    forms.setdefault(k, v)
+            for page in self.index.document_pages():
+                for d in page:
+                    for k, v in surface_forms(str(d.metadata.get("text", d.page_content))).items():
+                        forms.setdefault(k, v)
             words = sorted(forms)
             vecs = np.asarray(self.embeddings.embed_documents([forms[w] for w in words]), dtype=np.float32)
             self._vocab_vectors = (words, vecs)
@@ -289,15 +341,18 @@ class Assistant:
 
     def _cautions(self, book: CitationBook, supplement: str | None) -> list[Caution]:
         out: list[Caution] = []
-        for doc in caution_passages(self.retriever.lexical.docs, supplement):
+        for doc in caution_passages(self.retriever.lexical.cautions, supplement):
             marker = book.cite(doc, (0, len(str(doc.metadata.get("text", "")))))
             out.append(Caution(kind="anticoagulant", text=str(doc.metadata.get("text")),
                                citation=book.citations[marker - 1]))
         return out
 
-    def _product_docs(self) -> dict[str, Document]:
-        return {str(d.metadata["product_id"]): d for d in self.retriever.lexical.docs
-                if d.metadata.get("product_id")}
+    def _product_docs(self, products: Sequence[Product]) -> dict[str, Document]:
+        """The chunks of these products (fetched by id; the corpus may hold thousands)."""
+        chunks = self.retriever.lexical.product_chunks
+        ids = {p.id: chunks[p.id] for p in products if p.id in chunks}
+        docs = self.retriever.documents.get(list(ids.values()))
+        return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
         """The whole pipeline as events: sources, text, then the final Answer."""
@@ -311,9 +366,7 @@ class Assistant:
         lines: list[str] = []
         table: list[ProductRow] = []
 
-        products = [p for p in self.corpus.products
-                    if not filters or filters.get("supplement") in (None, p.supplement)]
-        nutrient_names = list(dict.fromkeys(n.nutrient for p in products for n in p.nutrients))
+        nutrient_names = self._facts.nutrient_names
         pq = parse_product_query(q, nutrient_names) or (
             parse_product_query(eq, nutrient_names) if eq != q else None)
         nq = expand_query(eq)
@@ -342,7 +395,8 @@ class Assistant:
         dropped: list[str] = []
 
         if pq is not None:
-            plines, table = compose_products(pq, products, self._product_docs(), book)
+            products = self._product_scope(eq, filters, hits)
+            plines, table = compose_products(pq, products, self._product_docs(products), book)
             lines.extend(plines)
         elif self.llm is not None:
             # generative: sources first, then each sentence as soon as it passes the gate

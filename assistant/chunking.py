@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -164,7 +165,11 @@ def chunk_corpus(corpus: Corpus, settings: ChunkingSettings | None = None) -> li
     The same text twice in one place (e.g. a note repeated) keeps both chunks: the second gets an
     id derived from the first and its occurrence number, so ids stay stable across runs.
     """
-    out: list[Chunk] = []
+    return list(iter_chunks(corpus, settings))
+
+
+def iter_chunks(corpus: Corpus, settings: ChunkingSettings | None = None) -> Iterator[Chunk]:
+    """:func:`chunk_corpus` one chunk at a time (a large corpus never holds every chunk at once)."""
     seen: dict[str, int] = {}
     for mono in corpus.monographs:
         for c in chunk_monograph(mono, settings):
@@ -173,5 +178,4 @@ def chunk_corpus(corpus: Corpus, settings: ChunkingSettings | None = None) -> li
             if n:
                 cid = stable_id(c.id, n)
                 c = replace(c, id=cid, metadata={**c.metadata, "chunk_id": cid})
-            out.append(c)
-    return out
+            yield c

@@ -27,23 +27,26 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import chromadb
+import chromadb.errors
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
+from langchain_classic.indexes._sql_record_manager import UpsertionRecord
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index as lc_index
+from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.chunking import Chunk, chunk_corpus
+from assistant.chunking import Chunk, iter_chunks
 from assistant.config import Settings, disable_telemetry
 from assistant.corpus import Corpus, load_corpus
 
@@ -130,6 +133,32 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen
 
 
+def _sqlite_copy(src: Path, dst: Path) -> None:
+    """A consistent copy of an SQLite database (its WAL included) through the backup API."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def _copy_generation_files(src: Path, dst: Path) -> None:
+    """Copy a generation's Chroma folder and records into the (empty) generation folder ``dst``."""
+    (dst / CHROMA_DIR).mkdir(parents=True, exist_ok=True)
+    for entry in (src / CHROMA_DIR).iterdir():
+        out = dst / CHROMA_DIR / entry.name
+        if entry.name.endswith((".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")):
+            continue  # the backup below carries what they hold
+        if entry.suffix == ".sqlite3":
+            _sqlite_copy(entry, out)
+        elif entry.is_dir():
+            shutil.copytree(entry, out)
+        else:
+            shutil.copy2(entry, out)
+    _sqlite_copy(src / RECORDS_FILE, dst / RECORDS_FILE)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -179,6 +208,12 @@ def make_client(settings: Settings, data_dir: Path | None = None) -> Any:
     path = (data_dir or settings.index_dir) / CHROMA_DIR
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _documents(got: Any) -> list[Document]:
+    """Documents from a Chroma ``get`` result (ids, documents, metadatas)."""
+    return [Document(page_content=text or "", metadata=dict(meta or {}), id=i)
+            for i, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)]
 
 
 def chunk_to_document(chunk: Chunk) -> Document:
@@ -294,7 +329,7 @@ class KnowledgeIndex:
             return
         try:
             stored = self.count()
-            recorded = len(self.record_manager.list_keys())
+            recorded = self.recorded_count()
         except Exception as exc:
             raise IndexCorruptError(
                 f"the index in {self.data_dir} cannot be read ({type(exc).__name__}: {exc}). "
@@ -392,7 +427,7 @@ class KnowledgeIndex:
         """
         self.check_fingerprint()
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
-        docs = [chunk_to_document(c) for c in chunk_corpus(corpus, self.settings.chunking)]
+        docs = [chunk_to_document(c) for c in iter_chunks(corpus, self.settings.chunking)]
         with self.writer_lock():
             if self.settings.server_mode:
                 return self._sync_in_place(docs, show_progress)
@@ -413,7 +448,8 @@ class KnowledgeIndex:
         try:
             staged = self if reuse else KnowledgeIndex(self.settings, self.embeddings, data_dir=target)
             if old is not None and not start_empty:
-                self._clone_into(staged)
+                staged = self._clone_into(staged)
+                target = staged.data_dir
             fault_point("cloned")
             result = staged._sync_in_place(docs, show_progress, digest, blank=old is None or start_empty)
             fault_point("synced")
@@ -433,8 +469,23 @@ class KnowledgeIndex:
         self.data_dir, self._fresh = staged.data_dir, False
         self._open(staged._client, staged._store, staged._records)
 
-    def _clone_into(self, staged: KnowledgeIndex) -> None:
-        """Copy vectors, texts, metadata and records into a new generation (no re-embedding)."""
+    def _clone_into(self, staged: KnowledgeIndex) -> KnowledgeIndex:
+        """Copy the serving generation into ``staged`` (no re-embedding); returns the copy.
+
+        The files are copied: Chroma's vector segment as it is, its SQLite database and the records
+        through SQLite's backup API (a consistent snapshot). Nothing writes to a committed generation,
+        so the copy is exact; it is checked (same chunk and record counts) before use. Should it ever
+        fail the check, a second new generation gets the vectors through Chroma's API instead.
+        """
+        try:
+            _copy_generation_files(self.data_dir, staged.data_dir)
+            if staged.count() == self.count() and staged.recorded_count() == self.recorded_count():
+                return staged
+            log.warning("the file copy of %s is incomplete: copying through Chroma", self.data_dir.name)
+        except (OSError, sqlite3.Error, chromadb.errors.ChromaError) as exc:
+            log.warning("cannot copy the files of %s (%s): copying through Chroma", self.data_dir.name, exc)
+        shutil.rmtree(staged.data_dir, ignore_errors=True)
+        staged = KnowledgeIndex(self.settings, self.embeddings, data_dir=self._new_generation())
         coll = self.store._collection
         total = coll.count()
         step = max(1, min(int(self.client.get_max_batch_size()), 2000))
@@ -443,14 +494,9 @@ class KnowledgeIndex:
             if got["ids"]:
                 staged.store._collection.add(ids=got["ids"], embeddings=got["embeddings"],
                                              documents=got["documents"], metadatas=got["metadatas"])
-        src = sqlite3.connect(self.data_dir / RECORDS_FILE)
-        dst = sqlite3.connect(staged.data_dir / RECORDS_FILE)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
-        staged._records = staged._record_manager(staged.collection_name)
+        _sqlite_copy(self.data_dir / RECORDS_FILE, staged.data_dir / RECORDS_FILE)
+        staged._records = None  # reopen on the copied records
+        return staged
 
     def _commit(self, target: Path) -> None:
         """Point CURRENT at ``target`` atomically (write, fsync, rename, fsync the folder)."""
@@ -501,7 +547,7 @@ class KnowledgeIndex:
     def rebuild(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
         """Build the index again from the corpus, whatever state (or settings) it is in."""
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)  # validate first
-        docs = [chunk_to_document(c) for c in chunk_corpus(corpus, self.settings.chunking)]
+        docs = [chunk_to_document(c) for c in iter_chunks(corpus, self.settings.chunking)]
         with self.writer_lock():
             if self.settings.server_mode:
                 old = self.read_meta()
@@ -536,7 +582,7 @@ class KnowledgeIndex:
         or never delete stored chunks that the records do not know.
         """
         stored = self.count()
-        recorded = len(self.record_manager.list_keys())
+        recorded = self.recorded_count()
         if stored == recorded:
             return
         log.warning("index out of step (%d chunks stored, %d recorded): re-adding every chunk",
@@ -553,13 +599,27 @@ class KnowledgeIndex:
     def count(self) -> int:
         return int(self.store._collection.count())
 
+    def recorded_count(self) -> int:
+        """How many chunks the record manager knows (a COUNT, not a list of every key)."""
+        factory = cast("sessionmaker[Session]", self.record_manager.session_factory)  # a sync engine
+        with factory() as session:
+            return int(session.query(UpsertionRecord)
+                       .filter(UpsertionRecord.namespace == self.record_manager.namespace).count())
+
     def all_documents(self) -> list[Document]:
         """Every stored chunk as a Document (page_content = embed text, metadata incl. 'text')."""
-        docs: list[Document] = []
-        for got in self._pages(["documents", "metadatas"]):
-            for i, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
-                docs.append(Document(page_content=text or "", metadata=dict(meta or {}), id=i))
-        return docs
+        return [d for page in self.document_pages() for d in page]
+
+    def document_pages(self, step: int = 1000) -> Iterator[list[Document]]:
+        """Every stored chunk, a page at a time (only one page is held in memory)."""
+        for got in self._pages(["documents", "metadatas"], step):
+            yield _documents(got)
+
+    def documents(self, ids: Sequence[str]) -> list[Document]:
+        """The stored chunks with these ids (unknown ids are left out)."""
+        if not ids:
+            return []
+        return _documents(self.store._collection.get(ids=list(ids), include=["documents", "metadatas"]))
 
     def _pages(self, include: list[str], step: int = 5000) -> Iterator[Any]:
         """``collection.get`` page by page (one unpaginated get fails on large collections)."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,14 +162,20 @@ def stem(token: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Stemmed tokens of the lexical form (no stopword removal)."""
+    """Stemmed tokens of the lexical form (no stopword removal); cached, for the passages and
+    sentences a question retrieves (they come back question after question)."""
     return list(_tokens(text))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[str, ...]:
-    # passages and sentences are tokenised on every question that retrieves them: once is enough
-    return tuple(stem(t) for t in _TOKEN.findall(lexical_form(text)))
+    return tuple(tokenize(text))
+
+
+def tokenize(text: str) -> Iterator[str]:
+    """:func:`tokens` without the cache, one by one: for indexing every chunk once."""
+    for t in _TOKEN.findall(lexical_form(text)):
+        yield sys.intern(stem(t))
 
 
 def content_tokens(text: str) -> list[str]:

@@ -10,7 +10,10 @@ the caller can reuse it (one model call per question).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +25,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.index import KnowledgeIndex
-from assistant.normalize import NormalizedQuery, expand_query, tokens
+from assistant.memory import release_free_memory
+from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
+from assistant.safety import is_caution_passage
 
 RRF_K = 60
+#: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)
+EMPTY_TERM = "_empty_"
 
 
 @dataclass
@@ -47,31 +54,87 @@ class SearchResult:
 
 
 class LexicalIndex:
-    """BM25 over the lexical form of every chunk's embed text."""
+    """BM25 over the lexical form of every chunk's embed text, and what a question needs to know
+    about every chunk without holding its text.
 
-    def __init__(self, docs: Sequence[Document]) -> None:
-        self.docs = list(docs)
-        self.doc_tokens = [tokens(d.page_content) for d in self.docs]
-        self.vocab = {t for toks in self.doc_tokens for t in toks}
-        n = max(1, len(self.docs))
-        df: dict[str, int] = {}
-        for toks in self.doc_tokens:
-            for t in set(toks):
-                df[t] = df.get(t, 0) + 1
-        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+    Built in one pass over pages of Documents (the index hands them out page by page), it keeps the
+    chunk ids, the BM25 matrix, each term's IDF, the anticoagulant caution passages (a few) and
+    which chunk holds which product. Passage text is fetched on demand (:class:`DocumentCache`), so
+    memory grows with the vocabulary and the term matrix, not with the text of the corpus.
+    """
+
+    def __init__(self, pages: Iterable[Sequence[Document]]) -> None:
+        self.ids: list[str] = []
+        self.cautions: list[Document] = []
+        self.product_chunks: dict[str, str] = {}
+        term_ids: dict[str, int] = {}
+        doc_terms: list[array[int]] = []
+        df: list[int] = []
+        for page in pages:
+            for d in page:
+                self.ids.append(str(d.id))
+                row = array("i", (term_ids.setdefault(t, len(term_ids)) for t in tokenize(d.page_content)))
+                df.extend([0] * (len(term_ids) - len(df)))
+                for t in set(row):
+                    df[t] += 1
+                doc_terms.append(row or array("i", [term_ids.setdefault(EMPTY_TERM, len(term_ids))]))
+                if is_caution_passage(d):
+                    self.cautions.append(d)
+                if d.metadata.get("product_id"):
+                    self.product_chunks[str(d.metadata["product_id"])] = str(d.id)
+        df.extend([0] * (len(term_ids) - len(df)))
+        n = max(1, len(self.ids))
+        self.vocab: frozenset[str] = frozenset(t for t in term_ids if t != EMPTY_TERM)
+        self.idf = {t: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
+                    for t, i in term_ids.items() if t != EMPTY_TERM}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.bm25: bm25s.BM25 | None = None
-        if self.docs:
+        if self.ids:
             self.bm25 = bm25s.BM25()
-            self.bm25.index([t or ["_empty_"] for t in self.doc_tokens], show_progress=False)
+            self.bm25.index((doc_terms, term_ids), show_progress=False)
 
-    def search(self, lexical_query: str, k: int) -> list[tuple[int, float]]:
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, lexical_query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best ``k`` chunks with a positive score."""
         q = [t for t in tokens(lexical_query) if t in self.vocab]
         if not q or self.bm25 is None:
             return []
-        k = min(k, len(self.docs))
+        k = min(k, len(self.ids))
         idx, scores = self.bm25.retrieve([q], k=k, show_progress=False)
-        return [(int(i), float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
+        return [(self.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
+
+
+class DocumentCache:
+    """Chunks by id, fetched from the index on demand and kept (least recently used first out).
+
+    Callers get copies, so the scores one question writes into a Document's metadata never reach
+    another question's.
+    """
+
+    def __init__(self, index: KnowledgeIndex, size: int = 4096) -> None:
+        self.index = index
+        self.size = size
+        self._docs: OrderedDict[str, Document] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, ids: Sequence[str]) -> dict[str, Document]:
+        with self._lock:
+            missing = [i for i in dict.fromkeys(ids) if i not in self._docs]
+        fetched = self.index.documents(missing) if missing else []
+        with self._lock:
+            for d in fetched:
+                self._docs[str(d.id)] = d
+            out: dict[str, Document] = {}
+            for i in ids:
+                doc = self._docs.get(i)
+                if doc is not None:
+                    self._docs.move_to_end(i)
+                    out[i] = Document(page_content=doc.page_content, metadata=dict(doc.metadata), id=doc.id)
+            while len(self._docs) > self.size:
+                self._docs.popitem(last=False)
+        return out
 
 
 class HybridRetriever(BaseRetriever):
@@ -94,13 +157,21 @@ class HybridRetriever(BaseRetriever):
     )
 
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
-    _docs_by_id: dict[str, Document] = PrivateAttr(default_factory=dict)
+    _cache: DocumentCache | None = PrivateAttr(default=None)
 
     def refresh(self) -> None:
         """Reload the lexical side from the index (after a sync)."""
-        docs = self.index.all_documents()
-        self._lexical = LexicalIndex(docs)
-        self._docs_by_id = {str(d.metadata.get("chunk_id") or d.id): d for d in docs}
+        self._lexical = None  # the old one goes before the new one is built
+        self._lexical = LexicalIndex(self.index.document_pages())
+        self._cache = DocumentCache(self.index)
+        release_free_memory()  # the pages read to build it
+
+    @property
+    def documents(self) -> DocumentCache:
+        if self._cache is None:
+            self.refresh()
+        assert self._cache is not None
+        return self._cache
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -124,7 +195,7 @@ class HybridRetriever(BaseRetriever):
         if filters:
             conds = [{key: {"$eq": v}} for key, v in filters.items()]
             where = conds[0] if len(conds) == 1 else {"$and": conds}
-        n = min(self.fetch_k, max(1, len(self.lexical.docs)))  # no count() round trip per question
+        n = min(self.fetch_k, max(1, len(self.lexical)))  # no count() round trip per question
         res = idx.store._collection.query(
             query_embeddings=np.asarray([qvec], dtype=np.float32), n_results=n, where=where,
             include=["documents", "metadatas", "distances"],
@@ -135,9 +206,10 @@ class HybridRetriever(BaseRetriever):
                                        strict=True):
             dense.append((Document(page_content=text or "", metadata=dict(meta or {}), id=i),
                           1.0 - float(dist)))
-        lex = self.lexical
-        bm = [(lex.docs[i], s) for i, s in lex.search(nq.lexical_text, self.fetch_k * 2)
-              if self._matches(lex.docs[i].metadata, filters)][: self.fetch_k]
+        found = self.lexical.search(nq.lexical_text, self.fetch_k * 2)
+        docs = self.documents.get([i for i, _ in found])
+        bm = [(docs[i], s) for i, s in found if i in docs and self._matches(docs[i].metadata, filters)]
+        bm = bm[: self.fetch_k]
         fused: dict[str, Hit] = {}
         for rank, (doc, score) in enumerate(dense):
             cid = str(doc.metadata.get("chunk_id") or doc.id)

@@ -133,7 +133,7 @@ class AssistantTarget:
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        docs = assistant.retriever.lexical.docs
+        docs = assistant.index.all_documents()
         self.collection = [
             Passage.from_metadata(str(d.metadata.get("chunk_id") or d.id), d.metadata) for d in docs]
         self.texts = [str(d.metadata.get("text", d.page_content)) for d in docs]

@@ -244,6 +244,49 @@ def test_edit_one_product_reembeds_only_it(fresh_settings: Settings, cached: Cac
     check_edit_one_product(fresh_settings, cached)
 
 
+def test_an_edit_copies_the_generation_files_and_leaves_the_old_one_whole(
+        fresh_settings: Settings, cached: CachedEmbeddings) -> None:
+    idx = KnowledgeIndex(fresh_settings, cached)
+    idx.sync()
+    old_gen = idx.data_dir
+    before = {m["chunk_id"]: m["text"] for m in _all_stored(idx)}
+    path = _product_file(fresh_settings, "02")
+    path.write_text(path.read_text(encoding="utf-8").replace("sub-therapeutic", "subtherapeutic"),
+                    encoding="utf-8")
+    r = idx.sync()
+    assert (r.num_added, r.num_skipped) == (1, TOTAL - 1)
+    assert idx.data_dir != old_gen and idx.count() == TOTAL == idx.recorded_count()
+    # the generation it replaced is untouched: the same 29 chunks, the old text
+    old = KnowledgeIndex(fresh_settings, cached, data_dir=old_gen)
+    assert {m["chunk_id"]: m["text"] for m in _all_stored(old)} == before
+    # and a new process reads the new generation with its vectors (a search finds the edit)
+    reopened = KnowledgeIndex(fresh_settings, cached)
+    hits = reopened.store.similarity_search("subtherapeutic vitamin K2 product", k=3)
+    assert any("subtherapeutic" in h.metadata["text"] for h in hits)
+
+
+def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index as index_module
+
+    idx = KnowledgeIndex(fresh_settings, cached)
+    idx.sync()
+
+    def broken(src: Path, dst: Path) -> None:
+        raise OSError("disk said no")
+
+    monkeypatch.setattr(index_module, "_copy_generation_files", broken)
+    path = _product_file(fresh_settings, "02")
+    path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    counting = CountingEmbeddings(cached)
+    idx2 = KnowledgeIndex(fresh_settings, counting)
+    r = idx2.sync()
+    assert (r.num_added, r.num_skipped, counting.texts) == (1, TOTAL - 1, 1)
+    assert idx2.count() == TOTAL == idx2.recorded_count()
+    gens = sorted(p.name for p in fresh_settings.index_dir.glob("gen-*"))
+    assert idx2.data_dir.name in gens and len(gens) == 2  # the new one and the one it replaced
+
+
 def test_edit_last_finding_reembeds_only_it(fresh_settings: Settings, cached: CachedEmbeddings) -> None:
     check_edit_last_finding(fresh_settings, cached)
 

@@ -1,0 +1,35 @@
+"""Give freed heap memory back to the operating system after a large, short-lived allocation.
+
+Loading the lexical index reads every chunk once, page by page; Python frees those pages, but
+glibc keeps the freed memory in its arenas, so the resident size stays at the high-water mark.
+``malloc_trim(0)`` returns it. A no-op where the C library has no ``malloc_trim`` (musl, macOS).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import gc
+from collections.abc import Callable
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        fn = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_size_t]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def release_free_memory() -> bool:
+    """Collect garbage and hand free heap pages back to the OS; True if the C library could."""
+    gc.collect()
+    trim = _malloc_trim()
+    return bool(trim is not None and trim(0))
