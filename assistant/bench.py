@@ -247,7 +247,7 @@ class HashedVectors(Embeddings):
         vec = self._words.get(word)
         if vec is None:
             seed = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-            vec = self._words[word] = np.random.default_rng(seed).standard_normal(self.dim)
+            vec = self._words[word] = np.random.default_rng(seed).standard_normal(self.dim, dtype=np.float32)
         return vec
 
     def _hash(self, text: str) -> list[float]:

@@ -259,10 +259,15 @@ def test_an_edit_copies_the_generation_files_and_leaves_the_old_one_whole(
     # the generation it replaced is untouched: the same 29 chunks, the old text
     old = KnowledgeIndex(fresh_settings, cached, data_dir=old_gen)
     assert {m["chunk_id"]: m["text"] for m in _all_stored(old)} == before
-    # and a new process reads the new generation with its vectors (a search finds the edit)
-    reopened = KnowledgeIndex(fresh_settings, cached)
-    hits = reopened.store.similarity_search("subtherapeutic vitamin K2 product", k=3)
-    assert any("subtherapeutic" in h.metadata["text"] for h in hits)
+    # and a new process searches the new generation: each chunk's own vector finds it first,
+    # the edited one (added to the copy) and an unchanged one (copied with the files) alike
+    reopened = KnowledgeIndex(fresh_settings, cached).store._collection
+    edited = reopened.get(where={"product_id": "vitamin-k2-p2"}, include=["embeddings"])
+    kept = reopened.get(where={"product_id": "vitamin-k2-p5"}, include=["embeddings"])
+    for got in (edited, kept):
+        embs: Any = got["embeddings"]
+        top = reopened.query(query_embeddings=[embs[0]], n_results=1)
+        assert top["ids"][0] == got["ids"]
 
 
 def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
