@@ -12,6 +12,7 @@ other text is prose. Every error names the file and the line (:class:`CorpusErro
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,8 @@ class Corpus:
 
     root: Path
     monographs: list[Monograph] = field(default_factory=list)
+    #: :func:`files_digest` of the folder, taken just before it was read (None: not from a folder)
+    files_digest: str | None = None
 
     @property
     def products(self) -> list[Product]:
@@ -427,6 +430,24 @@ def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
 # --------------------------------------------------------------------------- whole corpus
 
 
+def files_digest(root: Path | str) -> str | None:
+    """A hash of every file in the corpus folder (relative path, size and bytes), or None when a
+    file cannot be read. Equal digests mean byte-identical corpora, so sync can skip parsing."""
+    root = Path(root)
+    h = hashlib.sha256()
+    try:
+        paths = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file())
+        for rel, path in paths:
+            if any(part.startswith(".") for part in rel.split("/")):
+                continue
+            data = path.read_bytes()
+            h.update(rel.encode("utf-8") + b"\0" + len(data).to_bytes(8, "little"))
+            h.update(hashlib.sha256(data).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def load_corpus(root: Path | str) -> Corpus:
     """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file.
 
@@ -435,8 +456,8 @@ def load_corpus(root: Path | str) -> Corpus:
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(str(root), 0, "corpus folder does not exist")
-    corpus = Corpus(root)
-    slugs: dict[str, str] = {}
+    corpus = Corpus(root, files_digest=files_digest(root))  # before reading: an edit made meanwhile
+    slugs: dict[str, str] = {}                                  # shows up as a change next time
     product_ids: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (folder / MONOGRAPH_FILE).exists():

@@ -8,8 +8,9 @@ index built with other settings raises :class:`IndexMismatchError` (fix: ``assis
 
 Crash safety (embedded mode): the index lives in generations, ``index_dir/gen-*/`` (Chroma data,
 records and meta.json together), and the file ``index_dir/CURRENT`` names the one that serves. A
-sync that changes anything copies the serving generation's vectors into a new one (nothing is
-re-embedded), updates that copy, and only then replaces ``CURRENT`` atomically. A process killed
+sync that changes anything copies the serving generation's files into a new one (nothing is
+re-embedded; SQLite through its backup API), updates that copy, and only then replaces ``CURRENT``
+atomically; a first build or a rebuild fills a new, empty generation instead. A process killed
 at any point leaves the previous generation serving and whole; the next sync starts again from
 it. One writer at a time holds ``index_dir/.lock``; readers never take it, and a running web chat
 moves to the new generation on its next question (:meth:`KnowledgeIndex.is_stale`). With a Chroma
@@ -48,7 +49,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.chunking import Chunk, iter_chunks
 from assistant.config import Settings, disable_telemetry
-from assistant.corpus import Corpus, load_corpus
+from assistant.corpus import Corpus, files_digest, load_corpus
 
 log = logging.getLogger(__name__)
 
@@ -388,8 +389,9 @@ class KnowledgeIndex:
                 "Run `assistant index --rebuild` to rebuild it."
             )
 
-    def _write_meta(self, digest: str | None = None) -> None:
+    def _write_meta(self, digest: str | None = None, files: str | None = None) -> None:
         meta = {
+            "files_digest": files,
             "fingerprint": self.settings.fingerprint(),
             "embedding_model": self.settings.embedding_model,
             "chunking": self.settings.chunking.model_dump(),
@@ -426,6 +428,10 @@ class KnowledgeIndex:
         replaces the serving one atomically when complete.
         """
         self.check_fingerprint()
+        if corpus is None and not self.settings.server_mode:
+            unchanged = self._unchanged_files(files_digest(self.settings.corpus_dir))
+            if unchanged is not None:  # byte-identical to the serving generation's corpus: no parsing
+                return unchanged
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
         docs = [chunk_to_document(c) for c in iter_chunks(corpus, self.settings.chunking)]
         with self.writer_lock():
@@ -435,11 +441,26 @@ class KnowledgeIndex:
             digest = docs_digest(docs)
             meta = self.read_meta()
             if self.committed and meta and meta.get("digest") == digest and self.count() == len(docs):
+                if meta.get("files_digest") != corpus.files_digest:
+                    self._write_meta(digest, corpus.files_digest)  # same chunks, files touched
                 return SyncResult(0, 0, len(docs), 0)
-            return self._sync_new_generation(docs, digest, show_progress, start_empty=False)
+            return self._sync_new_generation(docs, digest, show_progress, start_empty=False,
+                                             files=corpus.files_digest)
+
+    def _unchanged_files(self, files: str | None) -> SyncResult | None:
+        """A no-op result when the serving generation was built from exactly these files."""
+        if files is None:
+            return None
+        with self.writer_lock():
+            self.reopen()
+            meta = self.read_meta()
+            if not (self.committed and meta and meta.get("files_digest") == files):
+                return None
+            chunks = self.count()
+            return SyncResult(0, 0, chunks, 0) if chunks == meta.get("chunks") else None
 
     def _sync_new_generation(self, docs: list[Document], digest: str, show_progress: bool,
-                             start_empty: bool) -> SyncResult:
+                             start_empty: bool, files: str | None = None) -> SyncResult:
         old = self.data_dir if self.committed else None
         # A generation this object opened itself, that nothing serves and nothing has been written
         # to (a first build), is filled in place: no copy, no second client.
@@ -451,7 +472,8 @@ class KnowledgeIndex:
                 staged = self._clone_into(staged)
                 target = staged.data_dir
             fault_point("cloned")
-            result = staged._sync_in_place(docs, show_progress, digest, blank=old is None or start_empty)
+            result = staged._sync_in_place(docs, show_progress, digest, blank=old is None or start_empty,
+                                           files=files)
             fault_point("synced")
             self._commit(target)
         except BaseException:
@@ -514,8 +536,8 @@ class KnowledgeIndex:
             if d.is_dir() and d.name not in keep:
                 shutil.rmtree(d, ignore_errors=True)
 
-    def _sync_in_place(self, docs: list[Document], show_progress: bool,
-                       digest: str | None = None, *, blank: bool = False) -> SyncResult:
+    def _sync_in_place(self, docs: list[Document], show_progress: bool, digest: str | None = None, *,
+                       blank: bool = False, files: str | None = None) -> SyncResult:
         """Sync ``docs`` into this object's collection.
 
         ``blank``: the collection and records are empty (a first build or a rebuild), so every
@@ -539,7 +561,7 @@ class KnowledgeIndex:
         with _progress(self.embeddings, show_progress):
             result = lc_index(docs, self.record_manager, store, cleanup="full", source_id_key="source",
                               batch_size=batch, key_encoder="sha256")
-        self._write_meta(digest)
+        self._write_meta(digest, files)
         return SyncResult(
             result["num_added"], result["num_updated"], result["num_skipped"], result["num_deleted"]
         )
@@ -566,7 +588,8 @@ class KnowledgeIndex:
                     self.meta_path.unlink()
                 self._store = self._open_store()
                 return self._sync_in_place(docs, show_progress)
-            return self._sync_new_generation(docs, docs_digest(docs), show_progress, start_empty=True)
+            return self._sync_new_generation(docs, docs_digest(docs), show_progress, start_empty=True,
+                                             files=corpus.files_digest)
 
     def _clear_records(self, manager: SQLRecordManager | None = None) -> None:
         manager = manager or self.record_manager

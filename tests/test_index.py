@@ -292,6 +292,32 @@ def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
     assert idx2.data_dir.name in gens and len(gens) == 2  # the new one and the one it replaced
 
 
+def test_unchanged_files_skip_parsing_and_any_edit_does_not(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index as index_module
+
+    KnowledgeIndex(fresh_settings, cached).sync()
+    real_load = index_module.load_corpus
+    parsed: list[Path] = []
+
+    def counting_load(root: Any) -> Any:
+        parsed.append(Path(root))
+        return real_load(root)
+
+    monkeypatch.setattr(index_module, "load_corpus", counting_load)
+    idx = KnowledgeIndex(fresh_settings, cached)
+    assert idx.sync() == SyncResult(0, 0, TOTAL, 0)
+    assert parsed == [], "a byte-identical corpus was parsed again"
+
+    path = _product_file(fresh_settings, "02")
+    path.write_text(path.read_text(encoding="utf-8").replace("sub-therapeutic", "subtherapeutic"),
+                    encoding="utf-8")
+    r = idx.sync()
+    assert parsed and (r.num_added, r.num_skipped) == (1, TOTAL - 1)
+    parsed.clear()
+    assert idx.sync() == SyncResult(0, 0, TOTAL, 0) and parsed == []
+
+
 def test_edit_last_finding_reembeds_only_it(fresh_settings: Settings, cached: CachedEmbeddings) -> None:
     check_edit_last_finding(fresh_settings, cached)
 
