@@ -106,6 +106,18 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("noop_reindex_embedded", "texts embedded by that sync", "texts"),
     ("one_file_reindex_s", "sync after editing one product file", "s"),
     ("one_file_reindex_embedded", "texts embedded by that sync", "texts"),
+    ("onnx_encode_chunks_per_s", "ONNX int8 backend: encode of the seed chunks, same batch size", "chunks/s"),
+    ("torch_encode_chunks_per_s", "torch backend: the same, alternating with it", "chunks/s"),
+    ("onnx_vs_torch_encode", "ONNX int8 / torch encode throughput, median of alternating pairs", "x"),
+    ("onnx_embed_query_p50_ms", "ONNX int8: one query embedding, median", "ms"),
+    ("onnx_min_cosine", "ONNX int8 vs torch vector of the same chunk: lowest cosine", ""),
+    ("eval_pass_rate_torch", "eval pass rate, torch backend (python -m evals, own index)", ""),
+    ("eval_pass_rate_onnx", "eval pass rate, ONNX int8 backend (own index)", ""),
+    ("eval_hit_at_5_torch", "eval hit@5, torch backend", ""),
+    ("eval_hit_at_5_onnx", "eval hit@5, ONNX int8 backend", ""),
+    ("eval_safety_held_onnx", "ONNX int8: caution recall 1, unsupported numbers 0, citations valid", "1=yes"),
+    ("eval_latency_p50_ms_torch", "eval ask latency p50, torch backend", "ms"),
+    ("eval_latency_p50_ms_onnx", "eval ask latency p50, ONNX int8 backend", "ms"),
     ("scale_chunks", "synthetic corpus: chunks indexed", "chunks"),
     ("scale_monographs", "synthetic corpus: monographs", "files"),
     ("scale_ingest_chunks_per_s", "build at scale (load, chunk, embed, store)", "chunks/s"),
@@ -153,8 +165,11 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "scale_noop_reindex_embedded": ("= 0", lambda v: v == 0),
 }
 
-#: the keys every run reports (without --scale)
-SEED_KEYS: tuple[str, ...] = tuple(k for k, _, _ in ROWS if not k.startswith(("scale_", "server_")))
+#: the keys every run reports (without --scale or --onnx)
+SEED_KEYS: tuple[str, ...] = tuple(k for k, _, _ in ROWS
+                                   if not k.startswith(("scale_", "server_", "onnx_", "torch_", "eval_")))
+#: the keys ``--onnx`` adds
+ONNX_KEYS: tuple[str, ...] = tuple(k for k, _, _ in ROWS if k.startswith(("onnx_", "torch_", "eval_")))
 
 COLD_START_CODE = """
 import json, sys
@@ -374,14 +389,14 @@ def machine_info() -> dict[str, Any]:
             "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
 
 
-def onnx_note() -> str:
-    """Whether sentence-transformers' ONNX backend (int8) can be tried here without a download."""
-    missing = [m for m in ("optimum", "onnxruntime") if importlib.util.find_spec(m) is None]
-    if missing:
-        return ("ONNX backend (int8) not measured: " + ", ".join(missing) + " not installed; "
-                "sentence-transformers' backend='onnx' needs optimum[onnxruntime] to export the model, "
-                "and nothing is downloaded here")
-    return "ONNX backend (int8) not measured: optimum is installed, but the export is not part of this run"
+ONNX_NOTE = ("ONNX int8: sentence-transformers' backend='onnx' needs optimum-onnx, which pins "
+             "transformers<4.58 against sentence-transformers 6's >=5, so the model is exported here with "
+             "torch.onnx and quantised with onnxruntime (assistant/onnx_embeddings.py); --onnx measures it")
+
+
+def onnx_missing() -> list[str]:
+    """The packages the ONNX int8 backend needs that are not installed."""
+    return [m for m in ("onnx", "onnxruntime") if importlib.util.find_spec(m) is None]
 
 
 # --------------------------------------------------------------------------- the seed corpus
@@ -594,6 +609,101 @@ def bench_seed(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float]
     log("re-indexing: unchanged corpus, then one edited product file")
     metrics.update(bench_reindex(settings[0], indexes[0], emb, plan))
     return metrics, settings[0]
+
+
+# --------------------------------------------------------------------------- ONNX int8 against torch
+
+
+def eval_run(base: Settings, work: Path, backend: str) -> dict[str, Any]:
+    """``python -m evals --json`` in a new process with this backend and its own index."""
+    out = work / f"evals-{backend}"
+    env = {k: v for k, v in child_env().items() if not k.startswith("ASSISTANT_LLM_")}  # extractive
+    env.update({"ASSISTANT_EMBEDDING_BACKEND": backend, "ASSISTANT_INDEX_DIR": str(work / f"index-{backend}"),
+                "ASSISTANT_CORPUS_DIR": str(base.corpus_dir),
+                "ASSISTANT_MODEL_CACHE_DIR": str(base.model_cache_dir),
+                "ASSISTANT_FEEDBACK_DB": str(work / "feedback.sqlite3")})
+    proc = subprocess.run([sys.executable, "-m", "evals", "--json", "--out", str(out)], capture_output=True,
+                          text=True, env=env, check=False)
+    report = out / "report.json"
+    if not report.is_file():
+        raise RuntimeError(f"the {backend} eval run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return data
+
+
+def eval_metrics(report: dict[str, Any]) -> dict[str, float]:
+    """The assistant's metrics from an eval report (``python -m evals --json``)."""
+    m = report.get("assistant", report)
+    found = m.get("metrics", m)
+    return {k: float(v) for k, v in found.items() if isinstance(v, (int, float))}
+
+
+def bench_onnx(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float], list[str]]:
+    """The ONNX int8 backend against torch: encode throughput side by side, query latency, vector
+    agreement, and the eval suite on each (the backend is kept only if the eval scores hold)."""
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import load_embeddings
+
+    missing = onnx_missing()
+    if missing:
+        return {}, [f"FAILED --onnx: {', '.join(missing)} not installed (pip install -e '.[onnx]')"]
+    log("ONNX int8: exporting (first use only) and loading")
+    torch_emb = load_embeddings(base)
+    onnx_emb = load_embeddings(base.model_copy(update={"embedding_backend": "onnx-int8"}))
+    texts = [c.embed_text for c in chunk_corpus(load_corpus(base.corpus_dir), base.chunking)]
+    import numpy as np
+
+    ref = np.asarray(torch_emb.embed_documents(texts))
+    got = np.asarray(onnx_emb.embed_documents(texts))
+    min_cos = float((ref * got).sum(axis=1).min())
+
+    def encode_time(e: Embeddings) -> float:
+        t = time.perf_counter()
+        e.embed_documents(texts)
+        return time.perf_counter() - t
+
+    pairs: list[tuple[float, float]] = []
+    for i in range(plan.build_pairs * 2):  # alternate which goes first
+        if i % 2 == 0:
+            t_torch = encode_time(torch_emb)
+            t_onnx = encode_time(onnx_emb)
+        else:
+            t_onnx = encode_time(onnx_emb)
+            t_torch = encode_time(torch_emb)
+        pairs.append((t_torch, t_onnx))
+    q_times: list[float] = []
+    for q in plan.questions:
+        t = time.perf_counter()
+        onnx_emb.embed_query(q)
+        q_times.append((time.perf_counter() - t) * 1000)
+    out: dict[str, float] = {
+        "torch_encode_chunks_per_s": len(texts) / statistics.median(t for t, _ in pairs),
+        "onnx_encode_chunks_per_s": len(texts) / statistics.median(o for _, o in pairs),
+        "onnx_vs_torch_encode": statistics.median(t / o for t, o in pairs),
+        "onnx_embed_query_p50_ms": statistics.median(q_times),
+        "onnx_min_cosine": min_cos,
+    }
+    notes: list[str] = []
+    log("ONNX int8: the eval suite on each backend (own index each)")
+    for backend, tag in (("torch", "torch"), ("onnx-int8", "onnx")):
+        try:
+            m = eval_metrics(eval_run(base, work, backend))
+        except RuntimeError as exc:
+            notes.append(f"FAILED --onnx: {exc}")
+            continue
+        out[f"eval_pass_rate_{tag}"] = m.get("pass_rate", math.nan)
+        out[f"eval_hit_at_5_{tag}"] = m.get("hit_at_5", math.nan)
+        out[f"eval_latency_p50_ms_{tag}"] = m.get("latency_p50_ms", math.nan)
+        if tag == "onnx":
+            out["eval_safety_held_onnx"] = float(m.get("caution_recall") == 1.0
+                                                 and m.get("unsupported_number_rate") == 0.0
+                                                 and m.get("citation_validity") == 1.0)
+    if "eval_pass_rate_onnx" in out and "eval_pass_rate_torch" in out:
+        held = out["eval_pass_rate_onnx"] >= out["eval_pass_rate_torch"] and out["eval_safety_held_onnx"] == 1
+        notes.append("ONNX int8 eval scores " + ("hold: the backend is kept (embedding_backend=onnx-int8)"
+                                                 if held else "do not hold: keep the torch backend"))
+    return out, notes
 
 
 # --------------------------------------------------------------------------- scale (worker processes)
@@ -960,6 +1070,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--hashed-vectors", action="store_true",
                    help="with --scale: hashed vectors for the synthetic chunks instead of the model, to "
                    "measure serving at sizes the model cannot embed in the time (build = store path only)")
+    p.add_argument("--onnx", action="store_true",
+                   help="also measure the ONNX int8 backend against torch (speed, vectors, eval scores)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is logged)")
     p.add_argument("--worker", choices=("build", "ask"), help=argparse.SUPPRESS)
     p.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
@@ -980,7 +1092,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log(f"working in {work}")
     try:
         metrics, seed = bench_seed(base, work, plan)
-        notes = [onnx_note()]
+        notes = []
+        if args.onnx:
+            onnx_metrics, onnx_notes = bench_onnx(base, work, plan)
+            metrics.update(onnx_metrics)
+            notes.extend(onnx_notes)
+        else:
+            notes.append(ONNX_NOTE)
         if args.scale is not None:
             scale_metrics, scale_notes = bench_scale(base, seed, work, args.scale, plan, args.server,
                                                      args.hashed_vectors)
@@ -996,6 +1114,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     seed_chunks = metrics.pop("chunks")
     return {"metrics": metrics, "targets": targets(metrics, args.scale), "machine": machine, "notes": notes,
             "quick": args.quick, "scale": args.scale, "hashed_vectors": args.hashed_vectors,
+            "onnx": args.onnx,
             "server": args.server, "questions": list(plan.questions),
             "repeats": plan.repeats, "seed_chunks": seed_chunks, "wall_s": time.perf_counter() - t,
             "failed": failed}

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         description="A sentence-transformers model: a local path, or 'package:NAME' for a model "
         "shipped inside an installed Python package. Never downloaded.",
     )
+    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+        default="torch", description="'torch' (sentence-transformers) or 'onnx-int8' (the same model "
+        "exported here to ONNX and quantised to int8; see `assistant bench --onnx`).")
+    model_cache_dir: Path = Field(
+        default=REPO_ROOT / ".models", description="Where the onnx-int8 export is kept (made on first use).")
     embedding_batch_size: int = Field(
         default=16, ge=1, description="Texts per encode batch (16 is faster than 64 on CPU: less padding).")
     index_batch_size: int = Field(
@@ -109,11 +114,13 @@ class Settings(BaseSettings):
 
     def fingerprint(self) -> str:
         """A short hash of every setting that changes the stored vectors or chunk ids."""
-        payload = {
+        payload: dict[str, Any] = {
             "model": self.embedding_model,
             "chunking": self.chunking.model_dump(),
             "chunker": CHUNKER_VERSION,
         }
+        if self.embedding_backend != "torch":  # other vectors (torch indexes keep their fingerprint)
+            payload["backend"] = self.embedding_backend
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
 
     def collection_name(self) -> str:

@@ -11,6 +11,7 @@ import importlib
 import os
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
 
 from assistant.config import Settings, disable_telemetry
@@ -42,11 +43,19 @@ def resolve_model_path(spec: str) -> Path:
     return path
 
 
-def load_embeddings(settings: Settings, show_progress: bool = False) -> HuggingFaceEmbeddings:
-    """Load the model once; pass the result around (it is the expensive object)."""
+def load_embeddings(settings: Settings, show_progress: bool = False) -> Embeddings:
+    """Load the model once; pass the result around (it is the expensive object).
+
+    ``embedding_backend="onnx-int8"`` serves the same model on ONNX Runtime, int8-quantised
+    (:mod:`assistant.onnx_embeddings`; exported here on first use, never downloaded).
+    """
     disable_telemetry()
     os.environ["HF_HUB_OFFLINE"] = "1"
     path = resolve_model_path(settings.embedding_model)
+    if settings.embedding_backend == "onnx-int8":
+        from assistant.onnx_embeddings import load_onnx_int8
+
+        return load_onnx_int8(path, settings.model_cache_dir, settings.embedding_batch_size)
     return HuggingFaceEmbeddings(
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},

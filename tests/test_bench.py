@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.bench import main
+from assistant.bench import ONNX_KEYS, main
 
 KEYS = (
     "ingest_chunks_per_s", "encode_chunks_per_s", "ingest_ratio",
@@ -24,14 +24,17 @@ KEYS = (
 
 
 @pytest.mark.slow
-def test_quick_bench_json_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--quick", "--json"]) == 0
+def test_quick_bench_json_is_complete(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MODEL_CACHE_DIR", str(tmp_path / "models"))  # the ONNX export
+    assert main(["--quick", "--onnx", "--json"]) == 0
     out = capsys.readouterr().out
     report = json.loads(out)  # stdout is exactly one JSON object
     assert isinstance(report, dict)
-    missing = [k for k in KEYS if k not in report]
+    assert report["failed"] == []
+    missing = [k for k in (*KEYS, *ONNX_KEYS) if k not in report]
     assert not missing, f"keys missing from the JSON: {missing}"
-    bad = {k: report[k] for k in KEYS
+    bad = {k: report[k] for k in (*KEYS, *ONNX_KEYS)
            if isinstance(report[k], bool) or not isinstance(report[k], int | float) or not math.isfinite(report[k])}
     assert not bad, f"keys that are not finite numbers: {bad}"
 
