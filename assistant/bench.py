@@ -40,20 +40,19 @@ import random
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings, disable_telemetry
+from assistant.procs import chroma_server
 
 disable_telemetry()
 
@@ -854,56 +853,12 @@ def worker_ask(spec: dict[str, Any]) -> dict[str, Any]:
             "one_file_changed": edited.num_added + edited.num_deleted, "chunks": a.index.count()}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def heartbeat(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
-
-
 def vm_hwm_mb(pid: int) -> float:
     """Peak RSS (VmHWM) of a running process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024 / MB
     return math.nan
-
-
-@contextlib.contextmanager
-def chroma_server(data: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """``chroma run`` from this venv on a free loopback port; stopped on exit."""
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.exists():
-        raise RuntimeError(f"the chroma CLI is not installed in this venv ({chroma})")
-    port = free_port()
-    data.mkdir(parents=True, exist_ok=True)
-    with (data.parent / "server.log").open("wb") as server_log:
-        proc = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(port),
-                                 "--path", str(data)], stdout=server_log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=child_env())
-        try:
-            deadline = time.monotonic() + HEARTBEAT_TIMEOUT_S
-            while not heartbeat(port):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"chroma run exited with {proc.returncode}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no Chroma heartbeat on 127.0.0.1:{port}")
-                time.sleep(0.2)
-            yield port, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, server: bool,
@@ -979,7 +934,7 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
 def bench_server(base: Settings, embedded: Settings, seed: Settings, work: Path,
                  plan: Plan) -> dict[str, float]:
     root = work / "server"
-    with chroma_server(root / "data") as (port, proc):
+    with chroma_server(root / "data", env=child_env(), timeout=HEARTBEAT_TIMEOUT_S) as (port, proc):
         s = bench_settings(base, embedded.corpus_dir, root / "index", chroma_host="127.0.0.1",
                            chroma_port=port)
         log(f"Chroma server on 127.0.0.1:{port}; building (worker process)")

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +10,7 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from assistant import procs
 from assistant.config import ChunkingSettings, Settings
 from assistant.index import IndexMismatchError, KnowledgeIndex
 from tests.conftest import CORPUS
@@ -37,52 +31,15 @@ pytestmark = pytest.mark.server
 HEARTBEAT_TIMEOUT = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _heartbeat(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as r:
-            return r.status == 200 and "nanosecond heartbeat" in json.loads(r.read())
-    except (OSError, ValueError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A real `chroma run` from this venv on a free loopback port; yields the port."""
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.exists():
-        pytest.fail(f"the chroma CLI is not installed in this venv ({chroma})")
     root = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "NO_COLOR": "1"}
-    log = (root / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(root / "data")],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-    )
     try:
-        deadline = time.monotonic() + HEARTBEAT_TIMEOUT
-        while not _heartbeat(port):
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}:\n"
-                            + (root / "server.log").read_text(errors="replace")[-2000:])
-            if time.monotonic() > deadline:
-                pytest.fail(f"no Chroma heartbeat on 127.0.0.1:{port} within {HEARTBEAT_TIMEOUT:.0f} s")
-            time.sleep(0.2)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
+        with procs.chroma_server(root / "data", timeout=HEARTBEAT_TIMEOUT) as (port, _):
+            yield port
+    except procs.ServiceError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,17 +28,12 @@ import ui
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
 from assistant.feedback import FeedbackStore
+from assistant.procs import free_port, http_ok, service
 from assistant.types import Answer, AnswerEvent, Citation, SourcesEvent, TextEvent
 
 WARFARIN = "Does vitamin K2 interact with warfarin?"
 OSTEO_DOSE = "What dose of MK-4 was used in women with osteoporosis?"
 MIGRAINE = "Is vitamin K2 good for migraines?"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def client(url: str) -> Client:
@@ -363,32 +357,14 @@ def server_process_url(assistant: Assistant, base_settings: Settings) -> Iterato
     """The web chat as its own process (`python ui.py` on the session's index), so the load test's
     clients and the server do not share one interpreter."""
     import os
-    import urllib.request
 
     port = free_port()
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(base_settings.corpus_dir),
            "ASSISTANT_INDEX_DIR": str(base_settings.index_dir), "ASSISTANT_PORT": str(port),
            "ASSISTANT_FEEDBACK_DB": str(base_settings.feedback_db)}
-    proc = subprocess.Popen([sys.executable, str(Path(ui.__file__))], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the web chat process did not start") from None
-                time.sleep(0.5)
+    with service([sys.executable, str(Path(ui.__file__))], lambda: http_ok(url), env=env, timeout=120):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.mark.load
