@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -394,34 +394,14 @@ class Assistant:
         mode: str = "extractive"
         dropped: list[str] = []
 
-        if pq is not None:
+        if pq is not None:  # across products: from the structured amounts
             products = self._product_scope(eq, filters, hits)
             plines, table = compose_products(pq, products, self._product_docs(products), book)
             lines.extend(plines)
-        elif self.llm is not None:
-            # generative: sources first, then each sentence as soon as it passes the gate
-            preview = CitationBook()
-            for h in hits:
-                preview.cite(h.document, score=h.dense_score)
-            yield SourcesEvent(citations=preview.citations, cautions=cautions)
-            for line in lines:
-                yield TextEvent(delta=line + " ")
-            kept = 0
-            for line, reason in self._generate(eq, hits, book, no_numbers):
-                if reason is not None:
-                    dropped.append(line)
-                    continue
-                kept += 1
-                lines.append(line)
-                yield TextEvent(delta=line + " ")
-            mode = "generative"
-            if kept < s.llm_min_kept:
-                mode = "fallback"
-                extra = self._extractive(eq, hits, book, anticoag, no_numbers, shown)
-                lines.extend(extra)
-                for line in extra:
-                    yield TextEvent(delta=line + " ")
-        if pq is None and self.llm is None:
+        elif self.llm is not None:  # a chat model writes, the gate checks (events stream as they pass)
+            mode = yield from self._compose_generative(eq, hits, book, cautions, lines, dropped,
+                                                       anticoag, no_numbers, shown)
+        else:
             lines.extend(self._extractive(eq, hits, book, anticoag, no_numbers, shown))
         if not anticoag and any(mentions_anticoagulant([c.snippet]) for c in book.citations):
             cautions = self._cautions(book, supplement)  # the answer draws on an anticoagulant passage
@@ -439,6 +419,34 @@ class Assistant:
             if personal:
                 yield TextEvent(delta=lines[-1])
             yield AnswerEvent(answer=answer)
+
+    def _compose_generative(self, eq: str, hits: Sequence[Hit], book: CitationBook, cautions: list[Caution],
+                            lines: list[str], dropped: list[str], anticoag: Sequence[str], no_numbers: bool,
+                            shown: frozenset[str]) -> Generator[StreamEvent, None, str]:
+        """The sources first, then each sentence as soon as it passes the gate (appended to
+        ``lines``; the dropped ones to ``dropped``); the extractive answer when too few pass.
+        Returns the mode: ``generative`` or ``fallback``."""
+        preview = CitationBook()
+        for h in hits:
+            preview.cite(h.document, score=h.dense_score)
+        yield SourcesEvent(citations=preview.citations, cautions=cautions)
+        for line in lines:
+            yield TextEvent(delta=line + " ")
+        kept = 0
+        for line, reason in self._generate(eq, hits, book, no_numbers):
+            if reason is not None:
+                dropped.append(line)
+                continue
+            kept += 1
+            lines.append(line)
+            yield TextEvent(delta=line + " ")
+        if kept >= self.settings.llm_min_kept:
+            return "generative"
+        extra = self._extractive(eq, hits, book, anticoag, no_numbers, shown)
+        lines.extend(extra)
+        for line in extra:
+            yield TextEvent(delta=line + " ")
+        return "fallback"
 
     def _emit(self, answer: Answer) -> Iterator[StreamEvent]:
         yield SourcesEvent(citations=answer.citations, cautions=answer.cautions)

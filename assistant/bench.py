@@ -760,6 +760,8 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
         model.encode(sample, batch_size=s.embedding_batch_size, normalize_embeddings=True,
                      show_progress_bar=False)
 
+    if not (reused or hashed):
+        model.encode(sample[:64], batch_size=s.embedding_batch_size, show_progress_bar=False)  # warm-up
     enc = [] if reused or hashed else [timed(encode)[0]]
     log(f"worker: building {s.index_dir} ({'server ' + str(s.chroma_host) if s.chroma_host else 'embedded'})")
     t = time.perf_counter()
