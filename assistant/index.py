@@ -28,7 +28,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,8 +48,9 @@ from langchain_core.indexing import index as lc_index
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.chunking import Chunk, iter_chunks
-from assistant.config import Settings, disable_telemetry
+from assistant.config import ChunkingSettings, Settings, disable_telemetry
 from assistant.corpus import Corpus, files_digest, load_corpus
+from assistant.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ CHROMA_DIR = "chroma"
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GEN_PREFIX = "gen-"
+#: documents sorted by length together in a first build (a window, not the corpus: memory stays flat)
+SORT_WINDOW = 8192
 #: environment variable naming a stage at which sync pauses (used by the crash tests only)
 FAULT_ENV = "ASSISTANT_FAULT_PAUSE"
 
@@ -168,12 +171,34 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def docs_digest(docs: list[Document]) -> str:
-    """A hash of everything sync would store (ids, texts, metadata)."""
+def docs_digest(docs: Iterable[Document]) -> tuple[str, int]:
+    """(a hash of everything sync would store: ids, texts, metadata; how many documents).
+
+    Streams: one short hash per document is kept, not the documents.
+    """
+    rows = []
+    for d in docs:
+        blob = json.dumps([d.id, d.page_content, d.metadata], sort_keys=True, default=str).encode()
+        rows.append((str(d.id), hashlib.sha256(blob).digest()))
+    rows.sort()
     h = hashlib.sha256()
-    for d in sorted(docs, key=lambda d: str(d.id)):
-        h.update(json.dumps([d.id, d.page_content, d.metadata], sort_keys=True, default=str).encode())
-    return h.hexdigest()
+    for _, row in rows:
+        h.update(row)
+    return h.hexdigest(), len(rows)
+
+
+def length_sorted(docs: Iterable[Document], window: int = SORT_WINDOW) -> Iterator[Document]:
+    """``docs`` in length order within consecutive windows of ``window`` documents: each model
+    batch pads to a length close to its texts' own, without holding the whole corpus at once."""
+    buf: list[Document] = []
+    for d in docs:
+        buf.append(d)
+        if len(buf) >= window:
+            buf.sort(key=lambda x: len(x.page_content))
+            yield from buf
+            buf = []
+    buf.sort(key=lambda x: len(x.page_content))
+    yield from buf
 
 
 @dataclass(frozen=True)
@@ -221,6 +246,18 @@ def chunk_to_document(chunk: Chunk) -> Document:
     meta = dict(chunk.metadata)
     meta["text"] = chunk.text
     return Document(page_content=chunk.embed_text, metadata=meta, id=chunk.id)
+
+
+class _Documents:
+    """The corpus's chunks as Documents, made afresh on each pass (a large corpus is never held as
+    a list of Documents: a pass for the digest, another for the index)."""
+
+    def __init__(self, corpus: Corpus, chunking: ChunkingSettings) -> None:
+        self.corpus = corpus
+        self.chunking = chunking
+
+    def __iter__(self) -> Iterator[Document]:
+        return (chunk_to_document(c) for c in iter_chunks(self.corpus, self.chunking))
 
 
 class KnowledgeIndex:
@@ -433,19 +470,23 @@ class KnowledgeIndex:
             if unchanged is not None:  # byte-identical to the serving generation's corpus: no parsing
                 return unchanged
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
-        docs = [chunk_to_document(c) for c in iter_chunks(corpus, self.settings.chunking)]
+        docs = self._documents(corpus)  # the corpus is whole and valid: load_corpus checked it
         with self.writer_lock():
             if self.settings.server_mode:
                 return self._sync_in_place(docs, show_progress)
             self.reopen()
-            digest = docs_digest(docs)
+            digest, n = docs_digest(docs)
+            release_free_memory()  # the pass's garbage, before the model's threads take their own
             meta = self.read_meta()
-            if self.committed and meta and meta.get("digest") == digest and self.count() == len(docs):
+            if self.committed and meta and meta.get("digest") == digest and self.count() == n:
                 if meta.get("files_digest") != corpus.files_digest:
                     self._write_meta(digest, corpus.files_digest)  # same chunks, files touched
-                return SyncResult(0, 0, len(docs), 0)
+                return SyncResult(0, 0, n, 0)
             return self._sync_new_generation(docs, digest, show_progress, start_empty=False,
                                              files=corpus.files_digest)
+
+    def _documents(self, corpus: Corpus) -> _Documents:
+        return _Documents(corpus, self.settings.chunking)
 
     def _unchanged_files(self, files: str | None) -> SyncResult | None:
         """A no-op result when the serving generation was built from exactly these files."""
@@ -459,7 +500,7 @@ class KnowledgeIndex:
             chunks = self.count()
             return SyncResult(0, 0, chunks, 0) if chunks == meta.get("chunks") else None
 
-    def _sync_new_generation(self, docs: list[Document], digest: str, show_progress: bool,
+    def _sync_new_generation(self, docs: Iterable[Document], digest: str, show_progress: bool,
                              start_empty: bool, files: str | None = None) -> SyncResult:
         old = self.data_dir if self.committed else None
         # A generation this object opened itself, that nothing serves and nothing has been written
@@ -536,7 +577,7 @@ class KnowledgeIndex:
             if d.is_dir() and d.name not in keep:
                 shutil.rmtree(d, ignore_errors=True)
 
-    def _sync_in_place(self, docs: list[Document], show_progress: bool, digest: str | None = None, *,
+    def _sync_in_place(self, docs: Iterable[Document], show_progress: bool, digest: str | None = None, *,
                        blank: bool = False, files: str | None = None) -> SyncResult:
         """Sync ``docs`` into this object's collection.
 
@@ -549,7 +590,7 @@ class KnowledgeIndex:
         if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
             embeddings = _PausingEmbeddings(embeddings)
         if blank:
-            docs = sorted(docs, key=lambda d: len(d.page_content))
+            docs = length_sorted(docs)
         else:
             self._repair_if_out_of_step()
         self._fresh = False
@@ -569,7 +610,7 @@ class KnowledgeIndex:
     def rebuild(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
         """Build the index again from the corpus, whatever state (or settings) it is in."""
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)  # validate first
-        docs = [chunk_to_document(c) for c in iter_chunks(corpus, self.settings.chunking)]
+        docs = self._documents(corpus)
         with self.writer_lock():
             if self.settings.server_mode:
                 old = self.read_meta()
@@ -588,7 +629,7 @@ class KnowledgeIndex:
                     self.meta_path.unlink()
                 self._store = self._open_store()
                 return self._sync_in_place(docs, show_progress)
-            return self._sync_new_generation(docs, docs_digest(docs), show_progress, start_empty=True,
+            return self._sync_new_generation(docs, docs_digest(docs)[0], show_progress, start_empty=True,
                                              files=corpus.files_digest)
 
     def _clear_records(self, manager: SQLRecordManager | None = None) -> None:
