@@ -476,7 +476,7 @@ class KnowledgeIndex:
                 return self._sync_in_place(docs, show_progress)
             self.reopen()
             digest, n = docs_digest(docs)
-            release_free_memory()  # the pass's garbage, before the model's threads take their own
+            release_free_memory(n)  # the pass's garbage, before the model's threads take their own
             meta = self.read_meta()
             if self.committed and meta and meta.get("digest") == digest and self.count() == n:
                 if meta.get("files_digest") != corpus.files_digest:

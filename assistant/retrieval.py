@@ -164,7 +164,7 @@ class HybridRetriever(BaseRetriever):
         self._lexical = None  # the old one goes before the new one is built
         self._lexical = LexicalIndex(self.index.document_pages())
         self._cache = DocumentCache(self.index)
-        release_free_memory()  # the pages read to build it
+        release_free_memory(len(self._lexical))  # the pages read to build it
 
     @property
     def documents(self) -> DocumentCache:
