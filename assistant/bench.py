@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings, disable_telemetry
+from assistant.memory import release_free_memory
 from assistant.procs import chroma_server
 
 disable_telemetry()
@@ -753,7 +754,9 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
         log(f"worker: reusing {reused:,} vectors from the embedded index (store path only)")
     texts = [c.embed_text for c in chunk_corpus(load_corpus(s.corpus_dir), s.chunking)]
     sample = random.Random(11).sample(texts, min(len(texts), int(spec["sample"])))
+    n_texts = len(texts)
     del texts
+    release_free_memory(n_texts)  # the sample's scaffolding (a whole parse) is not part of the build
     model = sentence_model(emb)
 
     def encode() -> None:
