@@ -269,15 +269,14 @@ class Assistant:
         return not (set(content_tokens(question)) - self._facts.name_words)
 
     def _product_scope(self, question: str, filters: dict[str, str] | None,
-                       hits: Sequence[Hit]) -> list[Product]:
-        """The products a product question is about: those of the supplement it names (or filters
-        on, or, failing both, that its best passage belongs to). One monograph: all its products."""
+                       best: str | None) -> list[Product]:
+        """The products a product question is about: those of the supplement it filters on, or
+        names, or, failing both, ``best`` (the best passage's). One monograph: all its products."""
         facts = self._facts
         if len(facts.products_of) <= 1:
             return list(self.corpus.products)
-        supplement = (filters or {}).get("supplement") or facts.named_supplement(question) or (
-            str(hits[0].document.metadata.get("supplement")) if hits else None)
-        return list(facts.products_of.get(supplement or "", []))
+        chosen = (filters or {}).get("supplement") or facts.named_supplement(question) or best
+        return list(facts.products_of.get(chosen or "", []))
 
     def _vocab(self) -> tuple[list[str], np.ndarray]:
         """Embeddings of the corpus vocabulary (built once, on the first unknown word)."""
@@ -395,7 +394,7 @@ class Assistant:
         dropped: list[str] = []
 
         if pq is not None:  # across products: from the structured amounts
-            products = self._product_scope(eq, filters, hits)
+            products = self._product_scope(eq, filters, supplement)
             plines, table = compose_products(pq, products, self._product_docs(products), book)
             lines.extend(plines)
         elif self.llm is not None:  # a chat model writes, the gate checks (events stream as they pass)

@@ -448,16 +448,19 @@ def files_digest(root: Path | str) -> str | None:
     return h.hexdigest()
 
 
-def load_corpus(root: Path | str) -> Corpus:
+def load_corpus(root: Path | str, *, digest: str | None = None) -> Corpus:
     """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file.
+
+    ``digest``: the folder's :func:`files_digest`, when the caller has just taken it.
 
     A corpus without any monograph is an error too (so a wrong ``--corpus`` never empties an index).
     """
     root = Path(root)
     if not root.is_dir():
         raise CorpusError(str(root), 0, "corpus folder does not exist")
-    corpus = Corpus(root, files_digest=files_digest(root))  # before reading: an edit made meanwhile
-    slugs: dict[str, str] = {}                                  # shows up as a change next time
+    # the digest is taken before reading: an edit made meanwhile shows up as a change next time
+    corpus = Corpus(root, files_digest=digest if digest is not None else files_digest(root))
+    slugs: dict[str, str] = {}
     product_ids: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (folder / MONOGRAPH_FILE).exists():

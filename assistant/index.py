@@ -389,10 +389,10 @@ class KnowledgeIndex:
         s = self.settings
         return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else "embedded"
 
-    def _open_store(self) -> Chroma:
+    def _open_store(self, embeddings: Embeddings | None = None) -> Chroma:
         return Chroma(
             collection_name=self.collection_name,
-            embedding_function=self.embeddings,
+            embedding_function=embeddings or self.embeddings,
             client=self.client,
             client_settings=self.client.get_settings(),  # else langchain-chroma reads the env again
             collection_metadata={"hnsw:space": "cosine"},
@@ -466,9 +466,11 @@ class KnowledgeIndex:
         """
         self.check_fingerprint()
         if corpus is None and not self.settings.server_mode:
-            unchanged = self._unchanged_files(files_digest(self.settings.corpus_dir))
+            files = files_digest(self.settings.corpus_dir)
+            unchanged = self._unchanged_files(files)
             if unchanged is not None:  # byte-identical to the serving generation's corpus: no parsing
                 return unchanged
+            corpus = load_corpus(self.settings.corpus_dir, digest=files)
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
         docs = self._documents(corpus)  # the corpus is whole and valid: load_corpus checked it
         with self.writer_lock():
@@ -585,7 +587,6 @@ class KnowledgeIndex:
         chunk will be embedded. They then go in length order, so each model batch pads to a
         length close to its texts' own (as ``encode()`` does when it is given the whole list).
         """
-        blank = blank or self._fresh
         embeddings: Embeddings = self.embeddings
         if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
             embeddings = _PausingEmbeddings(embeddings)
@@ -595,10 +596,7 @@ class KnowledgeIndex:
             self._repair_if_out_of_step()
         self._fresh = False
         batch = max(1, min(int(self.client.get_max_batch_size()), self.settings.index_batch_size))
-        store = self.store if embeddings is self.embeddings else Chroma(
-            collection_name=self.collection_name, client=self.client,
-            client_settings=self.client.get_settings(), embedding_function=embeddings,
-            collection_metadata={"hnsw:space": "cosine"})
+        store = self.store if embeddings is self.embeddings else self._open_store(embeddings)
         with _progress(self.embeddings, show_progress):
             result = lc_index(docs, self.record_manager, store, cleanup="full", source_id_key="source",
                               batch_size=batch, key_encoder="sha256")

@@ -166,19 +166,20 @@ class HybridRetriever(BaseRetriever):
         self._cache = DocumentCache(self.index)
         release_free_memory(len(self._lexical))  # the pages read to build it
 
+    def _loaded(self) -> tuple[LexicalIndex, DocumentCache]:
+        if self._lexical is None or self._cache is None:
+            self.refresh()
+        assert self._lexical is not None and self._cache is not None
+        return self._lexical, self._cache
+
     @property
     def documents(self) -> DocumentCache:
-        if self._cache is None:
-            self.refresh()
-        assert self._cache is not None
-        return self._cache
+        """Chunks by id, from the index (cached)."""
+        return self._loaded()[1]
 
     @property
     def lexical(self) -> LexicalIndex:
-        if self._lexical is None:
-            self.refresh()
-        assert self._lexical is not None
-        return self._lexical
+        return self._loaded()[0]
 
     def _matches(self, meta: dict[str, Any], filters: dict[str, str] | None) -> bool:
         return not filters or all(meta.get(k) == v for k, v in filters.items())

@@ -300,9 +300,9 @@ def test_unchanged_files_skip_parsing_and_any_edit_does_not(
     real_load = index_module.load_corpus
     parsed: list[Path] = []
 
-    def counting_load(root: Any) -> Any:
+    def counting_load(root: Any, **kwargs: Any) -> Any:
         parsed.append(Path(root))
-        return real_load(root)
+        return real_load(root, **kwargs)
 
     monkeypatch.setattr(index_module, "load_corpus", counting_load)
     idx = KnowledgeIndex(fresh_settings, cached)
