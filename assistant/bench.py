@@ -633,8 +633,7 @@ def eval_run(base: Settings, work: Path, backend: str) -> dict[str, Any]:
 
 def eval_metrics(report: dict[str, Any]) -> dict[str, float]:
     """The assistant's metrics from an eval report (``python -m evals --json``)."""
-    m = report.get("assistant", report)
-    found = m.get("metrics", m)
+    found: dict[str, Any] = report["assistant"]["metrics"]
     return {k: float(v) for k, v in found.items() if isinstance(v, (int, float))}
 
 
@@ -647,7 +646,7 @@ def bench_onnx(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float]
 
     missing = onnx_missing()
     if missing:
-        return {}, [f"FAILED --onnx: {', '.join(missing)} not installed (pip install -e '.[onnx]')"]
+        return {}, [f"FAILED --onnx: {', '.join(missing)} not installed (pip install -e .)"]
     log("ONNX int8: exporting (first use only) and loading")
     torch_emb = load_embeddings(base)
     onnx_emb = load_embeddings(base.model_copy(update={"embedding_backend": "onnx-int8"}))
