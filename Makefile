@@ -54,7 +54,7 @@ bench: setup
 
 # re-create corpus/vitamin-k2 from the seed page
 corpus: setup
-	$(BIN)/assistant import ../shared/seed/vitamin-k2-monograph.txt \
+	$(BIN)/assistant import corpus/vitamin-k2/source.txt \
 	  --alias menaquinone --alias menatetrenone --alias MK-4 --alias MK-7 --alias K2 --alias "vitamin K2"
 
 clean:

@@ -294,7 +294,17 @@ def read_page(page_path: Path) -> str:
         raise PageError(str(page_path), line, f"invalid UTF-8 at byte {exc.start}: {exc.reason}") from None
 
 
+#: the copy of the scraped page each monograph folder keeps (its front matter's ``source:``)
+SOURCE_FILE = "source.txt"
+
+
 def import_page(page_path: Path, corpus_dir: Path, aliases: list[str] | None = None) -> Path:
+    """Parse the page, write ``corpus_dir/<slug>/`` and keep a copy of the page there as
+    ``source.txt`` (the folder then stands alone: ``make corpus`` re-imports from that copy)."""
     text = read_page(page_path)
     page = parse_page(text, str(page_path))
-    return write_corpus(page, corpus_dir, aliases or [], page_path.name)
+    folder = write_corpus(page, corpus_dir, aliases or [], SOURCE_FILE)
+    kept = folder / SOURCE_FILE
+    if not (kept.exists() and kept.resolve() == page_path.resolve()):
+        kept.write_bytes(page_path.read_bytes())
+    return folder

@@ -35,7 +35,7 @@ from assistant.config import REPO_ROOT
 from assistant.types import Answer, Citation
 
 #: The raw page the corpus was imported from.
-DEFAULT_PAGE = REPO_ROOT.parent / "shared" / "seed" / "vitamin-k2-monograph.txt"
+DEFAULT_PAGE = REPO_ROOT / "corpus" / "vitamin-k2" / "source.txt"
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 _SOURCE_REF = re.compile(r"\[(\d+)\]")

@@ -24,7 +24,8 @@ from assistant.config import REPO_ROOT
 from assistant.embeddings import load_embeddings
 from assistant.index import KnowledgeIndex
 
-SEED_PAGE = REPO_ROOT.parent / "shared" / "seed" / "vitamin-k2-monograph.txt"
+#: the scraped page the K2 monograph was imported from (kept in its corpus folder)
+SEED_PAGE = REPO_ROOT / "corpus" / "vitamin-k2" / "source.txt"
 CORPUS = REPO_ROOT / "corpus"
 
 _real_connect = socket.socket.connect
