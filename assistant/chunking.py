@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.config import ChunkingSettings
 from assistant.corpus import Block, Corpus, Monograph, Product
+from assistant.domain.page_format import is_blank
 
 # A sentence ends at . ! or ? (optionally followed by reference markers like [5][4]) before
 # white space and an upper-case letter or digit. "e.g.," is not an end (a comma follows), and
@@ -119,11 +120,12 @@ def _block_title(block: Block, note_no: int) -> str:
 def chunk_block(mono: Monograph, block: Block, settings: ChunkingSettings, note_no: int = 0) -> list[Chunk]:
     title = _block_title(block, note_no)
     if block.kind != "prose":
-        return [
-            _make(mono, block.section, block.text, block.start, block.end, block.source, block.kind,
-                  title, subsection=block.subsection or (str(block.ref) if block.ref else None),
-                  ref=block.ref)
-        ]
+        chunk = _make(mono, block.section, block.text, block.start, block.end, block.source, block.kind,
+                      title, subsection=block.subsection or (str(block.ref) if block.ref else None),
+                      ref=block.ref)
+        if block.kind == "field":  # the page gives no value: the answer says so, never a number
+            chunk.metadata["blank"] = is_blank(block.text.split("\n")[1:])
+        return [chunk]
     sents = split_sentences(block.text)
     w = settings.overview_window
     stride = min(settings.overview_stride, w)  # a stride past the window would skip sentences

@@ -1,4 +1,4 @@
-"""``assistant`` command line: index, stats, import, ask, eval, bench, serve.
+"""``assistant`` command line: index, stats, import, ask (and eval, bench, serve from their packages).
 
 A thin layer over the same functions the Python API uses. Errors are printed as one clear line
 (a corpus error names the file and line) and exit non-zero: 1 for a failed operation, 2 for bad
@@ -7,16 +7,25 @@ input.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from assistant.config import Settings, disable_telemetry
+from assistant.config import Settings
 
-disable_telemetry()
+log = logging.getLogger(__name__)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """The settings the global ``--corpus`` / ``--index`` options name (for every command)."""
+    root = ctx.find_root()
+    obj = root.obj or {}
+    return _settings(obj.get("corpus"), obj.get("index"))
 
 
 def _settings(corpus: str | None, index: str | None) -> Settings:
@@ -49,10 +58,10 @@ def cli(ctx: click.Context, corpus: str | None, index: str | None) -> None:
 def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     """Build or update the index from the corpus (embeds only what changed)."""
     from assistant.corpus import CorpusError, load_corpus
-    from assistant.embeddings import load_embeddings
-    from assistant.index import IndexError_, KnowledgeIndex
+    from assistant.index.embeddings import load_embeddings
+    from assistant.index.knowledge import IndexError_, KnowledgeIndex
 
-    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    s = settings_from(ctx)
     try:
         corpus = load_corpus(s.corpus_dir)  # validate everything before touching the index
         idx = KnowledgeIndex(s, load_embeddings(s), check=False)  # sync repairs a damaged index
@@ -76,10 +85,10 @@ def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
 @click.pass_context
 def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     """Chunks in the index, by section and by supplement."""
-    from assistant.embeddings import load_embeddings
-    from assistant.index import IndexError_, KnowledgeIndex
+    from assistant.index.embeddings import load_embeddings
+    from assistant.index.knowledge import IndexError_, KnowledgeIndex
 
-    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    s = settings_from(ctx)
     try:
         idx = KnowledgeIndex(s, load_embeddings(s))
         idx.check_fingerprint()
@@ -105,7 +114,7 @@ def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None
     """Turn a scraped monograph PAGE into corpus/<slug>/ (monograph.md + products/)."""
     from assistant.importer import PageError, import_page
 
-    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    s = settings_from(ctx)
     try:
         folder = import_page(page, s.corpus_dir, list(aliases))
     except (PageError, UnicodeDecodeError) as exc:
@@ -120,11 +129,11 @@ def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None
 @click.pass_context
 def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
     """Ask one question; prints the answer, its numbered sources and the cautions."""
-    from assistant.assistant import Assistant
     from assistant.corpus import CorpusError
-    from assistant.index import IndexError_
+    from assistant.index.knowledge import IndexError_
+    from assistant.pipeline import Assistant
 
-    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
+    s = settings_from(ctx)
     try:
         a = Assistant(s)
         ans = a.ask(question)
@@ -152,38 +161,23 @@ def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
             click.echo(f"      {cit.snippet}")
 
 
-@cli.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def eval_cmd(ctx: click.Context) -> None:
-    """Run the answer-quality evals (see `assistant eval --help-evals`)."""
-    from evals.runner import main as eval_main
-
-    sys.exit(eval_main(list(ctx.args)))
+#: commands that other packages add (the evals, the benchmark, the web chat): see pyproject.toml
+PLUGIN_GROUP = "assistant.commands"
 
 
-@cli.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def bench_cmd(ctx: click.Context) -> None:
-    """Run the benchmark (ratios measured side by side in one run)."""
-    from assistant.bench import main as bench_main
+def _add_plugin_commands(group: click.Group) -> None:
+    """Add the commands of installed packages (entry points of ``PLUGIN_GROUP``), so the runtime
+    library never imports the evals, the benchmark or the web chat itself."""
+    for ep in importlib.metadata.entry_points(group=PLUGIN_GROUP):
+        if ep.name in group.commands:
+            continue
+        try:
+            group.add_command(ep.load(), ep.name)
+        except ImportError as exc:  # an optional extra that is not installed
+            log.debug("command %s unavailable: %s", ep.name, exc)
 
-    sys.exit(bench_main(list(ctx.args)))
 
-
-@cli.command("serve")
-@click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
-@click.option("--port", default=None, type=int, help="Port (default 7860).")
-@click.pass_context
-def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Start the web chat (builds the index first if there is none)."""
-    import ui
-
-    s = _settings(ctx.obj["corpus"], ctx.obj["index"])
-    if host:
-        s.host = host
-    if port:
-        s.port = port
-    ui.main(s)
+_add_plugin_commands(cli)
 
 
 def main() -> None:

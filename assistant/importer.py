@@ -17,19 +17,14 @@ from pathlib import Path
 
 import yaml
 
-from assistant.doses import parse_doses
-
-#: Shown in place of a Dosage Guide value that the page leaves blank. Never a number.
-BLANK_VALUE = "No value is listed on the monograph page."
-
-DOSAGE_FIELDS = (
-    "Recommended Daily Allowance",
-    "Therapeutic Doses",
-    "Upper Intake Limit",
-    "Special Forms",
+from assistant.domain.page_format import (
+    FIELD_NAMES,
+    PRODUCTS_RE,
+    SECTIONS,
+    products_section,
+    render_body,
 )
-SECTIONS = ("Overview", "Dosage Guide", "Clinical Notes", "Research")
-PRODUCTS_RE = re.compile(r"^Products Containing (?P<name>.+?)\s*\((?P<n>\d+) reports?\)\s*$")
+from assistant.doses import parse_doses
 
 #: Nutrient names recognised in a product's first sentence (the one that lists its contents).
 NUTRIENT_RE = re.compile(
@@ -214,7 +209,7 @@ def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
         t = raw.strip()
         if not t:
             continue
-        if t in DOSAGE_FIELDS:
+        if t in FIELD_NAMES:
             fields.append(PageField(t, ""))
             expect_subtitle = True
             continue
@@ -231,27 +226,41 @@ def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
 # --------------------------------------------------------------------------- writing
 
 
-def render_monograph(page: Page, aliases: list[str], source: str, date: str) -> str:
-    meta = {
+#: front-matter keys an editor may add to ``monograph.md``; a re-import of the page keeps them
+EDITABLE_KEYS = ("examples",)
+
+
+def render_monograph(page: Page, aliases: list[str], source: str, date: str,
+                     kept: dict[str, object] | None = None) -> str:
+    """``monograph.md``: front matter (``kept``: the editable keys of the file it replaces) and body."""
+    meta: dict[str, object] = {
         "title": page.supplement,
         "slug": page.slug,
         "aliases": aliases,
         "source": source,
         "date": date,
-        "products_section": f"Products Containing {page.supplement}",
+        "products_section": products_section(page.supplement),
         "product_reports": page.product_reports,
-        "dosage": [
-            {"field": f.name, "subtitle": f.subtitle, "value": "\n".join(f.values) or None}
-            for f in page.fields
-        ],
     }
-    out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", ""]
-    out += [f"# {page.supplement}", "", "## Overview", "", *page.overview, "", "## Dosage Guide", ""]
-    for f in page.fields:
-        out += [f"### {f.name}", "", f.subtitle, "", *(f.values or [BLANK_VALUE]), ""]
-    out += ["## Clinical Notes", "", *(f"- {n}" for n in page.notes), ""]
-    out += ["## Research", "", *(f"{i}. {t}" for i, t in enumerate(page.findings, start=1)), ""]
-    return "\n".join(out)
+    meta.update({k: v for k, v in (kept or {}).items() if k in EDITABLE_KEYS and v})
+    body = render_body(page.supplement, page.overview, [(f.name, f.subtitle, f.values) for f in page.fields],
+                       page.notes, page.findings)
+    return "\n".join(["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", "",
+                      body])
+
+
+def _kept_front_matter(path: Path) -> dict[str, object]:
+    """The editable front-matter keys of an existing ``monograph.md`` (none when there is none)."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n") or "\n---" not in text[4:]:
+        return {}
+    try:
+        meta = yaml.safe_load(text[4:text.index("\n---", 4)])
+    except yaml.YAMLError:
+        return {}
+    return {k: meta[k] for k in EDITABLE_KEYS if isinstance(meta, dict) and meta.get(k)}
 
 
 def render_product(p: PageProduct, pid: str, order: int) -> str:
@@ -277,7 +286,8 @@ def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
     for old in pdir.glob("*.md"):
         old.unlink()
     date = date or dt.date.today().isoformat()
-    (folder / "monograph.md").write_text(render_monograph(page, aliases, source, date), encoding="utf-8")
+    mono = folder / "monograph.md"
+    mono.write_text(render_monograph(page, aliases, source, date, _kept_front_matter(mono)), encoding="utf-8")
     for i, p in enumerate(page.products, start=1):
         stem = slugify(p.name or p.title)[:40].rstrip("-")
         (pdir / f"{i:02d}-{stem}.md").write_text(render_product(p, f"{page.slug}-p{i}", i), encoding="utf-8")

@@ -24,10 +24,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from assistant.index import KnowledgeIndex
+from assistant.answer.cautions import is_caution_passage
+from assistant.index.knowledge import KnowledgeIndex
 from assistant.memory import release_free_memory
 from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
-from assistant.safety import is_caution_passage
 
 RRF_K = 60
 #: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)

@@ -11,7 +11,7 @@ The page's own reference markers (``[5][4]``) are written ``(ref. 5; ref. 4)`` i
 text, as the assistant does, so they are not mistaken for citations (the snippet keeps them).
 
 Example:
-    >>> rag = BaselineRAG(assistant.embeddings)                       # doctest: +SKIP
+    >>> rag = BaselineRAG(assistant.index.embeddings)                       # doctest: +SKIP
     >>> rag.ask("What dose of MK-4 was used in osteoporosis?").text    # doctest: +SKIP
 """
 
@@ -34,8 +34,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from assistant.config import REPO_ROOT
 from assistant.types import Answer, Citation
 
-#: The raw page the corpus was imported from.
-DEFAULT_PAGE = REPO_ROOT / "corpus" / "vitamin-k2" / "source.txt"
+#: the raw page each monograph folder keeps (``assistant import`` writes it)
+SOURCE_FILE = "source.txt"
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 _SOURCE_REF = re.compile(r"\[(\d+)\]")
@@ -52,26 +52,31 @@ class BaselineRAG:
 
     Args:
         embeddings: the embedding model to use (pass the assistant's ``.embeddings``).
-        page: the raw text file to index (default: the seed page ``DEFAULT_PAGE``).
+        pages: the raw page files to index (default: every ``<slug>/source.txt`` of ``corpus_dir``).
         k: chunks per answer.
-        supplement: slug written into the citations.
+        corpus_dir: the corpus whose source pages are indexed (default: the repo's corpus/).
     """
 
     name = "baseline"
 
-    def __init__(self, embeddings: Embeddings, page: Path | str | None = None, k: int = 5,
-                 supplement: str = "vitamin-k2") -> None:
-        self.page = Path(page) if page is not None else DEFAULT_PAGE
-        if not self.page.is_file():
-            raise FileNotFoundError(f"baseline page not found: {self.page}")
+    def __init__(self, embeddings: Embeddings, pages: Sequence[Path | str] | None = None, k: int = 5,
+                 corpus_dir: Path | None = None) -> None:
+        root = corpus_dir or REPO_ROOT / "corpus"
+        self.pages = [Path(p) for p in pages] if pages else sorted(root.glob(f"*/{SOURCE_FILE}"))
+        if not self.pages:
+            raise FileNotFoundError(f"no source page ({SOURCE_FILE}) in the corpus folders of {root}")
+        for page in self.pages:
+            if not page.is_file():
+                raise FileNotFoundError(f"baseline page not found: {page}")
         self.k = k
-        self.supplement = supplement
         self.embeddings = embeddings
-        self.text = raw = self.page.read_text(encoding="utf-8")
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
+        #: each page's raw text by its source name ("<slug>/source.txt")
+        self.texts = {f"{p.parent.name}/{p.name}": p.read_text(encoding="utf-8") for p in self.pages}
         self.chunks: list[Document] = splitter.split_documents(
-            [Document(page_content=raw, metadata={"source": self.page.name})])
+            [Document(page_content=text, metadata={"source": src, "supplement": src.split("/")[0]})
+             for src, text in self.texts.items()])
         for i, d in enumerate(self.chunks):
             d.metadata["chunk"] = i
             d.id = f"baseline-{i}"
@@ -94,9 +99,10 @@ class BaselineRAG:
         for n, d in enumerate(docs, start=1):
             start = int(d.metadata.get("start_index", 0))
             citations.append(Citation(
-                marker=n, chunk_id=f"baseline-{d.metadata.get('chunk')}", supplement=self.supplement,
+                marker=n, chunk_id=f"baseline-{d.metadata.get('chunk')}",
+                supplement=str(d.metadata.get("supplement", "")),
                 section="(raw page chunk)", title=f"Chunk {int(d.metadata.get('chunk', 0)) + 1}",
-                source=self.page.name, snippet=d.page_content,
+                source=str(d.metadata.get("source", "")), snippet=d.page_content,
                 span=(start, start + len(d.page_content)),
             ))
             parts.append(f"{render_chunk(d.page_content)} [{n}]")

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.domain.page_format import DOSAGE_GUIDE, RESEARCH
 from assistant.doses import unsupported_numbers
 
-DOSAGE_GUIDE = "Dosage Guide"
 CASE_KEYS = ("id", "category", "question", "history", "must_include", "must_not_include",
              "gold_sections", "gold_refs", "gold_products", "gold_fields", "must_caution",
              "must_abstain")
@@ -140,8 +140,8 @@ class Passage:
 
 def _specific_section(section: str, case: Case) -> bool:
     """Is ``section`` one whose gold the case names item by item (findings, fields, products)?"""
-    return bool((case.gold_refs and section == "Research")
-                or (case.gold_fields and section == "Dosage Guide")
+    return bool((case.gold_refs and section == RESEARCH)
+                or (case.gold_fields and section == DOSAGE_GUIDE)
                 or (case.gold_products and section.startswith("Products")))
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.config import disable_telemetry
+from assistant.config import Settings
 from assistant.types import Answer
 from evals.metrics import (
     Case,
@@ -164,12 +164,13 @@ class BaselineTarget:
 
     def __init__(self, rag: BaselineRAG, reference: Sequence[tuple[Passage, str]]) -> None:
         self.rag = rag
-        located = [(p, locate(text, rag.text)) for p, text in reference]
+        located = {src: [(p, locate(text, page)) for p, text in reference] for src, page in rag.texts.items()}
         self.labels: dict[int, Passage] = {}
         for i, d in enumerate(rag.chunks):
             start = int(d.metadata["start_index"])
             end = start + len(d.page_content)
-            parts = [p for p, spans in located if coverage(spans, start, end) >= MIN_COVERAGE]
+            parts = [p for p, spans in located[str(d.metadata["source"])]
+                     if coverage(spans, start, end) >= MIN_COVERAGE]
             self.labels[i] = Passage.merge(f"baseline-{i}", parts)
 
     def ask(self, question: str, history: Turns) -> Answer:
@@ -311,7 +312,8 @@ def run_eval(assistant: Assistant, cases: Sequence[Case] | Path | str | None = N
     if baseline:
         from evals.baseline import BaselineRAG
 
-        rag = BaselineRAG(assistant.embeddings, page=baseline_page, k=k)
+        rag = BaselineRAG(assistant.index.embeddings, pages=[baseline_page] if baseline_page else None, k=k,
+                          corpus_dir=assistant.settings.corpus_dir)
         try:
             base = evaluate(BaselineTarget(rag, target.reference()), case_list, k, progress,
                             keep_text=False)
@@ -480,11 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     """Entry point of ``assistant eval`` and ``python -m evals``. 0: every threshold met,
-    1: a threshold missed, 2: bad input."""
+    1: a threshold missed, 2: bad input. ``settings``: the corpus and index to evaluate
+    (default: the environment's)."""
     args = build_parser().parse_args(argv if argv is not None else sys.argv[1:])
-    disable_telemetry()
     if args.k < 1:
         print("error: --k must be at least 1", file=sys.stderr)
         return 2
@@ -495,12 +497,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from assistant import Assistant, Settings
+    from assistant import Assistant
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    assistant = Assistant(Settings())
+    assistant = Assistant(settings or Settings())
     report = run_eval(assistant, cases, args.k, baseline=args.baseline, baseline_page=args.baseline_page,
                       thresholds=thresholds, progress=progress if args.progress else None)
     report.cases_path = str(args.cases)

@@ -21,8 +21,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
-from assistant.embeddings import load_embeddings
-from assistant.index import KnowledgeIndex
+from assistant.index.embeddings import load_embeddings
+from assistant.index.knowledge import KnowledgeIndex
 
 #: the scraped page the K2 monograph was imported from (kept in its corpus folder)
 SEED_PAGE = REPO_ROOT / "corpus" / "vitamin-k2" / "source.txt"
@@ -37,6 +37,20 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
     if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6) and not local:
         raise RuntimeError(f"test tried to reach the network: {address!r}")
     return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+_FOLDER_MARKS = {"unit": "unit", "integration": "integration", "system": "system"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test by its folder: tests/unit (pure: no model, no Chroma), tests/integration
+    (the real model and Chroma, embedded and a server), tests/system (web chat, browser, load,
+    benchmark, eval gate, chat model)."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
+        mark = _FOLDER_MARKS.get(parts[0]) if len(parts) > 1 else None
+        if mark:
+            item.add_marker(getattr(pytest.mark, mark))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -65,6 +79,14 @@ def embeddings(base_settings: Settings):
 def assistant(base_settings: Settings, embeddings) -> Assistant:
     """The real Assistant on the real (embedded) index, built once per session."""
     return Assistant(base_settings, embeddings=embeddings)
+
+
+@pytest.fixture()
+def bad_root(tmp_path: Path) -> Path:
+    """A private, writable copy of the corpus for a test to break."""
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    return root
 
 
 @pytest.fixture()

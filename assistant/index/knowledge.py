@@ -48,7 +48,7 @@ from langchain_core.indexing import index as lc_index
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.chunking import Chunk, iter_chunks
-from assistant.config import ChunkingSettings, Settings, disable_telemetry
+from assistant.config import ChunkingSettings, Settings
 from assistant.corpus import Corpus, files_digest, load_corpus
 from assistant.memory import release_free_memory
 
@@ -220,13 +220,11 @@ class SyncResult:
 @lru_cache(maxsize=1)
 def _chroma_settings() -> ChromaSettings:
     """Chroma's settings, read from the environment once (each read costs about 10 ms)."""
-    disable_telemetry()
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
 def make_client(settings: Settings, data_dir: Path | None = None) -> Any:
     """A Chroma client: embedded on disk by default, HTTP when ``chroma_host`` is set."""
-    disable_telemetry()
     chroma_settings = _chroma_settings().model_copy()  # a client writes its path into its copy
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
@@ -267,7 +265,7 @@ class KnowledgeIndex:
     otherwise); writers that repair (``sync``, ``rebuild``) open with ``check=False``.
 
     Example:
-        >>> from assistant.embeddings import load_embeddings   # doctest: +SKIP
+        >>> from assistant.index.embeddings import load_embeddings   # doctest: +SKIP
         >>> s = Settings(); idx = KnowledgeIndex(s, load_embeddings(s))   # doctest: +SKIP
         >>> idx.sync(load_corpus(s.corpus_dir)).num_added   # doctest: +SKIP
     """

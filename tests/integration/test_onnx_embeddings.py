@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-import assistant.onnx_embeddings as onnx_module
+import assistant.index.onnx_embeddings as onnx_module
 from assistant import Assistant, Settings
 from assistant.chunking import chunk_corpus
 from assistant.corpus import load_corpus
-from assistant.embeddings import load_embeddings, resolve_model_path
-from assistant.onnx_embeddings import OnnxBackendError, OnnxEmbeddings
+from assistant.index.embeddings import load_embeddings, resolve_model_path
+from assistant.index.onnx_embeddings import OnnxBackendError, OnnxEmbeddings
 from tests.conftest import CORPUS
 
 

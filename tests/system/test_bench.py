@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.bench import ONNX_KEYS, main
+from evals.bench.runner import ONNX_KEYS, main
 
 KEYS = (
     "ingest_chunks_per_s", "encode_chunks_per_s", "ingest_ratio",
@@ -48,7 +48,7 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_synthetic_corpus_loads_and_has_the_chunks_it_claims(tmp_path: Path) -> None:
     from assistant.chunking import chunk_corpus
     from assistant.corpus import load_corpus
-    from assistant.synthetic import generate_corpus
+    from evals.bench.synthetic import generate_corpus
 
     info = generate_corpus(tmp_path / "corpus", 600, seed=3)
     corpus = load_corpus(info.root)  # every amount and form stands in its product text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.procs import ServiceError, free_port, http_ok, service
+from evals.bench.procs import ServiceError, free_port, http_ok, service
 
 
 def test_a_server_is_ready_then_stopped(tmp_path: Path) -> None:

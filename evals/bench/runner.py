@@ -9,7 +9,7 @@ tutorial pipeline, :mod:`evals.baseline`) on the same questions. Cold start is a
 texts the model embeds (zero for an unchanged corpus).
 
 Everything runs in a temporary folder on a copy of the corpus; the repo's ``index/`` is never
-touched. ``--scale N`` generates a synthetic corpus of about N chunks (:mod:`assistant.synthetic`,
+touched. ``--scale N`` generates a synthetic corpus of about N chunks (:mod:`evals.bench.synthetic`,
 the seed monograph included), builds it in a worker process and asks the same questions there,
 side by side with the seed index, recording peak RSS and the size on disk; ``--server`` does the
 same against a ``chroma run`` server started (and stopped) here. ``--hashed-vectors`` gives the
@@ -51,13 +51,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings, disable_telemetry
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings
 from assistant.memory import release_free_memory
-from assistant.procs import chroma_server
-
-disable_telemetry()
-
-from langchain_core.embeddings import Embeddings  # noqa: E402
+from evals.bench.procs import chroma_server
 
 #: The fixed questions (seed monograph): dosing, forms, cautions, products, research, blank
 #: fields, out of scope. ``--quick`` uses the first ``QUICK_QUESTIONS``.
@@ -405,7 +403,7 @@ def onnx_missing() -> list[str]:
 def build_once(s: Settings, emb: Embeddings) -> tuple[float, Any]:
     """A full build into an empty index folder: load and chunk the corpus, embed, store."""
     from assistant.corpus import load_corpus
-    from assistant.index import KnowledgeIndex
+    from assistant.index.knowledge import KnowledgeIndex
 
     t = time.perf_counter()
     corpus = load_corpus(s.corpus_dir)
@@ -498,11 +496,11 @@ def paired_ratio(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def bench_ask(s: Settings, idx: Any, emb: CountingEmbeddings, plan: Plan) -> dict[str, float]:
-    from assistant.assistant import Assistant
+    from assistant.pipeline import Assistant
     from evals.baseline import BaselineRAG
 
     a = Assistant(s, embeddings=emb, index=idx)
-    baseline = BaselineRAG(emb, k=s.k)
+    baseline = BaselineRAG(emb, k=s.k, corpus_dir=s.corpus_dir)
     bare = bare_searcher(idx, emb, s.k)
     systems: list[tuple[str, Callable[[str], Any]]] = [
         ("ask", a.ask), ("bare", bare), ("baseline", baseline.ask)]
@@ -592,7 +590,7 @@ def bench_reindex(s: Settings, idx: Any, emb: CountingEmbeddings, plan: Plan) ->
 
 def bench_seed(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float], Settings]:
     """Every seed-corpus measurement; returns the metrics and the settings of a built index."""
-    from assistant.embeddings import load_embeddings
+    from assistant.index.embeddings import load_embeddings
 
     corpus = work / "corpus"
     shutil.copytree(base.corpus_dir, corpus)
@@ -642,7 +640,7 @@ def bench_onnx(base: Settings, work: Path, plan: Plan) -> tuple[dict[str, float]
     agreement, and the eval suite on each (the backend is kept only if the eval scores hold)."""
     from assistant.chunking import chunk_corpus
     from assistant.corpus import load_corpus
-    from assistant.embeddings import load_embeddings
+    from assistant.index.embeddings import load_embeddings
 
     missing = onnx_missing()
     if missing:
@@ -713,11 +711,11 @@ class WorkerError(RuntimeError):
 
 
 def run_worker(kind: str, spec: dict[str, Any], work: Path) -> dict[str, Any]:
-    """Run ``python -m assistant.bench --worker KIND`` and return the JSON it prints last."""
+    """Run ``python -m evals.bench.runner --worker KIND`` and return the JSON it prints last."""
     spec_path = work / f"spec-{kind}-{time.monotonic_ns()}.json"
     spec = {**spec, "t0": time.time()}
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    cmd = [sys.executable, "-m", "assistant.bench", "--worker", kind, "--spec", str(spec_path)]
+    cmd = [sys.executable, "-m", "evals.bench.runner", "--worker", kind, "--spec", str(spec_path)]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=child_env(), check=False)
     lines = proc.stdout.strip().splitlines()
     try:
@@ -733,8 +731,8 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
     """Build an index of the (large) corpus; throughput against a bare encode of a sample."""
     from assistant.chunking import chunk_corpus
     from assistant.corpus import load_corpus
-    from assistant.embeddings import load_embeddings
-    from assistant.index import KnowledgeIndex
+    from assistant.index.embeddings import load_embeddings
+    from assistant.index.knowledge import KnowledgeIndex
 
     s = Settings(**spec["settings"])
     emb = CountingEmbeddings(load_embeddings(s))
@@ -785,7 +783,7 @@ def worker_build(spec: dict[str, Any]) -> dict[str, Any]:
 
 def stored_vectors(s: Settings, emb: Embeddings) -> dict[str, list[float]]:
     """embed text -> vector, read from an existing index."""
-    from assistant.index import KnowledgeIndex
+    from assistant.index.knowledge import KnowledgeIndex
 
     collection = KnowledgeIndex(s, emb).store._collection
     vectors: dict[str, list[float]] = {}
@@ -801,8 +799,8 @@ def stored_vectors(s: Settings, emb: Embeddings) -> dict[str, list[float]]:
 
 def worker_ask(spec: dict[str, Any]) -> dict[str, Any]:
     """Cold start on the big index, no-op sync, then ask the questions side by side with the seed index."""
-    from assistant.assistant import Assistant
-    from assistant.embeddings import load_embeddings
+    from assistant.index.embeddings import load_embeddings
+    from assistant.pipeline import Assistant
 
     s = Settings(**spec["settings"])
     questions: list[str] = spec["questions"]
@@ -869,7 +867,7 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
                 hashed: bool = False) -> tuple[dict[str, float], list[str]]:
     from assistant.chunking import chunk_corpus
     from assistant.corpus import load_corpus
-    from assistant.synthetic import generate_corpus
+    from evals.bench.synthetic import generate_corpus
 
     notes: list[str] = []
     root = work / "scale"
@@ -1042,8 +1040,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    base = Settings()
+def run(args: argparse.Namespace, settings: Settings | None = None) -> dict[str, Any]:
+    base = settings or Settings()
     plan = Plan.make(args.quick)
     machine = machine_info()
     t = time.perf_counter()
@@ -1079,7 +1077,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "failed": failed}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """``assistant bench``; returns the exit code: 0, 1 when a stage failed (the report says which
     and still carries every other number), 2 for bad arguments."""
     try:
@@ -1096,7 +1094,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(json.dumps(result), flush=True)
         return 0
-    report = run(args)
+    report = run(args, settings)
     if args.json:
         out = {k: (None if isinstance(v, float) and math.isnan(v) else v)
                for k, v in report["metrics"].items()}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.cautions import is_personal_request
 from assistant.normalize import content_tokens, expand_query, find_anticoagulants, lexical_form, tokens
-from assistant.safety import is_personal_request
 
 
 @pytest.mark.parametrize("text", ["100 ug", "100 µg", "100 μg", "100 mcg", "100 micrograms", "100 microgram"])

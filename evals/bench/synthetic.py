@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from assistant.config import ChunkingSettings
+from assistant.domain.page_format import DOSAGE_FIELDS, products_section, render_body
 
 # (name, aliases, forms, usual unit, typical daily amounts)
 _NUTRIENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, tuple[int, ...]], ...] = (
@@ -154,13 +155,6 @@ _OTHER_NOTES = (
 _BRANDS = ("Ultra", "Pure", "Daily", "Advanced", "Optimal", "Nature's", "Prime", "Essential",
            "Complete", "Active", "Vital", "Core", "Max", "Gentle", "Triple")
 _PRODUCT_KINDS = ("capsule", "tablet", "softgel", "liquid supplement", "powder", "gummy", "chewable")
-_FIELDS = (
-    ("Recommended Daily Allowance", "For generally healthy individuals"),
-    ("Therapeutic Doses", "For treatment of specific conditions"),
-    ("Upper Intake Limit", "Maximum safe daily intake"),
-    ("Special Forms", "Alternative forms for specific needs"),
-)
-BLANK_FIELD = "No value is listed on the monograph page."
 
 
 @dataclass(frozen=True)
@@ -228,7 +222,7 @@ class _Writer:
         overview = overview[: rng.randint(4, len(overview))]
 
         fields: list[tuple[str, str, str | None]] = []
-        for fname, subtitle in _FIELDS:
+        for fname, subtitle in DOSAGE_FIELDS:
             value: str | None
             if rng.random() < 0.35:
                 value = None
@@ -262,18 +256,14 @@ class _Writer:
             "aliases": list(aliases),
             "source": f"synthetic-{slug}.txt",
             "date": "2026-11-26",
-            "products_section": f"Products Containing {name}",
-            "dosage": [{"field": f, "subtitle": s, "value": v} for f, s, v in fields],
+            "products_section": products_section(name),
         }
-        body = [f"# {title}", "", "## Overview", "", " ".join(overview), "", "## Dosage Guide", ""]
-        for fname, subtitle, value in fields:
-            body += [f"### {fname}", "", subtitle, "", value if value is not None else BLANK_FIELD, ""]
-        body += ["## Clinical Notes", ""] + [f"- {n}" for n in notes] + [""]
-        body += ["## Research", ""] + [f"{i}. {f}" for i, f in enumerate(findings, start=1)]
+        blocks = [(f, s, [v] if v is not None else []) for f, s, v in fields]
+        body = render_body(title, [" ".join(overview)], blocks, notes, findings)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "monograph.md").write_text(
-            "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
-            + "\n".join(body) + "\n", encoding="utf-8")
+            "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body,
+            encoding="utf-8")
 
         n_products = rng.randint(2, 8)
         pdir = folder / "products"

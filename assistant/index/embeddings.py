@@ -14,7 +14,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
 
-from assistant.config import Settings, disable_telemetry
+from assistant.config import Settings
 
 
 class ModelNotFoundError(RuntimeError):
@@ -47,13 +47,12 @@ def load_embeddings(settings: Settings, show_progress: bool = False) -> Embeddin
     """Load the model once; pass the result around (it is the expensive object).
 
     ``embedding_backend="onnx-int8"`` serves the same model on ONNX Runtime, int8-quantised
-    (:mod:`assistant.onnx_embeddings`; exported here on first use, never downloaded).
+    (:mod:`assistant.index.onnx_embeddings`; exported here on first use, never downloaded).
     """
-    disable_telemetry()
     os.environ["HF_HUB_OFFLINE"] = "1"
     path = resolve_model_path(settings.embedding_model)
     if settings.embedding_backend == "onnx-int8":
-        from assistant.onnx_embeddings import load_onnx_int8
+        from assistant.index.onnx_embeddings import load_onnx_int8
 
         return load_onnx_int8(path, settings.model_cache_dir, settings.embedding_batch_size)
     return HuggingFaceEmbeddings(

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
+from assistant.answer.cautions import is_injection
 from assistant.chunking import chunk_sentences
 from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
-from assistant.importer import BLANK_VALUE
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
 from assistant.retrieval import Hit
-from assistant.safety import is_injection
 from assistant.types import Citation, ProductRow
 
 #: The one abstention message (shared by code and tests). It holds no number.
@@ -123,7 +122,7 @@ def choose_sentences(cands: Sequence[Candidate], limit: int, ratio: float = 0.8)
 
 
 def is_blank_field(doc: Document) -> bool:
-    return doc.metadata.get("kind") == "field" and BLANK_VALUE in str(doc.metadata.get("text", ""))
+    return doc.metadata.get("kind") == "field" and bool(doc.metadata.get("blank"))
 
 
 def blank_field_sentence(doc: Document) -> str:

@@ -13,7 +13,8 @@ from assistant.cli import cli
 from assistant.config import REPO_ROOT
 from assistant.corpus import Corpus, Monograph, load_corpus, split_front_matter
 from assistant.doses import numbers_in, parse_dose
-from assistant.importer import BLANK_VALUE, PageError, import_page, parse_page, parse_product
+from assistant.domain.page_format import BLANK_VALUE
+from assistant.importer import EDITABLE_KEYS, PageError, import_page, parse_page, parse_product
 from tests.conftest import CORPUS, SEED_PAGE
 
 #: The aliases the Makefile's `corpus` target passes (the committed corpus was made with them).
@@ -110,20 +111,20 @@ def test_overview_markers_resolve_to_their_findings(mono: Monograph) -> None:
 
 
 def test_blank_dosage_values_stay_blank(imported: Path, mono: Monograph) -> None:
-    dosage = {d["field"]: d for d in mono.meta["dosage"]}
-    assert list(dosage) == ["Recommended Daily Allowance", "Therapeutic Doses", "Upper Intake Limit",
-                            "Special Forms"]
     fields = {b.subsection: b for b in mono.blocks if b.kind == "field"}
+    assert list(fields) == ["Recommended Daily Allowance", "Therapeutic Doses", "Upper Intake Limit",
+                            "Special Forms"]
+    lines = {name: [ln for ln in b.text.splitlines() if ln.strip()] for name, b in fields.items()}
     for name in ("Recommended Daily Allowance", "Therapeutic Doses"):
-        assert dosage[name]["value"] is None
-        assert BLANK_VALUE in fields[name].text
+        assert lines[name][1:] == [BLANK_VALUE]
         assert numbers_in(fields[name].text) == set()
         assert not re.search(r"\d", fields[name].text)
     assert numbers_in(BLANK_VALUE) == set()
-    assert dosage["Recommended Daily Allowance"]["subtitle"] == "For generally healthy individuals"
-    assert dosage["Upper Intake Limit"]["value"] == (
-        "mcg— No established Tolerable Upper Intake Level (UL) for vitamin K2; considered low toxicity")
-    assert dosage["Special Forms"]["value"].splitlines() == [
+    assert lines["Recommended Daily Allowance"][0] == "For generally healthy individuals"
+    assert lines["Upper Intake Limit"][1:] == [
+        "mcg— No established Tolerable Upper Intake Level (UL) for vitamin K2; considered low toxicity"]
+    assert "dosage" not in mono.meta  # the body is the one source of the field values
+    assert lines["Special Forms"][1:] == [
         "High-dose therapy for osteoporosis, especially in Japan",
         "Longer half-life; commonly used in supplements for bone and cardiovascular support",
     ]
@@ -220,7 +221,12 @@ def test_parse_product_reads_amounts_and_forms() -> None:
 
 
 def _strip_date(text: str) -> str:
-    return re.sub(r"(?m)^date: .*\n", "", text)
+    """The file without its import date and the front-matter keys an editor adds (a re-import keeps
+    those: see ``EDITABLE_KEYS``)."""
+    text = re.sub(r"(?m)^date: .*\n", "", text)
+    for key in EDITABLE_KEYS:
+        text = re.sub(rf"(?m)^{key}:\n(?:- .*\n)*", "", text)
+    return text
 
 
 def test_committed_corpus_is_a_fresh_import_of_the_seed(imported: Path) -> None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from assistant import Assistant, Settings
 from assistant.cli import cli
-from assistant.index import (
+from assistant.index.knowledge import (
     CURRENT_FILE,
     FAULT_ENV,
     IndexBusyError,

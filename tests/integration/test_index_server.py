@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant import procs
 from assistant.config import ChunkingSettings, Settings
-from assistant.index import IndexMismatchError, KnowledgeIndex
+from assistant.index.knowledge import IndexMismatchError, KnowledgeIndex
 from tests.conftest import CORPUS
 from tests.test_index import (
     TOTAL,

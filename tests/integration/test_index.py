@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
 
-import assistant.embeddings
+import assistant.index.embeddings
 from assistant.cli import cli
 from assistant.config import ChunkingSettings, Settings
 from assistant.corpus import load_corpus
-from assistant.index import (
+from assistant.index.knowledge import (
     IndexCorruptError,
     IndexMismatchError,
     KnowledgeIndex,
@@ -272,7 +272,7 @@ def test_an_edit_copies_the_generation_files_and_leaves_the_old_one_whole(
 
 def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
         fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.index as index_module
+    import assistant.index.knowledge as index_module
 
     idx = KnowledgeIndex(fresh_settings, cached)
     idx.sync()
@@ -294,7 +294,7 @@ def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
 
 def test_unchanged_files_skip_parsing_and_any_edit_does_not(
         fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.index as index_module
+    import assistant.index.knowledge as index_module
 
     KnowledgeIndex(fresh_settings, cached).sync()
     real_load = index_module.load_corpus
@@ -435,7 +435,7 @@ def test_sync_accepts_a_loaded_corpus(fresh_settings: Settings, cached: CachedEm
 @pytest.fixture()
 def cli_env(fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """CLI arguments for a private corpus/index; the CLI gets the session's (real) model."""
-    monkeypatch.setattr(assistant.embeddings, "load_embeddings", lambda *a, **k: cached)
+    monkeypatch.setattr(assistant.index.embeddings, "load_embeddings", lambda *a, **k: cached)
     return ["--corpus", str(fresh_settings.corpus_dir), "--index", str(fresh_settings.index_dir)]
 
 

@@ -24,28 +24,28 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import (
-    ABSTAIN_MESSAGE,
-    CitationBook,
-    compose_extractive,
-    compose_products,
-    parse_product_query,
-)
-from assistant.config import Settings, get_settings
-from assistant.corpus import Corpus, CorpusError, Product, load_corpus
-from assistant.embeddings import load_embeddings
-from assistant.generate import MARKER_RE, build_messages, check_sentence, make_llm, sentences_from_stream
-from assistant.index import IndexBusyError, KnowledgeIndex, SyncResult
-from assistant.normalize import content_tokens, expand_query, fold, raw_tokens, stem, surface_forms
-from assistant.normalize import tokens as lex_tokens
-from assistant.retrieval import Hit, HybridRetriever
-from assistant.safety import (
+from assistant.answer.cautions import (
     REFERRAL,
     REFERRAL_GENERAL,
     caution_passages,
     is_personal_request,
     mentions_anticoagulant,
 )
+from assistant.answer.extractive import (
+    ABSTAIN_MESSAGE,
+    CitationBook,
+    compose_extractive,
+    compose_products,
+    parse_product_query,
+)
+from assistant.answer.gate import MARKER_RE, build_messages, check_sentence, make_llm, sentences_from_stream
+from assistant.config import Settings, get_settings
+from assistant.corpus import Corpus, CorpusError, Product, load_corpus
+from assistant.index.embeddings import load_embeddings
+from assistant.index.knowledge import IndexBusyError, KnowledgeIndex, SyncResult
+from assistant.normalize import content_tokens, expand_query, fold, raw_tokens, stem, surface_forms
+from assistant.normalize import tokens as lex_tokens
+from assistant.retrieval import Hit, HybridRetriever
 from assistant.types import (
     Answer,
     AnswerEvent,

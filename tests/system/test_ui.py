@@ -27,9 +27,9 @@ from gradio_client.exceptions import AppError, AuthenticationError
 import ui
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
-from assistant.feedback import FeedbackStore
-from assistant.procs import free_port, http_ok, service
 from assistant.types import Answer, AnswerEvent, Citation, SourcesEvent, TextEvent
+from evals.bench.procs import free_port, http_ok, service
+from webchat.feedback import FeedbackStore
 
 WARFARIN = "Does vitamin K2 interact with warfarin?"
 OSTEO_DOSE = "What dose of MK-4 was used in women with osteoporosis?"
@@ -177,7 +177,7 @@ def test_feedback_store_is_append_only(tmp_path: Path) -> None:
 
 def test_feedback_survives_a_killed_writer(tmp_path: Path) -> None:
     db = tmp_path / "f.sqlite3"
-    code = ("import sys\nfrom assistant.feedback import FeedbackStore\n"
+    code = ("import sys\nfrom webchat.feedback import FeedbackStore\n"
             "s = FeedbackStore(sys.argv[1])\nprint('ready', flush=True)\n"
             "while True:\n    s.add('q', 'a' * 500, [{'marker': 1}], 'up')\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=REPO_ROOT,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Answer, Assistant
-from assistant.answer import ABSTAIN_MESSAGE
+from assistant.answer.extractive import ABSTAIN_MESSAGE
 from assistant.doses import unsupported_numbers
 from assistant.types import AnswerEvent, SourcesEvent, TextEvent
 

@@ -1,0 +1,1 @@
+"""Domain knowledge: the monograph page format (:mod:`assistant.domain.page_format`)."""

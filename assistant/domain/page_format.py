@@ -1,0 +1,57 @@
+"""The monograph format, with one owner: section names, Dosage Guide fields, the blank marker, and
+the renderers that write a monograph's Markdown body.
+
+The importer writes this format, the corpus parser reads it, the chunker marks blank fields from it,
+the synthetic benchmark corpus writes it, and the evals name its sections; all of them take the
+names from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+OVERVIEW = "Overview"
+DOSAGE_GUIDE = "Dosage Guide"
+CLINICAL_NOTES = "Clinical Notes"
+RESEARCH = "Research"
+#: the page's sections before the products, in page order
+SECTIONS = (OVERVIEW, DOSAGE_GUIDE, CLINICAL_NOTES, RESEARCH)
+
+#: the Dosage Guide's fields and their subtitles, in page order
+DOSAGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Recommended Daily Allowance", "For generally healthy individuals"),
+    ("Therapeutic Doses", "For treatment of specific conditions"),
+    ("Upper Intake Limit", "Maximum safe daily intake"),
+    ("Special Forms", "Alternative forms for specific needs"),
+)
+FIELD_NAMES = tuple(name for name, _ in DOSAGE_FIELDS)
+
+#: the products heading of a page: "Products Containing <Supplement> (N reports)"
+PRODUCTS_RE = re.compile(r"^Products Containing (?P<name>.+?)\s*\((?P<n>\d+) reports?\)\s*$")
+
+
+def products_section(supplement: str) -> str:
+    """The products section's title for a supplement."""
+    return f"Products Containing {supplement}"
+
+
+#: written in place of a Dosage Guide value that the page leaves blank. Never a number.
+BLANK_VALUE = "No value is listed on the monograph page."
+
+
+def is_blank(value_lines: Sequence[str]) -> bool:
+    """Does a field's value (its lines after the subtitle) say the page gives none?"""
+    values = [v.strip() for v in value_lines if v.strip()]
+    return not values or values == [BLANK_VALUE]
+
+
+def render_body(title: str, overview: Sequence[str], fields: Sequence[tuple[str, str, Sequence[str]]],
+                notes: Sequence[str], findings: Sequence[str]) -> str:
+    """A monograph's Markdown body. ``fields``: (name, subtitle, value lines; empty when blank)."""
+    out = [f"# {title}", "", f"## {OVERVIEW}", "", *overview, "", f"## {DOSAGE_GUIDE}", ""]
+    for name, subtitle, values in fields:
+        out += [f"### {name}", "", subtitle, "", *(list(values) or [BLANK_VALUE]), ""]
+    out += [f"## {CLINICAL_NOTES}", "", *(f"- {n}" for n in notes), ""]
+    out += [f"## {RESEARCH}", "", *(f"{i}. {t}" for i, t in enumerate(findings, start=1)), ""]
+    return "\n".join(out)
