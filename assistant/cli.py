@@ -58,8 +58,9 @@ def cli(ctx: click.Context, corpus: str | None, index: str | None) -> None:
 def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     """Build or update the index from the corpus (embeds only what changed)."""
     from assistant.corpus import CorpusError, load_corpus
+    from assistant.errors import KnowledgeIndexError
+    from assistant.index import KnowledgeIndex
     from assistant.index.embeddings import load_embeddings
-    from assistant.index.knowledge import IndexError_, KnowledgeIndex
 
     s = settings_from(ctx)
     try:
@@ -70,7 +71,7 @@ def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     except CorpusError as exc:
         _fail(f"{exc} (the index was not changed)")
         return
-    except IndexError_ as exc:
+    except KnowledgeIndexError as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -85,14 +86,15 @@ def index_cmd(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
 @click.pass_context
 def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     """Chunks in the index, by section and by supplement."""
+    from assistant.errors import KnowledgeIndexError
+    from assistant.index import KnowledgeIndex
     from assistant.index.embeddings import load_embeddings
-    from assistant.index.knowledge import IndexError_, KnowledgeIndex
 
     s = settings_from(ctx)
     try:
         idx = KnowledgeIndex(s, load_embeddings(s))
         idx.check_fingerprint()
-    except IndexError_ as exc:
+    except KnowledgeIndexError as exc:
         _fail(str(exc))
         return
     st = idx.stats()
@@ -112,7 +114,8 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None:
     """Turn a scraped monograph PAGE into corpus/<slug>/ (monograph.md + products/)."""
-    from assistant.importer import PageError, import_page
+    from assistant.errors import PageError
+    from assistant.importer import import_page
 
     s = settings_from(ctx)
     try:
@@ -130,7 +133,7 @@ def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None
 def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
     """Ask one question; prints the answer, its numbered sources and the cautions."""
     from assistant.corpus import CorpusError
-    from assistant.index.knowledge import IndexError_
+    from assistant.errors import KnowledgeIndexError
     from assistant.pipeline import Assistant
 
     s = settings_from(ctx)
@@ -142,7 +145,7 @@ def ask_cmd(ctx: click.Context, question: str, as_json: bool) -> None:
             _fail(str(exc))
         _fail(str(exc), 2)
         return
-    except IndexError_ as exc:
+    except KnowledgeIndexError as exc:
         _fail(str(exc))
         return
     if as_json:

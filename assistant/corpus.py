@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from assistant.doses import Dose, parse_doses
+from assistant.errors import CorpusError
 
 #: libyaml's safe loader when it is there (several times faster), else the pure-Python one
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,16 +29,6 @@ _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PRODUCTS_DIR = "products"
 MONOGRAPH_FILE = "monograph.md"
 MAX_FILE_BYTES = 5_000_000
-
-
-class CorpusError(ValueError):
-    """A corpus file that cannot be read; ``str()`` is ``path:line: problem``."""
-
-    def __init__(self, path: Path | str, line: int, problem: str) -> None:
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
-        super().__init__(f"{self.path}:{line}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from assistant.domain.page_format import (
     render_body,
 )
 from assistant.doses import parse_doses
+from assistant.errors import PageError
 
 #: Nutrient names recognised in a product's first sentence (the one that lists its contents).
 NUTRIENT_RE = re.compile(
@@ -35,14 +36,6 @@ NUTRIENT_RE = re.compile(
 )
 FORM_RE = re.compile(r"\b(MK-\d+)\b")
 FORM_OF_RE = re.compile(r"\b(MK-\d+) form of (?:vitamin )?(K\d)\b", re.IGNORECASE)
-
-
-class PageError(ValueError):
-    """A page that is not in the expected format; ``str()`` is ``page:line: problem``."""
-
-    def __init__(self, page: str, line: int, problem: str) -> None:
-        super().__init__(f"{page}:{line}: {problem}")
-        self.page, self.line, self.problem = page, line, problem
 
 
 @dataclass

@@ -13,16 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from langchain_core.documents import Document
 
+from assistant.answer.citations import CitationBook
 from assistant.normalize import find_anticoagulants, fold
-
-#: The referral shown instead of a personal dose or a change of medicine. It holds no number.
-REFERRAL = (
-    "The monograph gives no personal dose and no advice to start, stop or change a medicine: "
-    "ask the prescriber or the anticoagulation clinic, who can check your INR."
-)
-REFERRAL_GENERAL = (
-    "The monograph gives no personal dose: ask your doctor or pharmacist what is right for you."
-)
+from assistant.types import Caution
 
 _PERSONAL = re.compile(
     r"\b(?:i|i'm|im|i am|me|my|mine|myself|for me|my dad|my mom|my mother|my father|my wife|my husband)\b"
@@ -55,6 +48,23 @@ def caution_passages(docs: Sequence[Document], supplement: str | None = None) ->
     out = [d for d in docs if is_caution_passage(d)
            and (supplement is None or d.metadata.get("supplement") == supplement)]
     return sorted(out, key=lambda d: (str(d.metadata.get("source")), int(d.metadata.get("start", 0))))
+
+
+def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | None) -> list[Caution]:
+    """The caution passages of ``supplement`` as cautions in the monograph's own words, each cited
+    in ``book``."""
+    out: list[Caution] = []
+    for doc in caution_passages(passages, supplement):
+        text = str(doc.metadata.get("text", ""))
+        marker = book.cite(doc, (0, len(text)))
+        out.append(Caution(kind="anticoagulant", text=text, citation=book.citations[marker - 1]))
+    return out
+
+
+def caution_line(caution: Caution) -> str:
+    """A caution as a sentence of the answer, with its marker."""
+    marker = caution.citation.marker if caution.citation else ""
+    return f"{caution.text.rstrip('.')}. [{marker}]"
 
 
 def is_personal_request(question: str) -> bool:

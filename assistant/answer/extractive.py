@@ -1,75 +1,26 @@
 """The extractive answer: sentences of the retrieved passages, each with its [n] citation.
 
-Pure logic over retrieved hits: choose the sentences that answer the question, number the
-citations (1-based, in order of first use), answer blank Dosage Guide fields as blank, and
-answer questions across products from their structured amounts. Every sentence of an answer is
-either verbatim source text or a fixed template filled only with text of the passage it cites,
-so a number in an answer always stands in its cited snippet.
+Pure logic over retrieved hits: choose the sentences that answer the question and answer blank
+Dosage Guide fields as blank. Every sentence of an answer is either verbatim source text or a fixed
+template filled only with text of the passage it cites, so a number in an answer always stands in
+its cited snippet.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from assistant import messages as msg
 from assistant.answer.cautions import is_injection
+from assistant.answer.citations import CitationBook
 from assistant.chunking import chunk_sentences
-from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
-from assistant.normalize import content_tokens, fold, lexical_form, tokens
+from assistant.normalize import fold, lexical_form, tokens
 from assistant.retrieval import Hit
-from assistant.types import Citation, ProductRow
-
-#: The one abstention message (shared by code and tests). It holds no number.
-ABSTAIN_MESSAGE = (
-    "The monograph doesn't cover this question, so I can't answer it from the source. "
-    "Please ask a doctor or pharmacist."
-)
-BLANK_TEMPLATE = "The monograph lists no value for the {field} ({subtitle})."
-
-
-# --------------------------------------------------------------------------- citations
-
-
-@dataclass
-class CitationBook:
-    """Numbers passages in order of first use and collects the highlighted sentences."""
-
-    citations: list[Citation] = field(default_factory=list)
-    _by_chunk: dict[str, int] = field(default_factory=dict)
-
-    def cite(self, doc: Document, highlight: tuple[int, int] | None = None, score: float = 0.0) -> int:
-        meta = doc.metadata
-        cid = str(meta.get("chunk_id") or doc.id)
-        if cid not in self._by_chunk:
-            ref = meta.get("ref")
-            self.citations.append(
-                Citation(
-                    marker=len(self.citations) + 1,
-                    chunk_id=cid,
-                    supplement=str(meta.get("supplement", "")),
-                    section=str(meta.get("section", "")),
-                    subsection=str(meta["subsection"]) if meta.get("subsection") is not None else None,
-                    title=str(meta.get("title", "")),
-                    source=str(meta.get("source", "")),
-                    snippet=str(meta.get("text", doc.page_content)),
-                    span=(int(meta.get("start", 0)), int(meta.get("end", 0))),
-                    score=round(float(score), 4),
-                    ref=int(ref) if ref is not None else None,
-                    product_id=str(meta["product_id"]) if meta.get("product_id") else None,
-                )
-            )
-            self._by_chunk[cid] = len(self.citations)
-        marker = self._by_chunk[cid]
-        if highlight is not None:
-            c = self.citations[marker - 1]
-            if highlight not in c.highlights:
-                c.highlights.append(highlight)
-        return marker
-
 
 # --------------------------------------------------------------------------- sentence choice
 
@@ -128,7 +79,7 @@ def is_blank_field(doc: Document) -> bool:
 def blank_field_sentence(doc: Document) -> str:
     text = str(doc.metadata.get("text", ""))
     subtitle = text.split("\n", 1)[0].strip()
-    return BLANK_TEMPLATE.format(field=doc.metadata.get("title", "field"), subtitle=subtitle)
+    return msg.BLANK_TEMPLATE.format(field=doc.metadata.get("title", "field"), subtitle=subtitle)
 
 
 _SOURCE_REF = re.compile(r"\[(\d+)\]")
@@ -248,148 +199,3 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
         marker = book.cite(doc, (c.start, c.end), c.hit.dense_score)
         lines.append(f"{render_sentence(c)} [{marker}]")
     return lines
-
-
-# --------------------------------------------------------------------------- products
-
-_SUPERLATIVE_MAX = re.compile(r"\b(most|highest|largest|biggest|strongest|max(?:imum)?|greatest|more)\b")
-_SUPERLATIVE_MIN = re.compile(r"\b(least|lowest|smallest|weakest|min(?:imum)?|fewest|less)\b")
-_PRODUCT_WORDS = re.compile(r"\b(products?|supplements?|brands?|which one|which ones|formulations?|"
-                            r"options?|pills?|softgels?|capsules?|drops?|multivitamins?)\b")
-_WHICH = re.compile(r"\b(which|any|list|all|every|compare|comparison|rank|how many)\b")
-
-
-@dataclass
-class ProductQuery:
-    nutrient: str | None  # "vitamin K2", "vitamin D3", "zinc", ...
-    form: str | None  # "MK-7"
-    direction: str | None  # "max" | "min" | None (a filter)
-    missing: bool = False  # "which products don't say how much K2"
-
-
-def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
-    """A question across products ('which has the most K2', 'which one has zinc'), or None."""
-    q = fold(question)
-    direction = "max" if _SUPERLATIVE_MAX.search(q) else "min" if _SUPERLATIVE_MIN.search(q) else None
-    if not _PRODUCT_WORDS.search(q) or not (_WHICH.search(q) or direction):
-        return None
-    if parse_doses(question):
-        return None  # an amount names one product: a lookup, not a comparison
-    lex = lexical_form(question)
-    form = None
-    for f in ("mk4", "mk7"):
-        if re.search(rf"\b{f}\b", lex):
-            form = f"MK-{f[-1]}"
-    nutrient = None
-    for name in nutrient_names:
-        if name_in_question(name, lex):
-            nutrient = name
-            break
-    if direction and nutrient is None:
-        nutrient = next((n for n in nutrient_names if n.casefold().endswith("k2")), None)
-    if nutrient is None and form is None:
-        return None
-    missing = bool(re.search(r"\b(?:don'?t|do not|doesn'?t|does not|without|no|lack\w*|missing)\b", q))
-    return ProductQuery(nutrient, form, None if missing else direction, missing)
-
-
-def name_in_question(name: str, lex_question: str) -> bool:
-    """Is nutrient ``name`` ('vitamin K2', 'zinc', 'B-complex vitamins') named in the question?"""
-    lex_name = lexical_form(name)
-    toks = [t for t in content_tokens(lex_name)] or tokens(lex_name)
-    key = toks[0] if toks else lex_name
-    if re.search(rf"\b{re.escape(key)}\b", lex_question):
-        return True
-    short = key.replace("vitamin_", "")
-    return bool(short and len(short) >= 2 and re.search(rf"\b{re.escape(short)}\b", lex_question))
-
-
-def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, str | None, str | None]:
-    n = product.nutrient(nutrient)
-    if n is None:
-        return None, None, None
-    return n.amount, n.unit, n.form
-
-
-def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
-                     book: CitationBook) -> tuple[list[str], list[ProductRow]]:
-    """Answer a question across products from their structured amounts; every product cited."""
-    lines: list[str] = []
-    rows: list[ProductRow] = []
-
-    def cite(p: Product, amount: str | None) -> int:
-        doc = product_docs[p.id]
-        hl = None
-        if amount and amount in p.text:
-            s = p.text.index(amount)
-            hl = (s, s + len(amount))
-        return book.cite(doc, hl)
-
-    def add_row(p: Product, nutrient: str, marker: int) -> None:
-        amount, unit, form = product_amount_text(p, nutrient)
-        rows.append(ProductRow(product=p.title, nutrient=nutrient, amount=amount, unit=unit, form=form,
-                               marker=marker))
-
-    if pq.direction and pq.nutrient:
-        nutrient = pq.nutrient
-        known = [(p, p.nutrient(nutrient)) for p in products]
-        with_amount = [(p, n) for p, n in known if n is not None and n.micrograms is not None]
-        without = [p for p, n in known if n is None or n.micrograms is None]
-        if not with_amount:
-            return [], []
-        values = [n.micrograms for _, n in with_amount if n.micrograms is not None]
-        target = max(values) if pq.direction == "max" else min(values)
-        top = [(p, n) for p, n in with_amount if n.micrograms == target]
-        word = "most" if pq.direction == "max" else "least"
-        names = []
-        for p, n in top:
-            m = cite(p, n.amount)
-            names.append(f"{p.title} ({nutrient} {n.amount}) [{m}]")
-        lines.append(f"Of the products that state an amount, the {word} {nutrient} per serving is in: "
-                     + "; ".join(names) + ".")
-        for p, n in sorted(with_amount, key=lambda pn: pn[1].micrograms or 0.0,
-                           reverse=pq.direction == "max"):
-            add_row(p, nutrient, cite(p, n.amount))
-        if without:
-            marks = [f"{p.title} [{cite(p, None)}]" for p in without]
-            lines.append(f"These do not state an amount of {nutrient}: " + "; ".join(marks) + ".")
-        return lines, rows
-
-    if pq.missing and pq.nutrient:
-        nutrient = pq.nutrient
-        lacking = [p for p in products if (p.nutrient(nutrient) or Nutrient(nutrient)).amount is None]
-        if not lacking:
-            lines.append(f"Every product description states an amount of {nutrient}.")
-            return lines, rows
-        parts = []
-        for p in lacking:
-            m = cite(p, None)
-            parts.append(f"{p.title} [{m}]")
-            add_row(p, nutrient, m)
-        lines.append(f"These product descriptions state no amount of {nutrient}: " + "; ".join(parts) + ".")
-        return lines, rows
-
-    matching: list[Product] = []
-    for p in products:
-        if pq.nutrient and p.nutrient(pq.nutrient) is None:
-            continue
-        if pq.form:
-            found = p.nutrient(pq.nutrient) if pq.nutrient else None
-            forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
-            if pq.form not in forms:
-                continue
-        matching.append(p)
-    what = " ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
-    if not matching:
-        lines.append(f"None of the product descriptions states {what}.")
-        return lines, rows
-    parts = []
-    for p in matching:
-        nutrient = pq.nutrient or next((x.nutrient for x in p.nutrients if x.form == pq.form), "")
-        amount, _, form = product_amount_text(p, nutrient)
-        m = cite(p, amount)
-        detail = ", ".join(x for x in (amount, form) if x)
-        parts.append(f"{p.title}" + (f" ({nutrient} {detail})" if detail else "") + f" [{m}]")
-        add_row(p, nutrient, m)
-    lines.append(f"Products whose description states {what}: " + "; ".join(parts) + ".")
-    return lines, rows

@@ -50,6 +50,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.chunking import Chunk, iter_chunks
 from assistant.config import ChunkingSettings, Settings
 from assistant.corpus import Corpus, files_digest, load_corpus
+from assistant.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMismatchError,
+    KnowledgeIndexError,
+)
 from assistant.memory import release_free_memory
 
 log = logging.getLogger(__name__)
@@ -64,22 +70,6 @@ GEN_PREFIX = "gen-"
 SORT_WINDOW = 8192
 #: environment variable naming a stage at which sync pauses (used by the crash tests only)
 FAULT_ENV = "ASSISTANT_FAULT_PAUSE"
-
-
-class IndexError_(RuntimeError):
-    """Base class of index problems (named to avoid shadowing the builtin)."""
-
-
-class IndexMismatchError(IndexError_):
-    """The index on disk was built with other settings (embedding model or chunking)."""
-
-
-class IndexCorruptError(IndexError_):
-    """The index on disk is damaged or half-written."""
-
-
-class IndexBusyError(IndexError_):
-    """Another process is updating the index."""
 
 
 def fault_point(stage: str) -> None:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Answer, Assistant
-from assistant.answer.extractive import ABSTAIN_MESSAGE
 from assistant.doses import unsupported_numbers
+from assistant.messages import ABSTAIN_MESSAGE
 from assistant.types import AnswerEvent, SourcesEvent, TextEvent
 
 MARKER = re.compile(r"\[(\d+)\]")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant import procs
 from assistant.config import ChunkingSettings, Settings
 from assistant.index.knowledge import IndexMismatchError, KnowledgeIndex
+from evals.bench import procs
 from tests.conftest import CORPUS
-from tests.test_index import (
+from tests.integration.test_index import (
     TOTAL,
     CachedEmbeddings,
     check_edit_last_finding,

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from assistant.cli import cli
 from assistant.config import REPO_ROOT
 from assistant.corpus import Corpus, Monograph, load_corpus, split_front_matter
-from assistant.doses import numbers_in, parse_dose
 from assistant.domain.page_format import BLANK_VALUE
-from assistant.importer import EDITABLE_KEYS, PageError, import_page, parse_page, parse_product
+from assistant.doses import numbers_in, parse_dose
+from assistant.errors import PageError
+from assistant.importer import EDITABLE_KEYS, import_page, parse_page, parse_product
 from tests.conftest import CORPUS, SEED_PAGE
 
 #: The aliases the Makefile's `corpus` target passes (the committed corpus was made with them).

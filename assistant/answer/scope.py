@@ -1,0 +1,101 @@
+"""Scope: does the corpus cover a question, or should the assistant abstain?
+
+:class:`ScopeJudge` scores how well the retrieved passages cover the question and finds its
+off-topic words: topic words the corpus does not contain, has no near synonym for, and that carry
+meaning in the question. Either a low score or one off-topic word means the monograph does not
+cover the question ("K2 for migraines", "K2 in pregnancy").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.normalize import content_tokens, raw_tokens, stem, surface_forms
+from assistant.normalize import tokens as lex_tokens
+from assistant.retrieval import Hit, HybridRetriever
+
+#: cosine above which a word the corpus does not contain still counts as covered (a near synonym)
+SYNONYM_COSINE = 0.72
+#: how far (1 - cosine) removing a word must move the question's embedding for it to be a topic
+TOPIC_SHIFT = 0.03
+
+
+def without_term(lexical_question: str, term: str) -> str:
+    """The (lexical form of the) question with every token whose stem is ``term`` removed."""
+    return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)
+
+
+class ScopeJudge:
+    """Support scores and off-topic words over one retriever's index.
+
+    The corpus vocabulary's embeddings (for the synonym check) are built once, on the first
+    question with a word the corpus does not contain; :meth:`reset` drops them after the index
+    moves to a new generation.
+    """
+
+    def __init__(self, embeddings: Embeddings, retriever: HybridRetriever) -> None:
+        self.embeddings = embeddings
+        self.retriever = retriever
+        self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        self._vocab_vectors = None
+
+    def vocabulary(self) -> tuple[list[str], np.ndarray]:
+        """(each corpus word's stem, its embedding), built once."""
+        with self._lock:
+            if self._vocab_vectors is None:
+                forms: dict[str, str] = {}
+                for page in self.retriever.index.document_pages():
+                    for d in page:
+                        for k, v in surface_forms(str(d.metadata.get("text", d.page_content))).items():
+                            forms.setdefault(k, v)
+                words = sorted(forms)
+                texts = [forms[w] for w in words]
+                vecs = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+                self._vocab_vectors = (words, vecs)
+            return self._vocab_vectors
+
+    def support(self, question: str, hits: Sequence[Hit]) -> tuple[float, list[str]]:
+        """(score, off_topic): ``score`` (0..1) is the better of the best passage's dense
+        similarity and its IDF-weighted share of the question's topic words; ``off_topic`` are
+        topic words the corpus does not contain, has no near synonym for (cosine below
+        ``SYNONYM_COSINE``), and that carry meaning in the question (removing the word moves the
+        question's embedding by at least ``TOPIC_SHIFT``)."""
+        if not hits:
+            return 0.0, []
+        lex = self.retriever.lexical
+        terms = list(dict.fromkeys(content_tokens(question)))
+        dense = max(h.dense_score for h in hits)
+        if not terms:
+            return round(max(0.0, dense), 4), []
+        weight = {t: lex.idf.get(t, lex.max_idf) for t in terms}
+        total = sum(weight.values()) or 1.0
+        lexical = 0.0
+        for h in hits:
+            toks = set(lex_tokens(h.document.page_content))
+            lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
+        score = round(max(0.0, dense, lexical), 4)
+        unknown = [t for t in terms if t not in lex.vocab and not re.search(r"\d", t)]
+        return score, (self.off_topic(question, unknown) if unknown else [])
+
+    def off_topic(self, question: str, unknown: Sequence[str]) -> list[str]:
+        """The words of ``unknown`` (absent from the corpus) with no near synonym in it that
+        carry meaning in the question."""
+        words, vecs = self.vocabulary()
+        lq = " ".join(raw_tokens(question))
+        variants = [without_term(lq, t) for t in unknown]
+        enc = np.asarray(self.embeddings.embed_documents(
+            [t.replace("_", " ") for t in unknown] + [lq] + variants), dtype=np.float32)
+        term_vecs, qvec, var_vecs = enc[: len(unknown)], enc[len(unknown)], enc[len(unknown) + 1:]
+        sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
+        return [
+            t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
+            if float(row.max()) < SYNONYM_COSINE and 1.0 - float(qvec @ v) >= TOPIC_SHIFT
+        ]

@@ -1,0 +1,30 @@
+"""Every fixed sentence the assistant says to a user, in one place (shared by code and tests).
+
+None of them holds a number: a fixed sentence can never state a dose.
+"""
+
+from __future__ import annotations
+
+#: the one abstention message
+ABSTAIN_MESSAGE = (
+    "The monograph doesn't cover this question, so I can't answer it from the source. "
+    "Please ask a doctor or pharmacist."
+)
+#: shown instead of a personal dose or a change of medicine when an anticoagulant is involved
+REFERRAL = (
+    "The monograph gives no personal dose and no advice to start, stop or change a medicine: "
+    "ask the prescriber or the anticoagulation clinic, who can check your INR."
+)
+#: shown instead of a personal dose otherwise
+REFERRAL_GENERAL = (
+    "The monograph gives no personal dose: ask your doctor or pharmacist what is right for you."
+)
+#: a Dosage Guide field the page leaves blank
+BLANK_TEMPLATE = "The monograph lists no value for the {field} ({subtitle})."
+#: products: the sentence templates of a comparison (filled with the products' own titles and amounts)
+PRODUCTS_EXTREME = "Of the products that state an amount, the {word} {nutrient} per serving is in: {items}."
+PRODUCTS_NO_AMOUNT = "These do not state an amount of {nutrient}: {items}."
+PRODUCTS_ALL_STATE = "Every product description states an amount of {nutrient}."
+PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}: {items}."
+PRODUCTS_NONE_MATCH = "None of the product descriptions states {what}."
+PRODUCTS_MATCH = "Products whose description states {what}: {items}."
