@@ -132,7 +132,7 @@ class Assistant:
         q = clean_question(question, self.settings.max_question_chars)
         turns = check_history(history)
         self.refresh_if_stale()
-        return self._run(q, turns, filters)
+        yield from self._run(q, turns, filters)
 
     def refresh_if_stale(self) -> bool:
         """Move to the index generation another process has committed since (cheap when not)."""

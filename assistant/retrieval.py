@@ -192,21 +192,8 @@ class HybridRetriever(BaseRetriever):
         nq = query or expand_query(question)
         idx: KnowledgeIndex = self.index
         qvec = idx.embeddings.embed_query(nq.dense_text)
-        where: dict[str, Any] | None = None
-        if filters:
-            conds = [{key: {"$eq": v}} for key, v in filters.items()]
-            where = conds[0] if len(conds) == 1 else {"$and": conds}
         n = min(self.fetch_k, max(1, len(self.lexical)))  # no count() round trip per question
-        res = idx.store._collection.query(
-            query_embeddings=np.asarray([qvec], dtype=np.float32), n_results=n, where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        dense: list[tuple[Document, float]] = []
-        for i, text, meta, dist in zip(res["ids"][0], (res["documents"] or [[]])[0],
-                                       (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0],
-                                       strict=True):
-            dense.append((Document(page_content=text or "", metadata=dict(meta or {}), id=i),
-                          1.0 - float(dist)))
+        dense = idx.store.query(qvec, n, filters)
         found = self.lexical.search(nq.lexical_text, self.fetch_k * 2)
         docs = self.documents.get([i for i, _ in found])
         bm = [(docs[i], s) for i, s in found if i in docs and self._matches(docs[i].metadata, filters)]
@@ -225,9 +212,7 @@ class HybridRetriever(BaseRetriever):
         missing = [h for h in fused.values() if math.isnan(h.dense_score)]
         if missing:
             q = np.asarray(qvec, dtype=np.float32)
-            got = idx.store._collection.get(ids=[str(h.document.id) for h in missing], include=["embeddings"])
-            embs: Any = got["embeddings"] if got["embeddings"] is not None else []
-            vecs = {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embs, strict=True)}
+            vecs = idx.store.vectors([str(h.document.id) for h in missing])
             for h in missing:
                 v = vecs.get(str(h.document.id))
                 h.dense_score = float(np.dot(q, v)) if v is not None else 0.0

@@ -133,7 +133,7 @@ class AssistantTarget:
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        docs = assistant.index.all_documents()
+        docs = assistant.index.stored_chunks()
         self.collection = [
             Passage.from_metadata(str(d.metadata.get("chunk_id") or d.id), d.metadata) for d in docs]
         self.texts = [str(d.metadata.get("text", d.page_content)) for d in docs]

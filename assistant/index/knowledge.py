@@ -35,11 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-import chromadb
-import chromadb.errors
-from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
-from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 from langchain_classic.indexes._sql_record_manager import UpsertionRecord
 from langchain_core.documents import Document
@@ -56,13 +52,20 @@ from assistant.errors import (
     IndexMismatchError,
     KnowledgeIndexError,
 )
+from assistant.index.store import (
+    CHROMA_DIR,
+    ChromaError,
+    ChromaStore,
+    delete_collection,
+    make_client,
+    max_batch_size,
+)
 from assistant.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
 META_FILE = "meta.json"
 RECORDS_FILE = "records.sqlite3"
-CHROMA_DIR = "chroma"
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GEN_PREFIX = "gen-"
@@ -207,36 +210,13 @@ class SyncResult:
         }
 
 
-@lru_cache(maxsize=1)
-def _chroma_settings() -> ChromaSettings:
-    """Chroma's settings, read from the environment once (each read costs about 10 ms)."""
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-
-
-def make_client(settings: Settings, data_dir: Path | None = None) -> Any:
-    """A Chroma client: embedded on disk by default, HTTP when ``chroma_host`` is set."""
-    chroma_settings = _chroma_settings().model_copy()  # a client writes its path into its copy
-    if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                   settings=chroma_settings)
-    path = (data_dir or settings.index_dir) / CHROMA_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-
-def _documents(got: Any) -> list[Document]:
-    """Documents from a Chroma ``get`` result (ids, documents, metadatas)."""
-    return [Document(page_content=text or "", metadata=dict(meta or {}), id=i)
-            for i, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)]
-
-
 def chunk_to_document(chunk: Chunk) -> Document:
     meta = dict(chunk.metadata)
     meta["text"] = chunk.text
     return Document(page_content=chunk.embed_text, metadata=meta, id=chunk.id)
 
 
-class _Documents:
+class ChunkDocuments:
     """The corpus's chunks as Documents, made afresh on each pass (a large corpus is never held as
     a list of Documents: a pass for the digest, another for the index)."""
 
@@ -283,7 +263,7 @@ class KnowledgeIndex:
         self.collection_name = settings.collection_name()
         # Opened on first use (a generation this object only made, then dropped, never opens Chroma).
         self._client: Any | None = client
-        self._store: Chroma | None = None
+        self._store: ChromaStore | None = None
         self._records: SQLRecordManager | None = None
         if check and not settings.server_mode and data_dir is None:
             self._check_readable()
@@ -295,7 +275,7 @@ class KnowledgeIndex:
         return self._client
 
     @property
-    def store(self) -> Chroma:
+    def store(self) -> ChromaStore:
         if self._store is None:
             self._store = self._open_store()
         return self._store
@@ -306,7 +286,7 @@ class KnowledgeIndex:
             self._records = self._record_manager(self.collection_name)
         return self._records
 
-    def _open(self, client: Any | None = None, store: Chroma | None = None,
+    def _open(self, client: Any | None = None, store: ChromaStore | None = None,
               records: SQLRecordManager | None = None) -> None:
         """Set (or, with no arguments, drop so they reopen lazily) the client, store and records."""
         self._client, self._store, self._records = client, store, records
@@ -377,14 +357,8 @@ class KnowledgeIndex:
         s = self.settings
         return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else "embedded"
 
-    def _open_store(self, embeddings: Embeddings | None = None) -> Chroma:
-        return Chroma(
-            collection_name=self.collection_name,
-            embedding_function=embeddings or self.embeddings,
-            client=self.client,
-            client_settings=self.client.get_settings(),  # else langchain-chroma reads the env again
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+    def _open_store(self, embeddings: Embeddings | None = None) -> ChromaStore:
+        return ChromaStore(self.client, self.collection_name, embeddings or self.embeddings)
 
     # ---------------------------------------------------------------- fingerprint
 
@@ -460,7 +434,7 @@ class KnowledgeIndex:
                 return unchanged
             corpus = load_corpus(self.settings.corpus_dir, digest=files)
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)
-        docs = self._documents(corpus)  # the corpus is whole and valid: load_corpus checked it
+        docs = self._chunk_documents(corpus)  # the corpus is whole and valid: load_corpus checked it
         with self.writer_lock():
             if self.settings.server_mode:
                 return self._sync_in_place(docs, show_progress)
@@ -475,8 +449,8 @@ class KnowledgeIndex:
             return self._sync_new_generation(docs, digest, show_progress, start_empty=False,
                                              files=corpus.files_digest)
 
-    def _documents(self, corpus: Corpus) -> _Documents:
-        return _Documents(corpus, self.settings.chunking)
+    def _chunk_documents(self, corpus: Corpus) -> ChunkDocuments:
+        return ChunkDocuments(corpus, self.settings.chunking)
 
     def _unchanged_files(self, files: str | None) -> SyncResult | None:
         """A no-op result when the serving generation was built from exactly these files."""
@@ -535,18 +509,11 @@ class KnowledgeIndex:
             if staged.count() == self.count() and staged.recorded_count() == self.recorded_count():
                 return staged
             log.warning("the file copy of %s is incomplete: copying through Chroma", self.data_dir.name)
-        except (OSError, sqlite3.Error, chromadb.errors.ChromaError) as exc:
+        except (OSError, sqlite3.Error, ChromaError) as exc:
             log.warning("cannot copy the files of %s (%s): copying through Chroma", self.data_dir.name, exc)
         shutil.rmtree(staged.data_dir, ignore_errors=True)
         staged = KnowledgeIndex(self.settings, self.embeddings, data_dir=self._new_generation())
-        coll = self.store._collection
-        total = coll.count()
-        step = max(1, min(int(self.client.get_max_batch_size()), 2000))
-        for offset in range(0, total, step):
-            got = coll.get(include=["embeddings", "documents", "metadatas"], limit=step, offset=offset)
-            if got["ids"]:
-                staged.store._collection.add(ids=got["ids"], embeddings=got["embeddings"],
-                                             documents=got["documents"], metadatas=got["metadatas"])
+        staged.store.copy_from(self.store)
         _sqlite_copy(self.data_dir / RECORDS_FILE, staged.data_dir / RECORDS_FILE)
         staged._records = None  # reopen on the copied records
         return staged
@@ -583,10 +550,10 @@ class KnowledgeIndex:
         else:
             self._repair_if_out_of_step()
         self._fresh = False
-        batch = max(1, min(int(self.client.get_max_batch_size()), self.settings.index_batch_size))
+        batch = max(1, min(max_batch_size(self.client), self.settings.index_batch_size))
         store = self.store if embeddings is self.embeddings else self._open_store(embeddings)
         with _progress(self.embeddings, show_progress):
-            result = lc_index(docs, self.record_manager, store, cleanup="full", source_id_key="source",
+            result = lc_index(docs, self.record_manager, store.langchain, cleanup="full", source_id_key="source",
                               batch_size=batch, key_encoder="sha256")
         self._write_meta(digest, files)
         return SyncResult(
@@ -596,7 +563,7 @@ class KnowledgeIndex:
     def rebuild(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
         """Build the index again from the corpus, whatever state (or settings) it is in."""
         corpus = corpus if corpus is not None else load_corpus(self.settings.corpus_dir)  # validate first
-        docs = self._documents(corpus)
+        docs = self._chunk_documents(corpus)
         with self.writer_lock():
             if self.settings.server_mode:
                 old = self.read_meta()
@@ -604,9 +571,7 @@ class KnowledgeIndex:
                 if old and isinstance(old.get("collection"), str):
                     names.add(old["collection"])
                 for name in names:
-                    try:
-                        self.client.delete_collection(name)
-                    except Exception:
+                    if not delete_collection(self.client, name):
                         log.debug("no collection %s to delete", name)
                     if name != self.collection_name:  # records of an index built with other settings
                         self._clear_records(self._record_manager(name))
@@ -637,9 +602,7 @@ class KnowledgeIndex:
             return
         log.warning("index out of step (%d chunks stored, %d recorded): re-adding every chunk",
                     stored, recorded)
-        try:
-            self.client.delete_collection(self.collection_name)
-        except Exception:
+        if not delete_collection(self.client, self.collection_name):
             log.debug("no collection %s to delete", self.collection_name)
         self._clear_records()
         self._store = self._open_store()
@@ -647,7 +610,7 @@ class KnowledgeIndex:
     # ---------------------------------------------------------------- reading
 
     def count(self) -> int:
-        return int(self.store._collection.count())
+        return self.store.count()
 
     def recorded_count(self) -> int:
         """How many chunks the record manager knows (a COUNT, not a list of every key)."""
@@ -656,30 +619,20 @@ class KnowledgeIndex:
             return int(session.query(UpsertionRecord)
                        .filter(UpsertionRecord.namespace == self.record_manager.namespace).count())
 
-    def all_documents(self) -> list[Document]:
+    def stored_chunks(self) -> list[Document]:
         """Every stored chunk as a Document (page_content = embed text, metadata incl. 'text')."""
         return [d for page in self.document_pages() for d in page]
 
     def document_pages(self, step: int = 1000) -> Iterator[list[Document]]:
         """Every stored chunk, a page at a time (only one page is held in memory)."""
-        for got in self._pages(["documents", "metadatas"], step):
-            yield _documents(got)
+        return self.store.document_pages(step)
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         """The stored chunks with these ids (unknown ids are left out)."""
-        if not ids:
-            return []
-        return _documents(self.store._collection.get(ids=list(ids), include=["documents", "metadatas"]))
-
-    def _pages(self, include: list[str], step: int = 5000) -> Iterator[Any]:
-        """``collection.get`` page by page (one unpaginated get fails on large collections)."""
-        coll = self.store._collection
-        total = coll.count()
-        for offset in range(0, total, step):
-            yield coll.get(include=include, limit=step, offset=offset)  # type: ignore[arg-type]
+        return self.store.get(ids)
 
     def stats(self) -> dict[str, Any]:
-        metas = [m for got in self._pages(["metadatas"]) for m in (got["metadatas"] or [])]
+        metas = [m for page in self.store.pages(5000) for m in (page["metadatas"] or [])]
         by_section = Counter(str(m.get("section")) for m in metas)
         by_supplement = Counter(str(m.get("supplement")) for m in metas)
         return {"chunks": len(metas), "by_section": dict(by_section), "by_supplement": dict(by_supplement)}

@@ -458,13 +458,11 @@ def bench_ingest(base: Settings, corpus: Path, work: Path, emb: CountingEmbeddin
 
 
 def bare_searcher(idx: Any, emb: Embeddings, k: int) -> Callable[[str], Any]:
-    """Embed the question, then one Chroma ``collection.query`` (same model, same collection)."""
-    collection = idx.store._collection
+    """Embed the question, then one nearest-neighbour query of the store (same model, same collection)."""
+    store = idx.store
 
     def search(question: str) -> Any:
-        vec = emb.embed_query(question)
-        return collection.query(query_embeddings=[vec], n_results=k,
-                                include=["documents", "metadatas", "distances"])
+        return store.query_raw(emb.embed_query(question), k)
 
     return search
 
@@ -785,12 +783,9 @@ def stored_vectors(s: Settings, emb: Embeddings) -> dict[str, list[float]]:
     """embed text -> vector, read from an existing index."""
     from assistant.index.knowledge import KnowledgeIndex
 
-    collection = KnowledgeIndex(s, emb).store._collection
+    store = KnowledgeIndex(s, emb).store
     vectors: dict[str, list[float]] = {}
-    total = collection.count()
-    step = 5000
-    for offset in range(0, total, step):
-        got = collection.get(include=["documents", "embeddings"], limit=step, offset=offset)
+    for got in store.pages(5000, vectors=True):
         embs: Any = got["embeddings"]
         for text, vec in zip(got["documents"] or [], embs, strict=True):
             vectors[text or ""] = [float(x) for x in vec]

@@ -48,7 +48,7 @@ def _still_answers(s: Settings, embeddings: Embeddings) -> None:
     idx = KnowledgeIndex(s, embeddings)
     idx.check_fingerprint()
     assert idx.count() == 29
-    docs = idx.store.similarity_search("MK-4 osteoporosis dose", k=3)
+    docs = idx.store.langchain.similarity_search("MK-4 osteoporosis dose", k=3)
     assert any(d.metadata["section"] == "Research" and d.metadata.get("ref") == 5 for d in docs)
 
 

@@ -27,6 +27,7 @@ from assistant.index.knowledge import (
     SyncResult,
     current_generation,
 )
+from assistant.index.store import collection_names, delete_collection
 from tests.conftest import CORPUS
 
 PRODUCTS = "Products Containing Vitamin K2"
@@ -83,13 +84,11 @@ def _product_file(settings: Settings, prefix: str) -> Path:
 
 
 def _stored(idx: KnowledgeIndex, **where: Any) -> list[dict[str, Any]]:
-    got = idx.store._collection.get(where=where or None, include=["metadatas"])  # type: ignore[arg-type]
-    return [dict(m) for m in got["metadatas"] or []]
+    return [dict(d.metadata) for d in idx.store.where(where or None)]
 
 
 def _all_stored(idx: KnowledgeIndex) -> list[dict[str, Any]]:
-    got = idx.store._collection.get(include=["metadatas"])
-    return [dict(m) for m in got["metadatas"] or []]
+    return [dict(d.metadata) for d in idx.store.where()]
 
 
 # --------------------------------------------------------------------------- shared checks
@@ -195,14 +194,14 @@ def check_stats(idx: KnowledgeIndex) -> None:
 
 
 def check_search(idx: KnowledgeIndex) -> None:
-    docs = idx.store.similarity_search("MK-4 osteoporosis dose", k=3)
+    docs = idx.store.langchain.similarity_search("MK-4 osteoporosis dose", k=3)
     assert any(d.metadata["section"] == "Research" and d.metadata.get("ref") == 5 for d in docs)
-    top = idx.store.similarity_search("warfarin interaction", k=2)
+    top = idx.store.langchain.similarity_search("warfarin interaction", k=2)
     assert any(d.metadata["section"] == "Clinical Notes" for d in top)
 
 
 def check_stored_metadata(idx: KnowledgeIndex, corpus_dir: Path) -> None:
-    docs = idx.all_documents()
+    docs = idx.stored_chunks()
     assert len(docs) == TOTAL
     files: dict[str, str] = {}
     for d in docs:
@@ -261,13 +260,12 @@ def test_an_edit_copies_the_generation_files_and_leaves_the_old_one_whole(
     assert {m["chunk_id"]: m["text"] for m in _all_stored(old)} == before
     # and a new process searches the new generation: each chunk's own vector finds it first,
     # the edited one (added to the copy) and an unchanged one (copied with the files) alike
-    reopened = KnowledgeIndex(fresh_settings, cached).store._collection
-    edited = reopened.get(where={"product_id": "vitamin-k2-p2"}, include=["embeddings"])
-    kept = reopened.get(where={"product_id": "vitamin-k2-p5"}, include=["embeddings"])
-    for got in (edited, kept):
-        embs: Any = got["embeddings"]
-        top = reopened.query(query_embeddings=[embs[0]], n_results=1)
-        assert top["ids"][0] == got["ids"]
+    reopened = KnowledgeIndex(fresh_settings, cached).store
+    for pid in ("vitamin-k2-p2", "vitamin-k2-p5"):
+        [doc] = reopened.where({"product_id": pid})
+        vec = reopened.vectors([str(doc.id)])[str(doc.id)]
+        [(top, _)] = reopened.query(list(vec), 1)
+        assert top.id == doc.id
 
 
 def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
@@ -375,7 +373,7 @@ def test_fingerprint_mismatch_and_rebuild(fresh_settings: Settings, cached: Cach
     assert idx.stats()["by_section"]["Overview"] == 5
     again = idx.sync()
     assert (again.num_added, again.num_updated, again.num_deleted) == (0, 0, 0)
-    names = {c.name for c in idx.client.list_collections()}
+    names = collection_names(idx.client)
     assert first.collection_name not in names  # the old collection is gone
 
     # now the original settings are the stale ones, and a rebuild brings them back
@@ -399,7 +397,7 @@ def test_sync_repairs_a_wiped_collection(fresh_settings: Settings, cached: Cache
     """Chroma data gone but the records kept (e.g. a wiped server): sync adds everything again."""
     idx = KnowledgeIndex(fresh_settings, cached)
     idx.sync()
-    idx.client.delete_collection(idx.collection_name)
+    delete_collection(idx.client, idx.collection_name)
     with pytest.raises(IndexCorruptError, match="--rebuild"):
         KnowledgeIndex(fresh_settings, cached)  # a reader is told, clearly
     fresh = KnowledgeIndex(fresh_settings, cached, check=False)  # a writer repairs

@@ -12,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import ChunkingSettings, Settings
 from assistant.index.knowledge import IndexMismatchError, KnowledgeIndex
+from assistant.index.store import collection_names, delete_collection
 from evals.bench import procs
 from tests.conftest import CORPUS
 from tests.integration.test_index import (
@@ -93,14 +94,14 @@ def test_server_fingerprint_mismatch_and_rebuild(server_settings: Settings, cach
         idx.sync()
     assert idx.rebuild().num_added == TOTAL - 1
     assert idx.sync().num_added == 0
-    names = {c.name for c in idx.client.list_collections()}
+    names = collection_names(idx.client)
     assert first.collection_name not in names and idx.collection_name in names
 
 
 def test_server_wiped_collection_is_refilled(server_settings: Settings, cached: CachedEmbeddings) -> None:
     idx = KnowledgeIndex(server_settings, cached)
     idx.sync()
-    idx.client.delete_collection(idx.collection_name)  # e.g. the server's data was reset
+    delete_collection(idx.client, idx.collection_name)  # e.g. the server's data was reset
     again = KnowledgeIndex(server_settings, cached)
     assert again.sync().num_added == TOTAL
     check_stats(again)

@@ -77,7 +77,7 @@ def run_index_until(settings: Settings, stage: str, *args: str, extra_env: dict[
 
 def served_texts(settings: Settings, embeddings) -> list[str]:
     idx = KnowledgeIndex(settings, embeddings)  # a reader: raises if damaged
-    return [str(d.metadata["text"]) for d in idx.all_documents()]
+    return [str(d.metadata["text"]) for d in idx.stored_chunks()]
 
 
 @pytest.mark.slow
@@ -163,7 +163,7 @@ def test_half_written_generation_is_detected(built: Settings, embeddings) -> Non
     gen = current_generation(built.index_dir)
     assert gen is not None
     idx = KnowledgeIndex(built, embeddings)
-    idx.store._collection.delete(ids=idx.store._collection.get(limit=3)["ids"])
+    idx.store.delete([str(d.id) for d in idx.store.where(limit=3)])
     with pytest.raises(IndexCorruptError, match="26 chunks stored, 29 recorded"):
         Assistant(built, embeddings=embeddings)
     assert KnowledgeIndex(built, embeddings, check=False).rebuild().num_added == TOTAL

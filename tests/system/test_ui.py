@@ -24,11 +24,13 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError, AuthenticationError
 
-import ui
+import ui as entry_point
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
 from assistant.types import Answer, AnswerEvent, Citation, SourcesEvent, TextEvent
 from evals.bench.procs import free_port, http_ok, service
+from webchat import app as ui
+from webchat import render
 from webchat.feedback import FeedbackStore
 
 WARFARIN = "Does vitamin K2 interact with warfarin?"
@@ -214,12 +216,12 @@ def test_rendering_escapes_corpus_and_user_text() -> None:
     snippet = f"Safe start. {payload} Cited end."
     cit = Citation(marker=1, chunk_id="c", supplement="s", section="Sec <b>", title=payload, source="a.md",
                    snippet=snippet, span=(0, len(snippet)), highlights=[(0, 11), (len(snippet) - 10, 999)])
-    html_ = ui.render_sources([cit])
+    html_ = render.render_sources([cit])
     assert "<script" not in html_ and "<img" not in html_ and "<b>" not in html_
     assert "&lt;script&gt;" in html_ and "onerror=&quot;alert(1)&quot;" in html_
     assert "<mark>Safe start.</mark>" in html_ and "<mark>Cited end.</mark>" in html_
-    assert "<script" not in ui.chat_text(payload)
-    assert ui.highlight_snippet("abcdef", [(2, 4), (3, 5), (-3, 1)]) == "<mark>a</mark>b<mark>cde</mark>f"
+    assert "<script" not in render.chat_text(payload)
+    assert render.highlight_snippet("abcdef", [(2, 4), (3, 5), (-3, 1)]) == "<mark>a</mark>b<mark>cde</mark>f"
 
 
 def test_supplement_filter_only_with_several_monographs(assistant: Assistant,
@@ -335,8 +337,8 @@ def test_main_loads_one_assistant_with_progress_and_launches(
     assert "index" in capsys.readouterr().out
 
 
-def test_ui_imports_only_assistant_and_gradio() -> None:
-    tree = ast.parse((REPO_ROOT / "ui.py").read_text(encoding="utf-8"))
+def _import_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     roots: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -344,9 +346,17 @@ def test_ui_imports_only_assistant_and_gradio() -> None:
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0 and node.module
             roots.add(node.module.split(".")[0])
-    third_party = roots - set(sys.stdlib_module_names) - {"__future__"}
-    assert third_party == {"assistant", "gradio"}
-    assert not any(r.startswith(("langchain", "chromadb")) for r in roots)
+    return roots - set(sys.stdlib_module_names) - {"__future__"}
+
+
+def test_the_web_chat_imports_only_assistant_and_gradio() -> None:
+    """ui.py only starts the web chat; the web chat is a layer over the Python API and gradio."""
+    assert _import_roots(REPO_ROOT / "ui.py") == {"webchat"}
+    roots: set[str] = set()
+    for path in (REPO_ROOT / "webchat").glob("*.py"):
+        roots |= _import_roots(path)
+    assert roots - {"webchat", "click"} == {"assistant", "gradio"}
+    assert len((REPO_ROOT / "ui.py").read_text(encoding="utf-8").splitlines()) <= 30
 
 
 # ------------------------------------------------------------------------------- load
@@ -363,7 +373,7 @@ def server_process_url(assistant: Assistant, base_settings: Settings) -> Iterato
            "ASSISTANT_INDEX_DIR": str(base_settings.index_dir), "ASSISTANT_PORT": str(port),
            "ASSISTANT_FEEDBACK_DB": str(base_settings.feedback_db)}
     url = f"http://127.0.0.1:{port}/"
-    with service([sys.executable, str(Path(ui.__file__))], lambda: http_ok(url), env=env, timeout=120):
+    with service([sys.executable, str(Path(entry_point.__file__))], lambda: http_ok(url), env=env, timeout=120):
         yield url
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-import ui
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
+from webchat import app as ui
 
 pytestmark = pytest.mark.browser
 
