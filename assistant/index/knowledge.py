@@ -19,23 +19,17 @@ server, sync updates the collection in place (the record manager makes a re-run 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
 import sqlite3
-import time
-import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, cast
 
-from filelock import FileLock, Timeout
 from langchain_classic.indexes import SQLRecordManager
 from langchain_classic.indexes._sql_record_manager import UpsertionRecord
 from langchain_core.documents import Document
@@ -43,189 +37,21 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import index as lc_index
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.chunking import Chunk, iter_chunks
-from assistant.config import ChunkingSettings, Settings
+from assistant.config import Settings
 from assistant.corpus import Corpus, files_digest, load_corpus
-from assistant.errors import (
-    IndexBusyError,
-    IndexCorruptError,
-    IndexMismatchError,
-    KnowledgeIndexError,
-)
-from assistant.index.store import (
-    CHROMA_DIR,
-    ChromaError,
-    ChromaStore,
-    delete_collection,
-    make_client,
-    max_batch_size,
-)
+from assistant.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, KnowledgeIndexError
+from assistant.index import faults, generations
+from assistant.index.documents import ChunkDocuments, SyncResult, docs_digest, length_sorted, progress_bar
+from assistant.index.generations import META_FILE, RECORDS_FILE
+from assistant.index.store import ChromaError, ChromaStore, delete_collection, make_client, max_batch_size
 from assistant.memory import release_free_memory
 
+__all__ = [
+    "IndexBusyError", "IndexCorruptError", "IndexMismatchError", "KnowledgeIndex", "KnowledgeIndexError",
+    "SyncResult",
+]
+
 log = logging.getLogger(__name__)
-
-META_FILE = "meta.json"
-RECORDS_FILE = "records.sqlite3"
-CURRENT_FILE = "CURRENT"
-LOCK_FILE = ".lock"
-GEN_PREFIX = "gen-"
-#: documents sorted by length together in a first build (a window, not the corpus: memory stays flat)
-SORT_WINDOW = 8192
-#: environment variable naming a stage at which sync pauses (used by the crash tests only)
-FAULT_ENV = "ASSISTANT_FAULT_PAUSE"
-
-
-def fault_point(stage: str) -> None:
-    """Crash-test hook: when ``ASSISTANT_FAULT_PAUSE`` names this stage, announce it on stderr
-    and sleep, so a test can kill the process exactly here. A no-op otherwise."""
-    if os.environ.get(FAULT_ENV) == stage:
-        import sys
-
-        print(f"FAULT-POINT {stage}", file=sys.stderr, flush=True)
-        time.sleep(3600)
-
-
-@contextmanager
-def _progress(embeddings: Embeddings, show: bool) -> Iterator[None]:
-    """Turn the model's progress bar on for the duration (HuggingFaceEmbeddings has one)."""
-    had = getattr(embeddings, "show_progress", None)
-    if show and had is not None:
-        embeddings.show_progress = True  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        if had is not None:
-            embeddings.show_progress = had  # type: ignore[attr-defined]
-
-
-class _PausingEmbeddings(Embeddings):
-    """Crash tests only: embeds one batch for real, then pauses at the fault point."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self.calls = 0
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.calls += 1
-        if self.calls > 1:
-            fault_point("embedding")
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The generation folder that serves, or None when there is no index yet."""
-    pointer = index_dir / CURRENT_FILE
-    if not pointer.exists():
-        return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    gen = index_dir / name
-    if not name.startswith(GEN_PREFIX) or not (gen / META_FILE).is_file():
-        raise IndexCorruptError(
-            f"the index in {index_dir} is damaged ({CURRENT_FILE} names {name!r}, which is not a "
-            "complete index). Run `assistant index --rebuild` to rebuild it."
-        )
-    return gen
-
-
-def _sqlite_copy(src: Path, dst: Path) -> None:
-    """A consistent copy of an SQLite database (its WAL included) through the backup API."""
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-    finally:
-        a.close()
-        b.close()
-
-
-def _copy_generation_files(src: Path, dst: Path) -> None:
-    """Copy a generation's Chroma folder and records into the (empty) generation folder ``dst``."""
-    (dst / CHROMA_DIR).mkdir(parents=True, exist_ok=True)
-    for entry in (src / CHROMA_DIR).iterdir():
-        out = dst / CHROMA_DIR / entry.name
-        if entry.name.endswith((".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")):
-            continue  # the backup below carries what they hold
-        if entry.suffix == ".sqlite3":
-            _sqlite_copy(entry, out)
-        elif entry.is_dir():
-            shutil.copytree(entry, out)
-        else:
-            shutil.copy2(entry, out)
-    _sqlite_copy(src / RECORDS_FILE, dst / RECORDS_FILE)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def docs_digest(docs: Iterable[Document]) -> tuple[str, int]:
-    """(a hash of everything sync would store: ids, texts, metadata; how many documents).
-
-    Streams: one short hash per document is kept, not the documents.
-    """
-    rows = []
-    for d in docs:
-        blob = json.dumps([d.id, d.page_content, d.metadata], sort_keys=True, default=str).encode()
-        rows.append((str(d.id), hashlib.sha256(blob).digest()))
-    rows.sort()
-    h = hashlib.sha256()
-    for _, row in rows:
-        h.update(row)
-    return h.hexdigest(), len(rows)
-
-
-def length_sorted(docs: Iterable[Document], window: int = SORT_WINDOW) -> Iterator[Document]:
-    """``docs`` in length order within consecutive windows of ``window`` documents: each model
-    batch pads to a length close to its texts' own, without holding the whole corpus at once."""
-    buf: list[Document] = []
-    for d in docs:
-        buf.append(d)
-        if len(buf) >= window:
-            buf.sort(key=lambda x: len(x.page_content))
-            yield from buf
-            buf = []
-    buf.sort(key=lambda x: len(x.page_content))
-    yield from buf
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    num_added: int
-    num_updated: int
-    num_skipped: int
-    num_deleted: int
-
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "num_added": self.num_added,
-            "num_updated": self.num_updated,
-            "num_skipped": self.num_skipped,
-            "num_deleted": self.num_deleted,
-        }
-
-
-def chunk_to_document(chunk: Chunk) -> Document:
-    meta = dict(chunk.metadata)
-    meta["text"] = chunk.text
-    return Document(page_content=chunk.embed_text, metadata=meta, id=chunk.id)
-
-
-class ChunkDocuments:
-    """The corpus's chunks as Documents, made afresh on each pass (a large corpus is never held as
-    a list of Documents: a pass for the digest, another for the index)."""
-
-    def __init__(self, corpus: Corpus, chunking: ChunkingSettings) -> None:
-        self.corpus = corpus
-        self.chunking = chunking
-
-    def __iter__(self) -> Iterator[Document]:
-        return (chunk_to_document(c) for c in iter_chunks(self.corpus, self.chunking))
 
 
 class KnowledgeIndex:
@@ -253,7 +79,7 @@ class KnowledgeIndex:
             current: Path | None = data_dir
             if current is None:
                 try:
-                    current = current_generation(settings.index_dir)
+                    current = generations.current_generation(settings.index_dir)
                 except IndexCorruptError:
                     if check:
                         raise
@@ -292,33 +118,26 @@ class KnowledgeIndex:
         self._client, self._store, self._records = client, store, records
 
     def _new_generation(self) -> Path:
-        gen = self.settings.index_dir / f"{GEN_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        gen.mkdir(parents=True)
-        return gen
+        return generations.new_generation(self.settings.index_dir)
 
     @property
     def committed(self) -> bool:
         """Is this the generation that CURRENT names (always true with a server)?"""
         if self.settings.server_mode:
             return True
-        pointer = self.settings.index_dir / CURRENT_FILE
-        return pointer.exists() and pointer.read_text(encoding="utf-8").strip() == self.data_dir.name
+        return generations.current_name(self.settings.index_dir) == self.data_dir.name
 
     def is_stale(self) -> bool:
         """Has another process committed a newer generation since this one was opened?"""
         if self.settings.server_mode:
             return False
-        pointer = self.settings.index_dir / CURRENT_FILE
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except OSError:
-            return False
-        return bool(name) and name != self.data_dir.name
+        name = generations.current_name(self.settings.index_dir)
+        return name is not None and name != self.data_dir.name
 
     def reopen(self) -> None:
         """Serve the generation that CURRENT names now."""
         try:
-            gen = current_generation(self.settings.index_dir)
+            gen = generations.current_generation(self.settings.index_dir)
         except IndexCorruptError:
             return
         if gen is not None and gen != self.data_dir:
@@ -406,17 +225,9 @@ class KnowledgeIndex:
 
     # ---------------------------------------------------------------- writer lock
 
-    @contextmanager
-    def writer_lock(self) -> Iterator[None]:
+    def writer_lock(self) -> AbstractContextManager[None]:
         """One writer at a time per index folder; a second one gets :class:`IndexBusyError`."""
-        lock = FileLock(str(self.settings.index_dir / LOCK_FILE), timeout=self.settings.lock_timeout)
-        try:
-            with lock:
-                yield
-        except Timeout:
-            raise IndexBusyError(
-                f"the index in {self.settings.index_dir} is being updated by another process; "
-                "try again when it has finished") from None
+        return generations.writer_lock(self.settings.index_dir, self.settings.lock_timeout)
 
     # ---------------------------------------------------------------- sync
 
@@ -476,17 +287,17 @@ class KnowledgeIndex:
             if old is not None and not start_empty:
                 staged = self._clone_into(staged)
                 target = staged.data_dir
-            fault_point("cloned")
+            faults.fault_point("cloned")
             result = staged._sync_in_place(docs, show_progress, digest, blank=old is None or start_empty,
                                            files=files)
-            fault_point("synced")
-            self._commit(target)
+            faults.fault_point("synced")
+            generations.commit(self.settings.index_dir, target)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        fault_point("committed")
+        faults.fault_point("committed")
         self._adopt(staged)
-        self._cleanup(keep={target.name, *([old.name] if old else [])})
+        generations.cleanup(self.settings.index_dir, {target.name, *([old.name] if old else [])})
         return result
 
     def _adopt(self, staged: KnowledgeIndex) -> None:
@@ -505,7 +316,7 @@ class KnowledgeIndex:
         fail the check, a second new generation gets the vectors through Chroma's API instead.
         """
         try:
-            _copy_generation_files(self.data_dir, staged.data_dir)
+            generations.copy_generation_files(self.data_dir, staged.data_dir)
             if staged.count() == self.count() and staged.recorded_count() == self.recorded_count():
                 return staged
             log.warning("the file copy of %s is incomplete: copying through Chroma", self.data_dir.name)
@@ -514,25 +325,9 @@ class KnowledgeIndex:
         shutil.rmtree(staged.data_dir, ignore_errors=True)
         staged = KnowledgeIndex(self.settings, self.embeddings, data_dir=self._new_generation())
         staged.store.copy_from(self.store)
-        _sqlite_copy(self.data_dir / RECORDS_FILE, staged.data_dir / RECORDS_FILE)
+        generations.sqlite_copy(self.data_dir / RECORDS_FILE, staged.data_dir / RECORDS_FILE)
         staged._records = None  # reopen on the copied records
         return staged
-
-    def _commit(self, target: Path) -> None:
-        """Point CURRENT at ``target`` atomically (write, fsync, rename, fsync the folder)."""
-        index_dir = self.settings.index_dir
-        tmp = index_dir / f"{CURRENT_FILE}.tmp"
-        tmp.write_text(target.name + "\n", encoding="utf-8")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.replace(index_dir / CURRENT_FILE)
-        _fsync_dir(index_dir)
-
-    def _cleanup(self, keep: set[str]) -> None:
-        """Remove generations other than ``keep`` (the new one and the one it replaced)."""
-        for d in self.settings.index_dir.glob(f"{GEN_PREFIX}*"):
-            if d.is_dir() and d.name not in keep:
-                shutil.rmtree(d, ignore_errors=True)
 
     def _sync_in_place(self, docs: Iterable[Document], show_progress: bool, digest: str | None = None, *,
                        blank: bool = False, files: str | None = None) -> SyncResult:
@@ -542,9 +337,7 @@ class KnowledgeIndex:
         chunk will be embedded. They then go in length order, so each model batch pads to a
         length close to its texts' own (as ``encode()`` does when it is given the whole list).
         """
-        embeddings: Embeddings = self.embeddings
-        if os.environ.get(FAULT_ENV) == "embedding":  # crash tests: pause inside the embedding
-            embeddings = _PausingEmbeddings(embeddings)
+        embeddings = faults.maybe_pausing(self.embeddings)  # crash tests: pause inside the embedding
         if blank:
             docs = length_sorted(docs)
         else:
@@ -552,7 +345,7 @@ class KnowledgeIndex:
         self._fresh = False
         batch = max(1, min(max_batch_size(self.client), self.settings.index_batch_size))
         store = self.store if embeddings is self.embeddings else self._open_store(embeddings)
-        with _progress(self.embeddings, show_progress):
+        with progress_bar(self.embeddings, show_progress):
             result = lc_index(docs, self.record_manager, store.langchain, cleanup="full", source_id_key="source",
                               batch_size=batch, key_encoder="sha256")
         self._write_meta(digest, files)

@@ -20,13 +20,8 @@ import assistant.index.embeddings
 from assistant.cli import cli
 from assistant.config import ChunkingSettings, Settings
 from assistant.corpus import load_corpus
-from assistant.index.knowledge import (
-    IndexCorruptError,
-    IndexMismatchError,
-    KnowledgeIndex,
-    SyncResult,
-    current_generation,
-)
+from assistant.index.generations import current_generation
+from assistant.index.knowledge import IndexCorruptError, IndexMismatchError, KnowledgeIndex, SyncResult
 from assistant.index.store import collection_names, delete_collection
 from tests.conftest import CORPUS
 
@@ -270,7 +265,7 @@ def test_an_edit_copies_the_generation_files_and_leaves_the_old_one_whole(
 
 def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
         fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.index.knowledge as index_module
+    import assistant.index.generations as generations
 
     idx = KnowledgeIndex(fresh_settings, cached)
     idx.sync()
@@ -278,7 +273,7 @@ def test_a_failed_file_copy_falls_back_to_copying_through_chroma(
     def broken(src: Path, dst: Path) -> None:
         raise OSError("disk said no")
 
-    monkeypatch.setattr(index_module, "_copy_generation_files", broken)
+    monkeypatch.setattr(generations, "copy_generation_files", broken)
     path = _product_file(fresh_settings, "02")
     path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
     counting = CountingEmbeddings(cached)

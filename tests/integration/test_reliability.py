@@ -20,14 +20,9 @@ from click.testing import CliRunner
 
 from assistant import Assistant, Settings
 from assistant.cli import cli
-from assistant.index.knowledge import (
-    CURRENT_FILE,
-    FAULT_ENV,
-    IndexBusyError,
-    IndexCorruptError,
-    KnowledgeIndex,
-    current_generation,
-)
+from assistant.index.faults import FAULT_ENV
+from assistant.index.generations import CURRENT_FILE, current_generation
+from assistant.index.knowledge import IndexBusyError, IndexCorruptError, KnowledgeIndex
 from tests.conftest import CORPUS
 
 ASSISTANT_BIN = Path(sys.executable).parent / "assistant"
