@@ -130,13 +130,6 @@ class Corpus:
     def products(self) -> list[Product]:
         return [p for m in self.monographs for p in m.products]
 
-    def files(self) -> list[str]:
-        out: list[str] = []
-        for m in self.monographs:
-            out.append(m.source)
-            out.extend(p.source for p in m.products)
-        return out
-
 
 # --------------------------------------------------------------------------- reading files
 

@@ -116,19 +116,6 @@ def parse_doses(text: str) -> list[Dose]:
     return out
 
 
-def parse_dose(text: str) -> Dose:
-    """Exactly one dose; ``ValueError`` naming the text otherwise."""
-    doses = parse_doses(text)
-    if len(doses) != 1:
-        raise ValueError(f"expected one dose in {text!r}, found {len(doses)}")
-    return doses[0]
-
-
-def iu_to_micrograms_vitamin_d(iu: float) -> float:
-    """Vitamin D only: 40 IU = 1 µg."""
-    return iu / 40.0
-
-
 def numbers_in(text: str) -> set[float]:
     """Every number written in ``text`` (thousands separators removed), e.g. {1000.0, 45.0}.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.chunking import split_sentences
 from assistant.domain.page_format import (
     FIELD_NAMES,
     PRODUCTS_RE,
@@ -89,7 +90,8 @@ def _canonical_nutrient(name: str) -> str:
 
 def parse_product(text: str) -> PageProduct:
     """A product paragraph -> name (if the text names it), nutrients with amounts and forms, title."""
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    spans = split_sentences(text)
+    first = text[spans[0][0]:spans[0][1]] if spans else text
     name: str | None = None
     m = re.match(r"^(?!This\b|These\b|A\b|An\b|The\b)(?P<name>.+?) is an? ", first)
     if m:

@@ -23,9 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-Vote = Literal["up", "down"]
 VOTES: tuple[str, ...] = ("up", "down")
 
 _SCHEMA = """

@@ -56,6 +56,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import Settings
 from assistant.memory import release_free_memory
 from evals.bench.procs import chroma_server
+from evals.metrics import percentile as metrics_percentile
 
 #: The fixed questions (seed monograph): dosing, forms, cautions, products, research, blank
 #: fields, out of scope. ``--quick`` uses the first ``QUICK_QUESTIONS``.
@@ -289,13 +290,9 @@ def log(message: str) -> None:
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (``q`` in 0..100) of a non-empty sample."""
-    data = sorted(values)
-    if not data:
-        return math.nan
-    pos = (len(data) - 1) * q / 100.0
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+    """:func:`evals.metrics.percentile`, NaN for an empty sample (the report prints it as missing)."""
+    p = metrics_percentile(values, q)
+    return math.nan if p is None else p
 
 
 def rss_now_mb() -> float:

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import random
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import yaml
 
 from assistant.config import ChunkingSettings
 from assistant.domain.page_format import DOSAGE_FIELDS, products_section, render_body
+from assistant.importer import slugify
 
 # (name, aliases, forms, usual unit, typical daily amounts)
 _NUTRIENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, tuple[int, ...]], ...] = (
@@ -173,10 +173,6 @@ def _amount(value: float, unit: str) -> str:
     return f"{text} {unit}"
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
-
-
 class _Writer:
     def __init__(self, rng: random.Random, chunking: ChunkingSettings) -> None:
         self.rng = rng
@@ -196,7 +192,7 @@ class _Writer:
         name, aliases, forms, unit, amounts = _NUTRIENTS[index % len(_NUTRIENTS)]
         form = rng.choice(forms)
         title = f"{name} ({form})" if index >= len(_NUTRIENTS) else name
-        slug = f"{_slug(name)}-{index:05d}"
+        slug = f"{slugify(name)}-{index:05d}"
         populations = rng.sample(_POPULATIONS, 6)
         outcomes = rng.sample(_OUTCOMES, 6)
         dose = rng.choice(amounts)
@@ -295,7 +291,7 @@ class _Writer:
         )
         front = {"id": f"{slug}-p{p}", "order": p, "title": ptitle,
                  "name": ptitle if rng.random() < 0.5 else None, "nutrients": nutrients}
-        (pdir / f"{p:02d}-{_slug(ptitle)[:40]}.md").write_text(
+        (pdir / f"{p:02d}-{slugify(ptitle)[:40]}.md").write_text(
             "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + text + "\n",
             encoding="utf-8")
 

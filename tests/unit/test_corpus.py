@@ -200,7 +200,7 @@ def test_the_committed_corpus_loads() -> None:
     corpus = load_corpus(CORPUS)
     assert [m.slug for m in corpus.monographs] == ["vitamin-k2"]
     assert len(corpus.products) == 7
-    assert len(corpus.files()) == 8
+    assert len(corpus.monographs) + len(corpus.products) == 8
 
 
 def test_missing_and_empty_corpus_folders(tmp_path: Path) -> None:

@@ -14,9 +14,7 @@ from assistant.doses import (
     Dose,
     canonical_unit,
     dose_keys,
-    iu_to_micrograms_vitamin_d,
     numbers_in,
-    parse_dose,
     parse_doses,
     unsupported_numbers,
 )
@@ -25,6 +23,14 @@ MICROGRAM_SPELLINGS = ["mcg", f"{MICRO_SIGN}g", f"{GREEK_MU}g", "ug", "microgram
                        "MCG", "Mcg", "UG", f"{MICRO_SIGN}G", "Micrograms"]
 MILLIGRAM_SPELLINGS = ["mg", "MG", "Mg", "milligram", "milligrams", "Milligrams"]
 PER_DAY = ["/day", " /day", "/d", " per day", " daily", " a day"]
+
+
+def parse_dose(text: str) -> Dose:
+    """Exactly one dose in ``text`` (the tests' shorthand over :func:`parse_doses`)."""
+    doses = parse_doses(text)
+    if len(doses) != 1:
+        raise ValueError(f"expected one dose in {text!r}, found {len(doses)}")
+    return doses[0]
 
 
 def fmt_number(value: float, thousands: bool) -> str:
@@ -80,13 +86,10 @@ def test_canonical_unit() -> None:
         canonical_unit("mmol")
 
 
-def test_iu_stays_iu_and_vitamin_d_conversion() -> None:
+def test_iu_stays_iu() -> None:
     d = parse_dose("1,000 IU")
     assert (d.low, d.unit, d.micrograms) == (1000.0, "IU", None)
     assert d.key() == ("IU", 1000.0, None)
-    assert iu_to_micrograms_vitamin_d(1000) == 25.0
-    assert iu_to_micrograms_vitamin_d(4000) == 100.0
-    assert iu_to_micrograms_vitamin_d(5000) == 125.0
 
 
 def test_mg_and_mcg_of_the_same_amount_differ_a_thousand_fold() -> None:

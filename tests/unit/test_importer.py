@@ -13,10 +13,11 @@ from assistant.cli import cli
 from assistant.config import REPO_ROOT
 from assistant.corpus import Corpus, Monograph, load_corpus, split_front_matter
 from assistant.domain.page_format import BLANK_VALUE
-from assistant.doses import numbers_in, parse_dose
+from assistant.doses import numbers_in
 from assistant.errors import PageError
 from assistant.importer import EDITABLE_KEYS, import_page, parse_page, parse_product
 from tests.conftest import CORPUS, SEED_PAGE
+from tests.unit.test_doses import parse_dose
 
 #: The aliases the Makefile's `corpus` target passes (the committed corpus was made with them).
 MAKEFILE_ALIASES = ["menaquinone", "menatetrenone", "MK-4", "MK-7", "K2", "vitamin K2"]
