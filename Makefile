@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    - venv, CPU torch, the package, the index if missing, then the web chat on 127.0.0.1:7860
 #   make test   - the same set-up plus Debian's chromium, then ruff, mypy and the whole test suite
+#   (make test-fast runs the unit tests only, for the edit loop)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup browser index run test lint typecheck pytest eval bench corpus clean
+.PHONY: setup browser index run test test-fast lint typecheck pytest eval bench corpus clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,12 +40,16 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy assistant evals ui.py
+	$(BIN)/mypy assistant evals webchat ui.py
 
 pytest: setup browser
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# the edit loop: the pure unit tests only (no model, no Chroma; a few seconds)
+test-fast: setup
+	$(BIN)/pytest -q tests/unit
 
 eval: setup
 	$(BIN)/assistant eval

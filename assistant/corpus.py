@@ -242,89 +242,88 @@ def _lines_with_offsets(text: str, start: int) -> list[tuple[int, str]]:
 
 def parse_monograph_body(text: str, body_start: int, slug: str, rel: str) -> list[Block]:
     """The blocks of a monograph body, each with its verbatim span in ``text``."""
-    blocks: list[Block] = []
-    section: str | None = None
-    field_name: str | None = None
-    field_line = 0
-    field_start: int | None = None
-    field_end: int = 0
-    last_ref: dict[str, int] = {}
-    prose: list[tuple[int, str]] = []
-
-    def flush_prose() -> None:
-        nonlocal prose
-        if section and prose:
-            s = prose[0][0]
-            last_off, last = prose[-1]
-            e = last_off + len(last)
-            blocks.append(
-                Block(slug, section, "prose", text[s:e], s, e, rel, line=line_of(text, s))
-            )
-        prose = []
-
-    def flush_field() -> None:
-        nonlocal field_name, field_start
-        if section and field_name and field_start is None:
-            raise CorpusError(rel, field_line, f"field '{field_name}' has no text (write its value, "
-                              "or say that there is none)")
-        if section and field_name and field_start is not None:
-            s, e = field_start, field_end
-            blocks.append(
-                Block(slug, section, "field", text[s:e], s, e, rel, subsection=field_name,
-                      line=line_of(text, s))
-            )
-        field_name, field_start = None, None
-
+    parser = _BodyParser(text, slug, rel)
     for off, raw in _lines_with_offsets(text, body_start):
-        line = raw.rstrip()
+        parser.line(off, raw.rstrip())
+    parser.flush_prose()
+    parser.flush_field()
+    return parser.blocks
+
+
+class _BodyParser:
+    """The state of :func:`parse_monograph_body` as it reads a body line by line."""
+
+    def __init__(self, text: str, slug: str, rel: str) -> None:
+        self.text, self.slug, self.rel = text, slug, rel
+        self.blocks: list[Block] = []
+        self.section: str | None = None
+        self.field_name: str | None = None
+        self.field_line = 0
+        self.field_start: int | None = None
+        self.field_end = 0
+        self.last_ref: dict[str, int] = {}
+        self.prose: list[tuple[int, str]] = []
+
+    def _block(self, kind: str, s: int, e: int, **extra: Any) -> None:
+        assert self.section is not None
+        self.blocks.append(Block(self.slug, self.section, kind, self.text[s:e], s, e, self.rel,
+                                 line=line_of(self.text, s), **extra))
+
+    def flush_prose(self) -> None:
+        if self.section and self.prose:
+            s = self.prose[0][0]
+            last_off, last = self.prose[-1]
+            self._block("prose", s, last_off + len(last))
+        self.prose = []
+
+    def flush_field(self) -> None:
+        if self.section and self.field_name and self.field_start is None:
+            raise CorpusError(self.rel, self.field_line, f"field '{self.field_name}' has no text (write "
+                              "its value, or say that there is none)")
+        if self.section and self.field_name and self.field_start is not None:
+            self._block("field", self.field_start, self.field_end, subsection=self.field_name)
+        self.field_name, self.field_start = None, None
+
+    def line(self, off: int, line: str) -> None:
         if not line.strip() or line.startswith("# "):
-            if prose and not line.strip():
-                flush_prose()
-            continue
+            if self.prose and not line.strip():
+                self.flush_prose()
+            return
         if m := _H2.match(line):
-            flush_prose()
-            flush_field()
-            section = m.group(1).strip()
-            continue
-        if section is None:
-            raise CorpusError(rel, line_of(text, off), "text before the first '## Section' heading")
+            self.flush_prose()
+            self.flush_field()
+            self.section = m.group(1).strip()
+            return
+        if self.section is None:
+            raise CorpusError(self.rel, line_of(self.text, off), "text before the first '## Section' heading")
         if m := _H3.match(line):
-            flush_prose()
-            flush_field()
-            field_name = m.group(1).strip()
-            field_line = line_of(text, off)
-            continue
-        if field_name is not None:
-            if field_start is None:
-                field_start = off
-            field_end = off + len(line)
-            continue
-        if m := _NOTE.match(line):
-            flush_prose()
-            s = off + m.start(1)
-            e = off + m.end(1)
-            blocks.append(Block(slug, section, "note", text[s:e], s, e, rel, line=line_of(text, s)))
-            continue
-        if m := _FINDING.match(line):
-            flush_prose()
-            ref = int(m.group(1))
-            expected = last_ref.get(section, 0) + 1
-            if ref != expected:
-                raise CorpusError(rel, line_of(text, off),
-                                  f"finding numbered {ref} in '{section}', expected {expected} "
-                                  "(findings are numbered 1, 2, 3... in order, so markers resolve)")
-            last_ref[section] = ref
-            s = off + m.start(2)
-            e = off + m.end(2)
-            blocks.append(
-                Block(slug, section, "finding", text[s:e], s, e, rel, ref=ref,
-                      line=line_of(text, s))
-            )
-            continue
-        prose.append((off + (len(line) - len(line.lstrip())), line.strip()))
-    flush_prose()
-    flush_field()
-    return blocks
+            self.flush_prose()
+            self.flush_field()
+            self.field_name = m.group(1).strip()
+            self.field_line = line_of(self.text, off)
+        elif self.field_name is not None:
+            if self.field_start is None:
+                self.field_start = off
+            self.field_end = off + len(line)
+        elif m := _NOTE.match(line):
+            self.flush_prose()
+            self._block("note", off + m.start(1), off + m.end(1))
+        elif m := _FINDING.match(line):
+            self.flush_prose()
+            self.finding(off, m)
+        else:
+            self.prose.append((off + (len(line) - len(line.lstrip())), line.strip()))
+
+    def finding(self, off: int, m: re.Match[str]) -> None:
+        assert self.section is not None
+        ref = int(m.group(1))
+        expected = self.last_ref.get(self.section, 0) + 1
+        if ref != expected:
+            raise CorpusError(self.rel, line_of(self.text, off),
+                              f"finding numbered {ref} in '{self.section}', expected {expected} "
+                              "(findings are numbered 1, 2, 3... in order, so markers resolve)")
+        self.last_ref[self.section] = ref
+        self._block("finding", off + m.start(2), off + m.end(2), ref=ref)
 
 
 def load_monograph(folder: Path, root: Path) -> Monograph:

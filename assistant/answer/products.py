@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
@@ -78,81 +78,93 @@ def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, st
 def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
                      book: CitationBook) -> tuple[list[str], list[ProductRow]]:
     """Answer a question across products from their structured amounts; every product cited."""
-    lines: list[str] = []
-    rows: list[ProductRow] = []
+    out = _ProductAnswer(book, product_docs)
+    if pq.direction and pq.nutrient:
+        out.extreme(products, pq.nutrient, pq.direction)
+    elif pq.missing and pq.nutrient:
+        out.missing(products, pq.nutrient)
+    else:
+        out.matching(products, pq)
+    return out.lines, out.rows
 
-    def cite(p: Product, amount: str | None) -> int:
-        doc = product_docs[p.id]
+
+@dataclass
+class _ProductAnswer:
+    """The lines and table rows of a product answer, each product cited once in ``book``."""
+
+    book: CitationBook
+    product_docs: dict[str, Document]
+    lines: list[str] = field(default_factory=list)
+    rows: list[ProductRow] = field(default_factory=list)
+
+    def cite(self, p: Product, amount: str | None) -> int:
         hl = None
         if amount and amount in p.text:
             s = p.text.index(amount)
             hl = (s, s + len(amount))
-        return book.cite(doc, hl)
+        return self.book.cite(self.product_docs[p.id], hl)
 
-    def add_row(p: Product, nutrient: str, marker: int) -> None:
+    def add_row(self, p: Product, nutrient: str, marker: int) -> None:
         amount, unit, form = product_amount_text(p, nutrient)
-        rows.append(ProductRow(product=p.title, nutrient=nutrient, amount=amount, unit=unit, form=form,
-                               marker=marker))
+        self.rows.append(ProductRow(product=p.title, nutrient=nutrient, amount=amount, unit=unit, form=form,
+                                    marker=marker))
 
-    if pq.direction and pq.nutrient:
-        nutrient = pq.nutrient
+    def extreme(self, products: Sequence[Product], nutrient: str, direction: str) -> None:
+        """The most (or least) of a nutrient, then every product that states it, then the rest."""
         known = [(p, p.nutrient(nutrient)) for p in products]
         with_amount = [(p, n) for p, n in known if n is not None and n.micrograms is not None]
         without = [p for p, n in known if n is None or n.micrograms is None]
         if not with_amount:
-            return [], []
+            return
         values = [n.micrograms for _, n in with_amount if n.micrograms is not None]
-        target = max(values) if pq.direction == "max" else min(values)
-        top = [(p, n) for p, n in with_amount if n.micrograms == target]
-        word = "most" if pq.direction == "max" else "least"
-        names = []
-        for p, n in top:
-            m = cite(p, n.amount)
-            names.append(f"{p.title} ({nutrient} {n.amount}) [{m}]")
-        lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items="; ".join(names)))
-        for p, n in sorted(with_amount, key=lambda pn: pn[1].micrograms or 0.0,
-                           reverse=pq.direction == "max"):
-            add_row(p, nutrient, cite(p, n.amount))
+        target = max(values) if direction == "max" else min(values)
+        names = [f"{p.title} ({nutrient} {n.amount}) [{self.cite(p, n.amount)}]"
+                 for p, n in with_amount if n.micrograms == target]
+        word = "most" if direction == "max" else "least"
+        self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items="; ".join(names)))
+        for p, n in sorted(with_amount, key=lambda pn: pn[1].micrograms or 0.0, reverse=direction == "max"):
+            self.add_row(p, nutrient, self.cite(p, n.amount))
         if without:
-            marks = [f"{p.title} [{cite(p, None)}]" for p in without]
-            lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
-        return lines, rows
+            marks = [f"{p.title} [{self.cite(p, None)}]" for p in without]
+            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
 
-    if pq.missing and pq.nutrient:
-        nutrient = pq.nutrient
+    def missing(self, products: Sequence[Product], nutrient: str) -> None:
+        """The products whose description states no amount of the nutrient."""
         lacking = [p for p in products if (p.nutrient(nutrient) or Nutrient(nutrient)).amount is None]
         if not lacking:
-            lines.append(msg.PRODUCTS_ALL_STATE.format(nutrient=nutrient))
-            return lines, rows
+            self.lines.append(msg.PRODUCTS_ALL_STATE.format(nutrient=nutrient))
+            return
         parts = []
         for p in lacking:
-            m = cite(p, None)
+            m = self.cite(p, None)
             parts.append(f"{p.title} [{m}]")
-            add_row(p, nutrient, m)
-        lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient, items="; ".join(parts)))
-        return lines, rows
+            self.add_row(p, nutrient, m)
+        self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient, items="; ".join(parts)))
 
-    matching: list[Product] = []
-    for p in products:
-        if pq.nutrient and p.nutrient(pq.nutrient) is None:
-            continue
-        if pq.form:
-            found = p.nutrient(pq.nutrient) if pq.nutrient else None
-            forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
-            if pq.form not in forms:
-                continue
-        matching.append(p)
-    what = " ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
-    if not matching:
-        lines.append(msg.PRODUCTS_NONE_MATCH.format(what=what))
-        return lines, rows
-    parts = []
-    for p in matching:
-        nutrient = pq.nutrient or next((x.nutrient for x in p.nutrients if x.form == pq.form), "")
-        amount, _, form = product_amount_text(p, nutrient)
-        m = cite(p, amount)
-        detail = ", ".join(x for x in (amount, form) if x)
-        parts.append(f"{p.title}" + (f" ({nutrient} {detail})" if detail else "") + f" [{m}]")
-        add_row(p, nutrient, m)
-    lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
-    return lines, rows
+    def matching(self, products: Sequence[Product], pq: ProductQuery) -> None:
+        """The products that contain the nutrient (in the form) the question names."""
+        matching = [p for p in products if _matches(p, pq)]
+        what = " ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
+        if not matching:
+            self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=what))
+            return
+        parts = []
+        for p in matching:
+            nutrient = pq.nutrient or next((x.nutrient for x in p.nutrients if x.form == pq.form), "")
+            amount, _, form = product_amount_text(p, nutrient)
+            m = self.cite(p, amount)
+            detail = ", ".join(x for x in (amount, form) if x)
+            parts.append(f"{p.title}" + (f" ({nutrient} {detail})" if detail else "") + f" [{m}]")
+            self.add_row(p, nutrient, m)
+        self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
+
+
+def _matches(p: Product, pq: ProductQuery) -> bool:
+    """Does the product contain the nutrient, in the form, that the question names?"""
+    if pq.nutrient and p.nutrient(pq.nutrient) is None:
+        return False
+    if pq.form:
+        found = p.nutrient(pq.nutrient) if pq.nutrient else None
+        forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
+        return pq.form in forms
+    return True
