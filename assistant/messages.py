@@ -10,12 +10,8 @@ ABSTAIN_MESSAGE = (
     "The monograph doesn't cover this question, so I can't answer it from the source. "
     "Please ask a doctor or pharmacist."
 )
-#: shown instead of a personal dose or a change of medicine when an anticoagulant is involved
-REFERRAL = (
-    "The monograph gives no personal dose and no advice to start, stop or change a medicine: "
-    "ask the prescriber or the anticoagulation clinic, who can check your INR."
-)
-#: shown instead of a personal dose otherwise
+#: shown instead of a personal dose when no interaction class is involved (each class has its own
+#: referral in the vocabulary)
 REFERRAL_GENERAL = (
     "The monograph gives no personal dose: ask your doctor or pharmacist what is right for you."
 )

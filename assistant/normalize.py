@@ -1,139 +1,79 @@
-"""Query and text normalisation for retrieval (pure functions).
+"""Query and text normalisation for retrieval (pure functions over the domain vocabulary).
 
-One function, :func:`lexical_form`, maps both corpus text and questions to the same tokens, so
-``ug``/``µg``/``μg``/``mcg``/``microgram`` all meet, ``MK7``/``mk 7``/``menaquinone-7`` become
-``mk7``, and every anticoagulant name (brand, generic, class, misspelt) also yields the token
-``anticoagulant``. :func:`expand_query` adds the canonical words to a question for the dense search.
+One function, :func:`lexical_form`, maps both corpus text and questions to the same tokens: the
+unit spellings of the vocabulary meet (``ug``/``µg``/``μg``/``mcg``/``microgram``), and the lexicon's
+rewrites bring a form's or a term's other names to one word. :func:`find_mentions` finds the
+interaction classes a text names (any generic, brand, close misspelling, phrase or monitoring test),
+and :func:`expand_query` adds the class's canonical words to a question for the search.
+Every name lives in ``assistant/domain/vocabulary/*.yaml``; none in this module.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-# --------------------------------------------------------------------------- anticoagulants
+from rapidfuzz import fuzz, process
 
-#: name -> canonical drug (brands map to their generic). Classes map to "anticoagulant".
-ANTICOAGULANT_NAMES: dict[str, str] = {
-    "warfarin": "warfarin", "coumadin": "warfarin", "jantoven": "warfarin", "marevan": "warfarin",
-    "acenocoumarol": "acenocoumarol", "sintrom": "acenocoumarol",
-    "phenprocoumon": "phenprocoumon", "marcumar": "phenprocoumon", "falithrom": "phenprocoumon",
-    "apixaban": "apixaban", "eliquis": "apixaban",
-    "rivaroxaban": "rivaroxaban", "xarelto": "rivaroxaban",
-    "dabigatran": "dabigatran", "pradaxa": "dabigatran",
-    "edoxaban": "edoxaban", "savaysa": "edoxaban", "lixiana": "edoxaban",
-    "heparin": "heparin", "enoxaparin": "enoxaparin", "lovenox": "enoxaparin",
-    "fondaparinux": "fondaparinux", "coumarin": "anticoagulant", "coumarins": "anticoagulant",
-    "anticoagulant": "anticoagulant", "anticoagulants": "anticoagulant",
-    "anticoagulation": "anticoagulant", "anticoagulated": "anticoagulant",
-    "doac": "anticoagulant", "doacs": "anticoagulant", "noac": "anticoagulant", "noacs": "anticoagulant",
-    "vka": "anticoagulant", "vkas": "anticoagulant", "inr": "inr",
-}
-VITAMIN_K_ANTAGONISTS = {"warfarin", "acenocoumarol", "phenprocoumon"}
-_ANTICOAG_PHRASES = [
-    re.compile(r"\bblood[\s-]*thinn(?:er|ers|ing)\b"),
-    re.compile(r"\bthin(?:s|ning)?\s+(?:my\s+|the\s+|your\s+)?blood\b"),
-    re.compile(r"\bvitamin\s*k\s+antagonists?\b"),
-    re.compile(r"\banti[\s-]coagula\w*"),
-    re.compile(r"\bclotting\s+(?:test|time|medicine|medication|drug)s?\b"),
-    re.compile(r"\bprothrombin\s+time\b"),
-]
+from assistant.domain.vocabulary import InteractionClass, Vocabulary, vocabulary
 
-# --------------------------------------------------------------------------- synonyms
+# --------------------------------------------------------------------------- rewrites
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "twelve": 12}
 
-#: (pattern on casefolded NFKC text, replacement) applied in order by lexical_form.
-_REWRITES: list[tuple[re.Pattern[str], Any]] = [
+#: the language's own rewrites: thousands separators, number words before a duration, "3-year"
+_GENERIC_REWRITES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"(\d),(\d{3})\b"), r"\1\2"),
     (re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve)(?=[\s-]+(?:years?|weeks?|months?|days?)\b)"),
      lambda m: str(_NUMBER_WORDS[m.group(1)])),
     (re.compile(r"(\d)-(years?|weeks?|months?|days?)\b"), r"\1 \2"),
-    (re.compile(r"\btoxic\w*"), "toxicity"),
-    (re.compile(r"\b(?:most|max(?:imum)?|highest amount)\b(?=.{0,40}\b(?:per day|a day|daily|safely)\b)"),
-     "upper intake limit most"),
-    # "how does K2 work", "what does K2 do", "mechanism": the page says what a supplement "acts" as
-    (re.compile(r"\b(how\s+(?:does|do|did)\b.{0,40}?)\bwork\b"), r"\1 acts"),
-    (re.compile(r"\b(what\s+(?:does|do)\b.{0,40}?)\bdo\b(?=\s*(?:\?|$|for|in|to))"), r"\1 acts"),
-    (re.compile(r"\bmechanisms?\b|\bmode\s+of\s+action\b"), "acts"),
-    (re.compile(r"(\d)\s*(?:μg|ug|mcg|micrograms?)\b"), r"\1 mcg"),
-    (re.compile(r"\b(?:μg|ug|micrograms?)\b"), "mcg"),
-    (re.compile(r"(\d)\s*(?:mg|milligrams?)\b"), r"\1 mg"),
-    (re.compile(r"\bmilligrams?\b"), "mg"),
-    (re.compile(r"(\d)\s*(?:iu|international\s+units?)\b"), r"\1 iu"),
-    (re.compile(r"\bmenaquinone[\s-]*4\b"), "mk4 menaquinone"),
-    (re.compile(r"\bmenatetrenone\b|\bmk[\s-]*4\b"), "mk4"),
-    (re.compile(r"\bmenaquinone[\s-]*7\b"), "mk7 menaquinone"),
-    (re.compile(r"\bmk[\s-]*7\b"), "mk7"),
-    (re.compile(r"\bmenaquinones?\b(?![\s-]*\d)"), "menaquinone k2"),
-    (re.compile(r"\bvitamin\s*k[\s-]*2\b|\bvit\.?\s*k2\b"), "k2"),
-    (re.compile(r"\bphylloquinone\b|\bvitamin\s*k[\s-]*1\b"), "k1"),
-    (re.compile(r"\bcholecalciferol\b|\bvitamin\s*d[\s-]*3\b"), "d3"),
-    (re.compile(r"\bvitamin\s+([a-z])(\d{0,2})\b"), r"vitamin_\1\2"),
-    (re.compile(r"\bnatto\b"), "natto mk7"),
-    (re.compile(r"\brda\b|\brecommended\s+(?:daily|dietary)\s+(?:allowance|intake)\b"),
-     "recommended daily allowance"),
-    (re.compile(r"\bul\b|\btolerable\s+upper\s+(?:intake\s+)?(?:level|limit)\b|\bmax(?:imum)?\s+(?:safe\s+)?(?:dose|intake)\b"),
-     "upper intake limit"),
-    (re.compile(r"\bhalf[\s-]*li(?:fe|ves)\b"), "half-life"),
-    (re.compile(r"\bupper\s+(?:intake\s+)?(?:limit|level)\b"), "upper intake limit"),
-    (re.compile(r"\bbmd\b|\bbone\s+(?:mineral\s+)?density\b"), "bmd bone mineral density"),
-    (re.compile(r"\bmgp\b|\bmatrix\s+gla\s+protein\b"), "mgp matrix gla protein"),
-    (re.compile(r"\bucoc\b|\bundercarboxylated\s+osteocalcin\b"), "ucoc undercarboxylated osteocalcin"),
-    (re.compile(r"\bckd\b|\bchronic\s+kidney\s+disease\b|\bkidneys?(?:\s+disease)?\b|\brenal\b"),
-     "ckd kidney"),
-    (re.compile(r"\boutside\s+(?:of\s+)?the\s+liver\b|\bextra[\s-]*hepatic\b"), "extrahepatic"),
-    (re.compile(r"\b\d+[\s-]*(?:year|yr|month)s?[\s-]*olds?\b|\bkids?\b|\bchild(?:ren)?\b|\btoddlers?\b|"
-                r"\binfants?\b|\bbab(?:y|ies)\b|\bteen\w*\b|\bsons?\b|\bdaughters?\b|\bpaediatric\b|"
-                r"\bpediatric\b"), "child"),
-    (re.compile(r"\bhearts?\b|\bcardiac\b"), "heart cardiovascular"),
-    (re.compile(r"\barter(?:y|ies|ial)\b|\bblood\s+vessels?\b"), "arteries vascular"),
-    (re.compile(r"\bbones\b|\bskeleton\b|\bskeletal\b"), "bone"),
-    (re.compile(r"\bmenopaus\w*|\bpost[\s-]*menopaus\w*"), "postmenopausal"),
 ]
 
-_STOPWORDS_TEXT = """
-    a an the and or but if of in on at to for from by with about as into than then that this these
-    those is are was were be been being am do does did doing have has had having i me my mine we our
-    you your yours he she it its they them their what which who whom whose when where why how can
-    could should would will shall may might must there here any some all each both more most less
-    least much many few other such no not nor only own same so too very just also s t don isn aren
-    tell me please know give show explain list say said okay ok hi hello thanks thank let lets take
-    taking took takes use used using get getting need needs want like one ones thing things product
-    products supplement supplements vitamin dose doses dosage dosing amount amounts per serving
-    servings day daily contain contains containing included include includes have good bad best
-    better okay fine safe safely help helps work works level levels monograph says say page
-    information info study studies research trial trials use anything something someone really
-    actually generally usually typically find found finding findings show shown shows showed result
-    results effect effects happen happens mean means tell told look known about regarding related
-    relation relationship role kind type types form forms above across after afterwards again
-    against almost alone along already although always among amongst another anyhow anyone anyway
-    anywhere around back became because become becomes before beforehand behind below beside besides
-    between beyond call cannot cant co con couldnt de describe detail done down due during eg eight
-    either eleven else elsewhere empty enough etc even ever every everyone everything everywhere
-    except fifteen fifty fill first five former formerly forty four front full further go hence
-    hereafter hereby herein hereupon however hundred ie inc indeed interest keep last latter
-    latterly ltd made make many meanwhile mill move namely neither never nevertheless next nine
-    nobody none noone nothing now nowhere off often once onto otherwise out over part perhaps put
-    rather re seem seemed seeming seems serious several side since sincere six sixty somehow
-    sometime sometimes somewhere still system ten thence thereafter thereby therefore therein
-    thereupon thick third three through throughout thru thus together top toward towards twelve
-    twenty two un under until up upon via well whatever whence whenever whereafter whereas whereby
-    wherein whereupon wherever whether while whither whoever whole whom within without yet true
-    false right wrong correct run ran finish finished stay stays depend depends express expressed
-    mention mentioned mentions give given gave gives treat treating happen happened lowered highest
-    lowest max compare compared people person adult adults body made make makes prove proven outside
-    state stated states week weeks year years month months claim claims suggest suggests page guide
-    document source text listed list lists
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+def _alternation(spellings: Iterable[str]) -> str:
+    """A regex alternation of spellings, longest first, any white space between words."""
+    parts = sorted({re.escape(fold(s)).replace(r"\ ", r"\s+") for s in spellings}, key=len, reverse=True)
+    return "|".join(parts)
+
+
+def _phrase_regex(term: str) -> re.Pattern[str]:
+    """A whole-word regex for a phrase: any white space or hyphen between its words."""
+    words = re.split(r"[\s-]+", fold(term).strip())
+    return re.compile(r"\b" + r"[\s-]*".join(re.escape(w) for w in words) + r"\b")
+
+
+def _unit_rewrites(v: Vocabulary) -> list[tuple[re.Pattern[str], Any]]:
+    """Each unit's spellings to its token: right after a number, and (``always``) anywhere."""
+    out: list[tuple[re.Pattern[str], Any]] = []
+    for u in v.units:
+        if u.rewrite == "never":
+            continue
+        alt = _alternation(u.spellings)
+        out.append((re.compile(rf"(\d)\s*(?:{alt})\b"), rf"\1 {u.token}"))
+        if u.rewrite == "always":
+            out.append((re.compile(rf"\b(?:{alt})\b"), u.token))
+    return out
+
+
+@functools.cache
+def _rewrites() -> list[tuple[re.Pattern[str], Any]]:
+    v = vocabulary()
+    return [*_GENERIC_REWRITES, *_unit_rewrites(v),
+            *((re.compile(r.pattern), r.to) for r in v.lexicon.rewrites)]
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Words that carry no topic (the lexicon's stopword groups)."""
+    return vocabulary().stopwords
+
+
 #: tokens that carry no topic: numbers and single letters
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -148,7 +88,7 @@ def fold(text: str) -> str:
 def lexical_form(text: str) -> str:
     """The normalised text both questions and passages are tokenised from."""
     t = fold(text)
-    for pat, rep in _REWRITES:
+    for pat, rep in _rewrites():
         t = pat.sub(rep, t)
     return t
 
@@ -181,57 +121,118 @@ def tokenize(text: str) -> Iterator[str]:
 def content_tokens(text: str) -> list[str]:
     """Tokens that carry the topic: not stopwords, not numbers."""
     out: list[str] = []
+    stop = stopwords()
     for t in _TOKEN.findall(lexical_form(text)):
-        if t in STOPWORDS or _NUMERIC.match(t) or len(t) < 2:
+        if t in stop or _NUMERIC.match(t) or len(t) < 2:
             continue
         st = stem(t)
-        if st in STOPWORDS:
+        if st in stop:
             continue
         out.append(st)
     return out
 
 
-# --------------------------------------------------------------------------- anticoagulant detection
+# --------------------------------------------------------------------------- interaction classes
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A text names an interaction class: ``name`` is a member's generic name, a monitoring test,
+    or the class's own name (for a phrase such as "blood thinner")."""
+
+    cls: str
+    name: str
+
+
+#: a misspelt name must be this close (rapidfuzz ratio, 0..100) and this long to count
+FUZZY_CUTOFF = 80
+FUZZY_MIN_LEN = 5
+
+
+@dataclass(frozen=True)
+class _ClassMatcher:
+    words: dict[str, list[Mention]]
+    phrases: list[tuple[re.Pattern[str], Mention]]
+
+
+@functools.cache
+def _matcher() -> _ClassMatcher:
+    words: dict[str, list[Mention]] = {}
+    phrases: list[tuple[re.Pattern[str], Mention]] = []
+
+    def add(term: str, mention: Mention) -> None:
+        t = fold(term)
+        if re.fullmatch(r"[a-z]+", t):
+            words.setdefault(t, []).append(mention)
+        else:
+            phrases.append((_phrase_regex(term), mention))
+
+    for c in vocabulary().classes:
+        for term, generic in c.names().items():
+            add(term, Mention(c.name, generic))
+        for phrase in c.phrases:
+            add(phrase, Mention(c.name, c.name))
+        for test in c.monitoring:
+            add(test, Mention(c.name, test))
+        phrases.extend((re.compile(p), Mention(c.name, c.name)) for p in c.patterns)
+    return _ClassMatcher(words, phrases)
 
 
 @functools.lru_cache(maxsize=65536)
-def _fuzzy_name(token: str) -> str | None:
-    if token in ANTICOAGULANT_NAMES:
-        return ANTICOAGULANT_NAMES[token]
-    if len(token) < 5:
-        return None
-    best = difflib.get_close_matches(token, ANTICOAGULANT_NAMES.keys(), n=1, cutoff=0.8)
-    return ANTICOAGULANT_NAMES[best[0]] if best else None
+def _word_mentions(token: str) -> tuple[Mention, ...]:
+    m = _matcher()
+    if token in m.words:
+        return tuple(m.words[token])
+    if len(token) < FUZZY_MIN_LEN:
+        return ()
+    best = process.extractOne(token, m.words.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return tuple(m.words[best[0]]) if best else ()
 
 
 @functools.lru_cache(maxsize=8192)
-def _find_anticoagulants(text: str) -> tuple[str, ...]:
-    return tuple(_scan_anticoagulants(text))
-
-
-def find_anticoagulants(text: str) -> list[str]:
-    """Canonical anticoagulant names (or 'anticoagulant', 'inr') mentioned in ``text``.
-
-    Brands, generics, classes, "blood thinner", INR and misspellings ("warfrin") all count.
-    """
-    return list(_find_anticoagulants(text))
-
-
-def _scan_anticoagulants(text: str) -> list[str]:
-    """Canonical anticoagulant names (or 'anticoagulant', 'inr') mentioned in ``text``.
-
-    Brands, generics, classes, "blood thinner", INR and misspellings ("warfrin") all count.
-    """
+def _find_mentions(text: str) -> tuple[Mention, ...]:
     t = fold(text)
-    found: list[str] = []
+    found: list[Mention] = []
     for raw in re.findall(r"[a-z]+", t):
-        name = _fuzzy_name(raw)
-        if name and name not in found:
-            found.append(name)
-    for pat in _ANTICOAG_PHRASES:
-        if pat.search(t) and "anticoagulant" not in found:
-            found.append("anticoagulant")
-    return found
+        found.extend(x for x in _word_mentions(raw) if x not in found)
+    for pat, mention in _matcher().phrases:
+        if mention not in found and pat.search(t):
+            found.append(mention)
+    return tuple(found)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """The interaction-class names ``text`` contains, in order (brands and misspellings count)."""
+    return list(_find_mentions(text))
+
+
+def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[str]:
+    """The classes any of ``texts`` names, first mention first. ``questions``: the texts are
+    questions, so a note-only class counts by its ``question_phrases`` instead of its words."""
+    out: list[str] = []
+    for t in texts:
+        for m in _find_mentions(t):
+            if m.cls not in out and not (questions and _note_only(m.cls)):
+                out.append(m.cls)
+        if questions:
+            folded = fold(t)
+            out.extend(c for c, pat in _question_phrases() if c not in out and pat.search(folded))
+    return out
+
+
+@functools.cache
+def _question_phrases() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for c in vocabulary().classes:
+        if c.note_only and c.question_phrases:
+            alt = "|".join(_phrase_regex(p).pattern for p in c.question_phrases)
+            out.append((c.name, re.compile(alt)))
+    return out
+
+
+@functools.cache
+def _note_only(cls: str) -> bool:
+    return vocabulary().interaction_class(cls).note_only
 
 
 # --------------------------------------------------------------------------- query expansion
@@ -244,31 +245,52 @@ class NormalizedQuery:
     original: str
     dense_text: str
     lexical_text: str
-    anticoagulants: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def _class_expansion(c: InteractionClass, names: list[str]) -> list[str]:
+    """The words a mention of class ``c`` (by ``names``) adds to the dense query."""
+    members = [n for n in names if n in c.members]
+    extra = [c.expansion] if c.expansion else []
+    specific = [e for n in members if (e := c.members[n].expansion)]
+    if specific:
+        extra.extend(dict.fromkeys(specific))
+    elif not members and c.unnamed_expansion:
+        extra.append(c.unnamed_expansion)
+    extra.extend(members)
+    extra.extend(c.monitoring[n] for n in names if n in c.monitoring)
+    return extra
+
+
+@functools.cache
+def _dense_unit_spellings() -> re.Pattern[str] | None:
+    """The ASCII spellings of the microgram unit that the dense model reads poorly ("ug")."""
+    v = vocabulary()
+    mass = [u for u in v.units if u.factor_ug == 1]
+    if not mass:
+        return None
+    odd = [s for s in mass[0].spellings if s.isascii() and s != mass[0].token]
+    return re.compile(rf"(?i)(\d)\s*(?:{_alternation(odd)})\b") if odd else None
 
 
 def expand_query(question: str) -> NormalizedQuery:
     """Add canonical words for the dense search; the lexical form for BM25."""
-    anticoags = find_anticoagulants(question)
+    mentions = [m for m in find_mentions(question) if not _note_only(m.cls)]
     extra: list[str] = []
-    if anticoags:
-        drugs = [a for a in anticoags if a not in {"anticoagulant", "inr"}]
-        extra.append("anticoagulant therapy")
-        if any(d in VITAMIN_K_ANTAGONISTS for d in drugs) or not drugs:
-            extra.append("warfarin vitamin K antagonists")
-        extra.extend(drugs)
-        if "inr" in anticoags:
-            extra.append("monitor INR")
     lex = lexical_form(question)
-    if anticoags:
-        lex += " anticoagulant warfarin"
+    for cls in dict.fromkeys(m.cls for m in mentions):
+        c = vocabulary().interaction_class(cls)
+        extra.extend(_class_expansion(c, [m.name for m in mentions if m.cls == cls]))
+        if c.lexical:
+            lex += f" {c.lexical}"
     # the dense model reads natural text: spell the unit variants out once
     dense = question
-    if re.search(r"\d\s*(?:ug|micrograms?)\b", fold(question)):
-        dense = re.sub(r"(?i)(\d)\s*(?:ug|micrograms?)\b", r"\1 μg", dense)
+    pat = _dense_unit_spellings()
+    if pat is not None and pat.search(fold(question)):
+        dense = pat.sub(r"\1 μg", dense)
     if extra:
         dense = f"{dense} ({'; '.join(extra)})"
-    return NormalizedQuery(question, dense, lex, anticoags)
+    return NormalizedQuery(question, dense, lex, mentions)
 
 
 def surface_forms(text: str) -> dict[str, str]:

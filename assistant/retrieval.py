@@ -78,7 +78,7 @@ class LexicalIndex:
                 for t in set(row):
                     df[t] += 1
                 doc_terms.append(row or array("i", [term_ids.setdefault(EMPTY_TERM, len(term_ids))]))
-                if is_caution_passage(d):
+                if is_caution_passage(d):  # a note naming an interaction class
                     self.cautions.append(d)
                 if d.metadata.get("product_id"):
                     self.product_chunks[str(d.metadata["product_id"])] = str(d.id)

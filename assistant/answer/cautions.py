@@ -1,20 +1,23 @@
-"""Safety: when anticoagulant cautions apply, which passages they are, and personal-advice requests.
+"""Safety: which notes are cautions of which interaction class, when they apply, personal requests.
 
-Pure functions over text and Documents. The cautions are the monograph's own notes (chunks of kind
-``note``) that mention an anticoagulant; they are attached whenever the question or the
-conversation names one (any name, class, brand, misspelling or INR) or the answer draws on an
-anticoagulant passage.
+Pure functions over text and Documents. A caution is a monograph note (a chunk of kind ``note``)
+that names a member of an interaction class of the vocabulary; its ``kind`` is that class. The
+cautions of a class are attached whenever the question or the conversation names the class (any
+generic, brand, misspelling or phrase), or the answer draws on a passage that names it; those of
+the monograph the question is about, never a neighbour's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 
 from langchain_core.documents import Document
 
+from assistant import messages as msg
 from assistant.answer.citations import CitationBook
-from assistant.normalize import find_anticoagulants, fold
+from assistant.domain.vocabulary import vocabulary
+from assistant.normalize import fold, mentioned_classes
 from assistant.types import Caution
 
 _PERSONAL = re.compile(
@@ -25,39 +28,41 @@ _ADVICE = re.compile(
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
     r"come off|start|switch|increase|decrease|lower|raise|adjust|change)\b"
 )
+#: the class every personal-dose question brings (a monograph's note on toxicity or limits)
+DOSE_RISK_CLASS = "toxicity"
 
 
-def mentions_anticoagulant(texts: Iterable[str]) -> list[str]:
-    found: list[str] = []
-    for t in texts:
-        for name in find_anticoagulants(t):
-            if name not in found:
-                found.append(name)
-    return found
+def note_classes(doc: Document) -> list[str]:
+    """The interaction classes a monograph note names (none for any other kind of passage)."""
+    if doc.metadata.get("kind") != "note":
+        return []
+    return mentioned_classes([str(doc.metadata.get("text") or doc.page_content)], questions=False)
 
 
 def is_caution_passage(doc: Document) -> bool:
-    """A monograph note (not a study finding) that speaks of anticoagulants."""
-    meta = doc.metadata
-    text = str(meta.get("text") or doc.page_content)
-    return meta.get("kind") == "note" and bool(find_anticoagulants(text))
+    """A monograph note (not a study finding) that names an interaction class."""
+    return bool(note_classes(doc))
 
 
-def caution_passages(docs: Sequence[Document], supplement: str | None = None) -> list[Document]:
-    """The anticoagulant cautions of the corpus (optionally of one supplement), in corpus order."""
-    out = [d for d in docs if is_caution_passage(d)
-           and (supplement is None or d.metadata.get("supplement") == supplement)]
+def caution_passages(docs: Sequence[Document], supplement: str | None = None,
+                     classes: Collection[str] | None = None) -> list[Document]:
+    """The cautions of the corpus (of one supplement; of some classes), in corpus order."""
+    out = [d for d in docs if (supplement is None or d.metadata.get("supplement") == supplement)
+           and (cs := note_classes(d)) and (classes is None or set(cs) & set(classes))]
     return sorted(out, key=lambda d: (str(d.metadata.get("source")), int(d.metadata.get("start", 0))))
 
 
-def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | None) -> list[Caution]:
-    """The caution passages of ``supplement`` as cautions in the monograph's own words, each cited
-    in ``book``."""
+def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | None,
+                 classes: Sequence[str]) -> list[Caution]:
+    """The cautions of ``classes`` of ``supplement`` in the monograph's own words, each cited in
+    ``book``; a note of several classes is one caution whose kind is the first class asked for."""
     out: list[Caution] = []
-    for doc in caution_passages(passages, supplement):
+    for doc in caution_passages(passages, supplement, classes):
         text = str(doc.metadata.get("text", ""))
         marker = book.cite(doc, (0, len(text)))
-        out.append(Caution(kind="anticoagulant", text=text, citation=book.citations[marker - 1]))
+        kinds = note_classes(doc)
+        kind = next(c for c in classes if c in kinds)
+        out.append(Caution(kind=kind, kinds=kinds, text=text, citation=book.citations[marker - 1]))
     return out
 
 
@@ -71,6 +76,15 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my warfarin'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
+
+
+def referral(classes: Sequence[str]) -> str:
+    """What a personal request gets instead of a number: the first named class's referral."""
+    for name in classes:
+        c = vocabulary().interaction_class(name)
+        if not c.note_only:
+            return c.referral.strip()
+    return msg.REFERRAL_GENERAL
 
 
 _INJECTION = re.compile(

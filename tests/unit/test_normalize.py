@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.cautions import is_personal_request
-from assistant.normalize import content_tokens, expand_query, find_anticoagulants, lexical_form, tokens
+from assistant.normalize import content_tokens, expand_query, find_mentions, lexical_form, mentioned_classes, tokens
+
+
+def find_anticoagulants(text: str) -> list[str]:
+    """The names of the anticoagulant class that ``text`` mentions."""
+    return [m.name for m in find_mentions(text) if m.cls == "anticoagulant"]
 
 
 @pytest.mark.parametrize("text", ["100 ug", "100 µg", "100 μg", "100 mcg", "100 micrograms", "100 microgram"])
@@ -42,6 +47,7 @@ def test_thousands_separator() -> None:
         ("acenocoumarol", "acenocoumarol"),
         ("phenprocoumon", "phenprocoumon"),
         ("I'm on a blood thinner", "anticoagulant"),
+        ("anticoagulent", "anticoagulant"),
         ("blood-thinners", "anticoagulant"),
         ("vitamin K antagonists", "anticoagulant"),
         ("my INR is high", "inr"),
@@ -60,7 +66,7 @@ def test_no_false_anticoagulant(question: str) -> None:
 
 def test_expand_query_adds_canonical_words() -> None:
     nq = expand_query("Can I take K2 with Coumadin?")
-    assert "warfarin" in nq.dense_text and nq.anticoagulants == ["warfarin"]
+    assert "warfarin" in nq.dense_text and [m.name for m in nq.mentions] == ["warfarin"]
     assert "anticoagulant" in nq.lexical_text
 
 
@@ -86,3 +92,31 @@ def test_micro_sign_is_not_transliterated() -> None:
 )
 def test_personal_requests(question: str, personal: bool) -> None:
     assert is_personal_request(question) is personal
+
+
+@pytest.mark.parametrize(
+    ("question", "cls"),
+    [
+        ("I take Plavix", "antiplatelet"),
+        ("on aspirin every day", "antiplatelet"),
+        ("I'm on synthroid", "levothyroxine"),
+        ("my thyroid pill", "levothyroxine"),
+        ("doxycyline for acne", "tetracycline_antibiotic"),
+        ("cipro for an infection", "quinolone_antibiotic"),
+        ("I take a water pill", "thiazide_diuretic"),
+        ("hydrochlorothiazide", "thiazide_diuretic"),
+        ("Fosamax once a week", "bisphosphonate"),
+        ("nexium for heartburn", "antacid"),
+        ("lipitor", "statin"),
+        ("on zoloft", "ssri"),
+        ("tacrolimus after my transplant", "immunosuppressant"),
+    ],
+)
+def test_every_interaction_class_is_detected(question: str, cls: str) -> None:
+    assert cls in mentioned_classes([question])
+
+
+def test_toxicity_is_brought_by_what_a_question_asks() -> None:
+    assert mentioned_classes(["is too much iron dangerous?"]) == ["toxicity"]
+    assert mentioned_classes(["Iron overload is a risk."], questions=False) == ["toxicity"]
+    assert mentioned_classes(["what does iron do?"]) == []

@@ -1,0 +1,217 @@
+"""The domain vocabulary: units, nutrients and their forms, interaction classes, the lexicon.
+
+Loaded once from the YAML files of ``assistant/domain/vocabulary/`` and validated with pydantic; a
+bad file is a :class:`VocabularyError` that names the file and the line. Adding a class, a brand, a
+synonym or a unit is a change to those files, never to code.
+
+Example:
+    >>> v = vocabulary()
+    >>> v.unit("mcg").canonical
+    'µg'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from assistant.errors import FileLineError
+
+VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
+FILES = ("units.yaml", "nutrients.yaml", "interactions.yaml", "lexicon.yaml")
+
+
+class VocabularyError(FileLineError):
+    """A vocabulary file that cannot be used."""
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Unit(BaseModel):
+    canonical: str
+    token: str
+    factor_ug: float | None = Field(default=None, gt=0)
+    rewrite: Literal["always", "number", "never"] = "never"
+    spellings: list[str] = Field(min_length=1)
+
+
+class Form(BaseModel):
+    name: str
+    terms: list[str] = Field(default_factory=list)
+    ug_per_iu: float | None = Field(default=None, gt=0)
+
+
+class Nutrient(BaseModel):
+    name: str
+    terms: list[str] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    ug_per_iu: float | None = Field(default=None, gt=0)
+
+    def names(self) -> list[str]:
+        return [self.name, *self.terms]
+
+
+class Member(BaseModel):
+    terms: list[str] = Field(default_factory=list)
+    expansion: str | None = None
+
+
+class InteractionClass(BaseModel):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    members: dict[str, Member] = Field(default_factory=dict)
+    phrases: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    monitoring: dict[str, str] = Field(default_factory=dict)
+    expansion: str = ""
+    unnamed_expansion: str | None = None
+    lexical: str = ""
+    referral: str
+    note_only: bool = False
+    question_phrases: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            re.compile(p)
+        return patterns
+
+    def names(self) -> dict[str, str]:
+        """Every single-word or multi-word name of a member -> the member's generic name."""
+        out: dict[str, str] = {}
+        for generic, member in self.members.items():
+            out[generic] = generic
+            out.update({t: generic for t in member.terms})
+        return out
+
+
+class Rewrite(BaseModel):
+    why: str
+    pattern: str
+    to: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+
+class Lexicon(BaseModel):
+    rewrites: list[Rewrite] = Field(default_factory=list)
+    stopwords: dict[str, str] = Field(default_factory=dict)
+
+
+class Vocabulary(BaseModel):
+    units: list[Unit]
+    nutrients: list[Nutrient]
+    classes: list[InteractionClass]
+    lexicon: Lexicon
+
+    def unit(self, spelling: str) -> Unit:
+        """The unit a spelling names (``ValueError`` for an unknown one)."""
+        s = re.sub(r"\s+", " ", spelling.strip().casefold())
+        for u in self.units:
+            if s in {x.casefold() for x in u.spellings} or s == u.canonical.casefold():
+                return u
+        raise ValueError(f"unknown unit: {spelling!r}")
+
+    def interaction_class(self, name: str) -> InteractionClass:
+        for c in self.classes:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return frozenset(w for words in self.lexicon.stopwords.values() for w in words.split())
+
+    def terms(self) -> Iterator[str]:
+        """Every name the vocabulary holds for a nutrient, form or medicine (for the code scan)."""
+        for n in self.nutrients:
+            yield from n.terms
+            for f in n.forms:
+                yield f.name
+                yield from f.terms
+        for c in self.classes:
+            for generic, member in c.members.items():
+                yield generic
+                yield from member.terms
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _located(node: yaml.Node, lines: dict[tuple[Any, ...], int], path: tuple[Any, ...] = ()) -> Any:
+    """The Python value of a YAML node, recording each value's line (1-based) under its path."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for k, v in node.value:
+            key = yaml.safe_load(yaml.serialize(k))
+            lines[(*path, key)] = k.start_mark.line + 1
+            out[key] = _located(v, lines, (*path, key))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_located(v, lines, (*path, i)) for i, v in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def load_file(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    """A vocabulary file as a dict, and the line of every value in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise VocabularyError(path, (mark.line + 1) if mark else 1, f"broken YAML: {exc}") from None
+    except OSError as exc:
+        raise VocabularyError(path, 1, f"cannot read: {exc}") from None
+    lines: dict[tuple[Any, ...], int] = {}
+    data = _located(node, lines) if node is not None else {}
+    if not isinstance(data, dict):
+        raise VocabularyError(path, 1, "the file must be a mapping of keys to lists")
+    return data, lines
+
+
+def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
+    """Read and validate the vocabulary files of ``folder``."""
+    merged: dict[str, Any] = {}
+    where: dict[str, tuple[Path, dict[tuple[Any, ...], int]]] = {}
+    for name in FILES:
+        path = folder / name
+        data, lines = load_file(path)
+        for key, value in data.items():
+            if key in merged:
+                raise VocabularyError(path, lines.get((key,), 1), f"'{key}' is defined twice")
+            merged[key] = value
+            where[key] = (path, lines)
+    lexicon = {"rewrites": merged.pop("rewrites", []), "stopwords": merged.pop("stopwords", {})}
+    try:
+        return Vocabulary(**merged, lexicon=Lexicon(**lexicon))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        top = loc[0] if loc else ""
+        if top == "lexicon" and len(loc) > 1:
+            top, loc = str(loc[1]), loc[1:]
+        path, lines = where.get(str(top), (folder / FILES[0], {}))
+        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
+        what = ".".join(str(x) for x in loc)
+        raise VocabularyError(path, line, f"{what}: {err['msg']}") from None
+    except re.error as exc:  # pragma: no cover - pydantic wraps validator errors
+        raise VocabularyError(folder, 1, f"a pattern does not compile: {exc}") from None
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package (loaded once)."""
+    return load_vocabulary()
