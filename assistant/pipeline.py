@@ -43,7 +43,16 @@ from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query
 from assistant.retrieval import Hit, HybridRetriever
-from assistant.types import Answer, AnswerEvent, Caution, ProductRow, SourcesEvent, StreamEvent, TextEvent
+from assistant.types import (
+    Answer,
+    AnswerEvent,
+    Caution,
+    DroppedSentence,
+    ProductRow,
+    SourcesEvent,
+    StreamEvent,
+    TextEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +80,7 @@ class Composition:
     lines: list[str] = field(default_factory=list)
     table: list[ProductRow] = field(default_factory=list)
     mode: str = "extractive"
-    dropped: list[str] = field(default_factory=list)
+    dropped: list[DroppedSentence] = field(default_factory=list)
 
 
 class Assistant:
@@ -266,14 +275,18 @@ class Assistant:
         for line in head:
             yield TextEvent(delta=line + " ")
         out = Composition(mode="generative")
-        for line, reason in gated_sentences(self.llm, u.retrieval_question, hits, book, no_numbers):
-            if reason is not None:
-                out.dropped.append(line)
+        for line, failure in gated_sentences(self.llm, u.retrieval_question, hits, book, no_numbers,
+                                             cautions=cautions):
+            if failure is not None:
+                out.dropped.append(DroppedSentence(sentence=line, check=failure.check, reason=failure.reason))
                 continue
             out.lines.append(line)
             yield TextEvent(delta=line + " ")
         if len(out.lines) >= self.settings.llm_min_kept:
             return out
+        log.warning("the generated answer falls back to the extractive one: %d sentence(s) passed the gate, "
+                    "%d needed; dropped: %s", len(out.lines), self.settings.llm_min_kept,
+                    "; ".join(f"{d.check}: {d.reason}" for d in out.dropped) or "none")
         out.mode = "fallback"
         for line in self._extractive(u, hits, book, no_numbers, shown):
             out.lines.append(line)

@@ -48,6 +48,14 @@ class ProductRow(BaseModel):
     marker: int
 
 
+class DroppedSentence(BaseModel):
+    """A generated sentence the grounding gate removed, and which of its checks removed it."""
+
+    sentence: str = Field(description="The sentence as the model wrote it (with its [n] markers).")
+    check: str = Field(description="The gate check that dropped it, e.g. 'polarity', 'numbers'.")
+    reason: str = Field(description="Why, in words.")
+
+
 class Answer(BaseModel):
     """What :meth:`assistant.Assistant.ask` returns. Serialises with ``model_dump()``/``to_dict()``."""
 
@@ -58,7 +66,8 @@ class Answer(BaseModel):
     abstained: bool = False
     mode: Literal["extractive", "generative", "fallback", "abstained"] = "extractive"
     table: list[ProductRow] = Field(default_factory=list)
-    dropped: list[str] = Field(default_factory=list, description="Sentences a grounding gate dropped.")
+    dropped: list[DroppedSentence] = Field(
+        default_factory=list, description="Generated sentences the grounding gate dropped, with the check.")
     support: float = Field(default=0.0, description="Support score that decided abstention.")
 
     def to_dict(self) -> dict[str, Any]:

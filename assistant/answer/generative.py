@@ -1,10 +1,12 @@
 """Generated answers: any LangChain chat model writes the prose, :mod:`assistant.answer.gate` checks it.
 
 The model sees the retrieved passages as numbered, quoted data and is asked for a short answer with
-``[n]`` after every sentence. Its reply is re-chunked into sentences as it streams; each sentence
-goes through the gate and, if it passes, out to the reader with its markers renumbered to the
-answer's citations. A model that fails mid-way just ends the reply: the caller falls back to the
-extractive answer.
+``[n]`` after every sentence. It is also shown the cautions that apply to the conversation and which
+passages are Dosage Guide fields the page leaves blank, so it has less room to contradict them; the
+gate checks every sentence whatever the prompt said. Its reply is re-chunked into sentences as it
+streams; each sentence goes through the gate and, if it passes, out to the reader with its markers
+renumbered to the answer's citations. A model that fails mid-way just ends the reply: the caller
+falls back to the extractive answer.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import SecretStr
 
 from assistant.answer.citations import CitationBook
-from assistant.answer.gate import MARKER_RE, check_sentence, sentences_from_stream
+from assistant.answer.gate import MARKER_RE, Failure, check_sentence, sentences_from_stream
 from assistant.config import Settings
 from assistant.retrieval import Hit
+from assistant.types import Caution
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +37,48 @@ If the passages do not answer the question, say: The monograph does not say. [1]
 
 USER_TEMPLATE = """Passages:
 {context}
-
+{notes}
 Question: {question}
 Answer (every sentence ends with its [n]):"""
+
+CAUTIONS_TEMPLATE = """
+These cautions apply to this conversation. They are always true: never contradict them, never say
+the opposite (that something is safe, does not interact or needs no monitoring):
+{cautions}
+"""
+
+BLANK_TEMPLATE = """
+The page leaves these Dosage Guide fields blank: {fields}. Say that no value is listed; never give
+a number for them.
+"""
 
 def format_context(hits: Sequence[Hit]) -> str:
     parts = []
     for i, h in enumerate(hits, start=1):
         meta = h.document.metadata
         text = str(meta.get("text", h.document.page_content)).replace("\n", " ")
-        parts.append(f"[{i}] ({meta.get('section')} — {meta.get('title')}) \"{text}\"")
+        blank = " [BLANK FIELD: no value on the page]" if meta.get("blank") else ""
+        parts.append(f"[{i}] ({meta.get('section')} — {meta.get('title')}){blank} \"{text}\"")
     return "\n".join(parts)
 
 
-def build_messages(question: str, hits: Sequence[Hit]) -> list[Any]:
-    return [SystemMessage(SYSTEM_PROMPT),
-            HumanMessage(USER_TEMPLATE.format(context=format_context(hits), question=question))]
+def format_notes(hits: Sequence[Hit], cautions: Sequence[Caution] = ()) -> str:
+    """The conversation's cautions and the blank Dosage Guide fields among the passages."""
+    out = ""
+    if cautions:
+        lines = "\n".join(f"- {c.text.strip()}" for c in cautions)
+        out += CAUTIONS_TEMPLATE.format(cautions=lines)
+    blanks = [f"[{i}] {h.document.metadata.get('title')}" for i, h in enumerate(hits, start=1)
+              if h.document.metadata.get("blank")]
+    if blanks:
+        out += BLANK_TEMPLATE.format(fields=", ".join(blanks))
+    return out
+
+
+def build_messages(question: str, hits: Sequence[Hit], cautions: Sequence[Caution] = ()) -> list[Any]:
+    user = USER_TEMPLATE.format(context=format_context(hits), notes=format_notes(hits, cautions),
+                                question=question)
+    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
 
 
 def model_tokens(llm: BaseChatModel, messages: list[Any]) -> Iterator[str]:
@@ -64,14 +93,18 @@ def model_tokens(llm: BaseChatModel, messages: list[Any]) -> Iterator[str]:
 
 
 def gated_sentences(llm: BaseChatModel, question: str, hits: Sequence[Hit], book: CitationBook,
-                    no_numbers: bool) -> Iterator[tuple[str, str | None]]:
+                    no_numbers: bool, *, cautions: Sequence[Caution] = ()
+                    ) -> Iterator[tuple[str, Failure | None]]:
     """(sentence, None) for each generated sentence that passes the gate, its markers renumbered to
-    ``book``; (sentence, reason) for each one dropped."""
+    ``book``; (sentence, failure) for each one dropped (which check, and why)."""
     passages = [str(h.document.metadata.get("text", h.document.page_content)) for h in hits]
-    for sentence in sentences_from_stream(model_tokens(llm, build_messages(question, hits))):
-        refs, reason = check_sentence(sentence, passages, no_numbers=no_numbers)
-        if reason is not None:
-            yield sentence, reason
+    messages = build_messages(question, hits, cautions)
+    for sentence in sentences_from_stream(model_tokens(llm, messages)):
+        refs, failure = check_sentence(sentence, passages, no_numbers=no_numbers)
+        if failure is not None:
+            log.info("gate dropped a generated sentence (%s: %s): %s",
+                     failure.check, failure.reason, sentence)
+            yield sentence, failure
             continue
         prose = MARKER_RE.sub(" ", sentence).strip()
         markers = [book.cite(hits[r - 1].document, score=hits[r - 1].dense_score) for r in refs]

@@ -37,6 +37,16 @@ def passage_no(assistant: Assistant, question: str, **meta: object) -> int:
     raise AssertionError(f"no retrieved passage with {meta}")
 
 
+def passage_with(assistant: Assistant, question: str, *words: str) -> int:
+    """The [n] under which the model sees the retrieved passage whose text holds all ``words``."""
+    hits = assistant.retriever.search(question, k=assistant.settings.k).hits
+    for i, h in enumerate(hits, start=1):
+        text = str(h.document.metadata.get("text", h.document.page_content))
+        if all(w in text for w in words):
+            return i
+    raise AssertionError(f"no retrieved passage with {words}")
+
+
 # ------------------------------------------------------------------ through the Assistant
 
 
@@ -142,3 +152,60 @@ def test_model_outage_falls_back_to_extractive(assistant: Assistant) -> None:
 
     ans = with_llm(assistant, FakeBrokenChatModel(messages=iter([]))).ask(Q_MK4)
     assert ans.mode == "fallback" and "45 mg/day" in ans.text
+
+
+# ------------------------------------------------------------------ issue 15: the scripted contradictions
+
+Q_BMD = "Did three years of MK-7 improve BMD in postmenopausal women?"
+
+
+def test_invented_safety_against_the_caution_never_passes(assistant: Assistant) -> None:
+    n = passage_with(assistant, Q_WARFARIN, "may interfere", "warfarin")
+    ans = with_llm(assistant, fake(f"It is completely safe with warfarin [{n}].")).ask(Q_WARFARIN)
+    assert ans.mode == "fallback" and "completely safe" not in ans.text
+    assert [d.check for d in ans.dropped] == ["safety"]
+    assert ans.dropped[0].sentence == f"It is completely safe with warfarin [{n}]."
+    assert any("may interfere" in c.text for c in ans.cautions)
+
+
+def test_no_interaction_and_no_monitoring_never_pass(assistant: Assistant) -> None:
+    n = passage_with(assistant, Q_WARFARIN, "may interfere", "warfarin")
+    m = passage_with(assistant, Q_WARFARIN, "Monitor INR")
+    reply = f"Vitamin K2 does not interact with warfarin [{n}]. There is no need to monitor INR [{m}]."
+    ans = with_llm(assistant, fake(reply)).ask(Q_WARFARIN)
+    assert "does not interact" not in ans.text and "no need to monitor" not in ans.text
+    assert len(ans.dropped) == 2 and {d.check for d in ans.dropped} <= {"safety", "polarity"}
+    assert ans.mode == "fallback" and ans.cautions
+
+
+def test_reversed_null_finding_never_passes(assistant: Assistant) -> None:
+    n = passage_with(assistant, Q_BMD, "did not significantly affect BMD")
+    reply = f"Three years of MK-7 (180 μg/day) significantly improved BMD in postmenopausal women [{n}]."
+    events = list(with_llm(assistant, fake(reply)).stream(Q_BMD))
+    streamed = "".join(e.delta for e in events if isinstance(e, TextEvent))
+    ans = events[-1].answer if isinstance(events[-1], AnswerEvent) else None
+    assert ans is not None and ans.mode == "fallback"
+    assert "significantly improved BMD" not in streamed and "significantly improved BMD" not in ans.text
+    assert ans.dropped[0].check in {"polarity", "direction"}
+    assert ans.to_dict()["dropped"][0] == {"sentence": reply, "check": ans.dropped[0].check,
+                                          "reason": ans.dropped[0].reason}
+
+
+def test_prompt_shows_the_cautions_and_the_blank_fields(assistant: Assistant) -> None:
+    """The model is shown the conversation's cautions and which passages are blank fields."""
+    seen: list[str] = []
+
+    class FakeRecordingChatModel(GenericFakeChatModel):
+        """A FAKE model that records the prompt it was sent."""
+
+        def _stream(self, messages, *args: object, **kwargs: object) -> Iterator:  # type: ignore[override]
+            seen.append("\n".join(str(m.content) for m in messages))
+            yield from super()._stream(messages, *args, **kwargs)
+
+    q = "I'm on warfarin; what is the recommended daily allowance of K2?"
+    a = with_llm(assistant, FakeRecordingChatModel(messages=itertools.cycle([AIMessage(content="No [1].")])))
+    ans = a.ask(q)
+    assert seen and ans.cautions
+    assert "These cautions apply to this conversation" in seen[0]
+    assert ans.cautions[0].text.strip() in seen[0]
+    assert "BLANK FIELD" in seen[0] and "leaves these Dosage Guide fields blank" in seen[0]
