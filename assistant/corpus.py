@@ -22,6 +22,7 @@ import yaml
 
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError
+from assistant.nutrients import micrograms
 
 #: libyaml's safe loader when it is there (several times faster), else the pure-Python one
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -62,14 +63,9 @@ class Nutrient:
 
     @property
     def micrograms(self) -> float | None:
-        """Amount in µg, converting vitamin D IU at 40 IU = 1 µg; None when unknown."""
-        if self.dose is None:
-            return None
-        if self.dose.unit == "IU":
-            if "vitamin d" in self.nutrient.casefold() or self.nutrient.casefold().startswith("d"):
-                return self.dose.low / 40.0
-            return None
-        return self.dose.micrograms
+        """Amount in µg (IU through the vocabulary's factor for this nutrient or form); None when
+        unknown or when no factor is known."""
+        return micrograms(self.nutrient, self.form, self.dose)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,24 +20,15 @@ import yaml
 
 from assistant.chunking import split_sentences
 from assistant.domain.page_format import (
-    FIELD_NAMES,
     PRODUCTS_RE,
     SECTIONS,
+    field_heading,
     products_section,
     render_body,
+    section_heading,
 )
-from assistant.doses import parse_doses
 from assistant.errors import PageError
-
-#: Nutrient names recognised in a product's first sentence (the one that lists its contents).
-NUTRIENT_RE = re.compile(
-    r"\b(?P<name>vitamin\s+[A-Z]\d{0,2}\b|B-complex vitamins|zinc|magnesium|calcium|iron|selenium|"
-    r"iodine|methylfolate|folate|folic acid|omega-3|boron|copper|potassium)"
-    r"(?:\s*\((?P<paren>[^)]*)\))?",
-    re.IGNORECASE,
-)
-FORM_RE = re.compile(r"\b(MK-\d+)\b")
-FORM_OF_RE = re.compile(r"\b(MK-\d+) form of (?:vitamin )?(K\d)\b", re.IGNORECASE)
+from assistant.nutrients import read_nutrients
 
 
 @dataclass
@@ -80,41 +72,19 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def _canonical_nutrient(name: str) -> str:
-    """'Vitamin d3' -> 'vitamin D3'; other names stay as the text writes them."""
-    name = re.sub(r"\s+", " ", name.strip())
-    if name.casefold().startswith("vitamin "):
-        return "vitamin " + name.split(" ", 1)[1].upper()
-    return name
+def parse_product(text: str, extra_names: Sequence[str] = ()) -> PageProduct:
+    """A product paragraph -> name (if the text names it), nutrients with amounts and forms, title.
 
-
-def parse_product(text: str) -> PageProduct:
-    """A product paragraph -> name (if the text names it), nutrients with amounts and forms, title."""
+    ``extra_names``: nutrient names besides the vocabulary's (the page's own supplement)."""
     spans = split_sentences(text)
     first = text[spans[0][0]:spans[0][1]] if spans else text
     name: str | None = None
     m = re.match(r"^(?!This\b|These\b|A\b|An\b|The\b)(?P<name>.+?) is an? ", first)
     if m:
         name = m.group("name").strip()
-    nutrients: list[PageNutrient] = []
-    seen: set[str] = set()
-    for nm in NUTRIENT_RE.finditer(first):
-        nutrient = _canonical_nutrient(nm.group("name"))
-        # "vitamin D" after "vitamin D3" names the same nutrient (e.g. "vitamin D insufficiency")
-        if any(s.startswith(nutrient.casefold()) for s in seen):
-            continue
-        paren = nm.group("paren") or ""
-        amount: str | None = None
-        doses = parse_doses(paren)
-        if doses:
-            amount = paren[doses[0].start : doses[0].end].strip()
-        fm = FORM_RE.search(paren)
-        nutrients.append(PageNutrient(nutrient, amount, fm.group(1) if fm else None))
-        seen.add(nutrient.casefold())
-    for fm in FORM_OF_RE.finditer(text):
-        for n in nutrients:
-            if n.nutrient.casefold().endswith(fm.group(2).casefold()) and n.form is None:
-                n.form = fm.group(1)
+    contents = first[m.end():] if m else first  # a name such as "Ultra K2 MK-7 Plus D3" lists nothing
+    nutrients = [PageNutrient(n.nutrient, n.amount, n.form)
+                 for n in read_nutrients(contents, text, extra_names)]
     title = name or describe_product(first, nutrients)
     return PageProduct(text, name, title, nutrients)
 
@@ -145,8 +115,8 @@ def parse_page(text: str, page: str = "page") -> Page:
     reports = 0
     for i, raw in enumerate(lines, start=1):
         line = raw.strip()
-        if line in SECTIONS:
-            current = line
+        if section := section_heading(line):
+            current = section
             continue
         if m := PRODUCTS_RE.match(line):
             current = "Products"
@@ -182,7 +152,7 @@ def parse_page(text: str, page: str = "page") -> Page:
         elif cur:
             paragraphs.append(" ".join(cur))
             cur = []
-    products = [parse_product(p) for p in paragraphs]
+    products = [parse_product(p, [supplement]) for p in paragraphs]
     _distinct_titles(products)
     return Page(supplement, overview, fields, notes, findings, products, reports)
 
@@ -204,8 +174,8 @@ def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
         t = raw.strip()
         if not t:
             continue
-        if t in FIELD_NAMES:
-            fields.append(PageField(t, ""))
+        if name := field_heading(t):
+            fields.append(PageField(name, ""))
             expect_subtitle = True
             continue
         if not fields:

@@ -28,7 +28,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import messages as msg
-from assistant.answer.cautions import caution_line, cautions_for, is_personal_request, mentions_anticoagulant
+from assistant.answer.cautions import (
+    DOSE_RISK_CLASS,
+    caution_line,
+    caution_passages,
+    cautions_for,
+    is_personal_request,
+    referral,
+)
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
@@ -38,10 +45,11 @@ from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
 from assistant.conversation import Turn, check_history, clean_question, effective_question, user_questions
 from assistant.corpus import Corpus, load_corpus
+from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
-from assistant.normalize import content_tokens, expand_query
+from assistant.normalize import content_tokens, expand_query, mentioned_classes
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.types import (
     Answer,
@@ -65,10 +73,10 @@ class Understanding:
     #: the question retrieval uses (a follow-up carries the previous question)
     retrieval_question: str
     followup: bool
-    #: anticoagulants the conversation names (cautions follow the whole conversation)
-    drugs: list[str]
-    #: this turn (or the follow-up it continues) is about an anticoagulant
-    asks_drug: bool
+    #: the interaction classes the conversation names (cautions follow the whole conversation)
+    classes: list[str]
+    #: the classes this turn (or the question it follows up) is about
+    asks_about: list[str]
     personal: bool
     product_query: ProductQuery | None
 
@@ -199,11 +207,14 @@ class Assistant:
 
     def _understand(self, q: str, turns: list[Turn]) -> Understanding:
         eq, followup = effective_question(q, turns)
-        drugs = mentions_anticoagulant([q, *user_questions(turns)])
+        personal = is_personal_request(q)
+        classes = mentioned_classes([q, *user_questions(turns)])
+        if personal and DOSE_RISK_CLASS not in classes:
+            classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
+        asks_about = mentioned_classes([eq]) or (classes if followup else [])
         nutrients = self.catalog.nutrient_names
         pq = parse_product_query(q, nutrients) or (parse_product_query(eq, nutrients) if eq != q else None)
-        asks_drug = bool(mentions_anticoagulant([eq]) or (followup and drugs))
-        return Understanding(q, eq, followup, drugs, asks_drug, is_personal_request(q), pq)
+        return Understanding(q, eq, followup, classes, asks_about, personal, pq)
 
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:
         eq = u.retrieval_question
@@ -219,20 +230,21 @@ class Assistant:
         """The whole pipeline as events: sources, text, then the final Answer."""
         u = self._understand(q, turns)
         hits = self._retrieve(u, filters)
-        support, off_topic = ((1.0, []) if (u.asks_drug or u.product_query)
+        supplement = self._supplement(u, filters, hits)
+        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query)
                               else self.scope.support(u.retrieval_question, hits))
         if off_topic or support < self.settings.abstain_threshold:
             yield from self._emit(self._abstain(q, support))
             return
-        supplement = (filters or {}).get("supplement") or (
-            str(hits[0].document.metadata.get("supplement")) if hits else None)
         book = CitationBook()
-        cautions = self._cautions(book, supplement) if u.drugs else []
-        head = [caution_line(c) for c in cautions if c.citation is not None]
+        cautions = self._cautions(book, supplement, u.classes)
+        # the text repeats a caution only when the question is about that interaction
+        head = [caution_line(c) for c in cautions if c.citation is not None and c.kind in u.asks_about]
         body = yield from self._compose(u, hits, book, filters, supplement, cautions, head)
-        if not u.drugs and any(mentions_anticoagulant([c.snippet]) for c in book.citations):
-            cautions = self._cautions(book, supplement)  # the answer draws on an anticoagulant passage
-        tail = [msg.REFERRAL if u.drugs else msg.REFERRAL_GENERAL] if u.personal else []
+        drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
+        if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
+            cautions += self._cautions(book, supplement, extra)
+        tail = [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:
             yield from self._emit(self._abstain(q, support))
@@ -256,8 +268,8 @@ class Assistant:
             products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
             lines, table = compose_products(u.product_query, products, self._product_docs(products), book)
             return Composition(lines, table)
-        shown = frozenset(c.citation.chunk_id for c in cautions if c.citation)
-        no_numbers = bool(u.drugs) and u.personal
+        shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
+        no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
         if self.llm is None:
             return Composition(self._extractive(u, hits, book, no_numbers, shown))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
@@ -297,13 +309,29 @@ class Assistant:
                     shown: frozenset[str]) -> list[str]:
         s = self.settings
         lex = self.retriever.lexical
-        limit = s.max_answer_sentences if not u.drugs else max(1, s.max_answer_sentences - 1)
+        limit = s.max_answer_sentences if not shown else max(1, s.max_answer_sentences - 1)  # cautions lead
         eq = u.retrieval_question
         return compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                   exclude_numbers=no_numbers, skip_chunks=shown)
 
-    def _cautions(self, book: CitationBook, supplement: str | None) -> list[Caution]:
-        return cautions_for(book, self.retriever.lexical.cautions, supplement)
+    def _cautions(self, book: CitationBook, supplement: str | None, classes: list[str]) -> list[Caution]:
+        if not classes:
+            return []
+        return cautions_for(book, self.retriever.lexical.cautions, supplement, classes)
+
+    def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
+        """Is the turn about an interaction the monograph has a caution for (that caution then
+        answers it)? A class the monograph says nothing of is judged by scope like any topic."""
+        asked = [c for c in u.asks_about if not vocabulary().interaction_class(c).note_only]
+        return bool(asked) and bool(caution_passages(self.retriever.lexical.cautions, supplement, asked))
+
+    def _supplement(self, u: Understanding, filters: dict[str, str] | None,
+                    hits: Sequence[Hit]) -> str | None:
+        """The monograph the question is about: the filter, the one it names, else the best passage's."""
+        named = (self.catalog.named_supplement(u.question)
+                 or self.catalog.named_supplement(u.retrieval_question))
+        return (filters or {}).get("supplement") or named or (
+            str(hits[0].document.metadata.get("supplement")) if hits else None)
 
     def _product_docs(self, products: Sequence[Any]) -> dict[str, Document]:
         """The chunks of these products (fetched by id; the corpus may hold thousands)."""

@@ -27,8 +27,41 @@ DOSAGE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 FIELD_NAMES = tuple(name for name, _ in DOSAGE_FIELDS)
 
-#: the products heading of a page: "Products Containing <Supplement> (N reports)"
-PRODUCTS_RE = re.compile(r"^Products Containing (?P<name>.+?)\s*\((?P<n>\d+) reports?\)\s*$")
+#: other ways pages write a field's heading (matched like headings: any case and spacing)
+FIELD_VARIANTS = {
+    "Recommended Dietary Allowance": "Recommended Daily Allowance",
+    "RDA": "Recommended Daily Allowance",
+    "Therapeutic Dose": "Therapeutic Doses",
+    "Upper Intake Level": "Upper Intake Limit",
+    "Tolerable Upper Intake Level": "Upper Intake Limit",
+    "Upper Limit": "Upper Intake Limit",
+    "Special Form": "Special Forms",
+}
+
+#: the products heading of a page: "Products Containing <Supplement> (N reports)", any case and
+#: spacing, the count glued to the name or not
+PRODUCTS_RE = re.compile(
+    r"^products\s+containing\s+(?P<name>.+?)\s*\(\s*(?P<n>\d+)\s*reports?\s*\)\s*$", re.IGNORECASE)
+
+
+def heading_key(line: str) -> str:
+    """A heading line as compared: spacing folded, case ignored, a trailing colon dropped."""
+    return re.sub(r"\s+", " ", line.strip().rstrip(":").strip()).casefold()
+
+
+_SECTION_KEYS = {heading_key(s): s for s in SECTIONS}
+_FIELD_KEYS = {**{heading_key(n): n for n in FIELD_NAMES},
+               **{heading_key(k): v for k, v in FIELD_VARIANTS.items()}}
+
+
+def section_heading(line: str) -> str | None:
+    """The section a heading line names ("Clinical notes" -> "Clinical Notes"), or None."""
+    return _SECTION_KEYS.get(heading_key(line))
+
+
+def field_heading(line: str) -> str | None:
+    """The Dosage Guide field a line names ("Upper intake limit" -> "Upper Intake Limit"), or None."""
+    return _FIELD_KEYS.get(heading_key(line))
 
 
 def products_section(supplement: str) -> str:

@@ -1,0 +1,153 @@
+"""Nutrients in text, from the vocabulary: which nutrients (and forms) a product names with which
+amounts, and an amount's mass in micrograms (pure functions).
+
+Names come from ``nutrients.yaml`` (a nutrient's name, its other terms, its forms' terms), from the
+generic pattern "vitamin" + letter (+ digits), and from the names a caller adds (a page's own
+supplement, for a nutrient the vocabulary does not know yet). An amount belongs to a name when it
+stands in parentheses right after it ("vitamin D3 (1,000 IU)") or right before it ("65 mg of
+elemental iron", "28 mg elemental iron"). IU becomes a mass only through the factor the vocabulary
+gives for that nutrient or form; where it gives none, never.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.domain.vocabulary import vocabulary
+from assistant.doses import Dose, parse_doses
+
+#: "vitamin" + a letter (+ digits) is a nutrient's name whether or not the vocabulary lists it
+_VITAMIN = r"vitamin\s+[a-z]\d{0,2}\b"
+
+
+@dataclass
+class NamedNutrient:
+    """A nutrient a text names: its name, the amount as written (None when not given), its form."""
+
+    nutrient: str
+    amount: str | None = None
+    form: str | None = None
+
+
+@dataclass(frozen=True)
+class _Names:
+    pattern: re.Pattern[str]
+    #: a term (casefolded) -> (nutrient name, form name or None)
+    terms: dict[str, tuple[str, str | None]]
+    form_of: re.Pattern[str] | None
+
+
+def canonical_vitamin(name: str) -> str:
+    """'Vitamin d3' -> 'vitamin D3'."""
+    name = re.sub(r"\s+", " ", name.strip())
+    return "vitamin " + name.split(" ", 1)[1].upper()
+
+
+def _term_regex(term: str) -> str:
+    words = re.split(r"[\s-]+", term.strip())
+    return r"[\s-]*".join(re.escape(w) for w in words)
+
+
+@functools.lru_cache(maxsize=64)
+def _names(extra: tuple[str, ...]) -> _Names:
+    terms: dict[str, tuple[str, str | None]] = {}
+    for n in vocabulary().nutrients:
+        for t in n.names():
+            terms.setdefault(t.casefold(), (n.name, None))
+        for f in n.forms:
+            for t in [f.name, *f.terms]:
+                terms.setdefault(t.casefold(), (n.name, f.name))
+    for name in extra:
+        terms.setdefault(name.casefold(), (name, None))
+    alts = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"\b(?P<name>" + "|".join([_VITAMIN, *map(_term_regex, alts)]) + r")(?![\w-])",
+                         re.IGNORECASE)
+    forms = [t for t, (_, f) in terms.items() if f]
+    nutrient_terms = [t for t, (_, f) in terms.items() if not f]
+    form_of = (re.compile(rf"\b(?P<form>{'|'.join(map(_term_regex, forms))}) form of (?:vitamin )?"
+                          rf"(?P<of>{'|'.join(map(_term_regex, nutrient_terms))}|[a-z]\d)\b", re.IGNORECASE)
+               if forms else None)
+    return _Names(pattern, terms, form_of)
+
+
+def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
+    key = re.sub(r"[\s-]+", " ", written.casefold())
+    for term, value in names.terms.items():
+        if re.sub(r"[\s-]+", " ", term) == key:
+            return value
+    return canonical_vitamin(written), None
+
+
+def _amount_before(text: str, start: int) -> str | None:
+    """The dose that ends right before ``start`` ("65 mg of ", "28 mg ")."""
+    head = text[max(0, start - 40):start]
+    doses = parse_doses(head)
+    if doses and re.fullmatch(r"\s*(?:of\s+)?", head[doses[-1].end:]):
+        return head[doses[-1].start:doses[-1].end].strip()
+    return None
+
+
+def _paren_after(text: str, end: int) -> str | None:
+    m = re.match(r"\s*\((?P<paren>[^)]*)\)", text[end:])
+    return m.group("paren") if m else None
+
+
+def read_nutrients(sentence: str, full_text: str = "",
+                   extra_names: Sequence[str] = ()) -> list[NamedNutrient]:
+    """The nutrients ``sentence`` names with their amounts and forms, in order, each once.
+
+    ``full_text``: the whole description, read for "<form> form of <nutrient>" only.
+    ``extra_names``: more nutrient names (e.g. the page's own supplement).
+    """
+    names = _names(tuple(extra_names))
+    out: list[NamedNutrient] = []
+    for m in names.pattern.finditer(sentence):
+        nutrient, form = _lookup(names, m.group("name"))
+        paren = _paren_after(sentence, m.end())
+        amount = None
+        if paren is not None and (doses := parse_doses(paren)):
+            amount = paren[doses[0].start:doses[0].end].strip()
+        amount = amount or _amount_before(sentence, m.start())
+        if paren and not form:
+            form = next((f for t, (n, f) in names.terms.items() if f and n == nutrient
+                         and re.search(rf"\b{_term_regex(t)}\b", paren, re.IGNORECASE)), None)
+        seen = next((n for n in out if n.nutrient.casefold().startswith(nutrient.casefold())), None)
+        if seen is not None:  # named again ("vitamin D" after "vitamin D3", a form after its nutrient)
+            seen.amount = seen.amount or amount
+            seen.form = seen.form or form
+            continue
+        out.append(NamedNutrient(nutrient, amount, form))
+    if names.form_of is not None:
+        for fm in names.form_of.finditer(full_text):
+            of = fm.group("of").casefold()
+            form = _lookup(names, fm.group("form"))[1]
+            for n in out:
+                if n.form is None and n.nutrient.casefold().endswith(of):
+                    n.form = form
+    return out
+
+
+def micrograms(nutrient: str, form: str | None, dose: Dose | None) -> float | None:
+    """The (low) amount in µg: mass units directly, IU through the vocabulary's factor for the
+    form (else the nutrient); None when the dose is missing or no factor is known."""
+    if dose is None:
+        return None
+    if dose.micrograms is not None:
+        return dose.micrograms
+    factor = ug_per_iu(nutrient, form)
+    return None if factor is None else dose.low * factor
+
+
+def ug_per_iu(nutrient: str, form: str | None = None) -> float | None:
+    """Micrograms in one IU of this nutrient (or form), or None when the vocabulary gives none."""
+    for n in vocabulary().nutrients:
+        if n.name.casefold() != nutrient.casefold():
+            continue
+        for f in n.forms:
+            if form and f.name.casefold() == form.casefold():
+                return f.ug_per_iu
+        return n.ug_per_iu
+    return None
