@@ -32,8 +32,8 @@ class Citation(BaseModel):
 class Caution(BaseModel):
     """A safety note that must be shown with the answer, in the source's own words."""
 
-    kind: str = Field(default="", description="The interaction class the caution is shown for (e.g. 'anticoagulant'; "
-                      "the classes are in assistant/domain/vocabulary/interactions.yaml).")
+    kind: str = Field(default="", description="The interaction class the caution is shown for, e.g. "
+                      "'anticoagulant' (the classes: assistant/domain/vocabulary/interactions.yaml).")
     kinds: list[str] = Field(default_factory=list, description="Every class the note names.")
     text: str
     citation: Citation | None = None
