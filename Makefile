@@ -57,10 +57,14 @@ eval: setup
 bench: setup
 	$(BIN)/assistant bench
 
-# re-create corpus/vitamin-k2 from the seed page
+# re-import every monograph from the page its folder keeps (corpus/<slug>/source.txt); the
+# front matter's editable keys (examples, primary_nutrient, forms, interactions) are kept
 corpus: setup
 	$(BIN)/assistant import corpus/vitamin-k2/source.txt \
 	  --alias menaquinone --alias menatetrenone --alias MK-4 --alias MK-7 --alias K2 --alias "vitamin K2"
+	$(BIN)/assistant import corpus/omega-3-fish-oil/source.txt --alias "fish oil" --alias omega-3 --alias EPA --alias DHA
+	$(BIN)/assistant import corpus/iron/source.txt --alias "ferrous sulfate" --alias "elemental iron"
+	$(BIN)/assistant import corpus/vitamin-d3/source.txt --alias "vitamin D" --alias cholecalciferol --alias D3
 
 clean:
 	rm -rf $(VENV) index/chroma index/records.sqlite3 index/meta.json

@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.corpus import Corpus, Product
+from assistant.corpus import Corpus, Monograph, Product
+from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens
 
-#: words that name no topic of their own beside a supplement's name ("what does K2 do" -> "acts")
+#: words that name no topic of their own beside a supplement's name ("what does it do" -> "acts")
 GENERAL_WORDS = frozenset({"act", "vitamin"})
+
+
+def _vocabulary_names(m: Monograph) -> list[str]:
+    """The vocabulary's names for a monograph's own nutrient and its forms (so "fish oil" names the
+    omega-3 monograph without an alias in its front matter)."""
+    primary = str(m.meta.get("primary_nutrient") or "").casefold()
+    return [t for n in vocabulary().nutrients if n.name.casefold() == primary
+            for t in (n.name, *n.terms, *(x for f in n.forms for x in (f.name, *f.terms)))]
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,9 @@ class Catalog:
     products_of: dict[str, list[Product]]
     nutrient_names: list[str]
     all_products: tuple[Product, ...]
+    #: each supplement's own nutrient (front matter ``primary_nutrient``): what "which has the
+    #: most?" means when no nutrient is named
+    primary_of: dict[str, str]
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
@@ -34,13 +46,21 @@ class Catalog:
             words = frozenset(content_tokens(m.title))
             names.update(words)
             titles.append((m.slug, words))
-            titles.extend((m.slug, frozenset(content_tokens(a))) for a in m.aliases)
+            titles.extend((m.slug, frozenset(content_tokens(a))) for a in [*m.aliases, *_vocabulary_names(m)])
         products_of: dict[str, list[Product]] = {}
         for p in corpus.products:
             products_of.setdefault(p.supplement, []).append(p)
         nutrients = list(dict.fromkeys(n.nutrient for p in corpus.products for n in p.nutrients))
+        primary = {m.slug: str(m.meta["primary_nutrient"]) for m in corpus.monographs
+                   if m.meta.get("primary_nutrient")}
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
-                   tuple(corpus.products))
+                   tuple(corpus.products), primary)
+
+    def primary_nutrient(self, supplement: str | None) -> str | None:
+        """The nutrient a supplement's products are compared by when the question names none."""
+        if supplement is None and len(self.primary_of) == 1:
+            return next(iter(self.primary_of.values()))
+        return self.primary_of.get(supplement or "")
 
     def named_supplement(self, question: str) -> str | None:
         """The supplement whose full name (or alias) the question contains; the longest wins."""

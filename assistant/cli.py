@@ -111,14 +111,18 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 @cli.command("import")
 @click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--alias", "aliases", multiple=True, help="Another name of the supplement (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show what the page was understood to say; write nothing.")
 @click.pass_context
-def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...]) -> None:
+def import_cmd(ctx: click.Context, page: Path, aliases: tuple[str, ...], dry_run: bool) -> None:
     """Turn a scraped monograph PAGE into corpus/<slug>/ (monograph.md + products/)."""
     from assistant.errors import PageError
-    from assistant.importer import import_page
+    from assistant.importer import describe_page, import_page, parse_page, read_page
 
     s = settings_from(ctx)
     try:
+        if dry_run:
+            click.echo(describe_page(parse_page(read_page(page), str(page))))
+            return
         folder = import_page(page, s.corpus_dir, list(aliases))
     except (PageError, UnicodeDecodeError) as exc:
         _fail(str(exc), 2)

@@ -27,7 +27,9 @@ from assistant.domain.page_format import (
     render_body,
     section_heading,
 )
+from assistant.domain.vocabulary import vocabulary
 from assistant.errors import PageError
+from assistant.normalize import mentioned_classes
 from assistant.nutrients import read_nutrients
 
 
@@ -188,16 +190,64 @@ def _parse_fields(lines: list[tuple[int, str]], page: str) -> list[PageField]:
     return fields
 
 
+def describe_page(page: Page) -> str:
+    """What the importer understood of a page, for ``assistant import --dry-run``."""
+    meta = detect_front_matter(page)
+    out = [f"supplement: {page.supplement} (slug {page.slug})",
+           f"primary nutrient: {meta['primary_nutrient']}; forms: {', '.join(meta['forms']) or 'none'}",  # type: ignore[arg-type]
+           f"interaction classes in the notes: {', '.join(meta['interactions']) or 'none'}",  # type: ignore[arg-type]
+           f"overview: {len(page.overview)} paragraph(s)", "dosage guide:"]
+    for f in page.fields:
+        values = "; ".join(f.values) if f.values else "(no value on the page)"
+        out.append(f"  {f.name} ({f.subtitle}): {values}")
+    out.append(f"clinical notes: {len(page.notes)}")
+    out += [f"  - {n}" for n in page.notes]
+    out.append(f"research findings: {len(page.findings)}")
+    out.append(f"products: {len(page.products)} (the heading says {page.product_reports})")
+    for p in page.products:
+        amounts = ", ".join(f"{n.nutrient} {n.amount or '(no amount)'}" + (f" as {n.form}" if n.form else "")
+                            for n in p.nutrients) or "no nutrient recognised"
+        out.append(f"  {p.title}: {amounts}")
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- writing
 
 
-#: front-matter keys an editor may add to ``monograph.md``; a re-import of the page keeps them
-EDITABLE_KEYS = ("examples",)
+#: front-matter keys an editor may add or correct in ``monograph.md``; a re-import keeps them
+EDITABLE_KEYS = ("examples", "primary_nutrient", "forms", "interactions")
+
+
+def detect_front_matter(page: Page) -> dict[str, object]:
+    """What the vocabulary recognises in a page: its own nutrient, that nutrient's forms the page
+    names, the interaction classes its Clinical Notes speak of, and three example questions."""
+    named = read_nutrients(page.supplement)  # the vocabulary's name for it, else the page's own
+    primary = named[0].nutrient if named else page.supplement
+    text = "\n".join([*page.overview, *page.notes, *page.findings, *(p.text for p in page.products)])
+    forms = [f.name for n in vocabulary().nutrients if n.name == primary for f in n.forms
+             if any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.IGNORECASE)
+                    for t in (f.name, *f.terms))]
+    classes = mentioned_classes(page.notes, questions=False)
+    return {"primary_nutrient": primary, "forms": forms, "interactions": classes,
+            "examples": example_questions(page, classes)}
+
+
+def example_questions(page: Page, classes: Sequence[str]) -> list[str]:
+    """Three questions the web chat offers for a page: a dose, an interaction, a product."""
+    name = page.supplement
+    out = [f"What doses of {name} were used in the studies?"]
+    drug = next((vocabulary().interaction_class(c) for c in classes
+                 if not vocabulary().interaction_class(c).note_only), None)
+    if drug is not None:
+        out.append(f"Can I take {name} with {drug.label}?")
+    out.append(f"Which product has the most {name}?" if page.products else f"What is {name} used for?")
+    return out
 
 
 def render_monograph(page: Page, aliases: list[str], source: str, date: str,
                      kept: dict[str, object] | None = None) -> str:
-    """``monograph.md``: front matter (``kept``: the editable keys of the file it replaces) and body."""
+    """``monograph.md``: front matter (what the page says, what the vocabulary recognises in it,
+    and ``kept``: the editable keys of the file it replaces, which win) and the body."""
     meta: dict[str, object] = {
         "title": page.supplement,
         "slug": page.slug,
@@ -206,6 +256,7 @@ def render_monograph(page: Page, aliases: list[str], source: str, date: str,
         "date": date,
         "products_section": products_section(page.supplement),
         "product_reports": page.product_reports,
+        **detect_front_matter(page),
     }
     meta.update({k: v for k, v in (kept or {}).items() if k in EDITABLE_KEYS and v})
     body = render_body(page.supplement, page.overview, [(f.name, f.subtitle, f.values) for f in page.fields],
@@ -225,7 +276,7 @@ def _kept_front_matter(path: Path) -> dict[str, object]:
         meta = yaml.safe_load(text[4:text.index("\n---", 4)])
     except yaml.YAMLError:
         return {}
-    return {k: meta[k] for k in EDITABLE_KEYS if isinstance(meta, dict) and meta.get(k)}
+    return {k: meta[k] for k in (*EDITABLE_KEYS, "aliases") if isinstance(meta, dict) and meta.get(k)}
 
 
 def render_product(p: PageProduct, pid: str, order: int) -> str:
@@ -252,7 +303,10 @@ def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
         old.unlink()
     date = date or dt.date.today().isoformat()
     mono = folder / "monograph.md"
-    mono.write_text(render_monograph(page, aliases, source, date, _kept_front_matter(mono)), encoding="utf-8")
+    kept = _kept_front_matter(mono)
+    old = kept.pop("aliases", None)
+    aliases = aliases or ([str(a) for a in old] if isinstance(old, list) else [])  # a re-import keeps them
+    mono.write_text(render_monograph(page, aliases, source, date, kept), encoding="utf-8")
     for i, p in enumerate(page.products, start=1):
         stem = slugify(p.name or p.title)[:40].rstrip("-")
         (pdir / f"{i:02d}-{stem}.md").write_text(render_product(p, f"{page.slug}-p{i}", i), encoding="utf-8")

@@ -144,9 +144,12 @@ class Mention:
     name: str
 
 
-#: a misspelt name must be this close (rapidfuzz ratio, 0..100) and this long to count
-FUZZY_CUTOFF = 80
+#: a misspelt name (in a question) must be this close (rapidfuzz ratio, 0..100), this long, start
+#: with the same letter and differ in length by at most one letter to count ("warfrin",
+#: "xeralto"; not "starting" for "statin")
+FUZZY_CUTOFF = 85
 FUZZY_MIN_LEN = 5
+FUZZY_MAX_LEN_DIFF = 1
 
 
 @dataclass(frozen=True)
@@ -179,22 +182,23 @@ def _matcher() -> _ClassMatcher:
 
 
 @functools.lru_cache(maxsize=65536)
-def _word_mentions(token: str) -> tuple[Mention, ...]:
+def _word_mentions(token: str, fuzzy: bool) -> tuple[Mention, ...]:
     m = _matcher()
     if token in m.words:
         return tuple(m.words[token])
-    if len(token) < FUZZY_MIN_LEN:
+    if not fuzzy or len(token) < FUZZY_MIN_LEN:
         return ()
-    best = process.extractOne(token, m.words.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    candidates = [w for w in m.words if w[0] == token[0] and abs(len(w) - len(token)) <= FUZZY_MAX_LEN_DIFF]
+    best = process.extractOne(token, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     return tuple(m.words[best[0]]) if best else ()
 
 
 @functools.lru_cache(maxsize=8192)
-def _find_mentions(text: str) -> tuple[Mention, ...]:
+def _find_mentions(text: str, fuzzy: bool = True) -> tuple[Mention, ...]:
     t = fold(text)
     found: list[Mention] = []
     for raw in re.findall(r"[a-z]+", t):
-        found.extend(x for x in _word_mentions(raw) if x not in found)
+        found.extend(x for x in _word_mentions(raw, fuzzy) if x not in found)
     for pat, mention in _matcher().phrases:
         if mention not in found and pat.search(t):
             found.append(mention)
@@ -211,7 +215,7 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
     questions, so a note-only class counts by its ``question_phrases`` instead of its words."""
     out: list[str] = []
     for t in texts:
-        for m in _find_mentions(t):
+        for m in _find_mentions(t, fuzzy=questions):  # a page spells its names right
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
         if questions:

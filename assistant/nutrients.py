@@ -107,10 +107,9 @@ def read_nutrients(sentence: str, full_text: str = "",
     for m in names.pattern.finditer(sentence):
         nutrient, form = _lookup(names, m.group("name"))
         paren = _paren_after(sentence, m.end())
-        amount = None
-        if paren is not None and (doses := parse_doses(paren)):
+        amount = _amount_before(sentence, m.start())  # "65 mg of elemental iron (from 325 mg ...)"
+        if amount is None and paren is not None and (doses := parse_doses(paren)):
             amount = paren[doses[0].start:doses[0].end].strip()
-        amount = amount or _amount_before(sentence, m.start())
         if paren and not form:
             form = next((f for t, (n, f) in names.terms.items() if f and n == nutrient
                          and re.search(rf"\b{_term_regex(t)}\b", paren, re.IGNORECASE)), None)

@@ -19,7 +19,7 @@ import logging
 import re
 import threading
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.documents import Document
@@ -265,8 +265,11 @@ class Assistant:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         if u.product_query is not None:
+            pq = u.product_query
+            if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
+                pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-            lines, table = compose_products(u.product_query, products, self._product_docs(products), book)
+            lines, table = compose_products(pq, products, self._product_docs(products), book)
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)

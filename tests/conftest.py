@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,12 @@ from assistant.index.knowledge import KnowledgeIndex
 
 #: the scraped page the K2 monograph was imported from (kept in its corpus folder)
 SEED_PAGE = REPO_ROOT / "corpus" / "vitamin-k2" / "source.txt"
-CORPUS = REPO_ROOT / "corpus"
+#: the repository's corpus: every monograph
+FULL_CORPUS = REPO_ROOT / "corpus"
+#: a corpus of the K2 monograph alone (a copy made once per test session): most tests count its
+#: chunks, findings and products, which the other monographs would change
+CORPUS = Path(tempfile.mkdtemp(prefix="k2-corpus-")) / "corpus"
+shutil.copytree(FULL_CORPUS / "vitamin-k2", CORPUS / "vitamin-k2")
 
 _real_connect = socket.socket.connect
 

@@ -1,4 +1,4 @@
-"""Questions across products ('which has the most K2', 'which ones state no amount'), answered from
+"""Questions across products ('which has the most', 'which ones state no amount'), answered from
 the products' structured amounts; every product named is cited."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from langchain_core.documents import Document
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.corpus import Nutrient, Product
+from assistant.domain.vocabulary import vocabulary
 from assistant.doses import parse_doses
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
 from assistant.types import ProductRow
@@ -25,14 +26,14 @@ _WHICH = re.compile(r"\b(which|any|list|all|every|compare|comparison|rank|how ma
 
 @dataclass
 class ProductQuery:
-    nutrient: str | None  # "vitamin K2", "vitamin D3", "zinc", ...
-    form: str | None  # "MK-7"
+    nutrient: str | None  # a nutrient as products name it; None: the monograph's own (see Catalog)
+    form: str | None  # a form of it, as the vocabulary names it
     direction: str | None  # "max" | "min" | None (a filter)
-    missing: bool = False  # "which products don't say how much K2"
+    missing: bool = False  # "which products don't say how much of it"
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
-    """A question across products ('which has the most K2', 'which one has zinc'), or None."""
+    """A question across products ('which has the most', 'which one has zinc'), or None."""
     q = fold(question)
     direction = "max" if _SUPERLATIVE_MAX.search(q) else "min" if _SUPERLATIVE_MIN.search(q) else None
     if not _PRODUCT_WORDS.search(q) or not (_WHICH.search(q) or direction):
@@ -40,21 +41,28 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     if parse_doses(question):
         return None  # an amount names one product: a lookup, not a comparison
     lex = lexical_form(question)
-    form = None
-    for f in ("mk4", "mk7"):
-        if re.search(rf"\b{f}\b", lex):
-            form = f"MK-{f[-1]}"
-    nutrient = None
-    for name in nutrient_names:
-        if name_in_question(name, lex):
-            nutrient = name
-            break
-    if direction and nutrient is None:
-        nutrient = next((n for n in nutrient_names if n.casefold().endswith("k2")), None)
-    if nutrient is None and form is None:
+    form = form_in_question(lex)
+    nutrient = next((name for name in nutrient_names if name_in_question(name, lex)), None)
+    if nutrient is None and form is None and direction is None:
         return None
+    if nutrient is None and form is not None and direction is not None:  # "the most MK-7": its nutrient
+        nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
+                         and n.name in nutrient_names), None)
     missing = bool(re.search(r"\b(?:don'?t|do not|doesn'?t|does not|without|no|lack\w*|missing)\b", q))
     return ProductQuery(nutrient, form, None if missing else direction, missing)
+
+
+def form_in_question(lex_question: str) -> str | None:
+    """The vocabulary form the question names (the last one named), or None."""
+    found: tuple[int, str] | None = None
+    for n in vocabulary().nutrients:
+        for f in n.forms:
+            for term in (f.name, *f.terms):
+                key = lexical_form(term).strip()
+                for m in re.finditer(rf"\b{re.escape(key)}\b", lex_question):
+                    if found is None or m.start() >= found[0]:
+                        found = (m.start(), f.name)
+    return found[1] if found else None
 
 
 def name_in_question(name: str, lex_question: str) -> bool:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.cautions import is_personal_request
-from assistant.normalize import content_tokens, expand_query, find_mentions, lexical_form, mentioned_classes, tokens
+from assistant.normalize import (
+    content_tokens,
+    expand_query,
+    find_mentions,
+    lexical_form,
+    mentioned_classes,
+    tokens,
+)
 
 
 def find_anticoagulants(text: str) -> list[str]:
