@@ -304,8 +304,8 @@ def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
     date = date or dt.date.today().isoformat()
     mono = folder / "monograph.md"
     kept = _kept_front_matter(mono)
-    old = kept.pop("aliases", None)
-    aliases = aliases or ([str(a) for a in old] if isinstance(old, list) else [])  # a re-import keeps them
+    kept_aliases = kept.pop("aliases", None)
+    aliases = aliases or ([str(a) for a in kept_aliases] if isinstance(kept_aliases, list) else [])  # a re-import keeps them
     mono.write_text(render_monograph(page, aliases, source, date, kept), encoding="utf-8")
     for i, p in enumerate(page.products, start=1):
         stem = slugify(p.name or p.title)[:40].rstrip("-")
