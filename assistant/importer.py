@@ -305,7 +305,8 @@ def write_corpus(page: Page, corpus_dir: Path, aliases: list[str], source: str,
     mono = folder / "monograph.md"
     kept = _kept_front_matter(mono)
     kept_aliases = kept.pop("aliases", None)
-    aliases = aliases or ([str(a) for a in kept_aliases] if isinstance(kept_aliases, list) else [])  # a re-import keeps them
+    if not aliases and isinstance(kept_aliases, list):  # a re-import without --alias keeps them
+        aliases = [str(a) for a in kept_aliases]
     mono.write_text(render_monograph(page, aliases, source, date, kept), encoding="utf-8")
     for i, p in enumerate(page.products, start=1):
         stem = slugify(p.name or p.title)[:40].rstrip("-")
