@@ -8,6 +8,8 @@ not about the exact wording of answers.
 from __future__ import annotations
 
 import ast
+import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -27,7 +29,7 @@ from gradio_client.exceptions import AppError, AuthenticationError
 import ui as entry_point
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
-from assistant.types import Answer, AnswerEvent, Citation, SourcesEvent, TextEvent
+from assistant.types import Answer, AnswerEvent, Caution, Citation, ProductRow, SourcesEvent, TextEvent
 from evals.bench.procs import free_port, http_ok, service
 from webchat import app as ui
 from webchat import render
@@ -100,9 +102,14 @@ def test_only_the_ask_endpoint_is_public(api: Client) -> None:
 # ------------------------------------------------------------------------------- the chat handlers
 
 
-def _run(app: ui.ChatApp, question: str, session: dict[str, Any] | None = None,
+def _run(app: ui.ChatApp, question: str, state: dict[str, Any] | None = None,
          supplement: str | None = None) -> list[tuple[Any, ...]]:
-    return list(app.respond(question, session, supplement))
+    return list(app.respond(question, state, supplement))
+
+
+def _browser_roundtrip(state: dict[str, Any]) -> dict[str, Any]:
+    """What the browser gives back after a reload: the stored value, as JSON."""
+    return json.loads(json.dumps(state))
 
 
 def test_chat_streams_sources_then_text_and_records_the_answer(assistant: Assistant,
@@ -110,30 +117,70 @@ def test_chat_streams_sources_then_text_and_records_the_answer(assistant: Assist
     app = ui.ChatApp(assistant, base_settings)
     steps = _run(app, WARFARIN)
     assert len(steps) >= 2  # the text arrives in more than one update
-    display, banner, sources, table, box, session = steps[-1]
+    assert all(step[-1] == gr.skip() for step in steps[:-1]), \
+        "the conversation goes to the browser with the final answer only"
+    display, banner, sources, table, box, state = steps[-1]
     assert box == ""
     assert [m["role"] for m in display] == ["user", "assistant"]
-    assert "[1]" in display[1]["content"]
+    assert '<a class="cite" href="#source-1">[1]</a>' in display[1]["content"]
+    assert "[1]" not in display[1]["content"].replace('<a class="cite" href="#source-1">[1]</a>', "")
     assert banner["visible"] is True and "Caution" in banner["value"]
-    assert "Clinical Notes" in sources and "<mark>" in sources
+    assert 'href="#source-' in banner["value"] and 'data-turn="0"' in banner["value"]
+    assert "Clinical Notes" in sources and "<mark>" in sources and 'id="source-1"' in sources
+    assert 'data-turn="0"' in sources and "Copy answer with sources" in sources
     assert table["visible"] is False
-    assert session["records"][1]["question"] == WARFARIN
-    assert session["records"][1]["citations"]
-    assert session["turns"][0] == {"role": "user", "content": WARFARIN}
+    assert state["turns"][0]["question"] == WARFARIN
+    answer = Answer.model_validate(state["turns"][0]["answer"])
+    assert answer.cautions and answer.citations
+    assert ui.history_of(state["turns"]) == [{"role": "user", "content": WARFARIN},
+                                             {"role": "assistant", "content": answer.text}]
+
+
+def test_every_marker_of_real_answers_is_a_link_to_a_listed_card(assistant: Assistant,
+                                                                  base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    state = None
+    for q in (WARFARIN, OSTEO_DOSE, "Which products contain MK-7?", "What is the upper intake limit of vitamin K2?"):
+        display, _, sources, *_, state = _run(app, q, state)[-1]
+        answer = Answer.model_validate(state["turns"][-1]["answer"])
+        bubble = display[-1]["content"]
+        markers = re.findall(r"\[(\d+)\]", answer.text)
+        links = re.findall(r'<a class="cite" href="#source-(\d+)">\[(\d+)\]</a>', bubble)
+        assert [a for a, _ in links] == markers and all(a == b for a, b in links), q
+        cards = re.findall(r'<li class="source" id="source-(\d+)"', sources)
+        cited = set(markers) | {str(c.citation.marker) for c in answer.cautions if c.citation}
+        assert sorted(cited, key=int) == cards, "only the passages the text or a caution cites, each once"
+
+
+def test_cautions_stay_in_the_banner_of_every_answer_they_apply_to(assistant: Assistant,
+                                                                    base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    *_, state = _run(app, WARFARIN)[-1]
+    _, banner, sources, table, _, state = _run(app, "Which products contain MK-7?", state)[-1]
+    answer = Answer.model_validate(state["turns"][-1]["answer"])
+    assert answer.cautions, "the conversation named warfarin: its cautions still apply"
+    assert banner["visible"] is True
+    for c in answer.cautions:
+        assert render.esc(c.text) in banner["value"]
+        assert c.citation is not None
+        assert f'href="#source-{c.citation.marker}" data-turn="1">[{c.citation.marker}]</a>' in banner["value"]
+        assert f'id="source-{c.citation.marker}"' in sources
+    assert table["visible"] is True and 'data-turn="1"' in table["value"]
 
 
 def test_chat_shows_an_abstention_and_a_friendly_error(assistant: Assistant,
                                                        base_settings: Settings) -> None:
     app = ui.ChatApp(assistant, base_settings)
-    display, banner, sources, _, _, session = _run(app, MIGRAINE)[-1]
+    display, banner, sources, _, _, state = _run(app, MIGRAINE)[-1]
     assert "cover" in display[-1]["content"]  # the abstention message says the monograph doesn't cover it
     assert banner["visible"] is False
     assert "No sources" in sources
-    steps = _run(app, "", session)
+    steps = _run(app, "", state)
     assert len(steps) == 1
-    display, *_, session = steps[0]
+    display, *_, state = steps[0]
     assert "empty" in display[-1]["content"] and "Traceback" not in display[-1]["content"]
-    assert len(session["records"]) == 1  # an error is not an answer one can vote on
+    assert len(display) == 4 and "notice" in state["turns"][1]
+    assert len(ui.history_of(state["turns"])) == 2  # an error is not part of the history
 
 
 def test_product_question_shows_the_comparison_table(assistant: Assistant,
@@ -144,14 +191,74 @@ def test_product_question_shows_the_comparison_table(assistant: Assistant,
     assert "<table" in table["value"] and "MK-7" in table["value"] and 'href="#source-1"' in table["value"]
 
 
+def test_a_reload_restores_the_conversation_and_its_last_panels(assistant: Assistant,
+                                                                base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    *_, state = _run(app, WARFARIN)[-1]
+    display, banner, sources, table, _, state = _run(app, "Which products contain MK-7?", state)[-1]
+    restored = app.restore(_browser_roundtrip(state))
+    assert restored == (display, banner, sources, table, ui.ALL_SUPPLEMENTS)
+    assert app.restore(None)[0] == [] and app.restore({"version": 99, "turns": []})[0] == []
+
+
+def test_a_tampered_conversation_is_checked_and_rendered_as_text(assistant: Assistant,
+                                                                 base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    evil = '<img src=x onerror="alert(1)"> see [1]'
+    state = {"version": 1, "supplement": "x", "turns": [
+        {"question": evil, "notice": evil},
+        {"question": "q", "answer": {"question": "q", "text": evil, "citations": "not a list"}},
+        {"question": 3, "answer": None}, "junk",
+        {"question": evil, "answer": {"question": evil, "text": f"{evil} [1]", "citations": []}},
+    ]}
+    display, *_ = app.restore(state)
+    assert len(display) == 4  # the two well-formed turns
+    assert all("<img" not in m["content"] and 'href="#' not in m["content"] for m in display)
+    assert "&lt;img" in display[0]["content"]
+
+
+def test_clicking_an_earlier_answer_shows_its_panels(assistant: Assistant, base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    *_, state = _run(app, "Which products contain MK-7?")[-1]
+    _, _, sources, table, _, state = _run(app, OSTEO_DOSE, state)[-1]
+    assert table["visible"] is False and 'data-turn="1"' in sources
+    _, sources0, table0 = app.show_turn(state, gr.SelectData(None, {"index": 1, "value": "x"}))
+    assert 'data-turn="0"' in sources0 and table0["visible"] is True
+    assert app.show_turn(state, gr.SelectData(None, {"index": 2, "value": "x"}))[1] == sources  # its question
+    assert app.show_turn(state, gr.SelectData(None, {"index": 9, "value": "x"})) == (gr.skip(),) * 3
+
+
+def test_new_chat_empties_the_conversation_and_keeps_the_monograph(assistant: Assistant,
+                                                                   base_settings: Settings) -> None:
+    app = ui.ChatApp(assistant, base_settings)
+    display, banner, sources, table, box, state = app.new_chat("vitamin-k2")
+    assert display == [] and banner["visible"] is False and table["visible"] is False and box == ""
+    assert "appear here" in sources
+    assert state == ui.new_conversation("vitamin-k2") and state["turns"] == []
+
+
+def test_copy_text_is_the_answer_as_markdown_with_numbered_references(assistant: Assistant) -> None:
+    answer = assistant.ask(WARFARIN)
+    md = render.answer_markdown(answer)
+    assert md.startswith(f"**Question:** {WARFARIN}\n\n{answer.text}\n")
+    assert "**Cautions**" in md and "**References**" in md
+    for c in answer.citations:
+        snippet = " ".join(c.snippet.split())
+        assert f"- [{c.marker}] {c.section}" in md and f"{c.title}: “{snippet}” ({c.source})" in md
+    table = render.answer_markdown(assistant.ask("Which products contain MK-7?"))
+    assert "| Product | Nutrient | Amount | Unit | Form | Source |" in table
+
+
 def test_feedback_vote_is_stored_and_read_back(assistant: Assistant, tmp_path: Path) -> None:
     settings = assistant.settings.model_copy(update={"feedback_db": tmp_path / "fb" / "votes.sqlite3"})
     app = ui.ChatApp(assistant, settings)
-    *_, session = _run(app, WARFARIN)[-1]
-    app.vote(session, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": True}))
-    app.vote(session, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": False}))
-    app.vote(session, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": ""}))  # a vote taken back
-    app.vote(session, gr.LikeData(None, {"index": 0, "value": ["x"], "liked": True}))  # the question
+    *_, state = _run(app, WARFARIN)[-1]
+    state = _browser_roundtrip(state)  # votes work on a restored conversation too
+    app.vote(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": True}))
+    app.vote(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": False}))
+    app.vote(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": ""}))  # a vote taken back
+    app.vote(state, gr.LikeData(None, {"index": 0, "value": ["x"], "liked": True}))  # the question
+    app.vote(state, gr.LikeData(None, {"index": 3, "value": ["x"], "liked": True}))  # no such answer
     with sqlite3.connect(settings.feedback_db) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         rows = con.execute("SELECT question, answer, citations, vote, created_at FROM feedback "
@@ -222,6 +329,59 @@ def test_rendering_escapes_corpus_and_user_text() -> None:
     assert "<mark>Safe start.</mark>" in html_ and "<mark>Cited end.</mark>" in html_
     assert "<script" not in render.chat_text(payload)
     assert render.highlight_snippet("abcdef", [(2, 4), (3, 5), (-3, 1)]) == "<mark>a</mark>b<mark>cde</mark>f"
+    assert "<script" not in render.render_header(payload, [payload], payload)
+
+
+def _cit(marker: int, title: str = "T", snippet: str = "Some text.") -> Citation:
+    return Citation(marker=marker, chunk_id=f"c{marker}", supplement="s", section="Sec", title=title,
+                    source="a.md", snippet=snippet, span=(0, len(snippet)))
+
+
+def test_only_real_markers_become_links() -> None:
+    link = '<a class="cite" href="#source-{0}">[{0}]</a>'
+    # a real marker of the answer: linked; a number the answer does not cite: text
+    assert render.render_answer("K2 helps. [1] See [7].", [_cit(1)]) == f"K2 helps. {link.format(1)} See [7]."
+    # a marker-like string in a product title (corpus) or in the question stays its escaped text
+    title = 'Zebrafix [1] <a href="javascript:alert(1)">[2]</a> Drops'
+    text = f"{title} (vitamin K2 50 mcg) [2]"
+    html_ = render.render_answer(text, [_cit(1), _cit(2, title=title)])
+    assert html_.count("<a ") == 1 and html_.endswith(link.format(2))
+    assert "Zebrafix [1] &lt;a href=&quot;javascript:alert(1)&quot;&gt;[2]&lt;/a&gt; Drops" in html_
+    q = "What about [1] and [2]?"
+    assert "<a " not in render.render_answer(f"Quote: {q}", [_cit(1), _cit(2)], quoted=[q])
+    # a marker inside a quoted snippet is the snippet's text, the marker after it is a link
+    snippet = "ucOC fell [5][1] in trials."
+    html_ = render.render_answer(f"{snippet} [1]", [_cit(1, snippet=snippet)])
+    assert html_ == f"ucOC fell [5][1] in trials. {link.format(1)}"
+    # a user's question is never linked
+    assert "<a" not in render.chat_text("[1] <a href='#source-1'>[1]</a>")
+    # the only markup in an answer bubble is the links: nothing else survives
+    evil = '<a href="#source-1" onclick="x()">[1]</a><script>1</script> [1]'
+    html_ = render.render_answer(evil, [_cit(1)])
+    assert re.sub(r'<a class="cite" href="#source-1">\[1\]</a>', "", html_).count("<") == 0
+    assert "onclick=&quot;x()&quot;" in html_
+
+
+def test_cautions_table_and_cards_link_each_other() -> None:
+    c1 = _cit(1, snippet="Avoid with warfarin.")
+    banner = render.render_cautions([Caution(text="Avoid <b>with</b> warfarin.", citation=c1)], turn=3)
+    assert 'Avoid &lt;b&gt;with&lt;/b&gt; warfarin. <a class="cite" href="#source-1" data-turn="3">[1]</a>' in banner
+    rows = render.render_table([ProductRow(product="P <i>", nutrient="K2", amount="50", unit="mcg", marker=2)],
+                               turn=3)
+    assert '<a class="cite" href="#source-2" data-turn="3">[2]</a>' in rows and "P &lt;i&gt;" in rows
+    panel = render.render_sources([c1], turn=3, question="<q>", markdown="**Q** <x>")
+    assert '<li class="source" id="source-1" tabindex="-1">' in panel and 'data-turn="3"' in panel
+    assert '<pre class="answer-markdown" hidden>**Q** &lt;x&gt;</pre>' in panel and "&lt;q&gt;" in panel
+
+
+def test_the_header_names_the_monographs_loaded(assistant: Assistant, base_settings: Settings) -> None:
+    demo = ui.build_app(assistant, base_settings)
+    headers = [c["props"]["value"] for c in demo.config["components"]
+               if c.get("props", {}).get("elem_id") == "page-header"]
+    assert len(headers) == 1
+    assert headers[0].startswith(f"<h1>{ui.TITLE}</h1>")
+    assert "Answers from 1 monograph: <span class=\"monographs\">Vitamin K2</span>" in headers[0]
+    assert render.render_header("T", ["A", "B <c>"], "d").count("B &lt;c&gt;") == 1
 
 
 def test_supplement_filter_only_with_several_monographs(assistant: Assistant,
@@ -255,7 +415,9 @@ def test_supplement_filter_only_with_several_monographs(assistant: Assistant,
     fake = TwoMonographs()
     assert len(dropdowns(ui.build_app(fake, base_settings))) == 1  # type: ignore[arg-type]
     app = ui.ChatApp(fake, base_settings)  # type: ignore[arg-type]
-    _run(app, "q", supplement="magnesium")
+    *_, state = _run(app, "q", supplement="magnesium")[-1]
+    assert state["supplement"] == "magnesium"
+    assert app.restore(state)[-1] == "magnesium"  # a reload keeps the conversation's monograph
     _run(app, "q", supplement=ui.ALL_SUPPLEMENTS)
     assert fake.filters == [{"supplement": "magnesium"}, None]
 
@@ -278,10 +440,11 @@ def test_a_failing_assistant_gives_a_message_not_a_traceback(assistant: Assistan
 
     for fail_after in (0, 1):
         app = ui.ChatApp(Broken(fail_after), base_settings)  # type: ignore[arg-type]
-        display, *_, session = _run(app, "q")[-1]
+        display, *_, state = _run(app, "q")[-1]
         assert display[-1]["content"] == ui.SORRY
         assert "boom" not in str(display) and "partial" not in str(display)
-        assert session["records"] == {} and session["turns"] == []
+        assert state["turns"] == [{"question": "q", "notice": ui.SORRY}]
+        assert ui.history_of(state["turns"]) == []
 
 
 # ------------------------------------------------------------------------------- launching

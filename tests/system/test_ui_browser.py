@@ -1,12 +1,17 @@
 """The web chat in a real browser: Debian's chromium driven by Playwright (never `playwright install`).
 
 Two live apps on free loopback ports, each started once per module: one over the session Assistant,
-one over an Assistant whose corpus holds a product file with an XSS payload. Screenshots go to the
-test's ``tmp_path`` and to ``test-output/`` (git-ignored).
+one over an Assistant whose corpus holds a product file with an XSS payload (and marker-like text).
+Covered: answers, sources and cautions; citation links that bring their card into view; a
+conversation that survives a reload (votes included); the copy button, read back from the real
+clipboard; the phone layout (390×844, no sideways scroll); axe-core (axe-playwright-python, which
+bundles it) finding nothing serious or critical. Screenshots go to the test's ``tmp_path`` and to
+``test-output/`` (git-ignored); ``python -m evals.screenshots`` makes the README's.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import sqlite3
@@ -18,6 +23,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
+from evals import screenshots as shots
 from webchat import app as ui
 
 pytestmark = pytest.mark.browser
@@ -31,13 +37,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 OUTPUT = REPO_ROOT / "test-output"
 TIMEOUT_MS = 30_000
 
+PHONE = {"width": 390, "height": 844}
 SCRIPT = "<script>window.__xss=1</script>"
+FAKE_LINK = '<a href="#source-1">[1]</a>'  # marker-like corpus text: it must stay text
 IMG = '<img src=x onerror="window.__xss=1">'
 ALERT = "<img src=x onerror=\"alert('xss')\">"
 XSS_PRODUCT = f"""---
 id: vitamin-k2-p99
 order: 99
-title: Zebrafix K2 Drops {SCRIPT}
+title: Zebrafix K2 Drops [1] {FAKE_LINK} {SCRIPT}
 name: Zebrafix K2 Drops
 nutrients:
 - nutrient: vitamin K2
@@ -73,15 +81,31 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def new_page(browser: Any, viewport: dict[str, int] | None = None) -> Any:
+    """A page in a fresh context (its own localStorage) that may use the clipboard."""
+    phone = viewport == PHONE
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},
+                                  permissions=["clipboard-read", "clipboard-write"],
+                                  is_mobile=phone, has_touch=phone)
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.dialogs = []  # type: ignore[attr-defined]
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    return pg
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    pg = new_page(browser)
     yield pg
-    context.close()
+    pg.context.close()
+
+
+@pytest.fixture()
+def phone(browser: Any) -> Iterator[Any]:
+    pg = new_page(browser, PHONE)
+    yield pg
+    pg.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +163,8 @@ def test_warfarin_question_shows_answer_sources_and_caution_banner(
     url, settings = chat_app
     page.goto(url)
     expect(page.get_by_text("Information from the monograph, not medical advice.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ui.TITLE)
+    expect(page.locator("#page-header")).to_contain_text("Answers from 1 monograph: Vitamin K2")
     expect(page.locator("#caution-banner")).to_be_hidden()
     bot = ask(page, "Can I take vitamin K2 if I'm on warfarin?")
     expect(bot).to_contain_text("[1]")
@@ -166,8 +192,8 @@ def test_warfarin_question_shows_answer_sources_and_caution_banner(
         rows = con.execute("SELECT question, vote FROM feedback").fetchall()
     assert rows == [("Can I take vitamin K2 if I'm on warfarin?", "up")]
 
-    # clear empties the chat and the panels; an abstention says the monograph doesn't cover it
-    page.locator("#clear-button").click()
+    # "New chat" empties the chat and the panels; an abstention says the monograph doesn't cover it
+    page.locator("#new-chat").click()
     expect(page.locator('#chat [data-testid="bot"]')).to_have_count(0)
     expect(banner).to_be_hidden()
     bot = ask(page, "Is vitamin K2 good for migraines?")
@@ -199,16 +225,28 @@ def test_xss_in_corpus_and_question_renders_as_text(page: Any, xss_url: str, tmp
     bot = ask(page, "Which products contain MK-7?")
     expect(bot).to_contain_text("Zebrafix")
     expect(bot).to_contain_text(SCRIPT)  # the corpus payload, shown literally in the answer
+    # the marker-like text of the product title is text; the real markers are links to their cards
+    expect(bot).to_contain_text(f"Zebrafix K2 Drops [1] {FAKE_LINK}")
+    links = bot.locator("a")
+    assert links.count() >= 1 and links.count() == bot.locator("a.cite").count()
+    for i in range(links.count()):
+        number = re.fullmatch(r"\[(\d+)\]", links.nth(i).inner_text())
+        assert number, links.nth(i).inner_text()
+        assert links.nth(i).get_attribute("href") == f"#source-{number.group(1)}"
+        expect(page.locator(f"#sources #source-{number.group(1)}")).to_have_count(1)
+    assert "Zebrafix K2 Drops [1] &lt;a href=" in bot.inner_html()
     sources = page.locator("#sources")
     expect(sources).to_contain_text(SCRIPT)
     expect(sources).to_contain_text(IMG)
     expect(page.locator("#products-table")).to_contain_text(SCRIPT)
 
-    question = f"What is in Zebrafix K2 Drops? {SCRIPT}{IMG}{ALERT}"
+    question = f"What is in Zebrafix K2 Drops [2]? {FAKE_LINK} {SCRIPT}{IMG}{ALERT}"
     ask(page, question)
     user = page.locator('#chat [data-testid="user"]').last
     expect(user).to_contain_text(SCRIPT)
     expect(user).to_contain_text(ALERT)
+    expect(user).to_contain_text(FAKE_LINK)
+    assert page.locator('#chat [data-testid="user"] a').count() == 0
     page.wait_for_timeout(1000)  # give any injected handler a chance to fire
     screenshot(page, tmp_path, "chat-xss")
 
@@ -217,3 +255,173 @@ def test_xss_in_corpus_and_question_renders_as_text(page: Any, xss_url: str, tmp
     assert page.locator("#chat img, #sources img, #products-table img").count() == 0
     assert page.locator("#chat script, #sources script, #products-table script").count() == 0
     expect(page.get_by_text("<script>").first).to_be_visible()
+
+
+# ------------------------------------------------------------------------------- issue 16
+
+
+def bots(page: Any) -> Any:
+    return page.locator('#chat [data-testid="bot"]')
+
+
+def test_clicking_a_marker_brings_its_card_into_view_and_marks_it(phone: Any,
+                                                                   chat_app: tuple[str, Settings]) -> None:
+    """On a phone the sources are below the chat, out of view: a click on a marker scrolls its card
+    into view and marks it and its highlighted sentence; a marker of an earlier answer first brings
+    that answer's sources back."""
+    url, _ = chat_app
+    phone.goto(url)
+    first = ask(phone, "Can I take vitamin K2 if I'm on warfarin?")
+    ask(phone, "Which products contain MK-7?")
+    panel = phone.locator("#sources .sources-panel")
+    expect(panel).to_have_attribute("data-turn", "1")
+    phone.evaluate("window.scrollTo(0, 0)")
+    card = phone.locator("#sources #source-3")
+    expect(card).not_to_be_in_viewport()
+    last = bots(phone).nth(1)
+    last.locator('a.cite[href="#source-3"]').first.click()
+    expect(card).to_be_in_viewport()
+    expect(card).to_have_class(re.compile(r"\bcited-target\b"))
+    expect(card.locator("mark").first).to_be_in_viewport()
+    mark_outline = card.locator("mark").first.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert mark_outline == "solid"
+
+    # a marker of the first answer: its sources come back, then its card is brought into view
+    phone.evaluate("window.scrollTo(0, 0)")
+    first.locator('a.cite[href="#source-2"]').click()
+    expect(panel).to_have_attribute("data-turn", "0")
+    card = phone.locator("#sources #source-2")
+    expect(card).to_be_in_viewport()
+    expect(card).to_have_class(re.compile(r"\bcited-target\b"))
+    expect(phone.locator("#sources li.cited-target")).to_have_count(1)
+    expect(phone.locator("#products-table")).to_be_hidden()  # the first answer has no table
+    assert phone.url.endswith("/")  # the page itself did not navigate
+
+
+def test_the_conversation_survives_a_reload_and_votes_still_work(
+        page: Any, chat_app: tuple[str, Settings]) -> None:
+    url, settings = chat_app
+    page.goto(url)
+    ask(page, "What dose of MK-4 was used in women with osteoporosis?")
+    ask(page, "Can I take vitamin K2 if I'm on warfarin?")
+    texts = [bots(page).nth(i).inner_text() for i in range(2)]
+    sources = page.locator("#sources").inner_text()
+    page.reload()
+    expect(bots(page)).to_have_count(2)
+    assert [bots(page).nth(i).inner_text() for i in range(2)] == texts
+    expect(page.locator('#chat [data-testid="user"]').first).to_have_text(
+        "What dose of MK-4 was used in women with osteoporosis?")
+    expect(page.locator("#caution-banner")).to_be_visible()
+    assert page.locator("#sources").inner_text() == sources
+    expect(bots(page).first.locator("a.cite").first).to_be_visible()
+
+    # a thumbs-down on the restored first answer is stored
+    with sqlite3.connect(settings.feedback_db) as con:
+        before = con.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+    page.locator('#chat button[aria-label="Dislike"]').first.click()
+    page.wait_for_timeout(1500)
+    with sqlite3.connect(settings.feedback_db) as con:
+        rows = con.execute("SELECT question, vote FROM feedback ORDER BY id").fetchall()
+    assert rows[before:] == [("What dose of MK-4 was used in women with osteoporosis?", "down")]
+
+    # a follow-up after the reload is answered in the restored conversation, then "New chat" clears
+    ask(page, "Does it interact with Coumadin?")
+    expect(bots(page)).to_have_count(3)
+    page.locator("#new-chat").click()
+    expect(bots(page)).to_have_count(0)
+    page.reload()
+    page.wait_for_timeout(1000)
+    expect(bots(page)).to_have_count(0)
+
+
+def test_copy_puts_the_answer_with_numbered_references_on_the_clipboard(
+        page: Any, chat_app: tuple[str, Settings]) -> None:
+    url, _ = chat_app
+    page.goto(url)
+    bot = ask(page, "Can I take vitamin K2 if I'm on warfarin?")
+    page.get_by_role("button", name="Copy answer with sources").click()
+    expect(page.locator("#sources .copy-status")).to_have_text("Copied the answer with its sources.")
+    clip = page.evaluate("navigator.clipboard.readText()")
+    assert clip == page.evaluate("window.__webchatCopied")  # the real clipboard holds what was handed
+    assert clip.startswith("**Question:** Can I take vitamin K2 if I'm on warfarin?\n")
+    assert bot.inner_text().split(" [1]")[0] in clip
+    assert "**Cautions**" in clip and "**References**" in clip
+    cards = page.locator("#sources li.source")
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        n = card.locator(".marker").inner_text().strip("[]")
+        section, title = card.locator(".section").inner_text(), card.locator(".title").inner_text()
+        snippet = " ".join(card.locator(".snippet").inner_text().split())
+        file = card.locator(".source-file").inner_text()
+        assert f"- [{n}] {section} — {title}: “{snippet}” ({file})" in clip
+    assert "&lt;" not in clip and "<mark>" not in clip and "<a " not in clip  # plain text, not HTML
+
+
+def _page_overflow(pg: Any) -> list[str]:
+    return pg.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        return Array.from(document.querySelectorAll('body *'))
+          .filter(e => { const r = e.getBoundingClientRect();
+                         return r.width > 0 && (r.right > w + 1 || r.left < -1); })
+          .filter(e => !e.closest('.table-scroll, [hidden]'))
+          .map(e => e.tagName + '#' + e.id + '.' + String(e.className).slice(0, 40)).slice(0, 10);
+    }""")
+
+
+def test_phone_layout_has_no_sideways_scroll_and_sources_under_the_answer(
+        phone: Any, chat_app: tuple[str, Settings]) -> None:
+    url, _ = chat_app
+    phone.goto(url)
+    ask(phone, "Can I take vitamin K2 if I'm on warfarin?")
+    bot = ask(phone, "Which products contain MK-7?")
+    expect(phone.locator("#products-table")).to_be_visible()
+    widths = phone.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, "
+                            "window.innerWidth]")
+    assert widths[0] <= widths[2] and widths[1] <= widths[2], widths
+    assert _page_overflow(phone) == []
+    sources = phone.locator("#sources").bounding_box()
+    assert sources["y"] >= bot.bounding_box()["y"] + bot.bounding_box()["height"]
+    assert sources["x"] >= 0 and sources["x"] + sources["width"] <= PHONE["width"]
+    assert phone.locator("#question textarea").bounding_box()["width"] > 250  # room to type
+
+
+def _serious(pg: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(pg)
+    violations = results.response["violations"]
+    named = {v["id"] for v in violations}
+    assert not named & {"page-has-heading-one", "image-redundant-alt", "color-contrast"}, named
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_nothing_serious_on_desktop_and_phone(browser: Any, chat_app: tuple[str, Settings]) -> None:
+    pytest.importorskip("axe_playwright_python")
+    url, _ = chat_app
+    for viewport in (None, PHONE):
+        pg = new_page(browser, viewport)
+        try:
+            pg.goto(url)
+            expect(pg.locator("#page-header h1")).to_be_visible()
+            assert _serious(pg) == []  # the empty page
+            ask(pg, "Can I take vitamin K2 if I'm on warfarin?")
+            ask(pg, "Which products contain MK-7?")
+            bots(pg).first.locator("a.cite").first.click()
+            expect(pg.locator("#sources li.cited-target")).to_have_count(1)
+            assert _serious(pg) == []  # a cautioned answer, a product table, a marked card
+        finally:
+            pg.context.close()
+
+
+def test_screenshot_script_makes_small_desktop_and_phone_pngs(browser: Any, chat_app: tuple[str, Settings],
+                                                             tmp_path: Path) -> None:
+    url, _ = chat_app
+    paths = shots.take_screenshots(url, tmp_path, browser=browser)
+    assert [p.name for p in paths] == ["desktop.png", "phone.png"]
+    for path in paths:
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and 20_000 < len(data) < 300_000, (path, len(data))
+        width = int.from_bytes(data[16:20], "big")
+        assert width == (390 if path.name == "phone.png" else 1280)
