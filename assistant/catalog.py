@@ -46,7 +46,9 @@ class Catalog:
             words = frozenset(content_tokens(m.title))
             names.update(words)
             titles.append((m.slug, words))
-            titles.extend((m.slug, frozenset(content_tokens(a))) for a in [*m.aliases, *_vocabulary_names(m)])
+            names_of = [*m.aliases, *_vocabulary_names(m)]
+            titles.extend((m.slug, frozenset(content_tokens(a))) for a in names_of)
+            titles.extend((m.slug, frozenset(content_tokens(p.name))) for p in m.products if p.name)
         products_of: dict[str, list[Product]] = {}
         for p in corpus.products:
             products_of.setdefault(p.supplement, []).append(p)
@@ -67,6 +69,14 @@ class Catalog:
         words = set(content_tokens(question))
         best = max(((len(w), s) for s, w in self.titles if w <= words), default=None)
         return best[1] if best else None
+
+    def named_supplements(self, question: str) -> list[str]:
+        """Every supplement the question names (by title, alias, vocabulary name or product name),
+        leaving out one whose only naming words are part of a longer name the question uses."""
+        words = set(content_tokens(question))
+        named = [(w, s) for s, w in self.titles if w <= words]
+        out = [s for w, s in named if not any(w < w2 and s2 != s for w2, s2 in named)]
+        return list(dict.fromkeys(out))
 
     def is_general(self, question: str) -> bool:
         """A question with no topic beyond the supplements' own names ("what does K2 do?")."""

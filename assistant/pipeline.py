@@ -216,6 +216,15 @@ class Assistant:
         pq = parse_product_query(q, nutrients) or (parse_product_query(eq, nutrients) if eq != q else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq)
 
+    def _scope_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
+        """A question that names one supplement (of several) is answered from that one alone."""
+        if (filters or {}).get("supplement") or len(self.supplements) <= 1:
+            return filters
+        named = self.catalog.named_supplements(u.question)
+        if not named and u.followup:
+            named = self.catalog.named_supplements(u.retrieval_question)
+        return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
+
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:
         eq = u.retrieval_question
         nq = expand_query(eq)
@@ -229,10 +238,12 @@ class Assistant:
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
         """The whole pipeline as events: sources, text, then the final Answer."""
         u = self._understand(q, turns)
+        filters = self._scope_filters(u, filters)
         hits = self._retrieve(u, filters)
         supplement = self._supplement(u, filters, hits)
+        scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query)
-                              else self.scope.support(u.retrieval_question, hits))
+                              else self.scope.support(u.retrieval_question, hits, scoped))
         if off_topic or support < self.settings.abstain_threshold:
             yield from self._emit(self._abstain(q, support))
             return
@@ -301,7 +312,7 @@ class Assistant:
             return out
         log.warning("the generated answer falls back to the extractive one: %d sentence(s) passed the gate, "
                     "%d needed; dropped: %s", len(out.lines), self.settings.llm_min_kept,
-                    "; ".join(f"{d.check}: {d.reason}" for d in out.dropped) or "none")
+                    "; ".join(f"{d.check}: {d.reason}" for d in out.dropped) or "the model wrote nothing")
         out.mode = "fallback"
         for line in self._extractive(u, hits, book, no_numbers, shown):
             out.lines.append(line)

@@ -68,6 +68,7 @@ class LexicalIndex:
         self.cautions: list[Document] = []
         self.product_chunks: dict[str, str] = {}
         term_ids: dict[str, int] = {}
+        by_supplement: dict[str, set[int]] = {}
         doc_terms: list[array[int]] = []
         df: list[int] = []
         for page in pages:
@@ -78,6 +79,7 @@ class LexicalIndex:
                 for t in set(row):
                     df[t] += 1
                 doc_terms.append(row or array("i", [term_ids.setdefault(EMPTY_TERM, len(term_ids))]))
+                by_supplement.setdefault(str(d.metadata.get("supplement", "")), set()).update(row)
                 if is_caution_passage(d):  # a note naming an interaction class
                     self.cautions.append(d)
                 if d.metadata.get("product_id"):
@@ -85,6 +87,11 @@ class LexicalIndex:
         df.extend([0] * (len(term_ids) - len(df)))
         n = max(1, len(self.ids))
         self.vocab: frozenset[str] = frozenset(t for t in term_ids if t != EMPTY_TERM)
+        names = {i: t for t, i in term_ids.items()}
+        #: each supplement's own terms (a question about one monograph is judged by its words)
+        self.vocab_of: dict[str, frozenset[str]] = {
+            sup: frozenset(names[i] for i in ids if names[i] != EMPTY_TERM)
+            for sup, ids in by_supplement.items()}
         self.idf = {t: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
                     for t, i in term_ids.items() if t != EMPTY_TERM}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)

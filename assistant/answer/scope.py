@@ -8,6 +8,7 @@ cover the question ("K2 for migraines", "K2 in pregnancy").
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
@@ -23,6 +25,13 @@ from assistant.retrieval import Hit, HybridRetriever
 SYNONYM_COSINE = 0.72
 #: how far (1 - cosine) removing a word must move the question's embedding for it to be a topic
 TOPIC_SHIFT = 0.03
+
+
+@functools.cache
+def _general_words() -> frozenset[str]:
+    """The lexicon's general words, stemmed as question terms are."""
+    words = vocabulary().general_words
+    return frozenset(words | {stem(w) for w in words})
 
 
 def without_term(lexical_question: str, term: str) -> str:
@@ -42,6 +51,7 @@ class ScopeJudge:
         self.embeddings = embeddings
         self.retriever = retriever
         self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
+        self._words_of: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def reset(self) -> None:
@@ -52,22 +62,28 @@ class ScopeJudge:
         with self._lock:
             if self._vocab_vectors is None:
                 forms: dict[str, str] = {}
+                words_of: dict[str, set[str]] = {}
                 for page in self.retriever.index.document_pages():
                     for d in page:
-                        for k, v in surface_forms(str(d.metadata.get("text", d.page_content))).items():
+                        found = surface_forms(str(d.metadata.get("text", d.page_content)))
+                        words_of.setdefault(str(d.metadata.get("supplement", "")), set()).update(found)
+                        for k, v in found.items():
                             forms.setdefault(k, v)
+                self._words_of = words_of
                 words = sorted(forms)
                 texts = [forms[w] for w in words]
                 vecs = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
                 self._vocab_vectors = (words, vecs)
             return self._vocab_vectors
 
-    def support(self, question: str, hits: Sequence[Hit]) -> tuple[float, list[str]]:
+    def support(self, question: str, hits: Sequence[Hit],
+                supplement: str | None = None) -> tuple[float, list[str]]:
         """(score, off_topic): ``score`` (0..1) is the better of the best passage's dense
         similarity and its IDF-weighted share of the question's topic words; ``off_topic`` are
         topic words the corpus does not contain, has no near synonym for (cosine below
         ``SYNONYM_COSINE``), and that carry meaning in the question (removing the word moves the
-        question's embedding by at least ``TOPIC_SHIFT``)."""
+        question's embedding by at least ``TOPIC_SHIFT``). With ``supplement``, "the corpus" is that
+        monograph: a question about one supplement is not covered by a neighbour's words."""
         if not hits:
             return 0.0, []
         lex = self.retriever.lexical
@@ -82,13 +98,19 @@ class ScopeJudge:
             toks = set(lex_tokens(h.document.page_content))
             lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
         score = round(max(0.0, dense, lexical), 4)
-        unknown = [t for t in terms if t not in lex.vocab and not re.search(r"\d", t)]
-        return score, (self.off_topic(question, unknown) if unknown else [])
+        vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
+        general = _general_words()
+        unknown = [t for t in terms if t not in vocab and t not in general and not re.search(r"\d", t)]
+        return score, (self.off_topic(question, unknown, supplement) if unknown else [])
 
-    def off_topic(self, question: str, unknown: Sequence[str]) -> list[str]:
-        """The words of ``unknown`` (absent from the corpus) with no near synonym in it that
-        carry meaning in the question."""
+    def off_topic(self, question: str, unknown: Sequence[str], supplement: str | None = None) -> list[str]:
+        """The words of ``unknown`` (absent from the corpus, or from ``supplement``'s monograph) with
+        no near synonym in it that carry meaning in the question."""
         words, vecs = self.vocabulary()
+        own = self._words_of.get(supplement or "")
+        if own is not None:
+            keep = [i for i, w in enumerate(words) if w in own]
+            words, vecs = [words[i] for i in keep], vecs[keep]
         lq = " ".join(raw_tokens(question))
         variants = [without_term(lq, t) for t in unknown]
         enc = np.asarray(self.embeddings.embed_documents(

@@ -108,6 +108,7 @@ class Rewrite(BaseModel):
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
+    general: dict[str, str] = Field(default_factory=dict)
 
 
 class Vocabulary(BaseModel):
@@ -129,6 +130,11 @@ class Vocabulary(BaseModel):
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    @property
+    def general_words(self) -> frozenset[str]:
+        """Words that are never a question's topic by themselves (see lexicon.yaml ``general``)."""
+        return frozenset(w for words in self.lexicon.general.values() for w in words.split())
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -194,7 +200,8 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
                 raise VocabularyError(path, lines.get((key,), 1), f"'{key}' is defined twice")
             merged[key] = value
             where[key] = (path, lines)
-    lexicon = {"rewrites": merged.pop("rewrites", []), "stopwords": merged.pop("stopwords", {})}
+    lexicon = {"rewrites": merged.pop("rewrites", []), "stopwords": merged.pop("stopwords", {}),
+               "general": merged.pop("general", {})}
     try:
         return Vocabulary(**merged, lexicon=Lexicon(**lexicon))
     except ValidationError as exc:
