@@ -68,7 +68,8 @@ def _shoot(browser: Any, url: str, out_dir: Path, name: str) -> Path:
         ask(page, PRODUCTS)
         page.locator("#products-table a.cite").first.click()
         page.wait_for_timeout(400)
-        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate("window.scrollTo(0, 0); document.querySelectorAll('.table-scroll')"
+                      ".forEach((e) => { e.scrollLeft = 0; })")
         path = out_dir / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

@@ -58,6 +58,8 @@ PAGE_CSS = """
 #products-table table.products { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 #products-table th, #products-table td { border: 1px solid var(--border-color-primary, #ccc);
   padding: 4px 6px; text-align: left; vertical-align: top; }
+#products-table td:first-child { overflow-wrap: anywhere; }
+#products-table th:first-child { width: 36%; }
 #products-table th { background: var(--background-fill-secondary, #f3f4f6); }
 #ask-button { background: #1d4ed8 !important; border-color: #1d4ed8 !important; color: #fff !important; }
 #ask-button:hover { background: #1e40af !important; }
@@ -74,6 +76,8 @@ html, body { overflow-x: hidden; }
   #input-row > * { min-width: 0 !important; }
   #input-row > :has(#question), #input-row > #question { flex: 1 1 100% !important; }
   #examples-row button { white-space: normal; max-width: 100%; }
+  #products-table table.products { font-size: 0.75em; }
+  #products-table th, #products-table td { padding: 2px 3px; }
 }
 """
 

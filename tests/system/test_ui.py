@@ -422,6 +422,35 @@ def test_supplement_filter_only_with_several_monographs(assistant: Assistant,
     assert fake.filters == [{"supplement": "magnesium"}, None]
 
 
+def test_several_monographs_are_named_offered_and_give_their_examples(base_settings: Settings) -> None:
+    from assistant.corpus import load_corpus
+    from tests.conftest import FULL_CORPUS
+
+    corpus = load_corpus(FULL_CORPUS)
+    assert len(corpus.monographs) > 1
+
+    class Several:
+        settings = base_settings
+
+        def __init__(self) -> None:
+            self.corpus = corpus
+            self.supplements = [m.slug for m in corpus.monographs]
+
+    demo = ui.build_app(Several(), base_settings)  # type: ignore[arg-type]
+    props = {c["props"].get("elem_id"): c["props"] for c in demo.config["components"] if "props" in c}
+    header = props["page-header"]["value"]
+    assert f"Answers from {len(corpus.monographs)} monographs:" in header
+    assert all(render.esc(m.title) in header for m in corpus.monographs)
+    choices = [tuple(c) for c in props["supplement-filter"]["choices"]]
+    assert choices == [("All monographs", ui.ALL_SUPPLEMENTS), *[(m.title, m.slug) for m in corpus.monographs]]
+    assert props["supplement-filter"]["value"] == ui.ALL_SUPPLEMENTS
+    examples = [c["props"]["value"] for c in demo.config["components"]
+                if "example-question" in (c.get("props", {}).get("elem_classes") or [])]
+    assert examples == ui.example_questions(Several())  # type: ignore[arg-type]
+    for m in corpus.monographs:  # each monograph's own front matter examples are offered
+        assert set(m.meta.get("examples") or []) <= set(examples), m.slug
+
+
 def test_a_failing_assistant_gives_a_message_not_a_traceback(assistant: Assistant,
                                                               base_settings: Settings) -> None:
     class Broken:
