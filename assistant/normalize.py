@@ -194,15 +194,60 @@ def _word_mentions(token: str, fuzzy: bool) -> tuple[Mention, ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _find_mentions(text: str, fuzzy: bool = True) -> tuple[Mention, ...]:
+def _find_mentions(text: str, fuzzy: bool = True, affirmed: bool = False) -> tuple[Mention, ...]:
+    """The mentions of ``text``; ``affirmed``: only those outside a negated phrase."""
     t = fold(text)
+    negated = negated_spans(t) if affirmed else []
+
+    def keep(pos: int) -> bool:
+        return not any(s <= pos < e for s, e in negated)
+
     found: list[Mention] = []
-    for raw in re.findall(r"[a-z]+", t):
-        found.extend(x for x in _word_mentions(raw, fuzzy) if x not in found)
+    for m in re.finditer(r"[a-z]+", t):
+        if keep(m.start()):
+            found.extend(x for x in _word_mentions(m.group(0), fuzzy) if x not in found)
     for pat, mention in _matcher().phrases:
-        if mention not in found and pat.search(t):
+        if mention not in found and any(keep(m.start()) for m in pat.finditer(t)):
             found.append(mention)
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Negation:
+    trigger: re.Pattern[str]
+    pseudo: re.Pattern[str]
+    stop: re.Pattern[str]
+    scope: int
+
+
+def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted((_phrase_regex(x).pattern for x in phrases), key=len, reverse=True)
+    return re.compile("|".join(alts) or r"(?!x)x")
+
+
+@functools.cache
+def _negation() -> _Negation:
+    neg = vocabulary().lexicon.negation
+    stops = _any_of(neg.terminators).pattern
+    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), re.compile(rf"[,;:.!?]|{stops}"), neg.scope)
+
+
+def negated_spans(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of each negated phrase of a (folded) text: from a trigger over the next
+    ``scope`` words, ended early by a terminator; a trigger inside a pseudo-trigger is none."""
+    neg = _negation()
+    trigger, stop, scope = neg.trigger, neg.stop, neg.scope
+    pseudo = [(m.start(), m.end()) for m in neg.pseudo.finditer(folded)]
+    out: list[tuple[int, int]] = []
+    for m in trigger.finditer(folded):
+        if any(s <= m.start() < e for s, e in pseudo):
+            continue
+        words = list(re.finditer(r"\S+", folded[m.end():]))[:scope]
+        end = m.end() + (words[-1].end() if words else 0)
+        if (t := stop.search(folded, m.end(), end)) is not None:
+            end = t.start()
+        out.append((m.start(), end))
+    return out
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -215,7 +260,8 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
     questions, so a note-only class counts by its ``question_phrases`` instead of its words."""
     out: list[str] = []
     for t in texts:
-        for m in _find_mentions(t, fuzzy=questions):  # a page spells its names right
+        # a page spells its names right; a question's negated mention ("not on warfarin") is no mention
+        for m in _find_mentions(t, fuzzy=questions, affirmed=questions):
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
         if questions:

@@ -105,10 +105,18 @@ class Rewrite(BaseModel):
         return pattern
 
 
+class Negation(BaseModel):
+    triggers: list[str] = Field(default_factory=list)
+    terminators: list[str] = Field(default_factory=list)
+    pseudo: list[str] = Field(default_factory=list)
+    scope: int = Field(default=6, ge=1, le=30)
+
+
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
     general: dict[str, str] = Field(default_factory=dict)
+    negation: Negation = Field(default_factory=Negation)
 
 
 class Vocabulary(BaseModel):
@@ -201,7 +209,7 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
             merged[key] = value
             where[key] = (path, lines)
     lexicon = {"rewrites": merged.pop("rewrites", []), "stopwords": merged.pop("stopwords", {}),
-               "general": merged.pop("general", {})}
+               "general": merged.pop("general", {}), "negation": merged.pop("negation", {})}
     try:
         return Vocabulary(**merged, lexicon=Lexicon(**lexicon))
     except ValidationError as exc:

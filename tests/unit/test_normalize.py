@@ -127,3 +127,27 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
     assert mentioned_classes(["is too much iron dangerous?"]) == ["toxicity"]
     assert mentioned_classes(["Iron overload is a risk."], questions=False) == ["toxicity"]
     assert mentioned_classes(["what does iron do?"]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "classes"),
+    [
+        ("I'm not on any blood thinners. Is K2 good for my heart?", []),
+        ("I don't take any anticoagulants, is K2 ok?", []),
+        ("never been on coumadin", []),
+        ("I stopped taking Plavix last year", []),
+        ("I take warfarin, not aspirin", ["anticoagulant"]),
+        ("never been on coumadin but my wife takes eliquis", ["anticoagulant"]),
+        ("no problems with my warfarin so far", ["anticoagulant"]),
+        ("not sure if my warfarin dose matters", ["anticoagulant"]),
+        ("Does K2 interact with warfarin or not?", ["anticoagulant"]),
+    ],
+)
+def test_a_negated_mention_brings_no_class(question: str, classes: list[str]) -> None:
+    assert mentioned_classes([question]) == classes
+
+
+def test_a_note_is_read_without_negation() -> None:
+    """A page's note about what not to combine still names the class it warns about."""
+    note = "Do not take with warfarin unless under medical supervision"
+    assert mentioned_classes([note], questions=False) == ["anticoagulant"]
