@@ -37,6 +37,8 @@ class Catalog:
     #: each supplement's own nutrient (front matter ``primary_nutrient``): what "which has the
     #: most?" means when no nutrient is named
     primary_of: dict[str, str]
+    #: (kind, value, term) of the names a follow-up may swap: products and supplements
+    slot_names: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
@@ -55,8 +57,10 @@ class Catalog:
         nutrients = list(dict.fromkeys(n.nutrient for p in corpus.products for n in p.nutrients))
         primary = {m.slug: str(m.meta["primary_nutrient"]) for m in corpus.monographs
                    if m.meta.get("primary_nutrient")}
+        slots = [("product", p.id, p.name) for p in corpus.products if p.name]
+        slots += [("nutrient", m.slug, t) for m in corpus.monographs for t in (m.title, *m.aliases)]
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
-                   tuple(corpus.products), primary)
+                   tuple(corpus.products), primary, tuple(slots))
 
     def primary_nutrient(self, supplement: str | None) -> str | None:
         """The nutrient a supplement's products are compared by when the question names none."""

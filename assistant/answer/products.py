@@ -53,16 +53,16 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
 
 
 def form_in_question(lex_question: str) -> str | None:
-    """The vocabulary form the question names (the last one named), or None."""
-    found: tuple[int, str] | None = None
+    """The vocabulary form the question names, or None (also when it names two: "MK-7 or MK-4,
+    which one..." compares the forms; it filters no products)."""
+    named: set[str] = set()
     for n in vocabulary().nutrients:
         for f in n.forms:
             for term in (f.name, *f.terms):
                 key = lexical_form(term).strip()
-                for m in re.finditer(rf"\b{re.escape(key)}\b", lex_question):
-                    if found is None or m.start() >= found[0]:
-                        found = (m.start(), f.name)
-    return found[1] if found else None
+                if re.search(rf"\b{re.escape(key)}\b", lex_question):
+                    named.add(f.name)
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def name_in_question(name: str, lex_question: str) -> bool:

@@ -100,7 +100,8 @@ class ScopeJudge:
         score = round(max(0.0, dense, lexical), 4)
         vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
         general = _general_words()
-        unknown = [t for t in terms if t not in vocab and t not in general and not re.search(r"\d", t)]
+        # a word with letters ("covid-19" too); a bare number or range is no topic
+        unknown = [t for t in terms if t not in vocab and t not in general and re.search(r"[a-z]", t)]
         return score, (self.off_topic(question, unknown, supplement) if unknown else [])
 
     def off_topic(self, question: str, unknown: Sequence[str], supplement: str | None = None) -> list[str]:

@@ -38,6 +38,16 @@ FIELD_VARIANTS = {
     "Special Form": "Special Forms",
 }
 
+#: how people name each field in a question (besides its own name)
+FIELD_TERMS = {
+    "Recommended Daily Allowance": ["rda", "recommended dietary allowance", "daily allowance",
+                                    "recommended intake", "daily requirement"],
+    "Therapeutic Doses": ["therapeutic dose", "therapeutic doses", "treatment dose"],
+    "Upper Intake Limit": ["upper limit", "upper intake level", "ul", "tolerable upper intake level",
+                           "maximum safe daily intake", "maximum daily intake"],
+    "Special Forms": ["special form", "alternative forms"],
+}
+
 #: the products heading of a page: "Products Containing <Supplement> (N reports)", any case and
 #: spacing, the count glued to the name or not
 PRODUCTS_RE = re.compile(
