@@ -21,7 +21,7 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[web,onnx,llm,evals,dev]'
+	$(BIN)/python -m pip install -q -e '.[web,onnx,llm,llm-local,evals,dev]'
 	touch $@
 
 setup: $(VENV)/.installed

