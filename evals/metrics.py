@@ -33,7 +33,9 @@ from assistant.doses import unsupported_numbers
 
 CASE_KEYS = ("id", "category", "question", "history", "must_include", "must_not_include",
              "gold_sections", "gold_refs", "gold_products", "gold_fields", "must_caution",
-             "must_abstain")
+             "must_abstain", "supplement", "split", "must_caution_kinds", "scope")
+#: the splits of the eval set: tune on dev; test is written first and never tuned on
+SPLITS = ("dev", "test")
 
 
 # --------------------------------------------------------------------------- cases
@@ -55,6 +57,13 @@ class Case:
     gold_fields: tuple[str, ...] = ()
     must_caution: bool = False
     must_abstain: bool = False
+    #: the monograph the case is about ("cross": several)
+    supplement: str = ""
+    split: str = "dev"
+    #: the interaction classes whose cautions the answer must carry
+    must_caution_kinds: tuple[str, ...] = ()
+    #: the monograph the conversation is limited to (the web chat's selector), or None: all
+    scope: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Case:
@@ -79,8 +88,12 @@ class Case:
             gold_refs=tuple(int(r) for r in d.get("gold_refs", [])),
             gold_products=tuple(d.get("gold_products", [])),
             gold_fields=tuple(d.get("gold_fields", [])),
-            must_caution=bool(d.get("must_caution", False)),
+            must_caution=bool(d.get("must_caution", False)) or bool(d.get("must_caution_kinds")),
             must_abstain=bool(d.get("must_abstain", False)),
+            supplement=str(d.get("supplement", "")),
+            split=_split(d),
+            must_caution_kinds=tuple(str(k) for k in d.get("must_caution_kinds", [])),
+            scope=str(d["scope"]) if d.get("scope") else None,
         )
 
     @property
@@ -90,6 +103,13 @@ class Case:
     @property
     def has_gold(self) -> bool:
         return self.has_specific_gold or bool(self.gold_sections)
+
+
+def _split(d: Mapping[str, Any]) -> str:
+    split = str(d.get("split", "dev"))
+    if split not in SPLITS:
+        raise ValueError(f"case {d['id']!r}: split must be one of {SPLITS}, not {split!r}")
+    return split
 
 
 # --------------------------------------------------------------------------- retrieval
@@ -104,6 +124,7 @@ class Passage:
     """
 
     id: str
+    supplement: str = ""
     sections: frozenset[str] = frozenset()
     refs: frozenset[int] = frozenset()
     products: frozenset[str] = frozenset()
@@ -120,6 +141,7 @@ class Passage:
             fields = {str(v) for v in (meta.get("subsection"), meta.get("title")) if v}
         return cls(
             id=pid,
+            supplement=str(meta.get("supplement", "")),
             sections=frozenset({str(section)} if section else set()),
             refs=frozenset({int(ref)} if ref not in (None, "") else set()),
             products=frozenset({str(product)} if product else set()),
@@ -131,6 +153,7 @@ class Passage:
         parts = list(parts)
         return cls(
             id=pid,
+            supplement=next((p.supplement for p in parts if p.supplement), ""),
             sections=frozenset().union(*(p.sections for p in parts)),
             refs=frozenset().union(*(p.refs for p in parts)),
             products=frozenset().union(*(p.products for p in parts)),
@@ -147,11 +170,15 @@ def _specific_section(section: str, case: Case) -> bool:
 
 def is_relevant(passage: Passage, case: Case) -> bool:
     """Gold findings, fields and products decide within their own sections; any other section
-    the case names as holding its answer counts as a whole."""
+    the case names as holding its answer counts as a whole; all of it within the monograph the
+    case is about (sections compared without regard to case: pages write them variously)."""
+    if case.supplement not in ("", "cross") and passage.supplement and passage.supplement != case.supplement:
+        return False
     if (passage.refs & set(case.gold_refs) or passage.products & set(case.gold_products)
             or passage.fields & set(case.gold_fields)):
         return True
-    return any(sec in case.gold_sections and not _specific_section(sec, case) for sec in passage.sections)
+    gold = {g.casefold() for g in case.gold_sections}
+    return any(sec.casefold() in gold and not _specific_section(sec, case) for sec in passage.sections)
 
 
 def relevance(passages: Sequence[Passage], case: Case) -> list[bool]:
@@ -323,6 +350,7 @@ class Outcome:
     text: str = ""
     abstained: bool = False
     n_cautions: int = 0
+    caution_kinds: frozenset[str] = frozenset()
     citations: CitationCheck = field(default_factory=CitationCheck)
     latency_ms: float | None = None
     rels: list[bool] = field(default_factory=list)
@@ -352,7 +380,8 @@ class Outcome:
 
     @property
     def cautioned(self) -> bool:
-        return self.ok and self.n_cautions > 0
+        """Cautioned, with a caution of every class the case requires."""
+        return self.ok and self.n_cautions > 0 and set(self.case.must_caution_kinds) <= self.caution_kinds
 
     @property
     def abstention_ok(self) -> bool:
@@ -372,6 +401,8 @@ class Outcome:
         out.extend(self.citations.reasons())
         if self.case.must_caution and self.n_cautions == 0:
             out.append("no caution (must_caution)")
+        elif missing := sorted(set(self.case.must_caution_kinds) - self.caution_kinds):
+            out.append(f"no caution of {', '.join(missing)}")
         return out
 
     @property

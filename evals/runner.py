@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.config import Settings
 from assistant.types import Answer
 from evals.metrics import (
+    SPLITS,
     Case,
     Generation,
     Outcome,
@@ -69,7 +70,8 @@ if TYPE_CHECKING:
     from evals.baseline import BaselineRAG
 
 EVALS_DIR = Path(__file__).resolve().parent
-DEFAULT_CASES = EVALS_DIR / "cases.jsonl"
+#: the eval set: every ``*.jsonl`` of this folder (schema in evals/README_cases.md)
+DEFAULT_CASES = EVALS_DIR / "cases"
 DEFAULT_OUT = EVALS_DIR / "reports"
 DEFAULT_THRESHOLDS = EVALS_DIR / "thresholds.json"
 #: the cut-off of the hit@5 threshold; always measured, whatever --k is
@@ -84,20 +86,24 @@ Turns = list[dict[str, str]]
 
 
 def load_cases(path: Path | str = DEFAULT_CASES) -> list[Case]:
-    """Parse the JSONL eval set; ``ValueError`` naming the line for a bad one."""
+    """Parse the JSONL eval set (a file, or every ``*.jsonl`` of a folder); ``ValueError`` naming
+    the file and line of a bad case."""
+    root = Path(path)
+    files = sorted(root.glob("*.jsonl")) if root.is_dir() else [root]
     cases: list[Case] = []
     seen: set[str] = set()
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = Case.from_dict(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: {exc}") from exc
-        if case.id in seen:
-            raise ValueError(f"{path}:{n}: duplicate case id {case.id!r}")
-        seen.add(case.id)
-        cases.append(case)
+    for file in files:
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                case = Case.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{file}:{n}: {exc}") from exc
+            if case.id in seen:
+                raise ValueError(f"{file}:{n}: duplicate case id {case.id!r}")
+            seen.add(case.id)
+            cases.append(case)
     if not cases:
         raise ValueError(f"{path}: no cases")
     return cases
@@ -175,7 +181,7 @@ class Target(Protocol):
 
     name: str
 
-    def ask(self, question: str, history: Turns) -> Answer: ...
+    def ask(self, question: str, history: Turns, scope: str | None = None) -> Answer: ...
 
     def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]: ...
 
@@ -201,14 +207,15 @@ class AssistantTarget:
             Passage.from_metadata(str(d.metadata.get("chunk_id") or d.id), d.metadata) for d in docs]
         self.texts = [str(d.metadata.get("text", d.page_content)) for d in docs]
 
-    def ask(self, question: str, history: Turns) -> Answer:
-        return self.assistant.ask(question, history)
+    def ask(self, question: str, history: Turns, scope: str | None = None) -> Answer:
+        return self.assistant.ask(question, history, filters={"supplement": scope} if scope else None)
 
     def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]:
         out: list[Passage] = []
         if case.history and answer is not None:
             out.extend(_citation_passage(answer))
-        hits = self.assistant.retriever.search(case.question, k=depth).hits
+        hits = self.assistant.retriever.search(
+            case.question, k=depth, filters={"supplement": case.scope} if case.scope else None).hits
         out.extend(Passage.from_metadata(h.chunk_id, h.document.metadata) for h in hits)
         return out
 
@@ -236,8 +243,8 @@ class BaselineTarget:
                      if coverage(spans, start, end) >= MIN_COVERAGE]
             self.labels[i] = Passage.merge(f"baseline-{i}", parts)
 
-    def ask(self, question: str, history: Turns) -> Answer:
-        return self.rag.ask(question, history)
+    def ask(self, question: str, history: Turns, scope: str | None = None) -> Answer:
+        return self.rag.ask(question, history)  # the tutorial pipeline has no scope
 
     def ranked(self, case: Case, answer: Answer | None, depth: int) -> list[Passage]:
         return [self.labels[int(d.metadata["chunk"])] for d in self.rag.retrieve(case.question, depth)]
@@ -260,6 +267,12 @@ class SystemResult:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: per case, what the chat model did (``--llm`` runs only)
     generation: list[Generation] | None = None
+    #: the metrics of each split (dev, test) on its own
+    by_split: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: pass rate and caution recall per monograph (the case's ``supplement``)
+    by_supplement: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: caution recall per interaction class
+    caution_recall_by_class: dict[str, float] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[tuple[Outcome, list[str]]]:
@@ -274,12 +287,16 @@ class SystemResult:
             "metrics": self.metrics,
             "generation": gen,
             "pass_rate_by_category": self.by_category,
+            "by_split": self.by_split,
+            "by_supplement": self.by_supplement,
+            "caution_recall_by_class": self.caution_recall_by_class,
             "failures": [{"id": o.case.id, "category": o.case.category, "reasons": r}
                          for o, r in self.failures],
             "cases": [
                 {"id": o.case.id, "category": o.case.category, "passed": o.passed,
                  "reasons": o.reasons(), "error": o.error, "latency_ms": o.latency_ms,
-                 "abstained": o.abstained, "cautions": o.n_cautions,
+                 "abstained": o.abstained, "cautions": o.n_cautions, "split": o.case.split,
+                 "supplement": o.case.supplement,
                  "retrieved": o.retrieved, "relevant_ranks": [i + 1 for i, r in enumerate(o.rels) if r],
                  "n_relevant": o.n_relevant, "retrieval_error": o.retrieval_error,
                  **self.answers.get(o.case.id, {})}
@@ -325,11 +342,12 @@ def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
         answer: Answer | None = None
         t0 = time.perf_counter()
         try:
-            answer = target.ask(case.question, [dict(t) for t in case.history])
+            answer = target.ask(case.question, [dict(t) for t in case.history], case.scope)
             o.latency_ms = (time.perf_counter() - t0) * 1000.0
             o.text = answer.text
             o.abstained = bool(answer.abstained)
             o.n_cautions = len(answer.cautions)
+            o.caution_kinds = frozenset(k for c in answer.cautions for k in (c.kind, *c.kinds))
             o.citations = check_citations(answer.text, {c.marker: c.snippet for c in answer.citations})
             answers[case.id] = {
                 "text": answer.text if keep_text else answer.text[:300],
@@ -358,8 +376,25 @@ def evaluate(target: Target, cases: Sequence[Case], k: int = GATE_K,
     metrics = all_metrics(outcomes, cutoffs)
     if generation:
         metrics.update(generation_metrics(records))
-    return SystemResult(target.name, outcomes, metrics, pass_rates_by_category(outcomes), answers,
-                        records if generation else None)
+    result = SystemResult(target.name, outcomes, metrics, pass_rates_by_category(outcomes), answers,
+                          records if generation else None)
+    result.by_split = {sp: all_metrics(os_, cutoffs) for sp in SPLITS
+                       if (os_ := [o for o in outcomes if o.case.split == sp])}
+    for sup in sorted({o.case.supplement for o in outcomes}):
+        m = all_metrics([o for o in outcomes if o.case.supplement == sup], cutoffs)
+        result.by_supplement[sup] = {k: m[k] for k in ("cases", "pass_rate", "caution_recall",
+                                                      "unsupported_number_rate", "abstention_accuracy")}
+    result.caution_recall_by_class = caution_recall_by_class(outcomes)
+    return result
+
+
+def caution_recall_by_class(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """Per interaction class: the share of the cases requiring its caution that got it."""
+    got: dict[str, list[bool]] = {}
+    for o in outcomes:
+        for kind in o.case.must_caution_kinds:
+            got.setdefault(kind, []).append(o.ok and kind in o.caution_kinds)
+    return {k: sum(v) / len(v) for k, v in sorted(got.items())}
 
 
 @dataclass
@@ -490,6 +525,7 @@ def render_markdown(report: Report) -> str:
         if base:
             row += f" {_fmt(name, base.metrics.get(name))} |"
         lines.append(row + f" {_fmt_threshold(bound)} |")
+    lines += _split_tables(report)
     lines += ["", "## Pass rate per category", "",
               "| category | cases | assistant |" + (" baseline |" if base else ""),
               "|---|---:|---:|" + ("---:|" if base else "")]
@@ -511,6 +547,40 @@ def render_markdown(report: Report) -> str:
     lines += ["", f"## Failing cases of the assistant ({len(fails)})", ""]
     lines += [f"- `{o.case.id}` ({o.case.category}): " + "; ".join(r) for o, r in fails] or ["- none"]
     return "\n".join(lines) + "\n"
+
+
+#: the metrics shown per split and the split the CI gate reads
+SPLIT_METRICS = ("pass_rate", "fact_recall", "hit_at_5", "caution_recall", "caution_precision",
+                 "unsupported_number_rate", "citation_validity", "abstention_accuracy", "cases")
+
+
+def _split_tables(report: Report) -> list[str]:
+    """dev beside test (and the baseline's), per monograph, and caution recall per class."""
+    ours, base = report.assistant, report.baseline
+    splits = list(ours.by_split)
+    if not splits:
+        return []
+    cols = [f"assistant {sp}" for sp in splits] + ([f"baseline {sp}" for sp in splits] if base else [])
+    out = ["", "## dev and test", "", "| metric | " + " | ".join(cols) + " |",
+           "|---|" + "---:|" * len(cols)]
+    for name in SPLIT_METRICS:
+        vals = [_fmt(name, ours.by_split[sp].get(name)) for sp in splits]
+        if base:
+            vals += [_fmt(name, base.by_split.get(sp, {}).get(name)) for sp in splits]
+        out.append(f"| {name} | " + " | ".join(vals) + " |")
+    out += ["", "## Per monograph", "",
+            "| monograph | cases | pass rate | caution recall | unsupported numbers | abstention accuracy |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for sup, m in ours.by_supplement.items():
+        out.append(f"| {sup or '(none)'} | {_fmt('cases', m['cases'])} | "
+                   f"{_fmt('pass_rate', m['pass_rate'])} | "
+                   f"{_fmt('caution_recall', m['caution_recall'])} | "
+                   f"{_fmt('unsupported_number_rate', m['unsupported_number_rate'])} | "
+                   f"{_fmt('abstention_accuracy', m['abstention_accuracy'])} |")
+    if ours.caution_recall_by_class:
+        out += ["", "## Caution recall per interaction class", "", "| class | recall |", "|---|---:|"]
+        out += [f"| {k} | {v:.3f} |" for k, v in ours.caution_recall_by_class.items()]
+    return out
 
 
 def format_failures(result: SystemResult) -> str:

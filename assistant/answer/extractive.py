@@ -85,14 +85,34 @@ def blank_field_sentence(doc: Document) -> str:
 _SOURCE_REF = re.compile(r"\[(\d+)\]")
 
 
-def render_field(doc: Document) -> str:
-    """A Dosage Guide field in one line: 'Field (subtitle): value lines' (verbatim parts)."""
+def render_field(doc: Document, question: str = "") -> str:
+    """A Dosage Guide field in one line: 'Field (subtitle): value lines' (verbatim parts); with a
+    question that names a population ("women 19-50", "over 70"), only the values for it."""
     if is_blank_field(doc):
         return blank_field_sentence(doc)
     lines = [ln.strip() for ln in str(doc.metadata.get("text", "")).split("\n") if ln.strip()]
     subtitle, values = (lines[0], lines[1:]) if len(lines) > 1 else ("", lines)
+    values = values_for(question, values)
     head = f"{doc.metadata.get('title')}" + (f" ({subtitle})" if subtitle else "")
     return f"{head}: " + "; ".join(v.rstrip(".") for v in values) + "."
+
+
+_POPULATION_SPLIT = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
+
+
+def values_for(question: str, values: Sequence[str]) -> list[str]:
+    """The value lines whose population (the part after the dash: "18 mg — women 19–50") shares
+    the most words and numbers with the question; every line when none shares any."""
+    asked = set(tokens(question))
+    if not asked or len(values) < 2:
+        return list(values)
+    scored = []
+    for v in values:
+        parts = _POPULATION_SPLIT.split(v, maxsplit=1)
+        population = set(tokens(parts[1])) if len(parts) > 1 else set()
+        scored.append(len(asked & population))
+    best = max(scored)
+    return [v for v, sc in zip(values, scored, strict=True) if sc == best] if best else list(values)
 
 
 def render_sentence(cand: Candidate) -> str:
@@ -194,7 +214,7 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
             fields_done.add(c.hit.chunk_id)
             text = str(doc.metadata.get("text", ""))
             marker = book.cite(doc, (0, len(text)), c.hit.dense_score)
-            lines.append(f"{render_field(doc)} [{marker}]")
+            lines.append(f"{render_field(doc, question)} [{marker}]")
             continue
         marker = book.cite(doc, (c.start, c.end), c.hit.dense_score)
         lines.append(f"{render_sentence(c)} [{marker}]")

@@ -176,3 +176,21 @@ def _matches(p: Product, pq: ProductQuery) -> bool:
         forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
         return pq.form in forms
     return True
+
+
+_AMOUNT_ASKED = re.compile(r"\b(?:how much|how many|amount|dose|dosage|quantity|contain)\b")
+
+
+def product_amount_gap(question: str, product: Product, nutrient_names: Sequence[str]) -> str | None:
+    """For "how much <nutrient> is in <this product>": the sentence saying its description states
+    no amount of that nutrient, when it states none (None otherwise: the description answers)."""
+    if not _AMOUNT_ASKED.search(fold(question)):
+        return None
+    lex = lexical_form(question)
+    for name in nutrient_names:
+        if name_in_question(name, lex):
+            n = product.nutrient(name)
+            if n is None or n.amount is None:
+                return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)
+            return None
+    return None

@@ -343,7 +343,7 @@ class FakeTarget:
     def __init__(self, answers: dict[str, Answer]) -> None:
         self.answers = answers
 
-    def ask(self, question: str, history: list[dict[str, str]]) -> Answer:
+    def ask(self, question: str, history: list[dict[str, str]], scope: str | None = None) -> Answer:
         if question == "boom?":
             raise RuntimeError("exploded")
         return self.answers[question]
