@@ -12,25 +12,32 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup browser index run test test-fast lint typecheck pytest eval bench corpus clean
+.PHONY: setup setup-run browser index run test test-fast lint typecheck pytest eval bench corpus clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# torch first, from the CPU wheel (torch==2.13.0) so nothing pulls a CUDA build
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# torch first, from the CPU wheel (torch==2.13.0) so nothing pulls a CUDA build. The web chat needs
+# the runtime and the web extra; the tests need every extra (llm-local builds llama-cpp-python from
+# source the first time: 5-12 minutes on 2 cores, then pip's cache has the wheel).
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[web,onnx,llm]'
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.installed-run
 	$(BIN)/python -m pip install -q -e '.[web,onnx,llm,llm-local,evals,dev]'
 	touch $@
 
+setup-run: $(VENV)/.installed-run
 setup: $(VENV)/.installed
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
-index: setup
+index: setup-run
 	$(BIN)/assistant index
 
 run: index

@@ -456,7 +456,17 @@ def run_eval(assistant: Assistant, cases: Sequence[Case] | Path | str | None = N
             rag.close()
         losses = compare_to_baseline(ours.metrics, base.metrics)
     return Report(k=k, cases_path=cases_path, assistant=ours, baseline=base, thresholds=th,
-                  missed=check_thresholds(ours.metrics, th), baseline_losses=losses)
+                  missed=gate(ours, th), baseline_losses=losses)
+
+
+def gate(result: SystemResult, thresholds: dict[str, dict[str, float]]) -> list[str]:
+    """The missed thresholds: a key ``metric`` bounds all cases, ``split:metric`` one split's."""
+    missed: list[str] = []
+    for key, bound in thresholds.items():
+        split, _, name = key.rpartition(":")
+        metrics = result.by_split.get(split, {}) if split else result.metrics
+        missed += [f"{split}:{m}" if split else m for m in check_thresholds(metrics, {name: bound})]
+    return missed
 
 
 # --------------------------------------------------------------------------- rendering

@@ -1,23 +1,35 @@
 """The answer-quality eval gate (CI): every threshold of evals/thresholds.json must hold, and the
 assistant must beat the LangChain RAG-tutorial baseline on every answer and safety metric.
 
-One eval run (assistant and baseline, all cases) per module, on the session ``assistant`` fixture.
+One eval run (assistant and baseline, all cases) per module, on an Assistant over a copy of the
+whole corpus (every monograph: the cases span them), sharing the session's embedding model.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
 from evals.runner import Report, format_failures, load_cases, render_markdown, run_eval, write_outputs
+from tests.conftest import FULL_CORPUS
 
 
 @pytest.fixture(scope="module")
-def eval_report(assistant: Assistant) -> Report:
-    return run_eval(assistant, k=5, baseline=True)
+def catalogue(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Assistant:
+    root = tmp_path_factory.mktemp("catalogue")
+    shutil.copytree(FULL_CORPUS, root / "corpus")
+    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index",
+                              feedback_db=root / "feedback.sqlite3"), embeddings=embeddings)
+
+
+@pytest.fixture(scope="module")
+def eval_report(catalogue: Assistant) -> Report:
+    return run_eval(catalogue, k=5, baseline=True)
 
 
 @pytest.mark.eval
