@@ -380,6 +380,7 @@ def main(settings: Settings | None = None) -> None:
           "(the index is built from the corpus first if there is none; this can take a minute)...",
           flush=True)
     assistant = Assistant(s, show_progress=True)
+    assistant.warm_up()  # before the port opens: the first question is as fast as the next
     launch_options(s)  # fail early on a half-set login
     if s.host not in LOOPBACK and not (s.auth_user and s.auth_password):
         print(f"warning: serving on {s.host} without a login; anyone on the network can use it "
