@@ -18,8 +18,8 @@ GENERAL_WORDS = frozenset({"act", "vitamin"})
 
 
 def _vocabulary_names(m: Monograph) -> list[str]:
-    """The vocabulary's names for a monograph's own nutrient and its forms (so "fish oil" names the
-    omega-3 monograph without an alias in its front matter)."""
+    """The vocabulary's names for a monograph's own nutrient and its forms (so a question may name a
+    monograph by any of them without an alias in its front matter)."""
     primary = str(m.meta.get("primary_nutrient") or "").casefold()
     return [t for n in vocabulary().nutrients if n.name.casefold() == primary
             for t in (n.name, *n.terms, *(x for f in n.forms for x in (f.name, *f.terms)))]
@@ -83,7 +83,7 @@ class Catalog:
         return list(dict.fromkeys(out))
 
     def is_general(self, question: str) -> bool:
-        """A question with no topic beyond the supplements' own names ("what does K2 do?")."""
+        """A question with no topic beyond the supplements' own names ("what does X do?")."""
         return not (set(content_tokens(question)) - self.name_words)
 
     def product_scope(self, question: str, filters: dict[str, str] | None,

@@ -20,7 +20,7 @@ from assistant.domain.page_format import is_blank
 
 # A sentence ends at . ! or ? (optionally followed by reference markers like [5][4]) before
 # white space and an upper-case letter or digit. "e.g.," is not an end (a comma follows), and
-# neither is the period of a few abbreviations that are followed by a name ("e.g. Warfarin").
+# neither is the period of a few abbreviations that are followed by a name ("e.g. Name").
 _SENTENCE_END = re.compile(
     r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bDr)(?<!\bapprox)"
     r"[.!?](?:\[\d+\])*(?=\s+[A-Z0-9\"'(])"

@@ -7,7 +7,7 @@ meaningful for vitamins A, D and E; vitamin D: 1 µg = 40 IU). Ranges (``100–2
 text as given, so a parsed dose can be cited by its span.
 
 Example:
-    >>> [d.text for d in parse_doses("High-dose MK-4 (45 mg/day) and 1,000 IU of D3")]
+    >>> [d.text for d in parse_doses("A high dose (45 mg/day) and 1,000 IU of vitamin X")]
     ['45 mg/day', '1,000 IU']
     >>> parse_doses("45 mg")[0].micrograms
     45000.0
@@ -119,7 +119,8 @@ def parse_doses(text: str) -> list[Dose]:
 def numbers_in(text: str) -> set[float]:
     """Every number written in ``text`` (thousands separators removed), e.g. {1000.0, 45.0}.
 
-    Digits inside names such as ``MK-4``, ``D3`` or ``K2`` are not numbers of the text.
+    Digits inside names (a letter, or a letter and a dash, right before them: ``B12``, ``XY-7``)
+    are not numbers of the text.
     """
     found: set[float] = set()
     for m in NUMBER_RE.finditer(text):
@@ -131,7 +132,7 @@ def numbers_in(text: str) -> set[float]:
 
 
 def _is_name_dash(text: str, pos: int) -> bool:
-    """True for the dash of 'MK-4' (a name), False for the dash of a range '100-200'."""
+    """True for the dash of 'XY-4' (a name), False for the dash of a range '100-200'."""
     return pos >= 2 and text[pos - 2].isalpha()
 
 

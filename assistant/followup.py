@@ -1,6 +1,6 @@
 """Follow-ups as conversation state: which earlier question a turn continues, and what it changes.
 
-A turn that names its own topic stands alone. A follow-up ("what about MK-4?", "and the upper
+A turn that names its own topic stands alone. A follow-up ("what about the other form?", "and the upper
 limit?", "how long did it last?") continues the conversation's current question: the slots it
 names (a product, a nutrient or supplement, a form, a Dosage Guide field) replace the same kind of
 slot there, and it keeps the rest ("how long did it last?" keeps the study). A follow-up that asks

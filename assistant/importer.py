@@ -84,7 +84,7 @@ def parse_product(text: str, extra_names: Sequence[str] = ()) -> PageProduct:
     m = re.match(r"^(?!This\b|These\b|A\b|An\b|The\b)(?P<name>.+?) is an? ", first)
     if m:
         name = m.group("name").strip()
-    contents = first[m.end():] if m else first  # a name such as "Ultra K2 MK-7 Plus D3" lists nothing
+    contents = first[m.end():] if m else first  # a product name (its own words and digits) lists nothing
     nutrients = [PageNutrient(n.nutrient, n.amount, n.form)
                  for n in read_nutrients(contents, text, extra_names)]
     title = name or describe_product(first, nutrients)

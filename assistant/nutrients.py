@@ -4,8 +4,8 @@ amounts, and an amount's mass in micrograms (pure functions).
 Names come from ``nutrients.yaml`` (a nutrient's name, its other terms, its forms' terms), from the
 generic pattern "vitamin" + letter (+ digits), and from the names a caller adds (a page's own
 supplement, for a nutrient the vocabulary does not know yet). An amount belongs to a name when it
-stands in parentheses right after it ("vitamin D3 (1,000 IU)") or right before it ("65 mg of
-elemental iron", "28 mg elemental iron"). IU becomes a mass only through the factor the vocabulary
+stands in parentheses right after it ("vitamin C (250 mg)") or right before it ("65 mg of
+the mineral", "28 mg of it"). IU becomes a mass only through the factor the vocabulary
 gives for that nutrient or form; where it gives none, never.
 """
 
@@ -41,7 +41,7 @@ class _Names:
 
 
 def canonical_vitamin(name: str) -> str:
-    """'Vitamin d3' -> 'vitamin D3'."""
+    """'Vitamin b12' -> 'vitamin B12'."""
     name = re.sub(r"\s+", " ", name.strip())
     return "vitamin " + name.split(" ", 1)[1].upper()
 
@@ -107,14 +107,14 @@ def read_nutrients(sentence: str, full_text: str = "",
     for m in names.pattern.finditer(sentence):
         nutrient, form = _lookup(names, m.group("name"))
         paren = _paren_after(sentence, m.end())
-        amount = _amount_before(sentence, m.start())  # "65 mg of elemental iron (from 325 mg ...)"
+        amount = _amount_before(sentence, m.start())  # "65 mg of <name> (from 325 mg of a salt)"
         if amount is None and paren is not None and (doses := parse_doses(paren)):
             amount = paren[doses[0].start:doses[0].end].strip()
         if paren and not form:
             form = next((f for t, (n, f) in names.terms.items() if f and n == nutrient
                          and re.search(rf"\b{_term_regex(t)}\b", paren, re.IGNORECASE)), None)
         seen = next((n for n in out if n.nutrient.casefold().startswith(nutrient.casefold())), None)
-        if seen is not None:  # named again ("vitamin D" after "vitamin D3", a form after its nutrient)
+        if seen is not None:  # named again ("vitamin B" after "vitamin B12", a form after its nutrient)
             seen.amount = seen.amount or amount
             seen.form = seen.form or form
             continue

@@ -149,7 +149,7 @@ class HybridRetriever(BaseRetriever):
 
     Example:
         >>> retriever = HybridRetriever(index=idx, k=4)          # doctest: +SKIP
-        >>> docs = retriever.invoke("MK-4 dose in osteoporosis")  # doctest: +SKIP
+        >>> docs = retriever.invoke("dose in osteoporosis")  # doctest: +SKIP
         >>> docs[0].metadata["section"]                           # doctest: +SKIP
         'Research'
     """

@@ -73,7 +73,7 @@ def caution_line(caution: Caution) -> str:
 
 
 def is_personal_request(question: str) -> bool:
-    """'How much can I take?', 'is it safe for me', 'should I stop my warfarin'."""
+    """'How much can I take?', 'is it safe for me', 'should I stop my blood thinner'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
 

@@ -19,7 +19,8 @@ from assistant.answer.cautions import is_injection
 from assistant.answer.citations import CitationBook
 from assistant.chunking import chunk_sentences
 from assistant.doses import parse_doses
-from assistant.normalize import fold, lexical_form, tokens
+from assistant.normalize import fold, tokens
+from assistant.nutrients import read_nutrients
 from assistant.retrieval import Hit
 
 # --------------------------------------------------------------------------- sentence choice
@@ -158,10 +159,10 @@ def dose_extreme(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     if not m or not re.search(r"\bdos(?:e|es|age|ing)\b", q):
         return []
     want_max = m.group(1) in {"highest", "largest", "biggest", "maximum"}
-    lex_q = lexical_form(question)
     scoped = [c for c in cands if c.hit.document.metadata.get("kind") in {"finding", "prose", "note"}]
-    if re.search(r"\bk2\b", lex_q):  # vitamin K2 asked: K2 forms only, not K1
-        scoped = [c for c in scoped if re.search(r"\b(k2|mk4|mk7)\b", lexical_form(c.text))]
+    asked = {n.nutrient.casefold() for n in read_nutrients(question)}
+    if asked:  # a nutrient named: its own doses only (its forms count; a sibling nutrient's do not)
+        scoped = [c for c in scoped if asked & {n.nutrient.casefold() for n in read_nutrients(c.text)}]
     best: tuple[float, Candidate] | None = None
     for c in scoped:
         for d in parse_doses(c.text):

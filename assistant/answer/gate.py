@@ -232,9 +232,9 @@ def _lexicon(rules: GateRules) -> _Lexicon:
     flags = re.IGNORECASE
     verbs, poss, meds = _words_re(adv.verbs), _words_re(adv.possessives), _words_re(adv.medicines)
     med = rf"(?:\b(?:{meds})\b|{'|'.join(f'(?:{p})' for p in adv.medicine_patterns)})"
-    # "stop taking your K2 supplement", "double your dose", "reduce your warfarin"
+    # "stop taking your supplement", "double your dose", "reduce your blood thinner"
     advice = [rf"\b(?:{verbs})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:{poss})\b(?:\s+[\w'-]+){{0,3}}?\s+{med}",
-              # an imperative opening the sentence or a clause: "If you take warfarin, stop it"
+              # an imperative opening the sentence or a clause: "If you take a blood thinner, stop it"
               rf"(?:^|[,;:]\s*|\b(?:then|so|and|just)\s+)(?:{verbs})\b(?!\s+(?:in|of|on|is|was|were|are|with)\b)"
               rf"(?=\s+\S)",
               *(rf"\b(?:{o})\s+(?:[\w'-]+\s+){{0,2}}?(?:{verbs})\b" for o in adv.imperative_openers),

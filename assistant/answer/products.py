@@ -45,7 +45,7 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     nutrient = next((name for name in nutrient_names if name_in_question(name, lex)), None)
     if nutrient is None and form is None and direction is None:
         return None
-    if nutrient is None and form is not None and direction is not None:  # "the most MK-7": its nutrient
+    if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
     missing = bool(re.search(r"\b(?:don'?t|do not|doesn'?t|does not|without|no|lack\w*|missing)\b", q))
@@ -53,7 +53,7 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
 
 
 def form_in_question(lex_question: str) -> str | None:
-    """The vocabulary form the question names, or None (also when it names two: "MK-7 or MK-4,
+    """The vocabulary form the question names, or None (also when it names two: "form A or form B,
     which one..." compares the forms; it filters no products)."""
     named: set[str] = set()
     for n in vocabulary().nutrients:
@@ -66,7 +66,7 @@ def form_in_question(lex_question: str) -> str | None:
 
 
 def name_in_question(name: str, lex_question: str) -> bool:
-    """Is nutrient ``name`` ('vitamin K2', 'zinc', 'B-complex vitamins') named in the question?"""
+    """Is nutrient ``name`` (a product's nutrient name, e.g. 'vitamin C') named in the question?"""
     lex_name = lexical_form(name)
     toks = [t for t in content_tokens(lex_name)] or tokens(lex_name)
     key = toks[0] if toks else lex_name

@@ -3,7 +3,7 @@
 :class:`ScopeJudge` scores how well the retrieved passages cover the question and finds its
 off-topic words: topic words the corpus does not contain, has no near synonym for, and that carry
 meaning in the question. Either a low score or one off-topic word means the monograph does not
-cover the question ("K2 for migraines", "K2 in pregnancy").
+cover the question ("X for migraines", "X in pregnancy" for a page that says neither).
 """
 
 from __future__ import annotations
