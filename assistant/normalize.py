@@ -260,7 +260,7 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
     questions, so a note-only class counts by its ``question_phrases`` instead of its words."""
     out: list[str] = []
     for t in texts:
-        # a page spells its names right; a question's negated mention ("not on any blood thinner") is no mention
+        # a page spells its names right; a negated mention ("not on any blood thinner") is none
         for m in _find_mentions(t, fuzzy=questions, affirmed=questions):
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
