@@ -71,6 +71,9 @@ class Answer(BaseModel):
     dropped: list[DroppedSentence] = Field(
         default_factory=list, description="Generated sentences the grounding gate dropped, with the check.")
     support: float = Field(default=0.0, description="Support score that decided abstention.")
+    corrected: dict[str, str] = Field(
+        default_factory=dict, description="Misspelt words of the question and what they were read as, "
+        "e.g. {'limt': 'limit'} (the question is answered as corrected; `question` shows it as typed).")
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

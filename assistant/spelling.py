@@ -1,0 +1,223 @@
+"""Spelling tolerance: a question's misspelt words, corrected against the corpus's own words and the
+domain vocabulary before retrieval and the scope check ("whats the upper limt for vitmin c").
+
+:class:`SpellCorrector` is built once per index generation, from the word forms of the stored
+passages (with how often each occurs) and every word of the domain vocabulary (nutrient and form
+names, interaction-class members, brands, phrases, monitoring tests, units, the lexicon's words).
+Lookups use ``symspellpy`` (Damerau-Levenshtein, optimal string alignment).
+
+It is conservative. A word is left alone when it is already known: a corpus or vocabulary word, a
+stopword, a number, or a word of symspellpy's English dictionary (a real word the corpus lacks, such
+as "migraines", is the scope check's business: correcting it would hide an off-topic question). Only
+letters-only words of four letters or more are corrected, by at most :func:`max_distance` edits (a
+three-letter word only when the correction makes a vocabulary name with a neighbouring word); of the
+closest candidates the most frequent wins, and a tie in frequency, or closest candidates that name
+different nutrients, forms or interaction classes, leave the word as typed.
+
+Example:
+    >>> sc = SpellCorrector.from_words({"upper": 3, "limit": 5, "vitamin": 9})
+    >>> sc.correct("whats the upper limt for vitmin c")
+    ('whats the upper limit for vitamin c', {'limt': 'limit', 'vitmin': 'vitamin'})
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from langchain_core.documents import Document
+from symspellpy import SymSpell, Verbosity
+
+from assistant.conversation import Turn, plain_text
+from assistant.domain.vocabulary import Vocabulary, vocabulary
+from assistant.normalize import fold, stopwords
+
+#: a word: letters (an apostrophe inside, as in "don't"), not touching a digit or another word
+#: character ("b12", "x7" and "5000iu" are never words here)
+WORD = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w'’])")
+#: a negation written without its apostrophe: "shouldnt", "dont", "isnt" (never "corrected" away)
+_CONTRACTION = re.compile(r"([a-z]+?)n'?t")
+#: words shorter than this are corrected only when a neighbour confirms the correction (see
+#: :meth:`SpellCorrector.suggest`): a short word is too often an abbreviation or shorthand ("ppl")
+MIN_LENGTH = 4
+#: words shorter than this are never corrected ("u", "im")
+MIN_CONTEXT_LENGTH = 3
+#: a multi-word name written as one word is recognised from this length ("fishoil")
+MIN_JOINED = 6
+#: the English dictionary shipped inside symspellpy (word, count per line): known words, never targets
+ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
+#: what a vocabulary word counts as when the corpus does not contain it (a corpus word counts its uses)
+VOCABULARY_COUNT = 1
+
+
+def max_distance(word: str) -> int:
+    """The edits a word of this length may be corrected by: 1 up to 7 letters, 2 from 8."""
+    return 1 if len(word) <= 7 else 2
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The words of symspellpy's English frequency dictionary (loaded once per process)."""
+    text = importlib.resources.files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
+    return frozenset(line.split(maxsplit=1)[0] for line in text.splitlines() if line.strip())
+
+
+def words(text: str) -> list[str]:
+    """The (casefolded) words of a text, as :data:`WORD` finds them."""
+    return [fold(m.group(0)).replace("’", "'") for m in WORD.finditer(text)]
+
+
+def vocabulary_entities(v: Vocabulary) -> dict[str, str]:
+    """Every name of the domain vocabulary -> the entity it names ("nutrient:<name>",
+    "form:<nutrient>:<form>", "class:<class>"); multi-word names keep their spaces."""
+    out: dict[str, str] = {}
+    for n in v.nutrients:
+        for name in n.names():
+            out.setdefault(fold(name), f"nutrient:{n.name}")
+        for f in n.forms:
+            for name in (f.name, *f.terms):
+                out.setdefault(fold(name), f"form:{n.name}:{f.name}")
+    for c in v.classes:
+        for name in (*c.names(), *c.phrases, *c.monitoring, c.label, c.name.replace("_", " ")):
+            out.setdefault(fold(name), f"class:{c.name}")
+    return out
+
+
+def vocabulary_words(v: Vocabulary) -> set[str]:
+    """Every word the vocabulary holds, with no entity: units, expansions, the lexicon's words."""
+    texts: list[str] = [s for u in v.units for s in (*u.spellings, u.canonical)]
+    for c in v.classes:
+        texts += [c.expansion, c.unnamed_expansion or "", c.lexical, *c.monitoring.values(),
+                  *(m.expansion or "" for m in c.members.values()), *c.question_phrases]
+    neg = v.lexicon.negation
+    texts += [*neg.triggers, *neg.terminators, *neg.pseudo, *v.stopwords, *v.general_words]
+    return {w for t in texts for w in words(t)}
+
+
+class SpellCorrector:
+    """Corrects the misspelt words of a question against known words and their frequencies.
+
+    Args:
+        counts: every correction target -> how often it occurs (corpus words and vocabulary words).
+        entities: the targets that name a nutrient, a form or an interaction class -> that entity.
+        joined: a multi-word name written as one word ("bloodthinner") -> the name ("blood thinner").
+        known: further words that are never corrected nor corrected to (stopwords, English words).
+
+    Example:
+        >>> sc = SpellCorrector.from_words({"blood": 4, "thinner": 2})
+        >>> sc.correct("my blod thiner")[1]
+        {'blod': 'blood', 'thiner': 'thinner'}
+    """
+
+    def __init__(self, counts: Mapping[str, int], *, entities: Mapping[str, str] | None = None,
+                 joined: Mapping[str, str] | None = None, known: Iterable[str] = ()) -> None:
+        self.counts = dict(counts)
+        self.entities = dict(entities or {})
+        self.joined = dict(joined or {})
+        #: the multi-word names (of the vocabulary), for a word's neighbours to confirm a candidate
+        self.names = frozenset(self.joined.values())
+        self.known = frozenset(known) | self.counts.keys()
+        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in self.counts.items():
+            self._symspell.create_dictionary_entry(word, max(1, count))
+        for word in self.joined:
+            self._symspell.create_dictionary_entry(word, VOCABULARY_COUNT)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_words(cls, counts: Mapping[str, int], *, english: bool = False) -> SpellCorrector:
+        """A corrector over a plain word list (no vocabulary); ``english``: English words are known."""
+        return cls(counts, known=english_words() if english else ())
+
+    @classmethod
+    def build(cls, pages: Iterable[Sequence[Document]], v: Vocabulary | None = None) -> SpellCorrector:
+        """The corrector of one index generation: the stored passages' words (a page of Documents
+        at a time) and the domain vocabulary's."""
+        v = v or vocabulary()
+        counts: Counter[str] = Counter()
+        for page in pages:
+            for d in page:
+                counts.update(words(d.page_content))
+        names = vocabulary_entities(v)
+        entities: dict[str, str] = {}
+        joined: dict[str, str] = {}
+        for name, entity in names.items():
+            parts = words(name)
+            if len(parts) == 1 and parts[0] == name:
+                entities[name] = entity
+            elif len(parts) > 1 and len(squashed := "".join(parts)) >= MIN_JOINED:
+                joined.setdefault(squashed, " ".join(parts))
+            for w in parts:
+                counts[w] += VOCABULARY_COUNT
+        for w in vocabulary_words(v) | stopwords():
+            counts[w] += VOCABULARY_COUNT
+        return cls(counts, entities=entities, joined=joined, known=english_words())
+
+    # ------------------------------------------------------------------ correcting
+
+    def is_known(self, word: str) -> bool:
+        """A known word, or one written without its apostrophe ("shouldnt": "should" + "nt")."""
+        if word in self.known:
+            return True
+        m = _CONTRACTION.fullmatch(word)
+        return m is not None and m.group(1) in self.known
+
+    def suggest(self, word: str, before: str = "", after: str = "") -> str | None:
+        """The correction of one casefolded word, or None to leave it as it is. ``before`` and
+        ``after`` are its neighbours: the one candidate that makes a vocabulary name with one of
+        them wins ("blod thinner" -> "blood thinner"); it is the only way a word shorter than
+        :data:`MIN_LENGTH` is corrected."""
+        if len(word) < MIN_CONTEXT_LENGTH or self.is_known(word) or not word.isalpha():
+            return None
+        if word in self.joined:
+            return self.joined[word]
+        d = max_distance(word)
+        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=d)
+        found = [s for s in found if s.distance > 0 and (s.distance < 2 or s.term[0] == word[0])]
+        in_name = [s for s in found if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
+        if len(in_name) == 1:
+            return in_name[0].term
+        if len(word) < MIN_LENGTH or not found:
+            return None
+        # the first letter is rarely the one mistyped: "uper" is "upper" rather than "per"
+        found = [s for s in found if s.term[0] == word[0]] or found
+        best = max(found, key=lambda s: s.count)
+        if sum(1 for s in found if s.count == best.count) > 1:
+            return None  # a tie: no reason to prefer either
+        if len({e for s in found if (e := self.entities.get(s.term))}) > 1:
+            return None  # two nutrients, forms or medicines as close as each other: never guess
+        return self.joined.get(best.term, best.term)
+
+    def correct(self, text: str) -> tuple[str, dict[str, str]]:
+        """(the text with its misspelt words corrected, {typed word: correction}). Capitalised
+        words stay capitalised; everything else in the text is kept as it is."""
+        found = list(WORD.finditer(text))
+        folded = [fold(m.group(0)).replace("’", "'") for m in found]
+        corrected: dict[str, str] = {}
+        out: list[str] = []
+        end = 0
+        padded = ["", *folded, ""]
+        for i, m in enumerate(found):
+            typed = m.group(0)
+            fixed = self.suggest(folded[i], padded[i], padded[i + 2])
+            if fixed is None:
+                continue
+            corrected[typed.casefold()] = fixed
+            if typed[:1].isupper() and typed[1:].islower():
+                fixed = fixed.capitalize()
+            out += [text[end:m.start()], fixed]
+            end = m.end()
+        return "".join([*out, text[end:]]), corrected
+
+    def correct_turns(self, turns: Sequence[Turn]) -> list[Turn]:
+        """The conversation with its user questions cleaned (:func:`plain_text`) and corrected."""
+        return [{**t, "content": self.correct(plain_text(t["content"]))[0]} if t.get("role") == "user" else t
+                for t in turns]
+
+    def understand(self, question: str) -> tuple[str, dict[str, str]]:
+        """The question as the pipeline understands it: markup stripped, misspellings corrected."""
+        return self.correct(plain_text(question))

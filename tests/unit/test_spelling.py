@@ -1,0 +1,153 @@
+"""Spelling tolerance (pure): correcting a question's misspelt words against known words."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.domain.vocabulary import vocabulary
+from assistant.normalize import stopwords
+from assistant.spelling import SpellCorrector, english_words, max_distance, vocabulary_entities, words
+
+#: a few passages in the corpus's own words
+PASSAGES = [
+    "Upper Intake Limit: No established upper limit. Vitamin K2 (menaquinone) is used for bone health.",
+    "In a 3-year trial, 180 mcg of MK-7 daily slowed bone loss in postmenopausal women.",
+    "People taking warfarin should keep their vitamin K intake consistent; bleeding risk and INR.",
+    "Iron absorption is reduced by calcium; take iron two hours apart from levothyroxine.",
+    "Fish oil supplies EPA and DHA. The arteries of people in the trial showed less calcification.",
+]
+
+
+@pytest.fixture(scope="module")
+def real() -> SpellCorrector:
+    """A corrector over the passages above and the real domain vocabulary."""
+    return SpellCorrector.build([[Document(page_content=p) for p in PASSAGES]])
+
+
+@pytest.fixture(scope="module")
+def small() -> SpellCorrector:
+    return SpellCorrector.from_words({"upper": 3, "limit": 5, "vitamin": 9, "blood": 4, "thinner": 2,
+                                      "iron": 6, "icon": 1, "calcium": 2}, english=True)
+
+
+# --------------------------------------------------------------------------- a small word list
+
+
+def test_a_small_word_list_corrects_one_edit(small: SpellCorrector) -> None:
+    assert small.correct("whats the upper limt for vitmin k2") == (
+        "whats the upper limit for vitamin k2", {"limt": "limit", "vitmin": "vitamin"})
+
+
+def test_the_most_frequent_of_the_closest_candidates_wins(small: SpellCorrector) -> None:
+    assert small.suggest("iorn") == "iron"  # iron (6) over icon (1), both one edit away
+    assert small.suggest("icom") == "icon"  # the closest first, whatever the counts
+
+
+def test_a_tie_leaves_the_word() -> None:
+    sc = SpellCorrector.from_words({"dose": 3, "dost": 3})
+    assert sc.suggest("dosx") is None
+    assert sc.correct("dosx") == ("dosx", {})
+
+
+def test_two_medicines_or_nutrients_as_close_leave_the_word() -> None:
+    sc = SpellCorrector({"zinc": 9, "zing": 1}, entities={"zinc": "nutrient:zinc", "zing": "class:zing"})
+    assert sc.suggest("zinx") is None
+    one = SpellCorrector({"zinc": 9, "zing": 1}, entities={"zinc": "nutrient:zinc"})
+    assert one.suggest("zinx") == "zinc"  # one named entity and a plain word: frequency decides
+
+
+def test_thresholds_by_length() -> None:
+    assert [max_distance(w) for w in ("limt", "vitamnn", "osteoporossis")] == [1, 1, 2]
+    sc = SpellCorrector.from_words({"limit": 1, "osteoporosis": 1, "vitamin": 1})
+    assert sc.suggest("lmtt") is None  # two edits from "limit": too far for a short word
+    assert sc.suggest("osteoprosiss") == "osteoporosis"  # two edits: fine for a long one
+    assert sc.suggest("vtmin") is None  # two edits, seven letters
+
+
+def test_short_words_numbers_and_words_with_digits_are_never_corrected(small: SpellCorrector) -> None:
+    assert small.correct("u im ul iu k2 mk7 5000iu 100 ir") == ("u im ul iu k2 mk7 5000iu 100 ir", {})
+
+
+def test_english_words_are_known_even_when_the_corpus_lacks_them(small: SpellCorrector) -> None:
+    # "limits" is one edit from "limit", "migraines" is far from everything: both are real words
+    assert small.correct("limits for migraines in pregnancy") == ("limits for migraines in pregnancy", {})
+    assert "pregnancy" in english_words()
+
+
+def test_case_is_kept_and_the_rest_of_the_text_untouched(small: SpellCorrector) -> None:
+    assert small.correct("Limt of Vitmin (K2)?") == ("Limit of Vitamin (K2)?", {"limt": "limit", "vitmin": "vitamin"})
+
+
+def test_the_first_letter_is_rarely_the_mistyped_one() -> None:
+    sc = SpellCorrector.from_words({"per": 50, "upper": 2})
+    assert sc.suggest("uper") == "upper"
+
+
+# --------------------------------------------------------------------------- the real vocabulary
+
+
+@pytest.mark.parametrize(("typed", "fixed"), [
+    ("whats the upper limt for vitmin k2", {"limt": "limit", "vitmin": "vitamin"}),
+    ("whats the upper limt for iorn", {"limt": "limit", "iorn": "iron"}),
+    ("can i take fishoil with my blod thinner", {"fishoil": "fish oil", "blod": "blood"}),
+    ("warfrin and k2, any problem?", {"warfrin": "warfarin"}),
+    ("is mk7 ok with coumadine", {"coumadine": "coumadin"}),
+    ("can i take iron with levothyroxin", {"levothyroxin": "levothyroxine"}),
+    ("did it help postmenopausl women", {"postmenopausl": "postmenopausal"}),
+])
+def test_the_real_vocabulary_and_corpus_words_correct_typos(real: SpellCorrector, typed: str,
+                                                            fixed: dict[str, str]) -> None:
+    assert real.correct(typed)[1] == fixed
+
+
+@pytest.mark.parametrize("question", [
+    "Is there an upper limit for vitamin K2?",
+    "I'm on warfarin, can I take K2?",
+    "What dose of MK-7 was used in the 3-year trial?",
+    "Which product has the most menaquinone?",
+    "Does K2 help with migraines or hair loss?",
+    "I don't take any anticoagulants. Is K2 good for my heart?",
+    "how much iron is in ferrous bisglycinate?",
+    "is it safe with Eliquis or Xarelto?",
+])
+def test_correctly_spelled_questions_are_left_alone(real: SpellCorrector, question: str) -> None:
+    assert real.correct(question) == (question, {})
+
+
+def test_every_vocabulary_and_stop_word_is_known(real: SpellCorrector) -> None:
+    names = [w for name in vocabulary_entities(vocabulary()) for w in words(name)]
+    assert all(real.is_known(w) for w in names)
+    assert all(real.is_known(w) for w in stopwords())
+    assert real.is_known("shouldnt") and real.is_known("dont")  # a negation without its apostrophe stays
+
+
+def test_a_misspelt_medicine_is_never_read_as_another_class(real: SpellCorrector) -> None:
+    for typed, fixed in real.correct("clopidogral and aspirn and doxycyline")[1].items():
+        ent = vocabulary_entities(vocabulary())
+        assert ent[fixed].startswith("class:"), (typed, fixed)
+    assert real.correct("clopidogral")[1] == {"clopidogral": "clopidogrel"}
+
+
+def test_understand_strips_markup_then_corrects(real: SpellCorrector) -> None:
+    assert real.understand("<script>x()</script><b>upper limt</b> for vitmin K2") == (
+        "upper limit for vitamin K2", {"limt": "limit", "vitmin": "vitamin"})
+
+
+def test_correct_turns_cleans_user_turns_only(real: SpellCorrector) -> None:
+    turns = [{"role": "user", "content": "<p>upper limt?</p>"}, {"role": "assistant", "content": "<p>limt</p>"}]
+    assert real.correct_turns(turns) == [{"role": "user", "content": "upper limit?"},
+                                         {"role": "assistant", "content": "<p>limt</p>"}]
+
+
+def test_a_three_letter_word_is_corrected_only_when_a_neighbour_makes_a_vocabulary_name(
+        real: SpellCorrector) -> None:
+    assert real.correct("upper limit for fish oyl")[1] == {"oyl": "oil"}  # "fish oil" is a name
+    assert real.correct("is oyl ok")[1] == {}  # no neighbour confirms it
+    assert real.correct("do ppl take it")[1] == {}  # shorthand stays shorthand
+
+
+def test_a_neighbour_settles_a_tie() -> None:
+    sc = SpellCorrector({"blood": 2, "blond": 2, "thinner": 1}, joined={"bloodthinner": "blood thinner"})
+    assert sc.suggest("blod") is None
+    assert sc.correct("my blod thinner") == ("my blood thinner", {"blod": "blood"})
