@@ -1,0 +1,775 @@
+"""Research findings as study records, and questions across studies answered from them.
+
+A monograph's Research section is a list of one-sentence findings. Each is read once per index
+generation into a :class:`StudyRecord`: the nutrients and forms it names (from the vocabulary, via
+:func:`assistant.nutrients.read_nutrients`), its doses (with unit and mass equivalent; IU only through
+the vocabulary's factor), duration, population, outcome and result (positive, null, ongoing, mixed or
+harm). A question across studies ("the biggest dose in any study", "which trials found nothing",
+"which studies used <a form>", "studies in pregnant women", "what is reference [5]") is parsed into a
+:class:`StudyQuery` and answered from the records, every finding it states cited, its numbers
+exactly as the finding writes them. A question about one study's details is not parsed (``None``):
+the extractive answer handles it.
+
+The cue words live in ``assistant/domain/study_cues.yaml`` (:func:`study_cues`); apart from loading
+that file once, everything here is pure.
+
+Example:
+    >>> r = record_from_text("Zinc (25 mg/day) for 4 weeks did not shorten colds in healthy adults.",
+    ...                      "zinc", 6, "c6", primary="zinc")
+    >>> (r.nutrient, r.doses[0].dose.text, r.doses[0].micrograms, r.duration, r.population, r.result)
+    ('zinc', '25 mg/day', 25000.0, 'for 4 weeks', 'healthy adults', 'null')
+    >>> parse_study_query("what was the biggest dose used in any of the studies?").direction
+    'max'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.documents import Document
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from assistant.answer.citations import CitationBook
+from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.doses import Dose, parse_doses
+from assistant.errors import FileLineError
+from assistant.normalize import content_tokens, lexical_form, tokens
+from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
+
+CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "study_cues.yaml"
+
+Result = Literal["positive", "null", "ongoing", "mixed", "harm"]
+RESULTS: tuple[Result, ...] = ("positive", "null", "ongoing", "mixed", "harm")
+
+#: the sentences of an answer across studies (filled only with the cited finding's own text, the
+#: vocabulary's names and the fixed words below; none holds a number)
+EXTREME_TEMPLATE = "The {word} {nutrient} dose in the research findings is {dose}{form}: {finding}"
+EXTREME_TIE = "The same dose: {finding}"
+EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by mass: {finding}"
+LIST_TEMPLATE = "Research findings {what}: {finding}"
+NONE_TEMPLATE = "None of the monograph's research findings {what}."
+REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
+HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
+#: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
+RESULT_WORDS: dict[str, str] = {
+    "null": "that report no significant effect",
+    "ongoing": "that are ongoing (no results yet)",
+    "mixed": "with mixed results",
+    "harm": "that report a harm or an increased risk",
+    "positive": "that report an effect",
+}
+MAX_LISTED = 10
+
+
+# --------------------------------------------------------------------------- the cues file
+
+
+class StudyCuesError(FileLineError):
+    """A bad ``study_cues.yaml``; ``str()`` is ``path:line: problem``."""
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
+    return patterns
+
+
+class FindingCues(BaseModel):
+    """How one finding is read (see the comments in ``study_cues.yaml``)."""
+
+    result: dict[Literal["ongoing", "mixed", "null", "harm"], list[str]]
+    outcome_verbs: list[str] = Field(min_length=1)
+    population_after: list[str] = Field(min_length=1)
+    population_before: list[str] = Field(default_factory=list)
+    design: list[str] = Field(default_factory=list)
+    population_end: list[str] = Field(default_factory=list)
+    duration_lead: list[str] = Field(default_factory=list)
+    duration_qualifier: list[str] = Field(default_factory=list)
+    duration_units: list[str] = Field(min_length=1)
+    duration_not_before: list[str] = Field(default_factory=list)
+    number_words: dict[str, int] = Field(default_factory=dict)
+    daily: list[str] = Field(default_factory=list)
+    not_daily: list[str] = Field(default_factory=list)
+    threshold_before: list[str] = Field(default_factory=list)
+    concentration_after: list[str] = Field(default_factory=list)
+    per_weight_after: list[str] = Field(default_factory=list)
+
+    @field_validator("outcome_verbs", "population_after", "population_before", "design", "population_end",
+                     "duration_lead", "duration_qualifier", "duration_units", "duration_not_before", "daily",
+                     "not_daily", "threshold_before", "concentration_after", "per_weight_after")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+    @field_validator("result")
+    @classmethod
+    def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in v.values():
+            _compiles(patterns)
+        return v
+
+
+class QuestionCues(BaseModel):
+    """How a question across studies is read (see the comments in ``study_cues.yaml``)."""
+
+    across: list[str] = Field(min_length=1)
+    reference: list[str] = Field(min_length=1)
+    max: list[str] = Field(min_length=1)
+    min: list[str] = Field(min_length=1)
+    dose_words: list[str] = Field(min_length=1)
+    daily: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    exclude_scope: int = Field(default=5, ge=1)
+    population_prepositions: list[str] = Field(min_length=1)
+    population_groups: dict[str, list[str]] = Field(default_factory=dict)
+    topics: dict[str, list[str]] = Field(default_factory=dict)
+    list_words: list[str] = Field(default_factory=list)
+    result: dict[Result, list[str]]
+
+    @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+    @field_validator("reference")
+    @classmethod
+    def _one_group(cls, v: list[str]) -> list[str]:
+        for p in _compiles(v):
+            if re.compile(p).groups < 1:
+                raise ValueError(f"{p!r} needs a group for the reference number")
+        return v
+
+    @field_validator("result", "topics")
+    @classmethod
+    def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in v.values():
+            _compiles(patterns)
+        return v
+
+
+class StudyCues(BaseModel):
+    finding: FindingCues
+    question: QuestionCues
+
+
+def parse_cues(path: Path | str) -> StudyCues:
+    """Read and validate a cues file; a problem is a :class:`StudyCuesError` naming its line."""
+    try:
+        data, lines = load_file(Path(path))
+    except FileLineError as exc:
+        raise StudyCuesError(exc.path, exc.line, exc.problem) from None
+    try:
+        return StudyCues(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
+        what = ".".join(str(x) for x in loc)
+        raise StudyCuesError(path, line, f"{what}: {err['msg']}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def study_cues(path: str | None = None) -> StudyCues:
+    """The cues (the packaged file unless ``path`` names another), read once per path."""
+    return parse_cues(path or CUES_PATH)
+
+
+def fold(text: str) -> str:
+    """NFKC, casefold, straight apostrophes: the text cues are matched on."""
+    return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _alternation(patterns: Iterable[str]) -> str:
+    alts = sorted(patterns, key=len, reverse=True)
+    return "|".join(re.sub(r" +", r"\\s+", p) for p in alts)
+
+
+@functools.lru_cache(maxsize=256)
+def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole-word regex for any of ``patterns`` (a pattern that matches nothing when empty)."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<![\w-])(?:{_alternation(patterns)})(?![\w])")
+
+
+def cue(patterns: Sequence[str]) -> re.Pattern[str]:
+    return _cue_re(tuple(patterns))
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class StudyDose:
+    """One dose a finding writes: as parsed, whose it is, and whether it compares with others."""
+
+    dose: Dose
+    nutrient: str
+    form: str | None
+    #: the low (and high) end in µg: mass units directly, IU only through the vocabulary's factor
+    micrograms: float | None
+    high_micrograms: float | None
+    #: an amount given (not a threshold, a concentration or an amount per kg of body weight)
+    comparable: bool
+    per_weight: bool
+    #: given every day (written per day, or the finding says daily and nothing says otherwise)
+    daily: bool
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    """One research finding as structured data; ``text`` is the finding verbatim (the chunk's text)."""
+
+    supplement: str
+    ref: int | None
+    chunk_id: str
+    text: str
+    #: the nutrient the finding is about (the first it names, else the monograph's own) and its form
+    nutrient: str | None
+    form: str | None
+    nutrients: tuple[str, ...]
+    forms: tuple[str, ...]
+    doses: tuple[StudyDose, ...]
+    duration: str | None
+    population: str | None
+    outcome: str | None
+    result: Result
+    #: the monograph's own nutrient (front matter ``primary_nutrient``), if known
+    primary: str | None = None
+    #: the stored document's id (what the index is asked for; may differ from ``chunk_id``)
+    doc_id: str | None = None
+
+    def names(self) -> set[str]:
+        """Every nutrient and form the finding is about, casefolded."""
+        own = {d.nutrient for d in self.doses} | {d.form for d in self.doses if d.form}
+        return {n.casefold() for n in (*self.nutrients, *self.forms, *own) if n}
+
+
+def records_from(docs: Iterable[Document], primary_of: Mapping[str, str] | None = None) -> list[StudyRecord]:
+    """The study records of every finding chunk among ``docs`` (other chunks are skipped).
+
+    ``primary_of``: each supplement's own nutrient (doses a finding gives to no named nutrient are its).
+    """
+    out: list[StudyRecord] = []
+    for d in docs:
+        meta = d.metadata
+        if meta.get("kind") != "finding":
+            continue
+        supplement = str(meta.get("supplement", ""))
+        ref = meta.get("ref")
+        r = record_from_text(str(meta.get("text", d.page_content)), supplement,
+                             int(ref) if ref is not None else None, str(meta.get("chunk_id") or d.id),
+                             primary=(primary_of or {}).get(supplement))
+        out.append(replace(r, doc_id=str(d.id)) if d.id else r)
+    out.sort(key=lambda r: (r.supplement, r.ref if r.ref is not None else math.inf))
+    return out
+
+
+def record_from_text(text: str, supplement: str, ref: int | None, chunk_id: str, *,
+                     primary: str | None = None, cues: StudyCues | None = None) -> StudyRecord:
+    """Read one finding sentence into a :class:`StudyRecord`."""
+    fc = (cues or study_cues()).finding
+    folded = fold(text)
+    named = _read_nutrients(text, primary)
+    forms = tuple(dict.fromkeys([*(f for _, _, f in form_mentions(text)),
+                                 *(n.form for n in named if n.form)]))
+    nutrient = named[0].nutrient if named else primary
+    outcome_span = _outcome_span(folded, fc)
+    population = _population(text, folded, outcome_span, fc)
+    outcome = _outcome(text, folded, outcome_span, population, fc)
+    return StudyRecord(
+        supplement=supplement, ref=ref, chunk_id=chunk_id, text=text, nutrient=nutrient,
+        form=forms[0] if forms else None, nutrients=tuple(dict.fromkeys(n.nutrient for n in named)),
+        forms=forms, doses=tuple(_doses(text, folded, named, primary or nutrient, fc)),
+        duration=_duration(text, folded, fc), population=population[0] if population else None,
+        outcome=outcome, result=_result(folded, fc), primary=primary)
+
+
+def _read_nutrients(text: str, primary: str | None) -> list[NamedNutrient]:
+    try:
+        return read_nutrients(text, extra_names=(primary,) if primary else ())
+    except (IndexError, ValueError):  # a name the nutrient reader cannot place: read no nutrients
+        return []
+
+
+def _result(folded: str, fc: FindingCues) -> Result:
+    for kind in ("ongoing", "mixed", "null", "harm"):
+        if cue(fc.result.get(kind, [])).search(folded):
+            return kind
+    return "positive"
+
+
+def _outcome_span(folded: str, fc: FindingCues) -> tuple[int, int] | None:
+    """Where the outcome's verb (with an adverb before it) starts and where the verb ends."""
+    depth = 0
+    inside = [False] * len(folded)
+    for i, ch in enumerate(folded):
+        depth += ch == "("
+        inside[i] = depth > 0
+        depth -= ch == ")" and depth > 0
+    for m in cue(fc.outcome_verbs).finditer(folded):
+        if inside[m.start()]:
+            continue
+        start = m.start()
+        adverb = re.search(r"(?:\b\w+ly\s+)$", folded[:start])
+        return (adverb.start() if adverb else start), m.end()
+    return None
+
+
+def _outcome(text: str, folded: str, span: tuple[int, int] | None, population: tuple[str, int] | None,
+             fc: FindingCues) -> str | None:
+    """The verb phrase: from the outcome's verb to the population after it, else to the end of its
+    clause (a comma, or "in" + a study design)."""
+    if span is None:
+        return None
+    if population is not None and population[1] > span[0]:
+        end = population[1]
+    else:
+        design = rf"\s+(?:{_alternation(fc.population_after)})\s+(?:{_alternation(fc.design)})"
+        stop = re.search(rf"\s*[,;]|{design}", folded[span[1]:])
+        end = span[1] + stop.start() if stop else len(text)
+    return text[span[0]:end].strip(" ,;.") or None
+
+
+def _population(text: str, folded: str, outcome: tuple[int, int] | None,
+                fc: FindingCues) -> tuple[str, int] | None:
+    """The population phrase and where it starts: after "in"/"among" past the outcome's verb (not a
+    design such as "in a meta-analysis"), else from "during" up to the outcome."""
+    after = outcome[1] if outcome else 0
+    design = cue(fc.design)
+    end_re = re.compile(rf"\s*[,;.]|\s+(?:{_alternation(fc.population_end)})(?![\w])")
+    for m in cue(fc.population_after).finditer(folded, after):
+        s = m.end()
+        while s < len(folded) and folded[s].isspace():
+            s += 1
+        if design.match(folded, s):
+            continue
+        stop = end_re.search(folded, s)
+        e = stop.start() if stop else len(folded)
+        phrase = text[s:e].strip(" ,;.")
+        if phrase:
+            return phrase, m.start()
+    if outcome is not None:
+        for m in cue(fc.population_before).finditer(folded, 0, outcome[0]):
+            phrase = text[m.end():outcome[0]].strip(" ,;.")
+            if phrase and "(" not in phrase:
+                return phrase, m.start()
+    return None
+
+
+def _duration(text: str, folded: str, fc: FindingCues) -> str | None:
+    """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years")."""
+    num = rf"(?:\d+(?:\.\d+)?|{'|'.join(map(re.escape, fc.number_words))})"
+    lead = rf"(?:(?:{_alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
+    qual = rf"(?:(?:{_alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    not_before = (rf"(?!\s+(?:{_alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
+    pattern = (rf"(?<![\w.,-]){lead}{qual}{num}(?:\s*(?:to|–|-)\s*{num})?[\s-]+"
+               rf"(?:{_alternation(fc.duration_units)})\b{not_before}")
+    m = re.search(pattern, folded)
+    return text[m.start():m.end()] if m else None
+
+
+def _doses(text: str, folded: str, named: Sequence[NamedNutrient], default: str | None,
+           fc: FindingCues) -> list[StudyDose]:
+    """Every dose of the finding, each given to the nutrient it is written with (else ``default``)."""
+    claims: list[tuple[str, NamedNutrient]] = [(n.amount, n) for n in named if n.amount]
+    threshold = re.compile(rf"(?:{_alternation(fc.threshold_before)})\s+$") if fc.threshold_before else None
+    conc = re.compile(rf"\s*(?:{_alternation(fc.concentration_after)})") if fc.concentration_after else None
+    per_kg = re.compile(rf"\s*(?:{_alternation(fc.per_weight_after)})") if fc.per_weight_after else None
+    daily_text = bool(cue(fc.daily).search(folded)) and not cue(fc.not_daily).search(folded)
+    out: list[StudyDose] = []
+    for d in parse_doses(text):
+        owner = next((n for amount, n in claims if amount == d.text), None)
+        if owner is not None:
+            claims.remove((d.text, owner))
+            if _in_combination(text, d):
+                owner = None  # "A+B (4 g/day)": the amount of a combination, the supplement's own
+        nutrient = owner.nutrient if owner else (default or "")
+        form = _form_before(text, d) or (owner.form if owner else _only_form(named, nutrient))
+        before, after = folded[max(0, d.start - 20):d.start], folded[d.end:d.end + 16]
+        weight = bool(per_kg and per_kg.match(after))
+        given = not ((threshold and threshold.search(before)) or (conc and conc.match(after)))
+        ug = micrograms(nutrient, form, d) if nutrient else d.micrograms
+        high = _high_micrograms(d, nutrient, form)
+        out.append(StudyDose(d, nutrient, form, ug, high, given and not weight, weight,
+                             given and not weight and (d.per_day or daily_text)))
+    return out
+
+
+def _in_combination(text: str, d: Dose) -> bool:
+    """Is the dose written for a combination of names ("A+B (4 g/day)", "4 g/day A+B")?"""
+    before = text[max(0, d.start - 30):d.start]
+    return bool(re.search(r"\w\+\w+\s*\(\s*(?:\w+\s+)?$", before)
+                or re.match(r"\s*\w+\+\w", text[d.end:d.end + 30]))
+
+
+def form_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, vocabulary form name) of every form ``text`` names, in order."""
+    found: dict[tuple[int, int], str] = {}
+    for n in vocabulary().nutrients:
+        for f in n.forms:
+            for term in (f.name, *f.terms):
+                words = re.split(r"[\s-]+", term.strip())
+                pattern = r"(?<![\w-])" + r"[\s-]*".join(map(re.escape, words)) + r"(?![\w-])"
+                for m in re.finditer(pattern, text, re.IGNORECASE):
+                    if not any(s <= m.start() < e for s, e in found):
+                        found[(m.start(), m.end())] = f.name
+    return sorted((s, e, name) for (s, e), name in found.items())
+
+
+def _form_before(text: str, d: Dose) -> str | None:
+    """The form named right before the dose's parenthesis ("<form> (50 mg/day)")."""
+    for _, e, name in form_mentions(text):
+        if re.fullmatch(r"\s*\(\s*(?:\w+\s+)?", text[e:d.start]):
+            return name
+    return None
+
+
+def _only_form(named: Sequence[NamedNutrient], nutrient: str) -> str | None:
+    forms = {n.form for n in named if n.form and n.nutrient == nutrient}
+    return forms.pop() if len(forms) == 1 else None
+
+
+def _high_micrograms(d: Dose, nutrient: str, form: str | None) -> float | None:
+    if d.high is None:
+        return None
+    if d.high_micrograms is not None:
+        return d.high_micrograms
+    factor = ug_per_iu(nutrient, form) if nutrient else None
+    return None if factor is None else d.high * factor
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class StudyQuery:
+    """A question across the research findings, as filters and a selection.
+
+    ``ref``: one numbered finding. ``direction``: the largest ("max") or smallest ("min") dose (of
+    ``nutrients``/``forms`` if named, else the monograph's own nutrient). Otherwise a list of the
+    findings that pass every filter the question names.
+    """
+
+    ref: int | None = None
+    direction: Literal["max", "min"] | None = None
+    daily: bool = False
+    nutrients: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    #: nutrients or forms the question leaves out ("not counting the <other nutrient> ones")
+    excluded: tuple[str, ...] = ()
+    #: the stems of the words of the population asked about ("in pregnant women")
+    population: tuple[str, ...] = ()
+    #: the population groups it names (each as its stems): every one must be some finding's population
+    population_groups: tuple[tuple[str, ...], ...] = ()
+    results: tuple[Result, ...] = ()
+    unit: str | None = None
+    #: topics (names of ``study_cues.yaml`` ``question.topics``) asked about, and left out
+    topics: tuple[str, ...] = ()
+    not_topics: tuple[str, ...] = ()
+
+
+def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
+    """A question across studies (or about one numbered finding), or None (a question about one
+    study's details, or about no study)."""
+    qc = (cues or study_cues()).question
+    q = fold(question)
+    ref = _reference(q, qc)
+    if ref is not None:
+        return StudyQuery(ref=ref)
+    if not cue(qc.across).search(q):
+        return None
+    lex = lexical_form(question)
+    named, excluded = _named(lex, qc)
+    forms = tuple(n for kind, n in named if kind == "form")
+    nutrients = tuple(n for kind, n in named if kind == "nutrient")
+    direction: Literal["max", "min"] | None = None
+    if cue(qc.dose_words).search(q):
+        direction = "max" if cue(qc.max).search(q) else "min" if cue(qc.min).search(q) else None
+    results = _asked_results(q, qc)
+    topics, not_topics = _topics(q, qc)
+    population, groups = _population_terms(q, qc)
+    query = StudyQuery(direction=direction, daily=bool(cue(qc.daily).search(q)), nutrients=nutrients,
+                       forms=forms, excluded=excluded, population=population, population_groups=groups,
+                       results=results, unit=None if direction else _unit(lex), topics=topics,
+                       not_topics=not_topics)
+    filters = direction or forms or excluded or query.population or results or query.unit
+    if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
+        return None  # naming a topic or a nutrient makes a filter only in a question for a list
+    return query
+
+
+def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The topics the question names, and those it names after an exclusion ("instead of bones")."""
+    scopes = _excluded_spans(q, qc)
+    wanted: list[str] = []
+    left_out: list[str] = []
+    for name, patterns in qc.topics.items():
+        for m in cue(patterns).finditer(q):
+            (left_out if any(s <= m.start() < e for s, e in scopes) else wanted).append(name)
+    left = tuple(dict.fromkeys(left_out))
+    return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
+
+
+def _excluded_spans(text: str, qc: QuestionCues) -> list[tuple[int, int]]:
+    """The spans an exclusion cue covers: the few words after "not counting", "instead of", ..."""
+    spans = []
+    for m in cue(qc.exclude).finditer(text):
+        words = list(re.finditer(r"\S+", text[m.end():]))[: qc.exclude_scope]
+        spans.append((m.end(), m.end() + (words[-1].end() if words else 0)))
+    return spans
+
+
+def _reference(q: str, qc: QuestionCues) -> int | None:
+    for p in qc.reference:
+        m = re.search(p, q)
+        if m and m.group(1):
+            return int(m.group(1))
+    return None
+
+
+def _asked_results(q: str, qc: QuestionCues) -> tuple[Result, ...]:
+    for kind in ("ongoing", "null", "mixed", "harm", "positive"):
+        if cue(qc.result.get(kind, [])).search(q):
+            return (kind,)
+    return ()
+
+
+@functools.lru_cache(maxsize=1)
+def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(regex on the lexical form, "nutrient" | "form", vocabulary name), longest name first."""
+    out: list[tuple[str, str, str]] = []
+    for n in vocabulary().nutrients:
+        out.extend((lexical_form(t).strip(), "nutrient", n.name) for t in n.names())
+        for f in n.forms:
+            out.extend((lexical_form(t).strip(), "form", f.name) for t in (f.name, *f.terms))
+    out = [o for o in out if o[0]]
+    out.sort(key=lambda o: len(o[0]), reverse=True)
+    return tuple((re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])"), kind, name) for key, kind, name in out)
+
+
+def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The nutrients and forms the question names (kind, name), and the names it leaves out."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str, str]] = []
+    for pattern, kind, name in _name_patterns():
+        for m in pattern.finditer(lex):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), kind, name))
+    found.sort()
+    excluded_at = _excluded_spans(lex, qc)
+    named: list[tuple[str, str]] = []
+    excluded: list[str] = []
+    for pos, kind, name in found:
+        if any(s <= pos < e for s, e in excluded_at):
+            excluded.append(name)
+        elif (kind, name) not in named:
+            named.append((kind, name))
+    return named, tuple(dict.fromkeys(excluded))
+
+
+def _population_terms(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The stems of the words after "in"/"among"/... up to the end of the clause, each with the
+    other words of its group ("pregnant" also stands for "pregnancy"); and the groups named."""
+    found: list[str] = []
+    for m in cue(qc.population_prepositions).finditer(q):
+        clause = re.split(r"[?.;!]", q[m.end():], maxsplit=1)[0]
+        found.extend(content_tokens(clause))
+    groups = [{t for w in words for t in tokens(lexical_form(w))} for words in qc.population_groups.values()]
+    out = list(dict.fromkeys(found))
+    named = [g for g in groups if g & set(out)]
+    for g in named:
+        out.extend(sorted(g - set(out)))
+    return tuple(out), tuple(tuple(sorted(g)) for g in named)
+
+
+def _unit(lex: str) -> str | None:
+    """The unit of amount the question names ("which used mg doses"), as a dose names it."""
+    for u in vocabulary().units:
+        for s in {u.token, *u.spellings}:
+            if re.search(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex):
+                return u.canonical
+    return None
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass
+class StudySelection:
+    """What a query picks from the records: the findings to state (in order), the dose that decided
+    an extreme, and whether the selection answers the question (an empty but certain answer does)."""
+
+    records: list[StudyRecord] = field(default_factory=list)
+    doses: dict[str, StudyDose] = field(default_factory=dict)
+    #: findings whose dose could not be compared by mass (IU without a known factor)
+    uncomparable: list[StudyRecord] = field(default_factory=list)
+    #: findings reported beside the others (harm, when the question asks for no benefit)
+    also: list[StudyRecord] = field(default_factory=list)
+    answered: bool = False
+    what: str = ""
+
+
+def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
+                   supplement: str | None = None) -> StudySelection:
+    """The findings that answer ``query`` among ``records`` (those of ``supplement`` if given)."""
+    scoped = [r for r in records if supplement is None or r.supplement == supplement]
+    if not scoped:
+        return StudySelection()
+    if query.ref is not None:
+        hit = [r for r in scoped if r.ref == query.ref]
+        return StudySelection(records=hit, answered=bool(hit))
+    if query.direction is not None:
+        return _extreme(query, scoped)
+    return _filtered(query, scoped)
+
+
+def _wanted_dose(query: StudyQuery, d: StudyDose, primary: str | None) -> bool:
+    names = {d.nutrient.casefold(), (d.form or "").casefold()}
+    if names & {x.casefold() for x in query.excluded}:
+        return False
+    if query.forms:
+        return (d.form or "").casefold() in {f.casefold() for f in query.forms}
+    wanted = [n.casefold() for n in query.nutrients] or [(primary or d.nutrient).casefold()]
+    return d.nutrient.casefold() in wanted
+
+
+def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings with the largest (smallest) dose of the nutrient (form) asked about."""
+    pool: list[tuple[StudyRecord, StudyDose, float]] = []
+    uncomparable: list[StudyRecord] = []
+    for r in scoped:
+        for d in r.doses:
+            if not d.comparable or not _wanted_dose(query, d, r.primary) or (query.daily and not d.daily):
+                continue
+            value = (d.high_micrograms or d.micrograms) if query.direction == "max" else d.micrograms
+            if value is None:
+                if r not in uncomparable:
+                    uncomparable.append(r)
+                continue
+            pool.append((r, d, value))
+    if not pool:
+        return StudySelection(uncomparable=uncomparable, answered=bool(uncomparable))
+    target = (max if query.direction == "max" else min)(v for _, _, v in pool)
+    sel = StudySelection(uncomparable=uncomparable, answered=True)
+    for r, d, v in pool:
+        if math.isclose(v, target, rel_tol=1e-9) and r.chunk_id not in sel.doses:
+            sel.records.append(r)
+            sel.doses[r.chunk_id] = d
+    return sel
+
+
+def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings that pass every filter the question names (and the words for the lead)."""
+    chosen = list(scoped)
+    what: list[str] = []
+    certain = True
+    excluded = {x.casefold() for x in query.excluded}
+    if excluded:
+        chosen = [r for r in chosen if (r.nutrient or "").casefold() not in excluded
+                  and not ({f.casefold() for f in r.forms} & excluded)]
+    if query.forms:
+        wanted = {f.casefold() for f in query.forms}
+        chosen = [r for r in chosen if wanted & {f.casefold() for f in r.forms}]
+        what.append("that used " + " or ".join(query.forms))
+    other = [n for n in query.nutrients if n.casefold() != (scoped[0].primary or "").casefold()]
+    if other:
+        wanted = {n.casefold() for n in other}
+        chosen = [r for r in chosen if wanted & r.names()]
+        what.append("with " + " or ".join(other))
+    if query.unit:
+        chosen = [r for r in chosen if any(d.comparable and d.dose.unit == query.unit for d in r.doses)]
+        what.append(f"with a dose in {query.unit}")
+    if query.population:
+        pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
+        missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
+        matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
+        certain = bool(matched)
+        chosen = [r for r in chosen if r in matched]
+        what.append("in the population asked about")
+    if query.topics or query.not_topics:
+        topics = study_cues().question.topics
+        chosen = [r for r in chosen if (not query.topics or any(cue(topics[n]).search(fold(r.text))
+                                                                 for n in query.topics))
+                  and not any(cue(topics[n]).search(fold(r.text)) for n in query.not_topics)]
+        if query.topics:
+            what.append("on " + " or ".join(query.topics))
+    also: list[StudyRecord] = []
+    if query.results:
+        kinds = set(query.results) | ({"mixed"} if "null" in query.results else set())
+        also = [r for r in chosen if "null" in query.results and r.result == "harm"]
+        chosen = [r for r in chosen if r.result in kinds]
+        what.append(RESULT_WORDS[query.results[0]])
+    if not what:
+        return StudySelection()
+    return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
+
+
+def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings whose population best matches the words asked about: each word weighs by how
+    rare it is among the populations; those scoring at least half the best score are kept."""
+    pops = {r.chunk_id: set(tokens(lexical_form(r.population))) for r in records if r.population}
+    n = len(pops)
+    if not n:
+        return []
+    df = {t: sum(t in p for p in pops.values()) for t in set(terms)}
+    score = {cid: sum(math.log(1 + n / df[t]) for t in set(terms) if df[t] and t in p)
+             for cid, p in pops.items()}
+    best = max(score.values(), default=0.0)
+    if best <= 0:
+        return []
+    return [r for r in records if score.get(r.chunk_id, 0.0) >= best / 2]
+
+
+def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Mapping[str, Document],
+                    book: CitationBook, supplement: str | None = None) -> list[str]:
+    """The answer's lines: each states a finding verbatim (or a template filled with its own text)
+    and cites it. ``docs``: the findings' chunks by chunk id (or stored document id). Empty when the
+    records do not answer it (or their chunks are missing)."""
+    sel = select_studies(query, records, supplement)
+    found = {r.chunk_id: doc for r in records if (doc := docs.get(r.chunk_id) or docs.get(r.doc_id or ""))}
+    if not sel.answered or any(r.chunk_id not in found for r in (*sel.records, *sel.also, *sel.uncomparable)):
+        return []
+    sel.records, sel.also = sel.records[:MAX_LISTED], sel.also[:MAX_LISTED]
+
+    def cite(r: StudyRecord, d: StudyDose | None = None) -> str:
+        hl = (d.dose.start, d.dose.end) if d is not None else (0, len(r.text))
+        return f"{r.text} [{book.cite(found[r.chunk_id], hl)}]"
+
+    if query.ref is not None:
+        return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
+    if query.direction is not None:
+        return _extreme_lines(query, sel, cite)
+    lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
+             for i, r in enumerate(sel.records)]
+    if not sel.records:
+        lines.append(NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")))
+    lines.extend(HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also)
+    return lines
+
+
+def _extreme_lines(query: StudyQuery, sel: StudySelection, cite: Any) -> list[str]:
+    lines: list[str] = []
+    for i, r in enumerate(sel.records):
+        d = sel.doses[r.chunk_id]
+        if i:
+            lines.append(EXTREME_TIE.format(finding=cite(r, d)))
+            continue
+        word = ("highest" if query.direction == "max" else "lowest") + (" daily" if query.daily else "")
+        form = f" ({d.form})" if d.form else ""
+        lines.append(EXTREME_TEMPLATE.format(word=word, nutrient=d.nutrient, dose=d.dose.text, form=form,
+                                             finding=cite(r, d)))
+    lines.extend(EXTREME_UNCOMPARABLE.format(finding=cite(r)) for r in sel.uncomparable)
+    return lines

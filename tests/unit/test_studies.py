@@ -1,0 +1,304 @@
+"""Research findings as study records, questions across studies, and their answers (pure: the corpus
+is read and chunked here, nothing is embedded or indexed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.answer.citations import CitationBook
+from assistant.answer.studies import (
+    CUES_PATH,
+    StudyCuesError,
+    StudyQuery,
+    StudyRecord,
+    compose_studies,
+    parse_cues,
+    parse_study_query,
+    record_from_text,
+    records_from,
+    select_studies,
+)
+from assistant.catalog import Catalog
+from assistant.chunking import chunk_corpus
+from assistant.config import REPO_ROOT
+from assistant.corpus import load_corpus
+from assistant.doses import unsupported_numbers
+
+CORPUS = load_corpus(REPO_ROOT / "corpus")
+DOCS = [Document(page_content=c.embed_text, metadata={**c.metadata, "text": c.text}, id=c.id)
+        for c in chunk_corpus(CORPUS)]
+FINDINGS = {str(d.metadata["chunk_id"]): d for d in DOCS if d.metadata.get("kind") == "finding"}
+RECORDS = records_from(DOCS, Catalog.of(CORPUS).primary_of)
+
+
+def rec(supplement: str, ref: int) -> StudyRecord:
+    return next(r for r in RECORDS if r.supplement == supplement and r.ref == ref)
+
+
+def answer(question: str, supplement: str) -> tuple[list[str], CitationBook]:
+    sq = parse_study_query(question)
+    assert sq is not None, question
+    book = CitationBook()
+    return compose_studies(sq, RECORDS, FINDINGS, book, supplement), book
+
+
+def assert_cited_and_grounded(lines: list[str], book: CitationBook) -> None:
+    """Every line cites a finding, and every number of it stands in the finding it cites."""
+    assert lines
+    snippets: Mapping[int, str] = {c.marker: c.snippet for c in book.citations}
+    for line in lines:
+        markers = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        assert markers, line
+        text = line.rsplit("[", 1)[0]
+        assert unsupported_numbers(text, "\n".join(snippets[m] for m in markers)) == [], line
+    assert all(c.section == "Research" and c.ref is not None for c in book.citations)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def test_every_finding_of_every_monograph_is_a_record() -> None:
+    findings = [b for m in CORPUS.monographs for b in m.blocks if b.kind == "finding"]
+    assert len(RECORDS) == len(findings) == len(FINDINGS)
+    for r in RECORDS:
+        assert r.text == FINDINGS[r.chunk_id].metadata["text"]
+        assert r.result in {"positive", "null", "ongoing", "mixed", "harm"}
+        for d in r.doses:  # every dose is written in its finding, with a unit
+            assert r.text[d.dose.start:d.dose.end].strip() == d.dose.text and d.dose.unit
+            if d.dose.unit != "IU":
+                assert d.micrograms == d.dose.micrograms
+
+
+@pytest.mark.parametrize(("supplement", "ref", "result"), [
+    ("vitamin-k2", 1, "positive"), ("vitamin-k2", 2, "null"), ("vitamin-k2", 3, "positive"),
+    ("vitamin-k2", 4, "positive"), ("vitamin-k2", 5, "positive"), ("vitamin-k2", 6, "positive"),
+    ("vitamin-k2", 7, "ongoing"), ("vitamin-k2", 8, "mixed"),
+    ("iron", 6, "null"), ("iron", 7, "null"), ("iron", 8, "ongoing"), ("iron", 3, "positive"),
+    ("omega-3-fish-oil", 3, "null"), ("omega-3-fish-oil", 4, "null"), ("omega-3-fish-oil", 5, "harm"),
+    ("omega-3-fish-oil", 7, "null"), ("omega-3-fish-oil", 8, "ongoing"),
+    ("vitamin-d3", 2, "null"), ("vitamin-d3", 3, "harm"), ("vitamin-d3", 4, "null"), ("vitamin-d3", 1, "positive"),
+])
+def test_results(supplement: str, ref: int, result: str) -> None:
+    assert rec(supplement, ref).result == result
+
+
+def test_k2_records_read_as_the_page_writes_them() -> None:
+    r2 = rec("vitamin-k2", 2)
+    assert (r2.form, r2.duration, r2.population) == ("MK-7", "Three years", "postmenopausal women with osteopenia")
+    assert [(d.dose.text, d.nutrient, d.micrograms) for d in r2.doses] == [("180 μg/day", "vitamin K2", 180.0)]
+    assert r2.outcome == "did not significantly affect BMD or bone microarchitecture"
+    r5 = rec("vitamin-k2", 5)
+    assert (r5.form, r5.doses[0].dose.text, r5.doses[0].micrograms) == ("MK-4", "45 mg/day", 45_000.0)
+    assert r5.population == "postmenopausal women with osteoporosis"
+    r1 = rec("vitamin-k2", 1)
+    assert (r1.nutrient, r1.doses[0].micrograms, r1.doses[0].high_micrograms) == ("vitamin K1", 100.0, 200.0)
+    r6 = rec("vitamin-k2", 6)
+    assert (r6.doses[0].micrograms, r6.duration, r6.population) == (1500.0, "for 4 weeks",
+                                                                     "healthy postmenopausal women")
+    r8 = rec("vitamin-k2", 8)
+    assert (r8.duration, r8.population, r8.doses[0].nutrient) == ("One-year", "CKD patients", "vitamin K2")
+    assert rec("vitamin-k2", 4).doses == ()
+
+
+def test_doses_belong_to_the_nutrient_written_with_them() -> None:
+    d3 = rec("vitamin-d3", 1)
+    assert [(d.dose.text, d.nutrient) for d in d3.doses] == [("800 IU/day", "vitamin D3"),
+                                                             ("1,200 mg/day", "calcium")]
+    assert d3.doses[0].micrograms == pytest.approx(20.0)  # IU through the vocabulary's factor only
+    iron7 = rec("iron", 7)
+    assert [(d.dose.text, d.nutrient) for d in iron7.doses] == [("200 mg", "vitamin C"), ("100 mg", "iron")]
+    assert rec("omega-3-fish-oil", 4).doses[0].nutrient == "omega-3"  # "EPA+DHA (4 g/day)": a combination
+
+
+def test_amounts_that_are_not_doses_given() -> None:
+    ferritin = rec("iron", 5).doses[1]
+    assert (ferritin.dose.text, ferritin.comparable) == ("50 μg", False)  # "below 50 μg/L"
+    per_kg = rec("iron", 6).doses[0]
+    assert (per_kg.per_weight, per_kg.comparable) == (True, False)  # "1 mg/kg/day"
+    assert not rec("omega-3-fish-oil", 5).doses[0].comparable  # "doses above 1 g/day"
+    assert not rec("vitamin-d3", 3).doses[0].daily  # a single annual dose
+    assert rec("iron", 3).doses[0].daily  # "Daily iron supplementation (30–60 mg)"
+
+
+def test_durations_and_populations_elsewhere() -> None:
+    assert rec("iron", 2).duration == "for 60 days"
+    assert rec("iron", 2).population == "adults aged 80 and older with iron-deficiency anaemia"
+    assert rec("iron", 3).population == "pregnancy"  # "during pregnancy", before the outcome
+    assert rec("iron", 6).duration is None  # "from 4 to 9 months of age" is an age
+    assert rec("omega-3-fish-oil", 2).duration == "over a median of 4.9 years"
+    assert rec("omega-3-fish-oil", 5).population is None  # "In a meta-analysis ..." is a design
+    assert rec("vitamin-d3", 1).population == "elderly women living in nursing homes"
+
+
+def test_records_skip_other_chunks_and_keep_the_chunk_id() -> None:
+    r = records_from([Document(page_content="x", metadata={"kind": "note", "text": "x"})])
+    assert r == []
+    r = records_from([Document(page_content="e", id="abc", metadata={
+        "kind": "finding", "ref": 3, "supplement": "s", "text": "Zinc (25 mg/day) did not reduce colds."})])
+    assert (r[0].chunk_id, r[0].ref, r[0].result, r[0].doses[0].nutrient) == ("abc", 3, "null", "zinc")
+
+
+def test_a_finding_that_names_a_form_the_nutrient_reader_stumbles_on_still_reads() -> None:
+    r = record_from_text("MK7 (90 mcg/day) for 12 weeks improved arterial stiffness in adults.", "k", 1, "c",
+                         primary="vitamin K2")
+    assert r.doses[0].micrograms == 90.0 and r.form == "MK-7" and r.result == "positive"
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what was the biggest dose used in any study?", StudyQuery(direction="max")),
+    ("lowest dose tested in the trials", StudyQuery(direction="min")),
+    ("whats the highest daily dose in the research", StudyQuery(direction="max", daily=True)),
+    ("which studies used MK-4", StudyQuery(forms=("MK-4",))),
+    ("which trials used mk7?", StudyQuery(forms=("MK-7",))),
+    ("which trials showed no benefit?", StudyQuery(results=("null",))),
+    ("which studies found nothing", StudyQuery(results=("null",))),
+    ("which of the trials were null?", StudyQuery(results=("null",))),
+    ("which studies are ongoing?", StudyQuery(results=("ongoing",))),
+    ("any trials still running?", StudyQuery(results=("ongoing",))),
+    ("which studies used mg doses", StudyQuery(unit="mg")),
+    ("what is reference [5]", StudyQuery(ref=5)),
+    ("whats reference 8 about", StudyQuery(ref=8)),
+    ("tell me about finding 3", StudyQuery(ref=3)),
+    ("what did study 2 find?", StudyQuery(ref=2)),
+])
+def test_parse_study_query(question: str, expected: StudyQuery) -> None:
+    assert parse_study_query(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "studies in women", "which studies were in children?", "was it ever tested in pregnancy?",
+])
+def test_population_questions(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.population and sq.direction is None
+
+
+def test_excluded_and_named_nutrients() -> None:
+    sq = parse_study_query("not counting the k1 ones, whats the smallest k2 dose used in any of the studies")
+    assert sq is not None
+    assert (sq.direction, sq.nutrients, sq.excluded) == ("min", ("vitamin K2",), ("vitamin K1",))
+
+
+@pytest.mark.parametrize("question", [
+    "How much MK-7 did the bone density trial use?",
+    "what dose did they use in the osteoporosis study?",
+    "How long did the study last?",
+    "What dose of MK-4 was used in women with osteoporosis?",
+    "What does the research say about K2 and bone density?",
+    "What's the highest dose I can take?",
+    "Did vitamin D3 prevent type 2 diabetes?",
+    "Which product has the most K2?",
+    "a 5 year study",
+])
+def test_questions_about_one_study_or_none_are_not_parsed(question: str) -> None:
+    assert parse_study_query(question) is None
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def test_smallest_k2_dose_leaving_out_k1() -> None:
+    lines, book = answer("not counting the k1 ones, whats the smallest k2 dose used in any of the studies",
+                         "vitamin-k2")
+    assert "180 μg/day" in lines[0] and [c.ref for c in book.citations] == [2]
+    assert_cited_and_grounded(lines, book)
+
+
+def test_biggest_dose_compares_across_units() -> None:
+    lines, book = answer("biggest daily dose anyone got in any of these studies, in micrograms please",
+                         "vitamin-k2")
+    assert "45 mg/day" in lines[0] and "MK-4" in lines[0] and [c.ref for c in book.citations] == [5]
+    assert_cited_and_grounded(lines, book)
+    lines, book = answer("what was the smallest dose in any study", "vitamin-k2")  # the monograph's own
+    assert "180 μg/day" in lines[0] and [c.ref for c in book.citations] == [2]
+    lines, book = answer("smallest vitamin K1 dose in the studies", "vitamin-k2")  # 100–200 μg < 1 mg
+    assert "100–200 μg/day" in lines[0] and [c.ref for c in book.citations] == [1]
+
+
+def test_iu_compares_through_the_vocabulary_factor_and_daily_leaves_out_single_doses() -> None:
+    lines, book = answer("highest dose in any study", "vitamin-d3")
+    assert "500,000 IU" in lines[0] and [c.ref for c in book.citations] == [3]
+    lines, book = answer("highest daily dose in any study", "vitamin-d3")
+    assert "4,000 IU/day" in lines[0] and [c.ref for c in book.citations] == [4]  # calcium's mg not counted
+    assert_cited_and_grounded(lines, book)
+
+
+def test_highest_daily_iron_dose() -> None:
+    lines, book = answer("What was the highest daily iron dose in the research?", "iron")
+    assert "150 mg/day" in lines[0] and [c.ref for c in book.citations] == [2]  # vitamin C's 200 mg is not iron
+    assert_cited_and_grounded(lines, book)
+
+
+@pytest.mark.parametrize(("question", "supplement", "refs"), [
+    ("which trials showed no benefit?", "vitamin-k2", [2, 8]),
+    ("Which studies found no benefit from omega-3 supplements?", "omega-3-fish-oil", [3, 4, 7, 5]),
+    ("which studies used MK-4", "vitamin-k2", [5, 6]),
+    ("which studies used vitamin K1?", "vitamin-k2", [1, 3]),
+    ("which studies are ongoing?", "vitamin-k2", [7]),
+    ("which trials are ongoing", "iron", [8]),
+    ("which studies used mg doses", "vitamin-k2", [3, 5, 6]),
+    ("which studies were in women who already had weak bones, osteopenia or osteoporosis", "vitamin-k2", [2, 5]),
+    ("was k2 ever tested in healthy people or only in people who were already sick", "vitamin-k2", [6]),
+    ("Was iron studied in pregnant women?", "iron", [3, 4]),
+    ("were there studies in children?", "iron", [6]),
+    ("Was there a study in generally healthy older adults? What dose and what result?", "omega-3-fish-oil", [3]),
+    ("which studies looked at the heart or blood vessels instead of bones", "vitamin-k2", [7, 8]),
+    ("What is reference [5]?", "iron", [5]),
+    ("whats reference 8 about", "vitamin-k2", [8]),
+])
+def test_lists_cite_each_finding_they_state(question: str, supplement: str, refs: list[int]) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == refs
+    assert all(c.supplement == supplement for c in book.citations)
+    assert_cited_and_grounded(lines, book)
+    for c in book.citations:  # each finding is stated verbatim
+        assert c.snippet in " ".join(lines)
+
+
+def test_a_filter_with_no_finding_says_so_and_an_unknown_population_is_not_answered() -> None:
+    lines, book = answer("which trials are ongoing", "vitamin-d3")
+    assert len(lines) == 1 and not book.citations and "ongoing" in lines[0]
+    for question in ("were there studies in pregnancy?", "were there any studies in pregnant women?",
+                     "studies in men"):  # K2 has women's studies, but none in pregnancy, none in men
+        sq = parse_study_query(question)
+        assert sq is not None
+        assert not select_studies(sq, RECORDS, "vitamin-k2").answered
+        assert compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2") == []
+
+
+def test_a_reference_the_monograph_lacks_and_another_supplement_are_not_answered() -> None:
+    assert compose_studies(StudyQuery(ref=9), RECORDS, FINDINGS, CitationBook(), "vitamin-d3") == []
+    assert compose_studies(StudyQuery(ref=2), RECORDS, FINDINGS, CitationBook(), "no-such") == []
+
+
+# --------------------------------------------------------------------------- the cues file
+
+
+def test_the_cues_file_names_no_supplement_form_or_medicine() -> None:
+    from assistant.domain.vocabulary import vocabulary
+
+    text = CUES_PATH.read_text(encoding="utf-8").casefold()
+    names = {t.casefold() for t in vocabulary().terms() if len(t) > 3}
+    names |= {n.name.casefold() for n in vocabulary().nutrients if len(n.name) > 3}
+    assert [n for n in names if n in text] == []
+
+
+def test_a_bad_cues_file_names_its_line(tmp_path: Path) -> None:
+    good = CUES_PATH.read_text(encoding="utf-8")
+    bad = tmp_path / "cues.yaml"
+    bad.write_text(good.replace("  max: [highest,", "  max: ['(unclosed',"), encoding="utf-8")
+    with pytest.raises(StudyCuesError) as err:
+        parse_cues(bad)
+    line = next(i for i, s in enumerate(good.splitlines(), 1) if s.startswith("  max: [highest,"))
+    assert f"cues.yaml:{line}:" in str(err.value)
+    bad.write_text("finding: [1\n", encoding="utf-8")
+    with pytest.raises(StudyCuesError, match=r"cues\.yaml:\d+: broken YAML"):
+        parse_cues(bad)
