@@ -8,7 +8,7 @@ passages' own sentences (:mod:`assistant.answer`) → attach cautions → :class
 Example:
     >>> from assistant import Assistant                        # doctest: +SKIP
     >>> a = Assistant()                                         # doctest: +SKIP
-    >>> ans = a.ask("Does K2 interfere with Coumadin?")         # doctest: +SKIP
+    >>> ans = a.ask("Does it interact with my blood thinner?")         # doctest: +SKIP
     >>> ans.cautions[0].citation.section                        # doctest: +SKIP
     'Clinical Notes'
 """
@@ -39,18 +39,28 @@ from assistant.answer.cautions import (
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
-from assistant.answer.products import ProductQuery, compose_products, parse_product_query
+from assistant.answer.products import ProductQuery, compose_products, parse_product_query, product_amount_gap
 from assistant.answer.scope import ScopeJudge
+from assistant.answer.studies import (
+    StudyQuery,
+    StudyRecord,
+    compose_studies,
+    parse_study_query,
+    records_from,
+    select_studies,
+)
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
-from assistant.conversation import Turn, check_history, clean_question, effective_question, user_questions
+from assistant.conversation import Turn, check_history, clean_question, user_questions
 from assistant.corpus import Corpus, load_corpus
 from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
+from assistant.followup import current_question, resolve
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query, mentioned_classes
 from assistant.retrieval import Hit, HybridRetriever
+from assistant.spelling import SpellCorrector
 from assistant.types import (
     Answer,
     AnswerEvent,
@@ -79,6 +89,8 @@ class Understanding:
     asks_about: list[str]
     personal: bool
     product_query: ProductQuery | None
+    #: the question's misspelt words -> what they were read as
+    corrected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,7 +117,7 @@ class Assistant:
 
     Example:
         >>> a = Assistant()                                                   # doctest: +SKIP
-        >>> a.ask("What dose of MK-4 was used in women with osteoporosis?").text  # doctest: +SKIP
+        >>> a.ask("What dose was used in women with osteoporosis?").text  # doctest: +SKIP
     """
 
     def __init__(self, settings: Settings | dict[str, Any] | None = None, *,
@@ -121,6 +133,8 @@ class Assistant:
         self.last_sync: SyncResult | None = self._sync(show_progress) if sync else None
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         self.retriever.refresh()
+        self.studies = self._study_records()  # the research findings as records, once per index generation
+        self.speller = SpellCorrector.build(self.index.document_pages())  # once per index generation
         self.scope = ScopeJudge(self.embeddings, self.retriever)
         self._reload_lock = threading.Lock()
         self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
@@ -165,6 +179,8 @@ class Assistant:
             self.index.reopen()
             self.corpus = corpus
             self.retriever.refresh()
+            self.studies = self._study_records()
+            self.speller = SpellCorrector.build(self.index.document_pages())
             self.scope.reset()
             log.info("now serving index %s", self.index.data_dir.name)
             return True
@@ -182,6 +198,12 @@ class Assistant:
     def corpus(self, corpus: Corpus) -> None:
         self._corpus = corpus
         self.catalog = Catalog.of(corpus)
+
+    def warm_up(self) -> None:
+        """Build now what the first question would otherwise build (the corpus vocabulary's vectors
+        for the scope check), so the first question is as fast as the hundredth."""
+        self.scope.vocabulary()
+        self.embeddings.embed_query("warm up")
 
     def support(self, question: str, hits: Sequence[Hit]) -> tuple[float, list[str]]:
         """How well the corpus covers the question: see :meth:`ScopeJudge.support`."""
@@ -206,15 +228,20 @@ class Assistant:
         raise ValueError("chain input must be a question string or {'question': ..., 'history': [...]}")
 
     def _understand(self, q: str, turns: list[Turn]) -> Understanding:
-        eq, followup = effective_question(q, turns)
+        q, corrected = self.speller.understand(q)  # markup stripped, misspellings corrected
+        turns = self.speller.correct_turns(turns)
+        names = self.catalog.slot_names
+        r = resolve(q, current_question(user_questions(turns), names), names)
+        eq, followup = r.question, r.followup
         personal = is_personal_request(q)
         classes = mentioned_classes([q, *user_questions(turns)])
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         asks_about = mentioned_classes([eq]) or (classes if followup else [])
         nutrients = self.catalog.nutrient_names
-        pq = parse_product_query(q, nutrients) or (parse_product_query(eq, nutrients) if eq != q else None)
-        return Understanding(q, eq, followup, classes, asks_about, personal, pq)
+        pq = parse_product_query(q, nutrients) or (
+            parse_product_query(eq, nutrients) if r.inherits_intent and eq != q else None)
+        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected)
 
     def _scope_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
         """A question that names one supplement (of several) is answered from that one alone."""
@@ -230,7 +257,7 @@ class Assistant:
         nq = expand_query(eq)
         hits = self.retriever.search(eq, k=self.settings.k, filters=filters, query=nq).hits
         if self.catalog.is_general(eq) and not u.product_query:
-            # "what does K2 do?": nothing but the supplement's name -> the page's own summary first
+            # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
             hits = self.retriever.search(eq, k=2, filters=prose, query=nq).hits or hits
         return hits
@@ -242,10 +269,11 @@ class Assistant:
         hits = self._retrieve(u, filters)
         supplement = self._supplement(u, filters, hits)
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
-        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query)
+        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
+                                            or self._study_query(u, supplement) is not None)
                               else self.scope.support(u.retrieval_question, hits, scoped))
         if off_topic or support < self.settings.abstain_threshold:
-            yield from self._emit(self._abstain(q, support))
+            yield from self._emit(self._abstain(q, support, u.corrected))
             return
         book = CitationBook()
         cautions = self._cautions(book, supplement, u.classes)
@@ -258,11 +286,11 @@ class Assistant:
         tail = [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:
-            yield from self._emit(self._abstain(q, support))
+            yield from self._emit(self._abstain(q, support, u.corrected))
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
                         abstained=False, mode=body.mode, table=body.table, support=support,  # type: ignore[arg-type]
-                        dropped=body.dropped)
+                        dropped=body.dropped, corrected=u.corrected)
         if body.mode == "extractive":
             yield from self._emit(answer)
             return
@@ -275,6 +303,8 @@ class Assistant:
                  head: list[str]) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
+        if studies := self._study_lines(u, book, supplement):  # a question across the research findings
+            return Composition(studies)
         if u.product_query is not None:
             pq = u.product_query
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
@@ -285,7 +315,8 @@ class Assistant:
         shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
         if self.llm is None:
-            return Composition(self._extractive(u, hits, book, no_numbers, shown))
+            gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
+            return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
 
     def _generative(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
@@ -347,6 +378,17 @@ class Assistant:
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 
+    def _product_gap(self, u: Understanding, hits: Sequence[Hit], book: CitationBook) -> list[str]:
+        """The best passage is a product asked about for an amount it does not state: say so."""
+        if not hits or not hits[0].document.metadata.get("product_id"):
+            return []
+        pid = str(hits[0].document.metadata["product_id"])
+        product = next((p for p in self.catalog.all_products if p.id == pid), None)
+        line = product_amount_gap(u.question, product, self.catalog.nutrient_names) if product else None
+        if line is None:
+            return []
+        return [f"{line} [{book.cite(hits[0].document, score=hits[0].dense_score)}]"]
+
     def _product_docs(self, products: Sequence[Any]) -> dict[str, Document]:
         """The chunks of these products (fetched by id; the corpus may hold thousands)."""
         chunks = self.retriever.lexical.product_chunks
@@ -354,8 +396,33 @@ class Assistant:
         docs = self.retriever.documents.get(list(ids.values()))
         return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
 
-    def _abstain(self, q: str, support: float) -> Answer:
-        return Answer(question=q, text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support)
+    def _study_records(self) -> list[StudyRecord]:
+        """Every research finding of the index as a study record (one pass over its pages)."""
+        pages = self.index.document_pages()
+        return records_from((d for page in pages for d in page), self.catalog.primary_of)
+
+    def _study_query(self, u: Understanding,
+                     supplement: str | None) -> tuple[StudyQuery, list[StudyRecord]] | None:
+        """A question across the findings of the monograph in scope that they answer, and those findings."""
+        sq = parse_study_query(u.question)
+        if sq is None and u.followup:
+            sq = parse_study_query(u.retrieval_question)
+        records = [r for r in self.studies if r.supplement == supplement] if sq is not None else []
+        if sq is None or not records or not select_studies(sq, records).answered:
+            return None
+        return sq, records
+
+    def _study_lines(self, u: Understanding, book: CitationBook, supplement: str | None) -> list[str]:
+        found = self._study_query(u, supplement)
+        if found is None:
+            return []
+        sq, records = found
+        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
+        return compose_studies(sq, records, docs, book)
+
+    def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:
+        return Answer(question=q, text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support,
+                      corrected=corrected or {})
 
     def _emit(self, answer: Answer) -> Iterator[StreamEvent]:
         yield SourcesEvent(citations=answer.citations, cautions=answer.cautions)

@@ -1,0 +1,57 @@
+"""Questions across studies through the real Assistant (the K2 corpus, the real model and index)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Answer, Assistant
+from assistant.answer.studies import LIST_TEMPLATE
+from assistant.doses import unsupported_numbers
+
+
+def grounded(ans: Answer) -> None:
+    """Not abstained; every [n] resolves; every number of a piece stands in the passage it cites."""
+    assert not ans.abstained and ans.citations
+    snippets = {c.marker: c.snippet for c in ans.citations}
+    for piece, markers in re.findall(r"(.*?)((?:\s*\[\d+\])+)", ans.text, re.S):
+        ids = [int(m) for m in re.findall(r"\d+", markers)]
+        assert all(m in snippets for m in ids)
+        assert unsupported_numbers(piece, "\n".join(snippets[m] for m in ids)) == [], piece
+
+
+def test_the_findings_are_records_once_per_index(assistant: Assistant) -> None:
+    assert sorted(r.ref or 0 for r in assistant.studies) == list(range(1, 9))
+    assert {r.supplement for r in assistant.studies} == {"vitamin-k2"}
+
+
+@pytest.mark.parametrize(("question", "refs", "must"), [
+    ("which trials showed no benefit?", [2, 8], ["did not significantly"]),
+    ("what was the biggest dose used in any study?", [5], ["45 mg/day", "MK-4"]),
+    ("not counting the k1 ones, whats the smallest k2 dose used in any of the studies", [2], ["180 μg/day"]),
+    ("whats reference 8 about", [8], ["CKD patients", "400 μg/day"]),
+    ("which studies used MK-4", [5, 6], ["45 mg/day", "1.5 mg/day"]),
+    ("which trials are ongoing?", [7], ["720 μg/day"]),
+])
+def test_questions_across_studies(assistant: Assistant, question: str, refs: list[int], must: list[str]) -> None:
+    ans = assistant.ask(question)
+    grounded(ans)
+    assert [c.ref for c in ans.citations] == refs
+    assert all(c.section == "Research" for c in ans.citations)
+    for text in must:
+        assert text in ans.text
+
+
+def test_a_question_about_one_study_keeps_the_extractive_answer(assistant: Assistant) -> None:
+    ans = assistant.ask("How much MK-7 did the bone density trial use?")
+    grounded(ans)
+    assert "180" in ans.text
+    assert not ans.text.startswith(LIST_TEMPLATE.split("{")[0])
+    assert not ans.text.startswith("The lowest") and not ans.text.startswith("The highest")
+
+
+def test_a_population_the_findings_lack_is_not_answered_from_them(assistant: Assistant) -> None:
+    """K2's findings include women, none in pregnancy: no list of the women's studies."""
+    ans = assistant.ask("were there any studies in pregnant women?")
+    assert ans.abstained or not ans.text.startswith(LIST_TEMPLATE.split("{")[0])
