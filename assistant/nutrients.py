@@ -74,11 +74,14 @@ def _names(extra: tuple[str, ...]) -> _Names:
 
 
 def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
-    key = re.sub(r"[\s-]+", " ", written.casefold())
+    """The (nutrient, form) a matched name stands for (any spacing or hyphen between its letters and digits alike)."""
+    key = re.sub(r"[\s-]+", "", written.casefold())
     for term, value in names.terms.items():
-        if re.sub(r"[\s-]+", " ", term) == key:
+        if re.sub(r"[\s-]+", "", term) == key:
             return value
-    return canonical_vitamin(written), None
+    if re.match(r"vitamin\s", written, re.IGNORECASE):
+        return canonical_vitamin(written), None
+    return written.strip(), None
 
 
 def _amount_before(text: str, start: int) -> str | None:
