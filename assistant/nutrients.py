@@ -74,7 +74,7 @@ def _names(extra: tuple[str, ...]) -> _Names:
 
 
 def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
-    """The (nutrient, form) a matched name stands for (any spacing or hyphen between its letters and digits alike)."""
+    """The (nutrient, form) a matched name stands for (any spacing or hyphen inside it alike)."""
     key = re.sub(r"[\s-]+", "", written.casefold())
     for term, value in names.terms.items():
         if re.sub(r"[\s-]+", "", term) == key:
