@@ -120,6 +120,8 @@ def test_check_citation() -> None:
 @pytest.mark.parametrize("sentence", [
     "[1]", " [2][3].",
     "(Products Containing Vitamin K2 — Ultra K2 MK-7 Plus D3) [n] [1][2]",
+    '(Overview — Overview (sentences 4–5)) "However, long-term trials have shown mixed results." [1]',
+
     "[1] (Dosage Guide — Recommended Daily Allowance) [BLANK FIELD: no value on the page] \"For generally\" [1]",
     "Ultra K2 MK-7 Plus D3 [1].",
     "Answer: MK-4 [1].",
@@ -273,6 +275,9 @@ def test_check_direction(sentence: str, passage: str, ok: bool) -> None:
      "This supplement combines vitamin D3, vitamin K2 (as MK-7), and zinc for immune function.", False),
     ("MK-7 improves sleep quality.", "MK-7 has a longer half-life than MK-4.", False),
     ("It is safe, no need.", NOTE_INR, False),  # the claim words the retrieval stopwords would hide
+    ("High-dose MK-4 may have dual benefits for skeletal and cardiovascular health.",
+     "Vitamin K2 acts as a cofactor, suggesting dual benefits for skeletal and cardiovascular health.",
+     False),  # a dose level the passage does not give
 ])
 def test_check_support(sentence: str, passage: str, ok: bool) -> None:
     assert (check_support(sentence, passage) is None) is ok
