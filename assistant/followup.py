@@ -1,9 +1,9 @@
 """Follow-ups as conversation state: which earlier question a turn continues, and what it changes.
 
 A turn that names its own topic stands alone. A follow-up ("what about the other form?", "and the upper
-limit?", "how long did it last?") continues the conversation's current question: the slots it
+limit?", "how long was that one?") continues the conversation's current question: the slots it
 names (a product, a nutrient or supplement, a form, a Dosage Guide field) replace the same kind of
-slot there, and it keeps the rest ("how long did it last?" keeps the study). A follow-up that asks
+slot there, and it keeps the rest ("how long was that one?" keeps the study). A follow-up that asks
 about something of its own ("what dose did they use in the osteoporosis study?" after a product
 question) takes the earlier question's subject, not its intent. Pure functions over text.
 """

@@ -25,7 +25,7 @@ def test_and_the_upper_limit_swaps_the_field() -> None:
 
 
 def test_a_pronoun_keeps_the_study() -> None:
-    r = resolve("how long did it last?", "Tell me about the kidney disease study")
+    r = resolve("how long was that one?", "Tell me about the kidney disease study")
     assert r.followup and "kidney disease study" in r.question
 
 
