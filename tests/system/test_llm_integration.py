@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from assistant.types import AnswerEvent, SourcesEvent, TextEvent
 from evals.bench.procs import free_port
 from evals.metrics import check_citations
 from evals.runner import generation_of, main
+from tests.conftest import FULL_CORPUS
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -265,13 +267,17 @@ def test_garbage_output_falls_back(assistant: Assistant, fake_junk_server: tuple
 
 def test_eval_llm_on_a_small_subset(assistant: Assistant, llama_server: str, llama_model: str,
                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``assistant eval --llm`` on 15 cases across the categories against the local server."""
+    """``assistant eval --llm`` on 15 cases across the categories against the local server, over
+    the whole catalogue (the eval set covers every monograph)."""
     monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", llama_server)
     monkeypatch.setenv("ASSISTANT_LLM_MODEL", llama_model)
-    settings = assistant.settings.model_copy(update={"llm_base_url": llama_server, "llm_model": llama_model,
-                                                     "llm_max_tokens": LOCAL_MAX_TOKENS})
-    code = main(["--llm", "--sample", "15", "--out", str(tmp_path), "--json"], settings=settings)
-    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    shutil.copytree(FULL_CORPUS, tmp_path / "corpus")
+    settings = assistant.settings.model_copy(update={
+        "corpus_dir": tmp_path / "corpus", "index_dir": tmp_path / "index", "llm_base_url": llama_server,
+        "llm_model": llama_model, "llm_max_tokens": LOCAL_MAX_TOKENS})
+    out = tmp_path / "out"
+    code = main(["--llm", "--sample", "15", "--out", str(out), "--json"], settings=settings)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     m, gen = report["assistant"]["metrics"], report["assistant"]["generation"]
     assert report["n_cases"] == 15 and len({c["category"] for c in report["assistant"]["cases"]}) >= 6
     assert m["caution_recall"] == 1.0 and m["unsupported_number_rate"] == 0.0 and m["citation_validity"] == 1.0
@@ -281,4 +287,4 @@ def test_eval_llm_on_a_small_subset(assistant: Assistant, llama_server: str, lla
     assert m["generated_sentences"] > 0 and m["support_rate"] is not None
     assert gen["dropped_by_check"] and set(gen["dropped_by_check"]) <= set(CHECKS)
     assert code in (0, 1)  # thresholds are reported, not a crash
-    assert "generative_share" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "generative_share" in (out / "report.md").read_text(encoding="utf-8")
