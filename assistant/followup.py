@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.domain.page_format import FIELD_TERMS
@@ -50,6 +50,18 @@ class Slot:
     end: int
 
 
+#: a product referred to by what sets it apart ("the liquid one", "the one with zinc", "the ones
+#: that contain X"): a product slot whose value is the description itself
+_DESCRIBED = re.compile(
+    r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?(?![\w-])"
+    # "the one with the most X" ranks the products: no description of one of them
+    r"(?!\s+(?:with|that\s+has|which\s+has|containing)\s+(?:the\s+)?"
+    r"(?:most|least|highest|lowest|more|less|fewest|largest|smallest|biggest)\b)"
+    r"(?:\s+(?:with|without|that\s+(?:has|have|contains?)|which\s+(?:has|have|contains?)|containing|"
+    r"made\s+(?:with|from)|in)\s+[^?.!,;]*?(?:[\w-]+)(?=\s*(?:[?.!,;]|$|\s(?:and|or|but)\b)))?",
+    re.IGNORECASE)
+
+
 def _phrase(term: str) -> str:
     words = re.split(r"[\s-]+", term.strip())
     return r"(?<![\w-])" + r"[\s-]*".join(re.escape(w) for w in words) + r"(?![\w-])"
@@ -71,10 +83,13 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
 def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Slot]:
     """The slots ``text`` names, longest first within a kind, none inside another's span."""
     found: list[Slot] = []
-    for kind, value, pat in _slot_patterns(tuple(names)):
+    patterns = _slot_patterns(tuple(names))
+    named_products = [p for p in patterns if p[0] == "product"]
+    for kind, value, pat in [*named_products, ("product", "", _DESCRIBED),
+                             *(p for p in patterns if p[0] != "product")]:
         for m in pat.finditer(text):
             if not any(s.start < m.end() and m.start() < s.end for s in found):
-                found.append(Slot(kind, value, m.start(), m.end()))
+                found.append(Slot(kind, value or fold(m.group(0)), m.start(), m.end()))
     return sorted(found, key=lambda s: s.start)
 
 
@@ -127,3 +142,12 @@ def current_question(user_turns: Sequence[str], names: Sequence[tuple[str, str, 
         if turn.strip():
             current = resolve(turn, current, names).question
     return current
+
+
+def conversation_subject(earlier: Sequence[str], named: Callable[[str], list[str]]) -> list[str]:
+    """What the conversation last named (``named`` finds the names in one turn), latest turn first:
+    a question that names no subject of its own ("which study used the lowest dose?") is about it."""
+    for turn in reversed(earlier):
+        if found := named(turn):
+            return found
+    return []

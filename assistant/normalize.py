@@ -250,6 +250,51 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+#: the subject a negated statement about oneself opens with ("I'm", "I have", "my husband is",
+#: "we've been"): dropped with the statement, so "I'm not on any blood thinner" leaves no "I'm"
+_NEGATED_SUBJECT = re.compile(
+    r"(?:\b(?:i|i'm|im|i've|ive|we|we're|we've|he|she|they|my\s+\w+)\s+"
+    r"(?:(?:am|are|is|was|were|have|has|had|do|does|did|been|being)\s+)*)$")
+
+
+def _mention_ends(folded: str, start: int, end: int) -> list[int]:
+    """Where each mention of a (non note-only) interaction class inside ``folded[start:end]`` ends."""
+    out = [start + m.end() for m in re.finditer(r"[a-z]+", folded[start:end])
+           if any(not _note_only(x.cls) for x in _word_mentions(m.group(0), True))]
+    for pat, mention in _matcher().phrases:
+        if not _note_only(mention.cls):
+            out += [m.end() for m in pat.finditer(folded, start, end)]
+    return out
+
+
+def without_negated_mentions(text: str) -> str:
+    """``text`` without its negated statements about medicines ("I'm not on any blood thinners",
+    "never been on one"): each negated phrase that names an interaction class is dropped from
+    its subject to the end of the last name it holds, so what the question asks stays and the
+    medicine it rules out is no topic. A text with nothing else to ask is returned as it is."""
+    folded = fold(text)
+    if len(folded) != len(text):  # casefolding moved the offsets (rare): work on the folded text
+        text = folded
+    cuts: list[tuple[int, int]] = []
+    for start, end in negated_spans(folded):
+        ends = _mention_ends(folded, start, end)
+        if not ends:
+            continue  # "without calcium", "no upper limit": the negation is part of the question
+        subject = _NEGATED_SUBJECT.search(folded, 0, start)
+        # a clause that closes right after the phrase is the statement's own ("...INR checks,")
+        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None
+        cuts.append((subject.start() if subject else start, end if closed else max(ends)))
+    if not cuts:
+        return text
+    out = text
+    for s, e in sorted(cuts, reverse=True):
+        out = out[:s] + " " + out[e:]
+    out = re.sub(r"\s+([,;.!?])", r"\1", re.sub(r"\s{2,}", " ", out))
+    out = re.sub(r"([,;:.!?])[,;:.!?]+", r"\1", out).strip(" ,;:")
+    out = re.sub(r"^[,;:.!?\s]+", "", out)
+    return out if content_tokens(out) else text
+
+
 def find_mentions(text: str) -> list[Mention]:
     """The interaction-class names ``text`` contains, in order (brands and misspellings count)."""
     return list(_find_mentions(text))

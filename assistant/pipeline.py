@@ -55,10 +55,10 @@ from assistant.conversation import Turn, check_history, clean_question, user_que
 from assistant.corpus import Corpus, load_corpus
 from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
-from assistant.followup import current_question, resolve
+from assistant.followup import conversation_subject, current_question, resolve
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
-from assistant.normalize import content_tokens, expand_query, mentioned_classes
+from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
 from assistant.types import (
@@ -91,6 +91,9 @@ class Understanding:
     product_query: ProductQuery | None
     #: the question's misspelt words -> what they were read as
     corrected: dict[str, str] = field(default_factory=dict)
+    #: the user's earlier questions, oldest first (a question that names no supplement is about
+    #: the one the conversation last named)
+    earlier: tuple[str, ...] = ()
 
 
 @dataclass
@@ -232,8 +235,9 @@ class Assistant:
         turns = self.speller.correct_turns(turns)
         names = self.catalog.slot_names
         r = resolve(q, current_question(user_questions(turns), names), names)
-        eq, followup = r.question, r.followup
-        personal = is_personal_request(q)
+        # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
+        eq, followup = without_negated_mentions(r.question), r.followup
+        personal = is_personal_request(without_negated_mentions(q))
         classes = mentioned_classes([q, *user_questions(turns)])
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
@@ -241,7 +245,8 @@ class Assistant:
         nutrients = self.catalog.nutrient_names
         pq = parse_product_query(q, nutrients) or (
             parse_product_query(eq, nutrients) if r.inherits_intent and eq != q else None)
-        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected)
+        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
+                             tuple(user_questions(turns)))
 
     def _scope_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
         """A question that names one supplement (of several) is answered from that one alone."""
@@ -250,6 +255,9 @@ class Assistant:
         named = self.catalog.named_supplements(u.question)
         if not named and u.followup:
             named = self.catalog.named_supplements(u.retrieval_question)
+        if not named:  # the conversation's supplement
+            named = conversation_subject(
+                u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
 
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:

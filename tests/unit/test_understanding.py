@@ -1,0 +1,124 @@
+"""General mechanisms of understanding: negated medicines leave the question, general words are no
+topic, wordings meet through the lexicon, follow-ups keep the conversation's subject (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.cautions import is_personal_request
+from assistant.answer.scope import _general_words
+from assistant.domain.vocabulary import vocabulary
+from assistant.followup import conversation_subject, find_slots, resolve
+from assistant.normalize import content_tokens, lexical_form, stem, without_negated_mentions
+
+# --------------------------------------------------------------------------- negation
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("I'm not on any blood thinners. What dose of EPA+DHA is used for high triglycerides?",
+         "What dose of EPA+DHA is used for high triglycerides?"),
+        ("I don't take any anticoagulants. Is K2 good for my heart?", "Is K2 good for my heart?"),
+        ("i dont need INR checks, ive never been on anticoagulants. is mk7 better than mk4 for bones",
+         "is mk7 better than mk4 for bones"),
+        ("My husband has never taken Eliquis, can he take fish oil?", "can he take fish oil?"),
+    ],
+)
+def test_a_negated_medicine_leaves_the_question(question: str, asked: str) -> None:
+    assert without_negated_mentions(question) == asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does k1 on its own without calcium or vit d slow bone loss",  # no medicine: part of the question
+        "Is there no upper limit for iron?",
+        "no problems with my warfarin, how much k2 is in a serving?",  # a pseudo-trigger negates nothing
+        "I take warfarin. Is K2 safe?",
+        "I am not on warfarin",  # nothing else is asked: the text stays
+    ],
+)
+def test_other_negations_stay(question: str) -> None:
+    assert without_negated_mentions(question) == question
+
+
+def test_the_asked_topic_is_what_scope_weighs() -> None:
+    q = "I'm not on any blood thinners. What dose is used for high triglycerides?"
+    words = content_tokens(without_negated_mentions(q))
+    assert "thinner" not in words and "triglyceride" in words
+
+
+def test_a_negated_statement_does_not_make_a_question_personal() -> None:
+    q = "I'm not on any blood thinners. What dose of fish oil is used for high triglycerides?"
+    assert is_personal_request(q) and not is_personal_request(without_negated_mentions(q))
+
+
+# --------------------------------------------------------------------------- the lexicon
+
+
+def test_no_stopword_group_serves_single_questions() -> None:
+    groups = vocabulary().lexicon.stopwords
+    assert "legacy" not in groups
+    for word in ("finished", "stays", "depends", "expressed", "lowered", "proven", "outside"):
+        assert word not in vocabulary().stopwords, word
+
+
+@pytest.mark.parametrize("word", ["finished", "completed", "proven", "evidence", "depends", "expressed",
+                                  "treating", "lowered"])
+def test_general_words_are_no_topic_but_still_count(word: str) -> None:
+    """A status, certainty or framing word is never off-topic, yet stays a search word."""
+    assert word in _general_words() or stem(word) in _general_words()
+    assert stem(word) in content_tokens(f"is the trial {word}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["iron on alternate days", "alternate-day iron", "iron every other day", "alternating days of iron"],
+)
+def test_dosing_schedules_meet(text: str) -> None:
+    assert "alternate_day" in lexical_form(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how long does MK-7 stay in the body?", "how long does it remain in your blood",
+     "How long do omega-3s last in the bloodstream?"],
+)
+def test_how_long_it_stays_in_the_body_is_the_half_life(text: str) -> None:
+    assert "half-life" in lexical_form(text)
+
+
+def test_how_long_a_trial_lasted_is_no_half_life() -> None:
+    assert "half-life" not in lexical_form("how long did the trial last?")
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("and the one with zinc?", "the one with zinc"), ("what about the liquid one?", "the liquid one"),
+     ("and the ones that contain vitamin C?", "the ones that contain vitamin c")],
+)
+def test_a_described_product_is_one_slot(text: str, value: str) -> None:
+    slots = find_slots(text)
+    assert [(s.kind, s.value) for s in slots] == [("product", value)]
+
+
+def test_a_ranking_is_no_product_description() -> None:
+    assert "nutrient" in {s.kind for s in find_slots("and the one with the most DHA?")}
+
+
+def test_a_described_product_replaces_the_one_before_and_keeps_the_nutrient() -> None:
+    r = resolve("and the one with zinc?", "how much k2 is in the liquid one")
+    assert r.inherits_intent and "liquid" not in r.question
+    assert r.question.startswith("how much k2 is in the one with zinc")
+
+
+def test_the_conversation_subject_is_the_latest_named() -> None:
+    names = {"what is the iron rda?": ["iron"], "and fish oil?": ["omega-3-fish-oil"]}
+    turns = ["what is the iron rda?", "and fish oil?", "which dose was lowest?"]
+    assert conversation_subject(turns, lambda t: names.get(t, [])) == ["omega-3-fish-oil"]
+    assert conversation_subject(turns[:1], lambda t: names.get(t, [])) == ["iron"]
+    assert conversation_subject([], lambda t: []) == []
