@@ -25,3 +25,17 @@ PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}:
 PRODUCTS_NONE_MATCH = "None of the product descriptions states {what}."
 PRODUCT_STATES_NO_AMOUNT = "The description of {product} states no amount of {nutrient}."
 PRODUCTS_MATCH = "Products whose description states {what}: {items}."
+#: Dosage Guide values answered from the field's records (filled only with the field's name,
+#: subtitle and value lines as written, a unit's name and a figure the cited value holds)
+FIELD_VALUES = "{field} ({subtitle}): {values}."
+FIELD_NO_GROUP = "The {field} ({subtitle}) gives no value for the people asked about; it lists: {values}."
+FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so it states no amount."
+LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."
+LIMIT_EQUAL = "The amount named equals the {field} the monograph gives: {values}."
+LIMIT_BELOW = "The amount named is below the {field} the monograph gives: {values}."
+LIMIT_NOT_COMPARABLE = ("The amount named cannot be compared with the {field} the monograph gives (another "
+                        "unit, and no conversion factor for it): {values}.")
+LIMIT_NONE_SET = "The monograph sets no established {field}, so the amount named is not compared with one."
+LIMIT_BLANK = "With no {field} on the page, the amount named cannot be compared with one."
+UNIT_CONVERTED = "In {unit}, {amount} is {converted}."
+UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no figure in {unit}."

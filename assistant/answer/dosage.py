@@ -1,0 +1,665 @@
+"""The Dosage Guide's fields as records, and questions about them answered from the records.
+
+A field chunk ("Upper Intake Limit": subtitle, then one value per line) is read into a
+:class:`DosageField` of :class:`FieldValue` records: the value as written, its amount part and its
+doses (unit, mass in µg; IU only through the vocabulary's factor for the nutrient), the population
+or condition after its dash (ages and groups of people), and what a value that gives no amount says
+instead: a unit without a number ("mcg— No established ..."), or that no amount is set. A blank
+field is kept blank.
+
+A question about a field (:func:`parse_dosage_query`) names the field, perhaps the people ("for
+adults over 70", "a 10-year-old"), a unit ("in mcg") and an amount to compare with the limit ("am I
+over the limit with 65 mg?"). :func:`compose_dosage` answers it from the records: the values for
+those people quoted verbatim and cited; a conversion between mass units beside the page's own figure
+(never a number the page does not hold: an IU figure the page does not state is never computed); the
+amount asked about compared with the limit when both are in comparable units (IU and mass only
+through the vocabulary's factor) without repeating the reader's number; a blank field or a value
+without an amount said as such, cited, with the referral. It answers only what the records settle
+better than quoting the passage (``[]`` otherwise: the extractive answer quotes the field).
+
+The cue words live in ``assistant/domain/dosage_cues.yaml`` (:func:`dosage_cues`); apart from
+loading that file once, everything here is pure.
+
+Example:
+    >>> f = read_field("Upper Intake Limit", "Maximum safe daily intake\\n\\n45 mg/day — adults 19+")
+    >>> v = f.values[0]
+    >>> (v.amount, v.population, v.doses[0].micrograms, v.people.ages)
+    ('45 mg/day', 'adults 19+', 45000.0, ((19.0, 130.0),))
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from langchain_core.documents import Document
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from assistant import messages as msg
+from assistant.answer.citations import CitationBook
+from assistant.answer.extractive import blank_field_sentence
+from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS
+from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.doses import Dose, parse_doses
+from assistant.errors import FileLineError
+from assistant.normalize import content_tokens
+from assistant.nutrients import micrograms
+
+CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
+
+Relation = Literal["above", "equal", "below"]
+#: cite(values) -> "[n]": cites a field's chunk, highlighting those values (the whole field: none)
+CiteFn = Callable[..., str]
+
+# --------------------------------------------------------------------------- the cues file
+
+
+class DosageCuesError(FileLineError):
+    """A bad ``dosage_cues.yaml``; ``str()`` is ``path:line: problem``."""
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
+    return patterns
+
+
+class QuestionCues(BaseModel):
+    """How a question about a field is read (see the comments in ``dosage_cues.yaml``)."""
+
+    fields: dict[str, list[str]] = Field(min_length=1)
+    limit_field: str
+    compare: list[str] = Field(min_length=1)
+    asked_unit: list[str] = Field(min_length=1)
+
+    @field_validator("compare", "asked_unit")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+    @field_validator("fields")
+    @classmethod
+    def _field_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, patterns in v.items():
+            if name not in FIELD_NAMES:
+                raise ValueError(f"{name!r} is not a Dosage Guide field ({', '.join(FIELD_NAMES)})")
+            _compiles(patterns)
+        return v
+
+    @model_validator(mode="after")
+    def _limit_is_a_field(self) -> QuestionCues:
+        if self.limit_field not in self.fields:
+            raise ValueError(f"limit_field {self.limit_field!r} is not one of the fields")
+        return self
+
+
+class AgePattern(BaseModel):
+    pattern: str
+    months: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _groups(cls, v: str) -> str:
+        names = set(re.compile(_compiles([v])[0]).groupindex)
+        if not names or not names <= {"lo", "hi", "plus", "over", "under", "at"}:
+            raise ValueError(f"{v!r} needs named groups among lo, hi, plus, over, under, at")
+        return v
+
+
+class Group(BaseModel):
+    kind: Literal["sex", "stage", "state", "age"]
+    words: list[str] = Field(min_length=1)
+    ages: tuple[float, float] | None = None
+
+    @field_validator("words")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
+class PopulationCues(BaseModel):
+    ages: list[AgePattern] = Field(default_factory=list)
+    groups: dict[str, Group] = Field(default_factory=dict)
+
+
+class LineCues(BaseModel):
+    none_set: list[str] = Field(default_factory=list)
+    population_dash: list[str] = Field(min_length=1)
+    per_weight: list[str] = Field(default_factory=list)
+
+    @field_validator("none_set", "population_dash", "per_weight")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
+class DosageCues(BaseModel):
+    question: QuestionCues
+    population: PopulationCues
+    line: LineCues
+
+
+def parse_cues(path: Path | str) -> DosageCues:
+    """Read and validate a cues file; a problem is a :class:`DosageCuesError` naming its line."""
+    try:
+        data, lines = load_file(Path(path))
+    except FileLineError as exc:
+        raise DosageCuesError(exc.path, exc.line, exc.problem) from None
+    try:
+        return DosageCues(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
+        what = ".".join(str(x) for x in loc)
+        raise DosageCuesError(path, line, f"{what}: {err['msg']}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def dosage_cues(path: str | None = None) -> DosageCues:
+    """The cues (the packaged file unless ``path`` names another), read once per path."""
+    return parse_cues(path or CUES_PATH)
+
+
+def fold(text: str) -> str:
+    """NFKC, casefold, straight apostrophes: the text cues are matched on (same length as NFKC)."""
+    return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("\u2018", "'")
+
+
+@functools.lru_cache(maxsize=256)
+def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole-word regex for any of ``patterns`` (one that matches nothing when empty)."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    alts = "|".join(re.sub(r" +", r"\\s+", p) for p in sorted(patterns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w])")
+
+
+def cue(patterns: Iterable[str]) -> re.Pattern[str]:
+    return _cue_re(tuple(patterns))
+
+
+# --------------------------------------------------------------------------- populations
+
+
+@dataclass(frozen=True)
+class Population:
+    """The people a value line is for, or a question names: ages (years, inclusive ranges), groups
+    (names of ``dosage_cues.yaml`` ``population.groups``) and the other content words."""
+
+    ages: tuple[tuple[float, float], ...] = ()
+    groups: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    @property
+    def named(self) -> bool:
+        """Does it name any people (ages or groups)?"""
+        return bool(self.ages or self.groups)
+
+    def of_kind(self, kind: str, cues: PopulationCues) -> frozenset[str]:
+        return frozenset(g for g in self.groups if cues.groups[g].kind == kind)
+
+
+_OPEN_AGE = 130.0
+
+
+def _ages_of(m: re.Match[str], months: bool) -> tuple[float, float]:
+    g = {k: float(v) for k, v in m.groupdict().items() if v is not None}
+    if "lo" in g and "hi" in g:
+        lo, hi = g["lo"], g["hi"]
+    elif "plus" in g:
+        lo, hi = g["plus"], _OPEN_AGE
+    elif "over" in g:
+        lo, hi = g["over"] + (1 / 12 if months else 1), _OPEN_AGE
+    elif "under" in g:
+        lo, hi = 0.0, g["under"] - (1 / 12 if months else 1)
+    else:
+        lo = hi = g["at"]
+    if months:
+        return lo / 12, min(hi, _OPEN_AGE * 12) / 12
+    return lo, hi
+
+
+def read_population(text: str, cues: DosageCues | None = None) -> Population:
+    """The ages and groups of people a text names (amounts should be masked by the caller)."""
+    pc = (cues or dosage_cues()).population
+    folded = fold(text)
+    ages: list[tuple[float, float]] = []
+    taken: list[tuple[int, int]] = []
+    for ap in pc.ages:
+        for m in re.finditer(ap.pattern, folded):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            ages.append(_ages_of(m, ap.months))
+    groups = {name for name, g in pc.groups.items() if cue(g.words).search(folded)}
+    for name in sorted(groups):
+        g = pc.groups[name]
+        if g.kind == "age" and g.ages is not None:
+            ages.append(g.ages)
+    return Population(tuple(ages), frozenset(groups), frozenset(content_tokens(text)))
+
+
+def _stage_ages(p: Population, cues: PopulationCues) -> tuple[tuple[float, float], ...]:
+    """The ages a population's life-stage groups stand for (when it gives none of its own)."""
+    return tuple(a for g in sorted(p.groups) if cues.groups[g].kind == "stage"
+                 and (a := cues.groups[g].ages) is not None)
+
+
+def _overlap(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]]) -> bool:
+    return any(lo1 <= hi2 and lo2 <= hi1 for lo1, hi1 in a for lo2, hi2 in b)
+
+
+def match_score(asked: Population, line: Population, cues: DosageCues | None = None) -> float | None:
+    """How well a value line's people fit the people asked about; None: they exclude each other
+    (ages apart, the other sex, another life stage)."""
+    pc = (cues or dosage_cues()).population
+    score = 0.0
+    if asked.ages:
+        line_ages = line.ages or _stage_ages(line, pc)
+        if line_ages:
+            if not _overlap(asked.ages, line_ages):
+                return None
+            score += 3
+    for kind, weight in (("sex", 2.0), ("stage", 1.0)):
+        a, b = asked.of_kind(kind, pc), line.of_kind(kind, pc)
+        if a and b:
+            if not a & b:
+                return None
+            score += weight
+    a, b = asked.of_kind("state", pc), line.of_kind("state", pc)
+    score += 3 * len(a & b) - 2 * len(b - a) - 2 * len(a - b)
+    return score + 0.25 * len(asked.words & line.words)
+
+
+# --------------------------------------------------------------------------- field records
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value of a field: as written, its amount part and doses, and the people it is for."""
+
+    text: str
+    #: where the value stands in the field's text (a value may run over two lines)
+    start: int
+    end: int
+    #: the part before the population dash ("45 mg/day of the mineral") and the part after it
+    amount: str
+    population: str
+    #: the doses of the amount part (offsets into ``text``)
+    doses: tuple[Dose, ...]
+    people: Population
+    #: an amount per body weight ("3 mg/kg/day"): never compared with an absolute amount
+    per_weight: bool = False
+    #: the unit the value carries without a number ("mcg— No established ..."), canonical
+    unit_only: str | None = None
+    #: the value says no amount is set ("No established Tolerable Upper Intake Level ...")
+    none_set: bool = False
+
+
+@dataclass(frozen=True)
+class DosageField:
+    """A Dosage Guide field: its name, subtitle and values (none when the page leaves it blank)."""
+
+    name: str
+    subtitle: str
+    values: tuple[FieldValue, ...] = ()
+
+    @property
+    def blank(self) -> bool:
+        return not self.values
+
+    @property
+    def sets_none(self) -> bool:
+        """Does the field say that no amount is set (and give none for anyone)?"""
+        return any(v.none_set for v in self.values)
+
+    @property
+    def gaps(self) -> list[FieldValue]:
+        """Values that carry a unit without a number or say no amount is set."""
+        return [v for v in self.values if v.unit_only or v.none_set]
+
+
+def _unit_spellings() -> dict[str, str]:
+    """Every spelling of a unit (folded) -> its canonical name."""
+    return {fold(s): u.canonical for u in vocabulary().units for s in [u.canonical, *u.spellings]}
+
+
+def _to_ug() -> dict[str, float]:
+    """Micrograms in one unit of each mass unit of the vocabulary (IU has no general factor)."""
+    return {u.canonical: u.factor_ug for u in vocabulary().units if u.factor_ug is not None}
+
+
+def _unit_token(canonical: str) -> str:
+    return next((u.token for u in vocabulary().units if u.canonical == canonical), canonical)
+
+
+def _split_population(value: str, after: int, cues: DosageCues) -> tuple[int, int]:
+    """Where a value's amount part ends and its population part starts: at the first population
+    dash after ``after`` (the end of its first dose), by the first dash pattern that finds one."""
+    for p in cues.line.population_dash:
+        m = re.compile(p).search(value, after)
+        if m:
+            return m.start(), m.end()
+    return len(value), len(value)
+
+
+def read_value(text: str, start: int = 0, cues: DosageCues | None = None,
+               end: int | None = None) -> FieldValue:
+    """One value as a record (``start``, ``end``: where it stands in its field's text, which may
+    hold it over two lines)."""
+    cues = cues or dosage_cues()
+    doses = parse_doses(text)
+    cut, rest = _split_population(text, doses[0].end if doses else 0, cues)
+    amount, population = text[:cut].strip(), text[rest:].strip()
+    amount_doses = tuple(d for d in doses if d.start < cut)
+    unit_only = None
+    if not doses and population:
+        unit_only = _unit_spellings().get(fold(amount).strip())
+    folded = fold(text)
+    none_set = not amount_doses and bool(cue(cues.line.none_set).search(folded))
+    weight = re.compile(rf"\s*(?:{'|'.join(cues.line.per_weight)})") if cues.line.per_weight else None
+    per_weight = weight is not None and any(weight.match(folded, d.end) for d in amount_doses)
+    masked = population
+    for d in parse_doses(population):
+        masked = masked[: d.start] + " " * (d.end - d.start) + masked[d.end:]
+    people = read_population(masked, cues) if population else Population()
+    end = start + len(text) if end is None else end
+    return FieldValue(text, start, end, amount, population, amount_doses, people, per_weight, unit_only,
+                      none_set)
+
+
+def _value_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each value of a field's text: the lines after the subtitle; a line that
+    starts in lower case and holds no dose continues the one before it."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        s = pos + len(line) - len(line.lstrip())
+        e = pos + len(line.rstrip())
+        pos += len(line) + 1
+        if i == 0 or e <= s:
+            continue
+        body = text[s:e]
+        if out and body[:1].islower() and not parse_doses(body):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def read_field(name: str, text: str, cues: DosageCues | None = None) -> DosageField:
+    """A field's text (subtitle, then its values; the blank marker when the page gives none)."""
+    subtitle = text.split("\n", 1)[0].strip()
+    values: list[FieldValue] = []
+    for s, e in _value_lines(text):
+        raw = text[s:e]
+        if raw.strip() == BLANK_VALUE:
+            continue
+        joined = re.sub(r"\s*\n\s*", " ", raw)
+        values.append(read_value(joined, s, cues, e))
+    return DosageField(name, subtitle, tuple(values))
+
+
+def field_from_doc(doc: Document, cues: DosageCues | None = None) -> DosageField:
+    """The field a Dosage Guide chunk holds (its metadata ``text`` and ``title``)."""
+    text = str(doc.metadata.get("text", doc.page_content))
+    return read_field(str(doc.metadata.get("title", "")), text, cues)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class DosageQuery:
+    """A question about Dosage Guide fields."""
+
+    #: the fields asked about, in the order of the cues file
+    fields: tuple[str, ...]
+    #: the people the question names
+    people: Population = field(default_factory=Population)
+    #: the unit the answer is asked in (canonical), if any
+    unit: str | None = None
+    #: the amount to compare with the limit ("am I over the limit with 65 mg?"), if any
+    amount: Dose | None = None
+
+
+def _mask_doses(text: str) -> tuple[str, list[Dose]]:
+    doses = parse_doses(text)
+    out = text
+    for d in doses:
+        out = out[: d.start] + " " * (d.end - d.start) + out[d.end:]
+    return out, doses
+
+
+def _asked_unit(folded: str, cues: QuestionCues) -> str | None:
+    spellings = _unit_spellings()
+    alts = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True))
+    lead = "|".join(re.sub(r" +", r"\\s+", p) for p in cues.asked_unit)
+    m = re.search(rf"(?<![\w-])(?:{lead})\s+(?P<unit>{alts})(?![\w])", folded)
+    return spellings[re.sub(r"\s+", " ", m.group("unit"))] if m else None
+
+
+def parse_dosage_query(question: str, cues: DosageCues | None = None) -> DosageQuery | None:
+    """The fields a question asks about, with its people, unit and amount to compare; None when it
+    names no field."""
+    cues = cues or dosage_cues()
+    masked, doses = _mask_doses(question)
+    folded = fold(masked)
+    qc = cues.question
+    fields = tuple(name for name, patterns in qc.fields.items()
+                   if cue([*patterns, *(re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])])]
+                          ).search(folded))
+    if not fields:
+        return None
+    limit = qc.limit_field in fields
+    amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
+    return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
+
+
+# --------------------------------------------------------------------------- choosing values
+
+
+def select_values(f: DosageField, people: Population,
+                  cues: DosageCues | None = None) -> tuple[list[FieldValue], bool]:
+    """(the values for the people asked about, whether the field has none for them). No people
+    named, or values that name none: every value."""
+    values = list(f.values)
+    if not people.named or not values:
+        return values, False
+    scored = [(v, match_score(people, v.people, cues)) for v in values]
+    fit = [(v, s) for v, s in scored if s is not None and s >= 0]
+    if not fit:
+        return ([], True) if any(v.people.named for v in values) else (values, False)
+    best = max(s for _, s in fit)
+    return [v for v, s in fit if s == best], False
+
+
+def _top(d: Dose) -> float:
+    return d.high if d.high is not None else d.low
+
+
+def _in_ug(d: Dose, value: float, nutrient: str | None) -> float | None:
+    """``value`` (in the dose's unit) in µg: mass directly, IU through the vocabulary's factor."""
+    scaled = Dose(value, None, d.unit, d.per_day, d.start, d.end, d.text)
+    return micrograms(nutrient or "", None, scaled)
+
+
+def compare_amount(amount: Dose, value: FieldValue, nutrient: str | None) -> Relation | None:
+    """The amount asked about against a value's limit: in the same unit kind when the value gives
+    one (IU with IU, mass with mass), else through the vocabulary's IU factor; None when they
+    cannot be compared (no amount, an amount per body weight, no factor)."""
+    if value.per_weight or not value.doses:
+        return None
+    asked = _top(amount)
+    pairs: list[tuple[float, float]] = []
+    for d in value.doses:
+        if amount.unit == "IU" and d.unit == "IU":
+            pairs.append((asked, _top(d)))
+        elif amount.unit != "IU" and d.unit != "IU":
+            pairs.append((asked * _to_ug()[amount.unit], _top(d) * _to_ug()[d.unit]))
+    if not pairs:
+        for d in value.doses:
+            a, b = _in_ug(amount, asked, nutrient), _in_ug(d, _top(d), nutrient)
+            if a is not None and b is not None:
+                pairs.append((a, b))
+                break
+    if not pairs:
+        return None
+    a, b = pairs[0]
+    if math.isclose(a, b, rel_tol=1e-9):
+        return "equal"
+    return "above" if a > b else "below"
+
+
+def _format_number(v: float) -> str:
+    if abs(v - round(v)) < 1e-9:
+        return f"{round(v):,}"
+    return f"{v:,.6f}".rstrip("0").rstrip(".")
+
+
+def converted(d: Dose, unit: str) -> str | None:
+    """A mass dose written in another mass unit ("45 mg/day" -> "45,000 mcg/day"); None for IU
+    either way (an IU figure is a number the page may not hold: never computed here)."""
+    if d.unit not in _to_ug() or unit not in _to_ug() or d.unit == unit:
+        return None
+    factor = _to_ug()[d.unit] / _to_ug()[unit]
+    text = _format_number(d.low * factor)
+    if d.high is not None:
+        text += "–" + _format_number(d.high * factor)
+    return f"{text} {_unit_token(unit)}" + ("/day" if d.per_day else "")
+
+
+# --------------------------------------------------------------------------- answering
+
+
+def answers(query: DosageQuery, f: DosageField, cues: DosageCues | None = None) -> bool:
+    """Do the records settle this field's part of the question better than quoting the passage?
+    (an amount to compare with the limit, a blank field or a value without an amount, people named,
+    a unit the values are not written in)."""
+    cues = cues or dosage_cues()
+    if query.amount is not None and f.name == cues.question.limit_field:
+        return True
+    if f.blank or f.gaps or query.people.named:
+        return True
+    chosen, _ = select_values(f, query.people, cues)
+    return query.unit is not None and any(v.doses and not any(d.unit == query.unit for d in v.doses)
+                                          for v in chosen)
+
+
+def _values_text(values: Sequence[FieldValue]) -> str:
+    return "; ".join(v.text.rstrip(".") for v in values)
+
+
+def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationBook,
+                   nutrient: str | None = None, referral: str | None = None,
+                   cues: DosageCues | None = None) -> list[str]:
+    """The answer's sentences for the fields of ``docs`` (the Dosage Guide chunks asked about), each
+    with its [n]; ``[]`` when none of them calls for more than quoting the passage.
+
+    ``nutrient``: the monograph's primary nutrient (its IU factor, if the vocabulary gives one);
+    ``referral``: said after a comparison with the limit (None: the caller says it).
+    """
+    cues = cues or dosage_cues()
+    parsed = [(doc, field_from_doc(doc, cues)) for doc in docs]
+    if not any(answers(query, f, cues) for _, f in parsed):
+        return []
+    lines: list[str] = []
+    compared = False
+    for doc, f in parsed:
+        def cite(values: Sequence[FieldValue] = (), _doc: Document = doc) -> str:
+            score = float(_doc.metadata.get("dense_score", 0.0) or 0.0)
+            spans = [(v.start, v.end) for v in values] or [(0, len(str(_doc.metadata.get("text", ""))))]
+            marker = 0
+            for span in spans:
+                marker = book.cite(_doc, span, score)
+            return f"[{marker}]"
+
+        comparing = query.amount is not None and f.name == cues.question.limit_field
+        compared = compared or comparing
+        if f.blank:
+            lines.append(f"{blank_field_sentence(doc)} {cite()}")
+            if comparing:
+                lines.append(f"{msg.LIMIT_BLANK.format(field=f.name)} {cite()}")
+            continue
+        chosen, no_group = select_values(f, query.people, cues)
+        if no_group:
+            text = msg.FIELD_NO_GROUP.format(field=f.name, subtitle=f.subtitle, values=_values_text(f.values))
+            lines.append(f"{text} {cite(f.values)}")
+            continue
+        if comparing and query.amount is not None and not f.sets_none:
+            lines += _comparison(query.amount, f, chosen, nutrient, cite)
+        else:
+            text = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(chosen))
+            lines.append(f"{text} {cite(chosen)}")
+        for v in chosen:
+            if v.unit_only:
+                lines.append(f"{msg.FIELD_UNIT_ONLY.format(field=f.name, unit=_unit_token(v.unit_only))} "
+                             f"{cite([v])}")
+        if comparing and f.sets_none:
+            unset = [v for v in f.values if v.none_set]
+            lines.append(f"{msg.LIMIT_NONE_SET.format(field=f.name)} {cite(unset)}")
+        if query.unit is not None:
+            lines += _conversions(query.unit, f, chosen, cite)
+    if compared and referral:
+        lines.append(referral)
+    return lines
+
+
+def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,
+                cite: CiteFn) -> list[str]:
+    """The amount asked about against each chosen value's limit, one sentence per outcome."""
+    by: dict[Relation | None, list[FieldValue]] = {}
+    for v in chosen:
+        by.setdefault(compare_amount(amount, v, nutrient), []).append(v)
+    templates = {"above": msg.LIMIT_ABOVE, "equal": msg.LIMIT_EQUAL, "below": msg.LIMIT_BELOW}
+    out: list[str] = []
+    for rel in ("above", "equal", "below"):
+        if vals := by.get(rel):
+            out.append(f"{templates[rel].format(field=f.name, values=_values_text(vals))} {cite(vals)}")
+    if vals := by.get(None):
+        text = msg.LIMIT_NOT_COMPARABLE.format(field=f.name, values=_values_text(vals))
+        out.append(f"{text} {cite(vals)}")
+    return out
+
+
+def _conversions(unit: str, f: DosageField, chosen: Sequence[FieldValue], cite: CiteFn) -> list[str]:
+    """Each chosen value's figure in the unit asked for, beside the page's own (mass units only);
+    a value with no figure in that unit and none computable says so."""
+    out: list[str] = []
+    missing: list[FieldValue] = []
+    for v in chosen:
+        if not v.doses or v.per_weight or any(d.unit == unit for d in v.doses):
+            continue
+        d = next((d for d in v.doses if d.unit in _to_ug()), None)
+        text = converted(d, unit) if d is not None else None
+        if d is None or text is None:
+            missing.append(v)
+            continue
+        out.append(f"{msg.UNIT_CONVERTED.format(unit=_unit_token(unit), amount=d.text, converted=text)} "
+                   f"{cite([v])}")
+    if missing:
+        units = sorted({_unit_token(d.unit) if d.unit != "IU" else "IU" for v in missing for d in v.doses})
+        asked = "IU" if unit == "IU" else _unit_token(unit)
+        out.append(f"{msg.UNIT_NOT_STATED.format(field=f.name, units=' and '.join(units), unit=asked)} "
+                   f"{cite(missing)}")
+    return out
+
+
+def field_names(cues: DosageCues | None = None) -> tuple[str, ...]:
+    """The fields questions can be answered about from records (those the cues file names)."""
+    return tuple((cues or dosage_cues()).question.fields)
+
+
+def docs_by_field(docs: Iterable[Document]) -> Mapping[str, Document]:
+    """Dosage Guide chunks by field title."""
+    return {str(d.metadata.get("title")): d for d in docs if d.metadata.get("kind") == "field"}

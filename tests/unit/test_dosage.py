@@ -1,0 +1,349 @@
+"""Dosage Guide fields as records and questions about them (pure: synthetic fields, and the corpus
+read and chunked here; nothing is embedded or indexed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant import messages as msg
+from assistant.answer.citations import CitationBook
+from assistant.answer.dosage import (
+    CUES_PATH,
+    DosageCuesError,
+    DosageQuery,
+    compare_amount,
+    compose_dosage,
+    converted,
+    parse_cues,
+    parse_dosage_query,
+    read_field,
+    read_population,
+    read_value,
+    select_values,
+)
+from assistant.chunking import chunk_corpus
+from assistant.config import REPO_ROOT
+from assistant.corpus import load_corpus
+from assistant.domain.page_format import BLANK_VALUE
+from assistant.domain.vocabulary import vocabulary
+from assistant.doses import parse_doses, unsupported_numbers
+
+RDA, TD, UL = "Recommended Daily Allowance", "Therapeutic Doses", "Upper Intake Limit"
+
+ALLOWANCE = """For generally healthy individuals
+
+10 mg — men 19+
+14 mg — women 19–50
+10 mg — women 51+
+9 mg — boys 14–18
+12 mg — girls 14–18
+20 mg — pregnancy
+11 mg — breastfeeding women 19–50"""
+
+LIMIT = """Maximum safe daily intake
+
+50 mg/day — adults and adolescents 14+
+30 mg/day — infants and children under 14"""
+
+IU_LIMIT = """Maximum safe daily intake
+
+2,000 IU (50 mcg)/day — adults"""
+
+IU_ONLY_LIMIT = """Maximum safe daily intake
+
+2,000 IU/day — adults"""
+
+UNIT_ONLY = """Maximum safe daily intake
+
+mcg— No established Tolerable Upper Intake Level (UL); considered low toxicity"""
+
+THERAPEUTIC = """For treatment of specific conditions
+
+100–200 mg/day — adults with a deficiency, continued for about 3 months
+after levels return to normal
+2 mg/kg/day — children with a deficiency, under medical supervision"""
+
+BLANK = f"""For generally healthy individuals
+
+{BLANK_VALUE}"""
+
+
+def _iu_nutrient() -> str:
+    """A nutrient the vocabulary gives an IU factor for (read from the data, not named here)."""
+    return next(n.name for n in vocabulary().nutrients if n.ug_per_iu is not None)
+
+
+def _no_factor_nutrient() -> str:
+    return next(n.name for n in vocabulary().nutrients
+                if n.ug_per_iu is None and not any(f.ug_per_iu for f in n.forms))
+
+
+def doc(title: str, text: str, supplement: str = "demo") -> Document:
+    return Document(page_content=text, id=f"{supplement}-{title}",
+                    metadata={"chunk_id": f"{supplement}-{title}", "kind": "field", "title": title,
+                              "section": "Dosage Guide", "supplement": supplement, "text": text})
+
+
+def grounded(lines: list[str], book: CitationBook) -> None:
+    """Every number of every sentence stands in the passage it cites."""
+    snippets = {c.marker: c.snippet for c in book.citations}
+    for line in lines:
+        markers = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        passage = " ".join(snippets[m] for m in markers)
+        assert unsupported_numbers(re.sub(r"\s*\[\d+\]", "", line), passage) == [], line
+
+
+# --------------------------------------------------------------------------- reading fields
+
+
+def test_a_field_reads_into_values_with_amounts_and_people() -> None:
+    f = read_field(RDA, ALLOWANCE)
+    assert not f.blank and f.subtitle == "For generally healthy individuals"
+    assert [v.amount for v in f.values] == ["10 mg", "14 mg", "10 mg", "9 mg", "12 mg", "20 mg", "11 mg"]
+    women = f.values[1]
+    assert women.population == "women 19–50"
+    assert women.doses[0].micrograms == 14_000
+    assert women.people.ages == ((19.0, 50.0),)
+    assert {"female", "adults"} <= women.people.groups
+    assert f.values[0].people.ages == ((19.0, 130.0),)
+    assert "pregnancy" in f.values[5].people.groups
+    assert f.values[6].people.groups >= {"breastfeeding", "female"}
+    # every value's span is its text in the field
+    for v in f.values:
+        assert ALLOWANCE[v.start:v.end] == v.text
+
+
+def test_a_value_over_two_lines_is_one_value_and_an_amount_per_weight_is_marked() -> None:
+    f = read_field(TD, THERAPEUTIC)
+    assert len(f.values) == 2
+    assert f.values[0].text.endswith("after levels return to normal")
+    assert THERAPEUTIC[f.values[0].start:f.values[0].end].endswith("\nafter levels return to normal")
+    assert f.values[0].people.ages == ()  # "about 3 months" is a duration, not an age
+    assert f.values[1].per_weight and not f.values[0].per_weight
+
+
+def test_blank_unit_only_and_none_set_values() -> None:
+    assert read_field(RDA, BLANK).blank
+    f = read_field(UL, UNIT_ONLY)
+    v = f.values[0]
+    assert v.unit_only == "µg" and v.none_set and not v.doses
+    assert f.sets_none and f.gaps == [v]
+
+
+def test_a_value_with_an_amount_is_never_none_set() -> None:
+    v = read_value("1 g/day — adults (no separate intake set for its parts)")
+    assert not v.none_set and v.doses
+
+
+def test_ages_in_months_and_under_and_over() -> None:
+    assert read_population("infants 0–12 months").ages == ((0.0, 1.0),)
+    assert read_population("children under 14").ages == ((0.0, 13.0),)
+    assert read_population("adults over 70").ages == ((71.0, 130.0),)
+    assert read_population("a 12-year-old").ages == ((12.0, 12.0),)
+    assert read_population("between 9 and 13").ages == ((9.0, 13.0),)
+    assert read_population("aged 60").ages == ((60.0, 60.0),)
+    assert read_population("an omega-3 to 6 ratio").ages == ()  # a name's digits are no age
+
+
+# --------------------------------------------------------------------------- choosing values
+
+
+@pytest.mark.parametrize(("people", "expected"), [
+    ("women aged 19 to 50", ["14 mg"]),
+    ("a 16-year-old boy", ["9 mg"]),
+    ("pregnant women", ["20 mg"]),
+    ("breastfeeding mothers aged 30", ["11 mg"]),
+    ("men", ["10 mg"]),
+    ("a 60-year-old woman", ["10 mg"]),
+])
+def test_values_for_the_people_named(people: str, expected: list[str]) -> None:
+    chosen, none = select_values(read_field(RDA, ALLOWANCE), read_population(people))
+    assert not none
+    assert [v.amount for v in chosen] == expected
+
+
+def test_people_the_field_has_no_value_for() -> None:
+    chosen, none = select_values(read_field(RDA, ALLOWANCE), read_population("a 10-year-old"))
+    assert none and chosen == []
+
+
+def test_no_people_named_gives_every_value() -> None:
+    f = read_field(UL, LIMIT)
+    chosen, none = select_values(f, read_population("what is it"))
+    assert chosen == list(f.values) and not none
+
+
+def test_a_life_stage_excludes_another() -> None:
+    chosen, _ = select_values(read_field(UL, LIMIT), read_population("for kids"))
+    assert [v.amount for v in chosen] == ["30 mg/day"]
+    chosen, _ = select_values(read_field(UL, IU_LIMIT), read_population("a 10-year-old"))
+    assert chosen == []
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def test_a_question_names_fields_people_unit_and_amount() -> None:
+    q = parse_dosage_query("Is 60 mg a day above the upper limit for adults?")
+    assert q is not None and q.fields == (UL,)
+    assert q.amount is not None and q.amount.micrograms == 60_000
+    assert "adults" in q.people.groups and q.people.ages == ()  # the amount is never an age
+    q = parse_dosage_query("what's the tolerable upper intake level in micrograms?")
+    assert q is not None and q.unit == "µg" and q.amount is None
+    q = parse_dosage_query("What RDA and what therapeutic dose does the page give?")
+    assert q is not None and q.fields == (RDA, TD)
+
+
+def test_an_amount_without_a_comparison_or_without_the_limit_is_not_compared() -> None:
+    q = parse_dosage_query("what is the upper limit, 60 mg?")
+    assert q is not None and q.amount is None
+    q = parse_dosage_query("is 60 mg over the RDA?")
+    assert q is not None and q.amount is None  # only the limit is compared with
+
+
+def test_a_question_that_names_no_field() -> None:
+    assert parse_dosage_query("what does it do for bones?") is None
+
+
+# --------------------------------------------------------------------------- comparing and converting
+
+
+def test_compare_in_the_same_unit_and_through_the_factor() -> None:
+    v = read_field(UL, IU_LIMIT).values[0]
+    iu = _iu_nutrient()
+    assert compare_amount(parse_doses("3,000 IU")[0], v, iu) == "above"
+    assert compare_amount(parse_doses("2,000 IU")[0], v, iu) == "equal"
+    assert compare_amount(parse_doses("20 mcg")[0], v, iu) == "below"  # against the page's own mass
+    only_iu = read_field(UL, IU_ONLY_LIMIT).values[0]
+    assert compare_amount(parse_doses("100 mcg")[0], only_iu, iu) == "above"  # through the factor
+    assert compare_amount(parse_doses("100 mcg")[0], only_iu, _no_factor_nutrient()) is None
+    assert compare_amount(parse_doses("100 mcg")[0], only_iu, None) is None
+
+
+def test_an_amount_per_weight_is_never_compared() -> None:
+    v = read_field(TD, THERAPEUTIC).values[1]
+    assert compare_amount(parse_doses("5 mg")[0], v, None) is None
+
+
+def test_conversion_between_mass_units_only() -> None:
+    assert converted(parse_doses("45 mg/day")[0], "µg") == "45,000 mcg/day"
+    assert converted(parse_doses("60–120 mg")[0], "g") == "0.06–0.12 g"
+    assert converted(parse_doses("100 mcg")[0], "mg") == "0.1 mg"
+    assert converted(parse_doses("4,000 IU")[0], "µg") is None
+    assert converted(parse_doses("4 mg")[0], "IU") is None
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def compose(question: str, *fields: tuple[str, str], nutrient: str | None = None,
+            referral: str | None = "REFER") -> tuple[list[str], CitationBook]:
+    q = parse_dosage_query(question)
+    assert q is not None, question
+    book = CitationBook()
+    lines = compose_dosage(q, [doc(t, x) for t, x in fields], book, nutrient, referral)
+    grounded([ln for ln in lines if ln != referral], book)
+    return lines, book
+
+
+def test_over_the_limit_compares_without_repeating_the_amount_and_refers() -> None:
+    lines, book = compose("I take 70 mg a day, am I over the upper limit?", (UL, LIMIT))
+    assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0])
+    assert "50 mg/day" in lines[0] and "30 mg/day" in lines[0]
+    assert "70" not in " ".join(lines)
+    assert lines[-1] == "REFER"
+    assert book.citations[0].highlights  # the values compared are highlighted
+
+
+def test_the_comparison_keeps_the_people_named_and_splits_by_outcome() -> None:
+    lines, _ = compose("is 40 mg over the upper limit for a 12-year-old?", (UL, LIMIT))
+    assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0]) and "50 mg" not in lines[0]
+    lines, _ = compose("is 40 mg over the upper limit?", (UL, LIMIT))
+    assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0]) and "30 mg/day" in lines[0]
+    assert lines[1].startswith(msg.LIMIT_BELOW.split("{")[0]) and "50 mg/day" in lines[1]
+
+
+def test_a_limit_in_another_unit_without_a_factor_is_not_compared() -> None:
+    lines, _ = compose("am I above the upper limit with 100 mcg?", (UL, IU_ONLY_LIMIT),
+                       nutrient=_no_factor_nutrient())
+    assert lines[0].startswith(msg.LIMIT_NOT_COMPARABLE.split("{")[0])
+
+
+def test_no_established_limit_says_so_and_what_the_line_carries() -> None:
+    lines, _ = compose("Am I over the limit with 900 mcg a day?", (UL, UNIT_ONLY))
+    text = " ".join(lines)
+    assert "No established" in text
+    assert msg.FIELD_UNIT_ONLY.format(field=UL, unit="mcg") in text
+    assert msg.LIMIT_NONE_SET.format(field=UL) in text
+    assert "900" not in text and lines[-1] == "REFER"
+
+
+def test_a_blank_field_stays_blank_and_gives_no_number() -> None:
+    lines, _ = compose("what is the RDA in mcg for adults?", (RDA, BLANK))
+    assert len(lines) == 1 and "lists no value" in lines[0]
+    assert not re.search(r"\d", re.sub(r"\[\d+\]", "", lines[0]))
+    lines, _ = compose("is 100 mcg above the upper limit?", (UL, BLANK))
+    assert msg.LIMIT_BLANK.format(field=UL) in " ".join(lines)
+
+
+def test_the_values_for_the_people_asked_and_none_for_others() -> None:
+    lines, _ = compose("What's the RDA for a 16-year-old girl?", (RDA, ALLOWANCE))
+    assert lines == [f"{RDA} (For generally healthy individuals): 12 mg — girls 14–18. [1]"]
+    lines, _ = compose("What's the RDA for a 7-year-old?", (RDA, ALLOWANCE))
+    assert lines[0].startswith(msg.FIELD_NO_GROUP.format(field=RDA, subtitle="For generally healthy individuals",
+                                                         values="").split(":")[0])
+
+
+def test_a_unit_asked_for_is_converted_beside_the_page_figure_or_said_missing() -> None:
+    lines, _ = compose("upper limit in micrograms?", (UL, LIMIT))
+    assert "In mcg, 50 mg/day is 50,000 mcg/day. [1]" in lines
+    lines, _ = compose("upper limit in milligrams?", (UL, IU_ONLY_LIMIT))
+    assert lines[-1].startswith(msg.UNIT_NOT_STATED.split("{")[0])  # an IU figure is never converted
+    lines, _ = compose("upper limit in IU?", (UL, IU_LIMIT))
+    assert lines == []  # the page states it in IU: quoting the field is the answer
+
+
+def test_nothing_to_add_to_quoting_the_field() -> None:
+    lines, _ = compose("what is the upper limit?", (UL, LIMIT))
+    assert lines == []
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+CORPUS = load_corpus(REPO_ROOT / "corpus")
+FIELDS = [Document(page_content=c.embed_text, metadata={**c.metadata, "text": c.text}, id=c.id)
+          for c in chunk_corpus(CORPUS) if c.metadata.get("kind") == "field"]
+
+
+@pytest.mark.parametrize("field_doc", FIELDS, ids=lambda d: f"{d.metadata['supplement']}:{d.metadata['title']}")
+def test_every_field_of_the_corpus_reads_and_answers_grounded(field_doc: Document) -> None:
+    title = str(field_doc.metadata["title"])
+    f = read_field(title, str(field_doc.metadata["text"]))
+    assert f.blank == bool(field_doc.metadata.get("blank"))
+    for v in f.values:
+        assert v.text.replace(" ", "") in str(field_doc.metadata["text"]).replace("\n", "").replace(" ", "")
+    primary = next(str(m.meta.get("primary_nutrient") or "") for m in CORPUS.monographs
+                   if m.slug == field_doc.metadata["supplement"])
+    for people in ("", " for adults over 70", " for a 10-year-old", " for pregnant women"):
+        for unit in (None, "µg", "mg", "IU"):
+            q = DosageQuery((title,), read_population(people), unit)
+            book = CitationBook()
+            grounded(compose_dosage(q, [field_doc], book, primary, None), book)
+
+
+def test_the_cues_file_reports_a_bad_entry_with_its_line(tmp_path: Path) -> None:
+    text = CUES_PATH.read_text(encoding="utf-8")
+    bad = tmp_path / "dosage_cues.yaml"
+    bad.write_text(text.replace("compare: [over,", "compare: ['(over',", 1), encoding="utf-8")
+    with pytest.raises(DosageCuesError) as err:
+        parse_cues(bad)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("compare:"))
+    assert f":{line}:" in str(err.value)
+    bad.write_text(text.replace("limit_field: Upper Intake Limit", "limit_field: Upper Bound", 1), encoding="utf-8")
+    with pytest.raises(DosageCuesError):
+        parse_cues(bad)
