@@ -37,6 +37,7 @@ from assistant.answer.cautions import (
     referral,
 )
 from assistant.answer.citations import CitationBook
+from assistant.answer.dosage import compose_dosage, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import ProductQuery, compose_products, parse_product_query, product_amount_gap
@@ -50,6 +51,7 @@ from assistant.answer.studies import (
     select_studies,
 )
 from assistant.catalog import Catalog
+from assistant.chunking import chunk_monograph
 from assistant.config import Settings, get_settings
 from assistant.conversation import Turn, check_history, clean_question, user_questions
 from assistant.corpus import Corpus, load_corpus
@@ -322,6 +324,8 @@ class Assistant:
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+        if dosage := self._dosage_lines(u, hits, book, supplement, no_numbers):  # a field's values as records
+            return Composition(dosage)
         if self.llm is None:
             gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
             return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
@@ -427,6 +431,33 @@ class Assistant:
         sq, records = found
         docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
         return compose_studies(sq, records, docs, book)
+
+    def _dosage_lines(self, u: Understanding, hits: Sequence[Hit], book: CitationBook, supplement: str | None,
+                      no_numbers: bool) -> list[str]:
+        """A question about Dosage Guide fields that their values as records settle (the people it
+        names, a unit, an amount against the limit, a blank field or a value without a number)."""
+        if no_numbers or supplement is None:
+            return []
+        dq = parse_dosage_query(u.question)
+        if dq is None and u.followup:
+            dq = parse_dosage_query(u.retrieval_question)
+        if dq is None:
+            return []
+        docs = self._field_docs(supplement, dq.fields, hits)
+        said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
+        return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said) if docs else []
+
+    def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
+        """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""
+        found = {str(m.get("title")): h.document for h in hits
+                 if (m := h.document.metadata).get("kind") == "field" and m.get("supplement") == supplement}
+        if missing := [f for f in fields if f not in found]:
+            mono = next((m for m in self.corpus.monographs if m.slug == supplement), None)
+            ids = {str(c.metadata["title"]): c.id for c in (chunk_monograph(mono) if mono else [])
+                   if c.metadata["kind"] == "field" and c.metadata["title"] in missing}
+            docs = self.retriever.documents.get(list(ids.values()))
+            found.update({title: docs[cid] for title, cid in ids.items() if cid in docs})
+        return [found[f] for f in fields if f in found]
 
     def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:
         return Answer(question=q, text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support,
