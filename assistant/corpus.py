@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,8 @@ class Corpus:
     monographs: list[Monograph] = field(default_factory=list)
     #: :func:`files_digest` of the folder, taken just before it was read (None: not from a folder)
     files_digest: str | None = None
+    #: :func:`folder_digests` of the folder, taken with ``files_digest`` (None: unknown)
+    folder_digests: dict[str, str] | None = None
 
     @property
     def products(self) -> list[Product]:
@@ -409,28 +412,53 @@ def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
 # --------------------------------------------------------------------------- whole corpus
 
 
-def files_digest(root: Path | str) -> str | None:
-    """A hash of every file in the corpus folder (relative path, size and bytes), or None when a
-    file cannot be read. Equal digests mean byte-identical corpora, so sync can skip parsing."""
+def folder_digests(root: Path | str) -> dict[str, str] | None:
+    """Each top-level entry of the corpus folder (a monograph folder, or a file at the top) -> a hash
+    of its files (relative path, size and bytes); None when a file cannot be read. Sync compares
+    these with the serving index's to parse only the monographs that changed."""
     root = Path(root)
-    h = hashlib.sha256()
+    out: dict[str, Any] = {}
     try:
         paths = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file())
         for rel, path in paths:
             if any(part.startswith(".") for part in rel.split("/")):
                 continue
             data = path.read_bytes()
+            h = out.setdefault(rel.split("/", 1)[0] if "/" in rel else "", hashlib.sha256())
             h.update(rel.encode("utf-8") + b"\0" + len(data).to_bytes(8, "little"))
             h.update(hashlib.sha256(data).digest())
     except OSError:
         return None
-    return h.hexdigest()
+    return {k: h.hexdigest() for k, h in sorted(out.items())}
 
 
-def load_corpus(root: Path | str, *, digest: str | None = None) -> Corpus:
+def digest_of(folders: dict[str, str]) -> str:
+    """One hash of :func:`folder_digests`."""
+    return hashlib.sha256("\n".join(f"{k}\0{v}" for k, v in sorted(folders.items())).encode()).hexdigest()
+
+
+def files_digest(root: Path | str) -> str | None:
+    """A hash of every file in the corpus folder, or None when a file cannot be read. Equal digests
+    mean byte-identical corpora, so sync can skip parsing."""
+    folders = folder_digests(root)
+    return None if folders is None else digest_of(folders)
+
+
+def load_part(root: Path | str, folders: Sequence[str]) -> list[Monograph]:
+    """The monographs of these top-level folders of the corpus (each checked as :func:`load_corpus`
+    checks it; slugs and product ids unique among them). A folder without a monograph file is skipped."""
+    root = Path(root)
+    part = Corpus(root)
+    _add_monographs(part, [root / f for f in folders if (root / f).is_dir()])
+    return part.monographs
+
+
+def load_corpus(root: Path | str, *, digest: str | None = None,
+                folders: dict[str, str] | None = None) -> Corpus:
     """Every monograph under ``root``; raises :class:`CorpusError` for the first bad file.
 
-    ``digest``: the folder's :func:`files_digest`, when the caller has just taken it.
+    ``digest`` / ``folders``: the folder's :func:`files_digest` / :func:`folder_digests`, when the
+    caller has just taken them.
 
     A corpus without any monograph is an error too (so a wrong ``--corpus`` never empties an index).
     """
@@ -438,10 +466,23 @@ def load_corpus(root: Path | str, *, digest: str | None = None) -> Corpus:
     if not root.is_dir():
         raise CorpusError(str(root), 0, "corpus folder does not exist")
     # the digest is taken before reading: an edit made meanwhile shows up as a change next time
-    corpus = Corpus(root, files_digest=digest if digest is not None else files_digest(root))
+    if folders is None and digest is None:
+        folders = folder_digests(root)
+    if digest is None and folders is not None:
+        digest = digest_of(folders)
+    corpus = Corpus(root, files_digest=digest, folder_digests=folders)
+    _add_monographs(corpus, sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    if not corpus.monographs:
+        raise CorpusError(str(root), 0, f"no monographs: expected <slug>/{MONOGRAPH_FILE} folders")
+    return corpus
+
+
+def _add_monographs(corpus: Corpus, folders: Sequence[Path]) -> None:
+    """Read each folder's monograph into ``corpus``; slugs and product ids must be unique."""
+    root = corpus.root
     slugs: dict[str, str] = {}
     product_ids: dict[str, str] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for folder in folders:
         if not (folder / MONOGRAPH_FILE).exists():
             continue
         mono = load_monograph(folder, root)
@@ -457,6 +498,3 @@ def load_corpus(root: Path | str, *, digest: str | None = None) -> Corpus:
                                   f"duplicate product id {p.id!r} (also in {product_ids[p.id]})")
             product_ids[p.id] = p.source
         corpus.monographs.append(mono)
-    if not corpus.monographs:
-        raise CorpusError(str(root), 0, f"no monographs: expected <slug>/{MONOGRAPH_FILE} folders")
-    return corpus

@@ -28,6 +28,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import messages as msg
+from assistant import serving
 from assistant.answer.cautions import (
     DOSE_RISK_CLASS,
     caution_line,
@@ -108,6 +109,29 @@ class Composition:
     dropped: list[DroppedSentence] = field(default_factory=list)
 
 
+class StudyShelf:
+    """The research findings of an index generation as study records, read one supplement at a
+    time on first use (a monograph's findings: one metadata query) and kept."""
+
+    def __init__(self, index: KnowledgeIndex, supplements: Sequence[str], primary_of: dict[str, str]) -> None:
+        self.index = index
+        self.supplements = list(supplements)
+        self.primary_of = primary_of
+        self._of: dict[str, list[StudyRecord]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, supplement: str) -> list[StudyRecord]:
+        with self._lock:
+            if supplement not in self._of:
+                docs = self.index.store.where({"supplement": supplement, "kind": "finding"})
+                self._of[supplement] = records_from(docs, self.primary_of)
+            return self._of[supplement]
+
+    def __iter__(self) -> Iterator[StudyRecord]:
+        for supplement in self.supplements:
+            yield from self.of(supplement)
+
+
 class Assistant:
     """Answers questions from the monographs with numbered citations, cautions and abstention.
 
@@ -137,10 +161,11 @@ class Assistant:
         self.corpus = load_corpus(self.settings.corpus_dir)
         self.last_sync: SyncResult | None = self._sync(show_progress) if sync else None
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
-        self.retriever.refresh()
-        self.studies = self._study_records()  # the research findings as records, once per index generation
-        self.speller = SpellCorrector.build(self.index.document_pages())  # once per index generation
-        self.scope = ScopeJudge(self.embeddings, self.retriever)
+        served = serving.load(self.index, self.embeddings)  # built with the generation, loaded
+        self.retriever.use(served.lexical)
+        self.studies = StudyShelf(self.index, self.supplements, self.catalog.primary_of)
+        self.speller = SpellCorrector.from_counts(served.words.counts)
+        self.scope = ScopeJudge(self.embeddings, self.retriever, served.words)
         self._reload_lock = threading.Lock()
         self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
         self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
@@ -183,10 +208,11 @@ class Assistant:
                 corpus = self.corpus  # the index moved on; the structured products stay as they were
             self.index.reopen()
             self.corpus = corpus
-            self.retriever.refresh()
-            self.studies = self._study_records()
-            self.speller = SpellCorrector.build(self.index.document_pages())
-            self.scope.reset()
+            served = serving.load(self.index, self.embeddings)
+            self.retriever.use(served.lexical)
+            self.studies = StudyShelf(self.index, self.supplements, self.catalog.primary_of)
+            self.speller = SpellCorrector.from_counts(served.words.counts)
+            self.scope.reset(served.words)
             log.info("now serving index %s", self.index.data_dir.name)
             return True
 
@@ -408,18 +434,13 @@ class Assistant:
         docs = self.retriever.documents.get(list(ids.values()))
         return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
 
-    def _study_records(self) -> list[StudyRecord]:
-        """Every research finding of the index as a study record (one pass over its pages)."""
-        pages = self.index.document_pages()
-        return records_from((d for page in pages for d in page), self.catalog.primary_of)
-
     def _study_query(self, u: Understanding,
                      supplement: str | None) -> tuple[StudyQuery, list[StudyRecord]] | None:
         """A question across the findings of the monograph in scope that they answer, and those findings."""
         sq = parse_study_query(u.question)
         if sq is None and u.followup:
             sq = parse_study_query(u.retrieval_question)
-        records = [r for r in self.studies if r.supplement == supplement] if sq is not None else []
+        records = self.studies.of(supplement) if sq is not None and supplement else []
         if sq is None or not records or not select_studies(sq, records).answered:
             return None
         return sq, records

@@ -9,12 +9,15 @@ the caller can reuse it (one model call per question).
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import threading
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -32,6 +35,8 @@ from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
 RRF_K = 60
 #: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)
 EMPTY_TERM = "_empty_"
+#: bm25s's defaults (its "lucene" method), used to score a layered generation's delta chunks alike
+BM25_K1, BM25_B = 1.5, 0.75
 
 
 @dataclass
@@ -58,13 +63,18 @@ class LexicalIndex:
     about every chunk without holding its text.
 
     Built in one pass over pages of Documents (the index hands them out page by page), it keeps the
-    chunk ids, the BM25 matrix, each term's IDF, the anticoagulant caution passages (a few) and
-    which chunk holds which product. Passage text is fetched on demand (:class:`DocumentCache`), so
-    memory grows with the vocabulary and the term matrix, not with the text of the corpus.
+    chunk ids, the BM25 matrix, each term's IDF, the ids of the caution passages and which chunk
+    holds which product. Passage text is fetched on demand (:class:`DocumentCache`), so memory grows
+    with the vocabulary and the term matrix, not with the text of the corpus. :meth:`save` and
+    :meth:`load` keep it in an index generation (bm25s's own files, memory-mapped on load);
+    :meth:`with_delta` serves a layered generation: the base's BM25 with its removed chunks left
+    out, and the delta's few chunks scored with the base's statistics.
     """
 
-    def __init__(self, pages: Iterable[Sequence[Document]]) -> None:
+    def __init__(self, pages: Iterable[Sequence[Document]] = ()) -> None:
         self.ids: list[str] = []
+        self.caution_ids: list[str] = []
+        #: the caution passages themselves (few; filled by the retriever from the index)
         self.cautions: list[Document] = []
         self.product_chunks: dict[str, str] = {}
         term_ids: dict[str, int] = {}
@@ -81,7 +91,7 @@ class LexicalIndex:
                 doc_terms.append(row or array("i", [term_ids.setdefault(EMPTY_TERM, len(term_ids))]))
                 by_supplement.setdefault(str(d.metadata.get("supplement", "")), set()).update(row)
                 if is_caution_passage(d):  # a note naming an interaction class
-                    self.cautions.append(d)
+                    self.caution_ids.append(str(d.id))
                 if d.metadata.get("product_id"):
                     self.product_chunks[str(d.metadata["product_id"])] = str(d.id)
         df.extend([0] * (len(term_ids) - len(df)))
@@ -92,25 +102,102 @@ class LexicalIndex:
         self.vocab_of: dict[str, frozenset[str]] = {
             sup: frozenset(names[i] for i in ids if names[i] != EMPTY_TERM)
             for sup, ids in by_supplement.items()}
-        self.idf = {t: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
-                    for t, i in term_ids.items() if t != EMPTY_TERM}
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.df = {t: df[i] for t, i in term_ids.items() if t != EMPTY_TERM}
+        self.n = n
+        self.idf = {t: _idf(n, c) for t, c in self.df.items()}
+        self.max_idf = _idf(n, 0)
+        self.avgdl = (sum(len(r) for r in doc_terms) / n) if doc_terms else 1.0
         self.bm25: bm25s.BM25 | None = None
         if self.ids:
             self.bm25 = bm25s.BM25()
             self.bm25.index((doc_terms, term_ids), show_progress=False)
+        #: a layered generation's base chunks left out, and its delta's (id, term counts, length)
+        self.removed: frozenset[str] = frozenset()
+        self.delta: list[tuple[str, dict[str, int], int]] = []
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.ids) - len(self.removed) + len(self.delta)
+
+    # ------------------------------------------------------------------ storage
+
+    def save(self, folder: Path) -> None:
+        """Write the BM25 matrix (bm25s's files) and the rest (JSON) into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(folder / "bm25"))
+        data = {"ids": self.ids, "caution_ids": self.caution_ids, "product_chunks": self.product_chunks,
+                "df": self.df, "n": self.n, "avgdl": self.avgdl,
+                "vocab_of": {k: sorted(v) for k, v in self.vocab_of.items()}}
+        (folder / "lexical.json").write_text(json.dumps(data), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        data = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        lex = cls()
+        lex.ids, lex.caution_ids = list(data["ids"]), list(data["caution_ids"])
+        lex.product_chunks = dict(data["product_chunks"])
+        lex.df, lex.n, lex.avgdl = dict(data["df"]), int(data["n"]), float(data["avgdl"])
+        lex.vocab = frozenset(lex.df)
+        lex.vocab_of = {k: frozenset(v) for k, v in data["vocab_of"].items()}
+        lex.idf = {t: _idf(lex.n, c) for t, c in lex.df.items()}
+        lex.max_idf = _idf(lex.n, 0)
+        lex.bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True) if (folder / "bm25").is_dir() else None
+        return lex
+
+    def with_delta(self, docs: Iterable[Document], removed: Iterable[str]) -> LexicalIndex:
+        """This (base) index serving a layered generation: ``removed`` base chunks left out, the
+        delta's ``docs`` added (scored against the base's term statistics)."""
+        out = copy.copy(self)
+        out.removed = frozenset(removed)
+        out.delta = []
+        out.caution_ids = [i for i in self.caution_ids if i not in out.removed]
+        out.product_chunks = {p: c for p, c in self.product_chunks.items() if c not in out.removed}
+        vocab, vocab_of = set(self.vocab), {k: set(v) for k, v in self.vocab_of.items()}
+        for d in docs:
+            terms = list(tokenize(d.page_content))
+            out.delta.append((str(d.id), dict(Counter(terms)), len(terms)))
+            vocab.update(terms)
+            vocab_of.setdefault(str(d.metadata.get("supplement", "")), set()).update(terms)
+            if is_caution_passage(d):
+                out.caution_ids.append(str(d.id))
+            if d.metadata.get("product_id"):
+                out.product_chunks[str(d.metadata["product_id"])] = str(d.id)
+        out.vocab = frozenset(vocab)
+        out.vocab_of = {k: frozenset(v) for k, v in vocab_of.items()}
+        return out
+
+    # ------------------------------------------------------------------ search
 
     def search(self, lexical_query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best ``k`` chunks with a positive score."""
         q = [t for t in tokens(lexical_query) if t in self.vocab]
-        if not q or self.bm25 is None:
+        if not q:
             return []
-        k = min(k, len(self.ids))
-        idx, scores = self.bm25.retrieve([q], k=k, show_progress=False)
-        return [(self.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
+        found: list[tuple[str, float]] = []
+        base_q = [t for t in q if t in self.df]
+        if base_q and self.bm25 is not None:
+            kk = min(k + len(self.removed), len(self.ids))
+            idx, scores = self.bm25.retrieve([base_q], k=kk, show_progress=False)
+            found = [(self.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0], strict=True)
+                     if s > 0 and self.ids[int(i)] not in self.removed]
+        for cid, tf, length in self.delta:
+            score = sum(self._term_score(t, tf.get(t, 0), length) for t in q)
+            if score > 0:
+                found.append((cid, score))
+        found.sort(key=lambda h: h[1], reverse=True)
+        return found[:k]
+
+    def _term_score(self, term: str, tf: int, length: int) -> float:
+        """BM25 (Lucene's, as bm25s scores, with its default parameters) of one term in one delta chunk."""
+        if not tf:
+            return 0.0
+        sat, norm = BM25_K1, BM25_B  # term saturation, length normalisation
+        return self.idf.get(term, self.max_idf) * tf * (sat + 1) / (
+            tf + sat * (1 - norm + norm * length / max(self.avgdl, 1e-9)))
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 class DocumentCache:
@@ -167,11 +254,20 @@ class HybridRetriever(BaseRetriever):
     _cache: DocumentCache | None = PrivateAttr(default=None)
 
     def refresh(self) -> None:
-        """Reload the lexical side from the index (after a sync)."""
+        """Reload the lexical side from the index (after a sync): the generation's saved lexical
+        index when it has one, else built from a pass over its chunks."""
+        from assistant.serving import load_lexical
+
         self._lexical = None  # the old one goes before the new one is built
-        self._lexical = LexicalIndex(self.index.document_pages())
+        self.use(load_lexical(self.index))
+
+    def use(self, lexical: LexicalIndex) -> None:
+        """Serve this lexical index (of the index's current generation)."""
         self._cache = DocumentCache(self.index)
-        release_free_memory(len(self._lexical))  # the pages read to build it
+        got = self._cache.get(lexical.caution_ids)
+        lexical.cautions = [got[i] for i in lexical.caution_ids if i in got]
+        self._lexical = lexical
+        release_free_memory(len(lexical))
 
     def _loaded(self) -> tuple[LexicalIndex, DocumentCache]:
         if self._lexical is None or self._cache is None:

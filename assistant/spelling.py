@@ -137,11 +137,18 @@ class SpellCorrector:
     def build(cls, pages: Iterable[Sequence[Document]], v: Vocabulary | None = None) -> SpellCorrector:
         """The corrector of one index generation: the stored passages' words (a page of Documents
         at a time) and the domain vocabulary's."""
-        v = v or vocabulary()
         counts: Counter[str] = Counter()
         for page in pages:
             for d in page:
                 counts.update(words(d.page_content))
+        return cls.from_counts(counts, v)
+
+    @classmethod
+    def from_counts(cls, corpus_counts: Mapping[str, int], v: Vocabulary | None = None) -> SpellCorrector:
+        """The corrector over the corpus's word counts (:func:`words` of every stored passage, as
+        the index generation keeps them) and the domain vocabulary's words."""
+        v = v or vocabulary()
+        counts: Counter[str] = Counter(corpus_counts)
         names = vocabulary_entities(v)
         entities: dict[str, str] = {}
         joined: dict[str, str] = {}

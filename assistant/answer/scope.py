@@ -12,14 +12,18 @@ import functools
 import re
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, raw_tokens, stem, surface_forms
+from assistant.normalize import content_tokens, raw_tokens, stem
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
+
+if TYPE_CHECKING:
+    from assistant.serving import CorpusWords
 
 #: cosine above which a word the corpus does not contain still counts as covered (a near synonym)
 SYNONYM_COSINE = 0.72
@@ -42,38 +46,37 @@ def without_term(lexical_question: str, term: str) -> str:
 class ScopeJudge:
     """Support scores and off-topic words over one retriever's index.
 
-    The corpus vocabulary's embeddings (for the synonym check) are built once, on the first
-    question with a word the corpus does not contain; :meth:`reset` drops them after the index
-    moves to a new generation.
+    The corpus vocabulary's embeddings (for the synonym check) come with the index generation
+    (:mod:`assistant.serving`, given to :meth:`reset`), or are built once, on the first question
+    with a word the corpus does not contain.
     """
 
-    def __init__(self, embeddings: Embeddings, retriever: HybridRetriever) -> None:
+    def __init__(self, embeddings: Embeddings, retriever: HybridRetriever,
+                 words: CorpusWords | None = None) -> None:
         self.embeddings = embeddings
         self.retriever = retriever
         self._vocab_vectors: tuple[list[str], np.ndarray] | None = None
         self._words_of: dict[str, set[str]] = {}
         self._lock = threading.Lock()
+        self.reset(words)
 
-    def reset(self) -> None:
+    def reset(self, words: CorpusWords | None = None) -> None:
+        """Forget the corpus vocabulary (the index moved on), or take the new generation's."""
         self._vocab_vectors = None
+        if words is not None:
+            self._vocab_vectors = (words.stems, words.vectors)
+            self._words_of = words.words_of
 
     def vocabulary(self) -> tuple[list[str], np.ndarray]:
-        """(each corpus word's stem, its embedding), built once."""
+        """(each corpus word's stem, its embedding): the generation's saved words, or built once."""
         with self._lock:
             if self._vocab_vectors is None:
-                forms: dict[str, str] = {}
-                words_of: dict[str, set[str]] = {}
-                for page in self.retriever.index.document_pages():
-                    for d in page:
-                        found = surface_forms(str(d.metadata.get("text", d.page_content)))
-                        words_of.setdefault(str(d.metadata.get("supplement", "")), set()).update(found)
-                        for k, v in found.items():
-                            forms.setdefault(k, v)
-                self._words_of = words_of
-                words = sorted(forms)
-                texts = [forms[w] for w in words]
-                vecs = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-                self._vocab_vectors = (words, vecs)
+                from assistant.serving import gather
+
+                _, words = gather(self.retriever.index.document_pages())
+                words.embed(self.embeddings)
+                self._words_of = words.words_of
+                self._vocab_vectors = (words.stems, words.vectors)
             return self._vocab_vectors
 
     def support(self, question: str, hits: Sequence[Hit],

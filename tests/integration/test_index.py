@@ -34,14 +34,18 @@ class CountingEmbeddings(Embeddings):
 
     def __init__(self, inner: Embeddings) -> None:
         self.inner = inner
-        self.calls: list[int] = []  # texts per embed_documents call
+        self.calls: list[int] = []  # passages per embed_documents call
+        self.words = 0  # single words embedded (the generation's vocabulary vectors)
 
     @property
     def texts(self) -> int:
+        """Passages embedded (every chunk's embed text starts with its heading, "Title — Section")."""
         return sum(self.calls)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.calls.append(len(texts))
+        passages = sum(" — " in t for t in texts)
+        self.calls.append(passages)
+        self.words += len(texts) - passages
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
@@ -169,10 +173,10 @@ def check_remove_and_add_a_file(settings: Settings, embeddings: Embeddings) -> N
     assert not any(m["source"] == rel for m in _all_stored(idx))
     assert idx.stats()["by_section"][PRODUCTS] == 6
 
-    shutil.move(moved, path)  # back again: only that chunk is embedded
-    r = idx.sync()
+    shutil.move(moved, path)  # back again: only that chunk is embedded (embedded generations: none,
+    r = idx.sync()             # the base they lay over still holds it)
     assert (r.num_added, r.num_updated, r.num_deleted) == (1, 0, 0)
-    assert counting.texts == 1
+    assert counting.texts == (1 if settings.server_mode else 0)
     assert idx.count() == TOTAL
 
 
@@ -297,7 +301,14 @@ def test_unchanged_files_skip_parsing_and_any_edit_does_not(
         parsed.append(Path(root))
         return real_load(root, **kwargs)
 
+    real_part = index_module.load_part
+
+    def counting_part(root: Any, folders: Any) -> Any:
+        parsed.extend(Path(root) / f for f in folders)
+        return real_part(root, folders)
+
     monkeypatch.setattr(index_module, "load_corpus", counting_load)
+    monkeypatch.setattr(index_module, "load_part", counting_part)
     idx = KnowledgeIndex(fresh_settings, cached)
     assert idx.sync() == SyncResult(0, 0, TOTAL, 0)
     assert parsed == [], "a byte-identical corpus was parsed again"
@@ -306,7 +317,9 @@ def test_unchanged_files_skip_parsing_and_any_edit_does_not(
     path.write_text(path.read_text(encoding="utf-8").replace("sub-therapeutic", "subtherapeutic"),
                     encoding="utf-8")
     r = idx.sync()
-    assert parsed and (r.num_added, r.num_skipped) == (1, TOTAL - 1)
+    # only the edited monograph's folder is parsed, and only its one changed chunk is written
+    assert parsed == [fresh_settings.corpus_dir / "vitamin-k2"]
+    assert (r.num_added, r.num_skipped) == (1, TOTAL - 1)
     parsed.clear()
     assert idx.sync() == SyncResult(0, 0, TOTAL, 0) and parsed == []
 

@@ -1,0 +1,239 @@
+"""What questions need from an index generation, built once with it and kept in it.
+
+A whole generation keeps, in ``<generation>/serving/``: the lexical index (bm25s's files,
+memory-mapped on load, and its term statistics, caution and product ids) and the corpus's words
+(their counts for the spelling corrector, each stem's surface form, which supplement uses which
+stem, and the surface forms' embeddings for the scope judge's synonym check, a float32 array).
+They are made in one pass over the generation's chunks by the writer, before the generation is
+committed (:meth:`KnowledgeIndex._derive`), reusing the serving generation's word vectors so only
+new words are embedded. A process starting on the generation loads them instead of recomputing.
+
+A layered generation (:mod:`assistant.index.layers`) keeps nothing of its own: its base's are
+loaded and its delta's few chunks laid over them (:meth:`LexicalIndex.with_delta`,
+:meth:`CorpusWords.with_delta`). A generation made before this existed gets them built in memory
+on load, and saved when the loader can (a reader never fails for want of them). Words of chunks a
+layered generation removed stay in its base's counts until the next compaction (they only make a
+word count as known).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from assistant.index import generations
+from assistant.normalize import surface_forms
+from assistant.retrieval import LexicalIndex
+from assistant.spelling import words as speller_words
+
+if TYPE_CHECKING:
+    from assistant.index.knowledge import KnowledgeIndex
+
+log = logging.getLogger(__name__)
+
+SERVING_DIR = "serving"
+#: the saved shape; a generation saved with another is rebuilt in memory on load
+FORMAT = 1
+#: single words are short: they are embedded in larger batches than passages
+WORD_BATCH = 256
+
+
+@dataclass
+class CorpusWords:
+    """The corpus's words: counts (spelling), stem -> surface form, stems per supplement, and the
+    surface forms' embeddings (the scope judge's synonym check), rows in ``stems`` order."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    forms: dict[str, str] = field(default_factory=dict)
+    words_of: dict[str, set[str]] = field(default_factory=dict)
+    stems: list[str] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def add(self, d: Document) -> None:
+        self.counts.update(speller_words(d.page_content))
+        found = surface_forms(str(d.metadata.get("text", d.page_content)))
+        self.words_of.setdefault(str(d.metadata.get("supplement", "")), set()).update(found)
+        for k, v in found.items():
+            self.forms.setdefault(k, v)
+
+    def embed(self, embeddings: Embeddings, known: CorpusWords | None = None) -> None:
+        """Give every stem a vector: ``known``'s where it has one, the model's for the rest."""
+        stems = sorted(self.forms)
+        have: dict[str, np.ndarray] = {}
+        if known is not None and known.stems:
+            have = dict(zip(known.stems, known.vectors, strict=True))
+        todo = [s for s in stems if s not in have]
+        new: dict[str, np.ndarray] = {}
+        for i in range(0, len(todo), WORD_BATCH):
+            part = todo[i: i + WORD_BATCH]
+            vecs = np.asarray(embeddings.embed_documents([self.forms[s] for s in part]), dtype=np.float32)
+            new.update(zip(part, vecs, strict=True))
+        rows = [have[s] if s in have else new[s] for s in stems]
+        self.stems = stems
+        self.vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def with_delta(self, docs: Iterable[Document], embeddings: Embeddings) -> CorpusWords:
+        """These words with a layered generation's delta chunks added (new stems embedded)."""
+        out = CorpusWords(Counter(self.counts), dict(self.forms),
+                          {k: set(v) for k, v in self.words_of.items()})
+        for d in docs:
+            out.add(d)
+        out.embed(embeddings, known=self)
+        return out
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / "word_vectors.npy", self.vectors)
+        data = {"counts": dict(self.counts), "forms": self.forms, "stems": self.stems,
+                "words_of": {k: sorted(v) for k, v in self.words_of.items()}}
+        (folder / "words.json").write_text(json.dumps(data), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> CorpusWords:
+        data = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        return cls(Counter(data["counts"]), dict(data["forms"]),
+                   {k: set(v) for k, v in data["words_of"].items()}, list(data["stems"]),
+                   np.load(folder / "word_vectors.npy"))
+
+
+@dataclass
+class Serving:
+    """What a question needs from one generation."""
+
+    lexical: LexicalIndex
+    words: CorpusWords
+
+
+def gather(pages: Iterable[Sequence[Document]]) -> tuple[LexicalIndex, CorpusWords]:
+    """The lexical index and the corpus's words (without vectors), in one pass over the pages."""
+    words = CorpusWords()
+
+    def tee() -> Iterator[Sequence[Document]]:
+        for page in pages:
+            for d in page:
+                words.add(d)
+            yield page
+
+    return LexicalIndex(tee()), words
+
+
+def _folder(gen: Path) -> Path:
+    return gen / SERVING_DIR
+
+
+def _readable(folder: Path) -> bool:
+    try:
+        return json.loads((folder / "format.json").read_text(encoding="utf-8")).get("format") == FORMAT
+    except (OSError, ValueError):
+        return False
+
+
+def _save(gen: Path, lexical: LexicalIndex, words: CorpusWords) -> None:
+    """Write the serving data into ``gen`` atomically (a temporary folder, then one rename)."""
+    tmp = gen / f".{SERVING_DIR}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        lexical.save(tmp)
+        words.save(tmp)
+        (tmp / "format.json").write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
+        final = _folder(gen)
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _previous_words(index: KnowledgeIndex) -> CorpusWords | None:
+    """The words (with vectors) of the generation that serves now, or of its base."""
+    try:
+        gen = generations.current_generation(index.settings.index_dir)
+    except Exception:  # a damaged CURRENT only means no vectors to reuse
+        return None
+    for candidate in (gen, _base_of(gen)):
+        if candidate is not None and _readable(_folder(candidate)):
+            return CorpusWords.load(_folder(candidate))
+    return None
+
+
+def _base_of(gen: Path | None) -> Path | None:
+    if gen is None:
+        return None
+    try:
+        name = json.loads((gen / generations.META_FILE).read_text(encoding="utf-8")).get("base")
+    except (OSError, ValueError):
+        return None
+    return gen.parent / name if isinstance(name, str) and name else None
+
+
+def build_and_save(index: KnowledgeIndex) -> None:
+    """Make and save the serving data of a whole generation the writer has just filled (a
+    layered one has none of its own)."""
+    if index.settings.server_mode or index.layered:
+        return
+    lexical, words = gather(index.document_pages())
+    words.embed(index.embeddings, known=_previous_words(index))
+    _save(index.data_dir, lexical, words)
+
+
+def _base_serving(index: KnowledgeIndex,
+                  embeddings: Embeddings | None) -> tuple[LexicalIndex, CorpusWords | None]:
+    """The base (or whole) generation's saved data; built in memory when it has none (an index
+    made before it existed, or a server's)."""
+    base = index.base_dir or index.data_dir
+    if not index.settings.server_mode and _readable(_folder(base)):
+        return LexicalIndex.load(_folder(base)), CorpusWords.load(_folder(base))
+    store = index.store
+    pages = store.base.document_pages() if index.layered else store.document_pages()  # type: ignore[union-attr]
+    lexical, words = gather(pages)
+    if embeddings is None:
+        return lexical, None
+    words.embed(embeddings)
+    if not index.settings.server_mode:
+        try:
+            _save(base, lexical, words)
+        except OSError as exc:
+            log.info("cannot save the serving data of %s (%s): kept in memory", base.name, exc)
+    return lexical, words
+
+
+def _delta_docs(index: KnowledgeIndex) -> tuple[list[Document], set[str]]:
+    from assistant.index.layers import LayeredStore
+
+    store = index.store
+    assert isinstance(store, LayeredStore)
+    return [d for page in store.delta.document_pages() for d in page], set(store.removed)
+
+
+def load(index: KnowledgeIndex, embeddings: Embeddings) -> Serving:
+    """The serving data of the index's current generation."""
+    lexical, words = _base_serving(index, embeddings)
+    assert words is not None
+    if index.layered:
+        docs, removed = _delta_docs(index)
+        lexical = lexical.with_delta(docs, removed)
+        words = words.with_delta(docs, embeddings)
+    return Serving(lexical, words)
+
+
+def load_lexical(index: KnowledgeIndex) -> LexicalIndex:
+    """The lexical index alone (no model needed)."""
+    lexical, _ = _base_serving(index, None)
+    if index.layered:
+        docs, removed = _delta_docs(index)
+        lexical = lexical.with_delta(docs, removed)
+    return lexical
+
+
+__all__ = ["CorpusWords", "Serving", "build_and_save", "gather", "load", "load_lexical"]
