@@ -105,3 +105,17 @@ def test_server_wiped_collection_is_refilled(server_settings: Settings, cached: 
     again = KnowledgeIndex(server_settings, cached)
     assert again.sync().num_added == TOTAL
     check_stats(again)
+
+
+def test_server_noop_compares_file_digests_without_parsing(
+        server_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index.knowledge as index_module
+
+    KnowledgeIndex(server_settings, cached).sync()
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged corpus was parsed")
+
+    monkeypatch.setattr(index_module, "load_corpus", no_parse)
+    monkeypatch.setattr(index_module, "load_part", no_parse)
+    assert KnowledgeIndex(server_settings, cached).sync().num_skipped == TOTAL
