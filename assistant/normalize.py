@@ -319,8 +319,8 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
 def _question_phrases() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for c in vocabulary().classes:
-        if c.note_only and c.question_phrases:
-            alt = "|".join(_phrase_regex(p).pattern for p in c.question_phrases)
+        if c.note_only and (c.question_phrases or c.question_patterns):
+            alt = "|".join([*(_phrase_regex(p).pattern for p in c.question_phrases), *c.question_patterns])
             out.append((c.name, re.compile(alt)))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -105,21 +105,37 @@ class ScopeJudge:
         general = _general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
         unknown = [t for t in terms if t not in vocab and t not in general and re.search(r"[a-z]", t)]
-        return score, (self.off_topic(question, unknown, supplement) if unknown else [])
+        if not unknown:
+            return score, []
+        # a near synonym counts where the answer would come from: the passages retrieved
+        near = {t for h in hits for t in lex_tokens(h.document.page_content)}
+        return score, self.off_topic(question, unknown, supplement, near)
 
-    def off_topic(self, question: str, unknown: Sequence[str], supplement: str | None = None) -> list[str]:
+    def off_topic(self, question: str, unknown: Sequence[str], supplement: str | None = None,
+                  near: Collection[str] | None = None) -> list[str]:
         """The words of ``unknown`` (absent from the corpus, or from ``supplement``'s monograph) with
-        no near synonym in it that carry meaning in the question."""
+        no near synonym in it (among the words of ``near``, when given: the retrieved passages') that
+        carry meaning in the question. Unknown words that are near synonyms of each other
+        ("pregnancy", "pregnant") are one topic: the shift is measured with all of them removed."""
         words, vecs = self.vocabulary()
         own = self._words_of.get(supplement or "")
-        if own is not None:
-            keep = [i for i, w in enumerate(words) if w in own]
+        if own is not None or near is not None:
+            keep = [i for i, w in enumerate(words)
+                    if (own is None or w in own) and (near is None or w in near)]
             words, vecs = [words[i] for i in keep], vecs[keep]
         lq = " ".join(raw_tokens(question))
-        variants = [without_term(lq, t) for t in unknown]
-        enc = np.asarray(self.embeddings.embed_documents(
-            [t.replace("_", " ") for t in unknown] + [lq] + variants), dtype=np.float32)
-        term_vecs, qvec, var_vecs = enc[: len(unknown)], enc[len(unknown)], enc[len(unknown) + 1:]
+        term_vecs = np.asarray(self.embeddings.embed_documents([t.replace("_", " ") for t in unknown]),
+                               dtype=np.float32)
+        same = term_vecs @ term_vecs.T >= SYNONYM_COSINE
+        variants = []
+        for i in range(len(unknown)):
+            v = lq
+            for j, t in enumerate(unknown):
+                if same[i, j]:
+                    v = without_term(v, t)
+            variants.append(v)
+        enc = np.asarray(self.embeddings.embed_documents([lq, *variants]), dtype=np.float32)
+        qvec, var_vecs = enc[0], enc[1:]
         sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
         return [
             t for t, row, v in zip(unknown, sims, var_vecs, strict=True)

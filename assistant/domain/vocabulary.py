@@ -76,8 +76,11 @@ class InteractionClass(BaseModel):
     referral: str
     note_only: bool = False
     question_phrases: list[str] = Field(default_factory=list)
+    #: regular expressions (over the casefolded question) that bring a note-only class as its
+    #: question_phrases do, for wordings no fixed phrase covers ("swallowed a bunch of tablets")
+    question_patterns: list[str] = Field(default_factory=list)
 
-    @field_validator("patterns")
+    @field_validator("patterns", "question_patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:

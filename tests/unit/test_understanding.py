@@ -122,3 +122,107 @@ def test_the_conversation_subject_is_the_latest_named() -> None:
     assert conversation_subject(turns, lambda t: names.get(t, [])) == ["omega-3-fish-oil"]
     assert conversation_subject(turns[:1], lambda t: names.get(t, [])) == ["iron"]
     assert conversation_subject([], lambda t: []) == []
+
+
+# --------------------------------------------------------------------------- overdose and high doses
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My toddler got into the iron tablets and swallowed a bunch of them. Is that dangerous?",
+        "my 4 year old ate several of my pills by accident",
+        "she swallowed 12 tablets",
+        "I took a handful of capsules at once",
+        "Can you overdo it by taking very large amounts?",
+        "Is a double dose a problem if I forgot yesterday's tablet?",
+        "what if someone takes way too many of them?",
+    ],
+)
+def test_an_overdose_in_a_users_words_brings_the_toxicity_notes(question: str) -> None:
+    from assistant.normalize import mentioned_classes
+
+    assert "toxicity" in mentioned_classes([question])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I take 2 tablets a day", "How many tablets does the product have?", "what dose was taken in the study",
+     "how many capsules of the product should be taken"],
+)
+def test_an_ordinary_dose_brings_no_toxicity_note(question: str) -> None:
+    from assistant.normalize import mentioned_classes
+
+    assert "toxicity" not in mentioned_classes([question])
+
+
+def test_overdose_words_are_general() -> None:
+    for word in ("swallowed", "accidentally", "overdo", "bunch", "dangerous", "warn", "warnings"):
+        assert word in _general_words() or stem(word) in _general_words(), word
+
+
+def test_a_pill_is_a_tablet_but_a_water_pill_stays() -> None:
+    assert "tablet" in lexical_form("two pills a day") and "water pill" in lexical_form("my water pill")
+
+
+def test_which_study_is_a_question_across_studies() -> None:
+    from assistant.answer.studies import parse_study_query
+
+    sq = parse_study_query("which study used the lowest dose?")
+    assert sq is not None and sq.direction == "min"
+
+
+# --------------------------------------------------------------------------- scope: off-topic words
+
+
+class _WordVectors:
+    """A fake embedding: each known word a fixed unit vector, a text the normalised sum of its words'."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        import numpy as np
+
+        self.table = {w: np.asarray(v, dtype=np.float32) / np.linalg.norm(v) for w, v in table.items()}
+        self.dim = len(next(iter(table.values())))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+
+        out = []
+        for t in texts:
+            v = sum((self.table.get(w, np.zeros(self.dim, dtype=np.float32)) for w in t.split()),
+                    np.zeros(self.dim, dtype=np.float32))
+            n = float(np.linalg.norm(v)) or 1.0
+            out.append(list(v / n))
+        return out
+
+
+def _judge(table: dict[str, list[float]], corpus_words: list[str]):  # type: ignore[no-untyped-def]
+    import threading
+
+    import numpy as np
+
+    from assistant.answer.scope import ScopeJudge
+
+    emb = _WordVectors(table)
+    judge = ScopeJudge.__new__(ScopeJudge)
+    judge.embeddings = emb  # type: ignore[assignment]
+    judge._vocab_vectors = (corpus_words, np.asarray(emb.embed_documents(corpus_words), dtype=np.float32))
+    judge._words_of = {}
+    judge._lock = threading.Lock()
+    return judge
+
+
+def test_a_near_synonym_counts_only_in_the_passages_retrieved() -> None:
+    table: dict[str, list[float]] = {"price": [1, 0.2, 0, 0], "expensive": [1, 0.3, 0, 0], "tablet": [0, 0, 1, 0], "iron": [0, 0, 0, 1]}
+    judge = _judge(table, ["expensive", "tablet", "iron"])
+    q = "price iron tablet"
+    assert judge.off_topic(q, ["price"]) == []  # the corpus has a near synonym
+    assert judge.off_topic(q, ["price"], near={"tablet", "iron"}) == ["price"]  # not where the answer is
+
+
+def test_unknown_words_that_mean_the_same_are_one_topic() -> None:
+    """Removing "pregnancy" alone hardly moves a question that also says "pregnant"."""
+    table: dict[str, list[float]] = {"pregnancy": [1, 0, 0], "pregnant": [0.95, 0.1, 0], "oil": [0, 0, 1], "fish": [0, 0.2, 1]}
+    judge = _judge(table, ["oil", "fish"])
+    q = "fish oil pregnancy pregnant"
+    assert judge.off_topic(q, ["pregnancy", "pregnant"]) == ["pregnancy", "pregnant"]
