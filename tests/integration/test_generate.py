@@ -203,7 +203,7 @@ def test_prompt_shows_the_cautions_and_the_blank_fields(assistant: Assistant) ->
             seen.append("\n".join(str(m.content) for m in messages))
             yield from super()._stream(messages, *args, **kwargs)
 
-    q = "I'm on warfarin; what is the recommended daily allowance of K2?"
+    q = "I'm on warfarin; how much K2 should I take a day?"
     a = with_llm(assistant, FakeRecordingChatModel(messages=itertools.cycle([AIMessage(content="No [1].")])))
     ans = a.ask(q)
     assert seen and ans.cautions
