@@ -34,6 +34,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.index import generations
+from assistant.index.embeddings import embed_words
 from assistant.normalize import surface_forms
 from assistant.retrieval import LexicalIndex
 from assistant.spelling import words as speller_words
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 SERVING_DIR = "serving"
 #: the saved shape; a generation saved with another is rebuilt in memory on load
 FORMAT = 1
-#: single words are short: they are embedded in larger batches than passages
-WORD_BATCH = 256
 
 
 @dataclass
@@ -76,10 +75,9 @@ class CorpusWords:
             have = dict(zip(known.stems, known.vectors, strict=True))
         todo = [s for s in stems if s not in have]
         new: dict[str, np.ndarray] = {}
-        for i in range(0, len(todo), WORD_BATCH):
-            part = todo[i: i + WORD_BATCH]
-            vecs = np.asarray(embeddings.embed_documents([self.forms[s] for s in part]), dtype=np.float32)
-            new.update(zip(part, vecs, strict=True))
+        if todo:
+            vecs = np.asarray(embed_words(embeddings, [self.forms[s] for s in todo]), dtype=np.float32)
+            new.update(zip(todo, vecs, strict=True))
         rows = [have[s] if s in have else new[s] for s in stems]
         self.stems = stems
         self.vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)

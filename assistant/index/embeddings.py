@@ -11,6 +11,7 @@ import importlib
 import os
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
 
@@ -61,3 +62,16 @@ def load_embeddings(settings: Settings, show_progress: bool = False) -> Embeddin
         encode_kwargs={"normalize_embeddings": True, "batch_size": settings.embedding_batch_size},
         show_progress=show_progress,
     )
+
+
+#: single words are a few tokens each: embedded in large batches (the padding stays short)
+WORD_BATCH = 1024
+
+
+def embed_words(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
+    """The vectors of many short texts (single words), as ``embed_documents`` gives them, in large
+    batches when the model allows (sentence-transformers: ``batch_size`` per call)."""
+    if isinstance(embeddings, HuggingFaceEmbeddings) and texts:
+        kwargs = {**embeddings.encode_kwargs, "batch_size": WORD_BATCH, "show_progress_bar": False}
+        return np.asarray(embeddings._client.encode(texts, **kwargs), dtype=np.float32)
+    return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
