@@ -134,7 +134,8 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("scale_one_file_reindex_embedded", "texts embedded by that sync", "texts"),
     ("scale_update_bytes_written", "bytes that sync wrote to disk (/proc/self/io write_bytes)", "bytes"),
     ("scale_cold_start_vs_seed", "cold start at scale / on the seed corpus (cold_start_s), same run", "x"),
-    ("scale_first_ask_vs_p50", "first ask after start / steady ask p50, at scale", "x"),
+    ("scale_first_ask_vs_p50", "slowest first ask after start / steady ask p50 of all questions", "x"),
+    ("scale_first_ask_vs_steady", "first ask / the same question's steady median, worst question", "x"),
     ("scale_first_ask_ms", "slowest first (uncached) ask per question", "ms"),
     ("scale_ask_p50_ms", "Assistant.ask() at scale, median", "ms"),
     ("scale_ask_p95_ms", "Assistant.ask() at scale, 95th percentile", "ms"),
@@ -167,7 +168,7 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "scale_peak_rss_mb": ("<= 1500 (at 100,000)", lambda v: v <= 1500.0),
     "scale_noop_reindex_embedded": ("= 0", lambda v: v == 0),
     "scale_cold_start_vs_seed": ("<= 1.2", lambda v: v <= 1.2),
-    "scale_first_ask_vs_p50": ("<= 3", lambda v: v <= 3.0),
+    "scale_first_ask_vs_steady": ("<= 3", lambda v: v <= 3.0),
     "scale_one_file_reindex_embedded": ("= 1", lambda v: v == 1),
     # the limit depends on the size: see targets()
     "scale_one_file_reindex_s": ("<= 2 (20,000) / <= 5 (100,000)", lambda v: v <= 5.0),
@@ -866,9 +867,13 @@ def worker_ask(spec: dict[str, Any]) -> dict[str, Any]:
     edit_written = write_bytes() - before
     edit_embedded = emb.texts
     scale50, seed50 = statistics.median(times["scale"]), statistics.median(times["seed"])
+    # warm-up cost: each question's first ask against its own steady median (a question that is
+    # slower by nature, such as one with a word the corpus lacks, is compared with itself)
+    first_vs_steady = max(f / statistics.median(times["scale"][i::n]) for i, f in enumerate(first))
     return {"cold_start_s": cold, "noop_reindex_s": noop_s, "noop_reindex_embedded": noop_embedded,
             "noop_changed": result.num_added + result.num_updated + result.num_deleted,
-            "first_ask_ms": max(first), "ask_p50_ms": scale50, "ask_p95_ms": percentile(times["scale"], 95),
+            "first_ask_ms": max(first), "first_ask_vs_steady": first_vs_steady,
+            "ask_p50_ms": scale50, "ask_p95_ms": percentile(times["scale"], 95),
             "seed_ask_p50_ms": seed50, "ask_vs_seed": paired_ratio(times["scale"], times["seed"]),
             "bare_search_p50_ms": statistics.median(times["bare"]), "peak_rss_mb": peak,
             "one_file_reindex_s": edit_s, "one_file_reindex_embedded": edit_embedded,
@@ -937,6 +942,7 @@ def bench_scale(base: Settings, seed: Settings, work: Path, n: int, plan: Plan, 
         "scale_one_file_reindex_embedded": float(asked["one_file_reindex_embedded"]),
         "scale_update_bytes_written": float(asked["update_bytes_written"]),
         "scale_first_ask_vs_p50": asked["first_ask_ms"] / asked["ask_p50_ms"],
+        "scale_first_ask_vs_steady": asked["first_ask_vs_steady"],
         "scale_first_ask_ms": asked["first_ask_ms"], "scale_ask_p50_ms": asked["ask_p50_ms"],
         "scale_ask_p95_ms": asked["ask_p95_ms"], "scale_seed_ask_p50_ms": asked["seed_ask_p50_ms"],
         "scale_ask_vs_seed": asked["ask_vs_seed"], "scale_bare_search_p50_ms": asked["bare_search_p50_ms"],
