@@ -5,8 +5,9 @@ memory-mapped on load, and its term statistics, caution and product ids) and the
 (their counts for the spelling corrector, each stem's surface form, which supplement uses which
 stem, and the surface forms' embeddings for the scope judge's synonym check, a float32 array).
 They are made in one pass over the generation's chunks by the writer, before the generation is
-committed (:meth:`KnowledgeIndex._derive`), reusing the serving generation's word vectors so only
-new words are embedded. A process starting on the generation loads them instead of recomputing.
+committed (:meth:`KnowledgeIndex._derive`), reusing the serving generation's word vectors and the
+machine's word-vector cache (:class:`WordVectorCache`), so only words never embedded before are.
+A process starting on the generation loads them instead of recomputing.
 
 A layered generation (:mod:`assistant.index.layers`) keeps nothing of its own: its base's are
 loaded and its delta's few chunks laid over them (:meth:`LexicalIndex.with_delta`,
@@ -18,10 +19,12 @@ word count as known).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +36,7 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from assistant.config import Settings
 from assistant.index import generations
 from assistant.index.embeddings import embed_words
 from assistant.normalize import surface_forms
@@ -67,28 +71,38 @@ class CorpusWords:
         for k, v in found.items():
             self.forms.setdefault(k, v)
 
-    def embed(self, embeddings: Embeddings, known: CorpusWords | None = None) -> None:
-        """Give every stem a vector: ``known``'s where it has one, the model's for the rest."""
+    def embed(self, embeddings: Embeddings, known: CorpusWords | None = None,
+              cache: WordVectorCache | None = None) -> None:
+        """Give every stem a vector: ``known``'s where it has one, then ``cache``'s (by surface
+        form), the model's for the rest (which then go into ``cache``)."""
         stems = sorted(self.forms)
         have: dict[str, np.ndarray] = {}
         if known is not None and known.stems:
             have = dict(zip(known.stems, known.vectors, strict=True))
         todo = [s for s in stems if s not in have]
+        if todo and cache is not None:
+            cached = cache.get([self.forms[s] for s in todo])
+            have.update((s, cached[self.forms[s]]) for s in todo if self.forms[s] in cached)
+            todo = [s for s in todo if s not in have]
         new: dict[str, np.ndarray] = {}
         if todo:
-            vecs = np.asarray(embed_words(embeddings, [self.forms[s] for s in todo]), dtype=np.float32)
+            texts = [self.forms[s] for s in todo]
+            vecs = np.asarray(embed_words(embeddings, texts), dtype=np.float32)
             new.update(zip(todo, vecs, strict=True))
+            if cache is not None:
+                cache.put(texts, vecs)
         rows = [have[s] if s in have else new[s] for s in stems]
         self.stems = stems
         self.vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
 
-    def with_delta(self, docs: Iterable[Document], embeddings: Embeddings) -> CorpusWords:
+    def with_delta(self, docs: Iterable[Document], embeddings: Embeddings,
+                   cache: WordVectorCache | None = None) -> CorpusWords:
         """These words with a layered generation's delta chunks added (new stems embedded)."""
         out = CorpusWords(Counter(self.counts), dict(self.forms),
                           {k: set(v) for k, v in self.words_of.items()})
         for d in docs:
             out.add(d)
-        out.embed(embeddings, known=self)
+        out.embed(embeddings, known=self, cache=cache)
         return out
 
     def save(self, folder: Path) -> None:
@@ -103,6 +117,49 @@ class CorpusWords:
         return cls(Counter(data["counts"]), dict(data["forms"]),
                    {k: set(v) for k, v in data["words_of"].items()}, list(data["stems"]),
                    np.load(folder / "word_vectors.npy"))
+
+
+class WordVectorCache:
+    """Word -> vector under one embedding model, kept across builds and indexes (a word's vector
+    never changes while the model does not): a rebuild, a compaction or another corpus embeds
+    only the words this machine has never embedded. One SQLite file per model, in the model cache
+    folder; a cache that cannot be opened is simply not used."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS word (text TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> WordVectorCache | None:
+        key = hashlib.sha256(f"{settings.embedding_model}|{settings.embedding_backend}".encode()).hexdigest()
+        try:
+            return cls(settings.model_cache_dir / "word-vectors" / f"{key[:16]}.sqlite3")
+        except (OSError, sqlite3.Error) as exc:
+            log.info("no word-vector cache (%s)", exc)
+            return None
+
+    def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(texts), 500):
+                part = list(texts[i: i + 500])
+                rows = self._db.execute(
+                    f"SELECT text, vector FROM word WHERE text IN ({','.join('?' * len(part))})", part)
+                out.update((t, np.frombuffer(v, dtype=np.float32)) for t, v in rows)
+        except sqlite3.Error as exc:
+            log.info("word-vector cache unreadable (%s)", exc)
+        return out
+
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR IGNORE INTO word (text, vector) VALUES (?, ?)",
+                                     [(t, np.asarray(v, dtype=np.float32).tobytes())
+                                      for t, v in zip(texts, vectors, strict=True)])
+        except sqlite3.Error as exc:
+            log.info("word-vector cache not written (%s)", exc)
 
 
 @dataclass
@@ -181,7 +238,8 @@ def build_and_save(index: KnowledgeIndex) -> None:
     if index.settings.server_mode or index.layered:
         return
     lexical, words = gather(index.document_pages())
-    words.embed(index.embeddings, known=_previous_words(index))
+    words.embed(index.embeddings, known=_previous_words(index),
+                cache=WordVectorCache.for_settings(index.settings))
     _save(index.data_dir, lexical, words)
 
 
@@ -197,7 +255,7 @@ def _base_serving(index: KnowledgeIndex,
     lexical, words = gather(pages)
     if embeddings is None:
         return lexical, None
-    words.embed(embeddings)
+    words.embed(embeddings, cache=WordVectorCache.for_settings(index.settings))
     if not index.settings.server_mode:
         try:
             _save(base, lexical, words)
@@ -221,7 +279,7 @@ def load(index: KnowledgeIndex, embeddings: Embeddings) -> Serving:
     if index.layered:
         docs, removed = _delta_docs(index)
         lexical = lexical.with_delta(docs, removed)
-        words = words.with_delta(docs, embeddings)
+        words = words.with_delta(docs, embeddings, WordVectorCache.for_settings(index.settings))
     return Serving(lexical, words)
 
 

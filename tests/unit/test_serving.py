@@ -1,0 +1,62 @@
+"""Serving data: the corpus's words and their vectors, the word-vector cache (pure; a counting FAKE
+embedder stands in for the model, which the integration tests use for real)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from assistant.serving import CorpusWords, WordVectorCache
+
+
+class FakeEmbeddings(Embeddings):
+    """A FAKE embedder: a fixed vector per text (its length and first letter), counting texts."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.texts += texts
+        return [[float(len(t)), float(ord(t[0])), 1.0] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def _words(*texts: str, supplement: str = "k2") -> CorpusWords:
+    w = CorpusWords()
+    for t in texts:
+        w.add(Document(page_content=t, metadata={"text": t, "supplement": supplement}))
+    return w
+
+
+def test_words_counts_forms_and_vectors(tmp_path: Path) -> None:
+    fake = FakeEmbeddings()
+    w = _words("Warfarin lowers clotting", "Clotting factors")
+    w.embed(fake)
+    assert w.counts["clotting"] == 2 and "warfarin" in w.words_of["k2"]
+    assert len(w.stems) == w.vectors.shape[0] == len(fake.texts)
+    w.save(tmp_path)
+    back = CorpusWords.load(tmp_path)
+    assert back.stems == w.stems and np.array_equal(back.vectors, w.vectors) and back.counts == w.counts
+
+
+def test_known_and_cached_words_are_not_embedded_again(tmp_path: Path) -> None:
+    cache = WordVectorCache(tmp_path / "words.sqlite3")
+    first = FakeEmbeddings()
+    base = _words("Warfarin lowers clotting")
+    base.embed(first, cache=cache)
+    assert first.texts
+    again = FakeEmbeddings()
+    rebuilt = _words("Warfarin lowers clotting")
+    rebuilt.embed(again, cache=WordVectorCache(tmp_path / "words.sqlite3"))  # another build, same machine
+    assert again.texts == [] and np.array_equal(rebuilt.vectors, base.vectors)
+    delta = FakeEmbeddings()
+    grown = base.with_delta([Document(page_content="Warfarin and menaquinone", metadata={"supplement": "k2"})],
+                            delta)
+    assert "menaquinone" in delta.texts and "warfarin" not in [t.casefold() for t in delta.texts]
+    assert any(stem.startswith("menaquinon") for stem in grown.stems)
+    assert len(grown.stems) == grown.vectors.shape[0]
