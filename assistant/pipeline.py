@@ -113,8 +113,9 @@ class StudyShelf:
     """The research findings of an index generation as study records, read one supplement at a
     time on first use (a monograph's findings: one metadata query) and kept."""
 
-    def __init__(self, index: KnowledgeIndex, supplements: Sequence[str], primary_of: dict[str, str]) -> None:
-        self.index = index
+    def __init__(self, retriever: HybridRetriever, supplements: Sequence[str],
+                 primary_of: dict[str, str]) -> None:
+        self.retriever = retriever
         self.supplements = list(supplements)
         self.primary_of = primary_of
         self._of: dict[str, list[StudyRecord]] = {}
@@ -123,7 +124,8 @@ class StudyShelf:
     def of(self, supplement: str) -> list[StudyRecord]:
         with self._lock:
             if supplement not in self._of:
-                docs = self.index.store.where({"supplement": supplement, "kind": "finding"})
+                ids = self.retriever.lexical.ids_of(supplement)  # by id: no metadata scan
+                docs = [d for d in self.retriever.index.documents(ids) if d.metadata.get("kind") == "finding"]
                 self._of[supplement] = records_from(docs, self.primary_of)
             return self._of[supplement]
 
@@ -163,7 +165,7 @@ class Assistant:
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         served = serving.load(self.index, self.embeddings)  # built with the generation, loaded
         self.retriever.use(served.lexical)
-        self.studies = StudyShelf(self.index, self.supplements, self.catalog.primary_of)
+        self.studies = StudyShelf(self.retriever, self.supplements, self.catalog.primary_of)
         self.speller = SpellCorrector.from_counts(served.words.counts)
         self.scope = ScopeJudge(self.embeddings, self.retriever, served.words)
         self._reload_lock = threading.Lock()
@@ -210,7 +212,7 @@ class Assistant:
             self.corpus = corpus
             served = serving.load(self.index, self.embeddings)
             self.retriever.use(served.lexical)
-            self.studies = StudyShelf(self.index, self.supplements, self.catalog.primary_of)
+            self.studies = StudyShelf(self.retriever, self.supplements, self.catalog.primary_of)
             self.speller = SpellCorrector.from_counts(served.words.counts)
             self.scope.reset(served.words)
             log.info("now serving index %s", self.index.data_dir.name)

@@ -35,6 +35,8 @@ from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
 RRF_K = 60
 #: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)
 EMPTY_TERM = "_empty_"
+#: a search limited to one supplement with at most this many chunks is ranked exactly, in numpy
+EXACT_LIMIT = 5000
 #: bm25s's defaults (its "lucene" method), used to score a layered generation's delta chunks alike
 BM25_K1, BM25_B = 1.5, 0.75
 
@@ -81,9 +83,12 @@ class LexicalIndex:
         by_supplement: dict[str, set[int]] = {}
         doc_terms: list[array[int]] = []
         df: list[int] = []
+        #: each chunk's supplement, in ``ids`` order
+        self.supplement_of: list[str] = []
         for page in pages:
             for d in page:
                 self.ids.append(str(d.id))
+                self.supplement_of.append(str(d.metadata.get("supplement", "")))
                 row = array("i", (term_ids.setdefault(t, len(term_ids)) for t in tokenize(d.page_content)))
                 df.extend([0] * (len(term_ids) - len(df)))
                 for t in set(row):
@@ -114,6 +119,21 @@ class LexicalIndex:
         #: a layered generation's base chunks left out, and its delta's (id, term counts, length)
         self.removed: frozenset[str] = frozenset()
         self.delta: list[tuple[str, dict[str, int], int]] = []
+        #: the delta's (id, supplement)
+        self.delta_supplements: list[tuple[str, str]] = []
+        self._ids_of: dict[str, list[str]] | None = None
+
+    def ids_of(self, supplement: str) -> list[str]:
+        """The chunk ids of one supplement (what a search limited to it ranks)."""
+        if self._ids_of is None:
+            by: dict[str, list[str]] = {}
+            for cid, sup in zip(self.ids, self.supplement_of, strict=True):
+                if cid not in self.removed:
+                    by.setdefault(sup, []).append(cid)
+            for cid, sup in self.delta_supplements:
+                by.setdefault(sup, []).append(cid)
+            self._ids_of = by
+        return self._ids_of.get(supplement, [])
 
     def __len__(self) -> int:
         return len(self.ids) - len(self.removed) + len(self.delta)
@@ -125,8 +145,8 @@ class LexicalIndex:
         folder.mkdir(parents=True, exist_ok=True)
         if self.bm25 is not None:
             self.bm25.save(str(folder / "bm25"))
-        data = {"ids": self.ids, "caution_ids": self.caution_ids, "product_chunks": self.product_chunks,
-                "df": self.df, "n": self.n, "avgdl": self.avgdl,
+        data = {"ids": self.ids, "supplement_of": self.supplement_of, "caution_ids": self.caution_ids,
+                "product_chunks": self.product_chunks, "df": self.df, "n": self.n, "avgdl": self.avgdl,
                 "vocab_of": {k: sorted(v) for k, v in self.vocab_of.items()}}
         (folder / "lexical.json").write_text(json.dumps(data), encoding="utf-8")
 
@@ -135,6 +155,7 @@ class LexicalIndex:
         data = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
         lex = cls()
         lex.ids, lex.caution_ids = list(data["ids"]), list(data["caution_ids"])
+        lex.supplement_of = list(data["supplement_of"])
         lex.product_chunks = dict(data["product_chunks"])
         lex.df, lex.n, lex.avgdl = dict(data["df"]), int(data["n"]), float(data["avgdl"])
         lex.vocab = frozenset(lex.df)
@@ -150,12 +171,15 @@ class LexicalIndex:
         out = copy.copy(self)
         out.removed = frozenset(removed)
         out.delta = []
+        out.delta_supplements = []
+        out._ids_of = None
         out.caution_ids = [i for i in self.caution_ids if i not in out.removed]
         out.product_chunks = {p: c for p, c in self.product_chunks.items() if c not in out.removed}
         vocab, vocab_of = set(self.vocab), {k: set(v) for k, v in self.vocab_of.items()}
         for d in docs:
             terms = list(tokenize(d.page_content))
             out.delta.append((str(d.id), dict(Counter(terms)), len(terms)))
+            out.delta_supplements.append((str(d.id), str(d.metadata.get("supplement", ""))))
             vocab.update(terms)
             vocab_of.setdefault(str(d.metadata.get("supplement", "")), set()).update(terms)
             if is_caution_passage(d):
@@ -296,7 +320,7 @@ class HybridRetriever(BaseRetriever):
         idx: KnowledgeIndex = self.index
         qvec = idx.embeddings.embed_query(nq.dense_text)
         n = min(self.fetch_k, max(1, len(self.lexical)))  # no count() round trip per question
-        dense = idx.store.query(qvec, n, filters)
+        dense = self._dense(qvec, n, filters)
         found = self.lexical.search(nq.lexical_text, self.fetch_k * 2)
         docs = self.documents.get([i for i, _ in found])
         bm = [(docs[i], s) for i, s in found if i in docs and self._matches(docs[i].metadata, filters)]
@@ -326,6 +350,22 @@ class HybridRetriever(BaseRetriever):
                 rrf_score=round(h.rrf_score, 6),
             )
         return SearchResult(nq, hits, list(qvec))
+
+    def _dense(self, qvec: Sequence[float], n: int,
+               filters: dict[str, str] | None) -> list[tuple[Document, float]]:
+        """The ``n`` nearest chunks. Limited to one supplement, its chunks (few, known from the
+        lexical index) are ranked exactly here: Chroma's metadata filter scans the whole
+        collection, so it would cost in proportion to the catalogue."""
+        idx: KnowledgeIndex = self.index
+        supplement = (filters or {}).get("supplement")
+        ids = self.lexical.ids_of(supplement) if supplement else []
+        if not ids or len(ids) > EXACT_LIMIT:
+            return idx.store.query(qvec, n, filters)
+        q = np.asarray(qvec, dtype=np.float32)
+        scored = [(d, float(np.dot(q, v))) for d, v in idx.store.with_vectors(ids)
+                  if self._matches(d.metadata, filters)]
+        scored.sort(key=lambda h: h[1], reverse=True)
+        return scored[:n]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None,

@@ -66,6 +66,12 @@ class LayeredStore:
         docs += self.delta.where(filters, limit)
         return docs if limit is None else docs[:limit]
 
+    def with_vectors(self, ids: Sequence[str]) -> list[tuple[Document, np.ndarray]]:
+        got = self.delta.with_vectors(ids)
+        have = {str(d.id) for d, _ in got}
+        got += self.base.with_vectors([i for i in ids if i not in have and i not in self.removed])
+        return got
+
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         out = self.delta.vectors(ids)
         rest = [i for i in ids if i not in out and i not in self.removed]

@@ -109,6 +109,14 @@ class ChromaStore:
                                    include=["documents", "metadatas"])
         return _documents(got)
 
+    def with_vectors(self, ids: Sequence[str]) -> list[tuple[Document, np.ndarray]]:
+        """The stored chunks with these ids and their vectors (unknown ids are left out)."""
+        if not ids:
+            return []
+        got = self._collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        embs: Any = got["embeddings"] if got["embeddings"] is not None else []
+        return list(zip(_documents(got), (np.asarray(v, dtype=np.float32) for v in embs), strict=True))
+
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these ids."""
         got = self._collection.get(ids=list(ids), include=["embeddings"])
