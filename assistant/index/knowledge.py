@@ -28,7 +28,7 @@ import os
 import shutil
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -436,7 +436,8 @@ class KnowledgeIndex:
         pending = self.records.count() + len(self.records.removed()) if self.layered else 0
         base_chunks = self._base_count()
         target = self._new_generation()
-        try:
+
+        def fill() -> tuple[KnowledgeIndex, SyncResult]:
             if pending + plan.size <= delta_limit(base_chunks):
                 staged = self._stage_delta(target, base)
                 faults.fault_point("cloned")
@@ -444,15 +445,28 @@ class KnowledgeIndex:
             else:
                 staged = self._clone_into(KnowledgeIndex(self.settings, self.embeddings, data_dir=target),
                                           base)
-                target = staged.data_dir
                 faults.fault_point("cloned")
                 result = staged._apply_compaction(self, plan, show_progress)
             staged._write_meta(None if scope is not None else digest, files, folders)
+            return staged, result
+
+        return self._commit_new(target, old, fill)
+
+    def _commit_new(self, target: Path, old: Path | None,
+                    fill: Callable[[], tuple[KnowledgeIndex, SyncResult]]) -> SyncResult:
+        """Fill a new generation (``fill`` returns it, staged, with the sync's result), build its
+        serving data, point CURRENT at it, serve it, and remove what no longer serves. Anything
+        that fails or is killed before the switch leaves the previous generation serving."""
+        staged: KnowledgeIndex | None = None
+        try:
+            staged, result = fill()
             staged._derive()
             faults.fault_point("synced")
-            generations.commit(self.settings.index_dir, target)
+            generations.commit(self.settings.index_dir, staged.data_dir)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
+            if staged is not None:
+                shutil.rmtree(staged.data_dir, ignore_errors=True)
             raise
         faults.fault_point("committed")
         self._adopt(staged)
@@ -472,22 +486,16 @@ class KnowledgeIndex:
         # to (a first build), is filled in place: no second client.
         reuse = old is None and self._fresh
         target = self.data_dir if reuse else self._new_generation()
-        try:
+
+        def fill() -> tuple[KnowledgeIndex, SyncResult]:
             staged = self if reuse else KnowledgeIndex(self.settings, self.embeddings, data_dir=target)
             faults.fault_point("cloned")
             staged._fresh = False
             result = staged._add_all(docs, show_progress)
             staged._write_meta(digest, files, folders)
-            staged._derive()
-            faults.fault_point("synced")
-            generations.commit(self.settings.index_dir, target)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
-        faults.fault_point("committed")
-        self._adopt(staged)
-        self._cleanup(old)
-        return result
+            return staged, result
+
+        return self._commit_new(target, old, fill)
 
     def _cleanup(self, old: Path | None) -> None:
         """Remove every generation but the serving one, the one it replaced, and their bases."""
