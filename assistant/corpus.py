@@ -13,6 +13,7 @@ other text is prose. Every error names the file and the line (:class:`CorpusErro
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -124,6 +125,8 @@ class Corpus:
     files_digest: str | None = None
     #: :func:`folder_digests` of the folder, taken with ``files_digest`` (None: unknown)
     folder_digests: dict[str, str] | None = None
+    #: :func:`stat_digest` of the folder, taken before it was read (None: unknown)
+    stat: str | None = None
 
     @property
     def products(self) -> list[Product]:
@@ -432,6 +435,30 @@ def folder_digests(root: Path | str) -> dict[str, str] | None:
     return {k: h.hexdigest() for k, h in sorted(out.items())}
 
 
+def stat_digest(root: Path | str) -> str | None:
+    """A hash of every corpus file's path, size and modification time (no file is read): what
+    tells, cheaply, that the folder is as it was when a parsed copy of it was kept (the same test
+    git and make rely on); None when the folder cannot be listed."""
+    rows: list[str] = []
+    top = str(root)
+    try:
+        for folder, dirs, files in os.walk(top, onerror=_raise):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = os.path.relpath(folder, top)
+            for name in files:
+                if not name.startswith("."):
+                    st = os.stat(os.path.join(folder, name))
+                    rows.append(f"{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}")
+    except OSError:
+        return None
+    rows.sort()
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
 def digest_of(folders: dict[str, str]) -> str:
     """One hash of :func:`folder_digests`."""
     return hashlib.sha256("\n".join(f"{k}\0{v}" for k, v in sorted(folders.items())).encode()).hexdigest()
@@ -466,11 +493,12 @@ def load_corpus(root: Path | str, *, digest: str | None = None,
     if not root.is_dir():
         raise CorpusError(str(root), 0, "corpus folder does not exist")
     # the digest is taken before reading: an edit made meanwhile shows up as a change next time
+    stat = stat_digest(root)  # before reading: an edit made meanwhile shows up as a change
     if folders is None and digest is None:
         folders = folder_digests(root)
     if digest is None and folders is not None:
         digest = digest_of(folders)
-    corpus = Corpus(root, files_digest=digest, folder_digests=folders)
+    corpus = Corpus(root, files_digest=digest, folder_digests=folders, stat=stat)
     _add_monographs(corpus, sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")))
     if not corpus.monographs:
         raise CorpusError(str(root), 0, f"no monographs: expected <slug>/{MONOGRAPH_FILE} folders")

@@ -160,7 +160,12 @@ class Assistant:
             index.embeddings if index is not None else load_embeddings(self.settings))
         self.index = index if index is not None else KnowledgeIndex(self.settings, self.embeddings)
         self.index.check_fingerprint()
-        self.corpus = load_corpus(self.settings.corpus_dir)
+        kept = serving.cached_corpus(self.index)  # parsed with the index, if the files are the same
+        if kept is not None:
+            self._corpus, self.catalog = kept
+        else:
+            self.corpus = load_corpus(self.settings.corpus_dir)
+            serving.keep_corpus(self.index, self.corpus, self.catalog)
         self.last_sync: SyncResult | None = self._sync(show_progress) if sync else None
         self.retriever = HybridRetriever(index=self.index, k=self.settings.k)
         served = serving.load(self.index, self.embeddings)  # built with the generation, loaded

@@ -15,7 +15,7 @@ import math
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.answer.cautions import is_caution_passage
 from assistant.index.knowledge import KnowledgeIndex
-from assistant.memory import release_free_memory
 from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
 
 RRF_K = 60
@@ -109,7 +108,7 @@ class LexicalIndex:
             for sup, ids in by_supplement.items()}
         self.df = {t: df[i] for t, i in term_ids.items() if t != EMPTY_TERM}
         self.n = n
-        self.idf = {t: _idf(n, c) for t, c in self.df.items()}
+        self.idf: Mapping[str, float] = IdfView(self.df, n)
         self.max_idf = _idf(n, 0)
         self.avgdl = (sum(len(r) for r in doc_terms) / n) if doc_terms else 1.0
         self.bm25: bm25s.BM25 | None = None
@@ -160,7 +159,7 @@ class LexicalIndex:
         lex.df, lex.n, lex.avgdl = dict(data["df"]), int(data["n"]), float(data["avgdl"])
         lex.vocab = frozenset(lex.df)
         lex.vocab_of = {k: frozenset(v) for k, v in data["vocab_of"].items()}
-        lex.idf = {t: _idf(lex.n, c) for t, c in lex.df.items()}
+        lex.idf = IdfView(lex.df, lex.n)
         lex.max_idf = _idf(lex.n, 0)
         lex.bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True) if (folder / "bm25").is_dir() else None
         return lex
@@ -218,6 +217,23 @@ class LexicalIndex:
         sat, norm = BM25_K1, BM25_B  # term saturation, length normalisation
         return self.idf.get(term, self.max_idf) * tf * (sat + 1) / (
             tf + sat * (1 - norm + norm * length / max(self.avgdl, 1e-9)))
+
+
+class IdfView(Mapping[str, float]):
+    """Each term's IDF, worked out from its document frequency when asked (a loaded index has
+    hundreds of thousands of terms; a question asks for a few)."""
+
+    def __init__(self, df: dict[str, int], n: int) -> None:
+        self.df, self.n = df, n
+
+    def __getitem__(self, term: str) -> float:
+        return _idf(self.n, self.df[term])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.df)
+
+    def __len__(self) -> int:
+        return len(self.df)
 
 
 def _idf(n: int, df: int) -> float:
@@ -291,7 +307,6 @@ class HybridRetriever(BaseRetriever):
         got = self._cache.get(lexical.caution_ids)
         lexical.cautions = [got[i] for i in lexical.caution_ids if i in got]
         self._lexical = lexical
-        release_free_memory(len(lexical))
 
     def _loaded(self) -> tuple[LexicalIndex, DocumentCache]:
         if self._lexical is None or self._cache is None:

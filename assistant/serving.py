@@ -1,9 +1,11 @@
 """What questions need from an index generation, built once with it and kept in it.
 
-A whole generation keeps, in ``<generation>/serving/``: the lexical index (bm25s's files,
-memory-mapped on load, and its term statistics, caution and product ids) and the corpus's words
-(their counts for the spelling corrector, each stem's surface form, which supplement uses which
-stem, and the surface forms' embeddings for the scope judge's synonym check, a float32 array).
+A whole generation keeps the parsed corpus it was made from (``corpus.pickle``, used while the
+corpus folder's files keep their paths, sizes and times) and, in ``<generation>/serving/``: the
+lexical index (bm25s's files, memory-mapped on load, and its term statistics, caution and product
+ids) and the corpus's words (their counts for the spelling corrector, each stem's surface form,
+which supplement uses which stem, and the surface forms' embeddings for the scope judge's synonym
+check, a float32 array).
 They are made in one pass over the generation's chunks by the writer, before the generation is
 committed (:meth:`KnowledgeIndex._derive`), reusing the serving generation's word vectors and the
 machine's word-vector cache (:class:`WordVectorCache`), so only words never embedded before are.
@@ -23,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import sqlite3
 import uuid
@@ -36,7 +39,9 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from assistant.catalog import Catalog
 from assistant.config import Settings
+from assistant.corpus import Corpus, stat_digest
 from assistant.index import generations
 from assistant.index.embeddings import embed_words
 from assistant.normalize import surface_forms
@@ -232,11 +237,66 @@ def _base_of(gen: Path | None) -> Path | None:
     return gen.parent / name if isinstance(name, str) and name else None
 
 
-def build_and_save(index: KnowledgeIndex) -> None:
+CORPUS_FILE = "corpus.pickle"
+
+
+def save_corpus(gen: Path, corpus: Corpus, catalog: Catalog | None = None) -> None:
+    """Keep the parsed corpus (and its catalogue) with a generation, under its stat digest, so a
+    process starting on an unchanged corpus folder loads it instead of parsing every file."""
+    if corpus.stat is None:
+        return
+    tmp = gen / f".{CORPUS_FILE}-{uuid.uuid4().hex[:8]}"
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump({"format": FORMAT, "stat": corpus.stat, "corpus": corpus,
+                         "catalog": catalog or Catalog.of(corpus)}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, gen / CORPUS_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def cached_corpus(index: KnowledgeIndex) -> tuple[Corpus, Catalog] | None:
+    """The corpus (and catalogue) kept with the serving generation (or its base), if the corpus
+    folder's files are still the ones it was parsed from (same paths, sizes and times)."""
+    if index.settings.server_mode:
+        return None
+    now = stat_digest(index.settings.corpus_dir)
+    for gen in (index.data_dir, index.base_dir):
+        path = gen / CORPUS_FILE if gen is not None else None
+        if now is None or path is None or not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as fh:  # written by this program into its own index folder
+                data = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            log.info("cannot read %s (%s): parsing the corpus", path, exc)
+            continue
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("stat") == now:
+            return data["corpus"], data["catalog"]
+    return None
+
+
+def keep_corpus(index: KnowledgeIndex, corpus: Corpus, catalog: Catalog) -> None:
+    """A reader's parse of an unchanged corpus, kept with the serving generation for the next start
+    (best effort: a reader never fails for it)."""
+    if index.settings.server_mode or not index.committed:
+        return
+    meta = index.read_meta() or {}
+    if corpus.files_digest is None or meta.get("files_digest") != corpus.files_digest:
+        return  # the index does not serve these files (yet): sync will make a new generation
+    try:
+        save_corpus(index.data_dir, corpus, catalog)
+    except OSError as exc:
+        log.info("cannot keep the parsed corpus in %s (%s)", index.data_dir.name, exc)
+
+
+def build_and_save(index: KnowledgeIndex, corpus: Corpus | None = None) -> None:
     """Make and save the serving data of a whole generation the writer has just filled (a
-    layered one has none of its own)."""
+    layered one has none of its own), and the parsed ``corpus`` it was made from, when whole."""
     if index.settings.server_mode or index.layered:
         return
+    if corpus is not None:
+        save_corpus(index.data_dir, corpus)
     lexical, words = gather(index.document_pages())
     words.embed(index.embeddings, known=_previous_words(index),
                 cache=WordVectorCache.for_settings(index.settings))
@@ -292,4 +352,5 @@ def load_lexical(index: KnowledgeIndex) -> LexicalIndex:
     return lexical
 
 
-__all__ = ["CorpusWords", "Serving", "build_and_save", "gather", "load", "load_lexical"]
+__all__ = ["CorpusWords", "Serving", "build_and_save", "cached_corpus", "gather", "keep_corpus", "load",
+           "load_lexical"]

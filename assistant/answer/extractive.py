@@ -9,7 +9,7 @@ its cited snippet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from langchain_core.documents import Document
@@ -35,7 +35,7 @@ class Candidate:
     score: float
 
 
-def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: dict[str, float],
+def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: Mapping[str, float],
                     default_idf: float) -> list[Candidate]:
     """Every sentence of the hits, scored by IDF-weighted term coverage and the passage's score."""
     q = list(dict.fromkeys(question_terms))
@@ -175,7 +175,7 @@ def dose_extreme(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
 
 
 def compose_extractive(question: str, question_terms: Sequence[str], hits: Sequence[Hit],
-                       idf: dict[str, float], default_idf: float, limit: int, book: CitationBook,
+                       idf: Mapping[str, float], default_idf: float, limit: int, book: CitationBook,
                        exclude_numbers: bool = False, skip_chunks: frozenset[str] = frozenset()) -> list[str]:
     """Sentences with their [n] markers.
 

@@ -450,17 +450,18 @@ class KnowledgeIndex:
             staged._write_meta(None if scope is not None else digest, files, folders)
             return staged, result
 
-        return self._commit_new(target, old, fill)
+        return self._commit_new(target, old, fill, _whole_corpus(docs) if scope is None else None)
 
     def _commit_new(self, target: Path, old: Path | None,
-                    fill: Callable[[], tuple[KnowledgeIndex, SyncResult]]) -> SyncResult:
+                    fill: Callable[[], tuple[KnowledgeIndex, SyncResult]],
+                    corpus: Corpus | None = None) -> SyncResult:
         """Fill a new generation (``fill`` returns it, staged, with the sync's result), build its
         serving data, point CURRENT at it, serve it, and remove what no longer serves. Anything
         that fails or is killed before the switch leaves the previous generation serving."""
         staged: KnowledgeIndex | None = None
         try:
             staged, result = fill()
-            staged._derive()
+            staged._derive(corpus)
             faults.fault_point("synced")
             generations.commit(self.settings.index_dir, staged.data_dir)
         except BaseException:
@@ -495,7 +496,7 @@ class KnowledgeIndex:
             staged._write_meta(digest, files, folders)
             return staged, result
 
-        return self._commit_new(target, old, fill)
+        return self._commit_new(target, old, fill, _whole_corpus(docs))
 
     def _cleanup(self, old: Path | None) -> None:
         """Remove every generation but the serving one, the one it replaced, and their bases."""
@@ -687,12 +688,13 @@ class KnowledgeIndex:
         self.records.clear()
         self._store = None
 
-    def _derive(self) -> None:
-        """Build what questions need from this generation (lexical index, vocabulary, records) and
-        save it in the generation, so a process starting on it loads instead of recomputing."""
+    def _derive(self, corpus: Corpus | None = None) -> None:
+        """Build what questions need from this generation (lexical index, vocabulary; the parsed
+        ``corpus`` when it is the whole one) and save it in the generation, so a process starting
+        on it loads instead of recomputing."""
         from assistant.serving import build_and_save
 
-        build_and_save(self)
+        build_and_save(self, corpus)
 
     def rebuild(self, corpus: Corpus | None = None, *, show_progress: bool = False) -> SyncResult:
         """Build the index again from the corpus, whatever state (or settings) it is in."""
@@ -745,3 +747,8 @@ class KnowledgeIndex:
         by_section = Counter(str(m.get("section")) for m in metas)
         by_supplement = Counter(str(m.get("supplement")) for m in metas)
         return {"chunks": len(metas), "by_section": dict(by_section), "by_supplement": dict(by_supplement)}
+
+
+def _whole_corpus(docs: Iterable[Document]) -> Corpus | None:
+    """The corpus ``docs`` were chunked from (kept with a new whole generation), if known."""
+    return docs.corpus if isinstance(docs, ChunkDocuments) else None

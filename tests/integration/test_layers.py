@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import assistant.index.knowledge as knowledge
+import assistant.pipeline as pipeline
 from assistant.config import Settings
 from assistant.index.knowledge import KnowledgeIndex
 from assistant.index.layers import LayeredStore
@@ -120,8 +121,10 @@ def test_start_up_loads_the_serving_data_instead_of_reading_every_chunk(
         raise AssertionError("a pass over every chunk at start-up")
 
     monkeypatch.setattr(KnowledgeIndex, "document_pages", no_pass)
+    monkeypatch.setattr(pipeline, "load_corpus", no_pass)  # the parsed corpus is kept with the index
     counting = CountingEmbeddings(cached)
     a = Assistant(fresh_settings, embeddings=counting, sync=False)
+    assert [m.slug for m in a.corpus.monographs] == ["vitamin-k2"] and a.catalog.primary_of
     stems, vectors = a.scope.vocabulary()
     assert "warfarin" in stems and vectors.shape[0] == len(stems)
     assert counting.words == 0 and counting.texts == 0  # nothing embedded at start
@@ -138,3 +141,23 @@ def test_an_index_without_serving_data_still_serves(fresh_settings: Settings,
     a = Assistant(fresh_settings, embeddings=cached, sync=False)
     assert a.ask("Does K2 interfere with Coumadin?").cautions
     assert (idx.data_dir / SERVING_DIR / "lexical.json").is_file()
+
+
+def test_the_kept_corpus_is_used_only_while_the_files_are_unchanged(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    KnowledgeIndex(fresh_settings, cached).sync()
+    parsed: list[Path] = []
+    real = pipeline.load_corpus
+
+    def counting(root: Path, **kwargs: object) -> object:
+        parsed.append(Path(root))
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_corpus", counting)
+    Assistant(fresh_settings, embeddings=cached, sync=False)
+    assert parsed == []
+    _edit(fresh_settings, "02", OLD, NEW)  # the files changed: the kept copy is stale
+    a = Assistant(fresh_settings, embeddings=cached)  # parses, then syncs the edit
+    assert parsed == [fresh_settings.corpus_dir]
+    assert any(NEW in p.text for m in a.corpus.monographs for p in m.products)
+    assert a.ask("Does K2 interfere with Coumadin?").cautions
