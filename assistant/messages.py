@@ -25,6 +25,12 @@ PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}:
 PRODUCTS_NONE_MATCH = "None of the product descriptions states {what}."
 PRODUCT_STATES_NO_AMOUNT = "The description of {product} states no amount of {nutrient}."
 PRODUCTS_MATCH = "Products whose description states {what}: {items}."
+PRODUCTS_VERSUS = "Products that state {word} {nutrient} than {other}: {items}."
+PRODUCTS_VERSUS_NONE = "No product description states {word} {nutrient} than {other}."
+PRODUCTS_THAN = "These state {word} {nutrient} than {reference}: {items}."
+PRODUCTS_THAN_NONE = "No product description states {word} {nutrient} than {reference}."
+PRODUCTS_SAME = "The same amount: {items}."
+PRODUCTS_COUNT = "The page lists {count} product{plural}{what}{section}: {items}."
 #: Dosage Guide values answered from the field's records (filled only with the field's name,
 #: subtitle and value lines as written, a unit's name and a figure the cited value holds)
 FIELD_VALUES = "{field} ({subtitle}): {values}."

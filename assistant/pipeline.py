@@ -353,7 +353,8 @@ class Assistant:
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-            lines, table = compose_products(pq, products, self._product_docs(products), book)
+            lines, table = compose_products(pq, products, self._product_docs(products), book,
+                                            primary=self.catalog.primary_nutrient(supplement))
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)

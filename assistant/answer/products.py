@@ -1,27 +1,230 @@
-"""Questions across products ('which has the most', 'which ones state no amount'), answered from
-the products' structured amounts; every product named is cited."""
+"""Questions across products ('which has the most', 'which ones state no amount', 'more of A than
+of B', 'more than <a named product>', 'how many'), answered from the products' structured amounts
+(and, where those give none, the amount the description itself states for the nutrient); every
+product named is cited. The cue words live in ``assistant/domain/product_cues.yaml``."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from langchain_core.documents import Document
+from pydantic import BaseModel, ValidationError, field_validator
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
-from assistant.corpus import Nutrient, Product
-from assistant.domain.vocabulary import vocabulary
-from assistant.doses import parse_doses
+from assistant.corpus import Product
+from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.doses import Dose, parse_doses
+from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
+from assistant.nutrients import micrograms, read_nutrients
 from assistant.types import ProductRow
 
-_SUPERLATIVE_MAX = re.compile(r"\b(most|highest|largest|biggest|strongest|max(?:imum)?|greatest|more)\b")
-_SUPERLATIVE_MIN = re.compile(r"\b(least|lowest|smallest|weakest|min(?:imum)?|fewest|less)\b")
-_PRODUCT_WORDS = re.compile(r"\b(products?|supplements?|brands?|which one|which ones|formulations?|"
-                            r"options?|pills?|softgels?|capsules?|drops?|multivitamins?)\b")
-_WHICH = re.compile(r"\b(which|any|list|all|every|compare|comparison|rank|how many)\b")
+CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.yaml"
+
+
+# --------------------------------------------------------------------------- the cues file
+
+
+class ProductCuesError(FileLineError):
+    """A bad ``product_cues.yaml``; ``str()`` is ``path:line: problem``."""
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
+    return patterns
+
+
+class QuestionCues(BaseModel):
+    product_words: list[str]
+    across: list[str]
+    most: list[str]
+    least: list[str]
+    than: list[str]
+    missing: list[str]
+    count: list[str]
+
+    @field_validator("product_words", "across", "most", "least", "than", "missing", "count")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
+class DescriptionCues(BaseModel):
+    kinds: dict[str, list[str]]
+    forms: dict[str, list[str]] = {}
+    serving_units: list[str]
+    number_words: list[str]
+
+    @field_validator("kinds", "forms")
+    @classmethod
+    def _kind_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in v.values():
+            _compiles(patterns)
+        return v
+
+    @field_validator("serving_units")
+    @classmethod
+    def _unit_patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
+class ProductCues(BaseModel):
+    question: QuestionCues
+    description: DescriptionCues
+
+
+def parse_cues(path: Path | str) -> ProductCues:
+    """Read and validate a cues file; a problem is a :class:`ProductCuesError` naming its line."""
+    try:
+        data, lines = load_file(Path(path))
+    except FileLineError as exc:
+        raise ProductCuesError(exc.path, exc.line, exc.problem) from None
+    try:
+        return ProductCues(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
+        raise ProductCuesError(path, line, f"{'.'.join(str(x) for x in loc)}: {err['msg']}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def product_cues(path: str | None = None) -> ProductCues:
+    """The cues (the packaged file unless ``path`` names another), read once per path."""
+    return parse_cues(path or CUES_PATH)
+
+
+@functools.lru_cache(maxsize=256)
+def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole-word regex for any of ``patterns`` (one that matches nothing when empty)."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    alts = "|".join(re.sub(r" +", r"\\s+", p) for p in sorted(patterns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w])")
+
+
+def cue(patterns: Sequence[str]) -> re.Pattern[str]:
+    return _cue_re(tuple(patterns))
+
+
+# --------------------------------------------------------------------------- what a description states
+
+
+@dataclass(frozen=True)
+class Stated:
+    """An amount of one nutrient a product states: as written, parsed, and what it is given for."""
+
+    nutrient: str
+    amount: str | None
+    dose: Dose | None
+    form: str | None
+    serving: str | None  # "per drop", "per 5 mL serving" (the description's words), or None
+
+    @property
+    def micrograms(self) -> float | None:
+        return micrograms(self.nutrient, self.form, self.dose)
+
+    @property
+    def unit(self) -> str | None:
+        return self.dose.unit if self.dose else None
+
+    def detail(self) -> str:
+        """'<nutrient> 650 mg per two-softgel serving' (the nutrient alone when no amount is stated)."""
+        return " ".join(x for x in (self.nutrient, self.amount, self.serving if self.amount else None) if x)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    starts = [m.end() for m in re.finditer(r"[.!?](?=\s)", text[:pos])]
+    end = re.search(r"[.!?](?=\s|$)", text[pos:])
+    return (starts[-1] if starts else 0), (pos + end.start() if end else len(text))
+
+
+def _serving_after(text: str, pos: int) -> str | None:
+    """The "per <serving>" the amount ending at ``pos`` is given for, in the same sentence."""
+    _, end = _sentence_bounds(text, pos)
+    units = product_cues().description.serving_units
+    alts = "|".join(sorted(units, key=len, reverse=True))
+    m = re.search(rf"\bper\s+(?:[\w.,-]+\s+){{0,2}}?(?:{alts})(?![\w-])(?:\s*\([^)]*\))?",
+                  text[pos:end], re.IGNORECASE)
+    return re.sub(r"\s+", " ", m.group(0)) if m else None
+
+
+def _nearest_named(text: str, start: int) -> str | None:
+    """The nutrient named last before ``start`` in its sentence (the one an amount there is of)."""
+    s, _ = _sentence_bounds(text, start)
+    named = read_nutrients(text[s:start])
+    return named[-1].nutrient if named else None
+
+
+def stated(p: Product, nutrient: str) -> Stated | None:
+    """What product ``p`` states of ``nutrient``: its structured amount, else the amount its
+    description gives right after naming that nutrient ("This <nutrient> liquid provides 400 IU per
+    drop"); None when the product does not name the nutrient."""
+    n = p.nutrient(nutrient)
+    if n is None:
+        return None
+    form = n.form or _description_form(p, n.nutrient)
+    if n.amount:
+        at = p.text.find(n.amount)
+        serving = _serving_after(p.text, at + len(n.amount)) if at >= 0 else None
+        return Stated(n.nutrient, n.amount, n.dose, form, serving)
+    for d in parse_doses(p.text):
+        named = _nearest_named(p.text, d.start)
+        if named is not None and named.casefold() == n.nutrient.casefold():
+            return Stated(n.nutrient, d.text, d, form, _serving_after(p.text, d.end))
+    return Stated(n.nutrient, None, None, form, None)
+
+
+def _description_form(p: Product, nutrient: str) -> str | None:
+    return next((x.form for x in read_nutrients(p.text)
+                 if x.form and x.nutrient.casefold() == nutrient.casefold()), None)
+
+
+def product_forms(p: Product) -> list[str]:
+    """Every form the product's front matter or description names (of any of its nutrients)."""
+    found = [n.form for n in p.nutrients if n.form] + [x.form for x in read_nutrients(p.text) if x.form]
+    text = fold(p.title + " " + p.text)
+    found += [name for name, pats in product_cues().description.forms.items()
+              if _kind_re(tuple(pats)).search(text)]
+    return list(dict.fromkeys(found))
+
+
+def product_kind(p: Product) -> str | None:
+    """What kind of product it is (tablet, softgel, liquid, ...): the first kind its title names,
+    else the first its description names."""
+    kinds = product_cues().description.kinds
+    for text in (fold(p.title), fold(p.text)):
+        hits = [(m.start(), kind) for kind, pats in kinds.items()
+                if (m := _kind_re(tuple(pats)).search(text))]
+        if hits:
+            return min(hits)[1]
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A kind's terms as words, also after a hyphen ("per two-softgel serving")."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)")
+
+
+def label(p: Product, details: Sequence[str] = ()) -> str:
+    """The product's title with its amounts (``details``) and what its description adds, its kind
+    and forms: 'Supplement: <nutrient> (gummy)', '<name> (<nutrient> 360 mg per softgel; softgel)'."""
+    extra = [x for x in (product_kind(p), *product_forms(p)) if x and fold(x) not in fold(p.title)]
+    parts = [*details, ", ".join(dict.fromkeys(extra))] if extra else list(details)
+    return p.title + (f" ({'; '.join(parts)})" if parts else "")
+
+
+# --------------------------------------------------------------------------- reading a question
 
 
 @dataclass
@@ -30,26 +233,50 @@ class ProductQuery:
     form: str | None  # a form of it, as the vocabulary names it
     direction: str | None  # "max" | "min" | None (a filter)
     missing: bool = False  # "which products don't say how much of it"
+    #: every nutrient the question names, in order ("A or B")
+    nutrients: tuple[str, ...] = ()
+    #: "more of A than of B": the nutrient (B) compared with, within each product
+    versus: str | None = None
+    #: the kinds of product the question keeps ("which tablet or capsule ...")
+    kinds: tuple[str, ...] = ()
+    count: bool = False  # "how many products ..."
+    #: the words after "than" (a product named there is what the others are compared with)
+    than_text: str | None = None
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """A question across products ('which has the most', 'which one has zinc'), or None."""
+    qc = product_cues().question
     q = fold(question)
-    direction = "max" if _SUPERLATIVE_MAX.search(q) else "min" if _SUPERLATIVE_MIN.search(q) else None
-    if not _PRODUCT_WORDS.search(q) or not (_WHICH.search(q) or direction):
+    direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
+    if not cue(qc.product_words).search(q) or not (cue(qc.across).search(q) or direction):
         return None
     if parse_doses(question):
         return None  # an amount names one product: a lookup, not a comparison
-    lex = lexical_form(question)
+    than = cue(qc.than).search(q)
+    before, after = (q[:than.start()], q[than.end():]) if than else (q, "")
+    lex, lex_before, lex_after = lexical_form(question), lexical_form(before), lexical_form(after)
     form = form_in_question(lex)
-    nutrient = next((name for name in nutrient_names if name_in_question(name, lex)), None)
-    if nutrient is None and form is None and direction is None:
+    named = _named_nutrients(lex_before, nutrient_names) or _named_nutrients(lex, nutrient_names)
+    nutrient = named[0] if named else None
+    versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
+    kinds = tuple(kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(q))
+    count = bool(cue(qc.count).search(q))
+    if nutrient is None and form is None and direction is None and not kinds and not count:
         return None
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
-    missing = bool(re.search(r"\b(?:don'?t|do not|doesn'?t|does not|without|no|lack\w*|missing)\b", q))
-    return ProductQuery(nutrient, form, None if missing else direction, missing)
+    missing = bool(cue(qc.missing).search(q))
+    return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
+                        versus if direction and not missing else None, kinds, count,
+                        after if than else None)
+
+
+def _named_nutrients(lex_question: str, nutrient_names: Sequence[str]) -> list[str]:
+    """The product nutrient names the question names, in the order it names them."""
+    at = [(_position(name, lex_question), name) for name in nutrient_names]
+    return [name for pos, name in sorted((p, n) for p, n in at if p >= 0)]
 
 
 def form_in_question(lex_question: str) -> str | None:
@@ -62,35 +289,78 @@ def form_in_question(lex_question: str) -> str | None:
                 key = lexical_form(term).strip()
                 if re.search(rf"\b{re.escape(key)}\b", lex_question):
                     named.add(f.name)
+    folded = fold(lex_question)
+    named.update(name for name, pats in product_cues().description.forms.items()
+                 if _kind_re(tuple(pats)).search(folded))
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _position(name: str, lex_question: str) -> int:
+    """Where nutrient ``name`` is first named in the (lexical) question, or -1."""
+    lex_name = lexical_form(name)
+    toks = [t for t in content_tokens(lex_name)] or tokens(lex_name)
+    key = toks[0] if toks else lex_name
+    m = re.search(rf"\b{re.escape(key)}\b", lex_question)
+    if m:
+        return m.start()
+    short = key.replace("vitamin_", "")
+    m = re.search(rf"\b{re.escape(short)}\b", lex_question) if short and len(short) >= 2 else None
+    return m.start() if m else -1
 
 
 def name_in_question(name: str, lex_question: str) -> bool:
     """Is nutrient ``name`` (a product's nutrient name, e.g. 'vitamin C') named in the question?"""
-    lex_name = lexical_form(name)
-    toks = [t for t in content_tokens(lex_name)] or tokens(lex_name)
-    key = toks[0] if toks else lex_name
-    if re.search(rf"\b{re.escape(key)}\b", lex_question):
-        return True
-    short = key.replace("vitamin_", "")
-    return bool(short and len(short) >= 2 and re.search(rf"\b{re.escape(short)}\b", lex_question))
+    return _position(name, lex_question) >= 0
+
+
+def named_product(text: str, products: Sequence[Product]) -> Product | None:
+    """The one product (of ``products``) whose own name ``text`` contains, the longest name first."""
+    words = set(content_tokens(text))
+    best = sorted(((len(set(content_tokens(p.name))), p) for p in products
+                   if p.name and set(content_tokens(p.name)) and set(content_tokens(p.name)) <= words),
+                  key=lambda lp: -lp[0])
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]
 
 
 def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, str | None, str | None]:
-    n = product.nutrient(nutrient)
-    if n is None:
+    s = stated(product, nutrient)
+    if s is None:
         return None, None, None
-    return n.amount, n.unit, n.form
+    return s.amount, s.unit, s.form
+
+
+# --------------------------------------------------------------------------- answering
 
 
 def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
-                     book: CitationBook) -> tuple[list[str], list[ProductRow]]:
-    """Answer a question across products from their structured amounts; every product cited."""
+                     book: CitationBook, primary: str | None = None) -> tuple[list[str], list[ProductRow]]:
+    """Answer a question across products from their stated amounts; every product cited.
+    ``primary``: the monograph's own nutrient (every product of its page counts as containing it)."""
     out = _ProductAnswer(book, product_docs)
-    if pq.direction and pq.nutrient:
+    if pq.kinds:
+        kept = [p for p in products if product_kind(p) in pq.kinds]
+        if not kept:
+            out.lines.append(msg.PRODUCTS_NONE_MATCH.format(what="a " + " or ".join(pq.kinds)))
+            return out.lines, out.rows
+        products = kept
+    reference = named_product(pq.than_text, products) if pq.than_text else None
+    if reference is not None and pq.direction:
+        nutrient = pq.nutrient or primary  # named before "than": the reference's own name is after it
+        if nutrient:
+            out.against_product(products, nutrient, reference, pq.direction)
+            return out.lines, out.rows
+    if pq.count:
+        out.count(products, pq, primary)
+    elif pq.direction and pq.nutrient and pq.versus:
+        out.versus(products, pq.nutrient, pq.versus, pq.direction)
+    elif pq.direction and pq.nutrient:
         out.extreme(products, pq.nutrient, pq.direction)
+    elif pq.missing and pq.nutrients:
+        out.missing(products, pq.nutrients)
     elif pq.missing and pq.nutrient:
-        out.missing(products, pq.nutrient)
+        out.missing(products, (pq.nutrient,))
     else:
         out.matching(products, pq)
     return out.lines, out.rows
@@ -117,54 +387,132 @@ class _ProductAnswer:
         self.rows.append(ProductRow(product=p.title, nutrient=nutrient, amount=amount, unit=unit, form=form,
                                     marker=marker))
 
+    def item(self, p: Product, *nutrients: str) -> str:
+        """'<label> (<nutrient> <amount> <serving>; ...) [n]', the product cited."""
+        states = [s for s in (stated(p, n) for n in nutrients) if s is not None]
+        details = [s.detail() for s in states if s.amount]
+        m = self.cite(p, states[0].amount if states else None)
+        for s in states:
+            self.add_row(p, s.nutrient, m)
+        return f"{label(p, details)} [{m}]"
+
+    def _with_amounts(self, products: Sequence[Product], nutrient: str) -> tuple[list[tuple[Product, Stated]],
+                                                                                 list[Product]]:
+        known = [(p, stated(p, nutrient)) for p in products]
+        with_amount = [(p, s) for p, s in known if s is not None and s.micrograms is not None]
+        without = [p for p, s in known if s is None or s.micrograms is None]
+        return with_amount, without
+
     def extreme(self, products: Sequence[Product], nutrient: str, direction: str) -> None:
         """The most (or least) of a nutrient, then every product that states it, then the rest."""
-        known = [(p, p.nutrient(nutrient)) for p in products]
-        with_amount = [(p, n) for p, n in known if n is not None and n.micrograms is not None]
-        without = [p for p, n in known if n is None or n.micrograms is None]
+        with_amount, without = self._with_amounts(products, nutrient)
         if not with_amount:
             return
-        values = [n.micrograms for _, n in with_amount if n.micrograms is not None]
+        values = [s.micrograms for _, s in with_amount if s.micrograms is not None]
         target = max(values) if direction == "max" else min(values)
-        names = [f"{p.title} ({nutrient} {n.amount}) [{self.cite(p, n.amount)}]"
-                 for p, n in with_amount if n.micrograms == target]
+        names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
         word = "most" if direction == "max" else "least"
         self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items="; ".join(names)))
-        for p, n in sorted(with_amount, key=lambda pn: pn[1].micrograms or 0.0, reverse=direction == "max"):
-            self.add_row(p, nutrient, self.cite(p, n.amount))
+        for p, s in sorted(with_amount, key=lambda ps: ps[1].micrograms or 0.0, reverse=direction == "max"):
+            if s.micrograms != target:
+                self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
-            marks = [f"{p.title} [{self.cite(p, None)}]" for p in without]
+            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
             self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
 
-    def missing(self, products: Sequence[Product], nutrient: str) -> None:
-        """The products whose description states no amount of the nutrient."""
-        lacking = [p for p in products if (p.nutrient(nutrient) or Nutrient(nutrient)).amount is None]
+    def versus(self, products: Sequence[Product], nutrient: str, other: str, direction: str) -> None:
+        """The products that state more (or less) of one nutrient than of another."""
+        word = "more" if direction == "max" else "less"
+        chosen = []
+        for p in products:
+            a, b = stated(p, nutrient), stated(p, other)
+            va, vb = (a.micrograms if a else None), (b.micrograms if b else None)
+            if va is None or vb is None:
+                continue
+            if (va > vb) if direction == "max" else (va < vb):
+                chosen.append(self.item(p, nutrient, other))
+        if not chosen:
+            self.lines.append(msg.PRODUCTS_VERSUS_NONE.format(word=word, nutrient=nutrient, other=other))
+            return
+        self.lines.append(msg.PRODUCTS_VERSUS.format(word=word, nutrient=nutrient, other=other,
+                                                     items="; ".join(chosen)))
+
+    def against_product(self, products: Sequence[Product], nutrient: str, reference: Product,
+                        direction: str) -> None:
+        """The products that state more (or less) of a nutrient than a named product does."""
+        ref = stated(reference, nutrient)
+        word = "more" if direction == "max" else "less"
+        if ref is None or ref.micrograms is None:
+            self.lines.append(msg.PRODUCT_STATES_NO_AMOUNT.format(product=label(reference), nutrient=nutrient)
+                              + f" [{self.cite(reference, None)}]")
+            return
+        ref_item = self.item(reference, nutrient)
+        others, _ = self._with_amounts([p for p in products if p.id != reference.id], nutrient)
+        assert ref.micrograms is not None
+        target = ref.micrograms
+        better = [p for p, s in others if s.micrograms is not None
+                  and ((s.micrograms > target) if direction == "max" else (s.micrograms < target))]
+        same = [p for p, s in others if s.micrograms == ref.micrograms]
+        if better:
+            items = "; ".join(self.item(p, nutrient) for p in better)
+            self.lines.append(msg.PRODUCTS_THAN.format(word=word, nutrient=nutrient, reference=ref_item,
+                                                       items=items))
+        else:
+            self.lines.append(msg.PRODUCTS_THAN_NONE.format(word=word, nutrient=nutrient, reference=ref_item))
+        if same:
+            self.lines.append(msg.PRODUCTS_SAME.format(items="; ".join(self.item(p, nutrient) for p in same)))
+
+    def count(self, products: Sequence[Product], pq: ProductQuery, primary: str | None) -> None:
+        """How many products (of the kind, with the nutrient) the page lists, each listed."""
+        own = pq.nutrient is None or (primary is not None and pq.nutrient.casefold() == primary.casefold())
+        chosen = [p for p in products if own or _matches(p, pq)]
+        chosen = [p for p in chosen if not pq.form or _matches(p, ProductQuery(None, pq.form, None))]
+        words = product_cues().description.number_words
+        n = len(chosen)
+        how_many = words[n] if n < len(words) else "more than " + words[-1]
+        what = " ".join(x for x in ("with " + pq.nutrient if pq.nutrient and not own else None,
+                                    f"as {pq.form}" if pq.form else None) if x)
+        items = "; ".join(self.item(p, *([pq.nutrient] if pq.nutrient else [])) for p in chosen)
+        section = next((str(self.product_docs[p.id].metadata.get("section") or "") for p in chosen
+                        if p.id in self.product_docs), "")
+        self.lines.append(msg.PRODUCTS_COUNT.format(
+            count=how_many, plural="" if n == 1 else "s", what=(" " + what) if what else "",
+            section=f" under “{section}”" if section else "", items=items or "none"))
+
+    def missing(self, products: Sequence[Product], nutrients: Sequence[str]) -> None:
+        """The products whose description states no amount of (one of) the nutrients."""
+        lacking = [p for p in products if any(_amount_of(p, n) is None for n in nutrients)]
+        what = " or ".join(nutrients)
         if not lacking:
-            self.lines.append(msg.PRODUCTS_ALL_STATE.format(nutrient=nutrient))
+            self.lines.append(msg.PRODUCTS_ALL_STATE.format(nutrient=what))
             return
         parts = []
         for p in lacking:
             m = self.cite(p, None)
-            parts.append(f"{p.title} [{m}]")
-            self.add_row(p, nutrient, m)
-        self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient, items="; ".join(parts)))
+            parts.append(f"{label(p)} [{m}]")
+            for n in nutrients:
+                self.add_row(p, n, m)
+        self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=what, items="; ".join(parts)))
 
     def matching(self, products: Sequence[Product], pq: ProductQuery) -> None:
         """The products that contain the nutrient (in the form) the question names."""
         matching = [p for p in products if _matches(p, pq)]
-        what = " ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
+        what = (" ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
+                if pq.nutrient else pq.form or " or ".join(f"a {k}" for k in pq.kinds) or "this")
         if not matching:
             self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=what))
             return
         parts = []
         for p in matching:
-            nutrient = pq.nutrient or next((x.nutrient for x in p.nutrients if x.form == pq.form), "")
-            amount, _, form = product_amount_text(p, nutrient)
-            m = self.cite(p, amount)
-            detail = ", ".join(x for x in (amount, form) if x)
-            parts.append(f"{p.title}" + (f" ({nutrient} {detail})" if detail else "") + f" [{m}]")
-            self.add_row(p, nutrient, m)
+            nutrients = list(pq.nutrients) or [x.nutrient for x in p.nutrients if pq.form and pq.form in (
+                x.form, _description_form(p, x.nutrient))]
+            parts.append(self.item(p, *nutrients))
         self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
+
+
+def _amount_of(p: Product, nutrient: str) -> str | None:
+    s = stated(p, nutrient)
+    return s.amount if s else None
 
 
 def _matches(p: Product, pq: ProductQuery) -> bool:
@@ -172,9 +520,8 @@ def _matches(p: Product, pq: ProductQuery) -> bool:
     if pq.nutrient and p.nutrient(pq.nutrient) is None:
         return False
     if pq.form:
-        found = p.nutrient(pq.nutrient) if pq.nutrient else None
-        forms = [x.form for x in ([found] if found else p.nutrients) if x and x.form]
-        return pq.form in forms
+        found = stated(p, pq.nutrient) if pq.nutrient else None
+        return pq.form == (found.form if found else None) or pq.form in product_forms(p)
     return True
 
 
@@ -187,10 +534,9 @@ def product_amount_gap(question: str, product: Product, nutrient_names: Sequence
     if not _AMOUNT_ASKED.search(fold(question)):
         return None
     lex = lexical_form(question)
-    for name in nutrient_names:
-        if name_in_question(name, lex):
-            n = product.nutrient(name)
-            if n is None or n.amount is None:
-                return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)
-            return None
+    for name in _named_nutrients(lex, nutrient_names):
+        s = stated(product, name)
+        if s is None or s.amount is None:
+            return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)
+        return None
     return None

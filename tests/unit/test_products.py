@@ -1,0 +1,116 @@
+"""Product questions answered from the products' stated amounts: kinds, forms and amounts read from
+the description, comparisons between two nutrients and against a named product, counts, gaps."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from assistant.answer.citations import CitationBook
+from assistant.answer.products import (
+    compose_products,
+    label,
+    parse_product_query,
+    product_amount_gap,
+    product_cues,
+    product_kind,
+    stated,
+)
+from assistant.corpus import Nutrient, Product
+from assistant.doses import parse_doses
+
+NAMES = ["vitamin D3", "omega-3", "EPA", "DHA", "vitamin K2", "iron"]
+
+
+def _product(pid: str, title: str, text: str, *nutrients: tuple[str, str | None, str | None],
+             name: str | None = None) -> Product:
+    ns = tuple(Nutrient(n, amount, form, parse_doses(amount)[0] if amount else None)
+               for n, amount, form in nutrients)
+    return Product(pid, "s", title, name, text, 0, len(text), "s/p.md", 1, ns)
+
+
+DROPS = _product("p1", "Liquid supplement: vitamin D3",
+                 "This vitamin D3 liquid provides 400 IU (10 mcg) per drop in an oil base.",
+                 ("vitamin D3", None, None))
+SOFTGEL = _product("p2", "Brand 5000", "Brand 5000 is a softgel providing vitamin D3 (5,000 IU) per softgel.",
+                   ("vitamin D3", "5,000 IU", None), name="Brand 5000")
+TABLET = _product("p3", "Supplement: vitamin D3 25 µg", "This tablet gives vitamin D3 (25 µg) per tablet.",
+                  ("vitamin D3", "25 µg", None))
+ALGAL = _product("p4", "Supplement: DHA 400 mg + EPA 200 mg + omega-3",
+                 "This algal oil supplement delivers DHA (400 mg) and EPA (200 mg) per two-capsule serving.",
+                 ("DHA", "400 mg", None), ("EPA", "200 mg", None), ("omega-3", None, None))
+ESTERS = _product("p5", "Supplement: omega-3 + EPA 650 mg + DHA 450 mg",
+                  "This fish oil supplies EPA (650 mg) and DHA (450 mg) per two-softgel serving as ethyl esters.",
+                  ("omega-3", None, None), ("EPA", "650 mg", None), ("DHA", "450 mg", None))
+GUMMY = _product("p6", "Supplement: omega-3", "This omega-3 gummy is chewable and fruit-flavoured.",
+                 ("omega-3", None, None))
+
+
+def _answer(question: str, products: list[Product], primary: str | None = None) -> str:
+    pq = parse_product_query(question, NAMES)
+    assert pq is not None, question
+    docs = {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text,
+                                                           "section": "Products Containing X"})
+            for p in products}
+    lines, _ = compose_products(pq, products, docs, CitationBook(), primary=primary)
+    return " ".join(lines)
+
+
+def test_cues_load() -> None:
+    cues = product_cues()
+    assert "softgel" in cues.description.kinds and cues.question.count
+
+
+def test_an_amount_the_description_states_after_naming_the_nutrient_and_its_serving() -> None:
+    s = stated(DROPS, "vitamin D3")
+    assert s is not None and s.amount == "400 IU" and s.serving == "per drop"
+    assert s.micrograms == 10.0
+    assert stated(ALGAL, "omega-3") is not None and stated(ALGAL, "omega-3").amount is None  # type: ignore[union-attr]
+    esters = stated(ESTERS, "EPA")
+    assert esters is not None and esters.serving == "per two-softgel serving"
+
+
+def test_kind_and_forms_from_the_description() -> None:
+    assert product_kind(DROPS) == "liquid"
+    assert product_kind(ESTERS) == "softgel"  # "two-softgel" counts
+    assert product_kind(GUMMY) == "gummy"
+    assert "ethyl ester" in label(ESTERS) and "algal oil" in label(ALGAL) and "gummy" in label(GUMMY)
+
+
+def test_a_kind_named_in_the_question_keeps_those_products() -> None:
+    out = _answer("Which tablet or capsule has the least vitamin D3?", [DROPS, SOFTGEL, TABLET])
+    assert "Supplement: vitamin D3 25 µg" in out and "Liquid" not in out
+    out = _answer("Which vitamin D3 product is dosed per drop?", [DROPS, SOFTGEL, TABLET])
+    assert "400 IU per drop" in out and "Brand" not in out
+
+
+def test_more_of_one_nutrient_than_another_within_a_product() -> None:
+    out = _answer("Which products have more DHA than EPA?", [ALGAL, ESTERS, GUMMY])
+    assert "DHA 400 mg" in out and "EPA 200 mg" in out and "650" not in out
+
+
+def test_products_that_state_no_amount_of_either_nutrient() -> None:
+    out = _answer("Which product doesn't say how much EPA or DHA it has?", [ALGAL, ESTERS, GUMMY])
+    assert "gummy" in out and "ethyl" not in out
+
+
+def test_a_form_the_description_names_filters_products() -> None:
+    out = _answer("Which product uses ethyl esters, and how much EPA does it give?", [ALGAL, ESTERS, GUMMY])
+    assert "650 mg" in out and "algal" not in out
+
+
+def test_more_than_a_named_product_is_compared_with_that_product() -> None:
+    out = _answer("Is there any D3 product with more D3 than Brand 5000?", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("No product description states more vitamin D3 than Brand 5000")
+    out = _answer("Is there any D3 product with less D3 than Brand 5000?", [DROPS, SOFTGEL, TABLET])
+    assert "400 IU" in out and "25 µg" in out
+
+
+def test_how_many_products_is_a_word_and_the_page_own_nutrient_counts_every_product() -> None:
+    out = _answer("How many products with vitamin D3 does the page list?", [DROPS, SOFTGEL, TABLET],
+                  primary="vitamin D3")
+    assert out.startswith("The page lists three products")
+
+
+def test_the_gap_sentence_is_not_given_when_the_description_states_the_amount() -> None:
+    assert product_amount_gap("how much D3 is in the liquid?", DROPS, NAMES) is None
+    assert product_amount_gap("how much DHA is in it?", GUMMY, NAMES) is not None
