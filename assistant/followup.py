@@ -146,7 +146,7 @@ def current_question(user_turns: Sequence[str], names: Sequence[tuple[str, str, 
 
 def conversation_subject(earlier: Sequence[str], named: Callable[[str], list[str]]) -> list[str]:
     """What the conversation last named (``named`` finds the names in one turn), latest turn first:
-    a question that names no subject of its own ("which study used the lowest dose?") is about it."""
+    a question that names no subject of its own ("which trial gave the smallest amount?") is about it."""
     for turn in reversed(earlier):
         if found := named(turn):
             return found

@@ -68,7 +68,9 @@ def test_real_model_never_gets_a_droppable_sentence_past_the_gate(real: Assistan
     written = 0
     for q in QUESTIONS:
         ans = real.ask(q)
-        assert ans.mode in {"generative", "fallback", "abstained"}, q
+        # "extractive": a question the Dosage Guide's values or the product table answer is answered
+        # from those records before any model is asked (no generated sentence to judge)
+        assert ans.mode in {"generative", "fallback", "abstained", "extractive"}, q
         gen = generation_of(ans)
         written += len(gen.kept) + len(gen.dropped_checks)
         # every generated sentence that reached the reader passes the gate again, checked against
