@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,6 +85,21 @@ def vocabulary_entities(v: Vocabulary) -> dict[str, str]:
         for name in (*c.names(), *c.phrases, *c.monitoring, c.label, c.name.replace("_", " ")):
             out.setdefault(fold(name), f"class:{c.name}")
     return out
+
+
+@functools.cache
+def _nutrient_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A whole-word regex of the vocabulary's nutrient and form names, and each name's nutrient."""
+    of = {name: e.split(":")[1] for name, e in vocabulary_entities(vocabulary()).items()
+          if e.startswith(("nutrient:", "form:"))}
+    alts = "|".join(re.escape(n) for n in sorted(of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"), of
+
+
+def mentioned_nutrients(text: str) -> list[str]:
+    """The nutrients of the domain vocabulary a text names (by a name or one of its forms')."""
+    pattern, of = _nutrient_names()
+    return list(dict.fromkeys(of[m.group(0)] for m in pattern.finditer(fold(text))))
 
 
 def vocabulary_words(v: Vocabulary) -> set[str]:
@@ -217,6 +233,38 @@ class SpellCorrector:
             if typed[:1].isupper() and typed[1:].islower():
                 fixed = fixed.capitalize()
             out += [text[end:m.start()], fixed]
+            end = m.end()
+        return "".join([*out, text[end:]]), corrected
+
+    def confirm(self, text: str, passages: Iterable[str]) -> tuple[str, dict[str, str]]:
+        """(the text with the words :meth:`correct` had to leave alone corrected where the passages
+        retrieved for it confirm the correction, {typed word: correction}).
+
+        A word not among the corpus's and the vocabulary's own (a short one such as "los", or one
+        that happens to be English) is corrected to the one candidate within :func:`max_distance`
+        edits that makes, with a neighbouring word, a phrase of those passages ("bone los" ->
+        "bone loss" where a passage says "bone loss"). A word that makes no phrase of theirs is
+        left as typed: an off-topic word stays for the scope check.
+        """
+        pairs = {(a, b) for p in passages for a, b in itertools.pairwise(words(p))}
+        found = list(WORD.finditer(text))
+        folded = [fold(m.group(0)).replace("’", "'") for m in found]
+        padded = ["", *folded, ""]
+        corrected: dict[str, str] = {}
+        out: list[str] = []
+        end = 0
+        for i, m in enumerate(found):
+            word, before, after = folded[i], padded[i], padded[i + 2]
+            if len(word) < MIN_CONTEXT_LENGTH or word in self.counts or not word.isalpha():
+                continue
+            found_terms = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=max_distance(word))
+            fits = {s.term for s in found_terms
+                    if s.distance > 0 and ((before, s.term) in pairs or (s.term, after) in pairs)}
+            if len(fits) != 1:
+                continue
+            fixed = fits.pop()
+            corrected[m.group(0).casefold()] = fixed
+            out += [text[end:m.start()], fixed.capitalize() if m.group(0)[:1].isupper() else fixed]
             end = m.end()
         return "".join([*out, text[end:]]), corrected
 

@@ -151,3 +151,31 @@ def test_a_neighbour_settles_a_tie() -> None:
     sc = SpellCorrector({"blood": 2, "blond": 2, "thinner": 1}, joined={"bloodthinner": "blood thinner"})
     assert sc.suggest("blod") is None
     assert sc.correct("my blod thinner") == ("my blood thinner", {"blod": "blood"})
+
+
+# --------------------------------------------------------------------------- confirmed by the passages
+
+
+def test_a_word_left_alone_is_corrected_where_the_passages_make_it_a_phrase(real: SpellCorrector) -> None:
+    """"los" is too short (and English): the first pass leaves it; the passages say "bone loss"."""
+    assert real.correct("does k1 slow bone los")[1] == {}
+    assert real.confirm("does k1 slow bone los", [PASSAGES[1]]) == ("does k1 slow bone loss", {"los": "loss"})
+
+
+def test_a_word_that_makes_no_phrase_of_the_passages_stays(real: SpellCorrector) -> None:
+    assert real.confirm("does k2 help hair los", [PASSAGES[1]]) == ("does k2 help hair los", {})
+    assert real.confirm("does k2 help with migranes", PASSAGES) == ("does k2 help with migranes", {})
+
+
+def test_corpus_words_are_never_reconfirmed(real: SpellCorrector) -> None:
+    """A word of the corpus is what it says, whatever phrase a neighbour would make."""
+    assert real.confirm("bone lose", ["bone loss"])[1] == {"lose": "loss"}  # English, not the corpus's
+    assert real.confirm("bone health", ["bone loss"])[1] == {}
+
+
+def test_mentioned_nutrients_reads_names_and_forms() -> None:
+    from assistant.spelling import mentioned_nutrients
+
+    assert mentioned_nutrients("RDA of MK-7 for kids") == ["vitamin K2"]
+    assert mentioned_nutrients("the upper limit of magnesium and vitamin D3") == ["magnesium", "vitamin D3"]
+    assert mentioned_nutrients("how much should pregnant women take") == []
