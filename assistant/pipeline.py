@@ -42,7 +42,7 @@ from assistant.answer.dosage import compose_dosage, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import ProductQuery, compose_products, parse_product_query, product_amount_gap
-from assistant.answer.scope import ScopeJudge
+from assistant.answer.scope import ScopeJudge, field_words
 from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
@@ -52,7 +52,6 @@ from assistant.answer.studies import (
     select_studies,
 )
 from assistant.catalog import Catalog
-from assistant.chunking import chunk_monograph
 from assistant.config import Settings, get_settings
 from assistant.conversation import Turn, check_history, clean_question, user_questions
 from assistant.corpus import Corpus, load_corpus
@@ -63,7 +62,7 @@ from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
 from assistant.retrieval import Hit, HybridRetriever
-from assistant.spelling import SpellCorrector
+from assistant.spelling import SpellCorrector, mentioned_nutrients
 from assistant.types import (
     Answer,
     AnswerEvent,
@@ -283,6 +282,17 @@ class Assistant:
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)))
 
+    def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
+        """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
+        they say "bone loss"), so scope and the answer judge the question as it was meant."""
+        passages = [h.document.page_content for h in hits]
+        question, fixed = self.speller.confirm(u.question, passages)
+        retrieval_question, more = self.speller.confirm(u.retrieval_question, passages)
+        if not fixed and not more:
+            return u
+        return replace(u, question=question, retrieval_question=retrieval_question,
+                       corrected={**u.corrected, **fixed, **more})
+
     def _scope_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
         """A question that names one supplement (of several) is answered from that one alone."""
         if (filters or {}).get("supplement") or len(self.supplements) <= 1:
@@ -310,19 +320,31 @@ class Assistant:
         u = self._understand(q, turns)
         filters = self._scope_filters(u, filters)
         hits = self._retrieve(u, filters)
+        u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
                                             or self._study_query(u, supplement) is not None)
                               else self.scope.support(u.retrieval_question, hits, scoped))
-        if off_topic or support < self.settings.abstain_threshold:
+        # a question about a Dosage Guide field of the monograph in scope is answered from that
+        # field alone, even when its words for the people asked about are not the page's
+        fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
+            u, filters, supplement, off_topic)
+        if (off_topic or support < self.settings.abstain_threshold) and not fields_only:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         book = CitationBook()
         cautions = self._cautions(book, supplement, u.classes)
         # the text repeats a caution only when the question is about that interaction
         head = [caution_line(c) for c in cautions if c.citation is not None and c.kind in u.asks_about]
-        body = yield from self._compose(u, hits, book, filters, supplement, cautions, head)
+        if fields_only:
+            no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+            body = Composition(self._dosage_lines(u, hits, book, supplement, no_numbers))
+            if not body.lines:  # the field's values do not settle it: nothing else may answer it
+                yield from self._emit(self._abstain(q, support, u.corrected))
+                return
+        else:
+            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
             cautions += self._cautions(book, supplement, extra)
@@ -424,13 +446,38 @@ class Assistant:
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 
+    def _field_question(self, u: Understanding, filters: dict[str, str] | None, supplement: str | None,
+                        off_topic: Sequence[str]) -> bool:
+        """Is the turn about a Dosage Guide field of the one monograph in scope, and about nothing
+        else? The monograph is the one the question (or the conversation, or the filter) limits it
+        to, or the corpus's only one; the question names no nutrient but that monograph's own; and
+        every off-topic word names the field or the people asked about."""
+        if supplement is None or (parse_dosage_query(u.question) is None
+                                  and not (u.followup and parse_dosage_query(u.retrieval_question))):
+            return False
+        scoped = (filters or {}).get("supplement") or (supplement if len(self.supplements) == 1 else None)
+        if scoped != supplement:
+            return False
+        mono = next((m for m in self.corpus.monographs if m.slug == supplement), None)
+        names = [mono.title, *mono.aliases, str(mono.meta.get("primary_nutrient") or "")] if mono else []
+        own = set(mentioned_nutrients(" ; ".join(names)))
+        return (not set(mentioned_nutrients(u.retrieval_question)) - own
+                and not set(off_topic) - field_words(u.retrieval_question))
+
     def _product_gap(self, u: Understanding, hits: Sequence[Hit], book: CitationBook) -> list[str]:
         """The best passage is a product asked about for an amount it does not state: say so."""
         if not hits or not hits[0].document.metadata.get("product_id"):
             return []
         pid = str(hits[0].document.metadata["product_id"])
         product = next((p for p in self.catalog.all_products if p.id == pid), None)
-        line = product_amount_gap(u.question, product, self.catalog.nutrient_names) if product else None
+        if product is None:
+            return []
+        # a follow-up ("and the one with zinc?", "what about the multivitamin?") asks what the
+        # question it resolves to, or the one it follows, asked of the product it names now
+        asked = [u.question, u.retrieval_question, *u.earlier[-1:]] if u.followup else [u.question]
+        names = self.catalog.nutrient_names
+        line = next((found for q in asked
+                     if (found := product_amount_gap(q, product, names)) is not None), None)
         if line is None:
             return []
         return [f"{line} [{book.cite(hits[0].document, score=hits[0].dense_score)}]"]
@@ -480,12 +527,10 @@ class Assistant:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""
         found = {str(m.get("title")): h.document for h in hits
                  if (m := h.document.metadata).get("kind") == "field" and m.get("supplement") == supplement}
-        if missing := [f for f in fields if f not in found]:
-            mono = next((m for m in self.corpus.monographs if m.slug == supplement), None)
-            ids = {str(c.metadata["title"]): c.id for c in (chunk_monograph(mono) if mono else [])
-                   if c.metadata["kind"] == "field" and c.metadata["title"] in missing}
-            docs = self.retriever.documents.get(list(ids.values()))
-            found.update({title: docs[cid] for title, cid in ids.items() if cid in docs})
+        if missing := [f for f in fields if f not in found]:  # the monograph's fields: one metadata query
+            for d in self.index.store.where({"supplement": supplement, "kind": "field"}):
+                if (title := str(d.metadata.get("title"))) in missing:
+                    found.setdefault(title, d)
         return [found[f] for f in fields if f in found]
 
     def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:

@@ -38,6 +38,24 @@ def _general_words() -> frozenset[str]:
     return frozenset(words | {stem(w) for w in words})
 
 
+def field_words(question: str) -> frozenset[str]:
+    """The (stemmed) words with which a question names a Dosage Guide field ("maximum amount",
+    "RDA", the field's own name) or the people it asks about ("pregnant women"), as the cues of
+    ``dosage_cues.yaml`` read them: a question about a field of the monograph in scope is covered
+    by that field, whose values (or its blank) answer it, even where these words are not the page's."""
+    from assistant.answer.dosage import cue, dosage_cues
+    from assistant.answer.dosage import fold as cue_fold
+    from assistant.domain.page_format import FIELD_TERMS
+
+    cues = dosage_cues()
+    folded = cue_fold(question)
+    patterns = [p for name, ps in cues.question.fields.items()
+                for p in (*ps, *(re.escape(cue_fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]))]
+    patterns += [w for g in cues.population.groups.values() for w in g.words]
+    spans = " ".join(m.group(0) for m in cue(patterns).finditer(folded))
+    return frozenset(content_tokens(spans)) | frozenset(stem(t) for t in raw_tokens(spans))
+
+
 def without_term(lexical_question: str, term: str) -> str:
     """The (lexical form of the) question with every token whose stem is ``term`` removed."""
     return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)

@@ -226,3 +226,33 @@ def test_unknown_words_that_mean_the_same_are_one_topic() -> None:
     judge = _judge(table, ["oil", "fish"])
     q = "fish oil pregnancy pregnant"
     assert judge.off_topic(q, ["pregnancy", "pregnant"]) == ["pregnancy", "pregnant"]
+
+
+# --------------------------------------------------------------------------- scope: a Dosage Guide field
+
+
+@pytest.mark.parametrize(
+    ("question", "covered"),
+    [
+        ("What is the RDA for pregnant women?", {"pregnant", "women"}),
+        ("is there a maximum amount of vitamin k2 you shouldn't go over", {"maximum", "amount"}),
+        ("upper limit for breastfeeding mothers", {"breastfeeding", "upper", "limit"}),
+    ],
+)
+def test_the_words_naming_a_field_or_its_people_are_the_fields(question: str, covered: set[str]) -> None:
+    from assistant.answer.scope import field_words
+
+    assert covered <= field_words(question)
+
+
+def test_other_words_of_a_field_question_are_not_the_fields() -> None:
+    from assistant.answer.scope import field_words
+
+    words = field_words("What is the upper limit of vitamin K2 for dogs or for hair growth?")
+    assert not {"dog", "dogs", "hair", "growth", "vitamin", "k2"} & words
+    assert field_words("Does K2 help with hair loss?") == frozenset()
+
+
+def test_stopping_and_the_maximum_are_general() -> None:
+    general = _general_words()
+    assert {"stop", "maximum"} <= general
