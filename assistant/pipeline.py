@@ -472,7 +472,7 @@ class Assistant:
         product = next((p for p in self.catalog.all_products if p.id == pid), None)
         if product is None:
             return []
-        # a follow-up ("and the one with zinc?", "what about the multivitamin?") asks what the
+        # a follow-up ("and the liquid one?", "how about the gummy?") asks what the
         # question it resolves to, or the one it follows, asked of the product it names now
         asked = [u.question, u.retrieval_question, *u.earlier[-1:]] if u.followup else [u.question]
         names = self.catalog.nutrient_names
