@@ -389,6 +389,9 @@ def test_phone_layout_has_no_sideways_scroll_and_sources_under_the_answer(
 def _serious(pg: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # judge the finished page: under load Gradio may still be fading elements in (semi-transparent
+    # text reads as low contrast), so wait until the network has been quiet for half a second
+    pg.wait_for_load_state("networkidle")
     results = Axe().run(pg)
     violations = results.response["violations"]
     named = {v["id"] for v in violations}
