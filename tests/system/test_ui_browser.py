@@ -390,8 +390,8 @@ def _serious(pg: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     # judge the finished page: under load Gradio may still be fading elements in (semi-transparent
-    # text reads as low contrast), so wait until the network has been quiet for half a second
-    pg.wait_for_load_state("networkidle")
+    # text reads as low contrast), so wait until no animation or transition is running
+    pg.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=15_000)
     results = Axe().run(pg)
     violations = results.response["violations"]
     named = {v["id"] for v in violations}
