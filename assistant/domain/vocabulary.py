@@ -120,6 +120,17 @@ class Lexicon(BaseModel):
     stopwords: dict[str, str] = Field(default_factory=dict)
     general: dict[str, str] = Field(default_factory=dict)
     negation: Negation = Field(default_factory=Negation)
+    #: regular expressions (over the folded question) of a question that asks for an amount: a dose,
+    #: how much to take, a limit. Such a question about a nutrient no monograph in scope is about is
+    #: never answered with that monograph's figures.
+    amount_questions: list[str] = Field(default_factory=list)
+
+    @field_validator("amount_questions")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            re.compile(p)
+        return patterns
 
 
 class Vocabulary(BaseModel):
