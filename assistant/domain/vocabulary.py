@@ -222,8 +222,7 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
                 raise VocabularyError(path, lines.get((key,), 1), f"'{key}' is defined twice")
             merged[key] = value
             where[key] = (path, lines)
-    lexicon = {"rewrites": merged.pop("rewrites", []), "stopwords": merged.pop("stopwords", {}),
-               "general": merged.pop("general", {}), "negation": merged.pop("negation", {})}
+    lexicon = {key: merged.pop(key) for key in Lexicon.model_fields if key in merged}
     try:
         return Vocabulary(**merged, lexicon=Lexicon(**lexicon))
     except ValidationError as exc:
