@@ -85,6 +85,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def cue_fold(text: str) -> str:
+    """:func:`fold`, then curly single quotes made straight: the text the answer modules match
+    their cue files on ("don’t" meets "don't"). Each quote stays one character, so the
+    result is as long as :func:`fold`'s."""
+    return fold(text).replace("\u2019", "'").replace("\u2018", "'")
+
+
 def lexical_form(text: str) -> str:
     """The normalised text both questions and passages are tokenised from."""
     t = fold(text)

@@ -32,23 +32,23 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from langchain_core.documents import Document
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
 from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS
-from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.domain.vocabulary import load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens
+from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
 from assistant.nutrients import micrograms
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
@@ -150,29 +150,13 @@ class DosageCues(BaseModel):
 
 def parse_cues(path: Path | str) -> DosageCues:
     """Read and validate a cues file; a problem is a :class:`DosageCuesError` naming its line."""
-    try:
-        data, lines = load_file(Path(path))
-    except FileLineError as exc:
-        raise DosageCuesError(exc.path, exc.line, exc.problem) from None
-    try:
-        return DosageCues(**data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
-        what = ".".join(str(x) for x in loc)
-        raise DosageCuesError(path, line, f"{what}: {err['msg']}") from None
+    return load_validated(path, DosageCues, DosageCuesError)
 
 
 @functools.lru_cache(maxsize=4)
 def dosage_cues(path: str | None = None) -> DosageCues:
     """The cues (the packaged file unless ``path`` names another), read once per path."""
     return parse_cues(path or CUES_PATH)
-
-
-def fold(text: str) -> str:
-    """NFKC, casefold, straight apostrophes: the text cues are matched on (same length as NFKC)."""
-    return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("\u2018", "'")
 
 
 @functools.lru_cache(maxsize=256)

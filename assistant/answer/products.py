@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.documents import Document
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, field_validator
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.corpus import Product
-from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.domain.vocabulary import load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, fold, lexical_form, tokens
@@ -84,17 +84,7 @@ class ProductCues(BaseModel):
 
 def parse_cues(path: Path | str) -> ProductCues:
     """Read and validate a cues file; a problem is a :class:`ProductCuesError` naming its line."""
-    try:
-        data, lines = load_file(Path(path))
-    except FileLineError as exc:
-        raise ProductCuesError(exc.path, exc.line, exc.problem) from None
-    try:
-        return ProductCues(**data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
-        raise ProductCuesError(path, line, f"{'.'.join(str(x) for x in loc)}: {err['msg']}") from None
+    return load_validated(path, ProductCues, ProductCuesError)
 
 
 @functools.lru_cache(maxsize=4)

@@ -27,20 +27,20 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.documents import Document
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.answer.citations import CitationBook
-from assistant.domain.vocabulary import load_file, vocabulary
+from assistant.domain.vocabulary import load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, lexical_form, tokens
+from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "study_cues.yaml"
@@ -164,29 +164,13 @@ class StudyCues(BaseModel):
 
 def parse_cues(path: Path | str) -> StudyCues:
     """Read and validate a cues file; a problem is a :class:`StudyCuesError` naming its line."""
-    try:
-        data, lines = load_file(Path(path))
-    except FileLineError as exc:
-        raise StudyCuesError(exc.path, exc.line, exc.problem) from None
-    try:
-        return StudyCues(**data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
-        what = ".".join(str(x) for x in loc)
-        raise StudyCuesError(path, line, f"{what}: {err['msg']}") from None
+    return load_validated(path, StudyCues, StudyCuesError)
 
 
 @functools.lru_cache(maxsize=4)
 def study_cues(path: str | None = None) -> StudyCues:
     """The cues (the packaged file unless ``path`` names another), read once per path."""
     return parse_cues(path or CUES_PATH)
-
-
-def fold(text: str) -> str:
-    """NFKC, casefold, straight apostrophes: the text cues are matched on."""
-    return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _alternation(patterns: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -210,6 +210,33 @@ def load_file(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     return data, lines
 
 
+def line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
+    """The line of the deepest part of ``loc`` that :func:`load_file` recorded (1 when none)."""
+    return next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_validated(path: Path | str, model: type[M], error: type[FileLineError]) -> M:
+    """A YAML file read with :func:`load_file` and validated as ``model``.
+
+    Any problem (an unreadable or broken file, a value the model refuses) is raised as ``error``
+    naming the file and the line: ``path:line: problem``.
+    """
+    try:
+        data, lines = load_file(Path(path))
+    except FileLineError as exc:
+        raise error(exc.path, exc.line, exc.problem) from None
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        what = ".".join(str(x) for x in loc)
+        raise error(path, line_of(lines, loc), f"{what}: {err['msg']}") from None
+
+
 def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
     """Read and validate the vocabulary files of ``folder``."""
     merged: dict[str, Any] = {}
@@ -232,9 +259,8 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
         if top == "lexicon" and len(loc) > 1:
             top, loc = str(loc[1]), loc[1:]
         path, lines = where.get(str(top), (folder / FILES[0], {}))
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), 1)
         what = ".".join(str(x) for x in loc)
-        raise VocabularyError(path, line, f"{what}: {err['msg']}") from None
+        raise VocabularyError(path, line_of(lines, loc), f"{what}: {err['msg']}") from None
     except re.error as exc:  # pragma: no cover - pydantic wraps validator errors
         raise VocabularyError(folder, 1, f"a pattern does not compile: {exc}") from None
 
