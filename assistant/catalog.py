@@ -7,11 +7,12 @@ retriever when the index moves to a new generation (:meth:`assistant.pipeline.As
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens
+from assistant.nutrients import mentioned_nutrients
 
 #: words that name no topic of their own beside a supplement's name ("what does it do" -> "acts")
 GENERAL_WORDS = frozenset({"act", "vitamin"})
@@ -23,6 +24,12 @@ def _vocabulary_names(m: Monograph) -> list[str]:
     primary = str(m.meta.get("primary_nutrient") or "").casefold()
     return [t for n in vocabulary().nutrients if n.name.casefold() == primary
             for t in (n.name, *n.terms, *(x for f in n.forms for x in (f.name, *f.terms)))]
+
+
+def _own_names(m: Monograph) -> list[str]:
+    forms = m.meta.get("forms") or []
+    return [m.title, *m.aliases, str(m.meta.get("primary_nutrient") or ""),
+            *(str(f) for f in (forms if isinstance(forms, list) else []))]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class Catalog:
     primary_of: dict[str, str]
     #: (kind, value, term) of the names a follow-up may swap: products and supplements
     slot_names: tuple[tuple[str, str, str], ...] = ()
+    #: each supplement's own nutrients (casefolded), named by its title, aliases, primary nutrient
+    #: or forms: the nutrients its Dosage Guide and findings are about
+    own_nutrients: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
@@ -59,8 +69,11 @@ class Catalog:
                    if m.meta.get("primary_nutrient")}
         slots = [("product", p.id, p.name) for p in corpus.products if p.name]
         slots += [("nutrient", m.slug, t) for m in corpus.monographs for t in (m.title, *m.aliases)]
+        own = {m.slug: frozenset(n.casefold() for n in mentioned_nutrients(" ; ".join(_own_names(m)),
+                                                                           [m.title]))
+               for m in corpus.monographs}
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
-                   tuple(corpus.products), primary, tuple(slots))
+                   tuple(corpus.products), primary, tuple(slots), own)
 
     def primary_nutrient(self, supplement: str | None) -> str | None:
         """The nutrient a supplement's products are compared by when the question names none."""
@@ -81,6 +94,13 @@ class Catalog:
         named = [(w, s) for s, w in self.titles if w <= words]
         out = [s for w, s in named if not any(w < w2 and s2 != s for w2, s2 in named)]
         return list(dict.fromkeys(out))
+
+    def foreign_nutrients(self, question: str, supplement: str | None) -> list[str]:
+        """The nutrients the question names that are not the supplement's own (with no supplement:
+        no monograph's own), e.g. another vitamin whose figures the monograph does not give."""
+        own = (self.own_nutrients.get(supplement, frozenset()) if supplement
+               else frozenset().union(*self.own_nutrients.values()))
+        return [n for n in mentioned_nutrients(question) if n.casefold() not in own]
 
     def is_general(self, question: str) -> bool:
         """A question with no topic beyond the supplements' own names ("what does X do?")."""

@@ -20,7 +20,7 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 
 #: "vitamin" + a letter (+ digits) is a nutrient's name whether or not the vocabulary lists it
-_VITAMIN = r"vitamin\s+[a-z]\d{0,2}\b"
+_VITAMIN = r"vitamin\s+[a-z](?:-?\d{1,2})?\b"
 
 
 @dataclass
@@ -41,9 +41,9 @@ class _Names:
 
 
 def canonical_vitamin(name: str) -> str:
-    """'Vitamin b12' -> 'vitamin B12'."""
+    """'Vitamin b12' (or 'vitamin b-12') -> 'vitamin B12'."""
     name = re.sub(r"\s+", " ", name.strip())
-    return "vitamin " + name.split(" ", 1)[1].upper()
+    return "vitamin " + re.sub(r"[\s-]", "", name.split(" ", 1)[1]).upper()
 
 
 def _term_regex(term: str) -> str:
@@ -82,6 +82,13 @@ def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
     if re.match(r"vitamin\s", written, re.IGNORECASE):
         return canonical_vitamin(written), None
     return written.strip(), None
+
+
+def mentioned_nutrients(text: str, extra_names: Sequence[str] = ()) -> list[str]:
+    """The nutrients a text names, each once, in order: by a vocabulary name or term, a form's (its
+    nutrient then), "vitamin" + a letter (+ digits), or one of ``extra_names``."""
+    names = _names(tuple(extra_names))
+    return list(dict.fromkeys(_lookup(names, m.group("name"))[0] for m in names.pattern.finditer(text)))
 
 
 def _amount_before(text: str, start: int) -> str | None:

@@ -42,7 +42,7 @@ from assistant.answer.dosage import compose_dosage, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import ProductQuery, compose_products, parse_product_query, product_amount_gap
-from assistant.answer.scope import ScopeJudge, field_words
+from assistant.answer.scope import ScopeJudge, asks_amount, field_words
 from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
@@ -61,8 +61,9 @@ from assistant.followup import conversation_subject, current_question, resolve
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
+from assistant.nutrients import mentioned_nutrients
 from assistant.retrieval import Hit, HybridRetriever
-from assistant.spelling import SpellCorrector, mentioned_nutrients
+from assistant.spelling import SpellCorrector
 from assistant.types import (
     Answer,
     AnswerEvent,
@@ -322,6 +323,9 @@ class Assistant:
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
+        if self._foreign_subject(u, supplement, hits):  # its figures would answer for another nutrient
+            yield from self._emit(self._abstain(q, 0.0, u.corrected))
+            return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
                                             or self._study_query(u, supplement) is not None)
@@ -445,6 +449,28 @@ class Assistant:
                  or self.catalog.named_supplement(u.retrieval_question))
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
+
+    def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit]) -> bool:
+        """Does the turn ask for an amount (a dose, how much, a limit) of nutrients that are not the
+        monograph's own and that the passages which would answer never name, naming no supplement of
+        the corpus ("the RDA of <a vitamin with no monograph>")? A Dosage Guide field's values are
+        for the monograph's own nutrient: unless the field names the one asked about, it answers for
+        another nutrient. Other passages answer only where they name it ("the dose of <a second
+        vitamin> in the trial")."""
+        q = without_negated_mentions(u.question)
+        asked = [q, u.retrieval_question] if u.followup else [q]
+        field = next((dq for t in asked if (dq := parse_dosage_query(t)) is not None), None)
+        if (u.product_query is not None or supplement is None or self.catalog.named_supplements(q)
+                or (field is None and not any(asks_amount(t) for t in asked))):
+            return False
+        named = mentioned_nutrients(q)
+        foreign = self.catalog.foreign_nutrients(q, supplement)
+        if not foreign or len(foreign) < len(named):  # none, or the monograph's own is named too
+            return False
+        docs = (self._field_docs(supplement, field.fields, hits) if field is not None
+                else [h.document for h in hits if h.document.metadata.get("supplement") == supplement])
+        said = {n.casefold() for d in docs for n in mentioned_nutrients(d.page_content)}
+        return any(n.casefold() not in said for n in foreign)
 
     def _field_question(self, u: Understanding, filters: dict[str, str] | None, supplement: str | None,
                         off_topic: Sequence[str]) -> bool:

@@ -31,7 +31,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,6 +240,15 @@ def _base_of(gen: Path | None) -> Path | None:
 CORPUS_FILE = "corpus.pickle"
 
 
+def _shape() -> tuple[tuple[str, ...], ...]:
+    """The field names of the pickled classes: a snapshot taken by a version whose classes had
+    other fields is parsed anew, not loaded half-filled."""
+    from assistant import corpus as c
+
+    return tuple(tuple(f.name for f in fields(k)) for k in (Catalog, c.Corpus, c.Monograph, c.Product,
+                                                              c.Nutrient, c.Block))
+
+
 def save_corpus(gen: Path, corpus: Corpus, catalog: Catalog | None = None) -> None:
     """Keep the parsed corpus (and its catalogue) with a generation, under its stat digest, so a
     process starting on an unchanged corpus folder loads it instead of parsing every file."""
@@ -248,7 +257,7 @@ def save_corpus(gen: Path, corpus: Corpus, catalog: Catalog | None = None) -> No
     tmp = gen / f".{CORPUS_FILE}-{uuid.uuid4().hex[:8]}"
     try:
         with open(tmp, "wb") as fh:
-            pickle.dump({"format": FORMAT, "stat": corpus.stat, "corpus": corpus,
+            pickle.dump({"format": FORMAT, "shape": _shape(), "stat": corpus.stat, "corpus": corpus,
                          "catalog": catalog or Catalog.of(corpus)}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, gen / CORPUS_FILE)
     finally:
@@ -271,7 +280,8 @@ def cached_corpus(index: KnowledgeIndex) -> tuple[Corpus, Catalog] | None:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             log.info("cannot read %s (%s): parsing the corpus", path, exc)
             continue
-        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("stat") == now:
+        if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("shape") == _shape()
+                and data.get("stat") == now):
             return data["corpus"], data["catalog"]
     return None
 

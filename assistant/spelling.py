@@ -87,21 +87,6 @@ def vocabulary_entities(v: Vocabulary) -> dict[str, str]:
     return out
 
 
-@functools.cache
-def _nutrient_names() -> tuple[re.Pattern[str], dict[str, str]]:
-    """A whole-word regex of the vocabulary's nutrient and form names, and each name's nutrient."""
-    of = {name: e.split(":")[1] for name, e in vocabulary_entities(vocabulary()).items()
-          if e.startswith(("nutrient:", "form:"))}
-    alts = "|".join(re.escape(n) for n in sorted(of, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"), of
-
-
-def mentioned_nutrients(text: str) -> list[str]:
-    """The nutrients of the domain vocabulary a text names (by a name or one of its forms')."""
-    pattern, of = _nutrient_names()
-    return list(dict.fromkeys(of[m.group(0)] for m in pattern.finditer(fold(text))))
-
-
 def vocabulary_words(v: Vocabulary) -> set[str]:
     """Every word the vocabulary holds, with no entity: units, expansions, the lexicon's words."""
     texts: list[str] = [s for u in v.units for s in (*u.spellings, u.canonical)]

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, raw_tokens, stem
+from assistant.normalize import content_tokens, fold, raw_tokens, stem
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
 
@@ -54,6 +54,18 @@ def field_words(question: str) -> frozenset[str]:
     patterns += [w for g in cues.population.groups.values() for w in g.words]
     spans = " ".join(m.group(0) for m in cue(patterns).finditer(folded))
     return frozenset(content_tokens(spans)) | frozenset(stem(t) for t in raw_tokens(spans))
+
+
+@functools.cache
+def _amount_cue() -> re.Pattern[str]:
+    alts = "|".join(f"(?:{p})" for p in vocabulary().lexicon.amount_questions) or r"(?!)"
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+
+def asks_amount(question: str) -> bool:
+    """Does the question ask for an amount: a dose, how much to take, a limit (the lexicon's
+    ``amount_questions``)?"""
+    return _amount_cue().search(fold(question)) is not None
 
 
 def without_term(lexical_question: str, term: str) -> str:

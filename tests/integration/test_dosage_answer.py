@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant import Answer, Assistant
 from assistant import messages as msg
 from assistant.doses import unsupported_numbers
@@ -43,3 +45,22 @@ def test_people_named_for_a_blank_field(assistant: Assistant) -> None:
     ans = assistant.ask("what's the RDA of K2 for women past menopause?")
     grounded(ans)
     assert "lists no value" in ans.text and not re.search(r"\d", re.sub(r"\[\d+\]", "", ans.text))
+
+
+@pytest.mark.parametrize("question", [
+    "tell me the recommended daily allowance of vitamin B6 for men",
+    "what is the maximum safe daily intake of selenium",
+    "how many mg of copper should an adult take each day?",
+])
+def test_an_amount_of_a_nutrient_no_monograph_is_about_is_not_answered(assistant: Assistant,
+                                                                       question: str) -> None:
+    """A monograph's Dosage Guide is for its own nutrient: another nutrient's figures are not there."""
+    ans = assistant.ask(question)
+    assert ans.abstained and not ans.citations
+
+
+def test_a_second_nutrient_the_passages_give_an_amount_for_is_answered(assistant: Assistant) -> None:
+    """A question about another nutrient's amount in a passage of the monograph is answered from it."""
+    ans = assistant.ask("in the three-year trial of postmenopausal women, how much phylloquinone was given daily?")
+    grounded(ans)
+    assert re.search(r"Vitamin K1 \(1 mg/day\)", ans.text)

@@ -161,3 +161,29 @@ def test_the_kept_corpus_is_used_only_while_the_files_are_unchanged(
     assert parsed == [fresh_settings.corpus_dir]
     assert any(NEW in p.text for m in a.corpus.monographs for p in m.products)
     assert a.ask("Does K2 interfere with Coumadin?").cautions
+
+
+def test_a_kept_corpus_of_other_classes_is_parsed_anew(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot pickled by a version whose catalogue had other fields is not loaded half-filled."""
+    import pickle
+
+    from assistant.serving import CORPUS_FILE
+
+    idx = KnowledgeIndex(fresh_settings, cached)
+    idx.sync()
+    path = idx.data_dir / CORPUS_FILE
+    data = pickle.loads(path.read_bytes())
+    data["shape"] = (("an", "older", "catalogue"),)
+    path.write_bytes(pickle.dumps(data))
+    parsed: list[Path] = []
+    real = pipeline.load_corpus
+
+    def counting(root: Path, **kwargs: object) -> object:
+        parsed.append(Path(root))
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_corpus", counting)
+    a = Assistant(fresh_settings, embeddings=cached, sync=False)
+    assert parsed == [fresh_settings.corpus_dir]
+    assert a.catalog.own_nutrients

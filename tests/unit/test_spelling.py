@@ -171,11 +171,3 @@ def test_corpus_words_are_never_reconfirmed(real: SpellCorrector) -> None:
     """A word of the corpus is what it says, whatever phrase a neighbour would make."""
     assert real.confirm("bone lose", ["bone loss"])[1] == {"lose": "loss"}  # English, not the corpus's
     assert real.confirm("bone health", ["bone loss"])[1] == {}
-
-
-def test_mentioned_nutrients_reads_names_and_forms() -> None:
-    from assistant.spelling import mentioned_nutrients
-
-    assert mentioned_nutrients("RDA of MK-7 for kids") == ["vitamin K2"]
-    assert mentioned_nutrients("the upper limit of magnesium and vitamin D3") == ["magnesium", "vitamin D3"]
-    assert mentioned_nutrients("how much should pregnant women take") == []
