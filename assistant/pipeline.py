@@ -553,9 +553,9 @@ class Assistant:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""
         found = {str(m.get("title")): h.document for h in hits
                  if (m := h.document.metadata).get("kind") == "field" and m.get("supplement") == supplement}
-        if missing := [f for f in fields if f not in found]:  # the monograph's fields: one metadata query
-            for d in self.index.store.where({"supplement": supplement, "kind": "field"}):
-                if (title := str(d.metadata.get("title"))) in missing:
+        if missing := [f for f in fields if f not in found]:  # the monograph's chunks, by id (cached)
+            for d in self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values():
+                if d.metadata.get("kind") == "field" and (title := str(d.metadata.get("title"))) in missing:
                     found.setdefault(title, d)
         return [found[f] for f in fields if f in found]
 
