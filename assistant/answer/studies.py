@@ -57,6 +57,9 @@ LIST_TEMPLATE = "Research findings {what}: {finding}"
 NONE_TEMPLATE = "None of the monograph's research findings {what}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
+LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
+LENGTH_TIE = "As long: {finding}"
+LENGTH_WORDS = {"max": "longest", "min": "shortest"}
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
 RESULT_WORDS: dict[str, str] = {
     "null": "that report no significant effect",
@@ -95,7 +98,8 @@ class FindingCues(BaseModel):
     population_end: list[str] = Field(default_factory=list)
     duration_lead: list[str] = Field(default_factory=list)
     duration_qualifier: list[str] = Field(default_factory=list)
-    duration_units: list[str] = Field(min_length=1)
+    #: each unit's pattern and its length in days
+    duration_units: dict[str, float] = Field(min_length=1)
     duration_not_before: list[str] = Field(default_factory=list)
     number_words: dict[str, int] = Field(default_factory=dict)
     daily: list[str] = Field(default_factory=list)
@@ -105,7 +109,7 @@ class FindingCues(BaseModel):
     per_weight_after: list[str] = Field(default_factory=list)
 
     @field_validator("outcome_verbs", "population_after", "population_before", "design", "population_end",
-                     "duration_lead", "duration_qualifier", "duration_units", "duration_not_before", "daily",
+                     "duration_lead", "duration_qualifier", "duration_not_before", "daily",
                      "not_daily", "threshold_before", "concentration_after", "per_weight_after")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
@@ -118,12 +122,25 @@ class FindingCues(BaseModel):
             _compiles(patterns)
         return v
 
+    @field_validator("duration_units")
+    @classmethod
+    def _unit_patterns(cls, v: dict[str, float]) -> dict[str, float]:
+        _compiles(list(v))
+        if any(days <= 0 for days in v.values()):
+            raise ValueError("a duration unit's length in days must be positive")
+        return v
+
 
 class QuestionCues(BaseModel):
     """How a question across studies is read (see the comments in ``study_cues.yaml``)."""
 
     across: list[str] = Field(min_length=1)
     reference: list[str] = Field(min_length=1)
+    ordinal_reference: list[str] = Field(default_factory=list)
+    ordinal_suffixes: list[str] = Field(default_factory=list)
+    ordinals: dict[str, int] = Field(default_factory=dict)
+    longest: list[str] = Field(default_factory=list)
+    shortest: list[str] = Field(default_factory=list)
     max: list[str] = Field(min_length=1)
     min: list[str] = Field(min_length=1)
     dose_words: list[str] = Field(min_length=1)
@@ -136,10 +153,20 @@ class QuestionCues(BaseModel):
     list_words: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
 
-    @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions")
+    @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
+                     "longest", "shortest", "ordinal_suffixes")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return _compiles(v)
+
+    @field_validator("ordinal_reference")
+    @classmethod
+    def _ordinal_patterns(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if "{ordinal}" not in p:
+                raise ValueError(f"{p!r} needs {{ordinal}} where the ordinal stands")
+            _compiles([p.replace("{ordinal}", "(x)")])
+        return v
 
     @field_validator("reference")
     @classmethod
@@ -175,7 +202,8 @@ def study_cues(path: str | None = None) -> StudyCues:
 
 def _alternation(patterns: Iterable[str]) -> str:
     alts = sorted(patterns, key=len, reverse=True)
-    return "|".join(re.sub(r" +", r"\\s+", p) for p in alts)
+    # " ?" in an entry is optional white space ("did ?n.?t" is "didn't" and "did not"); " " is some
+    return "|".join(re.sub(r" +(\?)?", lambda m: r"\s*" if m.group(1) else r"\s+", p) for p in alts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -232,6 +260,8 @@ class StudyRecord:
     primary: str | None = None
     #: the stored document's id (what the index is asked for; may differ from ``chunk_id``)
     doc_id: str | None = None
+    #: the duration's length in days, its low and high end ("3 to 5 years": both ends)
+    duration_days: tuple[float, float] | None = None
 
     def names(self) -> set[str]:
         """Every nutrient and form the finding is about, casefolded."""
@@ -271,12 +301,14 @@ def record_from_text(text: str, supplement: str, ref: int | None, chunk_id: str,
     outcome_span = _outcome_span(folded, fc)
     population = _population(text, folded, outcome_span, fc)
     outcome = _outcome(text, folded, outcome_span, population, fc)
+    duration = _duration(text, folded, fc)
     return StudyRecord(
         supplement=supplement, ref=ref, chunk_id=chunk_id, text=text, nutrient=nutrient,
         form=forms[0] if forms else None, nutrients=tuple(dict.fromkeys(n.nutrient for n in named)),
         forms=forms, doses=tuple(_doses(text, folded, named, primary or nutrient, fc)),
-        duration=_duration(text, folded, fc), population=population[0] if population else None,
-        outcome=outcome, result=_result(folded, fc), primary=primary)
+        duration=duration[0] if duration else None, population=population[0] if population else None,
+        outcome=outcome, result=_result(folded, fc), primary=primary,
+        duration_days=duration[1] if duration else None)
 
 
 def _read_nutrients(text: str, primary: str | None) -> list[NamedNutrient]:
@@ -351,16 +383,30 @@ def _population(text: str, folded: str, outcome: tuple[int, int] | None,
     return None
 
 
-def _duration(text: str, folded: str, fc: FindingCues) -> str | None:
-    """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years")."""
+def _duration(text: str, folded: str, fc: FindingCues) -> tuple[str, tuple[float, float] | None] | None:
+    """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years") and its
+    length in days (low and high end)."""
     num = rf"(?:\d+(?:\.\d+)?|{'|'.join(map(re.escape, fc.number_words))})"
     lead = rf"(?:(?:{_alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     qual = rf"(?:(?:{_alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     not_before = (rf"(?!\s+(?:{_alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
-    pattern = (rf"(?<![\w.,-]){lead}{qual}{num}(?:\s*(?:to|–|-)\s*{num})?[\s-]+"
-               rf"(?:{_alternation(fc.duration_units)})\b{not_before}")
+    pattern = (rf"(?<![\w.,-]){lead}{qual}(?P<low>{num})(?:\s*(?:to|–|-)\s*(?P<high>{num}))?[\s-]+"
+               rf"(?P<unit>{_alternation(fc.duration_units)})\b{not_before}")
     m = re.search(pattern, folded)
-    return text[m.start():m.end()] if m else None
+    if not m:
+        return None
+    days = next((d for p, d in fc.duration_units.items() if re.fullmatch(p, m["unit"])), None)
+    low = _number(m["low"], fc)
+    high = _number(m["high"], fc) if m["high"] else low
+    length = (low * days, high * days) if days is not None and low is not None and high is not None else None
+    return text[m.start():m.end()], length
+
+
+def _number(word: str, fc: FindingCues) -> float | None:
+    try:
+        return float(word)
+    except ValueError:
+        return float(fc.number_words[word]) if word in fc.number_words else None
 
 
 def _doses(text: str, folded: str, named: Sequence[NamedNutrient], default: str | None,
@@ -441,12 +487,15 @@ class StudyQuery:
     """A question across the research findings, as filters and a selection.
 
     ``ref``: one numbered finding. ``direction``: the largest ("max") or smallest ("min") dose (of
-    ``nutrients``/``forms`` if named, else the monograph's own nutrient). Otherwise a list of the
-    findings that pass every filter the question names.
+    ``nutrients``/``forms`` if named, else the monograph's own nutrient). ``length``: the longest or
+    shortest study (among those that pass the other filters). Otherwise a list of the findings that
+    pass every filter the question names.
     """
 
     ref: int | None = None
     direction: Literal["max", "min"] | None = None
+    #: the longest ("max") or shortest ("min") study, by the length of its duration
+    length: Literal["max", "min"] | None = None
     daily: bool = False
     nutrients: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
@@ -478,16 +527,22 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     forms = tuple(n for kind, n in named if kind == "form")
     nutrients = tuple(n for kind, n in named if kind == "nutrient")
     direction: Literal["max", "min"] | None = None
+    length: Literal["max", "min"] | None = None
     if cue(qc.dose_words).search(q):
         direction = "max" if cue(qc.max).search(q) else "min" if cue(qc.min).search(q) else None
+    if direction is None:
+        length = "max" if cue(qc.longest).search(q) else "min" if cue(qc.shortest).search(q) else None
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
+    units = _units(lex, qc)
     population, groups = _population_terms(q, qc)
-    query = StudyQuery(direction=direction, daily=bool(cue(qc.daily).search(q)), nutrients=nutrients,
-                       forms=forms, excluded=excluded, population=population, population_groups=groups,
-                       results=results, unit=None if direction else _unit(lex), topics=topics,
+    population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
+    query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
+                       nutrients=nutrients, forms=forms, excluded=excluded, population=population,
+                       population_groups=groups, results=results,
+                       unit=None if direction else (units[0] if units else None), topics=topics,
                        not_topics=not_topics)
-    filters = direction or forms or excluded or query.population or results or query.unit
+    filters = direction or length or forms or excluded or query.population or results or query.unit
     if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list
     return query
@@ -515,10 +570,20 @@ def _excluded_spans(text: str, qc: QuestionCues) -> list[tuple[int, int]]:
 
 
 def _reference(q: str, qc: QuestionCues) -> int | None:
+    """The number of the finding the question names ("reference [5]", "study number 5", "the 4th
+    study", "the second trial")."""
     for p in qc.reference:
         m = re.search(p, q)
         if m and m.group(1):
             return int(m.group(1))
+    if qc.ordinal_reference:
+        suffix = rf"\d{{1,3}}(?:{_alternation(qc.ordinal_suffixes)})" if qc.ordinal_suffixes else r"(?!x)x"
+        ordinal = rf"({suffix}|{_alternation(map(re.escape, qc.ordinals))})"
+        for p in qc.ordinal_reference:
+            m = re.search(rf"(?<![\w-]){_alternation([p]).replace('{ordinal}', ordinal)}", q)
+            if m:
+                word = m.group(1)
+                return qc.ordinals[word] if word in qc.ordinals else int(re.match(r"\d+", word)[0])  # type: ignore[index]
     return None
 
 
@@ -579,13 +644,24 @@ def _population_terms(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[
     return tuple(out), tuple(tuple(sorted(g)) for g in named)
 
 
-def _unit(lex: str) -> str | None:
-    """The unit of amount the question names ("which used mg doses"), as a dose names it."""
+def _units(lex: str, qc: QuestionCues) -> list[str]:
+    """The units of amount the question names ("which used mg doses"), as a dose names them, in the
+    order it names them; a unit it leaves out ("in mg rather than mcg") is not one of them."""
+    left_out = _excluded_spans(lex, qc)
+    found: dict[str, int] = {}
     for u in vocabulary().units:
         for s in {u.token, *u.spellings}:
-            if re.search(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex):
-                return u.canonical
-    return None
+            for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex):
+                if not any(a <= m.start() < b for a, b in left_out):
+                    found[u.canonical] = min(found.get(u.canonical, m.start()), m.start())
+    return sorted(found, key=found.__getitem__)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Every unit's spellings as the question's words (a unit is never a population)."""
+    return frozenset(t for u in vocabulary().units for s in {u.token, *u.spellings}
+                     for t in tokens(lexical_form(s)))
 
 
 # --------------------------------------------------------------------------- answers
@@ -617,6 +693,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=hit, answered=bool(hit))
     if query.direction is not None:
         return _extreme(query, scoped)
+    if query.length is not None:
+        return _longest(query, scoped)
     return _filtered(query, scoped)
 
 
@@ -626,8 +704,15 @@ def _wanted_dose(query: StudyQuery, d: StudyDose, primary: str | None) -> bool:
         return False
     if query.forms:
         return (d.form or "").casefold() in {f.casefold() for f in query.forms}
-    wanted = [n.casefold() for n in query.nutrients] or [(primary or d.nutrient).casefold()]
-    return d.nutrient.casefold() in wanted
+    wanted = list(query.nutrients) or [primary or d.nutrient]
+    return any(_covers(n, d.nutrient) for n in wanted)
+
+
+def _covers(named: str, nutrient: str) -> bool:
+    """Is ``nutrient`` the nutrient named, or a numbered kind of it (a question's general name for
+    the monograph's own: the vocabulary's "vitamin X" covers "vitamin X3")?"""
+    a, b = named.casefold(), nutrient.casefold()
+    return a == b or (b.startswith(a) and re.fullmatch(r"\d", b[len(a):]) is not None)
 
 
 def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
@@ -655,6 +740,20 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
     return sel
 
 
+def _longest(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings that ran longest (shortest), among those that pass the question's other filters:
+    the high end of a range counts for the longest, the low end for the shortest."""
+    among = _filtered(replace(query, length=None), scoped)
+    pool = [r for r in (among.records if among.what else scoped) if r.duration_days is not None]
+    if not pool or (among.what and not among.answered):
+        return StudySelection()
+    end = 1 if query.length == "max" else 0
+    length = [(r, r.duration_days[end]) for r in pool if r.duration_days is not None]
+    target = (max if query.length == "max" else min)(v for _, v in length)
+    return StudySelection(records=[r for r, v in length if math.isclose(v, target, rel_tol=1e-9)],
+                          answered=True)
+
+
 def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
     """The findings that pass every filter the question names (and the words for the lead)."""
     chosen = list(scoped)
@@ -668,7 +767,8 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         wanted = {f.casefold() for f in query.forms}
         chosen = [r for r in chosen if wanted & {f.casefold() for f in r.forms}]
         what.append("that used " + " or ".join(query.forms))
-    other = [n for n in query.nutrients if n.casefold() != (scoped[0].primary or "").casefold()]
+    own = {r.primary for r in scoped if r.primary}  # each monograph's own nutrient is no filter
+    other = [n for n in query.nutrients if not any(_covers(n, p) for p in own)]
     if other:
         wanted = {n.casefold() for n in other}
         chosen = [r for r in chosen if wanted & r.names()]
@@ -736,6 +836,9 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.direction is not None:
         return _extreme_lines(query, sel, cite)
+    if query.length is not None:
+        return [(LENGTH_TEMPLATE.format(word=LENGTH_WORDS[query.length], duration=r.duration, finding=cite(r))
+                 if i == 0 else LENGTH_TIE.format(finding=cite(r))) for i, r in enumerate(sel.records)]
     lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
              for i, r in enumerate(sel.records)]
     if not sel.records:

@@ -135,6 +135,16 @@ def test_durations_and_populations_elsewhere() -> None:
     assert rec("vitamin-d3", 1).population == "elderly women living in nursing homes"
 
 
+def test_durations_are_comparable_lengths() -> None:
+    assert rec("vitamin-k2", 6).duration_days == (28.0, 28.0)  # "for 4 weeks"
+    assert rec("vitamin-k2", 2).duration_days == (3 * 365.25, 3 * 365.25)  # "Three years"
+    assert rec("vitamin-k2", 8).duration_days == (365.25, 365.25)  # "One-year"
+    assert rec("omega-3-fish-oil", 3).duration_days == pytest.approx((5.3 * 365.25, 5.3 * 365.25))
+    assert rec("omega-3-fish-oil", 7).duration_days == pytest.approx((12 * 30.4375, 12 * 30.4375))
+    assert rec("vitamin-d3", 3).duration_days == (3 * 365.25, 5 * 365.25)  # "for 3 to 5 years"
+    assert rec("iron", 6).duration_days is None and rec("vitamin-k2", 5).duration_days is None
+
+
 def test_records_skip_other_chunks_and_keep_the_chunk_id() -> None:
     r = records_from([Document(page_content="x", metadata={"kind": "note", "text": "x"})])
     assert r == []
@@ -168,6 +178,15 @@ def test_a_finding_that_names_a_form_the_nutrient_reader_stumbles_on_still_reads
     ("whats reference 8 about", StudyQuery(ref=8)),
     ("tell me about finding 3", StudyQuery(ref=3)),
     ("what did study 2 find?", StudyQuery(ref=2)),
+    ("what did the 3rd trial show", StudyQuery(ref=3)),
+    ("tell me about the second study", StudyQuery(ref=2)),
+    ("what was the fifth finding about?", StudyQuery(ref=5)),
+    ("which trial lasted the longest?", StudyQuery(length="max")),
+    ("what was the shortest study", StudyQuery(length="min")),
+    ("which studies didn't work?", StudyQuery(results=("null",))),
+    ("which of the trials made no difference", StudyQuery(results=("null",))),
+    ("which trials used doses in mg and not mcg", StudyQuery(unit="mg")),
+    ("which studies used microgram doses rather than milligrams?", StudyQuery(unit="µg")),
 ])
 def test_parse_study_query(question: str, expected: StudyQuery) -> None:
     assert parse_study_query(question) == expected
@@ -197,12 +216,48 @@ def test_excluded_and_named_nutrients() -> None:
     "Did vitamin D3 prevent type 2 diabetes?",
     "Which product has the most K2?",
     "a 5 year study",
+    "Is this the first time a trial tested it?",
+    "how long was the 12 week study?",
 ])
 def test_questions_about_one_study_or_none_are_not_parsed(question: str) -> None:
     assert parse_study_query(question) is None
 
 
 # --------------------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize(("question", "supplement", "refs", "duration"), [
+    ("which study was the shortest?", "vitamin-k2", [6], "for 4 weeks"),
+    ("which trial ran the longest", "vitamin-k2", [2, 3], "Three years"),  # "Three years" = "over 3 years"
+    ("what was the longest running study", "omega-3-fish-oil", [3], "over a median of 5.3 years"),
+    ("which study was the shortest?", "omega-3-fish-oil", [1, 6], "for 12 weeks"),
+    ("which trial lasted the longest?", "vitamin-d3", [2], "for a median of 5.3 years"),  # > "3 to 5 years"
+    ("which trial was the shortest?", "vitamin-d3", [1], "for 18 months"),
+    ("which of the null trials was the shortest?", "vitamin-d3", [4], "over a median of 2.5 years"),
+])
+def test_the_longest_and_shortest_study(question: str, supplement: str, refs: list[int], duration: str) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == refs
+    assert duration in lines[0]
+    assert_cited_and_grounded(lines, book)
+
+
+def test_a_length_question_with_a_filter_nothing_passes_is_not_answered() -> None:
+    sq = parse_study_query("which of the ongoing trials ran the longest?")
+    assert sq is not None and sq.length == "max"
+    assert not select_studies(sq, RECORDS, "vitamin-d3").answered
+
+
+def test_a_general_name_stands_for_the_monographs_own_nutrient() -> None:
+    lines, book = answer("which vitamin d trial used the largest dose?", "vitamin-d3")
+    assert "500,000 IU" in lines[0] and [c.ref for c in book.citations] == [3]
+    lines, book = answer("which vitamin d trial had the smallest daily dose", "vitamin-d3")
+    assert "800 IU/day" in lines[0] and [c.ref for c in book.citations] == [1]
+
+
+def test_an_ordinal_is_the_reference_number() -> None:
+    lines, book = answer("what did the 4th study find", "vitamin-d3")
+    assert [c.ref for c in book.citations] == [4] and "diabetes" in lines[0]
 
 
 def test_smallest_k2_dose_leaving_out_k1() -> None:
@@ -252,6 +307,9 @@ def test_highest_daily_iron_dose() -> None:
     ("Was there a study in generally healthy older adults? What dose and what result?", "omega-3-fish-oil", [3]),
     ("which studies looked at the heart or blood vessels instead of bones", "vitamin-k2", [7, 8]),
     ("What is reference [5]?", "iron", [5]),
+    ("which of these studies found it did not help", "iron", [6, 7]),
+    ("which trials used doses in micrograms rather than milligrams?", "vitamin-k2", [1, 2, 7, 8]),
+    ("any of the research done in people with kidney problems?", "vitamin-k2", [8]),
     ("whats reference 8 about", "vitamin-k2", [8]),
 ])
 def test_lists_cite_each_finding_they_state(question: str, supplement: str, refs: list[int]) -> None:
