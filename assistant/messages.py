@@ -45,3 +45,7 @@ LIMIT_NONE_SET = "The monograph sets no established {field}, so the amount named
 LIMIT_BLANK = "With no {field} on the page, the amount named cannot be compared with one."
 UNIT_CONVERTED = "In {unit}, {amount} is {converted}."
 UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no figure in {unit}."
+
+#: the first line of one monograph's part of an answer drawn from several ("what is reference 2?"
+#: with no monograph in view)
+FROM_MONOGRAPH = "{title}: {line}"

@@ -327,8 +327,9 @@ class Assistant:
             yield from self._emit(self._abstain(q, 0.0, u.corrected))
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
+        study_scopes = self._study_scopes(u, filters, hits)
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
-                                            or self._study_query(u, supplement) is not None)
+                                            or self._study_queries(u, study_scopes))
                               else self.scope.support(u.retrieval_question, hits, scoped))
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
@@ -348,7 +349,7 @@ class Assistant:
                 yield from self._emit(self._abstain(q, support, u.corrected))
                 return
         else:
-            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head)
+            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head, study_scopes)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
             cautions += self._cautions(book, supplement, extra)
@@ -369,10 +370,11 @@ class Assistant:
 
     def _compose(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
-                 head: list[str]) -> Generator[StreamEvent, None, Composition]:
+                 head: list[str], study_scopes: Sequence[str] = (),
+                 ) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
-        if studies := self._study_lines(u, book, supplement):  # a question across the research findings
+        if studies := self._study_lines(u, book, study_scopes):  # a question across the research findings
             return Composition(studies)
         if u.product_query is not None:
             pq = u.product_query
@@ -515,24 +517,41 @@ class Assistant:
         docs = self.retriever.documents.get(list(ids.values()))
         return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
 
-    def _study_query(self, u: Understanding,
-                     supplement: str | None) -> tuple[StudyQuery, list[StudyRecord]] | None:
-        """A question across the findings of the monograph in scope that they answer, and those findings."""
+    def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,
+                      hits: Sequence[Hit]) -> list[str]:
+        """The monographs whose findings a question across studies is about: the one in scope or
+        named; the several it names; with none named, every monograph (the best passages' first):
+        "what is reference 2?" with no page in view has an answer in each."""
+        if scoped := (filters or {}).get("supplement"):
+            return [scoped]
+        named = self.catalog.named_supplements(u.question) or (
+            self.catalog.named_supplements(u.retrieval_question) if u.followup else [])
+        if named:
+            return named
+        ranked = [str(h.document.metadata.get("supplement")) for h in hits]
+        return list(dict.fromkeys(s for s in [*ranked, *self.supplements] if s in self.supplements))
+
+    def _study_queries(self, u: Understanding,
+                       scopes: Sequence[str]) -> list[tuple[str, StudyQuery, list[StudyRecord]]]:
+        """A question across the findings of the monographs in scope, for each whose findings answer it."""
         sq = parse_study_query(u.question)
         if sq is None and u.followup:
             sq = parse_study_query(u.retrieval_question)
-        records = self.studies.of(supplement) if sq is not None and supplement else []
-        if sq is None or not records or not select_studies(sq, records).answered:
-            return None
-        return sq, records
-
-    def _study_lines(self, u: Understanding, book: CitationBook, supplement: str | None) -> list[str]:
-        found = self._study_query(u, supplement)
-        if found is None:
+        if sq is None:
             return []
-        sq, records = found
-        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
-        return compose_studies(sq, records, docs, book)
+        found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
+        return [(sup, sq, records) for sup, sq, records in found if select_studies(sq, records).answered]
+
+    def _study_lines(self, u: Understanding, book: CitationBook, scopes: Sequence[str]) -> list[str]:
+        """The findings' lines; with several monographs in scope, each monograph's first line names it."""
+        lines: list[str] = []
+        titles = {m.slug: m.title for m in self.corpus.monographs}
+        for sup, sq, records in self._study_queries(u, scopes):
+            docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
+            if (found := compose_studies(sq, records, docs, book)) and len(scopes) > 1:
+                found[0] = msg.FROM_MONOGRAPH.format(title=titles.get(sup, sup), line=found[0])
+            lines += found
+        return lines
 
     def _dosage_lines(self, u: Understanding, hits: Sequence[Hit], book: CitationBook, supplement: str | None,
                       no_numbers: bool) -> list[str]:

@@ -1,0 +1,44 @@
+"""Questions over a corpus of several monographs (the repository's whole corpus, real model and index):
+which monograph answers, and what happens when a question names none of them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from assistant import Assistant, Settings
+from tests.conftest import FULL_CORPUS
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Assistant:
+    root = tmp_path_factory.mktemp("catalogue")
+    shutil.copytree(FULL_CORPUS, root / "corpus")
+    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index",
+                              feedback_db=root / "feedback.sqlite3"), embeddings=embeddings)
+
+
+def test_a_reference_number_with_no_monograph_named_is_answered_from_each(catalogue: Assistant) -> None:
+    ans = catalogue.ask("tell me about reference number 1")
+    titles = {m.title for m in catalogue.corpus.monographs if any(b.kind == "finding" and b.ref == 1 for b in m.blocks)}
+    assert not ans.abstained and len(titles) > 1
+    for title in titles:  # each monograph's part starts with its name
+        assert re.search(rf"(?:^|\] ){re.escape(title)}: ", ans.text), title
+    assert {c.supplement for c in ans.citations} == {m.slug for m in catalogue.corpus.monographs
+                                                     if m.title in titles}
+
+
+def test_a_reference_number_of_a_named_monograph_is_answered_from_it_alone(catalogue: Assistant) -> None:
+    mono = catalogue.corpus.monographs[0]
+    ans = catalogue.ask(f"what does {mono.title} reference 1 say?")
+    assert not ans.abstained
+    assert {c.supplement for c in ans.citations} == {mono.slug}
+    assert not ans.text.startswith(f"{mono.title}: ")
+
+
+def test_the_upper_limit_of_a_nutrient_without_a_monograph_is_not_answered(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what's the tolerable upper intake level for vitamin B6?")
+    assert ans.abstained and not ans.citations
