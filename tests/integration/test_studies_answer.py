@@ -33,6 +33,9 @@ def test_the_findings_are_records_once_per_index(assistant: Assistant) -> None:
     ("whats reference 8 about", [8], ["CKD patients", "400 μg/day"]),
     ("which studies used MK-4", [5, 6], ["45 mg/day", "1.5 mg/day"]),
     ("which trials are ongoing?", [7], ["720 μg/day"]),
+    ("which k2 trial was the shortest?", [6], ["for 4 weeks", "1.5 mg/day"]),
+    ("what did the 8th study find", [8], ["CKD patients"]),
+    ("which of the k2 studies used doses in mg rather than mcg?", [3, 5, 6], ["45 mg/day"]),
 ])
 def test_questions_across_studies(assistant: Assistant, question: str, refs: list[int], must: list[str]) -> None:
     ans = assistant.ask(question)

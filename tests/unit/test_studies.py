@@ -310,6 +310,8 @@ def test_highest_daily_iron_dose() -> None:
     ("which of these studies found it did not help", "iron", [6, 7]),
     ("which trials used doses in micrograms rather than milligrams?", "vitamin-k2", [1, 2, 7, 8]),
     ("any of the research done in people with kidney problems?", "vitamin-k2", [8]),
+    ("was it ever tested on people with kidney disease", "vitamin-k2", [8]),
+    ("which studies were done on infants", "iron", [6]),
     ("whats reference 8 about", "vitamin-k2", [8]),
 ])
 def test_lists_cite_each_finding_they_state(question: str, supplement: str, refs: list[int]) -> None:
