@@ -41,7 +41,14 @@ from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import compose_dosage, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
-from assistant.answer.products import ProductQuery, compose_products, parse_product_query, product_amount_gap
+from assistant.answer.products import (
+    ProductQuery,
+    compose_one_product,
+    compose_products,
+    one_product_question,
+    parse_product_query,
+    product_amount_gap,
+)
 from assistant.answer.scope import ScopeJudge, asks_amount, field_words
 from assistant.answer.studies import (
     StudyQuery,
@@ -376,11 +383,15 @@ class Assistant:
         it passes), or the passages' own sentences."""
         if studies := self._study_lines(u, book, study_scopes):  # a question across the research findings
             return Composition(studies)
+        products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
+        one = one_product_question(u.question, self.catalog.all_products, products,
+                                   self.catalog.nutrient_names)
+        if one is not None:  # "does <product> have X in it?", "how much X is in the <described product>?"
+            return Composition(*compose_one_product(one, self._product_docs([one.product]), book))
         if u.product_query is not None:
             pq = u.product_query
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
-            products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
             lines, table = compose_products(pq, products, self._product_docs(products), book,
                                             primary=self.catalog.primary_nutrient(supplement))
             return Composition(lines, table)

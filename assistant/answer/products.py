@@ -6,6 +6,7 @@ product named is cited. The cue words live in ``assistant/domain/product_cues.ya
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from assistant.corpus import Product
 from assistant.domain.vocabulary import load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, fold, lexical_form, tokens
+from assistant.normalize import content_tokens, cue_fold, fold, lexical_form, tokens
 from assistant.nutrients import micrograms, read_nutrients
 from assistant.types import ProductRow
 
@@ -51,8 +52,13 @@ class QuestionCues(BaseModel):
     than: list[str]
     missing: list[str]
     count: list[str]
+    choose: list[str] = []
+    not_products: list[str] = []
+    one: list[str] = []
+    holds: list[str] = []
 
-    @field_validator("product_words", "across", "most", "least", "than", "missing", "count")
+    @field_validator("product_words", "across", "most", "least", "than", "missing", "count", "choose",
+                     "not_products", "one", "holds")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return _compiles(v)
@@ -77,9 +83,33 @@ class DescriptionCues(BaseModel):
         return _compiles(v)
 
 
+class PropertyCues(BaseModel):
+    what: str
+    question: list[str]
+    description: list[str]
+
+    @field_validator("question", "description")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
+class AnswerCues(BaseModel):
+    one_states: str
+    one_named: str
+    one_absent: str
+    and_named: str
+    and_absent: str
+    it: tuple[str, str]
+    property: str
+    property_none: str
+
+
 class ProductCues(BaseModel):
     question: QuestionCues
     description: DescriptionCues
+    properties: dict[str, PropertyCues] = {}
+    answers: AnswerCues
 
 
 def parse_cues(path: Path | str) -> ProductCues:
@@ -232,14 +262,18 @@ class ProductQuery:
     count: bool = False  # "how many products ..."
     #: the words after "than" (a product named there is what the others are compared with)
     than_text: str | None = None
+    #: a property of products the question asks about (product_cues.yaml ``properties``)
+    property: str | None = None
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """A question across products ('which has the most', 'which one has zinc'), or None."""
     qc = product_cues().question
-    q = fold(question)
+    q = _amount_not_count(fold(question))
     direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
-    if not cue(qc.product_words).search(q) or not (cue(qc.across).search(q) or direction):
+    prop = asked_property(q)
+    category = _category_named(q)  # "which <supplement> ...": its own name, as its products
+    if not (cue(qc.product_words).search(q) or category) or not (cue(qc.across).search(q) or direction):
         return None
     if parse_doses(question):
         return None  # an amount names one product: a lookup, not a comparison
@@ -248,11 +282,16 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     lex, lex_before, lex_after = lexical_form(question), lexical_form(before), lexical_form(after)
     form = form_in_question(lex)
     named = _named_nutrients(lex_before, nutrient_names) or _named_nutrients(lex, nutrient_names)
+    # "which <supplement> has the most <component>": the nutrient ranked is the component, not the category
+    components = [n for n in named if not _is_category(n, category)]
+    if category and not cue(qc.product_words).search(q) and not (direction or prop or components):
+        return None  # "which <supplement> is best absorbed": no product word, nothing to rank by
+    named = components or named
     nutrient = named[0] if named else None
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
     kinds = tuple(kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(q))
     count = bool(cue(qc.count).search(q))
-    if nutrient is None and form is None and direction is None and not kinds and not count:
+    if nutrient is None and form is None and direction is None and not kinds and not count and not prop:
         return None
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
@@ -260,7 +299,53 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     missing = bool(cue(qc.missing).search(q))
     return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                         versus if direction and not missing else None, kinds, count,
-                        after if than else None)
+                        after if than else None, prop)
+
+
+def asked_property(folded_question: str) -> str | None:
+    """The product property the question asks about (product_cues.yaml ``properties``), or None."""
+    return next((name for name, pc in product_cues().properties.items()
+                 if cue(pc.question).search(folded_question)), None)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_words() -> tuple[str, ...]:
+    return tuple(sorted({fold(x) for u in vocabulary().units for x in (u.canonical, *u.spellings)},
+                        key=len, reverse=True))
+
+
+def _amount_not_count(q: str) -> str:
+    """ "how many mg of <nutrient> ..." asks for an amount: read as "how much" (not a count of products)."""
+    units = "|".join(re.escape(u) for u in _unit_words())
+    return re.sub(rf"\bhow\s+many\s+(?=(?:{units})\b)", "how much ", q)
+
+
+@functools.lru_cache(maxsize=1)
+def _category_terms() -> tuple[tuple[str, str], ...]:
+    """(term, nutrient) for every vocabulary name of a nutrient: what "which <term>" names."""
+    pairs = {(fold(t), n.name) for n in vocabulary().nutrients for t in (n.name, *n.terms) if t.strip()}
+    return tuple(sorted(pairs, key=lambda tn: -len(tn[0])))
+
+
+def _category_named(q: str) -> str | None:
+    """The nutrient whose vocabulary name comes right after a choosing word ("which <supplement> has
+    ...", "what <supplement> gives ..."): the question is about that supplement's products (not
+    when a word for its forms follows: "which <supplement> form ...")."""
+    qc = product_cues().question
+    for m in cue(qc.choose).finditer(q):
+        rest = q[m.end():].lstrip()
+        for term, name in _category_terms():
+            if (t := re.match(rf"{re.escape(term)}(?![\w-])", rest)) is not None:
+                return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else name
+    return None
+
+
+def _is_category(nutrient: str, category: str | None) -> bool:
+    """Is this product nutrient the category's (same name, or named by the category's name)?"""
+    if category is None:
+        return False
+    a, b = fold(nutrient), fold(category)
+    return a == b or a.startswith(b) or b.startswith(a)
 
 
 def _named_nutrients(lex_question: str, nutrient_names: Sequence[str]) -> list[str]:
@@ -335,6 +420,9 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
             out.lines.append(msg.PRODUCTS_NONE_MATCH.format(what="a " + " or ".join(pq.kinds)))
             return out.lines, out.rows
         products = kept
+    if pq.property is not None:
+        out.property(products, pq.property)
+        return out.lines, out.rows
     reference = named_product(pq.than_text, products) if pq.than_text else None
     if reference is not None and pq.direction:
         nutrient = pq.nutrient or primary  # named before "than": the reference's own name is after it
@@ -500,6 +588,26 @@ class _ProductAnswer:
         self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
 
 
+    def property(self, products: Sequence[Product], name: str) -> None:
+        """The products whose description has a sentence that speaks to the property, quoted."""
+        pc = product_cues().properties[name]
+        said = cue(pc.description)
+        parts = []
+        for p in products:
+            hits = [(len(said.findall(cue_fold(x))), -i, x) for i, x in enumerate(_sentences(p.text))]
+            sentence = max(hits)[2] if hits and max(hits)[0] else None
+            if sentence is not None:
+                parts.append(f"{label(p)} — “{sentence}” [{self.cite(p, sentence)}]")
+        answers = product_cues().answers
+        self.lines.append(answers.property.format(what=pc.what, items="; ".join(parts)) if parts
+                          else answers.property_none.format(what=pc.what))
+
+
+def _sentences(text: str) -> list[str]:
+    """The description's sentences, as written."""
+    return [x.strip() for x in re.split(r"(?<=[.!?])\s+", text) if x.strip()]
+
+
 def _amount_of(p: Product, nutrient: str) -> str | None:
     s = stated(p, nutrient)
     return s.amount if s else None
@@ -530,3 +638,140 @@ def product_amount_gap(question: str, product: Product, nutrient_names: Sequence
             return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)
         return None
     return None
+
+
+# --------------------------------------------------------------------------- one product
+
+
+@dataclass(frozen=True)
+class OneProduct:
+    """A question about one product: whether it holds the nutrients, how much of each."""
+
+    product: Product
+    nutrients: tuple[str, ...]
+
+
+def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
+                         nutrient_names: Sequence[str]) -> OneProduct | None:
+    """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
+    product's description>?": the product (named, or described: the words of "the ... <product
+    word>" that its title and description hold, rarest first) and the nutrients asked of it. None
+    for a question across products, one that names no nutrient or asks nothing it holds, or one
+    whose product words fit several products equally (the one in ``in_scope`` wins a tie)."""
+    qc = product_cues().question
+    q = _amount_not_count(cue_fold(question))
+    # "any <nutrient> in them" asks of the nutrient, not across products
+    across = [m for m in cue(qc.across).finditer(q) if not _nutrient_first(q[m.end():], nutrient_names)]
+    if (across or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q)
+            or not cue(qc.holds).search(q)):
+        return None
+    found = _named_in(q, products)
+    product: Product | None = found[0] if found else _described_in(q, products, in_scope)
+    rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
+    if product is None:
+        return None
+    asked = _named_nutrients(lexical_form(rest), nutrient_names)
+    return OneProduct(product, tuple(asked)) if asked else None
+
+
+def _nutrient_first(text: str, nutrient_names: Sequence[str]) -> bool:
+    """Does ``text`` begin with a nutrient's name?"""
+    lex = lexical_form(text).lstrip()
+    return any(_position(n, lex) == 0 for n in nutrient_names)
+
+
+def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, int]] | None:
+    """The product whose own name the (folded) question spells out, with where; the longest wins."""
+    hits = []
+    for p in products:
+        words = re.findall(r"[\w-]+", cue_fold(p.name or ""))
+        if words:
+            m = re.search(r"(?<![\w-])" + r"\W+".join(re.escape(w) for w in words) + r"(?![\w-])", q)
+            if m:
+                hits.append((m.end() - m.start(), p, m.span()))
+    if not hits:
+        return None
+    hits.sort(key=lambda h: -h[0])
+    return hits[0][1], hits[0][2]
+
+
+def _references(q: str) -> list[list[str]]:
+    """The words of each "the|this ... <product word>" phrase of the (folded) question (a phrase
+    runs to the clause's end: punctuation, or a word that asks)."""
+    qc = product_cues().question
+    marks = cue([*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats)])
+    out = []
+    for m in cue(qc.one).finditer(q):
+        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[m.end():], maxsplit=1)[0]
+        if marks.search(clause):
+            out.append(content_tokens(clause))
+    return [r for r in out if r]
+
+
+def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product]) -> Product | None:
+    """The one product the question's "the ... <product word>" phrase describes: the one whose title
+    and description hold all its words (of several, the one in scope); else the one holding most of
+    their weight (rarer words weigh more), among the products in scope first, then among all."""
+    words_of = {p.id: _words(p.title + " " + p.text) for p in products}
+    n = len(products)
+    scope = {p.id for p in in_scope}
+    for ref in map(set, _references(q)):
+        full = [p for p in products if ref <= words_of[p.id]]
+        if len(full) > 1:
+            full = [p for p in full if p.id in scope]
+        if len(full) == 1:
+            return full[0]
+        if full:
+            continue
+        weight = {t: math.log(1 + n / (1 + sum(t in w for w in words_of.values()))) for t in ref}
+        total = sum(weight.values())
+        for among in ([p for p in products if p.id in scope], products):
+            scored = [(sum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among]
+            best = max((sc for sc, _ in scored), default=0.0)
+            top = [p for sc, p in scored if sc == best]
+            if best >= total / 2 and len(top) == 1:
+                return top[0]
+    return None
+
+
+def _words(text: str) -> set[str]:
+    """The content words of a text, a hyphenated one also by its parts ("two-softgel")."""
+    found = content_tokens(text)
+    return {*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))}
+
+
+def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
+                        book: CitationBook) -> tuple[list[str], list[ProductRow]]:
+    """What one product's description states of the nutrients asked: the amounts, a nutrient it
+    names without an amount, one it does not mention; the product cited."""
+    if one.product.id not in product_docs:
+        return [], []
+    out = _ProductAnswer(book, product_docs)
+    p, a = one.product, product_cues().answers
+    states = {n: stated(p, n) for n in one.nutrients}
+    amounts = [s for s in states.values() if s is not None and s.amount]
+    named = [n for n, s in states.items() if s is not None and not s.amount]
+    absent = [n for n, s in states.items() if s is None]
+    others = [s.detail() for x in p.nutrients if x.nutrient not in states
+              and (s := stated(p, x.nutrient)) is not None and s.amount]
+    product = label(p, others)
+
+    def them(names: Sequence[str]) -> str:
+        return a.it[0] if len(names) == 1 else a.it[1]
+
+    if amounts:
+        text = a.one_states.format(product=product, amounts="; ".join(s.detail() for s in amounts))
+        if named:
+            text += a.and_named.format(nutrients=" and ".join(named), them=them(named))
+    elif named:
+        text = a.one_named.format(product=product, nutrients=" and ".join(named), them=them(named))
+    else:
+        text = a.one_absent.format(product=product, nutrients=" and ".join(absent))
+        absent = []
+    if absent:
+        text += a.and_absent.format(nutrients=" and ".join(absent))
+    m = out.cite(p, amounts[0].amount if amounts else None)
+    for n in one.nutrients:
+        out.add_row(p, n, m)
+    out.lines.append(f"{text} [{m}].")
+    return out.lines, out.rows

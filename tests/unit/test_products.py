@@ -7,8 +7,10 @@ from langchain_core.documents import Document
 
 from assistant.answer.citations import CitationBook
 from assistant.answer.products import (
+    compose_one_product,
     compose_products,
     label,
+    one_product_question,
     parse_product_query,
     product_amount_gap,
     product_cues,
@@ -114,3 +116,57 @@ def test_how_many_products_is_a_word_and_the_page_own_nutrient_counts_every_prod
 def test_the_gap_sentence_is_not_given_when_the_description_states_the_amount() -> None:
     assert product_amount_gap("how much D3 is in the liquid?", DROPS, NAMES) is None
     assert product_amount_gap("how much DHA is in it?", GUMMY, NAMES) is not None
+
+
+GENTLE = _product("p7", "Supplement: iron 25 mg", "This iron capsule gives 25 mg of iron per capsule. Its chelated "
+                  "form is designed to minimize constipation and stomach upset.", ("iron", "25 mg", None))
+PLAIN = _product("p8", "Supplement: iron 65 mg", "This iron tablet gives 65 mg of iron per tablet.",
+                 ("iron", "65 mg", None))
+
+
+def _one(question: str, products: list[Product], in_scope: list[Product] | None = None) -> str | None:
+    one = one_product_question(question, products, in_scope or [], NAMES)
+    if one is None:
+        return None
+    docs = {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text}) for p in products}
+    lines, _ = compose_one_product(one, docs, CitationBook())
+    return " ".join(lines)
+
+
+def test_a_component_is_ranked_when_the_question_names_the_supplement_not_a_product_word() -> None:
+    pq = parse_product_query("Which fish oil has the most EPA?", NAMES)
+    assert pq is not None and pq.nutrient == "EPA" and pq.direction == "max"
+    out = _answer("**Which omega-3 has the MOST DHA???**", [ALGAL, ESTERS, GUMMY])
+    assert out.startswith("Of the products that state an amount, the most DHA") and "450 mg" in out
+    assert parse_product_query("which iron is best absorbed", NAMES) is None  # nothing to rank
+
+
+def test_how_many_before_a_unit_asks_an_amount_not_a_count() -> None:
+    pq = parse_product_query("how many mg of iron are in the iron products?", NAMES)
+    assert pq is None or not pq.count
+
+
+def test_a_yes_no_question_about_a_named_product_answers_about_that_product() -> None:
+    out = _one("does Brand 5000 have vitamin K2 in it?", [DROPS, SOFTGEL, TABLET])
+    assert out is not None and out.startswith("The description of Brand 5000")
+    assert "does not mention vitamin K2" in out and "5,000 IU" in out
+    assert _one("which product has more D3 than Brand 5000?", [DROPS, SOFTGEL, TABLET]) is None
+
+
+def test_a_product_described_by_its_words_is_resolved() -> None:
+    out = _one("the D3 drops in an oil base, do they have any K2 in them", [DROPS, SOFTGEL, TABLET])
+    assert out is not None and "Liquid supplement: vitamin D3" in out and "400 IU per drop" in out
+    assert "does not mention vitamin K2" in out
+    out = _one("how much omega-3 is in the gummy?", [ALGAL, ESTERS, GUMMY])
+    assert out is not None and "names omega-3 but states no amount" in out
+
+
+def test_words_that_fit_several_products_resolve_none_unless_one_is_in_scope() -> None:
+    assert _one("how much EPA is in the softgel?", [ESTERS, SOFTGEL]) is None
+    out = _one("how much EPA is in the softgel?", [ESTERS, SOFTGEL], in_scope=[ESTERS])
+    assert out is not None and "EPA 650 mg per two-softgel serving" in out
+
+
+def test_a_property_is_answered_from_the_description_sentences_that_speak_to_it() -> None:
+    out = _answer("which iron product is easiest on the stomach", [GENTLE, PLAIN])
+    assert "minimize constipation and stomach upset" in out and "65 mg" not in out
