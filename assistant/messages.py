@@ -49,3 +49,6 @@ UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no
 #: the first line of one monograph's part of an answer drawn from several ("what is reference 2?"
 #: with no monograph in view)
 FROM_MONOGRAPH = "{title}: {line}"
+
+#: in an answer to a question that asks several things, in place of a part the monograph does not cover
+PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."

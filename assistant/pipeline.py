@@ -60,7 +60,7 @@ from assistant.answer.studies import (
 )
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
-from assistant.conversation import Turn, check_history, clean_question, user_questions
+from assistant.conversation import Turn, check_history, clean_question, plain_text, user_questions
 from assistant.corpus import Corpus, load_corpus
 from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
@@ -69,6 +69,7 @@ from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
 from assistant.nutrients import mentioned_nutrients
+from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
 from assistant.types import (
@@ -207,7 +208,21 @@ class Assistant:
         q = clean_question(question, self.settings.max_question_chars)
         turns = check_history(history)
         self.refresh_if_stale()
+        if len(asks := split_asks(plain_text(q))) > 1:  # "what is X, and which product has the most Y?"
+            yield from self._emit(self._answer_asks(q, asks, turns, filters))
+            return
         yield from self._run(q, turns, filters)
+
+    def _answer_asks(self, q: str, asks: Sequence[str], turns: list[Turn],
+                     filters: dict[str, str] | None) -> Answer:
+        """Each ask of a question answered in turn, a later one as a follow-up of the earlier."""
+        answers: list[Answer] = []
+        so_far = list(turns)
+        for ask in asks:
+            events = self._run(ask, so_far, filters)
+            answers.append(next(e.answer for e in events if isinstance(e, AnswerEvent)))
+            so_far += [{"role": "user", "content": ask}, {"role": "assistant", "content": answers[-1].text}]
+        return merge_answers(q, answers)
 
     def refresh_if_stale(self) -> bool:
         """Move to the index generation another process has committed since (cheap when not)."""

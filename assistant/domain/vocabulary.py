@@ -124,6 +124,8 @@ class Lexicon(BaseModel):
     #: how much to take, a limit. Such a question about a nutrient no monograph in scope is about is
     #: never answered with that monograph's figures.
     amount_questions: list[str] = Field(default_factory=list)
+    #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
+    part_openers: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions")
     @classmethod

@@ -42,3 +42,11 @@ def test_a_reference_number_of_a_named_monograph_is_answered_from_it_alone(catal
 def test_the_upper_limit_of_a_nutrient_without_a_monograph_is_not_answered(catalogue: Assistant) -> None:
     ans = catalogue.ask("what's the tolerable upper intake level for vitamin B6?")
     assert ans.abstained and not ans.citations
+
+
+def test_a_question_that_asks_two_things_answers_both(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what is the upper intake limit for iron in adults, and which D3 product has the most D3?")
+    assert not ans.abstained
+    assert {c.supplement for c in ans.citations} == {"iron", "vitamin-d3"}
+    assert re.search(r"45 mg", ans.text)
+    assert [c.marker for c in ans.citations] == list(range(1, len(ans.citations) + 1))

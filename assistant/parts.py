@@ -1,0 +1,96 @@
+"""A question that asks two things, split into its asks (pure).
+
+"What's the RDA for women 19-50, and which product has the most?" is two questions: each is answered
+in turn (a later one as a follow-up of the earlier, so "which one also has X?" keeps its subject)
+and the answers are joined. A question is split before a word of the lexicon's ``part_openers``
+that follows "?", ";" or an "and" / "also" / "plus" joint, where both sides carry at least
+:data:`MIN_TOPIC_WORDS` topic words ("what dose and what result?" stays one question).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from assistant import messages as msg
+from assistant.domain.vocabulary import vocabulary
+from assistant.normalize import content_tokens
+from assistant.types import Answer, Caution, Citation
+
+#: topic words each part must carry to stand as a question of its own
+MIN_TOPIC_WORDS = 2
+#: at most this many parts (a longer list of asks is answered as one question)
+MAX_PARTS = 3
+
+
+@functools.cache
+def _joint() -> re.Pattern[str]:
+    openers = "|".join(re.escape(w) for w in sorted(vocabulary().lexicon.part_openers, key=len, reverse=True))
+    if not openers:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?:[?;]+\s*|[,;]?\s+(?:and|also|plus)\s+(?:also\s+)?)(?=(?:{openers})\b)",
+                      re.IGNORECASE)
+
+
+def split_asks(question: str) -> list[str]:
+    """The question's asks, in order; one element when it asks one thing."""
+    parts: list[str] = []
+    start = 0
+    for m in _joint().finditer(question):
+        head, tail = question[start:m.start()], question[m.end():]
+        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= MIN_TOPIC_WORDS:
+            asked = question[m.start():m.end()].strip().startswith("?")
+            parts.append(head.strip(" ,;") + ("?" if asked else ""))
+            start = m.end()
+    parts.append(question[start:].strip())
+    parts = [p for p in parts if p]
+    return parts if 1 < len(parts) <= MAX_PARTS else [question]
+
+
+def _renumber(text: str, offset: int) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text) if offset else text
+
+
+def _tail(text: str) -> tuple[str, str]:
+    """(the cited text, what follows its last marker: a referral, which the joined answer says once)."""
+    m = re.search(r"\][.!?;:]*(?=[^\]]*$)", text)
+    if m is None or not re.search(r"\w", text[m.end():]):
+        return text, ""
+    return text[:m.end()], text[m.end():].strip()
+
+
+def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
+    """One answer from the answers to a question's asks, in order: markers renumbered, cautions
+    once each, a part the monograph does not cover said as such, a referral once at the end. All
+    parts unanswered: the first part's abstention."""
+    if all(a.abstained for a in answers):
+        return answers[0].model_copy(update={"question": question})
+    texts: list[str] = []
+    tails: list[str] = []
+    citations: list[Citation] = []
+    cautions: list[Caution] = []
+    shown: set[tuple[str, str, str]] = set()
+    first = next(a for a in answers if not a.abstained)
+    for a in answers:
+        if a.abstained:
+            texts.append(msg.PART_NOT_COVERED)
+            continue
+        offset = len(citations)
+        body, tail = _tail(a.text)
+        texts.append(_renumber(body, offset))
+        if tail and tail not in tails:
+            tails.append(tail)
+        citations += [c.model_copy(update={"marker": c.marker + offset}) for c in a.citations]
+        for c in a.cautions:
+            key = (c.kind, c.text, c.citation.chunk_id if c.citation else "")
+            if key not in shown:
+                shown.add(key)
+                cit = c.citation
+                moved = cit.model_copy(update={"marker": cit.marker + offset}) if cit is not None else None
+                cautions.append(c.model_copy(update={"citation": moved}))
+    done = [a for a in answers if not a.abstained]
+    return Answer(question=question, text=" ".join([*texts, *tails]), citations=citations, cautions=cautions,
+                  abstained=False, mode=first.mode, table=[r for a in done for r in a.table],
+                  dropped=[d for a in done for d in a.dropped], support=min(a.support for a in done),
+                  corrected={k: v for a in answers for k, v in a.corrected.items()})

@@ -1,0 +1,45 @@
+"""A question that asks two things, split into its asks, and the answers joined (assistant/parts.py)."""
+
+from __future__ import annotations
+
+from assistant import messages as msg
+from assistant.parts import merge_answers, split_asks
+from assistant.types import Answer, Caution, Citation
+
+
+def test_two_asks_joined_by_and_or_a_question_mark_are_split() -> None:
+    assert split_asks("what is the daily allowance for teenagers, and which capsule holds the most?") == [
+        "what is the daily allowance for teenagers", "which capsule holds the most?"]
+    assert split_asks("how long did the bone trial run? what dose did the heart trial use?") == [
+        "how long did the bone trial run?", "what dose did the heart trial use?"]
+
+
+def test_one_ask_is_left_whole() -> None:
+    for q in ["What dose and what result?", "what dose was used in adults, and for how long?",
+              "Was the trial in older adults and did it help?"]:
+        assert split_asks(q) == [q]
+
+
+def _cite(marker: int, chunk: str) -> Citation:
+    return Citation(marker=marker, chunk_id=chunk, supplement="s", section="S", title="t", source="f",
+                    snippet="x", span=(0, 1))
+
+
+def test_answers_are_joined_with_markers_renumbered_and_one_referral() -> None:
+    ref = "Ask your pharmacist."
+    a = Answer(question="a", text=f"First [1]. Second [2]. {ref}", citations=[_cite(1, "c1"), _cite(2, "c2")],
+               cautions=[Caution(kind="k", text="note", citation=_cite(2, "c2"))], support=0.9)
+    b = Answer(question="b", text=f"Third [1]. {ref}", citations=[_cite(1, "c3")],
+               cautions=[Caution(kind="k", text="note", citation=_cite(1, "c2"))], support=0.7)
+    out = merge_answers("a and b", [a, b])
+    assert out.text == f"First [1]. Second [2]. Third [3]. {ref}"
+    assert [c.marker for c in out.citations] == [1, 2, 3]
+    assert [c.chunk_id for c in out.citations] == ["c1", "c2", "c3"]
+    assert len(out.cautions) == 1 and out.support == 0.7 and not out.abstained
+
+
+def test_a_part_not_covered_is_said_and_all_unanswered_abstains() -> None:
+    ok = Answer(question="a", text="Fact [1].", citations=[_cite(1, "c1")])
+    no = Answer(question="b", text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained")
+    assert merge_answers("q", [ok, no]).text == f"Fact [1]. {msg.PART_NOT_COVERED}"
+    assert merge_answers("q", [no, no]).abstained
