@@ -225,6 +225,8 @@ class _Negation:
     pseudo: re.Pattern[str]
     stop: re.Pattern[str]
     scope: int
+    #: a word right after a trigger that makes a statement about oneself ("don't have any")
+    statement: re.Pattern[str]
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -236,7 +238,9 @@ def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
 def _negation() -> _Negation:
     neg = vocabulary().lexicon.negation
     stops = _any_of(neg.terminators).pattern
-    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), re.compile(rf"[,;:.!?]|{stops}"), neg.scope)
+    statement = re.compile(rf"\s*(?:{_any_of(neg.statements).pattern})")
+    stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
+    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement)
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
@@ -283,13 +287,21 @@ def without_negated_mentions(text: str) -> str:
     if len(folded) != len(text):  # casefolding moved the offsets (rare): work on the folded text
         text = folded
     cuts: list[tuple[int, int]] = []
+    neg = _negation()
     for start, end in negated_spans(folded):
         ends = _mention_ends(folded, start, end)
-        if not ends:
-            continue  # "without calcium", "no upper limit": the negation is part of the question
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
         # a clause that closes right after the phrase is the statement's own ("...INR checks,")
-        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None
+        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or neg.stop.match(folded, end)
+        if not ends:
+            # "without calcium", "no upper limit", "does it not help": the negation is part of the
+            # question; "I don't have any <condition>," is a statement about oneself, no topic
+            trig = neg.trigger.match(folded, start)
+            had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
+            owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
+            if subject is not None and closed and owned:
+                cuts.append((subject.start(), end))
+            continue
         cuts.append((subject.start() if subject else start, end if closed else max(ends)))
     if not cuts:
         return text
@@ -298,7 +310,7 @@ def without_negated_mentions(text: str) -> str:
         out = out[:s] + " " + out[e:]
     out = re.sub(r"\s+([,;.!?])", r"\1", re.sub(r"\s{2,}", " ", out))
     out = re.sub(r"([,;:.!?])[,;:.!?]+", r"\1", out).strip(" ,;:")
-    out = re.sub(r"^[,;:.!?\s]+", "", out)
+    out = re.sub(r"^(?:[,;:.!?\s\-–—]+|(?:and|but|so|also)\b)+", "", out).lstrip(" ,;:-–—")
     return out if content_tokens(out) else text
 
 

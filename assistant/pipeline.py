@@ -300,7 +300,8 @@ class Assistant:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         asks_about = mentioned_classes([eq]) or (classes if followup else [])
         nutrients = self.catalog.nutrient_names
-        pq = parse_product_query(q, nutrients) or (
+        # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
+        pq = parse_product_query(without_negated_mentions(q), nutrients) or (
             parse_product_query(eq, nutrients) if r.inherits_intent and eq != q else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)))

@@ -666,7 +666,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
             or not cue(qc.holds).search(q)):
         return None
     found = _named_in(q, products)
-    product: Product | None = found[0] if found else _described_in(q, products, in_scope)
+    product: Product | None = found[0] if found else _described_in(q, products, in_scope, nutrient_names)
     rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
     if product is None:
         return None
@@ -708,25 +708,32 @@ def _references(q: str) -> list[list[str]]:
     return [r for r in out if r]
 
 
-def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product]) -> Product | None:
+def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                  nutrient_names: Sequence[str] = ()) -> Product | None:
     """The one product the question's "the ... <product word>" phrase describes: the one whose title
     and description hold all its words (of several, the one in scope); else the one holding most of
-    their weight (rarer words weigh more), among the products in scope first, then among all."""
+    their weight (rarer words weigh more), among the products in scope first, then among all, of
+    those that hold every nutrient the phrase names ("the <one> <other> drops" hold both)."""
     words_of = {p.id: _words(p.title + " " + p.text) for p in products}
+    nutrient_words = set(content_tokens(" ".join(nutrient_names)))
     n = len(products)
     scope = {p.id for p in in_scope}
-    for ref in map(set, _references(q)):
+    refs = [set(r) for r in _references(q)]
+    for ref in refs:  # a phrase whose every word one product holds ("the liquid ... drops") first
         full = [p for p in products if ref <= words_of[p.id]]
         if len(full) > 1:
             full = [p for p in full if p.id in scope]
         if len(full) == 1:
             return full[0]
-        if full:
-            continue
+    for ref in refs:
+        if any(ref <= words_of[p.id] for p in products):
+            continue  # several hold it all: ambiguous
         weight = {t: math.log(1 + n / (1 + sum(t in w for w in words_of.values()))) for t in ref}
         total = sum(weight.values())
+        must = ref & nutrient_words
         for among in ([p for p in products if p.id in scope], products):
-            scored = [(sum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among]
+            scored = [(sum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among
+                      if must <= words_of[p.id]]
             best = max((sc for sc, _ in scored), default=0.0)
             top = [p for sc, p in scored if sc == best]
             if best >= total / 2 and len(top) == 1:

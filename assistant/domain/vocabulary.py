@@ -112,6 +112,8 @@ class Negation(BaseModel):
     triggers: list[str] = Field(default_factory=list)
     terminators: list[str] = Field(default_factory=list)
     pseudo: list[str] = Field(default_factory=list)
+    #: the words after a trigger that make a negated statement about oneself (see lexicon.yaml)
+    statements: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
 

@@ -151,3 +151,20 @@ def test_a_note_is_read_without_negation() -> None:
     """A page's note about what not to combine still names the class it warns about."""
     note = "Do not take with warfarin unless under medical supervision"
     assert mentioned_classes([note], questions=False) == ["anticoagulant"]
+
+
+def test_a_negated_statement_about_oneself_is_no_topic() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    assert w("I don't have any liver problems, does MK-4 help arteries?") == "does MK-4 help arteries?"
+    assert w("my sister has no thyroid issues. what dose did the bone trial use?") == (
+        "what dose did the bone trial use?")
+    assert w("she isn't pregnant - what's the daily amount for women?") == "what's the daily amount for women?"
+
+
+def test_a_negation_that_is_part_of_the_question_stays() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    for q in ["I don't understand the bone trial, what did it find?", "does it not help arteries?",
+              "which trials found no effect?", "is there one without calcium?"]:
+        assert w(q) == q
