@@ -65,13 +65,36 @@ def plain_text(text: str) -> str:
         >>> plain_text("<script>alert(1)</script>**Is there** an [upper limit](http://x) for `B12`?")
         'Is there an upper limit for B12?'
     """
-    t = text
+    t = _mail_body(text)
     for _ in range(len(text) + 1):  # until nothing changes: markup inside markup goes too
         once = _plain_once(t)
         if once == t:
             break
         t = once
     return t
+
+
+#: where a pasted e-mail's signature starts ("-- " on its own line, "Sent from my phone")
+_SIGNATURE = re.compile(r"^(?:--\s*|_{3,}\s*|sent from my\b.*|get outlook for\b.*)$", re.IGNORECASE)
+#: the line that introduces a quoted message ("On Mon, 3 May, Tom wrote:")
+_QUOTE_HEADER = re.compile(r"^\s*(?:>\s*)*on\b.{0,120}\bwrote:\s*$", re.IGNORECASE)
+
+
+def _mail_body(text: str) -> str:
+    """A pasted e-mail's own words: its signature, and the quoted lines ("> ...") of a text with a
+    signature or a "... wrote:" line, go when words of its own remain (a question quoted whole is kept)."""
+    lines = text.splitlines()
+    if len(lines) < 2:
+        return text
+    end = next((i for i, line in enumerate(lines) if i and _SIGNATURE.match(line.strip())), len(lines))
+    body = [line for line in lines[:end] if not _QUOTE_HEADER.match(line)]
+    if end == len(lines) and len(body) == len(lines):
+        return text  # no e-mail: "> ..." is a Markdown quote of the question's own
+    own = [line for line in body if not line.lstrip().startswith(">")]
+    for keep in (own, body):
+        if any(re.search(r"\w", line) for line in keep):
+            return "\n".join(keep)
+    return text
 
 
 def _visible(c: str) -> str:

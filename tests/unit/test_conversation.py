@@ -80,3 +80,12 @@ def test_check_history_names_a_malformed_turn() -> None:
     assert check_history([{"role": "user", "content": None}]) == [{"role": "user", "content": ""}]
     with pytest.raises(ValueError, match="turn 1"):
         check_history([{"role": "user", "content": "hi"}, {"role": "bot", "content": "x"}])
+
+
+def test_a_pasted_email_keeps_its_own_words() -> None:
+    from assistant.conversation import plain_text
+
+    mail = "> On Tue, 4 Mar, Ann wrote:\n> any news?\n\nwhich product has the most iron\n\n-- \nSent from my phone"
+    assert plain_text(mail) == "which product has the most iron"
+    assert plain_text("> is a quoted question kept?") == "is a quoted question kept?"
+    assert plain_text("how much?\nSent from my tablet") == "how much?"
