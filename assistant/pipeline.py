@@ -357,7 +357,7 @@ class Assistant:
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
-            u, filters, supplement, off_topic)
+            u, filters, supplement, off_topic, hits)
         if (off_topic or support < self.settings.abstain_threshold) and not fields_only:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
@@ -502,21 +502,24 @@ class Assistant:
         return any(n.casefold() not in said for n in foreign)
 
     def _field_question(self, u: Understanding, filters: dict[str, str] | None, supplement: str | None,
-                        off_topic: Sequence[str]) -> bool:
+                        off_topic: Sequence[str], hits: Sequence[Hit] = ()) -> bool:
         """Is the turn about a Dosage Guide field of the one monograph in scope, and about nothing
         else? The monograph is the one the question (or the conversation, or the filter) limits it
-        to, or the corpus's only one; the question names no nutrient but that monograph's own; and
+        to, or the corpus's only one, or, when the question names none, the one whose field asked
+        about is the best passage; the question names no nutrient but that monograph's own; and
         every off-topic word names the field or the people asked about."""
-        if supplement is None or (parse_dosage_query(u.question) is None
-                                  and not (u.followup and parse_dosage_query(u.retrieval_question))):
+        dq = parse_dosage_query(u.question) or (
+            parse_dosage_query(u.retrieval_question) if u.followup else None)
+        if supplement is None or dq is None:
             return False
         scoped = (filters or {}).get("supplement") or (supplement if len(self.supplements) == 1 else None)
+        if scoped is None and hits and not self.catalog.named_supplements(u.question):
+            best = hits[0].document.metadata
+            if best.get("kind") == "field" and best.get("title") in dq.fields:
+                scoped = str(best.get("supplement"))
         if scoped != supplement:
             return False
-        mono = next((m for m in self.corpus.monographs if m.slug == supplement), None)
-        names = [mono.title, *mono.aliases, str(mono.meta.get("primary_nutrient") or "")] if mono else []
-        own = set(mentioned_nutrients(" ; ".join(names)))
-        return (not set(mentioned_nutrients(u.retrieval_question)) - own
+        return (not self.catalog.foreign_nutrients(u.retrieval_question, supplement)
                 and not set(off_topic) - field_words(u.retrieval_question))
 
     def _product_gap(self, u: Understanding, hits: Sequence[Hit], book: CitationBook) -> list[str]:
