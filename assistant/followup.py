@@ -11,6 +11,7 @@ question) takes the earlier question's subject, not its intent. Pure functions o
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ _FOLLOWUP = re.compile(
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name)
-SLOT_KINDS = ("product", "form", "field", "nutrient")
+SLOT_KINDS = ("product", "form", "field", "nutrient", "people")
+#: "same question for X", "what about X": the turn asks the earlier question of X
+_SAME = re.compile(r"^\W*(?:(?:and|ok|okay|so|then)\W+)?(?:(?:the\s+)?same(?:\s+(?:question|thing|answer))?|"
+                   r"what\s+about|how\s+about)\s+(?:(?:for|with|about|of|on|in)\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,13 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
         terms += [("form", f.name, t) for f in n.forms for t in (f.name, *f.terms)]
     terms += [("field", name, t) for name, ts in FIELD_TERMS.items() for t in (name, *ts)]
     terms.sort(key=lambda x: (SLOT_KINDS.index(x[0]), -len(x[2])))
-    return [(k, v, re.compile(_phrase(t), re.IGNORECASE)) for k, v, t in terms]
+    out = [(k, v, re.compile(_phrase(t), re.IGNORECASE)) for k, v, t in terms]
+    from assistant.answer.dosage import dosage_cues  # the groups of people a question can name
+
+    people = [(name, w) for name, g in dosage_cues().population.groups.items() for w in g.words]
+    people.sort(key=lambda x: -len(x[1]))
+    return out + [("people", name, re.compile(rf"(?<![\w-])(?:{w})(?![\w-])", re.IGNORECASE))
+                  for name, w in people]
 
 
 def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Slot]:
@@ -112,6 +122,15 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     if not previous or not is_followup(question, True):
         return Resolution(question, False, False)
     slots = find_slots(question, names)
+    rest = question[same.end():] if (same := _SAME.match(question)) else ""
+    if rest and own_topic(rest, find_slots(rest, names)):
+        # "same question for the liquid one": the earlier question, asked of what this turn names
+        rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
+        old = [s for s in find_slots(previous, names) if s.kind == "product"]
+        base = previous
+        for s in sorted(old, key=lambda s: s.start, reverse=True):
+            base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
+        return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
     if own_topic(question, slots):  # it asks something of its own: the earlier subject, not intent
         named = {s.kind for s in slots}
         subject = [previous[s.start:s.end] for s in find_slots(previous, names) if s.kind not in named]
@@ -128,7 +147,10 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
     old = [s for s in find_slots(base, names) if s.kind == kind]
     if not old or {s.value for s in old} == {s.value for s in new}:
         return base
-    text = " and ".join(question[s.start:s.end] for s in new)
+    ordered = sorted(new, key=lambda s: s.start)
+    adjacent = all(not question[a.end:b.start].strip() for a, b in itertools.pairwise(ordered))
+    text = (question[ordered[0].start:ordered[-1].end] if adjacent  # "pregnant women": one phrase
+            else " and ".join(question[s.start:s.end] for s in ordered))
     out = base
     for i, s in enumerate(sorted(old, key=lambda s: s.start, reverse=True)):
         out = out[:s.start] + (text if i == len(old) - 1 else "") + out[s.end:]

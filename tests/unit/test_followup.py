@@ -48,3 +48,20 @@ def test_a_product_name_is_one_slot() -> None:
 @pytest.mark.parametrize("turns", [["What is the upper limit for iron?", "and for vitamin D3?"]])
 def test_the_current_question_folds_the_turns(turns: list[str]) -> None:
     assert current_question(turns) == "What is the upper limit for vitamin D3? and for vitamin D3?"
+
+
+def test_a_follow_up_naming_other_people_asks_the_earlier_question_of_them() -> None:
+    from assistant.followup import resolve
+
+    r = resolve("and for teenagers?", "how much zinc do adults need each day")
+    assert r.inherits_intent and r.question.startswith("how much zinc do teenagers need each day")
+    r = resolve("what about for pregnant women?", "what is the daily allowance for men")
+    assert r.question.startswith("what is the daily allowance for pregnant women")
+
+
+def test_same_question_for_another_product_swaps_the_product() -> None:
+    from assistant.followup import resolve
+
+    r = resolve("same question for the chewable tablet", "how much zinc is in Mega Zinc 50",
+                [("product", "p1", "Mega Zinc 50")])
+    assert r.inherits_intent and r.question == "how much zinc is in the chewable tablet"
