@@ -56,9 +56,12 @@ class QuestionCues(BaseModel):
     not_products: list[str] = []
     one: list[str] = []
     holds: list[str] = []
+    amount_words: list[str] = []
+    servings: list[str] = []
+    reference_words: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "count", "choose",
-                     "not_products", "one", "holds")
+                     "not_products", "one", "holds", "amount_words", "servings", "reference_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return _compiles(v)
@@ -103,6 +106,14 @@ class AnswerCues(BaseModel):
     it: tuple[str, str]
     property: str
     property_none: str
+    exclude_none: str
+    exclude_some: str
+    form_other: str
+    form_unstated: str
+    form_none: str
+    form_none_plain: str
+    servings_none: str
+    servings_stated: str
 
 
 class ProductCues(BaseModel):
@@ -264,6 +275,14 @@ class ProductQuery:
     than_text: str | None = None
     #: a property of products the question asks about (product_cues.yaml ``properties``)
     property: str | None = None
+    #: "which don't have <nutrient>": the nutrients a product must not name
+    excluded: tuple[str, ...] = ()
+    #: "one that isn't <form>": the form the products kept are not stated as
+    excluded_form: str | None = None
+    #: "how many of the <products> would I need to get <amount>": servings for an amount
+    servings: bool = False
+    #: "how much <nutrient> is in the <words describing one product>": one product, described
+    one: bool = False
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -273,8 +292,10 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
     prop = asked_property(q)
     category = _category_named(q)  # "which <supplement> ...": its own name, as its products
+    if (servings := _servings_query(q, question, nutrient_names)) is not None:
+        return servings
     if not (cue(qc.product_words).search(q) or category) or not (cue(qc.across).search(q) or direction):
-        return None
+        return _one_described(q, nutrient_names)
     if parse_doses(question):
         return None  # an amount names one product: a lookup, not a comparison
     than = cue(qc.than).search(q)
@@ -287,6 +308,8 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     if category and not cue(qc.product_words).search(q) and not (direction or prop or components):
         return None  # "which <supplement> is best absorbed": no product word, nothing to rank by
     named = components or named
+    if direction and (ranked := _ranked(q, nutrient_names)) is not None:
+        named = [ranked, *(n for n in named if n != ranked)]  # "the most <nutrient>": that one is ranked
     nutrient = named[0] if named else None
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
     kinds = tuple(kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(q))
@@ -297,9 +320,67 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
     missing = bool(cue(qc.missing).search(q))
+    if missing and not cue(qc.amount_words).search(q) and (excluded := _excluded(q, nutrient_names)):
+        kept = [n for n in _named_nutrients(lexical_form(q[:excluded[0]]), nutrient_names)
+                if n not in excluded[1]]
+        return ProductQuery(kept[0] if kept else None, None, None, nutrients=tuple(kept), kinds=kinds,
+                            excluded=excluded[1], excluded_form=excluded[2])
     return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                         versus if direction and not missing else None, kinds, count,
                         after if than else None, prop)
+
+
+def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
+    """The nutrient named right after the most/least word ("which <supplement> product has the most
+    <nutrient>"): the one the question ranks by, whatever kind of product it names."""
+    qc = product_cues().question
+    m = cue(qc.most).search(q) or cue(qc.least).search(q)
+    if m is None:
+        return None
+    head = " ".join(q[m.end():].split()[:3])  # "the most <nutrient>", "most of <nutrient>"
+    named = _named_nutrients(lexical_form(head), nutrient_names)
+    return named[0] if named else None
+
+
+def _excluded(q: str, nutrient_names: Sequence[str]) -> tuple[int, tuple[str, ...], str | None] | None:
+    """A negation that excludes ("which don't have <nutrient>", "one that isn't <form>"): where it
+    starts, the nutrients named after it, the form named after it; None when it names neither."""
+    qc = product_cues().question
+    for m in cue(qc.missing).finditer(q):
+        after = lexical_form(q[m.end():])
+        form = form_in_question(after)
+        nutrients = tuple(_named_nutrients(after, nutrient_names))
+        if form is not None:
+            return m.start(), (), form
+        if nutrients:
+            return m.start(), nutrients, None
+    return None
+
+
+def _servings_query(q: str, question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """ "how many of the <products> would I need to get <amount> of <nutrient>": a count of servings
+    for an amount (the question holds the amount and a word for needing or reaching it)."""
+    qc = product_cues().question
+    count = cue(qc.count).search(q)
+    if count is None or not cue(qc.servings).search(q[count.end():]) or not parse_doses(question):
+        return None
+    named = _named_nutrients(lexical_form(q), nutrient_names)
+    kinds = tuple(kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(q))
+    if not named or not (kinds or cue(qc.product_words).search(q) or _references(q)):
+        return None
+    return ProductQuery(named[0], None, None, nutrients=tuple(named), kinds=kinds, servings=True)
+
+
+def _one_described(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """ "how much <nutrient> is in the <words of one product>": a question about one product (the
+    pipeline finds which); the nutrients asked are those outside the describing phrase."""
+    qc = product_cues().question
+    if not cue(qc.holds).search(q) or not _references(q, loose=True) or _references(q):
+        return None  # a plain "the <product word>" phrase is answered as before
+    named = _named_nutrients(lexical_form(_without_references(q)), nutrient_names)
+    if not named:
+        return None
+    return ProductQuery(named[0], None, None, nutrients=tuple(named), one=True)
 
 
 def asked_property(folded_question: str) -> str | None:
@@ -429,7 +510,13 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
         if nutrient:
             out.against_product(products, nutrient, reference, pq.direction)
             return out.lines, out.rows
-    if pq.count:
+    if pq.servings:
+        out.servings(products, pq.nutrients)
+    elif pq.excluded:
+        out.exclude(products, pq, primary)
+    elif pq.excluded_form:
+        out.other_form(products, pq, pq.excluded_form)
+    elif pq.count:
         out.count(products, pq, primary)
     elif pq.direction and pq.nutrient and pq.versus:
         out.versus(products, pq.nutrient, pq.versus, pq.direction)
@@ -588,6 +675,72 @@ class _ProductAnswer:
         self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
 
 
+    def _kept(self, products: Sequence[Product], nutrients: Sequence[str],
+              primary: str | None) -> list[Product]:
+        """The products that hold the nutrients the question keeps (the monograph's own: every one)."""
+        own = {fold(primary)} if primary else set()
+        return [p for p in products if all(fold(n) in own or _names(p, n) for n in nutrients)]
+
+    def exclude(self, products: Sequence[Product], pq: ProductQuery, primary: str | None) -> None:
+        """ "which don't have <nutrient>": the products that do not name it at all (or: every one does)."""
+        a = product_cues().answers
+        scope = self._kept(products, pq.nutrients, primary)
+        what = " or ".join(pq.excluded)
+        if not scope:
+            self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=" and ".join(pq.nutrients) or what))
+            return
+        lacking = [p for p in scope if any(not _names(p, n) for n in pq.excluded)]
+        if not lacking:
+            items = "; ".join(self.item(p, *pq.excluded) for p in scope)
+            self.lines.append(a.exclude_none.format(nutrient=what, items=items) + ".")
+            return
+        items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in lacking)
+        self.lines.append(a.exclude_some.format(nutrient=what, items=items) + ".")
+
+    def other_form(self, products: Sequence[Product], pq: ProductQuery, form: str) -> None:
+        """ "one that isn't <form>": the products stated as another form, then those that state none."""
+        a = product_cues().answers
+        owner = next((n for n in vocabulary().nutrients if any(f.name == form for f in n.forms)), None)
+        nutrient = pq.nutrient or (owner.name if owner else None)
+        scope = [p for p in products if nutrient is None or _names(p, nutrient)]
+        other, unstated = [], []
+        for p in scope:
+            s = stated(p, nutrient) if nutrient else None
+            forms = ([s.form] if s is not None and s.form else []) if nutrient else product_forms(p)
+            if not forms:
+                unstated.append(p)
+            elif form not in forms:
+                other.append(p)
+        what = nutrient or "it"
+        others = [f.name for f in owner.forms if f.name != form] if owner else []
+        if other:
+            items = "; ".join(self.item(p, *([nutrient] if nutrient else [])) for p in other)
+            self.lines.append(a.form_other.format(nutrient=what, form=form, items=items) + ".")
+        elif others:
+            self.lines.append(a.form_none.format(nutrient=what, form=form, others=" or ".join(others)) + ".")
+        else:
+            self.lines.append(a.form_none_plain.format(nutrient=what, form=form) + ".")
+        if unstated:
+            items = "; ".join(self.item(p, *([nutrient] if nutrient else [])) for p in unstated)
+            self.lines.append(a.form_unstated.format(nutrient=what, items=items) + ".")
+
+    def servings(self, products: Sequence[Product], nutrients: Sequence[str]) -> None:
+        """ "how many of these would I need for <amount>": what each product states, and that the page
+        gives no count (a count would be a number the passage does not hold)."""
+        a = product_cues().answers
+        for p in products:
+            states = [s for s in (stated(p, n) for n in nutrients) if s is not None and s.amount]
+            m = self.cite(p, states[0].amount if states else None)
+            for n in nutrients:
+                self.add_row(p, n, m)
+            if states:
+                text = a.servings_stated.format(product=label(p),
+                                                amounts="; ".join(s.detail() for s in states))
+            else:
+                text = a.servings_none.format(product=label(p), nutrients=" or ".join(nutrients),
+                                              them=a.it[0] if len(nutrients) == 1 else a.it[1])
+            self.lines.append(f"{text} [{m}].")
+
     def property(self, products: Sequence[Product], name: str) -> None:
         """The products whose description has a sentence that speaks to the property, quoted."""
         pc = product_cues().properties[name]
@@ -606,6 +759,12 @@ class _ProductAnswer:
 def _sentences(text: str) -> list[str]:
     """The description's sentences, as written."""
     return [x.strip() for x in re.split(r"(?<=[.!?])\s+", text) if x.strip()]
+
+
+def _names(p: Product, nutrient: str) -> bool:
+    """Does the product name the nutrient (its front matter or its description)?"""
+    return p.nutrient(nutrient) is not None or any(x.nutrient.casefold() == nutrient.casefold()
+                                                   for x in read_nutrients(p.title + ". " + p.text))
 
 
 def _amount_of(p: Product, nutrient: str) -> str | None:
@@ -667,10 +826,12 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return None
     found = _named_in(q, products)
     product: Product | None = found[0] if found else _described_in(q, products, in_scope, nutrient_names)
-    rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
+    rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else _without_references(q)
     if product is None:
         return None
-    asked = _named_nutrients(lexical_form(rest), nutrient_names)
+    # the nutrients asked of it: those outside the words that name or describe it, else all named
+    asked = (_named_nutrients(lexical_form(rest), nutrient_names)
+             or _named_nutrients(lexical_form(q), nutrient_names))
     return OneProduct(product, tuple(asked)) if asked else None
 
 
@@ -695,17 +856,33 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
     return hits[0][1], hits[0][2]
 
 
-def _references(q: str) -> list[list[str]]:
-    """The words of each "the|this ... <product word>" phrase of the (folded) question (a phrase
-    runs to the clause's end: punctuation, or a word that asks)."""
+def _reference_spans(q: str, loose: bool = False) -> list[tuple[int, int]]:
+    """Where each "the|this ... <product word>" phrase of the (folded) question is (a phrase runs to
+    the clause's end: punctuation, or a word that asks); ``loose``: also one ending in a loose word
+    ("the ... combo thing")."""
     qc = product_cues().question
-    marks = cue([*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats)])
+    words = [*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats),
+             *(qc.reference_words if loose else ())]
+    marks = cue(words)
     out = []
     for m in cue(qc.one).finditer(q):
         clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[m.end():], maxsplit=1)[0]
         if marks.search(clause):
-            out.append(content_tokens(clause))
+            out.append((m.end(), m.end() + len(clause)))
+    return out
+
+
+def _references(q: str, loose: bool = False) -> list[list[str]]:
+    """The words of each "the|this ... <product word>" phrase of the (folded) question."""
+    out = [content_tokens(q[s:e]) for s, e in _reference_spans(q, loose)]
     return [r for r in out if r]
+
+
+def _without_references(q: str) -> str:
+    """The question without its loose "the ... <product word>" phrases (what it asks of the product)."""
+    for s, e in reversed(_reference_spans(q, loose=True)):
+        q = q[:s] + " " + q[e:]
+    return q
 
 
 def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
@@ -718,7 +895,7 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     nutrient_words = set(content_tokens(" ".join(nutrient_names)))
     n = len(products)
     scope = {p.id for p in in_scope}
-    refs = [set(r) for r in _references(q)]
+    refs = [set(r) for r in _references(q, loose=True)]
     for ref in refs:  # a phrase whose every word one product holds ("the liquid ... drops") first
         full = [p for p in products if ref <= words_of[p.id]]
         if len(full) > 1:
@@ -728,8 +905,12 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     for ref in refs:
         if any(ref <= words_of[p.id] for p in products):
             continue  # several hold it all: ambiguous
-        weight = {t: math.log(1 + n / (1 + sum(t in w for w in words_of.values()))) for t in ref}
+        # a word no product holds ("combo", "thing") says nothing of which one is meant
+        weight = {t: math.log(1 + n / (1 + held)) if (held := sum(t in w for w in words_of.values())) else 0.0
+                  for t in ref}
         total = sum(weight.values())
+        if not total:
+            continue
         must = ref & nutrient_words
         for among in ([p for p in products if p.id in scope], products):
             scored = [(sum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among

@@ -170,3 +170,63 @@ def test_words_that_fit_several_products_resolve_none_unless_one_is_in_scope() -
 def test_a_property_is_answered_from_the_description_sentences_that_speak_to_it() -> None:
     out = _answer("which iron product is easiest on the stomach", [GENTLE, PLAIN])
     assert "minimize constipation and stomach upset" in out and "65 mg" not in out
+
+
+K2_D3 = _product("k1", "Supplement: vitamin D3 1,000 IU + vitamin K2 45 mcg",
+                 "This supplement combines vitamin D3 (1,000 IU) and vitamin K2 (45 mcg).",
+                 ("vitamin D3", "1,000 IU", None), ("vitamin K2", "45 mcg", None))
+K2_MK7 = _product("k2", "Supplement: vitamin D3 5,000 IU + vitamin K2 100 mcg",
+                  "This supplement gives vitamin D3 (5,000 IU) and vitamin K2 (100 mcg as MK-7).",
+                  ("vitamin D3", "5,000 IU", None), ("vitamin K2", "100 mcg", "MK-7"))
+K2_ZINC = _product("k3", "Supplement: vitamin D3 + vitamin K2 (MK-7) + zinc",
+                   "This supplement combines vitamin D3, vitamin K2 (as MK-7), and zinc for immune function.",
+                   ("vitamin D3", None, None), ("vitamin K2", None, "MK-7"), ("zinc", None, None))
+K2_ONLY = _product("k4", "Supplement: vitamin K2 90 mcg", "This capsule gives vitamin K2 (90 mcg).",
+                   ("vitamin K2", "90 mcg", None))
+
+
+def test_a_negation_without_an_amount_word_excludes_the_nutrient_named_after_it() -> None:
+    pq = parse_product_query("which of the k2 products DON'T have d3 in them", NAMES)
+    assert pq is not None and pq.excluded == ("vitamin D3",) and not pq.missing
+    out = _answer("which of the k2 products DON'T have d3 in them", [K2_D3, K2_MK7, K2_ZINC],
+                  primary="vitamin K2")
+    assert out.startswith("Every one of these product descriptions names vitamin D3; none")
+    assert "[1]" in out and "[3]" in out
+    out = _answer("which of the k2 products DON'T have d3 in them", [K2_D3, K2_ONLY], primary="vitamin K2")
+    assert out.startswith("These product descriptions do not name vitamin D3") and "90 mcg" in out
+    assert "45 mcg" not in out
+    # an amount word keeps the question about amounts the descriptions leave out
+    pq = parse_product_query("which products don't say how much d3 they have", NAMES)
+    assert pq is not None and pq.missing and not pq.excluded
+
+
+def test_a_negated_form_keeps_the_products_of_another_form_or_of_none_stated() -> None:
+    pq = parse_product_query("is there any k2 that isnt mk7? like in the products", NAMES)
+    assert pq is not None and pq.excluded_form == "MK-7" and pq.form is None
+    out = _answer("is there any k2 that isnt mk7? like in the products", [K2_D3, K2_MK7, K2_ZINC])
+    assert out.startswith("No product description names vitamin K2 in a form other than MK-7")
+    assert "MK-4" in out and "do not state the form" in out and "45 mcg" in out and "100 mcg" not in out
+
+
+def test_the_nutrient_after_the_most_word_is_ranked_not_the_supplement_named() -> None:
+    for q in ("which k2 supplement has the most d3 in it", "with k2 supplement has the most d3 in it"):
+        pq = parse_product_query(q, NAMES)
+        assert pq is not None and pq.nutrient == "vitamin D3" and pq.direction == "max", q
+
+
+def test_servings_for_an_amount_are_never_counted() -> None:
+    q = "how many of the fish oil gummies would i need to get 1 gram of epa and dha"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.servings and pq.kinds == ("gummy",)
+    out = _answer(q, [ALGAL, ESTERS, GUMMY])
+    assert "omega-3 (gummy) states no amount of EPA or DHA" in out and "650" not in out
+    out = _answer("how many softgels would i need to get 1 gram of epa", [ESTERS])
+    assert "EPA 650 mg per two-softgel serving" in out and "no count" in out
+
+
+def test_a_product_described_by_loose_words_and_the_nutrient_asked_outside_them() -> None:
+    q = "how much d3 is in the k2 zinc combo thing"
+    pq = parse_product_query(q, [*NAMES, "zinc"])
+    assert pq is not None and pq.one and pq.nutrients == ("vitamin D3",)
+    one = one_product_question(q, [K2_D3, K2_MK7, K2_ZINC], [], [*NAMES, "zinc"])
+    assert one is not None and one.product.id == "k3" and one.nutrients == ("vitamin D3",)
