@@ -251,7 +251,7 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
     pseudo = [(m.start(), m.end()) for m in neg.pseudo.finditer(folded)]
     out: list[tuple[int, int]] = []
     for m in trigger.finditer(folded):
-        if any(s <= m.start() < e for s, e in pseudo):
+        if any(s <= m.start() < e for s, e in pseudo) or not _negates(folded, m.start(), m.group(0)):
             continue
         words = list(re.finditer(r"\S+", folded[m.end():]))[:scope]
         end = m.end() + (words[-1].end() if words else 0)
@@ -259,6 +259,19 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
             end = t.start()
         out.append((m.start(), end))
     return out
+
+
+def _negates(folded: str, start: int, word: str) -> bool:
+    """Does a negating verb ("not", "doesn't", "isn't") negate what follows? Only in a statement
+    about a person ("I'm not on", "my husband doesn't take") or an elliptical "not on any ..." that
+    opens a clause. A clause that opens with a negated auxiliary asks ("Doesn't it interfere with
+    <medicine>?"), and one about anything else states a fact ("it isn't a blood thinner"): the
+    medicine named there is the question's topic. "no", "never", "without" always negate."""
+    if not (word == "not" or word.endswith(("n't", "nt"))):
+        return True
+    if re.search(r"(?:^|[,;:.!?]|\b(?:and|but|so|or|then)\b)\s*$", folded[:start]):
+        return word == "not"
+    return _NEGATED_SUBJECT.search(folded, 0, start) is not None
 
 
 #: the subject a negated statement about oneself opens with ("I'm", "I have", "my husband is",

@@ -256,3 +256,28 @@ def test_other_words_of_a_field_question_are_not_the_fields() -> None:
 def test_stopping_and_the_maximum_are_general() -> None:
     general = _general_words()
     assert {"stop", "maximum"} <= general
+
+
+@pytest.mark.parametrize("question", [
+    "Doesn't it interfere with warfarin?",
+    "isn't it risky with blood thinners",
+    "it isn't a blood thinner, is it?",
+    "Can't people on Coumadin take it?",
+])
+def test_a_negated_question_about_a_medicine_still_names_it(question: str) -> None:
+    """A question that opens with a negated auxiliary asks; a negated fact about the supplement is
+    about the medicine too: its cautions apply."""
+    from assistant.normalize import mentioned_classes
+
+    assert mentioned_classes([question]) == ["anticoagulant"]
+
+
+@pytest.mark.parametrize("question", [
+    "I'm not on warfarin, does it help bones?",
+    "not on any blood thinners - what does it do?",
+    "my husband doesn't take Coumadin. what is the dose?",
+])
+def test_a_person_not_on_a_medicine_names_none(question: str) -> None:
+    from assistant.normalize import mentioned_classes
+
+    assert mentioned_classes([question]) == []
