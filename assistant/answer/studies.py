@@ -60,6 +60,8 @@ HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a 
 LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
 LENGTH_TIE = "As long: {finding}"
 LENGTH_WORDS = {"max": "longest", "min": "shortest"}
+DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
+DETAIL_GAP = "The finding does not state {what}."
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
 RESULT_WORDS: dict[str, str] = {
     "null": "that report no significant effect",
@@ -131,6 +133,19 @@ class FindingCues(BaseModel):
         return v
 
 
+class DetailCues(BaseModel):
+    """One detail of a study a question may ask (its duration, its size, ...)."""
+
+    asked: list[str] = Field(min_length=1)
+    stated: list[str] = Field(default_factory=list)
+    says: str = Field(min_length=1)
+
+    @field_validator("asked", "stated")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return _compiles(v)
+
+
 class QuestionCues(BaseModel):
     """How a question across studies is read (see the comments in ``study_cues.yaml``)."""
 
@@ -152,9 +167,19 @@ class QuestionCues(BaseModel):
     topics: dict[str, list[str]] = Field(default_factory=dict)
     list_words: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
+    population_negation: list[str] = Field(default_factory=list)
+    alone: list[str] = Field(default_factory=list)
+    alone_scope: int = Field(default=4, ge=1)
+    efficacy: list[str] = Field(default_factory=list)
+    details: dict[str, DetailCues] = Field(default_factory=dict)
+    cotreatment: list[str] = Field(default_factory=list)
+    cotreatment_says: str = "that {name} was given with it"
+    cotreatment_unnamed: str = "whether anything was given with it"
+    one_study_words: list[str] = Field(default_factory=list)
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
-                     "longest", "shortest", "ordinal_suffixes")
+                     "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
+                     "cotreatment")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return _compiles(v)
@@ -510,20 +535,39 @@ class StudyQuery:
     #: topics (names of ``study_cues.yaml`` ``question.topics``) asked about, and left out
     topics: tuple[str, ...] = ()
     not_topics: tuple[str, ...] = ()
+    #: the stems of population words the findings' population must not name ("who don't have ...")
+    population_not: tuple[str, ...] = ()
+    #: nutrients or forms the findings must not name (the supplement given "without" them)
+    without: tuple[str, ...] = ()
+    #: one study's detail asked (a ``details`` kind of ``study_cues.yaml``, or "cotreatment"): the
+    #: one finding the question describes is stated, and what it does not state of that detail
+    detail: str | None = None
+    #: what describes that one study: its doses (µg or None, value, unit), duration in days, words
+    doses: tuple[tuple[float | None, float, str], ...] = ()
+    duration_days: tuple[float, float] | None = None
+    words: tuple[str, ...] = ()
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
     """A question across studies (or about one numbered finding), or None (a question about one
     study's details, or about no study)."""
-    qc = (cues or study_cues()).question
+    allcues = cues or study_cues()
+    qc = allcues.question
     q = fold(question)
     ref = _reference(q, qc)
+    detail = _detail_asked(q, qc)
     if ref is not None:
-        return StudyQuery(ref=ref)
-    if not cue(qc.across).search(q):
-        return None
+        return StudyQuery(ref=ref, detail=detail[0] if detail else None)
     lex = lexical_form(question)
+    if detail is not None and not cue([*qc.list_words, *qc.longest, *qc.shortest]).search(q):
+        return _one_study_query(question, q, lex, detail, allcues)
+    without = _without(lex, qc)
+    asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
+    if not cue(qc.across).search(q) and not asks_alone:
+        return None
     named, excluded = _named(lex, qc)
+    excluded = tuple(x for x in excluded if x not in without)
+    named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
     nutrients = tuple(n for kind, n in named if kind == "nutrient")
     direction: Literal["max", "min"] | None = None
@@ -535,14 +579,16 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
-    population, groups = _population_terms(q, qc)
+    population, groups, population_not = _population_terms(q, qc)
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
+    population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
                        nutrients=nutrients, forms=forms, excluded=excluded, population=population,
                        population_groups=groups, results=results,
                        unit=None if direction else (units[0] if units else None), topics=topics,
-                       not_topics=not_topics)
-    filters = direction or length or forms or excluded or query.population or results or query.unit
+                       not_topics=not_topics, population_not=population_not, without=without)
+    filters = (direction or length or forms or excluded or query.population or results or query.unit
+               or population_not or without)
     if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list
     return query
@@ -551,10 +597,13 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
 def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The topics the question names, and those it names after an exclusion ("instead of bones")."""
     scopes = _excluded_spans(q, qc)
+    negated = _negated_spans(q, qc)
     wanted: list[str] = []
     left_out: list[str] = []
     for name, patterns in qc.topics.items():
         for m in cue(patterns).finditer(q):
+            if any(s <= m.start() < e for s, e in negated):
+                continue  # "in women who don't have <condition>": a population, not a topic left out
             (left_out if any(s <= m.start() < e for s, e in scopes) else wanted).append(name)
     left = tuple(dict.fromkeys(left_out))
     return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
@@ -629,19 +678,92 @@ def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str
     return named, tuple(dict.fromkeys(excluded))
 
 
-def _population_terms(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def _population_terms(q: str, qc: QuestionCues
+                      ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """The stems of the words after "in"/"among"/... up to the end of the clause, each with the
-    other words of its group ("pregnant" also stands for "pregnancy"); and the groups named."""
+    other words of its group ("pregnant" also stands for "pregnancy"); the groups named; and the
+    stems of the words after a negation within the clause ("who don't have <condition>")."""
     found: list[str] = []
+    negated: list[str] = []
     for m in cue(qc.population_prepositions).finditer(q):
         clause = re.split(r"[?.;!]", q[m.end():], maxsplit=1)[0]
-        found.extend(content_tokens(clause))
+        neg = cue(qc.population_negation).search(clause)
+        found.extend(content_tokens(clause[:neg.start()] if neg else clause))
+        if neg:
+            negated.extend(content_tokens(clause[neg.end():]))
     groups = [{t for w in words for t in tokens(lexical_form(w))} for words in qc.population_groups.values()]
-    out = list(dict.fromkeys(found))
+    out = list(dict.fromkeys(t for t in found if t not in negated))
     named = [g for g in groups if g & set(out)]
     for g in named:
         out.extend(sorted(g - set(out)))
-    return tuple(out), tuple(tuple(sorted(g)) for g in named)
+    return tuple(out), tuple(tuple(sorted(g)) for g in named), tuple(dict.fromkeys(negated))
+
+
+def _negated_spans(q: str, qc: QuestionCues) -> list[tuple[int, int]]:
+    """The spans of a population clause after a negation ("in women who don't have <condition>")."""
+    spans: list[tuple[int, int]] = []
+    for m in cue(qc.population_prepositions).finditer(q):
+        clause = re.split(r"[?.;!]", q[m.end():], maxsplit=1)[0]
+        if neg := cue(qc.population_negation).search(clause):
+            spans.append((m.end() + neg.end(), m.end() + len(clause)))
+    return spans
+
+
+def _without(lex: str, qc: QuestionCues) -> tuple[str, ...]:
+    """The nutrients and forms named within a few words after "without" (the supplement alone)."""
+    spans = []
+    for m in cue(qc.alone).finditer(lex):
+        words = list(re.finditer(r"\S+", lex[m.end():]))[: qc.alone_scope]
+        spans.append((m.end(), m.end() + (words[-1].end() if words else 0)))
+    out: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, _, name in _name_patterns():
+        for m in pattern.finditer(lex):
+            if any(s <= m.start() < e for s, e in spans) and not any(
+                    s < m.end() and m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                out.append(name)
+    return tuple(dict.fromkeys(out))
+
+
+def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]] | None:
+    """The detail of one study the question asks (its kind) and where the question asks it."""
+    for kind, dc in qc.details.items():
+        if spans := [m.span() for m in cue(dc.asked).finditer(q)]:
+            return kind, spans
+    if spans := [m.span() for m in cue(qc.cotreatment).finditer(q)]:
+        return "cotreatment", spans
+    return None
+
+
+def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tuple[int, int]]],
+                     cues: StudyCues) -> StudyQuery | None:
+    """A question about one study's detail, with what describes the study (None when nothing does:
+    a question with nothing but its detail names no study)."""
+    qc = cues.question
+    kind, spans = detail
+    named, _ = _named(lex, qc)
+    forms = tuple(n for k, n in named if k == "form")
+    nutrients = tuple(n for k, n in named if k == "nutrient")
+    doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question))
+    duration = _duration(question, q, cues.finding)
+    rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
+    skip = (set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
+            | {t for _, n in named for t in tokens(lexical_form(n))})  # the names: filters, not words
+    words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]
+    groups = [{t for w in ws for t in tokens(lexical_form(w))} for ws in qc.population_groups.values()]
+    for g in groups:
+        if g & set(words):
+            words.extend(sorted(g - set(words)))
+    if not (forms or doses or duration or words) or (kind == "duration" and duration):
+        return None  # nothing describes the study, or the question gives the duration it asks
+    return StudyQuery(detail=kind, nutrients=nutrients, forms=forms, doses=doses,
+                      duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)))
+
+
+def _description_tokens(text: str) -> set[str]:
+    """The content words of a text, hyphenated words also split ("high-dose": "high", "dose")."""
+    return set(content_tokens(text)) | set(content_tokens(text.replace("-", " ")))
 
 
 def _units(lex: str, qc: QuestionCues) -> list[str]:
@@ -690,12 +812,77 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection()
     if query.ref is not None:
         hit = [r for r in scoped if r.ref == query.ref]
-        return StudySelection(records=hit, answered=bool(hit))
+        gap = _detail_gap(query, hit[0]) if hit else None
+        return StudySelection(records=hit, answered=bool(hit), what=gap or "")
+    if query.detail is not None:
+        one = _one_study(query, scoped)
+        gap = _detail_gap(query, one) if one is not None else None
+        return StudySelection(records=[one], answered=True, what=gap) if one and gap else StudySelection()
     if query.direction is not None:
         return _extreme(query, scoped)
     if query.length is not None:
         return _longest(query, scoped)
     return _filtered(query, scoped)
+
+
+def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
+    """The one finding the question describes: of the supplement it names, with the form, dose and
+    duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+    pool = list(scoped)
+    if query.nutrients:
+        own = {r.chunk_id: {(r.nutrient or "").casefold(), (r.primary or "").casefold()} - {""} for r in pool}
+        asked = [n.casefold() for n in query.nutrients]
+        pool = [r for r in pool
+                if any(_covers(n, x) or _covers(x, n) for n in asked for x in own[r.chunk_id])]
+    if query.forms:
+        pool = [r for r in pool if {f.casefold() for f in query.forms} & {f.casefold() for f in r.forms}]
+    if query.doses:
+        pool = [r for r in pool if any(_same_dose(q, d.dose) for q in query.doses for d in r.doses)]
+    if query.duration_days is not None:
+        low, high = query.duration_days
+        pool = [r for r in pool if r.duration_days is not None
+                and r.duration_days[0] - 1e-9 <= high and low <= r.duration_days[1] + 1e-9]
+    words = {r.chunk_id: _description_tokens(fold(r.text)) for r in scoped}
+    df = {t: sum(t in w for w in words.values()) for t in query.words}
+    score = {r.chunk_id: sum(math.log(1 + len(scoped) / df[t]) for t in query.words
+                             if df[t] and t in words[r.chunk_id]) for r in pool}
+    ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
+    if not ranked or (len(ranked) > 1 and math.isclose(score[ranked[0].chunk_id], score[ranked[1].chunk_id])):
+        return None
+    hard = bool(query.forms or query.doses or query.duration_days)
+    return ranked[0] if hard or score[ranked[0].chunk_id] > 0 else None
+
+
+def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
+    ug, value, unit = asked
+    if ug is not None and d.micrograms is not None:
+        return math.isclose(ug, d.micrograms, rel_tol=1e-9) or (
+            d.high_micrograms is not None and math.isclose(ug, d.high_micrograms, rel_tol=1e-9))
+    return unit == d.unit and (math.isclose(value, d.low)
+                               or (d.high is not None and math.isclose(value, d.high)))
+
+
+def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None) -> str | None:
+    """What the finding does not state of the detail asked (the words for "does not state ..."), or
+    None when it states it (or no detail is asked)."""
+    qc = (cues or study_cues()).question
+    if query.detail is None:
+        return None
+    if query.detail == "cotreatment":
+        own = r.names() | {(r.primary or "").casefold()}
+        asked = [n for n in (*query.nutrients, *query.forms)
+                 if not any(_covers(n.casefold(), x) or _covers(x, n.casefold()) for x in own if x)]
+        if not asked:
+            return None
+        if any(ch.isdigit() for n in asked for ch in n):  # a name's number would be no number of the finding
+            return qc.cotreatment_unnamed
+        return qc.cotreatment_says.format(name=" or ".join(asked))
+    dc = qc.details.get(query.detail)
+    if dc is None:
+        return None
+    stated = ((query.detail == "duration" and r.duration is not None)
+              or bool(cue(dc.stated).search(fold(r.text))))
+    return None if stated else dc.says
 
 
 def _wanted_dose(query: StudyQuery, d: StudyDose, primary: str | None) -> bool:
@@ -783,6 +970,14 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         certain = bool(matched)
         chosen = [r for r in chosen if r in matched]
         what.append("in the population asked about")
+    if query.population_not:
+        chosen = [r for r in chosen if r.population
+                  and not set(query.population_not) & set(tokens(lexical_form(r.population)))]
+        what.append("in the population asked about" if not query.population else "")
+    if query.without:
+        left_out = {x.casefold() for x in query.without}
+        chosen = [r for r in chosen if not any(_covers(x, n) for x in left_out for n in r.names())]
+        what.append("without " + " or ".join(query.without))
     if query.topics or query.not_topics:
         topics = study_cues().question.topics
         chosen = [r for r in chosen if (not query.topics or any(cue(topics[n]).search(fold(r.text))
@@ -798,6 +993,7 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         what.append(RESULT_WORDS[query.results[0]])
     if not what:
         return StudySelection()
+    what = [w for w in what if w]
     return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
 
 
@@ -832,8 +1028,11 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         hl = (d.dose.start, d.dose.end) if d is not None else (0, len(r.text))
         return f"{r.text} [{book.cite(found[r.chunk_id], hl)}]"
 
+    gap = [DETAIL_GAP.format(what=sel.what)] if query.detail is not None and sel.what else []
     if query.ref is not None:
-        return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
+        return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
+    if query.detail is not None:
+        return [DETAIL_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
     if query.direction is not None:
         return _extreme_lines(query, sel, cite)
     if query.length is not None:

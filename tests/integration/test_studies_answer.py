@@ -58,3 +58,10 @@ def test_a_population_the_findings_lack_is_not_answered_from_them(assistant: Ass
     """K2's findings include women, none in pregnancy: no list of the women's studies."""
     ans = assistant.ask("were there any studies in pregnant women?")
     assert ans.abstained or not ans.text.startswith(LIST_TEMPLATE.split("{")[0])
+
+
+def test_a_detail_one_finding_does_not_state_is_said_as_such(assistant: Assistant) -> None:
+    ans = assistant.ask("how many people were in the 720 mcg heart trial")
+    grounded(ans)
+    assert [c.ref for c in ans.citations] == [7]
+    assert "does not state" in ans.text

@@ -362,3 +362,38 @@ def test_a_bad_cues_file_names_its_line(tmp_path: Path) -> None:
     bad.write_text("finding: [1\n", encoding="utf-8")
     with pytest.raises(StudyCuesError, match=r"cues\.yaml:\d+: broken YAML"):
         parse_cues(bad)
+
+
+@pytest.mark.parametrize(("question", "supplement", "ref", "gap"), [
+    ("does it say how long the coronary calcification study is", "vitamin-k2", 7, "its duration"),
+    ("how many people were in the 720 mcg heart trial", "vitamin-k2", 7, "how many it included"),
+    ("what ages were the women in the mk7 osteopenia study", "vitamin-k2", 2, "the ages"),
+    ("that iron trial in women after giving birth, how long does it go for", "iron", 8, "its duration"),
+    ("in the 2000 iu vitamin d study did they give calcium with it too", "vitamin-d3", 2,
+     "that calcium was given"),
+    ("tell me about the high dose mk4 study how long did they run that one for?", "vitamin-k2", 5,
+     "its duration"),
+])
+def test_one_study_detail_the_finding_does_not_state(question: str, supplement: str, ref: int,
+                                                     gap: str) -> None:
+    lines, book = answer(question, supplement)
+    assert_cited_and_grounded(lines[:1], book)
+    assert [c.ref for c in book.citations] == [ref]
+    assert lines[-1].startswith("The finding does not state " + gap)
+
+
+@pytest.mark.parametrize("question", [
+    "how long did they run that one for?",                         # names no study: the follow-up's
+    "in the vitamin D hip fracture study, how much calcium did they get with it?",  # stated: not this
+])
+def test_one_study_detail_stated_or_undescribed_is_not_answered_here(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or not any(select_studies(sq, RECORDS, s).answered for s in {r.supplement for r in RECORDS})
+
+
+def test_a_negated_population_and_a_nutrient_left_out() -> None:
+    lines, _ = answer("was k2 ever tested in women who dont have osteoporosis", "vitamin-k2")
+    assert "with osteoporosis" not in " ".join(lines) and "osteopenia" in lines[0]
+    lines, _ = answer("does k2 do anything for the osteocalcin marker without vitamin d", "vitamin-k2")
+    text = " ".join(lines)
+    assert "MK-4" in text and "mineral and vitamin D" not in text
