@@ -113,6 +113,8 @@ class AnswerCues(BaseModel):
     form_none: str
     form_none_plain: str
     servings_none: str
+    form_stated: str
+    form_not_stated: str
     servings_stated: str
 
 
@@ -808,6 +810,8 @@ class OneProduct:
 
     product: Product
     nutrients: tuple[str, ...]
+    #: "is the <nutrient> in <product> <form> or <form>?": the forms asked about (its form is answered)
+    forms: tuple[str, ...] = ()
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
@@ -821,18 +825,33 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     q = _amount_not_count(cue_fold(question))
     # "any <nutrient> in them" asks of the nutrient, not across products
     across = [m for m in cue(qc.across).finditer(q) if not _nutrient_first(q[m.end():], nutrient_names)]
-    if (across or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q)
-            or not cue(qc.holds).search(q)):
+    if across or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q):
         return None
     found = _named_in(q, products)
-    product: Product | None = found[0] if found else _described_in(q, products, in_scope, nutrient_names)
+    # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
+    forms = [] if cue(qc.holds).search(q) else _forms_named(lexical_form(
+        q[:found[1][0]] + " " + q[found[1][1]:] if found else q))
+    if not (cue(qc.holds).search(q) or forms):
+        return None
+    product: Product | None = found[0] if found else _described_in(q, products, in_scope, nutrient_names,
+                                                                    figures=bool(forms))
     rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else _without_references(q)
     if product is None:
         return None
     # the nutrients asked of it: those outside the words that name or describe it, else all named
     asked = (_named_nutrients(lexical_form(rest), nutrient_names)
              or _named_nutrients(lexical_form(q), nutrient_names))
-    return OneProduct(product, tuple(asked)) if asked else None
+    if forms and not asked:  # "is that <form> too": the product's nutrient the forms are of
+        asked = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)
+                 and _names(product, n.name)]
+    return OneProduct(product, tuple(asked), tuple(forms)) if asked else None
+
+
+def _forms_named(lex_question: str) -> list[str]:
+    """Every vocabulary form the (lexical) question names, in the vocabulary's order."""
+    return [f.name for n in vocabulary().nutrients for f in n.forms
+            if any(re.search(rf"\b{re.escape(lexical_form(t).strip())}\b", lex_question)
+                   for t in (f.name, *f.terms) if t.strip())]
 
 
 def _nutrient_first(text: str, nutrient_names: Sequence[str]) -> bool:
@@ -872,10 +891,17 @@ def _reference_spans(q: str, loose: bool = False) -> list[tuple[int, int]]:
     return out
 
 
-def _references(q: str, loose: bool = False) -> list[list[str]]:
-    """The words of each "the|this ... <product word>" phrase of the (folded) question."""
-    out = [content_tokens(q[s:e]) for s, e in _reference_spans(q, loose)]
+def _references(q: str, loose: bool = False, figures: bool = False) -> list[list[str]]:
+    """The words of each "the|this ... <product word>" phrase of the (folded) question (``figures``:
+    with its figures, "the 45 mcg product")."""
+    out = [[*content_tokens(q[s:e]), *(_numbers(q[s:e]) if figures else ())]
+           for s, e in _reference_spans(q, loose)]
     return [r for r in out if r]
+
+
+def _numbers(text: str) -> list[str]:
+    """The figures of a text, without thousands separators ("the 45 mcg product": "45")."""
+    return [x.replace(",", "") for x in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text)]
 
 
 def _without_references(q: str) -> str:
@@ -886,7 +912,7 @@ def _without_references(q: str) -> str:
 
 
 def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
-                  nutrient_names: Sequence[str] = ()) -> Product | None:
+                  nutrient_names: Sequence[str] = (), figures: bool = False) -> Product | None:
     """The one product the question's "the ... <product word>" phrase describes: the one whose title
     and description hold all its words (of several, the one in scope); else the one holding most of
     their weight (rarer words weigh more), among the products in scope first, then among all, of
@@ -895,7 +921,7 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     nutrient_words = set(content_tokens(" ".join(nutrient_names)))
     n = len(products)
     scope = {p.id for p in in_scope}
-    refs = [set(r) for r in _references(q, loose=True)]
+    refs = [set(r) for r in _references(q, loose=True, figures=figures)]
     for ref in refs:  # a phrase whose every word one product holds ("the liquid ... drops") first
         full = [p for p in products if ref <= words_of[p.id]]
         if len(full) > 1:
@@ -923,9 +949,10 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
 
 
 def _words(text: str) -> set[str]:
-    """The content words of a text, a hyphenated one also by its parts ("two-softgel")."""
+    """The content words and figures of a text, a hyphenated word also by its parts ("two-softgel")."""
     found = content_tokens(text)
-    return {*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))}
+    return {*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " "))),
+            *_numbers(text)}
 
 
 def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
@@ -936,6 +963,8 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
         return [], []
     out = _ProductAnswer(book, product_docs)
     p, a = one.product, product_cues().answers
+    if one.forms:
+        return _one_form(one, out)
     states = {n: stated(p, n) for n in one.nutrients}
     amounts = [s for s in states.values() if s is not None and s.amount]
     named = [n for n, s in states.items() if s is not None and not s.amount]
@@ -962,4 +991,19 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
     for n in one.nutrients:
         out.add_row(p, n, m)
     out.lines.append(f"{text} [{m}].")
+    return out.lines, out.rows
+
+
+def _one_form(one: OneProduct, out: _ProductAnswer) -> tuple[list[str], list[ProductRow]]:
+    """"is the <nutrient> in <product> <form>?": the form its description states, or that it states none."""
+    p, a = one.product, product_cues().answers
+    for n in one.nutrients:
+        s = stated(p, n)
+        m = out.cite(p, s.form if s is not None and s.form else None)
+        out.add_row(p, n, m)
+        product = label(p)
+        text = (a.one_absent.format(product=product, nutrients=n) if s is None
+                else a.form_stated.format(product=product, nutrient=n, form=s.form) if s.form
+                else a.form_not_stated.format(product=product, nutrient=n))
+        out.lines.append(f"{text} [{m}].")
     return out.lines, out.rows

@@ -230,3 +230,11 @@ def test_a_product_described_by_loose_words_and_the_nutrient_asked_outside_them(
     assert pq is not None and pq.one and pq.nutrients == ("vitamin D3",)
     one = one_product_question(q, [K2_D3, K2_MK7, K2_ZINC], [], [*NAMES, "zinc"])
     assert one is not None and one.product.id == "k3" and one.nutrients == ("vitamin D3",)
+
+
+def test_the_form_asked_of_one_product_is_the_one_its_description_states_or_none() -> None:
+    out = _one("is the k2 in the 45 mcg product mk4 or mk7", [K2_D3, K2_MK7, K2_ZINC])
+    assert out == ("The description of Supplement: vitamin D3 1,000 IU + vitamin K2 45 mcg names vitamin K2 "
+                   "but does not state its form [1].")
+    out = _one("is the k2 in the 5000 iu supplement mk7?", [K2_D3, K2_MK7, K2_ZINC])
+    assert out is not None and "states its vitamin K2 as MK-7" in out
