@@ -564,13 +564,13 @@ class Assistant:
     def _study_queries(self, u: Understanding,
                        scopes: Sequence[str]) -> list[tuple[str, StudyQuery, list[StudyRecord]]]:
         """A question across the findings of the monographs in scope, for each whose findings answer it."""
-        sq = parse_study_query(u.question)
-        if sq is None and u.followup:
-            sq = parse_study_query(u.retrieval_question)
-        if sq is None:
-            return []
-        found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
-        return [(sup, sq, records) for sup, sq, records in found if select_studies(sq, records).answered]
+        asked = [u.question, u.retrieval_question] if u.followup else [u.question]
+        for sq in (q for t in asked if (q := parse_study_query(t)) is not None):
+            # a follow-up's own words first, then the question it resolves to ("and the dose?")
+            found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
+            if answered := [(s, q, r) for s, q, r in found if select_studies(q, r).answered]:
+                return answered
+        return []
 
     def _study_lines(self, u: Understanding, book: CitationBook, scopes: Sequence[str]) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""
