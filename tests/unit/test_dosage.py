@@ -347,3 +347,18 @@ def test_the_cues_file_reports_a_bad_entry_with_its_line(tmp_path: Path) -> None
     bad.write_text(text.replace("limit_field: Upper Intake Limit", "limit_field: Upper Bound", 1), encoding="utf-8")
     with pytest.raises(DosageCuesError):
         parse_cues(bad)
+
+
+def test_how_much_a_person_should_take_asks_the_daily_allowance_for_their_age() -> None:
+    dq = parse_dosage_query("how much selenium should a 75 year old take")
+    assert dq is not None and dq.fields == ("Recommended Daily Allowance",)
+    assert dq.people.ages == ((75.0, 75.0),)
+    assert parse_dosage_query("how much selenium does it have?") is None  # a product's content
+    assert parse_dosage_query("how much selenium should be taken for arthritis?") is None
+
+
+def test_an_adult_age_is_not_a_child() -> None:
+    from assistant.normalize import lexical_form
+
+    assert "child" not in lexical_form("a 75 year old")
+    assert "child" in lexical_form("a 7 year old")
