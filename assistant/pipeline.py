@@ -62,7 +62,6 @@ from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
 from assistant.conversation import Turn, check_history, clean_question, plain_text, user_questions
 from assistant.corpus import Corpus, load_corpus
-from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import conversation_subject, current_question, resolve
 from assistant.index import KnowledgeIndex, SyncResult
@@ -467,8 +466,10 @@ class Assistant:
 
     def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
         """Is the turn about an interaction the monograph has a caution for (that caution then
-        answers it)? A class the monograph says nothing of is judged by scope like any topic."""
-        asked = [c for c in u.asks_about if not vocabulary().interaction_class(c).note_only]
+        answers it)? A class the monograph says nothing of is judged by scope like any topic. A
+        note-only class (toxicity) is asked about only through its question phrases ("can too much
+        hurt you?"): its notes answer that too."""
+        asked = list(u.asks_about)
         return bool(asked) and bool(caution_passages(self.retriever.lexical.cautions, supplement, asked))
 
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,

@@ -50,3 +50,9 @@ def test_a_question_that_asks_two_things_answers_both(catalogue: Assistant) -> N
     assert {c.supplement for c in ans.citations} == {"iron", "vitamin-d3"}
     assert re.search(r"45 mg", ans.text)
     assert [c.marker for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+
+
+def test_a_question_about_too_much_is_answered_with_the_toxicity_notes(catalogue: Assistant) -> None:
+    ans = catalogue.ask("could way too much vitamin D3 make a person sick?")
+    assert not ans.abstained
+    assert "toxicity" in {c.kind for c in ans.cautions}
