@@ -274,6 +274,12 @@ def _negates(folded: str, start: int, word: str) -> bool:
     return _NEGATED_SUBJECT.search(folded, 0, start) is not None
 
 
+#: what carries a negated statement on ("or anything", "and no kidney issues", "nor any other")
+_STATEMENT_GOES_ON = re.compile(
+    r"(?:\s*,?\s*(?:or|and|nor)\s+(?:anything(?:\s+(?:else|like\s+that))?|any\s+others?|"
+    r"(?:no|not|never)\b[^,;:.!?]*))*")
+
+
 #: the subject a negated statement about oneself opens with ("I'm", "I have", "my husband is",
 #: "we've been"): dropped with the statement, so "I'm not on any blood thinner" leaves no "I'm"
 _NEGATED_SUBJECT = re.compile(
@@ -316,6 +322,9 @@ def without_negated_mentions(text: str) -> str:
                 cuts.append((subject.start(), end))
             continue
         cuts.append((subject.start() if subject else start, end if closed else max(ends)))
+    # a statement goes on through "or anything", "and no <more>" ("not on a water pill or anything
+    # and no kidney issues."): its continuation is no topic either
+    cuts = [(s, _STATEMENT_GOES_ON.match(folded, e).end()) for s, e in cuts]  # type: ignore[union-attr]
     if not cuts:
         return text
     out = text

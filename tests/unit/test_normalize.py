@@ -168,3 +168,10 @@ def test_a_negation_that_is_part_of_the_question_stays() -> None:
     for q in ["I don't understand the bone trial, what did it find?", "does it not help arteries?",
               "which trials found no effect?", "is there one without calcium?"]:
         assert w(q) == q
+
+
+def test_a_negated_statement_goes_on_through_or_anything_and_no_more() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    assert w("im not on a water pill or anything and no liver issues. what's the allowance for men?") == (
+        "what's the allowance for men?")
