@@ -391,10 +391,15 @@ def _serious(pg: Any) -> list[str]:
 
     # judge the finished page: under load Gradio may still be fading elements in (semi-transparent
     # text reads as low contrast), so wait until no animation or transition is running
-    pg.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=15_000)
-    results = Axe().run(pg)
-    violations = results.response["violations"]
-    named = {v["id"] for v in violations}
+    # (a page still settling is judged again a moment later, three times at most: a lasting
+    # contrast problem still fails)
+    for attempt in range(3):
+        pg.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=15_000)
+        violations = Axe().run(pg).response["violations"]
+        named = {v["id"] for v in violations}
+        if not named & {"color-contrast"} or attempt == 2:
+            break
+        pg.wait_for_timeout(1_500)
     assert not named & {"page-has-heading-one", "image-redundant-alt", "color-contrast"}, named
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
             for v in violations if v["impact"] in ("serious", "critical")]
