@@ -247,11 +247,29 @@ class DocumentCache:
     another question's.
     """
 
-    def __init__(self, index: KnowledgeIndex, size: int = 4096) -> None:
+    def __init__(self, index: KnowledgeIndex, size: int = 4096, groups: int = 64) -> None:
         self.index = index
         self.size = size
+        self.groups = groups
         self._docs: OrderedDict[str, Document] = OrderedDict()
+        self._vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def vectors_of(self, key: str, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """(ids, their stored vectors as rows) of one group of chunks (a supplement's), fetched once
+        and kept (the ``groups`` most recently used)."""
+        with self._lock:
+            if (hit := self._vectors.get(key)) is not None:
+                self._vectors.move_to_end(key)
+                return hit
+        got = self.index.store.vectors(ids)
+        keep = [i for i in ids if i in got]
+        rows = np.stack([got[i] for i in keep]) if keep else np.zeros((0, 0), dtype=np.float32)
+        with self._lock:
+            self._vectors[key] = (keep, rows)
+            while len(self._vectors) > self.groups:
+                self._vectors.popitem(last=False)
+        return keep, rows
 
     def get(self, ids: Sequence[str]) -> dict[str, Document]:
         with self._lock:
@@ -376,11 +394,22 @@ class HybridRetriever(BaseRetriever):
         ids = self.lexical.ids_of(supplement) if supplement else []
         if not ids or len(ids) > EXACT_LIMIT:
             return idx.store.query(qvec, n, filters)
-        q = np.asarray(qvec, dtype=np.float32)
-        scored = [(d, float(np.dot(q, v))) for d, v in idx.store.with_vectors(ids)
-                  if self._matches(d.metadata, filters)]
-        scored.sort(key=lambda h: h[1], reverse=True)
-        return scored[:n]
+        _, cache = self._loaded()
+        keep, rows = cache.vectors_of(str(supplement), ids)  # fetched once per generation
+        if not keep:
+            return []
+        sims = rows @ np.asarray(qvec, dtype=np.float32)
+        order = [keep[i] for i in np.argsort(-sims, kind="stable")]
+        sim = dict(zip(keep, sims.tolist(), strict=True))
+        out: list[tuple[Document, float]] = []
+        for start in range(0, len(order), max(n, 1) * 2):  # best first, until n match the filters
+            batch = order[start:start + max(n, 1) * 2]
+            docs = cache.get(batch)
+            out += [(docs[i], sim[i]) for i in batch
+                    if i in docs and self._matches(docs[i].metadata, filters)]
+            if len(out) >= n:
+                break
+        return out[:n]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None,

@@ -948,11 +948,13 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     return None
 
 
-def _words(text: str) -> set[str]:
-    """The content words and figures of a text, a hyphenated word also by its parts ("two-softgel")."""
+@functools.lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    """The content words and figures of a text, a hyphenated word also by its parts ("two-softgel");
+    kept per text (a product's description is read for every question that describes one)."""
     found = content_tokens(text)
-    return {*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " "))),
-            *_numbers(text)}
+    return frozenset({*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " "))),
+                      *_numbers(text)})
 
 
 def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
