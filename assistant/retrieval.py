@@ -247,17 +247,17 @@ class DocumentCache:
     another question's.
     """
 
-    def __init__(self, index: KnowledgeIndex, size: int = 4096, groups: int = 64) -> None:
+    def __init__(self, index: KnowledgeIndex, size: int = 4096, vector_rows: int = 50_000) -> None:
         self.index = index
         self.size = size
-        self.groups = groups
+        self.vector_rows = vector_rows
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
     def vectors_of(self, key: str, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """(ids, their stored vectors as rows) of one group of chunks (a supplement's), fetched once
-        and kept (the ``groups`` most recently used)."""
+        and kept (the most recently used groups, ``vector_rows`` rows in all: about 77 MB)."""
         with self._lock:
             if (hit := self._vectors.get(key)) is not None:
                 self._vectors.move_to_end(key)
@@ -267,8 +267,9 @@ class DocumentCache:
         rows = np.stack([got[i] for i in keep]) if keep else np.zeros((0, 0), dtype=np.float32)
         with self._lock:
             self._vectors[key] = (keep, rows)
-            while len(self._vectors) > self.groups:
-                self._vectors.popitem(last=False)
+            rows_kept = sum(len(k) for k, _ in self._vectors.values())
+            while len(self._vectors) > 1 and rows_kept > self.vector_rows:
+                rows_kept -= len(self._vectors.popitem(last=False)[1][0])
         return keep, rows
 
     def get(self, ids: Sequence[str]) -> dict[str, Document]:
