@@ -60,3 +60,29 @@ def test_known_and_cached_words_are_not_embedded_again(tmp_path: Path) -> None:
     assert "menaquinone" in delta.texts and "warfarin" not in [t.casefold() for t in delta.texts]
     assert any(stem.startswith("menaquinon") for stem in grown.stems)
     assert len(grown.stems) == grown.vectors.shape[0]
+
+
+def test_supplement_vectors_are_fetched_once_and_bounded_by_rows() -> None:
+    """DocumentCache.vectors_of over a stand-in store (a fake: it counts the fetches)."""
+    import numpy as np
+
+    from assistant.retrieval import DocumentCache
+
+    class FakeStore:
+        calls = 0
+
+        def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+            FakeStore.calls += 1
+            return {i: np.ones(3, dtype=np.float32) for i in ids}
+
+    class FakeIndex:
+        store = FakeStore()
+
+    cache = DocumentCache(FakeIndex(), vector_rows=4)  # type: ignore[arg-type]
+    ids, rows = cache.vectors_of("a", ["a1", "a2", "a3"])
+    assert ids == ["a1", "a2", "a3"] and rows.shape == (3, 3)
+    cache.vectors_of("a", ["a1", "a2", "a3"])
+    assert FakeStore.calls == 1
+    cache.vectors_of("b", ["b1", "b2"])  # 5 rows > 4: the oldest group goes
+    cache.vectors_of("a", ["a1", "a2", "a3"])
+    assert FakeStore.calls == 3
