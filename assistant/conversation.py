@@ -62,8 +62,8 @@ def plain_text(text: str) -> str:
     zero-width characters and terminal escapes are removed. White space is collapsed.
 
     Example:
-        >>> plain_text("<script>alert(1)</script>**Is there** an [upper limit](http://x) for `B12`?")
-        'Is there an upper limit for B12?'
+        >>> plain_text("<script>alert(1)</script>**Is there** an [upper limit](http://x) for `B6`?")
+        'Is there an upper limit for B6?'
     """
     t = _mail_body(text)
     for _ in range(len(text) + 1):  # until nothing changes: markup inside markup goes too

@@ -119,7 +119,7 @@ def parse_doses(text: str) -> list[Dose]:
 def numbers_in(text: str) -> set[float]:
     """Every number written in ``text`` (thousands separators removed), e.g. {1000.0, 45.0}.
 
-    Digits inside names (a letter, or a letter and a dash, right before them: ``B12``, ``XY-7``)
+    Digits inside names (a letter, or a letter and a dash, right before them: ``B6``, ``XY-7``)
     are not numbers of the text.
     """
     found: set[float] = set()

@@ -41,7 +41,7 @@ class _Names:
 
 
 def canonical_vitamin(name: str) -> str:
-    """'Vitamin b12' (or 'vitamin b-12') -> 'vitamin B12'."""
+    """'Vitamin b6' (or 'vitamin b-6') -> 'vitamin B6'."""
     name = re.sub(r"\s+", " ", name.strip())
     return "vitamin " + re.sub(r"[\s-]", "", name.split(" ", 1)[1]).upper()
 
@@ -124,7 +124,7 @@ def read_nutrients(sentence: str, full_text: str = "",
             form = next((f for t, (n, f) in names.terms.items() if f and n == nutrient
                          and re.search(rf"\b{_term_regex(t)}\b", paren, re.IGNORECASE)), None)
         seen = next((n for n in out if n.nutrient.casefold().startswith(nutrient.casefold())), None)
-        if seen is not None:  # named again ("vitamin B" after "vitamin B12", a form after its nutrient)
+        if seen is not None:  # named again ("vitamin B" after "vitamin B6", a form after its nutrient)
             seen.amount = seen.amount or amount
             seen.form = seen.form or form
             continue

@@ -37,7 +37,7 @@ from assistant.domain.vocabulary import Vocabulary, vocabulary
 from assistant.normalize import fold, stopwords
 
 #: a word: letters (an apostrophe inside, as in "don't"), not touching a digit or another word
-#: character ("b12", "x7" and "5000iu" are never words here)
+#: character ("b6", "x7" and "5000iu" are never words here)
 WORD = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w'’])")
 #: a negation written without its apostrophe: "shouldnt", "dont", "isnt" (never "corrected" away)
 _CONTRACTION = re.compile(r"([a-z]+?)n'?t")
