@@ -92,6 +92,26 @@ def cue_fold(text: str) -> str:
     return fold(text).replace("\u2019", "'").replace("\u2018", "'")
 
 
+def cue_alternation(patterns: Iterable[str]) -> str:
+    """The cue patterns of a cue file as one regex alternation, longest first. In an entry " " is
+    some white space and " ?" optional white space ("did ?n.?t" is "didn't" and "did not")."""
+    alts = sorted(patterns, key=len, reverse=True)
+    return "|".join(re.sub(r" +(\?)?", lambda m: r"\s*" if m.group(1) else r"\s+", p) for p in alts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<![\w-])(?:{cue_alternation(patterns)})(?![\w])")
+
+
+def cue(patterns: Iterable[str]) -> re.Pattern[str]:
+    """A whole-word regex for any of a cue file's ``patterns`` over :func:`cue_fold`-ed text (one
+    that matches nothing when there are none); compiled once per list."""
+    return _cue_re(tuple(patterns))
+
+
 def lexical_form(text: str) -> str:
     """The normalised text both questions and passages are tokenised from."""
     t = fold(text)

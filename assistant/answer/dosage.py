@@ -44,10 +44,10 @@ from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
 from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS
-from assistant.domain.vocabulary import load_validated, vocabulary
+from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens
+from assistant.normalize import content_tokens, cue
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
 from assistant.nutrients import micrograms
 
@@ -64,13 +64,6 @@ class DosageCuesError(FileLineError):
     """A bad ``dosage_cues.yaml``; ``str()`` is ``path:line: problem``."""
 
 
-def _compiles(patterns: list[str]) -> list[str]:
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
-    return patterns
 
 
 class QuestionCues(BaseModel):
@@ -84,7 +77,7 @@ class QuestionCues(BaseModel):
     @field_validator("compare", "asked_unit")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
     @field_validator("fields")
     @classmethod
@@ -92,7 +85,7 @@ class QuestionCues(BaseModel):
         for name, patterns in v.items():
             if name not in FIELD_NAMES:
                 raise ValueError(f"{name!r} is not a Dosage Guide field ({', '.join(FIELD_NAMES)})")
-            _compiles(patterns)
+            compiles(patterns)
         return v
 
     @model_validator(mode="after")
@@ -109,7 +102,7 @@ class AgePattern(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _groups(cls, v: str) -> str:
-        names = set(re.compile(_compiles([v])[0]).groupindex)
+        names = set(re.compile(compiles([v])[0]).groupindex)
         if not names or not names <= {"lo", "hi", "plus", "over", "under", "at"}:
             raise ValueError(f"{v!r} needs named groups among lo, hi, plus, over, under, at")
         return v
@@ -123,7 +116,7 @@ class Group(BaseModel):
     @field_validator("words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class PopulationCues(BaseModel):
@@ -139,7 +132,7 @@ class LineCues(BaseModel):
     @field_validator("none_set", "population_dash", "per_weight")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class DosageCues(BaseModel):
@@ -159,17 +152,6 @@ def dosage_cues(path: str | None = None) -> DosageCues:
     return parse_cues(path or CUES_PATH)
 
 
-@functools.lru_cache(maxsize=256)
-def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """A whole-word regex for any of ``patterns`` (one that matches nothing when empty)."""
-    if not patterns:
-        return re.compile(r"(?!x)x")
-    alts = "|".join(re.sub(r" +", r"\\s+", p) for p in sorted(patterns, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w])")
-
-
-def cue(patterns: Iterable[str]) -> re.Pattern[str]:
-    return _cue_re(tuple(patterns))
 
 
 # --------------------------------------------------------------------------- populations

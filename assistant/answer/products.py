@@ -18,10 +18,10 @@ from pydantic import BaseModel, field_validator
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.corpus import Product
-from assistant.domain.vocabulary import load_validated, vocabulary
+from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue_fold, fold, lexical_form, tokens
+from assistant.normalize import content_tokens, cue, cue_fold, fold, lexical_form, tokens
 from assistant.nutrients import micrograms, read_nutrients
 from assistant.types import ProductRow
 
@@ -35,13 +35,6 @@ class ProductCuesError(FileLineError):
     """A bad ``product_cues.yaml``; ``str()`` is ``path:line: problem``."""
 
 
-def _compiles(patterns: list[str]) -> list[str]:
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
-    return patterns
 
 
 class QuestionCues(BaseModel):
@@ -64,7 +57,7 @@ class QuestionCues(BaseModel):
                      "not_products", "one", "holds", "amount_words", "servings", "reference_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class DescriptionCues(BaseModel):
@@ -77,13 +70,13 @@ class DescriptionCues(BaseModel):
     @classmethod
     def _kind_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in v.values():
-            _compiles(patterns)
+            compiles(patterns)
         return v
 
     @field_validator("serving_units")
     @classmethod
     def _unit_patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class PropertyCues(BaseModel):
@@ -94,7 +87,7 @@ class PropertyCues(BaseModel):
     @field_validator("question", "description")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class AnswerCues(BaseModel):
@@ -136,17 +129,6 @@ def product_cues(path: str | None = None) -> ProductCues:
     return parse_cues(path or CUES_PATH)
 
 
-@functools.lru_cache(maxsize=256)
-def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """A whole-word regex for any of ``patterns`` (one that matches nothing when empty)."""
-    if not patterns:
-        return re.compile(r"(?!x)x")
-    alts = "|".join(re.sub(r" +", r"\\s+", p) for p in sorted(patterns, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w])")
-
-
-def cue(patterns: Sequence[str]) -> re.Pattern[str]:
-    return _cue_re(tuple(patterns))
 
 
 # --------------------------------------------------------------------------- what a description states

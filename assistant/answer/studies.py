@@ -36,10 +36,11 @@ from langchain_core.documents import Document
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.answer.citations import CitationBook
-from assistant.domain.vocabulary import load_validated, vocabulary
+from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, lexical_form, tokens
+from assistant.normalize import content_tokens, cue, lexical_form, tokens
+from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
 
@@ -80,13 +81,6 @@ class StudyCuesError(FileLineError):
     """A bad ``study_cues.yaml``; ``str()`` is ``path:line: problem``."""
 
 
-def _compiles(patterns: list[str]) -> list[str]:
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
-    return patterns
 
 
 class FindingCues(BaseModel):
@@ -115,19 +109,19 @@ class FindingCues(BaseModel):
                      "not_daily", "threshold_before", "concentration_after", "per_weight_after")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
     @field_validator("result")
     @classmethod
     def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in v.values():
-            _compiles(patterns)
+            compiles(patterns)
         return v
 
     @field_validator("duration_units")
     @classmethod
     def _unit_patterns(cls, v: dict[str, float]) -> dict[str, float]:
-        _compiles(list(v))
+        compiles(list(v))
         if any(days <= 0 for days in v.values()):
             raise ValueError("a duration unit's length in days must be positive")
         return v
@@ -143,7 +137,7 @@ class DetailCues(BaseModel):
     @field_validator("asked", "stated")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
 
 class QuestionCues(BaseModel):
@@ -182,7 +176,7 @@ class QuestionCues(BaseModel):
                      "cotreatment")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        return _compiles(v)
+        return compiles(v)
 
     @field_validator("ordinal_reference")
     @classmethod
@@ -190,13 +184,13 @@ class QuestionCues(BaseModel):
         for p in v:
             if "{ordinal}" not in p:
                 raise ValueError(f"{p!r} needs {{ordinal}} where the ordinal stands")
-            _compiles([p.replace("{ordinal}", "(x)")])
+            compiles([p.replace("{ordinal}", "(x)")])
         return v
 
     @field_validator("reference")
     @classmethod
     def _one_group(cls, v: list[str]) -> list[str]:
-        for p in _compiles(v):
+        for p in compiles(v):
             if re.compile(p).groups < 1:
                 raise ValueError(f"{p!r} needs a group for the reference number")
         return v
@@ -205,7 +199,7 @@ class QuestionCues(BaseModel):
     @classmethod
     def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in v.values():
-            _compiles(patterns)
+            compiles(patterns)
         return v
 
 
@@ -225,22 +219,8 @@ def study_cues(path: str | None = None) -> StudyCues:
     return parse_cues(path or CUES_PATH)
 
 
-def _alternation(patterns: Iterable[str]) -> str:
-    alts = sorted(patterns, key=len, reverse=True)
-    # " ?" in an entry is optional white space ("did ?n.?t" is "didn't" and "did not"); " " is some
-    return "|".join(re.sub(r" +(\?)?", lambda m: r"\s*" if m.group(1) else r"\s+", p) for p in alts)
 
 
-@functools.lru_cache(maxsize=256)
-def _cue_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """A whole-word regex for any of ``patterns`` (a pattern that matches nothing when empty)."""
-    if not patterns:
-        return re.compile(r"(?!x)x")
-    return re.compile(rf"(?<![\w-])(?:{_alternation(patterns)})(?![\w])")
-
-
-def cue(patterns: Sequence[str]) -> re.Pattern[str]:
-    return _cue_re(tuple(patterns))
 
 
 # --------------------------------------------------------------------------- records
@@ -376,7 +356,7 @@ def _outcome(text: str, folded: str, span: tuple[int, int] | None, population: t
     if population is not None and population[1] > span[0]:
         end = population[1]
     else:
-        design = rf"\s+(?:{_alternation(fc.population_after)})\s+(?:{_alternation(fc.design)})"
+        design = rf"\s+(?:{alternation(fc.population_after)})\s+(?:{alternation(fc.design)})"
         stop = re.search(rf"\s*[,;]|{design}", folded[span[1]:])
         end = span[1] + stop.start() if stop else len(text)
     return text[span[0]:end].strip(" ,;.") or None
@@ -388,7 +368,7 @@ def _population(text: str, folded: str, outcome: tuple[int, int] | None,
     design such as "in a meta-analysis"), else from "during" up to the outcome."""
     after = outcome[1] if outcome else 0
     design = cue(fc.design)
-    end_re = re.compile(rf"\s*[,;.]|\s+(?:{_alternation(fc.population_end)})(?![\w])")
+    end_re = re.compile(rf"\s*[,;.]|\s+(?:{alternation(fc.population_end)})(?![\w])")
     for m in cue(fc.population_after).finditer(folded, after):
         s = m.end()
         while s < len(folded) and folded[s].isspace():
@@ -412,11 +392,11 @@ def _duration(text: str, folded: str, fc: FindingCues) -> tuple[str, tuple[float
     """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years") and its
     length in days (low and high end)."""
     num = rf"(?:\d+(?:\.\d+)?|{'|'.join(map(re.escape, fc.number_words))})"
-    lead = rf"(?:(?:{_alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
-    qual = rf"(?:(?:{_alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
-    not_before = (rf"(?!\s+(?:{_alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
+    lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
+    qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    not_before = (rf"(?!\s+(?:{alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
     pattern = (rf"(?<![\w.,-]){lead}{qual}(?P<low>{num})(?:\s*(?:to|–|-)\s*(?P<high>{num}))?[\s-]+"
-               rf"(?P<unit>{_alternation(fc.duration_units)})\b{not_before}")
+               rf"(?P<unit>{alternation(fc.duration_units)})\b{not_before}")
     m = re.search(pattern, folded)
     if not m:
         return None
@@ -438,9 +418,9 @@ def _doses(text: str, folded: str, named: Sequence[NamedNutrient], default: str 
            fc: FindingCues) -> list[StudyDose]:
     """Every dose of the finding, each given to the nutrient it is written with (else ``default``)."""
     claims: list[tuple[str, NamedNutrient]] = [(n.amount, n) for n in named if n.amount]
-    threshold = re.compile(rf"(?:{_alternation(fc.threshold_before)})\s+$") if fc.threshold_before else None
-    conc = re.compile(rf"\s*(?:{_alternation(fc.concentration_after)})") if fc.concentration_after else None
-    per_kg = re.compile(rf"\s*(?:{_alternation(fc.per_weight_after)})") if fc.per_weight_after else None
+    threshold = re.compile(rf"(?:{alternation(fc.threshold_before)})\s+$") if fc.threshold_before else None
+    conc = re.compile(rf"\s*(?:{alternation(fc.concentration_after)})") if fc.concentration_after else None
+    per_kg = re.compile(rf"\s*(?:{alternation(fc.per_weight_after)})") if fc.per_weight_after else None
     daily_text = bool(cue(fc.daily).search(folded)) and not cue(fc.not_daily).search(folded)
     out: list[StudyDose] = []
     for d in parse_doses(text):
@@ -626,10 +606,10 @@ def _reference(q: str, qc: QuestionCues) -> int | None:
         if m and m.group(1):
             return int(m.group(1))
     if qc.ordinal_reference:
-        suffix = rf"\d{{1,3}}(?:{_alternation(qc.ordinal_suffixes)})" if qc.ordinal_suffixes else r"(?!x)x"
-        ordinal = rf"({suffix}|{_alternation(map(re.escape, qc.ordinals))})"
+        suffix = rf"\d{{1,3}}(?:{alternation(qc.ordinal_suffixes)})" if qc.ordinal_suffixes else r"(?!x)x"
+        ordinal = rf"({suffix}|{alternation(map(re.escape, qc.ordinals))})"
         for p in qc.ordinal_reference:
-            m = re.search(rf"(?<![\w-]){_alternation([p]).replace('{ordinal}', ordinal)}", q)
+            m = re.search(rf"(?<![\w-]){alternation([p]).replace('{ordinal}', ordinal)}", q)
             if m:
                 word = m.group(1)
                 return qc.ordinals[word] if word in qc.ordinals else int(re.match(r"\d+", word)[0])  # type: ignore[index]

@@ -132,9 +132,7 @@ class Lexicon(BaseModel):
     @field_validator("amount_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            re.compile(p)
-        return patterns
+        return compiles(patterns)
 
 
 class Vocabulary(BaseModel):
@@ -220,6 +218,17 @@ def line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def compiles(patterns: list[str]) -> list[str]:
+    """``patterns`` when each is a valid regular expression (a pydantic validator for the cue
+    files' pattern lists: the error names the pattern, and :func:`load_validated` its line)."""
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
+    return patterns
 
 
 def load_validated(path: Path | str, model: type[M], error: type[FileLineError]) -> M:
