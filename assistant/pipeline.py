@@ -106,6 +106,10 @@ class Understanding:
     earlier: tuple[str, ...] = ()
 
 
+#: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
+FoundStudies = tuple[str, StudyQuery, list[StudyRecord]]
+
+
 @dataclass
 class Composition:
     """An answer's body: its sentences with markers, a product table, how it was written."""
@@ -350,8 +354,9 @@ class Assistant:
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits)
+        studies = self._study_queries(u, study_scopes)  # the findings that answer it, once
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
-                                            or self._study_queries(u, study_scopes))
+                                            or studies)
                               else self.scope.support(u.retrieval_question, hits, scoped))
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
@@ -371,7 +376,8 @@ class Assistant:
                 yield from self._emit(self._abstain(q, support, u.corrected))
                 return
         else:
-            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head, study_scopes)
+            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head, studies,
+                                            len(study_scopes) > 1)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
             cautions += self._cautions(book, supplement, extra)
@@ -392,12 +398,12 @@ class Assistant:
 
     def _compose(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
-                 head: list[str], study_scopes: Sequence[str] = (),
+                 head: list[str], studies: Sequence[FoundStudies] = (), several: bool = False,
                  ) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
-        if studies := self._study_lines(u, book, study_scopes):  # a question across the research findings
-            return Composition(studies)
+        if found := self._study_lines(book, studies, several):  # a question across the research findings
+            return Composition(found)
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
         one = one_product_question(u.question, self.catalog.all_products, products,
                                    self.catalog.nutrient_names)
@@ -562,8 +568,7 @@ class Assistant:
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]
         return list(dict.fromkeys(s for s in [*ranked, *self.supplements] if s in self.supplements))
 
-    def _study_queries(self, u: Understanding,
-                       scopes: Sequence[str]) -> list[tuple[str, StudyQuery, list[StudyRecord]]]:
+    def _study_queries(self, u: Understanding, scopes: Sequence[str]) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it."""
         asked = [u.question, u.retrieval_question] if u.followup else [u.question]
         for sq in (q for t in asked if (q := parse_study_query(t)) is not None):
@@ -573,13 +578,13 @@ class Assistant:
                 return answered
         return []
 
-    def _study_lines(self, u: Understanding, book: CitationBook, scopes: Sequence[str]) -> list[str]:
+    def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""
         lines: list[str] = []
         titles = {m.slug: m.title for m in self.corpus.monographs}
-        for sup, sq, records in self._study_queries(u, scopes):
+        for sup, sq, records in studies:
             docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
-            if (found := compose_studies(sq, records, docs, book)) and len(scopes) > 1:
+            if (found := compose_studies(sq, records, docs, book)) and several:
                 found[0] = msg.FROM_MONOGRAPH.format(title=titles.get(sup, sup), line=found[0])
             lines += found
         return lines
