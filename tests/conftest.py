@@ -106,3 +106,12 @@ def fresh_settings(tmp_path: Path) -> Settings:
 @pytest.fixture()
 def fresh_index(fresh_settings: Settings, embeddings) -> KnowledgeIndex:
     return KnowledgeIndex(fresh_settings, embeddings)
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
+    """The real Assistant over a copy of the whole corpus (every monograph), one per test module."""
+    root = tmp_path_factory.mktemp("catalogue")
+    shutil.copytree(FULL_CORPUS, root / "corpus")
+    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index",
+                              feedback_db=root / "feedback.sqlite3"), embeddings=embeddings)

@@ -4,21 +4,8 @@ which monograph answers, and what happens when a question names none of them."""
 from __future__ import annotations
 
 import re
-import shutil
 
-import pytest
-from langchain_core.embeddings import Embeddings
-
-from assistant import Assistant, Settings
-from tests.conftest import FULL_CORPUS
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Assistant:
-    root = tmp_path_factory.mktemp("catalogue")
-    shutil.copytree(FULL_CORPUS, root / "corpus")
-    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index",
-                              feedback_db=root / "feedback.sqlite3"), embeddings=embeddings)
+from assistant import Assistant
 
 
 def test_a_reference_number_with_no_monograph_named_is_answered_from_each(catalogue: Assistant) -> None:

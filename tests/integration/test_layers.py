@@ -143,9 +143,8 @@ def test_an_index_without_serving_data_still_serves(fresh_settings: Settings,
     assert (idx.data_dir / SERVING_DIR / "lexical.json").is_file()
 
 
-def test_the_kept_corpus_is_used_only_while_the_files_are_unchanged(
-        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
-    KnowledgeIndex(fresh_settings, cached).sync()
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The corpus folders the Assistant parses from now on (the real parser, each call recorded)."""
     parsed: list[Path] = []
     real = pipeline.load_corpus
 
@@ -154,6 +153,13 @@ def test_the_kept_corpus_is_used_only_while_the_files_are_unchanged(
         return real(root, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "load_corpus", counting)
+    return parsed
+
+
+def test_the_kept_corpus_is_used_only_while_the_files_are_unchanged(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    KnowledgeIndex(fresh_settings, cached).sync()
+    parsed = _count_parses(monkeypatch)
     Assistant(fresh_settings, embeddings=cached, sync=False)
     assert parsed == []
     _edit(fresh_settings, "02", OLD, NEW)  # the files changed: the kept copy is stale
@@ -176,14 +182,7 @@ def test_a_kept_corpus_of_other_classes_is_parsed_anew(
     data = pickle.loads(path.read_bytes())
     data["shape"] = (("an", "older", "catalogue"),)
     path.write_bytes(pickle.dumps(data))
-    parsed: list[Path] = []
-    real = pipeline.load_corpus
-
-    def counting(root: Path, **kwargs: object) -> object:
-        parsed.append(Path(root))
-        return real(root, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "load_corpus", counting)
+    parsed = _count_parses(monkeypatch)
     a = Assistant(fresh_settings, embeddings=cached, sync=False)
     assert parsed == [fresh_settings.corpus_dir]
     assert a.catalog.own_nutrients

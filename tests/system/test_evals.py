@@ -7,24 +7,13 @@ whole corpus (every monograph: the cases span them), sharing the session's embed
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from langchain_core.embeddings import Embeddings
 
-from assistant import Assistant, Settings
+from assistant import Assistant
 from assistant.config import REPO_ROOT
 from evals.runner import Report, format_failures, load_cases, render_markdown, run_eval, write_outputs
-from tests.conftest import FULL_CORPUS
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Assistant:
-    root = tmp_path_factory.mktemp("catalogue")
-    shutil.copytree(FULL_CORPUS, root / "corpus")
-    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index",
-                              feedback_db=root / "feedback.sqlite3"), embeddings=embeddings)
 
 
 @pytest.fixture(scope="module")
