@@ -38,7 +38,7 @@ from assistant.answer.cautions import (
     referral,
 )
 from assistant.answer.citations import CitationBook
-from assistant.answer.dosage import compose_dosage, parse_dosage_query
+from assistant.answer.dosage import DosageQuery, compose_dosage, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
@@ -349,7 +349,8 @@ class Assistant:
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
-        if self._foreign_subject(u, supplement, hits):  # its figures would answer for another nutrient
+        dq = self._dosage_query(u)  # the Dosage Guide fields it asks about, parsed once
+        if self._foreign_subject(u, supplement, hits, dq):  # its figures would answer for another nutrient
             yield from self._emit(self._abstain(q, 0.0, u.corrected))
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
@@ -361,7 +362,7 @@ class Assistant:
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
-            u, filters, supplement, off_topic, hits)
+            u, dq, filters, supplement, off_topic, hits)
         if (off_topic or support < self.settings.abstain_threshold) and not fields_only:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
@@ -371,12 +372,12 @@ class Assistant:
         head = [caution_line(c) for c in cautions if c.citation is not None and c.kind in u.asks_about]
         if fields_only:
             no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
-            body = Composition(self._dosage_lines(u, hits, book, supplement, no_numbers))
+            body = Composition(self._dosage_lines(u, dq, hits, book, supplement, no_numbers))
             if not body.lines:  # the field's values do not settle it: nothing else may answer it
                 yield from self._emit(self._abstain(q, support, u.corrected))
                 return
         else:
-            body = yield from self._compose(u, hits, book, filters, supplement, cautions, head, studies,
+            body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
@@ -396,7 +397,7 @@ class Assistant:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
 
-    def _compose(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
+    def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
                  head: list[str], studies: Sequence[FoundStudies] = (), several: bool = False,
                  ) -> Generator[StreamEvent, None, Composition]:
@@ -418,7 +419,7 @@ class Assistant:
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
-        if dosage := self._dosage_lines(u, hits, book, supplement, no_numbers):  # a field's values as records
+        if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
         if self.llm is None:
             gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
@@ -486,7 +487,16 @@ class Assistant:
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 
-    def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit]) -> bool:
+    def _dosage_query(self, u: Understanding) -> DosageQuery | None:
+        """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
+        question it resolves to."""
+        dq = parse_dosage_query(u.question)
+        if dq is None and u.followup:
+            dq = parse_dosage_query(u.retrieval_question)
+        return dq
+
+    def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
+                         dq: DosageQuery | None) -> bool:
         """Does the turn ask for an amount (a dose, how much, a limit) of nutrients that are not the
         monograph's own and that the passages which would answer never name, naming no supplement of
         the corpus ("the RDA of <a vitamin with no monograph>")? A Dosage Guide field's values are
@@ -495,7 +505,8 @@ class Assistant:
         vitamin> in the trial")."""
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
-        field = next((dq for t in asked if (dq := parse_dosage_query(t)) is not None), None)
+        field = dq if q == u.question else next(
+            (f for t in asked if (f := parse_dosage_query(t)) is not None), None)
         if (u.product_query is not None or supplement is None or self.catalog.named_supplements(q)
                 or (field is None and not any(asks_amount(t) for t in asked))):
             return False
@@ -508,15 +519,13 @@ class Assistant:
         said = {n.casefold() for d in docs for n in mentioned_nutrients(d.page_content)}
         return any(n.casefold() not in said for n in foreign)
 
-    def _field_question(self, u: Understanding, filters: dict[str, str] | None, supplement: str | None,
-                        off_topic: Sequence[str], hits: Sequence[Hit] = ()) -> bool:
+    def _field_question(self, u: Understanding, dq: DosageQuery | None, filters: dict[str, str] | None,
+                        supplement: str | None, off_topic: Sequence[str], hits: Sequence[Hit] = ()) -> bool:
         """Is the turn about a Dosage Guide field of the one monograph in scope, and about nothing
         else? The monograph is the one the question (or the conversation, or the filter) limits it
         to, or the corpus's only one, or, when the question names none, the one whose field asked
         about is the best passage; the question names no nutrient but that monograph's own; and
         every off-topic word names the field or the people asked about."""
-        dq = parse_dosage_query(u.question) or (
-            parse_dosage_query(u.retrieval_question) if u.followup else None)
         if supplement is None or dq is None:
             return False
         scoped = (filters or {}).get("supplement") or (supplement if len(self.supplements) == 1 else None)
@@ -589,16 +598,11 @@ class Assistant:
             lines += found
         return lines
 
-    def _dosage_lines(self, u: Understanding, hits: Sequence[Hit], book: CitationBook, supplement: str | None,
-                      no_numbers: bool) -> list[str]:
+    def _dosage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
+                      supplement: str | None, no_numbers: bool) -> list[str]:
         """A question about Dosage Guide fields that their values as records settle (the people it
         names, a unit, an amount against the limit, a blank field or a value without a number)."""
-        if no_numbers or supplement is None:
-            return []
-        dq = parse_dosage_query(u.question)
-        if dq is None and u.followup:
-            dq = parse_dosage_query(u.retrieval_question)
-        if dq is None:
+        if no_numbers or supplement is None or dq is None:
             return []
         docs = self._field_docs(supplement, dq.fields, hits)
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
