@@ -247,6 +247,8 @@ class _Negation:
     scope: int
     #: a word right after a trigger that makes a statement about oneself ("don't have any")
     statement: re.Pattern[str]
+    #: right after a negated phrase: someone takes it after all ("... but I am")
+    affirmed_after: re.Pattern[str]
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -260,12 +262,14 @@ def _negation() -> _Negation:
     stops = _any_of(neg.terminators).pattern
     statement = re.compile(rf"\s*(?:{_any_of(neg.statements).pattern})")
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
-    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement)
+    affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
+    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed)
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
     """(start, end) of each negated phrase of a (folded) text: from a trigger over the next
-    ``scope`` words, ended early by a terminator; a trigger inside a pseudo-trigger is none."""
+    ``scope`` words, ended early by a terminator; a trigger inside a pseudo-trigger is none, and so
+    is a phrase that what follows affirms ("she isn't on it but I am")."""
     neg = _negation()
     trigger, stop, scope = neg.trigger, neg.stop, neg.scope
     pseudo = [(m.start(), m.end()) for m in neg.pseudo.finditer(folded)]
@@ -277,8 +281,19 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
         end = m.end() + (words[-1].end() if words else 0)
         if (t := stop.search(folded, m.end(), end)) is not None:
             end = t.start()
+        if neg.affirmed_after.match(folded, _clause_end(folded, end)):
+            continue
         out.append((m.start(), end))
     return out
+
+
+def _clause_end(folded: str, end: int) -> int:
+    """Where the clause of a negated phrase ending at ``end`` ends (its last words, such as
+    "myself" or "anymore", run on past the scope's terminator-free words up to punctuation or a
+    contrast)."""
+    m = re.compile(r"[^,;:.!?]*?(?=\s*,?\s*\b(?:but|though|although|yet|however|whereas|while)\b|[,;:.!?]|$)")
+    found = m.match(folded, end)
+    return found.end() if found else end
 
 
 def _negates(folded: str, start: int, word: str) -> bool:

@@ -132,6 +132,8 @@ class DetailCues(BaseModel):
 
     asked: list[str] = Field(min_length=1)
     stated: list[str] = Field(default_factory=list)
+    #: the study record's field that states the detail when it is read ("duration", "population")
+    record_field: Literal["duration", "population"] | None = None
     says: str = Field(min_length=1)
 
     @field_validator("asked", "stated")
@@ -860,7 +862,7 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     dc = qc.details.get(query.detail)
     if dc is None:
         return None
-    stated = ((query.detail == "duration" and r.duration is not None)
+    stated = ((dc.record_field is not None and getattr(r, dc.record_field) is not None)
               or bool(cue(dc.stated).search(fold(r.text))))
     return None if stated else dc.says
 

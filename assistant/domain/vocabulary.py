@@ -114,7 +114,15 @@ class Negation(BaseModel):
     pseudo: list[str] = Field(default_factory=list)
     #: the words after a trigger that make a negated statement about oneself (see lexicon.yaml)
     statements: list[str] = Field(default_factory=list)
+    #: regular expressions of what, right after a negated phrase, says someone does take it after
+    #: all ("my husband isn't on <medicine> but I am"): that phrase negates nothing
+    affirmed_after: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
+
+    @field_validator("affirmed_after")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiles(patterns)
 
 
 class Lexicon(BaseModel):

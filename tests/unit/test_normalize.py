@@ -141,6 +141,12 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("no problems with my warfarin so far", ["anticoagulant"]),
         ("not sure if my warfarin dose matters", ["anticoagulant"]),
         ("Does K2 interact with warfarin or not?", ["anticoagulant"]),
+        # someone takes it after all: the negated phrase negates nothing
+        ("my husband isn't on warfarin anymore but I am, is it ok for me?", ["anticoagulant"]),
+        ("I'm not on coumadin myself, but my dad is. can he take it?", ["anticoagulant"]),
+        ("i dont take blood thinners though my wife still does", ["anticoagulant"]),
+        ("not on warfarin but i'm on aspirin", ["antiplatelet"]),
+        ("my dad isn't on a blood thinner, though he used to be", []),
     ],
 )
 def test_a_negated_mention_brings_no_class(question: str, classes: list[str]) -> None:
