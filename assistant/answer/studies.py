@@ -48,6 +48,11 @@ CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "study_cues.yaml
 
 Result = Literal["positive", "null", "ongoing", "mixed", "harm"]
 RESULTS: tuple[Result, ...] = ("positive", "null", "ongoing", "mixed", "harm")
+#: what a question may ask of the results: a kind, or that a finding has one ("finished": not ongoing)
+Asked = Literal["positive", "null", "ongoing", "mixed", "harm", "finished"]
+#: the kinds each asked kind lists (a question for no effect also gets the mixed results)
+ASKED_KINDS: dict[str, frozenset[str]] = {
+    "null": frozenset({"null", "mixed"}), "finished": frozenset({"positive", "null", "mixed", "harm"})}
 
 #: the sentences of an answer across studies (filled only with the cited finding's own text, the
 #: vocabulary's names and the fixed words below; none holds a number)
@@ -70,7 +75,11 @@ RESULT_WORDS: dict[str, str] = {
     "mixed": "with mixed results",
     "harm": "that report a harm or an increased risk",
     "positive": "that report an effect",
+    "finished": "that report a result",
 }
+#: how a duration filter reads in a list's lead (the question's number is never repeated)
+DURATION_WORDS = "that say they ran for the length of time asked about"
+COMPARED_WORDS = "with the doses compared"
 MAX_LISTED = 10
 
 
@@ -132,11 +141,24 @@ class DetailCues(BaseModel):
 
     asked: list[str] = Field(min_length=1)
     stated: list[str] = Field(default_factory=list)
-    #: the study record's field that states the detail when it is read ("duration", "population")
-    record_field: Literal["duration", "population"] | None = None
+    #: the study record's field that states the detail when it is read ("duration", "population",
+    #: "outcome"; "doses" and "forms": of the nutrient or form asked about, when one is)
+    record_field: Literal["duration", "population", "outcome", "doses", "forms"] | None = None
+    #: the detail is of a nutrient or form named right after the cue ("the dose of <nutrient>"): asked
+    #: only when one is named there (within ``of_name_scope`` words); it is no filter of the study
+    of_name: bool = False
+    of_name_scope: int = Field(default=4, ge=1)
+    #: the question must also match one of these (if any), and none of ``not_with``
+    needs: list[str] = Field(default_factory=list)
+    not_with: list[str] = Field(default_factory=list)
     says: str = Field(min_length=1)
+    #: ``says`` when it names ``{name}`` and no name is asked about
+    says_unnamed: str | None = None
+    #: the finding answers the question when it states the detail (its own words say it: "what did it
+    #: measure"); else a stated detail is left to the passages' answer, only a gap answered here
+    answer_stated: bool = False
 
-    @field_validator("asked", "stated")
+    @field_validator("asked", "stated", "needs", "not_with")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -158,6 +180,17 @@ class QuestionCues(BaseModel):
     daily: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     exclude_scope: int = Field(default=5, ge=1)
+    exclude_next: list[str] = Field(default_factory=list)
+    exclude_next_scope: int = Field(default=2, ge=1)
+    combined: list[str] = Field(default_factory=list)
+    combined_scope: int = Field(default=3, ge=1)
+    duration_before: list[str] = Field(default_factory=list)
+    duration_after: list[str] = Field(default_factory=list)
+    duration_at_least: list[str] = Field(default_factory=list)
+    duration_at_most: list[str] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=list)
+    finished: list[str] = Field(default_factory=list)
+    result_contrast: list[str] = Field(default_factory=list)
     population_prepositions: list[str] = Field(min_length=1)
     population_groups: dict[str, list[str]] = Field(default_factory=dict)
     topics: dict[str, list[str]] = Field(default_factory=dict)
@@ -175,7 +208,8 @@ class QuestionCues(BaseModel):
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
-                     "cotreatment")
+                     "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
+                     "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -305,17 +339,34 @@ def record_from_text(text: str, supplement: str, ref: int | None, chunk_id: str,
     forms = tuple(dict.fromkeys([*(f for _, _, f in form_mentions(text)),
                                  *(n.form for n in named if n.form)]))
     nutrient = named[0].nutrient if named else primary
+    names = [n.nutrient for n in named]
+    names += [n for n in _elided_vitamins(text) if n.casefold() not in {x.casefold() for x in names}]
     outcome_span = _outcome_span(folded, fc)
     population = _population(text, folded, outcome_span, fc)
     outcome = _outcome(text, folded, outcome_span, population, fc)
     duration = _duration(text, folded, fc)
     return StudyRecord(
         supplement=supplement, ref=ref, chunk_id=chunk_id, text=text, nutrient=nutrient,
-        form=forms[0] if forms else None, nutrients=tuple(dict.fromkeys(n.nutrient for n in named)),
+        form=forms[0] if forms else None, nutrients=tuple(dict.fromkeys(names)),
         forms=forms, doses=tuple(_doses(text, folded, named, primary or nutrient, fc)),
         duration=duration[0] if duration else None, population=population[0] if population else None,
         outcome=outcome, result=_result(folded, fc), primary=primary,
         duration_days=duration[1] if duration else None)
+
+
+#: "vitamins <L> and <M>", "vitamin <L>, <M> and <N>": the letters after the first are vitamins too
+_ELIDED = re.compile(
+    r"\bvitamins?\s+[A-Z]\d{0,2}(?P<rest>(?:\s*(?:,|\band\b|&|\+|\bor\b)\s*[A-Z]\d{0,2}\b)+)", re.IGNORECASE)
+
+
+def _elided_vitamins(text: str) -> list[str]:
+    """The vitamins a finding names by their letter alone after another ("a combination of vitamin
+    <L> and <M>" names vitamin <M>); only capital letters count (never the article "a")."""
+    out: list[str] = []
+    for m in _ELIDED.finditer(text):
+        letters = re.findall(r"(?<![\w])([A-Z]\d{0,2})\b", m["rest"])
+        out.extend("vitamin " + letter.upper() for letter in letters)
+    return list(dict.fromkeys(out))
 
 
 def _read_nutrients(text: str, primary: str | None) -> list[NamedNutrient]:
@@ -393,20 +444,27 @@ def _population(text: str, folded: str, outcome: tuple[int, int] | None,
 def _duration(text: str, folded: str, fc: FindingCues) -> tuple[str, tuple[float, float] | None] | None:
     """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years") and its
     length in days (low and high end)."""
-    num = rf"(?:\d+(?:\.\d+)?|{'|'.join(map(re.escape, fc.number_words))})"
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
-    not_before = (rf"(?!\s+(?:{alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
-    pattern = (rf"(?<![\w.,-]){lead}{qual}(?P<low>{num})(?:\s*(?:to|–|-)\s*(?P<high>{num}))?[\s-]+"
-               rf"(?P<unit>{alternation(fc.duration_units)})\b{not_before}")
-    m = re.search(pattern, folded)
+    m = re.search(rf"(?<![\w.,-]){lead}{qual}{_length_pattern(fc)}", folded)
     if not m:
         return None
+    return text[m.start():m.end()], _length_days(m, fc)
+
+
+def _length_pattern(fc: FindingCues) -> str:
+    """NUMBER [to NUMBER] UNIT (groups low, high, unit), not an age ("4 months of age")."""
+    num = rf"(?:\d+(?:\.\d+)?|{'|'.join(map(re.escape, fc.number_words))})"
+    not_before = (rf"(?!\s+(?:{alternation(fc.duration_not_before)})\b)" if fc.duration_not_before else "")
+    return (rf"(?P<low>{num})(?:\s*(?:to|–|-)\s*(?P<high>{num}))?[\s-]+"
+            rf"(?P<unit>{alternation(fc.duration_units)})\b{not_before}")
+
+
+def _length_days(m: re.Match[str], fc: FindingCues) -> tuple[float, float] | None:
     days = next((d for p, d in fc.duration_units.items() if re.fullmatch(p, m["unit"])), None)
     low = _number(m["low"], fc)
     high = _number(m["high"], fc) if m["high"] else low
-    length = (low * days, high * days) if days is not None and low is not None and high is not None else None
-    return text[m.start():m.end()], length
+    return (low * days, high * days) if days is not None and low is not None and high is not None else None
 
 
 def _number(word: str, fc: FindingCues) -> float | None:
@@ -512,7 +570,9 @@ class StudyQuery:
     population: tuple[str, ...] = ()
     #: the population groups it names (each as its stems): every one must be some finding's population
     population_groups: tuple[tuple[str, ...], ...] = ()
-    results: tuple[Result, ...] = ()
+    #: the kinds of result asked, the first the question's main one; several when it asks each as
+    #: which ("which has a result and which is still going")
+    results: tuple[Asked, ...] = ()
     unit: str | None = None
     #: topics (names of ``study_cues.yaml`` ``question.topics``) asked about, and left out
     topics: tuple[str, ...] = ()
@@ -528,6 +588,13 @@ class StudyQuery:
     doses: tuple[tuple[float | None, float, str], ...] = ()
     duration_days: tuple[float, float] | None = None
     words: tuple[str, ...] = ()
+    #: the nutrients or forms a detail is of ("the dose of <nutrient>"), no filter of the study
+    about: tuple[str, ...] = ()
+    #: how long the findings must have run, in days (low, high), and how: that long, at least or at most
+    ran_days: tuple[float, float] | None = None
+    ran_bound: Literal["exact", "at_least", "at_most"] = "exact"
+    #: doses compared (µg or None, value, unit; unit "" for a bare number): their findings, each stated
+    compared: tuple[tuple[float | None, float, str], ...] = ()
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -541,6 +608,11 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     if ref is not None:
         return StudyQuery(ref=ref, detail=detail[0] if detail else None)
     lex = lexical_form(question)
+    compared = _compared_doses(question, q, allcues)
+    if compared:
+        named, excluded = _named(lex, qc)
+        return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
+                          forms=tuple(n for k, n in named if k == "form"), excluded=excluded)
     if detail is not None and not cue([*qc.list_words, *qc.longest, *qc.shortest]).search(q):
         return _one_study_query(question, q, lex, detail, allcues)
     without = _without(lex, qc)
@@ -564,13 +636,15 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     population, groups, population_not = _population_terms(q, qc)
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
+    ran = _asked_duration(q, allcues)
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
                        nutrients=nutrients, forms=forms, excluded=excluded, population=population,
                        population_groups=groups, results=results,
                        unit=None if direction else (units[0] if units else None), topics=topics,
-                       not_topics=not_topics, population_not=population_not, without=without)
+                       not_topics=not_topics, population_not=population_not, without=without,
+                       ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact")
     filters = (direction or length or forms or excluded or query.population or results or query.unit
-               or population_not or without)
+               or population_not or without or ran)
     if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list
     return query
@@ -593,11 +667,55 @@ def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 def _excluded_spans(text: str, qc: QuestionCues) -> list[tuple[int, int]]:
     """The spans an exclusion cue covers: the few words after "not counting", "instead of", ..."""
+    return _spans_after(text, qc.exclude, qc.exclude_scope)
+
+
+def _spans_after(text: str, patterns: Sequence[str], scope: int) -> list[tuple[int, int]]:
+    """The spans of the ``scope`` words after each match of ``patterns``."""
     spans = []
-    for m in cue(qc.exclude).finditer(text):
-        words = list(re.finditer(r"\S+", text[m.end():]))[: qc.exclude_scope]
+    for m in cue(patterns).finditer(text) if patterns else ():
+        words = list(re.finditer(r"\S+", text[m.end():]))[:scope]
         spans.append((m.end(), m.end() + (words[-1].end() if words else 0)))
     return spans
+
+
+def _names_in(lex: str) -> list[tuple[int, str, str]]:
+    """(position, "nutrient" | "form", vocabulary name) of every name of a lexical-form text, in
+    order; a longer name wins over a shorter one inside it."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str, str]] = []
+    for pattern, kind, name in _name_patterns():
+        for m in pattern.finditer(lex):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), kind, name))
+    return sorted(found)
+
+
+def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
+    """The question without the names it gives as given together with the supplement ("which
+    studies gave it together with <nutrient>") or as what one study's detail is of ("what dose of
+    <nutrient> did they use in the <...> study"): for deciding which monograph's findings it is
+    about (the studies are not those of <nutrient>'s monograph)."""
+    qc = (cues or study_cues()).question
+    q = fold(question)
+    spans = _spans_after(q, qc.combined, qc.combined_scope)
+    detail = _detail_asked(q, qc)
+    if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:
+        spans += detail[1]
+    if not spans:
+        return question
+    words = list(re.finditer(r"\S+", q))
+    dropped: set[int] = set()
+    for s, e in spans:
+        inside = [i for i, w in enumerate(words) if s <= w.start() < e]
+        for i in inside:  # the fewest words from each that name something ("vitamin <letter>")
+            end = next((j for j in inside if j >= i and _names_in(lexical_form(
+                " ".join(w.group() for w in words[i:j + 1])))), None)
+            if end is not None and i not in dropped:
+                dropped.update(range(i, end + 1))
+    return " ".join(w.group() for i, w in enumerate(words) if i not in dropped)
 
 
 def _reference(q: str, qc: QuestionCues) -> int | None:
@@ -618,11 +736,29 @@ def _reference(q: str, qc: QuestionCues) -> int | None:
     return None
 
 
-def _asked_results(q: str, qc: QuestionCues) -> tuple[Result, ...]:
-    for kind in ("ongoing", "null", "mixed", "harm", "positive"):
-        if cue(qc.result.get(kind, [])).search(q):
-            return (kind,)
-    return ()
+def _asked_results(q: str, qc: QuestionCues) -> tuple[Asked, ...]:
+    """The kinds of result the question asks: the first kind (in this order) with a matching cue;
+    with another kind asked elsewhere in it, across a contrast ("which one already has a result and
+    which one is still going"), both, in the question's order."""
+    order: tuple[Asked, ...] = ("ongoing", "finished", "null", "mixed", "harm", "positive")
+    found: list[tuple[int, int, Asked]] = []
+    for kind in order:
+        patterns = qc.finished if kind == "finished" else qc.result.get(kind, [])
+        for m in cue(patterns).finditer(q) if patterns else ():
+            if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), kind))
+    if not found:
+        return ()
+    first = found[0]
+    contrast = cue(qc.result_contrast) if qc.result_contrast else None
+    asked = [first]
+    for s, e, kind in found[1:]:
+        if kind in {k for _, _, k in asked} or contrast is None:
+            continue
+        between = q[first[1]:s] if s >= first[1] else q[e:first[0]]
+        if contrast.search(between):
+            asked.append((s, e, kind))
+    return tuple(k for _, _, k in sorted(asked))
 
 
 @functools.lru_cache(maxsize=1)
@@ -640,16 +776,8 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
 def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
     """The nutrients and forms the question names (kind, name), and the names it leaves out."""
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, str, str]] = []
-    for pattern, kind, name in _name_patterns():
-        for m in pattern.finditer(lex):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((m.start(), kind, name))
-    found.sort()
-    excluded_at = _excluded_spans(lex, qc)
+    found = _names_in(lex)
+    excluded_at = _excluded_spans(lex, qc) + _spans_after(lex, qc.exclude_next, qc.exclude_next_scope)
     named: list[tuple[str, str]] = []
     excluded: list[str] = []
     for pos, kind, name in found:
@@ -709,12 +837,28 @@ def _without(lex: str, qc: QuestionCues) -> tuple[str, ...]:
 
 
 def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]] | None:
-    """The detail of one study the question asks (its kind) and where the question asks it."""
+    """The detail of one study the question asks (its kind) and where the question asks it (a
+    detail of a name: the cue and the name after it)."""
     for kind, dc in qc.details.items():
-        if spans := [m.span() for m in cue(dc.asked).finditer(q)]:
+        if (dc.needs and not cue(dc.needs).search(q)) or (dc.not_with and cue(dc.not_with).search(q)):
+            continue
+        spans = [m.span() for m in cue(dc.asked).finditer(q)]
+        if dc.of_name:  # the cue and the name after it, where one follows
+            spans = [(s, e + end) for s, e in spans
+                     if (end := _name_end(q[e:], dc.of_name_scope)) is not None]
+        if spans:
             return kind, spans
     if spans := [m.span() for m in cue(qc.cotreatment).finditer(q)]:
         return "cotreatment", spans
+    return None
+
+
+def _name_end(text: str, scope: int) -> int | None:
+    """Where the first name of ``text``'s first ``scope`` words ends (None: they name none)."""
+    words = list(re.finditer(r"\S+", text))[:scope]
+    for j in range(len(words)):
+        if _names_in(lexical_form(text[:words[j].end()])):
+            return words[j].end()
     return None
 
 
@@ -725,8 +869,14 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     qc = cues.question
     kind, spans = detail
     named, _ = _named(lex, qc)
-    forms = tuple(n for k, n in named if k == "form")
-    nutrients = tuple(n for k, n in named if k == "nutrient")
+    dc = qc.details.get(kind)
+    # a detail of a name ("the dose of <nutrient>"): that name is what is asked, not which study
+    about = tuple(dict.fromkeys(n for s, e in spans for _, _, n in _names_in(lexical_form(q[s:e]))
+                                )) if dc is not None and dc.of_name else ()
+    forms = tuple(n for k, n in named if k == "form" and n not in about)
+    if dc is not None and dc.record_field == "forms":
+        forms = ()  # asking which form: the forms it names are the choices, not the study's
+    nutrients = tuple(n for k, n in named if k == "nutrient" and n not in about)
     doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question))
     duration = _duration(question, q, cues.finding)
     rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
@@ -740,7 +890,51 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     if not (forms or doses or duration or words) or (kind == "duration" and duration):
         return None  # nothing describes the study, or the question gives the duration it asks
     return StudyQuery(detail=kind, nutrients=nutrients, forms=forms, doses=doses,
-                      duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)))
+                      duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)),
+                      about=about)
+
+
+def _asked_duration(q: str, cues: StudyCues
+                    ) -> tuple[tuple[float, float], Literal["exact", "at_least", "at_most"]] | None:
+    """How long the findings asked about ran: a duration right after "ran", "lasted", ... or right
+    before "studies" ("3-year studies"), in days, and whether it is a lower or upper bound."""
+    fc, qc = cues.finding, cues.question
+    if not (qc.duration_before or qc.duration_after):
+        return None
+    lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
+    bound = "".join(rf"(?:(?P<{name}>{alternation(ws)})\s+)?" if ws else ""
+                    for name, ws in (("at_least", qc.duration_at_least), ("at_most", qc.duration_at_most)))
+    qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    length = _length_pattern(fc)
+    patterns = []
+    if qc.duration_before:
+        patterns.append(rf"(?<![\w-])(?:{alternation(qc.duration_before)})\s+{lead}{bound}{qual}{length}")
+    if qc.duration_after:
+        patterns.append(rf"(?<![\w.,-]){bound}{length}[\s-]+(?:{alternation(qc.duration_after)})(?![\w-])")
+    for p in patterns:
+        if (m := re.search(p, q)) and (days := _length_days(m, fc)) is not None:
+            how: Literal["exact", "at_least", "at_most"] = (
+                "at_least" if m.groupdict().get("at_least") else "at_most" if m.groupdict().get("at_most")
+                else "exact")
+            return days, how
+    return None
+
+
+def _compared_doses(question: str, q: str, cues: StudyCues) -> tuple[tuple[float | None, float, str], ...]:
+    """The doses a question compares ("compare the two <form> doses 45 vs 1.5"): with a comparison
+    cue, every dose it writes (a bare number: a dose of any unit; not a duration, a reference or a
+    number inside a word), when there are two or more; else ()."""
+    qc = cues.question
+    if not qc.compare or not cue(qc.compare).search(q):
+        return ()
+    doses = parse_doses(question)
+    out: list[tuple[float | None, float, str]] = [(d.micrograms, d.low, d.unit) for d in doses]
+    taken = [(d.start, d.end) for d in doses]
+    taken += [m.span() for m in re.finditer(_length_pattern(cues.finding), q)]
+    for m in re.finditer(r"(?<![\w.,\[#-])\d+(?:\.\d+)?(?![\w\]%]|[.,]\d)", question):
+        if not any(s <= m.start() < e for s, e in taken):
+            out.append((None, float(m.group()), ""))
+    return tuple(dict.fromkeys(out)) if len(set(out)) >= 2 else ()
 
 
 def _description_tokens(text: str) -> set[str]:
@@ -784,6 +978,8 @@ class StudySelection:
     also: list[StudyRecord] = field(default_factory=list)
     answered: bool = False
     what: str = ""
+    #: several kinds of result asked each as which: each kind's lead and its findings (in order)
+    groups: list[tuple[str, list[StudyRecord]]] = field(default_factory=list)
 
 
 def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
@@ -796,10 +992,15 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         hit = [r for r in scoped if r.ref == query.ref]
         gap = _detail_gap(query, hit[0]) if hit else None
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
-    if query.detail is not None:
+    if query.detail is not None:  # the one finding described, and what it does not state of the detail
         one = _one_study(query, scoped)
         gap = _detail_gap(query, one) if one is not None else None
-        return StudySelection(records=[one], answered=True, what=gap) if one and gap else StudySelection()
+        dc = study_cues().question.details.get(query.detail)
+        if one is None or not (gap or (dc is not None and dc.answer_stated)):
+            return StudySelection()
+        return StudySelection(records=[one], answered=True, what=gap or "")
+    if query.compared:
+        return _compared(query, scoped)
     if query.direction is not None:
         return _extreme(query, scoped)
     if query.length is not None:
@@ -807,9 +1008,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     return _filtered(query, scoped)
 
 
-def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
-    """The one finding the question describes: of the supplement it names, with the form, dose and
-    duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+def _named_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings of the supplement (nutrient) the question names, with the form it names."""
     pool = list(scoped)
     if query.nutrients:
         own = {r.chunk_id: {(r.nutrient or "").casefold(), (r.primary or "").casefold()} - {""} for r in pool}
@@ -818,6 +1018,33 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
                 if any(_covers(n, x) or _covers(x, n) for n in asked for x in own[r.chunk_id])]
     if query.forms:
         pool = [r for r in pool if {f.casefold() for f in query.forms} & {f.casefold() for f in r.forms}]
+    return pool
+
+
+def _compared(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings of the doses compared, in the question's order: each dose written with a unit
+    must be some finding's; a bare number counts when it is some finding's dose; at least two."""
+    excluded = {x.casefold() for x in query.excluded}
+    pool = [r for r in _named_pool(query, scoped) if not r.names() & excluded]
+    chosen: list[StudyRecord] = []
+    for asked in query.compared:
+        hits = [r for r in pool if any(_same_dose(asked, d.dose) for d in r.doses if d.comparable)]
+        if not hits and asked[2]:
+            return StudySelection()  # a dose no finding gives: the records do not answer it
+        chosen.extend(r for r in hits if r not in chosen)
+    if len(chosen) < 2:
+        return StudySelection()
+    return StudySelection(records=chosen, answered=True, what=COMPARED_WORDS)
+
+
+def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
+    """The one finding the question describes: of the supplement it names, with the form, dose and
+    duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+    pool = _named_pool(query, scoped)
+    if query.about:  # "the dose of <nutrient> in the <...> study": a study that names <nutrient>
+        asked = [a.casefold() for a in query.about]
+        pool = [r for r in pool if any(_covers(a, x) or _covers(x, a) for a in asked
+                                       for x in r.names() | {(r.primary or "").casefold()} if x)]
     if query.doses:
         pool = [r for r in pool if any(_same_dose(q, d.dose) for q in query.doses for d in r.doses)]
     if query.duration_days is not None:
@@ -836,7 +1063,10 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
 
 
 def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
+    """Is ``d`` the dose asked (by mass; a bare number, unit "": by the number as written)?"""
     ug, value, unit = asked
+    if not unit:
+        return math.isclose(value, d.low) or (d.high is not None and math.isclose(value, d.high))
     if ug is not None and d.micrograms is not None:
         return math.isclose(ug, d.micrograms, rel_tol=1e-9) or (
             d.high_micrograms is not None and math.isclose(ug, d.high_micrograms, rel_tol=1e-9))
@@ -862,9 +1092,35 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     dc = qc.details.get(query.detail)
     if dc is None:
         return None
-    stated = ((dc.record_field is not None and getattr(r, dc.record_field) is not None)
-              or bool(cue(dc.stated).search(fold(r.text))))
-    return None if stated else dc.says
+    stated = (_states(r, dc.record_field, query.about)
+              or bool(dc.stated and cue(dc.stated).search(fold(r.text))))
+    if stated:
+        return None
+    if "{name}" not in dc.says:
+        return dc.says
+    return dc.says.format(name=" or ".join(query.about)) if query.about else (dc.says_unnamed or dc.says)
+
+
+def _states(r: StudyRecord, record_field: str | None, about: Sequence[str]) -> bool:
+    """Does the record's field state the detail (of the names asked about, if any)?"""
+    if record_field is None:
+        return False
+    asked = [a.casefold() for a in about]
+    if record_field == "doses":
+        return any(not asked or any(_covers(a, d.nutrient) or _covers(d.nutrient.casefold(), a)
+                                    or a == (d.form or "").casefold() for a in asked) for d in r.doses)
+    if record_field == "forms":
+        owner = _form_owners()
+        return any(not asked or any(a == f.casefold() or _covers(a, owner.get(f.casefold(), ""))
+                                    or _covers(owner.get(f.casefold(), "").casefold(), a) for a in asked)
+                   for f in r.forms)
+    return getattr(r, record_field) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _form_owners() -> dict[str, str]:
+    """Each vocabulary form (casefolded) and the nutrient it is a form of."""
+    return {f.name.casefold(): n.name for n in vocabulary().nutrients for f in n.forms}
 
 
 def _wanted_dose(query: StudyQuery, d: StudyDose, primary: str | None) -> bool:
@@ -938,10 +1194,12 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         what.append("that used " + " or ".join(query.forms))
     own = {r.primary for r in scoped if r.primary}  # each monograph's own nutrient is no filter
     other = [n for n in query.nutrients if not any(_covers(n, p) for p in own)]
-    if other:
-        wanted = {n.casefold() for n in other}
-        chosen = [r for r in chosen if wanted & r.names()]
+    if other:  # a general name covers its numbered kinds ("vitamin <L>" names "vitamin <L><n>")
+        chosen = [r for r in chosen if any(_covers(n, x) for n in other for x in r.names())]
         what.append("with " + " or ".join(other))
+    if query.ran_days is not None:
+        chosen = [r for r in chosen if _ran(r, query)]
+        what.append(DURATION_WORDS)
     if query.unit:
         chosen = [r for r in chosen if any(d.comparable and d.dose.unit == query.unit for d in r.doses)]
         what.append(f"with a dose in {query.unit}")
@@ -967,16 +1225,46 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
                   and not any(cue(topics[n]).search(fold(r.text)) for n in query.not_topics)]
         if query.topics:
             what.append("on " + " or ".join(query.topics))
+    return _by_result(query, chosen, what, certain)
+
+
+def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
+               certain: bool) -> StudySelection:
+    """The findings (that passed the other filters) of the kind of result asked; several kinds: each
+    kind's findings as a group, said as which."""
+    if len(query.results) > 1:
+        lead = [w for w in what if w]
+        groups = [(" and ".join([*lead, RESULT_WORDS[k]]), [r for r in chosen if r.result in _kinds(k)])
+                  for k in query.results]
+        listed = [r for _, rs in groups for r in rs]
+        return StudySelection(records=list(dict.fromkeys(listed)), answered=certain, what=groups[0][0],
+                              groups=groups)
     also: list[StudyRecord] = []
     if query.results:
-        kinds = set(query.results) | ({"mixed"} if "null" in query.results else set())
         also = [r for r in chosen if "null" in query.results and r.result == "harm"]
-        chosen = [r for r in chosen if r.result in kinds]
+        chosen = [r for r in chosen if r.result in _kinds(query.results[0])]
         what.append(RESULT_WORDS[query.results[0]])
     if not what:
         return StudySelection()
     what = [w for w in what if w]
     return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
+
+
+def _kinds(asked: str) -> frozenset[str]:
+    return ASKED_KINDS.get(asked, frozenset({asked}))
+
+
+def _ran(r: StudyRecord, query: StudyQuery) -> bool:
+    """Did the finding run as long as asked (in days; a range: either end; 0.1% leeway)?"""
+    if r.duration_days is None or query.ran_days is None:
+        return False
+    (low, high), (qlow, qhigh) = r.duration_days, query.ran_days
+    slack = 1e-3 * max(high, qhigh)
+    if query.ran_bound == "at_least":
+        return high >= qlow - slack
+    if query.ran_bound == "at_most":
+        return low <= qhigh + slack
+    return low - slack <= qhigh and qlow <= high + slack
 
 
 def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list[StudyRecord]:
@@ -1020,6 +1308,14 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     if query.length is not None:
         return [(LENGTH_TEMPLATE.format(word=LENGTH_WORDS[query.length], duration=r.duration, finding=cite(r))
                  if i == 0 else LENGTH_TIE.format(finding=cite(r))) for i, r in enumerate(sel.records)]
+    if sel.groups:  # each kind of result asked, as which
+        out: list[str] = []
+        for what, rs in sel.groups:
+            out += [(LIST_TEMPLATE.format(what=what, finding=cite(r)) if i == 0 else cite(r))
+                    for i, r in enumerate(rs[:MAX_LISTED])]
+            if not rs:
+                out.append(NONE_TEMPLATE.format(what=what.removeprefix("that ")))
+        return out
     lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
              for i, r in enumerate(sel.records)]
     if not sel.records:

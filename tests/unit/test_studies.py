@@ -22,6 +22,7 @@ from assistant.answer.studies import (
     record_from_text,
     records_from,
     select_studies,
+    study_subject,
 )
 from assistant.catalog import Catalog
 from assistant.chunking import chunk_corpus
@@ -220,7 +221,9 @@ def test_excluded_and_named_nutrients() -> None:
     "how long was the 12 week study?",
 ])
 def test_questions_about_one_study_or_none_are_not_parsed(question: str) -> None:
-    assert parse_study_query(question) is None
+    sq = parse_study_query(question)  # or, a detail the finding states, not answered from the records
+    assert sq is None or (sq.detail is not None
+                          and not any(select_studies(sq, RECORDS, s).answered for s in {r.supplement for r in RECORDS}))
 
 
 # --------------------------------------------------------------------------- answers
@@ -397,3 +400,186 @@ def test_a_negated_population_and_a_nutrient_left_out() -> None:
     lines, _ = answer("does k2 do anything for the osteocalcin marker without vitamin d", "vitamin-k2")
     text = " ".join(lines)
     assert "MK-4" in text and "mineral and vitamin D" not in text
+
+
+# --------------------------------------------------------------------------- exclusions, durations,
+# comparisons, kinds of result, co-treatments and one study's design, outcome, dose and form
+
+
+def small(*texts: str, primary: str = "vitamin K2") -> list[StudyRecord]:
+    """Records of small findings (one monograph "s", numbered from 1)."""
+    return [record_from_text(t, "s", i, f"c{i}", primary=primary) for i, t in enumerate(texts, 1)]
+
+
+def picked(question: str, records: list[StudyRecord]) -> list[int | None]:
+    sq = parse_study_query(question)
+    assert sq is not None, question
+    sel = select_studies(sq, records)
+    assert sel.answered, question
+    return [r.ref for r in sel.records]
+
+
+@pytest.mark.parametrize(("question", "excluded"), [
+    ("of the k2 studies (not k1), whats the lowest daily dose anybody used", ("vitamin K1",)),
+    ("lowest k2 dose in the studies, not the k1 ones", ("vitamin K1",)),
+    ("whats the smallest dose in any study other than mk7", ("MK-7",)),
+    ("highest dose in the trials except mk4", ("MK-4",)),
+])
+def test_a_name_right_after_not_is_left_out(question: str, excluded: tuple[str, ...]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.excluded == excluded and not set(excluded) & set(sq.nutrients)
+
+
+def test_not_before_a_topic_leaves_out_no_topic() -> None:
+    sq = parse_study_query("which studies did not reduce fractures")
+    assert sq is not None and sq.topics == ("bones",) and sq.not_topics == ()
+
+
+def test_the_lowest_dose_leaves_out_the_form_or_nutrient_after_not() -> None:
+    lines, book = answer("of the k2 studies (not k1), whats the lowest daily dose anybody used", "vitamin-k2")
+    assert "180 μg/day" in lines[0] and [c.ref for c in book.citations] == [2]
+    assert_cited_and_grounded(lines, book)
+    lines, book = answer("whats the smallest dose in any study other than mk7", "vitamin-k2")
+    assert "400 μg/day" in lines[0] and [c.ref for c in book.citations] == [8]
+
+
+@pytest.mark.parametrize(("question", "days", "bound"), [
+    ("list all the studies that ran for 3 years", 3 * 365.25, "exact"),
+    ("which trials lasted 36 months", 36 * 30.4375, "exact"),
+    ("any 3-year studies?", 3 * 365.25, "exact"),
+    ("which studies ran for at least 1 year", 365.25, "at_least"),
+    ("which trials lasted less than 6 months", 6 * 30.4375, "at_most"),
+])
+def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.ran_days == pytest.approx((days, days)) and sq.ran_bound == bound
+
+
+@pytest.mark.parametrize(("question", "supplement", "refs"), [
+    ("list all the studies that ran for 3 years", "vitamin-k2", [2, 3]),  # "Three years", "over 3 years"
+    ("which trials lasted 36 months", "vitamin-k2", [2, 3]),               # compared in days
+    ("which studies lasted at least 1 year", "vitamin-k2", [2, 3, 8]),
+    ("which trials lasted less than 6 months", "vitamin-k2", [6]),
+    ("which studies ran for 4 years", "vitamin-d3", [3]),                  # "for 3 to 5 years"
+])
+def test_findings_that_ran_as_long_as_asked(question: str, supplement: str, refs: list[int]) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == refs
+    assert_cited_and_grounded(lines, book)  # the lead repeats no number of the question
+
+
+def test_no_finding_ran_that_long_says_so_of_those_that_say() -> None:
+    lines, book = answer("which studies lasted 2 years", "iron")
+    assert not book.citations and lines == [
+        "None of the monograph's research findings say they ran for the length of time asked about."]
+
+
+@pytest.mark.parametrize("question", [
+    "compare the two mk4 doses 45 vs 1.5, did both bring down ucoc",
+    "45 mg versus 1.5 mg of mk4: did both lower undercarboxylated osteocalcin?",
+    "what's the difference between the 1.5 and the 45 mk4 trials",
+])
+def test_two_doses_compared_state_both_findings(question: str) -> None:
+    lines, book = answer(question, "vitamin-k2")
+    assert sorted(c.ref for c in book.citations if c.ref is not None) == [5, 6]
+    assert_cited_and_grounded(lines, book)
+
+
+def test_a_compared_dose_no_finding_gives_is_not_answered() -> None:
+    sq = parse_study_query("compare the 45 mg and 10 mg mk4 studies")
+    assert sq is not None and sq.compared
+    assert not select_studies(sq, RECORDS, "vitamin-k2").answered
+    records = small("Zinc (25 mg/day) for 4 weeks did not shorten colds in adults.",
+                    "Zinc (75 mg/day) shortened colds in adults.", primary="zinc")
+    assert picked("compare 25 vs 75, did both shorten colds", records) == [1, 2]
+    assert picked("the 75 against the 25 one, which worked?", records) == [2, 1]
+
+
+@pytest.mark.parametrize(("question", "results"), [
+    ("which of the studies already has a result and which is still going", ("finished", "ongoing")),
+    ("which trials are still running and which have results", ("ongoing", "finished")),
+    ("which studies worked and which failed", ("positive", "null")),
+    ("which trials are not finished yet", ("ongoing",)),    # "finished" inside "not finished"
+    ("which studies found no benefit", ("null",)),          # "benefit" inside "no benefit"
+    ("which studies have results", ("finished",)),
+])
+def test_kinds_of_result_asked(question: str, results: tuple[str, ...]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.results == results
+
+
+def test_two_kinds_of_result_each_said_as_which() -> None:
+    lines, book = answer("for the heart/blood vessel k2 studies, which one already has a result and which "
+                         "one is still going", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [8, 7]
+    assert lines[0].startswith("Research findings on heart and blood vessels and that report a result: ")
+    assert lines[1].startswith("Research findings on heart and blood vessels and that are ongoing")
+    assert_cited_and_grounded(lines, book)
+    lines, book = answer("which trials are still running and which have results", "vitamin-d3")
+    assert lines[0] == "None of the monograph's research findings are ongoing (no results yet)."
+    assert [c.ref for c in book.citations] == [1, 2, 3, 4]
+
+
+def test_a_vitamin_named_by_its_letter_after_another_is_named() -> None:
+    r = small("Combination of vitamin K and D increased BMD in a meta-analysis.",
+              "Vitamins C and E with zinc did not slow it in adults.", "Vitamin K and a placebo did not help.")
+    assert "vitamin D" in r[0].nutrients and "vitamin E" in r[1].nutrients
+    assert r[2].nutrients == ("vitamin K",)  # the article "a" is no vitamin
+
+
+def test_studies_that_gave_it_together_with_another_nutrient() -> None:
+    lines, book = answer("which studies gave k together with vitamin d", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [3, 4, 7]  # "vitamin D", "K and D", "D3": a general name
+    assert_cited_and_grounded(lines, book)
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("which studies gave k together with vitamin d", "which studies gave k together with"),
+    ("studies of it combined with vitamin d3?", "studies of it combined with"),
+    ("what dose of vitamin d did they use in the k and d meta analysis",
+     "did they use in the k and d meta analysis"),
+    ("which vitamin d studies were ongoing", "which vitamin d studies were ongoing"),
+])
+def test_the_study_subject_leaves_out_names_given_with_it_or_asked_of(question: str, subject: str) -> None:
+    assert study_subject(question) == subject
+
+
+@pytest.mark.parametrize(("question", "supplement", "ref", "gap"), [
+    ("was the 1.5 mg mk4 study placebo controlled or not", "vitamin-k2", 6, "whether it was placebo-controlled"),
+    ("was the mk7 osteopenia trial double blind?", "vitamin-k2", 2, "whether it was blinded"),
+    ("was the 18 month hip fracture study randomized", "vitamin-d3", 1, "whether it was randomized"),
+    ("what dose of vitamin d did they use in the k and d meta analysis", "vitamin-k2", 4,
+     "the dose of vitamin D"),
+    ("how much vitamin d3 was given in the 720 mcg trial", "vitamin-k2", 7, "the dose of vitamin D3"),
+    ("what kind of k2 was in the 400 mcg kidney study, mk4 or mk7?", "vitamin-k2", 8,
+     "which form of vitamin K2 it used"),
+])
+def test_a_design_dose_or_form_the_finding_does_not_state(question: str, supplement: str, ref: int,
+                                                          gap: str) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == [ref]
+    assert lines[-1] == f"The finding does not state {gap}."
+    assert_cited_and_grounded(lines[:1], book)
+
+
+@pytest.mark.parametrize(("question", "supplement", "ref"), [
+    ("was the meta-analysis of k and d randomized?", "vitamin-k2", 4),           # "of RCTs"
+    ("did the dry eye trial have a placebo group", "omega-3-fish-oil", 7),      # "olive oil placebo"
+    ("the japanese high dose mk4 study, what did it actually measure", "vitamin-k2", 5),
+    ("what kind of k2 was used in the 180 mcg study", "vitamin-k2", 2),          # "MK-7"
+])
+def test_a_stated_design_outcome_or_form_is_answered_by_the_finding(question: str, supplement: str,
+                                                                    ref: int) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == [ref] and len(lines) == 1
+    assert lines[0].startswith("The research finding on the study asked about: ")
+
+
+@pytest.mark.parametrize("question", [
+    "what dose of k2 was used in the kidney study",     # stated: the passages answer it
+    "what dose of vitamin d should I take",            # names no study
+    "what was the highest dose of k2 in the studies",  # across the studies
+])
+def test_a_dose_asked_is_a_gap_only_of_a_study_that_states_none(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or sq.detail != "dose" or not select_studies(sq, RECORDS, "vitamin-k2").answered
