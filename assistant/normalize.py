@@ -249,6 +249,8 @@ class _Negation:
     statement: re.Pattern[str]
     #: right after a negated phrase: someone takes it after all ("... but I am")
     affirmed_after: re.Pattern[str]
+    #: a word that makes a negated sentence opener a statement about oneself ("No heart problems.")
+    statement_noun: re.Pattern[str]
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -263,7 +265,8 @@ def _negation() -> _Negation:
     statement = re.compile(rf"\s*(?:{_any_of(neg.statements).pattern})")
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
     affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
-    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed)
+    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed,
+                     _any_of(neg.statement_nouns))
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
@@ -285,6 +288,20 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
             continue
         out.append((m.start(), end))
     return out
+
+
+#: a contrast: what follows it is said of something else ("not on <medicine> but I take <another>")
+_CONTRAST = re.compile(r"\b(?:but|however|though|although|yet|except|whereas)\b")
+
+
+def _statement_end(folded: str, end: int) -> int | None:
+    """Where the declarative sentence a negated statement about oneself ends, when it ends with
+    "." "!" or ";" and no contrast comes first ("I quit <medicine> a while back.", "the doctor took me
+    off <medicine> last year so that's done."): None when a question or another clause follows."""
+    m = re.compile(r"[^,;:.!?]*?(?=[,;:.!?]|$)").match(folded, end)
+    if m is None or _CONTRAST.search(m.group(0)) or not re.match(r"\s*[.!;]", folded[m.end():]):
+        return None
+    return m.end()
 
 
 def _clause_end(folded: str, end: int) -> int:
@@ -347,14 +364,23 @@ def without_negated_mentions(text: str) -> str:
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
         # a clause that closes right after the phrase is the statement's own ("...INR checks,")
         closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or neg.stop.match(folded, end)
+        opens = re.search(r"(?:^|[.!;,]\s*)$", folded[:start]) is not None  # a clause of its own
+        stated = _statement_end(folded, end)  # "I quit <medicine> a while back." ends here
         if not ends:
             # "without calcium", "no upper limit", "does it not help": the negation is part of the
-            # question; "I don't have any <condition>," is a statement about oneself, no topic
+            # question; "I don't have any <condition>," is a statement about oneself, no topic, and
+            # so is a sentence that opens with one ("No heart problems, not on any meds.")
             trig = neg.trigger.match(folded, start)
             had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
             owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
+            about_oneself = owned or neg.statement_noun.search(folded, start, end) is not None
             if subject is not None and closed and owned:
                 cuts.append((subject.start(), end))
+            elif subject is None and opens and about_oneself and re.match(r"\s*[,.;!]", folded[end:]):
+                cuts.append((start, end))
+            continue
+        if subject is not None and stated is not None:
+            cuts.append((subject.start(), stated))
             continue
         cuts.append((subject.start() if subject else start, end if closed else max(ends)))
     # a statement goes on through "or anything", "and no <more>" ("not on a water pill or anything

@@ -490,7 +490,7 @@ class Assistant:
     def _dosage_query(self, u: Understanding) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
         question it resolves to."""
-        dq = parse_dosage_query(u.question)
+        dq = parse_dosage_query(without_negated_mentions(u.question))  # "I'm not pregnant": not the people
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
         return dq
@@ -505,8 +505,7 @@ class Assistant:
         vitamin> in the trial")."""
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
-        field = dq if q == u.question else next(
-            (f for t in asked if (f := parse_dosage_query(t)) is not None), None)
+        field = dq
         if (u.product_query is not None or supplement is None or self.catalog.named_supplements(q)
                 or (field is None and not any(asks_amount(t) for t in asked))):
             return False

@@ -117,6 +117,8 @@ class Negation(BaseModel):
     #: regular expressions of what, right after a negated phrase, says someone does take it after
     #: all ("my husband isn't on <medicine> but I am"): that phrase negates nothing
     affirmed_after: list[str] = Field(default_factory=list)
+    #: words that make a negated sentence opener a statement about oneself (see lexicon.yaml)
+    statement_nouns: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
     @field_validator("affirmed_after")
@@ -165,8 +167,10 @@ class Vocabulary(BaseModel):
 
     @property
     def general_words(self) -> frozenset[str]:
-        """Words that are never a question's topic by themselves (see lexicon.yaml ``general``)."""
-        return frozenset(w for words in self.lexicon.general.values() for w in words.split())
+        """Words that are never a question's topic by themselves (see lexicon.yaml ``general``), and
+        the units' one-word spellings ("how many grams is the limit" asks for a unit, not a topic)."""
+        units = {s for u in self.units for s in u.spellings if " " not in s}
+        return frozenset(w for words in self.lexicon.general.values() for w in words.split()) | units
 
     @property
     def stopwords(self) -> frozenset[str]:

@@ -181,3 +181,23 @@ def test_a_negated_statement_goes_on_through_or_anything_and_no_more() -> None:
 
     assert w("im not on a water pill or anything and no liver issues. what's the allowance for men?") == (
         "what's the allowance for men?")
+
+
+def test_a_medicine_one_has_come_off_is_no_topic_to_the_end_of_its_sentence() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    assert w("i quit omeprazole a while back. should i take iron with food?") == (
+        "should i take iron with food?")
+    assert w("my doctor took me off warfarin last year so thats done. what does K2 do?") == "what does K2 do?"
+    assert mentioned_classes(["I stopped taking Plavix a while back."]) == []
+    # a contrast keeps what follows it
+    assert w("im not on warfarin but i take aspirin. is it ok?") == "i take aspirin. is it ok?"
+
+
+def test_a_negated_sentence_opener_about_oneself_is_no_topic() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    assert w("no heart problems, not on any meds. what dose did the big trial use?") == (
+        "what dose did the big trial use?")
+    for q in ["No effect on bones was seen in which trial?", "no upper limit for it?"]:
+        assert w(q) == q
