@@ -697,9 +697,12 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     """The question without the names it gives as given together with the supplement ("which
     studies gave it together with <nutrient>") or as what one study's detail is of ("what dose of
     <nutrient> did they use in the <...> study"): for deciding which monograph's findings it is
-    about (the studies are not those of <nutrient>'s monograph)."""
+    about (the studies are not those of <nutrient>'s monograph). Any question not about the research
+    findings (:func:`parse_study_query` reads none) is returned as it is."""
     qc = (cues or study_cues()).question
     q = fold(question)
+    if parse_study_query(question, cues=cues) is None:
+        return question
     spans = _spans_after(q, qc.combined, qc.combined_scope)
     detail = _detail_asked(q, qc)
     if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:

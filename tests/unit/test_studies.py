@@ -535,10 +535,11 @@ def test_studies_that_gave_it_together_with_another_nutrient() -> None:
 
 @pytest.mark.parametrize(("question", "subject"), [
     ("which studies gave k together with vitamin d", "which studies gave k together with"),
-    ("studies of it combined with vitamin d3?", "studies of it combined with"),
+    ("which studies gave it combined with vitamin d3?", "which studies gave it combined with"),
     ("what dose of vitamin d did they use in the k and d meta analysis",
      "did they use in the k and d meta analysis"),
     ("which vitamin d studies were ongoing", "which vitamin d studies were ongoing"),
+    ("is there a product with k2 plus vitamin d3", "is there a product with k2 plus vitamin d3"),  # no study
 ])
 def test_the_study_subject_leaves_out_names_given_with_it_or_asked_of(question: str, subject: str) -> None:
     assert study_subject(question) == subject
