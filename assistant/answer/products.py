@@ -21,7 +21,7 @@ from assistant.corpus import Product
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, cue_fold, fold, lexical_form, tokens
+from assistant.normalize import content_tokens, cue, cue_alternation, cue_fold, fold, lexical_form, tokens
 from assistant.nutrients import micrograms, read_nutrients
 from assistant.types import ProductRow
 
@@ -52,9 +52,16 @@ class QuestionCues(BaseModel):
     amount_words: list[str] = []
     servings: list[str] = []
     reference_words: list[str] = []
+    page_words: list[str] = []
+    kind_asked: list[str] = []
+    kind_lead: list[str] = []
+    kind_tail: list[str] = []
+    serving_size: list[str] = []
+    per_serving: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "count", "choose",
-                     "not_products", "one", "holds", "amount_words", "servings", "reference_words")
+                     "not_products", "one", "holds", "amount_words", "servings", "reference_words",
+                     "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -65,6 +72,7 @@ class DescriptionCues(BaseModel):
     forms: dict[str, list[str]] = {}
     serving_units: list[str]
     number_words: list[str]
+    serving_words: list[str] = []
 
     @field_validator("kinds", "forms")
     @classmethod
@@ -73,7 +81,7 @@ class DescriptionCues(BaseModel):
             compiles(patterns)
         return v
 
-    @field_validator("serving_units")
+    @field_validator("serving_units", "serving_words")
     @classmethod
     def _unit_patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -83,6 +91,8 @@ class PropertyCues(BaseModel):
     what: str
     question: list[str]
     description: list[str]
+    #: only a product's own report settles it: one product's report silent on it is no answer
+    product_only: bool = False
 
     @field_validator("question", "description")
     @classmethod
@@ -109,6 +119,18 @@ class AnswerCues(BaseModel):
     form_stated: str
     form_not_stated: str
     servings_stated: str
+    kind_stated: str
+    kind_not_stated: str
+    kind_list: str
+    kind_unlisted: str
+    kind_other: str
+    kind_unstated: str
+    kind_none: str
+    serving_size_none: str
+    serving_size_plain: str
+    serving_size_amounts: str
+    serving_size_nothing: str
+    property_one: str
 
 
 class ProductCues(BaseModel):
@@ -267,6 +289,13 @@ class ProductQuery:
     servings: bool = False
     #: "how much <nutrient> is in the <words describing one product>": one product, described
     one: bool = False
+    #: "is <product> a <kind> or a <kind>?": the kinds of product asked about (its kind is answered)
+    asked_kinds: tuple[str, ...] = ()
+    #: "one that isn't a <kind> or <kind>", "no <kind>s": the kinds of product the question leaves out
+    excluded_kinds: tuple[str, ...] = ()
+    #: "how many <units> is a serving": the serving size asked (the unit asked, when it names one)
+    serving_size: bool = False
+    serving_unit: str | None = None
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -278,7 +307,14 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     category = _category_named(q)  # "which <supplement> ...": its own name, as its products
     if (servings := _servings_query(q, question, nutrient_names)) is not None:
         return servings
+    if (size := _serving_size_query(question, nutrient_names)) is not None:
+        return size
     if not (cue(qc.product_words).search(q) or category) or not (cue(qc.across).search(q) or direction):
+        if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
+            rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
+            named = _named_nutrients(lexical_form(rest), nutrient_names)
+            return ProductQuery(named[0] if named else None, None, None, nutrients=tuple(named),
+                                kinds=tuple(_kinds_in(rest)), one=True, asked_kinds=asked[0])
         return _one_described(q, nutrient_names)
     if parse_doses(question):
         return None  # an amount names one product: a lookup, not a comparison
@@ -296,22 +332,25 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
         named = [ranked, *(n for n in named if n != ranked)]  # "the most <nutrient>": that one is ranked
     nutrient = named[0] if named else None
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
-    kinds = tuple(kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(q))
+    # "one that isn't a <kind>": those kinds are left out; a kind named elsewhere keeps its products
+    excluded_kinds, unnegated = _negated_kinds(q)
+    kinds = tuple(k for k in _kinds_in(unnegated) if k not in excluded_kinds)
     count = bool(cue(qc.count).search(q))
-    if nutrient is None and form is None and direction is None and not kinds and not count and not prop:
+    if (nutrient is None and form is None and direction is None and not kinds and not count and not prop
+            and not excluded_kinds):
         return None
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
-    missing = bool(cue(qc.missing).search(q))
-    if missing and not cue(qc.amount_words).search(q) and (excluded := _excluded(q, nutrient_names)):
+    missing = bool(cue(qc.missing).search(unnegated))  # a negation of kinds asks no missing amount
+    if missing and not cue(qc.amount_words).search(q) and (excluded := _excluded(unnegated, nutrient_names)):
         kept = [n for n in _named_nutrients(lexical_form(q[:excluded[0]]), nutrient_names)
                 if n not in excluded[1]]
         return ProductQuery(kept[0] if kept else None, None, None, nutrients=tuple(kept), kinds=kinds,
-                            excluded=excluded[1], excluded_form=excluded[2])
+                            excluded=excluded[1], excluded_form=excluded[2], excluded_kinds=excluded_kinds)
     return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                         versus if direction and not missing else None, kinds, count,
-                        after if than else None, prop)
+                        after if than else None, prop, excluded_kinds=excluded_kinds)
 
 
 def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
@@ -353,6 +392,85 @@ def _servings_query(q: str, question: str, nutrient_names: Sequence[str]) -> Pro
     if not named or not (kinds or cue(qc.product_words).search(q) or _references(q)):
         return None
     return ProductQuery(named[0], None, None, nutrients=tuple(named), kinds=kinds, servings=True)
+
+
+def _kinds_in(text: str) -> list[str]:
+    """The kinds of product (tablet, softgel, ...) the folded text names, in the cues' order."""
+    return [kind for kind, pats in product_cues().description.kinds.items() if cue(pats).search(text)]
+
+
+def _kind_alternation() -> str:
+    return cue_alternation([x for pats in product_cues().description.kinds.values() for x in pats])
+
+
+def kinds_asked(q: str) -> tuple[tuple[str, ...], tuple[int, int]] | None:
+    """ "is <product> a capsule or a softgel?", "does it come in liquid form?": the kinds a clause of
+    the folded question asks a product to be, and where they are named; None when no clause asks
+    (a clause that begins with an asking word and ends with the kinds; not one after a negation,
+    "one that isn't a tablet", which leaves them out)."""
+    qc = product_cues().question
+    if not qc.kind_asked:
+        return None
+    kinds, lead, tail = _kind_alternation(), cue_alternation(qc.kind_lead), cue_alternation(qc.kind_tail)
+    one = rf"(?:(?:{lead})\s+)?(?:{kinds})"
+    chain = re.compile(rf"(?<![\w-])(?:{lead})\s+(?:{kinds})(?:\s*,?\s*(?:or|and)\s+{one})*"
+                       rf"(?:\s+(?:{tail}))*\s*$")
+    opens = re.compile(rf"\s*(?:[\w']+\s*,?\s+)?(?:{cue_alternation(qc.kind_asked)})(?![\w-])")
+    negated = re.compile(rf"(?<![\w-])(?:{cue_alternation(qc.missing)})\s*$")
+    at = 0
+    for clause in re.split(r"([;:?!.()\[\]—–]|\s-\s)", q):
+        start, at = at, at + len(clause)
+        m = chain.search(clause)
+        if m is None or not opens.match(clause[:m.start()]) or negated.search(clause[:m.start()]):
+            continue
+        found = _kinds_in(m.group(0))
+        if found:
+            return tuple(found), (start + m.start(), start + m.end())
+    return None
+
+
+def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
+    """ "one that isn't a tablet or capsule", "no capsules": the kinds a negation's clause names (the
+    question leaves them out), and the folded question without those clauses. None when the question
+    asks about amounts ("which don't say how much"): its negation is about the amount."""
+    qc = product_cues().question
+    if cue(qc.amount_words).search(q):
+        return (), q
+    excluded: list[str] = []
+    unnegated = q
+    for m in cue(qc.missing).finditer(q):
+        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0]
+        if found := _kinds_in(clause):
+            excluded += found
+            end = m.end() + len(clause)
+            unnegated = unnegated[:m.start()] + " " * (end - m.start()) + unnegated[end:]
+    return tuple(dict.fromkeys(excluded)), unnegated
+
+
+def serving_size_asked(folded_question: str) -> tuple[bool, str | None]:
+    """ "how many drops is a serving", "what's the serving size": is the serving size asked, and the
+    unit it is asked in ("drops"; None when the question names none)."""
+    qc = product_cues().question
+    if cue(qc.serving_size).search(folded_question):
+        return True, None
+    units = cue_alternation(product_cues().description.serving_units)
+    for m in cue(qc.count).finditer(folded_question):
+        u = re.match(rf"\s+(?:[\w-]+\s+)?({units})(?![\w-])", folded_question[m.end():])
+        if u and cue(qc.per_serving).search(folded_question[m.end() + u.end():]):
+            return True, u.group(1)
+    return False, None
+
+
+def _serving_size_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """ "how many drops is a serving of the <described product>": the serving size of the products
+    (of the kinds named, the unit asked included: "how many drops" asks of the liquids)."""
+    q = cue_fold(question)
+    asked, unit = serving_size_asked(q)
+    if not asked:
+        return None
+    named = _named_nutrients(lexical_form(question), nutrient_names)
+    return ProductQuery(named[0] if named else None, None, None, nutrients=tuple(named),
+                        kinds=tuple(_kinds_in(q)), serving_size=True, serving_unit=unit)
 
 
 def _one_described(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -485,6 +603,15 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
             out.lines.append(msg.PRODUCTS_NONE_MATCH.format(what="a " + " or ".join(pq.kinds)))
             return out.lines, out.rows
         products = kept
+    if pq.excluded_kinds:  # "one that isn't a <kind>": the others, and those that state no kind
+        products = [p for p in products if product_kind(p) not in pq.excluded_kinds]
+    if pq.asked_kinds:
+        out.kind_list(products, pq, primary)
+        return out.lines, out.rows
+    if pq.serving_size:
+        for p in products:
+            out.serving_size(p, pq.serving_unit)
+        return out.lines, out.rows
     if pq.property is not None:
         out.property(products, pq.property)
         return out.lines, out.rows
@@ -500,6 +627,8 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
         out.exclude(products, pq, primary)
     elif pq.excluded_form:
         out.other_form(products, pq, pq.excluded_form)
+    elif pq.excluded_kinds and not (pq.count or pq.direction or pq.missing):
+        out.other_kind(products, pq, primary)
     elif pq.count:
         out.count(products, pq, primary)
     elif pq.direction and pq.nutrient and pq.versus:
@@ -725,19 +854,69 @@ class _ProductAnswer:
                                               them=a.it[0] if len(nutrients) == 1 else a.it[1])
             self.lines.append(f"{text} [{m}].")
 
+    def kind_list(self, products: Sequence[Product], pq: ProductQuery, primary: str | None) -> None:
+        """ "is it a <kind> or a <kind>?" of no one product: each product's kind, then those stating none."""
+        a = product_cues().answers
+        scope = self._kept(products, pq.nutrients, primary)
+        stated_kinds = [(p, k) for p in scope if (k := product_kind(p)) is not None]
+        if stated_kinds:
+            items = "; ".join(f"{p.title} — {k} [{self.cite(p, None)}]" for p, k in stated_kinds)
+            self.lines.append(a.kind_list.format(items=items) + ".")
+        if unstated := [p for p in scope if product_kind(p) is None]:
+            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in unstated)
+            self.lines.append(a.kind_unlisted.format(items=items) + ".")
+
+    def other_kind(self, products: Sequence[Product], pq: ProductQuery, primary: str | None) -> None:
+        """ "one that isn't a <kind> or <kind>": the products (already without those kinds) stated as
+        another kind, then those that state no kind (which the page cannot place either way)."""
+        a = product_cues().answers
+        scope = self._kept(products, pq.nutrients, primary)
+        kinds = "a " + " or ".join(pq.excluded_kinds)
+        if other := [p for p in scope if product_kind(p) is not None]:
+            items = "; ".join(self.item(p, *pq.nutrients) for p in other)
+            self.lines.append(a.kind_other.format(kinds=kinds, items=items) + ".")
+        else:
+            self.lines.append(a.kind_none.format(kinds=kinds) + ".")
+        if unstated := [p for p in scope if product_kind(p) is None]:
+            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in unstated)
+            self.lines.append(a.kind_unstated.format(kinds=kinds, items=items) + ".")
+
+    def serving_size(self, p: Product, unit: str | None) -> None:
+        """ "how many <units> is a serving": the amounts the description states per serving, or that it
+        does not state the serving size, with what it does state."""
+        a = product_cues().answers
+        states = [s for x in p.nutrients if (s := stated(p, x.nutrient)) is not None and s.amount]
+        sized = cue(product_cues().description.serving_words)
+        details = "; ".join(s.detail() for s in states)
+        m = self.cite(p, states[0].amount if states else None)
+        for s in states:
+            self.add_row(p, s.nutrient, m)
+        if any(s.serving and sized.search(cue_fold(s.serving)) for s in states):
+            text = a.one_states.format(product=label(p), amounts=details)
+        else:
+            text = (a.serving_size_none.format(product=label(p), unit=unit) if unit
+                    else a.serving_size_plain.format(product=label(p)))
+            text += (a.serving_size_amounts.format(amounts=details) if states else a.serving_size_nothing)
+        self.lines.append(f"{text} [{m}].")
+
     def property(self, products: Sequence[Product], name: str) -> None:
         """The products whose description has a sentence that speaks to the property, quoted."""
         pc = product_cues().properties[name]
-        said = cue(pc.description)
         parts = []
         for p in products:
-            hits = [(len(said.findall(cue_fold(x))), -i, x) for i, x in enumerate(_sentences(p.text))]
-            sentence = max(hits)[2] if hits and max(hits)[0] else None
+            sentence = property_sentence(p, name)
             if sentence is not None:
                 parts.append(f"{label(p)} — “{sentence}” [{self.cite(p, sentence)}]")
         answers = product_cues().answers
         self.lines.append(answers.property.format(what=pc.what, items="; ".join(parts)) if parts
                           else answers.property_none.format(what=pc.what))
+
+
+def property_sentence(p: Product, name: str) -> str | None:
+    """The sentence of the product's description that speaks most to property ``name``, or None."""
+    said = cue(product_cues().properties[name].description)
+    hits = [(len(said.findall(cue_fold(x))), -i, x) for i, x in enumerate(_sentences(p.text))]
+    return max(hits)[2] if hits and max(hits)[0] else None
 
 
 def _sentences(text: str) -> list[str]:
@@ -794,32 +973,55 @@ class OneProduct:
     nutrients: tuple[str, ...]
     #: "is the <nutrient> in <product> <form> or <form>?": the forms asked about (its form is answered)
     forms: tuple[str, ...] = ()
+    #: "is <product> a <kind> or a <kind>?": the kinds of product asked about (its kind is answered)
+    kinds: tuple[str, ...] = ()
+    #: "how many <units> is a serving of <product>?": its serving size (in the unit asked, if any)
+    serving_size: bool = False
+    serving_unit: str | None = None
+    #: "is <product> <property>?": the property asked (product_cues.yaml ``properties``)
+    property: str | None = None
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
                          nutrient_names: Sequence[str]) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
-    product's description>?": the product (named, or described: the words of "the ... <product
-    word>" that its title and description hold, rarest first) and the nutrients asked of it. None
-    for a question across products, one that names no nutrient or asks nothing it holds, or one
-    whose product words fit several products equally (the one in ``in_scope`` wins a tie)."""
+    product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
+    of <product>?", "is <product> <property>?": the product (named, or described: the words of "the
+    ... <product word>" that its title and description hold, rarest first) and what is asked of
+    it. None for a question across products, one that asks nothing it holds, or one whose product
+    words fit several products equally (the one in ``in_scope`` wins a tie). A phrase naming the
+    page ("on the <supplement> list") neither asks across products nor describes one."""
     qc = product_cues().question
-    q = _amount_not_count(cue_fold(question))
-    # "any <nutrient> in them" asks of the nutrient, not across products
+    q = _without_page(_amount_not_count(cue_fold(question)))
+    size, unit = serving_size_asked(_without_page(cue_fold(question)))
+    # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
+    # serving" asks of one product
     across = [m for m in cue(qc.across).finditer(q) if not _nutrient_first(q[m.end():], nutrient_names)]
-    if across or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q):
+    if (across and not size) or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q):
         return None
     found = _named_in(q, products)
+    outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
+    holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
-    forms = [] if cue(qc.holds).search(q) else _forms_named(lexical_form(
-        q[:found[1][0]] + " " + q[found[1][1]:] if found else q))
-    if not (cue(qc.holds).search(q) or forms):
+    forms = [] if holds else _forms_named(lexical_form(outside))
+    kinds = None if holds or size else kinds_asked(outside)
+    prop = None if holds or size or kinds or forms else asked_property(outside)
+    if not (holds or forms or kinds or size or prop):
         return None
-    product: Product | None = found[0] if found else _described_in(q, products, in_scope, nutrient_names,
-                                                                    figures=bool(forms))
-    rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else _without_references(q)
+    described = q if kinds is None or found else q[:kinds[1][0]] + " " + q[kinds[1][1]:]
+    product: Product | None = found[0] if found else _described_in(described, products, in_scope,
+                                                                    nutrient_names, figures=bool(forms))
+    rest = outside if found else _without_references(q)
     if product is None:
         return None
+    if kinds is not None:
+        return OneProduct(product, (), kinds=kinds[0])
+    if size:
+        return OneProduct(product, (), serving_size=True, serving_unit=unit)
+    if prop is not None:  # a report silent on it answers only a property no other passage settles
+        silent = property_sentence(product, prop) is None
+        return None if silent and not product_cues().properties[prop].product_only else OneProduct(
+            product, (), property=prop)
     # the nutrients asked of it: those outside the words that name or describe it, else all named
     asked = (_named_nutrients(lexical_form(rest), nutrient_names)
              or _named_nutrients(lexical_form(q), nutrient_names))
@@ -827,6 +1029,17 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         asked = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)
                  and _names(product, n.name)]
     return OneProduct(product, tuple(asked), tuple(forms)) if asked else None
+
+
+def _without_page(q: str) -> str:
+    """The (folded) question with its phrases naming the page ("on the <supplement> list", "in this
+    section") blanked, its length kept."""
+    words = product_cues().question.page_words
+    if not words:
+        return q
+    page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
+                      rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
+    return page.sub(lambda m: " " * len(m.group(0)), q)
 
 
 def _forms_named(lex_question: str) -> list[str]:
@@ -848,7 +1061,9 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
     for p in products:
         words = re.findall(r"[\w-]+", cue_fold(p.name or ""))
         if words:
-            m = re.search(r"(?<![\w-])" + r"\W+".join(re.escape(w) for w in words) + r"(?![\w-])", q)
+            # a word's letters and figures may be run together or split ("<ab>-7", "<ab>7", "<ab> 7")
+            parts = [r"[-\s]?".join(re.escape(x) for x in re.findall(r"[^\W\d_]+|\d+", w)) for w in words]
+            m = re.search(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])", q)
             if m:
                 hits.append((m.end() - m.start(), p, m.span()))
     if not hits:
@@ -949,6 +1164,23 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
     p, a = one.product, product_cues().answers
     if one.forms:
         return _one_form(one, out)
+    if one.kinds:
+        kind = product_kind(p)
+        text = (a.kind_stated.format(product=p.title, kind=kind) if kind
+                else a.kind_not_stated.format(product=label(p), kinds=", ".join(one.kinds)))
+        out.lines.append(f"{text} [{out.cite(p, None)}].")
+        return out.lines, out.rows
+    if one.serving_size:
+        out.serving_size(p, one.serving_unit)
+        return out.lines, out.rows
+    if one.property is not None:  # a property only the report settles, and it is silent: no answer
+        sentence = property_sentence(p, one.property)
+        if sentence is None:
+            return [], []
+        what = product_cues().properties[one.property].what
+        text = a.property_one.format(product=label(p), what=what, sentence=sentence)
+        out.lines.append(f"{text} [{out.cite(p, sentence)}].")
+        return out.lines, out.rows
     states = {n: stated(p, n) for n in one.nutrients}
     amounts = [s for s in states.values() if s is not None and s.amount]
     named = [n for n, s in states.items() if s is not None and not s.amount]

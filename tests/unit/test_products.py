@@ -9,12 +9,14 @@ from assistant.answer.citations import CitationBook
 from assistant.answer.products import (
     compose_one_product,
     compose_products,
+    kinds_asked,
     label,
     one_product_question,
     parse_product_query,
     product_amount_gap,
     product_cues,
     product_kind,
+    serving_size_asked,
     stated,
 )
 from assistant.corpus import Nutrient, Product
@@ -238,3 +240,81 @@ def test_the_form_asked_of_one_product_is_the_one_its_description_states_or_none
                    "but does not state its form [1].")
     out = _one("is the k2 in the 5000 iu supplement mk7?", [K2_D3, K2_MK7, K2_ZINC])
     assert out is not None and "states its vitamin K2 as MK-7" in out
+
+
+PLAIN_NAMED = _product("k5", "Max-7 Blend", "Max-7 Blend combines vitamin D3 (1,000 IU) and vitamin K2 (45 mcg).",
+                       ("vitamin D3", "1,000 IU", None), ("vitamin K2", "45 mcg", None), name="Max-7 Blend")
+MULTI = _product("m1", "Multivitamin: vitamin D3 + vitamin A", "This multivitamin delivers vitamin D3 and vitamin A "
+                 "at moderate doses.", ("vitamin D3", None, None), ("vitamin A", None, None))
+ALGAE_NAMED = _product("a1", "Algae 300", "Algae 300 is an algal oil capsule giving DHA (300 mg) per capsule. It is "
+                       "a vegetarian and fish-free source.", ("DHA", "300 mg", None), name="Algae 300")
+
+
+def test_the_kind_asked_of_one_product_is_the_one_its_description_states_or_none() -> None:
+    out = _one("is Brand 5000 a capsule or a softgel?", [DROPS, SOFTGEL, TABLET])
+    assert out == "The description of Brand 5000 describes it as a softgel [1]."
+    # its name's letters and figures run together ("max7") still name it; no kind stated: said so
+    q = "is max7 blend a capsule or a softgel"
+    pq = parse_product_query(q, NAMES)  # a product question (the scope judge does not decide it)
+    assert pq is not None and pq.asked_kinds == ("capsule", "softgel")
+    out = _one(q, [PLAIN_NAMED, K2_D3, K2_MK7])
+    assert out is not None and out.startswith("The description of Max-7 Blend does not state its dosage form")
+    assert "is a capsule" not in out
+    out = _one("does Brand 5000 come in liquid form?", [DROPS, SOFTGEL, TABLET])
+    assert out is not None and "describes it as a softgel" in out
+    # a kind that is not what the clause asks the product to be
+    assert kinds_asked("can i take a capsule with food") is None
+    assert kinds_asked("which capsule has the most d3") is None
+    assert kinds_asked("is there a d3 that isnt a tablet") is None
+
+
+def test_the_serving_size_is_what_the_description_states_per_serving_or_that_it_states_none() -> None:
+    assert serving_size_asked("how many drops is a serving of the liquid") == (True, "drops")
+    assert serving_size_asked("what's the serving size of it") == (True, None)
+    assert serving_size_asked("how many products list d3")[0] is False
+    q = "how many drops is a serving of the D3 drops in an oil base"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.serving_size and pq.serving_unit == "drops" and not pq.count
+    out = _one(q, [DROPS, SOFTGEL, TABLET])
+    assert out == ("The description of Liquid supplement: vitamin D3 does not state how many drops make a "
+                   "serving; it states vitamin D3 400 IU per drop [1].")
+    out = _one("how many softgels is a serving of the ethyl ester softgel", [ALGAL, ESTERS, GUMMY])
+    assert out is not None and "states EPA 650 mg per two-softgel serving" in out and "does not" not in out
+
+
+def test_a_phrase_naming_the_page_neither_asks_across_nor_describes_the_product() -> None:
+    names = [*NAMES, "vitamin A"]
+    q = "how much vitamin a is in that multivitamin on the d3 list"
+    one = one_product_question(q, [MULTI, DROPS, SOFTGEL], [MULTI, DROPS, SOFTGEL], names)
+    assert one is not None and one.product.id == "m1" and one.nutrients == ("vitamin A",)
+    docs = {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text}) for p in [MULTI]}
+    lines, _ = compose_one_product(one, docs, CitationBook())
+    assert lines == ["The description of Multivitamin: vitamin D3 + vitamin A names vitamin A but states no "
+                     "amount of it [1]."]
+
+
+def test_a_negated_kind_keeps_the_products_of_other_kinds_and_those_stating_none() -> None:
+    q = "i cant swallow pills at all. is there a d3 that isnt a tablet or capsule"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.excluded_kinds == ("tablet", "capsule") and not pq.kinds and not pq.missing
+    out = _answer(q, [DROPS, SOFTGEL, TABLET, K2_D3], primary="vitamin D3")
+    assert out.startswith("These product descriptions state a dosage form other than a tablet or capsule: "
+                          "Liquid supplement: vitamin D3")
+    assert "Brand 5000" in out and "25 µg" not in out
+    assert "do not state their dosage form" in out and "45 mcg" in out
+    pq = parse_product_query("no capsules please, which d3 product has the most d3", NAMES)
+    assert pq is not None and pq.excluded_kinds == ("capsule",) and pq.direction == "max"
+    # a negation about amounts stays one ("which tablets don't say how much")
+    pq = parse_product_query("which tablets don't say how much d3 they have", NAMES)
+    assert pq is not None and pq.missing and not pq.excluded_kinds and pq.kinds == ("tablet",)
+
+
+def test_a_property_of_one_product_is_its_description_sentence_or_no_answer_when_only_it_could_say() -> None:
+    out = _one("is Algae 300 vegetarian?", [ALGAE_NAMED, ESTERS])
+    assert out is not None and "“It is a vegetarian and fish-free source.”" in out
+    one = one_product_question("Is Brand 5000 vegan?", [DROPS, SOFTGEL], [], NAMES)
+    assert one is not None and one.property == "dietary suitability"
+    docs = {SOFTGEL.id: Document(page_content=SOFTGEL.text, metadata={"chunk_id": "p2", "text": SOFTGEL.text})}
+    assert compose_one_product(one, docs, CitationBook()) == ([], [])  # the pipeline then abstains
+    # a property the page's other passages may settle is left to them when the description is silent
+    assert one_product_question("is Brand 5000 gentle on the stomach?", [DROPS, SOFTGEL], [], NAMES) is None
