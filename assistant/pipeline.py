@@ -35,7 +35,10 @@ from assistant.answer.cautions import (
     caution_passages,
     cautions_for,
     is_personal_request,
+    names_condition,
+    note_classes,
     referral,
+    stated_conditions,
 )
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import DosageQuery, compose_dosage, parse_dosage_query
@@ -57,6 +60,7 @@ from assistant.answer.studies import (
     parse_study_query,
     records_from,
     select_studies,
+    study_subject,
 )
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
@@ -324,9 +328,11 @@ class Assistant:
         """A question that names one supplement (of several) is answered from that one alone."""
         if (filters or {}).get("supplement") or len(self.supplements) <= 1:
             return filters
-        named = self.catalog.named_supplements(u.question)
+        # a question across the findings names no subject by what it asks of them ("which studies
+        # gave it with <another nutrient>"): those names do not limit it
+        named = self.catalog.named_supplements(study_subject(u.question))
         if not named and u.followup:
-            named = self.catalog.named_supplements(u.retrieval_question)
+            named = self.catalog.named_supplements(study_subject(u.retrieval_question))
         if not named:  # the conversation's supplement
             named = conversation_subject(
                 u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
@@ -367,9 +373,8 @@ class Assistant:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         book = CitationBook()
-        cautions = self._cautions(book, supplement, u.classes)
-        # the text repeats a caution only when the question is about that interaction
-        head = [caution_line(c) for c in cautions if c.citation is not None and c.kind in u.asks_about]
+        cautions, shown = self._turn_cautions(book, u, supplement)
+        head = [caution_line(c) for c in shown]
         if fields_only:
             no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
             body = Composition(self._dosage_lines(u, dq, hits, book, supplement, no_numbers))
@@ -378,7 +383,7 @@ class Assistant:
                 return
         else:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
-                                            len(study_scopes) > 1)
+                                            len(study_scopes) > 1, shown)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
             cautions += self._cautions(book, supplement, extra)
@@ -400,7 +405,7 @@ class Assistant:
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
                  head: list[str], studies: Sequence[FoundStudies] = (), several: bool = False,
-                 ) -> Generator[StreamEvent, None, Composition]:
+                 shown_cautions: Sequence[Caution] = ()) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         if found := self._study_lines(book, studies, several):  # a question across the research findings
@@ -417,7 +422,7 @@ class Assistant:
             lines, table = compose_products(pq, products, self._product_docs(products), book,
                                             primary=self.catalog.primary_nutrient(supplement))
             return Composition(lines, table)
-        shown = frozenset(c.citation.chunk_id for c in cautions if c.citation and c.kind in u.asks_about)
+        shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
@@ -470,6 +475,29 @@ class Assistant:
         if not classes:
             return []
         return cautions_for(book, self.retriever.lexical.cautions, supplement, classes)
+
+    def _turn_cautions(self, book: CitationBook, u: Understanding,
+                       supplement: str | None) -> tuple[list[Caution], list[Caution]]:
+        """(the cautions the turn brings, those its text repeats). A note that names a condition the
+        question says someone has ("I have <a condition>") is about the person asking: its class's
+        cautions apply and its text is repeated, as a caution is when the question is about it."""
+        conditions = stated_conditions(without_negated_mentions(u.question))
+        own = self._condition_notes(supplement, conditions)
+        cautions = self._cautions(book, supplement, list(dict.fromkeys(
+            [*u.classes, *(c for d in own for c in note_classes(d))])))
+        about_them = {str(d.metadata.get("chunk_id") or d.id) for d in own}
+        return cautions, [c for c in cautions if c.citation is not None and (
+            c.kind in u.asks_about or c.citation.chunk_id in about_them)]
+
+    def _condition_notes(self, supplement: str | None, conditions: Sequence[str]) -> list[Document]:
+        """The supplement's caution notes that name a condition the question says someone has (a
+        supplement's or nutrient's name is no condition)."""
+        if not conditions:
+            return []
+        names = {t for _, w in self.catalog.titles for t in w} | set(content_tokens(
+            " ".join(self.catalog.nutrient_names)))
+        return [d for d in caution_passages(self.retriever.lexical.cautions, supplement)
+                if names_condition(str(d.metadata.get("text") or d.page_content), conditions, names)]
 
     def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
         """Is the turn about an interaction the monograph has a caution for (that caution then
@@ -569,8 +597,8 @@ class Assistant:
         "what is reference 2?" with no page in view has an answer in each."""
         if scoped := (filters or {}).get("supplement"):
             return [scoped]
-        named = self.catalog.named_supplements(u.question) or (
-            self.catalog.named_supplements(u.retrieval_question) if u.followup else [])
+        named = self.catalog.named_supplements(study_subject(u.question)) or (
+            self.catalog.named_supplements(study_subject(u.retrieval_question)) if u.followup else [])
         if named:
             return named
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]

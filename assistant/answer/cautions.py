@@ -13,11 +13,12 @@ import re
 from collections.abc import Collection, Sequence
 
 from langchain_core.documents import Document
+from rapidfuzz import fuzz
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import fold, mentioned_classes
+from assistant.normalize import content_tokens, fold, mentioned_classes
 from assistant.types import Caution
 
 _PERSONAL = re.compile(
@@ -28,6 +29,10 @@ _ADVICE = re.compile(
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
     r"come off|start|switch|increase|decrease|lower|raise|adjust|change)\b"
 )
+#: a condition's word this long matches a note's word spelt a little differently ...
+LONG_WORD = 8
+#: ... when their similarity (rapidfuzz ratio, 0-100) is at least this
+SAME_WORD_RATIO = 90
 #: the class every personal-dose question brings (a monograph's note on toxicity or limits)
 DOSE_RISK_CLASS = "toxicity"
 
@@ -76,6 +81,38 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my blood thinner'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
+
+
+def stated_conditions(question: str) -> list[str]:
+    """The conditions a question says someone has ("I have chronic kidney disease", "my mother was
+    diagnosed with sarcoidosis"), as written: the lexicon's ``stated_conditions`` patterns, each
+    with a ``condition`` group. A negated statement ("I don't have ...") is none."""
+    folded = fold(question)
+    return [m.group("condition").strip() for p in _condition_patterns() for m in p.finditer(folded)
+            if not _negated_statement(folded, m.start())]
+
+
+def _negated_statement(folded: str, start: int) -> bool:
+    """Is the statement at ``start`` negated ("I don't have ...", "she has no ...")?"""
+    return re.match(r"[^,;:.!?]*?\b(?:no|not|never|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t)\b",
+                    folded[start:start + 40]) is not None
+
+
+def _condition_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in vocabulary().lexicon.stated_conditions]
+
+
+def names_condition(note: str, conditions: Sequence[str], ignore: Collection[str] = ()) -> bool:
+    """Does a caution note name one of the conditions stated (a content word of the condition,
+    other than ``ignore``, is one of the note's words)? "I have chronic kidney disease" and a note
+    on "people with kidney disease": that note is about the person asking."""
+    if not conditions:
+        return False
+    words = set(content_tokens(note)) - set(ignore)
+    asked = {t for c in conditions for t in content_tokens(c)} - set(ignore)
+    # a long word spelt another way is the same word ("haemo-" and "hemo-")
+    return bool(asked & words) or any(
+        len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO for t in asked for w in words)
 
 
 def referral(classes: Sequence[str]) -> str:

@@ -138,8 +138,11 @@ class Lexicon(BaseModel):
     amount_questions: list[str] = Field(default_factory=list)
     #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
     part_openers: list[str] = Field(default_factory=list)
+    #: regular expressions of a statement that someone has a condition, with a ``condition`` group
+    #: (see lexicon.yaml ``stated_conditions``)
+    stated_conditions: list[str] = Field(default_factory=list)
 
-    @field_validator("amount_questions")
+    @field_validator("amount_questions", "stated_conditions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -281,3 +281,32 @@ def test_a_person_not_on_a_medicine_names_none(question: str) -> None:
     from assistant.normalize import mentioned_classes
 
     assert mentioned_classes([question]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "conditions"),
+    [
+        ("I have chronic kidney disease. Can I take it?", ["chronic kidney disease"]),
+        ("my dad was diagnosed with sarcoidosis, how much can he take", ["sarcoidosis"]),
+        ("she suffers from kidney stones and wants to know the dose", ["kidney stones"]),
+        ("I don't have kidney disease", []),
+        ("she has no liver problems, what dose", []),
+        ("I have a question about the dose", []),
+    ],
+)
+def test_the_conditions_a_question_says_someone_has(question: str, conditions: list[str]) -> None:
+    from assistant.answer.cautions import stated_conditions
+
+    assert stated_conditions(question) == conditions
+
+
+def test_a_note_that_names_a_stated_condition_is_about_the_person() -> None:
+    from assistant.answer.cautions import names_condition
+
+    note = "People with haemochromatosis or kidney disease should not take it unless prescribed"
+    assert names_condition(note, ["hemochromatosis"])  # spelt another way
+    assert names_condition(note, ["chronic kidney disease"])
+    assert not names_condition(note, ["asthma"])
+    from assistant.normalize import content_tokens
+
+    assert not names_condition(note, ["kidney disease"], ignore=set(content_tokens("kidney disease")))
