@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, fold, raw_tokens, stem
+from assistant.normalize import content_tokens, fold, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
 
@@ -66,6 +66,13 @@ def asks_amount(question: str) -> bool:
     """Does the question ask for an amount: a dose, how much to take, a limit (the lexicon's
     ``amount_questions``)?"""
     return _amount_cue().search(fold(question)) is not None
+
+
+def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:
+    """Does the lexicon rewrite the word to words the corpus has ("hardening of the arteries" is
+    "vascular calcification", a disease named by what it is)? Then it is no off-topic word."""
+    word = surfaces.get(term)
+    return word is not None and any(t != term and t in vocab for t in content_tokens(word))
 
 
 def without_term(lexical_question: str, term: str) -> str:
@@ -132,9 +139,11 @@ class ScopeJudge:
             lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
         score = round(max(0.0, dense, lexical), 4)
         vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
+        surfaces = surface_forms(question)
         general = _general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
-        unknown = [t for t in terms if t not in vocab and t not in general and re.search(r"[a-z]", t)]
+        unknown = [t for t in terms if t not in vocab and t not in general and re.search(r"[a-z]", t)
+                   and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []
         # a near synonym counts where the answer would come from: the passages retrieved

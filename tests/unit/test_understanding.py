@@ -310,3 +310,14 @@ def test_a_note_that_names_a_stated_condition_is_about_the_person() -> None:
     from assistant.normalize import content_tokens
 
     assert not names_condition(note, ["kidney disease"], ignore=set(content_tokens("kidney disease")))
+
+
+def test_a_word_the_lexicon_rewrites_to_a_corpus_word_is_not_off_topic() -> None:
+    """'memory' is rewritten to 'memory cognitive': a page that says 'cognitive' covers it."""
+    from assistant.answer.scope import _rewritten_to_known
+    from assistant.normalize import surface_forms
+
+    surfaces = surface_forms("any results from the memory trial?")
+    assert _rewritten_to_known("memory", surfaces, {"cognitive", "trial"})
+    assert not _rewritten_to_known("memory", surfaces, {"trial"})
+    assert not _rewritten_to_known("pregnancy", surface_forms("is it safe in pregnancy"), {"safe"})
