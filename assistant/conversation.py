@@ -145,3 +145,14 @@ def effective_question(q: str, turns: Sequence[Turn]) -> tuple[str, bool]:
     if _FOLLOWUP.search(fold(q)) or len(content_tokens(q)) <= 1:
         return f"{prev[-1]} {q}", True
     return q, False
+
+
+def last_answer(turns: Sequence[Turn]) -> str:
+    """What the assistant replied to the last user question ("" when it has not replied): what a
+    follow-up may point back at ("the other form" is the one that answer did not name)."""
+    for turn in reversed(turns):
+        if turn["role"] == "user":
+            return ""
+        if turn["role"] == "assistant" and turn["content"].strip():
+            return turn["content"]
+    return ""

@@ -1,11 +1,15 @@
 """Follow-ups as conversation state: which earlier question a turn continues, and what it changes.
 
-A turn that names its own topic stands alone. A follow-up ("what about the other form?", "and the upper
-limit?", "how long was that one?") continues the conversation's current question: the slots it
-names (a product, a nutrient or supplement, a form, a Dosage Guide field) replace the same kind of
+A turn that names its own topic stands alone, and so does one that says it starts afresh ("ok
+different question, ..."). A follow-up ("what about the other form?", "and the upper limit?", "how
+long was that one?") continues the conversation's current question: the slots it names (a product,
+a nutrient or one of its forms, a Dosage Guide field, the people, a study) replace the same kind of
 slot there, and it keeps the rest ("how long was that one?" keeps the study). A follow-up that asks
 about something of its own ("what dose did they use in the osteoporosis study?" after a product
-question) takes the earlier question's subject, not its intent. Pure functions over text.
+question) takes the earlier question's subject, not its intent. Words the earlier question already
+used are not a topic of the turn's own ("did the <form> one slow bone loss the same way?" asks the
+earlier question of another form). The wording is data: lexicon.yaml ``followups``. Pure functions
+over text.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel, Field, field_validator
+
 from assistant.domain.page_format import FIELD_TERMS
-from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, fold, stem
+from assistant.domain.vocabulary import VOCABULARY_DIR, VocabularyError, compiles, load_validated, vocabulary
+from assistant.normalize import content_tokens, fold, negated_spans, stem
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
 _FOLLOWUP = re.compile(
@@ -27,11 +33,97 @@ _FOLLOWUP = re.compile(
     r"the product|the one|that one|this one|the form|the dose|what about|how about|and for)\b"
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
-#: may hold a nutrient's or a form's name)
-SLOT_KINDS = ("product", "form", "field", "nutrient", "people")
+#: may hold a nutrient's or a form's name). A study is found apart: it may hold the others.
+SLOT_KINDS = ("product", "form", "field", "nutrient", "people", "study")
+#: the kinds that name what is taken: a nutrient and its forms replace each other
+SUBJECT_KINDS = ("form", "nutrient")
 #: "same question for X", "what about X": the turn asks the earlier question of X
 _SAME = re.compile(r"^\W*(?:(?:and|ok|okay|so|then)\W+)?(?:(?:the\s+)?same(?:\s+(?:question|thing|answer))?|"
                    r"what\s+about|how\s+about)\s+(?:(?:for|with|about|of|on|in)\s+)?", re.IGNORECASE)
+#: a turn that is nothing but a number ("and 8?", "what about #3?"): a finding's number when the
+#: earlier question named one by its number
+_BARE_NUMBER = re.compile(r"^\W*(?:(?:and|ok|okay|so|then|also|what\s+about|how\s+about)\W+)*"
+                          r"(?:#\s*)?(\d{1,3})\W*$", re.IGNORECASE)
+#: what follows a number that makes it an amount or a time, not a finding's number
+_TIMES = ("day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours")
+
+
+class FollowupWords(BaseModel):
+    """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
+
+    new_topic: list[str] = Field(default_factory=list)
+    people_conditions: list[str] = Field(default_factory=list)
+    study_words: list[str] = Field(default_factory=list)
+    reference_words: list[str] = Field(default_factory=list)
+    study_anaphors: list[str] = Field(default_factory=list)
+    study_pronoun: list[str] = Field(default_factory=list)
+    other_form: list[str] = Field(default_factory=list)
+    own_intent: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+    @field_validator("new_topic", "other_form", "study_pronoun")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiles(patterns)
+
+
+class _LexiconFollowups(BaseModel):
+    followups: FollowupWords = Field(default_factory=FollowupWords)
+
+
+@functools.cache
+def followup_words() -> FollowupWords:
+    """The follow-up wording of the vocabulary's lexicon.yaml (read once; a bad entry is a
+    :class:`VocabularyError` naming its line)."""
+    return load_validated(VOCABULARY_DIR / "lexicon.yaml", _LexiconFollowups, VocabularyError).followups
+
+
+def _words(phrases: Iterable[str]) -> str:
+    """An alternation of literal phrases (longest first; any spacing or hyphen between words)."""
+    return "|".join(r"[\s-]+".join(re.escape(w) for w in p.split())
+                    for p in sorted(phrases, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Cues:
+    new_topic: re.Pattern[str]
+    condition: re.Pattern[str]
+    study: re.Pattern[str]
+    reference: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    other_form: re.Pattern[str]
+    own_intent: frozenset[str]
+    fillers: frozenset[str]
+
+
+def _not_a_reference() -> str:
+    """The words after a number that make it an amount or a time ("study 4 weeks" is no finding's number)."""
+    return _words([*(u for unit in vocabulary().units for u in (unit.canonical, *unit.spellings)), *_TIMES])
+
+
+@functools.cache
+def _cues() -> _Cues:
+    w = followup_words()
+    never = r"(?!)"
+    whole = r"(?<![\w-])(?:{})(?![\w-])"
+    function = _words(vocabulary().lexicon.stopwords.get("function", "").split()) or never
+    return _Cues(
+        new_topic=re.compile(whole.format("|".join(w.new_topic) or never)),
+        # "with osteoporosis", "who have kidney disease": a connector, then the condition's words
+        condition=re.compile(rf"\s+(?:{_words(w.people_conditions) or never})\s+", re.IGNORECASE),
+        # "the 720 mcg study", "that osteoporosis trial": one to four words between, none a function word
+        study=re.compile(rf"(?<![\w-])(?:the|that|this)\s+(?:(?!(?:{function})\s)[^\s?!,;:]+\s+){{1,4}}?"
+                         rf"(?:{_words(w.study_words) or never})(?![\w-])", re.IGNORECASE),
+        reference=re.compile(rf"(?<![\w-])(?:(?:{_words(w.reference_words) or never})\.?\s*#?\s*|#\s*|\[)"
+                             rf"(\d{{1,3}})(?![\d.,]*\d)(?!\s*(?:%|(?:{_not_a_reference()})(?![\w-])))\]?",
+                             re.IGNORECASE),
+        anaphor=re.compile(whole.format(_words(w.study_anaphors) or never), re.IGNORECASE),
+        pronoun=re.compile("|".join(w.study_pronoun) or never),
+        other_form=re.compile(whole.format("|".join(w.other_form) or never), re.IGNORECASE),
+        own_intent=frozenset(fold(x) for x in w.own_intent),
+        fillers=frozenset(fold(x) for x in w.fillers),
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +144,14 @@ class Slot:
     value: str  # what it names, canonical
     start: int
     end: int
+    #: the people's group word inside a span that also holds who they are ("healthy women",
+    #: "adults with anaemia"); None for other kinds
+    core: tuple[int, int] | None = None
+
+    @property
+    def qualified(self) -> bool:
+        """People named with more than their group ("healthy women", "women with <a condition>")."""
+        return self.core is not None and self.core != (self.start, self.end)
 
 
 #: a product referred to by what sets it apart ("the liquid one", "the one with zinc", "the ones
@@ -91,7 +191,9 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
 
 
 def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Slot]:
-    """The slots ``text`` names, longest first within a kind, none inside another's span."""
+    """The slots ``text`` names, longest first within a kind, none inside another's span; the
+    people with who they are ("healthy women", "adults with anaemia"). A study ("the 720 mcg
+    study", "study 4") is found apart: its words may name a form or a nutrient too."""
     found: list[Slot] = []
     patterns = _slot_patterns(tuple(names))
     named_products = [p for p in patterns if p[0] == "product"]
@@ -100,16 +202,75 @@ def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Sl
         for m in pat.finditer(text):
             if not any(s.start < m.end() and m.start() < s.end for s in found):
                 found.append(Slot(kind, value or fold(m.group(0)), m.start(), m.end()))
-    return sorted(found, key=lambda s: s.start)
+    found = [_qualified_people(text, s, found) if s.kind == "people" else s for s in found]
+    return sorted([*found, *_study_slots(text)], key=lambda s: s.start)
 
 
-def own_topic(text: str, slots: Iterable[Slot]) -> list[str]:
-    """The topic words of a turn beyond the slots it names and the words of a follow-up."""
-    masked = text
-    for s in sorted(slots, key=lambda s: s.start, reverse=True):
-        masked = masked[:s.start] + " " + masked[s.end:]
+def _study_slots(text: str) -> list[Slot]:
+    """The studies ``text`` names: by a finding's number ("study 4", "ref 5", "#3": value
+    ``ref:N``) or by what sets one apart ("the 720 mcg study": value the words)."""
+    cues = _cues()
+    out = [Slot("study", f"ref:{int(m.group(1))}", m.start(), m.end()) for m in cues.reference.finditer(text)]
+    for m in cues.study.finditer(text):  # ("the study" alone names none: it points back)
+        if any(s.start < m.end() and m.start() < s.end for s in out):
+            continue
+        out.append(Slot("study", " ".join(fold(m.group(0)).split()), m.start(), m.end()))
+    return out
+
+
+def _topic_word(word: str) -> bool:
     general = vocabulary().general_words
-    return [t for t in content_tokens(masked) if t not in general and stem(t) not in general]
+    return any(t not in general and stem(t) not in general for t in content_tokens(word))
+
+
+def _qualified_people(text: str, s: Slot, found: Sequence[Slot]) -> Slot:
+    """A people slot with who they are: up to two topic words before the group word ("healthy
+    women") and a condition after it ("women with osteoporosis")."""
+
+    def free(a: int, b: int) -> bool:
+        return not any(o is not s and o.start < b and a < o.end for o in found)
+
+    start, end = s.start, s.end
+    for _ in range(2):
+        m = re.search(r"(?<![\w-])([^\W\d_][\w-]*)\s+$", text[:start])
+        if m is None or not free(m.start(1), s.start) or not _topic_word(m.group(1)):
+            break
+        start = m.start(1)
+    if (c := _cues().condition.match(text, end)) is not None:
+        took = 0  # up to three topic words, up to a punctuation mark or any other word
+        for w in list(re.finditer(r"[^\W\d_][\w'-]*|\S", text[c.end():]))[:3]:
+            if not (w.group(0)[0].isalpha() and _topic_word(w.group(0))):
+                break
+            took = c.end() + w.end()
+        if took and free(end, took):
+            end = took
+    if (start, end) == (s.start, s.end):
+        return Slot(s.kind, s.value, s.start, s.end, (s.start, s.end))
+    extra = content_tokens(text[start:s.start] + " " + text[s.end:end])
+    return Slot(s.kind, "|".join([s.value, *extra]), start, end, (s.start, s.end))
+
+
+def _described(s: Slot, text: str) -> bool:
+    """A product slot that describes the product ("the liquid one") rather than naming it."""
+    return s.kind == "product" and s.value == fold(text[s.start:s.end])
+
+
+def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> list[str]:
+    """The topic words of a turn beyond the slots it names, the words of a follow-up and (given the
+    earlier question) the words it repeats from there; a word that asks for something of its own
+    ("why") counts although it names no topic."""
+    keep = [True] * len(text)
+    for s in slots:
+        if not (s.kind == "study" and not s.value.startswith("ref:")):  # "the 720 mcg study" says what
+            keep[s.start:s.end] = [False] * (s.end - s.start)
+    masked = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
+    general = vocabulary().general_words
+    cues = _cues()
+    earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
+    out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
+           and t not in cues.fillers and stem(t) not in earlier]
+    asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)) if w in cues.own_intent]
+    return [*asks, *out]
 
 
 def is_followup(question: str, has_history: bool) -> bool:
@@ -117,44 +278,189 @@ def is_followup(question: str, has_history: bool) -> bool:
     return has_history and bool(_FOLLOWUP.search(fold(question)) or len(content_tokens(question)) <= 1)
 
 
-def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str, str]] = ()) -> Resolution:
-    """The turn ``question`` against the conversation's current question ``previous``."""
-    if not previous or not is_followup(question, True):
+def starts_afresh(question: str) -> bool:
+    """Does the turn say it asks something new ("ok different question, ...", "unrelated, but")?"""
+    return _cues().new_topic.search(fold(question)) is not None
+
+
+def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str, str]] = (),
+            answer: str = "") -> Resolution:
+    """The turn ``question`` against the conversation's current question ``previous`` (``answer``:
+    what the assistant replied to the turn before, which may name what "the other form" leaves)."""
+    if not previous or not is_followup(question, True) or starts_afresh(question):
         return Resolution(question, False, False)
-    slots = find_slots(question, names)
+    earlier = find_slots(previous, names)
+    question = _named_references(question, previous, earlier, answer, names)
+    slots = _in_context(question, find_slots(question, names), earlier, names)
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
-    if rest and own_topic(rest, find_slots(rest, names)):
+    if rest and own_topic(rest, find_slots(rest, names), previous):
         # "same question for the liquid one": the earlier question, asked of what this turn names
         rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
-        old = [s for s in find_slots(previous, names) if s.kind == "product"]
+        old = [s for s in earlier if s.kind == "product"]
         base = previous
         for s in sorted(old, key=lambda s: s.start, reverse=True):
             base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
         return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
-    if own_topic(question, slots):  # it asks something of its own: the earlier subject, not intent
-        named = {s.kind for s in slots}
-        subject = [previous[s.start:s.end] for s in find_slots(previous, names) if s.kind not in named]
+    if own_topic(question, slots, previous):  # it asks something of its own: the earlier subject, not intent
+        named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
+        if named & set(SUBJECT_KINDS):
+            named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
+        bare = ("the one", "the ones")  # "the one they use": it describes nothing
+        subject = [previous[s.start:s.end] for s in earlier
+                   if s.kind not in named and not (_described(s, previous) and s.value in bare)]
         return Resolution(" ".join([question, *dict.fromkeys(subject)]), True, False)
     base = previous
-    for kind in {s.kind for s in slots}:
+    kinds = [k for k in SLOT_KINDS if k in {s.kind for s in slots}]
+    if any(k in SUBJECT_KINDS for k in kinds):
+        base = _replace_subject(base, [s for s in slots if s.kind in SUBJECT_KINDS], question, names)
+    for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
-    return Resolution(f"{base} {question}", True, True)
+    return Resolution(f"{base} {_without_ruled_out(question)}", True, True)
+
+
+def _named_references(question: str, previous: str, earlier: Sequence[Slot], answer: str,
+                      names: Sequence[tuple[str, str, str]]) -> str:
+    """The turn with what it points back at named: "the other form" (the form of a nutrient with two
+    that the earlier turn named the other of), "that one" / "that study", and "it" before a verb
+    only a study takes ("was it done in ..."): the study the earlier question named, when the turn
+    names none of its own."""
+    cues = _cues()
+    if (m := cues.other_form.search(question)) and (other := _other_form(f"{previous} {answer}", names)):
+        question = question[:m.start()] + other + question[m.end():]
+    studies = [s for s in earlier if s.kind == "study"]
+    if not studies or any(s.kind == "study" for s in find_slots(question, names)):
+        return question
+    study = previous[studies[-1].start:studies[-1].end]
+    if m := cues.anaphor.search(question):
+        return question[:m.start()] + study + question[m.end():]
+    if (m := cues.pronoun.search(fold(question))) and len(fold(question)) == len(question):
+        at = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+        return question[:m.start(at)] + study + question[m.end(at):]
+    return question
+
+
+def _other_form(context: str, names: Sequence[tuple[str, str, str]]) -> str | None:
+    """The form ``context`` does not name, of the one nutrient with exactly two forms whose other
+    form it names; None when that is not one form."""
+    named = {s.value for s in find_slots(context, names) if s.kind == "form"}
+    pairs = [{f.name for f in n.forms} for n in vocabulary().nutrients if len(n.forms) == 2]
+    found = [f for pair in pairs if len(named & pair) == 1 for f in pair - named]
+    return found[0] if len(found) == 1 else None
+
+
+def _in_context(question: str, slots: list[Slot], earlier: Sequence[Slot],
+                names: Sequence[tuple[str, str, str]]) -> list[Slot]:
+    """The turn's slots as the earlier question reads them: "the <form> one" is that form when the
+    earlier question named no product; a bare number ("and 8?") is a finding's number when the
+    earlier question named a finding by its number."""
+    out: list[Slot] = []
+    products = any(s.kind == "product" for s in earlier)
+    for s in slots:
+        inner = _subject_slots(question, s.start, s.end, names) if _described(s, question) else []
+        # the description is the nutrient or form alone: nothing but "the" and "one" around it
+        around = [Slot("", "", 0, s.start), *inner, Slot("", "", s.end, len(question))]
+        if inner and not products and not own_topic(question, around):
+            out += inner
+        else:
+            out.append(s)
+    numbered = any(s.kind == "study" and s.value.startswith("ref:") for s in earlier)
+    if numbered and not any(s.kind == "study" for s in out) and (m := _BARE_NUMBER.match(question)):
+        out.append(Slot("study", f"ref:{int(m.group(1))}", m.start(1), m.end(1)))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _subject_slots(text: str, start: int, end: int, names: Sequence[tuple[str, str, str]]) -> list[Slot]:
+    """The nutrients and forms named between ``start`` and ``end`` of ``text`` (inside a product's
+    description: "the <form> one")."""
+    found: list[Slot] = []
+    for kind, value, pat in _slot_patterns(tuple(names)):
+        if kind in SUBJECT_KINDS:
+            for m in pat.finditer(text, start, end):
+                if not any(s.start < m.end() and m.start() < s.end for s in found):
+                    found.append(Slot(kind, value, m.start(), m.end()))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _key(nutrient: str) -> str:
+    return re.sub(r"[\s-]+", " ", fold(nutrient)).strip()
+
+
+@functools.cache
+def _form_owners() -> dict[str, str]:
+    """Each form's nutrient (keys as :func:`_key` makes them)."""
+    return {f.name: _key(n.name) for n in vocabulary().nutrients for f in n.forms}
+
+
+def _replace_subject(base: str, new: Sequence[Slot], question: str,
+                     names: Sequence[tuple[str, str, str]]) -> str:
+    """``base`` with the nutrients and forms the turn's replace: a form replaces the earlier forms and
+    any other nutrient ("and <form>?" after a question about another nutrient), a nutrient the
+    earlier nutrients and their forms; a form's own nutrient stays ("what about <form>?" after a
+    question about its nutrient)."""
+    owners = _form_owners()
+    forms = [s for s in new if s.kind == "form"]
+    own = {owners.get(s.value) for s in forms}
+    new = [s for s in new if s.kind == "form" or _key(s.value) not in own]  # "<nutrient>? the <form> one"
+    old = [s for s in find_slots(base, names) if s.kind in SUBJECT_KINDS]
+    if {s.value for s in old} == {s.value for s in new}:
+        return base
+    only_forms = all(s.kind == "form" for s in new)
+    gone = [s for s in old if not (s.kind == "nutrient" and only_forms and _key(s.value) in own)]
+    return _put(base, gone, _text_of(new, question))
 
 
 def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
                   names: Sequence[tuple[str, str, str]]) -> str:
-    """``base`` with its slots of ``kind`` replaced by the text that names ``new`` in ``question``."""
+    """``base`` with its slots of ``kind`` replaced by the text that names ``new`` in ``question``:
+    people named by their group alone keep the earlier condition ("and for children?" after
+    "adults with anaemia"); a finding named by its number keeps the earlier words ("study 4" ->
+    "study 8")."""
     old = [s for s in find_slots(base, names) if s.kind == kind]
     if not old or {s.value for s in old} == {s.value for s in new}:
         return base
+    if kind == "people" and not any(s.qualified for s in new):
+        old = [Slot(s.kind, s.value, *(s.core or (s.start, s.end))) for s in old]
+    refs = [s.value for s in new if s.value.startswith("ref:")]
+    if kind == "study" and refs and all(s.value.startswith("ref:") for s in old):
+        first = old[0]
+        number = re.search(r"\d+", base[first.start:first.end])
+        assert number is not None  # a finding's number
+        at = first.start + number.start()
+        return _put(base, [Slot(kind, first.value, at, first.start + number.end()), *old[1:]], refs[0][4:])
+    return _put(base, old, _text_of(new, question))
+
+
+def _text_of(new: Sequence[Slot], question: str) -> str:
     ordered = sorted(new, key=lambda s: s.start)
     adjacent = all(not question[a.end:b.start].strip() for a, b in itertools.pairwise(ordered))
-    text = (question[ordered[0].start:ordered[-1].end] if adjacent  # "pregnant women": one phrase
+    return (question[ordered[0].start:ordered[-1].end] if adjacent  # "pregnant women": one phrase
             else " and ".join(question[s.start:s.end] for s in ordered))
+
+
+def _put(base: str, old: Sequence[Slot], text: str) -> str:
+    """``base`` with ``text`` where the first of ``old`` was and the others gone."""
+    if not old:
+        return base
     out = base
-    for i, s in enumerate(sorted(old, key=lambda s: s.start, reverse=True)):
-        out = out[:s.start] + (text if i == len(old) - 1 else "") + out[s.end:]
+    ordered = sorted(old, key=lambda s: s.start)
+    for s in reversed(ordered):
+        out = out[:s.start] + (text if s is ordered[0] else "") + out[s.end:]
     return re.sub(r"\s{2,}", " ", out)
+
+
+def _without_ruled_out(question: str) -> str:
+    """The turn without the people it rules out ("healthy women, not ones with osteoporosis"): a
+    negated phrase with a condition of people is what it is not about."""
+    folded = fold(question)
+    if len(folded) != len(question):
+        return question
+    cues = _cues()
+    out = question
+    for start, end in sorted(negated_spans(folded), reverse=True):
+        if cues.condition.search(folded, start, end):
+            cut = re.search(r"[\s,;]*$", out[:start])
+            out = out[:cut.start() if cut else start] + out[end:]
+    return out if content_tokens(out) else question
 
 
 def current_question(user_turns: Sequence[str], names: Sequence[tuple[str, str, str]] = ()) -> str | None:

@@ -65,3 +65,114 @@ def test_same_question_for_another_product_swaps_the_product() -> None:
     r = resolve("same question for the chewable tablet", "how much zinc is in Mega Zinc 50",
                 [("product", "p1", "Mega Zinc 50")])
     assert r.inherits_intent and r.question == "how much zinc is in the chewable tablet"
+
+
+# --------------------------------------------------------------------------- people, studies, forms
+
+
+def test_people_named_with_who_they_are_replace_the_earlier_people_and_condition() -> None:
+    r = resolve("what about in healthy women tho, not ones with osteoporosis. anything there",
+                "did k2 do anything in women with osteoporosis")
+    assert r.inherits_intent and r.question.startswith("did k2 do anything in healthy women ")
+    assert "osteoporosis" not in r.question  # the people it rules out are no topic
+
+
+def test_people_named_by_their_group_alone_keep_the_earlier_condition() -> None:
+    r = resolve("and for kids?", "how much iron do adults with anemia need to take")
+    assert r.question.startswith("how much iron do kids with anemia need to take")
+
+
+def test_a_people_slot_holds_its_qualifier_and_condition() -> None:
+    text = "did it help older women with kidney disease?"
+    (slot,) = [s for s in find_slots(text) if s.kind == "people"]
+    assert slot.qualified and text[slot.start:slot.end] == "older women with kidney disease"
+    assert slot.value.startswith("female|older")
+
+
+@pytest.mark.parametrize("turn", ["and number 8?", "what about 8?", "ref 8?", "and #8", "what about study 8"])
+def test_a_bare_reference_number_replaces_the_earlier_one(turn: str) -> None:
+    r = resolve(turn, "what did study 4 find")
+    assert r.followup and r.question.startswith("what did study 8 find")
+
+
+def test_a_number_with_a_unit_or_a_time_is_no_reference() -> None:
+    slots = find_slots("a study 4 weeks long used number 2 mg")
+    assert not [s for s in slots if s.value.startswith("ref:")]
+
+
+def test_a_bare_number_is_no_reference_when_the_earlier_question_named_none() -> None:
+    assert "study" not in resolve("and 8?", "how much MK-7 is in the liquid one").question
+
+
+def test_that_one_is_the_study_the_earlier_question_named() -> None:
+    r = resolve("was that one done in people with kidney disease?", "what was the 720 mcg study about")
+    assert r.followup and r.question == "was the 720 mcg study done in people with kidney disease?"
+
+
+def test_it_keeps_the_study_the_earlier_question_named() -> None:
+    r = resolve("was it done in people with kidney disease?", "what was the 720 mcg study about")
+    assert "the 720 mcg study" in r.question and not r.inherits_intent
+
+
+def test_a_follow_up_that_swaps_the_form_keeps_the_research_question() -> None:
+    r = resolve("and k2? like did the mk7 one slow bone loss the same way",
+                "was there a study where vitamin k1 helped with bone loss")
+    assert r.inherits_intent and r.question.startswith("was there a study where mk7 helped with bone loss")
+
+
+def test_the_form_one_stays_a_product_in_a_product_conversation() -> None:
+    r = resolve("and the mk7 one?", "how much is in the liquid one")
+    assert r.question.startswith("how much is in the mk7 one")
+
+
+def test_a_form_keeps_its_own_nutrient_and_replaces_another() -> None:
+    assert resolve("what about MK-4?", "what did the trials find for K2").question.startswith(
+        "what did the trials find for K2")
+    assert resolve("and MK-7?", "how much vitamin D3 is in it").question.startswith("how much MK-7 is in it")
+
+
+SPECIAL_FORMS = ("Special Forms: High-dose therapy for osteoporosis, especially in Japan. High-dose MK-4 "
+                 "(45 mg/day) maximally reduced undercarboxylated osteocalcin in women with osteoporosis. [5]")
+
+
+def test_the_other_form_is_the_one_the_earlier_turn_did_not_name() -> None:
+    r = resolve("and the other form, why do supplements usually use that one",
+                "which k2 is the one they use in japan for osteoporosis", answer=SPECIAL_FORMS)
+    assert r.question.startswith("and MK-7, why do supplements")
+    assert not r.inherits_intent and "japan" not in r.question  # "why" asks something of its own
+
+
+def test_the_other_form_stays_unnamed_when_it_is_not_one_form() -> None:
+    assert "the other form" in resolve("and the other form?", "which k2 is used in japan").question
+    assert "the other form" in resolve("and the other form?", "is ferrous sulfate well absorbed?").question
+
+
+@pytest.mark.parametrize("turn", ["ok different question, did vitamin d help prevent diabetes in any study",
+                                  "unrelated, but what is the upper limit?", "new question: and the RDA?"])
+def test_a_turn_that_starts_afresh_stands_alone(turn: str) -> None:
+    r = resolve(turn, "is bone plus 5000 over the upper limit", [("product", "p1", "Bone Plus 5000")])
+    assert not r.followup and r.question == turn
+
+
+def test_the_last_answer_is_the_reply_to_the_last_question() -> None:
+    from assistant.conversation import last_answer
+
+    turns = [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]
+    assert last_answer(turns) == "b"
+    assert last_answer([*turns, {"role": "user", "content": "c"}]) == ""
+    assert last_answer([]) == ""
+
+
+def test_the_study_alone_points_back_at_the_earlier_study() -> None:
+    r = resolve("how long was the study?", "what did the osteoporosis study find?")
+    assert "the osteoporosis study" in r.question
+
+
+def test_the_other_thing_is_no_new_topic() -> None:
+    assert resolve("and the other thing you said?", "what did the osteoporosis study find?").followup
+
+
+def test_it_is_the_supplement_unless_a_verb_makes_it_the_study() -> None:
+    r = resolve("and is it ok for my 10-year-old son too?", "What did the MK-4 studies find?")
+    assert "studies" not in r.question and "MK-4" in r.question
+    assert "the MK-4 studies run" in resolve("how long did it run?", "What did the MK-4 studies find?").question
