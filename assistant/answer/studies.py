@@ -7,8 +7,12 @@ the vocabulary's factor), duration, population, outcome and result (positive, nu
 harm). A question across studies ("the biggest dose in any study", "which trials found nothing",
 "which studies used <a form>", "studies in pregnant women", "what is reference [5]") is parsed into a
 :class:`StudyQuery` and answered from the records, every finding it states cited, its numbers
-exactly as the finding writes them. A question about one study's details is not parsed (``None``):
-the extractive answer handles it.
+exactly as the finding writes them. Both superlatives asked ("which ran the longest and which the
+shortest") are each answered with their own lead; a dose the question names ("at around 3 g a day")
+picks the findings that gave that amount. A question about one study's detail ("how much did they
+give them", "was it the <form> kind or <form>") names the study by its words, dose, duration or the
+ages of its population ("the one in people over 80"); one that nothing describes is not parsed
+(``None``): the extractive answer handles it.
 
 The cue words live in ``assistant/domain/study_cues.yaml`` (:func:`study_cues`); apart from loading
 that file once, everything here is pure.
@@ -25,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -80,6 +85,8 @@ RESULT_WORDS: dict[str, str] = {
 #: how a duration filter reads in a list's lead (the question's number is never repeated)
 DURATION_WORDS = "that say they ran for the length of time asked about"
 COMPARED_WORDS = "with the doses compared"
+#: how a dose filter reads in a list's lead (the question's number is never repeated)
+GIVEN_WORDS = "that gave the dose asked about"
 MAX_LISTED = 10
 
 
@@ -112,10 +119,13 @@ class FindingCues(BaseModel):
     threshold_before: list[str] = Field(default_factory=list)
     concentration_after: list[str] = Field(default_factory=list)
     per_weight_after: list[str] = Field(default_factory=list)
+    #: the words joining doses that are parts of one amount, and the words beside them at most
+    dose_sum: list[str] = Field(default_factory=list)
+    dose_sum_gap: int = Field(default=4, ge=0)
 
     @field_validator("outcome_verbs", "population_after", "population_before", "design", "population_end",
                      "duration_lead", "duration_qualifier", "duration_not_before", "daily",
-                     "not_daily", "threshold_before", "concentration_after", "per_weight_after")
+                     "not_daily", "threshold_before", "concentration_after", "per_weight_after", "dose_sum")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -157,6 +167,9 @@ class DetailCues(BaseModel):
     #: the finding answers the question when it states the detail (its own words say it: "what did it
     #: measure"); else a stated detail is left to the passages' answer, only a gap answered here
     answer_stated: bool = False
+    #: also asked when the question offers two of the vocabulary's forms as choices ("A or B");
+    #: an ``asked`` pattern's groups ``first`` and ``second`` are the choices it offers
+    choices_of_forms: bool = False
 
     @field_validator("asked", "stated", "needs", "not_with")
     @classmethod
@@ -205,14 +218,34 @@ class QuestionCues(BaseModel):
     cotreatment_says: str = "that {name} was given with it"
     cotreatment_unnamed: str = "whether anything was given with it"
     one_study_words: list[str] = Field(default_factory=list)
+    approximate_before: list[str] = Field(default_factory=list)
+    approximate_after: list[str] = Field(default_factory=list)
+    approximate_tolerance: float = Field(default=0.1, ge=0, lt=1)
+    #: how a population's ages are written; groups low, high, exact or decade (see the cues file)
+    population_ages: list[str] = Field(default_factory=list)
+    #: spellings of one word (the first written as the second), and how words match by their stem
+    spellings: dict[str, str] = Field(default_factory=dict)
+    word_stem: int = Field(default=5, ge=1)
+    word_ending: int = Field(default=2, ge=0)
+    choice_words: list[str] = Field(default_factory=list)
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
-                     "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast")
+                     "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
+                     "approximate_before", "approximate_after", "choice_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
+
+    @field_validator("population_ages")
+    @classmethod
+    def _age_patterns(cls, v: list[str]) -> list[str]:
+        for p in compiles(v):
+            groups = set(re.compile(p).groupindex)
+            if not groups or groups - {"low", "high", "exact", "decade"}:
+                raise ValueError(f"{p!r} needs groups among low, high, exact and decade (and no others)")
+        return v
 
     @field_validator("ordinal_reference")
     @classmethod
@@ -595,6 +628,16 @@ class StudyQuery:
     ran_bound: Literal["exact", "at_least", "at_most"] = "exact"
     #: doses compared (µg or None, value, unit; unit "" for a bare number): their findings, each stated
     compared: tuple[tuple[float | None, float, str], ...] = ()
+    #: the other end asked besides ``direction`` or ``length`` ("which ran the longest and which the
+    #: shortest"): each end answered with its own lead, in the question's order
+    then: Literal["max", "min"] | None = None
+    #: doses the findings must give (µg or None, value, unit), and whether the question says about
+    given: tuple[tuple[float | None, float, str], ...] = ()
+    approximate: bool = False
+    #: the ages (low, high; in years) of the population of the one study asked about
+    ages: tuple[float, float] | None = None
+    #: the choices a detail is asked between ("the <A> kind or <B>"), no words of the study
+    choices: tuple[str, ...] = ()
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -617,19 +660,16 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
         return _one_study_query(question, q, lex, detail, allcues)
     without = _without(lex, qc)
     asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
-    if not cue(qc.across).search(q) and not asks_alone:
+    given, approximate = _given_doses(question, q, allcues)
+    asks_dose = bool(given) and bool(cue(qc.efficacy).search(q))  # "did it help at <dose>"
+    if not cue(qc.across).search(q) and not asks_alone and not asks_dose:
         return None
     named, excluded = _named(lex, qc)
     excluded = tuple(x for x in excluded if x not in without)
     named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
     nutrients = tuple(n for kind, n in named if kind == "nutrient")
-    direction: Literal["max", "min"] | None = None
-    length: Literal["max", "min"] | None = None
-    if cue(qc.dose_words).search(q):
-        direction = "max" if cue(qc.max).search(q) else "min" if cue(qc.min).search(q) else None
-    if direction is None:
-        length = "max" if cue(qc.longest).search(q) else "min" if cue(qc.shortest).search(q) else None
+    direction, length, then = _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
@@ -640,14 +680,44 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
                        nutrients=nutrients, forms=forms, excluded=excluded, population=population,
                        population_groups=groups, results=results,
-                       unit=None if direction else (units[0] if units else None), topics=topics,
+                       unit=None if direction or given else (units[0] if units else None), topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
-                       ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact")
+                       ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
+                       given=given, approximate=approximate)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
-               or population_not or without or ran)
+               or population_not or without or ran or given)
     if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list
     return query
+
+
+End = Literal["max", "min"]
+
+
+def _superlatives(q: str, qc: QuestionCues) -> tuple[End | None, End | None, End | None]:
+    """The largest or smallest dose asked (with a dose word), else the longest or shortest study;
+    and the other end when the question asks both across a contrast ("which went on the longest and
+    which was the shortest"): (direction, length, then)."""
+    if cue(qc.dose_words).search(q):
+        first, then = _ends(q, qc.max, qc.min, qc)
+        if first is not None:
+            return first, None, then
+    first, then = _ends(q, qc.longest, qc.shortest, qc)
+    return None, first, then
+
+
+def _ends(q: str, high: Sequence[str], low: Sequence[str], qc: QuestionCues) -> tuple[End | None, End | None]:
+    """The end asked ("max" when both are named without a contrast), and the other end when both
+    are asked across a contrast, in the question's order; a bound ("at least") is no end."""
+    bounds = [m.span() for m in cue([*qc.duration_at_least, *qc.duration_at_most]).finditer(q)]
+    sides: tuple[tuple[Sequence[str], End], ...] = ((high, "max"), (low, "min"))
+    ends = [(m, end) for ws, end in sides
+            for m in cue(ws).finditer(q) if not any(s <= m.start() < e for s, e in bounds)]
+    first: End | None = "max" if any(e == "max" for _, e in ends) else ends[0][1] if ends else None
+    for (m1, e1), (m2, e2) in ((a, b) for a in ends for b in ends if a[0].end() <= b[0].start()):
+        if e1 != e2 and qc.result_contrast and cue(qc.result_contrast).search(q[m1.end():m2.start()]):
+            return e1, e2
+    return first, None
 
 
 def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -845,7 +915,9 @@ def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]]
     for kind, dc in qc.details.items():
         if (dc.needs and not cue(dc.needs).search(q)) or (dc.not_with and cue(dc.not_with).search(q)):
             continue
-        spans = [m.span() for m in cue(dc.asked).finditer(q)]
+        spans = [span for p in dc.asked for m in cue([p]).finditer(q) for span in _cue_spans(m)]
+        if dc.choices_of_forms and not spans:
+            spans = _form_choice(q, qc)
         if dc.of_name:  # the cue and the name after it, where one follows
             spans = [(s, e + end) for s, e in spans
                      if (end := _name_end(q[e:], dc.of_name_scope)) is not None]
@@ -854,6 +926,34 @@ def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]]
     if spans := [m.span() for m in cue(qc.cotreatment).finditer(q)]:
         return "cotreatment", spans
     return None
+
+
+def _cue_spans(m: re.Match[str]) -> list[tuple[int, int]]:
+    """Where a cue asks its detail: the match, without its group ``rest`` (the words of the study)."""
+    if "rest" in m.re.groupindex and m.group("rest"):
+        return [(m.start(), m.start("rest")), (m.end("rest"), m.end())]
+    return [m.span()]
+
+
+def _form_choice(q: str, qc: QuestionCues) -> list[tuple[int, int]]:
+    """The span of two or more of the vocabulary's forms offered as choices ("<A> or <B>")."""
+    forms = sorted((m.start(), m.end()) for pattern, kind, _ in _name_patterns() if kind == "form"
+                   for m in pattern.finditer(q))
+    between = re.compile(rf"\s+(?:{alternation(qc.choice_words)})\s+") if qc.choice_words else None
+    for (s1, e1), (s2, e2) in itertools.pairwise(forms):
+        if between is not None and between.fullmatch(q[e1:s2]):
+            return [(s1, e2)]
+    return []
+
+
+def _choices(q: str, dc: DetailCues, spans: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """The choices a detail is asked between: the groups ``first`` and ``second`` of its cue, else
+    the forms named in its spans."""
+    out = [m[g] for p in dc.asked for m in cue([p]).finditer(q)
+           for g in ("first", "second") if g in m.re.groupindex and m[g]]
+    if not out and dc.choices_of_forms:
+        out = [n for s, e in spans for _, kind, n in _names_in(q[s:e]) if kind == "form"]
+    return tuple(dict.fromkeys(out))
 
 
 def _name_end(text: str, scope: int) -> int | None:
@@ -880,7 +980,9 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     if dc is not None and dc.record_field == "forms":
         forms = ()  # asking which form: the forms it names are the choices, not the study's
     nutrients = tuple(n for k, n in named if k == "nutrient" and n not in about)
-    doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question))
+    ages = _age_spans(question, q, cues)  # "people over 80": an age, not a dose
+    doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question)
+                  if not any(s <= d.start < e for s, e, _ in ages))
     duration = _duration(question, q, cues.finding)
     rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
     skip = (set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
@@ -890,11 +992,104 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     for g in groups:
         if g & set(words):
             words.extend(sorted(g - set(words)))
-    if not (forms or doses or duration or words) or (kind == "duration" and duration):
+    if not (forms or doses or duration or words or ages) or (kind == "duration" and duration):
         return None  # nothing describes the study, or the question gives the duration it asks
     return StudyQuery(detail=kind, nutrients=nutrients, forms=forms, doses=doses,
                       duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)),
-                      about=about)
+                      about=about, ages=_widest(a for _, _, a in ages),
+                      choices=_choices(q, dc, spans) if dc is not None else ())
+
+
+def _age_spans(text: str, folded: str, cues: StudyCues) -> list[tuple[int, int, tuple[float, float]]]:
+    """Where a text names an age and the ages (low, high; years) it names: "over 80", "aged 80 and
+    older", "aged 50–60", "in their 80s"; never a number that is part of a dose or a duration."""
+    qc = cues.question
+    taken = [(d.start, d.end) for d in parse_doses(text)]
+    taken += [m.span() for m in re.finditer(_length_pattern(cues.finding), folded)]
+    out: list[tuple[int, int, tuple[float, float]]] = []
+    for p in qc.population_ages:
+        for m in re.finditer(rf"(?<![\w-])(?:{alternation([p])})", folded):
+            ns, ne = next(m.span(g) for g in ("low", "high", "exact", "decade")
+                          if g in m.re.groupindex and m.group(g))
+            if (any(ns < e and s < ne for s, e in taken)
+                    or any(m.start() < e and s < m.end() for s, e, _ in out)):
+                continue
+            out.append((m.start(), m.end(), _age_range(m)))
+    return sorted(out)
+
+
+def _age_range(m: re.Match[str]) -> tuple[float, float]:
+    groups = {k: float(v) for k, v in m.groupdict().items() if v}
+    if "decade" in groups:
+        return groups["decade"] * 10, groups["decade"] * 10 + 9.999
+    if "exact" in groups:
+        return groups["exact"], groups["exact"] + 0.999
+    return groups.get("low", 0.0), groups.get("high", math.inf)
+
+
+def _widest(ranges: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
+    """The range spanning all of ``ranges`` (None when there are none)."""
+    found = list(ranges)
+    return (min(a for a, _ in found), max(b for _, b in found)) if found else None
+
+
+@functools.lru_cache(maxsize=512)
+def _population_ages(population: str) -> tuple[tuple[float, float], ...]:
+    """The ages a finding's population names ("aged 80 and older": 80 and up)."""
+    return tuple(a for _, _, a in _age_spans(population, fold(population), study_cues()))
+
+
+def _age_distance(asked: tuple[float, float], ages: tuple[float, float]) -> float | None:
+    """How far a population's ages are from those asked (None: they do not overlap)."""
+    (a, b), (c, d) = asked, ages
+    if a > d or c > b:
+        return None
+    high = 0.0 if b == d else abs(b - d) if math.isfinite(b) and math.isfinite(d) else 100.0
+    return abs(a - c) + high
+
+
+def _same_word(a: str, b: str, qc: QuestionCues) -> bool:
+    """Are two words one, across spellings ("anaemia", "anemia") and endings ("anemic", "anemia")?"""
+    for written, as_ in qc.spellings.items():
+        a, b = a.replace(written, as_), b.replace(written, as_)
+    if a == b:
+        return True
+    n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return n >= qc.word_stem and len(a) - n <= qc.word_ending and len(b) - n <= qc.word_ending
+
+
+def _has_word(word: str, words: set[str], qc: QuestionCues) -> bool:
+    return word in words or any(_same_word(word, w, qc) for w in words)
+
+
+def _given_doses(question: str, q: str, cues: StudyCues
+                 ) -> tuple[tuple[tuple[float | None, float, str], ...], bool]:
+    """The doses a question names as given (µg or None, value, unit; not an age, nor an amount
+    after a threshold or a bound: "above 1 g", "at least 1000 IU"), and whether one is approximate
+    ("around 3 g", "3-ish grams")."""
+    qc, fc = cues.question, cues.finding
+    after = rf"(?:{alternation(qc.approximate_after)})(?![\w])" if qc.approximate_after else r"(?!x)x"
+    text = re.sub(rf"(?<=\d)\s*{after}(?=\s*[^\W\d_])", lambda m: " " * len(m.group()), q)  # "3-ish g"
+    ages = _age_spans(text, text, cues)
+    threshold = _ending_with([*fc.threshold_before, *qc.duration_at_least, *qc.duration_at_most], r"\s+")
+    before = _ending_with(qc.approximate_before, r"\s*")
+    out: list[tuple[float | None, float, str]] = []
+    approximate = False
+    for d in parse_doses(text):
+        lead = text[max(0, d.start - 30):d.start]
+        if any(s <= d.start < e for s, e, _ in ages) or threshold.search(lead):
+            continue
+        out.append((d.micrograms, d.low, d.unit))
+        approximate = (approximate or bool(before.search(lead)) or text[d.start:d.end] != q[d.start:d.end]
+                       or bool(re.match(rf"\s*{after}", q[d.end:])))
+    return tuple(dict.fromkeys(out)), approximate
+
+
+def _ending_with(patterns: Sequence[str], space: str) -> re.Pattern[str]:
+    """A regex for a text that ends with one of ``patterns`` (and ``space``); none: matches nothing."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<![\w-])(?:{alternation(patterns)}){space}$")
 
 
 def _asked_duration(q: str, cues: StudyCues
@@ -1004,11 +1199,34 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=[one], answered=True, what=gap or "")
     if query.compared:
         return _compared(query, scoped)
+    if query.then is not None:
+        return _both_ends(query, scoped)
     if query.direction is not None:
         return _extreme(query, scoped)
     if query.length is not None:
         return _longest(query, scoped)
     return _filtered(query, scoped)
+
+
+def _each_end(query: StudyQuery) -> list[StudyQuery]:
+    """A question for both ends as one question for each, in its order."""
+    assert query.then is not None
+    if query.direction is not None:
+        return [replace(query, then=None), replace(query, direction=query.then, then=None)]
+    return [replace(query, then=None), replace(query, length=query.then, then=None)]
+
+
+def _both_ends(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings of each end asked (answered only when each is)."""
+    sels = [select_studies(q, scoped) for q in _each_end(query)]
+    if not all(s.answered for s in sels):
+        return StudySelection()
+    out = StudySelection(answered=True)
+    for s in sels:
+        out.records += [r for r in s.records if r not in out.records]
+        out.uncomparable += [r for r in s.uncomparable if r not in out.uncomparable]
+        out.doses.update(s.doses)
+    return out
 
 
 def _named_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyRecord]:
@@ -1054,15 +1272,60 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
         low, high = query.duration_days
         pool = [r for r in pool if r.duration_days is not None
                 and r.duration_days[0] - 1e-9 <= high and low <= r.duration_days[1] + 1e-9]
+    if query.ages is not None:
+        pool = _by_ages(query.ages, pool)
+    qc = study_cues().question
     words = {r.chunk_id: _description_tokens(fold(r.text)) for r in scoped}
-    df = {t: sum(t in w for w in words.values()) for t in query.words}
+    has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
+    df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
     score = {r.chunk_id: sum(math.log(1 + len(scoped) / df[t]) for t in query.words
-                             if df[t] and t in words[r.chunk_id]) for r in pool}
+                             if df[t] and has[r.chunk_id, t]) for r in pool}
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
     if not ranked or (len(ranked) > 1 and math.isclose(score[ranked[0].chunk_id], score[ranked[1].chunk_id])):
         return None
-    hard = bool(query.forms or query.doses or query.duration_days)
+    hard = bool(query.forms or query.doses or query.duration_days or query.ages)
     return ranked[0] if hard or score[ranked[0].chunk_id] > 0 else None
+
+
+def _by_ages(asked: tuple[float, float], pool: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings whose population's ages overlap those asked, the nearest of them."""
+    near = {r.chunk_id: min(ds) for r in pool if (ds := [d for a in _population_ages(r.population or "")
+                                                        if (d := _age_distance(asked, a)) is not None])}
+    best = min(near.values(), default=None)
+    return [r for r in pool if best is not None and math.isclose(near.get(r.chunk_id, math.inf), best)]
+
+
+def _amounts(r: StudyRecord, fc: FindingCues) -> list[tuple[float | None, float, str]]:
+    """Every amount a finding gives (µg or None, value, unit): each comparable dose (both ends of a
+    range), and the total of doses written as parts of one ("2 g <A> plus 1 g <B>": 3 g)."""
+    doses = [d for d in r.doses if d.comparable]
+    out = [(d.micrograms, d.dose.low, d.dose.unit) for d in doses]
+    out += [(d.high_micrograms, d.dose.high, d.dose.unit) for d in doses if d.dose.high is not None]
+    joins = cue(fc.dose_sum) if fc.dose_sum else None
+    total: float | None = None
+    for a, b in itertools.pairwise(doses):
+        between = fold(r.text[a.dose.end:b.dose.start])
+        apart = bool(re.search(r"[,;()]|\bor\b", between)) or len(between.split()) > 2 * fc.dose_sum_gap + 1
+        joined = joins is not None and bool(joins.search(between)) and not apart
+        if joined and a.micrograms is not None and b.micrograms is not None:
+            total = (total if total is not None else a.micrograms) + b.micrograms
+            out.append((total, total, "µg"))
+        else:
+            total = None
+    return out
+
+
+def _gives(r: StudyRecord, query: StudyQuery, cues: StudyCues) -> bool:
+    """Does the finding give a dose asked (by mass; approximate: within the tolerance)?"""
+    tol = cues.question.approximate_tolerance if query.approximate else 1e-9
+    for ug, value, unit in query.given:
+        for a_ug, a_value, a_unit in _amounts(r, cues.finding):
+            if ug is not None and a_ug is not None:
+                if abs(a_ug - ug) <= tol * ug:
+                    return True
+            elif unit == a_unit and abs(a_value - value) <= tol * value:
+                return True
+    return False
 
 
 def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
@@ -1096,12 +1359,21 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     if dc is None:
         return None
     stated = (_states(r, dc.record_field, query.about)
-              or bool(dc.stated and cue(dc.stated).search(fold(r.text))))
+              or bool(dc.stated and cue(dc.stated).search(fold(r.text)))
+              or any(_names_choice(r, c) for c in query.choices))
     if stated:
         return None
     if "{name}" not in dc.says:
         return dc.says
     return dc.says.format(name=" or ".join(query.about)) if query.about else (dc.says_unnamed or dc.says)
+
+
+def _names_choice(r: StudyRecord, choice: str) -> bool:
+    """Does the finding name a choice asked between (every content word of it)?"""
+    qc = study_cues().question
+    words = _description_tokens(fold(r.text))
+    wanted = _description_tokens(fold(choice))
+    return bool(wanted) and all(_has_word(w, words, qc) for w in wanted)
 
 
 def _states(r: StudyRecord, record_field: str | None, about: Sequence[str]) -> bool:
@@ -1206,6 +1478,11 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if query.unit:
         chosen = [r for r in chosen if any(d.comparable and d.dose.unit == query.unit for d in r.doses)]
         what.append(f"with a dose in {query.unit}")
+    if query.given:  # a dose no finding gives: the records do not answer it
+        if not any(_gives(r, query, study_cues()) for r in scoped):
+            return StudySelection()
+        chosen = [r for r in chosen if _gives(r, query, study_cues())]
+        what.append(GIVEN_WORDS)
     if query.population:
         pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
         missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
@@ -1291,6 +1568,9 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     """The answer's lines: each states a finding verbatim (or a template filled with its own text)
     and cites it. ``docs``: the findings' chunks by chunk id (or stored document id). Empty when the
     records do not answer it (or their chunks are missing)."""
+    if query.then is not None:  # each end with its own lead
+        ends = [compose_studies(q, records, docs, book, supplement) for q in _each_end(query)]
+        return [line for lines in ends for line in lines] if all(ends) else []
     sel = select_studies(query, records, supplement)
     found = {r.chunk_id: doc for r in records if (doc := docs.get(r.chunk_id) or docs.get(r.doc_id or ""))}
     if not sel.answered or any(r.chunk_id not in found for r in (*sel.records, *sel.also, *sel.uncomparable)):
