@@ -335,7 +335,7 @@ _STATEMENT_GOES_ON = re.compile(
 #: the subject a negated statement about oneself opens with ("I'm", "I have", "my husband is",
 #: "we've been"): dropped with the statement, so "I'm not on any blood thinner" leaves no "I'm"
 _NEGATED_SUBJECT = re.compile(
-    r"(?:\b(?:i|i'm|im|i've|ive|we|we're|we've|he|she|they|my\s+\w+)\s+"
+    r"(?:\b(?:i|i'm|im|i've|ive|we|we're|we've|he|she|they|he's|hes|she's|shes|they're|theyre|my\s+\w+)\s+"
     r"(?:(?:am|are|is|was|were|have|has|had|do|does|did|been|being)\s+)*)$")
 
 
@@ -374,9 +374,12 @@ def without_negated_mentions(text: str) -> str:
             had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
             owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
             about_oneself = owned or neg.statement_noun.search(folded, start, end) is not None
-            if subject is not None and closed and owned:
+            # "no <condition> history, but can it cause it?": what follows a contrast asks about it
+            contrasted = re.match(r"\s*[,;.]?\s*(?:but|though|although|however|yet)\b", folded[end:])
+            if subject is not None and closed and owned and not contrasted:
                 cuts.append((subject.start(), end))
-            elif subject is None and opens and about_oneself and re.match(r"\s*[,.;!]", folded[end:]):
+            elif (subject is None and opens and about_oneself and not contrasted
+                  and re.match(r"\s*[,.;!]", folded[end:])):
                 cuts.append((start, end))
             continue
         if subject is not None and stated is not None:
@@ -488,6 +491,17 @@ def expand_query(question: str) -> NormalizedQuery:
     if extra:
         dense = f"{dense} ({'; '.join(extra)})"
     return NormalizedQuery(question, dense, lex, mentions)
+
+
+def covering_words(word: str) -> list[str]:
+    """The (stemmed) words the lexicon's covering rewrites (``covers: true``) give a word besides
+    itself ("memory" -> "cognitive"): what a page may call it."""
+    folded = fold(word)
+    out: list[str] = []
+    for r in vocabulary().lexicon.rewrites:
+        if r.covers and re.search(r.pattern, folded):
+            out += content_tokens(re.sub(r.pattern, r.to, folded))
+    return [t for t in dict.fromkeys(out) if t != stem(folded)]
 
 
 def surface_forms(text: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, fold, raw_tokens, stem, surface_forms
+from assistant.normalize import content_tokens, covering_words, fold, raw_tokens, stem, surface_forms
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
 
@@ -69,10 +69,10 @@ def asks_amount(question: str) -> bool:
 
 
 def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:
-    """Does the lexicon rewrite the word to words the corpus has ("hardening of the arteries" is
-    "vascular calcification", a disease named by what it is)? Then it is no off-topic word."""
+    """Does a covering rewrite of the lexicon give the word words the corpus has ("memory" is
+    cognition)? Then it is no off-topic word."""
     word = surfaces.get(term)
-    return word is not None and any(t != term and t in vocab for t in content_tokens(word))
+    return word is not None and any(t != term and t in vocab for t in covering_words(word))
 
 
 def without_term(lexical_question: str, term: str) -> str:

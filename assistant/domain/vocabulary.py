@@ -100,6 +100,10 @@ class Rewrite(BaseModel):
     why: str
     pattern: str
     to: str
+    #: the replacement names what the words mean ("memory" is cognition): a page that has the
+    #: replacement's words covers a question's word (the scope check does not call it off-topic);
+    #: false for a rewrite that only relates them ("natto" is a food with one form)
+    covers: bool = False
 
     @field_validator("pattern")
     @classmethod

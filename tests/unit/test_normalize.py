@@ -201,3 +201,11 @@ def test_a_negated_sentence_opener_about_oneself_is_no_topic() -> None:
         "what dose did the big trial use?")
     for q in ["No effect on bones was seen in which trial?", "no upper limit for it?"]:
         assert w(q) == q
+
+
+def test_a_negated_condition_a_contrast_asks_about_stays() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    q = "no afib history, but can fish oil raise the risk of it"
+    assert w(q) == q
+    assert w("she's not on any blood thinners, what dose was used?") == "what dose was used?"

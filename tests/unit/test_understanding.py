@@ -321,3 +321,10 @@ def test_a_word_the_lexicon_rewrites_to_a_corpus_word_is_not_off_topic() -> None
     assert _rewritten_to_known("memory", surfaces, {"cognitive", "trial"})
     assert not _rewritten_to_known("memory", surfaces, {"trial"})
     assert not _rewritten_to_known("pregnancy", surface_forms("is it safe in pregnancy"), {"safe"})
+
+
+def test_only_a_covering_rewrite_names_what_a_word_means() -> None:
+    from assistant.normalize import covering_words
+
+    assert covering_words("memory") == ["cognitive"]
+    assert covering_words("natto") == []  # related to a form, not another name of anything
