@@ -208,4 +208,5 @@ def test_a_negated_condition_a_contrast_asks_about_stays() -> None:
 
     q = "no afib history, but can fish oil raise the risk of it"
     assert w(q) == q
-    assert w("she's not on any blood thinners, what dose was used?") == "what dose was used?"
+    assert w("she's not on any blood thinners, what dose did the bone trial use?") == (
+        "what dose did the bone trial use?")
