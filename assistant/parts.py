@@ -3,8 +3,9 @@
 "What's the RDA for women 19-50, and which product has the most?" is two questions: each is answered
 in turn (a later one as a follow-up of the earlier, so "which one also has X?" keeps its subject)
 and the answers are joined. A question is split before a word of the lexicon's ``part_openers``
-that follows "?", ";" or an "and" / "also" / "plus" joint, where both sides carry at least
-:data:`MIN_TOPIC_WORDS` topic words ("what dose and what result?" stays one question).
+that follows "?", ";" or an "and" / "also" / "plus" joint, where the side before carries at least
+:data:`MIN_TOPIC_WORDS` topic words and the side after :data:`MIN_LATER_TOPIC_WORDS` ("what dose
+and what result?" stays one question).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens
 from assistant.types import Answer, Caution, Citation
 
-#: topic words each part must carry to stand as a question of its own
+#: topic words the first part must carry to stand as a question of its own
 MIN_TOPIC_WORDS = 2
+#: ... and a later part (answered as a follow-up of the earlier, it keeps that part's subject:
+#: "the gummy, what flavour is it and how much <component>?")
+MIN_LATER_TOPIC_WORDS = 1
 #: at most this many parts (a longer list of asks is answered as one question)
 MAX_PARTS = 3
 
@@ -39,7 +43,7 @@ def split_asks(question: str) -> list[str]:
     start = 0
     for m in _joint().finditer(question):
         head, tail = question[start:m.start()], question[m.end():]
-        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= MIN_TOPIC_WORDS:
+        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= MIN_LATER_TOPIC_WORDS:
             asked = question[m.start():m.end()].strip().startswith("?")
             parts.append(head.strip(" ,;") + ("?" if asked else ""))
             start = m.end()
