@@ -43,7 +43,8 @@ def split_asks(question: str) -> list[str]:
     start = 0
     for m in _joint().finditer(question):
         head, tail = question[start:m.start()], question[m.end():]
-        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= MIN_LATER_TOPIC_WORDS:
+        if (len(content_tokens(head)) >= MIN_TOPIC_WORDS
+                and len(content_tokens(tail)) >= MIN_LATER_TOPIC_WORDS):
             asked = question[m.start():m.end()].strip().startswith("?")
             parts.append(head.strip(" ,;") + ("?" if asked else ""))
             start = m.end()

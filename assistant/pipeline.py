@@ -64,7 +64,14 @@ from assistant.answer.studies import (
 )
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
-from assistant.conversation import Turn, check_history, clean_question, plain_text, user_questions
+from assistant.conversation import (
+    Turn,
+    check_history,
+    clean_question,
+    last_answer,
+    plain_text,
+    user_questions,
+)
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import conversation_subject, current_question, resolve
@@ -298,7 +305,7 @@ class Assistant:
         q, corrected = self.speller.understand(q)  # markup stripped, misspellings corrected
         turns = self.speller.correct_turns(turns)
         names = self.catalog.slot_names
-        r = resolve(q, current_question(user_questions(turns), names), names)
+        r = resolve(q, current_question(user_questions(turns), names), names, last_answer(turns))
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(r.question), r.followup
         personal = is_personal_request(without_negated_mentions(q))
