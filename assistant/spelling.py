@@ -46,6 +46,10 @@ _CONTRACTION = re.compile(r"([a-z]+?)n'?t")
 MIN_LENGTH = 4
 #: words shorter than this are never corrected ("u", "im")
 MIN_CONTEXT_LENGTH = 3
+#: a word no corpus word is near is corrected to an English word from this length ("hartbeat")
+MIN_ENGLISH_LENGTH = 5
+#: ... one of the English dictionary's this many most frequent words (a second to build, once)
+ENGLISH_TARGETS = 20_000
 #: a multi-word name written as one word is recognised from this length ("fishoil")
 MIN_JOINED = 6
 #: the English dictionary shipped inside symspellpy (word, count per line): known words, never targets
@@ -64,6 +68,19 @@ def english_words() -> frozenset[str]:
     """The words of symspellpy's English frequency dictionary (loaded once per process)."""
     text = importlib.resources.files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
     return frozenset(line.split(maxsplit=1)[0] for line in text.splitlines() if line.strip())
+
+
+@functools.cache
+def english_speller() -> SymSpell:
+    """symspellpy's English frequency dictionary as a corrector (built once per process, on first
+    use or at warm-up): the last resort for a word neither the corpus nor the vocabulary is near."""
+    text = importlib.resources.files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
+    rows = [(w, int(c)) for line in text.splitlines() if len(parts := line.split()) == 2
+            for w, c in [parts] if c.isdigit()]
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word, count in sorted(rows, key=lambda r: -r[1])[:ENGLISH_TARGETS]:
+        sym.create_dictionary_entry(word, count)
+    return sym
 
 
 def words(text: str) -> list[str]:
@@ -189,8 +206,10 @@ class SpellCorrector:
         in_name = [s for s in found if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
         if len(in_name) == 1:
             return in_name[0].term
-        if len(word) < MIN_LENGTH or not found:
+        if len(word) < MIN_LENGTH:
             return None
+        if not found:  # no word of the corpus is near: an everyday word mistyped ("hartbeat")?
+            return self._english(word)
         # the first letter is rarely the one mistyped: "uper" is "upper" rather than "per"
         found = [s for s in found if s.term[0] == word[0]] or found
         best = max(found, key=lambda s: s.count)
@@ -199,6 +218,20 @@ class SpellCorrector:
         if len({e for s in found if (e := self.entities.get(s.term))}) > 1:
             return None  # two nutrients, forms or medicines as close as each other: never guess
         return self.joined.get(best.term, best.term)
+
+    def _english(self, word: str) -> str | None:
+        """The English word a word of at least :data:`MIN_ENGLISH_LENGTH` letters is a typo of: the
+        most frequent of the closest, same first letter; None on a tie or when none is near. The
+        scope check then judges the word the user meant (a real word the corpus lacks is still
+        off-topic)."""
+        if len(word) < MIN_ENGLISH_LENGTH:
+            return None
+        found = english_speller().lookup(word, Verbosity.CLOSEST, max_edit_distance=max_distance(word))
+        found = [s for s in found if s.distance > 0 and s.term[0] == word[0]]
+        if not found:
+            return None
+        best = max(found, key=lambda s: s.count)
+        return None if sum(1 for s in found if s.count == best.count) > 1 else best.term
 
     def correct(self, text: str) -> tuple[str, dict[str, str]]:
         """(the text with its misspelt words corrected, {typed word: correction}). Capitalised

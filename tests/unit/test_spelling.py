@@ -171,3 +171,12 @@ def test_corpus_words_are_never_reconfirmed(real: SpellCorrector) -> None:
     """A word of the corpus is what it says, whatever phrase a neighbour would make."""
     assert real.confirm("bone lose", ["bone loss"])[1] == {"lose": "loss"}  # English, not the corpus's
     assert real.confirm("bone health", ["bone loss"])[1] == {}
+
+
+def test_a_word_no_corpus_word_is_near_is_corrected_to_an_english_word() -> None:
+    """The last resort: "hartbeat" is no corpus word's typo, but the English "heartbeat"'s (the
+    scope check then judges "heartbeat"); a word near nothing stays as typed."""
+    sc = SpellCorrector.from_words({"fish": 3, "oil": 3}, english=True)
+    assert sc.correct("does fish oil cause an irregualr hartbeat")[1] == {
+        "irregualr": "irregular", "hartbeat": "heartbeat"}
+    assert sc.correct("is ozempic ok")[1] == {}
