@@ -374,8 +374,9 @@ def without_negated_mentions(text: str) -> str:
             had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
             owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
             about_oneself = owned or neg.statement_noun.search(folded, start, end) is not None
-            # "no <condition> history, but can it cause it?": what follows a contrast asks about it
-            contrasted = re.match(r"\s*[,;.]?\s*(?:but|though|although|however|yet)\b", folded[end:])
+            # "no <condition> history, but can it raise the risk of it?": a contrast asks about it
+            contrasted = (re.match(r"\s*[,;.]?\s*(?:but|though|although|however|yet)\b", folded[end:])
+                          and re.search(r"\b(?:it|them)\b", folded[end:]))
             if subject is not None and closed and owned and not contrasted:
                 cuts.append((subject.start(), end))
             elif (subject is None and opens and about_oneself and not contrasted

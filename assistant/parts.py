@@ -21,9 +21,11 @@ from assistant.types import Answer, Caution, Citation
 
 #: topic words the first part must carry to stand as a question of its own
 MIN_TOPIC_WORDS = 2
-#: ... and a later part (answered as a follow-up of the earlier, it keeps that part's subject:
-#: "the gummy, what flavour is it and how much <component>?")
+#: ... and a later part that asks a quantity (answered as a follow-up of the earlier, it keeps that
+#: part's subject: "the gummy, what flavour is it and how much <component>?"); any other later part
+#: needs MIN_TOPIC_WORDS ("which one is <form a> and which is <form b>" stays one question)
 MIN_LATER_TOPIC_WORDS = 1
+_QUANTITY = re.compile(r"how\s+(?:much|many|long|often)\b", re.IGNORECASE)
 #: at most this many parts (a longer list of asks is answered as one question)
 MAX_PARTS = 3
 
@@ -43,8 +45,8 @@ def split_asks(question: str) -> list[str]:
     start = 0
     for m in _joint().finditer(question):
         head, tail = question[start:m.start()], question[m.end():]
-        if (len(content_tokens(head)) >= MIN_TOPIC_WORDS
-                and len(content_tokens(tail)) >= MIN_LATER_TOPIC_WORDS):
+        later = MIN_LATER_TOPIC_WORDS if _QUANTITY.match(tail) else MIN_TOPIC_WORDS
+        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= later:
             asked = question[m.start():m.end()].strip().startswith("?")
             parts.append(head.strip(" ,;") + ("?" if asked else ""))
             start = m.end()
