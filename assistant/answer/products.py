@@ -9,7 +9,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -44,6 +44,7 @@ class QuestionCues(BaseModel):
     least: list[str]
     than: list[str]
     missing: list[str]
+    limit: list[str] = []
     count: list[str]
     choose: list[str] = []
     not_products: list[str] = []
@@ -58,10 +59,16 @@ class QuestionCues(BaseModel):
     kind_tail: list[str] = []
     serving_size: list[str] = []
     per_serving: list[str] = []
+    second_ask: list[str] = []
+    uses: list[str] = []
+    earlier_words: list[str] = []
+    with_words: list[str] = []
+    back_words: list[str] = []
 
-    @field_validator("product_words", "across", "most", "least", "than", "missing", "count", "choose",
-                     "not_products", "one", "holds", "amount_words", "servings", "reference_words",
-                     "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving")
+    @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
+                     "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
+                     "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
+                     "second_ask", "uses", "earlier_words", "with_words", "back_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -73,6 +80,7 @@ class DescriptionCues(BaseModel):
     serving_units: list[str]
     number_words: list[str]
     serving_words: list[str] = []
+    share_words: list[str] = []
 
     @field_validator("kinds", "forms")
     @classmethod
@@ -81,7 +89,7 @@ class DescriptionCues(BaseModel):
             compiles(patterns)
         return v
 
-    @field_validator("serving_units", "serving_words")
+    @field_validator("serving_units", "serving_words", "share_words")
     @classmethod
     def _unit_patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -131,6 +139,10 @@ class AnswerCues(BaseModel):
     serving_size_amounts: str
     serving_size_nothing: str
     property_one: str
+    phrase_none: str
+    phrase_some: str
+    compare_one: str
+    compare_same: str
 
 
 class ProductCues(BaseModel):
@@ -221,6 +233,40 @@ def stated(p: Product, nutrient: str) -> Stated | None:
     return Stated(n.nutrient, None, None, form, None)
 
 
+@dataclass(frozen=True)
+class Share:
+    """The share of a compound that is the nutrient, as a description states both amounts ("<n> mg
+    of elemental <nutrient> (from <m> mg <form>)"): what a monograph's "about N% elemental" of a
+    form is for that form's products."""
+
+    nutrient: str
+    form: str
+    amount: str  # the nutrient's amount, as written
+    whole: str  # the compound's amount, as written
+    percent: float
+
+
+def stated_share(p: Product, nutrient: str) -> Share | None:
+    """The share of its compound that product ``p``'s description states is ``nutrient``: its amount,
+    then in the same sentence one of ``description.share_words`` ("from"), an amount in a mass unit and
+    a form of the nutrient the vocabulary knows. None when it states no such pair."""
+    s = stated(p, nutrient)
+    if s is None or s.amount is None or s.micrograms is None or (at := p.text.find(s.amount)) < 0:
+        return None
+    _, end = _sentence_bounds(p.text, at)
+    rest = p.text[at + len(s.amount):end]
+    lead = re.compile(rf"(?<![\w-])(?:{cue_alternation(product_cues().description.share_words)})\s*$")
+    forms = {f.name for n in vocabulary().nutrients
+             for f in n.forms if n.name.casefold() == nutrient.casefold()}
+    for d in parse_doses(rest):
+        if d.micrograms is None or not d.micrograms or not lead.search(cue_fold(rest[:d.start]).rstrip()):
+            continue
+        named = [f for f in _forms_named(lexical_form(rest[d.end:d.end + 60])) if f in forms]
+        if named:
+            return Share(s.nutrient, named[0], s.amount, d.text, 100.0 * s.micrograms / d.micrograms)
+    return None
+
+
 def _description_form(p: Product, nutrient: str) -> str | None:
     return next((x.form for x in read_nutrients(p.text)
                  if x.form and x.nutrient.casefold() == nutrient.casefold()), None)
@@ -296,13 +342,55 @@ class ProductQuery:
     #: "how many <units> is a serving": the serving size asked (the unit asked, when it names one)
     serving_size: bool = False
     serving_unit: str | None = None
+    #: "do any of the products use <a phrase naming no known form>": the phrase, as the question says it
+    phrase: str | None = None
+    #: "which has the least A, and which one also has B": the second ask, over the same products
+    then: ProductQuery | None = None
+    #: "which one also has <nutrient>", "any of them": the products meant are those asked of before
+    #: (in a follow-up, the conversation's supplement's; the nutrient named is what is asked of them)
+    back: bool = False
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
-    """A question across products ('which has the most', 'which one has zinc'), or None."""
+    """A question across products ('which has the most', 'which one has zinc'), or None. Two asks
+    across the products joined in one question ("which has the least A, and which one also has B")
+    are both answered; "does <described product> have more or less A than that" asks of one product
+    (``one``); "do any of them use <a phrase>" keeps the products whose description names it."""
+    asks = _second_ask(fold(question))
+    if asks is not None and (first := _parse_ask(asks[0], nutrient_names)) is not None and (
+            second := _parse_ask(asks[1], nutrient_names)) is not None and (second.nutrients or second.form):
+        return replace(first, then=second)
+    pq = _parse_ask(question, nutrient_names)
+    q = _without_limit(_amount_not_count(fold(question)))
+    if (compared := _compared_one(q, nutrient_names)) is not None:  # of one product: its amounts
+        return replace(compared, direction=pq.direction if pq else None)
+    if pq is None:
+        return None
+    back = bool(cue(product_cues().question.back_words).search(q)) and _category_named(q) is None
+    return replace(_with_phrase(pq, q, nutrient_names), back=back)
+
+
+def _second_ask(q: str) -> tuple[str, str] | None:
+    """The (folded) question cut before a second ask across the products (", and which one ...",
+    "? any ..."), or None when it holds none."""
+    words = product_cues().question.second_ask
+    if not words:
+        return None
+    joint = re.compile(rf"(?:[?;]\s*|,\s*(?:and\s+)?|\s+and\s+)(?:also\s+)?"
+                       rf"(?=(?:{cue_alternation(words)})(?![\w-]))")
+    for m in joint.finditer(q):
+        head, tail = q[:m.start()].strip(" ,;"), q[m.end():].strip()
+        if content_tokens(head) and content_tokens(tail):
+            return head, tail
+    return None
+
+
+def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """One ask across products ('which has the most', 'which one has zinc'), or None."""
     qc = product_cues().question
-    q = _amount_not_count(fold(question))
-    direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
+    q = _without_limit(_amount_not_count(fold(question)))
+    direction = (None if _either_way(q) else "max" if cue(qc.most).search(q)
+                 else "min" if cue(qc.least).search(q) else None)
     prop = asked_property(q)
     category = _category_named(q)  # "which <supplement> ...": its own name, as its products
     if (servings := _servings_query(q, question, nutrient_names)) is not None:
@@ -351,6 +439,70 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                         versus if direction and not missing else None, kinds, count,
                         after if than else None, prop, excluded_kinds=excluded_kinds)
+
+
+def _either_way(q: str) -> bool:
+    """ "more or less", "higher or lower": a comparison that asks neither the most nor the least."""
+    qc = product_cues().question
+    most, least = cue_alternation(qc.most), cue_alternation(qc.least)
+    return re.search(rf"(?<![\w-])(?:(?:{most})\s+or\s+(?:{least})|(?:{least})\s+or\s+(?:{most}))(?![\w-])",
+                     q) is not None
+
+
+def _compared_one(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """ "does the <described product> have more or less <nutrient> than that": a comparison asked of
+    one product (no word asks across the products), with a more/less word before "than"; None
+    otherwise. The product itself is found by :func:`one_product_question`."""
+    qc = product_cues().question
+    than = cue(qc.than).search(q)
+    if than is None or cue(qc.across).search(q):
+        return None
+    head = q[:than.start()]
+    if not (cue(qc.most).search(head) or cue(qc.least).search(head)) or not _references(head):
+        return None
+    named = _named_nutrients(lexical_form(q), nutrient_names)
+    if (ranked := _ranked(head, nutrient_names)) is not None:  # "more <nutrient>": the one compared
+        named = [ranked, *(n for n in named if n != ranked)]
+    if not named:
+        return None
+    return ProductQuery(named[0], None, None, nutrients=tuple(named), one=True, than_text=q[than.end():])
+
+
+def _with_phrase(pq: ProductQuery, q: str, nutrient_names: Sequence[str]) -> ProductQuery:
+    """ "do any of the products use <phrase>" (or "use it", the phrase the question opens with:
+    "<phrase> - how much ... in it, and do any of the products use it"), the phrase naming a
+    nutrient with words no form of the vocabulary has: the query keeps the products whose
+    description names the phrase."""
+    qc = product_cues().question
+    m = cue(qc.uses).search(q)
+    if pq.form or m is None or not cue(qc.across).search(q):
+        return pq
+    obj = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[m.end():], maxsplit=1)[0].strip()
+    if cue(qc.earlier_words).fullmatch(obj) or not obj:
+        topic = re.split(r"\s[-–—]\s|[:;?]", q, maxsplit=1)
+        obj = topic[0].strip() if len(topic) > 1 else ""
+    phrase = _phrase(obj, nutrient_names)
+    return replace(pq, phrase=phrase) if phrase else pq
+
+
+def _phrase(text: str, nutrient_names: Sequence[str]) -> str | None:
+    """A phrase of at most five words (an article dropped) that names a nutrient with words of its
+    own and no form the vocabulary or the cues know ("<other word> <nutrient> <other word>")."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip())
+    lex = lexical_form(text)
+    words = content_tokens(text)
+    named = _named_nutrients(lex, nutrient_names)
+    if not named or not 1 < len(words) <= 5 or form_in_question(lex) is not None:
+        return None
+    own = set(content_tokens(" ".join(named)))
+    vocab = {t for n in vocabulary().nutrients if n.name in named for t in content_tokens(" ".join(n.terms))}
+    return text if set(words) - own - vocab else None
+
+
+def _without_limit(q: str) -> str:
+    """The (folded) question with its phrases that ask the upper limit of intake ("the most you can
+    safely take", "before it gets unsafe") blanked, its length kept: they rank no products."""
+    return cue(product_cues().question.limit).sub(lambda m: " " * len(m.group(0)), q)
 
 
 def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
@@ -563,6 +715,17 @@ def _position(name: str, lex_question: str) -> int:
         return m.start()
     short = key.replace("vitamin_", "")
     m = re.search(rf"\b{re.escape(short)}\b", lex_question) if short and len(short) >= 2 else None
+    return m.start() if m else _family_position(name, lex_question)
+
+
+def _family_position(name: str, lex_question: str) -> int:
+    """Where the question names the family of a nutrient whose name ends in a figure ("vitamin X"
+    names "vitamin X3": a product that holds X3 holds vitamin X), or -1."""
+    family = name.rstrip("0123456789").strip()
+    if family == name.strip() or not family[-1:].isalpha() or " " not in family:
+        return -1
+    key = lexical_form(family).strip()
+    m = re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", lex_question) if key else None
     return m.start() if m else -1
 
 
@@ -595,7 +758,18 @@ def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, st
 def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
                      book: CitationBook, primary: str | None = None) -> tuple[list[str], list[ProductRow]]:
     """Answer a question across products from their stated amounts; every product cited.
-    ``primary``: the monograph's own nutrient (every product of its page counts as containing it)."""
+    ``primary``: the monograph's own nutrient (every product of its page counts as containing it).
+    A second ask of the question (``then``) is answered after the first, over the same products."""
+    lines, rows = _compose_ask(pq, products, product_docs, book, primary)
+    if pq.then is not None:
+        more, more_rows = _compose_ask(pq.then, products, product_docs, book, primary)
+        lines, rows = lines + more, rows + more_rows
+    return lines, rows
+
+
+def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
+                 book: CitationBook, primary: str | None) -> tuple[list[str], list[ProductRow]]:
+    """One ask across the products (see :func:`compose_products`)."""
     out = _ProductAnswer(book, product_docs)
     if pq.kinds:
         kept = [p for p in products if product_kind(p) in pq.kinds]
@@ -615,6 +789,9 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
     if pq.property is not None:
         out.property(products, pq.property)
         return out.lines, out.rows
+    if pq.phrase is not None:  # "do any of them use <phrase>": those whose description names it
+        out.phrase(products, pq)
+        return out.lines, out.rows
     reference = named_product(pq.than_text, products) if pq.than_text else None
     if reference is not None and pq.direction:
         nutrient = pq.nutrient or primary  # named before "than": the reference's own name is after it
@@ -633,7 +810,7 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
         out.count(products, pq, primary)
     elif pq.direction and pq.nutrient and pq.versus:
         out.versus(products, pq.nutrient, pq.versus, pq.direction)
-    elif pq.direction and pq.nutrient:
+    elif pq.direction and pq.nutrient and not pq.one:  # of one product (not found): no ranking
         out.extreme(products, pq.nutrient, pq.direction)
     elif pq.missing and pq.nutrients:
         out.missing(products, pq.nutrients)
@@ -899,6 +1076,19 @@ class _ProductAnswer:
             text += (a.serving_size_amounts.format(amounts=details) if states else a.serving_size_nothing)
         self.lines.append(f"{text} [{m}].")
 
+    def phrase(self, products: Sequence[Product], pq: ProductQuery) -> None:
+        """ "do any of the products use <phrase>": the products whose title and description hold
+        every word of the phrase, or that none does (no product stands for it)."""
+        a = product_cues().answers
+        assert pq.phrase is not None
+        words = set(content_tokens(pq.phrase))
+        held = [p for p in products if words <= _words(p.title + " " + p.text)]
+        if not held:
+            self.lines.append(a.phrase_none.format(phrase=pq.phrase) + ".")
+            return
+        items = "; ".join(self.item(p, *pq.nutrients) for p in held)
+        self.lines.append(a.phrase_some.format(phrase=pq.phrase, items=items) + ".")
+
     def property(self, products: Sequence[Product], name: str) -> None:
         """The products whose description has a sentence that speaks to the property, quoted."""
         pc = product_cues().properties[name]
@@ -980,26 +1170,41 @@ class OneProduct:
     serving_unit: str | None = None
     #: "is <product> <property>?": the property asked (product_cues.yaml ``properties``)
     property: str | None = None
+    #: "does it have more or less <nutrient> than <another product | that>": the product compared with
+    versus: Product | None = None
+    #: "does it have more <nutrient> than <nutrient>": a comparison of its nutrients (the amounts asked)
+    compared: bool = False
+
+    def products(self) -> list[Product]:
+        """The product asked about, then the one it is compared with (whose chunks the answer cites)."""
+        return [self.product, *([self.versus] if self.versus is not None else [])]
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
-                         nutrient_names: Sequence[str]) -> OneProduct | None:
+                         nutrient_names: Sequence[str], earlier: Sequence[str] = ()) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
-    of <product>?", "is <product> <property>?": the product (named, or described: the words of "the
-    ... <product word>" that its title and description hold, rarest first) and what is asked of
-    it. None for a question across products, one that asks nothing it holds, or one whose product
-    words fit several products equally (the one in ``in_scope`` wins a tie). A phrase naming the
-    page ("on the <supplement> list") neither asks across products nor describes one."""
+    of <product>?", "is <product> <property>?", "does the <described product> have more or less
+    <nutrient> than <another product | that>?": the product (named, or described: the words of "the
+    ... <product word>" that its title and description hold, rarest first, or "the <supplement> with
+    <nutrient>") and what is asked of it. None for a question across products, one that asks nothing
+    it holds, or one whose product words fit several products equally (the one in ``in_scope`` wins
+    a tie). A phrase naming the page ("on the <supplement> list") neither asks across products nor
+    describes one. ``earlier``: the user's earlier questions, oldest first ("than that" is the
+    product the last of them named or described)."""
     qc = product_cues().question
-    q = _without_page(_amount_not_count(cue_fold(question)))
+    q = _without_limit(_without_page(_amount_not_count(cue_fold(question))))
     size, unit = serving_size_asked(_without_page(cue_fold(question)))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product
     across = [m for m in cue(qc.across).finditer(q) if not _nutrient_first(q[m.end():], nutrient_names)]
-    if (across and not size) or cue(qc.most).search(q) or cue(qc.least).search(q) or cue(qc.than).search(q):
+    if across and not size:
         return None
-    found = _named_in(q, products)
+    if cue(qc.than).search(q):  # "does the <described product> have more <nutrient> than that"
+        return _one_compared(q, products, in_scope, nutrient_names, earlier)
+    if cue(qc.most).search(q) or cue(qc.least).search(q):
+        return None
+    found = _named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
@@ -1029,6 +1234,80 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         asked = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)
                  and _names(product, n.name)]
     return OneProduct(product, tuple(asked), tuple(forms)) if asked else None
+
+
+def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                  nutrient_names: Sequence[str], earlier: Sequence[str]) -> OneProduct | None:
+    """ "does the <described product> have more or less <nutrient> than <that | another product |
+    another nutrient>": the product (named or described before "than") and the nutrients asked, with
+    the product compared with (named or described after "than", or, for "that", the one the last
+    earlier question named or described). None when no more/less word comes before "than"."""
+    qc = product_cues().question
+    than = cue(qc.than).search(q)
+    assert than is not None
+    head = q[:than.start()]
+    tail = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[than.end():], maxsplit=1)[0]
+    if not (cue(qc.most).search(head) or cue(qc.least).search(head)):
+        return None
+    found = _named_in(head, products)  # its figures describe it too ("the 45 mcg <nutrient> product")
+    product = found[0] if found else _described_in(head, products, in_scope, nutrient_names, figures=True)
+    if product is None:
+        return None
+    rest = head[:found[1][0]] + " " + head[found[1][1]:] if found else _without_references(head)
+    # the nutrient right after the more/less word ("more <nutrient>"), else those outside its name
+    ranked = _ranked(head, nutrient_names)
+    asked = [ranked] if ranked else _named_nutrients(lexical_form(rest), nutrient_names)
+    if others := [n for n in _named_nutrients(lexical_form(tail), nutrient_names) if n not in asked]:
+        return OneProduct(product, tuple([*asked, *others]), compared=True) if asked else None
+    versus = _compared_with(tail, products, in_scope, nutrient_names, earlier)
+    if versus is not None and versus.id == product.id:
+        versus = None
+    # "more or less than that" naming no nutrient: the nutrients both name
+    if not asked and versus is not None:
+        asked = [x.nutrient for x in product.nutrients if versus.nutrient(x.nutrient)]
+    return OneProduct(product, tuple(asked), versus=versus, compared=True) if asked else None
+
+
+def _compared_with(tail: str, products: Sequence[Product], in_scope: Sequence[Product],
+                   nutrient_names: Sequence[str], earlier: Sequence[str]) -> Product | None:
+    """The product the words after "than" name or describe; for words that point back ("that",
+    "the other one"), the one the latest earlier question names or describes."""
+    if cue(product_cues().question.earlier_words).fullmatch(tail.strip()):
+        for e in reversed(earlier):
+            q = _without_page(_amount_not_count(cue_fold(e)))
+            found = _named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+            if (p := found[0] if found else _described_in(q, products, in_scope, nutrient_names)) is not None:
+                return p
+        return None
+    found = _named_in(tail, products) or _with_named(tail, products, in_scope, nutrient_names)
+    return found[0] if found else _described_in(tail, products, in_scope, nutrient_names)
+
+
+def _with_named(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                nutrient_names: Sequence[str]) -> tuple[Product, tuple[int, int]] | None:
+    """ "the <supplement> with <nutrient>" (``with_words``): the one product that names both the
+    supplement's nutrient and the other (of several, the one in scope), with where the supplement's
+    name is (the nutrient after it is what is asked of the product)."""
+    qc = product_cues().question
+    if not qc.with_words:
+        return None
+    terms = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t, _ in _category_terms())
+    phrase = re.compile(rf"(?<![\w-])(?:{cue_alternation(qc.one)})\s+({terms})\s+"
+                        rf"(?:{cue_alternation(qc.with_words)})\s+(.+)")
+    for m in phrase.finditer(q):
+        category = dict(_category_terms())[m.group(1)]
+        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s", m.group(2), maxsplit=1)[0]
+        added = [n for n in _named_nutrients(lexical_form(clause), nutrient_names)
+                 if not _is_category(n, category)]
+        if not added:
+            continue
+        fits = [p for p in products if _names(p, category) and _names(p, added[0])]
+        if len(fits) > 1:
+            scope = {p.id for p in in_scope}
+            fits = [p for p in fits if p.id in scope]
+        if len(fits) == 1:
+            return fits[0], m.span(1)
+    return None
 
 
 def _without_page(q: str) -> str:
@@ -1160,6 +1439,8 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
     names without an amount, one it does not mention; the product cited."""
     if one.product.id not in product_docs:
         return [], []
+    if one.versus is not None and one.versus.id not in product_docs:  # its chunks not given: not cited
+        one = replace(one, versus=None)
     out = _ProductAnswer(book, product_docs)
     p, a = one.product, product_cues().answers
     if one.forms:
@@ -1181,7 +1462,19 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
         text = a.property_one.format(product=label(p), what=what, sentence=sentence)
         out.lines.append(f"{text} [{out.cite(p, sentence)}].")
         return out.lines, out.rows
-    states = {n: stated(p, n) for n in one.nutrients}
+    _amounts_line(out, p, one.nutrients)
+    if one.versus is not None:
+        _amounts_line(out, one.versus, one.nutrients)
+    if one.compared:
+        _comparison_lines(out, one)
+    return out.lines, out.rows
+
+
+def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> None:
+    """The sentence of what product ``p``'s description states of the nutrients: the amounts, a
+    nutrient it names without an amount, one it does not mention; the product cited."""
+    a = product_cues().answers
+    states = {n: stated(p, n) for n in nutrients}
     amounts = [s for s in states.values() if s is not None and s.amount]
     named = [n for n, s in states.items() if s is not None and not s.amount]
     absent = [n for n, s in states.items() if s is None]
@@ -1204,10 +1497,30 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
     if absent:
         text += a.and_absent.format(nutrients=" and ".join(absent))
     m = out.cite(p, amounts[0].amount if amounts else None)
-    for n in one.nutrients:
+    for n in nutrients:
         out.add_row(p, n, m)
     out.lines.append(f"{text} [{m}].")
-    return out.lines, out.rows
+
+
+def _comparison_lines(out: _ProductAnswer, one: OneProduct) -> None:
+    """ "more or less than ...": which states more of each nutrient asked, the product or the one it
+    is compared with (of one product, its first nutrient against the others), where both state an
+    amount that compares (a mass, or IU of one nutrient)."""
+    a, p = product_cues().answers, one.product
+    pairs: list[tuple[Stated | None, Stated | None, str, str]] = []
+    if one.versus is not None:
+        pairs = [(stated(p, n), stated(one.versus, n), n, one.versus.title) for n in one.nutrients]
+    elif len(one.nutrients) > 1:
+        pairs = [(stated(p, one.nutrients[0]), stated(p, n), one.nutrients[0], n) for n in one.nutrients[1:]]
+    for mine, theirs, nutrient, other in pairs:
+        x, y = (mine.micrograms if mine else None), (theirs.micrograms if theirs else None)
+        if x is None or y is None:
+            continue
+        word = "more" if x > y else "less"
+        text = (a.compare_same.format(product=p.title, nutrient=nutrient, other=other) if math.isclose(x, y)
+                else a.compare_one.format(product=p.title, word=word, nutrient=nutrient, other=other))
+        marks = dict.fromkeys([out.cite(p, None), *([out.cite(one.versus, None)] if one.versus else [])])
+        out.lines.append(f"{text} {' '.join(f'[{m}]' for m in marks)}.")
 
 
 def _one_form(one: OneProduct, out: _ProductAnswer) -> tuple[list[str], list[ProductRow]]:

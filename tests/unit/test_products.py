@@ -18,6 +18,7 @@ from assistant.answer.products import (
     product_kind,
     serving_size_asked,
     stated,
+    stated_share,
 )
 from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
@@ -318,3 +319,123 @@ def test_a_property_of_one_product_is_its_description_sentence_or_no_answer_when
     assert compose_one_product(one, docs, CitationBook()) == ([], [])  # the pipeline then abstains
     # a property the page's other passages may settle is left to them when the description is silent
     assert one_product_question("is Brand 5000 gentle on the stomach?", [DROPS, SOFTGEL], [], NAMES) is None
+
+
+def test_a_phrase_that_asks_the_upper_limit_ranks_no_products() -> None:
+    for q in ("and whats the most you can take from supplements before it gets unsafe",
+              "what's the most fish oil I can safely take from supplements",
+              "which supplement amount is the most that is safe",
+              "whats the max an adult can have from supplements"):
+        assert parse_product_query(q, NAMES) is None, q
+        assert one_product_question(q, [DROPS, SOFTGEL], [], NAMES) is None, q
+    pq = parse_product_query("which supplement has the most EPA", NAMES)  # a ranking stays one
+    assert pq is not None and pq.direction == "max" and pq.nutrient == "EPA"
+
+
+FISH_D = _product("p9", "Supplement: omega-3 + EPA 300 mg + vitamin D3 2,000 IU",
+                  "This softgel combines fish oil providing EPA (300 mg) with vitamin D3 (2,000 IU) per softgel.",
+                  ("omega-3", None, None), ("EPA", "300 mg", None), ("vitamin D3", "2,000 IU", None))
+
+
+def test_a_second_ask_across_the_products_is_answered_after_the_first() -> None:
+    q = "which fish oil has the least DHA, and which one also has vitamin D?"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.nutrient == "DHA" and pq.direction == "min"
+    assert pq.then is not None and pq.then.nutrient == "vitamin D3" and pq.then.direction is None
+    out = _answer(q, [ALGAL, ESTERS, FISH_D])
+    assert out.index("the least DHA per serving is in: Supplement: DHA 400 mg") < out.index(
+        "Products whose description states vitamin D3: Supplement: omega-3 + EPA 300 mg + vitamin D3 2,000 IU "
+        "(vitamin D3 2,000 IU per softgel")
+    # a clause that is no product ask of its own leaves the question one ask
+    pq = parse_product_query("which product has the most DHA, and is that safe for kids?", NAMES)
+    assert pq is not None and pq.then is None and pq.direction == "max"
+
+
+def test_a_nutrient_named_by_its_family_names_the_product_nutrient_with_a_figure() -> None:
+    pq = parse_product_query("which products have vitamin D", NAMES)
+    assert pq is not None and pq.nutrient == "vitamin D3"
+    pq = parse_product_query("which products have vitamin K", NAMES)
+    assert pq is not None and pq.nutrient == "vitamin K2"
+    pq = parse_product_query("which products have omega-3", NAMES)
+    assert pq is not None and pq.nutrient == "omega-3"
+
+
+HEME = _product("h1", "Supplement: heme iron 18 mg", "This capsule provides heme iron polypeptide giving 18 mg of "
+                "iron per capsule.", ("iron", "18 mg", None))
+
+
+def test_products_asked_to_use_a_phrase_no_form_names_are_those_whose_description_names_it() -> None:
+    q = "heme iron polypeptide - how much iron is in it, and do any of the products on here use it"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.phrase == "heme iron polypeptide" and pq.nutrient == "iron"
+    out = _answer(q, [GENTLE, PLAIN])
+    assert out.startswith("No product description here names heme iron polypeptide")
+    assert "25 mg" not in out and "65 mg" not in out  # not every product of the nutrient
+    out = _answer("do any of the products use heme iron polypeptide?", [GENTLE, PLAIN, HEME])
+    assert out.startswith("These product descriptions name heme iron polypeptide: Supplement: heme iron 18 mg")
+    assert "Supplement: iron 25 mg" not in out
+    # a known form, or the nutrient's own name, is no phrase
+    for q in ("do any of the products use ethyl esters", "which products use elemental iron", "which use iron"):
+        pq = parse_product_query(q, NAMES)
+        assert pq is None or pq.phrase is None, q
+
+
+def test_more_or_less_than_that_compares_one_described_product_with_the_earlier_one() -> None:
+    q = "and the tablet, does it have more or less d3 than that"
+    pq = parse_product_query(q, NAMES)  # of one product: no ranking
+    assert pq is not None and pq.one and pq.direction is None
+    earlier = ["how much d3 is in Brand 5000"]
+    one = one_product_question(q, [DROPS, SOFTGEL, TABLET], [], NAMES, earlier)
+    assert one is not None and one.product.id == "p3" and one.nutrients == ("vitamin D3",)
+    assert one.versus is not None and one.versus.id == "p2" and [p.id for p in one.products()] == ["p3", "p2"]
+    docs = {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text})
+            for p in [DROPS, SOFTGEL, TABLET]}
+    lines, _ = compose_one_product(one, docs, CitationBook())
+    assert lines[0] == "The description of Supplement: vitamin D3 25 µg (tablet) states vitamin D3 25 µg per tablet [1]."
+    assert lines[1].startswith("The description of Brand 5000 (softgel) states vitamin D3 5,000 IU per softgel [2]")
+    assert lines[2] == "Supplement: vitamin D3 25 µg states less vitamin D3 per serving than Brand 5000 [1] [2]."
+    # without the earlier question (or its chunks): the described product's own amounts
+    one = one_product_question(q, [DROPS, SOFTGEL, TABLET], [], NAMES)
+    assert one is not None and one.product.id == "p3" and one.versus is None
+    # the product compared with named after "than"
+    one = one_product_question("does the tablet have more d3 than Brand 5000?", [DROPS, SOFTGEL, TABLET], [], NAMES)
+    assert one is not None and one.product.id == "p3" and one.versus is not None and one.versus.id == "p2"
+    # the figures of the describing words describe it; the nutrient after "more" is the one compared
+    one = one_product_question("does the 45 mcg k2 product have more vitamin d3 than the 5000 iu one?",
+                               [K2_D3, K2_MK7, K2_ZINC], [], NAMES)
+    assert one is not None and one.product.id == "k1" and one.nutrients == ("vitamin D3",)
+    # two nutrients of one product
+    out = _one("does Max-7 Blend have more d3 than k2?", [PLAIN_NAMED, SOFTGEL])
+    assert out is not None and "Max-7 Blend states less vitamin D3 per serving than vitamin K2 [1]." in out  # 25 µg
+    # across the products it stays a ranking against the product named
+    assert one_product_question("which products have more d3 than Brand 5000", [DROPS, SOFTGEL, TABLET], [],
+                                NAMES) is None
+
+
+def test_the_supplement_with_a_nutrient_describes_its_one_product_that_names_it() -> None:
+    out = _one("is the fish oil with D3 in it over that?", [ALGAL, ESTERS, FISH_D, SOFTGEL])
+    assert out is not None and out.startswith("The description of Supplement: omega-3 + EPA 300 mg + vitamin D3 "
+                                              "2,000 IU") and "states vitamin D3 2,000 IU per softgel" in out
+    # several of the supplement's products name it: none is meant
+    other = _product("p10", "Supplement: omega-3 + vitamin D3", "This fish oil adds vitamin D3 (1,000 IU).",
+                     ("omega-3", None, None), ("vitamin D3", "1,000 IU", None))
+    assert _one("how much d3 is in the fish oil with D3?", [FISH_D, other]) is None
+
+
+def test_the_share_of_its_compound_a_description_states_is_the_nutrient() -> None:
+    p = _product("i3", "Supplement: iron 106 mg (ferrous fumarate)", "This ferrous fumarate tablet delivers 106 mg of "
+                 "elemental iron (from 324 mg ferrous fumarate) per tablet.", ("iron", "106 mg", "ferrous fumarate"))
+    share = stated_share(p, "iron")
+    assert share is not None and share.form == "ferrous fumarate" and (share.amount, share.whole) == ("106 mg", "324 mg")
+    assert round(share.percent) == 33
+    assert stated_share(PLAIN, "iron") is None  # no compound's amount stated
+    assert stated_share(GENTLE, "iron") is None
+
+
+def test_words_that_point_at_the_earlier_products_are_marked() -> None:
+    pq = parse_product_query("which one also has vitamin D?", NAMES)
+    assert pq is not None and pq.back and pq.nutrient == "vitamin D3"
+    pq = parse_product_query("do any of those products have DHA", NAMES)
+    assert pq is not None and pq.back
+    pq = parse_product_query("which vitamin D3 product has the most?", NAMES)  # a supplement's products
+    assert pq is not None and not pq.back
