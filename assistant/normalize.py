@@ -112,8 +112,10 @@ def cue(patterns: Iterable[str]) -> re.Pattern[str]:
     return _cue_re(tuple(patterns))
 
 
+@functools.lru_cache(maxsize=8192)
 def lexical_form(text: str) -> str:
-    """The normalised text both questions and passages are tokenised from."""
+    """The normalised text both questions and passages are tokenised from (cached: a question's
+    words are read by many steps, and passages come back question after question)."""
     t = fold(text)
     for pat, rep in _rewrites():
         t = pat.sub(rep, t)
