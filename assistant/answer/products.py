@@ -363,7 +363,7 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     pq = _parse_ask(question, nutrient_names)
     q = _without_limit(_amount_not_count(fold(question)))
     if (compared := _compared_one(q, nutrient_names)) is not None:  # of one product: its amounts
-        return replace(compared, direction=pq.direction if pq else None)
+        return replace(compared, direction=None if _either_way(q) or pq is None else pq.direction)
     if pq is None:
         return None
     back = bool(cue(product_cues().question.back_words).search(q)) and _category_named(q) is None
@@ -389,8 +389,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     """One ask across products ('which has the most', 'which one has zinc'), or None."""
     qc = product_cues().question
     q = _without_limit(_amount_not_count(fold(question)))
-    direction = (None if _either_way(q) else "max" if cue(qc.most).search(q)
-                 else "min" if cue(qc.least).search(q) else None)
+    direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
     prop = asked_property(q)
     category = _category_named(q)  # "which <supplement> ...": its own name, as its products
     if (servings := _servings_query(q, question, nutrient_names)) is not None:
@@ -450,14 +449,19 @@ def _either_way(q: str) -> bool:
 
 
 def _compared_one(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
-    """ "does the <described product> have more or less <nutrient> than that": a comparison asked of
-    one product (no word asks across the products), with a more/less word before "than"; None
-    otherwise. The product itself is found by :func:`one_product_question`."""
+    """ "does the <described product> have more or less <nutrient> than that | than <nutrient>": a
+    comparison asked of one product (no word asks across the products) with the one asked before, or
+    of its nutrients, with a more/less word before "than"; None otherwise (a product named after
+    "than" is compared with across the products). The product itself is found by
+    :func:`one_product_question`."""
     qc = product_cues().question
     than = cue(qc.than).search(q)
     if than is None or cue(qc.across).search(q):
         return None
-    head = q[:than.start()]
+    head, tail = q[:than.start()], re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[than.end():], maxsplit=1)[0]
+    back = cue(qc.earlier_words).fullmatch(tail.strip())
+    if not (back or _named_nutrients(lexical_form(tail), nutrient_names)):
+        return None
     if not (cue(qc.most).search(head) or cue(qc.least).search(head)) or not _references(head):
         return None
     named = _named_nutrients(lexical_form(q), nutrient_names)
@@ -1181,7 +1185,8 @@ class OneProduct:
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
-                         nutrient_names: Sequence[str], earlier: Sequence[str] = ()) -> OneProduct | None:
+                         nutrient_names: Sequence[str],
+                         earlier: Sequence[str] | None = None) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
     of <product>?", "is <product> <property>?", "does the <described product> have more or less
@@ -1191,7 +1196,9 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     it holds, or one whose product words fit several products equally (the one in ``in_scope`` wins
     a tie). A phrase naming the page ("on the <supplement> list") neither asks across products nor
     describes one. ``earlier``: the user's earlier questions, oldest first ("than that" is the
-    product the last of them named or described)."""
+    product the last of them named or described); given, the caller cites every product of
+    ``OneProduct.products()`` (the one compared with too); None: it cites the product asked alone,
+    and a comparison with another product is left to :func:`compose_products`."""
     qc = product_cues().question
     q = _without_limit(_without_page(_amount_not_count(cue_fold(question))))
     size, unit = serving_size_asked(_without_page(cue_fold(question)))
@@ -1237,11 +1244,13 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
 
 
 def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
-                  nutrient_names: Sequence[str], earlier: Sequence[str]) -> OneProduct | None:
+                  nutrient_names: Sequence[str], earlier: Sequence[str] | None) -> OneProduct | None:
     """ "does the <described product> have more or less <nutrient> than <that | another product |
     another nutrient>": the product (named or described before "than") and the nutrients asked, with
     the product compared with (named or described after "than", or, for "that", the one the last
-    earlier question named or described). None when no more/less word comes before "than"."""
+    earlier question named or described). None when no more/less word comes before "than", and
+    (``earlier`` None: the caller cites the asked product alone) when another product is named
+    after it: that comparison is the one across the products (:func:`compose_products`)."""
     qc = product_cues().question
     than = cue(qc.than).search(q)
     assert than is not None
@@ -1259,7 +1268,9 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     asked = [ranked] if ranked else _named_nutrients(lexical_form(rest), nutrient_names)
     if others := [n for n in _named_nutrients(lexical_form(tail), nutrient_names) if n not in asked]:
         return OneProduct(product, tuple([*asked, *others]), compared=True) if asked else None
-    versus = _compared_with(tail, products, in_scope, nutrient_names, earlier)
+    if earlier is None and not cue(qc.earlier_words).fullmatch(tail.strip()):
+        return None
+    versus = _compared_with(tail, products, in_scope, nutrient_names, earlier or ())
     if versus is not None and versus.id == product.id:
         versus = None
     # "more or less than that" naming no nutrient: the nutrients both name
@@ -1280,7 +1291,7 @@ def _compared_with(tail: str, products: Sequence[Product], in_scope: Sequence[Pr
                 return p
         return None
     found = _named_in(tail, products) or _with_named(tail, products, in_scope, nutrient_names)
-    return found[0] if found else _described_in(tail, products, in_scope, nutrient_names)
+    return found[0] if found else _described_in(tail, products, in_scope, nutrient_names, figures=True)
 
 
 def _with_named(q: str, products: Sequence[Product], in_scope: Sequence[Product],

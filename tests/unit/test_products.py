@@ -397,13 +397,19 @@ def test_more_or_less_than_that_compares_one_described_product_with_the_earlier_
     # without the earlier question (or its chunks): the described product's own amounts
     one = one_product_question(q, [DROPS, SOFTGEL, TABLET], [], NAMES)
     assert one is not None and one.product.id == "p3" and one.versus is None
-    # the product compared with named after "than"
-    one = one_product_question("does the tablet have more d3 than Brand 5000?", [DROPS, SOFTGEL, TABLET], [], NAMES)
+    # the product compared with named after "than" (by a caller that cites both)
+    q = "does the tablet have more d3 than Brand 5000?"
+    one = one_product_question(q, [DROPS, SOFTGEL, TABLET], [], NAMES, [])
     assert one is not None and one.product.id == "p3" and one.versus is not None and one.versus.id == "p2"
+    # a caller that cites the product asked alone leaves it to the comparison across the products
+    assert one_product_question(q, [DROPS, SOFTGEL, TABLET], [], NAMES) is None
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and not pq.one and pq.direction == "max" and pq.than_text == " brand 5000?"
     # the figures of the describing words describe it; the nutrient after "more" is the one compared
-    one = one_product_question("does the 45 mcg k2 product have more vitamin d3 than the 5000 iu one?",
-                               [K2_D3, K2_MK7, K2_ZINC], [], NAMES)
+    one = one_product_question("does the 45 mcg k2 product have more vitamin d3 than the 5000 iu supplement?",
+                               [K2_D3, K2_MK7, K2_ZINC], [], NAMES, [])
     assert one is not None and one.product.id == "k1" and one.nutrients == ("vitamin D3",)
+    assert one.versus is not None and one.versus.id == "k2"
     # two nutrients of one product
     out = _one("does Max-7 Blend have more d3 than k2?", [PLAIN_NAMED, SOFTGEL])
     assert out is not None and "Max-7 Blend states less vitamin D3 per serving than vitamin K2 [1]." in out  # 25 µg
