@@ -60,6 +60,8 @@ class FollowupWords(BaseModel):
     other_form: list[str] = Field(default_factory=list)
     own_intent: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
+    pointers: list[str] = Field(default_factory=list)
+    product_words: list[str] = Field(default_factory=list)
 
     @field_validator("new_topic", "other_form", "study_pronoun")
     @classmethod
@@ -95,6 +97,8 @@ class _Cues:
     other_form: re.Pattern[str]
     own_intent: frozenset[str]
     fillers: frozenset[str]
+    pointer: re.Pattern[str]
+    product: re.Pattern[str]
 
 
 def _not_a_reference() -> str:
@@ -123,6 +127,8 @@ def _cues() -> _Cues:
         other_form=re.compile(whole.format("|".join(w.other_form) or never), re.IGNORECASE),
         own_intent=frozenset(fold(x) for x in w.own_intent),
         fillers=frozenset(fold(x) for x in w.fillers),
+        pointer=re.compile(whole.format(_words(w.pointers) or never), re.IGNORECASE),
+        product=re.compile(whole.format(_words(w.product_words) or never), re.IGNORECASE),
     )
 
 
@@ -278,6 +284,11 @@ def is_followup(question: str, has_history: bool) -> bool:
     return has_history and bool(_FOLLOWUP.search(fold(question)) or len(content_tokens(question)) <= 1)
 
 
+def points_back(question: str) -> bool:
+    """Does the turn point back at what the last answer was about ("that one", "it", "them")?"""
+    return _cues().pointer.search(fold(question)) is not None
+
+
 def starts_afresh(question: str) -> bool:
     """Does the turn say it asks something new ("ok different question, ...", "unrelated, but")?"""
     return _cues().new_topic.search(fold(question)) is not None
@@ -291,7 +302,9 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         return Resolution(question, False, False)
     earlier = find_slots(previous, names)
     question = _named_references(question, previous, earlier, answer, names)
-    slots = _in_context(question, find_slots(question, names), earlier, names)
+    products = bool(_cues().product.search(previous)) or any(
+        s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
+    slots = _in_context(question, find_slots(question, names), earlier, names, products)
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if rest and own_topic(rest, find_slots(rest, names), previous):
         # "same question for the liquid one": the earlier question, asked of what this turn names
@@ -323,20 +336,47 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     """The turn with what it points back at named: "the other form" (the form of a nutrient with two
     that the earlier turn named the other of), "that one" / "that study", and "it" before a verb
     only a study takes ("was it done in ..."): the study the earlier question named, when the turn
-    names none of its own."""
+    names none of its own; when the earlier question named none either, in a conversation about the
+    research findings, the finding the last answer cited ("the study", with its words after the turn)."""
     cues = _cues()
     if (m := cues.other_form.search(question)) and (other := _other_form(f"{previous} {answer}", names)):
         question = question[:m.start()] + other + question[m.end():]
-    studies = [s for s in earlier if s.kind == "study"]
-    if not studies or any(s.kind == "study" for s in find_slots(question, names)):
+    if any(s.kind == "study" for s in find_slots(question, names)):
         return question
-    study = previous[studies[-1].start:studies[-1].end]
+    at: tuple[int, int] | None = None
     if m := cues.anaphor.search(question):
-        return question[:m.start()] + study + question[m.end():]
-    if (m := cues.pronoun.search(fold(question))) and len(fold(question)) == len(question):
-        at = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
-        return question[:m.start(at)] + study + question[m.end(at):]
-    return question
+        at = m.span()
+    elif (m := cues.pronoun.search(fold(question))) and len(fold(question)) == len(question):
+        at = m.span(next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)))
+    if at is None:
+        return question
+    if studies := [s for s in earlier if s.kind == "study"]:
+        return question[:at[0]] + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
+    # the earlier question named none: the finding the last answer cited describes it, after the turn
+    if not (cited := _cited(answer)) or not _about_research(previous):
+        return question
+    return f"{question[:at[0]]}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+
+
+#: what a turn's pointer to a study is written as when the finding the last answer cited follows it
+_STUDY = "the study"
+
+
+def _cited(answer: str) -> str:
+    """The first thing the answer cites: its words before its first citation marker (after any
+    earlier marker), without the closing punctuation; "" when it cites nothing."""
+    parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
+    return next((p.strip().rstrip(".;:!? ") for p in parts[:-1] if content_tokens(p)), "")
+
+
+def _about_research(previous: str) -> bool:
+    """Was the earlier question (the one the last answer replied to) about the research findings: a
+    question about them, or one that names a study ("the combo study")?"""
+    from assistant.answer.studies import parse_study_query  # the questions across the findings
+
+    words = _words(followup_words().study_words)
+    return bool((words and re.search(rf"(?<![\w-])(?:{words})(?![\w-])", previous, re.IGNORECASE))
+                or parse_study_query(previous) is not None)
 
 
 def _other_form(context: str, names: Sequence[tuple[str, str, str]]) -> str | None:
@@ -349,12 +389,13 @@ def _other_form(context: str, names: Sequence[tuple[str, str, str]]) -> str | No
 
 
 def _in_context(question: str, slots: list[Slot], earlier: Sequence[Slot],
-                names: Sequence[tuple[str, str, str]]) -> list[Slot]:
+                names: Sequence[tuple[str, str, str]], products: bool = False) -> list[Slot]:
     """The turn's slots as the earlier question reads them: "the <form> one" is that form when the
-    earlier question named no product; a bare number ("and 8?") is a finding's number when the
-    earlier question named a finding by its number."""
+    earlier question named no product and was no question about products (``products``: it was, or
+    the answer to it named one); a bare number ("and 8?") is a finding's number when the earlier
+    question named a finding by its number."""
     out: list[Slot] = []
-    products = any(s.kind == "product" for s in earlier)
+    products = products or any(s.kind == "product" for s in earlier)
     for s in slots:
         inner = _subject_slots(question, s.start, s.end, names) if _described(s, question) else []
         # the description is the nutrient or form alone: nothing but "the" and "one" around it
@@ -402,8 +443,8 @@ def _replace_subject(base: str, new: Sequence[Slot], question: str,
     own = {owners.get(s.value) for s in forms}
     new = [s for s in new if s.kind == "form" or _key(s.value) not in own]  # "<nutrient>? the <form> one"
     old = [s for s in find_slots(base, names) if s.kind in SUBJECT_KINDS]
-    if {s.value for s in old} == {s.value for s in new}:
-        return base
+    if {s.value for s in new} <= {s.value for s in old}:
+        return base  # nothing the earlier question did not name ("what dose of <one of them>")
     only_forms = all(s.kind == "form" for s in new)
     gone = [s for s in old if not (s.kind == "nutrient" and only_forms and _key(s.value) in own)]
     return _put(base, gone, _text_of(new, question))

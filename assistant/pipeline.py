@@ -332,7 +332,9 @@ class Assistant:
                        corrected={**u.corrected, **fixed, **more})
 
     def _scope_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
-        """A question that names one supplement (of several) is answered from that one alone."""
+        """A question that names one supplement (of several) is answered from that one alone; a
+        follow-up that points back at a product of the conversation's supplement ("how much
+        <nutrient> comes with that one?") names a part of that product, not another supplement."""
         if (filters or {}).get("supplement") or len(self.supplements) <= 1:
             return filters
         # a question across the findings names no subject by what it asks of them ("which studies
@@ -340,9 +342,16 @@ class Assistant:
         named = self.catalog.named_supplements(study_subject(u.question))
         if not named and u.followup:
             named = self.catalog.named_supplements(study_subject(u.retrieval_question))
-        if not named:  # the conversation's supplement
-            named = conversation_subject(
-                u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
+        before = conversation_subject(  # the conversation's supplement
+            u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
+        from assistant.followup import points_back  # "that one", "it": what the last answer was about
+
+        products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
+        part = (u.followup and named != before and points_back(u.question) and bool(u.earlier)
+                and parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
+                and all(any(p.nutrient(self.catalog.primary_of.get(s, "")) for p in products) for s in named))
+        if not named or part:
+            named = before
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
 
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:

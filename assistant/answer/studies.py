@@ -12,7 +12,9 @@ shortest") are each answered with their own lead; a dose the question names ("at
 picks the findings that gave that amount. A question about one study's detail ("how much did they
 give them", "was it the <form> kind or <form>") names the study by its words, dose, duration or the
 ages of its population ("the one in people over 80"); one that nothing describes is not parsed
-(``None``): the extractive answer handles it.
+(``None``): the extractive answer handles it. "did <supplement> do anything in <people>" asks the
+findings in those people; a yes/no question whether a study found an effect ("was there a study
+where it helped with <topic>") states the matching findings with their own results.
 
 The cue words live in ``assistant/domain/study_cues.yaml`` (:func:`study_cues`); apart from loading
 that file once, everything here is pure.
@@ -152,8 +154,9 @@ class DetailCues(BaseModel):
     asked: list[str] = Field(min_length=1)
     stated: list[str] = Field(default_factory=list)
     #: the study record's field that states the detail when it is read ("duration", "population",
-    #: "outcome"; "doses" and "forms": of the nutrient or form asked about, when one is)
-    record_field: Literal["duration", "population", "outcome", "doses", "forms"] | None = None
+    #: "outcome"; "doses" and "forms": of the nutrient or form asked about, when one is; "text": the
+    #: whole finding, always stated)
+    record_field: Literal["duration", "population", "outcome", "doses", "forms", "text"] | None = None
     #: the detail is of a nutrient or form named right after the cue ("the dose of <nutrient>"): asked
     #: only when one is named there (within ``of_name_scope`` words); it is no filter of the study
     of_name: bool = False
@@ -213,6 +216,9 @@ class QuestionCues(BaseModel):
     alone: list[str] = Field(default_factory=list)
     alone_scope: int = Field(default=4, ge=1)
     efficacy: list[str] = Field(default_factory=list)
+    efficacy_in: list[str] = Field(default_factory=list)
+    people_words: list[str] = Field(default_factory=list)
+    whether_found: list[str] = Field(default_factory=list)
     details: dict[str, DetailCues] = Field(default_factory=dict)
     cotreatment: list[str] = Field(default_factory=list)
     cotreatment_says: str = "that {name} was given with it"
@@ -233,7 +239,8 @@ class QuestionCues(BaseModel):
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
-                     "approximate_before", "approximate_after", "choice_words")
+                     "approximate_before", "approximate_after", "choice_words", "efficacy_in",
+                     "whether_found")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -648,8 +655,9 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     q = fold(question)
     ref = _reference(q, qc)
     detail = _detail_asked(q, qc)
-    if ref is not None:
-        return StudyQuery(ref=ref, detail=detail[0] if detail else None)
+    if ref is not None:  # "tell me about finding 3": a detail that is the whole finding asks nothing more
+        whole = detail is not None and getattr(qc.details.get(detail[0]), "record_field", None) == "text"
+        return StudyQuery(ref=ref, detail=detail[0] if detail and not whole else None)
     lex = lexical_form(question)
     compared = _compared_doses(question, q, allcues)
     if compared:
@@ -662,7 +670,8 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
     given, approximate = _given_doses(question, q, allcues)
     asks_dose = bool(given) and bool(cue(qc.efficacy).search(q))  # "did it help at <dose>"
-    if not cue(qc.across).search(q) and not asks_alone and not asks_dose:
+    people = _people_asked(q, qc)  # "did it do anything in <people>"
+    if not cue(qc.across).search(q) and not asks_alone and not asks_dose and not people:
         return None
     named, excluded = _named(lex, qc)
     excluded = tuple(x for x in excluded if x not in without)
@@ -673,7 +682,7 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
-    population, groups, population_not = _population_terms(q, qc)
+    population, groups, population_not = _population_terms(q, qc, people)
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     ran = _asked_duration(q, allcues)
@@ -686,8 +695,9 @@ def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQ
                        given=given, approximate=approximate)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
                or population_not or without or ran or given)
-    if not filters and not ((topics or nutrients) and cue(qc.list_words).search(q)):
-        return None  # naming a topic or a nutrient makes a filter only in a question for a list
+    listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
+    if not filters and not ((topics or nutrients) and listing):
+        return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
     return query
 
 
@@ -831,7 +841,22 @@ def _asked_results(q: str, qc: QuestionCues) -> tuple[Asked, ...]:
         between = q[first[1]:s] if s >= first[1] else q[e:first[0]]
         if contrast.search(between):
             asked.append((s, e, kind))
-    return tuple(k for _, _, k in sorted(asked))
+    kinds = tuple(k for _, _, k in sorted(asked))
+    if kinds == ("positive",) and qc.whether_found and cue(qc.whether_found).search(q):
+        return ()  # "was there a study where it helped": each finding with its own result
+    return kinds
+
+
+def _people_asked(q: str, qc: QuestionCues) -> tuple[int, ...]:
+    """Where the people start in "did <supplement> do anything in <people>", "does it work for
+    <people>": after each ``efficacy_in`` cue whose clause names people (a population group's word or
+    one of ``people_words``); () when the question asks of none."""
+    if not qc.efficacy_in:
+        return ()
+    people = {t for w in [*qc.people_words, *(w for ws in qc.population_groups.values() for w in ws)]
+              for t in tokens(lexical_form(w))}
+    return tuple(m.end() for m in cue(qc.efficacy_in).finditer(q)
+                 if people & set(tokens(lexical_form(re.split(r"[?.;!]", q[m.end():], maxsplit=1)[0]))))
 
 
 @functools.lru_cache(maxsize=1)
@@ -861,15 +886,16 @@ def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str
     return named, tuple(dict.fromkeys(excluded))
 
 
-def _population_terms(q: str, qc: QuestionCues
+def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
                       ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    """The stems of the words after "in"/"among"/... up to the end of the clause, each with the
-    other words of its group ("pregnant" also stands for "pregnancy"); the groups named; and the
-    stems of the words after a negation within the clause ("who don't have <condition>")."""
+    """The stems of the words after "in"/"among"/... (and at ``starts``: where the people asked
+    about start) up to the end of the clause, each with the other words of its group ("pregnant"
+    also stands for "pregnancy"); the groups named; and the stems of the words after a negation
+    within the clause ("who don't have <condition>")."""
     found: list[str] = []
     negated: list[str] = []
-    for m in cue(qc.population_prepositions).finditer(q):
-        clause = re.split(r"[?.;!]", q[m.end():], maxsplit=1)[0]
+    for end in sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts}):
+        clause = re.split(r"[?.;!]", q[end:], maxsplit=1)[0]
         neg = cue(qc.population_negation).search(clause)
         found.extend(content_tokens(clause[:neg.start()] if neg else clause))
         if neg:

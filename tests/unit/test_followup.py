@@ -176,3 +176,63 @@ def test_it_is_the_supplement_unless_a_verb_makes_it_the_study() -> None:
     r = resolve("and is it ok for my 10-year-old son too?", "What did the MK-4 studies find?")
     assert "studies" not in r.question and "MK-4" in r.question
     assert "the MK-4 studies run" in resolve("how long did it run?", "What did the MK-4 studies find?").question
+
+
+FINDING_ANSWER = ("Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) reduced hip fractures in elderly women "
+                  "living in nursing homes. [1] Vitamin D3 (2,000 IU/day) did not reduce fractures. [2]")
+PRODUCT_ANSWER = "Liquid supplement: vitamin D3 1,000 IU + vitamin K2 10 mcg: a liquid supplement. [1]"
+
+
+@pytest.mark.parametrize("turn", ["how long did they take it for in that one", "how long was it?"])
+def test_that_one_is_the_finding_the_last_answer_cited(turn: str) -> None:
+    r = resolve(turn, "did vitamin d help prevent fractures in anyone", (), FINDING_ANSWER)
+    assert r.followup and "that one" not in r.question
+    assert r.question.endswith("; the study: Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) reduced hip "
+                               "fractures in elderly women living in nursing homes")
+    assert "2,000" not in r.question  # the first finding cited, not the others
+
+
+def test_the_study_the_earlier_question_named_wins_over_the_answer() -> None:
+    r = resolve("was that one done in people with kidney disease?", "what was the 720 mcg study about",
+                (), "Ongoing trial testing high-dose K2 (720 μg/day) and D3. [7]")
+    assert r.question == "was the 720 mcg study done in people with kidney disease?"
+
+
+def test_that_one_after_an_answer_about_no_research_is_no_study() -> None:
+    r = resolve("how much d3 comes with that one", "which k2 has the smallest amount of k2", (), PRODUCT_ANSWER)
+    assert "the study" not in r.question
+    assert "the study" not in resolve("how long did they take it for in that one", "did vitamin d help",
+                                      (), "").question  # nothing cited
+
+
+def test_a_nutrient_the_earlier_question_already_named_changes_nothing() -> None:
+    r = resolve("and k2?", "whats the k2 and vitamin d combo study about")
+    assert r.question.startswith("whats the k2 and vitamin d combo study about")
+
+
+def test_the_one_with_a_nutrient_is_a_product_after_a_question_about_products() -> None:
+    after_products = find_slots("and the one with zinc in it?")
+    assert [s.kind for s in after_products] == ["product"]
+    r = resolve("and the one with zinc in it?", "which k2 products are mk7")
+    assert "mk7" in r.question  # no nutrient of its own: the product question stays
+    r = resolve("did the mk7 one slow bone loss the same way", "was there a study where vitamin k1 helped "
+                "with bone loss")
+    assert "k1" not in r.question and "mk7 helped" in r.question  # no products: the form
+
+
+def test_a_turn_points_back_at_what_the_last_answer_was_about() -> None:
+    from assistant.followup import points_back
+
+    assert points_back("how much d3 comes with that one") and points_back("is it in them?")
+    assert not points_back("how much d3 is in bone plus 5000")
+
+
+def test_a_meta_analysis_is_a_study_the_turn_names() -> None:
+    slots = find_slots("how many trials were in the vitamin k meta-analysis")
+    assert [s.kind for s in slots] == ["study"] and slots[0].value == "the vitamin k meta-analysis"
+
+
+def test_a_finding_is_pinned_only_after_a_question_about_the_research() -> None:
+    # the last answer replied to a question about products: "that study" is no finding of it
+    r = resolve("how long did that study run", "which products have both k2 and d3", (), PRODUCT_ANSWER)
+    assert "Liquid" not in r.question

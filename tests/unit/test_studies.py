@@ -720,3 +720,74 @@ def test_a_choice_the_finding_names_is_answered_by_the_finding() -> None:
 def test_a_reference_number_before_punctuation(question: str) -> None:
     sq = parse_study_query(question)
     assert sq is not None and sq.ref == 6
+
+
+# --------------------------------------------------------------------------- people, whether, one study by its dose
+
+
+@pytest.mark.parametrize(("question", "supplement", "refs"), [
+    ("did k2 do anything in healthy women", "vitamin-k2", [6]),
+    ("did k2 do anything in women with osteoporosis", "vitamin-k2", [5]),
+    ("does it work for adults aged 80 and older?", "iron", [2]),
+])
+def test_did_it_do_anything_in_people_asks_the_findings_in_those_people(question: str, supplement: str,
+                                                                          refs: list[int]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.population
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == refs
+    assert_cited_and_grounded(lines, book)
+
+
+@pytest.mark.parametrize("question", ["does it help with bone loss", "did it do anything for my energy"])
+def test_did_it_help_with_no_people_asks_no_population(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or not sq.population
+
+
+@pytest.mark.parametrize(("question", "supplement", "refs"), [
+    ("was there a study where mk7 helped with bone loss", "vitamin-k2", [2]),     # it did not
+    ("was there a study where vitamin k1 helped with bone loss", "vitamin-k2", [3]),
+    ("did vitamin d help prevent fractures in anyone", "vitamin-d3", [1, 2, 3]),
+])
+def test_whether_a_study_found_an_effect_states_each_finding_with_its_result(question: str, supplement: str,
+                                                                               refs: list[int]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.results == ()
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == refs
+    assert_cited_and_grounded(lines, book)
+
+
+def test_a_list_of_the_findings_that_helped_still_filters_by_result() -> None:
+    sq = parse_study_query("which studies helped with bone loss")
+    assert sq is not None and sq.results == ("positive",)
+
+
+@pytest.mark.parametrize(("question", "supplement", "ref", "gap"), [
+    ("what was the 720 mcg study about", "vitamin-k2", 7, None),
+    ("tell me about the study where vitamin k made warfarin type patients more stable", "vitamin-k2", 1, None),
+    ("was the 720 mcg study done in people with kidney disease?", "vitamin-k2", 7, "who took part"),
+    ("was the osteoporosis study done in healthy women?", "vitamin-k2", 5, None),   # it says who
+    ("how long did the 4000 iu a day vitamin d trial go on", "vitamin-d3", 4, None),  # stated
+])
+def test_one_study_named_by_its_dose_or_words_is_answered_by_its_finding(question: str, supplement: str,
+                                                                         ref: int, gap: str | None) -> None:
+    lines, book = answer(question, supplement)
+    assert [c.ref for c in book.citations] == [ref]
+    assert lines[0].startswith("The research finding on the study asked about: ")
+    assert lines[1:] == ([f"The finding does not state {gap}."] if gap else [])
+
+
+def test_the_people_a_study_is_asked_about_do_not_describe_it() -> None:
+    # "was it done in <people>" names no study: nothing describes one
+    assert parse_study_query("was that one done in people with kidney disease?") is None
+    sq = parse_study_query("was it ever tested in pregnancy?")  # across the findings
+    assert sq is not None and sq.detail is None and sq.population
+
+
+def test_a_word_that_describes_nothing_picks_no_study() -> None:
+    # "though" is also a word of another finding ("..., though trends favored improvement")
+    lines, book = answer("how many trials were in that meta-analysis though", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [4]
+    assert lines[-1] == "The finding does not state how many it included."
