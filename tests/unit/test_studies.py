@@ -791,3 +791,10 @@ def test_a_word_that_describes_nothing_picks_no_study() -> None:
     lines, book = answer("how many trials were in that meta-analysis though", "vitamin-k2")
     assert [c.ref for c in book.citations] == [4]
     assert lines[-1] == "The finding does not state how many it included."
+
+
+@pytest.mark.parametrize("question", ["tell me about the lowest daily dose used in the studies",
+                                      "tell me about the trials on bones", "any info on the longest study?"])
+def test_about_several_studies_or_the_one_with_the_most_is_no_question_about_one(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or sq.detail != "about"
