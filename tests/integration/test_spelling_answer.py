@@ -69,7 +69,9 @@ def test_correctly_spelled_questions_are_left_alone(assistant: Assistant, questi
 
 def test_a_misspelt_word_off_the_monograph_still_abstains(assistant: Assistant) -> None:
     ans = assistant.ask("does vitmin k2 cure migranes?")
-    assert ans.corrected == {"vitmin": "vitamin"}  # nothing close to "migranes" in the corpus
+    # nothing close to "migranes" in the corpus: the English dictionary reads it as "migraines",
+    # which the page never mentions
+    assert ans.corrected == {"vitmin": "vitamin", "migranes": "migraines"}
     assert ans.abstained
 
 
