@@ -20,10 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field, field_validator
-
 from assistant.domain.page_format import FIELD_TERMS
-from assistant.domain.vocabulary import VOCABULARY_DIR, VocabularyError, compiles, load_validated, vocabulary
+from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.normalize import content_tokens, fold, negated_spans, stem
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
@@ -48,36 +46,10 @@ _BARE_NUMBER = re.compile(r"^\W*(?:(?:and|ok|okay|so|then|also|what\s+about|how\
 _TIMES = ("day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours")
 
 
-class FollowupWords(BaseModel):
-    """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
-
-    new_topic: list[str] = Field(default_factory=list)
-    people_conditions: list[str] = Field(default_factory=list)
-    study_words: list[str] = Field(default_factory=list)
-    reference_words: list[str] = Field(default_factory=list)
-    study_anaphors: list[str] = Field(default_factory=list)
-    study_pronoun: list[str] = Field(default_factory=list)
-    other_form: list[str] = Field(default_factory=list)
-    own_intent: list[str] = Field(default_factory=list)
-    fillers: list[str] = Field(default_factory=list)
-    pointers: list[str] = Field(default_factory=list)
-    product_words: list[str] = Field(default_factory=list)
-
-    @field_validator("new_topic", "other_form", "study_pronoun")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        return compiles(patterns)
-
-
-class _LexiconFollowups(BaseModel):
-    followups: FollowupWords = Field(default_factory=FollowupWords)
-
-
 @functools.cache
 def followup_words() -> FollowupWords:
-    """The follow-up wording of the vocabulary's lexicon.yaml (read once; a bad entry is a
-    :class:`VocabularyError` naming its line)."""
-    return load_validated(VOCABULARY_DIR / "lexicon.yaml", _LexiconFollowups, VocabularyError).followups
+    """The follow-up wording of the vocabulary's lexicon.yaml (``followups``)."""
+    return vocabulary().lexicon.followups
 
 
 def _words(phrases: Iterable[str]) -> str:

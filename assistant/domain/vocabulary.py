@@ -131,10 +131,33 @@ class Negation(BaseModel):
         return compiles(patterns)
 
 
+class FollowupWords(BaseModel):
+    """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
+
+    new_topic: list[str] = Field(default_factory=list)
+    people_conditions: list[str] = Field(default_factory=list)
+    study_words: list[str] = Field(default_factory=list)
+    reference_words: list[str] = Field(default_factory=list)
+    study_anaphors: list[str] = Field(default_factory=list)
+    study_pronoun: list[str] = Field(default_factory=list)
+    other_form: list[str] = Field(default_factory=list)
+    own_intent: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+    pointers: list[str] = Field(default_factory=list)
+    product_words: list[str] = Field(default_factory=list)
+
+    @field_validator("new_topic", "other_form", "study_pronoun")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiles(patterns)
+
+
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
     general: dict[str, str] = Field(default_factory=dict)
+    #: how a turn leans on the conversation before it (read by assistant/followup.py)
+    followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)
     #: regular expressions (over the folded question) of a question that asks for an amount: a dose,
     #: how much to take, a limit. Such a question about a nutrient no monograph in scope is about is
