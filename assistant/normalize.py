@@ -294,13 +294,18 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
 
 #: a contrast: what follows it is said of something else ("not on <medicine> but I take <another>")
 _CONTRAST = re.compile(r"\b(?:but|however|though|although|yet|except|whereas)\b")
+#: the rest of a clause, up to its punctuation
+_CLAUSE_REST = re.compile(r"[^,;:.!?]*?(?=[,;:.!?]|$)")
+#: the rest of a clause, up to its punctuation or a contrast
+_CLAUSE_REST_TO_CONTRAST = re.compile(
+    r"[^,;:.!?]*?(?=\s*,?\s*\b(?:but|though|although|yet|however|whereas|while)\b|[,;:.!?]|$)")
 
 
 def _statement_end(folded: str, end: int) -> int | None:
     """Where the declarative sentence a negated statement about oneself ends, when it ends with
     "." "!" or ";" and no contrast comes first ("I quit <medicine> a while back.", "the doctor took me
     off <medicine> last year so that's done."): None when a question or another clause follows."""
-    m = re.compile(r"[^,;:.!?]*?(?=[,;:.!?]|$)").match(folded, end)
+    m = _CLAUSE_REST.match(folded, end)
     if m is None or _CONTRAST.search(m.group(0)) or not re.match(r"\s*[.!;]", folded[m.end():]):
         return None
     return m.end()
@@ -310,8 +315,7 @@ def _clause_end(folded: str, end: int) -> int:
     """Where the clause of a negated phrase ending at ``end`` ends (its last words, such as
     "myself" or "anymore", run on past the scope's terminator-free words up to punctuation or a
     contrast)."""
-    m = re.compile(r"[^,;:.!?]*?(?=\s*,?\s*\b(?:but|though|although|yet|however|whereas|while)\b|[,;:.!?]|$)")
-    found = m.match(folded, end)
+    found = _CLAUSE_REST_TO_CONTRAST.match(folded, end)
     return found.end() if found else end
 
 
@@ -351,6 +355,7 @@ def _mention_ends(folded: str, start: int, end: int) -> list[int]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def without_negated_mentions(text: str) -> str:
     """``text`` without its negated statements about medicines ("I'm not on any blood thinners",
     "never been on one"): each negated phrase that names an interaction class is dropped from
