@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, fold, mentioned_classes
+from assistant.normalize import content_tokens, fold, mentioned_classes, negated_spans
 from assistant.types import Caution
 
 _PERSONAL = re.compile(
@@ -86,16 +86,11 @@ def is_personal_request(question: str) -> bool:
 def stated_conditions(question: str) -> list[str]:
     """The conditions a question says someone has ("I have chronic kidney disease", "my mother was
     diagnosed with sarcoidosis"), as written: the lexicon's ``stated_conditions`` patterns, each
-    with a ``condition`` group. A negated statement ("I don't have ...") is none."""
+    with a ``condition`` group. A condition inside a negated phrase ("I don't have ...") is none."""
     folded = fold(question)
+    negated = negated_spans(folded)
     return [m.group("condition").strip() for p in _condition_patterns() for m in p.finditer(folded)
-            if not _negated_statement(folded, m.start())]
-
-
-def _negated_statement(folded: str, start: int) -> bool:
-    """Is the statement at ``start`` negated ("I don't have ...", "she has no ...")?"""
-    return re.match(r"[^,;:.!?]*?\b(?:no|not|never|don'?t|doesn'?t|didn'?t|haven'?t|hasn'?t)\b",
-                    folded[start:start + 40]) is not None
+            if not any(s <= m.start("condition") < e for s, e in negated)]
 
 
 def _condition_patterns() -> list[re.Pattern[str]]:
