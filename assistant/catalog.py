@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
@@ -74,6 +75,12 @@ class Catalog:
                for m in corpus.monographs}
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
                    tuple(corpus.products), primary, tuple(slots), own)
+
+    @cached_property
+    def naming_words(self) -> frozenset[str]:
+        """Every word of a supplement's or a nutrient's name (no such word names a condition)."""
+        return frozenset({t for _, w in self.titles for t in w} | set(content_tokens(
+            " ".join(self.nutrient_names))))
 
     def primary_nutrient(self, supplement: str | None) -> str | None:
         """The nutrient a supplement's products are compared by when the question names none."""

@@ -426,9 +426,9 @@ class Assistant:
             return Composition(found)
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
         one = one_product_question(u.question, self.catalog.all_products, products,
-                                   self.catalog.nutrient_names)
-        if one is not None:  # "does <product> have X in it?", "how much X is in the <described product>?"
-            return Composition(*compose_one_product(one, self._product_docs([one.product]), book))
+                                   self.catalog.nutrient_names, earlier=u.earlier)
+        if one is not None:  # "does <product> have X in it?", "more or less X than that?"
+            return Composition(*compose_one_product(one, self._product_docs(one.products()), book))
         if u.product_query is not None:
             pq = u.product_query
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
@@ -508,10 +508,9 @@ class Assistant:
         supplement's or nutrient's name is no condition)."""
         if not conditions:
             return []
-        names = {t for _, w in self.catalog.titles for t in w} | set(content_tokens(
-            " ".join(self.catalog.nutrient_names)))
         return [d for d in caution_passages(self.retriever.lexical.cautions, supplement)
-                if names_condition(str(d.metadata.get("text") or d.page_content), conditions, names)]
+                if names_condition(str(d.metadata.get("text") or d.page_content), conditions,
+                                   self.catalog.naming_words)]
 
     def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
         """Is the turn about an interaction the monograph has a caution for (that caution then

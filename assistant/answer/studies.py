@@ -649,8 +649,19 @@ class StudyQuery:
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
     """A question across studies (or about one numbered finding), or None (a question about one
-    study's details, or about no study)."""
-    allcues = cues or study_cues()
+    study's details, or about no study). With the packaged cues the parse is cached: a turn asks it
+    of the same text for its scope, its study scopes and its study queries."""
+    if cues is None:
+        return _parse_with_packaged_cues(question)
+    return _parse_study_query(question, cues)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_with_packaged_cues(question: str) -> StudyQuery | None:
+    return _parse_study_query(question, study_cues())
+
+
+def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     qc = allcues.question
     q = fold(question)
     ref = _reference(q, qc)
