@@ -77,10 +77,14 @@ class Catalog:
                    tuple(corpus.products), primary, tuple(slots), own)
 
     @cached_property
+    def title_words(self) -> frozenset[str]:
+        """Every word of a supplement's names: its title, aliases, vocabulary names, products' names."""
+        return frozenset(t for _, w in self.titles for t in w)
+
+    @cached_property
     def naming_words(self) -> frozenset[str]:
         """Every word of a supplement's or a nutrient's name (no such word names a condition)."""
-        return frozenset({t for _, w in self.titles for t in w} | set(content_tokens(
-            " ".join(self.nutrient_names))))
+        return self.title_words | frozenset(content_tokens(" ".join(self.nutrient_names)))
 
     def primary_nutrient(self, supplement: str | None) -> str | None:
         """The nutrient a supplement's products are compared by when the question names none."""

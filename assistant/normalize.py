@@ -286,12 +286,16 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
         end = m.end() + (words[-1].end() if words else 0)
         if (t := stop.search(folded, m.end(), end)) is not None:
             end = t.start()
+        if (t := _SENTENCE_END.search(folded, m.end(), end)) is not None:  # never past its sentence
+            end = t.start()
         if neg.affirmed_after.match(folded, _clause_end(folded, end)):
             continue
         out.append((m.start(), end))
     return out
 
 
+#: the end of a sentence ("... not on it anymore. does it ..."): a negation stops there
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 #: a contrast: what follows it is said of something else ("not on <medicine> but I take <another>")
 _CONTRAST = re.compile(r"\b(?:but|however|though|although|yet|except|whereas)\b")
 #: the rest of a clause, up to its punctuation
@@ -399,8 +403,14 @@ def without_negated_mentions(text: str) -> str:
     cuts = [(s, _STATEMENT_GOES_ON.match(folded, e).end()) for s, e in cuts]  # type: ignore[union-attr]
     if not cuts:
         return text
+    merged: list[tuple[int, int]] = []  # overlapping cuts ("I stopped X, so I'm not on it.") as one
+    for s, e in sorted(cuts):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
     out = text
-    for s, e in sorted(cuts, reverse=True):
+    for s, e in reversed(merged):
         out = out[:s] + " " + out[e:]
     out = re.sub(r"\s+([,;.!?])", r"\1", re.sub(r"\s{2,}", " ", out))
     out = re.sub(r"([,;:.!?])[,;:.!?]+", r"\1", out).strip(" ,;:")

@@ -116,14 +116,15 @@ class ScopeJudge:
                 self._vocab_vectors = (words.stems, words.vectors)
             return self._vocab_vectors
 
-    def support(self, question: str, hits: Sequence[Hit],
-                supplement: str | None = None) -> tuple[float, list[str]]:
+    def support(self, question: str, hits: Sequence[Hit], supplement: str | None = None,
+                names: Collection[str] = ()) -> tuple[float, list[str]]:
         """(score, off_topic): ``score`` (0..1) is the better of the best passage's dense
         similarity and its IDF-weighted share of the question's topic words; ``off_topic`` are
         topic words the corpus does not contain, has no near synonym for (cosine below
         ``SYNONYM_COSINE``), and that carry meaning in the question (removing the word moves the
         question's embedding by at least ``TOPIC_SHIFT``). With ``supplement``, "the corpus" is that
-        monograph: a question about one supplement is not covered by a neighbour's words."""
+        monograph: a question about one supplement is not covered by a neighbour's words. ``names``:
+        the words of the supplements' names (a nickname the page never uses names it, no topic)."""
         if not hits:
             return 0.0, []
         lex = self.retriever.lexical
@@ -142,7 +143,8 @@ class ScopeJudge:
         surfaces = surface_forms(question)
         general = _general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
-        unknown = [t for t in terms if t not in vocab and t not in general and re.search(r"[a-z]", t)
+        unknown = [t for t in terms if t not in vocab and t not in general and t not in names
+                   and re.search(r"[a-z]", t)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []
