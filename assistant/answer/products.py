@@ -64,11 +64,16 @@ class QuestionCues(BaseModel):
     earlier_words: list[str] = []
     with_words: list[str] = []
     back_words: list[str] = []
+    reason: list[str] = []
+    not_across: list[str] = []
+    one_with: list[str] = []
+    amount_of_one: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
-                     "second_ask", "uses", "earlier_words", "with_words", "back_words")
+                     "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
+                     "not_across", "one_with", "amount_of_one")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -143,6 +148,7 @@ class AnswerCues(BaseModel):
     phrase_some: str
     compare_one: str
     compare_same: str
+    one_says: str = 'The description of {product} says: “{text}”'
 
 
 class ProductCues(BaseModel):
@@ -231,6 +237,44 @@ def stated(p: Product, nutrient: str) -> Stated | None:
         if named is not None and named.casefold() == n.nutrient.casefold():
             return Stated(n.nutrient, d.text, d, form, _serving_after(p.text, d.end))
     return Stated(n.nutrient, None, None, form, None)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How much of a nutrient a product states, in µg, and the amounts that say it (its own, or
+    those of its parts)."""
+
+    micrograms: float
+    states: tuple[Stated, ...]
+
+    @property
+    def amount(self) -> str | None:
+        return self.states[0].amount
+
+
+def _parts(nutrient: str) -> tuple[str, ...]:
+    """The nutrients whose amounts together are ``nutrient``'s (the vocabulary's ``parts``)."""
+    return next((tuple(n.parts) for n in vocabulary().nutrients
+                 if n.name.casefold() == nutrient.casefold()), ())
+
+
+def stated_parts(p: Product, nutrient: str) -> list[Stated]:
+    """The amounts product ``p`` states of ``nutrient``'s parts (empty: it has none, or states none)."""
+    return [s for n in _parts(nutrient) if (s := stated(p, n)) is not None and s.micrograms is not None]
+
+
+def _listed(s: Stated | None) -> list[Stated]:
+    return [s] if s is not None else []
+
+
+def measured(p: Product, nutrient: str) -> Measure | None:
+    """How much of ``nutrient`` product ``p`` states: a nutrient with parts by the parts' amounts it
+    states (its own figure may be the mass of the whole oil, not of the nutrient), else by its own
+    amount; None when it states no amount that converts to mass."""
+    if parts := stated_parts(p, nutrient):
+        return Measure(sum(s.micrograms or 0.0 for s in parts), tuple(parts))
+    s = stated(p, nutrient)
+    return Measure(s.micrograms, (s,)) if s is not None and s.micrograms is not None else None
 
 
 @dataclass(frozen=True)
@@ -355,7 +399,10 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     """A question across products ('which has the most', 'which one has zinc'), or None. Two asks
     across the products joined in one question ("which has the least A, and which one also has B")
     are both answered; "does <described product> have more or less A than that" asks of one product
-    (``one``); "do any of them use <a phrase>" keeps the products whose description names it."""
+    (``one``); "do any of them use <a phrase>" keeps the products whose description names it. A
+    question that asks why (``reason``) is none: no list of products gives a reason."""
+    if cue(product_cues().question.reason).search(cue_fold(question)):
+        return None
     asks = _second_ask(fold(question))
     if asks is not None and (first := _parse_ask(asks[0], nutrient_names)) is not None and (
             second := _parse_ask(asks[1], nutrient_names)) is not None and (second.nutrients or second.form):
@@ -396,7 +443,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         return servings
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
-    if not (cue(qc.product_words).search(q) or category) or not (cue(qc.across).search(q) or direction):
+    asks_across = cue(qc.across).search(_asking(q)) or direction
+    if not (cue(qc.product_words).search(q) or category) or not asks_across:
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)
@@ -430,7 +478,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
     missing = bool(cue(qc.missing).search(unnegated))  # a negation of kinds asks no missing amount
-    if missing and not cue(qc.amount_words).search(q) and (excluded := _excluded(unnegated, nutrient_names)):
+    if missing and not cue(qc.amount_words).search(_without_page(q)) and (
+            excluded := _excluded(unnegated, nutrient_names)):
         kept = [n for n in _named_nutrients(lexical_form(q[:excluded[0]]), nutrient_names)
                 if n not in excluded[1]]
         return ProductQuery(kept[0] if kept else None, None, None, nutrients=tuple(kept), kinds=kinds,
@@ -505,8 +554,27 @@ def _phrase(text: str, nutrient_names: Sequence[str]) -> str | None:
 
 def _without_limit(q: str) -> str:
     """The (folded) question with its phrases that ask the upper limit of intake ("the most you can
-    safely take", "before it gets unsafe") blanked, its length kept: they rank no products."""
-    return cue(product_cues().question.limit).sub(lambda m: " " * len(m.group(0)), q)
+    safely take", "before it gets unsafe") and those whose "any" or "every" asks nothing across the
+    products ("any problem with ...", "every day") blanked, its length kept: they rank no products
+    and ask nothing across them."""
+    qc = product_cues().question
+    q = cue(qc.limit).sub(lambda m: " " * len(m.group(0)), q)
+    return cue(qc.not_across).sub(lambda m: " " * len(m.group(0)), q)
+
+
+def _asking(q: str) -> str:
+    """The (folded) question with its statements blanked, its length kept: a sentence that ends with
+    a full stop, is followed by another and does not open with an asking word ("the page doesn't
+    say which one. is it <x> or <y>") asks nothing across the products."""
+    qc = product_cues().question
+    opens = re.compile(rf"\s*(?:{cue_alternation([*qc.across, *qc.choose])})(?![\w-])")
+    out, at = [], 0
+    for m in re.finditer(r"[^.!?]*[.!?]+", q):
+        sentence = q[m.start():m.end()]
+        statement = sentence.rstrip().endswith(".") and q[m.end():].strip() and not opens.match(sentence)
+        out.append(q[at:m.start()] + (" " * len(sentence) if statement else sentence))
+        at = m.end()
+    return "".join(out) + q[at:]
 
 
 def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
@@ -590,7 +658,7 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
     question leaves them out), and the folded question without those clauses. None when the question
     asks about amounts ("which don't say how much"): its negation is about the amount."""
     qc = product_cues().question
-    if cue(qc.amount_words).search(q):
+    if cue(qc.amount_words).search(_without_page(q)):  # "on the list" names the page: no amount asked
         return (), q
     excluded: list[str] = []
     unnegated = q
@@ -633,12 +701,30 @@ def _one_described(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None
     """ "how much <nutrient> is in the <words of one product>": a question about one product (the
     pipeline finds which); the nutrients asked are those outside the describing phrase."""
     qc = product_cues().question
+    if _amount_reference(q):  # "the one with <amount> of <nutrient>", "<amount> per <kind>"
+        named = _named_nutrients(lexical_form(q), nutrient_names)
+        return ProductQuery(named[0] if named else None, None, None, nutrients=tuple(named), one=True)
     if not cue(qc.holds).search(q) or not _references(q, loose=True) or _references(q):
         return None  # a plain "the <product word>" phrase is answered as before
     named = _named_nutrients(lexical_form(_without_references(q)), nutrient_names)
     if not named:
         return None
     return ProductQuery(named[0], None, None, nutrients=tuple(named), one=True)
+
+
+def _amount_reference(q: str) -> bool:
+    """Does the (folded) question refer to one product by an amount ("the one with <amount> of
+    <nutrient>", "<amount> of <nutrient> per <kind>", "<amount> in one <kind>")? The pipeline finds
+    the product (:func:`one_product_question`)."""
+    qc = product_cues().question
+    if not qc.one_with or not qc.amount_of_one:
+        return False
+    ones = cue_alternation([*qc.product_words, *(x for pats in product_cues().description.kinds.values()
+                                                 for x in pats)])
+    before = re.compile(rf"(?<![\w-])(?:{cue_alternation(qc.one_with)})\s*$")
+    after = re.compile(rf"\s*(?:of\s+)?(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(qc.amount_of_one)})\s+"
+                       rf"(?:{ones})(?![\w-])")
+    return any(before.search(q[:d.start]) or after.match(q[d.end:]) for d in parse_doses(q))
 
 
 def asked_property(folded_question: str) -> str | None:
@@ -847,19 +933,20 @@ class _ProductAnswer:
                                     marker=marker))
 
     def item(self, p: Product, *nutrients: str) -> str:
-        """'<label> (<nutrient> <amount> <serving>; ...) [n]', the product cited."""
-        states = [s for s in (stated(p, n) for n in nutrients) if s is not None]
+        """'<label> (<nutrient> <amount> <serving>; ...) [n]', the product cited (a nutrient with
+        parts by the parts' amounts, where it states them)."""
+        states = [s for n in nutrients for s in (stated_parts(p, n) or _listed(stated(p, n)))]
         details = [s.detail() for s in states if s.amount]
         m = self.cite(p, states[0].amount if states else None)
         for s in states:
             self.add_row(p, s.nutrient, m)
         return f"{label(p, details)} [{m}]"
 
-    def _with_amounts(self, products: Sequence[Product], nutrient: str) -> tuple[list[tuple[Product, Stated]],
-                                                                                 list[Product]]:
-        known = [(p, stated(p, nutrient)) for p in products]
-        with_amount = [(p, s) for p, s in known if s is not None and s.micrograms is not None]
-        without = [p for p, s in known if s is None or s.micrograms is None]
+    def _with_amounts(self, products: Sequence[Product],
+                      nutrient: str) -> tuple[list[tuple[Product, Measure]], list[Product]]:
+        known = [(p, measured(p, nutrient)) for p in products]
+        with_amount = [(p, s) for p, s in known if s is not None]
+        without = [p for p, s in known if s is None]
         return with_amount, without
 
     def extreme(self, products: Sequence[Product], nutrient: str, direction: str) -> None:
@@ -867,12 +954,12 @@ class _ProductAnswer:
         with_amount, without = self._with_amounts(products, nutrient)
         if not with_amount:
             return
-        values = [s.micrograms for _, s in with_amount if s.micrograms is not None]
+        values = [s.micrograms for _, s in with_amount]
         target = max(values) if direction == "max" else min(values)
         names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
         word = "most" if direction == "max" else "least"
         self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items="; ".join(names)))
-        for p, s in sorted(with_amount, key=lambda ps: ps[1].micrograms or 0.0, reverse=direction == "max"):
+        for p, s in sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max"):
             if s.micrograms != target:
                 self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
@@ -899,18 +986,17 @@ class _ProductAnswer:
     def against_product(self, products: Sequence[Product], nutrient: str, reference: Product,
                         direction: str) -> None:
         """The products that state more (or less) of a nutrient than a named product does."""
-        ref = stated(reference, nutrient)
+        ref = measured(reference, nutrient)
         word = "more" if direction == "max" else "less"
-        if ref is None or ref.micrograms is None:
+        if ref is None:
             self.lines.append(msg.PRODUCT_STATES_NO_AMOUNT.format(product=label(reference), nutrient=nutrient)
                               + f" [{self.cite(reference, None)}]")
             return
         ref_item = self.item(reference, nutrient)
         others, _ = self._with_amounts([p for p in products if p.id != reference.id], nutrient)
-        assert ref.micrograms is not None
         target = ref.micrograms
-        better = [p for p, s in others if s.micrograms is not None
-                  and ((s.micrograms > target) if direction == "max" else (s.micrograms < target))]
+        better = [p for p, s in others
+                  if ((s.micrograms > target) if direction == "max" else (s.micrograms < target))]
         same = [p for p, s in others if s.micrograms == ref.micrograms]
         if better:
             items = "; ".join(self.item(p, nutrient) for p in better)
@@ -1178,6 +1264,9 @@ class OneProduct:
     versus: Product | None = None
     #: "does it have more <nutrient> than <nutrient>": a comparison of its nutrients (the amounts asked)
     compared: bool = False
+    #: "is <product> really <amount> of <nutrient>", "the one with <amount>, is that a decent dose":
+    #: the question gives the amounts asked itself (its description is quoted: what it says of them)
+    given: bool = False
 
     def products(self) -> list[Product]:
         """The product asked about, then the one it is compared with (whose chunks the answer cites)."""
@@ -1211,11 +1300,14 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return _one_compared(q, products, in_scope, nutrient_names, earlier)
     if cue(qc.most).search(q) or cue(qc.least).search(q):
         return None
-    found = _named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+             or _by_amount(q, products, in_scope, nutrient_names))
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
     forms = [] if holds else _forms_named(lexical_form(outside))
+    # else a figure the product states asks of it ("is <product> really <amount> of <nutrient>?")
+    holds = holds or (not forms and found is not None and bool(_given(q, found[0])))
     kinds = None if holds or size else kinds_asked(outside)
     prop = None if holds or size or kinds or forms else asked_property(outside)
     if not (holds or forms or kinds or size or prop):
@@ -1234,13 +1326,62 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         silent = property_sentence(product, prop) is None
         return None if silent and not product_cues().properties[prop].product_only else OneProduct(
             product, (), property=prop)
-    # the nutrients asked of it: those outside the words that name or describe it, else all named
+    return _asked_of(q, rest, product, forms, nutrient_names)
+
+
+def _asked_of(q: str, rest: str, product: Product, forms: Sequence[str],
+              nutrient_names: Sequence[str]) -> OneProduct | None:
+    """What the (folded) question asks of the product: the nutrients named outside the words that
+    name or describe it (``rest``), else all it names, else those whose amount it gives; with the
+    forms asked, and whether it gives the amounts itself. None when it asks of no nutrient."""
     asked = (_named_nutrients(lexical_form(rest), nutrient_names)
              or _named_nutrients(lexical_form(q), nutrient_names))
     if forms and not asked:  # "is that <form> too": the product's nutrient the forms are of
         asked = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)
                  and _names(product, n.name)]
-    return OneProduct(product, tuple(asked), tuple(forms)) if asked else None
+    given = _given(q, product)
+    asked = asked or given
+    return OneProduct(product, tuple(asked), tuple(forms),
+                      given=bool(given) and not forms and set(asked) <= set(given)) if asked else None
+
+
+def _given(q: str, product: Product) -> list[str]:
+    """The nutrients whose amount, as the product states it, the (folded) question gives too (none
+    when it also gives an amount the product does not state: "the same as the <amount> in <other>")."""
+    keys = {d.key() for d in parse_doses(q)}
+    given = {x.nutrient: s.dose.key() for x in product.nutrients
+             if (s := stated(product, x.nutrient)) is not None and s.dose is not None
+             and s.dose.key() in keys}
+    return list(given) if keys <= set(given.values()) else []
+
+
+def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+               nutrient_names: Sequence[str]) -> tuple[Product, tuple[int, int]] | None:
+    """ "the one with <amount> of <nutrient>", "<amount> in one <kind>": the one product whose
+    description states an amount the (folded) question gives (of the nutrient named right after
+    it, if one is), with where the amount and that name are; None when the question names no
+    product word, kind or "the one", or an amount of it fits no product or several."""
+    qc = product_cues().question
+    kinds = _kinds_in(q)
+    if not (cue([*qc.product_words, *qc.one_with]).search(q) or kinds):
+        return None
+    hits: dict[str, tuple[Product, tuple[int, int]]] = {}
+    for d in parse_doses(q):
+        after = re.match(r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?[\w-]+", q[d.end:])
+        named = _named_nutrients(lexical_form(after.group(0)), nutrient_names) if after else []
+        end = d.end + after.end() if after and named else d.end
+        fits = [p for p in products if any(
+            s is not None and s.dose is not None and s.dose.key() == d.key()
+            for x in p.nutrients if not named or x.nutrient in named
+            for s in (stated(p, x.nutrient),))]
+        if len(fits) > 1 and kinds:  # "<amount> in one <kind>": the products of that kind
+            fits = [p for p in fits if product_kind(p) in kinds] or fits
+        if len(fits) > 1:
+            fits = [p for p in fits if p.id in {x.id for x in in_scope}]
+        if len(fits) != 1:  # several state it (which is meant is not said), or none: it is not one's
+            return None
+        hits[fits[0].id] = (fits[0], (d.start, end))
+    return next(iter(hits.values())) if len(hits) == 1 else None
 
 
 def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
@@ -1465,6 +1606,12 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
     if one.serving_size:
         out.serving_size(p, one.serving_unit)
         return out.lines, out.rows
+    if one.given:  # the question gives the amounts: what the description says of them, in its words
+        m = out.cite(p, None)
+        for n in one.nutrients:
+            out.add_row(p, n, m)
+        out.lines.append(f"{a.one_says.format(product=p.title, text=' '.join(_sentences(p.text)))} [{m}].")
+        return out.lines, out.rows
     if one.property is not None:  # a property only the report settles, and it is silent: no answer
         sentence = property_sentence(p, one.property)
         if sentence is None:
@@ -1486,10 +1633,12 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
     nutrient it names without an amount, one it does not mention; the product cited."""
     a = product_cues().answers
     states = {n: stated(p, n) for n in nutrients}
-    amounts = [s for s in states.values() if s is not None and s.amount]
+    # a nutrient with parts by the parts' amounts it states (its own figure may be the whole oil's)
+    amounts = [x for n, s in states.items() for x in (stated_parts(p, n) or _listed(s)) if x.amount]
     named = [n for n, s in states.items() if s is not None and not s.amount]
     absent = [n for n, s in states.items() if s is None]
-    others = [s.detail() for x in p.nutrients if x.nutrient not in states
+    shown = {x.nutrient for x in amounts}
+    others = [s.detail() for x in p.nutrients if x.nutrient not in states and x.nutrient not in shown
               and (s := stated(p, x.nutrient)) is not None and s.amount]
     product = label(p, others)
 

@@ -53,6 +53,9 @@ class Nutrient(BaseModel):
     terms: list[str] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     ug_per_iu: float | None = Field(default=None, gt=0)
+    #: the nutrients whose amounts together make this one's (the members of a family of compounds):
+    #: a product that states them is measured by them (its own figure may be the whole oil's mass)
+    parts: list[str] = Field(default_factory=list)
 
     def names(self) -> list[str]:
         return [self.name, *self.terms]

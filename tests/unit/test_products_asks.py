@@ -1,0 +1,111 @@
+"""What makes a question one about products, and about which: a nutrient measured by its parts, a
+negated kind after "that's not", words that ask nothing across the products (why, a concern, a time,
+a statement), and one product referred to by an amount it states."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from langchain_core.documents import Document
+
+from assistant.answer.citations import CitationBook
+from assistant.answer.products import (
+    compose_one_product,
+    compose_products,
+    measured,
+    one_product_question,
+    parse_product_query,
+)
+from assistant.corpus import Nutrient, Product
+from assistant.doses import parse_doses
+
+NAMES = ["vitamin D3", "omega-3", "EPA", "DHA", "vitamin K2"]
+
+
+def _product(pid: str, title: str, text: str, *nutrients: tuple[str, str | None],
+             name: str | None = None) -> Product:
+    ns = tuple(Nutrient(n, amount, None, parse_doses(amount)[0] if amount else None) for n, amount in nutrients)
+    return Product(pid, "s", title, name, text, 0, len(text), "s/p.md", 1, ns)
+
+
+OIL = _product("o1", "Omni 1000", "Omni 1000 is a fish oil softgel providing 1,000 mg of fish oil with EPA (360 mg) "
+               "and DHA (240 mg) per softgel.", ("omega-3", "1,000 mg"), ("EPA", "360 mg"), ("DHA", "240 mg"),
+               name="Omni 1000")
+KRILL = _product("o2", "Krill 500", "Krill 500 is a krill oil capsule with EPA (60 mg) and DHA (30 mg) per capsule.",
+                 ("EPA", "60 mg"), ("DHA", "30 mg"), name="Krill 500")
+GUMMY = _product("o3", "Supplement: omega-3", "This omega-3 gummy is chewable.", ("omega-3", None))
+BIG = _product("d1", "Bone 5000", "Bone 5000 is a softgel providing vitamin D3 (5,000 IU) per softgel. The dose "
+               "exceeds the upper intake limit.", ("vitamin D3", "5,000 IU"), name="Bone 5000")
+COMBO = _product("k1", "Supplement: vitamin D3 5,000 IU + vitamin K2 100 mcg", "This capsule gives vitamin D3 "
+                 "(5,000 IU) and vitamin K2 (100 mcg).", ("vitamin D3", "5,000 IU"), ("vitamin K2", "100 mcg"))
+LOW_K = _product("k2", "Supplement: vitamin D3 1,000 IU + vitamin K2 45 mcg", "This supplement combines vitamin D3 "
+                 "(1,000 IU) and vitamin K2 (45 mcg). Vitamin K2 is included at a sub-therapeutic level.",
+                 ("vitamin D3", "1,000 IU"), ("vitamin K2", "45 mcg"))
+
+
+def _docs(products: list[Product]) -> dict[str, Document]:
+    return {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text}) for p in products}
+
+
+def _one(question: str, products: list[Product]) -> str | None:
+    one = one_product_question(question, products, [], NAMES)
+    if one is None:
+        return None
+    return " ".join(compose_one_product(one, _docs(products), CitationBook())[0])
+
+
+def test_a_nutrient_with_parts_is_measured_by_the_parts_a_product_states() -> None:
+    oil = measured(OIL, "omega-3")
+    assert oil is not None and oil.micrograms == 600_000.0  # its parts, not the oil's 1,000 mg
+    assert [s.nutrient for s in oil.states] == ["EPA", "DHA"]
+    krill = measured(KRILL, "omega-3")  # it names only the parts
+    assert krill is not None and krill.micrograms == 90_000.0
+    assert measured(GUMMY, "omega-3") is None
+    pq = parse_product_query("which product is the lowest dose", NAMES)
+    assert pq is not None and pq.direction == "min"
+    lines, _ = compose_products(replace(pq, nutrient="omega-3"), [OIL, KRILL, GUMMY], _docs([OIL, KRILL, GUMMY]),
+                                CitationBook(), primary="omega-3")
+    out = " ".join(lines)
+    assert "least omega-3" in out and "Krill 500 (EPA 60 mg per capsule; DHA 30 mg per capsule" in out
+    assert "1,000 mg" not in out
+    one = _one("how much omega-3 is in omni 1000", [OIL, KRILL])
+    assert one is not None and "EPA 360 mg per softgel; DHA 240 mg per softgel" in one and "1,000 mg" not in one
+
+
+def test_a_kind_after_thats_not_is_left_out_even_with_the_page_named() -> None:
+    pq = parse_product_query("i hate big softgels. anything on the list thats not a softgel", NAMES)
+    assert pq is not None and pq.excluded_kinds == ("softgel",) and pq.kinds == () and not pq.missing
+
+
+def test_words_that_ask_nothing_across_the_products() -> None:
+    assert parse_product_query("why do most k2 pills go with mk7 and not mk4? is there a reason", NAMES) is None
+    assert parse_product_query("any problem with him taking vit d tablets", NAMES) is None
+    # a statement before the question ("... doesn't say which one.") asks nothing across them
+    assert parse_product_query("the forms line says it but doesnt say which one. is that mk4 or mk7",
+                               NAMES) is None
+    # still a question across the products
+    pq = parse_product_query("any tablets with vitamin D3?", NAMES)
+    assert pq is not None and pq.kinds == ("tablet",)
+
+
+def test_one_product_referred_to_by_an_amount_its_description_states() -> None:
+    q = "the one with 45 mcg of k2 in it... is that a decent amount or a lowball dose"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.one
+    out = _one(q, [LOW_K, COMBO, BIG])
+    assert out is not None and out.startswith("The description of Supplement: vitamin D3 1,000 IU + vitamin K2 45 mcg"
+                                              " says: “") and "sub-therapeutic" in out
+    # an amount several products state: the kind named decides ("in one softgel")
+    q = "is 5000 iu a day in one softgel too strong to take every day long term"
+    assert (pq := parse_product_query(q, NAMES)) is not None and pq.one
+    out = _one(q, [BIG, COMBO])
+    assert out is not None and "Bone 5000" in out and "exceeds the upper intake limit" in out
+    assert _one("is 5000 iu a day too strong for a capsule or a softgel", [BIG, COMBO]) is None
+    # a named product whose amount the question gives: its description, quoted
+    out = _one("is omni 1000 actually 1000mg of omega 3 per pill??", [OIL, KRILL])
+    assert out is not None and "1,000 mg of fish oil with EPA (360 mg)" in out
+    # an amount no product states ("the same as the 45 mg in the study"): no one product is meant
+    assert _one("is the 45 mcg k2 product the same amount as the 45 mg they used in the study", [LOW_K, COMBO]) is None
+    # the amount of another nutrient asked: its amount, not a quote
+    out = _one("how much vitamin D3 is in the one with 45 mcg of k2", [LOW_K, COMBO])
+    assert out is not None and "states vitamin D3 1,000 IU" in out and "says" not in out
