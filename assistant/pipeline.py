@@ -41,7 +41,7 @@ from assistant.answer.cautions import (
     stated_conditions,
 )
 from assistant.answer.citations import CitationBook
-from assistant.answer.dosage import DosageQuery, compose_dosage, parse_dosage_query
+from assistant.answer.dosage import DosageQuery, compose_dosage, dosage_cues, parse_dosage_query
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
@@ -388,6 +388,7 @@ class Assistant:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         book = CitationBook()
+        u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
         cautions, shown = self._turn_cautions(book, u, supplement)
         head = [caution_line(c) for c in shown]
         if fields_only:
@@ -517,9 +518,13 @@ class Assistant:
         """Is the turn about an interaction the monograph has a caution for (that caution then
         answers it)? A class the monograph says nothing of is judged by scope like any topic. A
         note-only class (toxicity) is asked about only through its question phrases ("can too much
-        hurt you?"): its notes answer that too."""
+        hurt you?"): its notes answer that too; so does a note on a condition the question says
+        someone has ("my brother has <condition>: can he take it?")."""
         asked = list(u.asks_about)
-        return bool(asked) and bool(caution_passages(self.retriever.lexical.cautions, supplement, asked))
+        if asked and caution_passages(self.retriever.lexical.cautions, supplement, asked):
+            return True
+        stated = stated_conditions(without_negated_mentions(u.question))
+        return bool(self._condition_notes(supplement, stated))
 
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,
                     hits: Sequence[Hit]) -> str | None:
@@ -536,6 +541,16 @@ class Assistant:
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
         return dq
+
+    @staticmethod
+    def _with_limit_notes(u: Understanding, dq: DosageQuery | None) -> Understanding:
+        """A question about the upper limit, in any words the Dosage Guide cues read, asks about
+        the notes on limits and excess too: they are shown with the field."""
+        limit = dosage_cues().question.limit_field
+        if dq is None or limit not in dq.fields or DOSE_RISK_CLASS in u.asks_about:
+            return u
+        return replace(u, classes=list(dict.fromkeys([*u.classes, DOSE_RISK_CLASS])),
+                       asks_about=[*u.asks_about, DOSE_RISK_CLASS])
 
     def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                          dq: DosageQuery | None) -> bool:

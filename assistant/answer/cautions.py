@@ -33,6 +33,8 @@ _ADVICE = re.compile(
 LONG_WORD = 8
 #: ... when their similarity (rapidfuzz ratio, 0-100) is at least this
 SAME_WORD_RATIO = 90
+#: letters from which a word that begins a note's word is that word, clipped ("sarcoid")
+CLIPPED_WORD = 6
 #: the class every personal-dose question brings (a monograph's note on toxicity or limits)
 DOSE_RISK_CLASS = "toxicity"
 
@@ -105,9 +107,11 @@ def names_condition(note: str, conditions: Sequence[str], ignore: Collection[str
         return False
     words = set(content_tokens(note)) - set(ignore)
     asked = {t for c in conditions for t in content_tokens(c)} - set(ignore)
-    # a long word spelt another way is the same word ("haemo-" and "hemo-")
+    # a long word spelt another way is the same word ("haemo-" and "hemo-"), and so is its
+    # clipped form ("sarcoid" for "sarcoidosis")
     return bool(asked & words) or any(
-        len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO for t in asked for w in words)
+        (len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO)
+        or (len(t) >= CLIPPED_WORD and w.startswith(t)) for t in asked for w in words)
 
 
 def referral(classes: Sequence[str]) -> str:

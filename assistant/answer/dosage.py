@@ -122,6 +122,16 @@ class Group(BaseModel):
 class PopulationCues(BaseModel):
     ages: list[AgePattern] = Field(default_factory=list)
     groups: dict[str, Group] = Field(default_factory=dict)
+    #: phrases naming people other than those asked about (group ``other``): not read as people
+    others: list[str] = Field(default_factory=list)
+
+    @field_validator("others")
+    @classmethod
+    def _other_group(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if "other" not in re.compile(p).groupindex:
+                raise ValueError(f"{p!r} needs a named group 'other'")
+        return v
 
 
 class LineCues(BaseModel):
@@ -199,6 +209,9 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
     """The ages and groups of people a text names (amounts should be masked by the caller)."""
     pc = (cues or dosage_cues()).population
     folded = fold(text)
+    for p in pc.others:  # "breastfeeding our 3 month old": the baby is not asked about
+        folded = re.sub(p, lambda m: m.group(0)[:m.start("other") - m.start()] + " " * len(m.group("other"))
+                        + m.group(0)[m.end("other") - m.start():], folded)
     ages: list[tuple[float, float]] = []
     taken: list[tuple[int, int]] = []
     for ap in pc.ages:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 SYNONYM_COSINE = 0.72
 #: how far (1 - cosine) removing a word must move the question's embedding for it to be a topic
 TOPIC_SHIFT = 0.03
+#: how far the question's off-topic words, removed together, must move its embedding for the
+#: monograph not to cover it (a lone word near ``TOPIC_SHIFT`` is chat, not a topic)
+QUESTION_SHIFT = 0.055
 
 
 @functools.cache
@@ -178,7 +181,20 @@ class ScopeJudge:
         enc = np.asarray(self.embeddings.embed_documents([lq, *variants]), dtype=np.float32)
         qvec, var_vecs = enc[0], enc[1:]
         sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
-        return [
+        found = [
             t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
             if float(row.max()) < SYNONYM_COSINE and 1.0 - float(qvec @ v) >= TOPIC_SHIFT
         ]
+        return found if self._carry_the_question(qvec, lq, found) else []
+
+    def _carry_the_question(self, qvec: np.ndarray, lq: str, found: Sequence[str]) -> bool:
+        """Do the off-topic words, all removed at once, move the question by ``QUESTION_SHIFT``? One
+        chatty word the page lacks ("is that a myth", "the ladies in that study") barely moves it;
+        a topic of its own ("in pregnancy", "for migraines") moves it far."""
+        if not found:
+            return False
+        rest = lq
+        for t in found:
+            rest = without_term(rest, t)
+        vec = np.asarray(self.embeddings.embed_documents([rest]), dtype=np.float32)[0]
+        return 1.0 - float(qvec @ vec) >= QUESTION_SHIFT

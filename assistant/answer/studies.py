@@ -786,7 +786,8 @@ def _names_in(lex: str) -> list[tuple[int, str, str]]:
 
 def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     """The question without the names it gives as given together with the supplement ("which
-    studies gave it together with <nutrient>") or as what one study's detail is of ("what dose of
+    studies gave it together with <nutrient>"), as left out ("without <nutrient>", "not counting
+    <form>") or as what one study's detail is of ("what dose of
     <nutrient> did they use in the <...> study"): for deciding which monograph's findings it is
     about (the studies are not those of <nutrient>'s monograph). Any question not about the research
     findings (:func:`parse_study_query` reads none) is returned as it is."""
@@ -794,7 +795,10 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     q = fold(question)
     if parse_study_query(question, cues=cues) is None:
         return question
-    spans = _spans_after(q, qc.combined, qc.combined_scope)
+    # names given with it, left out, or ruled out ("without <nutrient>", "not counting <form>")
+    spans = (_spans_after(q, qc.combined, qc.combined_scope) + _excluded_spans(q, qc)
+             + _spans_after(q, qc.alone, qc.alone_scope)
+             + _spans_after(q, qc.exclude_next, qc.exclude_next_scope))
     detail = _detail_asked(q, qc)
     if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:
         spans += detail[1]
@@ -804,8 +808,9 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     dropped: set[int] = set()
     for s, e in spans:
         inside = [i for i, w in enumerate(words) if s <= w.start() < e]
-        for i in inside:  # the fewest words from each that name something ("vitamin <letter>")
-            end = next((j for j in inside if j >= i and _names_in(lexical_form(
+        for i in inside:  # the fewest words from each that name something ("vitamin <letter>"),
+            # a name begun inside the span may end after it
+            end = next((j for j in range(i, min(inside[-1] + 3, len(words))) if _names_in(lexical_form(
                 " ".join(w.group() for w in words[i:j + 1])))), None)
             if end is not None and i not in dropped:
                 dropped.update(range(i, end + 1))

@@ -142,6 +142,10 @@ def test_a_value_with_an_amount_is_never_none_set() -> None:
 def test_ages_in_months_and_under_and_over() -> None:
     assert read_population("infants 0–12 months").ages == ((0.0, 1.0),)
     assert read_population("children under 14").ages == ((0.0, 13.0),)
+    # the baby one breastfeeds is not the one asked about
+    breastfeeding = read_population("my wife is breastfeeding our 3 month old, how much does she need")
+    assert breastfeeding.ages == () and {"breastfeeding", "female"} <= breastfeeding.groups
+    assert read_population("how much does my 3 month old need").ages == ((0.25, 0.25),)
     assert read_population("adults over 70").ages == ((71.0, 130.0),)
     assert read_population("a 12-year-old").ages == ((12.0, 12.0),)
     assert read_population("between 9 and 13").ages == ((9.0, 13.0),)

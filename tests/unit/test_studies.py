@@ -538,6 +538,10 @@ def test_studies_that_gave_it_together_with_another_nutrient() -> None:
     ("which studies gave it combined with vitamin d3?", "which studies gave it combined with"),
     ("what dose of vitamin d did they use in the k and d meta analysis",
      "did they use in the k and d meta analysis"),
+    # names left out or ruled out are no subject either
+    ("without calcium or vitamin d does k2 do anything for bone density",
+     "without does k2 do anything for bone density"),
+    ("which k2 studies were not with vitamin d", "which k2 studies were not"),
     ("which vitamin d studies were ongoing", "which vitamin d studies were ongoing"),
     ("is there a product with k2 plus vitamin d3", "is there a product with k2 plus vitamin d3"),  # no study
 ])

@@ -23,6 +23,9 @@ from assistant.normalize import content_tokens, lexical_form, stem, without_nega
         ("i dont need INR checks, ive never been on anticoagulants. is mk7 better than mk4 for bones",
          "is mk7 better than mk4 for bones"),
         ("My husband has never taken Eliquis, can he take fish oil?", "can he take fish oil?"),
+        # two negations of one statement overlap: cut once, the question after it whole
+        ("i stopped coumadin years ago so im not on it anymore. does k2 lower ucoc",
+         "does k2 lower ucoc"),
     ],
 )
 def test_a_negated_medicine_leaves_the_question(question: str, asked: str) -> None:
@@ -228,6 +231,23 @@ def test_unknown_words_that_mean_the_same_are_one_topic() -> None:
     assert judge.off_topic(q, ["pregnancy", "pregnant"]) == ["pregnancy", "pregnant"]
 
 
+def test_a_lone_word_that_barely_moves_the_question_is_no_topic() -> None:
+    """"is that a myth": the page lacks the word, and removing it moves the question by more than
+    ``TOPIC_SHIFT`` but not ``QUESTION_SHIFT``: chat, not a topic. A topic of its own moves it far."""
+    import numpy as np
+
+    from assistant.answer.scope import QUESTION_SHIFT, TOPIC_SHIFT
+
+    table: dict[str, list[float]] = {"fish": [0, 0, 1, 0, 0], "oil": [0, 0.1, 1, 0, 0], "heart": [0, 1, 0, 0, 0],
+                                     "myth": [0, 0.3, 0.5, 0.8, 0], "pregnancy": [0, 0, 0, 0, 1]}
+    judge = _judge(table, ["fish", "oil", "heart"])
+    q = "fish oil heart myth"
+    full, without = judge.embeddings.embed_documents([q, "fish oil heart"])
+    assert TOPIC_SHIFT <= 1.0 - float(np.dot(full, without)) < QUESTION_SHIFT
+    assert judge.off_topic(q, ["myth"]) == []
+    assert judge.off_topic("fish oil heart pregnancy", ["pregnancy"]) == ["pregnancy"]
+
+
 # --------------------------------------------------------------------------- scope: a Dosage Guide field
 
 
@@ -305,6 +325,8 @@ def test_a_note_that_names_a_stated_condition_is_about_the_person() -> None:
 
     note = "People with haemochromatosis or kidney disease should not take it unless prescribed"
     assert names_condition(note, ["hemochromatosis"])  # spelt another way
+    assert names_condition(note, ["haemochrom"])  # clipped
+    assert not names_condition(note, ["kid"])  # too short to be a clipped word
     assert names_condition(note, ["chronic kidney disease"])
     assert not names_condition(note, ["asthma"])
     from assistant.normalize import content_tokens
