@@ -165,7 +165,18 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
     people = [(name, w) for name, g in dosage_cues().population.groups.items() for w in g.words]
     people.sort(key=lambda x: -len(x[1]))
     return out + [("people", name, re.compile(rf"(?<![\w-])(?:{w})(?![\w-])", re.IGNORECASE))
-                  for name, w in people]
+                  for name, w in people] + _age_patterns()
+
+
+def _age_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """The ways a text gives someone's age ("over 70", "she's 64", "aged 15"): people too (value
+    ``age``), never an amount or a length of time ("over 100 mg", "for 3 years")."""
+    from assistant.answer.dosage import dosage_cues
+
+    after = rf"(?!\s*(?:{_not_a_reference()})(?![\w-]))"
+    duration = rf"(?!\d{{1,3}}[\s-]*(?:{_words(_TIMES)})(?![\s-]*old)(?![\w-]))"
+    return [("people", "age", re.compile(rf"{duration}(?:{a.pattern}){after}", re.IGNORECASE))
+            for a in dosage_cues().population.ages]
 
 
 def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Slot]:
@@ -247,7 +258,9 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
     out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
            and t not in cues.fillers and stem(t) not in earlier]
-    asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)) if w in cues.own_intent]
+    opener = re.match(r"\W*(?:(?:so|then|and|also|but|ok|okay|well)\b\W*)*", fold(masked))  # "ok and ..."
+    asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
+            if w in cues.own_intent]
     return [*asks, *out]
 
 
@@ -259,6 +272,13 @@ def is_followup(question: str, has_history: bool) -> bool:
 def points_back(question: str) -> bool:
     """Does the turn point back at what the last answer was about ("that one", "it", "them")?"""
     return _cues().pointer.search(fold(question)) is not None
+
+
+def about_products(question: str, names: Sequence[tuple[str, str, str]] = ()) -> bool:
+    """Does a question ask about products: a product word ("which capsule"), a product's name or
+    one described ("the <form> one")?"""
+    return bool(_cues().product.search(question)) or any(
+        s.kind == "product" for s in find_slots(question, names))
 
 
 def starts_afresh(question: str) -> bool:
@@ -300,7 +320,18 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         base = _replace_subject(base, [s for s in slots if s.kind in SUBJECT_KINDS], question, names)
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
-    return Resolution(f"{base} {_without_ruled_out(question)}", True, True)
+    return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) -> str:
+    """The turn without the products and people it names that now stand in the earlier question
+    (``base``): each is said once ("the one that has X in it" twice reads as two products)."""
+    out = turn
+    for s in sorted(find_slots(turn, names), key=lambda s: s.start, reverse=True):
+        text = turn[s.start:s.end]
+        if s.kind in ("product", "people") and re.search(_phrase(text), base, re.IGNORECASE):
+            out = out[:s.start] + out[s.end:]
+    return re.sub(r"\s{2,}", " ", out).strip()
 
 
 def _named_references(question: str, previous: str, earlier: Sequence[Slot], answer: str,
@@ -433,6 +464,9 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
         return base
     if kind == "people" and not any(s.qualified for s in new):
         old = [Slot(s.kind, s.value, *(s.core or (s.start, s.end))) for s in old]
+    if kind == "people":  # "does a baby need" -> "does aged 45 need": the article goes with the people
+        old = [Slot(s.kind, s.value, m.start() if (m := re.search(r"(?<![\w-])(?:a|an)\s+$", base[:s.start]))
+                    else s.start, s.end, s.core) for s in old]
     refs = [s.value for s in new if s.value.startswith("ref:")]
     if kind == "study" and refs and all(s.value.startswith("ref:") for s in old):
         first = old[0]
@@ -445,9 +479,26 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
 
 def _text_of(new: Sequence[Slot], question: str) -> str:
     ordered = sorted(new, key=lambda s: s.start)
-    adjacent = all(not question[a.end:b.start].strip() for a, b in itertools.pairwise(ordered))
-    return (question[ordered[0].start:ordered[-1].end] if adjacent  # "pregnant women": one phrase
-            else " and ".join(question[s.start:s.end] for s in ordered))
+    between = [question[a.end:b.start] for a, b in itertools.pairwise(ordered)]
+    texts = [_age_text(question[s.start:s.end]) if s.value == "age" else question[s.start:s.end]
+             for s in ordered]
+    if all(not b.strip() for b in between) and texts == [question[s.start:s.end] for s in ordered]:
+        return question[ordered[0].start:ordered[-1].end]  # "pregnant women": one phrase
+    if all(not re.search(r"\w", b) for b in between):  # "my son, he's 15", "his wife? she's 64"
+        return " ".join(texts)
+    return " and ".join(texts)
+
+
+def _age_text(text: str) -> str:
+    """Someone's age as the earlier question can hold it: "she's 64" -> "aged 64" (a range or a
+    bound as written)."""
+    from assistant.answer.dosage import dosage_cues
+
+    for a in dosage_cues().population.ages:
+        m = re.fullmatch(a.pattern, fold(text))
+        if m and not a.months and [k for k, v in m.groupdict().items() if v is not None] == ["at"]:
+            return f"aged {m.group('at')}"
+    return text
 
 
 def _put(base: str, old: Sequence[Slot], text: str) -> str:

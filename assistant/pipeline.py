@@ -74,7 +74,7 @@ from assistant.conversation import (
 )
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import CorpusError, IndexBusyError
-from assistant.followup import conversation_subject, current_question, points_back, resolve
+from assistant.followup import about_products, conversation_subject, current_question, points_back, resolve
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
@@ -346,7 +346,8 @@ class Assistant:
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
         part = (u.followup and named != before and points_back(u.question) and bool(u.earlier)
-                and parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
+                and (parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
+                     or about_products(u.earlier[-1], self.catalog.slot_names))
                 and all(any(p.nutrient(self.catalog.primary_of.get(s, "")) for p in products) for s in named))
         if not named or part:
             named = before

@@ -236,3 +236,26 @@ def test_a_finding_is_pinned_only_after_a_question_about_the_research() -> None:
     # the last answer replied to a question about products: "that study" is no finding of it
     r = resolve("how long did that study run", "which products have both k2 and d3", (), PRODUCT_ANSWER)
     assert "Liquid" not in r.question
+
+
+def test_an_age_is_people_and_replaces_the_earlier_ones() -> None:
+    r = resolve("ok and for me, im 45", "how much vitamin d does a baby need")
+    assert r.inherits_intent and r.question.startswith("how much vitamin d does aged 45 need")
+    r = resolve("and his wife? shes 64", "what is the allowance for someone over 70")
+    assert "over 70" not in r.question and "wife aged 64" in r.question
+
+
+@pytest.mark.parametrize("text", ["the study that ran for 3 years", "the ones over 100 mg", "for 6 months"])
+def test_a_length_of_time_or_an_amount_is_no_age(text: str) -> None:
+    assert not [s for s in find_slots(text) if s.value == "age"]
+
+
+def test_a_described_product_that_moved_into_the_question_is_said_once() -> None:
+    r = resolve("and the one that has zinc in it too?", "how much k2 is in the liquid one")
+    assert r.question.count("the one that has zinc in it too") == 1
+
+
+def test_how_long_were_they_on_it_is_the_cited_finding() -> None:
+    r = resolve("how long were they on it for", "was it ever tested in old people", (), FINDING_ANSWER)
+    assert r.question.endswith("; the study: Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) reduced hip "
+                               "fractures in elderly women living in nursing homes")
