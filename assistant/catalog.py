@@ -81,6 +81,12 @@ class Catalog:
         """Every word of a supplement's names: its title, aliases, vocabulary names, products' names."""
         return frozenset(t for _, w in self.titles for t in w)
 
+    def names_of(self, supplement: str | None) -> frozenset[str]:
+        """The words of one supplement's names (with None: of every supplement's)."""
+        if supplement is None:
+            return self.title_words
+        return frozenset(t for s, w in self.titles if s == supplement for t in w)
+
     @cached_property
     def naming_words(self) -> frozenset[str]:
         """Every word of a supplement's or a nutrient's name (no such word names a condition)."""

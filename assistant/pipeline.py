@@ -380,7 +380,7 @@ class Assistant:
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
                                             or studies)
                               else self.scope.support(u.retrieval_question, hits, scoped,
-                                                      self.catalog.title_words))
+                                                      self.catalog.names_of(scoped)))
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
