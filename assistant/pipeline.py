@@ -530,8 +530,8 @@ class Assistant:
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,
                     hits: Sequence[Hit]) -> str | None:
         """The monograph the question is about: the filter, the one it names, else the best passage's."""
-        named = (self.catalog.named_supplement(u.question)
-                 or self.catalog.named_supplement(u.retrieval_question))
+        named = (self.catalog.named_supplement(study_subject(u.question))
+                 or self.catalog.named_supplement(study_subject(u.retrieval_question)))
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 

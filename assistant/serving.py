@@ -42,6 +42,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.corpus import Corpus, stat_digest
+from assistant.domain.vocabulary import vocabulary_digest
 from assistant.index import generations
 from assistant.index.embeddings import embed_words
 from assistant.normalize import surface_forms
@@ -193,10 +194,13 @@ def _folder(gen: Path) -> Path:
 
 
 def _readable(folder: Path) -> bool:
+    """Is the saved serving data of this format, and made with the vocabulary in use? (A lexicon
+    rewrite changes the words of every passage: data saved under another vocabulary is made anew.)"""
     try:
-        return json.loads((folder / "format.json").read_text(encoding="utf-8")).get("format") == FORMAT
+        saved = json.loads((folder / "format.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    return saved.get("format") == FORMAT and saved.get("vocabulary") == vocabulary_digest()
 
 
 def _save(gen: Path, lexical: LexicalIndex, words: CorpusWords) -> None:
@@ -206,7 +210,8 @@ def _save(gen: Path, lexical: LexicalIndex, words: CorpusWords) -> None:
     try:
         lexical.save(tmp)
         words.save(tmp)
-        (tmp / "format.json").write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
+        (tmp / "format.json").write_text(json.dumps({"format": FORMAT, "vocabulary": vocabulary_digest()}),
+                                         encoding="utf-8")
         final = _folder(gen)
         if final.exists():
             shutil.rmtree(final)
@@ -258,7 +263,8 @@ def save_corpus(gen: Path, corpus: Corpus, catalog: Catalog | None = None) -> No
     try:
         with open(tmp, "wb") as fh:
             pickle.dump({"format": FORMAT, "shape": _shape(), "stat": corpus.stat, "corpus": corpus,
-                         "catalog": catalog or Catalog.of(corpus)}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                         "catalog": catalog or Catalog.of(corpus), "vocabulary": vocabulary_digest()},
+                        fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, gen / CORPUS_FILE)
     finally:
         tmp.unlink(missing_ok=True)
@@ -281,7 +287,7 @@ def cached_corpus(index: KnowledgeIndex) -> tuple[Corpus, Catalog] | None:
             log.info("cannot read %s (%s): parsing the corpus", path, exc)
             continue
         if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("shape") == _shape()
-                and data.get("stat") == now):
+                and data.get("stat") == now and data.get("vocabulary") == vocabulary_digest()):
             return data["corpus"], data["catalog"]
     return None
 

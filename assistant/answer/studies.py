@@ -789,19 +789,19 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     studies gave it together with <nutrient>"), as left out ("without <nutrient>", "not counting
     <form>") or as what one study's detail is of ("what dose of
     <nutrient> did they use in the <...> study"): for deciding which monograph's findings it is
-    about (the studies are not those of <nutrient>'s monograph). Any question not about the research
-    findings (:func:`parse_study_query` reads none) is returned as it is."""
+    about (the studies are not those of <nutrient>'s monograph). A question not about the research
+    findings (:func:`parse_study_query` reads none) loses only the names it rules out ("does <X> on
+    its own without <nutrient> help": <nutrient> is not what it asks about)."""
     qc = (cues or study_cues()).question
     q = fold(question)
-    if parse_study_query(question, cues=cues) is None:
-        return question
-    # names given with it, left out, or ruled out ("without <nutrient>", "not counting <form>")
-    spans = (_spans_after(q, qc.combined, qc.combined_scope) + _excluded_spans(q, qc)
-             + _spans_after(q, qc.alone, qc.alone_scope)
-             + _spans_after(q, qc.exclude_next, qc.exclude_next_scope))
-    detail = _detail_asked(q, qc)
-    if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:
-        spans += detail[1]
+    # names left out or ruled out ("without <nutrient>", "not counting <form>")
+    spans = _excluded_spans(q, qc) + _spans_after(q, qc.alone, qc.alone_scope)
+    if parse_study_query(question, cues=cues) is not None:  # given with it, or a detail's name
+        spans += (_spans_after(q, qc.combined, qc.combined_scope)
+                  + _spans_after(q, qc.exclude_next, qc.exclude_next_scope))
+        detail = _detail_asked(q, qc)
+        if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:
+            spans += detail[1]
     if not spans:
         return question
     words = list(re.finditer(r"\S+", q))

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -327,3 +328,14 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """The vocabulary shipped with the package (loaded once)."""
     return load_vocabulary()
+
+
+@functools.cache
+def vocabulary_digest(folder: Path = VOCABULARY_DIR) -> str:
+    """A short hash of the vocabulary files: the words passages are reduced to (the lexicon's
+    rewrites, units) and the names the catalogue knows depend on them, so data kept with an index
+    generation under another digest is made anew."""
+    h = hashlib.sha256()
+    for name in FILES:
+        h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    return h.hexdigest()[:12]

@@ -86,3 +86,18 @@ def test_supplement_vectors_are_fetched_once_and_bounded_by_rows() -> None:
     cache.vectors_of("b", ["b1", "b2"])  # 5 rows > 4: the oldest group goes
     cache.vectors_of("a", ["a1", "a2", "a3"])
     assert FakeStore.calls == 3
+
+
+def test_serving_data_saved_under_another_vocabulary_is_made_anew(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A lexicon rewrite changes every passage's words: data saved with another vocabulary is stale."""
+    import json
+
+    from assistant.domain.vocabulary import vocabulary_digest
+    from assistant.serving import FORMAT, _readable
+
+    (tmp_path / "format.json").write_text(json.dumps({"format": FORMAT, "vocabulary": vocabulary_digest()}))
+    assert _readable(tmp_path)
+    (tmp_path / "format.json").write_text(json.dumps({"format": FORMAT, "vocabulary": "another"}))
+    assert not _readable(tmp_path)
+    (tmp_path / "format.json").write_text(json.dumps({"format": FORMAT}))  # saved before the digest
+    assert not _readable(tmp_path)
