@@ -147,7 +147,8 @@ class StudyShelf:
         with self._lock:
             if supplement not in self._of:
                 ids = self.retriever.lexical.ids_of(supplement)  # by id: no metadata scan
-                docs = [d for d in self.retriever.index.documents(ids) if d.metadata.get("kind") == "finding"]
+                docs = [d for d in self.retriever.index.documents(ids)  # the prose: what cites a finding
+                        if d.metadata.get("kind") in ("finding", "prose")]
                 self._of[supplement] = records_from(docs, self.primary_of)
             return self._of[supplement]
 
@@ -649,7 +650,8 @@ class Assistant:
         lines: list[str] = []
         titles = {m.slug: m.title for m in self.corpus.monographs}
         for sup, sq, records in studies:
-            docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
+            cited = {c.doc_id or c.chunk_id for r in records for c in r.cited_by}  # the prose citing them
+            docs = self.retriever.documents.get([*(r.doc_id or r.chunk_id for r in records), *cited])
             if (found := compose_studies(sq, records, docs, book)) and several:
                 found[0] = msg.FROM_MONOGRAPH.format(title=titles.get(sup, sup), line=found[0])
             lines += found

@@ -69,12 +69,15 @@ EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by ma
 LIST_TEMPLATE = "Research findings {what}: {finding}"
 NONE_TEMPLATE = "None of the monograph's research findings {what}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
+SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
 LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
 LENGTH_TIE = "As long: {finding}"
 LENGTH_WORDS = {"max": "longest", "min": "shortest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
+#: a sentence of the monograph's text that cites the finding and states the detail asked
+CITING_TEMPLATE = "The monograph's text on this finding: {sentence}"
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
 RESULT_WORDS: dict[str, str] = {
     "null": "that report no significant effect",
@@ -185,6 +188,8 @@ class QuestionCues(BaseModel):
 
     across: list[str] = Field(min_length=1)
     reference: list[str] = Field(min_length=1)
+    source: list[str] = Field(default_factory=list)
+    population_not_clause: list[str] = Field(default_factory=list)
     ordinal_reference: list[str] = Field(default_factory=list)
     ordinal_suffixes: list[str] = Field(default_factory=list)
     ordinals: dict[str, int] = Field(default_factory=dict)
@@ -320,6 +325,19 @@ class StudyDose:
 
 
 @dataclass(frozen=True)
+class Citing:
+    """A sentence of the monograph's prose that cites a finding ("... [2]"): where a detail of the
+    study the finding leaves out may be stated ("between the <form> and placebo groups")."""
+
+    chunk_id: str
+    doc_id: str | None
+    #: the sentence as the chunk writes it, and its span in the chunk's text
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class StudyRecord:
     """One research finding as structured data; ``text`` is the finding verbatim (the chunk's text)."""
 
@@ -343,6 +361,8 @@ class StudyRecord:
     doc_id: str | None = None
     #: the duration's length in days, its low and high end ("3 to 5 years": both ends)
     duration_days: tuple[float, float] | None = None
+    #: the prose sentences that cite the finding by its number
+    cited_by: tuple[Citing, ...] = ()
 
     def names(self) -> set[str]:
         """Every nutrient and form the finding is about, casefolded."""
@@ -367,6 +387,34 @@ def records_from(docs: Iterable[Document], primary_of: Mapping[str, str] | None 
                              primary=(primary_of or {}).get(supplement))
         out.append(replace(r, doc_id=str(d.id)) if d.id else r)
     out.sort(key=lambda r: (r.supplement, r.ref if r.ref is not None else math.inf))
+    citing = citing_sentences(docs)
+    return [replace(r, cited_by=tuple(citing.get((r.supplement, r.ref), ()))) if r.ref is not None else r
+            for r in out]
+
+
+#: a finding's number as the prose cites it ("[2]", "[5][4]", "(ref. 2)")
+_CITE_MARK = re.compile(r"\[(\d{1,3})\]|\(ref\.?\s*(\d{1,3})\)")
+
+
+def citing_sentences(docs: Iterable[Document]) -> dict[tuple[str, int], list[Citing]]:
+    """The prose sentences of ``docs`` (chunks of kind ``prose``) that cite a finding, by (supplement,
+    finding number); a sentence two overlapping chunks hold is kept once."""
+    out: dict[tuple[str, int], list[Citing]] = {}
+    seen: set[tuple[str, str]] = set()
+    for d in docs:
+        meta = d.metadata
+        if meta.get("kind") != "prose":
+            continue
+        text, supplement = str(meta.get("text", d.page_content)), str(meta.get("supplement", ""))
+        for m in re.finditer(r"[^.!?\s](?:[^.!?]|[.!?](?!\s|$))*[.!?]?", text):
+            refs = [int(a or b) for a, b in _CITE_MARK.findall(m.group(0))]
+            if not refs or (supplement, m.group(0)) in seen:
+                continue
+            seen.add((supplement, m.group(0)))
+            c = Citing(str(meta.get("chunk_id") or d.id), str(d.id) if d.id else None, m.group(0),
+                       m.start(), m.end())
+            for ref in dict.fromkeys(refs):
+                out.setdefault((supplement, ref), []).append(c)
     return out
 
 
@@ -645,6 +693,9 @@ class StudyQuery:
     ages: tuple[float, float] | None = None
     #: the choices a detail is asked between ("the <A> kind or <B>"), no words of the study
     choices: tuple[str, ...] = ()
+    #: a claim whose source is asked ("which study says that" about a sentence the conversation
+    #: quoted): the finding that states it, or the findings the prose sentence stating it cites
+    claim: str | None = None
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -664,6 +715,8 @@ def _parse_with_packaged_cues(question: str) -> StudyQuery | None:
 def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     qc = allcues.question
     q = fold(question)
+    if qc.source and (m := cue(qc.source).search(q)) and (claim := m.groupdict().get("claim")):
+        return StudyQuery(claim=claim)
     ref = _reference(q, qc)
     detail = _detail_asked(q, qc)
     if ref is not None:  # "tell me about finding 3": a detail that is the whole finding asks nothing more
@@ -912,6 +965,8 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
     negated: list[str] = []
     for end in sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts}):
         clause = re.split(r"[?.;!]", q[end:], maxsplit=1)[0]
+        if qc.population_not_clause and cue(qc.population_not_clause).match(clause.lstrip()):
+            continue  # "in any study": the studies, no people
         neg = cue(qc.population_negation).search(clause)
         found.extend(content_tokens(clause[:neg.start()] if neg else clause))
         if neg:
@@ -1228,6 +1283,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     scoped = [r for r in records if supplement is None or r.supplement == supplement]
     if not scoped:
         return StudySelection()
+    if query.claim is not None:
+        return _by_claim(query.claim, scoped)
     if query.ref is not None:
         hit = [r for r in scoped if r.ref == query.ref]
         gap = _detail_gap(query, hit[0]) if hit else None
@@ -1298,6 +1355,29 @@ def _compared(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if len(chosen) < 2:
         return StudySelection()
     return StudySelection(records=chosen, answered=True, what=COMPARED_WORDS)
+
+
+#: the share of a claim's words a sentence must hold to be the one that states it
+CLAIM_MATCH = 0.6
+
+
+def _by_claim(claim: str, scoped: Sequence[StudyRecord]) -> StudySelection:
+    """The findings behind a claim: the finding that states it, or those the prose sentence that
+    states it cites (the sentence holding most of the claim's words, at least ``CLAIM_MATCH``)."""
+    qc = study_cues().question
+    wanted = _description_tokens(fold(claim))
+    if not wanted:
+        return StudySelection()
+
+    def share(text: str) -> float:
+        words = _description_tokens(fold(_CITE_MARK.sub(" ", text)))
+        return sum(_has_word(w, words, qc) for w in wanted) / len(wanted)
+
+    score = {r.chunk_id: max([share(r.text), *(share(c.text) for c in r.cited_by)]) for r in scoped}
+    best = max(score.values(), default=0.0)
+    if best < CLAIM_MATCH:
+        return StudySelection()
+    return StudySelection(records=[r for r in scoped if math.isclose(score[r.chunk_id], best)], answered=True)
 
 
 def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
@@ -1402,12 +1482,21 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
         return None
     stated = (_states(r, dc.record_field, query.about)
               or bool(dc.stated and cue(dc.stated).search(fold(r.text)))
-              or any(_names_choice(r, c) for c in query.choices))
+              or any(_names_choice(r, c) for c in query.choices) or bool(citing_detail(query, r)))
     if stated:
         return None
     if "{name}" not in dc.says:
         return dc.says
     return dc.says.format(name=" or ".join(query.about)) if query.about else (dc.says_unnamed or dc.says)
+
+
+def citing_detail(query: StudyQuery, r: StudyRecord) -> list[Citing]:
+    """The prose sentences citing the finding that state the detail asked when the finding itself
+    does not ("... between the <form> and placebo groups [2]" for whether it had a placebo)."""
+    dc = study_cues().question.details.get(query.detail or "")
+    if dc is None or not dc.stated or cue(dc.stated).search(fold(r.text)):
+        return []
+    return [c for c in r.cited_by if cue(dc.stated).search(fold(_CITE_MARK.sub(" ", c.text)))]
 
 
 def _names_choice(r: StudyRecord, choice: str) -> bool:
@@ -1624,10 +1713,13 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         return f"{r.text} [{book.cite(found[r.chunk_id], hl)}]"
 
     gap = [DETAIL_GAP.format(what=sel.what)] if query.detail is not None and sel.what else []
+    if query.claim is not None:
+        return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.ref is not None:
         return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
     if query.detail is not None:
-        return [DETAIL_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
+        return [line for r in sel.records for line in (
+            DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap
     if query.direction is not None:
         return _extreme_lines(query, sel, cite)
     if query.length is not None:
@@ -1647,6 +1739,17 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         lines.append(NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")))
     lines.extend(HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also)
     return lines
+
+
+def _citing_lines(query: StudyQuery, r: StudyRecord, docs: Mapping[str, Document],
+                  book: CitationBook) -> list[str]:
+    """The prose sentences citing the finding that state the detail asked, each cited."""
+    out: list[str] = []
+    for c in citing_detail(query, r):
+        if (d := docs.get(c.doc_id or c.chunk_id)) is not None:
+            said = re.sub(r"\s*\[(\d{1,3})\]", r" (ref. \1)", c.text)  # the page's "[2]": no citation of ours
+            out.append(CITING_TEMPLATE.format(sentence=f"{said} [{book.cite(d, (c.start, c.end))}]"))
+    return out
 
 
 def _extreme_lines(query: StudyQuery, sel: StudySelection, cite: Any) -> list[str]:

@@ -802,3 +802,47 @@ def test_a_word_that_describes_nothing_picks_no_study() -> None:
 def test_about_several_studies_or_the_one_with_the_most_is_no_question_about_one(question: str) -> None:
     sq = parse_study_query(question)
     assert sq is None or sq.detail != "about"
+
+
+def _citing_docs() -> list[Document]:
+    finding = Document(page_content="x", id="f2", metadata={
+        "kind": "finding", "supplement": "s", "ref": 2, "chunk_id": "f2",
+        "text": "Three years of zinc (25 mg/day) did not affect colds in adults."})
+    other = Document(page_content="y", id="f4", metadata={
+        "kind": "finding", "supplement": "s", "ref": 4, "chunk_id": "f4",
+        "text": "Zinc and copper together shortened colds in a meta-analysis of RCTs."})
+    prose = Document(page_content="z", id="p1", metadata={
+        "kind": "prose", "supplement": "s", "chunk_id": "p1",
+        "text": "One 3-year trial showed no difference between zinc and placebo groups [2]. "
+                "Combining zinc with copper appears to shorten colds (1.5 days) [4]."})
+    return [finding, other, prose]
+
+
+def test_a_finding_carries_the_prose_sentences_that_cite_it() -> None:
+    records = {r.ref: r for r in records_from(_citing_docs())}
+    assert [c.text for c in records[2].cited_by] == [
+        "One 3-year trial showed no difference between zinc and placebo groups [2]."]
+    assert records[4].cited_by[0].text.endswith("(1.5 days) [4].")  # a decimal point ends no sentence
+
+
+def test_a_detail_the_citing_prose_states_is_quoted_not_called_missing() -> None:
+    docs = _citing_docs()
+    records = records_from(docs)
+    q = parse_study_query("was the 3 year zinc trial placebo controlled")
+    assert q is not None and q.detail == "placebo"
+    lines = compose_studies(q, records, {str(d.id): d for d in docs}, CitationBook())
+    assert any("placebo groups (ref. 2)" in line for line in lines)
+    assert not any("does not state" in line for line in lines)
+
+
+def test_the_source_of_a_claim_is_the_finding_its_prose_sentence_cites() -> None:
+    records = records_from(_citing_docs())
+    q = parse_study_query("which study was that; source of: Combining zinc with copper appears to shorten colds")
+    assert q is not None and q.claim
+    sel = select_studies(q, records)
+    assert sel.answered and [r.ref for r in sel.records] == [4]
+
+
+def test_in_any_study_names_no_population() -> None:
+    q = parse_study_query("was mk7 actually tested in any study tho, and at what dose")
+    assert q is not None and q.population == ()
