@@ -71,6 +71,9 @@ class _Cues:
     fillers: frozenset[str]
     pointer: re.Pattern[str]
     product: re.Pattern[str]
+    same_form: re.Pattern[str]
+    source: re.Pattern[str]
+    across_studies: re.Pattern[str]
 
 
 def _not_a_reference() -> str:
@@ -101,6 +104,9 @@ def _cues() -> _Cues:
         fillers=frozenset(fold(x) for x in w.fillers),
         pointer=re.compile(whole.format(_words(w.pointers) or never), re.IGNORECASE),
         product=re.compile(whole.format(_words(w.product_words) or never), re.IGNORECASE),
+        same_form=re.compile(whole.format("|".join(w.same_form) or never), re.IGNORECASE),
+        source=re.compile("|".join(w.source) or never),
+        across_studies=re.compile("|".join(w.across_studies) or never),
     )
 
 
@@ -264,6 +270,16 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     return [*asks, *out]
 
 
+def cues_products(question: str) -> bool:
+    """Does the turn use a word of a question about products ("which products", "the capsule")?"""
+    return _cues().product.search(question) is not None
+
+
+def cues_across(question: str) -> bool:
+    """Does the turn ask across the studies ("in the studies", "any trial")?"""
+    return _cues().across_studies.search(fold(question)) is not None
+
+
 def is_followup(question: str, has_history: bool) -> bool:
     """Does a turn lean on the conversation (a pronoun, "what about", or almost no words)?"""
     return has_history and bool(_FOLLOWUP.search(fold(question)) or len(content_tokens(question)) <= 1)
@@ -292,6 +308,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     what the assistant replied to the turn before, which may name what "the other form" leaves)."""
     if not previous or not is_followup(question, True) or starts_afresh(question):
         return Resolution(question, False, False)
+    if _cues().source.search(fold(question)) and (cited := _cited(answer)):
+        return Resolution(f"{question}; {SOURCE_OF}: {cited}", True, False)  # the claim's findings answer it
     earlier = find_slots(previous, names)
     question = _named_references(question, previous, earlier, answer, names)
     products = bool(_cues().product.search(previous)) or any(
@@ -306,10 +324,14 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         for s in sorted(old, key=lambda s: s.start, reverse=True):
             base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
         return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
-    if own_topic(question, slots, previous):  # it asks something of its own: the earlier subject, not intent
+    # it asks something of its own (or about products after a question about none): the earlier
+    # subject, not the intent
+    if own_topic(question, slots, previous) or (bool(cues_products(question)) and not products):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
         if named & set(SUBJECT_KINDS):
             named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
+            if cues_across(question):  # "was <form> used for anything in the studies": asked of them all
+                named.add("people")
         bare = ("the one", "the ones")  # "the one they use": it describes nothing
         subject = [previous[s.start:s.end] for s in earlier
                    if s.kind not in named and not (_described(s, previous) and s.value in bare)]
@@ -344,6 +366,8 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     cues = _cues()
     if (m := cues.other_form.search(question)) and (other := _other_form(f"{previous} {answer}", names)):
         question = question[:m.start()] + other + question[m.end():]
+    elif (m := cues.same_form.search(question)) and (same := _one_form(answer) or _one_form(previous, names)):
+        question = question[:m.start()] + same + question[m.end():]
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
     at: tuple[int, int] | None = None
@@ -363,6 +387,9 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
 
 #: what a turn's pointer to a study is written as when the finding the last answer cited follows it
 _STUDY = "the study"
+#: what a turn asking where the last answer's claim comes from is written as, the claim after it
+#: (study_cues.yaml ``question.source`` reads it)
+SOURCE_OF = "source of"
 
 
 def _cited(answer: str) -> str:
@@ -389,6 +416,12 @@ def _other_form(context: str, names: Sequence[tuple[str, str, str]]) -> str | No
     pairs = [{f.name for f in n.forms} for n in vocabulary().nutrients if len(n.forms) == 2]
     found = [f for pair in pairs if len(named & pair) == 1 for f in pair - named]
     return found[0] if len(found) == 1 else None
+
+
+def _one_form(text: str, names: Sequence[tuple[str, str, str]] = ()) -> str | None:
+    """The one form ``text`` names ("that form" after an answer about it); None when none or several."""
+    named = list(dict.fromkeys(s.value for s in find_slots(text, names) if s.kind == "form"))
+    return named[0] if len(named) == 1 else None
 
 
 def _in_context(question: str, slots: list[Slot], earlier: Sequence[Slot],

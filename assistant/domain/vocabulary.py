@@ -149,8 +149,11 @@ class FollowupWords(BaseModel):
     fillers: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
     product_words: list[str] = Field(default_factory=list)
+    same_form: list[str] = Field(default_factory=list)
+    source: list[str] = Field(default_factory=list)
+    across_studies: list[str] = Field(default_factory=list)
 
-    @field_validator("new_topic", "other_form", "study_pronoun")
+    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -259,3 +259,31 @@ def test_how_long_were_they_on_it_is_the_cited_finding() -> None:
     r = resolve("how long were they on it for", "was it ever tested in old people", (), FINDING_ANSWER)
     assert r.question.endswith("; the study: Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) reduced hip "
                                "fractures in elderly women living in nursing homes")
+
+
+SYNERGY_ANSWER = ("Combining vitamin K2 with vitamin D appears to have synergistic effects, improving total BMD "
+                  "compared to placebo. [Overview]")
+
+
+@pytest.mark.parametrize("turn", ["source? which study was that", "is that from one study or what",
+                                  "how sure are they about that?", "where does that come from"])
+def test_asking_the_source_names_the_claim_the_last_answer_cited(turn: str) -> None:
+    r = resolve(turn, "does taking k2 with vitamin d do anything extra", (), SYNERGY_ANSWER)
+    assert r.followup and not r.inherits_intent
+    assert r.question == f"{turn}; source of: Combining vitamin K2 with vitamin D appears to have synergistic " \
+                         "effects, improving total BMD compared to placebo"
+
+
+def test_that_form_is_the_form_the_last_answer_named() -> None:
+    answer = "Three years of MK-7 supplementation (180 μg/day) did not affect BMD. [2]"
+    r = resolve("which products on the list have that form", "what form and dose was the 3 year bone trial",
+                (), answer)
+    assert r.question == "which products on the list have MK-7" and not r.inherits_intent
+
+
+def test_a_subject_of_its_own_asked_across_the_studies_drops_the_earlier_people() -> None:
+    r = resolve("and k1? was regular k1 used for anything in the studies",
+                "what dose of mk-4 did they use for women with osteoporosis")
+    assert "osteoporosis" not in r.question
+    r = resolve("and k1? what dose", "what dose of mk-4 did they use for women with osteoporosis")
+    assert "osteoporosis" in r.question  # no question across the studies: the people stay
