@@ -313,7 +313,9 @@ class Assistant:
         classes = mentioned_classes([q, *user_questions(turns)])
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
-        asks_about = mentioned_classes([eq]) or (classes if followup else [])
+        # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
+        asks_about = mentioned_classes([eq]) or (
+            classes if followup else mentioned_classes(user_questions(turns)))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         pq = parse_product_query(without_negated_mentions(q), nutrients) or (
