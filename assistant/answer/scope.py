@@ -35,6 +35,13 @@ QUESTION_SHIFT = 0.055
 
 
 @functools.cache
+def _topic_words() -> frozenset[str]:
+    """The lexicon's words that are always a topic, stemmed as question terms are."""
+    words = vocabulary().topic_words
+    return frozenset(words | {stem(w) for w in words})
+
+
+@functools.cache
 def _general_words() -> frozenset[str]:
     """The lexicon's general words, stemmed as question terms are."""
     words = vocabulary().general_words
@@ -185,6 +192,9 @@ class ScopeJudge:
             t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
             if float(row.max()) < SYNONYM_COSINE and 1.0 - float(qvec @ v) >= TOPIC_SHIFT
         ]
+        topics = _topic_words()
+        if any(t in topics or stem(t) in topics for t in found):  # "which brand to buy"
+            return found
         return found if self._carry_the_question(qvec, lq, found) else []
 
     def _carry_the_question(self, qvec: np.ndarray, lq: str, found: Sequence[str]) -> bool:

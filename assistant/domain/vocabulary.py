@@ -163,6 +163,9 @@ class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
     general: dict[str, str] = Field(default_factory=dict)
+    #: words that are a topic of their own whenever a page lacks them, however little they move the
+    #: question (see lexicon.yaml ``topics``)
+    topics: dict[str, str] = Field(default_factory=dict)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)
     followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)
@@ -208,6 +211,11 @@ class Vocabulary(BaseModel):
         the units' one-word spellings ("how many grams is the limit" asks for a unit, not a topic)."""
         units = {s for u in self.units for s in u.spellings if " " not in s}
         return frozenset(w for words in self.lexicon.general.values() for w in words.split()) | units
+
+    @property
+    def topic_words(self) -> frozenset[str]:
+        """Words that are a topic whenever a page lacks them (lexicon.yaml ``topics``)."""
+        return frozenset(w for words in self.lexicon.topics.values() for w in words.split())
 
     @property
     def stopwords(self) -> frozenset[str]:

@@ -247,6 +247,11 @@ def test_a_lone_word_that_barely_moves_the_question_is_no_topic() -> None:
     assert judge.off_topic(q, ["myth"]) == []
     assert judge.off_topic("fish oil heart pregnancy", ["pregnancy"]) == ["pregnancy"]
 
+    # a buying word (lexicon.yaml ``topics``) is a topic however little it moves the question
+    table["brand"] = table.pop("myth")
+    judge = _judge(table, ["fish", "oil", "heart"])
+    assert judge.off_topic("fish oil heart brand", ["brand"]) == ["brand"]
+
 
 # --------------------------------------------------------------------------- scope: a Dosage Guide field
 
