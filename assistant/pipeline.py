@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -73,6 +74,7 @@ from assistant.conversation import (
     user_questions,
 )
 from assistant.corpus import Corpus, load_corpus
+from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import about_products, conversation_subject, current_question, points_back, resolve
 from assistant.index import KnowledgeIndex, SyncResult
@@ -94,6 +96,19 @@ from assistant.types import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words)) or '(?!x)x'})(?![\w-])", re.IGNORECASE)
+
+
+def about_a_study(question: str) -> bool:
+    """Does the question name a study ("the trial after giving birth ... which one won") and no
+    product? Then "which one" is among the study's arms, not the products."""
+    w = vocabulary().lexicon.followups
+    return (_words_re(tuple(w.study_words)).search(question) is not None
+            and _words_re(tuple(w.product_words)).search(question) is None)
 
 
 @dataclass(frozen=True)
@@ -318,7 +333,7 @@ class Assistant:
             classes if followup else mentioned_classes(user_questions(turns)))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
-        pq = parse_product_query(without_negated_mentions(q), nutrients) or (
+        pq = None if about_a_study(q) else parse_product_query(without_negated_mentions(q), nutrients) or (
             parse_product_query(eq, nutrients) if r.inherits_intent and eq != q else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)))
@@ -667,7 +682,9 @@ class Assistant:
             return []
         docs = self._field_docs(supplement, dq.fields, hits)
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
-        return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said) if docs else []
+        # the field asked for names no people: stated whole, not left to the passages' best sentences
+        return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
+                              whole=True) if docs else []
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""

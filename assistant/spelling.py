@@ -30,11 +30,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from langchain_core.documents import Document
+from rapidfuzz.distance import Levenshtein
 from symspellpy import SymSpell, Verbosity
 
 from assistant.conversation import Turn, plain_text
 from assistant.domain.vocabulary import Vocabulary, vocabulary
-from assistant.normalize import fold, stopwords
+from assistant.normalize import fold, lexical_form, stopwords
 
 #: a word: letters (an apostrophe inside, as in "don't"), not touching a digit or another word
 #: character ("b6", "x7" and "5000iu" are never words here)
@@ -198,6 +199,8 @@ class SpellCorrector:
         :data:`MIN_LENGTH` is corrected."""
         if len(word) < MIN_CONTEXT_LENGTH or self.is_known(word) or not word.isalpha():
             return None
+        if self._rewritten(word):
+            return None
         if word in self.joined:
             return self.joined[word]
         d = max_distance(word)
@@ -218,6 +221,13 @@ class SpellCorrector:
         if len({e for s in found if (e := self.entities.get(s.term))}) > 1:
             return None  # two nutrients, forms or medicines as close as each other: never guess
         return self.joined.get(best.term, best.term)
+
+    @staticmethod
+    def _rewritten(word: str) -> bool:
+        """Is the word one the lexicon rewrites to another word, not a typo of it ("trigs" is
+        triglycerides; "postmenopausl" is a misspelling the rewrite only happens to catch)?"""
+        out = lexical_form(word).strip()
+        return out != word and Levenshtein.distance(word, out) > max_distance(word)
 
     def _english(self, word: str) -> str | None:
         """The English word a word of at least :data:`MIN_ENGLISH_LENGTH` letters is a typo of: the

@@ -541,16 +541,17 @@ def _values_text(values: Sequence[FieldValue]) -> str:
 
 def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationBook,
                    nutrient: str | None = None, referral: str | None = None,
-                   cues: DosageCues | None = None) -> list[str]:
+                   cues: DosageCues | None = None, *, whole: bool = False) -> list[str]:
     """The answer's sentences for the fields of ``docs`` (the Dosage Guide chunks asked about), each
-    with its [n]; ``[]`` when none of them calls for more than quoting the passage.
+    with its [n]; ``[]`` when none of them calls for more than quoting the passage (``whole``: each
+    field is then stated with all its values, as a record).
 
     ``nutrient``: the monograph's primary nutrient (its IU factor, if the vocabulary gives one);
     ``referral``: said after a comparison with the limit (None: the caller says it).
     """
     cues = cues or dosage_cues()
     parsed = [(doc, field_from_doc(doc, cues)) for doc in docs]
-    if not any(answers(query, f, cues) for _, f in parsed):
+    if not whole and not any(answers(query, f, cues) for _, f in parsed):
         return []
     lines: list[str] = []
     compared = False

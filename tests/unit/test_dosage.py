@@ -366,3 +366,24 @@ def test_an_adult_age_is_not_a_child() -> None:
 
     assert "child" not in lexical_form("a 75 year old")
     assert "child" in lexical_form("a 7 year old")
+
+
+def test_a_field_asked_for_no_people_is_stated_whole_when_asked() -> None:
+    """"what's the daily amount supposed to be": no people, no unit; quoted as a record on request."""
+    q = parse_dosage_query("what is my daily intake supposed to be")
+    assert q is not None and q.fields == (RDA,)
+    assert compose_dosage(q, [doc(RDA, ALLOWANCE)], CitationBook()) == []
+    book = CitationBook()
+    lines = compose_dosage(q, [doc(RDA, ALLOWANCE)], book, whole=True)
+    assert len(lines) == 1 and lines[0].startswith(RDA)
+    grounded(lines, book)
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("whats the daily amount for someone over 70", RDA),
+    ("how much fish oil if your triglycerides are high", TD),
+    ("what dose is used for high triglycerides", TD),
+])
+def test_lay_wordings_of_the_allowance_and_the_treatment_dose(question: str, field: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and field in q.fields

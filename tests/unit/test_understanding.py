@@ -355,3 +355,14 @@ def test_only_a_covering_rewrite_names_what_a_word_means() -> None:
 
     assert covering_words("memory") == ["cognitive"]
     assert covering_words("natto") == []  # related to a form, not another name of anything
+
+
+@pytest.mark.parametrize(("question", "study"), [
+    ("the trial after childbirth comparing daily vs alternate day, which one won", True),
+    ("which product in the trial had the most", False),  # a product word: products are asked
+    ("which one has the most", False),
+])
+def test_which_one_of_a_study_is_no_product_question(question: str, study: bool) -> None:
+    from assistant.pipeline import about_a_study
+
+    assert about_a_study(question) is study
