@@ -47,6 +47,7 @@ from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
+    asks_across_products,
     compose_one_product,
     compose_products,
     one_product_question,
@@ -334,7 +335,9 @@ class Assistant:
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         pq = None if about_a_study(q) else parse_product_query(without_negated_mentions(q), nutrients) or (
-            parse_product_query(eq, nutrients) if r.inherits_intent and eq != q else None)
+            # "which products have that form": what it resolves to
+            parse_product_query(eq, nutrients)
+            if (r.inherits_intent or (followup and asks_across_products(q))) and eq != q else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)))
 
