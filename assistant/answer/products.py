@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from langchain_core.documents import Document
 from pydantic import BaseModel, field_validator
@@ -68,12 +69,13 @@ class QuestionCues(BaseModel):
     not_across: list[str] = []
     one_with: list[str] = []
     amount_of_one: list[str] = []
+    one_words: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "not_across", "one_with", "amount_of_one")
+                     "not_across", "one_with", "amount_of_one", "one_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -106,6 +108,21 @@ class PropertyCues(BaseModel):
     description: list[str]
     #: only a product's own report settles it: one product's report silent on it is no answer
     product_only: bool = False
+
+    @field_validator("question", "description")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return compiles(v)
+
+
+class DetailCues(BaseModel):
+    """A detail one product's report may state (its frequency, name, what its amounts are per)."""
+
+    what: str
+    question: list[str]
+    description: list[str] = []
+    #: where else the report states it: "name" (its product name), "serving" (what its amounts are per)
+    source: Literal["name", "serving"] | None = None
 
     @field_validator("question", "description")
     @classmethod
@@ -149,12 +166,17 @@ class AnswerCues(BaseModel):
     compare_one: str
     compare_same: str
     one_says: str = 'The description of {product} says: “{text}”'
+    detail_unstated: str = 'The description of {product} does not state {what}'
+    detail_stated: str = 'On {what}, the description of {product} says: “{text}”'
+    detail_named: str = 'The report names the product “{text}”'
+    form_unstated_any: str = 'These name {nutrient} but do not state its form: {items}'
 
 
 class ProductCues(BaseModel):
     question: QuestionCues
     description: DescriptionCues
     properties: dict[str, PropertyCues] = {}
+    details: dict[str, DetailCues] = {}
     answers: AnswerCues
 
 
@@ -417,6 +439,15 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     return replace(_with_phrase(pq, q, nutrient_names), back=back)
 
 
+def asks_across_products(question: str) -> bool:
+    """Does the question ask across the products (a product word, and a word that asks across them
+    outside a statement), whatever it asks of them ("which products on the list have that form")?
+    A follow-up that does, naming nothing of its own, is read as its resolved question."""
+    qc = product_cues().question
+    q = _without_limit(_without_page(cue_fold(question)))
+    return bool(cue(qc.product_words).search(q) and cue(qc.across).search(_asking(q)))
+
+
 def _second_ask(q: str) -> tuple[str, str] | None:
     """The (folded) question cut before a second ask across the products (", and which one ...",
     "? any ..."), or None when it holds none."""
@@ -484,9 +515,13 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
                 if n not in excluded[1]]
         return ProductQuery(kept[0] if kept else None, None, None, nutrients=tuple(kept), kinds=kinds,
                             excluded=excluded[1], excluded_form=excluded[2], excluded_kinds=excluded_kinds)
-    return ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
-                        versus if direction and not missing else None, kinds, count,
-                        after if than else None, prop, excluded_kinds=excluded_kinds)
+    pq = ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
+                      versus if direction and not missing else None, kinds, count,
+                      after if than else None, prop, excluded_kinds=excluded_kinds)
+    if prop and direction and not missing and _ranked(q, nutrient_names):  # "the least <nutrient>
+        # in it? want <property>": the amount ranks, the property follows as its own ask
+        return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))
+    return pq
 
 
 def _either_way(q: str) -> bool:
@@ -725,6 +760,12 @@ def _amount_reference(q: str) -> bool:
     after = re.compile(rf"\s*(?:of\s+)?(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(qc.amount_of_one)})\s+"
                        rf"(?:{ones})(?![\w-])")
     return any(before.search(q[:d.start]) or after.match(q[d.end:]) for d in parse_doses(q))
+
+
+def asked_detail(folded_question: str) -> str | None:
+    """The detail of one product the question asks (product_cues.yaml ``details``), or None."""
+    return next((name for name, dc in product_cues().details.items()
+                 if cue(dc.question).search(folded_question)), None)
 
 
 def asked_property(folded_question: str) -> str | None:
@@ -1046,6 +1087,8 @@ class _ProductAnswer:
                 if pq.nutrient else pq.form or " or ".join(f"a {k}" for k in pq.kinds) or "this")
         if not matching:
             self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=what))
+            if pq.form:
+                self._form_unstated(products, pq.form, set())
             return
         parts = []
         for p in matching:
@@ -1053,6 +1096,22 @@ class _ProductAnswer:
                 x.form, _description_form(p, x.nutrient))]
             parts.append(self.item(p, *nutrients))
         self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
+        if pq.form:
+            self._form_unstated(products, pq.form, {p.id for p in matching})
+
+    def _form_unstated(self, products: Sequence[Product], form: str, kept: set[str]) -> None:
+        """A vocabulary form asked across the products: those that name its nutrient but state no
+        form of it (the form they hold is not said, so they are neither in nor out)."""
+        nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)),
+                        None)
+        if nutrient is None:
+            return
+        unstated = [p for p in products if p.id not in kept and (s := stated(p, nutrient)) is not None
+                    and not s.form]
+        if unstated:
+            items = "; ".join(self.item(p, nutrient) for p in unstated)
+            text = product_cues().answers.form_unstated_any.format(nutrient=nutrient, items=items)
+            self.lines.append(text + ".")
 
 
     def _kept(self, products: Sequence[Product], nutrients: Sequence[str],
@@ -1194,7 +1253,15 @@ class _ProductAnswer:
 
 def property_sentence(p: Product, name: str) -> str | None:
     """The sentence of the product's description that speaks most to property ``name``, or None."""
-    said = cue(product_cues().properties[name].description)
+    return _sentence_with(p, product_cues().properties[name].description)
+
+
+def _sentence_with(p: Product, patterns: Sequence[str]) -> str | None:
+    """The sentence of the product's description with most hits of the patterns (the first of a
+    tie), or None when none has one."""
+    if not patterns:
+        return None
+    said = cue(list(patterns))
     hits = [(len(said.findall(cue_fold(x))), -i, x) for i, x in enumerate(_sentences(p.text))]
     return max(hits)[2] if hits and max(hits)[0] else None
 
@@ -1267,6 +1334,8 @@ class OneProduct:
     #: "is <product> really <amount> of <nutrient>", "the one with <amount>, is that a decent dose":
     #: the question gives the amounts asked itself (its description is quoted: what it says of them)
     given: bool = False
+    #: "how often do you take <product>", "what's its product name": the detail asked (``details``)
+    detail: str | None = None
 
     def products(self) -> list[Product]:
         """The product asked about, then the one it is compared with (whose chunks the answer cites)."""
@@ -1278,31 +1347,37 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
                          earlier: Sequence[str] | None = None) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
-    of <product>?", "is <product> <property>?", "does the <described product> have more or less
-    <nutrient> than <another product | that>?": the product (named, or described: the words of "the
-    ... <product word>" that its title and description hold, rarest first, or "the <supplement> with
-    <nutrient>") and what is asked of it. None for a question across products, one that asks nothing
-    it holds, or one whose product words fit several products equally (the one in ``in_scope`` wins
-    a tie). A phrase naming the page ("on the <supplement> list") neither asks across products nor
-    describes one. ``earlier``: the user's earlier questions, oldest first ("than that" is the
-    product the last of them named or described); given, the caller cites every product of
-    ``OneProduct.products()`` (the one compared with too); None: it cites the product asked alone,
-    and a comparison with another product is left to :func:`compose_products`."""
+    of <product>?", "is <product> <property>?", "how often do you take <product>?" (a detail), "does
+    the <described product> have more or less <nutrient> than <another product | that>?": the
+    product (named, or described: the words of "the ... <product word>" that its title and
+    description hold, rarest first, or "the <supplement> with <nutrient>") and what is asked of it.
+    None for a question across products, one that asks nothing it holds, or one whose product words
+    fit several products equally (the one in ``in_scope`` wins a tie). A phrase naming the page ("on
+    the <supplement> list") neither asks across products nor describes one. ``earlier``: the user's
+    earlier questions, oldest first ("than that", or a bare "more or less?", is the product the last
+    of them named or described); given, the caller cites every product of ``OneProduct.products()``;
+    None: it cites the product asked alone (a comparison is left to :func:`compose_products`)."""
     qc = product_cues().question
     q = _without_limit(_without_page(_amount_not_count(cue_fold(question))))
     size, unit = serving_size_asked(_without_page(cue_fold(question)))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
-    # serving" asks of one product
-    across = [m for m in cue(qc.across).finditer(q) if not _nutrient_first(q[m.end():], nutrient_names)]
-    if across and not size:
+    # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither
+    asking = _asking(q)
+    if [m for m in cue(qc.across).finditer(asking) if not _nutrient_first(asking[m.end():], nutrient_names)
+        ] and not size:
         return None
     if cue(qc.than).search(q):  # "does the <described product> have more <nutrient> than that"
         return _one_compared(q, products, in_scope, nutrient_names, earlier)
+    if earlier and _either_way(q):  # "and the <described> one? more or less?": than the one before
+        return _one_either_way(q, products, in_scope, nutrient_names, earlier)
     if cue(qc.most).search(q) or cue(qc.least).search(q):
         return None
     found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
              or _by_amount(q, products, in_scope, nutrient_names))
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
+    if (detail := asked_detail(outside)) is not None:  # what the report states of it, or that it does not
+        of = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
+        return OneProduct(of, (), detail=detail) if of is not None else None
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
     forms = [] if holds else _forms_named(lexical_form(outside))
@@ -1420,6 +1495,23 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     return OneProduct(product, tuple(asked), versus=versus, compared=True) if asked else None
 
 
+def _one_either_way(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                    nutrient_names: Sequence[str], earlier: Sequence[str]) -> OneProduct | None:
+    """ "and the <described> one? more or less?" (no "than"): the product the (folded) question
+    names or describes, compared with the one the latest earlier question named or described, in
+    the nutrients it names (else those both name). None when either is not found, or they are one."""
+    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+             or _by_amount(q, products, in_scope, nutrient_names))
+    product = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
+    versus = _compared_with("that", products, in_scope, nutrient_names, earlier)
+    if product is None or versus is None or versus.id == product.id:
+        return None
+    rest = q[:found[1][0]] + " " + q[found[1][1]:] if found else _without_references(q, ones=True)
+    asked = (_named_nutrients(lexical_form(rest), nutrient_names)
+             or [x.nutrient for x in product.nutrients if versus.nutrient(x.nutrient)])
+    return OneProduct(product, tuple(asked), versus=versus, compared=True) if asked else None
+
+
 def _compared_with(tail: str, products: Sequence[Product], in_scope: Sequence[Product],
                    nutrient_names: Sequence[str], earlier: Sequence[str]) -> Product | None:
     """The product the words after "than" name or describe; for words that point back ("that",
@@ -1487,29 +1579,46 @@ def _nutrient_first(text: str, nutrient_names: Sequence[str]) -> bool:
 
 
 def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, int]] | None:
-    """The product whose own name the (folded) question spells out, with where; the longest wins."""
-    hits = []
+    """The product whose own name the (folded) question spells out, with where; the longest wins.
+    Else the one product whose name of three words or more opens with two words the question
+    spells out, the first no nutrient's word ("<brand> <nutrient>" for "<brand> <nutrient> <form>
+    Plus <nutrient>"): a name is often said short."""
+    hits, short = [], []
     for p in products:
         words = re.findall(r"[\w-]+", cue_fold(p.name or ""))
         if words:
-            # a word's letters and figures may be run together or split ("<ab>-7", "<ab>7", "<ab> 7")
-            parts = [r"[-\s]?".join(re.escape(x) for x in re.findall(r"[^\W\d_]+|\d+", w)) for w in words]
-            m = re.search(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])", q)
-            if m:
+            if m := _spelled(words, q):
                 hits.append((m.end() - m.start(), p, m.span()))
+            elif len(words) >= 3 and words[0] not in _nutrient_words() and (m := _spelled(words[:2], q)):
+                short.append((p, m.span()))
     if not hits:
-        return None
+        lead = {tuple(re.findall(r"[\w-]+", cue_fold(p.name or "")))[:2] for p, _ in short}
+        return short[0] if len(short) == 1 and len(lead) == 1 else None
     hits.sort(key=lambda h: -h[0])
     return hits[0][1], hits[0][2]
 
 
-def _reference_spans(q: str, loose: bool = False) -> list[tuple[int, int]]:
+def _spelled(words: Sequence[str], q: str) -> re.Match[str] | None:
+    """Where the (folded) question spells out the words in order (a word's letters and figures may
+    be run together or split: "<ab>-7", "<ab>7", "<ab> 7")."""
+    parts = [r"[-\s]?".join(re.escape(x) for x in re.findall(r"[^\W\d_]+|\d+", w)) for w in words]
+    return re.search(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])", q)
+
+
+@functools.lru_cache(maxsize=1)
+def _nutrient_words() -> frozenset[str]:
+    """The folded words of every nutrient's names in the vocabulary."""
+    return frozenset(w for n in vocabulary().nutrients for t in n.names()
+                     for w in re.findall(r"[\w-]+", cue_fold(t)))
+
+
+def _reference_spans(q: str, loose: bool = False, ones: bool = False) -> list[tuple[int, int]]:
     """Where each "the|this ... <product word>" phrase of the (folded) question is (a phrase runs to
     the clause's end: punctuation, or a word that asks); ``loose``: also one ending in a loose word
-    ("the ... combo thing")."""
+    ("the ... combo thing"); ``ones``: also one with "one" ("the <form> one")."""
     qc = product_cues().question
     words = [*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats),
-             *(qc.reference_words if loose else ())]
+             *(qc.reference_words if loose else ()), *(qc.one_words if ones else ())]
     marks = cue(words)
     out = []
     for m in cue(qc.one).finditer(q):
@@ -1519,11 +1628,11 @@ def _reference_spans(q: str, loose: bool = False) -> list[tuple[int, int]]:
     return out
 
 
-def _references(q: str, loose: bool = False, figures: bool = False) -> list[list[str]]:
+def _references(q: str, loose: bool = False, figures: bool = False, ones: bool = False) -> list[list[str]]:
     """The words of each "the|this ... <product word>" phrase of the (folded) question (``figures``:
-    with its figures, "the 45 mcg product")."""
+    with its figures, "the 45 mcg product"; ``ones``: a phrase with "one" too)."""
     out = [[*content_tokens(q[s:e]), *(_numbers(q[s:e]) if figures else ())]
-           for s, e in _reference_spans(q, loose)]
+           for s, e in _reference_spans(q, loose, ones)]
     return [r for r in out if r]
 
 
@@ -1532,15 +1641,16 @@ def _numbers(text: str) -> list[str]:
     return [x.replace(",", "") for x in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text)]
 
 
-def _without_references(q: str) -> str:
+def _without_references(q: str, ones: bool = False) -> str:
     """The question without its loose "the ... <product word>" phrases (what it asks of the product)."""
-    for s, e in reversed(_reference_spans(q, loose=True)):
+    for s, e in reversed(_reference_spans(q, loose=True, ones=ones)):
         q = q[:s] + " " + q[e:]
     return q
 
 
 def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
-                  nutrient_names: Sequence[str] = (), figures: bool = False) -> Product | None:
+                  nutrient_names: Sequence[str] = (), figures: bool = False,
+                  ones: bool = False) -> Product | None:
     """The one product the question's "the ... <product word>" phrase describes: the one whose title
     and description hold all its words (of several, the one in scope); else the one holding most of
     their weight (rarer words weigh more), among the products in scope first, then among all, of
@@ -1549,7 +1659,7 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     nutrient_words = set(content_tokens(" ".join(nutrient_names)))
     n = len(products)
     scope = {p.id for p in in_scope}
-    refs = [set(r) for r in _references(q, loose=True, figures=figures)]
+    refs = [set(r) for r in _references(q, loose=True, figures=figures, ones=ones)]
     for ref in refs:  # a phrase whose every word one product holds ("the liquid ... drops") first
         full = [p for p in products if ref <= words_of[p.id]]
         if len(full) > 1:
@@ -1612,6 +1722,9 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
             out.add_row(p, n, m)
         out.lines.append(f"{a.one_says.format(product=p.title, text=' '.join(_sentences(p.text)))} [{m}].")
         return out.lines, out.rows
+    if one.detail is not None:  # what the report states of the detail, or that it does not state it
+        _detail_line(out, p, one.detail)
+        return out.lines, out.rows
     if one.property is not None:  # a property only the report settles, and it is silent: no answer
         sentence = property_sentence(p, one.property)
         if sentence is None:
@@ -1660,6 +1773,30 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
     for n in nutrients:
         out.add_row(p, n, m)
     out.lines.append(f"{text} [{m}].")
+
+
+def _detail_line(out: _ProductAnswer, p: Product, name: str) -> None:
+    """A detail of product ``p`` (``details``): the sentence of its description that states it, its
+    report's product name, or what its amounts are given for ("per 5 mL serving"); else that its
+    description does not state it, with the amounts it does state. The product cited."""
+    dc, a = product_cues().details[name], product_cues().answers
+    states = [s for x in p.nutrients if (s := stated(p, x.nutrient)) is not None and s.amount]
+    amounts = "; ".join(s.detail() for s in states)
+    m = out.cite(p, states[0].amount if states else None)
+    for s in states:
+        out.add_row(p, s.nutrient, m)
+    line: str | None = None
+    if dc.source == "name":
+        line = a.detail_named.format(text=p.name) if p.name else None
+    elif dc.source == "serving":
+        served = any(s.serving for s in states)
+        line = a.one_states.format(product=label(p), amounts=amounts) if served else None
+    elif (sentence := _sentence_with(p, dc.description)) is not None:
+        line = a.detail_stated.format(what=dc.what, product=label(p), text=sentence)
+    if line is None:
+        line = a.detail_unstated.format(product=label(p), what=dc.what) + (
+            a.serving_size_amounts.format(amounts=amounts) if states else "")
+    out.lines.append(f"{line} [{m}].")
 
 
 def _comparison_lines(out: _ProductAnswer, one: OneProduct) -> None:

@@ -1,0 +1,129 @@
+"""A detail asked of one product (how often to take it, its product name, what its amounts are per):
+what its report states, or that it does not; a name said short; "more or less?" after a question
+about another product; a form asked across the products; an amount's superlative before a property."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from assistant.answer.citations import CitationBook
+from assistant.answer.products import (
+    asked_detail,
+    asks_across_products,
+    compose_one_product,
+    compose_products,
+    one_product_question,
+    parse_product_query,
+)
+from assistant.corpus import Nutrient, Product
+from assistant.doses import parse_doses
+
+NAMES = ["vitamin D3", "vitamin K2", "iron", "zinc"]
+
+
+def _product(pid: str, title: str, text: str, *nutrients: tuple[str, str | None, str | None],
+             name: str | None = None) -> Product:
+    ns = tuple(Nutrient(n, amount, form, parse_doses(amount)[0] if amount else None) for n, amount, form in nutrients)
+    return Product(pid, "s", title, name, text, 0, len(text), "s/p.md", 1, ns)
+
+
+ULTRA = _product("k1", "Ultra K2 MK-7 Plus D3", "Ultra K2 MK-7 Plus D3 is a supplement with vitamin D3 (5,000 IU) "
+                 "and vitamin K2 (100 mcg as MK-7).", ("vitamin D3", "5,000 IU", None),
+                 ("vitamin K2", "100 mcg", "MK-7"), name="Ultra K2 MK-7 Plus D3")
+DROPS = _product("k2", "Liquid supplement: vitamin D3 1,000 IU + vitamin K2 10 mcg", "This liquid supplement "
+                 "combines vitamin D3 (1,000 IU) and vitamin K2 (10 mcg). It is intended for daily use.",
+                 ("vitamin D3", "1,000 IU", None), ("vitamin K2", "10 mcg", None))
+HIGH = _product("k3", "Supplement: vitamin D3 4000 IU + vitamin K2 100 µg (MK-7)", "This supplement combines "
+                "vitamin D3 (4000 IU) and vitamin K2 (100 µg). Take one capsule twice a day with food.",
+                ("vitamin D3", "4000 IU", None), ("vitamin K2", "100 µg", "MK-7"))
+ZINC = _product("k4", "Supplement: vitamin D3 + vitamin K2 (MK-7) + zinc", "This supplement combines vitamin D3, "
+                "vitamin K2 (as MK-7), and zinc.", ("vitamin D3", None, None), ("vitamin K2", None, "MK-7"),
+                ("zinc", None, None))
+GLYC = _product("i1", "Supplement: iron 25 mg (ferrous bisglycinate)", "This gentle iron supplement provides 25 mg "
+                "of elemental iron as ferrous bisglycinate chelate per capsule. It is designed to minimize "
+                "constipation and stomach upset.", ("iron", "25 mg", "ferrous bisglycinate"))
+FUM = _product("i2", "Supplement: iron 106 mg (ferrous fumarate)", "This ferrous fumarate tablet delivers 106 mg of "
+               "elemental iron per tablet.", ("iron", "106 mg", "ferrous fumarate"))
+SYRUP = _product("i3", "Liquid supplement: iron 10 mg (ferrous gluconate)", "This liquid iron supplement provides "
+                 "10 mg of elemental iron per 5 mL serving as ferrous gluconate.", ("iron", "10 mg", "ferrous gluconate"))
+K2 = [ULTRA, DROPS, HIGH, ZINC]
+IRON = [GLYC, FUM, SYRUP]
+
+
+def _docs(products: list[Product]) -> dict[str, Document]:
+    return {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text}) for p in products}
+
+
+def _one(question: str, products: list[Product], earlier: list[str] | None = None) -> str | None:
+    one = one_product_question(question, products, products, NAMES, earlier)
+    if one is None:
+        return None
+    return " ".join(compose_one_product(one, _docs(products), CitationBook())[0])
+
+
+def test_the_details_a_question_asks() -> None:
+    assert asked_detail("how many times a day do i take it") == "frequency"
+    assert asked_detail("how often should i take it") == "frequency"
+    assert asked_detail("whats the actual product name") == "name"
+    assert asked_detail("is that per capsule or per serving of 2") == "basis"
+    assert asked_detail("how much iron is in it") is None
+
+
+def test_a_detail_the_report_does_not_state_is_said_so_with_what_it_states() -> None:
+    out = _one("how many times a day are you meant to take the 4000 iu d3 + k2 one? does it say", K2)
+    assert out is not None and "Supplement: vitamin D3 4000 IU" in out and "twice a day" in out  # it states it
+    out = _one("how often do you take the liquid d3 + k2 one", K2)
+    assert out is not None and "does not state how often to take it" in out and "vitamin K2 10 mcg" in out
+    assert "[1]" in out
+    out = _one("the liquid d3 + k2 one doesnt have a real name. whats the actual product name", K2)
+    assert out is not None and "Liquid supplement" in out and "does not state a product or brand name" in out
+    out = _one("what brand is ultra k2", K2)
+    assert out is not None and "names the product “Ultra K2 MK-7 Plus D3”" in out
+
+
+def test_what_the_amounts_are_per() -> None:
+    out = _one("ultra k2 says 100 mcg of k2, is that per capsule or per serving of 2 or what", K2)
+    assert out is not None and out.startswith("The description of Ultra K2 MK-7 Plus D3 does not state whether")
+    assert "100 mcg per" not in out
+    out = _one("is the 10 mg in the liquid iron one per drop or per serving", IRON)
+    assert out is not None and "iron 10 mg per 5 mL" in out
+
+
+def test_a_name_said_short_and_a_statement_before_the_question() -> None:
+    out = _one("not on aspirin or any blood thinner. is ultra k2 mk4 or mk7", K2)
+    assert out is not None and "states its vitamin K2 as MK-7" in out
+    out = _one("not on any blood thinner, no bleeding issues. the liquid k2 with only 10 mcg, is it mk4 or mk7", K2)
+    assert out is not None and "names vitamin K2 but does not state its form" in out
+    assert _one("is ultra mk4 or mk7", K2) is None  # one word of the name says nothing
+
+
+def test_more_or_less_after_a_question_about_another_product() -> None:
+    out = _one("and the fumarate one? more or less?", IRON, earlier=["how much iron is in the bisglycinate capsule"])
+    assert out is not None and "106 mg" in out and "25 mg" in out and "states more iron" in out
+    assert _one("and the fumarate one? more or less?", IRON) is None  # nothing before it: not this
+
+
+def test_a_form_asked_across_the_products_lists_those_that_state_none() -> None:
+    pq = parse_product_query("which products on the list have mk-7", NAMES)
+    assert pq is not None and pq.form == "MK-7"
+    out = " ".join(compose_products(pq, K2, _docs(K2), CitationBook(), primary="vitamin K2")[0])
+    head, _, tail = out.partition("do not state its form")
+    assert "Ultra K2" in head and "4000 IU" in head and "zinc" in head and "Liquid supplement" not in head
+    assert "Liquid supplement" in tail
+
+
+def test_the_least_of_an_amount_wins_over_a_property_which_follows() -> None:
+    pq = parse_product_query("which iron product has the least iron in it? want to go gentle", NAMES)
+    assert pq is not None and pq.direction == "min" and pq.property is None
+    assert pq.then is not None and pq.then.property == "tolerability"
+    out = " ".join(compose_products(pq, IRON, _docs(IRON), CitationBook(), primary="iron")[0])
+    assert out.index("least iron") < out.index("tolerability") and "10 mg" in out
+    pq = parse_product_query("which iron product is gentlest on the stomach", NAMES)
+    assert pq is not None and pq.property == "tolerability" and pq.then is None
+
+
+def test_a_question_across_the_products_that_names_nothing_of_its_own() -> None:
+    assert asks_across_products("which products on the list have that form")
+    assert asks_across_products("any tablets like that?")
+    assert not asks_across_products("does it have that form")
+    assert not asks_across_products("which form is better absorbed")
