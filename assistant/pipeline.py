@@ -464,6 +464,9 @@ class Assistant:
         no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
+        if self.llm is None and not no_numbers and (whole := self._field_then_passages(
+                u, dq, hits, book, supplement, shown)):
+            return Composition(whole)
         if self.llm is None:
             gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
             return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
@@ -678,16 +681,27 @@ class Assistant:
         return lines
 
     def _dosage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
-                      supplement: str | None, no_numbers: bool) -> list[str]:
+                      supplement: str | None, no_numbers: bool, whole: bool = False) -> list[str]:
         """A question about Dosage Guide fields that their values as records settle (the people it
-        names, a unit, an amount against the limit, a blank field or a value without a number)."""
+        names, a unit, an amount against the limit, a blank field or a value without a number);
+        ``whole``: any field asked about, stated with all its values."""
         if no_numbers or supplement is None or dq is None:
             return []
         docs = self._field_docs(supplement, dq.fields, hits)
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
-        # the field asked for names no people: stated whole, not left to the passages' best sentences
         return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
-                              whole=True) if docs else []
+                              whole=whole) if docs else []
+
+    def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
+                             book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:
+        """A field asked for no people ("what's my daily <nutrient> supposed to be"): the field stated
+        whole first (not left to the passages' best sentences), then the passages' own sentences."""
+        lines = self._dosage_lines(u, dq, hits, book, supplement, False, whole=True)
+        if not lines or supplement is None or dq is None:
+            return []
+        fields = frozenset(str(d.metadata.get("chunk_id") or d.id)
+                           for d in self._field_docs(supplement, dq.fields, hits))
+        return lines + self._extractive(u, hits, book, False, shown | fields)
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""
