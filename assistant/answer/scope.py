@@ -32,6 +32,9 @@ TOPIC_SHIFT = 0.03
 #: how far the question's off-topic words, removed together, must move its embedding for the
 #: monograph not to cover it (a lone word near ``TOPIC_SHIFT`` is chat, not a topic)
 QUESTION_SHIFT = 0.055
+#: how far several words the page lacks, none a topic alone (each leans on the others: "joint pain,
+#: arthritis in my knees"), must move the question together to be its topic
+COLLECTIVE_SHIFT = 0.1
 
 
 @functools.cache
@@ -188,23 +191,23 @@ class ScopeJudge:
         enc = np.asarray(self.embeddings.embed_documents([lq, *variants]), dtype=np.float32)
         qvec, var_vecs = enc[0], enc[1:]
         sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
-        found = [
-            t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
-            if float(row.max()) < SYNONYM_COSINE and 1.0 - float(qvec @ v) >= TOPIC_SHIFT
-        ]
+        lacking = [t for t, row in zip(unknown, sims, strict=True) if float(row.max()) < SYNONYM_COSINE]
+        found = [t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
+                 if t in lacking and 1.0 - float(qvec @ v) >= TOPIC_SHIFT]
         topics = _topic_words()
         if any(t in topics or stem(t) in topics for t in found):  # "which brand to buy"
             return found
-        return found if self._carry_the_question(qvec, lq, found) else []
+        if found and self._shift_without(qvec, lq, found) >= QUESTION_SHIFT:
+            return found
+        # words that each lean on the others ("joint pain ... arthritis in my knees"): one topic
+        return lacking if lacking and self._shift_without(qvec, lq, lacking) >= COLLECTIVE_SHIFT else []
 
-    def _carry_the_question(self, qvec: np.ndarray, lq: str, found: Sequence[str]) -> bool:
-        """Do the off-topic words, all removed at once, move the question by ``QUESTION_SHIFT``? One
-        chatty word the page lacks ("is that a myth", "the ladies in that study") barely moves it;
-        a topic of its own ("in pregnancy", "for migraines") moves it far."""
-        if not found:
-            return False
+    def _shift_without(self, qvec: np.ndarray, lq: str, found: Sequence[str]) -> float:
+        """How far the question moves with these words all removed at once. One chatty word the
+        page lacks ("is that a myth", "the ladies in that study") barely moves it; a topic of its own
+        ("in pregnancy", "for migraines") moves it far."""
         rest = lq
         for t in found:
             rest = without_term(rest, t)
         vec = np.asarray(self.embeddings.embed_documents([rest]), dtype=np.float32)[0]
-        return 1.0 - float(qvec @ vec) >= QUESTION_SHIFT
+        return 1.0 - float(qvec @ vec)
