@@ -696,8 +696,11 @@ class Assistant:
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:
         """A field asked for no people ("what's my daily <nutrient> supposed to be"): the field stated
         whole first (not left to the passages' best sentences), then the passages' own sentences."""
+        if dq is None or supplement is None or (  # the turn's own words ask the field, not its context's
+                u.followup and parse_dosage_query(without_negated_mentions(u.question)) is None):
+            return []
         lines = self._dosage_lines(u, dq, hits, book, supplement, False, whole=True)
-        if not lines or supplement is None or dq is None:
+        if not lines:
             return []
         fields = frozenset(str(d.metadata.get("chunk_id") or d.id)
                            for d in self._field_docs(supplement, dq.fields, hits))
