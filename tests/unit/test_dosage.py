@@ -393,3 +393,8 @@ def test_lay_wordings_of_the_allowance_and_the_treatment_dose(question: str, fie
 def test_the_special_forms_field_by_its_layout_name(question: str) -> None:
     q = parse_dosage_query(question)
     assert q is not None and q.fields == ("Special Forms",)
+
+
+def test_the_limit_by_its_layout_name() -> None:
+    q = parse_dosage_query("the max line only shows a unit, what number is it supposed to be?")
+    assert q is not None and "Upper Intake Limit" in q.fields
