@@ -702,9 +702,9 @@ class Assistant:
         lines = self._dosage_lines(u, dq, hits, book, supplement, False, whole=True)
         if not lines:
             return []
-        fields = frozenset(str(d.metadata.get("chunk_id") or d.id)
-                           for d in self._field_docs(supplement, dq.fields, hits))
-        return lines + self._extractive(u, hits, book, False, shown | fields)
+        cited = set(re.findall(r"\[\d+\]", " ".join(lines)))  # the field's sentences are not quoted twice
+        return lines + [ln for ln in self._extractive(u, hits, book, False, shown)
+                        if not cited & set(re.findall(r"\[\d+\]", ln))]
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""
