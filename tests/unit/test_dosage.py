@@ -389,7 +389,8 @@ def test_lay_wordings_of_the_allowance_and_the_treatment_dose(question: str, fie
     assert q is not None and field in q.fields
 
 
-@pytest.mark.parametrize("question", ["ok what does the forms section say then", "what are the special forms"])
+@pytest.mark.parametrize("question", ["ok what does the forms section say then", "what are the special forms",
+                                      "what is the best form of it"])
 def test_the_special_forms_field_by_its_layout_name(question: str) -> None:
     q = parse_dosage_query(question)
     assert q is not None and q.fields == ("Special Forms",)
