@@ -74,6 +74,7 @@ class _Cues:
     same_form: re.Pattern[str]
     source: re.Pattern[str]
     across_studies: re.Pattern[str]
+    members: re.Pattern[str]
 
 
 def _not_a_reference() -> str:
@@ -107,6 +108,7 @@ def _cues() -> _Cues:
         same_form=re.compile(whole.format("|".join(w.same_form) or never), re.IGNORECASE),
         source=re.compile("|".join(w.source) or never),
         across_studies=re.compile("|".join(w.across_studies) or never),
+        members=re.compile("|".join(w.study_members) or never),
     )
 
 
@@ -264,7 +266,8 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
     out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
            and t not in cues.fillers and stem(t) not in earlier]
-    opener = re.match(r"\W*(?:(?:so|then|and|also|but|ok|okay|well)\b\W*)*", fold(masked))  # "ok and ..."
+    chat = "|".join(["so", "then", "and", "also", "but", "ok", "okay", "well", *map(re.escape, cues.fillers)])
+    opener = re.match(rf"\W*(?:(?:{chat})\b\W*)*", fold(masked))  # "ok and ...", "hmm ok so ..."
     asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
             if w in cues.own_intent]
     return [*asks, *out]
@@ -281,8 +284,13 @@ def cues_across(question: str) -> bool:
 
 
 def is_followup(question: str, has_history: bool) -> bool:
-    """Does a turn lean on the conversation (a pronoun, "what about", or almost no words)?"""
-    return has_history and bool(_FOLLOWUP.search(fold(question)) or len(content_tokens(question)) <= 1)
+    """Does a turn lean on the conversation (a pronoun, "what about", or almost no words)? Chat before
+    it ("hmm", "um ok so ...") is no word of its own."""
+    if not has_history:
+        return False
+    fillers = _cues().fillers
+    folded = re.sub(rf"^\W*(?:(?:{'|'.join(map(re.escape, fillers)) or '(?!)'})\b\W*)+", "", fold(question))
+    return bool(_FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1)
 
 
 def points_back(question: str) -> bool:
@@ -306,7 +314,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
             answer: str = "") -> Resolution:
     """The turn ``question`` against the conversation's current question ``previous`` (``answer``:
     what the assistant replied to the turn before, which may name what "the other form" leaves)."""
-    if not previous or not is_followup(question, True) or starts_afresh(question):
+    if not previous or starts_afresh(question) or not (
+            is_followup(question, True) or _asks_of_members(question, previous, names)):
         return Resolution(question, False, False)
     if _cues().source.search(fold(question)) and (cited := _cited(answer)):
         return Resolution(f"{question}; {SOURCE_OF}: {cited}", True, False)  # the claim's findings answer it
@@ -345,6 +354,14 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
 
 
+def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, str, str]]) -> bool:
+    """Does the turn ask a detail of a study's people ("how old were the participants") after a
+    question that named a study or asked about the research findings?"""
+    if _cues().members.search(fold(question)) is None:
+        return False
+    return any(s.kind == "study" for s in find_slots(previous, names)) or _about_research(previous)
+
+
 def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) -> str:
     """The turn without the products and people it names that now stand in the earlier question
     (``base``): each is said once ("the one that has X in it" twice reads as two products)."""
@@ -370,19 +387,33 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
         question = question[:m.start()] + same + question[m.end():]
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
-    at: tuple[int, int] | None = None
-    if m := cues.anaphor.search(question):
-        at = m.span()
-    elif (m := cues.pronoun.search(fold(question))) and len(fold(question)) == len(question):
-        at = m.span(next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)))
+    at, members = _study_pointer(question)
     if at is None:
         return question
+    # "the participants" stays, of the study: "the participants in <the study>"
+    head = question[:at[1]] + " in " if members else question[:at[0]]
     if studies := [s for s in earlier if s.kind == "study"]:
-        return question[:at[0]] + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
+        return head + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
     # the earlier question named none: the finding the last answer cited describes it, after the turn
     if not (cited := _cited(answer)) or not _about_research(previous):
         return question
-    return f"{question[:at[0]]}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+    return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+
+
+def _study_pointer(question: str) -> tuple[tuple[int, int] | None, bool]:
+    """Where the turn points at a study ("that one", "was it done in", "what doses did they use in
+    it") and whether it points at its people ("the participants": kept, the study after them)."""
+    cues = _cues()
+    if m := cues.anaphor.search(question):
+        return m.span(), False
+    folded = fold(question)
+    if len(folded) != len(question):
+        return None, False
+    if m := cues.pronoun.search(folded):
+        return m.span(next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i))), False
+    if m := cues.members.search(folded):
+        return m.span(), True
+    return None, False
 
 
 #: what a turn's pointer to a study is written as when the finding the last answer cited follows it
@@ -493,6 +524,8 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
     "adults with anaemia"); a finding named by its number keeps the earlier words ("study 4" ->
     "study 8")."""
     old = [s for s in find_slots(base, names) if s.kind == kind]
+    if kind == "product" and not old:
+        old = _product_phrases(base)  # "the liquid product" -> "the <words> one" the turn describes
     if not old or {s.value for s in old} == {s.value for s in new}:
         return base
     if kind == "people" and not any(s.qualified for s in new):
@@ -508,6 +541,16 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
         at = first.start + number.start()
         return _put(base, [Slot(kind, first.value, at, first.start + number.end()), *old[1:]], refs[0][4:])
     return _put(base, old, _text_of(new, question))
+
+
+def _product_phrases(text: str) -> list[Slot]:
+    """The products ``text`` describes with a product word ("the liquid product", "that bottle")."""
+    words = _words(followup_words().product_words)
+    if not words:
+        return []
+    pat = rf"(?<![\w-])(?:the|that|this)\s+(?:[\w-]+\s+){{0,2}}?(?:{words})(?![\w-])"
+    return [Slot("product", fold(m.group(0)), m.start(), m.end())
+            for m in re.finditer(pat, text, re.IGNORECASE)]
 
 
 def _text_of(new: Sequence[Slot], question: str) -> str:

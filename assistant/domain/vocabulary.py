@@ -152,8 +152,10 @@ class FollowupWords(BaseModel):
     same_form: list[str] = Field(default_factory=list)
     source: list[str] = Field(default_factory=list)
     across_studies: list[str] = Field(default_factory=list)
+    study_members: list[str] = Field(default_factory=list)
 
-    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies")
+    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
+                     "study_members")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -287,3 +287,35 @@ def test_a_subject_of_its_own_asked_across_the_studies_drops_the_earlier_people(
     assert "osteoporosis" not in r.question
     r = resolve("and k1? what dose", "what dose of mk-4 did they use for women with osteoporosis")
     assert "osteoporosis" in r.question  # no question across the studies: the people stay
+
+
+@pytest.mark.parametrize("turn", ["hmm and for mk-7 then?", "um ok so mk7 then", "right, and for mk-7 then"])
+def test_a_form_swap_opened_by_chat_swaps_the_form(turn: str) -> None:
+    r = resolve(turn, "how much mk-4 was given in the fracture trial?")
+    assert r.followup and r.question.lower().startswith("how much mk") and "mk-4" not in r.question.lower()
+
+
+def test_the_nutrient_one_swaps_a_product_described_by_a_product_word() -> None:
+    r = resolve("and the iron one?", "what dose of d3 is in the chewable product?")
+    assert r.question.startswith("what dose of d3 is in the iron one?")
+    assert "chewable" not in r.question
+
+
+@pytest.mark.parametrize("turn", ["how old were the participants", "were the volunteers men or women",
+                                  "what ages were the patients"])
+def test_a_detail_of_the_study_people_keeps_the_earlier_study(turn: str) -> None:
+    r = resolve(turn, "what happened in the fish oil heart trial?")
+    assert r.followup and "in the fish oil heart trial" in r.question
+
+
+def test_a_detail_of_the_people_is_no_followup_outside_the_research() -> None:
+    assert not resolve("how old were the participants", "how much d3 should i take").followup
+
+
+META_ANSWER = "Omega-3 lowered triglycerides by about 25% in a meta-analysis of 20 RCTs. [3]"
+
+
+@pytest.mark.parametrize("turn", ["which doses were used in it", "so what did they conclude"])
+def test_they_and_in_it_are_the_cited_finding(turn: str) -> None:
+    r = resolve(turn, "what did the review show?", (), META_ANSWER)
+    assert r.question.endswith("; the study: Omega-3 lowered triglycerides by about 25% in a meta-analysis of 20 RCTs")
