@@ -240,7 +240,8 @@ def _overlap(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]])
 
 def match_score(asked: Population, line: Population, cues: DosageCues | None = None) -> float | None:
     """How well a value line's people fit the people asked about; None: they exclude each other
-    (ages apart, the other sex, another life stage)."""
+    (ages apart, the other sex, another life stage, a state such as pregnancy asked about that the
+    line does not name)."""
     pc = (cues or dosage_cues()).population
     score = 0.0
     if asked.ages:
@@ -256,7 +257,9 @@ def match_score(asked: Population, line: Population, cues: DosageCues | None = N
                 return None
             score += weight
     a, b = asked.of_kind("state", pc), line.of_kind("state", pc)
-    score += 3 * len(a & b) - 2 * len(b - a) - 2 * len(a - b)
+    if a - b and line.named:  # pregnancy asked of a line for women in general: not theirs
+        return None
+    score += 3 * len(a & b) - 2 * len(b - a)
     return score + 0.25 * len(asked.words & line.words)
 
 

@@ -399,3 +399,11 @@ def test_the_special_forms_field_by_its_layout_name(question: str) -> None:
 def test_the_limit_by_its_layout_name() -> None:
     q = parse_dosage_query("the max line only shows a unit, what number is it supposed to be?")
     assert q is not None and "Upper Intake Limit" in q.fields
+
+
+def test_a_state_asked_about_is_not_answered_by_a_line_for_everyone() -> None:
+    """Pregnancy asked of a field with lines for women and men only: no value for them, all listed."""
+    field = "For generally healthy individuals\n\n1.1 g/day — adult women\n1.6 g/day — adult men"
+    lines, _ = compose("how much should a pregnant woman take a day", (RDA, field))
+    assert lines and lines[0].startswith(msg.FIELD_NO_GROUP.split("{")[0])
+    assert "1.1 g/day" in lines[0] and "1.6 g/day" in lines[0]
