@@ -75,6 +75,7 @@ LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {wor
 LENGTH_TIE = "As long: {finding}"
 LENGTH_WORDS = {"max": "longest", "min": "shortest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
+NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
 #: a sentence of the monograph's text that cites the finding and states the detail asked
 CITING_TEMPLATE = "The monograph's text on this finding: {sentence}"
@@ -1277,6 +1278,11 @@ class StudySelection:
     groups: list[tuple[str, list[StudyRecord]]] = field(default_factory=list)
 
 
+#: at most this many findings answer "the <detail> of <nutrient> in the <...> study" when no one
+#: finding fits the description but these name <nutrient>
+MAX_ABOUT = 3
+
+
 def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
                    supplement: str | None = None) -> StudySelection:
     """The findings that answer ``query`` among ``records`` (those of ``supplement`` if given)."""
@@ -1291,6 +1297,10 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
         one = _one_study(query, scoped)
+        if one is None and query.about and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT:
+            # "what dose of <form> did the <...> trial give" when no such trial names <form> (a
+            # follow-up that swapped the form): the findings that do name it, each with its own
+            return StudySelection(records=named, answered=True)
         gap = _detail_gap(query, one) if one is not None else None
         dc = study_cues().question.details.get(query.detail)
         if one is None or not (gap or (dc is not None and dc.answer_stated)):
@@ -1380,14 +1390,21 @@ def _by_claim(claim: str, scoped: Sequence[StudyRecord]) -> StudySelection:
     return StudySelection(records=[r for r in scoped if math.isclose(score[r.chunk_id], best)], answered=True)
 
 
-def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
-    """The one finding the question describes: of the supplement it names, with the form, dose and
-    duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+def _about_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings of the supplement the question names; with "the dose of <nutrient>", those
+    that name <nutrient>."""
     pool = _named_pool(query, scoped)
     if query.about:  # "the dose of <nutrient> in the <...> study": a study that names <nutrient>
         asked = [a.casefold() for a in query.about]
         pool = [r for r in pool if any(_covers(a, x) or _covers(x, a) for a in asked
                                        for x in r.names() | {(r.primary or "").casefold()} if x)]
+    return list(pool)
+
+
+def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
+    """The one finding the question describes: of the supplement it names, with the form, dose and
+    duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+    pool = _about_pool(query, scoped)
     if query.doses:
         pool = [r for r in pool if any(_same_dose(q, d.dose) for q in query.doses for d in r.doses)]
     if query.duration_days is not None:
@@ -1717,6 +1734,9 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.ref is not None:
         return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
+    if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
+        return [NAMING_TEMPLATE.format(names=" or ".join(query.about), finding=cite(r)) if i == 0 else cite(r)
+                for i, r in enumerate(sel.records)]
     if query.detail is not None:
         return [line for r in sel.records for line in (
             DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap

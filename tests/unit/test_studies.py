@@ -846,3 +846,12 @@ def test_the_source_of_a_claim_is_the_finding_its_prose_sentence_cites() -> None
 def test_in_any_study_names_no_population() -> None:
     q = parse_study_query("was mk7 actually tested in any study tho, and at what dose")
     assert q is not None and q.population == ()
+
+
+def test_a_detail_of_a_form_no_described_study_used_lists_the_findings_that_name_it() -> None:
+    """'what dose of <form> did the <study of another form> give' (a follow-up that swapped the
+    form): the findings that name the form, each cited, none of the described study's."""
+    lines, book = answer("what dose of mk-4 did the osteopenia trial give?", "vitamin-k2")
+    assert lines and lines[0].startswith("The study described names no MK-4")
+    assert sorted(c.ref for c in book.citations) == [5, 6]
+    assert_cited_and_grounded(lines, book)
