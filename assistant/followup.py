@@ -418,6 +418,8 @@ def _study_pointer(question: str) -> tuple[tuple[int, int] | None, bool]:
 
 #: what a turn's pointer to a study is written as when the finding the last answer cited follows it
 _STUDY = "the study"
+#: the finding pinned after a resolved turn: "<turn>; the study: <the finding's words>"
+PINNED_STUDY = re.compile(rf";\s*{_STUDY}:\s*(?P<finding>.+)$")
 #: what a turn asking where the last answer's claim comes from is written as, the claim after it
 #: (study_cues.yaml ``question.source`` reads it)
 SOURCE_OF = "source of"

@@ -77,10 +77,23 @@ from assistant.conversation import (
 from assistant.corpus import Corpus, load_corpus
 from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
-from assistant.followup import about_products, conversation_subject, current_question, points_back, resolve
+from assistant.followup import (
+    PINNED_STUDY,
+    about_products,
+    conversation_subject,
+    current_question,
+    points_back,
+    resolve,
+)
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
-from assistant.normalize import content_tokens, expand_query, mentioned_classes, without_negated_mentions
+from assistant.normalize import (
+    content_tokens,
+    expand_query,
+    fold,
+    mentioned_classes,
+    without_negated_mentions,
+)
 from assistant.nutrients import mentioned_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
@@ -362,7 +375,7 @@ class Assistant:
         # gave it with <another nutrient>"): those names do not limit it
         named = self.catalog.named_supplements(study_subject(u.question))
         if not named and u.followup:
-            named = self.catalog.named_supplements(study_subject(u.retrieval_question))
+            named = self._named_in(u.retrieval_question)
         before = conversation_subject(  # the conversation's supplement
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
@@ -644,6 +657,17 @@ class Assistant:
         docs = self.retriever.documents.get(list(ids.values()))
         return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
 
+    def _named_in(self, resolved: str) -> list[str]:
+        """The monographs a resolved turn names; a finding pinned to it ("...; the study: <its
+        words>") is its own monograph's, whatever other names its words hold."""
+        if (m := PINNED_STUDY.search(resolved)) is not None:
+            words = fold(m.group("finding"))
+            owner = [s for s in self.supplements
+                     if any(fold(r.text).startswith(words) for r in self.studies.of(s))]
+            if owner:
+                return owner[:1]
+        return self.catalog.named_supplements(study_subject(resolved))
+
     def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,
                       hits: Sequence[Hit]) -> list[str]:
         """The monographs whose findings a question across studies is about: the one in scope or
@@ -652,7 +676,7 @@ class Assistant:
         if scoped := (filters or {}).get("supplement"):
             return [scoped]
         named = self.catalog.named_supplements(study_subject(u.question)) or (
-            self.catalog.named_supplements(study_subject(u.retrieval_question)) if u.followup else [])
+            self._named_in(u.retrieval_question) if u.followup else [])
         if named:
             return named
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]

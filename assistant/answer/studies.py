@@ -1297,7 +1297,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
         one = _one_study(query, scoped)
-        if one is None and query.about and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT:
+        if (one is None and query.about and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
+                and _one_study(replace(query, about=()), scoped) is not None):  # the study described is here
             # "what dose of <form> did the <...> trial give" when no such trial names <form> (a
             # follow-up that swapped the form): the findings that do name it, each with its own
             return StudySelection(records=named, answered=True)
