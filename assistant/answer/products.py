@@ -441,7 +441,7 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
 
 def asks_across_products(question: str) -> bool:
     """Does the question ask across the products (a product word, and a word that asks across them
-    outside a statement), whatever it asks of them ("which products on the list have that form")?
+    outside a statement), whatever it asks of them ("which of them carry the form named before")?
     A follow-up that does, naming nothing of its own, is read as its resolved question."""
     qc = product_cues().question
     q = _without_limit(_without_page(cue_fold(question)))
