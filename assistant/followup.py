@@ -63,6 +63,7 @@ class _Cues:
     new_topic: re.Pattern[str]
     condition: re.Pattern[str]
     study: re.Pattern[str]
+    study_word: re.Pattern[str]
     reference: re.Pattern[str]
     anaphor: re.Pattern[str]
     pronoun: re.Pattern[str]
@@ -95,6 +96,7 @@ def _cues() -> _Cues:
         # "the 720 mcg study", "that osteoporosis trial": one to four words between, none a function word
         study=re.compile(rf"(?<![\w-])(?:the|that|this)\s+(?:(?!(?:{function})\s)[^\s?!,;:]+\s+){{1,4}}?"
                          rf"(?:{_words(w.study_words) or never})(?![\w-])", re.IGNORECASE),
+        study_word=re.compile(whole.format(_words(w.study_words) or never), re.IGNORECASE),
         reference=re.compile(rf"(?<![\w-])(?:(?:{_words(w.reference_words) or never})\.?\s*#?\s*|#\s*|\[)"
                              rf"(\d{{1,3}})(?![\d.,]*\d)(?!\s*(?:%|(?:{_not_a_reference()})(?![\w-])))\]?",
                              re.IGNORECASE),
@@ -303,6 +305,13 @@ def about_products(question: str, names: Sequence[tuple[str, str, str]] = ()) ->
     one described ("the <form> one")?"""
     return bool(_cues().product.search(question)) or any(
         s.kind == "product" for s in find_slots(question, names))
+
+
+def about_a_study(question: str) -> bool:
+    """Does the question name a study ("the trial after giving birth ... which one won") and no
+    product? Then "which one" is among the study's arms, not the products."""
+    cues = _cues()
+    return cues.study_word.search(question) is not None and cues.product.search(question) is None
 
 
 def starts_afresh(question: str) -> bool:

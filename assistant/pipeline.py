@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import threading
@@ -75,10 +74,10 @@ from assistant.conversation import (
     user_questions,
 )
 from assistant.corpus import Corpus, load_corpus
-from assistant.domain.vocabulary import vocabulary
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
     PINNED_STUDY,
+    about_a_study,
     about_products,
     conversation_subject,
     current_question,
@@ -110,19 +109,6 @@ from assistant.types import (
 )
 
 log = logging.getLogger(__name__)
-
-
-@functools.cache
-def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words)) or '(?!x)x'})(?![\w-])", re.IGNORECASE)
-
-
-def about_a_study(question: str) -> bool:
-    """Does the question name a study ("the trial after giving birth ... which one won") and no
-    product? Then "which one" is among the study's arms, not the products."""
-    w = vocabulary().lexicon.followups
-    return (_words_re(tuple(w.study_words)).search(question) is not None
-            and _words_re(tuple(w.product_words)).search(question) is None)
 
 
 @dataclass(frozen=True)

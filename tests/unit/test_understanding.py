@@ -363,6 +363,6 @@ def test_only_a_covering_rewrite_names_what_a_word_means() -> None:
     ("which one has the most", False),
 ])
 def test_which_one_of_a_study_is_no_product_question(question: str, study: bool) -> None:
-    from assistant.pipeline import about_a_study
+    from assistant.followup import about_a_study
 
     assert about_a_study(question) is study
