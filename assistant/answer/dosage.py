@@ -433,8 +433,19 @@ def _asked_unit(folded: str, cues: QuestionCues) -> str | None:
 
 def parse_dosage_query(question: str, cues: DosageCues | None = None) -> DosageQuery | None:
     """The fields a question asks about, with its people, unit and amount to compare; None when it
-    names no field."""
-    cues = cues or dosage_cues()
+    names no field. With the packaged cues the parse is cached (a turn asks it of the same text for
+    its monograph, its field answer and whether its own words ask a field)."""
+    if cues is None:
+        return _parse_with_packaged_cues(question)
+    return _parse_dosage_query(question, cues)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_with_packaged_cues(question: str) -> DosageQuery | None:
+    return _parse_dosage_query(question, dosage_cues())
+
+
+def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
     masked, doses = _mask_doses(question)
     folded = fold(masked)
     qc = cues.question
