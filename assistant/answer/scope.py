@@ -40,14 +40,16 @@ COLLECTIVE_SHIFT = 0.1
 @functools.cache
 def _topic_words() -> frozenset[str]:
     """The lexicon's words that are always a topic, stemmed as question terms are."""
-    words = vocabulary().topic_words
-    return frozenset(words | {stem(w) for w in words})
+    return _with_stems(vocabulary().topic_words)
 
 
 @functools.cache
 def _general_words() -> frozenset[str]:
     """The lexicon's general words, stemmed as question terms are."""
-    words = vocabulary().general_words
+    return _with_stems(vocabulary().general_words)
+
+
+def _with_stems(words: frozenset[str]) -> frozenset[str]:
     return frozenset(words | {stem(w) for w in words})
 
 
