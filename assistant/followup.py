@@ -70,12 +70,20 @@ class _Cues:
     other_form: re.Pattern[str]
     own_intent: frozenset[str]
     fillers: frozenset[str]
+    #: chat that opens a turn ("hmm", "um ok so"), and the same with the joining words of a
+    #: follow-up ("ok and ...", "so then ...")
+    filler_lead: re.Pattern[str]
+    chat_lead: re.Pattern[str]
     pointer: re.Pattern[str]
     product: re.Pattern[str]
     same_form: re.Pattern[str]
     source: re.Pattern[str]
     across_studies: re.Pattern[str]
     members: re.Pattern[str]
+
+
+#: the words that join a follow-up to the turn before ("ok and ...", "so then ...")
+_JOINERS = ("so", "then", "and", "also", "but", "ok", "okay", "well")
 
 
 def _not_a_reference() -> str:
@@ -89,6 +97,7 @@ def _cues() -> _Cues:
     never = r"(?!)"
     whole = r"(?<![\w-])(?:{})(?![\w-])"
     function = _words(vocabulary().lexicon.stopwords.get("function", "").split()) or never
+    w_fillers = [fold(x) for x in w.fillers]
     return _Cues(
         new_topic=re.compile(whole.format("|".join(w.new_topic) or never)),
         # "with osteoporosis", "who have kidney disease": a connector, then the condition's words
@@ -105,6 +114,8 @@ def _cues() -> _Cues:
         other_form=re.compile(whole.format("|".join(w.other_form) or never), re.IGNORECASE),
         own_intent=frozenset(fold(x) for x in w.own_intent),
         fillers=frozenset(fold(x) for x in w.fillers),
+        filler_lead=re.compile(rf"^\W*(?:(?:{'|'.join(map(re.escape, w_fillers)) or never})\b\W*)+"),
+        chat_lead=re.compile(rf"\W*(?:(?:{'|'.join([*_JOINERS, *map(re.escape, w_fillers)])})\b\W*)*"),
         pointer=re.compile(whole.format(_words(w.pointers) or never), re.IGNORECASE),
         product=re.compile(whole.format(_words(w.product_words) or never), re.IGNORECASE),
         same_form=re.compile(whole.format("|".join(w.same_form) or never), re.IGNORECASE),
@@ -268,8 +279,7 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
     out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
            and t not in cues.fillers and stem(t) not in earlier]
-    chat = "|".join(["so", "then", "and", "also", "but", "ok", "okay", "well", *map(re.escape, cues.fillers)])
-    opener = re.match(rf"\W*(?:(?:{chat})\b\W*)*", fold(masked))  # "ok and ...", "hmm ok so ..."
+    opener = cues.chat_lead.match(fold(masked))  # "ok and ...", "hmm ok so ..."
     asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
             if w in cues.own_intent]
     return [*asks, *out]
@@ -290,8 +300,9 @@ def is_followup(question: str, has_history: bool) -> bool:
     it ("hmm", "um ok so ...") is no word of its own."""
     if not has_history:
         return False
-    fillers = _cues().fillers
-    folded = re.sub(rf"^\W*(?:(?:{'|'.join(map(re.escape, fillers)) or '(?!)'})\b\W*)+", "", fold(question))
+    cues = _cues()
+    fillers = cues.fillers
+    folded = cues.filler_lead.sub("", fold(question))
     return bool(_FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1)
 
 
