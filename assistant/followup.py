@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
+from assistant.doses import DOSE_RE
 from assistant.normalize import content_tokens, fold, negated_spans, stem
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
@@ -32,7 +33,7 @@ _FOLLOWUP = re.compile(
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name). A study is found apart: it may hold the others.
-SLOT_KINDS = ("product", "form", "field", "nutrient", "people", "study")
+SLOT_KINDS = ("product", "form", "field", "nutrient", "people", "dose", "study")
 #: the kinds that name what is taken: a nutrient and its forms replace each other
 SUBJECT_KINDS = ("form", "nutrient")
 #: "same question for X", "what about X": the turn asks the earlier question of X
@@ -80,6 +81,7 @@ class _Cues:
     source: re.Pattern[str]
     across_studies: re.Pattern[str]
     members: re.Pattern[str]
+    dose: re.Pattern[str]
 
 
 #: the words that join a follow-up to the turn before ("ok and ...", "so then ...")
@@ -122,6 +124,8 @@ def _cues() -> _Cues:
         source=re.compile("|".join(w.source) or never),
         across_studies=re.compile("|".join(w.across_studies) or never),
         members=re.compile("|".join(w.study_members) or never),
+        dose=re.compile(rf"(?<![\w-])(?:{'|'.join(w.dose_words) or never})(?![\w-])|{DOSE_RE.pattern}",
+                        re.IGNORECASE),
     )
 
 
@@ -186,7 +190,7 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
     people = [(name, w) for name, g in dosage_cues().population.groups.items() for w in g.words]
     people.sort(key=lambda x: -len(x[1]))
     return out + [("people", name, re.compile(rf"(?<![\w-])(?:{w})(?![\w-])", re.IGNORECASE))
-                  for name, w in people] + _age_patterns()
+                  for name, w in people] + _age_patterns() + [("dose", "", _cues().dose)]
 
 
 def _age_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
@@ -364,6 +368,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         bare = ("the one", "the ones")  # "the one they use": it describes nothing
         subject = [previous[s.start:s.end] for s in earlier
                    if s.kind not in named and not (_described(s, previous) and s.value in bare)]
+        if not subject and not products and not named & set(SUBJECT_KINDS) and points_back(question):
+            subject = [previous]  # "did it help them at all?": what it points at has no slot of its own
         return Resolution(" ".join([question, *dict.fromkeys(subject)]), True, False)
     base = previous
     kinds = [k for k in SLOT_KINDS if k in {s.kind for s in slots}]

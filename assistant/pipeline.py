@@ -110,6 +110,9 @@ from assistant.types import (
 
 log = logging.getLogger(__name__)
 
+#: a citation marker: a reply that carries one quoted the page
+CITED = re.compile(r"\[\d+\]")
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -130,6 +133,8 @@ class Understanding:
     #: the user's earlier questions, oldest first (a question that names no supplement is about
     #: the one the conversation last named)
     earlier: tuple[str, ...] = ()
+    #: the assistant's last reply (what a follow-up may point back at)
+    reply: str = ""
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -338,7 +343,7 @@ class Assistant:
             parse_product_query(eq, nutrients)
             if (r.inherits_intent or (followup and asks_across_products(q))) and eq != q else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
-                             tuple(user_questions(turns)))
+                             tuple(user_questions(turns)), last_answer(turns))
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -364,6 +369,8 @@ class Assistant:
             named = self._named_in(u.retrieval_question)
         before = conversation_subject(  # the conversation's supplement
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
+        if not before and u.followup and CITED.search(u.reply):  # no turn named it: the page answered
+            before = [s for s in [self.retriever.lexical.source_of(u.reply)] if s]
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
         part = (u.followup and named != before and points_back(u.question) and bool(u.earlier)
                 and (parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
@@ -712,9 +719,9 @@ class Assistant:
         lines = self._dosage_lines(u, dq, hits, book, supplement, False, whole=True)
         if not lines:
             return []
-        cited = set(re.findall(r"\[\d+\]", " ".join(lines)))  # the field's sentences are not quoted twice
+        cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
         return lines + [ln for ln in self._extractive(u, hits, book, False, shown)
-                        if not cited & set(re.findall(r"\[\d+\]", ln))]
+                        if not cited & set(CITED.findall(ln))]
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""

@@ -121,18 +121,27 @@ class LexicalIndex:
         #: the delta's (id, supplement)
         self.delta_supplements: list[tuple[str, str]] = []
         self._ids_of: dict[str, list[str]] | None = None
+        self._source: dict[str, str] = {}
 
     def ids_of(self, supplement: str) -> list[str]:
         """The chunk ids of one supplement (what a search limited to it ranks)."""
+        return self._by_supplement()[0].get(supplement, [])
+
+    def source_of(self, text: str) -> str | None:
+        """The supplement whose chunk matches ``text`` best (the monograph an earlier answer quoted)."""
+        found = self.search(text, 1)
+        return self._by_supplement()[1].get(found[0][0]) if found else None
+
+    def _by_supplement(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Each supplement's chunk ids, and each chunk's supplement (built once per index)."""
         if self._ids_of is None:
+            pairs = [(cid, sup) for cid, sup in zip(self.ids, self.supplement_of, strict=True)
+                     if cid not in self.removed] + list(self.delta_supplements)
             by: dict[str, list[str]] = {}
-            for cid, sup in zip(self.ids, self.supplement_of, strict=True):
-                if cid not in self.removed:
-                    by.setdefault(sup, []).append(cid)
-            for cid, sup in self.delta_supplements:
+            for cid, sup in pairs:
                 by.setdefault(sup, []).append(cid)
-            self._ids_of = by
-        return self._ids_of.get(supplement, [])
+            self._ids_of, self._source = by, dict(pairs)
+        return self._ids_of, self._source
 
     def __len__(self) -> int:
         return len(self.ids) - len(self.removed) + len(self.delta)

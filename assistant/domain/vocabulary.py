@@ -153,9 +153,10 @@ class FollowupWords(BaseModel):
     source: list[str] = Field(default_factory=list)
     across_studies: list[str] = Field(default_factory=list)
     study_members: list[str] = Field(default_factory=list)
+    dose_words: list[str] = Field(default_factory=list)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
-                     "study_members")
+                     "study_members", "dose_words")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

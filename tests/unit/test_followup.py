@@ -319,3 +319,21 @@ META_ANSWER = "Omega-3 lowered triglycerides by about 25% in a meta-analysis of 
 def test_they_and_in_it_are_the_cited_finding(turn: str) -> None:
     r = resolve(turn, "what did the review show?", (), META_ANSWER)
     assert r.question.endswith("; the study: Omega-3 lowered triglycerides by about 25% in a meta-analysis of 20 RCTs")
+
+
+@pytest.mark.parametrize(("turn", "dose"), [("and the low dose, who got that", "low dose"),
+                                            ("and at 1.5 mg?", "1.5 mg"),
+                                            ("what about the higher dosage", "higher dosage")])
+def test_a_dose_named_by_the_turn_replaces_the_earlier_dose(turn: str, dose: str) -> None:
+    r = resolve(turn, "which women were studied with mk4 at 45 mg")
+    assert r.followup and "45 mg" not in r.question and r.question.startswith(f"which women were studied with mk4 at {dose}")
+
+
+def test_a_pointer_with_a_word_of_its_own_keeps_an_earlier_subject_no_slot_names() -> None:
+    r = resolve("did it help their kidneys though", "what was found in CKD patients?")
+    assert r.followup and "CKD patients" in r.question and not r.inherits_intent
+
+
+def test_a_pointer_after_a_product_question_takes_no_product_question() -> None:
+    r = resolve("is it safe with warfarin", "which product has the most k2?")
+    assert "most" not in r.question
