@@ -330,7 +330,7 @@ def test_a_dose_named_by_the_turn_replaces_the_earlier_dose(turn: str, dose: str
 
 
 def test_a_pointer_with_a_word_of_its_own_keeps_an_earlier_subject_no_slot_names() -> None:
-    r = resolve("did it help their kidneys though", "what was found in CKD patients?")
+    r = resolve("did it change their blood pressure though", "what was found in CKD patients?")
     assert r.followup and "CKD patients" in r.question and not r.inherits_intent
 
 
