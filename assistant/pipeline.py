@@ -467,7 +467,10 @@ class Assistant:
                                             primary=self.catalog.primary_nutrient(supplement))
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
-        no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+        # a personal question from someone on a medicine gets no figure to act on; what a named study
+        # gave is the study's fact, stated after the cautions
+        no_numbers = (u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+                      and not about_a_study(u.question))
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(
