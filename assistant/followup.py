@@ -349,7 +349,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
     slots = _in_context(question, find_slots(question, names), earlier, names, products)
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
-    if rest and own_topic(rest, find_slots(rest, names), previous):
+    if rest and (own_topic(rest, find_slots(rest, names), previous) or cues_products(rest)):
         # "same question for the liquid one": the earlier question, asked of what this turn names
         rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
         old = [s for s in earlier if s.kind == "product"]

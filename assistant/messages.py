@@ -51,4 +51,5 @@ UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no
 FROM_MONOGRAPH = "{title}: {line}"
 
 #: in an answer to a question that asks several things, in place of a part the monograph does not cover
+NO_FIGURE = "The passages cited state no figure for what is asked."
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."

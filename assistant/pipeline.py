@@ -53,7 +53,7 @@ from assistant.answer.products import (
     parse_product_query,
     product_amount_gap,
 )
-from assistant.answer.scope import ScopeJudge, asks_amount, field_words
+from assistant.answer.scope import ScopeJudge, asks_amount, asks_figure, field_words
 from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
@@ -112,6 +112,10 @@ log = logging.getLogger(__name__)
 
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
+#: a figure in a sentence: a number that is no part of a name (a form or a vitamin named with one)
+FIGURE = re.compile(r"(?<![\w.,-])\d")
+#: a page's own reference marker as an answer renders it ("(ref. 5)", "(ref. 5; ref. 4)")
+SOURCE_REF = re.compile(r"\(ref\.[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -518,8 +522,12 @@ class Assistant:
         lex = self.retriever.lexical
         limit = s.max_answer_sentences if not shown else max(1, s.max_answer_sentences - 1)  # cautions lead
         eq = u.retrieval_question
-        return compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
-                                  exclude_numbers=no_numbers, skip_chunks=shown)
+        lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
+                                   exclude_numbers=no_numbers, skip_chunks=shown)
+        if lines and not no_numbers and asks_figure(u.question) and not any(
+                FIGURE.search(SOURCE_REF.sub("", CITED.sub("", ln))) for ln in lines):
+            lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
+        return lines
 
     def _cautions(self, book: CitationBook, supplement: str | None, classes: list[str]) -> list[Caution]:
         if not classes:

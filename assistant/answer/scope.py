@@ -72,15 +72,21 @@ def field_words(question: str) -> frozenset[str]:
 
 
 @functools.cache
-def _amount_cue() -> re.Pattern[str]:
-    alts = "|".join(f"(?:{p})" for p in vocabulary().lexicon.amount_questions) or r"(?!)"
+def _cue_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
     return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
 
 
 def asks_amount(question: str) -> bool:
     """Does the question ask for an amount: a dose, how much to take, a limit (the lexicon's
     ``amount_questions``)?"""
-    return _amount_cue().search(fold(question)) is not None
+    return _cue_of(tuple(vocabulary().lexicon.amount_questions)).search(fold(question)) is not None
+
+
+def asks_figure(question: str) -> bool:
+    """Does the question ask for a figure: an amount, a time, a share, a count (the lexicon's
+    ``figure_questions``)?"""
+    return _cue_of(tuple(vocabulary().lexicon.figure_questions)).search(fold(question)) is not None
 
 
 def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:

@@ -176,13 +176,15 @@ class Lexicon(BaseModel):
     #: how much to take, a limit. Such a question about a nutrient no monograph in scope is about is
     #: never answered with that monograph's figures.
     amount_questions: list[str] = Field(default_factory=list)
+    #: regular expressions of a question that asks for a figure (see lexicon.yaml ``figure_questions``)
+    figure_questions: list[str] = Field(default_factory=list)
     #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
     part_openers: list[str] = Field(default_factory=list)
     #: regular expressions of a statement that someone has a condition, with a ``condition`` group
     #: (see lexicon.yaml ``stated_conditions``)
     stated_conditions: list[str] = Field(default_factory=list)
 
-    @field_validator("amount_questions", "stated_conditions")
+    @field_validator("amount_questions", "stated_conditions", "figure_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -407,3 +407,20 @@ def test_a_state_asked_about_is_not_answered_by_a_line_for_everyone() -> None:
     lines, _ = compose("how much should a pregnant woman take a day", (RDA, field))
     assert lines and lines[0].startswith(msg.FIELD_NO_GROUP.split("{")[0])
     assert "1.1 g/day" in lines[0] and "1.6 g/day" in lines[0]
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("how much omega 3 should my 8 year old be having each day", "Recommended Daily Allowance"),
+    ("how much iron should i be getting now that im pregnant", "Recommended Daily Allowance"),
+    ("is there a separate amount for pregnancy or the normal adult one", "Recommended Daily Allowance"),
+    ("my son is 5, whats the most he can safely have in a day", "Upper Intake Limit"),
+    ("is there at least a ceiling i shouldnt go over", "Upper Intake Limit"),
+])
+def test_lay_wordings_ask_a_field(question: str, field: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.fields == (field,)
+
+
+def test_an_age_before_a_comma_is_the_age_asked_about() -> None:
+    q = parse_dosage_query("my son is 5, whats the most he can safely have in a day")
+    assert q is not None and q.people.ages == ((5.0, 5.0),)

@@ -366,3 +366,28 @@ def test_which_one_of_a_study_is_no_product_question(question: str, study: bool)
     from assistant.followup import about_a_study
 
     assert about_a_study(question) is study
+
+
+@pytest.mark.parametrize("text", ["i dont take coumadin, never have... my husband does though. can he take it",
+                                  "i dont take coumadin. my husband does. can he take it"])
+def test_someone_elses_bare_auxiliary_after_a_denial_keeps_the_medicine(text: str) -> None:
+    assert "coumadin" in without_negated_mentions(text)
+
+
+def test_a_denial_then_a_statement_about_oneself_still_drops_the_medicine() -> None:
+    assert "warfarin" not in without_negated_mentions("I do not take warfarin. My bones are weak though, does it help?")
+
+
+@pytest.mark.parametrize("question", ["i feel sick and weak all the time, could it be the vitamin d",
+                                      "is the iron making me sick"])
+def test_feeling_unwell_put_down_to_a_supplement_asks_about_excess(question: str) -> None:
+    from assistant.answer.cautions import mentioned_classes
+
+    assert "toxicity" in mentioned_classes([question])
+
+
+def test_a_figure_question_is_told_from_a_question_about_a_topic() -> None:
+    from assistant.answer.scope import asks_figure
+
+    assert asks_figure("whats the half life in hours or days") and asks_figure("what % elemental iron is it")
+    assert not asks_figure("does it help bones")
