@@ -183,6 +183,7 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
         terms += [("nutrient", n.name, t) for t in n.names()]
         terms += [("form", f.name, t) for f in n.forms for t in (f.name, *f.terms)]
     terms += [("field", name, t) for name, ts in FIELD_TERMS.items() for t in (name, *ts)]
+    terms += [("field", name, t) for name, ts in followup_words().field_names.items() for t in ts]
     terms.sort(key=lambda x: (SLOT_KINDS.index(x[0]), -len(x[2])))
     out = [(k, v, re.compile(_phrase(t), re.IGNORECASE)) for k, v, t in terms]
     from assistant.answer.dosage import dosage_cues  # the groups of people a question can name
@@ -359,7 +360,10 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
     # it asks something of its own (or about products after a question about none): the earlier
     # subject, not the intent
-    if own_topic(question, slots, previous) or (bool(cues_products(question)) and not products):
+    # a field the earlier question asked in other words ("how much does a man need" -> "and the
+    # max?") has no slot there to replace: the turn asks its field of the earlier subject
+    new_field = any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
+    if own_topic(question, slots, previous) or new_field or (bool(cues_products(question)) and not products):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
         if named & set(SUBJECT_KINDS):
             named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
@@ -370,7 +374,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
                    if s.kind not in named and not (_described(s, previous) and s.value in bare)]
         if not subject and not products and not named & set(SUBJECT_KINDS) and points_back(question):
             subject = [previous]  # "did it help them at all?": what it points at has no slot of its own
-        return Resolution(" ".join([question, *dict.fromkeys(subject)]), True, False)
+        fields = [s.value for s in slots if s.kind == "field" and fold(s.value) not in fold(question)]
+        return Resolution(" ".join([question, *fields, *dict.fromkeys(subject)]), True, False)
     base = previous
     kinds = [k for k in SLOT_KINDS if k in {s.kind for s in slots}]
     if any(k in SUBJECT_KINDS for k in kinds):

@@ -589,10 +589,10 @@ class Assistant:
         """A question about the upper limit, in any words the Dosage Guide cues read, asks about
         the notes on limits and excess too: they are shown with the field."""
         limit = dosage_cues().question.limit_field
-        if dq is None or limit not in dq.fields or DOSE_RISK_CLASS in u.asks_about:
+        if dq is None or limit not in dq.fields or DOSE_RISK_CLASS in {*u.asks_about} & {*u.classes}:
             return u
         return replace(u, classes=list(dict.fromkeys([*u.classes, DOSE_RISK_CLASS])),
-                       asks_about=[*u.asks_about, DOSE_RISK_CLASS])
+                       asks_about=list(dict.fromkeys([*u.asks_about, DOSE_RISK_CLASS])))
 
     def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                          dq: DosageQuery | None) -> bool:

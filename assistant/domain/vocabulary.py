@@ -154,6 +154,7 @@ class FollowupWords(BaseModel):
     across_studies: list[str] = Field(default_factory=list)
     study_members: list[str] = Field(default_factory=list)
     dose_words: list[str] = Field(default_factory=list)
+    field_names: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
                      "study_members", "dose_words")
