@@ -408,10 +408,14 @@ class Assistant:
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits)
         studies = self._study_queries(u, study_scopes)  # the findings that answer it, once
-        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or u.product_query
-                                            or studies)
+        # a question about a property the product cues read ("suitable for vegans") is answered
+        # from the descriptions, stated or not; other product questions only in the page's words
+        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or studies or (
+            u.product_query is not None and u.product_query.property is not None))
                               else self.scope.support(u.retrieval_question, hits, scoped,
                                                       self.catalog.names_of(scoped)))
+        if u.product_query is not None:  # the products answer it, unless it asks what no page says
+            support = 1.0
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
