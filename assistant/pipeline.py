@@ -83,6 +83,7 @@ from assistant.followup import (
     current_question,
     points_back,
     resolve,
+    starts_afresh,
 )
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
@@ -338,8 +339,8 @@ class Assistant:
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
-        asks_about = mentioned_classes([eq]) or (
-            classes if followup else mentioned_classes(user_questions(turns)))
+        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) else (  # "different question — ..."
+            classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         pq = None if about_a_study(q) else parse_product_query(without_negated_mentions(q), nutrients) or (
@@ -527,7 +528,8 @@ class Assistant:
         limit = s.max_answer_sentences if not shown else max(1, s.max_answer_sentences - 1)  # cautions lead
         eq = u.retrieval_question
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
-                                   exclude_numbers=no_numbers, skip_chunks=shown)
+                                   exclude_numbers=no_numbers, skip_chunks=shown,
+                                   skipped_set_bar=bool(mentioned_classes([u.question])))
         if lines and not no_numbers and asks_figure(u.question) and not any(
                 FIGURE.search(SOURCE_REF.sub("", CITED.sub("", ln))) for ln in lines):
             lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none

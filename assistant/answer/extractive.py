@@ -176,16 +176,19 @@ def dose_extreme(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
 
 def compose_extractive(question: str, question_terms: Sequence[str], hits: Sequence[Hit],
                        idf: Mapping[str, float], default_idf: float, limit: int, book: CitationBook,
-                       exclude_numbers: bool = False, skip_chunks: frozenset[str] = frozenset()) -> list[str]:
+                       exclude_numbers: bool = False, skip_chunks: frozenset[str] = frozenset(),
+                       skipped_set_bar: bool = True) -> list[str]:
     """Sentences with their [n] markers.
 
     ``exclude_numbers`` drops sentences that hold a number (a personal-dose request);
     ``skip_chunks`` are passages already shown (cautions): they still set the bar the other
-    sentences must reach, so a caution question does not pull in weak extras.
+    sentences must reach, so a caution question does not pull in weak extras (unless
+    ``skipped_set_bar`` is false: the cautions came with the conversation, the turn asks another thing).
     """
     cands = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
-    bar = cands[0].score if cands else 0.0
+    bar = cands[0].score if cands and skipped_set_bar else 0.0
     cands = [c for c in cands if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
+    bar = bar or (cands[0].score if cands else 0.0)
     if exclude_numbers:
         cands = [c for c in cands if not re.search(r"\d", c.text)]
     if not cands or cands[0].score < 0.8 * bar:
