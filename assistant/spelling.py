@@ -45,6 +45,8 @@ _CONTRACTION = re.compile(r"([a-z]+?)n'?t")
 #: words shorter than this are corrected only when a neighbour confirms the correction (see
 #: :meth:`SpellCorrector.suggest`): a short word is too often an abbreviation or shorthand ("ppl")
 MIN_LENGTH = 4
+#: a word that may be an -ing form typed without its g ("startin", "takin")
+_DROPPED_G = re.compile(r"[a-z]{2,}in")
 #: words shorter than this are never corrected ("u", "im")
 MIN_CONTEXT_LENGTH = 3
 #: a word no corpus word is near is corrected to an English word from this length ("hartbeat")
@@ -201,6 +203,8 @@ class SpellCorrector:
             return None
         if self._rewritten(word):
             return None
+        if _DROPPED_G.fullmatch(word) and f"{word}g" in english_words():
+            return f"{word}g"  # "startin", "takin": the g of -ing dropped, as people type it
         if word in self.joined:
             return self.joined[word]
         d = max_distance(word)

@@ -181,3 +181,9 @@ def test_a_word_no_corpus_word_is_near_is_corrected_to_an_english_word() -> None
     assert sc.correct("does fish oil cause an irregualr hartbeat")[1] == {
         "irregualr": "irregular", "hartbeat": "heartbeat"}
     assert sc.correct("is ozempic ok")[1] == {}
+
+
+def test_an_ing_typed_without_its_g_is_the_ing_word_not_a_near_medicine() -> None:
+    sc = SpellCorrector.from_words({"statin": 1, "iron": 3})
+    text, fixed = sc.correct("since startin iron")
+    assert text == "since starting iron" and fixed == {"startin": "starting"}
