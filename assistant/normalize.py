@@ -374,7 +374,10 @@ def without_negated_mentions(text: str) -> str:
         ends = _mention_ends(folded, start, end)
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
         # a clause that closes right after the phrase is the statement's own ("...INR checks,")
-        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or neg.stop.match(folded, end)
+        # (chat before the punctuation, "... acid blockers btw.", closes it too)
+        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or neg.stop.match(folded, end) or (
+            (tail := _CLAUSE_REST.match(folded, end)) is not None and tail.end() < len(folded)
+            and not content_tokens(tail.group(0)))
         opens = re.search(r"(?:^|[.!;,]\s*)$", folded[:start]) is not None  # a clause of its own
         stated = _statement_end(folded, end)  # "I quit <medicine> a while back." ends here
         if not ends:

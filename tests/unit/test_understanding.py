@@ -391,3 +391,8 @@ def test_a_figure_question_is_told_from_a_question_about_a_topic() -> None:
 
     assert asks_figure("whats the half life in hours or days") and asks_figure("what % elemental iron is it")
     assert not asks_figure("does it help bones")
+
+
+def test_a_negated_list_closed_by_chat_goes_whole() -> None:
+    out = without_negated_mentions("not on any antacids or acid blockers btw. do i stop the iron now")
+    assert "blockers" not in out and out.endswith("do i stop the iron now")
