@@ -1381,8 +1381,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
     forms = [] if holds else _forms_named(lexical_form(outside))
-    # else a figure the product states asks of it ("is <product> really <amount> of <nutrient>?")
-    holds = holds or (not forms and found is not None and bool(_given(q, found[0])))
+    # else a figure it states, or any amount beside its name, asks of it ("is that 325 mg of X?")
+    holds = holds or (not forms and found is not None and bool(_given(q, found[0]) or parse_doses(outside)))
     kinds = None if holds or size else kinds_asked(outside)
     prop = None if holds or size or kinds or forms else asked_property(outside)
     if not (holds or forms or kinds or size or prop):

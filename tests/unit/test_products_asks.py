@@ -109,3 +109,8 @@ def test_one_product_referred_to_by_an_amount_its_description_states() -> None:
     # the amount of another nutrient asked: its amount, not a quote
     out = _one("how much vitamin D3 is in the one with 45 mcg of k2", [LOW_K, COMBO])
     assert out is not None and "states vitamin D3 1,000 IU" in out and "says" not in out
+
+
+def test_an_amount_beside_a_named_product_asks_of_that_product() -> None:
+    text = _one("Krill 500 - does that mean 500 mg of omega-3 per capsule?", [OIL, KRILL, GUMMY])
+    assert text is not None and "Krill 500" in text and "Omni 1000" not in text and "60 mg" in text
