@@ -70,12 +70,13 @@ class QuestionCues(BaseModel):
     one_with: list[str] = []
     amount_of_one: list[str] = []
     one_words: list[str] = []
+    which_form: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "not_across", "one_with", "amount_of_one", "one_words")
+                     "not_across", "one_with", "amount_of_one", "one_words", "which_form")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1362,7 +1363,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     size, unit = serving_size_asked(_without_page(cue_fold(question)))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither
-    asking = _asking(q)
+    asking = cue(qc.which_form).sub(lambda m: " " * len(m.group(0)), _asking(q))  # "which form of": of it
     if [m for m in cue(qc.across).finditer(asking) if not _nutrient_first(asking[m.end():], nutrient_names)
         ] and not size:
         return None
@@ -1380,7 +1381,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return OneProduct(of, (), detail=detail) if of is not None else None
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
-    forms = [] if holds else _forms_named(lexical_form(outside))
+    forms = [] if holds else _forms_asked(outside, nutrient_names)
     # else a figure it states, or any amount beside its name, asks of it ("is that 325 mg of X?")
     holds = holds or (not forms and found is not None and bool(_given(q, found[0]) or parse_doses(outside)))
     kinds = None if holds or size else kinds_asked(outside)
@@ -1563,6 +1564,18 @@ def _without_page(q: str) -> str:
     page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
                       rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
     return page.sub(lambda m: " " * len(m.group(0)), q)
+
+
+def _forms_asked(outside: str, nutrient_names: Sequence[str]) -> list[str]:
+    """The forms a question about one product asks of: those it names, else ("which form of
+    <nutrient> is it?") every form of the nutrients it names."""
+    lex = lexical_form(outside)
+    if named := _forms_named(lex):
+        return named
+    if not cue(product_cues().question.which_form).search(outside):
+        return []
+    asked = set(_named_nutrients(lex, nutrient_names))
+    return [f.name for n in vocabulary().nutrients if n.name in asked for f in n.forms]
 
 
 def _forms_named(lex_question: str) -> list[str]:

@@ -114,3 +114,8 @@ def test_one_product_referred_to_by_an_amount_its_description_states() -> None:
 def test_an_amount_beside_a_named_product_asks_of_that_product() -> None:
     text = _one("Krill 500 - does that mean 500 mg of omega-3 per capsule?", [OIL, KRILL, GUMMY])
     assert text is not None and "Krill 500" in text and "Omni 1000" not in text and "60 mg" in text
+
+
+def test_which_form_of_a_nutrient_asks_of_one_product() -> None:
+    text = _one("which type of vitamin K2 does the capsule use", [COMBO, BIG])
+    assert text is not None and "does not state its form" in text
