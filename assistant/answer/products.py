@@ -1382,8 +1382,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
     forms = [] if holds else _forms_asked(outside, nutrient_names)
-    # else a figure it states, or any amount beside its name, asks of it ("is that 325 mg of X?")
-    holds = holds or (not forms and found is not None and bool(_given(q, found[0]) or parse_doses(outside)))
+    holds = holds or (not forms and found is not None and _figure_asked(q, outside, question, found[0]))
     kinds = None if holds or size else kinds_asked(outside)
     prop = None if holds or size or kinds or forms else asked_property(outside)
     if not (holds or forms or kinds or size or prop):
@@ -1564,6 +1563,14 @@ def _without_page(q: str) -> str:
     page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
                       rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
     return page.sub(lambda m: " " * len(m.group(0)), q)
+
+
+def _figure_asked(q: str, outside: str, question: str, product: Product) -> bool:
+    """Does a figure ask of the product named: one it states, or any amount beside its name ("is
+    <product> really <amount> of <nutrient>?", "is that 325 mg of <nutrient>?"), unless the question
+    asks a limit (the Dosage Guide's field answers "am I past the max with <amount>")?"""
+    return bool(_given(q, product)) or (bool(parse_doses(outside)) and not cue(
+        product_cues().question.limit).search(cue_fold(question)))
 
 
 def _forms_asked(outside: str, nutrient_names: Sequence[str]) -> list[str]:

@@ -424,3 +424,9 @@ def test_lay_wordings_ask_a_field(question: str, field: str) -> None:
 def test_an_age_before_a_comma_is_the_age_asked_about() -> None:
     q = parse_dosage_query("my son is 5, whats the most he can safely have in a day")
     assert q is not None and q.people.ages == ((5.0, 5.0),)
+
+
+def test_a_breastfed_baby_is_an_infant_not_a_nursing_mother() -> None:
+    q = parse_dosage_query("how much vit d does my 3 month old bubba need, shes breastfed")
+    assert q is not None and q.fields == ("Recommended Daily Allowance",)
+    assert "breastfeeding" not in q.people.groups
