@@ -363,8 +363,10 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # a field the earlier question asked in other words ("how much does a man need" -> "and the
     # max?") has no slot there to replace: the turn asks its field of the earlier subject
     new_field = any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
-    if own_topic(question, slots, previous) or new_field or (bool(cues_products(question)) and not products):
+    if own_topic(question, slots, previous) or new_field or _switches(question, slots, previous):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
+        if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
+            named.add("dose")
         if named & set(SUBJECT_KINDS):
             named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
             if cues_across(question):  # "was <form> used for anything in the studies": asked of them all
@@ -461,6 +463,16 @@ def _cited(answer: str) -> str:
     earlier marker), without the closing punctuation; "" when it cites nothing."""
     parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
     return next((p.strip().rstrip(".;:!? ") for p in parts[:-1] if content_tokens(p)), "")
+
+
+def _switches(question: str, slots: Sequence[Slot], previous: str) -> bool:
+    """Does the turn switch to the research from another question ("has that amount been used in any
+    of the studies?" after a product question), or to the products from the research ("how much is
+    in the ultra one?" after a study)? It takes the earlier subject, not the earlier intent."""
+    if cues_across(question) or about_a_study(question):
+        return not _about_research(previous)
+    named_product = bool(cues_products(question)) or any(s.kind == "product" for s in slots)
+    return named_product and _about_research(previous)
 
 
 def _about_research(previous: str) -> bool:

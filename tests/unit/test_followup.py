@@ -337,3 +337,20 @@ def test_a_pointer_with_a_word_of_its_own_keeps_an_earlier_subject_no_slot_names
 def test_a_pointer_after_a_product_question_takes_no_product_question() -> None:
     r = resolve("is it safe with warfarin", "which product has the most k2?")
     assert "most" not in r.question
+
+
+def test_a_research_turn_after_a_product_turn_takes_the_subject_not_the_intent() -> None:
+    r = resolve("ok thanks. research question: is anyone testing k2 with d3 for heart calcification",
+                "what's in the supplement with 125 mcg of d3")
+    assert r.followup and not r.inherits_intent and "125 mcg" not in r.question
+
+
+def test_that_amount_carries_the_earlier_amount_into_the_research() -> None:
+    r = resolve("has that amount of k2 been used in any of the studies?", "what's in the d3 1000 iu + k2 45 mcg one")
+    assert not r.inherits_intent and "45 mcg" in r.question and not r.question.startswith("what's in")
+
+
+def test_a_product_turn_after_a_research_turn_takes_no_research_intent() -> None:
+    r = resolve("the ultra one has both k2 and d3 right? how much of each is in it",
+                "is there a trial using k2 plus d3 for the heart arteries")
+    assert not r.inherits_intent and "trial" not in r.question
