@@ -354,3 +354,9 @@ def test_a_product_turn_after_a_research_turn_takes_no_research_intent() -> None
     r = resolve("the ultra one has both k2 and d3 right? how much of each is in it",
                 "is there a trial using k2 plus d3 for the heart arteries")
     assert not r.inherits_intent and "trial" not in r.question
+
+
+def test_has_it_put_out_results_is_the_cited_finding_of_a_research_question() -> None:
+    r = resolve("has it put out any results yet?", "any k2 research for heart stuff", (),
+                "Ongoing trial testing high-dose K2 (720 μg/day) to slow calcification. [7]")
+    assert r.question.endswith("; the study: Ongoing trial testing high-dose K2 (720 μg/day) to slow calcification")
