@@ -695,7 +695,10 @@ class Assistant:
     def _study_queries(self, u: Understanding, scopes: Sequence[str]) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it."""
         asked = [u.question, u.retrieval_question] if u.followup else [u.question]
-        for sq in (q for t in asked if (q := parse_study_query(t)) is not None):
+        parsed = [q for t in asked if (q := parse_study_query(t)) is not None]
+        if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
+            parsed.reverse()  # "a bigger dose than that": the dose it points at bounds them
+        for sq in parsed:
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
             if answered := [(s, q, r) for s, q, r in found if select_studies(q, r).answered]:

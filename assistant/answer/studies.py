@@ -93,6 +93,7 @@ DURATION_WORDS = "that say they ran for the length of time asked about"
 COMPARED_WORDS = "with the doses compared"
 #: how a dose filter reads in a list's lead (the question's number is never repeated)
 GIVEN_WORDS = "that gave the dose asked about"
+BOUND_WORDS = "with a dose {how} the one asked about"
 MAX_LISTED = 10
 
 
@@ -240,13 +241,15 @@ class QuestionCues(BaseModel):
     word_stem: int = Field(default=5, ge=1)
     word_ending: int = Field(default=2, ge=0)
     choice_words: list[str] = Field(default_factory=list)
+    dose_above: list[str] = Field(default_factory=list)
+    dose_below: list[str] = Field(default_factory=list)
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
                      "approximate_before", "approximate_after", "choice_words", "efficacy_in",
-                     "whether_found")
+                     "whether_found", "dose_above", "dose_below")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -697,6 +700,8 @@ class StudyQuery:
     #: a claim whose source is asked ("which study says that" about a sentence the conversation
     #: quoted): the finding that states it, or the findings the prose sentence stating it cites
     claim: str | None = None
+    #: a dose the findings' doses must be above or below ("a bigger dose than 1.5 mg"): (how, µg)
+    dose_bound: tuple[Literal["above", "below"], float] | None = None
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -751,15 +756,18 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     ran = _asked_duration(q, allcues)
+    bound = _dose_bound(q, qc)
+    if bound is not None:  # the dose that bounds them is no dose they must give
+        given = tuple(g for g in given if g[0] != bound[1])
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
-                       nutrients=nutrients, forms=forms, excluded=excluded, population=population,
-                       population_groups=groups, results=results,
+                       dose_bound=bound, nutrients=nutrients, forms=forms, excluded=excluded,
+                       population=population, population_groups=groups, results=results,
                        unit=None if direction or given else (units[0] if units else None), topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
-               or population_not or without or ran or given)
+               or population_not or without or ran or given or bound)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
     if not filters and not ((topics or nutrients) and listing):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
@@ -1181,6 +1189,28 @@ def _given_doses(question: str, q: str, cues: StudyCues
         approximate = (approximate or bool(before.search(lead)) or text[d.start:d.end] != q[d.start:d.end]
                        or bool(re.match(rf"\s*{after}", q[d.end:])))
     return tuple(dict.fromkeys(out)), approximate
+
+
+def _dose_bound(q: str, qc: QuestionCues) -> tuple[Literal["above", "below"], float] | None:
+    """The dose a (folded) question bounds the findings' doses by ("a bigger dose than 1.5 mg", "above
+    100 mcg"): the first dose right after a ``dose_above`` or ``dose_below`` cue, in µg."""
+    for how, patterns in (("above", qc.dose_above), ("below", qc.dose_below)):
+        for m in cue(patterns).finditer(q) if patterns else ():
+            doses = parse_doses(q[m.end():])
+            gap = q[m.end():m.end() + doses[0].start] if doses else ""
+            if doses and re.fullmatch(r"\s*(?:(?:that|this|the|a|an)\s+)?", gap) and doses[0].micrograms:
+                return ("above" if how == "above" else "below"), doses[0].micrograms
+    return None
+
+
+def _bounded(query: StudyQuery, chosen: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings with a dose beyond the question's bound (all, without one)."""
+    if query.dose_bound is None:
+        return list(chosen)
+    how, ug = query.dose_bound
+    return [r for r in chosen if any(d.comparable and d.micrograms is not None
+                                     and (d.micrograms > ug if how == "above" else d.micrograms < ug)
+                                     for d in r.doses)]
 
 
 def _ending_with(patterns: Sequence[str], space: str) -> re.Pattern[str]:
@@ -1627,6 +1657,9 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if query.unit:
         chosen = [r for r in chosen if any(d.comparable and d.dose.unit == query.unit for d in r.doses)]
         what.append(f"with a dose in {query.unit}")
+    if query.dose_bound is not None:
+        chosen = _bounded(query, chosen)
+        what.append(BOUND_WORDS.format(how=query.dose_bound[0]))
     if query.given:  # a dose no finding gives: the records do not answer it
         if not any(_gives(r, query, study_cues()) for r in scoped):
             return StudySelection()

@@ -855,3 +855,15 @@ def test_a_detail_of_a_form_no_described_study_used_lists_the_findings_that_name
     assert lines and lines[0].startswith("The study described names no MK-4")
     assert sorted(c.ref for c in book.citations) == [5, 6]
     assert_cited_and_grounded(lines, book)
+
+
+@pytest.mark.parametrize(("question", "refs"), [
+    ("which mk4 studies used more than 1.5 mg", [5]),
+    ("did anybody try a way bigger mk4 dose than that 1.5 mg", [5]),
+    ("which k2 studies gave less than 200 mcg a day", [1, 2]),
+])
+def test_a_dose_bound_keeps_the_findings_beyond_it(question: str, refs: list[int]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.dose_bound is not None
+    sel = select_studies(sq, RECORDS, "vitamin-k2")
+    assert sel.answered and sorted(r.ref for r in sel.records) == refs
