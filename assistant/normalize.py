@@ -394,7 +394,8 @@ def without_negated_mentions(text: str) -> str:
             if subject is not None and closed and owned and not contrasted:
                 cuts.append((subject.start(), end))
             elif (subject is None and opens and about_oneself and not contrasted
-                  and re.match(r"\s*[,.;!]", folded[end:])):
+                  and (re.match(r"\s*[,.;!—–-]", folded[end:]) or (  # "... so", not "... except <what is>"
+                      neg.stop.match(folded, end) and not re.match(r"\s*except\b", folded[end:])))):
                 cuts.append((start, end))
             continue
         if subject is not None and stated is not None:

@@ -396,3 +396,8 @@ def test_a_figure_question_is_told_from_a_question_about_a_topic() -> None:
 def test_a_negated_list_closed_by_chat_goes_whole() -> None:
     out = without_negated_mentions("not on any antacids or acid blockers btw. do i stop the iron now")
     assert "blockers" not in out and out.endswith("do i stop the iron now")
+
+
+def test_a_denial_about_oneself_closed_by_so_goes_but_not_one_with_an_exception() -> None:
+    assert "allergy" not in without_negated_mentions("no shellfish allergy here so is krill oil weaker per capsule?")
+    assert "multivitamin" in without_negated_mentions("no meds except a daily multivitamin. does it have k2 in it")
