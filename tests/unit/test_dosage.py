@@ -415,6 +415,7 @@ def test_a_state_asked_about_is_not_answered_by_a_line_for_everyone() -> None:
     ("is there a separate amount for pregnancy or the normal adult one", "Recommended Daily Allowance"),
     ("my son is 5, whats the most he can safely have in a day", "Upper Intake Limit"),
     ("is there at least a ceiling i shouldnt go over", "Upper Intake Limit"),
+    ("which iron form has the highest % of actual iron", "Special Forms"),
 ])
 def test_lay_wordings_ask_a_field(question: str, field: str) -> None:
     q = parse_dosage_query(question)
