@@ -1438,9 +1438,10 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
     product word, kind or "the one", or an amount of it fits no product or several."""
     qc = product_cues().question
     kinds = _kinds_in(q)
-    if not (cue([*qc.product_words, *qc.one_with]).search(q) or kinds):
+    if not (cue([*qc.product_words, *qc.one_with, *qc.one_words]).search(q) or kinds):
         return None
-    hits: dict[str, tuple[Product, tuple[int, int]]] = {}
+    left: set[str] | None = None  # the products every amount fits ("the 1000 IU + 45 mcg one")
+    spans: list[tuple[int, int]] = []
     for d in parse_doses(q):
         after = re.match(r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?[\w-]+", q[d.end:])
         named = _named_nutrients(lexical_form(after.group(0)), nutrient_names) if after else []
@@ -1453,10 +1454,14 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
             fits = [p for p in fits if product_kind(p) in kinds] or fits
         if len(fits) > 1:
             fits = [p for p in fits if p.id in {x.id for x in in_scope}]
-        if len(fits) != 1:  # several state it (which is meant is not said), or none: it is not one's
+        if not fits:  # an amount no product states: it is not one's
             return None
-        hits[fits[0].id] = (fits[0], (d.start, end))
-    return next(iter(hits.values())) if len(hits) == 1 else None
+        left = {p.id for p in fits} if left is None else left & {p.id for p in fits}
+        spans.append((d.start, end))
+    if not left or len(left) != 1:  # several state them all (which is meant is not said), or none
+        return None
+    product = next(p for p in products if p.id in left)
+    return product, (min(a for a, _ in spans), max(b for _, b in spans))
 
 
 def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
