@@ -1453,7 +1453,7 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
         if len(fits) > 1 and kinds:  # "<amount> in one <kind>": the products of that kind
             fits = [p for p in fits if product_kind(p) in kinds] or fits
         if len(fits) > 1:
-            fits = [p for p in fits if p.id in {x.id for x in in_scope}]
+            fits = [p for p in fits if p.id in {x.id for x in in_scope}] or fits
         if not fits:  # an amount no product states: it is not one's
             return None
         left = {p.id for p in fits} if left is None else left & {p.id for p in fits}

@@ -3,7 +3,6 @@ the description, comparisons between two nutrients and against a named product, 
 
 from __future__ import annotations
 
-import pytest
 from langchain_core.documents import Document
 
 from assistant.answer.citations import CitationBook
@@ -447,15 +446,3 @@ def test_words_that_point_at_the_earlier_products_are_marked() -> None:
     pq = parse_product_query("which vitamin D3 product has the most?", NAMES)  # a supplement's products
     assert pq is not None and not pq.back
 
-
-LIQUID = _product("k5", "Liquid supplement: vitamin D3 1,000 IU + vitamin K2 10 mcg",
-                  "This liquid combines vitamin D3 (1,000 IU) and vitamin K2 (10 mcg).",
-                  ("vitamin D3", "1,000 IU", None), ("vitamin K2", "10 mcg", None))
-
-
-@pytest.mark.parametrize(("question", "title"), [
-    ("the d3 1000 iu + k2 45 mcg one - is the k2 in there mk-4 or mk-7", "45 mcg"),
-])
-def test_one_product_is_the_one_every_amount_the_question_gives_fits(question: str, title: str) -> None:
-    text = _one(question, [K2_D3, K2_MK7, LIQUID])
-    assert text is not None and title in text and "10 mcg" not in text

@@ -119,3 +119,16 @@ def test_an_amount_beside_a_named_product_asks_of_that_product() -> None:
 def test_which_form_of_a_nutrient_asks_of_one_product() -> None:
     text = _one("which type of vitamin K2 does the capsule use", [COMBO, BIG])
     assert text is not None and "does not state its form" in text
+
+
+D3_K2 = _product("k1", "Supplement: vitamin D3 1,000 IU + vitamin K2 45 mcg",
+                 "This supplement combines vitamin D3 (1,000 IU) and vitamin K2 (45 mcg).",
+                 ("vitamin D3", "1,000 IU"), ("vitamin K2", "45 mcg"))
+D3_K2_LIQUID = _product("k5", "Liquid supplement: vitamin D3 1,000 IU + vitamin K2 10 mcg",
+                        "This liquid combines vitamin D3 (1,000 IU) and vitamin K2 (10 mcg).",
+                        ("vitamin D3", "1,000 IU"), ("vitamin K2", "10 mcg"))
+
+
+def test_one_product_is_the_one_every_amount_the_question_gives_fits() -> None:
+    text = _one("the d3 1000 iu + k2 45 mcg one - is the k2 in there mk-4 or mk-7", [D3_K2, D3_K2_LIQUID, COMBO])
+    assert text is not None and "45 mcg" in text and "10 mcg" not in text
