@@ -362,7 +362,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # subject, not the intent
     # a field the earlier question asked in other words ("how much does a man need" -> "and the
     # max?") has no slot there to replace: the turn asks its field of the earlier subject
-    new_field = any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
+    new_field = (any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
+                 and not products and not cues_products(previous) and not _about_research(previous))
     if own_topic(question, slots, previous) or new_field or _switches(question, slots, previous):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
         if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"

@@ -50,6 +50,7 @@ UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no
 #: with no monograph in view)
 FROM_MONOGRAPH = "{title}: {line}"
 
-#: in an answer to a question that asks several things, in place of a part the monograph does not cover
+#: after the sentences that answer a question for a figure when none of them states one
 NO_FIGURE = "The passages cited state no figure for what is asked."
+#: in an answer to a question that asks several things, in place of a part the monograph does not cover
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."

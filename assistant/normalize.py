@@ -253,6 +253,8 @@ class _Negation:
     affirmed_after: re.Pattern[str]
     #: a word that makes a negated sentence opener a statement about oneself ("No heart problems.")
     statement_noun: re.Pattern[str]
+    #: what opens what is taken after all ("no meds except a multivitamin")
+    exception: re.Pattern[str]
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -268,7 +270,7 @@ def _negation() -> _Negation:
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
     affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
     return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed,
-                     _any_of(neg.statement_nouns))
+                     _any_of(neg.statement_nouns), re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"))
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
@@ -395,7 +397,7 @@ def without_negated_mentions(text: str) -> str:
                 cuts.append((subject.start(), end))
             elif (subject is None and opens and about_oneself and not contrasted
                   and (re.match(r"\s*[,.;!—–-]", folded[end:]) or (  # "... so", not "... except <what is>"
-                      neg.stop.match(folded, end) and not re.match(r"\s*except\b", folded[end:])))):
+                      neg.stop.match(folded, end) and not neg.exception.match(folded, end)))):
                 cuts.append((start, end))
             continue
         if subject is not None and stated is not None:

@@ -45,7 +45,7 @@ _CONTRACTION = re.compile(r"([a-z]+?)n'?t")
 #: words shorter than this are corrected only when a neighbour confirms the correction (see
 #: :meth:`SpellCorrector.suggest`): a short word is too often an abbreviation or shorthand ("ppl")
 MIN_LENGTH = 4
-#: a word that may be an -ing form typed without its g ("startin", "takin")
+#: a word that may be an -ing form typed without its g ("startin", "doin")
 _DROPPED_G = re.compile(r"[a-z]{2,}in")
 #: words shorter than this are never corrected ("u", "im")
 MIN_CONTEXT_LENGTH = 3
@@ -204,7 +204,7 @@ class SpellCorrector:
         if self._rewritten(word):
             return None
         if _DROPPED_G.fullmatch(word) and f"{word}g" in english_words():
-            return f"{word}g"  # "startin", "takin": the g of -ing dropped, as people type it
+            return f"{word}g"  # "startin", "doin": the g of -ing dropped, as people type it
         if word in self.joined:
             return self.joined[word]
         d = max_distance(word)

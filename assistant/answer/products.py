@@ -1362,8 +1362,9 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     q = _without_limit(_without_page(_amount_not_count(cue_fold(question))))
     size, unit = serving_size_asked(_without_page(cue_fold(question)))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
-    # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither
-    asking = cue(qc.which_form).sub(lambda m: " " * len(m.group(0)), _asking(q))  # "which form of": of it
+    # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither;
+    # nor the "which" of "which form of <nutrient>"
+    asking = cue(qc.which_form).sub(lambda m: " " * len(m.group(0)), _asking(q))
     if [m for m in cue(qc.across).finditer(asking) if not _nutrient_first(asking[m.end():], nutrient_names)
         ] and not size:
         return None

@@ -18,7 +18,15 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, covering_words, fold, raw_tokens, stem, surface_forms
+from assistant.normalize import (
+    content_tokens,
+    covering_words,
+    cue,
+    cue_fold,
+    raw_tokens,
+    stem,
+    surface_forms,
+)
 from assistant.normalize import tokens as lex_tokens
 from assistant.retrieval import Hit, HybridRetriever
 
@@ -71,22 +79,16 @@ def field_words(question: str) -> frozenset[str]:
     return frozenset(content_tokens(spans)) | frozenset(stem(t) for t in raw_tokens(spans))
 
 
-@functools.cache
-def _cue_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
-
-
 def asks_amount(question: str) -> bool:
     """Does the question ask for an amount: a dose, how much to take, a limit (the lexicon's
     ``amount_questions``)?"""
-    return _cue_of(tuple(vocabulary().lexicon.amount_questions)).search(fold(question)) is not None
+    return cue(vocabulary().lexicon.amount_questions).search(cue_fold(question)) is not None
 
 
 def asks_figure(question: str) -> bool:
     """Does the question ask for a figure: an amount, a time, a share, a count (the lexicon's
     ``figure_questions``)?"""
-    return _cue_of(tuple(vocabulary().lexicon.figure_questions)).search(fold(question)) is not None
+    return cue(vocabulary().lexicon.figure_questions).search(cue_fold(question)) is not None
 
 
 def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:

@@ -127,6 +127,8 @@ class Negation(BaseModel):
     affirmed_after: list[str] = Field(default_factory=list)
     #: words that make a negated sentence opener a statement about oneself (see lexicon.yaml)
     statement_nouns: list[str] = Field(default_factory=list)
+    #: terminators that open what is taken after all ("no meds except a multivitamin")
+    exceptions: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
     @field_validator("affirmed_after")

@@ -430,4 +430,4 @@ def test_an_age_before_a_comma_is_the_age_asked_about() -> None:
 def test_a_breastfed_baby_is_an_infant_not_a_nursing_mother() -> None:
     q = parse_dosage_query("how much vit d does my 3 month old bubba need, shes breastfed")
     assert q is not None and q.fields == ("Recommended Daily Allowance",)
-    assert "breastfeeding" not in q.people.groups
+    assert "breastfeeding" not in q.people.groups and "infants" in q.people.groups

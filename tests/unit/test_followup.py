@@ -336,13 +336,13 @@ def test_a_pointer_with_a_word_of_its_own_keeps_an_earlier_subject_no_slot_names
 
 def test_a_pointer_after_a_product_question_takes_no_product_question() -> None:
     r = resolve("is it safe with warfarin", "which product has the most k2?")
-    assert "most" not in r.question
+    assert r.followup and "warfarin" in r.question and "most" not in r.question
 
 
 def test_a_research_turn_after_a_product_turn_takes_the_subject_not_the_intent() -> None:
     r = resolve("ok thanks. research question: is anyone testing k2 with d3 for heart calcification",
                 "what's in the supplement with 125 mcg of d3")
-    assert r.followup and not r.inherits_intent and "125 mcg" not in r.question
+    assert r.followup and not r.inherits_intent and "125 mcg" not in r.question and "calcification" in r.question
 
 
 def test_that_amount_carries_the_earlier_amount_into_the_research() -> None:
@@ -360,3 +360,10 @@ def test_has_it_put_out_results_is_the_cited_finding_of_a_research_question() ->
     r = resolve("has it put out any results yet?", "any k2 research for heart stuff", (),
                 "Ongoing trial testing high-dose K2 (720 μg/day) to slow calcification. [7]")
     assert r.question.endswith("; the study: Ongoing trial testing high-dose K2 (720 μg/day) to slow calcification")
+
+
+@pytest.mark.parametrize("previous", ["which vitamin k2 studies used the lowest dose?",
+                                      "which vitamin d3 product has the least vitamin d?"])
+def test_the_max_after_a_ranking_is_the_other_end_not_the_limit(previous: str) -> None:
+    r = resolve("and the max?", previous)
+    assert r.followup and "Upper Intake Limit" not in r.question
