@@ -994,7 +994,10 @@ class _ProductAnswer:
     def extreme(self, products: Sequence[Product], nutrient: str, direction: str) -> None:
         """The most (or least) of a nutrient, then every product that states it, then the rest."""
         with_amount, without = self._with_amounts(products, nutrient)
-        if not with_amount:
+        if not with_amount:  # none of them states one ("which gummy has the most <part>"): said so
+            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
+            if marks:
+                self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient, items="; ".join(marks)))
             return
         values = [s.micrograms for _, s in with_amount]
         target = max(values) if direction == "max" else min(values)
@@ -1087,7 +1090,8 @@ class _ProductAnswer:
         what = (" ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
                 if pq.nutrient else pq.form or " or ".join(f"a {k}" for k in pq.kinds) or "this")
         if not matching:
-            self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=what))
+            self.lines.append(msg.PRODUCTS_NONE_OF_KIND.format(kinds=" or ".join(pq.kinds), what=what)
+                              if pq.kinds and pq.nutrient else msg.PRODUCTS_NONE_MATCH.format(what=what))
             if pq.form:
                 self._form_unstated(products, pq.form, set())
             return
