@@ -42,7 +42,7 @@ from assistant.answer.cautions import (
 )
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import DosageQuery, compose_dosage, dosage_cues, parse_dosage_query
-from assistant.answer.extractive import compose_extractive
+from assistant.answer.extractive import compose_extractive, states_figure
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
@@ -113,10 +113,6 @@ log = logging.getLogger(__name__)
 
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
-#: a figure in a sentence: a number that is no part of a name (a form or a vitamin named with one)
-FIGURE = re.compile(r"(?<![\w.,-])\d")
-#: a page's own reference marker as an answer renders it ("(ref. 5)", "(ref. 5; ref. 4)")
-SOURCE_REF = re.compile(r"\(ref\.[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -530,8 +526,7 @@ class Assistant:
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                    exclude_numbers=no_numbers, skip_chunks=shown,
                                    skipped_set_bar=bool(mentioned_classes([u.question])))
-        if lines and not no_numbers and asks_figure(u.question) and not any(
-                FIGURE.search(SOURCE_REF.sub("", CITED.sub("", ln))) for ln in lines):
+        if lines and not no_numbers and asks_figure(u.question) and not any(map(states_figure, lines)):
             lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
         return lines
 

@@ -116,6 +116,17 @@ def values_for(question: str, values: Sequence[str]) -> list[str]:
     return [v for v, sc in zip(values, scored, strict=True) if sc == best] if best else list(values)
 
 
+#: a page's reference marker as :func:`render_sentence` writes it ("(ref. 5)", "(ref. 5; ref. 4)"),
+#: an answer's citation marker ("[1]"), and a figure: a number that is no part of a name (a form's)
+_RENDERED_REF = re.compile(r"\(ref\.[^)]*\)|\[\d+\]")
+_FIGURE = re.compile(r"(?<![\w.,-])\d")
+
+
+def states_figure(line: str) -> bool:
+    """Does an answer line state a figure (its reference and citation markers aside)?"""
+    return _FIGURE.search(_RENDERED_REF.sub("", line)) is not None
+
+
 def render_sentence(cand: Candidate) -> str:
     """A product sentence is prefixed by the product's title so 'This supplement' has a referent.
 
@@ -185,10 +196,10 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
     sentences must reach, so a caution question does not pull in weak extras (unless
     ``skipped_set_bar`` is false: the cautions came with the conversation, the turn asks another thing).
     """
-    cands = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
-    bar = cands[0].score if cands and skipped_set_bar else 0.0
-    cands = [c for c in cands if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
-    bar = bar or (cands[0].score if cands else 0.0)
+    scored = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
+    cands = [c for c in scored if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
+    setting = scored if skipped_set_bar else cands  # the candidates whose best sets the bar
+    bar = setting[0].score if setting else 0.0
     if exclude_numbers:
         cands = [c for c in cands if not re.search(r"\d", c.text)]
     if not cands or cands[0].score < 0.8 * bar:

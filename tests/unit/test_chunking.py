@@ -208,3 +208,10 @@ def test_split_sentences_offsets_are_verbatim() -> None:
     text = "  First one.  Second [3]. Third!  "
     assert [text[s:e] for s, e in split_sentences(text)] == ["First one.", "Second [3].", "Third!"]
     assert split_sentences("") == []
+
+
+def test_a_line_states_a_figure_only_outside_names_and_markers() -> None:
+    from assistant.answer.extractive import states_figure
+
+    assert not states_figure("MK-7 has a longer half-life than MK-4 (ref. 5; ref. 4) [1]")
+    assert states_figure("Low-dose MK-4 (1.5 mg/day) for 4 weeks reduced it. [2]")
