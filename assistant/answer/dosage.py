@@ -221,6 +221,8 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
             taken.append((m.start(), m.end()))
             ages.append(_ages_of(m, ap.months))
     groups = {name for name, g in pc.groups.items() if cue(g.words).search(folded)}
+    if ages:  # "a 12 year old? the list jumps from babies to adults": a stated age is who is asked about
+        groups = {name for name in groups if (a := pc.groups[name].ages) is None or _overlap(ages, [a])}
     for name in sorted(groups):
         g = pc.groups[name]
         if g.kind == "age" and g.ages is not None:

@@ -1386,7 +1386,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return OneProduct(of, (), detail=detail) if of is not None else None
     holds = bool(cue(qc.holds).search(q))
     # no word that asks an amount, but forms outside the product's name: "is it <form> or <form>?"
-    forms = [] if holds else _forms_asked(outside, nutrient_names)
+    forms = _forms_either(outside) if holds else _forms_asked(outside, nutrient_names)
     holds = holds or (not forms and found is not None and _figure_asked(q, outside, question, found[0]))
     kinds = None if holds or size else kinds_asked(outside)
     prop = None if holds or size or kinds or forms else asked_property(outside)
@@ -1416,9 +1416,11 @@ def _asked_of(q: str, rest: str, product: Product, forms: Sequence[str],
     forms asked, and whether it gives the amounts itself. None when it asks of no nutrient."""
     asked = (_named_nutrients(lexical_form(rest), nutrient_names)
              or _named_nutrients(lexical_form(q), nutrient_names))
+    owners = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)]
     if forms and not asked:  # "is that <form> too": the product's nutrient the forms are of
-        asked = [n.name for n in vocabulary().nutrients if any(f.name in forms for f in n.forms)
-                 and _names(product, n.name)]
+        asked = [n for n in owners if _names(product, n)]
+    elif forms and set(asked) & set(owners):  # "<product with A and B>: is the B <form> or <form>?"
+        asked = [n for n in asked if n in owners]
     given = _given(q, product)
     asked = asked or given
     return OneProduct(product, tuple(asked), tuple(forms),
@@ -1593,6 +1595,13 @@ def _forms_asked(outside: str, nutrient_names: Sequence[str]) -> list[str]:
         return []
     asked = set(_named_nutrients(lex, nutrient_names))
     return [f.name for n in vocabulary().nutrients if n.name in asked for f in n.forms]
+
+
+def _forms_either(outside: str) -> list[str]:
+    """The forms a question offers as a choice ("is the <nutrient> in there <form> or <form>?"): two
+    or more it names, with an "or" between them; else none."""
+    named = _forms_named(lexical_form(outside))
+    return named if len(named) >= 2 and re.search(r"\bor\b", outside) else []
 
 
 def _forms_named(lex_question: str) -> list[str]:
