@@ -62,6 +62,7 @@ from assistant.answer.studies import (
     records_from,
     select_studies,
     study_subject,
+    unmentioned_study_query,
 )
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
@@ -92,6 +93,7 @@ from assistant.normalize import (
     expand_query,
     fold,
     mentioned_classes,
+    surface_forms,
     without_negated_mentions,
 )
 from assistant.nutrients import mentioned_nutrients
@@ -405,14 +407,7 @@ class Assistant:
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits)
         studies = self._study_queries(u, study_scopes)  # the findings that answer it, once
-        # a question about a property the product cues read ("suitable for vegans") is answered
-        # from the descriptions, stated or not; other product questions only in the page's words
-        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or studies or (
-            u.product_query is not None and u.product_query.property is not None))
-                              else self.scope.support(u.retrieval_question, hits, scoped,
-                                                      self.catalog.names_of(scoped)))
-        if u.product_query is not None:  # the products answer it, unless it asks what no page says
-            support = 1.0
+        support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
@@ -435,7 +430,9 @@ class Assistant:
                                             len(study_scopes) > 1, shown)
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
         if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
-            cautions += self._cautions(book, supplement, extra)
+            held = {c.citation.chunk_id for c in cautions if c.citation}
+            cautions += [c for c in self._cautions(book, u, supplement, extra)
+                         if c.citation is None or c.citation.chunk_id not in held]
         tail = [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:
@@ -530,10 +527,21 @@ class Assistant:
             lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
         return lines
 
-    def _cautions(self, book: CitationBook, supplement: str | None, classes: list[str]) -> list[Caution]:
+    def _cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
+                  classes: list[str]) -> list[Caution]:
         if not classes:
             return []
-        return cautions_for(book, self.retriever.lexical.cautions, supplement, classes)
+        scope = self._caution_scope(u, supplement)
+        return cautions_for(book, self.retriever.lexical.cautions, scope, classes)
+
+    def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
+        """The monographs whose cautions apply to the turn: the one it is about and every other one
+        whose nutrient it names ("the <product> with <another page's nutrient> in it": that page's
+        interactions apply too). None: every monograph."""
+        if supplement is None:
+            return None
+        named = self.catalog.named_supplements(without_negated_mentions(u.question))
+        return (supplement, *(s for s in named if s != supplement))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding,
                        supplement: str | None) -> tuple[list[Caution], list[Caution]]:
@@ -541,21 +549,22 @@ class Assistant:
         question says someone has ("I have <a condition>") is about the person asking: its class's
         cautions apply and its text is repeated, as a caution is when the question is about it."""
         conditions = stated_conditions(without_negated_mentions(u.question))
-        own = self._condition_notes(supplement, conditions)
-        cautions = self._cautions(book, supplement, list(dict.fromkeys(
+        own = self._condition_notes(u, supplement, conditions)
+        cautions = self._cautions(book, u, supplement, list(dict.fromkeys(
             [*u.classes, *(c for d in own for c in note_classes(d))])))
         about_them = {str(d.metadata.get("chunk_id") or d.id) for d in own}
         return cautions, [c for c in cautions if c.citation is not None and (
             c.kind in u.asks_about or c.citation.chunk_id in about_them)]
 
-    def _condition_notes(self, supplement: str | None, conditions: Sequence[str]) -> list[Document]:
+    def _condition_notes(self, u: Understanding, supplement: str | None,
+                         conditions: Sequence[str]) -> list[Document]:
         """The supplement's caution notes that name a condition the question says someone has (a
         supplement's or nutrient's name is no condition)."""
         if not conditions:
             return []
-        return [d for d in caution_passages(self.retriever.lexical.cautions, supplement)
-                if names_condition(str(d.metadata.get("text") or d.page_content), conditions,
-                                   self.catalog.naming_words)]
+        notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
+        return [d for d in notes if names_condition(str(d.metadata.get("text") or d.page_content),
+                                                    conditions, self.catalog.naming_words)]
 
     def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
         """Is the turn about an interaction the monograph has a caution for (that caution then
@@ -564,10 +573,11 @@ class Assistant:
         hurt you?"): its notes answer that too; so does a note on a condition the question says
         someone has ("my brother has <condition>: can he take it?")."""
         asked = list(u.asks_about)
-        if asked and caution_passages(self.retriever.lexical.cautions, supplement, asked):
+        scope = self._caution_scope(u, supplement)
+        if asked and caution_passages(self.retriever.lexical.cautions, scope, asked):
             return True
         stated = stated_conditions(without_negated_mentions(u.question))
-        return bool(self._condition_notes(supplement, stated))
+        return bool(self._condition_notes(u, supplement, stated))
 
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,
                     hits: Sequence[Hit]) -> str | None:
@@ -698,7 +708,42 @@ class Assistant:
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
             if answered := [(s, q, r) for s, q, r in found if select_studies(q, r).answered]:
                 return answered
-        return []
+        # one study described whose page the question does not name ("the <other nutrient> study with
+        # minerals and <a named page's nutrient>"): the one other monograph whose finding it is
+        others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None
+                  for sup in self.supplements if sup not in scopes
+                  if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
+        return others if len(others) == 1 else []
+
+    def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
+                 studies: list[FoundStudies], study_scopes: Sequence[str]
+                 ) -> tuple[float, list[str], list[FoundStudies]]:
+        """(support, off-topic words, the findings that answer it). A question about a caution, or
+        one the findings answer, is supported; so is a question about a property the product cues
+        read ("suitable for vegans"), answered from the descriptions, stated or not; other product
+        questions only in the page's words. A question about one study that asks what no page says
+        is answered by that finding, and that it says nothing of it."""
+        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or studies or (
+            u.product_query is not None and u.product_query.property is not None))
+                              else self.scope.support(u.retrieval_question, hits, scoped,
+                                                      self.catalog.names_of(scoped)))
+        if u.product_query is not None:  # the products answer it, unless it asks what no page says
+            support = 1.0
+        if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
+            support, off_topic = 1.0, []
+        return support, off_topic, studies
+
+    def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
+                             scopes: Sequence[str]) -> list[FoundStudies]:
+        """A question about one study that asks about words no page uses ("how did they measure
+        <x> in the <...> study?"): the one finding it describes, said to state nothing of them."""
+        surfaces = surface_forms(u.retrieval_question)
+        sq = unmentioned_study_query(u.retrieval_question, [surfaces.get(t, t) for t in off_topic])
+        if sq is None:
+            return []
+        found = [(sup, sq, records) for sup in scopes
+                 if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
+        return found if len(found) == 1 else []
 
     def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""

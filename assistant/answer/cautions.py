@@ -51,15 +51,16 @@ def is_caution_passage(doc: Document) -> bool:
     return bool(note_classes(doc))
 
 
-def caution_passages(docs: Sequence[Document], supplement: str | None = None,
+def caution_passages(docs: Sequence[Document], supplement: str | Collection[str] | None = None,
                      classes: Collection[str] | None = None) -> list[Document]:
-    """The cautions of the corpus (of one supplement; of some classes), in corpus order."""
-    out = [d for d in docs if (supplement is None or d.metadata.get("supplement") == supplement)
+    """The cautions of the corpus (of one supplement, or of several; of some classes), in corpus order."""
+    scope = {supplement} if isinstance(supplement, str) else supplement
+    out = [d for d in docs if (scope is None or d.metadata.get("supplement") in scope)
            and (cs := note_classes(d)) and (classes is None or set(cs) & set(classes))]
     return sorted(out, key=lambda d: (str(d.metadata.get("source")), int(d.metadata.get("start", 0))))
 
 
-def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | None,
+def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | Collection[str] | None,
                  classes: Sequence[str]) -> list[Caution]:
     """The cautions of ``classes`` of ``supplement`` in the monograph's own words, each cited in
     ``book``; a note of several classes is one caution whose kind is the first class asked for."""

@@ -1303,10 +1303,12 @@ _AMOUNT_ASKED = re.compile(r"\b(?:how much|how many|amount|dose|dosage|quantity|
 def product_amount_gap(question: str, product: Product, nutrient_names: Sequence[str]) -> str | None:
     """For "how much <nutrient> is in <this product>": the sentence saying its description states
     no amount of that nutrient, when it states none (None otherwise: the description answers)."""
-    if not _AMOUNT_ASKED.search(fold(question)):
+    if not (m := _AMOUNT_ASKED.search(fold(question))):
         return None
     lex = lexical_form(question)
-    for name in _named_nutrients(lex, nutrient_names):
+    # "the one with <A> plus <B> in it - how much <B> does it have": the nutrient after the asking words
+    asked = _named_nutrients(lexical_form(fold(question)[m.end():]), nutrient_names)
+    for name in asked or _named_nutrients(lex, nutrient_names):
         s = stated(product, name)
         if s is None or s.amount is None:
             return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)

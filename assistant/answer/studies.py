@@ -77,6 +77,8 @@ LENGTH_WORDS = {"max": "longest", "min": "shortest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
+#: the detail kind of a question about one study that asks what the monograph never mentions
+UNMENTIONED = "unmentioned"
 #: a sentence of the monograph's text that cites the finding and states the detail asked
 CITING_TEMPLATE = "The monograph's text on this finding: {sentence}"
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
@@ -231,6 +233,10 @@ class QuestionCues(BaseModel):
     cotreatment_says: str = "that {name} was given with it"
     cotreatment_unnamed: str = "whether anything was given with it"
     one_study_words: list[str] = Field(default_factory=list)
+    #: a question naming one study ("the <...> study", "that trial"), and what the finding is said
+    #: not to state when the question asks it about words the monograph never uses ({words})
+    one_study: list[str] = Field(default_factory=list)
+    unmentioned_says: str = "anything about {words}"
     approximate_before: list[str] = Field(default_factory=list)
     approximate_after: list[str] = Field(default_factory=list)
     approximate_tolerance: float = Field(default=0.1, ge=0, lt=1)
@@ -697,6 +703,8 @@ class StudyQuery:
     ages: tuple[float, float] | None = None
     #: the choices a detail is asked between ("the <A> kind or <B>"), no words of the study
     choices: tuple[str, ...] = ()
+    #: detail ``UNMENTIONED``: the question's words that the monograph never uses (as written)
+    unmentioned: tuple[str, ...] = ()
     #: a claim whose source is asked ("which study says that" about a sentence the conversation
     #: quoted): the finding that states it, or the findings the prose sentence stating it cites
     claim: str | None = None
@@ -1104,6 +1112,21 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
                       duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)),
                       about=about, ages=_widest(a for _, _, a in ages),
                       choices=_choices(q, dc, spans) if dc is not None else ())
+
+
+def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,
+                            cues: StudyCues | None = None) -> StudyQuery | None:
+    """A question about one study ("the <...> study", a ``one_study`` cue) that asks about words the
+    monograph never uses (``unmentioned``, as the question writes them: "how did they measure <x>
+    in the <...> study?"): the finding its other words describe is stated, with what it does not
+    state. None when the question names no one study, or nothing describes one."""
+    allcues = cues or study_cues()
+    q = fold(question)
+    if not unmentioned or not cue(allcues.question.one_study).search(q):
+        return None
+    spans = [m.span() for w in unmentioned for m in re.finditer(rf"(?<!\w){re.escape(fold(w))}(?!\w)", q)]
+    found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, spans), allcues)
+    return replace(found, unmentioned=tuple(unmentioned)) if found is not None else None
 
 
 def _age_spans(text: str, folded: str, cues: StudyCues) -> list[tuple[int, int, tuple[float, float]]]:
@@ -1516,6 +1539,8 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     qc = (cues or study_cues()).question
     if query.detail is None:
         return None
+    if query.detail == UNMENTIONED:
+        return qc.unmentioned_says.format(words=" or ".join(query.unmentioned))
     if query.detail == "cotreatment":
         own = r.names() | {(r.primary or "").casefold()}
         asked = [n for n in (*query.nutrients, *query.forms)

@@ -431,3 +431,17 @@ def test_a_breastfed_baby_is_an_infant_not_a_nursing_mother() -> None:
     q = parse_dosage_query("how much vit d does my 3 month old bubba need, shes breastfed")
     assert q is not None and q.fields == ("Recommended Daily Allowance",)
     assert "breastfeeding" not in q.people.groups and "infants" in q.people.groups
+
+
+def test_a_stated_age_drops_life_stage_words_that_exclude_it() -> None:
+    # "the list jumps from babies to adults": the age asked about is 12, not a baby or an adult
+    p = read_population("how much for a 12 year old? the list jumps from babies straight to adults")
+    assert p.ages[0] == (12.0, 12.0)
+    assert "infants" not in p.groups and "adults" not in p.groups
+
+
+def test_an_amount_a_day_for_people_asks_the_allowance() -> None:
+    for q in ("how many iu of it a day for a 12 year old?", "how much of it daily for my daughter",
+              "whats the daily amount for a 75 year old"):
+        dq = parse_dosage_query(q)
+        assert dq is not None and dq.fields == ("Recommended Daily Allowance",), q

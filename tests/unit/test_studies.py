@@ -24,6 +24,7 @@ from assistant.answer.studies import (
     records_from,
     select_studies,
     study_subject,
+    unmentioned_study_query,
 )
 from assistant.catalog import Catalog
 from assistant.chunking import chunk_corpus
@@ -867,3 +868,19 @@ def test_a_dose_bound_keeps_the_findings_beyond_it(question: str, refs: list[int
     assert sq is not None and sq.dose_bound is not None
     sel = select_studies(sq, RECORDS, "vitamin-k2")
     assert sel.answered and sorted(r.ref for r in sel.records) == refs
+
+
+def test_a_question_about_one_study_that_asks_what_the_page_never_says_states_the_finding_and_the_gap() -> None:
+    # the words the page never uses are given by the caller (the scope check finds them)
+    k2 = [r for r in RECORDS if r.supplement == "vitamin-k2"]
+    q = "how did they measure stiffness in the study with 400 mcg, a scanner?"
+    found = unmentioned_study_query(q, ["scanner"])
+    assert found is not None and found.unmentioned == ("scanner",)
+    sel = select_studies(found, k2)
+    assert sel.answered and len(sel.records) == 1 and "400" in sel.records[0].text
+    assert "scanner" in sel.what
+    lines = compose_studies(found, k2, FINDINGS, CitationBook())
+    assert any("does not state" in line and "scanner" in line for line in lines)
+    # no one study named ("the studies"), or no word the page lacks: no such question
+    assert unmentioned_study_query("did the studies use a scanner?", ["scanner"]) is None
+    assert unmentioned_study_query(q, []) is None
