@@ -42,7 +42,7 @@ from assistant.answer.cautions import (
 )
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import DosageQuery, compose_dosage, dosage_cues, parse_dosage_query
-from assistant.answer.extractive import compose_extractive, states_figure
+from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
@@ -53,7 +53,7 @@ from assistant.answer.products import (
     parse_product_query,
     product_amount_gap,
 )
-from assistant.answer.scope import ScopeJudge, asks_amount, asks_figure, field_words
+from assistant.answer.scope import ScopeJudge, asks_amount, asks_figure, field_words, figure_answered
 from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
@@ -523,7 +523,7 @@ class Assistant:
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                    exclude_numbers=no_numbers, skip_chunks=shown,
                                    skipped_set_bar=bool(mentioned_classes([u.question])))
-        if lines and not no_numbers and asks_figure(u.question) and not any(map(states_figure, lines)):
+        if lines and not no_numbers and asks_figure(u.question) and not figure_answered(u.question, lines):
             lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
         return lines
 

@@ -122,9 +122,11 @@ _RENDERED_REF = re.compile(r"\(ref\.[^)]*\)|\[\d+\]")
 _FIGURE = re.compile(r"(?<![\w.,-])\d")
 
 
-def states_figure(line: str) -> bool:
-    """Does an answer line state a figure (its reference and citation markers aside)?"""
-    return _FIGURE.search(_RENDERED_REF.sub("", line)) is not None
+def states_figure(line: str, kind: re.Pattern[str] | None = None) -> bool:
+    """Does an answer line state a figure (of ``kind``, a pattern over the folded line, if given;
+    its reference and citation markers aside)?"""
+    text = _RENDERED_REF.sub("", line)
+    return (kind.search(fold(text)) if kind is not None else _FIGURE.search(text)) is not None
 
 
 def render_sentence(cand: Candidate) -> str:

@@ -88,7 +88,20 @@ def asks_amount(question: str) -> bool:
 def asks_figure(question: str) -> bool:
     """Does the question ask for a figure: an amount, a time, a share, a count (the lexicon's
     ``figure_questions``)?"""
-    return cue(vocabulary().lexicon.figure_questions).search(cue_fold(question)) is not None
+    lex = vocabulary().lexicon
+    asked = [*lex.figure_questions, *(p for k in lex.figure_kinds.values() for p in k.asked)]
+    return cue(asked).search(cue_fold(question)) is not None
+
+
+def figure_answered(question: str, lines: Sequence[str]) -> bool:
+    """Do the answer's lines state the figure the question asks: of the kind it asks (the lexicon's
+    ``figure_kinds``: "by how much" needs a change, not the dose), else any figure?"""
+    from assistant.answer.extractive import states_figure
+
+    folded = cue_fold(question)
+    kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in vocabulary().lexicon.figure_kinds.values()
+                                           if cue(k.asked).search(folded)]
+    return any(states_figure(line, kind) for line in lines for kind in (kinds or [None]))
 
 
 def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:

@@ -165,6 +165,19 @@ class FollowupWords(BaseModel):
         return compiles(patterns)
 
 
+class FigureKind(BaseModel):
+    """A kind of figure a question asks (a change, a threshold): how a question asks it and how a
+    sentence states it (see lexicon.yaml ``figure_kinds``)."""
+
+    asked: list[str] = Field(min_length=1)
+    stated: list[str] = Field(min_length=1)
+
+    @field_validator("asked", "stated")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiles(patterns)
+
+
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
@@ -181,6 +194,8 @@ class Lexicon(BaseModel):
     amount_questions: list[str] = Field(default_factory=list)
     #: regular expressions of a question that asks for a figure (see lexicon.yaml ``figure_questions``)
     figure_questions: list[str] = Field(default_factory=list)
+    #: kinds of figure whose asking needs a sentence stating that kind, not any number
+    figure_kinds: dict[str, FigureKind] = Field(default_factory=dict)
     #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
     part_openers: list[str] = Field(default_factory=list)
     #: regular expressions of a statement that someone has a condition, with a ``condition`` group

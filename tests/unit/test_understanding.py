@@ -401,3 +401,15 @@ def test_a_negated_list_closed_by_chat_goes_whole() -> None:
 def test_a_denial_about_oneself_closed_by_so_goes_but_not_one_with_an_exception() -> None:
     assert "allergy" not in without_negated_mentions("no shellfish allergy here so is krill oil weaker per capsule?")
     assert "multivitamin" in without_negated_mentions("no meds except a daily multivitamin. does it have k2 in it")
+
+
+def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> None:
+    from assistant.answer.scope import figure_answered
+
+    dose_only = ["The supplement (80 mg/day) for 12 weeks reduced fatigue in women. [1]"]
+    assert not figure_answered("by how much did their fatigue improve?", dose_only)
+    assert figure_answered("by how much did their fatigue improve?", ["It reduced fatigue by 30%. [1]"])
+    assert not figure_answered("what level counts as severe?", dose_only)
+    assert figure_answered("what level counts as severe?", ["Severe means levels above 5 units. [1]"])
+    # any other figure asked: any number states it
+    assert figure_answered("how long was the study?", dose_only)
