@@ -71,12 +71,18 @@ class QuestionCues(BaseModel):
     amount_of_one: list[str] = []
     one_words: list[str] = []
     which_form: list[str] = []
+    #: asking for every product in order of an amount ("sort them by <nutrient>", "rank them")
+    rank: list[str] = []
+    #: two products offered as a choice ("which has more <nutrient>: <A> or <B>?"): groups a, b, what
+    #: (the nutrient and its basis) and word (a more or less word); asked as "does <A> have more
+    #: <what> than <B>"
+    choice: list[str] = []
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "not_across", "one_with", "amount_of_one", "one_words", "which_form")
+                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -416,6 +422,8 @@ class ProductQuery:
     #: "which one also has <nutrient>", "any of them": the products meant are those asked of before
     #: (in a follow-up, the conversation's supplement's; the nutrient named is what is asked of them)
     back: bool = False
+    #: every product that states an amount, in order of it ("sort them by <nutrient>, smallest first")
+    ranked: bool = False
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -464,11 +472,20 @@ def _second_ask(q: str) -> tuple[str, str] | None:
     return None
 
 
+def _direction(q: str) -> tuple[str | None, bool]:
+    """(the direction the (folded) question ranks the products in, "max" or "min"; whether it asks
+    for all of them in that order: "sort them", most first unless it says least)."""
+    qc = product_cues().question
+    ranked = bool(cue(qc.rank).search(q))
+    most = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
+    return most or ("max" if ranked else None), ranked
+
+
 def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """One ask across products ('which has the most', 'which one has zinc'), or None."""
     qc = product_cues().question
     q = _without_limit(_amount_not_count(fold(question)))
-    direction = "max" if cue(qc.most).search(q) else "min" if cue(qc.least).search(q) else None
+    direction, ranked_all = _direction(q)
     prop = asked_property(q)
     category = _category_named(q)  # "which <supplement> ...": its own name, as its products
     if (servings := _servings_query(q, question, nutrient_names)) is not None:
@@ -518,7 +535,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
                             excluded=excluded[1], excluded_form=excluded[2], excluded_kinds=excluded_kinds)
     pq = ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                       versus if direction and not missing else None, kinds, count,
-                      after if than else None, prop, excluded_kinds=excluded_kinds)
+                      after if than else None, prop, excluded_kinds=excluded_kinds,
+                      ranked=ranked_all and direction is not None and not missing)
     if prop and direction and not missing and _ranked(q, nutrient_names):  # "the least <nutrient>
         # in it? want <property>": the amount ranks, the property follows as its own ask
         return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))
@@ -943,7 +961,7 @@ def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: di
     elif pq.direction and pq.nutrient and pq.versus:
         out.versus(products, pq.nutrient, pq.versus, pq.direction)
     elif pq.direction and pq.nutrient and not pq.one:  # of one product (not found): no ranking
-        out.extreme(products, pq.nutrient, pq.direction)
+        out.extreme(products, pq.nutrient, pq.direction, ranked=pq.ranked)
     elif pq.missing and pq.nutrients:
         out.missing(products, pq.nutrients)
     elif pq.missing and pq.nutrient:
@@ -991,8 +1009,10 @@ class _ProductAnswer:
         without = [p for p, s in known if s is None]
         return with_amount, without
 
-    def extreme(self, products: Sequence[Product], nutrient: str, direction: str) -> None:
-        """The most (or least) of a nutrient, then every product that states it, then the rest."""
+    def extreme(self, products: Sequence[Product], nutrient: str, direction: str,
+                ranked: bool = False) -> None:
+        """The most (or least) of a nutrient, then every product that states it, then the rest
+        (``ranked``: every product that states it, in order, is the answer's line)."""
         with_amount, without = self._with_amounts(products, nutrient)
         if not with_amount:  # none of them states one ("which gummy has the most <part>"): said so
             marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
@@ -1003,9 +1023,16 @@ class _ProductAnswer:
         target = max(values) if direction == "max" else min(values)
         names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
         word = "most" if direction == "max" else "least"
-        self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items="; ".join(names)))
+        if ranked:
+            order = sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max")
+            self.lines.append(msg.PRODUCTS_RANKED.format(
+                first=word, last="least" if direction == "max" else "most", nutrient=nutrient,
+                items="; ".join(self.item(p, nutrient) for p, _ in order)))
+        else:
+            items = "; ".join(names)
+            self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items=items))
         for p, s in sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max"):
-            if s.micrograms != target:
+            if s.micrograms != target and not ranked:
                 self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
             marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
@@ -1365,8 +1392,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     of them named or described); given, the caller cites every product of ``OneProduct.products()``;
     None: it cites the product asked alone (a comparison is left to :func:`compose_products`)."""
     qc = product_cues().question
-    q = _without_limit(_without_page(_amount_not_count(cue_fold(question))))
-    size, unit = serving_size_asked(_without_page(cue_fold(question)))
+    q = _without_limit(_without_page(_amount_not_count(question := _choice_as_than(cue_fold(question)))))
+    size, unit = serving_size_asked(_without_page(question))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither;
     # nor the "which" of "which form of <nutrient>"
@@ -1496,7 +1523,12 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     # the nutrient right after the more/less word ("more <nutrient>"), else those outside its name
     ranked = _ranked(head, nutrient_names)
     asked = [ranked] if ranked else _named_nutrients(lexical_form(rest), nutrient_names)
-    if others := [n for n in _named_nutrients(lexical_form(tail), nutrient_names) if n not in asked]:
+    # "than <a product whose name or description names nutrients>": that product, not those nutrients
+    named_after = _named_in(tail, products) is not None or (
+        bool(cue(qc.product_words).search(tail))
+        and _described_in(tail, products, in_scope, nutrient_names, figures=True, ones=True) is not None)
+    if not named_after and (others := [n for n in _named_nutrients(lexical_form(tail), nutrient_names)
+                                       if n not in asked]):
         return OneProduct(product, tuple([*asked, *others]), compared=True) if asked else None
     if earlier is None and not cue(qc.earlier_words).fullmatch(tail.strip()):
         return None
@@ -1538,7 +1570,8 @@ def _compared_with(tail: str, products: Sequence[Product], in_scope: Sequence[Pr
                 return p
         return None
     found = _named_in(tail, products) or _with_named(tail, products, in_scope, nutrient_names)
-    return found[0] if found else _described_in(tail, products, in_scope, nutrient_names, figures=True)
+    return found[0] if found else _described_in(tail, products, in_scope, nutrient_names, figures=True,
+                                                ones=True)
 
 
 def _with_named(q: str, products: Sequence[Product], in_scope: Sequence[Product],
@@ -1577,6 +1610,19 @@ def _without_page(q: str) -> str:
     page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
                       rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
     return page.sub(lambda m: " " * len(m.group(0)), q)
+
+
+def _choice_as_than(q: str) -> str:
+    """A choice between two products ("which has more <nutrient>: <A> or <B>?", "is the <nutrient>
+    in <A> the same as in <B>?") asked as the comparison "does <A> have more <nutrient> than <B>?"
+    (the folded question unchanged when it offers no such choice)."""
+    qc = product_cues().question
+    for pattern in qc.choice:
+        if m := re.search(pattern, q):
+            g = m.groupdict()
+            word = "less" if g.get("word") and cue(qc.least).search(g["word"]) else "more"
+            return f"does {g['a'].strip()} have {word} {g['what'].strip()} than {g['b'].strip()}?"
+    return q
 
 
 def _figure_asked(q: str, outside: str, question: str, product: Product) -> bool:
