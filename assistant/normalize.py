@@ -11,6 +11,7 @@ Every name lives in ``assistant/domain/vocabulary/*.yaml``; none in this module.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sys
 import unicodedata
@@ -281,8 +282,13 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
     trigger, stop, scope = neg.trigger, neg.stop, neg.scope
     pseudo = [(m.start(), m.end()) for m in neg.pseudo.finditer(folded)]
     out: list[tuple[int, int]] = []
-    for m in trigger.finditer(folded):
-        if any(s <= m.start() < e for s, e in pseudo) or not _negates(folded, m.start(), m.group(0)):
+    found = list(trigger.finditer(folded))
+    # a negated negation ("I haven't stopped <medicine>", "never came off it") affirms: neither negates
+    cancelled = {i for j, (a, b) in enumerate(itertools.pairwise(found))
+                 if _DOUBLED.fullmatch(folded[a.end():b.start()]) for i in (j, j + 1)}
+    for i, m in enumerate(found):
+        if (i in cancelled or any(s <= m.start() < e for s, e in pseudo)
+                or not _negates(folded, m.start(), m.group(0))):
             continue
         words = list(re.finditer(r"\S+", folded[m.end():]))[:scope]
         end = m.end() + (words[-1].end() if words else 0)
@@ -296,6 +302,8 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+#: what may stand between a negation and the negating verb it negates ("haven't actually stopped")
+_DOUBLED = re.compile(r"\s+(?:(?:ever|yet|actually|really|even|just)\s+)?")
 #: the end of a sentence ("... not on it anymore. does it ..."): a negation stops there
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 #: a contrast: what follows it is said of something else ("not on <medicine> but I take <another>")

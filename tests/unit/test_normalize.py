@@ -210,3 +210,12 @@ def test_a_negated_condition_a_contrast_asks_about_stays() -> None:
     assert w(q) == q
     assert w("she's not on any blood thinners, what dose did the bone trial use?") == (
         "what dose did the bone trial use?")
+
+
+def test_a_negated_negation_affirms_the_medicine() -> None:
+    from assistant.normalize import mentioned_classes, without_negated_mentions
+
+    for q in ("no i havent stopped the warfarin, still on it daily", "i have not stopped taking coumadin"):
+        assert mentioned_classes([without_negated_mentions(q)]) == ["anticoagulant"], q
+    for q in ("i stopped warfarin last year", "no i dont take warfarin", "im not on warfarin"):
+        assert mentioned_classes([without_negated_mentions(q)]) == [], q
