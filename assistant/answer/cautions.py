@@ -106,7 +106,9 @@ def names_condition(note: str, conditions: Sequence[str], ignore: Collection[str
     on "people with kidney disease": that note is about the person asking."""
     if not conditions:
         return False
-    words = set(content_tokens(note)) - set(ignore)
+    found = content_tokens(note)  # a hyphenated word by its parts too ("<a>-<b>" holds "<b>")
+    parts = (x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))
+    words = {*found, *parts} - set(ignore)
     asked = {t for c in conditions for t in content_tokens(c)} - set(ignore)
     # a long word spelt another way is the same word ("haemo-" and "hemo-"), and so is its
     # clipped form ("sarcoid" for "sarcoidosis")
