@@ -27,6 +27,7 @@ PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}:
 PRODUCTS_NONE_MATCH = "None of the product descriptions states {what}."
 PRODUCTS_NONE_OF_KIND = "No {kinds} product's description states {what}."
 PRODUCT_STATES_NO_AMOUNT = "The description of {product} states no amount of {nutrient}."
+PRODUCTS_DESCRIBED = "The product descriptions that say so: {items}."
 PRODUCTS_MATCH = "Products whose description states {what}: {items}."
 PRODUCTS_VERSUS = "Products that state {word} {nutrient} than {other}: {items}."
 PRODUCTS_VERSUS_NONE = "No product description states {word} {nutrient} than {other}."

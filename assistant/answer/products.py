@@ -22,7 +22,16 @@ from assistant.corpus import Product
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, cue_alternation, cue_fold, fold, lexical_form, tokens
+from assistant.normalize import (
+    content_tokens,
+    cue,
+    cue_alternation,
+    cue_fold,
+    fold,
+    lexical_form,
+    stem,
+    tokens,
+)
 from assistant.nutrients import micrograms, read_nutrients
 from assistant.types import ProductRow
 
@@ -424,6 +433,9 @@ class ProductQuery:
     back: bool = False
     #: every product that states an amount, in order of it ("sort them by <nutrient>, smallest first")
     ranked: bool = False
+    #: the words that describe the products asked for beyond their nutrients ("the one meant for
+    #: <people>", "described as <words>"): those whose description holds them answer
+    described: tuple[str, ...] = ()
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -481,6 +493,19 @@ def _direction(q: str) -> tuple[str | None, bool]:
     return most or ("max" if ranked else None), ranked
 
 
+def _describing(q: str, nutrient_names: Sequence[str]) -> tuple[str, ...]:
+    """The (folded) question's words that describe products beyond the nutrients, forms, kinds and
+    product words it names, and the words that ask anything of any question (general words)."""
+    qc = product_cues().question
+    named = " ".join([*nutrient_names, *(t for n in vocabulary().nutrients for t in (n.name, *n.terms)),
+                      *(t for n in vocabulary().nutrients for f in n.forms for t in (f.name, *f.terms))])
+    skip = {*content_tokens(named), *content_tokens(" ".join(qc.product_words + qc.page_words)),
+            *(stem(w) for w in vocabulary().general_words), *vocabulary().general_words}
+    rest = cue([*qc.product_words, *qc.page_words, *qc.across, *qc.holds]).sub(" ", q)
+    return tuple(t for t in dict.fromkeys(content_tokens(rest))
+                 if t not in skip and not any(ch.isdigit() for ch in t))
+
+
 def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """One ask across products ('which has the most', 'which one has zinc'), or None."""
     qc = product_cues().question
@@ -536,7 +561,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     pq = ProductQuery(nutrient, form, None if missing else direction, missing, tuple(named),
                       versus if direction and not missing else None, kinds, count,
                       after if than else None, prop, excluded_kinds=excluded_kinds,
-                      ranked=ranked_all and direction is not None and not missing)
+                      ranked=ranked_all and direction is not None and not missing,
+                      described=_describing(q, nutrient_names))
     if prop and direction and not missing and _ranked(q, nutrient_names):  # "the least <nutrient>
         # in it? want <property>": the amount ranks, the property follows as its own ask
         return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))
@@ -1122,6 +1148,9 @@ class _ProductAnswer:
             if pq.form:
                 self._form_unstated(products, pq.form, set())
             return
+        if pq.described and not pq.form and (described := self._described(matching, pq.described)):
+            self.lines.append(msg.PRODUCTS_DESCRIBED.format(items="; ".join(described)))
+            return
         parts = []
         for p in matching:
             nutrients = list(pq.nutrients) or [x.nutrient for x in p.nutrients if pq.form and pq.form in (
@@ -1130,6 +1159,22 @@ class _ProductAnswer:
         self.lines.append(msg.PRODUCTS_MATCH.format(what=what, items="; ".join(parts)))
         if pq.form:
             self._form_unstated(products, pq.form, {p.id for p in matching})
+
+    def _described(self, products: Sequence[Product], described: Sequence[str]) -> list[str]:
+        """The products whose description holds the most of the describing words (words every one
+        of them holds describe none), each with its sentence that holds most of them, quoted; none
+        when no word sets some of them apart."""
+        telling = [w for w in described if 0 < sum(w in _words(p.title + " " + p.text) for p in products)
+                   < len(products)]
+        scored = [(sum(w in _words(p.title + " " + p.text) for w in telling), p) for p in products]
+        best = max((n for n, _ in scored), default=0)
+        if not best:
+            return []
+        out = []
+        for _, p in (x for x in scored if x[0] == best):
+            sentence = max(_sentences(p.text), key=lambda x: sum(w in _words(x) for w in telling))
+            out.append(f"{label(p)} — “{sentence}” [{self.cite(p, sentence)}]")
+        return out
 
     def _form_unstated(self, products: Sequence[Product], form: str, kept: set[str]) -> None:
         """A vocabulary form asked across the products: those that name its nutrient but state no

@@ -149,3 +149,12 @@ def test_sorting_the_products_lists_every_amount_in_order() -> None:
     lines, _ = compose_products(pq, [BIG, LOW_K, COMBO], _docs([BIG, LOW_K, COMBO]), CitationBook())
     text = " ".join(lines)
     assert text.index("1,000 IU") < text.index("5,000 IU") and "from the least vitamin D3" in text
+
+
+def test_products_asked_for_by_what_their_description_says_are_quoted() -> None:
+    q = "which of the products is described as sub-therapeutic?"
+    pq = parse_product_query(q, NAMES)
+    assert pq is not None and pq.described
+    lines, _ = compose_products(pq, [BIG, LOW_K, COMBO], _docs([BIG, LOW_K, COMBO]), CitationBook())
+    text = " ".join(lines)
+    assert "sub-therapeutic level" in text and "Bone 5000" not in text and "5,000 IU + vitamin K2 100" not in text
