@@ -544,10 +544,9 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     # "one that isn't a <kind>": those kinds are left out; a kind named elsewhere keeps its products
     excluded_kinds, unnegated = _negated_kinds(q)
     kinds = tuple(k for k in _kinds_in(unnegated) if k not in excluded_kinds)
-    count = bool(cue(qc.count).search(q))
-    if (nutrient is None and form is None and direction is None and not kinds and not count and not prop
-            and not excluded_kinds):
-        return None
+    count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
+    if not (nutrient or form or direction or kinds or count or prop or excluded_kinds):
+        return None  # describing words alone ask no question of the products
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
@@ -562,7 +561,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
                       versus if direction and not missing else None, kinds, count,
                       after if than else None, prop, excluded_kinds=excluded_kinds,
                       ranked=ranked_all and direction is not None and not missing,
-                      described=_describing(q, nutrient_names))
+                      described=described)
     if prop and direction and not missing and _ranked(q, nutrient_names):  # "the least <nutrient>
         # in it? want <property>": the amount ranks, the property follows as its own ask
         return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))

@@ -152,7 +152,7 @@ def test_sorting_the_products_lists_every_amount_in_order() -> None:
 
 
 def test_products_asked_for_by_what_their_description_says_are_quoted() -> None:
-    q = "which of the products is described as sub-therapeutic?"
+    q = "which of the vitamin K2 products is described as sub-therapeutic?"
     pq = parse_product_query(q, NAMES)
     assert pq is not None and pq.described
     lines, _ = compose_products(pq, [BIG, LOW_K, COMBO], _docs([BIG, LOW_K, COMBO]), CitationBook())
