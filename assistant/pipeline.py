@@ -58,6 +58,7 @@ from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
     compose_studies,
+    finding_gap_query,
     parse_study_query,
     records_from,
     select_studies,
@@ -713,7 +714,15 @@ class Assistant:
         others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None
                   for sup in self.supplements if sup not in scopes
                   if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
-        return others if len(others) == 1 else []
+        if len(others) == 1:
+            return others
+        # one study asked about what its finding does not say ("did their <outcome> go up?")
+        every = [r for sup in self.supplements for r in self.studies.of(sup)]
+        vocab = self.retriever.lexical.vocab
+        gaps = [(sup, gq, records) for sup in scopes if (records := self.studies.of(sup))
+                and (gq := finding_gap_query(u.question, records, vocab, every)) is not None
+                and select_studies(gq, records).answered]
+        return gaps if len(gaps) == 1 else []
 
     def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
                  studies: list[FoundStudies], study_scopes: Sequence[str]

@@ -34,7 +34,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -46,7 +46,7 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, lexical_form, tokens
+from assistant.normalize import content_tokens, cue, lexical_form, stem, tokens
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
@@ -79,6 +79,8 @@ NAMING_TEMPLATE = "The study described names no {names}; the research findings t
 DETAIL_GAP = "The finding does not state {what}."
 #: the detail kind of a question about one study that asks what the monograph never mentions
 UNMENTIONED = "unmentioned"
+#: the detail kind of a question about one study that asks what its finding does not say
+FINDING_GAP = "finding_gap"
 #: a sentence of the monograph's text that cites the finding and states the detail asked
 CITING_TEMPLATE = "The monograph's text on this finding: {sentence}"
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
@@ -237,6 +239,7 @@ class QuestionCues(BaseModel):
     #: not to state when the question asks it about words the monograph never uses ({words})
     one_study: list[str] = Field(default_factory=list)
     unmentioned_says: str = "anything about {words}"
+    finding_gap_says: str = "anything about {words}"
     approximate_before: list[str] = Field(default_factory=list)
     approximate_after: list[str] = Field(default_factory=list)
     approximate_tolerance: float = Field(default=0.1, ge=0, lt=1)
@@ -1129,6 +1132,38 @@ def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,
     return replace(found, unmentioned=tuple(unmentioned)) if found is not None else None
 
 
+def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Collection[str],
+                      every: Sequence[StudyRecord] = (), *,
+                      cues: StudyCues | None = None) -> StudyQuery | None:
+    """A question about one study ("the <...> study", a ``one_study`` cue; "did their <outcome> go
+    up?") that asks about words the corpus uses (``known``: its word stems) but its finding does not:
+    the query stating that finding and that it says nothing of them (the question's own words, as
+    written). None when the question names no one study, no one finding fits it, or the finding
+    holds every such word, or another finding (of ``every``, the corpus's) holds one of them: the
+    question may describe that one. Words the corpus never uses are chat, or the scope check's."""
+    allcues = cues or study_cues()
+    q = fold(question)
+    if not cue(allcues.question.one_study).search(q):
+        return None
+    found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, []), allcues)
+    one = _one_study(found, records) if found is not None else None
+    if found is None or one is None:
+        return None
+    held = _description_tokens(fold(one.text))
+    qc = allcues.question
+    general = vocabulary().general_words
+    skip = (held | set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
+            | {stem(w) for w in general} | set(general))
+    missing = [w for w in dict.fromkeys(re.findall(r"[^\W\d_][\w-]*", q))
+               if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
+               and not _names_in(lexical_form(w))]
+    lacking = {t for w in missing for t in content_tokens(w)}
+    others = (r for r in every if r.chunk_id != one.chunk_id)
+    if not missing or any(lacking & _description_tokens(fold(r.text)) for r in others):
+        return None
+    return replace(found, detail=FINDING_GAP, unmentioned=tuple(missing))
+
+
 def _age_spans(text: str, folded: str, cues: StudyCues) -> list[tuple[int, int, tuple[float, float]]]:
     """Where a text names an age and the ages (low, high; years) it names: "over 80", "aged 80 and
     older", "aged 50–60", "in their 80s"; never a number that is part of a dose or a duration."""
@@ -1539,8 +1574,9 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     qc = (cues or study_cues()).question
     if query.detail is None:
         return None
-    if query.detail == UNMENTIONED:
-        return qc.unmentioned_says.format(words=" or ".join(query.unmentioned))
+    if query.detail in (UNMENTIONED, FINDING_GAP):
+        says = qc.unmentioned_says if query.detail == UNMENTIONED else qc.finding_gap_says
+        return says.format(words=" or ".join(query.unmentioned))
     if query.detail == "cotreatment":
         own = r.names() | {(r.primary or "").casefold()}
         asked = [n for n in (*query.nutrients, *query.forms)

@@ -884,3 +884,19 @@ def test_a_question_about_one_study_that_asks_what_the_page_never_says_states_th
     # no one study named ("the studies"), or no word the page lacks: no such question
     assert unmentioned_study_query("did the studies use a scanner?", ["scanner"]) is None
     assert unmentioned_study_query(q, []) is None
+
+
+def test_one_study_asked_what_its_finding_does_not_say_states_the_finding_and_the_gap() -> None:
+    from assistant.answer.studies import finding_gap_query
+
+    k2 = [r for r in RECORDS if r.supplement == "vitamin-k2"]
+    known = {"bone", "density", "fracture", "anticoagulant"}
+    q = "the 4 week one where healthy women got 1.5mg mk4 - did their fracture rate go down?"
+    found = finding_gap_query(q, k2, known, k2)
+    assert found is not None and found.unmentioned == ("fracture",)
+    lines = compose_studies(found, k2, FINDINGS, CitationBook())
+    assert "1.5 mg/day" in lines[0] and "does not state anything about fracture" in lines[-1]
+    # a word another finding holds: the question may describe that one
+    assert finding_gap_query("the 4 week one with 1.5mg mk4 - did bone density go up?", k2, known, k2) is None
+    # words the corpus never uses are no detail of it
+    assert finding_gap_query("the 4 week one with 1.5mg mk4 - sounds great?", k2, known, k2) is None
