@@ -109,12 +109,29 @@ def names_condition(note: str, conditions: Sequence[str], ignore: Collection[str
     found = content_tokens(note)  # a hyphenated word by its parts too ("<a>-<b>" holds "<b>")
     parts = (x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))
     words = {*found, *parts} - set(ignore)
-    asked = {t for c in conditions for t in content_tokens(c)} - set(ignore)
-    # a long word spelt another way is the same word ("haemo-" and "hemo-"), and so is its
-    # clipped form ("sarcoid" for "sarcoidosis")
-    return bool(asked & words) or any(
-        (len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO)
-        or (len(t) >= CLIPPED_WORD and w.startswith(t)) for t in asked for w in words)
+    return any(_names_one(c, words, ignore) for c in conditions)
+
+
+def _names_one(condition: str, words: set[str], ignore: Collection[str]) -> bool:
+    """Do a note's words name the condition by its last word (with a word before it, when that last
+    word is generic: "kidney disease")?"""
+    lex = vocabulary().lexicon
+    head = re.split(rf"\b(?:{'|'.join(map(re.escape, lex.condition_ends))})\b", fold(condition))[0] \
+        if lex.condition_ends else fold(condition)
+    asked = [t for t in content_tokens(head) if t not in ignore]
+    if not asked:
+        return False
+    generic = {t for w in lex.generic_conditions for t in content_tokens(w)}
+    if asked[-1] in generic:
+        return _holds(asked[-1], words) and any(_holds(t, words) for t in asked[:-1])
+    return _holds(asked[-1], words)
+
+
+def _holds(t: str, words: set[str]) -> bool:
+    """Is ``t`` one of the words: the same, a long word spelt another way ("haemo-" and "hemo-"),
+    or clipped ("sarcoid" for "sarcoidosis")?"""
+    return t in words or any((len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO)
+                             or (len(t) >= CLIPPED_WORD and w.startswith(t)) for w in words)
 
 
 def referral(classes: Sequence[str]) -> str:

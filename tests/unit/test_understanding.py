@@ -413,3 +413,13 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
     assert figure_answered("what level counts as severe?", ["Severe means levels above 5 units. [1]"])
     # any other figure asked: any number states it
     assert figure_answered("how long was the study?", dose_only)
+
+
+def test_a_stated_condition_is_named_by_its_last_word() -> None:
+    from assistant.answer.cautions import names_condition
+
+    note = "People with kidney disease or granulomatous disorders may be more sensitive; stomach acid aside."
+    assert names_condition(note, ["stage 3 kidney disease"])
+    assert names_condition(note, ["dialysis"])  # the lexicon reads it as kidney
+    assert not names_condition(note, ["a stomach ulcer at the moment"])  # an ulcer, not the stomach
+    assert not names_condition(note, ["heart disease"])  # a generic last word needs the word before it
