@@ -429,7 +429,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if studies := [s for s in earlier if s.kind == "study"]:
         return head + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
     # the earlier question named none: the finding the last answer cited describes it, after the turn
-    if not (cited := _cited(answer)) or not _about_research(previous):
+    if not (cited := _cited(answer, _ordinal(question))) or not _about_research(previous):
         return question
     return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
 
@@ -459,11 +459,23 @@ PINNED_STUDY = re.compile(rf";\s*{_STUDY}:\s*(?P<finding>.+)$")
 SOURCE_OF = "source of"
 
 
-def _cited(answer: str) -> str:
-    """The first thing the answer cites: its words before its first citation marker (after any
-    earlier marker), without the closing punctuation; "" when it cites nothing."""
+def _ordinal(question: str) -> int:
+    """Which cited item the turn points at ("the second one": 2, "the last one": -1); 1 when it says none."""
+    ordinals = followup_words().ordinals
+    folded = fold(question)
+    found = [n for w, n in ordinals.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", folded)]
+    return found[0] if found else 1
+
+
+def _cited(answer: str, nth: int = 1) -> str:
+    """The ``nth`` thing the answer cites (1: the first; -1: the last): its words before its
+    citation marker (after any earlier marker), without the closing punctuation; "" when it cites
+    nothing (or fewer)."""
     parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
-    return next((p.strip().rstrip(".;:!? ") for p in parts[:-1] if content_tokens(p)), "")
+    items = [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
+    if not items or nth > len(items) or -nth > len(items):
+        return ""
+    return items[nth - 1] if nth > 0 else items[nth]
 
 
 def _switches(question: str, slots: Sequence[Slot], previous: str) -> bool:

@@ -157,6 +157,8 @@ class FollowupWords(BaseModel):
     study_members: list[str] = Field(default_factory=list)
     dose_words: list[str] = Field(default_factory=list)
     field_names: dict[str, list[str]] = Field(default_factory=dict)
+    #: which of the last answer's cited items a turn points at ("the second one": 2; "the last": -1)
+    ordinals: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
                      "study_members", "dose_words")

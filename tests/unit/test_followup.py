@@ -367,3 +367,12 @@ def test_has_it_put_out_results_is_the_cited_finding_of_a_research_question() ->
 def test_the_max_after_a_ranking_is_the_other_end_not_the_limit(previous: str) -> None:
     r = resolve("and the max?", previous)
     assert r.followup and "Upper Intake Limit" not in r.question
+
+
+def test_an_ordinal_points_at_that_item_of_the_last_answer() -> None:
+    from assistant.followup import _cited, _ordinal
+
+    answer = "A trial is testing 720 μg/day [1]. In CKD patients, 400 μg/day did little [2]."
+    assert _ordinal("the second one, how long did it go for") == 2 and _ordinal("how long did it run") == 1
+    assert _cited(answer, 2).startswith("In CKD patients") and _cited(answer, -1) == _cited(answer, 2)
+    assert _cited(answer, 3) == ""
