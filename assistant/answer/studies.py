@@ -215,6 +215,9 @@ class QuestionCues(BaseModel):
     duration_after: list[str] = Field(default_factory=list)
     duration_at_least: list[str] = Field(default_factory=list)
     duration_at_most: list[str] = Field(default_factory=list)
+    #: bounds said after the length ("a year or more", "6 months or less")
+    duration_at_least_after: list[str] = Field(default_factory=list)
+    duration_at_most_after: list[str] = Field(default_factory=list)
     compare: list[str] = Field(default_factory=list)
     finished: list[str] = Field(default_factory=list)
     result_contrast: list[str] = Field(default_factory=list)
@@ -1278,6 +1281,11 @@ def _ending_with(patterns: Sequence[str], space: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternation(patterns)}){space}$")
 
 
+def _opens(text: str, patterns: Sequence[str]) -> bool:
+    """Does ``text`` open (after white space) with one of the patterns?"""
+    return bool(patterns) and re.match(rf"\s*(?:{alternation(patterns)})(?![\w-])", text) is not None
+
+
 def _asked_duration(q: str, cues: StudyCues
                     ) -> tuple[tuple[float, float], Literal["exact", "at_least", "at_most"]] | None:
     """How long the findings asked about ran: a duration right after "ran", "lasted", ... or right
@@ -1297,8 +1305,10 @@ def _asked_duration(q: str, cues: StudyCues
         patterns.append(rf"(?<![\w.,-]){bound}{length}[\s-]+(?:{alternation(qc.duration_after)})(?![\w-])")
     for p in patterns:
         if (m := re.search(p, q)) and (days := _length_days(m, fc)) is not None:
+            after = q[m.end():]
             how: Literal["exact", "at_least", "at_most"] = (
-                "at_least" if m.groupdict().get("at_least") else "at_most" if m.groupdict().get("at_most")
+                "at_least" if m.groupdict().get("at_least") or _opens(after, qc.duration_at_least_after)
+                else "at_most" if m.groupdict().get("at_most") or _opens(after, qc.duration_at_most_after)
                 else "exact")
             return days, how
     return None

@@ -900,3 +900,10 @@ def test_one_study_asked_what_its_finding_does_not_say_states_the_finding_and_th
     assert finding_gap_query("the 4 week one with 1.5mg mk4 - did bone density go up?", k2, known, k2) is None
     # words the corpus never uses are no detail of it
     assert finding_gap_query("the 4 week one with 1.5mg mk4 - sounds great?", k2, known, k2) is None
+
+
+def test_a_duration_bound_said_after_the_length() -> None:
+    for q, bound in (("which studies ran 6 months or less", "at_most"),
+                     ("which studies lasted 2 years or more?", "at_least")):
+        sq = parse_study_query(q)
+        assert sq is not None and sq.ran_bound == bound, q
