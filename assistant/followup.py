@@ -463,8 +463,10 @@ def _ordinal(question: str) -> int:
     """Which cited item the turn points at ("the second one": 2, "the last one": -1); 1 when it says none."""
     ordinals = followup_words().ordinals
     folded = fold(question)
-    found = [n for w, n in ordinals.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", folded)]
-    return found[0] if found else 1
+    pointer = r"\s+(?:one|study|trial|finding)\b"  # "the second one": an ordinal of a cited item
+    found = sorted((m.start(), n) for w, n in ordinals.items()
+                   for m in re.finditer(rf"(?<![\w-])the\s+{re.escape(w)}{pointer}", folded))
+    return found[0][1] if found else 1
 
 
 def _cited(answer: str, nth: int = 1) -> str:

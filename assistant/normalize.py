@@ -162,6 +162,13 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
+def content_tokens_with_parts(text: str) -> list[str]:
+    """:func:`content_tokens`, a hyphenated word also by its parts ("<a>-<b>" holds "<a>" and "<b>")."""
+    found = content_tokens(text)
+    parts = (x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))
+    return list(dict.fromkeys([*found, *parts]))
+
+
 # --------------------------------------------------------------------------- interaction classes
 
 
@@ -256,6 +263,8 @@ class _Negation:
     statement_noun: re.Pattern[str]
     #: what opens what is taken after all ("no meds except a multivitamin")
     exception: re.Pattern[str]
+    #: triggers that say one came off a medicine: negated themselves ("haven't stopped") they affirm
+    stopping: frozenset[str] = frozenset()
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -271,7 +280,8 @@ def _negation() -> _Negation:
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
     affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
     return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed,
-                     _any_of(neg.statement_nouns), re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"))
+                     _any_of(neg.statement_nouns), re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"),
+                     frozenset(fold(x) for x in neg.stopping))
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
@@ -284,8 +294,9 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     found = list(trigger.finditer(folded))
     # a negated negation ("I haven't stopped <medicine>", "never came off it") affirms: neither negates
+    stops = neg.stopping
     cancelled = {i for j, (a, b) in enumerate(itertools.pairwise(found))
-                 if _DOUBLED.fullmatch(folded[a.end():b.start()]) for i in (j, j + 1)}
+                 if b.group(0) in stops and _DOUBLED.fullmatch(folded[a.end():b.start()]) for i in (j, j + 1)}
     for i, m in enumerate(found):
         if (i in cancelled or any(s <= m.start() < e for s, e in pseudo)
                 or not _negates(folded, m.start(), m.group(0))):

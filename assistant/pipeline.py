@@ -397,6 +397,7 @@ class Assistant:
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
         """The whole pipeline as events: sources, text, then the final Answer."""
         u = self._understand(q, turns)
+        chosen = bool((filters or {}).get("supplement"))  # the user limited it to one monograph
         filters = self._scope_filters(u, filters)
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)
@@ -407,7 +408,7 @@ class Assistant:
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits)
-        studies = self._study_queries(u, study_scopes)  # the findings that answer it, once
+        studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
         support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
@@ -698,8 +699,10 @@ class Assistant:
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]
         return list(dict.fromkeys(s for s in [*ranked, *self.supplements] if s in self.supplements))
 
-    def _study_queries(self, u: Understanding, scopes: Sequence[str]) -> list[FoundStudies]:
-        """A question across the findings of the monographs in scope, for each whose findings answer it."""
+    def _study_queries(self, u: Understanding, scopes: Sequence[str],
+                       filtered: bool = False) -> list[FoundStudies]:
+        """A question across the findings of the monographs in scope, for each whose findings answer it
+        (``filtered``: the user limited it to one monograph; no other page's finding is looked for)."""
         asked = [u.question, u.retrieval_question] if u.followup else [u.question]
         parsed = [q for t in asked if (q := parse_study_query(t)) is not None]
         if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
@@ -711,7 +714,7 @@ class Assistant:
                 return answered
         # one study described whose page the question does not name ("the <other nutrient> study with
         # minerals and <a named page's nutrient>"): the one other monograph whose finding it is
-        others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None
+        others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None and not filtered
                   for sup in self.supplements if sup not in scopes
                   if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
         if len(others) == 1:

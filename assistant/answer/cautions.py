@@ -9,6 +9,7 @@ the monograph the question is about, never a neighbour's.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 
@@ -18,7 +19,13 @@ from rapidfuzz import fuzz
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens, fold, mentioned_classes, negated_spans
+from assistant.normalize import (
+    content_tokens,
+    content_tokens_with_parts,
+    fold,
+    mentioned_classes,
+    negated_spans,
+)
 from assistant.types import Caution
 
 _PERSONAL = re.compile(
@@ -101,30 +108,40 @@ def _condition_patterns() -> list[re.Pattern[str]]:
 
 
 def names_condition(note: str, conditions: Sequence[str], ignore: Collection[str] = ()) -> bool:
-    """Does a caution note name one of the conditions stated (a content word of the condition,
-    other than ``ignore``, is one of the note's words)? "I have chronic kidney disease" and a note
-    on "people with kidney disease": that note is about the person asking."""
+    """Does a caution note name one of the conditions stated, by the condition's own word (the last
+    before a word that ends its name; for a generic last word, "<organ> disease", the words that say
+    which: before it, else after the ending word, "problems with my <organ>")? Words of ``ignore``
+    (the supplements' names) name none. A note on "people with <condition>" is then about the person
+    asking."""
     if not conditions:
         return False
-    found = content_tokens(note)  # a hyphenated word by its parts too ("<a>-<b>" holds "<b>")
-    parts = (x for t in found if "-" in t for x in content_tokens(t.replace("-", " ")))
-    words = {*found, *parts} - set(ignore)
+    words = set(content_tokens_with_parts(note)) - set(ignore)
     return any(_names_one(c, words, ignore) for c in conditions)
 
 
 def _names_one(condition: str, words: set[str], ignore: Collection[str]) -> bool:
-    """Do a note's words name the condition by its last word (with a word before it, when that last
-    word is generic: "kidney disease")?"""
-    lex = vocabulary().lexicon
-    head = re.split(rf"\b(?:{'|'.join(map(re.escape, lex.condition_ends))})\b", fold(condition))[0] \
-        if lex.condition_ends else fold(condition)
+    """Do a note's words name the condition (see :func:`names_condition`)?"""
+    head, rest = _split_condition(fold(condition))
+    generic = {t for w in vocabulary().lexicon.generic_conditions for t in content_tokens(w)}
     asked = [t for t in content_tokens(head) if t not in ignore]
-    if not asked:
-        return False
-    generic = {t for w in lex.generic_conditions for t in content_tokens(w)}
-    if asked[-1] in generic:
-        return _holds(asked[-1], words) and any(_holds(t, words) for t in asked[:-1])
-    return _holds(asked[-1], words)
+    if asked and asked[-1] not in generic:
+        return _holds(asked[-1], words)
+    which = [t for t in asked if t not in generic] or [t for t in content_tokens(rest)
+                                                        if t not in ignore and t not in generic]
+    return any(_holds(t, words) for t in which)
+
+
+@functools.cache
+def _condition_end() -> re.Pattern[str] | None:
+    ends = vocabulary().lexicon.condition_ends
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, ends))})\b") if ends else None
+
+
+def _split_condition(folded: str) -> tuple[str, str]:
+    """A stated condition's name and what follows it: split at the first word that ends a name (the
+    lexicon's ``condition_ends``: "<condition> at the moment")."""
+    m = p.search(folded) if (p := _condition_end()) is not None else None
+    return (folded, "") if m is None else (folded[:m.start()], folded[m.end():])
 
 
 def _holds(t: str, words: set[str]) -> bool:

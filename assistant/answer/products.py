@@ -24,6 +24,7 @@ from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import (
     content_tokens,
+    content_tokens_with_parts,
     cue,
     cue_alternation,
     cue_fold,
@@ -1435,8 +1436,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     earlier questions, oldest first ("than that", or a bare "more or less?", is the product the last
     of them named or described); given, the caller cites every product of ``OneProduct.products()``;
     None: it cites the product asked alone (a comparison is left to :func:`compose_products`)."""
-    qc = product_cues().question
-    q = _without_limit(_without_page(_amount_not_count(question := _choice_as_than(cue_fold(question)))))
+    qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
+    q = _without_limit(_without_page(_amount_not_count(question)))
     size, unit = serving_size_asked(_without_page(question))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither;
@@ -1656,13 +1657,13 @@ def _without_page(q: str) -> str:
     return page.sub(lambda m: " " * len(m.group(0)), q)
 
 
-def _choice_as_than(q: str) -> str:
+def _choice_as_than(q: str, nutrient_names: Sequence[str]) -> str:
     """A choice between two products ("which has more <nutrient>: <A> or <B>?", "is the <nutrient>
     in <A> the same as in <B>?") asked as the comparison "does <A> have more <nutrient> than <B>?"
-    (the folded question unchanged when it offers no such choice)."""
+    (the folded question unchanged when it offers no such choice, or the choice is of no nutrient)."""
     qc = product_cues().question
     for pattern in qc.choice:
-        if m := re.search(pattern, q):
+        if (m := re.search(pattern, q)) and _named_nutrients(lexical_form(m["what"]), nutrient_names):
             g = m.groupdict()
             word = "less" if g.get("word") and cue(qc.least).search(g["word"]) else "more"
             return f"does {g['a'].strip()} have {word} {g['what'].strip()} than {g['b'].strip()}?"
@@ -1821,9 +1822,7 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
 def _words(text: str) -> frozenset[str]:
     """The content words and figures of a text, a hyphenated word also by its parts ("two-softgel");
     kept per text (a product's description is read for every question that describes one)."""
-    found = content_tokens(text)
-    return frozenset({*found, *(x for t in found if "-" in t for x in content_tokens(t.replace("-", " "))),
-                      *_numbers(text)})
+    return frozenset({*content_tokens_with_parts(text), *_numbers(text)})
 
 
 def compose_one_product(one: OneProduct, product_docs: dict[str, Document],

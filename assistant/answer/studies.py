@@ -1161,8 +1161,9 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
                and not _names_in(lexical_form(w))]
     lacking = {t for w in missing for t in content_tokens(w)}
-    others = (r for r in every if r.chunk_id != one.chunk_id)
-    if not missing or any(lacking & _description_tokens(fold(r.text)) for r in others):
+    others = [_description_tokens(fold(r.text)) for r in every if r.chunk_id != one.chunk_id]
+    citing = [_description_tokens(fold(c.text)) for c in one.cited_by]  # the prose on it may say it
+    if not missing or any(lacking & words for words in [*others, *citing]):
         return None
     return replace(found, detail=FINDING_GAP, unmentioned=tuple(missing))
 

@@ -129,6 +129,9 @@ class Negation(BaseModel):
     statement_nouns: list[str] = Field(default_factory=list)
     #: terminators that open what is taken after all ("no meds except a multivitamin")
     exceptions: list[str] = Field(default_factory=list)
+    #: triggers that say one came off a medicine ("stopped", "quit"): negated ("I haven't stopped")
+    #: they affirm, and neither negates
+    stopping: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
     @field_validator("affirmed_after")

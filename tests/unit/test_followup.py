@@ -376,3 +376,11 @@ def test_an_ordinal_points_at_that_item_of_the_last_answer() -> None:
     assert _ordinal("the second one, how long did it go for") == 2 and _ordinal("how long did it run") == 1
     assert _cited(answer, 2).startswith("In CKD patients") and _cited(answer, -1) == _cited(answer, 2)
     assert _cited(answer, 3) == ""
+
+
+def test_an_ordinal_word_elsewhere_is_no_pointer() -> None:
+    from assistant.followup import _ordinal
+
+    assert _ordinal("how long did that study last?") == 1
+    assert _ordinal("was it within a second dose") == 1
+    assert _ordinal("the last one, how long") == -1

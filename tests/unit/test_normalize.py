@@ -219,3 +219,10 @@ def test_a_negated_negation_affirms_the_medicine() -> None:
         assert mentioned_classes([without_negated_mentions(q)]) == ["anticoagulant"], q
     for q in ("i stopped warfarin last year", "no i dont take warfarin", "im not on warfarin"):
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
+
+
+def test_two_negations_cancel_only_when_the_second_says_one_came_off() -> None:
+    from assistant.normalize import mentioned_classes, without_negated_mentions
+
+    for q in ("no not on warfarin", "nope, never been on warfarin"):
+        assert mentioned_classes([without_negated_mentions(q)]) == [], q

@@ -423,3 +423,11 @@ def test_a_stated_condition_is_named_by_its_last_word() -> None:
     assert names_condition(note, ["dialysis"])  # the lexicon reads it as kidney
     assert not names_condition(note, ["a stomach ulcer at the moment"])  # an ulcer, not the stomach
     assert not names_condition(note, ["heart disease"])  # a generic last word needs the word before it
+
+
+def test_a_generic_condition_is_named_by_the_words_that_say_which() -> None:
+    from assistant.answer.cautions import names_condition
+
+    note = "People with kidney disease may be more sensitive."
+    for c in ("kidney failure", "a kidney condition", "problems with my kidneys"):
+        assert names_condition(note, [c]), c
