@@ -206,9 +206,9 @@ class Lexicon(BaseModel):
     #: regular expressions of a statement that someone has a condition, with a ``condition`` group
     #: (see lexicon.yaml ``stated_conditions``)
     stated_conditions: list[str] = Field(default_factory=list)
-    #: words that end a stated condition's name ("a stomach ulcer at the moment": "stomach ulcer")
+    #: words that end a stated condition's name ("a <condition> at the moment": "<condition>")
     condition_ends: list[str] = Field(default_factory=list)
-    #: a condition's last word that names it only with a word before it ("kidney disease", not "disease")
+    #: a condition's last word that names it only with a word before it ("<organ> disease", not "disease")
     generic_conditions: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions")
