@@ -1,7 +1,7 @@
 """Follow-ups as conversation state: which earlier question a turn continues, and what it changes.
 
 A turn that names its own topic stands alone, and so does one that says it starts afresh ("ok
-different question, ..."). A follow-up ("what about the other form?", "and the upper limit?", "how
+different question, ..."). A follow-up ("and the other form?", "and the upper limit?", "how
 long was that one?") continues the conversation's current question: the slots it names (a product,
 a nutrient or one of its forms, a Dosage Guide field, the people, a study) replace the same kind of
 slot there, and it keeps the rest ("how long was that one?" keeps the study). A follow-up that asks
