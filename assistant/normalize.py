@@ -162,6 +162,14 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
+@functools.cache
+def general_words() -> frozenset[str]:
+    """The lexicon's general words (never a topic of their own) and their stems, as question terms
+    are stemmed."""
+    words = vocabulary().general_words
+    return frozenset(words | {stem(w) for w in words})
+
+
 def content_tokens_with_parts(text: str) -> list[str]:
     """:func:`content_tokens`, a hyphenated word also by its parts ("<a>-<b>" holds "<a>" and "<b>")."""
     found = content_tokens(text)

@@ -29,8 +29,8 @@ from assistant.normalize import (
     cue_alternation,
     cue_fold,
     fold,
+    general_words,
     lexical_form,
-    stem,
     tokens,
 )
 from assistant.nutrients import micrograms, read_nutrients
@@ -501,7 +501,7 @@ def _describing(q: str, nutrient_names: Sequence[str]) -> tuple[str, ...]:
     named = " ".join([*nutrient_names, *(t for n in vocabulary().nutrients for t in (n.name, *n.terms)),
                       *(t for n in vocabulary().nutrients for f in n.forms for t in (f.name, *f.terms))])
     skip = {*content_tokens(named), *content_tokens(" ".join(qc.product_words + qc.page_words)),
-            *(stem(w) for w in vocabulary().general_words), *vocabulary().general_words}
+            *general_words()}
     rest = cue([*qc.product_words, *qc.page_words, *qc.across, *qc.holds]).sub(" ", q)
     return tuple(t for t in dict.fromkeys(content_tokens(rest))
                  if t not in skip and not any(ch.isdigit() for ch in t))
@@ -1049,15 +1049,15 @@ class _ProductAnswer:
         target = max(values) if direction == "max" else min(values)
         names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
         word = "most" if direction == "max" else "least"
+        order = sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max")
         if ranked:
-            order = sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max")
             self.lines.append(msg.PRODUCTS_RANKED.format(
                 first=word, last="least" if direction == "max" else "most", nutrient=nutrient,
                 items="; ".join(self.item(p, nutrient) for p, _ in order)))
         else:
             items = "; ".join(names)
             self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items=items))
-        for p, s in sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max"):
+        for p, s in order:
             if s.micrograms != target and not ranked:
                 self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
@@ -1164,9 +1164,9 @@ class _ProductAnswer:
         """The products whose description holds the most of the describing words (words every one
         of them holds describe none), each with its sentence that holds most of them, quoted; none
         when no word sets some of them apart."""
-        telling = [w for w in described if 0 < sum(w in _words(p.title + " " + p.text) for p in products)
-                   < len(products)]
-        scored = [(sum(w in _words(p.title + " " + p.text) for w in telling), p) for p in products]
+        words_of = {p.id: _words(p.title + " " + p.text) for p in products}
+        telling = [w for w in described if 0 < sum(w in words_of[p.id] for p in products) < len(products)]
+        scored = [(sum(w in words_of[p.id] for w in telling), p) for p in products]
         best = max((n for n, _ in scored), default=0)
         if not best:
             return []

@@ -23,6 +23,7 @@ from assistant.normalize import (
     covering_words,
     cue,
     cue_fold,
+    general_words,
     raw_tokens,
     stem,
     surface_forms,
@@ -49,12 +50,6 @@ COLLECTIVE_SHIFT = 0.1
 def _topic_words() -> frozenset[str]:
     """The lexicon's words that are always a topic, stemmed as question terms are."""
     return _with_stems(vocabulary().topic_words)
-
-
-@functools.cache
-def _general_words() -> frozenset[str]:
-    """The lexicon's general words, stemmed as question terms are."""
-    return _with_stems(vocabulary().general_words)
 
 
 def _with_stems(words: frozenset[str]) -> frozenset[str]:
@@ -177,7 +172,7 @@ class ScopeJudge:
         score = round(max(0.0, dense, lexical), 4)
         vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
         surfaces = surface_forms(question)
-        general = _general_words()
+        general = general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
         unknown = [t for t in terms if t not in vocab and t not in general and t not in names
                    and re.search(r"[a-z]", t)

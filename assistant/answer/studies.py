@@ -46,7 +46,7 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, lexical_form, stem, tokens
+from assistant.normalize import content_tokens, cue, general_words, lexical_form, tokens
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
@@ -1120,6 +1120,11 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
                       choices=_choices(q, dc, spans) if dc is not None else ())
 
 
+def _names_one_study(folded: str, cues: StudyCues) -> bool:
+    """Does the (folded) question name one study ("the <...> study", "the 4 week one")?"""
+    return cue(cues.question.one_study).search(folded) is not None
+
+
 def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,
                             cues: StudyCues | None = None) -> StudyQuery | None:
     """A question about one study ("the <...> study", a ``one_study`` cue) that asks about words the
@@ -1128,7 +1133,7 @@ def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,
     state. None when the question names no one study, or nothing describes one."""
     allcues = cues or study_cues()
     q = fold(question)
-    if not unmentioned or not cue(allcues.question.one_study).search(q):
+    if not unmentioned or not _names_one_study(q, allcues):
         return None
     spans = [m.span() for w in unmentioned for m in re.finditer(rf"(?<!\w){re.escape(fold(w))}(?!\w)", q)]
     found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, spans), allcues)
@@ -1146,7 +1151,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     question may describe that one. Words the corpus never uses are chat, or the scope check's."""
     allcues = cues or study_cues()
     q = fold(question)
-    if not cue(allcues.question.one_study).search(q):
+    if not _names_one_study(q, allcues):
         return None
     found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, []), allcues)
     one = _one_study(found, records) if found is not None else None
@@ -1154,9 +1159,8 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
         return None
     held = _description_tokens(fold(one.text))
     qc = allcues.question
-    general = vocabulary().general_words
     skip = (held | set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
-            | {stem(w) for w in general} | set(general))
+            | general_words())
     missing = [w for w in dict.fromkeys(re.findall(r"[^\W\d_][\w-]*", q))
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
                and not _names_in(lexical_form(w))]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.cautions import is_personal_request
-from assistant.answer.scope import _general_words
 from assistant.domain.vocabulary import vocabulary
 from assistant.followup import conversation_subject, find_slots, resolve
 from assistant.normalize import content_tokens, lexical_form, stem, without_negated_mentions
+from assistant.normalize import general_words as _general_words
 
 # --------------------------------------------------------------------------- negation
 
