@@ -1148,7 +1148,8 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     the query stating that finding and that it says nothing of them (the question's own words, as
     written). None when the question names no one study, no one finding fits it, or the finding
     holds every such word, or another finding (of ``every``, the corpus's) holds one of them: the
-    question may describe that one. Words the corpus never uses are chat, or the scope check's."""
+    question may describe that one (unless the question names one study once and its figures alone,
+    dose, duration or ages, pick it). Words the corpus never uses are chat, or the scope check's."""
     allcues = cues or study_cues()
     q = fold(question)
     if not _names_one_study(q, allcues):
@@ -1165,11 +1166,31 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
                and not _names_in(lexical_form(w))]
     lacking = {t for w in missing for t in content_tokens(w)}
-    others = [_description_tokens(fold(r.text)) for r in every if r.chunk_id != one.chunk_id]
     citing = [_description_tokens(fold(c.text)) for c in one.cited_by]  # the prose on it may say it
+    # the question names one study once, its figures alone name it, and it holds some of the
+    # question's words: the words it lacks are asked of it
+    alone = _one_study(replace(found, words=()), records)
+    figured = (len(cue(qc.one_study).findall(q)) == 1 and alone is not None
+               and alone.chunk_id == one.chunk_id
+               and (not found.words or any(_has_word(t, held, qc) for t in found.words)))
+    others = [] if figured else [_description_tokens(fold(r.text)) for r in every
+                                 if r.chunk_id != one.chunk_id]
     if not missing or any(lacking & words for words in [*others, *citing]):
         return None
-    return replace(found, detail=FINDING_GAP, unmentioned=tuple(missing))
+    return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
+
+
+def _phrases(text: str, words: set[str]) -> tuple[str, ...]:
+    """``words`` as ``text`` writes them, neighbours joined ("bone density", not "bone or density")."""
+    runs: list[list[re.Match[str]]] = []
+    for m in re.finditer(r"[^\W\d_][\w-]*", text):
+        if m.group() not in words:
+            continue
+        if runs and not text[runs[-1][-1].end():m.start()].strip():
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return tuple(dict.fromkeys(text[r[0].start():r[-1].end()] for r in runs))
 
 
 def _age_spans(text: str, folded: str, cues: StudyCues) -> list[tuple[int, int, tuple[float, float]]]:
