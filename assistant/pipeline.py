@@ -462,7 +462,8 @@ class Assistant:
         one = one_product_question(u.question, self.catalog.all_products, products,
                                    self.catalog.nutrient_names, earlier=u.earlier)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
-            return Composition(*compose_one_product(one, self._product_docs(one.products()), book))
+            lines, table = compose_one_product(one, self._product_docs(one.products()), book)
+            return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement), table)
         if u.product_query is not None:
             pq = u.product_query
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
@@ -780,6 +781,15 @@ class Assistant:
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
                               whole=whole) if docs else []
+
+    def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
+                         book: CitationBook, supplement: str | None) -> list[str]:
+        """The Dosage Guide field a question about one product asks in its own words too ("is
+        <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
+        if dq is None or parse_dosage_query(without_negated_mentions(u.question)) is None:
+            return []
+        no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+        return self._dosage_lines(u, dq, hits, book, supplement, no_numbers)
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:
