@@ -388,6 +388,13 @@ def _mention_ends(folded: str, start: int, end: int) -> list[int]:
     return out
 
 
+def without_comparisons(text: str) -> str:
+    """``text`` without its phrases that name something only to compare ("like you have to with
+    <another>": the lexicon's ``comparisons``)."""
+    patterns = vocabulary().lexicon.comparisons
+    return re.sub("|".join(f"(?:{p})" for p in patterns), " ", fold(text)) if patterns else text
+
+
 @functools.lru_cache(maxsize=1024)
 def without_negated_mentions(text: str) -> str:
     """``text`` without its negated statements about medicines ("I'm not on any blood thinners",

@@ -95,6 +95,7 @@ from assistant.normalize import (
     fold,
     mentioned_classes,
     surface_forms,
+    without_comparisons,
     without_negated_mentions,
 )
 from assistant.nutrients import mentioned_nutrients
@@ -368,9 +369,9 @@ class Assistant:
             return filters
         # a question across the findings names no subject by what it asks of them ("which studies
         # gave it with <another nutrient>"): those names do not limit it
-        named = self.catalog.named_supplements(study_subject(u.question))
+        named = self.catalog.named_supplements(without_comparisons(study_subject(u.question)))
         if not named and u.followup:
-            named = self._named_in(u.retrieval_question)
+            named = self._named_in(without_comparisons(u.retrieval_question))
         before = conversation_subject(  # the conversation's supplement
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         if not before and u.followup and CITED.search(u.reply):  # no turn named it: the page answered
@@ -543,7 +544,7 @@ class Assistant:
         interactions apply too). None: every monograph."""
         if supplement is None:
             return None
-        named = self.catalog.named_supplements(without_negated_mentions(u.question))
+        named = self.catalog.named_supplements(without_comparisons(without_negated_mentions(u.question)))
         return (supplement, *(s for s in named if s != supplement))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding,
@@ -585,8 +586,8 @@ class Assistant:
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,
                     hits: Sequence[Hit]) -> str | None:
         """The monograph the question is about: the filter, the one it names, else the best passage's."""
-        named = (self.catalog.named_supplement(study_subject(u.question))
-                 or self.catalog.named_supplement(study_subject(u.retrieval_question)))
+        named = (self.catalog.named_supplement(without_comparisons(study_subject(u.question)))
+                 or self.catalog.named_supplement(without_comparisons(study_subject(u.retrieval_question))))
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 

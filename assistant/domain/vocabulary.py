@@ -210,8 +210,11 @@ class Lexicon(BaseModel):
     condition_ends: list[str] = Field(default_factory=list)
     #: a condition's last word that names it only with a word before it ("<organ> disease", not "disease")
     generic_conditions: list[str] = Field(default_factory=list)
+    #: regular expressions of a phrase that names something only to compare ("like you have to
+    #: with <another supplement>"): its names are no subject (see lexicon.yaml ``comparisons``)
+    comparisons: list[str] = Field(default_factory=list)
 
-    @field_validator("amount_questions", "stated_conditions", "figure_questions")
+    @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

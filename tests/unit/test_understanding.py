@@ -40,6 +40,8 @@ def test_a_negated_medicine_leaves_the_question(question: str, asked: str) -> No
         "no problems with my warfarin, how much k2 is in a serving?",  # a pseudo-trigger negates nothing
         "I take warfarin. Is K2 safe?",
         "I am not on warfarin",  # nothing else is asked: the text stays
+        # come off a medicine, but to take it again: taken
+        "came off warfarin last month, but I'll be back on it after my op. can I take k2 in between?",
     ],
 )
 def test_other_negations_stay(question: str) -> None:
@@ -317,6 +319,9 @@ def test_a_person_not_on_a_medicine_names_none(question: str) -> None:
         ("I don't have kidney disease", []),
         ("she has no liver problems, what dose", []),
         ("I have a question about the dose", []),
+        # a second verb of the same person
+        ("Mum is 79, lives in a care home and has stage 4 chronic kidney disease.",
+         ["stage 4 chronic kidney disease"]),
     ],
 )
 def test_the_conditions_a_question_says_someone_has(question: str, conditions: list[str]) -> None:
@@ -431,3 +436,10 @@ def test_a_generic_condition_is_named_by_the_words_that_say_which() -> None:
     note = "People with kidney disease may be more sensitive."
     for c in ("kidney failure", "a kidney condition", "problems with my kidneys"):
         assert names_condition(note, [c]), c
+
+
+def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
+    from assistant.normalize import content_tokens, without_comparisons
+
+    left = without_comparisons("does fish oil interfere with it? should I space them like you have to with iron")
+    assert "iron" not in content_tokens(left) and "fish" in content_tokens(left)
