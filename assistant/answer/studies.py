@@ -1121,8 +1121,16 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
 
 
 def _names_one_study(folded: str, cues: StudyCues) -> bool:
-    """Does the (folded) question name one study ("the <...> study", "the 4 week one")?"""
-    return cue(cues.question.one_study).search(folded) is not None
+    """Does the (folded) question name one study ("the <...> study", "the 4 week one") where it
+    asks? A statement around its question ("I know the <...> trial didn't help. Does it interact
+    with <x>?") only tells what the user knows."""
+    return cue(cues.question.one_study).search(_asking_part(folded)) is not None
+
+
+def _asking_part(text: str) -> str:
+    """The sentences of a text that ask (end in "?"); the whole text when none does."""
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    return " ".join(asking) if asking else text
 
 
 def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,
