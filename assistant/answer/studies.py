@@ -1164,6 +1164,11 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
         return None
     found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, []), allcues)
     one = _one_study(found, records) if found is not None else None
+    dropped: tuple[str, ...] = ()
+    if found is not None and one is None and found.nutrients:  # "did anyone get high <nutrient>?":
+        bare = replace(found, nutrients=())  # a nutrient no finding of the study names is asked
+        if (one := _one_study(bare, records)) is not None:
+            found, dropped = bare, found.nutrients
     if found is None or one is None:
         return None
     held = _description_tokens(fold(one.text))
@@ -1172,7 +1177,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
             | general_words())
     missing = [w for w in dict.fromkeys(re.findall(r"[^\W\d_][\w-]*", q))
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
-               and not _names_in(lexical_form(w))]
+               and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
     citing = [_description_tokens(fold(c.text)) for c in one.cited_by]  # the prose on it may say it
     # the question names one study once, its figures alone name it, and it holds some of the
