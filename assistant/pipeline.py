@@ -34,6 +34,8 @@ from assistant.answer.cautions import (
     caution_line,
     caution_passages,
     cautions_for,
+    interaction_ask,
+    interaction_kinds,
     is_personal_request,
     names_condition,
     note_classes,
@@ -403,6 +405,7 @@ class Assistant:
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
+        u = self._with_interactions(u, supplement, hits, (filters or {}).get("supplement"))
         dq = self._dosage_query(u)  # the Dosage Guide fields it asks about, parsed once
         if self._foreign_subject(u, supplement, hits, dq):  # its figures would answer for another nutrient
             yield from self._emit(self._abstain(q, 0.0, u.corrected))
@@ -598,6 +601,22 @@ class Assistant:
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
         return dq
+
+    def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
+                           scoped: str | None) -> Understanding:
+        """A question about interactions that names no medicine ("does it interact with any
+        medicines?", the lexicon's ``interaction_questions``) asks about every interaction class the
+        monographs in scope have a caution for; not when it has words no page uses besides those
+        that ask it (a medicine the vocabulary does not know: "I'm on <x>, any interactions?")."""
+        if (supplement is None or mentioned_classes([without_negated_mentions(u.question)])
+                or (asked := interaction_ask(u.question)) is None):
+            return u
+        _, off_topic = self.scope.support(u.retrieval_question, hits, scoped, self.catalog.names_of(scoped))
+        if set(off_topic) - set(content_tokens(asked)):
+            return u
+        kinds = interaction_kinds(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
+        return replace(u, classes=list(dict.fromkeys([*u.classes, *kinds])),
+                       asks_about=list(dict.fromkeys([*u.asks_about, *kinds]))) if kinds else u
 
     @staticmethod
     def _with_limit_notes(u: Understanding, dq: DosageQuery | None) -> Understanding:

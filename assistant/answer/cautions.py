@@ -22,9 +22,11 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import (
     content_tokens,
     content_tokens_with_parts,
+    cue,
     fold,
     mentioned_classes,
     negated_spans,
+    without_negated_mentions,
 )
 from assistant.types import Caution
 
@@ -101,6 +103,22 @@ def stated_conditions(question: str) -> list[str]:
     negated = negated_spans(folded)
     return [m.group("condition").strip() for p in _condition_patterns() for m in p.finditer(folded)
             if not any(s <= m.start("condition") < e for s, e in negated)]
+
+
+def interaction_ask(question: str) -> str | None:
+    """The words that ask about interactions without naming a medicine ("does it interact with
+    any medicines?": the lexicon's ``interaction_questions``); None when none do. Negated
+    statements are left out."""
+    patterns = vocabulary().lexicon.interaction_questions
+    m = cue(patterns).search(fold(without_negated_mentions(question))) if patterns else None
+    return m.group(0) if m else None
+
+
+def interaction_kinds(docs: Sequence[Document], supplement: str | Collection[str] | None) -> list[str]:
+    """The interaction classes (not the note-only ones) the cautions of ``supplement`` are about."""
+    found = [c for d in caution_passages(docs, supplement) for c in note_classes(d)
+             if not vocabulary().interaction_class(c).note_only]
+    return list(dict.fromkeys(found))
 
 
 def _condition_patterns() -> list[re.Pattern[str]]:

@@ -213,8 +213,12 @@ class Lexicon(BaseModel):
     #: regular expressions of a phrase that names something only to compare ("like you have to
     #: with <another supplement>"): its names are no subject (see lexicon.yaml ``comparisons``)
     comparisons: list[str] = Field(default_factory=list)
+    #: regular expressions of a question about a supplement's interactions that names no medicine
+    #: ("does it interact with any medicines?"; see lexicon.yaml ``interaction_questions``)
+    interaction_questions: list[str] = Field(default_factory=list)
 
-    @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons")
+    @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
+                     "interaction_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -443,3 +443,17 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
 
     left = without_comparisons("does fish oil interfere with it? should I space them like you have to with iron")
     assert "iron" not in content_tokens(left) and "fish" in content_tokens(left)
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("does it interact with any medicines?", True),
+    ("what drugs clash with it?", True),
+    ("any drug interactions?", True),
+    ("is it ok to take with my other meds?", True),
+    ("does it interfere with sleep?", False),
+    ("what dose is used for bones?", False),
+])
+def test_a_question_about_interactions_that_names_no_medicine(question: str, asks: bool) -> None:
+    from assistant.answer.cautions import interaction_ask
+
+    assert (interaction_ask(question) is not None) is asks
