@@ -743,10 +743,13 @@ class Assistant:
         # one study asked about what its finding does not say ("did their <outcome> go up?")
         every = [r for sup in self.supplements for r in self.studies.of(sup)]
         vocab = self.retriever.lexical.vocab
-        gaps = [(sup, gq, records) for sup in scopes if (records := self.studies.of(sup))
-                and (gq := finding_gap_query(u.question, records, vocab, every)) is not None
-                and select_studies(gq, records).answered]
-        return gaps if len(gaps) == 1 else []
+        for text in asked:  # a follow-up's own words, then the question it resolves to
+            gaps = [(sup, gq, records) for sup in scopes if (records := self.studies.of(sup))
+                    and (gq := finding_gap_query(text, records, vocab, every)) is not None
+                    and select_studies(gq, records).answered]
+            if len(gaps) == 1:
+                return gaps
+        return []
 
     def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
                  studies: list[FoundStudies], study_scopes: Sequence[str]

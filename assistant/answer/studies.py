@@ -1179,18 +1179,30 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
-    citing = [_description_tokens(fold(c.text)) for c in one.cited_by]  # the prose on it may say it
+    citing = [_description_tokens(fold(_citing_clause(c.text, one.ref))) for c in one.cited_by]  # may say it
     # the question names one study once, its figures alone name it, and it holds some of the
-    # question's words: the words it lacks are asked of it
+    # question's words (or the figure is in the words that name it): the words it lacks are asked
     alone = _one_study(replace(found, words=()), records)
-    figured = (len(cue(qc.one_study).findall(q)) == 1 and alone is not None
-               and alone.chunk_id == one.chunk_id
-               and (not found.words or any(_has_word(t, held, qc) for t in found.words)))
+    named = [m.group(0) for m in cue(qc.one_study).finditer(q)]
+    figured = (len(named) == 1 and alone is not None and alone.chunk_id == one.chunk_id
+               and (not found.words or any(_has_word(t, held, qc) for t in found.words)
+                    or re.search(r"\d", named[0]) is not None))  # "the <dose> study": its figure names it
     others = [] if figured else [_description_tokens(fold(r.text)) for r in every
                                  if r.chunk_id != one.chunk_id]
     if not missing or any(lacking & words for words in [*others, *citing]):
         return None
     return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
+
+
+def _citing_clause(text: str, ref: object) -> str:
+    """The words of a citing passage that cite finding ``ref``: from the marker before its own up
+    to it ("..., but <x> did not reduce <y> [2], and ..."); the whole text when no marker names it."""
+    start = 0
+    for m in re.finditer(r"(?:\[\d+\])+", text):
+        if str(ref) in re.findall(r"\d+", m.group()):
+            return text[start:m.start()]
+        start = m.end()
+    return text
 
 
 def _phrases(text: str, words: set[str]) -> tuple[str, ...]:
