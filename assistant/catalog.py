@@ -6,6 +6,7 @@ retriever when the index moves to a new generation (:meth:`assistant.pipeline.As
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +26,25 @@ def _vocabulary_names(m: Monograph) -> list[str]:
     primary = str(m.meta.get("primary_nutrient") or "").casefold()
     return [t for n in vocabulary().nutrients if n.name.casefold() == primary
             for t in (n.name, *n.terms, *(x for f in n.forms for x in (f.name, *f.terms)))]
+
+
+def _form_names(corpus: Corpus) -> list[tuple[str, frozenset[str]]]:
+    """The product-description forms (product_cues ``description.forms``: "krill oil") whose
+    descriptions are all of one monograph name it, by the form's name and by each of its words no
+    other monograph's products use ("krill caps")."""
+    from assistant.answer.products import product_cues  # the cues that read product descriptions
+
+    texts = {m.slug: " ".join(p.text for p in m.products).casefold() for m in corpus.monographs}
+    out: list[tuple[str, frozenset[str]]] = []
+    for name, patterns in product_cues().description.forms.items():
+        rx = re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)")
+        slugs = [s for s, t in texts.items() if rx.search(t)]
+        if len(slugs) != 1:
+            continue
+        others = " ".join(t for s, t in texts.items() if s != slugs[0])
+        words = [w for w in content_tokens(name) if w not in set(content_tokens(others))]
+        out += [(slugs[0], frozenset(content_tokens(name))), *((slugs[0], frozenset([w])) for w in words)]
+    return out
 
 
 def _own_names(m: Monograph) -> list[str]:
@@ -62,6 +82,7 @@ class Catalog:
             names_of = [*m.aliases, *_vocabulary_names(m)]
             titles.extend((m.slug, frozenset(content_tokens(a))) for a in names_of)
             titles.extend((m.slug, frozenset(content_tokens(p.name))) for p in m.products if p.name)
+        titles.extend(_form_names(corpus))
         products_of: dict[str, list[Product]] = {}
         for p in corpus.products:
             products_of.setdefault(p.supplement, []).append(p)

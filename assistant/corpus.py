@@ -24,7 +24,7 @@ import yaml
 
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError
-from assistant.nutrients import micrograms
+from assistant.nutrients import form_spellings, micrograms
 
 #: libyaml's safe loader when it is there (several times faster), else the pure-Python one
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -403,7 +403,8 @@ def load_product(path: Path, root: Path, slug: str, order: int) -> Product:
                                   f"amount {amount!r} of {name} does not appear in the product text")
             dose = doses[0]
         form = item.get("form")
-        if form is not None and not _written_in(str(form), desc):
+        if form is not None and not any(_written_in(t.casefold(), desc.casefold())
+                                        for t in form_spellings(str(form))):  # as the vocabulary spells it
             raise CorpusError(rel, _front_matter_line(text, "nutrients", i, "form"),
                               f"form {form!r} of {name} does not appear in the product text")
         nutrients.append(Nutrient(name, amount, str(form) if form else None, dose))

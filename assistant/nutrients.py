@@ -84,6 +84,12 @@ def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
     return written.strip(), None
 
 
+def form_spellings(form: str) -> tuple[str, ...]:
+    """A form's name and the vocabulary's terms for it ("ethyl ester", "ethyl esters")."""
+    return tuple(dict.fromkeys([form, *(t for n in vocabulary().nutrients for f in n.forms
+                                        if f.name.casefold() == form.casefold() for t in f.terms)]))
+
+
 def mentioned_nutrients(text: str, extra_names: Sequence[str] = ()) -> list[str]:
     """The nutrients a text names, each once, in order: by a vocabulary name or term, a form's (its
     nutrient then), "vitamin" + a letter (+ digits), or one of ``extra_names``."""

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 SERVING_DIR = "serving"
 #: the saved shape; a generation saved with another is rebuilt in memory on load
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass

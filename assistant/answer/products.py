@@ -518,8 +518,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         return servings
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
-    asks_across = cue(qc.across).search(_asking(q)) or direction
-    if not (cue(qc.product_words).search(q) or category) or not asks_across:
+    asks_across = cue(qc.across).search(_asking(q)) or direction  # a product word must be asked too:
+    if not (cue(qc.product_words).search(_asking(q)) or category) or not asks_across:  # not "I take <kind>."
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)
