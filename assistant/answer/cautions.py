@@ -36,7 +36,9 @@ _PERSONAL = re.compile(
 _ADVICE = re.compile(
     r"\b(?:how much|how many|what dose|which dose|what amount|safe (?:amount|dose|number|level|limit)|"
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
-    r"come off|start|switch|increase|decrease|lower|raise|adjust|change)\b"
+    r"come off|start|switch|increase|decrease|lower|raise|adjust|change|"
+    # "is one a day ok?", "would two a day be too much?"
+    r"(?:is|are|would|will) (?:one|two|three|\d+|that|this) (?:\w+ )?(?:a|per|each) day)\b"
 )
 #: a condition's word this long matches a note's word spelt a little differently ...
 LONG_WORD = 8

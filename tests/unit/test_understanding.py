@@ -42,6 +42,7 @@ def test_a_negated_medicine_leaves_the_question(question: str, asked: str) -> No
         "I am not on warfarin",  # nothing else is asked: the text stays
         # come off a medicine, but to take it again: taken
         "came off warfarin last month, but I'll be back on it after my op. can I take k2 in between?",
+        "my GP has never said I can come off the warfarin, so I'm still on it. which form is best?",
     ],
 )
 def test_other_negations_stay(question: str) -> None:
@@ -322,6 +323,7 @@ def test_a_person_not_on_a_medicine_names_none(question: str) -> None:
         # a second verb of the same person
         ("Mum is 79, lives in a care home and has stage 4 chronic kidney disease.",
          ["stage 4 chronic kidney disease"]),
+        ("I carry the haemochromatosis gene but I'm tired", ["haemochromatosis gene"]),
     ],
 )
 def test_the_conditions_a_question_says_someone_has(question: str, conditions: list[str]) -> None:
@@ -457,3 +459,11 @@ def test_a_question_about_interactions_that_names_no_medicine(question: str, ask
     from assistant.answer.cautions import interaction_ask
 
     assert (interaction_ask(question) is not None) is asks
+
+
+def test_young_children_near_the_tablets_ask_about_accidental_overdose() -> None:
+    from assistant.normalize import mentioned_classes
+
+    q = "we keep the tablets in the bathroom cabinet and the grandkids stay most weekends. should I worry?"
+    assert "toxicity" in mentioned_classes([q])
+    assert is_personal_request("im not anaemic, just want a daily top up. is one a day ok?")
