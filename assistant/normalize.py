@@ -15,7 +15,7 @@ import itertools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -344,6 +344,15 @@ def _statement_end(folded: str, end: int) -> int | None:
     return m.end()
 
 
+def _listed_with_a_statement(folded: str, spans: Sequence[tuple[int, int]], end: int) -> bool:
+    """Is the negated phrase ending at ``end`` listed with one about oneself ("no reflux, no tummy
+    problems so far."): another negated phrase right after its comma, in the same sentence, that
+    holds a statement noun?"""
+    neg = _negation()
+    return any(re.fullmatch(r"\s*,\s*(?:and\s+)?", folded[end:s2]) is not None
+               and neg.statement_noun.search(folded, s2, e2) is not None for s2, e2 in spans if s2 > end)
+
+
 def _clause_end(folded: str, end: int) -> int:
     """Where the clause of a negated phrase ending at ``end`` ends (its last words, such as
     "myself" or "anymore", run on past the scope's terminator-free words up to punctuation or a
@@ -406,7 +415,8 @@ def without_negated_mentions(text: str) -> str:
         text = folded
     cuts: list[tuple[int, int]] = []
     neg = _negation()
-    for start, end in negated_spans(folded):
+    spans = negated_spans(folded)
+    for start, end in spans:
         ends = _mention_ends(folded, start, end)
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
         # a clause that closes right after the phrase is the statement's own ("...INR checks,")
@@ -423,7 +433,8 @@ def without_negated_mentions(text: str) -> str:
             trig = neg.trigger.match(folded, start)
             had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
             owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
-            about_oneself = owned or neg.statement_noun.search(folded, start, end) is not None
+            about_oneself = (owned or neg.statement_noun.search(folded, start, end) is not None
+                             or _listed_with_a_statement(folded, spans, end))
             # "no <condition> history, but can it raise the risk of it?": a contrast asks about it
             contrasted = (re.match(r"\s*[,;.]?\s*(?:but|though|although|however|yet)\b", folded[end:])
                           and re.search(r"\b(?:it|them)\b", folded[end:]))

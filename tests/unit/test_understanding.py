@@ -467,3 +467,8 @@ def test_young_children_near_the_tablets_ask_about_accidental_overdose() -> None
     q = "we keep the tablets in the bathroom cabinet and the grandkids stay most weekends. should I worry?"
     assert "toxicity" in mentioned_classes([q])
     assert is_personal_request("im not anaemic, just want a daily top up. is one a day ok?")
+
+
+def test_a_negated_list_with_a_statement_about_oneself_goes_whole() -> None:
+    left = without_negated_mentions("no reflux, no tummy problems. which form is the most constipating?")
+    assert "reflux" not in left and "constipating" in left
