@@ -344,13 +344,14 @@ def _statement_end(folded: str, end: int) -> int | None:
     return m.end()
 
 
-def _listed_with_a_statement(folded: str, spans: Sequence[tuple[int, int]], end: int) -> bool:
-    """Is the negated phrase ending at ``end`` listed with one about oneself ("no reflux, no tummy
-    problems so far."): another negated phrase right after its comma, in the same sentence, that
-    holds a statement noun?"""
-    neg = _negation()
-    return any(re.fullmatch(r"\s*,\s*(?:and\s+)?", folded[end:s2]) is not None
-               and neg.statement_noun.search(folded, s2, e2) is not None for s2, e2 in spans if s2 > end)
+def _holds_a_statement_noun(folded: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Does the negated phrase (start, end) hold a statement noun ("No heart problems"), or is it
+    listed with one that does ("no reflux, no tummy problems so far.": the next negated phrase,
+    right after its comma)?"""
+    noun = _negation().statement_noun
+    return noun.search(folded, start, end) is not None or any(
+        re.fullmatch(r"\s*,\s*(?:and\s+)?", folded[end:s2]) is not None
+        and noun.search(folded, s2, e2) is not None for s2, e2 in spans if s2 > end)
 
 
 def _clause_end(folded: str, end: int) -> int:
@@ -415,8 +416,7 @@ def without_negated_mentions(text: str) -> str:
         text = folded
     cuts: list[tuple[int, int]] = []
     neg = _negation()
-    spans = negated_spans(folded)
-    for start, end in spans:
+    for start, end in (spans := negated_spans(folded)):
         ends = _mention_ends(folded, start, end)
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
         # a clause that closes right after the phrase is the statement's own ("...INR checks,")
@@ -433,8 +433,7 @@ def without_negated_mentions(text: str) -> str:
             trig = neg.trigger.match(folded, start)
             had = subject is not None and re.search(r"(?:have|has|had|'ve|ve)\s+$", subject.group(0))
             owned = had or (trig is not None and neg.statement.match(folded, trig.end()))
-            about_oneself = (owned or neg.statement_noun.search(folded, start, end) is not None
-                             or _listed_with_a_statement(folded, spans, end))
+            about_oneself = owned or _holds_a_statement_noun(folded, spans, start, end)
             # "no <condition> history, but can it raise the risk of it?": a contrast asks about it
             contrasted = (re.match(r"\s*[,;.]?\s*(?:but|though|although|however|yet)\b", folded[end:])
                           and re.search(r"\b(?:it|them)\b", folded[end:]))
