@@ -29,11 +29,14 @@ def _vocabulary_names(m: Monograph) -> list[str]:
 
 
 def _form_names(corpus: Corpus) -> list[tuple[str, frozenset[str]]]:
-    """The product-description forms (product_cues ``description.forms``: "krill oil") whose
+    """The product-description forms (product_cues ``description.forms``: "<form> oil") whose
     descriptions are all of one monograph name it, by the form's name and by each of its words no
-    other monograph's products use ("krill caps")."""
+    other monograph's products use ("the <form> caps"), unless the word names an outcome the
+    findings are about (study_cues ``topics``: a level in the blood is no form)."""
     from assistant.answer.products import product_cues  # the cues that read product descriptions
+    from assistant.answer.studies import study_cues
 
+    outcome = re.compile("|".join(f"(?:{p})" for ps in study_cues().question.topics.values() for p in ps))
     texts = {m.slug: " ".join(p.text for p in m.products).casefold() for m in corpus.monographs}
     out: list[tuple[str, frozenset[str]]] = []
     for name, patterns in product_cues().description.forms.items():
@@ -42,8 +45,12 @@ def _form_names(corpus: Corpus) -> list[tuple[str, frozenset[str]]]:
         if len(slugs) != 1:
             continue
         others = " ".join(t for s, t in texts.items() if s != slugs[0])
-        words = [w for w in content_tokens(name) if w not in set(content_tokens(others))]
-        out += [(slugs[0], frozenset(content_tokens(name))), *((slugs[0], frozenset([w])) for w in words)]
+        is_outcome = [w for w in content_tokens(name) if outcome.fullmatch(w) or outcome.fullmatch(w + "s")]
+        words = [w for w in content_tokens(name)
+                 if w not in set(content_tokens(others)) and w not in is_outcome]
+        whole = frozenset(content_tokens(name))
+        out += [*([(slugs[0], whole)] if len(whole) > 1 or not is_outcome else []),
+                *((slugs[0], frozenset([w])) for w in words)]
     return out
 
 

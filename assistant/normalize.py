@@ -346,7 +346,7 @@ def _statement_end(folded: str, end: int) -> int | None:
 
 def _holds_a_statement_noun(folded: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     """Does the negated phrase (start, end) hold a statement noun ("No heart problems"), or is it
-    listed with one that does ("no reflux, no tummy problems so far.": the next negated phrase,
+    listed with one that does ("no <condition>, no tummy problems so far.": the next negated phrase,
     right after its comma)?"""
     noun = _negation().statement_noun
     return noun.search(folded, start, end) is not None or any(

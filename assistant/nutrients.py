@@ -85,7 +85,7 @@ def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
 
 
 def form_spellings(form: str) -> tuple[str, ...]:
-    """A form's name and the vocabulary's terms for it ("ethyl ester", "ethyl esters")."""
+    """A form's name and the vocabulary's terms for it ("<form>", "<form>s")."""
     return tuple(dict.fromkeys([form, *(t for n in vocabulary().nutrients for f in n.forms
                                         if f.name.casefold() == form.casefold() for t in f.terms)]))
 

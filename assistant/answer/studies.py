@@ -1196,17 +1196,23 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
 
 def _citing_clause(text: str, ref: object) -> str:
     """The words of a citing passage that cite finding ``ref``: from the marker before its own up
-    to it ("..., but <x> did not reduce <y> [2], and ..."); the whole text when no marker names it."""
+    to it ("..., but <x> did not reduce <y> [2], and ..."); up to the sentence's end when that
+    clause states no result (its verb comes after the marker: "<x> [4] and <y> [3] did not ...");
+    the whole text when no marker names it."""
     start = 0
     for m in re.finditer(r"(?:\[\d+\])+", text):
         if str(ref) in re.findall(r"\d+", m.group()):
-            return text[start:m.start()]
+            clause = text[start:m.start()]
+            if re.search(r"\b(?:\w+ed|did|does|not|no|was|were|is|are|showed?|found)\b", clause):
+                return clause
+            end = re.search(r"[.!?](?:\s|$)", text[m.end():])
+            return text[start:m.end() + end.end()] if end else text[start:]
         start = m.end()
     return text
 
 
 def _phrases(text: str, words: set[str]) -> tuple[str, ...]:
-    """``words`` as ``text`` writes them, neighbours joined ("bone density", not "bone or density")."""
+    """``words`` as ``text`` writes them, neighbours joined ("<a> <b>", not "<a> or <b>")."""
     runs: list[list[re.Match[str]]] = []
     for m in re.finditer(r"[^\W\d_][\w-]*", text):
         if m.group() not in words:

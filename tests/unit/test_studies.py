@@ -896,7 +896,6 @@ def test_one_study_asked_what_its_finding_does_not_say_states_the_finding_and_th
     assert found is not None and found.unmentioned == ("fracture",)
     lines = compose_studies(found, k2, FINDINGS, CitationBook())
     assert "1.5 mg/day" in lines[0] and "does not state anything about fracture" in lines[-1]
-    # a word another finding holds: the question may describe that one
     # a word another finding holds: the question may describe that one (no figure names the study)
     assert finding_gap_query("the mk4 study in healthy women - did bone density go up?", k2, known, k2) is None
     # unless the study's own figure names it ("the 4 week one"): the words are asked of it

@@ -472,3 +472,20 @@ def test_young_children_near_the_tablets_ask_about_accidental_overdose() -> None
 def test_a_negated_list_with_a_statement_about_oneself_goes_whole() -> None:
     left = without_negated_mentions("no reflux, no tummy problems. which form is the most constipating?")
     assert "reflux" not in left and "constipating" in left
+
+
+def test_review_mends_keep_what_the_user_takes_and_ask_the_limit() -> None:
+    from assistant.answer.dosage import parse_dosage_query
+    from assistant.normalize import content_tokens, mentioned_classes, without_comparisons
+
+    # "like I do with my <supplement>": the user takes it, it stays a subject
+    kept = without_comparisons("should I space k2 like I do with my iron tablets and fish oil?")
+    assert {"iron", "fish"} <= set(content_tokens(kept))
+    # a comparison never swallows the verb after the compared thing
+    assert "fish" in content_tokens(without_comparisons("unlike iron does fish oil thin my blood"))
+    # a medicine to be restarted is taken; one the user will not go back on is not
+    assert mentioned_classes(["came off warfarin, but I will resume after my op. can I take k2?"])
+    assert not mentioned_classes(["I stopped warfarin, but I am not going back on it. can I take k2?"])
+    # "hit my daily max" asks the limit, not the allowance
+    dq = parse_dosage_query("will 4 softgels hit my daily max?")
+    assert dq is not None and dq.fields == ("Upper Intake Limit",)
