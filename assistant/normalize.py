@@ -267,6 +267,8 @@ class _Negation:
     statement: re.Pattern[str]
     #: right after a negated phrase: someone takes it after all ("... but I am")
     affirmed_after: re.Pattern[str]
+    #: anywhere in the sentence after a trigger: the medicine is taken again ("... and will restart it")
+    resumed: re.Pattern[str]
     #: a word that makes a negated sentence opener a statement about oneself ("No heart problems.")
     statement_noun: re.Pattern[str]
     #: what opens what is taken after all ("no meds except a multivitamin")
@@ -287,8 +289,10 @@ def _negation() -> _Negation:
     statement = re.compile(rf"\s*(?:{_any_of(neg.statements).pattern})")
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
     affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
+    resumed = re.compile("|".join(f"(?:{p})" for p in neg.resumed) or r"(?!x)x")
     return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed,
-                     _any_of(neg.statement_nouns), re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"),
+                     resumed, _any_of(neg.statement_nouns),
+                     re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"),
                      frozenset(fold(x) for x in neg.stopping))
 
 
@@ -315,7 +319,9 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
             end = t.start()
         if (t := _SENTENCE_END.search(folded, m.end(), end)) is not None:  # never past its sentence
             end = t.start()
-        if neg.affirmed_after.match(folded, _clause_end(folded, end)):
+        sentence = _SENTENCE_END.search(folded, m.end())
+        if neg.affirmed_after.match(folded, _clause_end(folded, end)) or neg.resumed.search(
+                folded, m.end(), sentence.start() if sentence else len(folded)):
             continue
         out.append((m.start(), end))
     return out

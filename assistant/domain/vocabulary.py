@@ -132,9 +132,12 @@ class Negation(BaseModel):
     #: triggers that say one came off a medicine ("stopped", "quit"): negated ("I haven't stopped")
     #: they affirm, and neither negates
     stopping: list[str] = Field(default_factory=list)
+    #: regular expressions of taking a medicine again, anywhere in the sentence after a trigger
+    #: ("came off <medicine> last month and will restart it"): that trigger negates nothing
+    resumed: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
-    @field_validator("affirmed_after")
+    @field_validator("affirmed_after", "resumed")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -485,6 +485,7 @@ def test_review_mends_keep_what_the_user_takes_and_ask_the_limit() -> None:
     assert "fish" in content_tokens(without_comparisons("unlike iron does fish oil thin my blood"))
     # a medicine to be restarted is taken; one the user will not go back on is not
     assert mentioned_classes(["came off warfarin, but I will resume after my op. can I take k2?"])
+    assert mentioned_classes(["came off warfarin last month and will restart it after my op. can I take k2?"])
     assert not mentioned_classes(["I stopped warfarin, but I am not going back on it. can I take k2?"])
     # "hit my daily max" asks the limit, not the allowance
     dq = parse_dosage_query("will 4 softgels hit my daily max?")
