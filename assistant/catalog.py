@@ -33,14 +33,14 @@ def _form_names(corpus: Corpus) -> list[tuple[str, frozenset[str]]]:
     descriptions are all of one monograph name it, by the form's name and by each of its words no
     other monograph's products use ("the <form> caps"), unless the word names an outcome the
     findings are about (study_cues ``topics``: a level in the blood is no form)."""
-    from assistant.answer.products import product_cues  # the cues that read product descriptions
+    from assistant.answer.products import _kind_re, product_cues  # the cues that read descriptions
     from assistant.answer.studies import study_cues
 
     outcome = re.compile("|".join(f"(?:{p})" for ps in study_cues().question.topics.values() for p in ps))
     texts = {m.slug: " ".join(p.text for p in m.products).casefold() for m in corpus.monographs}
     out: list[tuple[str, frozenset[str]]] = []
     for name, patterns in product_cues().description.forms.items():
-        rx = re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)")
+        rx = _kind_re(tuple(patterns))
         slugs = [s for s, t in texts.items() if rx.search(t)]
         if len(slugs) != 1:
             continue

@@ -158,6 +158,11 @@ class Composition:
     dropped: list[DroppedSentence] = field(default_factory=list)
 
 
+def _no_numbers(u: Understanding) -> bool:
+    """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
+    return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+
+
 class StudyShelf:
     """The research findings of an index generation as study records, read one supplement at a
     time on first use (a monograph's findings: one metadata query) and kept."""
@@ -426,8 +431,7 @@ class Assistant:
         cautions, shown = self._turn_cautions(book, u, supplement)
         head = [caution_line(c) for c in shown]
         if fields_only:
-            no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
-            body = Composition(self._dosage_lines(u, dq, hits, book, supplement, no_numbers))
+            body = Composition(self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u)))
             if not body.lines:  # the field's values do not settle it: nothing else may answer it
                 yield from self._emit(self._abstain(q, support, u.corrected))
                 return
@@ -478,8 +482,7 @@ class Assistant:
         shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
         # a personal question from someone on a medicine gets no figure to act on; what a named study
         # gave is the study's fact, stated after the cautions
-        no_numbers = (u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
-                      and not about_a_study(u.question))
+        no_numbers = _no_numbers(u) and not about_a_study(u.question)
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(
@@ -811,8 +814,7 @@ class Assistant:
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
         if dq is None or parse_dosage_query(without_negated_mentions(u.question)) is None:
             return []
-        no_numbers = u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
-        return self._dosage_lines(u, dq, hits, book, supplement, no_numbers)
+        return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:
