@@ -392,6 +392,18 @@ class Assistant:
             named = before
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
 
+    def _other_page_words(self, u: Understanding, scoped: str | None, off_topic: Sequence[str]) -> bool:
+        """Are the words the monograph in scope lacks all another monograph's, one the question
+        names too, by its names or by a nutrient only that page speaks of ("the <form> study" asked
+        beside another supplement's name)? Then the question spans both pages."""
+        if not scoped or not off_topic:
+            return False
+        vocab_of = self.retriever.lexical.vocab_of
+        named = set(self.catalog.named_supplements(u.retrieval_question))
+        names_nutrient = any(mentioned_nutrients(w) for w in off_topic)
+        return any(s != scoped and (s in named or names_nutrient) and all(w in words for w in off_topic)
+                   for s, words in vocab_of.items())
+
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:
         eq = u.retrieval_question
         nq = expand_query(eq)
@@ -402,11 +414,14 @@ class Assistant:
             hits = self.retriever.search(eq, k=2, filters=prose, query=nq).hits or hits
         return hits
 
-    def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None) -> Iterator[StreamEvent]:
-        """The whole pipeline as events: sources, text, then the final Answer."""
+    def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
+             widened: bool = False) -> Iterator[StreamEvent]:
+        """The whole pipeline as events: sources, text, then the final Answer. ``widened``: the
+        question is asked of every monograph, not of the one its names pointed at."""
         u = self._understand(q, turns)
         chosen = bool((filters or {}).get("supplement"))  # the user limited it to one monograph
-        filters = self._scope_filters(u, filters)
+        asked = filters
+        filters = filters if widened else self._scope_filters(u, filters)
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
@@ -424,6 +439,9 @@ class Assistant:
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
             u, dq, filters, supplement, off_topic, hits)
         if (off_topic or support < self.settings.abstain_threshold) and not fields_only:
+            if not widened and not chosen and self._other_page_words(u, scoped, off_topic):
+                yield from self._run(q, turns, asked, widened=True)
+                return
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         book = CitationBook()
