@@ -416,8 +416,7 @@ class Assistant:
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
              widened: bool = False) -> Iterator[StreamEvent]:
-        """The whole pipeline as events: sources, text, then the final Answer. ``widened``: the
-        question is asked of every monograph, not of the one its names pointed at."""
+        """The pipeline as events: sources, text, the Answer (``widened``: asked of every monograph)."""
         u = self._understand(q, turns)
         chosen = bool((filters or {}).get("supplement"))  # the user limited it to one monograph
         asked = filters

@@ -68,6 +68,7 @@ EXTREME_TIE = "The same dose: {finding}"
 EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by mass: {finding}"
 LIST_TEMPLATE = "Research findings {what}: {finding}"
 NONE_TEMPLATE = "None of the monograph's research findings {what}."
+POPULATIONS_TEMPLATE = "The findings were in: {populations}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
 SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
@@ -1431,6 +1432,8 @@ class StudySelection:
     what: str = ""
     #: several kinds of result asked each as which: each kind's lead and its findings (in order)
     groups: list[tuple[str, list[StudyRecord]]] = field(default_factory=list)
+    #: the findings that name their population, when none is in the population asked about
+    populations: list[StudyRecord] = field(default_factory=list)
 
 
 #: at most this many findings answer "the <detail> of <nutrient> in the <...> study" when no one
@@ -1797,6 +1800,10 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
         missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
         matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
+        # "were any of the studies in <people>?" asks nothing else: none is, and whom they were in
+        if missing and _asks_population_only(query):
+            return StudySelection(answered=True, what="names the population asked about",
+                                  populations=[r for r in chosen if r.population])
         certain = bool(matched)
         chosen = [r for r in chosen if r in matched]
         what.append("in the population asked about")
@@ -1816,6 +1823,13 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         if query.topics:
             what.append("on " + " or ".join(query.topics))
     return _by_result(query, chosen, what, certain)
+
+
+def _asks_population_only(query: StudyQuery) -> bool:
+    """Does the question filter the findings by nothing but whom they were in (and the supplement
+    or form)?"""
+    return not (query.ran_days is not None or query.unit or query.dose_bound is not None or query.given
+                or query.topics or query.not_topics or query.results or query.without or query.population_not)
 
 
 def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
@@ -1883,7 +1897,8 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         return [line for lines in ends for line in lines] if all(ends) else []
     sel = select_studies(query, records, supplement)
     found = {r.chunk_id: doc for r in records if (doc := docs.get(r.chunk_id) or docs.get(r.doc_id or ""))}
-    if not sel.answered or any(r.chunk_id not in found for r in (*sel.records, *sel.also, *sel.uncomparable)):
+    if not sel.answered or any(r.chunk_id not in found for r in (*sel.records, *sel.also, *sel.uncomparable,
+                                                                   *sel.populations)):
         return []
     sel.records, sel.also = sel.records[:MAX_LISTED], sel.also[:MAX_LISTED]
 
@@ -1915,12 +1930,22 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
             if not rs:
                 out.append(NONE_TEMPLATE.format(what=what.removeprefix("that ")))
         return out
+    if sel.populations:  # none in the people asked about: whom the findings were in
+        return [NONE_TEMPLATE.format(what=sel.what), POPULATIONS_TEMPLATE.format(populations="; ".join(
+            f"{r.population} [{book.cite(found[r.chunk_id], _span(r.text, r.population or ''))}]"
+            for r in sel.populations[:MAX_LISTED]))]
     lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
              for i, r in enumerate(sel.records)]
     if not sel.records:
         lines.append(NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")))
     lines.extend(HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also)
     return lines
+
+
+def _span(text: str, part: str) -> tuple[int, int]:
+    """Where ``part`` is in ``text`` (the whole text when it is not)."""
+    at = text.find(part)
+    return (at, at + len(part)) if at >= 0 else (0, len(text))
 
 
 def _citing_lines(query: StudyQuery, r: StudyRecord, docs: Mapping[str, Document],

@@ -327,15 +327,20 @@ def test_lists_cite_each_finding_they_state(question: str, supplement: str, refs
         assert c.snippet in " ".join(lines)
 
 
-def test_a_filter_with_no_finding_says_so_and_an_unknown_population_is_not_answered() -> None:
+def test_a_filter_with_no_finding_says_so_and_a_population_no_finding_names_lists_whom_they_were_in() -> None:
     lines, book = answer("which trials are ongoing", "vitamin-d3")
     assert len(lines) == 1 and not book.citations and "ongoing" in lines[0]
     for question in ("were there studies in pregnancy?", "were there any studies in pregnant women?",
                      "studies in men"):  # K2 has women's studies, but none in pregnancy, none in men
         sq = parse_study_query(question)
         assert sq is not None
-        assert not select_studies(sq, RECORDS, "vitamin-k2").answered
-        assert compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2") == []
+        assert select_studies(sq, RECORDS, "vitamin-k2").answered
+        book = CitationBook()
+        lines = compose_studies(sq, RECORDS, FINDINGS, book, "vitamin-k2")
+        assert len(lines) == 2 and lines[0].startswith("None of") and "postmenopausal women" in lines[1]
+        assert book.citations and all(c.snippet for c in book.citations)
+    sq = parse_study_query("were there any studies in postmenopausal women?")  # a population named
+    assert sq is not None and select_studies(sq, RECORDS, "vitamin-k2").records
 
 
 def test_a_reference_the_monograph_lacks_and_another_supplement_are_not_answered() -> None:
