@@ -196,6 +196,7 @@ class QuestionCues(BaseModel):
     across: list[str] = Field(min_length=1)
     reference: list[str] = Field(min_length=1)
     source: list[str] = Field(default_factory=list)
+    whom: list[str] = Field(default_factory=list)
     population_not_clause: list[str] = Field(default_factory=list)
     ordinal_reference: list[str] = Field(default_factory=list)
     ordinal_suffixes: list[str] = Field(default_factory=list)
@@ -717,6 +718,8 @@ class StudyQuery:
     claim: str | None = None
     #: a dose the findings' doses must be above or below ("a bigger dose than 1.5 mg"): (how, µg)
     dose_bound: tuple[Literal["above", "below"], float] | None = None
+    #: whom the findings were in is asked ("who were the studies done in?"): each finding's population
+    whom: bool = False
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -749,7 +752,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
         named, excluded = _named(lex, qc)
         return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
                           forms=tuple(n for k, n in named if k == "form"), excluded=excluded)
-    if detail is not None and not cue([*qc.list_words, *qc.longest, *qc.shortest]).search(q):
+    if detail is not None and not cue([*qc.list_words, *qc.longest, *qc.shortest, *qc.whom]).search(q):
         return _one_study_query(question, q, lex, detail, allcues)
     without = _without(lex, qc)
     asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
@@ -769,6 +772,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     units = _units(lex, qc)
     population, groups, population_not = _population_terms(q, qc, people)
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
+    whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
+    population, groups = ((), ()) if whom else (population, groups)
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     ran = _asked_duration(q, allcues)
     bound = _dose_bound(q, qc)
@@ -780,9 +785,10 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        unit=None if direction or given else (units[0] if units else None), topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
-                       given=given, approximate=approximate)
+                       given=given, approximate=approximate,
+                       whom=whom)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
-               or population_not or without or ran or given or bound)
+               or population_not or without or ran or given or bound or query.whom)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
     if not filters and not ((topics or nutrients) and listing):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
@@ -1467,6 +1473,9 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=[one], answered=True, what=gap or "")
     if query.compared:
         return _compared(query, scoped)
+    if query.whom and not (query.topics or query.results or query.ran_days or query.given):
+        pool = _named_pool(query, scoped)
+        return StudySelection(answered=True, populations=[r for r in pool if r.population])
     if query.then is not None:
         return _both_ends(query, scoped)
     if query.direction is not None:
@@ -1931,9 +1940,10 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
                 out.append(NONE_TEMPLATE.format(what=what.removeprefix("that ")))
         return out
     if sel.populations:  # none in the people asked about: whom the findings were in
-        return [NONE_TEMPLATE.format(what=sel.what), POPULATIONS_TEMPLATE.format(populations="; ".join(
-            f"{r.population} [{book.cite(found[r.chunk_id], _span(r.text, r.population or ''))}]"
-            for r in sel.populations[:MAX_LISTED]))]
+        return [*([NONE_TEMPLATE.format(what=sel.what)] if sel.what else []),
+                POPULATIONS_TEMPLATE.format(populations="; ".join(
+                    f"{r.population} [{book.cite(found[r.chunk_id], _span(r.text, r.population or ''))}]"
+                    for r in sel.populations[:MAX_LISTED]))]
     lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
              for i, r in enumerate(sel.records)]
     if not sel.records:

@@ -915,3 +915,24 @@ def test_a_duration_bound_said_after_the_length() -> None:
                      ("which studies lasted 2 years or more?", "at_least")):
         sq = parse_study_query(q)
         assert sq is not None and sq.ran_bound == bound, q
+
+
+def test_whom_the_findings_were_in_is_each_findings_population_cited() -> None:
+    for question in ("who were the studies done in", "what kind of people were in the trials?",
+                     "who did the trials include"):
+        sq = parse_study_query(question)
+        assert sq is not None and sq.whom and not sq.population, question
+        book = CitationBook()
+        lines = compose_studies(sq, RECORDS, FINDINGS, book, "vitamin-k2")
+        assert len(lines) == 1 and lines[0].startswith("The findings were in:")
+        assert "postmenopausal women with osteoporosis" in lines[0] and len(book.citations) >= 4
+    # one study's population stays a question about that study
+    sq = parse_study_query("was the kidney study done in men?")
+    assert sq is None or not sq.whom
+
+
+def test_research_that_includes_people_names_them() -> None:
+    sq = parse_study_query("did any of the research include children?")
+    assert sq is not None and sq.population
+    lines = compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2")
+    assert lines and lines[0].startswith("None of")
