@@ -578,6 +578,22 @@ def covering_words(word: str) -> list[str]:
     return [t for t in dict.fromkeys(out) if t != stem(folded)]
 
 
+def asking_sentences(text: str) -> str:
+    """The sentences of a text that ask (end in "?"); the whole text when none does."""
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    return " ".join(asking) if asking else text
+
+
+def without_denials(text: str) -> str:
+    """The text without its statements (sentences that do not end in "?", before or after one that
+    does) that hold a negated phrase ("no <condition>, never broken anything, scan normal."): what
+    the user says they do not have or no longer take is context, not what they ask."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    if not any(s.rstrip().endswith("?") for s in sentences):
+        return text
+    return " ".join(s for s in sentences if s.rstrip().endswith("?") or not negated_spans(fold(s)))
+
+
 def surface_forms(text: str) -> dict[str, str]:
     """stem -> the first word form it was made from (for embedding single terms)."""
     out: dict[str, str] = {}

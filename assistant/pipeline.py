@@ -95,9 +95,11 @@ from assistant.normalize import (
     content_tokens,
     expand_query,
     fold,
+    general_words,
     mentioned_classes,
     surface_forms,
     without_comparisons,
+    without_denials,
     without_negated_mentions,
 )
 from assistant.nutrients import mentioned_nutrients
@@ -119,6 +121,9 @@ log = logging.getLogger(__name__)
 
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
+#: topic words (beyond the supplement's names) the rest of a question needs for words said only in
+#: its denials to be context, not what it asks
+MIN_ASKED_TOPIC_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -785,9 +790,23 @@ class Assistant:
                                                       self.catalog.names_of(scoped)))
         if u.product_query is not None:  # the products answer it, unless it asks what no page says
             support = 1.0
+        off_topic = self._asked_off_topic(u.retrieval_question, off_topic, scoped)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
+        """The off-topic words the question asks with: words said only in a statement that denies
+        ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
+        rest has topic words of its own."""
+        rest = without_denials(question)
+        if not off_topic or rest == question:
+            return off_topic
+        names = self.catalog.names_of(scoped) | general_words()
+        if len([t for t in content_tokens(rest) if t not in names]) < MIN_ASKED_TOPIC_WORDS:
+            return off_topic
+        asked = set(content_tokens(rest))
+        return [t for t in off_topic if t in asked]
 
     def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
                              scopes: Sequence[str]) -> list[FoundStudies]:

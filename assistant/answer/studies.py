@@ -46,7 +46,7 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, general_words, lexical_form, tokens
+from assistant.normalize import asking_sentences, content_tokens, cue, general_words, lexical_form, tokens
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
@@ -1131,13 +1131,7 @@ def _names_one_study(folded: str, cues: StudyCues) -> bool:
     """Does the (folded) question name one study ("the <...> study", "the 4 week one") where it
     asks? A statement around its question ("I know the <...> trial didn't help. Does it interact
     with <x>?") only tells what the user knows."""
-    return cue(cues.question.one_study).search(_asking_part(folded)) is not None
-
-
-def _asking_part(text: str) -> str:
-    """The sentences of a text that ask (end in "?"); the whole text when none does."""
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
-    return " ".join(asking) if asking else text
+    return cue(cues.question.one_study).search(asking_sentences(folded)) is not None
 
 
 def unmentioned_study_query(question: str, unmentioned: Sequence[str], *,

@@ -226,3 +226,13 @@ def test_two_negations_cancel_only_when_the_second_says_one_came_off() -> None:
 
     for q in ("no not on warfarin", "nope, never been on warfarin"):
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
+
+
+def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None:
+    from assistant.normalize import without_denials
+
+    q = "no fractures, never had a scan. what does it do for bones?"
+    assert without_denials(q) == "what does it do for bones?"
+    kept = "i take a statin for my heart. is it ok with that?"  # no denial: the statement stays
+    assert without_denials(kept) == kept
+    assert without_denials("not on anything, what dose") == "not on anything, what dose"  # nothing asks
