@@ -949,10 +949,11 @@ def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: di
     out = _ProductAnswer(book, product_docs)
     if pq.kinds:
         kept = [p for p in products if product_kind(p) in pq.kinds]
-        if not kept:
+        if not kept:  # said so; what else it asks is answered over every product ("per capsule" loosely)
             out.lines.append(msg.PRODUCTS_NONE_MATCH.format(what="a " + " or ".join(pq.kinds)))
-            return out.lines, out.rows
-        products = kept
+            if not (pq.nutrient or pq.nutrients or pq.direction):
+                return out.lines, out.rows
+        products = kept or products
     if pq.excluded_kinds:  # "one that isn't a <kind>": the others, and those that state no kind
         products = [p for p in products if product_kind(p) not in pq.excluded_kinds]
     if pq.asked_kinds:

@@ -446,3 +446,9 @@ def test_words_that_point_at_the_earlier_products_are_marked() -> None:
     pq = parse_product_query("which vitamin D3 product has the most?", NAMES)  # a supplement's products
     assert pq is not None and not pq.back
 
+
+
+def test_a_kind_no_product_has_is_said_and_the_amount_asked_is_answered_over_all() -> None:
+    out = _answer("which gummy has the most vitamin D3?", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("None of the product descriptions states a gummy.")
+    assert "Brand 5000" in out  # the most vitamin D3 of every product
