@@ -1188,11 +1188,23 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     figured = (len(named) == 1 and alone is not None and alone.chunk_id == one.chunk_id
                and (not found.words or any(_has_word(t, held, qc) for t in found.words)
                     or re.search(r"\d", named[0]) is not None))  # "the <dose> study": its figure names it
-    others = [] if figured else [_description_tokens(fold(r.text)) for r in every
-                                 if r.chunk_id != one.chunk_id]
+    others = [] if figured or _named_alone(named, one, every, qc) else [
+        _description_tokens(fold(r.text)) for r in every if r.chunk_id != one.chunk_id]
     if not missing or any(lacking & words for words in [*others, *citing]):
         return None
     return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
+
+
+def _named_alone(named: Sequence[str], one: StudyRecord, every: Sequence[StudyRecord],
+                 qc: QuestionCues) -> bool:
+    """Does the question name one study once by words only its finding holds ("the <drug name>
+    trial")? Then its other words ask about that finding, not describe another."""
+    generic = {t for w in qc.one_study_words for t in tokens(lexical_form(w))} | general_words()
+    words = [t for t in content_tokens(named[0]) if t not in generic] if len(named) == 1 else []
+    held = _description_tokens(fold(one.text))
+    return bool(words) and all(_has_word(t, held, qc) for t in words) and not any(
+        all(_has_word(t, _description_tokens(fold(r.text)), qc) for t in words)
+        for r in every if r.chunk_id != one.chunk_id)
 
 
 def _citing_clause(text: str, ref: object) -> str:

@@ -936,3 +936,16 @@ def test_research_that_includes_people_names_them() -> None:
     assert sq is not None and sq.population
     lines = compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2")
     assert lines and lines[0].startswith("None of")
+
+
+def test_a_study_named_by_words_only_its_finding_holds_is_asked_what_another_finding_says() -> None:
+    from assistant.answer.studies import finding_gap_query
+
+    omega = [r for r in RECORDS if r.supplement == "omega-3-fish-oil"]
+    known = {"atrial", "fibrillation", "cardiovascular"}
+    q = "the icosapent ethyl trial that reduced cardiovascular events - did they get more atrial fibrillation?"
+    found = finding_gap_query(q, omega, known, omega)  # another finding names atrial fibrillation
+    assert found is not None and found.unmentioned == ("atrial fibrillation",)
+    # a name several findings hold describes none alone: the words may describe another finding
+    assert finding_gap_query("the omega-3 trial, did they get more atrial fibrillation?", omega, known,
+                             omega) is None
