@@ -1176,10 +1176,14 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     qc = allcues.question
     skip = (held | set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
             | general_words())
-    missing = [w for w in dict.fromkeys(re.findall(r"[^\W\d_][\w-]*", q))
+    seq = re.findall(r"[^\W\d_][\w-]*", q)
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
+             if not content_tokens(a) and not content_tokens(b)]
+    missing = [w for w in dict.fromkeys([*seq, *pairs])
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
+    missing = [part for w in missing for part in w.split()]
     citing = [_description_tokens(fold(_citing_clause(c.text, one.ref))) for c in one.cited_by]  # may say it
     # the question names one study once, its figures alone name it, and it holds some of the
     # question's words (or the figure is in the words that name it): the words it lacks are asked

@@ -949,3 +949,12 @@ def test_a_study_named_by_words_only_its_finding_holds_is_asked_what_another_fin
     # a name several findings hold describes none alone: the words may describe another finding
     assert finding_gap_query("the omega-3 trial, did they get more atrial fibrillation?", omega, known,
                              omega) is None
+
+
+def test_a_term_of_two_stopwords_is_a_word_the_finding_may_not_state() -> None:
+    from assistant.answer.studies import finding_gap_query
+
+    k2 = [r for r in RECORDS if r.supplement == "vitamin-k2"]
+    found = finding_gap_query("the 4 week one with 1.5mg mk4 - did anybody get side effects?", k2,
+                              {"side_effect"}, k2)
+    assert found is not None and found.unmentioned == ("side effects",)
