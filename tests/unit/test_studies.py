@@ -958,3 +958,13 @@ def test_a_term_of_two_stopwords_is_a_word_the_finding_may_not_state() -> None:
     found = finding_gap_query("the 4 week one with 1.5mg mk4 - did anybody get side effects?", k2,
                               {"side_effect"}, k2)
     assert found is not None and found.unmentioned == ("side effects",)
+
+
+def test_the_people_of_one_study_told_by_what_they_were_given_name_that_study() -> None:
+    from assistant.answer.studies import _names_one_study, fold, study_cues
+
+    for q in ("the women on 45 mg of it - were they getting anything else on top?",
+              "the patients who had 400 mcg for a year - did anything else change?",
+              "after the 4 weeks on 1.5 mg, did it stay down?"):
+        assert _names_one_study(fold(q), study_cues()), q
+    assert not _names_one_study(fold("women on 45 mg a day, is that a lot?"), study_cues())
