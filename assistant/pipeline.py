@@ -66,6 +66,7 @@ from assistant.answer.studies import (
     select_studies,
     study_subject,
     unmentioned_study_query,
+    words_held,
 )
 from assistant.catalog import Catalog
 from assistant.config import Settings, get_settings
@@ -161,6 +162,15 @@ class Composition:
     table: list[ProductRow] = field(default_factory=list)
     mode: str = "extractive"
     dropped: list[DroppedSentence] = field(default_factory=list)
+
+
+def _best_described(found: list[FoundStudies]) -> list[FoundStudies]:
+    """Of one study found on several pages, the page(s) whose finding holds the most of the words
+    describing it ("the meta-analysis where <A> and <B> raised <outcome>": not another page's
+    meta-analysis)."""
+    held = [max((words_held(sq, r) for r in select_studies(sq, records).records), default=0)
+            for _, sq, records in found]
+    return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
 def _no_numbers(u: Understanding) -> bool:
@@ -757,7 +767,7 @@ class Assistant:
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
             if answered := [(s, q, r) for s, q, r in found if select_studies(q, r).answered]:
-                return answered
+                return _best_described(answered) if sq.detail is not None else answered
         # one study described whose page the question does not name ("the <other nutrient> study with
         # minerals and <a named page's nutrient>"): the one other monograph whose finding it is
         others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None and not filtered

@@ -1604,6 +1604,13 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
     return ranked[0] if hard or score[ranked[0].chunk_id] > 0 else None
 
 
+def words_held(query: StudyQuery, record: StudyRecord) -> int:
+    """How many of the words describing one study the finding holds (to tell which monograph's
+    finding a question describes, when each has one that fits)."""
+    held = _description_tokens(fold(record.text))
+    return sum(_has_word(t, held, study_cues().question) for t in query.words)
+
+
 def _by_ages(asked: tuple[float, float], pool: Sequence[StudyRecord]) -> list[StudyRecord]:
     """The findings whose population's ages overlap those asked, the nearest of them."""
     near = {r.chunk_id: min(ds) for r in pool if (ds := [d for a in _population_ages(r.population or "")

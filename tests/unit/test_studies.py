@@ -968,3 +968,12 @@ def test_the_people_of_one_study_told_by_what_they_were_given_name_that_study() 
               "after the 4 weeks on 1.5 mg, did it stay down?"):
         assert _names_one_study(fold(q), study_cues()), q
     assert not _names_one_study(fold("women on 45 mg a day, is that a lot?"), study_cues())
+
+
+def test_words_held_tell_which_pages_finding_a_description_fits() -> None:
+    from assistant.answer.studies import words_held
+
+    sq = StudyQuery(detail="participants", words=("meta-analysi", "bmd", "total"))
+    k2 = next(r for r in RECORDS if r.supplement == "vitamin-k2" and "meta-analysis" in r.text)
+    omega = next(r for r in RECORDS if r.supplement == "omega-3-fish-oil" and "meta-analysis" in r.text)
+    assert words_held(sq, k2) > words_held(sq, omega) >= 1
