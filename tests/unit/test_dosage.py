@@ -445,3 +445,11 @@ def test_an_amount_a_day_for_people_asks_the_allowance() -> None:
               "whats the daily amount for a 75 year old"):
         dq = parse_dosage_query(q)
         assert dq is not None and dq.fields == ("Recommended Daily Allowance",), q
+
+
+def test_a_dose_asked_after_saying_someone_has_the_deficiency_disease_is_a_treatment_dose() -> None:
+    from assistant.answer.dosage import parse_dosage_query as parse
+
+    dq = parse("my son has iron deficiency anaemia. how do they work out the dose for kids?")
+    assert dq is not None and dq.fields == ("Therapeutic Doses",) and "children" in dq.people.groups
+    assert parse("i have anaemia, is it ok with my tea?") is None  # no dose asked

@@ -977,3 +977,8 @@ def test_words_held_tell_which_pages_finding_a_description_fits() -> None:
     k2 = next(r for r in RECORDS if r.supplement == "vitamin-k2" and "meta-analysis" in r.text)
     omega = next(r for r in RECORDS if r.supplement == "omega-3-fish-oil" and "meta-analysis" in r.text)
     assert words_held(sq, k2) > words_held(sq, omega) >= 1
+
+
+def test_work_out_a_dose_for_people_is_no_question_about_the_findings() -> None:
+    assert parse_study_query("how do they work out the dose for kids?") is None
+    assert parse_study_query("does it work for kids?") is not None
