@@ -197,6 +197,7 @@ class QuestionCues(BaseModel):
     reference: list[str] = Field(min_length=1)
     source: list[str] = Field(default_factory=list)
     whom: list[str] = Field(default_factory=list)
+    duration_article: list[str] = Field(default_factory=list)
     population_not_clause: list[str] = Field(default_factory=list)
     ordinal_reference: list[str] = Field(default_factory=list)
     ordinal_suffixes: list[str] = Field(default_factory=list)
@@ -1367,6 +1368,9 @@ def _asked_duration(q: str, cues: StudyCues
     fc, qc = cues.finding, cues.question
     if not (qc.duration_before or qc.duration_after):
         return None
+    if qc.duration_article and fc.number_words:  # "a year or more": the number one
+        one = next((w for w, n in fc.number_words.items() if n == 1), None)
+        q = re.sub("|".join(f"(?:{p})" for p in qc.duration_article), one, q) if one else q
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     bound = "".join(rf"(?:(?P<{name}>{alternation(ws)})\s+)?" if ws else ""
                     for name, ws in (("at_least", qc.duration_at_least), ("at_most", qc.duration_at_most)))

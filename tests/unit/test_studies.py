@@ -982,3 +982,11 @@ def test_words_held_tell_which_pages_finding_a_description_fits() -> None:
 def test_work_out_a_dose_for_people_is_no_question_about_the_findings() -> None:
     assert parse_study_query("how do they work out the dose for kids?") is None
     assert parse_study_query("does it work for kids?") is not None
+
+
+def test_a_length_the_question_bounds_reads_a_as_one() -> None:
+    for q in ("which studies lasted a year or more?", "any trial that ran at least a year?"):
+        sq = parse_study_query(q)
+        assert sq is not None and sq.ran_days == (365.25, 365.25) and sq.ran_bound == "at_least", q
+    sq = parse_study_query("which studies ran for a year")  # no bound: "a" may be no number
+    assert sq is None or sq.ran_days is None
