@@ -990,3 +990,8 @@ def test_a_length_the_question_bounds_reads_a_as_one() -> None:
         assert sq is not None and sq.ran_days == (365.25, 365.25) and sq.ran_bound == "at_least", q
     sq = parse_study_query("which studies ran for a year")  # no bound: "a" may be no number
     assert sq is None or sq.ran_days is None
+
+
+def test_what_anyone_studied_asks_across_the_findings() -> None:
+    sq = parse_study_query("whats the smallest dose anyone studied")
+    assert sq is not None and sq.direction == "min"
