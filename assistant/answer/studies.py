@@ -791,7 +791,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     filters = (direction or length or forms or excluded or query.population or results or query.unit
                or population_not or without or ran or given or bound or query.whom)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
-    if not filters and not ((topics or nutrients) and listing):
+    if not filters and not ((topics or not_topics or nutrients) and listing):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
     return query
 
@@ -1852,6 +1852,8 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
                   and not any(cue(topics[n]).search(fold(r.text)) for n in query.not_topics)]
         if query.topics:
             what.append("on " + " or ".join(query.topics))
+        if query.not_topics:
+            what.append("not on " + " or ".join(query.not_topics))
     return _by_result(query, chosen, what, certain)
 
 

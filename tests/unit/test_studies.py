@@ -995,3 +995,11 @@ def test_a_length_the_question_bounds_reads_a_as_one() -> None:
 def test_what_anyone_studied_asks_across_the_findings() -> None:
     sq = parse_study_query("whats the smallest dose anyone studied")
     assert sq is not None and sq.direction == "min"
+
+
+def test_findings_that_are_not_about_a_topic_are_listed() -> None:
+    sq = parse_study_query("which of the research findings aren't about bones?")
+    assert sq is not None and sq.not_topics == ("bones",) and not sq.topics
+    lines = compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2")
+    assert lines and lines[0].startswith("Research findings not on bones:")
+    assert "osteopenia" not in " ".join(lines) and "CKD" in " ".join(lines)
