@@ -1845,15 +1845,7 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         left_out = {x.casefold() for x in query.without}
         chosen = [r for r in chosen if not any(_covers(x, n) for x in left_out for n in r.names())]
         what.append("without " + " or ".join(query.without))
-    if query.topics or query.not_topics:
-        topics = study_cues().question.topics
-        chosen = [r for r in chosen if (not query.topics or any(cue(topics[n]).search(fold(r.text))
-                                                                 for n in query.topics))
-                  and not any(cue(topics[n]).search(fold(r.text)) for n in query.not_topics)]
-        if query.topics:
-            what.append("on " + " or ".join(query.topics))
-        if query.not_topics:
-            what.append("not on " + " or ".join(query.not_topics))
+    chosen = _by_topics(query, chosen, what)
     return _by_result(query, chosen, what, certain)
 
 
@@ -1862,6 +1854,21 @@ def _asks_population_only(query: StudyQuery) -> bool:
     or form)?"""
     return not (query.ran_days is not None or query.unit or query.dose_bound is not None or query.given
                 or query.topics or query.not_topics or query.results or query.without or query.population_not)
+
+
+def _by_topics(query: StudyQuery, chosen: list[StudyRecord], what: list[str]) -> list[StudyRecord]:
+    """The findings on the topics asked and on none left out (the lead's words added to ``what``)."""
+    if not (query.topics or query.not_topics):
+        return chosen
+    topics = study_cues().question.topics
+    chosen = [r for r in chosen if (not query.topics or any(cue(topics[n]).search(fold(r.text))
+                                                             for n in query.topics))
+              and not any(cue(topics[n]).search(fold(r.text)) for n in query.not_topics)]
+    if query.topics:
+        what.append("on " + " or ".join(query.topics))
+    if query.not_topics:
+        what.append("not on " + " or ".join(query.not_topics))
+    return chosen
 
 
 def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
