@@ -49,6 +49,7 @@ from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
     asks_across_products,
+    asks_label,
     compose_one_product,
     compose_products,
     one_product_question,
@@ -513,8 +514,11 @@ class Assistant:
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
         # a personal question from someone on a medicine gets no figure to act on; what a named study
-        # gave is the study's fact, stated after the cautions
+        # gave, or what a product holds, is a fact, stated after the cautions
         no_numbers = _no_numbers(u) and not about_a_study(u.question)
+        if no_numbers and asks_label(u.question) and (labels := [
+                h for h in hits if h.document.metadata.get("kind") == "product"]):
+            return Composition(self._extractive(u, labels, book, False, shown))  # the label's fact alone
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from langchain_core.documents import Document
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
@@ -23,6 +23,7 @@ from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import (
+    asking_sentences,
     content_tokens,
     content_tokens_with_parts,
     cue,
@@ -50,6 +51,7 @@ class ProductCuesError(FileLineError):
 
 class QuestionCues(BaseModel):
     product_words: list[str]
+    label: list[str] = Field(default_factory=list)
     across: list[str]
     most: list[str]
     least: list[str]
@@ -1420,6 +1422,12 @@ class OneProduct:
     def products(self) -> list[Product]:
         """The product asked about, then the one it is compared with (whose chunks the answer cites)."""
         return [self.product, *([self.versus] if self.versus is not None else [])]
+
+
+def asks_label(question: str) -> bool:
+    """Does the question ask what a product holds ("how much <nutrient> is in <product>")?"""
+    qc = product_cues().question
+    return bool(qc.label) and cue(qc.label).search(cue_fold(asking_sentences(question))) is not None
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
