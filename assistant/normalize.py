@@ -578,20 +578,28 @@ def covering_words(word: str) -> list[str]:
     return [t for t in dict.fromkeys(out) if t != stem(folded)]
 
 
+def sentences_of(text: str) -> list[str]:
+    """The text's sentences (split after ".", "!" or "?" and a space)."""
+    return re.split(r"(?<=[.!?])\s+", text)
+
+
 def asking_sentences(text: str) -> str:
     """The sentences of a text that ask (end in "?"); the whole text when none does."""
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    asking = [s for s in sentences_of(text) if s.rstrip().endswith("?")]
     return " ".join(asking) if asking else text
 
 
 def without_denials(text: str) -> str:
-    """The text without its statements (sentences that do not end in "?", before or after one that
-    does) that hold a negated phrase ("no <condition>, never broken anything, scan normal."): what
-    the user says they do not have or no longer take is context, not what they ask."""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
+    """The text without the clauses of its statements (sentences that do not end in "?") that hold a
+    negated phrase ("no <condition>, never broken anything. what does <x> do for bones?"): what the
+    user says they do not have or no longer take is context, not what they ask. The other clauses of
+    a statement stay ("I take <drug>, no other meds." keeps "I take <drug>")."""
+    sentences = sentences_of(text)
     if not any(s.rstrip().endswith("?") for s in sentences):
         return text
-    return " ".join(s for s in sentences if s.rstrip().endswith("?") or not negated_spans(fold(s)))
+    kept = [s if s.rstrip().endswith("?") else " ".join(
+        c for c in re.split(r"(?<=[,;])\s+", s) if not negated_spans(fold(c))) for s in sentences]
+    return " ".join(s for s in kept if s)
 
 
 def surface_forms(text: str) -> dict[str, str]:

@@ -409,16 +409,17 @@ class Assistant:
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
 
     def _other_page_words(self, u: Understanding, scoped: str | None, off_topic: Sequence[str]) -> bool:
-        """Are the words the monograph in scope lacks all another monograph's, one the question
-        names too, by its names or by a nutrient only that page speaks of ("the <form> study" asked
-        beside another supplement's name)? Then the question spans both pages."""
+        """Are the words the monograph in scope lacks all one other monograph's, one the question
+        names too, by its names or by a nutrient no page has as its own ("the <form> study" asked
+        beside another supplement's name)? Then the question spans the pages."""
         if not scoped or not off_topic:
             return False
-        vocab_of = self.retriever.lexical.vocab_of
         named = set(self.catalog.named_supplements(u.retrieval_question))
-        names_nutrient = any(mentioned_nutrients(w) for w in off_topic)
-        return any(s != scoped and (s in named or names_nutrient) and all(w in words for w in off_topic)
-                   for s, words in vocab_of.items())
+        owned = frozenset().union(*self.catalog.own_nutrients.values())
+        unowned = any(n.casefold() not in owned for w in off_topic for n in mentioned_nutrients(w))
+        pages = [s for s, words in self.retriever.lexical.vocab_of.items()
+                 if s != scoped and (s in named or unowned) and all(w in words for w in off_topic)]
+        return len(pages) == 1
 
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:
         eq = u.retrieval_question

@@ -68,7 +68,7 @@ EXTREME_TIE = "The same dose: {finding}"
 EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by mass: {finding}"
 LIST_TEMPLATE = "Research findings {what}: {finding}"
 NONE_TEMPLATE = "None of the monograph's research findings {what}."
-POPULATIONS_TEMPLATE = "The findings were in: {populations}."
+POPULATIONS_TEMPLATE = "The findings that state their population were in: {populations}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
 SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
@@ -78,6 +78,7 @@ LENGTH_WORDS = {"max": "longest", "min": "shortest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
+ALSO_TEMPLATE = "Another research finding speaks of {words}: {finding}"
 #: the detail kind of a question about one study that asks what the monograph never mentions
 UNMENTIONED = "unmentioned"
 #: the detail kind of a question about one study that asks what its finding does not say
@@ -1113,7 +1114,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
                   if not any(s <= d.start < e for s, e, _ in ages))
     duration = _duration(question, q, cues.finding)
     rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
-    skip = (set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
+    skip = (set(_unit_words()) | _study_word_tokens(qc)
             | {t for _, n in named for t in tokens(lexical_form(n))})  # the names: filters, not words
     words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]
     groups = [{t for w in ws for t in tokens(lexical_form(w))} for ws in qc.population_groups.values()]
@@ -1175,7 +1176,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
         return None
     held = _description_tokens(fold(one.text))
     qc = allcues.question
-    skip = (held | set(_unit_words()) | {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
+    skip = (held | set(_unit_words()) | _study_word_tokens(qc)
             | general_words())
     seq = re.findall(r"[^\W\d_][\w-]*", q)
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
@@ -1200,11 +1201,16 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
 
 
+def _study_word_tokens(qc: QuestionCues) -> set[str]:
+    """The tokens of the words that name a study rather than describe which one."""
+    return {t for w in qc.one_study_words for t in tokens(lexical_form(w))}
+
+
 def _named_alone(named: Sequence[str], one: StudyRecord, every: Sequence[StudyRecord],
                  qc: QuestionCues) -> bool:
     """Does the question name one study once by words only its finding holds ("the <drug name>
     trial")? Then its other words ask about that finding, not describe another."""
-    generic = {t for w in qc.one_study_words for t in tokens(lexical_form(w))} | general_words()
+    generic = _study_word_tokens(qc) | general_words()
     words = [t for t in content_tokens(named[0]) if t not in generic] if len(named) == 1 else []
     held = _description_tokens(fold(one.text))
     return bool(words) and all(_has_word(t, held, qc) for t in words) and not any(
@@ -1487,9 +1493,9 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=[one], answered=True, what=gap or "")
     if query.compared:
         return _compared(query, scoped)
-    if query.whom and not (query.topics or query.results or query.ran_days or query.given):
-        pool = _named_pool(query, scoped)
-        return StudySelection(answered=True, populations=[r for r in pool if r.population])
+    if query.whom and _asks_population_only(query) and query.direction is None and query.length is None:
+        pool = [r for r in _named_pool(query, scoped) if r.population]
+        return StudySelection(answered=bool(pool), populations=pool)
     if query.then is not None:
         return _both_ends(query, scoped)
     if query.direction is not None:
@@ -1955,7 +1961,9 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
                 for i, r in enumerate(sel.records)]
     if query.detail is not None:
         return [line for r in sel.records for line in (
-            DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap
+            DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap + [
+            ALSO_TEMPLATE.format(words=" or ".join(query.unmentioned), finding=cite(r))
+            for r in _also_stating(query, sel.records, records) if r.chunk_id in found]
     if query.direction is not None:
         return _extreme_lines(query, sel, cite)
     if query.length is not None:
@@ -1986,6 +1994,18 @@ def _span(text: str, part: str) -> tuple[int, int]:
     """Where ``part`` is in ``text`` (the whole text when it is not)."""
     at = text.find(part)
     return (at, at + len(part)) if at >= 0 else (0, len(text))
+
+
+def _also_stating(query: StudyQuery, stated: Sequence[StudyRecord],
+                  records: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The other findings that hold the words a finding gap says the finding lacks (what the page
+    does say of them is shown beside the gap)."""
+    if query.detail != FINDING_GAP or not query.unmentioned:
+        return []
+    lacking = {t for w in query.unmentioned for t in content_tokens(w)}
+    ids = {r.chunk_id for r in stated}
+    return [r for r in records if r.chunk_id not in ids
+            and lacking & _description_tokens(fold(r.text))][:MAX_LISTED]
 
 
 def _citing_lines(query: StudyQuery, r: StudyRecord, docs: Mapping[str, Document],

@@ -236,3 +236,5 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     kept = "i take a statin for my heart. is it ok with that?"  # no denial: the statement stays
     assert without_denials(kept) == kept
     assert without_denials("not on anything, what dose") == "not on anything, what dose"  # nothing asks
+    # only the clauses that deny go: a medicine said beside a denial stays what the question is about
+    assert without_denials("I take lithium, no other meds. what is it for?").startswith("I take lithium")

@@ -924,7 +924,7 @@ def test_whom_the_findings_were_in_is_each_findings_population_cited() -> None:
         assert sq is not None and sq.whom and not sq.population, question
         book = CitationBook()
         lines = compose_studies(sq, RECORDS, FINDINGS, book, "vitamin-k2")
-        assert len(lines) == 1 and lines[0].startswith("The findings were in:")
+        assert len(lines) == 1 and lines[0].startswith("The findings that state their population were in:")
         assert "postmenopausal women with osteoporosis" in lines[0] and len(book.citations) >= 4
     # one study's population stays a question about that study
     sq = parse_study_query("was the kidney study done in men?")
@@ -968,6 +968,8 @@ def test_the_people_of_one_study_told_by_what_they_were_given_name_that_study() 
               "after the 4 weeks on 1.5 mg, did it stay down?"):
         assert _names_one_study(fold(q), study_cues()), q
     assert not _names_one_study(fold("women on 45 mg a day, is that a lot?"), study_cues())
+    # people taking it now, asked in the present: no study
+    assert not _names_one_study(fold("the people on 2000 iu - do they need checks?"), study_cues())
 
 
 def test_words_held_tell_which_pages_finding_a_description_fits() -> None:
