@@ -452,3 +452,8 @@ def test_a_kind_no_product_has_is_said_and_the_amount_asked_is_answered_over_all
     out = _answer("which gummy has the most vitamin D3?", [DROPS, SOFTGEL, TABLET])
     assert out.startswith("None of the product descriptions states a gummy.")
     assert "Brand 5000" in out  # the most vitamin D3 of every product
+
+
+def test_compared_to_a_named_product_is_said_as_than() -> None:
+    pq = parse_product_query("does Brand 5000 have more vitamin D3 compared to the tablet?", NAMES)
+    assert pq is not None and pq.than_text is not None and "tablet" in pq.than_text
