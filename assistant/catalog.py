@@ -109,6 +109,11 @@ class Catalog:
         """Every word of a supplement's names: its title, aliases, vocabulary names, products' names."""
         return frozenset(t for _, w in self.titles for t in w)
 
+    @cached_property
+    def owned_nutrients(self) -> frozenset[str]:
+        """Every monograph's own nutrients (casefolded), together."""
+        return frozenset().union(*self.own_nutrients.values())
+
     def names_of(self, supplement: str | None) -> frozenset[str]:
         """The words of one supplement's names (with None: of every supplement's)."""
         if supplement is None:

@@ -165,12 +165,12 @@ class Composition:
     dropped: list[DroppedSentence] = field(default_factory=list)
 
 
-def _best_described(found: list[FoundStudies]) -> list[FoundStudies]:
-    """Of one study found on several pages, the page(s) whose finding holds the most of the words
-    describing it ("the meta-analysis where <A> and <B> raised <outcome>": not another page's
-    meta-analysis)."""
-    held = [max((words_held(sq, r) for r in select_studies(sq, records).records), default=0)
-            for _, sq, records in found]
+def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRecord]]) -> list[FoundStudies]:
+    """Of one study found on several pages (``chosen``: each page's selected findings), the page(s)
+    whose finding holds the most of the words describing it ("the meta-analysis where <A> and <B>
+    raised <outcome>": not another page's meta-analysis)."""
+    held = [max((words_held(sq, r) for r in rs), default=0)
+            for (_, sq, _), rs in zip(found, chosen, strict=True)]
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
@@ -415,7 +415,7 @@ class Assistant:
         if not scoped or not off_topic:
             return False
         named = set(self.catalog.named_supplements(u.retrieval_question))
-        owned = frozenset().union(*self.catalog.own_nutrients.values())
+        owned = self.catalog.owned_nutrients
         unowned = any(n.casefold() not in owned for w in off_topic for n in mentioned_nutrients(w))
         pages = [s for s, words in self.retriever.lexical.vocab_of.items()
                  if s != scoped and (s in named or unowned) and all(w in words for w in off_topic)]
@@ -771,8 +771,10 @@ class Assistant:
         for sq in parsed:
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
-            if answered := [(s, q, r) for s, q, r in found if select_studies(q, r).answered]:
-                return _best_described(answered) if sq.detail is not None else answered
+            selected = [(f, sel) for f in found if (sel := select_studies(f[1], f[2])).answered]
+            if answered := [f for f, _ in selected]:
+                return (_best_described(answered, [sel.records for _, sel in selected])
+                        if sq.detail is not None else answered)
         # one study described whose page the question does not name ("the <other nutrient> study with
         # minerals and <a named page's nutrient>"): the one other monograph whose finding it is
         others = [(sup, sq, records) for sq in parsed[:1] if sq.detail is not None and not filtered
@@ -817,11 +819,11 @@ class Assistant:
         rest = without_denials(question)
         if not off_topic or rest == question:
             return off_topic
+        asked = content_tokens(rest)
         names = self.catalog.names_of(scoped) | general_words()
-        if len([t for t in content_tokens(rest) if t not in names]) < MIN_ASKED_TOPIC_WORDS:
+        if len([t for t in asked if t not in names]) < MIN_ASKED_TOPIC_WORDS:
             return off_topic
-        asked = set(content_tokens(rest))
-        return [t for t in off_topic if t in asked]
+        return [t for t in off_topic if t in set(asked)]
 
     def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
                              scopes: Sequence[str]) -> list[FoundStudies]:

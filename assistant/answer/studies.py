@@ -35,6 +35,7 @@ import itertools
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -1174,7 +1175,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
             found, dropped = bare, found.nutrients
     if found is None or one is None:
         return None
-    held = _description_tokens(fold(one.text))
+    held = _finding_words(one.text)
     qc = allcues.question
     skip = (held | set(_unit_words()) | _study_word_tokens(qc)
             | general_words())
@@ -1195,7 +1196,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
                and (not found.words or any(_has_word(t, held, qc) for t in found.words)
                     or re.search(r"\d", named[0]) is not None))  # "the <dose> study": its figure names it
     others = [] if figured or _named_alone(named, one, every, qc) else [
-        _description_tokens(fold(r.text)) for r in every if r.chunk_id != one.chunk_id]
+        _finding_words(r.text) for r in every if r.chunk_id != one.chunk_id]
     if not missing or any(lacking & words for words in [*others, *citing]):
         return None
     return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
@@ -1212,9 +1213,9 @@ def _named_alone(named: Sequence[str], one: StudyRecord, every: Sequence[StudyRe
     trial")? Then its other words ask about that finding, not describe another."""
     generic = _study_word_tokens(qc) | general_words()
     words = [t for t in content_tokens(named[0]) if t not in generic] if len(named) == 1 else []
-    held = _description_tokens(fold(one.text))
+    held = _finding_words(one.text)
     return bool(words) and all(_has_word(t, held, qc) for t in words) and not any(
-        all(_has_word(t, _description_tokens(fold(r.text)), qc) for t in words)
+        all(_has_word(t, _finding_words(r.text), qc) for t in words)
         for r in every if r.chunk_id != one.chunk_id)
 
 
@@ -1306,7 +1307,7 @@ def _same_word(a: str, b: str, qc: QuestionCues) -> bool:
     return n >= qc.word_stem and len(a) - n <= qc.word_ending and len(b) - n <= qc.word_ending
 
 
-def _has_word(word: str, words: set[str], qc: QuestionCues) -> bool:
+def _has_word(word: str, words: AbstractSet[str], qc: QuestionCues) -> bool:
     return word in words or any(_same_word(word, w, qc) for w in words)
 
 
@@ -1418,6 +1419,13 @@ def _compared_doses(question: str, q: str, cues: StudyCues) -> tuple[tuple[float
 def _description_tokens(text: str) -> set[str]:
     """The content words of a text, hyphenated words also split ("high-dose": "high", "dose")."""
     return set(content_tokens(text)) | set(content_tokens(text.replace("-", " ")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _finding_words(text: str) -> frozenset[str]:
+    """A finding's description words (read once per text: every question about one study compares
+    its words with each finding's)."""
+    return frozenset(_description_tokens(fold(text)))
 
 
 def _units(lex: str, qc: QuestionCues) -> list[str]:
@@ -1602,7 +1610,7 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
     if query.ages is not None:
         pool = _by_ages(query.ages, pool)
     qc = study_cues().question
-    words = {r.chunk_id: _description_tokens(fold(r.text)) for r in scoped}
+    words = {r.chunk_id: _finding_words(r.text) for r in scoped}
     has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
     df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
     score = {r.chunk_id: sum(math.log(1 + len(scoped) / df[t]) for t in query.words
@@ -1617,7 +1625,7 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
 def words_held(query: StudyQuery, record: StudyRecord) -> int:
     """How many of the words describing one study the finding holds (to tell which monograph's
     finding a question describes, when each has one that fits)."""
-    held = _description_tokens(fold(record.text))
+    held = _finding_words(record.text)
     return sum(_has_word(t, held, study_cues().question) for t in query.words)
 
 
@@ -1717,7 +1725,7 @@ def citing_detail(query: StudyQuery, r: StudyRecord) -> list[Citing]:
 def _names_choice(r: StudyRecord, choice: str) -> bool:
     """Does the finding name a choice asked between (every content word of it)?"""
     qc = study_cues().question
-    words = _description_tokens(fold(r.text))
+    words = _finding_words(r.text)
     wanted = _description_tokens(fold(choice))
     return bool(wanted) and all(_has_word(w, words, qc) for w in wanted)
 
@@ -2005,7 +2013,7 @@ def _also_stating(query: StudyQuery, stated: Sequence[StudyRecord],
     lacking = {t for w in query.unmentioned for t in content_tokens(w)}
     ids = {r.chunk_id for r in stated}
     return [r for r in records if r.chunk_id not in ids
-            and lacking & _description_tokens(fold(r.text))][:MAX_LISTED]
+            and lacking & _finding_words(r.text)][:MAX_LISTED]
 
 
 def _citing_lines(query: StudyQuery, r: StudyRecord, docs: Mapping[str, Document],

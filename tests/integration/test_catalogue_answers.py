@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant import Assistant
 
 
@@ -45,9 +47,15 @@ def test_a_question_about_too_much_is_answered_with_the_toxicity_notes(catalogue
     assert "toxicity" in {c.kind for c in ans.cautions}
 
 
-def test_a_study_of_another_pages_nutrient_asked_beside_a_pages_name_is_found(catalogue: Assistant) -> None:
-    """The words the named page lacks are another page's (a nutrient no page has as its own)."""
-    ans = catalogue.ask("the vitamin K1 trial that gave minerals and vitamin D - how long did it go on?")
+@pytest.mark.parametrize("question", [
+    # the words the named page lacks are another page's (a nutrient no page has as its own)
+    "the vitamin K1 trial that gave minerals and vitamin D - how long did it go on?",
+    # one study found on several pages is the one its description fits
+    "the meta-analysis where vitamin K and D together raised bone density - how big was it?",
+])
+def test_a_study_described_beside_another_pages_name_is_answered_from_its_own_page(
+        catalogue: Assistant, question: str) -> None:
+    ans = catalogue.ask(question)
     assert not ans.abstained
     assert {c.supplement for c in ans.citations} == {"vitamin-k2"}
 
@@ -55,12 +63,6 @@ def test_a_study_of_another_pages_nutrient_asked_beside_a_pages_name_is_found(ca
 def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take lithium, no other meds. What does vitamin D3 do for my bones?")
     assert ans.abstained  # no page speaks of that medicine: no answer as if it were not said
-
-
-def test_one_study_found_on_several_pages_is_the_one_its_description_fits(catalogue: Assistant) -> None:
-    ans = catalogue.ask("the meta-analysis where vitamin K and D together raised bone density - how big was it?")
-    assert not ans.abstained
-    assert {c.supplement for c in ans.citations} == {"vitamin-k2"}
 
 
 def test_a_population_no_finding_names_is_said_with_whom_the_findings_were_in(catalogue: Assistant) -> None:
