@@ -379,13 +379,31 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
             subject = [previous]  # "did it help them at all?": what it points at has no slot of its own
         fields = [s.value for s in slots if s.kind == "field" and fold(s.value) not in fold(question)]
         return Resolution(" ".join([question, *fields, *dict.fromkeys(subject)]), True, False)
-    base = previous
+    base = _other_form_studies(previous, slots, earlier)
     kinds = [k for k in SLOT_KINDS if k in {s.kind for s in slots}]
     if any(k in SUBJECT_KINDS for k in kinds):
         base = _replace_subject(base, [s for s in slots if s.kind in SUBJECT_KINDS], question, names)
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _other_form_studies(previous: str, slots: Sequence[Slot], earlier: Sequence[Slot]) -> str:
+    """The earlier question with the study it named by its description ("the 3 year study") said as
+    "the studies" when the turn swaps the form and names no study: a study used one form, so "and
+    <other form>?" asks the other form's studies, not the same study (a form its description names
+    stays, and so do its words but its figures: "the <topic> trial" -> "the <topic> studies")."""
+    new = {s.value for s in slots if s.kind == "form"}
+    old = {s.value for s in earlier if s.kind == "form"}
+    if not new or not old or new <= old or any(s.kind == "study" for s in slots):
+        return previous
+    out = previous
+    for st in sorted((s for s in earlier if s.kind == "study" and not s.value.startswith("ref:")),
+                     key=lambda s: s.start, reverse=True):
+        words = re.sub(r"^\S+\s+|\s+\S+$", "", previous[st.start:st.end])  # "the <words> study"
+        words = re.sub(r"(?<![\w.,])\d[\d.,]*\s*[^\s\d]*(?:\s+(?:a|per)\s+\S+)?", " ", words)  # its figures
+        out = out[:st.start] + " ".join(["the", *words.split(), "studies"]) + out[st.end:]
+    return out
 
 
 def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, str, str]]) -> bool:

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -69,6 +70,7 @@ EXTREME_TIE = "The same dose: {finding}"
 EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by mass: {finding}"
 LIST_TEMPLATE = "Research findings {what}: {finding}"
 NONE_TEMPLATE = "None of the monograph's research findings {what}."
+OTHER_FORM_TEMPLATE = "Research findings {what} that do not name {forms}: {finding}"
 POPULATIONS_TEMPLATE = "The findings that state their population were in: {populations}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
 SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
@@ -236,6 +238,7 @@ class QuestionCues(BaseModel):
     alone_scope: int = Field(default=4, ge=1)
     efficacy: list[str] = Field(default_factory=list)
     efficacy_in: list[str] = Field(default_factory=list)
+    efficacy_past: list[str] = Field(default_factory=list)
     people_words: list[str] = Field(default_factory=list)
     whether_found: list[str] = Field(default_factory=list)
     details: dict[str, DetailCues] = Field(default_factory=dict)
@@ -266,7 +269,7 @@ class QuestionCues(BaseModel):
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
                      "approximate_before", "approximate_after", "choice_words", "efficacy_in",
-                     "whether_found", "dose_above", "dose_below")
+                     "efficacy_past", "whether_found", "dose_above", "dose_below")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -762,9 +765,10 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     given, approximate = _given_doses(question, q, allcues)
     asks_dose = bool(given) and bool(cue(qc.efficacy).search(q))  # "did it help at <dose>"
     people = _people_asked(q, qc)  # "did it do anything in <people>"
-    if not cue(qc.across).search(q) and not asks_alone and not asks_dose and not people:
-        return None
     named, excluded = _named(lex, qc)
+    if (not cue(qc.across).search(q) and not asks_alone and not asks_dose and not people
+            and not _asks_form_did(q, qc, named)):
+        return None
     excluded = tuple(x for x in excluded if x not in without)
     named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
@@ -972,6 +976,13 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     out = [o for o in out if o[0]]
     out.sort(key=lambda o: len(o[0]), reverse=True)
     return tuple((re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])"), kind, name) for key, kind, name in out)
+
+
+def _asks_form_did(q: str, qc: QuestionCues, named: Sequence[tuple[str, str]]) -> bool:
+    """Does the question ask, in the past, what a form it names did for a topic ("did <form> help
+    <topic>")? The findings that used the form answer it."""
+    return (bool(qc.efficacy_past) and any(kind == "form" for kind, _ in named)
+            and bool(cue(qc.efficacy_past).search(q)) and bool(_topics(q, qc)[0]))
 
 
 def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
@@ -1994,8 +2005,23 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
              for i, r in enumerate(sel.records)]
     if not sel.records:
         lines.append(NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")))
+        lines += _other_form_lines(query, records, supplement, found, cite)
     lines.extend(HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also)
     return lines
+
+
+def _other_form_lines(query: StudyQuery, records: Sequence[StudyRecord], supplement: str | None,
+                      found: Mapping[str, Document], cite: Any) -> list[str]:
+    """When no finding used the forms asked about, those that otherwise fit, each cited: what the page
+    does say of the topic asked is not hidden behind "none used <form>"."""
+    if not query.forms:
+        return []
+    wider = select_studies(dataclasses.replace(query, forms=()), records, supplement)
+    if not wider.answered or not wider.what or any(r.chunk_id not in found for r in wider.records):
+        return []
+    forms = " or ".join(query.forms)
+    return [(OTHER_FORM_TEMPLATE.format(what=wider.what, forms=forms, finding=cite(r)) if i == 0 else cite(r))
+            for i, r in enumerate(wider.records[:MAX_LISTED])]
 
 
 def _span(text: str, part: str) -> tuple[int, int]:

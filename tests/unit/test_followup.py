@@ -384,3 +384,17 @@ def test_an_ordinal_word_elsewhere_is_no_pointer() -> None:
     assert _ordinal("how long did that study last?") == 1
     assert _ordinal("was it within a second dose") == 1
     assert _ordinal("the last one, how long") == -1
+
+
+def test_another_form_asks_that_forms_studies_not_the_same_study() -> None:
+    """A study used one form: swapping the form drops the study's figures, keeps its topic words."""
+    r = resolve("and MK-4 then?", "did MK-7 do anything for bone density in the 3 year trial?")
+    assert "MK-4" in r.question and "MK-7" not in r.question and "3 year" not in r.question
+    assert "studies" in r.question and "bone density" in r.question
+
+
+def test_how_old_were_they_asks_the_people_of_the_study_the_answer_cited() -> None:
+    r = resolve("what age were they?", "which study found a lower dose worked as well",
+                answer="Low-dose MK-4 (1.5 mg/day) for 4 weeks reduced serum undercarboxylated osteocalcin in "
+                       "healthy postmenopausal women. [1]")
+    assert "in the study" in r.question and "postmenopausal women" in r.question

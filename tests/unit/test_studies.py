@@ -1005,3 +1005,20 @@ def test_findings_that_are_not_about_a_topic_are_listed() -> None:
     lines = compose_studies(sq, RECORDS, FINDINGS, CitationBook(), "vitamin-k2")
     assert lines and lines[0].startswith("Research findings not on bones:")
     assert "osteopenia" not in " ".join(lines) and "CKD" in " ".join(lines)
+
+
+def test_what_one_form_did_for_a_topic_asks_that_forms_findings() -> None:
+    """A question told in the past about what a form did for a topic asks the findings that used it;
+    the present tense about the nutrient alone asks the page, not the findings."""
+    lines, book = answer("so did MK-4 ever improve bone density?", "vitamin-k2")
+    assert_cited_and_grounded(lines, book)
+    assert {c.ref for c in book.citations} == {5, 6}
+    assert parse_study_query("does vitamin k2 help bones?") is None
+
+
+def test_no_finding_of_the_form_asked_shows_those_of_the_topic() -> None:
+    """None used the form asked about: the findings on the topic that do not name it are still cited."""
+    lines, book = answer("has MK-7 been found to reduce artery stiffness?", "vitamin-k2")
+    assert lines[0].startswith("None of the monograph's research findings used MK-7")
+    assert "do not name MK-7" in lines[1]
+    assert {c.ref for c in book.citations} == {7, 8}
