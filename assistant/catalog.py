@@ -114,6 +114,11 @@ class Catalog:
         """Every monograph's own nutrients (casefolded), together."""
         return frozenset().union(*self.own_nutrients.values())
 
+    @cached_property
+    def product_by_id(self) -> dict[str, Product]:
+        """Every product by its id."""
+        return {p.id: p for p in self.all_products}
+
     def names_of(self, supplement: str | None) -> frozenset[str]:
         """The words of one supplement's names (with None: of every supplement's)."""
         if supplement is None:

@@ -171,7 +171,13 @@ _DESCRIBED = re.compile(
 
 def _phrase(term: str) -> str:
     words = re.split(r"[\s-]+", term.strip())
-    return r"(?<![\w-])" + r"[\s-]*".join(re.escape(w) for w in words) + r"(?![\w-])"
+    short = followup_words().short_forms
+
+    def word(w: str) -> str:  # the word, or a shorter way of writing it
+        alts = [w, *short.get(w.lower(), ())]
+        return re.escape(w) if len(alts) == 1 else "(?:" + "|".join(map(re.escape, alts)) + ")"
+
+    return r"(?<![\w-])" + r"[\s-]*".join(word(w) for w in words) + r"(?![\w-])"
 
 
 @functools.lru_cache(maxsize=32)

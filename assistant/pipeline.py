@@ -43,7 +43,14 @@ from assistant.answer.cautions import (
     stated_conditions,
 )
 from assistant.answer.citations import CitationBook
-from assistant.answer.dosage import DosageQuery, compose_dosage, dosage_cues, parse_dosage_query
+from assistant.answer.dosage import (
+    DosageQuery,
+    compose_dosage,
+    dosage_cues,
+    exceeds_every_limit,
+    field_from_doc,
+    parse_dosage_query,
+)
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
@@ -472,11 +479,7 @@ class Assistant:
         else:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
-        drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
-        if extra := [c for c in drawn if c not in u.classes]:  # the answer draws on a caution's passage
-            held = {c.citation.chunk_id for c in cautions if c.citation}
-            cautions += [c for c in self._cautions(book, u, supplement, extra)
-                         if c.citation is None or c.citation.chunk_id not in held]
+        cautions += self._drawn_cautions(book, u, supplement, cautions)
         tail = [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:
@@ -715,7 +718,7 @@ class Assistant:
         if not hits or not hits[0].document.metadata.get("product_id"):
             return []
         pid = str(hits[0].document.metadata["product_id"])
-        product = next((p for p in self.catalog.all_products if p.id == pid), None)
+        product = self.catalog.product_by_id.get(pid)
         if product is None:
             return []
         # a follow-up ("and the liquid one?", "how about the gummy?") asks what the
@@ -860,6 +863,33 @@ class Assistant:
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
                               whole=whole) if docs else []
+
+    def _drawn_cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
+                        cautions: Sequence[Caution]) -> list[Caution]:
+        """The cautions of the classes the answer draws on that the turn did not bring: a passage it
+        cites names a class, or it cites a product above every upper limit (the notes on excess)."""
+        drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
+        if self._cites_over_limit(book):
+            drawn.append(DOSE_RISK_CLASS)
+        if not (extra := [c for c in drawn if c not in u.classes]):
+            return []
+        held = {c.citation.chunk_id for c in cautions if c.citation}
+        return [c for c in self._cautions(book, u, supplement, extra)
+                if c.citation is None or c.citation.chunk_id not in held]
+
+    def _cites_over_limit(self, book: CitationBook) -> bool:
+        """Does the answer cite a product whose amount of its monograph's own nutrient is above every
+        value of that monograph's upper limit?"""
+        limit = dosage_cues().question.limit_field
+        for pid in dict.fromkeys(c.product_id for c in book.citations if c.product_id):
+            product = self.catalog.product_by_id.get(pid)
+            primary = self.catalog.primary_of.get(product.supplement, "") if product else ""
+            amount = product.nutrient(primary) if product and primary else None
+            docs = self._field_docs(product.supplement, [limit], []) if product and amount else []
+            if amount and amount.dose and docs and exceeds_every_limit(amount.dose, field_from_doc(docs[0]),
+                                                                       primary):
+                return True
+        return False
 
     def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                          book: CitationBook, supplement: str | None) -> list[str]:

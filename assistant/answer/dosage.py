@@ -516,6 +516,15 @@ def compare_amount(amount: Dose, value: FieldValue, nutrient: str | None) -> Rel
     return "above" if a > b else "below"
 
 
+def exceeds_every_limit(amount: Dose, f: DosageField, nutrient: str | None) -> bool:
+    """Is the amount above every limit the field sets (for anyone: so above the highest), with
+    each value comparable? False when the field sets none or a value cannot be compared."""
+    if f.blank or f.sets_none:
+        return False
+    relations = [compare_amount(amount, v, nutrient) for v in f.values]
+    return all(r == "above" for r in relations)
+
+
 def _format_number(v: float) -> str:
     if abs(v - round(v)) < 1e-9:
         return f"{round(v):,}"

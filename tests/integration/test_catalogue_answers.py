@@ -69,3 +69,12 @@ def test_a_population_no_finding_names_is_said_with_whom_the_findings_were_in(ca
     ans = catalogue.ask("were any of the fish oil trials done in teenagers?")
     assert not ans.abstained and ans.text.startswith("None of the monograph's research findings")
     assert {c.supplement for c in ans.citations} == {"omega-3-fish-oil"} and len(ans.citations) >= 3
+
+
+def test_a_product_above_every_upper_limit_brings_the_notes_on_excess(catalogue: Assistant) -> None:
+    """The cautions on excess follow a product whose amount is above every limit its page sets, asked
+    about without a word of dose or excess; a product under the limit brings none."""
+    ans = catalogue.ask("tell me about bone plus 5000")
+    assert not ans.abstained and "toxicity" in {c.kind for c in ans.cautions}
+    ans = catalogue.ask("what is in the vitamin D3 liquid drops?")
+    assert not ans.abstained and "toxicity" not in {c.kind for c in ans.cautions}

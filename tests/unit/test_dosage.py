@@ -16,6 +16,7 @@ from assistant.answer.dosage import (
     DosageCuesError,
     DosageQuery,
     compare_amount,
+    exceeds_every_limit,
     compose_dosage,
     converted,
     parse_cues,
@@ -453,3 +454,16 @@ def test_a_dose_asked_after_saying_someone_has_the_deficiency_disease_is_a_treat
     dq = parse("my son has iron deficiency anaemia. how do they work out the dose for kids?")
     assert dq is not None and dq.fields == ("Therapeutic Doses",) and "children" in dq.people.groups
     assert parse("i have anaemia, is it ok with my tea?") is None  # no dose asked
+
+
+def test_an_amount_above_every_limit_of_the_field() -> None:
+    """Above the highest limit the field sets (so above everyone's); never when none is set."""
+    two = read_field(UL, """Maximum safe daily intake
+
+1,000 IU/day — infants
+2,000 IU (50 mcg)/day — adults""")
+    iu = _iu_nutrient()
+    assert exceeds_every_limit(parse_doses("2,500 IU")[0], two, iu)
+    assert not exceeds_every_limit(parse_doses("1,500 IU")[0], two, iu)  # above the infants' only
+    assert not exceeds_every_limit(parse_doses("2,000 IU")[0], two, iu)
+    assert not exceeds_every_limit(parse_doses("90 mg")[0], read_field(UL, UNIT_ONLY), iu)

@@ -398,3 +398,9 @@ def test_how_old_were_they_asks_the_people_of_the_study_the_answer_cited() -> No
                 answer="Low-dose MK-4 (1.5 mg/day) for 4 weeks reduced serum undercarboxylated osteocalcin in "
                        "healthy postmenopausal women. [1]")
     assert "in the study" in r.question and "postmenopausal women" in r.question
+
+
+def test_a_name_written_short_is_found() -> None:
+    """"vit d" names what "vitamin D" names: a follow-up with its own topic keeps it."""
+    slots = find_slots("how much vit d does my dad need?", [("nutrient", "vitamin-d3", "vitamin D")])
+    assert [s.value for s in slots if s.kind == "nutrient"] == ["vitamin-d3"]

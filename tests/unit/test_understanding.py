@@ -143,6 +143,8 @@ def test_the_conversation_subject_is_the_latest_named() -> None:
         "Can you overdo it by taking very large amounts?",
         "Is a double dose a problem if I forgot yesterday's tablet?",
         "what if someone takes way too many of them?",
+        "our 2 year old got hold of the gummies and ate some, what should we watch for?",
+        "the kids ate two or three of my tablets while I was out",
     ],
 )
 def test_an_overdose_in_a_users_words_brings_the_toxicity_notes(question: str) -> None:
