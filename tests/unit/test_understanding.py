@@ -164,6 +164,15 @@ def test_an_ordinary_dose_brings_no_toxicity_note(question: str) -> None:
     assert "toxicity" not in mentioned_classes([question])
 
 
+def test_someone_allergic_asks_about_the_notes_on_allergy() -> None:
+    """A note that warns people with an allergy is a caution; saying someone is allergic brings it."""
+    from assistant.normalize import mentioned_classes
+
+    assert "allergy" in mentioned_classes(["our daughter is allergic to prawns, which capsules are safe?"])
+    assert "allergy" in mentioned_classes(["People with a nut allergy should avoid it."], questions=False)
+    assert "allergy" not in mentioned_classes(["which capsules are easiest to swallow?"])
+
+
 def test_overdose_words_are_general() -> None:
     for word in ("swallowed", "accidentally", "overdo", "bunch", "dangerous", "warn", "warnings"):
         assert word in _general_words() or stem(word) in _general_words(), word
