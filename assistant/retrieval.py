@@ -220,11 +220,13 @@ class LexicalIndex:
         return found[:k]
 
     def _term_score(self, term: str, tf: int, length: int) -> float:
-        """BM25 (Lucene's, as bm25s scores, with its default parameters) of one term in one delta chunk."""
+        """BM25 of one term in one delta chunk, exactly as bm25s scores the base's chunks (its "lucene"
+        method with its default parameters: no "saturation + 1" factor in the numerator), so a chunk scores
+        the same whether it came in with an edit or with a whole build."""
         if not tf:
             return 0.0
         sat, norm = BM25_K1, BM25_B  # term saturation, length normalisation
-        return self.idf.get(term, self.max_idf) * tf * (sat + 1) / (
+        return self.idf.get(term, self.max_idf) * tf / (
             tf + sat * (1 - norm + norm * length / max(self.avgdl, 1e-9)))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
@@ -101,3 +102,18 @@ def test_serving_data_saved_under_another_vocabulary_is_made_anew(tmp_path) -> N
     assert not _readable(tmp_path)
     (tmp_path / "format.json").write_text(json.dumps({"format": FORMAT}))  # saved before the digest
     assert not _readable(tmp_path)
+
+
+def test_a_delta_chunk_scores_as_in_a_whole_build() -> None:
+    """A chunk an edit brings in (a layered generation's delta, scored with the base's statistics)
+    gets the score bm25s gives it in a whole build with the same statistics: an edited page's
+    chunks do not outrank the others."""
+    from assistant.retrieval import LexicalIndex
+
+    texts = ["warfarin lowers clotting factors", "menaquinone supports bone density in women",
+             "clotting tests for people on warfarin", "the softgel holds fish oil and vitamin d"]
+    docs = [Document(id=f"c{i}", page_content=t, metadata={"supplement": "k2"}) for i, t in enumerate(texts)]
+    whole = LexicalIndex([docs])
+    layered = LexicalIndex([docs]).with_delta([docs[2]], ["c2"])  # the same chunk, re-added by an edit
+    for query in ("warfarin clotting", "bone density", "fish oil softgel"):
+        assert dict(layered.search(query, 4)) == pytest.approx(dict(whole.search(query, 4)))
