@@ -67,6 +67,36 @@ def _tail(text: str) -> tuple[str, str]:
     return text[:m.end()], text[m.end():].strip()
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:
+    """The body without the sentences an earlier part already said, citing the same passages (two
+    asks answered by one finding state it once); what is kept is added to ``said``."""
+    kept: list[str] = []
+    for part in re.split(r"(?<=\])\s+", body):
+        key = (_MARKER.sub("", part).strip(), tuple(chunks.get(int(n), n) for n in _MARKER.findall(part)))
+        if key[1] and key in said:
+            continue
+        said.add(key)
+        kept.append(part)
+    return " ".join(kept)
+
+
+def _compact(text: str, citations: list[Citation], cautions: list[Caution]
+             ) -> tuple[str, list[Citation], list[Caution]]:
+    """The citations the text (or a caution) still cites, numbered 1, 2, ... in order, and the text
+    and cautions with their markers moved to match."""
+    used = {int(n) for n in _MARKER.findall(text)} | {c.citation.marker for c in cautions if c.citation}
+    new = {c.marker: i for i, c in enumerate((c for c in citations if c.marker in used), start=1)}
+    if len(new) == len(citations):
+        return text, citations, cautions
+    moved = _MARKER.sub(lambda m: f"[{new.get(int(m.group(1)), int(m.group(1)))}]", text)
+    return moved, [c.model_copy(update={"marker": new[c.marker]}) for c in citations if c.marker in new], [
+        c.model_copy(update={"citation": c.citation.model_copy(update={"marker": new[c.citation.marker]})})
+        if c.citation is not None else c for c in cautions]
+
+
 def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
     """One answer from the answers to a question's asks, in order: markers renumbered, cautions
     once each, a part the monograph does not cover said as such, a referral once at the end. All
@@ -78,6 +108,7 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
     citations: list[Citation] = []
     cautions: list[Caution] = []
     shown: set[tuple[str, str, str]] = set()
+    said: set[tuple[str, tuple[str, ...]]] = set()
     first = next(a for a in answers if not a.abstained)
     for a in answers:
         if a.abstained:
@@ -85,7 +116,8 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
             continue
         offset = len(citations)
         body, tail = _tail(a.text)
-        texts.append(_renumber(body, offset))
+        chunks = {c.marker + offset: c.chunk_id for c in a.citations}
+        texts.append(_unsaid(_renumber(body, offset), said, chunks))
         if tail and tail not in tails:
             tails.append(tail)
         citations += [c.model_copy(update={"marker": c.marker + offset}) for c in a.citations]
@@ -97,7 +129,8 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
                 moved = cit.model_copy(update={"marker": cit.marker + offset}) if cit is not None else None
                 cautions.append(c.model_copy(update={"citation": moved}))
     done = [a for a in answers if not a.abstained]
-    return Answer(question=question, text=" ".join([*texts, *tails]), citations=citations, cautions=cautions,
+    text, citations, cautions = _compact(" ".join([*texts, *tails]), citations, cautions)
+    return Answer(question=question, text=text, citations=citations, cautions=cautions,
                   abstained=False, mode=first.mode, table=[r for a in done for r in a.table],
                   dropped=[d for a in done for d in a.dropped], support=min(a.support for a in done),
                   corrected={k: v for a in answers for k, v in a.corrected.items()})

@@ -423,7 +423,8 @@ class Assistant:
             return False
         named = set(self.catalog.named_supplements(u.retrieval_question))
         owned = self.catalog.owned_nutrients
-        unowned = any(n.casefold() not in owned for w in off_topic for n in mentioned_nutrients(w))
+        unowned = any(n.casefold() not in owned  # a joined name ("<nutrient>_<letter>") read as written
+                      for w in off_topic for n in mentioned_nutrients(w.replace("_", " ")))
         pages = [s for s, words in self.retriever.lexical.vocab_of.items()
                  if s != scoped and (s in named or unowned) and all(w in words for w in off_topic)]
         return len(pages) == 1

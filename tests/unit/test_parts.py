@@ -43,3 +43,13 @@ def test_a_part_not_covered_is_said_and_all_unanswered_abstains() -> None:
     no = Answer(question="b", text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained")
     assert merge_answers("q", [ok, no]).text == f"Fact [1]. {msg.PART_NOT_COVERED}"
     assert merge_answers("q", [no, no]).abstained
+
+
+def test_a_sentence_both_parts_cite_is_said_once_and_its_second_citation_goes() -> None:
+    a = Answer(question="a", text="The finding. [1] Another. [2]", citations=[_cite(1, "c1"), _cite(2, "c2")])
+    b = Answer(question="b", text="The finding. [1] A third. [2]", citations=[_cite(1, "c1"), _cite(2, "c3")],
+               cautions=[Caution(kind="k", text="note", citation=_cite(2, "c3"))])
+    out = merge_answers("a and b", [a, b])
+    assert out.text == "The finding. [1] Another. [2] A third. [3]"
+    assert [(c.marker, c.chunk_id) for c in out.citations] == [(1, "c1"), (2, "c2"), (3, "c3")]
+    assert out.cautions[0].citation is not None and out.cautions[0].citation.marker == 3
