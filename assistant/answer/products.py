@@ -1446,7 +1446,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     of them named or described); given, the caller cites every product of ``OneProduct.products()``;
     None: it cites the product asked alone (a comparison is left to :func:`compose_products`)."""
     qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
-    q = _without_limit(_without_page(_amount_not_count(question)))
+    whole = _without_page(_amount_not_count(question))
+    q = _without_limit(whole)  # blanks keep the length: a span of q is one of whole
     size, unit = serving_size_asked(_without_page(question))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither;
@@ -1464,7 +1465,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
              or _by_amount(q, products, in_scope, nutrient_names))
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
-    if (detail := asked_detail(outside)) is not None:  # what the report states of it, or that it does not
+    if (detail := _detail_outside(outside, whole, found)) is not None:  # what the report states of it, or not
         of = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
         return OneProduct(of, (), detail=detail) if of is not None else None
     holds = bool(cue(qc.holds).search(q))
@@ -1478,7 +1479,6 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     described = q if kinds is None or found else q[:kinds[1][0]] + " " + q[kinds[1][1]:]
     product: Product | None = found[0] if found else _described_in(described, products, in_scope,
                                                                     nutrient_names, figures=bool(forms))
-    rest = outside if found else _without_references(q)
     if product is None:
         return None
     if kinds is not None:
@@ -1489,7 +1489,14 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         silent = property_sentence(product, prop) is None
         return None if silent and not product_cues().properties[prop].product_only else OneProduct(
             product, (), property=prop)
-    return _asked_of(q, rest, product, forms, nutrient_names)
+    return _asked_of(q, outside if found else _without_references(q), product, forms, nutrient_names)
+
+
+def _detail_outside(outside: str, whole: str, found: tuple[Product, tuple[int, int]] | None) -> str | None:
+    """The detail asked outside the product's name: in the question as the products read it, else
+    before its time words were blanked for them ("every day or once a week?" asks how often)."""
+    return asked_detail(outside) or asked_detail(whole[:found[1][0]] + " " + whole[found[1][1]:]
+                                                 if found else whole)
 
 
 def _asked_of(q: str, rest: str, product: Product, forms: Sequence[str],
@@ -1917,7 +1924,8 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
 def _detail_line(out: _ProductAnswer, p: Product, name: str) -> None:
     """A detail of product ``p`` (``details``): the sentence of its description that states it, its
     report's product name, or what its amounts are given for ("per 5 mL serving"); else that its
-    description does not state it, with the amounts it does state. The product cited."""
+    description does not state it, with the amounts it does state, and the description itself. The
+    product cited."""
     dc, a = product_cues().details[name], product_cues().answers
     states = [s for x in p.nutrients if (s := stated(p, x.nutrient)) is not None and s.amount]
     amounts = "; ".join(s.detail() for s in states)
@@ -1932,9 +1940,11 @@ def _detail_line(out: _ProductAnswer, p: Product, name: str) -> None:
         line = a.one_states.format(product=label(p), amounts=amounts) if served else None
     elif (sentence := _sentence_with(p, dc.description)) is not None:
         line = a.detail_stated.format(what=dc.what, product=label(p), text=sentence)
-    if line is None:
+    if line is None:  # what the description does say is not hidden behind what it does not
         line = a.detail_unstated.format(product=label(p), what=dc.what) + (
             a.serving_size_amounts.format(amounts=amounts) if states else "")
+        out.lines.append(f"{line} [{m}].")
+        line = a.one_says.format(product=p.title, text=p.text.strip())
     out.lines.append(f"{line} [{m}].")
 
 

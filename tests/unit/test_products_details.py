@@ -127,3 +127,11 @@ def test_a_question_across_the_products_that_names_nothing_of_its_own() -> None:
     assert asks_across_products("any tablets like that?")
     assert not asks_across_products("does it have that form")
     assert not asks_across_products("which form is better absorbed")
+
+
+def test_every_day_or_once_a_week_asks_how_often_and_the_description_is_quoted() -> None:
+    assert asked_detail("is it one every day or once a week") == "frequency"
+    assert asked_detail("daily or weekly?") == "frequency"
+    out = _one("ultra k2 mk-7 plus d3 - am I meant to take it every day or once a week?", K2)
+    assert out is not None and "does not state how often to take it" in out
+    assert "says: “Ultra K2 MK-7 Plus D3 is a supplement with vitamin D3 (5,000 IU)" in out
