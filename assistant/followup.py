@@ -447,7 +447,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
         return question
     at, members = _study_pointer(question)
     if at is None:
-        return question
+        return _ordinal_item(question, answer, _about_research(previous))
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]
     if studies := [s for s in earlier if s.kind == "study"]:
@@ -481,6 +481,26 @@ PINNED_STUDY = re.compile(rf";\s*{_STUDY}:\s*(?P<finding>.+)$")
 #: what a turn asking where the last answer's claim comes from is written as, the claim after it
 #: (study_cues.yaml ``question.source`` reads it)
 SOURCE_OF = "source of"
+
+
+#: an item of the last answer pointed at by its place ("the second of those", "the 2nd one you said")
+_PLACE = r"(?<![\w-])the\s+({words})\s+(?:(?:one|item|thing|product|study|trial|finding)\s+)?" \
+         r"(?:of\s+(?:those|these|them|the\s+\w+)|(?:(?:that\s+)?you\s+(?:said|mentioned|listed|gave|named))|one)"
+
+
+def _ordinal_item(question: str, answer: str, research: bool) -> str:
+    """The turn with the item it points at by its place among those the last answer cited ("the
+    second of those - who is it for?") said in that item's words; unchanged when it points at none.
+    In a conversation about the research (``research``) the item is a finding: "the study", its words
+    pinned after the turn."""
+    ordinals = followup_words().ordinals
+    words = "|".join(sorted(map(re.escape, ordinals), key=len, reverse=True))
+    m = re.search(_PLACE.format(words=words), fold(question)) if words else None
+    if m is None or len(fold(question)) != len(question) or not (cited := _cited(answer, ordinals[m.group(1)])):
+        return question
+    if research:
+        return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
+    return question[:m.start()] + cited.lstrip(" ,;") + question[m.end():]
 
 
 def _ordinal(question: str) -> int:

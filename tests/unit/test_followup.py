@@ -404,3 +404,10 @@ def test_a_name_written_short_is_found() -> None:
     """"vit d" names what "vitamin D" names: a follow-up with its own topic keeps it."""
     slots = find_slots("how much vit d does my dad need?", [("nutrient", "vitamin-d3", "vitamin D")])
     assert [s.value for s in slots if s.kind == "nutrient"] == ["vitamin-d3"]
+
+
+def test_an_item_pointed_at_by_its_place_is_said_in_its_words() -> None:
+    """"the second of those" is the second thing the last answer cited."""
+    answer = "Two hold the most: the Alpha softgel with 50 mcg [1], and the Beta drops with 50 mcg [2]."
+    r = resolve("the second of those - what is it for?", "which product has the most?", answer=answer)
+    assert "Beta drops" in r.question and "Alpha" not in r.question.split("-")[0]
