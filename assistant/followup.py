@@ -496,7 +496,9 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     ordinals = followup_words().ordinals
     words = "|".join(sorted(map(re.escape, ordinals), key=len, reverse=True))
     m = re.search(_PLACE.format(words=words), fold(question)) if words else None
-    if m is None or len(fold(question)) != len(question) or not (cited := _cited(answer, ordinals[m.group(1)])):
+    if m is None or len(fold(question)) != len(question):
+        return question
+    if not (cited := _cited(answer, ordinals[m.group(1)])):
         return question
     if research:
         return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
