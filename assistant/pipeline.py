@@ -62,6 +62,7 @@ from assistant.answer.products import (
     one_product_question,
     parse_product_query,
     product_amount_gap,
+    turn_direction,
 )
 from assistant.answer.scope import ScopeJudge, asks_amount, asks_figure, field_words, figure_answered
 from assistant.answer.studies import (
@@ -374,9 +375,9 @@ class Assistant:
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         pq = None if about_a_study(q) else parse_product_query(without_negated_mentions(q), nutrients) or (
-            # "which products have that form": what it resolves to
-            parse_product_query(eq, nutrients)
-            if (r.inherits_intent or (followup and asks_across_products(q))) and eq != q else None)
+            # "which products have that form": what it resolves to, ranked as the turn ranks
+            turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
+            and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
 

@@ -496,6 +496,16 @@ def _direction(q: str) -> tuple[str | None, bool]:
     return most or ("max" if ranked else None), ranked
 
 
+def turn_direction(earlier: ProductQuery, turn: str) -> ProductQuery:
+    """The earlier products question a follow-up resolved to, ranked the way the turn's own words
+    rank ("ok and the weakest one?" after "which is the strongest?"); unchanged when the turn ranks
+    no way or the same way. The earlier turns' describing words go with their ranking."""
+    direction, _ = _direction(_without_limit(_without_page(cue_fold(turn))))
+    if direction is None or earlier.direction is None or direction == earlier.direction:
+        return earlier
+    return replace(earlier, direction=direction, described=())
+
+
 def _describing(q: str, nutrient_names: Sequence[str]) -> tuple[str, ...]:
     """The (folded) question's words that describe products beyond the nutrients, forms, kinds and
     product words it names, and the words that ask anything of any question (general words)."""

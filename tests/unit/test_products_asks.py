@@ -158,3 +158,12 @@ def test_products_asked_for_by_what_their_description_says_are_quoted() -> None:
     lines, _ = compose_products(pq, [BIG, LOW_K, COMBO], _docs([BIG, LOW_K, COMBO]), CitationBook())
     text = " ".join(lines)
     assert "sub-therapeutic level" in text and "Bone 5000" not in text and "5,000 IU + vitamin K2 100" not in text
+
+
+def test_a_follow_up_ranking_the_other_way_ranks_the_earlier_question_that_way() -> None:
+    from assistant.answer.products import parse_product_query, turn_direction
+
+    earlier = parse_product_query("which product has the most zinc? is that a lot?", ["zinc"])
+    assert earlier is not None and earlier.direction == "max"
+    assert turn_direction(earlier, "ok and the weakest one then?").direction == "min"
+    assert turn_direction(earlier, "and what's in it?") is earlier
