@@ -407,7 +407,8 @@ def _other_form_studies(previous: str, slots: Sequence[Slot], earlier: Sequence[
     for st in sorted((s for s in earlier if s.kind == "study" and not s.value.startswith("ref:")),
                      key=lambda s: s.start, reverse=True):
         words = re.sub(r"^\S+\s+|\s+\S+$", "", previous[st.start:st.end])  # "the <words> study"
-        words = re.sub(r"(?<![\w.,])\d[\d.,]*\s*[^\s\d]*(?:\s+(?:a|per)\s+\S+)?", " ", words)  # its figures
+        words = DOSE_RE.sub(" ", words)  # its figures: doses and lengths of time
+        words = re.sub(rf"(?<![\w.,])\d[\d.,]*[\s-]*(?:{_words(_TIMES)})(?![\w-])", " ", words)
         out = out[:st.start] + " ".join(["the", *words.split(), "studies"]) + out[st.end:]
     return out
 
@@ -483,9 +484,9 @@ PINNED_STUDY = re.compile(rf";\s*{_STUDY}:\s*(?P<finding>.+)$")
 SOURCE_OF = "source of"
 
 
-#: an item of the last answer pointed at by its place ("the second of those", "the 2nd one you said")
-_PLACE = r"(?<![\w-])the\s+({words})\s+(?:(?:one|item|thing|product|study|trial|finding)\s+)?" \
-         r"(?:of\s+(?:those|these|them|the\s+\w+)|(?:(?:that\s+)?you\s+(?:said|mentioned|listed|gave|named))|one)"
+#: a list's lead has at least this many words ("Products whose description states <x>: ..."); fewer
+#: before a colon are a title's own ("<kind>: <name>")
+_LEAD_WORDS = 4
 
 
 def _ordinal_item(question: str, answer: str, research: bool) -> str:
@@ -493,16 +494,19 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     second of those - who is it for?") said in that item's words; unchanged when it points at none.
     In a conversation about the research (``research``) the item is a finding: "the study", its words
     pinned after the turn."""
-    ordinals = followup_words().ordinals
-    words = "|".join(sorted(map(re.escape, ordinals), key=len, reverse=True))
-    m = re.search(_PLACE.format(words=words), fold(question)) if words else None
+    fw = followup_words()
+    words = "|".join(sorted(map(re.escape, fw.ordinals), key=len, reverse=True))
+    m = re.search(rf"(?<![\w-])the\s+({words})\s+{fw.place_pointer}", fold(question)) if words else None
     if m is None or len(fold(question)) != len(question):
         return question
-    if not (cited := _cited(answer, ordinals[m.group(1)])):
+    if not (cited := _cited(answer, fw.ordinals[m.group(1)])):
         return question
+    # the lead of a list ("Products whose ...: <item>") is no part of the item
+    lead, colon, item = cited.lstrip(" ,;").partition(": ")
+    cited = item if colon and len(lead.split()) >= _LEAD_WORDS else cited.lstrip(" ,;")
     if research:
         return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
-    return question[:m.start()] + cited.lstrip(" ,;") + question[m.end():]
+    return question[:m.start()] + cited + question[m.end():]
 
 
 def _ordinal(question: str) -> int:

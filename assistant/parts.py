@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens
-from assistant.types import Answer, Caution, Citation
+from assistant.types import Answer, Caution, Citation, ProductRow
 
 #: topic words the first part must carry to stand as a question of its own
 MIN_TOPIC_WORDS = 2
@@ -83,18 +83,24 @@ def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int,
     return " ".join(kept)
 
 
-def _compact(text: str, citations: list[Citation], cautions: list[Caution]
-             ) -> tuple[str, list[Citation], list[Caution]]:
-    """The citations the text (or a caution) still cites, numbered 1, 2, ... in order, and the text
-    and cautions with their markers moved to match."""
-    used = {int(n) for n in _MARKER.findall(text)} | {c.citation.marker for c in cautions if c.citation}
+def _compact(text: str, citations: list[Citation], cautions: list[Caution], table: list[ProductRow]
+             ) -> tuple[str, list[Citation], list[Caution], list[ProductRow]]:
+    """The citations the text, a caution or a table row still cites, numbered 1, 2, ... in order, and
+    the text, cautions and rows with their markers moved to match."""
+    used = ({int(n) for n in _MARKER.findall(text)} | {c.citation.marker for c in cautions if c.citation}
+            | {r.marker for r in table})
     new = {c.marker: i for i, c in enumerate((c for c in citations if c.marker in used), start=1)}
     if len(new) == len(citations):
-        return text, citations, cautions
-    moved = _MARKER.sub(lambda m: f"[{new.get(int(m.group(1)), int(m.group(1)))}]", text)
+        return text, citations, cautions, table
+
+    def to(marker: int) -> int:
+        return new.get(marker, marker)
+
+    moved = _MARKER.sub(lambda m: f"[{to(int(m.group(1)))}]", text)
     return moved, [c.model_copy(update={"marker": new[c.marker]}) for c in citations if c.marker in new], [
-        c.model_copy(update={"citation": c.citation.model_copy(update={"marker": new[c.citation.marker]})})
-        if c.citation is not None else c for c in cautions]
+        c.model_copy(update={"citation": c.citation.model_copy(update={"marker": to(c.citation.marker)})})
+        if c.citation is not None else c for c in cautions], [
+        r.model_copy(update={"marker": to(r.marker)}) for r in table]
 
 
 def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
@@ -107,6 +113,7 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
     tails: list[str] = []
     citations: list[Citation] = []
     cautions: list[Caution] = []
+    table: list[ProductRow] = []
     shown: set[tuple[str, str, str]] = set()
     said: set[tuple[str, tuple[str, ...]]] = set()
     first = next(a for a in answers if not a.abstained)
@@ -121,6 +128,7 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
         if tail and tail not in tails:
             tails.append(tail)
         citations += [c.model_copy(update={"marker": c.marker + offset}) for c in a.citations]
+        table += [r.model_copy(update={"marker": r.marker + offset}) for r in a.table]
         for c in a.cautions:
             key = (c.kind, c.text, c.citation.chunk_id if c.citation else "")
             if key not in shown:
@@ -129,8 +137,9 @@ def merge_answers(question: str, answers: Sequence[Answer]) -> Answer:
                 moved = cit.model_copy(update={"marker": cit.marker + offset}) if cit is not None else None
                 cautions.append(c.model_copy(update={"citation": moved}))
     done = [a for a in answers if not a.abstained]
-    text, citations, cautions = _compact(" ".join([*texts, *tails]), citations, cautions)
+    joined = " ".join(t for t in [*texts, *tails] if t)
+    text, citations, cautions, table = _compact(joined, citations, cautions, table)
     return Answer(question=question, text=text, citations=citations, cautions=cautions,
-                  abstained=False, mode=first.mode, table=[r for a in done for r in a.table],
+                  abstained=False, mode=first.mode, table=table,
                   dropped=[d for a in done for d in a.dropped], support=min(a.support for a in done),
                   corrected={k: v for a in answers for k, v in a.corrected.items()})

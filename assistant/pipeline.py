@@ -362,7 +362,8 @@ class Assistant:
         q, corrected = self.speller.understand(q)  # markup stripped, misspellings corrected
         turns = self.speller.correct_turns(turns)
         names = self.catalog.slot_names
-        r = resolve(q, current_question(user_questions(turns), names), names, last_answer(turns))
+        r = resolve(q, current_question(user_questions(turns), names), names,
+                    self._without_notes(last_answer(turns)))
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(r.question), r.followup
         personal = is_personal_request(without_negated_mentions(q))
@@ -865,6 +866,15 @@ class Assistant:
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
                               whole=whole) if docs else []
+
+    def _without_notes(self, answer: str) -> str:
+        """The last answer without the caution notes it quoted (with their markers): what a follow-up
+        points at by its place ("the second of those") is among what the answer itself listed."""
+        for doc in self.retriever.lexical.cautions:
+            note = str(doc.metadata.get("text") or "").strip().rstrip(".")
+            if note and note in answer:
+                answer = re.sub(re.escape(note) + r"\.?\s*(?:\[\d+\]\s*)?", "", answer)
+        return answer
 
     def _drawn_cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
                         cautions: Sequence[Caution]) -> list[Caution]:

@@ -2012,10 +2012,12 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
 
 def _other_form_lines(query: StudyQuery, records: Sequence[StudyRecord], supplement: str | None,
                       found: Mapping[str, Document], cite: Any) -> list[str]:
-    """When no finding used the forms asked about, those that otherwise fit, each cited: what the page
-    does say of the topic asked is not hidden behind "none used <form>"."""
-    if not query.forms:
-        return []
+    """When no finding used the forms asked about on the topic asked, those on the topic that do not
+    name them, each cited: what the page does say of it is not hidden behind "none used <form>". Only
+    on a page some of whose findings use the forms (another page's findings are not listed)."""
+    asked = {f.casefold() for f in query.forms}
+    if not asked or not query.topics or not any(asked & r.names() for r in records):
+        return []  # only on a topic asked, and on a page whose findings use the form
     wider = select_studies(dataclasses.replace(query, forms=()), records, supplement)
     if not wider.answered or not wider.what or any(r.chunk_id not in found for r in wider.records):
         return []

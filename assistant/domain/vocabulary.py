@@ -167,6 +167,9 @@ class FollowupWords(BaseModel):
     field_names: dict[str, list[str]] = Field(default_factory=dict)
     #: which of the last answer's cited items a turn points at ("the second one": 2; "the last": -1)
     ordinals: dict[str, int] = Field(default_factory=dict)
+    #: what follows "the <ordinal>" when a turn points at an item of the last answer by its place
+    #: (regular expression: "of those", "one you said"); see lexicon.yaml ``place_pointer``
+    place_pointer: str = r"(?!)"
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
                      "study_members", "dose_words")

@@ -53,3 +53,15 @@ def test_a_sentence_both_parts_cite_is_said_once_and_its_second_citation_goes() 
     assert out.text == "The finding. [1] Another. [2] A third. [3]"
     assert [(c.marker, c.chunk_id) for c in out.citations] == [(1, "c1"), (2, "c2"), (3, "c3")]
     assert out.cautions[0].citation is not None and out.cautions[0].citation.marker == 3
+
+
+def test_table_rows_keep_citing_their_products_after_the_join() -> None:
+    from assistant.types import ProductRow
+
+    a = Answer(question="a", text="A note. [1]", citations=[_cite(1, "n1")])
+    b = Answer(question="b", text="A note. [1] Products: P [2].", citations=[_cite(1, "n1"), _cite(2, "p1")],
+               table=[ProductRow(product="P", nutrient="x", marker=2)])
+    out = merge_answers("a and b", [a, b])
+    assert out.text == "A note. [1] Products: P [2]."
+    assert [(c.marker, c.chunk_id) for c in out.citations] == [(1, "n1"), (2, "p1")]
+    assert out.table[0].marker == 2 and not out.text.endswith(" ")

@@ -135,3 +135,8 @@ def test_every_day_or_once_a_week_asks_how_often_and_the_description_is_quoted()
     out = _one("ultra k2 mk-7 plus d3 - am I meant to take it every day or once a week?", K2)
     assert out is not None and "does not state how often to take it" in out
     assert "says: “Ultra K2 MK-7 Plus D3 is a supplement with vitamin D3 (5,000 IU)" in out
+
+
+def test_a_length_of_time_or_a_limit_is_no_frequency() -> None:
+    assert asked_detail("can i stop it for a day or a week before my blood test?") is None
+    assert asked_detail("what's the max per day or per week") is None

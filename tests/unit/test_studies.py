@@ -1022,3 +1022,7 @@ def test_no_finding_of_the_form_asked_shows_those_of_the_topic() -> None:
     assert lines[0].startswith("None of the monograph's research findings used MK-7")
     assert "do not name MK-7" in lines[1]
     assert {c.ref for c in book.citations} == {7, 8}
+
+
+def test_a_product_holding_a_form_to_help_a_topic_asks_no_findings() -> None:
+    assert parse_study_query("does the ultra k2 mk-7 plus d3 have mk-7 to help bones?") is None

@@ -501,3 +501,22 @@ def test_review_mends_keep_what_the_user_takes_and_ask_the_limit() -> None:
     # "hit my daily max" asks the limit, not the allowance
     dq = parse_dosage_query("will 4 softgels hit my daily max?")
     assert dq is not None and dq.fields == ("Upper Intake Limit",)
+
+
+@pytest.mark.parametrize("question", [
+    "nobody told me to stop my warfarin, can I take fish oil?",
+    "no one told me to stop my warfarin, can I take vitamin k2?",
+    "nobody checks my INR on warfarin, is k2 ok?",
+])
+def test_someone_else_not_acting_negates_no_medicine_taken(question: str) -> None:
+    from assistant.normalize import mentioned_classes
+
+    assert "anticoagulant" in mentioned_classes([question])
+
+
+@pytest.mark.parametrize("question", ["I ate some food with my tablets",
+                                      "my kids ate breakfast before I gave them their vitamins"])
+def test_eating_beside_the_tablets_is_no_overdose(question: str) -> None:
+    from assistant.normalize import mentioned_classes
+
+    assert "toxicity" not in mentioned_classes([question])
