@@ -140,3 +140,8 @@ def test_every_day_or_once_a_week_asks_how_often_and_the_description_is_quoted()
 def test_a_length_of_time_or_a_limit_is_no_frequency() -> None:
     assert asked_detail("can i stop it for a day or a week before my blood test?") is None
     assert asked_detail("what's the max per day or per week") is None
+
+
+def test_between_two_products_which_gives_more_is_their_comparison() -> None:
+    out = _one("between the gentle capsule and the fumarate tablet, which one gives more iron?", IRON, [])
+    assert out is not None and "25 mg" in out and "106 mg" in out
