@@ -372,8 +372,6 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
                  and not products and not cues_products(previous) and not _about_research(previous))
     if own_topic(question, slots, previous) or new_field or _switches(question, slots, previous):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
-        if _asks_amount_of_its_own(question) and not points_back(question):  # "<its topic> - how much"
-            named.add("field")  # the earlier field ("is there an RDA") is no part of what it asks
         if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
             named.add("dose")
         if named & set(SUBJECT_KINDS):
@@ -413,14 +411,6 @@ def _other_form_studies(previous: str, slots: Sequence[Slot], earlier: Sequence[
         words = re.sub(rf"(?<![\w.,])\d[\d.,]*[\s-]*(?:{_words(_TIMES)})(?![\w-])", " ", words)
         out = out[:st.start] + " ".join(["the", *words.split(), "studies"]) + out[st.end:]
     return out
-
-
-def _asks_amount_of_its_own(question: str) -> bool:
-    """Does a turn with a topic of its own ask for an amount in its own words (the lexicon's
-    ``amount_questions``)?"""
-    from assistant.answer.scope import asks_amount  # the lexicon's amount questions
-
-    return asks_amount(question)
 
 
 def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, str, str]]) -> bool:

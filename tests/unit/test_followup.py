@@ -411,13 +411,3 @@ def test_an_item_pointed_at_by_its_place_is_said_in_its_words() -> None:
     answer = "Two hold the most: the Alpha softgel with 50 mcg [1], and the Beta drops with 50 mcg [2]."
     r = resolve("the second of those - what is it for?", "which product has the most?", answer=answer)
     assert "Beta drops" in r.question and "Alpha" not in r.question.split("-")[0]
-
-
-def test_a_turn_asking_its_own_amount_drops_the_earlier_field() -> None:
-    """A turn with its own topic that asks an amount in its own words asks no earlier field; one
-    that points back at it ("double that") still does."""
-    r = resolve("ok. the trial in older men with weak bones - what did they take and how much?",
-                "is there an RDA for vitamin K2?")
-    assert "RDA" not in r.question
-    r = resolve("so the 106 mg tablet is more than double that??", "what's the upper limit for iron?")
-    assert "upper limit" in r.question
