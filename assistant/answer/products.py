@@ -78,7 +78,6 @@ class QuestionCues(BaseModel):
     with_words: list[str] = []
     back_words: list[str] = []
     reason: list[str] = []
-    refused_kinds: list[str] = []
     not_across: list[str] = []
     one_with: list[str] = []
     amount_of_one: list[str] = []
@@ -95,7 +94,7 @@ class QuestionCues(BaseModel):
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "refused_kinds", "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank")
+                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -747,15 +746,15 @@ def kinds_asked(q: str) -> tuple[tuple[str, ...], tuple[int, int]] | None:
 
 
 def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
-    """ "one that isn't a tablet or capsule", "no capsules", "I can't do liquids": the kinds a negation's
-    (or a refusal's) clause names (the question leaves them out), and the folded question without those clauses. None when the question
+    """ "one that isn't a tablet or capsule", "no capsules": the kinds a negation's clause names (the
+    question leaves them out), and the folded question without those clauses. None when the question
     asks about amounts ("which don't say how much"): its negation is about the amount."""
     qc = product_cues().question
     if cue(qc.amount_words).search(_without_page(q)):  # "on the list" names the page: no amount asked
         return (), q
     excluded: list[str] = []
     unnegated = q
-    for m in cue([*qc.missing, *qc.refused_kinds]).finditer(q):
+    for m in cue(qc.missing).finditer(q):
         clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0]
         if found := _kinds_in(clause):
             excluded += found

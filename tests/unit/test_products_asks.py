@@ -167,12 +167,3 @@ def test_a_follow_up_ranking_the_other_way_ranks_the_earlier_question_that_way()
     assert earlier is not None and earlier.direction == "max"
     assert turn_direction(earlier, "ok and the weakest one then?").direction == "min"
     assert turn_direction(earlier, "and what's in it?") is earlier
-
-
-def test_a_kind_the_user_cannot_take_is_left_out() -> None:
-    from assistant.answer.products import parse_product_query
-
-    pq = parse_product_query("I can't do gummies. which one has the least zinc?", ["zinc"])
-    assert pq is not None and pq.excluded_kinds == ("gummy",) and "gummy" not in pq.kinds
-    pq = parse_product_query("i can't remember which product has the most zinc", ["zinc"])
-    assert pq is not None and pq.excluded_kinds == () and pq.direction == "max" and not pq.missing
