@@ -890,10 +890,13 @@ class Assistant:
                 if c.citation is None or c.citation.chunk_id not in held]
 
     def _cites_over_limit(self, book: CitationBook) -> bool:
-        """Does the answer cite a product whose amount of its monograph's own nutrient is above every
-        value of that monograph's upper limit?"""
+        """Is the answer about one product (it cites one) whose amount of its monograph's own nutrient
+        is above every value of that monograph's upper limit?"""
         limit = dosage_cues().question.limit_field
-        for pid in dict.fromkeys(c.product_id for c in book.citations if c.product_id):
+        pids = list(dict.fromkeys(c.product_id for c in book.citations if c.product_id))
+        if len(pids) != 1:  # an answer about one product (a list of several warns of none by itself)
+            return False
+        for pid in pids:
             product = self.catalog.product_by_id.get(pid)
             primary = self.catalog.primary_of.get(product.supplement, "") if product else ""
             amount = product.nutrient(primary) if product and primary else None

@@ -145,6 +145,7 @@ def test_the_conversation_subject_is_the_latest_named() -> None:
         "what if someone takes way too many of them?",
         "our 2 year old got hold of the gummies and ate some, what should we watch for?",
         "the kids ate two or three of my tablets while I was out",
+        "is 50 mcg more than you're meant to have in a day?",
     ],
 )
 def test_an_overdose_in_a_users_words_brings_the_toxicity_notes(question: str) -> None:
