@@ -55,8 +55,12 @@ def split_asks(question: str) -> list[str]:
     return parts if 1 < len(parts) <= MAX_PARTS else [question]
 
 
+#: a citation marker ("[3]"), its number the group
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
 def _renumber(text: str, offset: int) -> str:
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text) if offset else text
+    return _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text) if offset else text
 
 
 def _tail(text: str) -> tuple[str, str]:
@@ -65,9 +69,6 @@ def _tail(text: str) -> tuple[str, str]:
     if m is None or not re.search(r"\w", text[m.end():]):
         return text, ""
     return text[:m.end()], text[m.end():].strip()
-
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:

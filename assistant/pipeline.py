@@ -893,18 +893,16 @@ class Assistant:
         """Is the answer about one product (it cites one) whose amount of its monograph's own nutrient
         is above every value of that monograph's upper limit?"""
         limit = dosage_cues().question.limit_field
-        pids = list(dict.fromkeys(c.product_id for c in book.citations if c.product_id))
+        pids = {c.product_id for c in book.citations if c.product_id}
         if len(pids) != 1:  # an answer about one product (a list of several warns of none by itself)
             return False
-        for pid in pids:
-            product = self.catalog.product_by_id.get(pid)
-            primary = self.catalog.primary_of.get(product.supplement, "") if product else ""
-            amount = product.nutrient(primary) if product and primary else None
-            docs = self._field_docs(product.supplement, [limit], []) if product and amount else []
-            if amount and amount.dose and docs and exceeds_every_limit(amount.dose, field_from_doc(docs[0]),
-                                                                       primary):
-                return True
-        return False
+        product = self.catalog.product_by_id.get(pids.pop())
+        primary = self.catalog.primary_of.get(product.supplement, "") if product else ""
+        amount = product.nutrient(primary) if product and primary else None
+        if product is None or amount is None or amount.dose is None:
+            return False
+        docs = self._field_docs(product.supplement, [limit], [])
+        return bool(docs) and exceeds_every_limit(amount.dose, field_from_doc(docs[0]), primary)
 
     def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                          book: CitationBook, supplement: str | None) -> list[str]:
