@@ -58,3 +58,6 @@ FROM_MONOGRAPH = "{title}: {line}"
 NO_FIGURE = "The passages cited state no figure for what is asked."
 #: in an answer to a question that asks several things, in place of a part the monograph does not cover
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."
+#: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
+NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "
+                 "stated there.")

@@ -42,6 +42,7 @@ from assistant.answer.cautions import (
     referral,
     stated_conditions,
 )
+from assistant.answer.choices import unsettled_choices
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageQuery,
@@ -483,7 +484,8 @@ class Assistant:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
-        tail = [referral(u.classes)] if u.personal else []
+        tail = unsettled_choices(u.question, head + body.lines)  # "is it <a> or <b>?" that they do not name
+        tail += [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:
             yield from self._emit(self._abstain(q, support, u.corrected))

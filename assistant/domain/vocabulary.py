@@ -224,6 +224,8 @@ class Lexicon(BaseModel):
     #: regular expressions of a question about a supplement's interactions that names no medicine
     #: ("does it interact with any medicines?"; see lexicon.yaml ``interaction_questions``)
     interaction_questions: list[str] = Field(default_factory=list)
+    #: words that after "or" make a range, not a second thing to choose ("my age or younger")
+    choice_ranges: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
                      "interaction_questions")

@@ -1,0 +1,93 @@
+"""Choices the passages cited do not settle.
+
+A question that offers two things to choose between ("<a> or <b>?") is answered only when the
+passages cited name one of them. When they name neither, the answer says so rather than let
+sentences about something else stand for the choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant import messages as msg
+from assistant.domain.vocabulary import vocabulary
+from assistant.normalize import asking_sentences, content_tokens, cue_fold, negated_spans
+from assistant.nutrients import mentioned_nutrients
+
+#: one side of a choice is at most this many words
+_SIDE_WORDS = 3
+_WORD = r"[a-z0-9][\w+-]*"
+_CHOICE = re.compile(rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS - 1}}}{_WORD})\s+or\s+"
+                     rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + 1}}}{_WORD})")
+#: words that may open the second side before its content ("<a> or the <b>", "from <a> or from <b>")
+_OPENERS = frozenset({"a", "an", "the", "at", "in", "on", "from", "with", "by", "as"})
+
+
+def _in_side(word: str) -> bool:
+    """A content word, or a letter that goes with one ("vit d")."""
+    return len(word) == 1 or bool(content_tokens(word))
+
+
+def _side(words: Sequence[str]) -> str:
+    """The words as one side, if they hold a content word."""
+    return " ".join(words) if content_tokens(" ".join(words)) else ""
+
+
+def _left_side(words: Sequence[str]) -> str:
+    """The content words that end right before "or" (none when a function word comes first)."""
+    side: list[str] = []
+    for w in reversed(words):
+        if not _in_side(w):
+            break
+        side.insert(0, w)
+    while side and len(side[0]) == 1:  # a letter goes with the word before it: "a" opens no side
+        side.pop(0)
+    return _side(side)
+
+
+def _right_side(words: Sequence[str]) -> str:
+    rest = list(words)
+    while rest and rest[0] in _OPENERS:
+        rest.pop(0)
+    if rest and rest[0] in vocabulary().lexicon.choice_ranges:
+        return ""  # "<a> or younger": a range, not a choice
+    side: list[str] = []
+    for w in rest[:_SIDE_WORDS]:
+        if not _in_side(w):
+            break
+        side.append(w)
+    return _side(side)
+
+
+def offered_choices(question: str) -> list[tuple[str, str]]:
+    """The pairs a question offers to choose between ("is it <a> or <b>?"), each side made of
+    content words only, as the question writes them (folded). A choice inside a negated phrase is
+    none ("not on <a> or <b>": what the user does not take)."""
+    text = cue_fold(asking_sentences(question))
+    negated = negated_spans(text)
+    out: list[tuple[str, str]] = []
+    for m in _CHOICE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in negated):
+            continue
+        left, right = _left_side(m.group(1).split()), _right_side(m.group(2).split())
+        if left and right:
+            out.append((left, right))
+    return out
+
+
+def _named(side: str, text: str, tokens: frozenset[str], nutrients: frozenset[str]) -> bool:
+    """Do the answer's lines name one side: one of its content words, or its nutrient (by any name
+    or form of it)?"""
+    return (any(t in tokens for t in content_tokens(side))
+            or any(n in nutrients for n in mentioned_nutrients(side)))
+
+
+def unsettled_choices(question: str, lines: Sequence[str]) -> list[str]:
+    """One sentence for each choice the question offers that the answer's lines name neither side
+    of ("is it <a> or <b>?" answered by passages that name neither)."""
+    text = " ".join(lines)
+    tokens = frozenset(content_tokens(text))
+    nutrients = frozenset(mentioned_nutrients(text))
+    return [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in offered_choices(question)
+            if not _named(a, text, tokens, nutrients) and not _named(b, text, tokens, nutrients)]

@@ -1,0 +1,58 @@
+"""Choices the passages cited do not settle ("is it <a> or <b>?")."""
+
+from __future__ import annotations
+
+from assistant import messages as msg
+from assistant.answer.choices import offered_choices, unsettled_choices
+
+
+def test_a_choice_is_read_from_the_asking_sentence() -> None:
+    assert offered_choices("I read about the trial. Was it the capsule or the liquid?") == [("capsule", "liquid")]
+    assert offered_choices("is the fish oil from anchovy or from sardine?") == [("anchovy", "sardine")]
+
+
+def test_sides_are_content_words_only() -> None:
+    assert offered_choices("is it ok or not?") == []
+    assert offered_choices("should I take one or two?") == []
+    assert offered_choices("with food, or without?") == []
+
+
+def test_a_choice_named_by_the_answer_is_settled() -> None:
+    lines = ["The trial gave the liquid form for a year [1]"]
+    assert unsettled_choices("was it the capsule or the liquid?", lines) == []
+
+
+def test_a_choice_named_by_neither_side_is_said_to_be_unstated() -> None:
+    lines = ["The trial ran for a year in older adults [1]"]
+    assert unsettled_choices("was it the capsule or the liquid?", lines) == [
+        msg.NEITHER_NAMED.format(first="capsule", second="liquid")]
+
+
+def test_a_nutrient_is_named_by_any_of_its_forms() -> None:
+    # the vocabulary's nutrient names: a form names its nutrient
+    from assistant.domain.vocabulary import vocabulary
+
+    nutrient = next(n for n in vocabulary().nutrients if n.forms)
+    form = nutrient.forms[0].name
+    other = next(n for n in vocabulary().nutrients if not n.forms and n.terms)
+    q = f"was it {nutrient.terms[0]} or {other.terms[0]}?"
+    assert unsettled_choices(q, [f"It used 100 units of {form} daily [1]"]) == []
+    assert len(unsettled_choices(q, ["It used 100 units daily [1]"])) == 1
+
+
+def test_a_negated_pair_is_no_choice() -> None:
+    assert offered_choices("not on any statins or painkillers. what dose do people take?") == []
+    assert offered_choices("I never had statins or painkillers, is it fine?") == []
+
+
+def test_a_range_is_no_choice() -> None:
+    assert offered_choices("were any studies in women my age or younger?") == []
+    assert offered_choices("did anyone take it for a year or more?") == []
+
+
+def test_a_letter_goes_with_its_word() -> None:
+    assert offered_choices("was it with calcium or vit d?") == [("calcium", "vit d")]
+
+
+def test_an_article_opens_no_side() -> None:
+    assert offered_choices("is it a tablet or a capsule?") == [("tablet", "capsule")]
