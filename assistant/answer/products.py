@@ -556,7 +556,10 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
     # "one that isn't a <kind>": those kinds are left out; a kind named elsewhere keeps its products
     excluded_kinds, unnegated = _negated_kinds(q)
-    kinds = tuple(k for k in _kinds_in(unnegated) if k not in excluded_kinds)
+    # kinds the asking sentence names are the ones asked ("I can't do <kind>. which <kind> or <kind>
+    # is the weakest?"); a statement's kinds count only when the asking sentence names none
+    kinds = tuple(k for k in _kinds_in(asking_sentences(unnegated)) or _kinds_in(unnegated)
+                  if k not in excluded_kinds)
     count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
     if not (nutrient or form or direction or kinds or count or prop or excluded_kinds):
         return None  # describing words alone ask no question of the products

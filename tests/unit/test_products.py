@@ -457,3 +457,11 @@ def test_a_kind_no_product_has_is_said_and_the_amount_asked_is_answered_over_all
 def test_compared_to_a_named_product_is_said_as_than() -> None:
     pq = parse_product_query("does Brand 5000 have more vitamin D3 compared to the tablet?", NAMES)
     assert pq is not None and pq.than_text is not None and "tablet" in pq.than_text
+
+
+def test_the_kinds_the_asking_sentence_names_are_the_ones_asked() -> None:
+    pq = parse_product_query("Drops are a pain for me. which tablet or softgel has the least d3?", NAMES)
+    assert pq is not None and pq.kinds == ("tablet", "softgel")
+    # a statement's kind counts when the asking sentence names none
+    pq = parse_product_query("I can only take drops. which one has the least d3?", NAMES)
+    assert pq is not None and pq.kinds == ("liquid",)
