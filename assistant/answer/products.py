@@ -1833,12 +1833,12 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
         # a word no product holds ("combo", "thing") says nothing of which one is meant
         weight = {t: math.log(1 + n / (1 + held)) if (held := sum(t in w for w in words_of.values())) else 0.0
                   for t in ref}
-        total = sum(weight.values())
+        total = math.fsum(weight.values())  # exact: the same whatever order a set gives its words
         if not total:
             continue
         must = ref & nutrient_words
         for among in ([p for p in products if p.id in scope], products):
-            scored = [(sum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among
+            scored = [(math.fsum(weight[t] for t in ref if t in words_of[p.id]), p) for p in among
                       if must <= words_of[p.id]]
             best = max((sc for sc, _ in scored), default=0.0)
             top = [p for sc, p in scored if sc == best]

@@ -1624,7 +1624,7 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
     words = {r.chunk_id: _finding_words(r.text) for r in scoped}
     has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
     df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
-    score = {r.chunk_id: sum(math.log(1 + len(scoped) / df[t]) for t in query.words
+    score = {r.chunk_id: math.fsum(math.log(1 + len(scoped) / df[t]) for t in query.words
                              if df[t] and has[r.chunk_id, t]) for r in pool}
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
     if not ranked or (len(ranked) > 1 and math.isclose(score[ranked[0].chunk_id], score[ranked[1].chunk_id])):
@@ -1943,7 +1943,7 @@ def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list
     if not n:
         return []
     df = {t: sum(t in p for p in pops.values()) for t in set(terms)}
-    score = {cid: sum(math.log(1 + n / df[t]) for t in set(terms) if df[t] and t in p)
+    score = {cid: math.fsum(math.log(1 + n / df[t]) for t in set(terms) if df[t] and t in p)
              for cid, p in pops.items()}
     best = max(score.values(), default=0.0)
     if best <= 0:

@@ -465,3 +465,30 @@ def test_the_kinds_the_asking_sentence_names_are_the_ones_asked() -> None:
     # a statement's kind counts when the asking sentence names none
     pq = parse_product_query("I can only take drops. which one has the least d3?", NAMES)
     assert pq is not None and pq.kinds == ("liquid",)
+
+
+_DESCRIBED_UNDER_A_SEED = """
+from assistant.answer.products import one_product_question
+from assistant.catalog import Catalog
+from assistant.corpus import load_corpus
+c = Catalog.of(load_corpus("corpus"))
+q = "how come my 324 mg fumarate tablet gives 106 mg of iron while the 325 mg sulfate one gives 65?"
+one = one_product_question(q, c.all_products, [p for p in c.all_products if p.supplement == "iron"],
+                           c.nutrient_names)
+print(one.product.id if one else None)
+"""
+
+
+def test_the_product_a_phrase_describes_does_not_depend_on_the_hash_seed() -> None:
+    # two products that the phrase's words fit equally: the weights are summed exactly, so the
+    # tie is the same whatever order a set of words comes in (it once flipped with PYTHONHASHSEED)
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    outs = {subprocess.run([sys.executable, "-c", _DESCRIBED_UNDER_A_SEED], cwd=root, check=True,
+                           capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
+    assert len(outs) == 1, outs
