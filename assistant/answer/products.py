@@ -556,10 +556,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
     # "one that isn't a <kind>": those kinds are left out; a kind named elsewhere keeps its products
     excluded_kinds, unnegated = _negated_kinds(q)
-    # kinds the asking sentence names are the ones asked ("I can't do <kind>. which <kind> or <kind>
-    # is the weakest?"); a statement's kinds count only when the asking sentence names none
-    kinds = tuple(k for k in _kinds_in(asking_sentences(unnegated)) or _kinds_in(unnegated)
-                  if k not in excluded_kinds)
+    kinds = _kinds_of_ask(unnegated, excluded_kinds)
     count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
     if not (nutrient or form or direction or kinds or count or prop or excluded_kinds):
         return None  # describing words alone ask no question of the products
@@ -711,6 +708,12 @@ def _servings_query(q: str, question: str, nutrient_names: Sequence[str]) -> Pro
     if not named or not (kinds or cue(qc.product_words).search(q) or _references(q)):
         return None
     return ProductQuery(named[0], None, None, nutrients=tuple(named), kinds=kinds, servings=True)
+
+
+def _kinds_of_ask(text: str, excluded: Sequence[str]) -> tuple[str, ...]:
+    """The kinds of product the (folded) question asks for: those its asking sentence names ("I can't
+    do <kind>. which <kind> or <kind> is the weakest?"), else those any sentence names; none left out."""
+    return tuple(k for k in _kinds_in(asking_sentences(text)) or _kinds_in(text) if k not in excluded)
 
 
 def _kinds_in(text: str) -> list[str]:
