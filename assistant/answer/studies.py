@@ -78,6 +78,9 @@ HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a 
 LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
 LENGTH_TIE = "As long: {finding}"
 LENGTH_WORDS = {"max": "longest", "min": "shortest"}
+RANKED_DOSES = "The research findings that state a dose of {nutrient}, from the {first} to the {last}:"
+RANKED_LENGTHS = "The research findings that say how long they ran, from the {first} to the {last}:"
+DOSE_WORDS = {"max": "highest", "min": "lowest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
@@ -232,6 +235,7 @@ class QuestionCues(BaseModel):
     population_groups: dict[str, list[str]] = Field(default_factory=dict)
     topics: dict[str, list[str]] = Field(default_factory=dict)
     list_words: list[str] = Field(default_factory=list)
+    ranked: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
     population_negation: list[str] = Field(default_factory=list)
     alone: list[str] = Field(default_factory=list)
@@ -726,6 +730,9 @@ class StudyQuery:
     dose_bound: tuple[Literal["above", "below"], float] | None = None
     #: whom the findings were in is asked ("who were the studies done in?"): each finding's population
     whom: bool = False
+    #: every finding in order of the dose (``direction``) or the length (``length``) asked, that end
+    #: first ("list the doses from lowest to highest", "put them in order shortest to longest")
+    ranked: bool = False
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -773,11 +780,12 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
     nutrients = tuple(n for kind, n in named if kind == "nutrient")
-    direction, length, then = _superlatives(q, qc)
+    ranked = bool(qc.ranked) and bool(cue(qc.ranked).search(q))  # every finding in order
+    direction, length, then = _ranking(q, qc) if ranked else _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
-    population, groups, population_not = _population_terms(q, qc, people)
+    population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
     population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
     population, groups = ((), ()) if whom else (population, groups)
@@ -793,7 +801,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate,
-                       whom=whom)
+                       whom=whom, ranked=ranked)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
                or population_not or without or ran or given or bound or query.whom)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
@@ -815,6 +823,23 @@ def _superlatives(q: str, qc: QuestionCues) -> tuple[End | None, End | None, End
             return first, None, then
     first, then = _ends(q, qc.longest, qc.shortest, qc)
     return None, first, then
+
+
+def _without_ranking(q: str, qc: QuestionCues) -> str:
+    """The (folded) question with its ranking words blanked ("in order shortest to longest" names no
+    people); as long as the question."""
+    return cue(qc.ranked).sub(lambda m: " " * len(m.group(0)), q) if qc.ranked else q
+
+
+def _ranking(q: str, qc: QuestionCues) -> tuple[End | None, End | None, None]:
+    """A ranking's measure and first end: by length when it names a length's end ("shortest to
+    longest"), else by dose; from the end the question names first (the low end when it names none)."""
+    by_length = [m for m in cue([*qc.longest, *qc.shortest]).finditer(q)]
+    high, low = (qc.longest, qc.shortest) if by_length else (qc.max, qc.min)
+    sides: tuple[tuple[Sequence[str], End], ...] = ((high, "max"), (low, "min"))
+    ends = sorted((m.start(), end) for ws, end in sides for m in cue(ws).finditer(q))
+    first: End = ends[0][1] if ends else "min"
+    return (None, first, None) if by_length else (first, None, None)
 
 
 def _ends(q: str, high: Sequence[str], low: Sequence[str], qc: QuestionCues) -> tuple[End | None, End | None]:
@@ -1796,6 +1821,8 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
             pool.append((r, d, value))
     if not pool:
         return StudySelection(uncomparable=uncomparable, answered=bool(uncomparable))
+    if query.ranked:  # every finding by its dose, the end asked first
+        return _ranked_doses(pool, query.direction == "max", uncomparable)
     target = (max if query.direction == "max" else min)(v for _, _, v in pool)
     sel = StudySelection(uncomparable=uncomparable, answered=True)
     for r, d, v in pool:
@@ -1803,6 +1830,20 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
             sel.records.append(r)
             sel.doses[r.chunk_id] = d
     return sel
+
+
+def _ranked_doses(pool: Sequence[tuple[StudyRecord, StudyDose, float]], highest_first: bool,
+                  uncomparable: list[StudyRecord]) -> StudySelection:
+    """Each finding once, by the dose of it that ranks it (its largest for a ranking from the
+    highest, its smallest for one from the lowest)."""
+    best: dict[str, tuple[StudyRecord, StudyDose, float]] = {}
+    for r, d, v in pool:
+        held = best.get(r.chunk_id)
+        if held is None or (v > held[2] if highest_first else v < held[2]):
+            best[r.chunk_id] = (r, d, v)
+    ordered = sorted(best.values(), key=lambda x: x[2], reverse=highest_first)
+    return StudySelection(records=[r for r, _, _ in ordered], doses={r.chunk_id: d for r, d, _ in ordered},
+                          uncomparable=uncomparable, answered=True)
 
 
 def _longest(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
@@ -1814,6 +1855,9 @@ def _longest(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
         return StudySelection()
     end = 1 if query.length == "max" else 0
     length = [(r, r.duration_days[end]) for r in pool if r.duration_days is not None]
+    if query.ranked:  # every finding that says how long it ran, the end asked first
+        return StudySelection(records=[r for r, _ in sorted(length, key=lambda x: x[1],
+                                                              reverse=query.length == "max")], answered=True)
     target = (max if query.length == "max" else min)(v for _, v in length)
     return StudySelection(records=[r for r, v in length if math.isclose(v, target, rel_tol=1e-9)],
                           answered=True)
@@ -1983,6 +2027,8 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
             DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap + [
             ALSO_TEMPLATE.format(words=" or ".join(query.unmentioned), finding=cite(r))
             for r in _also_stating(query, sel.records, records) if r.chunk_id in found]
+    if query.ranked and (query.direction or query.length):
+        return _ranked_lines(query, sel, cite)
     if query.direction is not None:
         return _extreme_lines(query, sel, cite)
     if query.length is not None:
@@ -2053,6 +2099,22 @@ def _citing_lines(query: StudyQuery, r: StudyRecord, docs: Mapping[str, Document
             said = re.sub(r"\s*\[(\d{1,3})\]", r" (ref. \1)", c.text)  # the page's "[2]": no citation of ours
             out.append(CITING_TEMPLATE.format(sentence=f"{said} [{book.cite(d, (c.start, c.end))}]"))
     return out
+
+
+def _ranked_lines(query: StudyQuery, sel: StudySelection, cite: Any) -> list[str]:
+    """A lead naming the order, then each finding in it (the dose that ranks it highlighted)."""
+    if query.direction is not None:
+        nutrient = next((d.nutrient for d in sel.doses.values()), "")
+        first, last = DOSE_WORDS[query.direction], DOSE_WORDS["min" if query.direction == "max" else "max"]
+        lead = RANKED_DOSES.format(nutrient=nutrient, first=first, last=last)
+    else:
+        assert query.length is not None
+        other = "min" if query.length == "max" else "max"
+        lead = RANKED_LENGTHS.format(first=LENGTH_WORDS[query.length], last=LENGTH_WORDS[other])
+    found = [cite(r, sel.doses.get(r.chunk_id)) for r in sel.records]
+    lines = [f"{lead} {found[0]}", *found[1:]] if found else []
+    lines.extend(EXTREME_UNCOMPARABLE.format(finding=cite(r)) for r in sel.uncomparable)
+    return lines
 
 
 def _extreme_lines(query: StudyQuery, sel: StudySelection, cite: Any) -> list[str]:

@@ -1026,3 +1026,21 @@ def test_no_finding_of_the_form_asked_shows_those_of_the_topic() -> None:
 
 def test_a_product_holding_a_form_to_help_a_topic_asks_no_findings() -> None:
     assert parse_study_query("does the ultra k2 mk-7 plus d3 have mk-7 to help bones?") is None
+
+
+def test_every_finding_in_order_of_its_dose_from_the_end_named_first() -> None:
+    lines, book = answer("can you sort the k2 studies by dose, smallest first", "vitamin-k2")
+    assert lines[0].startswith("The research findings that state a dose of vitamin K2, from the lowest")
+    micrograms = [180, 400, 720, 1_500, 45_000]  # 180 μg .. 45 mg: by mass, whatever the unit
+    assert [c.ref for c in book.citations] == [2, 8, 7, 6, 5], micrograms
+    assert_cited_and_grounded(lines, book)
+    lines, book = answer("put the k2 trials in order of dose, highest to lowest", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [5, 6, 7, 8, 2]
+
+
+def test_every_finding_in_order_of_its_length() -> None:
+    sq = parse_study_query("rank the vitamin d trials in order from shortest to longest")
+    assert sq is not None and sq.ranked and sq.length == "min" and not sq.population
+    lines, book = answer("rank the vitamin d trials in order from shortest to longest", "vitamin-d3")
+    assert "shortest to the longest" in lines[0] and book.citations[0].ref == 1
+    assert_cited_and_grounded(lines, book)
