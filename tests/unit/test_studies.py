@@ -1044,3 +1044,9 @@ def test_every_finding_in_order_of_its_length() -> None:
     lines, book = answer("rank the vitamin d trials in order from shortest to longest", "vitamin-d3")
     assert "shortest to the longest" in lines[0] and book.citations[0].ref == 1
     assert_cited_and_grounded(lines, book)
+
+
+def test_ordinary_order_words_ask_no_ranking() -> None:
+    for q in ("did the studies give it with food in order to absorb it?", "was the research ranked by quality?"):
+        sq = parse_study_query(q)
+        assert sq is None or not sq.ranked, q
