@@ -488,8 +488,8 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
         for m in _find_mentions(t, fuzzy=questions, affirmed=questions):
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
-        if questions:  # a negated phrase ("I'm not allergic to anything") asks of no class
-            folded = fold(without_negated_mentions(t))
+        if questions:
+            folded = fold(t)
             out.extend(c for c, pat in _question_phrases() if c not in out and pat.search(folded))
     return out
 

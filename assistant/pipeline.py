@@ -484,7 +484,8 @@ class Assistant:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
-        tail = unsettled_choices(u.question, head + body.lines)  # "is it <a> or <b>?" that they do not name
+        # "is it <a> or <b>?" that the lines do not name (said only of lines that answer something)
+        tail = unsettled_choices(u.question, head + body.lines) if head or body.lines else []
         tail += [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:

@@ -12,16 +12,17 @@ from collections.abc import Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import asking_sentences, content_tokens, cue_fold, negated_spans
+from assistant.normalize import asking_sentences, content_tokens, cue_fold, mentioned_classes, negated_spans
 from assistant.nutrients import mentioned_nutrients
 
 #: one side of a choice is at most this many words
-_SIDE_WORDS = 3
+_SIDE_WORDS = 2
+#: a side is named by a word of the answer that begins with the same letters as one of its words
+#: ("pregnancy" by "pregnant"), when both are at least this long
+_SHARED_START = 6
 _WORD = r"[a-z0-9][\w+-]*"
 _CHOICE = re.compile(rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS - 1}}}{_WORD})\s+or\s+"
                      rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + 1}}}{_WORD})")
-#: words that may open the second side before its content ("<a> or the <b>", "from <a> or from <b>")
-_OPENERS = frozenset({"a", "an", "the", "at", "in", "on", "from", "with", "by", "as"})
 
 
 def _in_side(word: str) -> bool:
@@ -48,7 +49,8 @@ def _left_side(words: Sequence[str]) -> str:
 
 def _right_side(words: Sequence[str]) -> str:
     rest = list(words)
-    while rest and rest[0] in _OPENERS:
+    openers = vocabulary().lexicon.choice_openers
+    while rest and rest[0] in openers:
         rest.pop(0)
     if rest and rest[0] in vocabulary().lexicon.choice_ranges:
         return ""  # "<a> or younger": a range, not a choice
@@ -76,18 +78,26 @@ def offered_choices(question: str) -> list[tuple[str, str]]:
     return out
 
 
-def _named(side: str, text: str, tokens: frozenset[str], nutrients: frozenset[str]) -> bool:
-    """Do the answer's lines name one side: one of its content words, or its nutrient (by any name
-    or form of it)?"""
-    return (any(t in tokens for t in content_tokens(side))
+def _shares_start(token: str, tokens: frozenset[str]) -> bool:
+    return len(token) >= _SHARED_START and any(
+        len(t) >= _SHARED_START and t[:_SHARED_START] == token[:_SHARED_START] for t in tokens)
+
+
+def _named(side: str, tokens: frozenset[str], nutrients: frozenset[str]) -> bool:
+    """Do the answer's lines name one side: one of its content words (or a word that begins the
+    same), or its nutrient (by any name or form of it)?"""
+    return (any(t in tokens or _shares_start(t, tokens) for t in content_tokens(side))
             or any(n in nutrients for n in mentioned_nutrients(side)))
 
 
 def unsettled_choices(question: str, lines: Sequence[str]) -> list[str]:
     """One sentence for each choice the question offers that the answer's lines name neither side
-    of ("is it <a> or <b>?" answered by passages that name neither)."""
+    of ("is it <a> or <b>?" answered by passages that name neither). A side that names a medicine,
+    a condition or anything else of an interaction class is never said to be unnamed: the class's
+    caution speaks of it by its class ("<brand> or <brand>" under the note on their class)."""
     text = " ".join(lines)
     tokens = frozenset(content_tokens(text))
     nutrients = frozenset(mentioned_nutrients(text))
     return [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in offered_choices(question)
-            if not _named(a, text, tokens, nutrients) and not _named(b, text, tokens, nutrients)]
+            if not mentioned_classes([f"{a} or {b}"], questions=False)
+            and not _named(a, tokens, nutrients) and not _named(b, tokens, nutrients)]

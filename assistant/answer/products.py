@@ -711,9 +711,8 @@ def _servings_query(q: str, question: str, nutrient_names: Sequence[str]) -> Pro
 
 
 def _kinds_of_ask(text: str, excluded: Sequence[str]) -> tuple[str, ...]:
-    """The kinds of product the (folded) question asks for: those its asking sentence names ("I can't
-    do <kind>. which <kind> or <kind> is the weakest?"), else those any sentence names; none left out."""
-    return tuple(k for k in _kinds_in(asking_sentences(text)) or _kinds_in(text) if k not in excluded)
+    """The kinds of product the (folded) question names, but those it leaves out."""
+    return tuple(k for k in _kinds_in(text) if k not in excluded)
 
 
 def _kinds_in(text: str) -> list[str]:

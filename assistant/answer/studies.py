@@ -236,6 +236,7 @@ class QuestionCues(BaseModel):
     topics: dict[str, list[str]] = Field(default_factory=dict)
     list_words: list[str] = Field(default_factory=list)
     ranked: list[str] = Field(default_factory=list)
+    ranked_length: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
     population_negation: list[str] = Field(default_factory=list)
     alone: list[str] = Field(default_factory=list)
@@ -765,7 +766,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
         named, excluded = _named(lex, qc)
         return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
                           forms=tuple(n for k, n in named if k == "form"), excluded=excluded)
-    if detail is not None and not cue([*qc.list_words, *qc.longest, *qc.shortest, *qc.whom]).search(q):
+    across = [*qc.list_words, *qc.longest, *qc.shortest, *qc.whom, *qc.ranked]  # a detail of many
+    if detail is not None and not cue(across).search(q):
         return _one_study_query(question, q, lex, detail, allcues)
     without = _without(lex, qc)
     asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
@@ -780,8 +782,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
     nutrients = tuple(n for kind, n in named if kind == "nutrient")
-    ranked = bool(qc.ranked) and bool(cue(qc.ranked).search(q))  # every finding in order
-    direction, length, then = _ranking(q, qc) if ranked else _superlatives(q, qc)
+    ranking = _ranking(q, qc) if qc.ranked and cue(qc.ranked).search(q) else None  # every finding in order
+    direction, length, then = ranking or _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
@@ -801,7 +803,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate,
-                       whom=whom, ranked=ranked)
+                       whom=whom, ranked=ranking is not None)
     filters = (direction or length or forms or excluded or query.population or results or query.unit
                or population_not or without or ran or given or bound or query.whom)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
@@ -831,10 +833,13 @@ def _without_ranking(q: str, qc: QuestionCues) -> str:
     return cue(qc.ranked).sub(lambda m: " " * len(m.group(0)), q) if qc.ranked else q
 
 
-def _ranking(q: str, qc: QuestionCues) -> tuple[End | None, End | None, None]:
-    """A ranking's measure and first end: by length when it names a length's end ("shortest to
-    longest"), else by dose; from the end the question names first (the low end when it names none)."""
-    by_length = [m for m in cue([*qc.longest, *qc.shortest]).finditer(q)]
+def _ranking(q: str, qc: QuestionCues) -> tuple[End | None, End | None, None] | None:
+    """A ranking's measure and first end: by length when it names a length ("shortest to longest",
+    "by duration"), by dose when it names a dose or a dose's end; from the end the question names
+    first (the low end when it names none). None when it names no measure ("by quality")."""
+    by_length = bool(cue(qc.ranked_length).search(q)) if qc.ranked_length else False
+    if not by_length and not cue([*qc.dose_words, *qc.max, *qc.min]).search(q):
+        return None
     high, low = (qc.longest, qc.shortest) if by_length else (qc.max, qc.min)
     sides: tuple[tuple[Sequence[str], End], ...] = ((high, "max"), (low, "min"))
     ends = sorted((m.start(), end) for ws, end in sides for m in cue(ws).finditer(q))
@@ -1806,7 +1811,13 @@ def _covers(named: str, nutrient: str) -> bool:
 
 
 def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
-    """The findings with the largest (smallest) dose of the nutrient (form) asked about."""
+    """The findings with the largest (smallest) dose of the nutrient (form) asked about (every
+    finding by its dose, for a ranking: among those that pass the question's other filters)."""
+    if query.ranked:
+        among = _filtered(replace(query, direction=None, ranked=False), scoped)
+        if among.what and not among.answered:
+            return StudySelection()
+        scoped = among.records if among.what else scoped
     pool: list[tuple[StudyRecord, StudyDose, float]] = []
     uncomparable: list[StudyRecord] = []
     for r in scoped:

@@ -226,6 +226,8 @@ class Lexicon(BaseModel):
     interaction_questions: list[str] = Field(default_factory=list)
     #: words that after "or" make a range, not a second thing to choose ("my age or younger")
     choice_ranges: list[str] = Field(default_factory=list)
+    #: words that may open the second side of a choice before its content ("<a> or the <b>")
+    choice_openers: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
                      "interaction_questions")

@@ -56,3 +56,14 @@ def test_a_letter_goes_with_its_word() -> None:
 
 def test_an_article_opens_no_side() -> None:
     assert offered_choices("is it a tablet or a capsule?") == [("tablet", "capsule")]
+
+
+def test_a_side_of_an_interaction_class_is_never_said_to_be_unnamed() -> None:
+    # the caution speaks of the medicines by their class ("anticoagulant therapy")
+    lines = ["It may interfere with anticoagulant therapy; monitor INR closely [1]"]
+    assert unsettled_choices("does it clash with heparin or coumadin?", lines) == []
+
+
+def test_a_side_is_named_by_a_word_that_begins_the_same() -> None:
+    assert unsettled_choices("was it tested in pregnancy or lactation?", ["It was given to pregnant women [1]"]) == []
+

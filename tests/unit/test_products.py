@@ -459,10 +459,12 @@ def test_compared_to_a_named_product_is_said_as_than() -> None:
     assert pq is not None and pq.than_text is not None and "tablet" in pq.than_text
 
 
-def test_the_kinds_the_asking_sentence_names_are_the_ones_asked() -> None:
-    pq = parse_product_query("Drops are a pain for me. which tablet or softgel has the least d3?", NAMES)
-    assert pq is not None and pq.kinds == ("tablet", "softgel")
-    # a statement's kind counts when the asking sentence names none
+def test_a_statements_kinds_count_beside_the_asking_sentences() -> None:
+    # "I only use drops for my baby. which has the least, is it weaker than a tablet?" asks of drops:
+    # a kind the asking sentence names may be an aside
+    pq = parse_product_query("I only use drops for my baby. which d3 has the least, is it weaker than a tablet?",
+                             NAMES)
+    assert pq is not None and "liquid" in pq.kinds
     pq = parse_product_query("I can only take drops. which one has the least d3?", NAMES)
     assert pq is not None and pq.kinds == ("liquid",)
 
@@ -490,5 +492,5 @@ def test_the_product_a_phrase_describes_does_not_depend_on_the_hash_seed() -> No
     root = Path(__file__).resolve().parents[2]
     outs = {subprocess.run([sys.executable, "-c", _DESCRIBED_UNDER_A_SEED], cwd=root, check=True,
                            capture_output=True, text=True,
-                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
-    assert len(outs) == 1, outs
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(5)}
+    assert outs == {"None\n"}, outs  # neither product is the one described (seed 3 once gave one)

@@ -1050,3 +1050,14 @@ def test_ordinary_order_words_ask_no_ranking() -> None:
     for q in ("did the studies give it with food in order to absorb it?", "was the research ranked by quality?"):
         sq = parse_study_query(q)
         assert sq is None or not sq.ranked, q
+
+
+def test_a_ranking_needs_a_measure_and_keeps_the_other_filters() -> None:
+    for q in ("rank the trials by quality", "list the trials in order of publication",
+              "in order for it to work, what doses did the studies use?"):
+        sq = parse_study_query(q)
+        assert sq is None or not sq.ranked, q
+    sq = parse_study_query("rank the k2 studies by duration")
+    assert sq is not None and sq.ranked and sq.length == "min" and sq.detail is None
+    lines, book = answer("sort the vitamin d3 trials in people with prediabetes by dose", "vitamin-d3")
+    assert [c.ref for c in book.citations] == [4] and "prediabetes" in lines[0]

@@ -172,9 +172,9 @@ def test_someone_allergic_asks_about_the_notes_on_allergy() -> None:
     assert "allergy" in mentioned_classes(["our daughter is allergic to prawns, which capsules are safe?"])
     assert "allergy" in mentioned_classes(["People with a nut allergy should avoid it."], questions=False)
     assert "allergy" not in mentioned_classes(["which capsules are easiest to swallow?"])
-    # a negated phrase asks of no class; an affirmed one beside it still does
-    assert "allergy" not in mentioned_classes(["I'm not allergic to anything, which capsules are biggest?"])
-    assert "allergy" in mentioned_classes(["not allergic to nuts but allergic to prawns, ok?"])
+    # a note-only class counts even beside a negation: "I'm not taking too much, am I?", "not allergic
+    # to fish, just shellfish" (a caution shown unasked costs less than one hidden)
+    assert "allergy" in mentioned_classes(["I'm not allergic to fish, just shellfish. is krill ok?"])
 
 
 def test_overdose_words_are_general() -> None:
