@@ -294,7 +294,18 @@ class Assistant:
             events = self._run(ask, so_far, filters)
             answers.append(next(e.answer for e in events if isinstance(e, AnswerEvent)))
             so_far += [{"role": "user", "content": ask}, {"role": "assistant", "content": answers[-1].text}]
+        if not turns and any(a.abstained for a in answers):  # beside a part not covered, a loose answer
+            # covers none (a follow-up's part may lean on the conversation for its topic)
+            answers = [self._abstain(ask, a.support, a.corrected) if not a.abstained and self._loose(ask, a)
+                       else a for ask, a in zip(asks, answers, strict=True)]
         return merge_answers(q, answers)
+
+    def _loose(self, ask: str, answer: Answer) -> bool:
+        """Does the answer to one ask hold none of the (at least two) words the ask names its topic
+        with (beside the supplements' and nutrients' names and general words)? "<x> or <y>, and does
+        it need <z>?" answered with passages on <x> alone, beside a part the monograph does not cover."""
+        own = set(content_tokens(ask)) - general_words() - self.catalog.naming_words
+        return len(own) >= MIN_ASKED_TOPIC_WORDS and not own & set(content_tokens(answer.text))
 
     def refresh_if_stale(self) -> bool:
         """Move to the index generation another process has committed since (cheap when not)."""

@@ -78,3 +78,12 @@ def test_a_product_above_every_upper_limit_brings_the_notes_on_excess(catalogue:
     assert not ans.abstained and "toxicity" in {c.kind for c in ans.cautions}
     ans = catalogue.ask("what is in the vitamin D3 liquid drops?")
     assert not ans.abstained and "toxicity" not in {c.kind for c in ans.cautions}
+
+
+def test_beside_a_part_not_covered_an_answer_without_the_parts_own_words_covers_none(catalogue: Assistant) -> None:
+    # the second part got only caution notes, none of its own words: the question is not covered
+    ans = catalogue.ask("does liquid iron turn your fingernails yellow? should i be sipping it through a paper tube")
+    assert ans.abstained and not ans.citations
+    # a part that is covered still is, beside one that is not
+    ans = catalogue.ask("what is the upper intake limit for iron in adults, and does iron turn your fingernails yellow?")
+    assert not ans.abstained and re.search(r"45 mg", ans.text)
