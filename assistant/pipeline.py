@@ -302,9 +302,12 @@ class Assistant:
 
     def _loose(self, ask: str, answer: Answer) -> bool:
         """Does the answer to one ask hold none of the (at least two) words the ask names its topic
-        with (beside the supplements' and nutrients' names and general words)? "<x> or <y>, and does
+        with (beside the supplements' and nutrients' names, general words and the words naming a
+        Dosage Guide field or people; an ask naming a medicine or condition never is)? "<x> or <y>, and does
         it need <z>?" answered with passages on <x> alone, beside a part the monograph does not cover."""
-        own = set(content_tokens(ask)) - general_words() - self.catalog.naming_words
+        if mentioned_classes([ask]):  # a medicine or condition said: its cautions are never dropped
+            return False
+        own = set(content_tokens(ask)) - general_words() - self.catalog.naming_words - field_words(ask)
         return len(own) >= MIN_ASKED_TOPIC_WORDS and not own & set(content_tokens(answer.text))
 
     def refresh_if_stale(self) -> bool:
@@ -496,7 +499,8 @@ class Assistant:
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
         # "is it <a> or <b>?" that the lines do not name (said only of lines that answer something)
-        tail = unsettled_choices(u.question, head + body.lines) if head or body.lines else []
+        tail = unsettled_choices(u.question, head + body.lines, self.retriever.lexical.idf) if (
+            head or body.lines) else []
         tail += [referral(u.classes)] if u.personal else []
         lines = head + body.lines + tail
         if not lines:

@@ -8,7 +8,7 @@ sentences about something else stand for the choice.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
@@ -90,14 +90,23 @@ def _named(side: str, tokens: frozenset[str], nutrients: frozenset[str]) -> bool
             or any(n in nutrients for n in mentioned_nutrients(side)))
 
 
-def unsettled_choices(question: str, lines: Sequence[str]) -> list[str]:
+def _said_otherwise(pair: str, corpus_words: Container[str]) -> bool:
+    """Might the passages name the pair's sides in other words? A medicine, a condition or anything
+    else of an interaction class (its caution speaks of it by its class), people ("a man or a woman":
+    the page's groups), and lay words the corpus never uses ("tired or exhausted": it says fatigue)."""
+    from assistant.answer.scope import field_words
+
+    return (bool(mentioned_classes([pair], questions=False)) or bool(field_words(pair))
+            or not any(t in corpus_words for t in content_tokens(pair)))
+
+
+def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Container[str]) -> list[str]:
     """One sentence for each choice the question offers that the answer's lines name neither side
-    of ("is it <a> or <b>?" answered by passages that name neither). A side that names a medicine,
-    a condition or anything else of an interaction class is never said to be unnamed: the class's
-    caution speaks of it by its class ("<brand> or <brand>" under the note on their class)."""
+    of ("is it <a> or <b>?" answered by passages that name neither), but for a pair the passages
+    might name in other words (``corpus_words``: every word the corpus uses, as tokens)."""
     text = " ".join(lines)
     tokens = frozenset(content_tokens(text))
     nutrients = frozenset(mentioned_nutrients(text))
     return [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in offered_choices(question)
-            if not mentioned_classes([f"{a} or {b}"], questions=False)
+            if not _said_otherwise(f"{a} or {b}", corpus_words)
             and not _named(a, tokens, nutrients) and not _named(b, tokens, nutrients)]

@@ -835,10 +835,10 @@ def _without_ranking(q: str, qc: QuestionCues) -> str:
 
 def _ranking(q: str, qc: QuestionCues) -> tuple[End | None, End | None, None] | None:
     """A ranking's measure and first end: by length when it names a length ("shortest to longest",
-    "by duration"), by dose when it names a dose or a dose's end; from the end the question names
-    first (the low end when it names none). None when it names no measure ("by quality")."""
+    "by duration"), by dose when it names a dose; from the end the question names first (the low
+    end when it names none). None when it names no measure ("by quality", "most recent first")."""
     by_length = bool(cue(qc.ranked_length).search(q)) if qc.ranked_length else False
-    if not by_length and not cue([*qc.dose_words, *qc.max, *qc.min]).search(q):
+    if not by_length and not cue(qc.dose_words).search(q):  # "from most recent to oldest": no measure
         return None
     high, low = (qc.longest, qc.shortest) if by_length else (qc.max, qc.min)
     sides: tuple[tuple[Sequence[str], End], ...] = ((high, "max"), (low, "min"))

@@ -87,3 +87,7 @@ def test_beside_a_part_not_covered_an_answer_without_the_parts_own_words_covers_
     # a part that is covered still is, beside one that is not
     ans = catalogue.ask("what is the upper intake limit for iron in adults, and does iron turn your fingernails yellow?")
     assert not ans.abstained and re.search(r"45 mg", ans.text)
+    # an ask answered by a Dosage Guide field in the page's words for the people asked ("girls 14-18"
+    # for "my teenager") is covered; and an ask naming a medicine keeps its answer and its cautions
+    ans = catalogue.ask("my teenager is always tired, how much iron does she need? and does it help with stretch marks?")
+    assert not ans.abstained and re.search(r"15 mg", ans.text)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from assistant import messages as msg
 from assistant.answer.choices import offered_choices, unsettled_choices
+from assistant.normalize import content_tokens
+
+#: a corpus that uses every word of these tests (a lay word it lacks is tested on its own)
+WORDS = frozenset(content_tokens("capsule liquid calcium trial pregnancy heparin coumadin anticoagulant"))
 
 
 def test_a_choice_is_read_from_the_asking_sentence() -> None:
@@ -19,12 +23,12 @@ def test_sides_are_content_words_only() -> None:
 
 def test_a_choice_named_by_the_answer_is_settled() -> None:
     lines = ["The trial gave the liquid form for a year [1]"]
-    assert unsettled_choices("was it the capsule or the liquid?", lines) == []
+    assert unsettled_choices("was it the capsule or the liquid?", lines, WORDS) == []
 
 
 def test_a_choice_named_by_neither_side_is_said_to_be_unstated() -> None:
     lines = ["The trial ran for a year in older adults [1]"]
-    assert unsettled_choices("was it the capsule or the liquid?", lines) == [
+    assert unsettled_choices("was it the capsule or the liquid?", lines, WORDS) == [
         msg.NEITHER_NAMED.format(first="capsule", second="liquid")]
 
 
@@ -36,8 +40,8 @@ def test_a_nutrient_is_named_by_any_of_its_forms() -> None:
     form = nutrient.forms[0].name
     other = next(n for n in vocabulary().nutrients if not n.forms and n.terms)
     q = f"was it {nutrient.terms[0]} or {other.terms[0]}?"
-    assert unsettled_choices(q, [f"It used 100 units of {form} daily [1]"]) == []
-    assert len(unsettled_choices(q, ["It used 100 units daily [1]"])) == 1
+    assert unsettled_choices(q, [f"It used 100 units of {form} daily [1]"], WORDS | set(content_tokens(q))) == []
+    assert len(unsettled_choices(q, ["It used 100 units daily [1]"], WORDS | set(content_tokens(q)))) == 1
 
 
 def test_a_negated_pair_is_no_choice() -> None:
@@ -61,9 +65,16 @@ def test_an_article_opens_no_side() -> None:
 def test_a_side_of_an_interaction_class_is_never_said_to_be_unnamed() -> None:
     # the caution speaks of the medicines by their class ("anticoagulant therapy")
     lines = ["It may interfere with anticoagulant therapy; monitor INR closely [1]"]
-    assert unsettled_choices("does it clash with heparin or coumadin?", lines) == []
+    assert unsettled_choices("does it clash with heparin or coumadin?", lines, WORDS) == []
 
 
 def test_a_side_is_named_by_a_word_that_begins_the_same() -> None:
-    assert unsettled_choices("was it tested in pregnancy or lactation?", ["It was given to pregnant women [1]"]) == []
+    assert unsettled_choices("was it tested in pregnancy or lactation?", ["It was given to pregnant women [1]"], WORDS) == []
 
+
+
+def test_people_and_lay_words_the_corpus_lacks_are_no_unsettled_choice() -> None:
+    lines = ["18 mg for women 19-50; 8 mg for men 19+ [1]"]
+    assert unsettled_choices("how much does a man or a woman need?", lines, WORDS | {"man", "woman"}) == []
+    # "tired or exhausted": the corpus says neither (it says fatigue), so the passages may say it otherwise
+    assert unsettled_choices("does it help if I'm tired or exhausted?", ["It reduced fatigue [1]"], WORDS) == []

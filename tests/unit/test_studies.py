@@ -1054,7 +1054,8 @@ def test_ordinary_order_words_ask_no_ranking() -> None:
 
 def test_a_ranking_needs_a_measure_and_keeps_the_other_filters() -> None:
     for q in ("rank the trials by quality", "list the trials in order of publication",
-              "in order for it to work, what doses did the studies use?"):
+              "in order for it to work, what doses did the studies use?",
+              "sort the studies from most recent to oldest", "rank the studies from strongest evidence to weakest"):
         sq = parse_study_query(q)
         assert sq is None or not sq.ranked, q
     sq = parse_study_query("rank the k2 studies by duration")
