@@ -60,6 +60,7 @@ from assistant.answer.products import (
     asks_label,
     compose_one_product,
     compose_products,
+    named_product,
     one_product_question,
     parse_product_query,
     product_amount_gap,
@@ -88,7 +89,8 @@ from assistant.conversation import (
     plain_text,
     user_questions,
 )
-from assistant.corpus import Corpus, load_corpus
+from assistant.corpus import Corpus, Product, load_corpus
+from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
     PINNED_STUDY,
@@ -104,6 +106,8 @@ from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import (
     content_tokens,
+    cue,
+    cue_fold,
     expand_query,
     fold,
     general_words,
@@ -467,7 +471,7 @@ class Assistant:
         u = self._confirm_spelling(u, hits)
         supplement = self._supplement(u, filters, hits)
         u = self._with_interactions(u, supplement, hits, (filters or {}).get("supplement"))
-        dq = self._dosage_query(u)  # the Dosage Guide fields it asks about, parsed once
+        dq = self._dosage_query(u, supplement)  # the Dosage Guide fields it asks about, parsed once
         if self._foreign_subject(u, supplement, hits, dq):  # its figures would answer for another nutrient
             yield from self._emit(self._abstain(q, 0.0, u.corrected))
             return
@@ -658,13 +662,34 @@ class Assistant:
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
 
-    def _dosage_query(self, u: Understanding) -> DosageQuery | None:
+    def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
         question it resolves to."""
         dq = parse_dosage_query(without_negated_mentions(u.question))  # "I'm not pregnant": not the people
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
+        if dq is not None and dq.amount is None and (held := self._held_amount(u, supplement)) is not None:
+            dq = replace(dq, amount=held[1])  # "is one <product> a day over the max?"
         return dq
+
+    def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
+        """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
+        the one product of ``supplement``'s page it names and what that holds of the page's own
+        nutrient (another page's product holds another nutrient); None when the question counts
+        servings ("two <product>s a day"), which would multiply it."""
+        qc = dosage_cues().question
+        folded = cue_fold(u.question)
+        if parse_doses(u.question) or not cue(qc.compare).search(folded):
+            return None
+        product = named_product(u.question, self.catalog.all_products)
+        # the digits of "<name> 65" count nothing
+        rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
+        if product is None or product.supplement != supplement or (
+                qc.counted_servings and cue(qc.counted_servings).search(rest)):
+            return None
+        primary = self.catalog.primary_of.get(product.supplement, "")
+        amount = product.nutrient(primary) if primary else None
+        return (product, amount.dose) if amount and amount.dose else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -881,9 +906,21 @@ class Assistant:
         if no_numbers or supplement is None or dq is None:
             return []
         docs = self._field_docs(supplement, dq.fields, hits)
+        if not docs:
+            return []
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
-        return compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
-                              whole=whole) if docs else []
+        held = self._held_amount(u, supplement) if dq.amount is not None else None
+        first = self._holding_line(held[0], book) if held and held[1] == dq.amount else []  # compared: first
+        return first + compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
+                                      whole=whole)
+
+    def _holding_line(self, product: Product, book: CitationBook) -> list[str]:
+        """The product's first sentence, cited: the amount a limit is compared with, in its own words."""
+        doc = self._product_docs([product]).get(product.id)
+        if doc is None or str(doc.metadata.get("chunk_id") or doc.id) in {c.chunk_id for c in book.citations}:
+            return []  # none, or the answer states the product already
+        first = re.split(r"(?<=[.!?])\s+", product.text.strip(), maxsplit=1)[0]
+        return [f"{first} [{book.cite(doc)}]"]
 
     def _without_notes(self, answer: str) -> str:
         """The last answer without the caution notes it quoted (with their markers): what a follow-up

@@ -73,8 +73,9 @@ class QuestionCues(BaseModel):
     limit_field: str
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
+    counted_servings: list[str] = Field(default_factory=list)
 
-    @field_validator("compare", "asked_unit")
+    @field_validator("compare", "asked_unit", "counted_servings")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)

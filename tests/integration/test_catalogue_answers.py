@@ -91,3 +91,12 @@ def test_beside_a_part_not_covered_an_answer_without_the_parts_own_words_covers_
     # for "my teenager") is covered; and an ask naming a medicine keeps its answer and its cautions
     ans = catalogue.ask("my teenager is always tired, how much iron does she need? and does it help with stretch marks?")
     assert not ans.abstained and re.search(r"15 mg", ans.text)
+
+
+def test_one_named_product_is_compared_with_the_limit_and_counted_servings_are_not(catalogue: Assistant) -> None:
+    # no amount in the question: the one product named holds it, stated (cited) before the comparison
+    ans = catalogue.ask("is a single bone plus 5000 every morning over the upper limit?")
+    assert re.search(r"5,000 IU\) per softgel[^\[]*\[\d+\] The amount named is above the Upper Intake Limit", ans.text)
+    # "two" of them would multiply it: no comparison of one serving is made
+    ans = catalogue.ask("is taking two bone plus 5000 every morning over the upper limit?")
+    assert "The amount named" not in ans.text and not ans.abstained
