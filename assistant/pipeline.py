@@ -112,6 +112,7 @@ from assistant.normalize import (
     fold,
     general_words,
     mentioned_classes,
+    sentences_of,
     surface_forms,
     without_comparisons,
     without_denials,
@@ -687,9 +688,14 @@ class Assistant:
         if product is None or product.supplement != supplement or (
                 qc.counted_servings and cue(qc.counted_servings).search(rest)):
             return None
+        dose = self._own_amount(product)
+        return (product, dose) if dose is not None else None
+
+    def _own_amount(self, product: Product) -> Dose | None:
+        """What the product holds of its monograph's own nutrient, if it states it."""
         primary = self.catalog.primary_of.get(product.supplement, "")
         amount = product.nutrient(primary) if primary else None
-        return (product, amount.dose) if amount and amount.dose else None
+        return amount.dose if amount else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -919,7 +925,7 @@ class Assistant:
         doc = self._product_docs([product]).get(product.id)
         if doc is None or str(doc.metadata.get("chunk_id") or doc.id) in {c.chunk_id for c in book.citations}:
             return []  # none, or the answer states the product already
-        first = re.split(r"(?<=[.!?])\s+", product.text.strip(), maxsplit=1)[0]
+        first = sentences_of(product.text.strip())[0]
         return [f"{first} [{book.cite(doc)}]"]
 
     def _without_notes(self, answer: str) -> str:
@@ -952,12 +958,12 @@ class Assistant:
         if len(pids) != 1:  # an answer about one product (a list of several warns of none by itself)
             return False
         product = self.catalog.product_by_id.get(pids.pop())
-        primary = self.catalog.primary_of.get(product.supplement, "") if product else ""
-        amount = product.nutrient(primary) if product and primary else None
-        if product is None or amount is None or amount.dose is None:
+        dose = self._own_amount(product) if product else None
+        if product is None or dose is None:
             return False
         docs = self._field_docs(product.supplement, [limit], [])
-        return bool(docs) and exceeds_every_limit(amount.dose, field_from_doc(docs[0]), primary)
+        return bool(docs) and exceeds_every_limit(dose, field_from_doc(docs[0]),
+                                                  self.catalog.primary_of[product.supplement])
 
     def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                          book: CitationBook, supplement: str | None) -> list[str]:
