@@ -56,6 +56,8 @@ FROM_MONOGRAPH = "{title}: {line}"
 
 #: after the sentences that answer a question for a figure when none of them states one
 NO_FIGURE = "The passages cited state no figure for what is asked."
+#: the part of a cited passage that names what is asked states no figure (another part may state one)
+NO_FIGURE_PART = "The passage \"{part}\" states no figure for what is asked."
 #: in an answer to a question that asks several things, in place of a part the monograph does not cover
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")

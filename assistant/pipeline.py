@@ -66,7 +66,14 @@ from assistant.answer.products import (
     product_amount_gap,
     turn_direction,
 )
-from assistant.answer.scope import ScopeJudge, asks_amount, asks_figure, field_words, figure_answered
+from assistant.answer.scope import (
+    ScopeJudge,
+    asked_part,
+    asks_amount,
+    asks_figure,
+    field_words,
+    figure_answered,
+)
 from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
@@ -599,8 +606,13 @@ class Assistant:
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                    exclude_numbers=no_numbers, skip_chunks=shown,
                                    skipped_set_bar=bool(mentioned_classes([u.question])))
-        if lines and not no_numbers and asks_figure(u.question) and not figure_answered(u.question, lines):
+        if not lines or no_numbers or not asks_figure(u.question):
+            return lines
+        if not figure_answered(u.question, lines):
             lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
+        elif ((part := asked_part(u.question, lines)) is not None and not figure_answered(u.question, [part])
+              and not any(ch.isdigit() for ch in part)):  # quoted, it states no number of its own
+            lines.append(msg.NO_FIGURE_PART.format(part=part))  # "what dose of <form>": not another's
         return lines
 
     def _cautions(self, book: CitationBook, u: Understanding, supplement: str | None,

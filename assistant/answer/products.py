@@ -1403,7 +1403,33 @@ def product_amount_gap(question: str, product: Product, nutrient_names: Sequence
         if s is None or s.amount is None:
             return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=name)
         return None
-    return None
+    word = _asked_ingredient(fold(question), product)
+    return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=word) if word else None
+
+
+#: "how much <word>", "how many mg of <word>": the word asked an amount of (no nutrient of the vocabulary)
+_INGREDIENT_ASKED = re.compile(r"\b(?:how much|how many (?:mg|mcg|µg|μg|ug|g|iu|milligrams|micrograms|grams"
+                               r"|units))\s+(?:of\s+)?(?:the\s+)?(?P<word>[a-z][a-z-]{3,})\b")
+
+
+def _asked_ingredient(asked: str, product: Product) -> str | None:
+    """The word ("how much <word> ...") of which the question asks an amount, when the product's
+    description names it (outside its title) with no amount beside it ("... along with the pigment
+    <word>"); None when it names it with one ("<word> (60 mg)", "500 mg of <word>") or not at all."""
+    if not (m := _INGREDIENT_ASKED.search(asked)) or not content_tokens(word := m.group("word")):
+        return None
+    text = fold(product.text)
+    where = list(re.finditer(rf"\b{re.escape(word)}\b", text))
+    if not where or re.search(rf"\b{re.escape(word)}\b", fold(product.title)):
+        return None
+    doses = parse_doses(text)
+    for w in where:
+        for d in doses:
+            before, after = text[d.end:w.start()], text[w.end():d.start]
+            if (d.end <= w.start() and re.fullmatch(r"\s*(?:of\s+)?(?:[\w-]+\s+)?", before)) or (
+                    d.start >= w.end() and re.fullmatch(r"[\s(:]*(?:[\w-]+\s*)?[\s(:]*", after)):
+                return None
+    return word
 
 
 # --------------------------------------------------------------------------- one product

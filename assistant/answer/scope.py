@@ -99,6 +99,19 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     return any(states_figure(line, kind) for line in lines for kind in (kinds or [None]))
 
 
+def asked_part(question: str, lines: Sequence[str]) -> str | None:
+    """Of an answer's lines, cut into their parts ("<field>: <value>; <value>", sentences), the
+    part the question names: the one sharing the most (at least two) of its words with it, when no
+    other shares as many ("what dose of <form>": the value naming <form>, not another's figure)."""
+    asked = set(content_tokens(question))
+    parts = [p for line in lines for p in re.split(r";\s|(?<=[.!?])\s+(?=[A-Z])", line) if p.strip()]
+    shared = [len(asked & set(content_tokens(p))) for p in parts]
+    if not shared or (best := max(shared)) < 2 or shared.count(best) > 1:
+        return None
+    part = re.sub(r"\s*\[\d+\]", "", parts[shared.index(best)]).strip(" .")
+    return re.sub(r"^[^:()]+\([^)]*\):\s+", "", part)  # a field's head ("<field> (<subtitle>): ")
+
+
 def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[str]) -> bool:
     """Does a covering rewrite of the lexicon give the word words the corpus has ("memory" is
     cognition)? Then it is no off-topic word."""

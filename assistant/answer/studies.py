@@ -766,8 +766,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
         named, excluded = _named(lex, qc)
         return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
                           forms=tuple(n for k, n in named if k == "form"), excluded=excluded)
-    across = [*qc.list_words, *qc.longest, *qc.shortest, *qc.whom, *qc.ranked]  # a detail of many
-    if detail is not None and not cue(across).search(q):
+    if detail is not None and _of_one_study(q, detail[1], qc):
         return _one_study_query(question, q, lex, detail, allcues)
     without = _without(lex, qc)
     asks_alone = bool(without) and bool(cue(qc.efficacy).search(q)) and bool(_topics(q, qc)[0])
@@ -1099,6 +1098,19 @@ def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]]
     return None
 
 
+def _of_one_study(q: str, spans: Sequence[tuple[int, int]], qc: QuestionCues) -> bool:
+    """Is a detail asked (at ``spans``) of one study, not of many (a list, the longest, whom the
+    findings were in, a ranking)? The "which" of "which kind of <name>" asks no list."""
+    across = [*qc.longest, *qc.shortest, *qc.whom, *qc.ranked]
+    return not cue(across).search(q) and not cue(qc.list_words).search(_without_spans(q, spans))
+
+
+def _without_spans(q: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The (folded) question with the spans given blanked (where a detail is asked: its words,
+    "which kind of <name>", are no words of a list asked)."""
+    return "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
+
+
 def _cue_spans(m: re.Match[str]) -> list[tuple[int, int]]:
     """Where a cue asks its detail: the match, without its group ``rest`` (the words of the study)."""
     if "rest" in m.re.groupindex and m.group("rest"):
@@ -1155,7 +1167,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question)
                   if not any(s <= d.start < e for s, e, _ in ages))
     duration = _duration(question, q, cues.finding)
-    rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
+    rest = _without_spans(q, spans)
     skip = (set(_unit_words()) | _study_word_tokens(qc)
             | {t for _, n in named for t in tokens(lexical_form(n))})  # the names: filters, not words
     words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]

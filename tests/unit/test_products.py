@@ -121,6 +121,17 @@ def test_the_gap_sentence_is_not_given_when_the_description_states_the_amount() 
     assert product_amount_gap("how much DHA is in it?", GUMMY, NAMES) is not None
 
 
+KRILL = _product("p9", "Krill 500", "Krill 500 supplies 500 mg of krill oil with EPA (60 mg) per capsule, "
+                 "along with the pigment astaxanthin.", ("EPA", "60 mg", None))
+
+
+def test_an_ingredient_outside_the_vocabulary_named_without_an_amount_gets_the_gap_sentence() -> None:
+    assert product_amount_gap("how many mg of astaxanthin per capsule?", KRILL, NAMES) == (
+        "The description of Krill 500 states no amount of astaxanthin.")
+    assert product_amount_gap("how much krill oil is in it?", KRILL, NAMES) is None   # "500 mg of krill oil"
+    assert product_amount_gap("how much lutein is in it?", KRILL, NAMES) is None      # not named: not said
+
+
 GENTLE = _product("p7", "Supplement: iron 25 mg", "This iron capsule gives 25 mg of iron per capsule. Its chelated "
                   "form is designed to minimize constipation and stomach upset.", ("iron", "25 mg", None))
 PLAIN = _product("p8", "Supplement: iron 65 mg", "This iron tablet gives 65 mg of iron per tablet.",

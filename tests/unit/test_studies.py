@@ -564,6 +564,9 @@ def test_the_study_subject_leaves_out_names_given_with_it_or_asked_of(question: 
     ("how much vitamin d3 was given in the 720 mcg trial", "vitamin-k2", 7, "the dose of vitamin D3"),
     ("what kind of k2 was in the 400 mcg kidney study, mk4 or mk7?", "vitamin-k2", 8,
      "which form of vitamin K2 it used"),
+    # "which" here asks the form, no list of findings
+    ("which type of k2 did they give in the 400 mcg kidney trial?", "vitamin-k2", 8,
+     "which form of vitamin K2 it used"),
 ])
 def test_a_design_dose_or_form_the_finding_does_not_state(question: str, supplement: str, ref: int,
                                                           gap: str) -> None:
@@ -1062,3 +1065,8 @@ def test_a_ranking_needs_a_measure_and_keeps_the_other_filters() -> None:
     assert sq is not None and sq.ranked and sq.length == "min" and sq.detail is None
     lines, book = answer("sort the vitamin d3 trials in people with prediabetes by dose", "vitamin-d3")
     assert [c.ref for c in book.citations] == [4] and "prediabetes" in lines[0]
+
+
+def test_which_kind_of_asked_of_the_page_is_no_study_detail() -> None:
+    sq = parse_study_query("which type of k2 does the page say lasts longest in the body?")
+    assert sq is None or sq.detail != "form"

@@ -437,6 +437,18 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
     assert figure_answered("how long was the study?", dose_only)
 
 
+def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
+    from assistant.answer.scope import asked_part, figure_answered
+
+    lines = ["Special Forms (Other forms): about 20% elemental iron; Heme iron polypeptide: absorbed by a "
+             "separate pathway. [1]"]
+    part = asked_part("what dose of heme iron polypeptide does the page give?", lines)
+    assert part == "Heme iron polypeptide: absorbed by a separate pathway"
+    assert figure_answered("what dose of heme iron polypeptide?", lines)   # the line has a figure ...
+    assert not figure_answered("what dose of heme iron polypeptide?", [part])   # ... the part none
+    assert asked_part("what dose does the page give?", lines) is None   # no part named
+
+
 def test_a_stated_condition_is_named_by_its_last_word() -> None:
     from assistant.answer.cautions import names_condition
 
