@@ -1407,16 +1407,21 @@ def product_amount_gap(question: str, product: Product, nutrient_names: Sequence
     return msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=word) if word else None
 
 
-#: "how much <word>", "how many mg of <word>": the word asked an amount of (no nutrient of the vocabulary)
-_INGREDIENT_ASKED = re.compile(r"\b(?:how much|how many (?:mg|mcg|µg|μg|ug|g|iu|milligrams|micrograms|grams"
-                               r"|units))\s+(?:of\s+)?(?:the\s+)?(?P<word>[a-z][a-z-]{3,})\b")
+@functools.lru_cache(maxsize=1)
+def _ingredient_asked() -> re.Pattern[str]:
+    """ "how much <word>", "how many <unit> of <word>" (the units vocabulary's spellings): the word
+    asked an amount of."""
+    spellings = {fold(sp) for u in vocabulary().units for sp in (u.token, *u.spellings)}
+    units = sorted(spellings, key=len, reverse=True)
+    return re.compile(rf"\b(?:how much|how many (?:{'|'.join(map(re.escape, units))}))"
+                      r"\s+(?:of\s+)?(?:the\s+)?(?P<word>[a-z][a-z-]{3,})\b")
 
 
 def _asked_ingredient(asked: str, product: Product) -> str | None:
     """The word ("how much <word> ...") of which the question asks an amount, when the product's
     description names it (outside its title) with no amount beside it ("... along with the pigment
     <word>"); None when it names it with one ("<word> (60 mg)", "500 mg of <word>") or not at all."""
-    if not (m := _INGREDIENT_ASKED.search(asked)) or not content_tokens(word := m.group("word")):
+    if not (m := _ingredient_asked().search(asked)) or not content_tokens(word := m.group("word")):
         return None
     text = fold(product.text)
     where = list(re.finditer(rf"\b{re.escape(word)}\b", text))
