@@ -590,16 +590,36 @@ def asking_sentences(text: str) -> str:
 
 
 def without_denials(text: str) -> str:
-    """The text without the clauses of its statements (sentences that do not end in "?") that hold a
-    negated phrase ("no <condition>, never broken anything. what does <x> do for bones?"): what the
-    user says they do not have or no longer take is context, not what they ask. The other clauses of
-    a statement stay ("I take <drug>, no other meds." keeps "I take <drug>")."""
+    """The text without its statements (sentences that do not end in "?") that deny: what the user
+    says they do not have or no longer take, and what they say with it ("no <condition>, my scan was
+    normal. what does <x> do for bones?"), is context, not what they ask. A statement that also
+    affirms keeps its other clauses ("I take <drug>, no other meds." keeps "I take <drug>")."""
     sentences = sentences_of(text)
     if not any(s.rstrip().endswith("?") for s in sentences):
         return text
-    kept = [s if s.rstrip().endswith("?") else " ".join(
-        c for c in re.split(r"(?<=[,;])\s+", s) if not negated_spans(fold(c))) for s in sentences]
+    kept = [s if s.rstrip().endswith("?") else _undenied(s) for s in sentences]
     return " ".join(s for s in kept if s)
+
+
+def _undenied(statement: str) -> str:
+    """A statement's clauses that deny nothing; none at all when it denies and none of its other
+    clauses names a medicine, states a condition or says what someone takes ("I have <condition>",
+    "I take <x>"): "no <condition>, my scan was normal" is all reassurance."""
+    clauses = re.split(r"(?<=[,;])\s+", statement)
+    denied = [bool(negated_spans(fold(c))) for c in clauses]
+    kept = [c for c, d in zip(clauses, denied, strict=True) if not d]
+    if any(denied) and not mentioned_classes(kept) and not any(
+            p.search(fold(c)) for c in kept for p in _affirming_patterns()):
+        return ""
+    return " ".join(kept)
+
+
+@functools.lru_cache(maxsize=1)
+def _affirming_patterns() -> list[re.Pattern[str]]:
+    """Someone saying they have a condition or take something (the lexicon's ``stated_conditions``
+    and ``negation.taking``)."""
+    lex = vocabulary().lexicon
+    return [re.compile(p) for p in (*lex.stated_conditions, *lex.negation.taking)]
 
 
 def surface_forms(text: str) -> dict[str, str]:

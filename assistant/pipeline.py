@@ -874,7 +874,9 @@ class Assistant:
                                                       self.catalog.names_of(scoped)))
         if u.product_query is not None:  # the products answer it, unless it asks what no page says
             support = 1.0
-        off_topic = self._asked_off_topic(u.retrieval_question, off_topic, scoped)
+        # the turn as written (its retrieval form has lost its denials' words, not their sentences)
+        asked = u.retrieval_question if u.followup else u.question
+        off_topic = self._asked_off_topic(asked, off_topic, scoped)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies

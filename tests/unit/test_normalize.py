@@ -238,3 +238,6 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials("not on anything, what dose") == "not on anything, what dose"  # nothing asks
     # only the clauses that deny go: a medicine said beside a denial stays what the question is about
     assert without_denials("I take lithium, no other meds. what is it for?").startswith("I take lithium")
+    assert without_denials("I have gout, no other issues. what is it for?").startswith("I have gout")
+    # what is said beside a denial, with no medicine or condition, is reassurance too
+    assert without_denials("no bone problems, my scan was normal. what does it do?") == "what does it do?"
