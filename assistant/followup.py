@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
-from assistant.doses import DOSE_RE
+from assistant.doses import DOSE_RE, parse_doses
 from assistant.normalize import content_tokens, fold, negated_spans, stem
+from assistant.nutrients import read_nutrients
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
 _FOLLOWUP = re.compile(
@@ -444,6 +445,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
         question = question[:m.start()] + other + question[m.end():]
     elif (m := cues.same_form.search(question)) and (same := _one_form(answer) or _one_form(previous, names)):
         question = question[:m.start()] + same + question[m.end():]
+    question = _amount_pointed(question, answer)
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
     at, members = _study_pointer(question)
@@ -457,6 +459,41 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if not (cited := _cited(answer, _ordinal(question))) or not _about_research(previous):
         return question
     return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+
+
+def _amount_pointed(question: str, answer: str) -> str:
+    """The turn with "that much" / "that amount" (lexicon ``same_amount``) replaced by the one amount
+    the last answer states (of the nutrient the turn names, where it states amounts of several):
+    "does any product give that much?" -> "... give as much as <amount>?"; unchanged when the answer
+    states no single amount."""
+    amount = None
+    for how, patterns in followup_words().same_amount.items():
+        if patterns and (m := re.search(rf"(?<![\w-])(?:{'|'.join(patterns)})(?![\w-])", fold(question))):
+            amount = _one_amount(question, answer)
+            if amount is not None:
+                text = f"as much as {amount}" if how == "as_much" else amount
+                return question[:m.start()] + text + question[m.end():]
+    return question
+
+
+def _one_amount(question: str, answer: str) -> str | None:
+    """The one amount (by mass and unit, "/day" aside) the answer states; where it states several,
+    the one right after the name of the nutrient (or form) the question names."""
+    text = re.sub(r"\[\d+\]", " ", answer)
+    doses = parse_doses(text)
+    if len({d.key() for d in doses}) == 1:
+        return _bare(doses[0].text)
+    asked = {n.nutrient.casefold() for n in read_nutrients(question)}
+    if not asked:
+        return None
+    named = [d for d in doses if (before := read_nutrients(text[max(0, d.start - 40):d.start]))
+             and before[-1].nutrient.casefold() in asked]
+    return _bare(named[0].text) if len({d.key() for d in named}) == 1 else None
+
+
+def _bare(amount: str) -> str:
+    """An amount without its "/day" ("180 μg/day" -> "180 μg")."""
+    return re.sub(r"\s*(?:/|per\s+)day\b", "", amount).strip()
 
 
 def _study_pointer(question: str) -> tuple[tuple[int, int] | None, bool]:

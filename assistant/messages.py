@@ -34,6 +34,19 @@ PRODUCTS_VERSUS_NONE = "No product description states {word} {nutrient} than {ot
 PRODUCTS_THAN = "These state {word} {nutrient} than {reference}: {items}."
 PRODUCTS_THAN_NONE = "No product description states {word} {nutrient} than {reference}."
 PRODUCTS_SAME = "The same amount: {items}."
+#: the products held against an amount the question names (never restated: it is the question's)
+PRODUCTS_BOUND = "Products whose description states {what}: {items}."
+PRODUCTS_BOUND_NONE = "No product description states {what}; the nearest to it is in: {items}."
+PRODUCTS_CLOSEST = ("Of the products that state an amount of {nutrient}, the one closest to the amount named "
+                    "is: {items}.")
+PRODUCTS_BOUND_WHAT = {
+    "above": "more {nutrient} per serving than the amount named",
+    "at_least": "at least the amount of {nutrient} named per serving",
+    "below": "less {nutrient} per serving than the amount named",
+    "at_most": "no more {nutrient} per serving than the amount named",
+    "range": "an amount of {nutrient} per serving within the range named",
+    "closest": "the amount of {nutrient} named",
+}
 PRODUCTS_COUNT = "The page lists {count} product{plural}{what}{section}: {items}."
 #: Dosage Guide values answered from the field's records (filled only with the field's name,
 #: subtitle and value lines as written, a unit's name and a figure the cited value holds)

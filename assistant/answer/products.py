@@ -43,6 +43,11 @@ CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.ya
 # --------------------------------------------------------------------------- the cues file
 
 
+#: how an amount asked bounds the products' amounts: above it, at least it, below it, at most it, within
+#: a range, or the closest to it
+BOUND_KINDS = ("above", "at_least", "below", "at_most", "range", "closest")
+
+
 class ProductCuesError(FileLineError):
     """A bad ``product_cues.yaml``; ``str()`` is ``path:line: problem``."""
 
@@ -89,12 +94,27 @@ class QuestionCues(BaseModel):
     #: (the nutrient and its basis) and word (a more or less word); asked as "does <A> have more
     #: <what> than <B>"
     choice: list[str] = []
+    #: an amount the products' amounts are held against ("more than <amount>", "<amount> or more",
+    #: "anywhere near <amount>"): each kind's cues right before the amount, and (``bound_after``)
+    #: right after it; a range asked with one of ``bound_range``
+    bound: dict[str, list[str]] = {}
+    bound_after: dict[str, list[str]] = {}
+    bound_range: list[str] = []
+
+    @field_validator("bound", "bound_after")
+    @classmethod
+    def _bound_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(v) - set(BOUND_KINDS)
+        if unknown:
+            raise ValueError(f"unknown bound kind(s) {sorted(unknown)}; known: {list(BOUND_KINDS)}")
+        return {k: compiles(ps) for k, ps in v.items()}
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank")
+                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank",
+                     "bound_range")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -439,6 +459,8 @@ class ProductQuery:
     #: the words that describe the products asked for beyond their nutrients ("the one meant for
     #: <people>", "described as <words>"): those whose description holds them answer
     described: tuple[str, ...] = ()
+    #: "any product with more than <amount>": how the amount asked bounds them (BOUND_KINDS), and it
+    bound: tuple[str, Dose] | None = None
 
 
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -538,8 +560,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
             return ProductQuery(named[0] if named else None, None, None, nutrients=tuple(named),
                                 kinds=tuple(_kinds_in(rest)), one=True, asked_kinds=asked[0])
         return _one_described(q, nutrient_names)
-    if parse_doses(question):
-        return None  # an amount names one product: a lookup, not a comparison
+    if (bounded := _bound_query(q, nutrient_names)) is not None or parse_doses(question):
+        return bounded  # "any with more than <amount>"; else an amount names one product: a lookup
     than = cue(qc.than).search(q)
     before, after = (q[:than.start()], q[than.end():]) if than else (q, "")
     lex, lex_before, lex_after = lexical_form(question), lexical_form(before), lexical_form(after)
@@ -579,6 +601,41 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         # in it? want <property>": the amount ranks, the property follows as its own ask
         return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))
     return pq
+
+
+def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
+    tablets land in the <low> to <high> range": the products held against the amount, or None."""
+    bound = amount_bound(q)
+    if bound is None:
+        return None
+    lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
+    named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
+    nutrient = named[0] if named else None
+    if nutrient is None and form is not None:  # "more than <amount> of <form>": its nutrient
+        nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
+                         and n.name in nutrient_names), None)
+    excluded_kinds, unnegated = _negated_kinds(q)
+    return ProductQuery(nutrient, form, None, nutrients=tuple(named), bound=bound,
+                        kinds=_kinds_of_ask(unnegated, excluded_kinds), excluded_kinds=excluded_kinds)
+
+
+def amount_bound(q: str) -> tuple[str, Dose] | None:
+    """How the (folded) question bounds an amount it names: the kind (BOUND_KINDS) whose cue stands
+    right before the amount or right after it ("<amount> (of <nutrient>) or more"), or a range
+    ("<low> to <high>") asked with a range word; None when it names no amount so bound."""
+    qc = product_cues().question
+    for d in parse_doses(q):
+        before, after = q[:d.start].rstrip(), q[d.end:]
+        for kind, cues in qc.bound.items():
+            if cues and re.search(rf"(?<!\w)(?:{'|'.join(cues)})(?:\s+(?:the|an?|about|around))?$", before):
+                return kind, d
+        for kind, cues in qc.bound_after.items():
+            if cues and re.match(rf"(?:\s+of(?:\s+[\w+-]+){{1,3}}?)?\s*(?:{'|'.join(cues)})(?!\w)", after):
+                return kind, d
+        if d.high is not None and qc.bound_range and cue(qc.bound_range).search(q):
+            return "range", d
+    return None
 
 
 def _either_way(q: str) -> bool:
@@ -992,6 +1049,9 @@ def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: di
         if nutrient:
             out.against_product(products, nutrient, reference, pq.direction)
             return out.lines, out.rows
+    if pq.bound is not None and (nutrient := pq.nutrient or primary) and out.bounded(
+            products, nutrient, pq.form, *pq.bound):
+        return out.lines, out.rows
     if pq.servings:
         out.servings(products, pq.nutrients)
     elif pq.excluded:
@@ -1081,6 +1141,38 @@ class _ProductAnswer:
         if without:
             marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
             self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
+
+    def bounded(self, products: Sequence[Product], nutrient: str, form: str | None, kind: str,
+                amount: Dose) -> bool:
+        """The products whose amount of a nutrient is above (at least, below, at most, within the
+        range of, closest to) the amount asked; when none is, the one nearest it. False when the
+        amount does not convert to mass (IU without a factor): nothing is said."""
+        low = micrograms(nutrient, form, amount)
+        high = (low * amount.high / amount.low if low is not None and amount.high is not None and amount.low
+                else low)
+        if low is None or high is None:
+            return False
+        with_amount, without = self._with_amounts(products, nutrient)
+        keep = {"above": lambda x: x > high, "at_least": lambda x: x >= low, "below": lambda x: x < low,
+                "at_most": lambda x: x <= high, "range": lambda x: low <= x <= high,
+                "closest": lambda x: False}[kind]
+        kept = [p for p, m in with_amount if keep(m.micrograms)]
+        what = msg.PRODUCTS_BOUND_WHAT[kind].format(nutrient=nutrient)
+        if kept:
+            self.lines.append(msg.PRODUCTS_BOUND.format(what=what, items="; ".join(
+                self.item(p, nutrient) for p in kept)))
+        elif with_amount:
+            gap = [max(low - m.micrograms, m.micrograms - high, 0.0) for _, m in with_amount]
+            nearest = "; ".join(self.item(p, nutrient) for (p, _), g in zip(with_amount, gap, strict=True)
+                                if g == min(gap))
+            line = msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
+            self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest))
+        else:
+            return False
+        if without:
+            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
+            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
+        return True
 
     def versus(self, products: Sequence[Product], nutrient: str, other: str, direction: str) -> None:
         """The products that state more (or less) of one nutrient than of another."""

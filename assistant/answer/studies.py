@@ -237,6 +237,9 @@ class QuestionCues(BaseModel):
     list_words: list[str] = Field(default_factory=list)
     ranked: list[str] = Field(default_factory=list)
     ranked_length: list[str] = Field(default_factory=list)
+    #: words that name the findings themselves ("in any of the studies"): a dose asked of them that
+    #: none gave is answered so, not left to another reading (a product named by that amount)
+    study_nouns: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
     population_negation: list[str] = Field(default_factory=list)
     alone: list[str] = Field(default_factory=list)
@@ -274,7 +277,7 @@ class QuestionCues(BaseModel):
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
                      "approximate_before", "approximate_after", "choice_words", "efficacy_in",
-                     "efficacy_past", "whether_found", "dose_above", "dose_below")
+                     "efficacy_past", "whether_found", "dose_above", "dose_below", "study_nouns")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -734,6 +737,9 @@ class StudyQuery:
     #: every finding in order of the dose (``direction``) or the length (``length``) asked, that end
     #: first ("list the doses from lowest to highest", "put them in order shortest to longest")
     ranked: bool = False
+    #: the question names the findings themselves ("in any of the studies", "the research"): how it
+    #: asks, not what (no part of a query's identity)
+    names_findings: bool = field(default=False, compare=False)
 
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
@@ -801,8 +807,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        unit=None if direction or given else (units[0] if units else None), topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
-                       given=given, approximate=approximate,
-                       whom=whom, ranked=ranking is not None)
+                       given=given, approximate=approximate, whom=whom, ranked=ranking is not None,
+                       names_findings=bool(qc.study_nouns) and bool(cue(qc.study_nouns).search(q)))
     filters = (direction or length or forms or excluded or query.population or results or query.unit
                or population_not or without or ran or given or bound or query.whom)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
@@ -1914,8 +1920,8 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         chosen = _bounded(query, chosen)
         what.append(BOUND_WORDS.format(how=query.dose_bound[0]))
     if query.given:  # a dose no finding gives: the records do not answer it
-        if not any(_gives(r, query, study_cues()) for r in scoped):
-            return StudySelection()
+        if not any(_gives(r, query, study_cues()) for r in scoped):  # said so only when asked of them
+            return StudySelection(answered=query.names_findings, what=GIVEN_WORDS)
         chosen = [r for r in chosen if _gives(r, query, study_cues())]
         what.append(GIVEN_WORDS)
     if query.population:

@@ -163,6 +163,8 @@ class FollowupWords(BaseModel):
     pointers: list[str] = Field(default_factory=list)
     product_words: list[str] = Field(default_factory=list)
     same_form: list[str] = Field(default_factory=list)
+    #: "that much", "that amount": the one amount the last answer states (see lexicon.yaml ``same_amount``)
+    same_amount: dict[str, list[str]] = Field(default_factory=dict)
     source: list[str] = Field(default_factory=list)
     across_studies: list[str] = Field(default_factory=list)
     study_members: list[str] = Field(default_factory=list)

@@ -411,3 +411,18 @@ def test_an_item_pointed_at_by_its_place_is_said_in_its_words() -> None:
     answer = "Two hold the most: the Alpha softgel with 50 mcg [1], and the Beta drops with 50 mcg [2]."
     r = resolve("the second of those - what is it for?", "which product has the most?", answer=answer)
     assert "Beta drops" in r.question and "Alpha" not in r.question.split("-")[0]
+
+
+def test_that_much_is_the_one_amount_the_last_answer_states() -> None:
+    answer = "Three years of MK-7 supplementation (180 μg/day) did not affect BMD. [1]"
+    r = resolve("does any product on here even give that much?", "what did the 3 year mk7 study find",
+                answer=answer)
+    assert "as much as 180 μg" in r.question and "that much" not in r.question
+    # several amounts: the one after the nutrient the turn names
+    answer = "This supplement combines vitamin D3 (1,000 IU) and vitamin K2 (45 mcg). [1]"
+    r = resolve("has that amount of k2 been used in any of the studies?", "what's in the d3 + k2 one",
+                answer=answer)
+    assert "45 mcg of k2" in r.question
+    # several and none named: left as it is
+    r = resolve("does any product give that much?", "what's in the d3 + k2 one", answer=answer)
+    assert "that much" in r.question

@@ -3,6 +3,7 @@ the description, comparisons between two nutrients and against a named product, 
 
 from __future__ import annotations
 
+import pytest
 from langchain_core.documents import Document
 
 from assistant.answer.citations import CitationBook
@@ -505,3 +506,39 @@ def test_the_product_a_phrase_describes_does_not_depend_on_the_hash_seed() -> No
                            capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(5)}
     assert outs == {"None\n"}, outs  # neither product is the one described (seed 3 once gave one)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("does any product have more than 150 mcg of vitamin K2?", "above"),
+    ("is there a product with 180 mcg of k2 or more?", "at_least"),
+    ("does any product even give as much as 180 μg?", "at_least"),
+    ("which tablets have less than 20 mg?", "below"),
+    ("which ones land in the 60 to 120 mg range?", "range"),
+    ("do any come anywhere near 720 μg", "closest"),
+])
+def test_an_amount_bounded_by_the_question(question: str, kind: str) -> None:
+    from assistant.answer.products import amount_bound
+    from assistant.normalize import fold
+
+    bound = amount_bound(fold(question))
+    assert bound is not None and bound[0] == kind, question
+
+
+def test_an_amount_plainly_named_or_joined_with_plus_bounds_nothing() -> None:
+    from assistant.answer.products import amount_bound
+
+    assert amount_bound("which product has 5000 iu of vitamin d3?") is None   # a lookup
+    assert amount_bound("any products with 100 mcg of vitamin k2 plus zinc?") is None
+
+
+def test_products_held_against_an_amount_the_question_names() -> None:
+    out = _answer("does any product have more than 1000 IU of vitamin D3?", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("Products whose description states more vitamin D3 per serving than the amount "
+                          "named: Brand 5000")
+    assert "25 µg" not in out.split(".")[0]    # 25 µg is 1,000 IU: not more
+    out = _answer("does any product have at least 1000 IU of vitamin D3?", [DROPS, SOFTGEL, TABLET])
+    assert "Brand 5000" in out and "25 µg" in out
+    # none does: said so, and the nearest named (the amount asked is never restated)
+    out = _answer("is there any product with 10,000 IU of vitamin D3 or more?", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("No product description states at least the amount of vitamin D3 named")
+    assert "Brand 5000" in out and "10,000" not in out

@@ -1070,3 +1070,16 @@ def test_a_ranking_needs_a_measure_and_keeps_the_other_filters() -> None:
 def test_which_kind_of_asked_of_the_page_is_no_study_detail() -> None:
     sq = parse_study_query("which type of k2 does the page say lasts longest in the body?")
     assert sq is None or sq.detail != "form"
+
+
+def test_a_dose_no_finding_gave_asked_of_the_studies_is_answered_none() -> None:
+    from assistant.answer.studies import select_studies
+
+    records = [r for r in RECORDS if r.supplement == "vitamin-k2"]
+    asked = parse_study_query("has 45 mcg of k2 been used in any of the studies?")
+    assert asked is not None and asked.names_findings
+    sel = select_studies(asked, records)
+    assert sel.answered and not sel.records
+    # not asked of the studies ("which one has 45 mcg" may be a product): left unanswered
+    bare = parse_study_query("did 45 mcg of k2 help with anything?")
+    assert bare is None or not select_studies(bare, records).answered
