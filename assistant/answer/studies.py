@@ -887,10 +887,12 @@ def _excluded_spans(text: str, qc: QuestionCues) -> list[tuple[int, int]]:
 
 
 def _spans_after(text: str, patterns: Sequence[str], scope: int) -> list[tuple[int, int]]:
-    """The spans of the ``scope`` words after each match of ``patterns``."""
+    """The spans of the ``scope`` words after each match of ``patterns``, up to the end of its clause
+    ("leaving out the <x> dose, which <nutrient> study ...": the nutrient after the comma is asked)."""
     spans = []
     for m in cue(patterns).finditer(text) if patterns else ():
-        words = list(re.finditer(r"\S+", text[m.end():]))[:scope]
+        clause = re.match(r"(?:[^,;:.!?]|[.,](?=\d))*", text[m.end():])  # "1,000 IU", "1.5 mg" go on
+        words = list(re.finditer(r"\S+", clause.group(0) if clause else ""))[:scope]
         spans.append((m.end(), m.end() + (words[-1].end() if words else 0)))
     return spans
 

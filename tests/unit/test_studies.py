@@ -1083,3 +1083,10 @@ def test_a_dose_no_finding_gave_asked_of_the_studies_is_answered_none() -> None:
     # not asked of the studies ("which one has 45 mcg" may be a product): left unanswered
     bare = parse_study_query("did 45 mcg of k2 help with anything?")
     assert bare is None or not select_studies(bare, records).answered
+
+
+def test_what_is_left_out_ends_with_its_clause() -> None:
+    sq = parse_study_query("leaving out the once-a-year dose, which d3 study gave the biggest daily amount")
+    assert sq is not None and sq.nutrients == ("vitamin D3",) and not sq.excluded
+    sq = parse_study_query("not counting the 1.5 mg mk-4 one, which trial used the lowest dose?")
+    assert sq is not None and "MK-4" in sq.excluded
