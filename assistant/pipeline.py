@@ -51,6 +51,7 @@ from assistant.answer.dosage import (
     exceeds_every_limit,
     field_from_doc,
     parse_dosage_query,
+    unit_conversions,
 )
 from assistant.answer.extractive import compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
@@ -510,10 +511,7 @@ class Assistant:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
-        # "is it <a> or <b>?" that the lines do not name (said only of lines that answer something)
-        tail = unsettled_choices(u.question, head + body.lines, self.retriever.lexical.idf) if (
-            head or body.lines) else []
-        tail += [referral(u.classes)] if u.personal else []
+        tail = self._tail(u, head, body.lines)
         lines = head + body.lines + tail
         if not lines:
             yield from self._emit(self._abstain(q, support, u.corrected))
@@ -527,6 +525,16 @@ class Assistant:
         for line in tail:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
+
+    def _tail(self, u: Understanding, head: list[str], lines: list[str]) -> list[str]:
+        """What follows the answer's lines: "is it <a> or <b>?" that they do not name (said only of
+        lines that answer something), the amounts they state in the unit asked ("in mcg?"), and the
+        referral of a personal question."""
+        idf = self.retriever.lexical.idf
+        tail = unsettled_choices(u.question, head + lines, idf) if (head or lines) else []
+        if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
+            tail += unit_conversions(u.retrieval_question, lines)
+        return tail + ([referral(u.classes)] if u.personal else [])
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],

@@ -49,7 +49,7 @@ from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, cue
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
-from assistant.nutrients import micrograms
+from assistant.nutrients import micrograms, read_nutrients
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
 
@@ -658,6 +658,32 @@ def _conversions(unit: str, f: DosageField, chosen: Sequence[FieldValue], cite: 
         asked = "IU" if unit == "IU" else _unit_token(unit)
         out.append(f"{msg.UNIT_NOT_STATED.format(field=f.name, units=' and '.join(units), unit=asked)} "
                    f"{cite(missing)}")
+    return out
+
+
+def unit_conversions(question: str, lines: Sequence[str]) -> list[str]:
+    """For a question asking an amount in a mass unit ("in mcg?", "how many micrograms is that"): each
+    mass dose of the (cited) lines written in another unit, converted ("In mcg, 1 mg/day is 1,000
+    mcg/day. [n]", cited as its line is); IU is never converted."""
+    unit = _asked_unit(fold(question), dosage_cues().question)
+    if unit is None:
+        return []
+    asked = {n.nutrient.casefold() for n in read_nutrients(question)}
+    out: list[str] = []
+    for line in lines:
+        markers = re.findall(r"\[\d+\]", line)
+        if not markers:
+            continue
+        plain = re.sub(r"\[\d+\]", " ", line)
+        for d in parse_doses(plain):
+            window = re.split(r"[+;,]", plain[max(0, d.start - 40):d.start])[-1]  # its own name's part
+            named = read_nutrients(window)
+            if asked and not (named and named[-1].nutrient.casefold() in asked):
+                continue  # another nutrient's amount ("in mg" of <nutrient>: not the <other>'s)
+            text = converted(d, unit)
+            said = msg.UNIT_CONVERTED.format(unit=_unit_token(unit), amount=d.text, converted=text)
+            if text is not None and not any(o.startswith(said) for o in out):  # once, where first stated
+                out.append(f"{said} {markers[-1]}")
     return out
 
 

@@ -467,3 +467,14 @@ def test_an_amount_above_every_limit_of_the_field() -> None:
     assert not exceeds_every_limit(parse_doses("1,500 IU")[0], two, iu)  # above the infants' only
     assert not exceeds_every_limit(parse_doses("2,000 IU")[0], two, iu)
     assert not exceeds_every_limit(parse_doses("90 mg")[0], read_field(UL, UNIT_ONLY), iu)
+
+
+def test_amounts_stated_are_converted_to_the_mass_unit_asked() -> None:
+    from assistant.answer.dosage import unit_conversions
+
+    lines = ["Vitamin K1 (1 mg/day) with mineral supplements slowed bone loss. [1]"]
+    assert unit_conversions("what dose was the vitamin k1 study in mcg?", lines) == [
+        "In mcg, 1 mg/day is 1,000 mcg/day. [1]"]
+    assert unit_conversions("what dose was the vitamin k1 study?", lines) == []      # no unit asked
+    assert unit_conversions("what dose of iron was it in mcg?", lines) == []         # another nutrient's
+    assert unit_conversions("how much in IU?", ["It gave 10 mcg (400 IU). [1]"]) == []  # IU: never computed
