@@ -461,6 +461,12 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
 
 
+def points_at_amount(question: str) -> bool:
+    """Does the turn point at an amount of the last answer ("that much", "the same amount")?"""
+    return any(patterns and re.search(rf"(?<![\w-])(?:{'|'.join(patterns)})(?![\w-])", fold(question))
+               for patterns in followup_words().same_amount.values())
+
+
 def _amount_pointed(question: str, answer: str) -> str:
     """The turn with "that much" / "that amount" (lexicon ``same_amount``) replaced by the one amount
     the last answer states (of the nutrient the turn names, where it states amounts of several):
@@ -480,15 +486,20 @@ def _one_amount(question: str, answer: str) -> str | None:
     """The one amount (by mass and unit, "/day" aside) the answer states; where it states several,
     the one right after the name of the nutrient (or form) the question names."""
     text = re.sub(r"\[\d+\]", " ", answer)
-    doses = parse_doses(text)
-    if len({d.key() for d in doses}) == 1:
-        return _bare(doses[0].text)
+    # an amount per body weight is no amount a product holds; "800 IU (20 mcg)" is one amount
+    found = parse_doses(text)
+    doses = [d for i, d in enumerate(found) if not re.match(r"\s*(?:/|per\s+)\s*kg\b", text[d.end:])
+             and not (i and re.fullmatch(r"\s*\(", text[found[i - 1].end:d.start]))]
     asked = {n.nutrient.casefold() for n in read_nutrients(question)}
-    if not asked:
-        return None
-    named = [d for d in doses if (before := read_nutrients(text[max(0, d.start - 40):d.start]))
-             and before[-1].nutrient.casefold() in asked]
-    return _bare(named[0].text) if len({d.key() for d in named}) == 1 else None
+    if asked:  # the turn names its nutrient: the amount must be that nutrient's
+        doses = [d for d in doses if (before := read_nutrients(_own_part(text, d.start)))
+                 and before[-1].nutrient.casefold() in asked]
+    return _bare(doses[0].text) if len({d.key() for d in doses}) == 1 else None
+
+
+def _own_part(text: str, start: int) -> str:
+    """The few words before an amount, from the last "+", ";" or "," (its own name's part)."""
+    return re.split(r"[+;,]", text[max(0, start - 40):start])[-1]
 
 
 def _bare(amount: str) -> str:

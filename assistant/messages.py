@@ -39,12 +39,15 @@ PRODUCTS_BOUND = "Products whose description states {what}: {items}."
 PRODUCTS_BOUND_NONE = "No product description states {what}; the nearest to it is in: {items}."
 PRODUCTS_CLOSEST = ("Of the products that state an amount of {nutrient}, the one closest to the amount named "
                     "is: {items}.")
+PRODUCTS_BOUND_UNCOMPARABLE = ("The amount named cannot be compared with the products' amounts of "
+                               "{nutrient}: the monograph gives no factor that turns it into a mass.")
+#: the basis of each product's amount (per drop, per tablet, per serving) is in its item
 PRODUCTS_BOUND_WHAT = {
-    "above": "more {nutrient} per serving than the amount named",
-    "at_least": "at least the amount of {nutrient} named per serving",
-    "below": "less {nutrient} per serving than the amount named",
-    "at_most": "no more {nutrient} per serving than the amount named",
-    "range": "an amount of {nutrient} per serving within the range named",
+    "above": "more {nutrient} than the amount named",
+    "at_least": "at least the amount of {nutrient} named",
+    "below": "less {nutrient} than the amount named",
+    "at_most": "no more {nutrient} than the amount named",
+    "range": "an amount of {nutrient} within the range named",
     "closest": "the amount of {nutrient} named",
 }
 PRODUCTS_COUNT = "The page lists {count} product{plural}{what}{section}: {items}."

@@ -106,6 +106,7 @@ from assistant.followup import (
     about_products,
     conversation_subject,
     current_question,
+    points_at_amount,
     points_back,
     resolve,
     starts_afresh,
@@ -403,7 +404,9 @@ class Assistant:
             classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
-        pq = None if about_a_study(q) else parse_product_query(without_negated_mentions(q), nutrients) or (
+        asked = r.question if followup and points_at_amount(q) else q  # "that much": the amount
+        pq = None if about_a_study(q) else parse_product_query(
+            without_negated_mentions(asked), nutrients) or (
             # "which products have that form": what it resolves to, ranked as the turn ranks
             turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)

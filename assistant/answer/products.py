@@ -32,6 +32,7 @@ from assistant.normalize import (
     fold,
     general_words,
     lexical_form,
+    sentences_of,
     tokens,
 )
 from assistant.nutrients import micrograms, read_nutrients
@@ -100,6 +101,9 @@ class QuestionCues(BaseModel):
     bound: dict[str, list[str]] = {}
     bound_after: dict[str, list[str]] = {}
     bound_range: list[str] = []
+    #: a question about safety or risk ("safe for", "what happens if", "too much") is no list of
+    #: products by an amount: its limits and cautions answer it
+    bound_not_with: list[str] = []
 
     @field_validator("bound", "bound_after")
     @classmethod
@@ -114,7 +118,7 @@ class QuestionCues(BaseModel):
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank",
-                     "bound_range")
+                     "bound_range", "bound_not_with")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -607,10 +611,13 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
     tablets land in the <low> to <high> range": the products held against the amount, or None."""
     bound = amount_bound(q)
-    if bound is None:
+    qc = product_cues().question
+    if bound is None or (qc.bound_not_with and cue(qc.bound_not_with).search(q)):
         return None
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
+    if len(named) > 1:  # "below 1 g of <A>+<B>": an amount of several is no one nutrient's to compare
+        return None
     nutrient = named[0] if named else None
     if nutrient is None and form is not None:  # "more than <amount> of <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
@@ -624,18 +631,31 @@ def amount_bound(q: str) -> tuple[str, Dose] | None:
     """How the (folded) question bounds an amount it names: the kind (BOUND_KINDS) whose cue stands
     right before the amount or right after it ("<amount> (of <nutrient>) or more"), or a range
     ("<low> to <high>") asked with a range word; None when it names no amount so bound."""
-    qc = product_cues().question
+    before_cues, after_cues = _bound_patterns()
+    ranged = bool(product_cues().question.bound_range) and cue(product_cues().question.bound_range).search(q)
     for d in parse_doses(q):
         before, after = q[:d.start].rstrip(), q[d.end:]
-        for kind, cues in qc.bound.items():
-            if cues and re.search(rf"(?<!\w)(?:{'|'.join(cues)})(?:\s+(?:the|an?|about|around))?$", before):
+        for kind, pattern in before_cues:
+            if pattern.search(before):
                 return kind, d
-        for kind, cues in qc.bound_after.items():
-            if cues and re.match(rf"(?:\s+of(?:\s+[\w+-]+){{1,3}}?)?\s*(?:{'|'.join(cues)})(?!\w)", after):
+        for kind, pattern in after_cues:
+            if pattern.match(after):
                 return kind, d
-        if d.high is not None and qc.bound_range and cue(qc.bound_range).search(q):
+        if d.high is not None and ranged:
             return "range", d
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _bound_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str, re.Pattern[str]]]]:
+    """Each bound kind's cues as patterns: ending right before an amount, and starting right after
+    it (past "of <a few words>": "<amount> of <nutrient> or more")."""
+    qc = product_cues().question
+    before = [(k, re.compile(rf"(?<!\w)(?:{'|'.join(cs)})(?:\s+(?:the|an?|about|around))?$"))
+              for k, cs in qc.bound.items() if cs]
+    after = [(k, re.compile(rf"(?:\s+of(?:\s+[\w+-]+){{1,3}}?)?\s*(?:{'|'.join(cs)})(?!\w)"))
+             for k, cs in qc.bound_after.items() if cs]
+    return before, after
 
 
 def _either_way(q: str) -> bool:
@@ -1145,14 +1165,17 @@ class _ProductAnswer:
     def bounded(self, products: Sequence[Product], nutrient: str, form: str | None, kind: str,
                 amount: Dose) -> bool:
         """The products whose amount of a nutrient is above (at least, below, at most, within the
-        range of, closest to) the amount asked; when none is, the one nearest it. False when the
-        amount does not convert to mass (IU without a factor): nothing is said."""
-        low = micrograms(nutrient, form, amount)
-        high = (low * amount.high / amount.low if low is not None and amount.high is not None and amount.low
-                else low)
-        if low is None or high is None:
-            return False
+        range of, closest to) the amount asked; when none is, the one nearest it; when the amount
+        does not convert to mass (IU without a factor), that it cannot be compared. False when no
+        product states an amount (the products are listed otherwise)."""
+        ug = micrograms(nutrient, form, replace(amount, low=1.0, high=None))  # µg in one of its unit
         with_amount, without = self._with_amounts(products, nutrient)
+        if not with_amount:
+            return False
+        if ug is None:
+            self.lines.append(msg.PRODUCTS_BOUND_UNCOMPARABLE.format(nutrient=nutrient))
+            return True
+        low, high = sorted((amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug))
         keep = {"above": lambda x: x > high, "at_least": lambda x: x >= low, "below": lambda x: x < low,
                 "at_most": lambda x: x <= high, "range": lambda x: low <= x <= high,
                 "closest": lambda x: False}[kind]
@@ -1161,14 +1184,12 @@ class _ProductAnswer:
         if kept:
             self.lines.append(msg.PRODUCTS_BOUND.format(what=what, items="; ".join(
                 self.item(p, nutrient) for p in kept)))
-        elif with_amount:
+        else:
             gap = [max(low - m.micrograms, m.micrograms - high, 0.0) for _, m in with_amount]
             nearest = "; ".join(self.item(p, nutrient) for (p, _), g in zip(with_amount, gap, strict=True)
                                 if g == min(gap))
             line = msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
             self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest))
-        else:
-            return False
         if without:
             marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
             self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
@@ -1506,27 +1527,36 @@ def _ingredient_asked() -> re.Pattern[str]:
     spellings = {fold(sp) for u in vocabulary().units for sp in (u.token, *u.spellings)}
     units = sorted(spellings, key=len, reverse=True)
     return re.compile(rf"\b(?:how much|how many (?:{'|'.join(map(re.escape, units))}))"
-                      r"\s+(?:of\s+)?(?:the\s+)?(?P<word>[a-z][a-z-]{3,})\b")
+                      r"\s+(?:of\s+)?(?:the\s+)?(?P<word>[a-z][a-z-]{3,})\b(?:\s+(?P<next>[a-z][a-z-]+)\b)?")
 
 
 def _asked_ingredient(asked: str, product: Product) -> str | None:
-    """The word ("how much <word> ...") of which the question asks an amount, when the product's
-    description names it (outside its title) with no amount beside it ("... along with the pigment
-    <word>"); None when it names it with one ("<word> (60 mg)", "500 mg of <word>") or not at all."""
+    """The word (or two: "how much <word> <word>") of which the question asks an amount, when the
+    product's description names it (outside its title) and every amount of each sentence naming it
+    is another thing's ("500 mg of <other>", "<nutrient> (60 mg)"): "... along with the pigment
+    <word>"; None when an amount may be its own ("<word>, 2 mg", "2 mg of the <word>") or it is not named."""
     if not (m := _ingredient_asked().search(asked)) or not content_tokens(word := m.group("word")):
         return None
     text = fold(product.text)
-    where = list(re.finditer(rf"\b{re.escape(word)}\b", text))
-    if not where or re.search(rf"\b{re.escape(word)}\b", fold(product.title)):
+    more = m.group("next")
+    if more and content_tokens(more) and re.search(rf"\b{re.escape(word)}\s+{re.escape(more)}\b", text):
+        word = f"{word} {more}"
+    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    sentences = [x for x in sentences_of(text) if pattern.search(x)]
+    if not sentences or pattern.search(fold(product.title)):
         return None
-    doses = parse_doses(text)
-    for w in where:
-        for d in doses:
-            before, after = text[d.end:w.start()], text[w.end():d.start]
-            if (d.end <= w.start() and re.fullmatch(r"\s*(?:of\s+)?(?:[\w-]+\s+)?", before)) or (
-                    d.start >= w.end() and re.fullmatch(r"[\s(:]*(?:[\w-]+\s*)?[\s(:]*", after)):
-                return None
+    if any(not _anothers_amount(x, d, word) for x in sentences for d in parse_doses(x)):
+        return None
     return word
+
+
+def _anothers_amount(sentence: str, d: Dose, word: str) -> bool:
+    """Is an amount of the sentence plainly another thing's: "<amount> of <other words>", or right
+    after another nutrient's name ("<nutrient> (60 mg)"), the word asked in neither?"""
+    if of := re.match(r"\s*of\s+((?:[\w+-]+\s*){1,4})", sentence[d.end:]):
+        return word not in of.group(1)
+    before = re.split(r"[+;,]", sentence[max(0, d.start - 40):d.start])[-1]
+    return word not in before and bool(read_nutrients(before))
 
 
 # --------------------------------------------------------------------------- one product

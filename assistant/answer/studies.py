@@ -1171,6 +1171,8 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     if dc is not None and dc.record_field == "forms":
         forms = ()  # asking which form: the forms it names are the choices, not the study's
     nutrients = tuple(n for k, n in named if k == "nutrient" and n not in about)
+    if dc is not None and dc.record_field == "forms":  # "which kind of <nutrient>": one of its studies
+        nutrients = tuple(dict.fromkeys((*nutrients, *(n for k, n in named if k == "nutrient"))))
     ages = _age_spans(question, q, cues)  # "people over 80": an age, not a dose
     doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question)
                   if not any(s <= d.start < e for s, e, _ in ages))
@@ -1731,6 +1733,21 @@ def _gives(r: StudyRecord, query: StudyQuery, cues: StudyCues) -> bool:
     return False
 
 
+def _within_range(r: StudyRecord, query: StudyQuery) -> bool:
+    """Does one of the finding's dose ranges hold a dose asked (by mass, or in the same unit)?"""
+    for ug, value, unit in query.given:
+        for sd in r.doses:
+            d = sd.dose
+            if d.high is None:
+                continue
+            if ug is not None and d.micrograms is not None and d.high_micrograms is not None:
+                if d.micrograms <= ug <= d.high_micrograms:
+                    return True
+            elif unit == d.unit and d.low <= value <= d.high:
+                return True
+    return False
+
+
 def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
     """Is ``d`` the dose asked (by mass; a bare number, unit "": by the number as written)?"""
     ug, value, unit = asked
@@ -1764,7 +1781,10 @@ def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None
     dc = qc.details.get(query.detail)
     if dc is None:
         return None
-    stated = (_states(r, dc.record_field, query.about)
+    # "which kind of <nutrient>" of a finding that names a kind of it ("<nutrient> <n>") is stated
+    named_kind = dc.record_field == "forms" and any(
+        _covers(a.casefold(), x) and a.casefold() != x for a in query.about for x in r.names())
+    stated = (named_kind or _states(r, dc.record_field, query.about)
               or bool(dc.stated and cue(dc.stated).search(fold(r.text)))
               or any(_names_choice(r, c) for c in query.choices) or bool(citing_detail(query, r)))
     if stated:
@@ -1922,8 +1942,14 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         chosen = _bounded(query, chosen)
         what.append(BOUND_WORDS.format(how=query.dose_bound[0]))
     if query.given:  # a dose no finding gives: the records do not answer it
-        if not any(_gives(r, query, study_cues()) for r in scoped):  # said so only when asked of them
-            return StudySelection(answered=query.names_findings, what=GIVEN_WORDS)
+        if not any(_gives(r, query, study_cues()) for r in scoped):  # said so only when asked of them,
+            # and never when a finding's range holds it ("100–200 μg" holds 150 μg)
+            # and only of a monograph whose findings name the nutrient or form asked, if one is
+            names = [n.casefold() for n in (*query.nutrients, *query.forms)]
+            studied = not names or any(_covers(n, x) or _covers(x, n) for r in scoped for x in r.names()
+                                       for n in names)
+            none = query.names_findings and studied and not any(_within_range(r, query) for r in scoped)
+            return StudySelection(answered=none, what=GIVEN_WORDS)
         chosen = [r for r in chosen if _gives(r, query, study_cues())]
         what.append(GIVEN_WORDS)
     if query.population:

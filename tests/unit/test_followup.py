@@ -426,3 +426,12 @@ def test_that_much_is_the_one_amount_the_last_answer_states() -> None:
     # several and none named: left as it is
     r = resolve("does any product give that much?", "what's in the d3 + k2 one", answer=answer)
     assert "that much" in r.question
+
+
+def test_that_much_is_never_an_amount_per_body_weight_nor_another_nutrients() -> None:
+    r = resolve("does any product give that much?", "what iron dose do they give a child with anaemia",
+                answer="3 mg/kg/day elemental iron — children with anaemia. [1]")
+    assert "that much" in r.question
+    r = resolve("does any product have that much vitamin K2?", "what is the rda",
+                answer="600 IU (15 mcg) of vitamin D3 — adults. [1]")
+    assert "that much" in r.question

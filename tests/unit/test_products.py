@@ -533,8 +533,7 @@ def test_an_amount_plainly_named_or_joined_with_plus_bounds_nothing() -> None:
 
 def test_products_held_against_an_amount_the_question_names() -> None:
     out = _answer("does any product have more than 1000 IU of vitamin D3?", [DROPS, SOFTGEL, TABLET])
-    assert out.startswith("Products whose description states more vitamin D3 per serving than the amount "
-                          "named: Brand 5000")
+    assert out.startswith("Products whose description states more vitamin D3 than the amount named: Brand 5000")
     assert "25 µg" not in out.split(".")[0]    # 25 µg is 1,000 IU: not more
     out = _answer("does any product have at least 1000 IU of vitamin D3?", [DROPS, SOFTGEL, TABLET])
     assert "Brand 5000" in out and "25 µg" in out
@@ -542,3 +541,26 @@ def test_products_held_against_an_amount_the_question_names() -> None:
     out = _answer("is there any product with 10,000 IU of vitamin D3 or more?", [DROPS, SOFTGEL, TABLET])
     assert out.startswith("No product description states at least the amount of vitamin D3 named")
     assert "Brand 5000" in out and "10,000" not in out
+
+
+def test_an_amount_asked_with_safety_or_of_several_nutrients_lists_no_products_by_it() -> None:
+    assert parse_product_query("which iron products are safe above 45 mg a day?", NAMES) is None or (
+        parse_product_query("which iron products are safe above 45 mg a day?", NAMES).bound is None)  # type: ignore[union-attr]
+    pq = parse_product_query("which products are below 1 g of EPA+DHA?", NAMES)
+    assert pq is None or pq.bound is None
+
+
+def test_a_range_from_zero_or_written_backwards_is_still_a_range() -> None:
+    out = _answer("which products are in the 0 to 30 mcg range of vitamin D3?", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("Products whose description states an amount of vitamin D3 within the range named")
+    assert "25 µg" in out and "Brand 5000" not in out.split(".")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Krill 500 gives EPA (60 mg) plus astaxanthin, 2 mg per capsule.",
+    "Krill 500 gives 2 mg of the antioxidant astaxanthin per capsule.",
+    "Krill 500 holds astaxanthin (as a branded extract, 4 mg).",
+])
+def test_an_amount_that_may_be_the_ingredients_own_is_never_called_missing(text: str) -> None:
+    krill = _product("p10", "Krill 500", text, ("EPA", "60 mg", None))
+    assert product_amount_gap("how many mg of astaxanthin per capsule?", krill, NAMES) is None
