@@ -53,12 +53,13 @@ from assistant.answer.dosage import (
     parse_dosage_query,
     unit_conversions,
 )
-from assistant.answer.extractive import compose_extractive
+from assistant.answer.extractive import compose_extractive, render_field
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
     asks_across_products,
     asks_label,
+    asks_risk,
     compose_one_product,
     compose_products,
     named_product,
@@ -559,6 +560,8 @@ class Assistant:
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             lines, table = compose_products(pq, products, self._product_docs(products), book,
                                             primary=self.catalog.primary_nutrient(supplement))
+            if pq.bound is not None and supplement and asks_risk(u.question):  # "safe above <amount>":
+                lines = self._limit_lines(u, supplement, hits, book) + lines  # the limit leads
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
         # a personal question from someone on a medicine gets no figure to act on; what a named study
@@ -1011,6 +1014,13 @@ class Assistant:
         cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
         return lines + [ln for ln in self._extractive(u, hits, book, False, shown)
                         if not cited & set(CITED.findall(ln))]
+
+    def _limit_lines(self, u: Understanding, supplement: str, hits: Sequence[Hit],
+                     book: CitationBook) -> list[str]:
+        """The monograph's upper-limit field, quoted whole (for the people the question names, if any)."""
+        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], hits)
+        return [f"{render_field(d, u.question)} [{book.cite(d, (0, len(str(d.metadata.get('text', '')))))}]"
+                for d in docs]
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""

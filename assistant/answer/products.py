@@ -101,9 +101,9 @@ class QuestionCues(BaseModel):
     bound: dict[str, list[str]] = {}
     bound_after: dict[str, list[str]] = {}
     bound_range: list[str] = []
-    #: a question about safety or risk ("safe for", "what happens if", "too much") is no list of
-    #: products by an amount: its limits and cautions answer it
-    bound_not_with: list[str] = []
+    #: a question about safety or risk ("safe for", "what happens if", "too much"): the products
+    #: held against its amount come after the page's upper limit (see :func:`asks_risk`)
+    bound_risk: list[str] = []
 
     @field_validator("bound", "bound_after")
     @classmethod
@@ -118,7 +118,7 @@ class QuestionCues(BaseModel):
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank",
-                     "bound_range", "bound_not_with")
+                     "bound_range", "bound_risk")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -611,8 +611,7 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
     tablets land in the <low> to <high> range": the products held against the amount, or None."""
     bound = amount_bound(q)
-    qc = product_cues().question
-    if bound is None or (qc.bound_not_with and cue(qc.bound_not_with).search(q)):
+    if bound is None:
         return None
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
@@ -625,6 +624,13 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     excluded_kinds, unnegated = _negated_kinds(q)
     return ProductQuery(nutrient, form, None, nutrients=tuple(named), bound=bound,
                         kinds=_kinds_of_ask(unnegated, excluded_kinds), excluded_kinds=excluded_kinds)
+
+
+def asks_risk(question: str) -> bool:
+    """Does the question ask about safety or risk (product_cues ``bound_risk``: "safe", "too much",
+    "what happens if")? A list of products by an amount then follows the page's upper limit."""
+    qc = product_cues().question
+    return bool(qc.bound_risk) and cue(qc.bound_risk).search(fold(question)) is not None
 
 
 def amount_bound(q: str) -> tuple[str, Dose] | None:

@@ -1733,6 +1733,16 @@ def _gives(r: StudyRecord, query: StudyQuery, cues: StudyCues) -> bool:
     return False
 
 
+def _none_gave(query: StudyQuery, scoped: Sequence[StudyRecord]) -> bool:
+    """Is "no finding gave the dose asked" the answer? Only when the question asks it of the
+    findings by name, of a monograph whose findings name the nutrient or form asked (if one is), and
+    no finding of that nutrient has a range that holds it ("100–200 μg" holds 150 μg)."""
+    names = [n.casefold() for n in (*query.nutrients, *query.forms)]
+    own = [r for r in scoped
+           if not names or any(_covers(n, x) or _covers(x, n) for x in r.names() for n in names)]
+    return query.names_findings and bool(own) and not any(_within_range(r, query) for r in own)
+
+
 def _within_range(r: StudyRecord, query: StudyQuery) -> bool:
     """Does one of the finding's dose ranges hold a dose asked (by mass, or in the same unit)?"""
     for ug, value, unit in query.given:
@@ -1942,14 +1952,8 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         chosen = _bounded(query, chosen)
         what.append(BOUND_WORDS.format(how=query.dose_bound[0]))
     if query.given:  # a dose no finding gives: the records do not answer it
-        if not any(_gives(r, query, study_cues()) for r in scoped):  # said so only when asked of them,
-            # and never when a finding's range holds it ("100–200 μg" holds 150 μg)
-            # and only of a monograph whose findings name the nutrient or form asked, if one is
-            names = [n.casefold() for n in (*query.nutrients, *query.forms)]
-            studied = not names or any(_covers(n, x) or _covers(x, n) for r in scoped for x in r.names()
-                                       for n in names)
-            none = query.names_findings and studied and not any(_within_range(r, query) for r in scoped)
-            return StudySelection(answered=none, what=GIVEN_WORDS)
+        if not any(_gives(r, query, study_cues()) for r in scoped):
+            return StudySelection(answered=_none_gave(query, scoped), what=GIVEN_WORDS)
         chosen = [r for r in chosen if _gives(r, query, study_cues())]
         what.append(GIVEN_WORDS)
     if query.population:

@@ -543,11 +543,13 @@ def test_products_held_against_an_amount_the_question_names() -> None:
     assert "Brand 5000" in out and "10,000" not in out
 
 
-def test_an_amount_asked_with_safety_or_of_several_nutrients_lists_no_products_by_it() -> None:
-    assert parse_product_query("which iron products are safe above 45 mg a day?", NAMES) is None or (
-        parse_product_query("which iron products are safe above 45 mg a day?", NAMES).bound is None)  # type: ignore[union-attr]
+def test_an_amount_of_several_nutrients_lists_no_products_by_it_and_risk_words_are_read() -> None:
+    from assistant.answer.products import asks_risk
+
     pq = parse_product_query("which products are below 1 g of EPA+DHA?", NAMES)
     assert pq is None or pq.bound is None
+    assert asks_risk("which iron products are safe above 45 mg a day?")   # the limit leads (pipeline)
+    assert not asks_risk("which iron products have more than 45 mg?")
 
 
 def test_a_range_from_zero_or_written_backwards_is_still_a_range() -> None:
