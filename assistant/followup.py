@@ -463,28 +463,32 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
 
 def points_at_amount(question: str) -> bool:
     """Does the turn point at an amount of the last answer ("that much", "the same amount")?"""
-    return any(patterns and re.search(rf"(?<![\w-])(?:{'|'.join(patterns)})(?![\w-])", fold(question))
-               for patterns in followup_words().same_amount.values())
+    return _amount_pointer(question) is not None
+
+
+def _amount_pointer(question: str) -> tuple[str, re.Match[str]] | None:
+    """Where the turn points at an amount (lexicon ``same_amount``), and how ("as_much", "amount")."""
+    folded = fold(question)
+    for how, patterns in followup_words().same_amount.items():
+        if patterns and (m := re.search(rf"(?<![\w-])(?:{'|'.join(patterns)})(?![\w-])", folded)):
+            return how, m
+    return None
 
 
 def _amount_pointed(question: str, answer: str) -> str:
-    """The turn with "that much" / "that amount" (lexicon ``same_amount``) replaced by the one amount
-    the last answer states (of the nutrient the turn names, where it states amounts of several):
-    "does any product give that much?" -> "... give as much as <amount>?"; unchanged when the answer
-    states no single amount."""
-    amount = None
-    for how, patterns in followup_words().same_amount.items():
-        if patterns and (m := re.search(rf"(?<![\w-])(?:{'|'.join(patterns)})(?![\w-])", fold(question))):
-            amount = _one_amount(question, answer)
-            if amount is not None:
-                text = f"as much as {amount}" if how == "as_much" else amount
-                return question[:m.start()] + text + question[m.end():]
-    return question
+    """The turn with "that much" / "that amount" replaced by the one amount the last answer states
+    (of the nutrient the turn names, if it names one): "does any product give that much?" -> "...
+    give as much as <amount>?"; unchanged when the answer states no single such amount."""
+    if (pointer := _amount_pointer(question)) is None or (amount := _one_amount(question, answer)) is None:
+        return question
+    how, m = pointer
+    said = f"as much as {amount}" if how == "as_much" else amount
+    return question[:m.start()] + said + question[m.end():]
 
 
 def _one_amount(question: str, answer: str) -> str | None:
-    """The one amount (by mass and unit, "/day" aside) the answer states; where it states several,
-    the one right after the name of the nutrient (or form) the question names."""
+    """The one amount (by mass and unit, "/day" aside) the answer states, none per body weight;
+    when the question names a nutrient (or form), the one amount of it (named right before)."""
     text = re.sub(r"\[\d+\]", " ", answer)
     # an amount per body weight is no amount a product holds; "800 IU (20 mcg)" is one amount
     found = parse_doses(text)
