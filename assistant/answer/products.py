@@ -611,8 +611,8 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
     tablets land in the <low> to <high> range": the products held against the amount, or None."""
     bound = amount_bound(q)
-    if bound is None:
-        return None
+    if bound is None or not _asks_for_products(_asking(q)):
+        return None  # "what happens if I take more than <amount> from supplements" asks for no list
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
     if len(named) > 1:  # "below 1 g of <A>+<B>": an amount of several is no one nutrient's to compare
@@ -624,6 +624,14 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     excluded_kinds, unnegated = _negated_kinds(q)
     return ProductQuery(nutrient, form, None, nutrients=tuple(named), bound=bound,
                         kinds=_kinds_of_ask(unnegated, excluded_kinds), excluded_kinds=excluded_kinds)
+
+
+def _asks_for_products(q: str) -> bool:
+    """Does the (folded) question ask for products: a word across them ("which", "any"), or one
+    product sought ("can I find an iron supplement with ...", "a tablet with less than ...")?"""
+    qc = product_cues().question
+    sought = rf"\b(?:a|an|one)\s+(?:[\w+-]+\s+){{0,2}}?(?:{'|'.join(qc.product_words)})\b"
+    return bool(cue(qc.across).search(q)) or re.search(sought, q) is not None
 
 
 def asks_risk(question: str) -> bool:

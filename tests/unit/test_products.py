@@ -566,3 +566,10 @@ def test_a_range_from_zero_or_written_backwards_is_still_a_range() -> None:
 def test_an_amount_that_may_be_the_ingredients_own_is_never_called_missing(text: str) -> None:
     krill = _product("p10", "Krill 500", text, ("EPA", "60 mg", None))
     assert product_amount_gap("how many mg of astaxanthin per capsule?", krill, NAMES) is None
+
+
+def test_an_amount_bounds_products_only_when_products_are_asked_for() -> None:
+    pq = parse_product_query("what happens if I take more than 4000 IU of vitamin D3 from supplements?", NAMES)
+    assert pq is None or pq.bound is None        # a question about taking it: the limit answers
+    pq = parse_product_query("can I find a vitamin D3 supplement with less than 1000 IU here?", NAMES)
+    assert pq is not None and pq.bound is not None and pq.bound[0] == "below"
