@@ -24,7 +24,7 @@ from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.doses import DOSE_RE, parse_doses
 from assistant.normalize import content_tokens, fold, negated_spans, stem
-from assistant.nutrients import read_nutrients
+from assistant.nutrients import nutrient_before, read_nutrients
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
 _FOLLOWUP = re.compile(
@@ -496,14 +496,8 @@ def _one_amount(question: str, answer: str) -> str | None:
              and not (i and re.fullmatch(r"\s*\(", text[found[i - 1].end:d.start]))]
     asked = {n.nutrient.casefold() for n in read_nutrients(question)}
     if asked:  # the turn names its nutrient: the amount must be that nutrient's
-        doses = [d for d in doses if (before := read_nutrients(_own_part(text, d.start)))
-                 and before[-1].nutrient.casefold() in asked]
+        doses = [d for d in doses if (named := nutrient_before(text, d.start)) and named.casefold() in asked]
     return _bare(doses[0].text) if len({d.key() for d in doses}) == 1 else None
-
-
-def _own_part(text: str, start: int) -> str:
-    """The few words before an amount, from the last "+", ";" or "," (its own name's part)."""
-    return re.split(r"[+;,]", text[max(0, start - 40):start])[-1]
 
 
 def _bare(amount: str) -> str:

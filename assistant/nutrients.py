@@ -166,3 +166,10 @@ def ug_per_iu(nutrient: str, form: str | None = None) -> float | None:
                 return f.ug_per_iu
         return n.ug_per_iu
     return None
+
+
+def nutrient_before(text: str, start: int) -> str | None:
+    """The nutrient named last in the few words before an amount at ``start``, counted from the
+    last "+", ";" or "," there (its own name's part: "<A> + <B> 400 mcg" is <B>'s), or None."""
+    named = read_nutrients(re.split(r"[+;,]", text[max(0, start - 40):start])[-1])
+    return named[-1].nutrient if named else None

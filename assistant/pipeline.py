@@ -53,7 +53,7 @@ from assistant.answer.dosage import (
     parse_dosage_query,
     unit_conversions,
 )
-from assistant.answer.extractive import compose_extractive, render_field
+from assistant.answer.extractive import cited_field, compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     ProductQuery,
@@ -1019,8 +1019,7 @@ class Assistant:
                      book: CitationBook) -> list[str]:
         """The monograph's upper-limit field, quoted whole (for the people the question names, if any)."""
         docs = self._field_docs(supplement, [dosage_cues().question.limit_field], hits)
-        return [f"{render_field(d, u.question)} [{book.cite(d, (0, len(str(d.metadata.get('text', '')))))}]"
-                for d in docs]
+        return [cited_field(d, u.question, book) for d in docs]
 
     def _field_docs(self, supplement: str, fields: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
         """The monograph's chunks of these Dosage Guide fields: retrieved, else fetched by id."""

@@ -49,7 +49,7 @@ from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, cue
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
-from assistant.nutrients import micrograms, read_nutrients
+from assistant.nutrients import micrograms, nutrient_before, read_nutrients
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
 
@@ -676,9 +676,8 @@ def unit_conversions(question: str, lines: Sequence[str]) -> list[str]:
             continue
         plain = re.sub(r"\[\d+\]", " ", line)
         for d in parse_doses(plain):
-            window = re.split(r"[+;,]", plain[max(0, d.start - 40):d.start])[-1]  # its own name's part
-            named = read_nutrients(window)
-            if asked and not (named and named[-1].nutrient.casefold() in asked):
+            named = nutrient_before(plain, d.start)
+            if asked and not (named and named.casefold() in asked):
                 continue  # another nutrient's amount ("in mg" of <nutrient>: not the <other>'s)
             text = converted(d, unit)
             said = msg.UNIT_CONVERTED.format(unit=_unit_token(unit), amount=d.text, converted=text)

@@ -98,6 +98,12 @@ def render_field(doc: Document, question: str = "") -> str:
     return f"{head}: " + "; ".join(v.rstrip(".") for v in values) + "."
 
 
+def cited_field(doc: Document, question: str, book: CitationBook, score: float = 0.0) -> str:
+    """A Dosage Guide field quoted whole in one line (:func:`render_field`), cited."""
+    marker = book.cite(doc, (0, len(str(doc.metadata.get("text", "")))), score)
+    return f"{render_field(doc, question)} [{marker}]"
+
+
 _POPULATION_SPLIT = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
 
 
@@ -229,9 +235,7 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
             if c.hit.chunk_id in fields_done:
                 continue
             fields_done.add(c.hit.chunk_id)
-            text = str(doc.metadata.get("text", ""))
-            marker = book.cite(doc, (0, len(text)), c.hit.dense_score)
-            lines.append(f"{render_field(doc, question)} [{marker}]")
+            lines.append(cited_field(doc, question, book, c.hit.dense_score))
             continue
         marker = book.cite(doc, (c.start, c.end), c.hit.dense_score)
         lines.append(f"{render_sentence(c)} [{marker}]")
