@@ -446,11 +446,14 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     elif (m := cues.same_form.search(question)) and (same := _one_form(answer) or _one_form(previous, names)):
         question = question[:m.start()] + same + question[m.end():]
     question = _amount_pointed(question, answer)
+    # "the first trial you mentioned, how long did they run it?": the item by its place, before "they"
+    if (item := _ordinal_item(question, answer, _about_research(previous))) != question:
+        return item
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
     at, members = _study_pointer(question)
     if at is None:
-        return _ordinal_item(question, answer, _about_research(previous))
+        return question
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]
     if studies := [s for s in earlier if s.kind == "study"]:
@@ -545,12 +548,17 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     m = re.search(rf"(?<![\w-])the\s+({words})\s+{fw.place_pointer}", fold(question)) if words else None
     if m is None or len(fold(question)) != len(question):
         return question
-    if not (cited := _cited(answer, fw.ordinals[m.group(1)])):
+    # "the first trial you mentioned" counts the cited items that name a study, when some do
+    studies = _words(fw.study_words)
+    said_study = re.compile(rf"(?<![\w-])(?:{studies})(?![\w-])", re.IGNORECASE) if studies else None
+    of_studies = said_study is not None and said_study.search(m.group(0)) is not None
+    if not (cited := _cited(answer, fw.ordinals[m.group(1)], said_study if of_studies else None)):
         return question
     # the lead of a list ("Products whose ...: <item>") is no part of the item
     lead, colon, item = cited.lstrip(" ,;").partition(": ")
     cited = item if colon and len(lead.split()) >= _LEAD_WORDS else cited.lstrip(" ,;")
-    if research:
+    # an item that names a study ("... in a meta-analysis of RCTs") is a finding, whatever was asked before
+    if research or of_studies or (said_study is not None and said_study.search(cited)):
         return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
     return question[:m.start()] + cited + question[m.end():]
 
@@ -565,12 +573,14 @@ def _ordinal(question: str) -> int:
     return found[0][1] if found else 1
 
 
-def _cited(answer: str, nth: int = 1) -> str:
+def _cited(answer: str, nth: int = 1, among: re.Pattern[str] | None = None) -> str:
     """The ``nth`` thing the answer cites (1: the first; -1: the last): its words before its
     citation marker (after any earlier marker), without the closing punctuation; "" when it cites
-    nothing (or fewer)."""
+    nothing (or fewer). ``among``: counted among the items it finds in, when it finds in any."""
     parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
     items = [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
+    if among is not None and (chosen := [i for i in items if among.search(i)]):
+        items = chosen
     if not items or nth > len(items) or -nth > len(items):
         return ""
     return items[nth - 1] if nth > 0 else items[nth]

@@ -846,6 +846,8 @@ class Assistant:
         """A question across the findings of the monographs in scope, for each whose findings answer it
         (``filtered``: the user limited it to one monograph; no other page's finding is looked for)."""
         asked = [u.question, u.retrieval_question] if u.followup else [u.question]
+        if u.followup and PINNED_STUDY.search(u.retrieval_question):  # the turn's pointer is resolved
+            asked = [u.retrieval_question]
         parsed = [q for t in asked if (q := parse_study_query(t)) is not None]
         if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
             parsed.reverse()  # "a bigger dose than that": the dose it points at bounds them

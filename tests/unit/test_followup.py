@@ -435,3 +435,22 @@ def test_that_much_is_never_an_amount_per_body_weight_nor_another_nutrients() ->
     r = resolve("does any product have that much vitamin K2?", "what is the rda",
                 answer="600 IU (15 mcg) of vitamin D3 — adults. [1]")
     assert "that much" in r.question
+
+
+def test_the_nth_trial_you_mentioned_counts_the_cited_items_that_name_a_study() -> None:
+    answer = ("Activated MGP inhibits calcification [1]. An ongoing trial is testing MK-7 in dialysis [2], "
+              "and a meta-analysis found a smaller effect [3].")
+    r = resolve("the second trial you mentioned - how many people were they giving it to?",
+                "does k2 do anything for arteries?", answer=answer)
+    assert r.followup and "; the study: and a meta-analysis found a smaller effect" in r.question
+
+
+def test_a_cited_item_that_names_a_study_is_a_finding_whatever_was_asked_before() -> None:
+    answer = "MK-7 kept BMD steady [1]. In a pooled review of RCTs, K plus D raised BMD [2]."
+    r = resolve("the 2nd one you said, how long was it?", "is k2 any good for my bones?", answer=answer)
+    assert r.question.startswith("the study, how long was it?; the study: In a pooled review of RCTs")
+
+
+def test_expecting_results_names_no_people() -> None:
+    assert not [s for s in find_slots("when are they expecting results from the trial?", ()) if s.kind == "people"]
+    assert "pregnancy" in [s.value for s in find_slots("my sister is expecting a baby", ()) if s.kind == "people"]

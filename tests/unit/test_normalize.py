@@ -241,3 +241,8 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials("I have gout, no other issues. what is it for?").startswith("I have gout")
     # what is said beside a denial, with no medicine or condition, is reassurance too
     assert without_denials("no bone problems, my scan was normal. what does it do?") == "what does it do?"
+
+
+@pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])
+def test_a_names_number_in_the_plural_is_the_name(plural: str, name: str) -> None:
+    assert lexical_form(plural).endswith(name)
