@@ -1706,7 +1706,15 @@ def _given(q: str, product: Product) -> list[str]:
     given = {x.nutrient: s.dose.key() for x in product.nutrients
              if (s := stated(product, x.nutrient)) is not None and s.dose is not None
              and s.dose.key() in keys}
-    return list(given) if keys <= set(given.values()) else []
+    if keys <= set(given.values()):
+        return list(given)
+    # an amount the description states of something else ("<n> mg of <nutrient> (from <m> mg <salt>)"):
+    # the nutrients whose amounts the sentences holding it state
+    held = [found for t in _sentences(product.text) if keys & (found := {d.key() for d in parse_doses(t)})]
+    if not keys <= set().union(*held):
+        return []
+    return [x.nutrient for x in product.nutrients if (s := stated(product, x.nutrient)) is not None
+            and s.dose is not None and any(s.dose.key() in found for found in held)]
 
 
 def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],

@@ -246,3 +246,9 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
 @pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])
 def test_a_names_number_in_the_plural_is_the_name(plural: str, name: str) -> None:
     assert lexical_form(plural).endswith(name)
+
+
+def test_what_a_tablet_weighs_is_its_amount_and_a_bodys_weight_stays() -> None:
+    assert "weigh" not in lexical_form("is 50 mg what the whole capsule weighs?")
+    assert "weight" not in lexical_form("is that the weight of the whole citrate salt?")
+    assert "weight" in lexical_form("does it help with weight loss?")

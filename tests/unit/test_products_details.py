@@ -145,3 +145,11 @@ def test_a_length_of_time_or_a_limit_is_no_frequency() -> None:
 def test_between_two_products_which_gives_more_is_their_comparison() -> None:
     out = _one("between the gentle capsule and the fumarate tablet, which one gives more iron?", IRON, [])
     assert out is not None and "25 mg" in out and "106 mg" in out
+
+
+def test_an_amount_the_description_states_of_its_salt_is_answered_in_its_words() -> None:
+    salt = _product("i4", "Iron Forty", "Iron Forty is a tablet giving 40 mg of elemental iron (from 200 mg ferrous "
+                    "sulfate) per tablet. It is meant for daily use.", ("iron", "40 mg", "ferrous sulfate"),
+                    name="Iron Forty")
+    out = _one("the iron forty box says 200 mg - is that 200 mg of iron in each tablet?", [salt, *IRON])
+    assert out is not None and "from 200 mg ferrous sulfate" in out and "40 mg of elemental iron" in out
