@@ -478,3 +478,11 @@ def test_amounts_stated_are_converted_to_the_mass_unit_asked() -> None:
     assert unit_conversions("what dose was the vitamin k1 study?", lines) == []      # no unit asked
     assert unit_conversions("what dose of iron was it in mcg?", lines) == []         # another nutrient's
     assert unit_conversions("how much in IU?", ["It gave 10 mcg (400 IU). [1]"]) == []  # IU: never computed
+
+
+@pytest.mark.parametrize("question", ["what are the symptoms if you overdo it?",
+                                      "which side effects would i get taking lots of it every day?"])
+def test_what_too_much_does_asks_the_upper_limit(question: str) -> None:
+    dq = parse_dosage_query(question)
+    assert dq is not None and dq.fields == ("Upper Intake Limit",)
+    assert parse_dosage_query("is a headache a side effect of it?") is None
