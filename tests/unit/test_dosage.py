@@ -486,3 +486,8 @@ def test_what_too_much_does_asks_the_upper_limit(question: str) -> None:
     dq = parse_dosage_query(question)
     assert dq is not None and dq.fields == ("Upper Intake Limit",)
     assert parse_dosage_query("is a headache a side effect of it?") is None
+
+
+def test_the_max_with_nothing_after_it_is_the_limit() -> None:
+    dq = parse_dosage_query("ok and the max?")
+    assert dq is not None and dq.fields == ("Upper Intake Limit",)
