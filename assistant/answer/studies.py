@@ -73,6 +73,7 @@ NONE_TEMPLATE = "None of the monograph's research findings {what}."
 OTHER_FORM_TEMPLATE = "Research findings {what} that do not name {forms}: {finding}"
 POPULATIONS_TEMPLATE = "The findings that state their population were in: {populations}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
+REFERENCES_TEMPLATE = "Those references are these research findings: {finding}"
 SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
 LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
@@ -671,13 +672,15 @@ def _high_micrograms(d: Dose, nutrient: str, form: str | None) -> float | None:
 class StudyQuery:
     """A question across the research findings, as filters and a selection.
 
-    ``ref``: one numbered finding. ``direction``: the largest ("max") or smallest ("min") dose (of
+    ``ref``: one numbered finding (``refs``: every one the question numbers, "study 7 vs study 8",
+    "[5][4]"). ``direction``: the largest ("max") or smallest ("min") dose (of
     ``nutrients``/``forms`` if named, else the monograph's own nutrient). ``length``: the longest or
     shortest study (among those that pass the other filters). Otherwise a list of the findings that
     pass every filter the question names.
     """
 
     ref: int | None = None
+    refs: tuple[int, ...] = ()
     direction: Literal["max", "min"] | None = None
     #: the longest ("max") or shortest ("min") study, by the length of its duration
     length: Literal["max", "min"] | None = None
@@ -761,11 +764,10 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     q = fold(question)
     if qc.source and (m := cue(qc.source).search(q)) and (claim := m.groupdict().get("claim")):
         return StudyQuery(claim=claim)
-    ref = _reference(q, qc)
+    refs = _references(q, qc)
     detail = _detail_asked(q, qc)
-    if ref is not None:  # "tell me about finding 3": a detail that is the whole finding asks nothing more
-        whole = detail is not None and getattr(qc.details.get(detail[0]), "record_field", None) == "text"
-        return StudyQuery(ref=ref, detail=detail[0] if detail and not whole else None)
+    if refs:
+        return _by_reference(refs, detail, qc)
     lex = lexical_form(question)
     compared = _compared_doses(question, q, allcues)
     if compared:
@@ -944,13 +946,28 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     return " ".join(w.group() for i, w in enumerate(words) if i not in dropped)
 
 
+def _by_reference(refs: tuple[int, ...], detail: tuple[str, list[tuple[int, int]]] | None,
+                  qc: QuestionCues) -> StudyQuery:
+    """The numbered findings asked about; "tell me about finding 3": a detail that is the whole
+    finding asks nothing more."""
+    whole = detail is not None and getattr(qc.details.get(detail[0]), "record_field", None) == "text"
+    return StudyQuery(ref=refs[0], refs=refs if len(refs) > 1 else (),
+                      detail=detail[0] if detail and not whole else None)
+
+
+def _references(q: str, qc: QuestionCues) -> tuple[int, ...]:
+    """The numbers of the findings the question names ("reference [5]", "study 7 vs study 8",
+    "[5][4]", "the 4th study", "the second trial"), in its order."""
+    found = sorted((m.start(), int(m.group(1))) for p in qc.reference for m in re.finditer(p, q)
+                   if m.group(1))
+    if found:
+        return tuple(dict.fromkeys(n for _, n in found))
+    one = _reference(q, qc)
+    return (one,) if one is not None else ()
+
+
 def _reference(q: str, qc: QuestionCues) -> int | None:
-    """The number of the finding the question names ("reference [5]", "study number 5", "the 4th
-    study", "the second trial")."""
-    for p in qc.reference:
-        m = re.search(p, q)
-        if m and m.group(1):
-            return int(m.group(1))
+    """The number of the finding the question names by its place ("the 4th study", "the second trial")."""
     if qc.ordinal_reference:
         suffix = rf"\d{{1,3}}(?:{alternation(qc.ordinal_suffixes)})" if qc.ordinal_suffixes else r"(?!x)x"
         ordinal = rf"({suffix}|{alternation(map(re.escape, qc.ordinals))})"
@@ -1547,8 +1564,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     if query.claim is not None:
         return _by_claim(query.claim, scoped)
     if query.ref is not None:
-        hit = [r for r in scoped if r.ref == query.ref]
-        gap = _detail_gap(query, hit[0]) if hit else None
+        hit = [r for n in (query.refs or (query.ref,)) for r in scoped if r.ref == n]
+        gap = _detail_gap(query, hit[0]) if len(hit) == 1 else None
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
         one = _one_study(query, scoped)
@@ -2078,8 +2095,9 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     gap = [DETAIL_GAP.format(what=sel.what)] if query.detail is not None and sel.what else []
     if query.claim is not None:
         return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
-    if query.ref is not None:
-        return [REFERENCE_TEMPLATE.format(finding=cite(r)) for r in sel.records] + gap
+    if query.ref is not None:  # one numbered finding, or several ("study 7 vs study 8")
+        lead = REFERENCE_TEMPLATE if len(sel.records) == 1 else REFERENCES_TEMPLATE
+        return [lead.format(finding=cite(r)) if i == 0 else cite(r) for i, r in enumerate(sel.records)] + gap
     if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
         return [NAMING_TEMPLATE.format(names=" or ".join(query.about), finding=cite(r)) if i == 0 else cite(r)
                 for i, r in enumerate(sel.records)]

@@ -1090,3 +1090,10 @@ def test_what_is_left_out_ends_with_its_clause() -> None:
     assert sq is not None and sq.nutrients == ("vitamin D3",) and not sq.excluded
     sq = parse_study_query("not counting the 1.5 mg mk-4 one, which trial used the lowest dose?")
     assert sq is not None and "MK-4" in sq.excluded
+
+
+@pytest.mark.parametrize("question", ["compare study 3 and study 1 for me", "what do [3][1] say?"])
+def test_several_numbered_findings_are_each_cited_in_the_questions_order(question: str) -> None:
+    lines, book = answer(question, "vitamin-d3")
+    assert [c.ref for c in book.citations] == [3, 1] and lines[0].startswith("Those references")
+    assert_cited_and_grounded(lines, book)
