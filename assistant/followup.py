@@ -307,6 +307,10 @@ def cues_across(question: str) -> bool:
     return _cues().across_studies.search(fold(question)) is not None
 
 
+#: at most this many words beside the names it swaps make a turn that asks nothing of its own
+_SWAP_ONLY_WORDS = 3
+
+
 def is_followup(question: str, has_history: bool) -> bool:
     """Does a turn lean on the conversation (a pronoun, "what about", or almost no words)? Chat before
     it ("hmm", "um ok so ...") is no word of its own."""
@@ -315,7 +319,15 @@ def is_followup(question: str, has_history: bool) -> bool:
     cues = _cues()
     fillers = cues.fillers
     folded = cues.filler_lead.sub("", fold(question))
-    return bool(_FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1)
+    if _FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1:
+        return True
+    # a turn that only names what to swap ("that's k1 tho. k2 only?", "mk-4 for women?"): besides the
+    # names, a few words that ask nothing of their own
+    rest = folded
+    for s in sorted(slots := find_slots(folded, ()), key=lambda s: s.start, reverse=True):
+        rest = rest[:s.start] + " " + rest[s.end:]
+    return (bool(slots) and len(re.findall(r"[\w'-]+", rest)) <= _SWAP_ONLY_WORDS
+            and not [t for t in content_tokens(rest) if t not in fillers])
 
 
 def points_back(question: str) -> bool:

@@ -454,3 +454,9 @@ def test_a_cited_item_that_names_a_study_is_a_finding_whatever_was_asked_before(
 def test_expecting_results_names_no_people() -> None:
     assert not [s for s in find_slots("when are they expecting results from the trial?", ()) if s.kind == "people"]
     assert "pregnancy" in [s.value for s in find_slots("my sister is expecting a baby", ()) if s.kind == "people"]
+
+
+def test_a_turn_that_only_names_what_to_swap_is_a_follow_up() -> None:
+    r = resolve("that's mk-4 tho. mk-7 only?", "shortest trial on the page?")
+    assert r.followup and r.question.startswith("shortest trial on the page?")
+    assert not resolve("which zinc product has the most zinc?", "shortest trial on the page?").followup
