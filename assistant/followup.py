@@ -321,8 +321,8 @@ def is_followup(question: str, has_history: bool) -> bool:
     folded = cues.filler_lead.sub("", fold(question))
     if _FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1:
         return True
-    # a turn that only names what to swap ("that's <form> tho. <form> only?", "<form> for women?"): besides the
-    # names, a few words that ask nothing of their own
+    # a turn that only names what to swap ("that's <form> tho. <form> only?", "<form> for women?"):
+    # besides the names, a few words that ask nothing of their own
     rest = folded
     for s in sorted(slots := find_slots(folded, ()), key=lambda s: s.start, reverse=True):
         rest = rest[:s.start] + " " + rest[s.end:]
