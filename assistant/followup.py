@@ -560,19 +560,25 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     m = re.search(rf"(?<![\w-])the\s+({words})\s+{fw.place_pointer}", fold(question)) if words else None
     if m is None or len(fold(question)) != len(question):
         return question
-    # "the first trial you mentioned" counts the cited items that name a study, when some do
+    # "the first trial you mentioned" after an answer about no research counts the cited items that
+    # name a study (none: it points at nothing); after one about the research, every item is a finding
     studies = _words(fw.study_words)
     said_study = re.compile(rf"(?<![\w-])(?:{studies})(?![\w-])", re.IGNORECASE) if studies else None
     of_studies = said_study is not None and said_study.search(m.group(0)) is not None
-    if not (cited := _cited(answer, fw.ordinals[m.group(1)], said_study if of_studies else None)):
+    among = said_study if of_studies and not research else None
+    if not (cited := _cited(answer, fw.ordinals[m.group(1)], among)):
         return question
-    # the lead of a list ("Products whose ...: <item>") is no part of the item
-    lead, colon, item = cited.lstrip(" ,;").partition(": ")
-    cited = item if colon and len(lead.split()) >= _LEAD_WORDS else cited.lstrip(" ,;")
+    cited = _without_lead(cited)  # the lead of a list is no part of the item
     # an item that names a study ("... in a meta-analysis of RCTs") is a finding, whatever was asked before
     if research or of_studies or (said_study is not None and said_study.search(cited)):
         return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
     return question[:m.start()] + cited + question[m.end():]
+
+
+def _without_lead(item: str) -> str:
+    """A cited item without the lead of a list ("Products whose ...: <item>")."""
+    lead, colon, rest = item.lstrip(" ,;").partition(": ")
+    return rest if colon and len(lead.split()) >= _LEAD_WORDS else item.lstrip(" ,;")
 
 
 def _ordinal(question: str) -> int:
@@ -591,8 +597,8 @@ def _cited(answer: str, nth: int = 1, among: re.Pattern[str] | None = None) -> s
     nothing (or fewer). ``among``: counted among the items it finds in, when it finds in any."""
     parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
     items = [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
-    if among is not None and (chosen := [i for i in items if among.search(i)]):
-        items = chosen
+    if among is not None:  # a list's lead ("Research findings on <x>: ...") names no item
+        items = [i for i in items if among.search(_without_lead(i))]
     if not items or nth > len(items) or -nth > len(items):
         return ""
     return items[nth - 1] if nth > 0 else items[nth]

@@ -74,6 +74,9 @@ OTHER_FORM_TEMPLATE = "Research findings {what} that do not name {forms}: {findi
 POPULATIONS_TEMPLATE = "The findings that state their population were in: {populations}."
 REFERENCE_TEMPLATE = "That reference is this research finding: {finding}"
 REFERENCES_TEMPLATE = "Those references are these research findings: {finding}"
+#: said after the findings when a number the question gives names none of them ("study 2 vs study 9")
+REFERENCE_MISSING = ("Not every number asked names a research finding on this page; "
+                     "the ones that do are cited.")
 SOURCE_TEMPLATE = "That comes from this research finding: {finding}"
 HARM_TEMPLATE = "This finding reports a harm or an increased risk rather than a benefit: {finding}"
 LENGTH_TEMPLATE = "Of the research findings that say how long they ran, the {word} ran {duration}: {finding}"
@@ -944,6 +947,13 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
             if end is not None and i not in dropped:
                 dropped.update(range(i, end + 1))
     return " ".join(w.group() for i, w in enumerate(words) if i not in dropped)
+
+
+def _reference_lines(cited: list[str], asked: int) -> list[str]:
+    """The numbered findings asked about, each cited; said when a number asked names none."""
+    lead = REFERENCE_TEMPLATE if len(cited) == 1 else REFERENCES_TEMPLATE
+    missing = [REFERENCE_MISSING] if len(cited) < asked else []
+    return [lead.format(finding=c) if i == 0 else c for i, c in enumerate(cited)] + missing
 
 
 def _by_reference(refs: tuple[int, ...], detail: tuple[str, list[tuple[int, int]]] | None,
@@ -2096,8 +2106,7 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     if query.claim is not None:
         return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.ref is not None:  # one numbered finding, or several ("study 7 vs study 8")
-        lead = REFERENCE_TEMPLATE if len(sel.records) == 1 else REFERENCES_TEMPLATE
-        return [lead.format(finding=cite(r)) if i == 0 else cite(r) for i, r in enumerate(sel.records)] + gap
+        return _reference_lines([cite(r) for r in sel.records], len(query.refs)) + gap
     if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
         return [NAMING_TEMPLATE.format(names=" or ".join(query.about), finding=cite(r)) if i == 0 else cite(r)
                 for i, r in enumerate(sel.records)]

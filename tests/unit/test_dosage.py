@@ -481,11 +481,13 @@ def test_amounts_stated_are_converted_to_the_mass_unit_asked() -> None:
 
 
 @pytest.mark.parametrize("question", ["what are the symptoms if you overdo it?",
-                                      "which side effects would i get taking lots of it every day?"])
+                                      "any symptoms from taking lots of it every day?", "what's the cap on it?"])
 def test_what_too_much_does_asks_the_upper_limit(question: str) -> None:
     dq = parse_dosage_query(question)
     assert dq is not None and dq.fields == ("Upper Intake Limit",)
+    # side effects are a page's side-effect note's to answer, however much is taken
     assert parse_dosage_query("is a headache a side effect of it?") is None
+    assert parse_dosage_query("which side effects would i get taking lots of it?") is None
 
 
 def test_the_max_with_nothing_after_it_is_the_limit() -> None:

@@ -460,3 +460,16 @@ def test_a_turn_that_only_names_what_to_swap_is_a_follow_up() -> None:
     r = resolve("that's mk-4 tho. mk-7 only?", "shortest trial on the page?")
     assert r.followup and r.question.startswith("shortest trial on the page?")
     assert not resolve("which zinc product has the most zinc?", "shortest trial on the page?").followup
+
+
+def test_expecting_is_pregnancy_unless_it_waits_for_something() -> None:
+    assert "pregnancy" in [s.value for s in find_slots("my wife is expecting, how much iron?", ()) if s.kind == "people"]
+    assert not [s for s in find_slots("are they expecting the results soon?", ()) if s.kind == "people"]
+
+
+def test_the_nth_trial_after_a_research_answer_counts_every_finding() -> None:
+    answer = "Research findings on the heart: EPA cut events [1]; K2 slowed stiffening [2]; a trial of DHA is ongoing [3]."
+    r = resolve("the second trial you mentioned - how long was it?", "which studies looked at the heart?", answer=answer)
+    assert r.question.endswith("the study: K2 slowed stiffening")
+    r = resolve("the first trial you mentioned, who was in it?", "is k2 good for bones?", answer="It builds bone [1].")
+    assert "the study:" not in r.question

@@ -250,10 +250,12 @@ def test_a_names_number_in_the_plural_is_the_name(plural: str, name: str) -> Non
 
 def test_what_a_tablet_weighs_is_its_amount_and_a_bodys_weight_stays() -> None:
     assert "weigh" not in lexical_form("is 50 mg what the whole capsule weighs?")
-    assert "weight" not in lexical_form("is that the weight of the whole citrate salt?")
+    assert "weight" not in lexical_form("is that the weight of the whole citrate compound?")
+    assert "weight" in lexical_form("the weight of the table salt in my diet")
     assert "weight" in lexical_form("does it help with weight loss?")
 
 
 def test_lay_names_for_a_schedule_and_an_authority_meet_the_pages_words() -> None:
-    assert "alternate_day" in lexical_form("does skipping a day help absorption?")
+    assert "alternate_day" in lexical_form("does it help to skip every other day?")
+    assert "alternate_day" not in lexical_form("i skipped a day, should i double up?")
     assert "efsa" in lexical_form("what do the europeans say is the max?")

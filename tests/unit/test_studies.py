@@ -1097,3 +1097,8 @@ def test_several_numbered_findings_are_each_cited_in_the_questions_order(questio
     lines, book = answer(question, "vitamin-d3")
     assert [c.ref for c in book.citations] == [3, 1] and lines[0].startswith("Those references")
     assert_cited_and_grounded(lines, book)
+
+
+def test_a_number_that_names_no_finding_is_said_so() -> None:
+    lines, book = answer("compare study 3 and study 99", "vitamin-d3")
+    assert [c.ref for c in book.citations] == [3] and lines[-1].startswith("Not every number asked")
