@@ -493,3 +493,8 @@ def test_what_too_much_does_asks_the_upper_limit(question: str) -> None:
 def test_the_max_with_nothing_after_it_is_the_limit() -> None:
     dq = parse_dosage_query("ok and the max?")
     assert dq is not None and dq.fields == ("Upper Intake Limit",)
+
+
+def test_the_max_of_a_trial_or_a_product_is_not_the_limit() -> None:
+    assert parse_dosage_query("which trial used the max?") is None
+    assert parse_dosage_query("which product has the max?") is None
