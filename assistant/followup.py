@@ -321,12 +321,16 @@ def is_followup(question: str, has_history: bool) -> bool:
     folded = cues.filler_lead.sub("", fold(question))
     if _FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1:
         return True
-    # a turn that only names what to swap ("that's <form> tho. <form> only?", "<form> for women?"):
-    # besides the names, a few words that ask nothing of their own
+    # a turn that only names the nutrient or form to swap ("that's <form> tho. <form> only?"): besides
+    # the names, a few words that ask nothing of their own. Not people: "<nutrient> in pregnancy?"
+    # asks of people the earlier question's answer may not cover, and stands alone
+    slots = find_slots(folded, ())
+    if not slots or any(s.kind not in ("nutrient", "form") for s in slots):
+        return False
     rest = folded
-    for s in sorted(slots := find_slots(folded, ()), key=lambda s: s.start, reverse=True):
+    for s in sorted(slots, key=lambda s: s.start, reverse=True):
         rest = rest[:s.start] + " " + rest[s.end:]
-    return (bool(slots) and len(re.findall(r"[\w'-]+", rest)) <= _SWAP_ONLY_WORDS
+    return (len(re.findall(r"[\w'-]+", rest)) <= _SWAP_ONLY_WORDS
             and not [t for t in content_tokens(rest) if t not in fillers])
 
 

@@ -498,3 +498,7 @@ def test_the_max_with_nothing_after_it_is_the_limit() -> None:
 def test_the_max_of_a_trial_or_a_product_is_not_the_limit() -> None:
     assert parse_dosage_query("which trial used the max?") is None
     assert parse_dosage_query("which product has the max?") is None
+
+
+def test_capsules_are_no_cap() -> None:
+    assert parse_dosage_query("are there any fish oil caps for kids?") is None

@@ -473,3 +473,8 @@ def test_the_nth_trial_after_a_research_answer_counts_every_finding() -> None:
     assert r.question.endswith("the study: K2 slowed stiffening")
     r = resolve("the first trial you mentioned, who was in it?", "is k2 good for bones?", answer="It builds bone [1].")
     assert "the study:" not in r.question
+
+
+@pytest.mark.parametrize("turn", ["mk-4 in pregnancy?", "iron for kids?"])
+def test_a_turn_naming_people_does_not_take_over_the_earlier_question(turn: str) -> None:
+    assert not resolve(turn, "what was the highest dose used in the studies?").inherits_intent
