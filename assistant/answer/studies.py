@@ -1895,6 +1895,12 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
         if among.what and not among.answered:
             return StudySelection()
         scoped = among.records if among.what else scoped
+    elif query.population_groups or query.ages:  # "the highest dose in pregnant women": among those findings,
+        # never the highest dose given to anyone else (none such: no answer from the findings)
+        people = StudyQuery(population=query.population, population_groups=query.population_groups,
+                            population_not=query.population_not, ages=query.ages)
+        if not (scoped := _filtered(people, scoped).records):
+            return StudySelection()
     pool: list[tuple[StudyRecord, StudyDose, float]] = []
     uncomparable: list[StudyRecord] = []
     for r in scoped:

@@ -1102,3 +1102,11 @@ def test_several_numbered_findings_are_each_cited_in_the_questions_order(questio
 def test_a_number_that_names_no_finding_is_said_so() -> None:
     lines, book = answer("compare study 3 and study 99", "vitamin-d3")
     assert [c.ref for c in book.citations] == [3] and lines[-1].startswith("Not every number asked")
+
+
+def test_the_highest_dose_in_a_population_is_among_its_findings() -> None:
+    lines, book = answer("what is the highest dose of iron used in studies in pregnant women?", "iron")
+    assert lines and "pregnancy" in lines[0] and "80 and older" not in " ".join(lines)
+    assert_cited_and_grounded(lines, book)
+    sq = parse_study_query("what is the highest dose of fish oil given in studies of pregnant women?")
+    assert sq is not None and not select_studies(sq, [r for r in RECORDS if r.supplement == "omega-3-fish-oil"]).answered
