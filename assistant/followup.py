@@ -598,7 +598,7 @@ def _ordinal(question: str) -> int:
 def _cited(answer: str, nth: int = 1, among: re.Pattern[str] | None = None) -> str:
     """The ``nth`` thing the answer cites (1: the first; -1: the last): its words before its
     citation marker (after any earlier marker), without the closing punctuation; "" when it cites
-    nothing (or fewer). ``among``: counted among the items it finds in, when it finds in any."""
+    nothing (or fewer). ``among``: counted only among the items it finds in ("" when it finds in none)."""
     parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
     items = [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
     if among is not None:  # a list's lead ("Research findings on <x>: ...") names no item
