@@ -566,15 +566,14 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
         return question
     # "the first trial you mentioned" after an answer about no research counts the cited items that
     # name a study (none: it points at nothing); after one about the research, every item is a finding
-    studies = _words(fw.study_words)
-    said_study = re.compile(rf"(?<![\w-])(?:{studies})(?![\w-])", re.IGNORECASE) if studies else None
-    of_studies = said_study is not None and said_study.search(m.group(0)) is not None
+    said_study = _cues().study_word
+    of_studies = said_study.search(m.group(0)) is not None
     among = said_study if of_studies and not research else None
     if not (cited := _cited(answer, fw.ordinals[m.group(1)], among)):
         return question
     cited = _without_lead(cited)  # the lead of a list is no part of the item
     # an item that names a study ("... in a meta-analysis of RCTs") is a finding, whatever was asked before
-    if research or of_studies or (said_study is not None and said_study.search(cited)):
+    if research or of_studies or said_study.search(cited):
         return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
     return question[:m.start()] + cited + question[m.end():]
 
@@ -623,9 +622,7 @@ def _about_research(previous: str) -> bool:
     question about them, or one that names a study ("the combo study")?"""
     from assistant.answer.studies import parse_study_query  # the questions across the findings
 
-    words = _words(followup_words().study_words)
-    return bool((words and re.search(rf"(?<![\w-])(?:{words})(?![\w-])", previous, re.IGNORECASE))
-                or parse_study_query(previous) is not None)
+    return _cues().study_word.search(previous) is not None or parse_study_query(previous) is not None
 
 
 def _other_form(context: str, names: Sequence[tuple[str, str, str]]) -> str | None:

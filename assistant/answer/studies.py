@@ -747,6 +747,11 @@ class StudyQuery:
     #: asks, not what (no part of a query's identity)
     names_findings: bool = field(default=False, compare=False)
 
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Every numbered finding asked about (``refs``, else ``ref`` alone, else none)."""
+        return self.refs or (() if self.ref is None else (self.ref,))
+
 
 def parse_study_query(question: str, *, cues: StudyCues | None = None) -> StudyQuery | None:
     """A question across studies (or about one numbered finding), or None (a question about one
@@ -1574,7 +1579,7 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     if query.claim is not None:
         return _by_claim(query.claim, scoped)
     if query.ref is not None:
-        hit = [r for n in (query.refs or (query.ref,)) for r in scoped if r.ref == n]
+        hit = [r for n in query.numbers for r in scoped if r.ref == n]
         gap = _detail_gap(query, hit[0]) if len(hit) == 1 else None
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
@@ -2112,7 +2117,7 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     if query.claim is not None:
         return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.ref is not None:  # one numbered finding, or several ("study 7 vs study 8")
-        return _reference_lines([cite(r) for r in sel.records], len(query.refs)) + gap
+        return _reference_lines([cite(r) for r in sel.records], len(query.numbers)) + gap
     if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
         return [NAMING_TEMPLATE.format(names=" or ".join(query.about), finding=cite(r)) if i == 0 else cite(r)
                 for i, r in enumerate(sel.records)]
