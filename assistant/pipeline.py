@@ -75,6 +75,7 @@ from assistant.answer.scope import (
     asks_figure,
     field_words,
     figure_answered,
+    figure_gap,
 )
 from assistant.answer.studies import (
     StudyQuery,
@@ -187,6 +188,8 @@ class Composition:
     table: list[ProductRow] = field(default_factory=list)
     mode: str = "extractive"
     dropped: list[DroppedSentence] = field(default_factory=list)
+    #: its lines say themselves what they leave unstated (a study's detail): no figure gap is added
+    states_gaps: bool = False
 
 
 def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRecord]]) -> list[FoundStudies]:
@@ -515,7 +518,7 @@ class Assistant:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
-        tail = self._tail(u, head, body.lines)
+        tail = self._tail(u, head, body.lines, gaps=not body.states_gaps)
         lines = head + body.lines + tail
         if not lines:
             yield from self._emit(self._abstain(q, support, u.corrected))
@@ -530,12 +533,14 @@ class Assistant:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
 
-    def _tail(self, u: Understanding, head: list[str], lines: list[str]) -> list[str]:
-        """What follows the answer's lines: "is it <a> or <b>?" that they do not name (said only of
-        lines that answer something), the amounts they state in the unit asked ("in mcg?"), and the
-        referral of a personal question."""
+    def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True) -> list[str]:
+        """What follows the answer's lines: "how often?" that they do not state (with ``gaps``), "is
+        it <a> or <b>?" that they do not name (said only of lines that answer something), the amounts
+        they state in the unit asked ("in mcg?"), and the referral of a personal question."""
         idf = self.retriever.lexical.idf
-        tail = unsettled_choices(u.question, head + lines, idf) if (head or lines) else []
+        gap = figure_gap(u.question, head + lines) if gaps and (head or lines) else None
+        tail = [gap] if gap is not None and gap not in lines else []
+        tail += unsettled_choices(u.question, head + lines, idf) if (head or lines) else []
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
@@ -547,7 +552,7 @@ class Assistant:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         if found := self._study_lines(book, studies, several):  # a question across the research findings
-            return Composition(found)
+            return Composition(found, states_gaps=True)
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
         one = one_product_question(u.question, self.catalog.all_products, products,
                                    self.catalog.nutrient_names, earlier=u.earlier)
@@ -623,7 +628,7 @@ class Assistant:
         if not lines or no_numbers or not asks_figure(u.question):
             return lines
         if not figure_answered(u.question, lines):
-            lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
+            lines.append(figure_gap(u.question, lines) or msg.NO_FIGURE)  # "the half-life in hours": none
         elif ((part := asked_part(u.question, lines)) is not None and not figure_answered(u.question, [part])
               and not any(ch.isdigit() for ch in part)):  # quoted, it states no number of its own
             lines.append(msg.NO_FIGURE_PART.format(part=part))  # "what dose of <form>": not another's

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import (
     content_tokens,
@@ -97,6 +98,22 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in vocabulary().lexicon.figure_kinds.values()
                                            if cue(k.asked).search(folded)]
     return any(states_figure(line, kind) for line in lines for kind in (kinds or [None]))
+
+
+def figure_gap(question: str, lines: Sequence[str]) -> str | None:
+    """The line saying that an answer's lines leave unstated a figure of a kind the question names
+    by its own words (the lexicon's ``figure_kinds`` that say one: "how often", "how many <units>"),
+    those words as asked; None when no such kind is asked or a line states it."""
+    from assistant.answer.extractive import states_figure
+
+    folded = cue_fold(question)
+    for kind in vocabulary().lexicon.figure_kinds.values():
+        if kind.says and (m := cue(kind.asked).search(folded)) is not None and not any(
+                states_figure(line, cue(kind.stated)) for line in lines):
+            phrase = m.group(0).strip()
+            asked = kind.says.format(phrase=phrase, last=phrase.split()[-1])
+            return msg.FIGURE_NOT_STATED.format(asked=asked[:1].upper() + asked[1:])
+    return None
 
 
 def asked_part(question: str, lines: Sequence[str]) -> str | None:

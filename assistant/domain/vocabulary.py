@@ -189,6 +189,10 @@ class FigureKind(BaseModel):
 
     asked: list[str] = Field(min_length=1)
     stated: list[str] = Field(min_length=1)
+    #: what an answer none of whose lines states this kind says is not stated: the question's own
+    #: words ({phrase}: what ``asked`` matched; {last}: its last word: "how many {last}"). None: the
+    #: answer says so only where it says a figure is missing (see lexicon.yaml ``figure_kinds``)
+    says: str | None = None
 
     @field_validator("asked", "stated")
     @classmethod

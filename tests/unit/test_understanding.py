@@ -437,6 +437,22 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
     assert figure_answered("how long was the study?", dose_only)
 
 
+def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -> None:
+    from assistant.answer.scope import figure_gap
+
+    label = ["Brand X is a softgel providing 1,000 mg of oil per softgel. [1]"]
+    assert figure_gap("how many brand x 1000 softgels a day?", label) == (
+        "How many softgels is not stated in the passages cited.")   # its unit, not the name's figure
+    assert figure_gap("how many softgels a day?", ["Take two softgels daily. [1]"]) is None
+    assert figure_gap("how often should my levels be checked?", ["Monitor levels closely. [1]"]) == (
+        "How often is not stated in the passages cited.")
+    assert figure_gap("how often do I take it?", ["90 mcg/day — adults. [1]"]) is None   # a daily dose
+    assert figure_gap("how long should I take it?", ["60 mg/day, continued for about 3 months. [1]"]) is None
+    assert figure_gap("how long should I take it?", ["60 mg/day for adults. [1]"]) == (
+        "How long is not stated in the passages cited.")
+    assert figure_gap("what dose for adults?", ["Nothing here. [1]"]) is None   # no kind that names itself
+
+
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
     from assistant.answer.scope import asked_part, figure_answered
 
