@@ -18,6 +18,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.domain.page_format import FIELD_TERMS
@@ -290,11 +291,22 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     cues = _cues()
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
     out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
-           and t not in cues.fillers and stem(t) not in earlier]
+           and t not in cues.fillers and not _repeats(stem(t), earlier)]
     opener = cues.chat_lead.match(fold(masked))  # "ok and ...", "hmm ok so ..."
     asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
             if w in cues.own_intent]
     return [*asks, *out]
+
+
+def _repeats(word: str, earlier: AbstractSet[str]) -> bool:
+    """Is a (stemmed) word one of the earlier question's, or the same word in another form (the
+    adjective of its noun: the two share all but their last three letters, at least five)?"""
+    def shared(e: str) -> int:  # the length of the letters the two begin with
+        return next((i for i, (a, b) in enumerate(zip(word, e, strict=False)) if a != b),
+                    min(len(word), len(e)))
+
+    return word in earlier or any(
+        (n := shared(e)) >= 5 and len(word) - n <= 3 and len(e) - n <= 3 for e in earlier)
 
 
 def cues_products(question: str) -> bool:

@@ -552,3 +552,10 @@ def test_eating_beside_the_tablets_is_no_overdose(question: str) -> None:
     from assistant.normalize import mentioned_classes
 
     assert "toxicity" not in mentioned_classes([question])
+
+
+def test_a_word_of_the_earlier_question_in_another_form_is_no_topic_of_the_turn() -> None:
+    from assistant.followup import resolve
+
+    r = resolve("ok and for me? im 41 and was told im anaemic too", "what dose do they give a child with anaemia")
+    assert r.inherits_intent and r.question.startswith("what dose do they give")   # the people swapped
