@@ -106,6 +106,7 @@ from assistant.followup import (
     PINNED_STUDY,
     about_a_study,
     about_products,
+    asks_for_someone_else,
     conversation_subject,
     current_question,
     points_at_amount,
@@ -174,9 +175,9 @@ class Understanding:
     earlier: tuple[str, ...] = ()
     #: the assistant's last reply (what a follow-up may point back at)
     reply: str = ""
-    #: the turn says it asks something new ("different question — ..."): a medicine named before
-    #: still brings its cautions, but what is withheld from, and said to, someone on it is not
-    #: this turn's unless the turn names it again
+    #: the turn says it asks something new for another person ("different question — my sister
+    #: ..."): a medicine named before still brings its cautions, but what is withheld from, and
+    #: said to, someone on it is not this turn's unless the turn names it again
     afresh: bool = False
 
 
@@ -428,7 +429,8 @@ class Assistant:
             turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
-                             tuple(user_questions(turns)), last_answer(turns), afresh=starts_afresh(q))
+                             tuple(user_questions(turns)), last_answer(turns),
+                             afresh=starts_afresh(q) and asks_for_someone_else(q))
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where

@@ -150,6 +150,7 @@ class FollowupWords(BaseModel):
     """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
 
     new_topic: list[str] = Field(default_factory=list)
+    someone_else: list[str] = Field(default_factory=list)
     people_conditions: list[str] = Field(default_factory=list)
     study_words: list[str] = Field(default_factory=list)
     reference_words: list[str] = Field(default_factory=list)
@@ -176,8 +177,8 @@ class FollowupWords(BaseModel):
     #: (regular expression: "of those", "one you said"); see lexicon.yaml ``place_pointer``
     place_pointer: str = r"(?!)"
 
-    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "across_studies",
-                     "study_members", "dose_words")
+    @field_validator("new_topic", "someone_else", "other_form", "study_pronoun", "same_form", "source",
+                     "across_studies", "study_members", "dose_words")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)
