@@ -64,7 +64,6 @@ def _words(phrases: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class _Cues:
     new_topic: re.Pattern[str]
-    someone_else: re.Pattern[str]
     condition: re.Pattern[str]
     study: re.Pattern[str]
     study_word: re.Pattern[str]
@@ -105,7 +104,6 @@ def _cues() -> _Cues:
     w_fillers = [fold(x) for x in w.fillers]
     return _Cues(
         new_topic=re.compile(whole.format("|".join(w.new_topic) or never)),
-        someone_else=re.compile(whole.format("|".join(w.someone_else) or never)),
         # "with osteoporosis", "who have kidney disease": a connector, then the condition's words
         condition=re.compile(rf"\s+(?:{_words(w.people_conditions) or never})\s+", re.IGNORECASE),
         # "the 720 mcg study", "that osteoporosis trial": one to four words between, none a function word
@@ -370,11 +368,6 @@ def about_a_study(question: str) -> bool:
 def starts_afresh(question: str) -> bool:
     """Does the turn say it asks something new ("ok different question, ...", "unrelated, but")?"""
     return _cues().new_topic.search(fold(question)) is not None
-
-
-def asks_for_someone_else(question: str) -> bool:
-    """Does the turn ask for another person than the one asking ("my sister", "she")?"""
-    return _cues().someone_else.search(fold(question)) is not None
 
 
 def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str, str]] = (),

@@ -31,6 +31,7 @@ from assistant import messages as msg
 from assistant import serving
 from assistant.answer.cautions import (
     DOSE_RISK_CLASS,
+    asks_for_someone_else,
     caution_line,
     caution_passages,
     cautions_for,
@@ -39,6 +40,7 @@ from assistant.answer.cautions import (
     is_personal_request,
     names_condition,
     note_classes,
+    others_classes,
     referral,
     stated_conditions,
 )
@@ -106,7 +108,6 @@ from assistant.followup import (
     PINNED_STUDY,
     about_a_study,
     about_products,
-    asks_for_someone_else,
     conversation_subject,
     current_question,
     points_at_amount,
@@ -213,11 +214,12 @@ def _no_numbers(u: Understanding) -> bool:
 
 def _own_classes(u: Understanding) -> list[str]:
     """The classes of the person a turn asks for: the conversation's, or, in a turn that starts
-    afresh, those it names itself (and the notes on limits it brings)."""
-    if not u.afresh:
-        return u.classes
+    afresh, those it names itself (and the notes on limits it brings); never those it says only of
+    someone else ("my husband is on <medicine>; how much should I take?")."""
+    others = others_classes(u.question)
     named = set(mentioned_classes([u.question]))
-    return [c for c in u.classes if c in named or c == DOSE_RISK_CLASS]
+    return [c for c in u.classes if c not in others and (
+        not u.afresh or c in named or c == DOSE_RISK_CLASS)]
 
 
 class StudyShelf:

@@ -23,6 +23,7 @@ from assistant.normalize import (
     content_tokens,
     content_tokens_with_parts,
     cue,
+    cue_fold,
     fold,
     mentioned_classes,
     negated_spans,
@@ -95,6 +96,50 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my blood thinner'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
+
+
+def _persons(clause: str) -> set[str]:
+    """Whom a (cue-folded) clause names: "others" (another person), "asker" (the one asking), both
+    or neither; the others are read first, so "my" alone is what is left of "my <relation>"."""
+    p = vocabulary().lexicon.persons
+    others = cue(p.others)
+    out = {"others"} if others.search(clause) else set()
+    return out | ({"asker"} if cue(p.asker).search(others.sub(" ", clause)) else set())
+
+
+def asks_for_someone_else(question: str) -> bool:
+    """Does the question name another person than the one asking ("my sister", "she")?"""
+    return "others" in _persons(cue_fold(question))
+
+
+#: what cuts a question into clauses: a stop, a comma, a bracket, a dash between words
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()]|\s[-–—]\s")
+
+
+def others_classes(question: str) -> set[str]:
+    """The classes a question names only of one person when it denies them of the person it asks
+    for ("it's my husband who's on <medicine>, not me - how much should I take?", "I'm the one on
+    <medicine>, not my wife. how much does she need?"). Each clause that names a class is said of
+    the persons it names; a clause that names one kind of person (the asker, or others) with a
+    denial (the lexicon's ``persons.denials``) denies it; the other clauses say whom the question
+    is for. Empty unless that is the one kind denied, and every clause naming the class names only
+    the other kind."""
+    said: dict[str, set[str]] = {}
+    denied: set[str] = set()
+    asked: set[str] = set()
+    denial = cue(vocabulary().lexicon.persons.denials)
+    for clause in _CLAUSE_BREAK.split(cue_fold(question)):
+        persons = _persons(clause)
+        if named := mentioned_classes([clause]):
+            for c in named:
+                said.setdefault(c, set()).update(persons or {"nobody"})
+        elif len(persons) == 1 and denial.search(clause):
+            denied |= persons
+        else:
+            asked |= persons
+    if len(asked) != 1 or asked != denied:
+        return set()
+    return {c for c, who in said.items() if len(who) == 1 and who.isdisjoint(asked) and who != {"nobody"}}
 
 
 def stated_conditions(question: str) -> list[str]:

@@ -150,7 +150,6 @@ class FollowupWords(BaseModel):
     """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
 
     new_topic: list[str] = Field(default_factory=list)
-    someone_else: list[str] = Field(default_factory=list)
     people_conditions: list[str] = Field(default_factory=list)
     study_words: list[str] = Field(default_factory=list)
     reference_words: list[str] = Field(default_factory=list)
@@ -177,7 +176,7 @@ class FollowupWords(BaseModel):
     #: (regular expression: "of those", "one you said"); see lexicon.yaml ``place_pointer``
     place_pointer: str = r"(?!)"
 
-    @field_validator("new_topic", "someone_else", "other_form", "study_pronoun", "same_form", "source",
+    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source",
                      "across_studies", "study_members", "dose_words")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
@@ -196,6 +195,19 @@ class FigureKind(BaseModel):
     says: str | None = None
 
     @field_validator("asked", "stated")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiles(patterns)
+
+
+class Persons(BaseModel):
+    """How a question names the one asking and other people (lexicon.yaml ``persons``)."""
+
+    asker: list[str] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list)
+    denials: list[str] = Field(default_factory=list)
+
+    @field_validator("asker", "others", "denials")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)
@@ -238,6 +250,8 @@ class Lexicon(BaseModel):
     choice_ranges: list[str] = Field(default_factory=list)
     #: words that may open the second side of a choice before its content ("<a> or the <b>")
     choice_openers: list[str] = Field(default_factory=list)
+    #: how a question names the one asking and other people (whose medicine, whom it asks for)
+    persons: Persons = Field(default_factory=Persons)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
                      "interaction_questions")

@@ -559,3 +559,15 @@ def test_a_word_of_the_earlier_question_in_another_form_is_no_topic_of_the_turn(
 
     r = resolve("ok and for me? im 41 and was told im anaemic too", "what dose do they give a child with anaemia")
     assert r.inherits_intent and r.question.startswith("what dose do they give")   # the people swapped
+
+
+def test_a_medicine_denied_of_the_person_asked_for_is_someone_elses() -> None:
+    from assistant.answer.cautions import others_classes
+
+    assert others_classes("I'm the one on levothyroxine, not my wife. she's 35 - how much does she need?")
+    assert others_classes("it's my husband who's on the cipro, not me - how much should I take a day?")
+    # no denial, or the person asked for is the one on it, or both: the medicine stays theirs
+    assert not others_classes("my wife is on warfarin. how much k2 should I take?")
+    assert not others_classes("my husband is on warfarin, not me. he wants k2, how much can he take?")
+    assert not others_classes("I'm 70, my husband is on warfarin. k2 for both of us - how much is in it?")
+    assert not others_classes("I'm on warfarin, how much k2 can I take?")
