@@ -300,13 +300,14 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
 
 def _repeats(word: str, earlier: AbstractSet[str]) -> bool:
     """Is a (stemmed) word one of the earlier question's, or the same word in another form (the
-    adjective of its noun: the two share all but their last three letters, at least five)?"""
-    def shared(e: str) -> int:  # the length of the letters the two begin with
-        return next((i for i, (a, b) in enumerate(zip(word, e, strict=False)) if a != b),
-                    min(len(word), len(e)))
-
-    return word in earlier or any(
-        (n := shared(e)) >= 5 and len(word) - n <= 3 and len(e) - n <= 3 for e in earlier)
+    lexicon's ``followups.word_forms``: a noun and its adjective, "<x>ia" and "<x>ic")?"""
+    if word in earlier:
+        return True
+    for a, b in followup_words().word_forms:
+        for end, other in ((a, b), (b, a)):
+            if word.endswith(end) and len(root := word[:-len(end)]) >= 4 and root + other in earlier:
+                return True
+    return False
 
 
 def cues_products(question: str) -> bool:

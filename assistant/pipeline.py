@@ -31,7 +31,6 @@ from assistant import messages as msg
 from assistant import serving
 from assistant.answer.cautions import (
     DOSE_RISK_CLASS,
-    asks_for_someone_else,
     caution_line,
     caution_passages,
     cautions_for,
@@ -39,6 +38,7 @@ from assistant.answer.cautions import (
     interaction_kinds,
     is_personal_request,
     names_condition,
+    names_someone_else,
     note_classes,
     others_classes,
     referral,
@@ -176,9 +176,10 @@ class Understanding:
     earlier: tuple[str, ...] = ()
     #: the assistant's last reply (what a follow-up may point back at)
     reply: str = ""
-    #: the turn says it asks something new for another person ("different question — my sister
-    #: ..."): a medicine named before still brings its cautions, but what is withheld from, and
-    #: said to, someone on it is not this turn's unless the turn names it again
+    #: the turn says it asks something new for someone else alone ("different question — my sister
+    #: ...", naming neither the asker nor the same medicine): a medicine named before still brings
+    #: its cautions, but what is withheld from, and said to, someone on it is not this turn's unless
+    #: the turn names it again
     afresh: bool = False
 
 
@@ -214,9 +215,10 @@ def _no_numbers(u: Understanding) -> bool:
 
 def _own_classes(u: Understanding) -> list[str]:
     """The classes of the person a turn asks for: the conversation's, or, in a turn that starts
-    afresh, those it names itself (and the notes on limits it brings); never those it says only of
-    someone else ("my husband is on <medicine>; how much should I take?")."""
-    others = others_classes(u.question)
+    afresh for someone else, those it names itself (and the notes on limits it brings); never those
+    it says only of someone else and denies of the person asked for ("it's my husband who's on
+    <medicine>, not me"), unless an earlier turn named them too."""
+    others = others_classes(u.question) - set(mentioned_classes(u.earlier))  # said before: theirs
     named = set(mentioned_classes([u.question]))
     return [c for c in u.classes if c not in others and (
         not u.afresh or c in named or c == DOSE_RISK_CLASS)]
@@ -432,7 +434,7 @@ class Assistant:
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns),
-                             afresh=starts_afresh(q) and asks_for_someone_else(q))
+                             afresh=starts_afresh(q) and names_someone_else(q))
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -645,7 +647,8 @@ class Assistant:
         if not lines or no_numbers or not asks_figure(u.question):
             return lines
         if not figure_answered(u.question, lines):
-            lines.append(figure_gap(u.question, lines) or msg.NO_FIGURE)  # "the half-life in hours": none
+            if figure_gap(u.question, lines) is None:  # one the question names: said after the head's lines
+                lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
         elif ((part := asked_part(u.question, lines)) is not None and not figure_answered(u.question, [part])
               and not any(ch.isdigit() for ch in part)):  # quoted, it states no number of its own
             lines.append(msg.NO_FIGURE_PART.format(part=part))  # "what dose of <form>": not another's

@@ -150,6 +150,7 @@ class FollowupWords(BaseModel):
     """The wording of follow-ups (lexicon.yaml ``followups``; each list is explained there)."""
 
     new_topic: list[str] = Field(default_factory=list)
+    word_forms: list[tuple[str, str]] = Field(default_factory=list)
     people_conditions: list[str] = Field(default_factory=list)
     study_words: list[str] = Field(default_factory=list)
     reference_words: list[str] = Field(default_factory=list)
@@ -205,9 +206,11 @@ class Persons(BaseModel):
 
     asker: list[str] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list)
+    shared: list[str] = Field(default_factory=list)
+    #: whole-clause patterns, {person} standing for any asker or others word
     denials: list[str] = Field(default_factory=list)
 
-    @field_validator("asker", "others", "denials")
+    @field_validator("asker", "others", "shared")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

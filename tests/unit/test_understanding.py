@@ -559,6 +559,9 @@ def test_a_word_of_the_earlier_question_in_another_form_is_no_topic_of_the_turn(
 
     r = resolve("ok and for me? im 41 and was told im anaemic too", "what dose do they give a child with anaemia")
     assert r.inherits_intent and r.question.startswith("what dose do they give")   # the people swapped
+    from assistant.followup import _repeats
+
+    assert not _repeats("generic", frozenset({"general"})) and not _repeats("personal", frozenset({"person"}))
 
 
 def test_a_medicine_denied_of_the_person_asked_for_is_someone_elses() -> None:
@@ -571,3 +574,22 @@ def test_a_medicine_denied_of_the_person_asked_for_is_someone_elses() -> None:
     assert not others_classes("my husband is on warfarin, not me. he wants k2, how much can he take?")
     assert not others_classes("I'm 70, my husband is on warfarin. k2 for both of us - how much is in it?")
     assert not others_classes("I'm on warfarin, how much k2 can I take?")
+    # hedges, "not only", pointing back, ties: the asker may be on it too
+    for q in ["my husband is on levothyroxine, I'm not sure if I am too. how much iron should I take?",
+              "my husband is on levothyroxine, I don't think I'm on it. how much iron should I take?",
+              "my wife is on levothyroxine, not only me. how much iron should I take?",
+              "my wife is on levothyroxine, not me; I've been on it since my surgery. how much should I take?",
+              "my mum is on thyroid medication, not me - I'm on the same thing. how much iron should I take?",
+              "my wife is on levothyroxine, not me? no, both of us. how much iron should I take?"]:
+        assert not others_classes(q), q
+
+
+def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_asker() -> None:
+    from assistant.answer.cautions import names_someone_else
+
+    assert names_someone_else("different question — my sister is 28, how much iron does she need a day")
+    for q in ["different question — my sister wants to know, how much iron should I take?",
+              "different question - my brother and I: how much iron should we take?",
+              "different question - my sister is on the same medicine as me. how much can she take?",
+              "different question - my sister is also on it. how much iron can she take?"]:
+        assert not names_someone_else(q), q
