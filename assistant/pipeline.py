@@ -48,7 +48,6 @@ from assistant.answer.choices import unsettled_choices
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageQuery,
-    asks_page_value,
     compose_dosage,
     dosage_cues,
     exceeds_every_limit,
@@ -209,12 +208,8 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
-def _no_numbers(u: Understanding, dq: DosageQuery | None = None) -> bool:
-    """A personal request from someone on a medicine (or with a condition) gets no figure to act on;
-    what the page sets for a group of people, asked as a fact of such a field ("how much is
-    recommended at my age"), is no figure to act on but the page's value."""
-    if dq is not None and asks_page_value(u.question, dq.fields):
-        return False
+def _no_numbers(u: Understanding) -> bool:
+    """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
     return u.personal and any(c != DOSE_RISK_CLASS for c in _own_classes(u))
 
 
@@ -534,7 +529,7 @@ class Assistant:
         cautions, shown = self._turn_cautions(book, u, supplement)
         head = [caution_line(c) for c in shown]
         if fields_only:
-            body = Composition(self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u, dq)))
+            body = Composition(self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u)))
             if not body.lines:  # the field's values do not settle it: nothing else may answer it
                 yield from self._emit(self._abstain(q, support, u.corrected))
                 return
@@ -599,8 +594,7 @@ class Assistant:
         if no_numbers and asks_label(u.question) and (labels := [
                 h for h in hits if h.document.metadata.get("kind") == "product"]):
             return Composition(self._extractive(u, labels, book, False, shown))  # the label's fact alone
-        if dosage := self._dosage_lines(u, dq, hits, book, supplement,  # a field as records (the
-                                        no_numbers and _no_numbers(u, dq)):  # page's value, asked as one)
+        if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(
                 u, dq, hits, book, supplement, shown)):
@@ -1032,7 +1026,7 @@ class Assistant:
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
         if dq is None or parse_dosage_query(without_negated_mentions(u.question)) is None:
             return []
-        return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u, dq))
+        return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:

@@ -74,10 +74,8 @@ class QuestionCues(BaseModel):
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
-    page_value_fields: list[str] = Field(default_factory=list)
-    page_values: list[str] = Field(default_factory=list)
 
-    @field_validator("compare", "asked_unit", "counted_servings", "page_values")
+    @field_validator("compare", "asked_unit", "counted_servings")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -404,14 +402,6 @@ def field_from_doc(doc: Document, cues: DosageCues | None = None) -> DosageField
 
 
 # --------------------------------------------------------------------------- questions
-
-
-def asks_page_value(question: str, fields: Sequence[str]) -> bool:
-    """Does the question ask, as a fact, what the page sets for a group of people ("how much is
-    recommended at my age"), of fields whose values are such facts (``page_value_fields``)?"""
-    qc = dosage_cues().question
-    return bool(fields) and set(fields) <= set(qc.page_value_fields) and cue(qc.page_values).search(
-        fold(question)) is not None
 
 
 @dataclass(frozen=True)

@@ -593,12 +593,3 @@ def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_ask
               "different question - my sister is on the same medicine as me. how much can she take?",
               "different question - my sister is also on it. how much iron can she take?"]:
         assert not names_someone_else(q), q
-
-
-def test_what_the_page_sets_for_a_group_asked_as_a_fact_is_told_from_the_allowance_only() -> None:
-    from assistant.answer.dosage import asks_page_value
-
-    rda, therapeutic = "Recommended Daily Allowance", "Therapeutic Doses"
-    assert asks_page_value("I'm on a water pill. I'm 74 - how much vitamin D is recommended at my age?", [rda])
-    assert not asks_page_value("I'm on a water pill. how much vitamin D should I take?", [rda])   # what to take
-    assert not asks_page_value("I'm on warfarin, how much is recommended for heart disease?", [therapeutic])
