@@ -40,7 +40,6 @@ from assistant.answer.cautions import (
     names_condition,
     names_someone_else,
     note_classes,
-    others_classes,
     referral,
     stated_conditions,
 )
@@ -215,13 +214,11 @@ def _no_numbers(u: Understanding) -> bool:
 
 def _own_classes(u: Understanding) -> list[str]:
     """The classes of the person a turn asks for: the conversation's, or, in a turn that starts
-    afresh for someone else, those it names itself (and the notes on limits it brings); never those
-    it says only of someone else and denies of the person asked for ("it's my husband who's on
-    <medicine>, not me"), unless an earlier turn named them too."""
-    others = others_classes(u.question) - set(mentioned_classes(u.earlier))  # said before: theirs
+    afresh for someone else alone, those it names itself (and the notes on limits it brings)."""
+    if not u.afresh:
+        return u.classes
     named = set(mentioned_classes([u.question]))
-    return [c for c in u.classes if c not in others and (
-        not u.afresh or c in named or c == DOSE_RISK_CLASS)]
+    return [c for c in u.classes if c in named or c == DOSE_RISK_CLASS]
 
 
 class StudyShelf:

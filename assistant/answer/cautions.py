@@ -114,46 +114,6 @@ def names_someone_else(question: str) -> bool:
     return _persons(q) == {"others"} and not cue(vocabulary().lexicon.persons.shared).search(q)
 
 
-#: what cuts a question into clauses: a stop, a comma, a bracket, a dash between words
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()]|\s[-–—]\s")
-
-
-@functools.cache
-def _denial() -> re.Pattern[str]:
-    """A clause that only denies something of one person (the lexicon's ``persons.denials``)."""
-    p = vocabulary().lexicon.persons
-    person = "(?:" + "|".join([*p.others, *p.asker]) + ")"
-    alternation = "|".join(d.replace("{person}", person) for d in p.denials) or "(?!)"
-    return re.compile(rf"(?:(?:but|and|so|though)\s+)?(?:{alternation})")
-
-
-def others_classes(question: str) -> set[str]:
-    """The classes a question names only of one person and denies, by a clause that only denies
-    it, of the person the question asks for ("it's my husband who's on <medicine>, not me - how
-    much should I take?", "I'm the one on <medicine>, not my wife. how much does she need?").
-    Empty unless the other clauses (those naming no class) name that one kind of person (the
-    asker, or others), none ties the two together or points back ("too", "the same", "it"), and
-    every clause naming the class names only the other kind."""
-    tie = cue(vocabulary().lexicon.persons.shared)
-    said: dict[str, set[str]] = {}
-    denied: set[str] = set()
-    asked: set[str] = set()
-    for clause in (c.strip() for c in _CLAUSE_BREAK.split(cue_fold(question))):
-        persons = _persons(clause)
-        if named := mentioned_classes([clause]):
-            for c in named:
-                said.setdefault(c, set()).update(persons or {"unnamed"})
-        elif len(persons) == 1 and _denial().fullmatch(clause):
-            denied |= persons
-        elif tie.search(clause):
-            return set()
-        else:
-            asked |= persons
-    if len(asked) != 1 or asked != denied:
-        return set()
-    return {c for c, who in said.items() if len(who) == 1 and who.isdisjoint(asked) and "unnamed" not in who}
-
-
 def stated_conditions(question: str) -> list[str]:
     """The conditions a question says someone has ("I have chronic kidney disease", "my mother was
     diagnosed with sarcoidosis"), as written: the lexicon's ``stated_conditions`` patterns, each

@@ -207,8 +207,6 @@ class Persons(BaseModel):
     asker: list[str] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list)
     shared: list[str] = Field(default_factory=list)
-    #: whole-clause patterns, {person} standing for any asker or others word
-    denials: list[str] = Field(default_factory=list)
 
     @field_validator("asker", "others", "shared")
     @classmethod

@@ -564,26 +564,6 @@ def test_a_word_of_the_earlier_question_in_another_form_is_no_topic_of_the_turn(
     assert not _repeats("generic", frozenset({"general"})) and not _repeats("personal", frozenset({"person"}))
 
 
-def test_a_medicine_denied_of_the_person_asked_for_is_someone_elses() -> None:
-    from assistant.answer.cautions import others_classes
-
-    assert others_classes("I'm the one on levothyroxine, not my wife. she's 35 - how much does she need?")
-    assert others_classes("it's my husband who's on the cipro, not me - how much should I take a day?")
-    # no denial, or the person asked for is the one on it, or both: the medicine stays theirs
-    assert not others_classes("my wife is on warfarin. how much k2 should I take?")
-    assert not others_classes("my husband is on warfarin, not me. he wants k2, how much can he take?")
-    assert not others_classes("I'm 70, my husband is on warfarin. k2 for both of us - how much is in it?")
-    assert not others_classes("I'm on warfarin, how much k2 can I take?")
-    # hedges, "not only", pointing back, ties: the asker may be on it too
-    for q in ["my husband is on levothyroxine, I'm not sure if I am too. how much iron should I take?",
-              "my husband is on levothyroxine, I don't think I'm on it. how much iron should I take?",
-              "my wife is on levothyroxine, not only me. how much iron should I take?",
-              "my wife is on levothyroxine, not me; I've been on it since my surgery. how much should I take?",
-              "my mum is on thyroid medication, not me - I'm on the same thing. how much iron should I take?",
-              "my wife is on levothyroxine, not me? no, both of us. how much iron should I take?"]:
-        assert not others_classes(q), q
-
-
 def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_asker() -> None:
     from assistant.answer.cautions import names_someone_else
 
@@ -591,5 +571,8 @@ def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_ask
     for q in ["different question — my sister wants to know, how much iron should I take?",
               "different question - my brother and I: how much iron should we take?",
               "different question - my sister is on the same medicine as me. how much can she take?",
-              "different question - my sister is also on it. how much iron can she take?"]:
+              "different question - my sister is also on it. how much iron can she take?",
+              "different question — my wife is on the matching prescription. how much can she take?",
+              "different question - my sister has hypothyroidism like her big sister. how much iron?",
+              "different question - my wife gets her INR checked monthly. how much can she take?"]:
         assert not names_someone_else(q), q
