@@ -208,8 +208,10 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
     cands = [c for c in scored if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
     setting = scored if skipped_set_bar else cands  # the candidates whose best sets the bar
     bar = setting[0].score if setting else 0.0
-    if exclude_numbers:
-        cands = [c for c in cands if not re.search(r"\d", c.text)]
+    if exclude_numbers:  # a field is quoted whole: none of it may hold a number either
+        cands = [c for c in cands if not re.search(r"\d", c.text) and not (
+            c.hit.document.metadata.get("kind") == "field"
+            and re.search(r"\d", render_field(c.hit.document)))]
     if not cands or cands[0].score < 0.8 * bar:
         return []
     chosen = dose_extreme(question, cands) or choose_sentences(cands, limit)

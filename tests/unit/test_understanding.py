@@ -576,3 +576,24 @@ def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_ask
               "different question - my sister has hypothyroidism like her big sister. how much iron?",
               "different question - my wife gets her INR checked monthly. how much can she take?"]:
         assert not names_someone_else(q), q
+
+
+def test_a_withheld_dose_is_not_quoted_through_a_whole_field() -> None:
+    from langchain_core.documents import Document
+
+    from assistant.answer.citations import CitationBook
+    from assistant.answer.extractive import compose_extractive
+    from assistant.normalize import content_tokens
+    from assistant.retrieval import Hit
+
+    field = Document(page_content="Recommended Daily Allowance (For generally healthy individuals): recommended "
+                                  "amount for adults. 250–500 mg/day — adults.",
+                     metadata={"kind": "field", "title": "Recommended Daily Allowance", "section": "Dosage Guide",
+                               "chunk_id": "f1", "supplement": "x",
+                               "text": "For generally healthy individuals\n250–500 mg/day — adults"})
+    q = "how much is the recommended amount for adults"
+    lines = compose_extractive(q, content_tokens(q), [Hit(field, 0.9, 1.0, 1.0)], {}, 1.0, 3, CitationBook(),
+                               exclude_numbers=True)
+    assert not any(ch.isdigit() for line in lines for ch in line.split("[")[0])
+    kept = compose_extractive(q, content_tokens(q), [Hit(field, 0.9, 1.0, 1.0)], {}, 1.0, 3, CitationBook())
+    assert any("250" in line for line in kept)   # not withheld: the field as written
