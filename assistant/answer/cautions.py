@@ -38,6 +38,9 @@ _ADVICE = re.compile(
     r"\b(?:how much|how many|what dose|which dose|what amount|safe (?:amount|dose|number|level|limit)|"
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
     r"come off|start|switch|increase|decrease|lower|raise|adjust|change|"
+    # "what would my dose be", "is 1000 IU recommended for me", "the therapeutic amount for me"
+    r"(?:my|me a) (?:[\w-]+ ){0,2}?(?:doses?|dosages?|amounts?)|(?:doses?|dosages?|amounts?|intakes?) "
+    r"(?:[\w-]+ ){0,3}?for me|recommended (?:[\w-]+ ){0,3}?for me|for me to take|"
     # "is one a day ok?", "would two a day be too much?"
     r"(?:is|are|would|will) (?:one|two|three|\d+|that|this) (?:\w+ )?(?:a|per|each) day)\b"
 )

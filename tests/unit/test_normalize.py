@@ -95,6 +95,11 @@ def test_micro_sign_is_not_transliterated() -> None:
         ("What's a safe amount for me?", True),
         ("What dose was used in the MK-4 study?", False),
         ("Does K2 interact with warfarin?", False),
+        ("What would my prescription omega-3 dose be?", True),
+        ("What's the therapeutic dose of fish oil for me?", True),
+        ("Is 1000 IU of vitamin D recommended for me?", True),
+        ("What's the recommended amount of vitamin D for me to take?", True),
+        ("whats the normal daily amount for someone my age", False),   # the page's value for an age
     ],
 )
 def test_personal_requests(question: str, personal: bool) -> None:
