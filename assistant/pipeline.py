@@ -38,7 +38,6 @@ from assistant.answer.cautions import (
     interaction_kinds,
     is_personal_request,
     names_condition,
-    names_someone_else,
     note_classes,
     referral,
     stated_conditions,
@@ -175,11 +174,6 @@ class Understanding:
     earlier: tuple[str, ...] = ()
     #: the assistant's last reply (what a follow-up may point back at)
     reply: str = ""
-    #: the turn says it asks something new for someone else alone ("different question — my sister
-    #: ...", naming neither the asker nor the same medicine): a medicine named before still brings
-    #: its cautions, but what is withheld from, and said to, someone on it is not this turn's unless
-    #: the turn names it again
-    afresh: bool = False
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -209,16 +203,7 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
 
 def _no_numbers(u: Understanding) -> bool:
     """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
-    return u.personal and any(c != DOSE_RISK_CLASS for c in _own_classes(u))
-
-
-def _own_classes(u: Understanding) -> list[str]:
-    """The classes of the person a turn asks for: the conversation's, or, in a turn that starts
-    afresh for someone else alone, those it names itself (and the notes on limits it brings)."""
-    if not u.afresh:
-        return u.classes
-    named = set(mentioned_classes([u.question]))
-    return [c for c in u.classes if c in named or c == DOSE_RISK_CLASS]
+    return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
 
 
 class StudyShelf:
@@ -430,8 +415,7 @@ class Assistant:
             turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
-                             tuple(user_questions(turns)), last_answer(turns),
-                             afresh=starts_afresh(q) and names_someone_else(q))
+                             tuple(user_questions(turns)), last_answer(turns))
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -559,7 +543,7 @@ class Assistant:
         tail += unsettled_choices(u.question, head + lines, idf) if (head or lines) else []
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
-        return tail + ([referral(_own_classes(u))] if u.personal else [])
+        return tail + ([referral(u.classes)] if u.personal else [])
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
@@ -966,7 +950,7 @@ class Assistant:
         docs = self._field_docs(supplement, dq.fields, hits)
         if not docs:
             return []
-        said = None if u.personal else referral(_own_classes(u))  # a personal request: at the end anyway
+        said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         held = self._held_amount(u, supplement) if dq.amount is not None else None
         first = self._holding_line(held[0], book) if held and held[1] == dq.amount else []  # compared: first
         return first + compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,

@@ -23,7 +23,6 @@ from assistant.normalize import (
     content_tokens,
     content_tokens_with_parts,
     cue,
-    cue_fold,
     fold,
     mentioned_classes,
     negated_spans,
@@ -39,8 +38,11 @@ _ADVICE = re.compile(
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
     r"come off|start|switch|increase|decrease|lower|raise|adjust|change|"
     # "what would my dose be", "is 1000 IU recommended for me", "the therapeutic amount for me"
-    r"(?:my|me a) (?:[\w-]+ ){0,2}?(?:doses?|dosages?|amounts?)|(?:doses?|dosages?|amounts?|intakes?) "
-    r"(?:[\w-]+ ){0,3}?for me|recommended (?:[\w-]+ ){0,3}?for me|for me to take|"
+    r"(?:my|me a) (?!age\b)(?:[\w-]+ ){0,2}?(?:doses?|dosages?|amounts?|intakes?|limits?|max(?:imum)?|rda|"
+    r"allowance|ceiling)|(?:doses?|dosages?|amounts?|intakes?|limits?|max(?:imum)?|rda|allowance) "
+    r"(?:[\w-]+ ){0,3}?for me|recommended (?:[\w-]+ ){0,3}?for me|for me to take|am i allowed|"
+    r"(?:is|are) (?:[\w-]+ ){0,5}?(?:ok|okay|fine|safe|too much) for me|in my case|(?:and|or) mine|"
+    r"(?:would|do|will) you recommend|"
     # "is one a day ok?", "would two a day be too much?"
     r"(?:is|are|would|will) (?:one|two|three|\d+|that|this) (?:\w+ )?(?:a|per|each) day)\b"
 )
@@ -99,22 +101,6 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my blood thinner'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
-
-
-def _persons(clause: str) -> set[str]:
-    """Whom a (cue-folded) clause names: "others" (another person), "asker" (the one asking), both
-    or neither; the others are read first, so "my" alone is what is left of "my <relation>"."""
-    p = vocabulary().lexicon.persons
-    others = cue(p.others)
-    out = {"others"} if others.search(clause) else set()
-    return out | ({"asker"} if cue(p.asker).search(others.sub(" ", clause)) else set())
-
-
-def names_someone_else(question: str) -> bool:
-    """Is the question for someone else alone: it names another person, and neither the one asking
-    nor anything that ties them together or points back ("too", "the same", "both", "we")?"""
-    q = cue_fold(question)
-    return _persons(q) == {"others"} and not cue(vocabulary().lexicon.persons.shared).search(q)
 
 
 def stated_conditions(question: str) -> list[str]:

@@ -201,19 +201,6 @@ class FigureKind(BaseModel):
         return compiles(patterns)
 
 
-class Persons(BaseModel):
-    """How a question names the one asking and other people (lexicon.yaml ``persons``)."""
-
-    asker: list[str] = Field(default_factory=list)
-    others: list[str] = Field(default_factory=list)
-    shared: list[str] = Field(default_factory=list)
-
-    @field_validator("asker", "others", "shared")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        return compiles(patterns)
-
-
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
@@ -251,8 +238,6 @@ class Lexicon(BaseModel):
     choice_ranges: list[str] = Field(default_factory=list)
     #: words that may open the second side of a choice before its content ("<a> or the <b>")
     choice_openers: list[str] = Field(default_factory=list)
-    #: how a question names the one asking and other people (whose medicine, whom it asks for)
-    persons: Persons = Field(default_factory=Persons)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
                      "interaction_questions")

@@ -100,6 +100,14 @@ def test_micro_sign_is_not_transliterated() -> None:
         ("Is 1000 IU of vitamin D recommended for me?", True),
         ("What's the recommended amount of vitamin D for me to take?", True),
         ("whats the normal daily amount for someone my age", False),   # the page's value for an age
+        ("what should my daily intake be", True),
+        ("I'd like to know my limit for iron", True),
+        ("what's my RDA of vitamin D?", True),
+        ("what is the upper limit of vitamin D for me?", True),
+        ("am I allowed 2 fish oil softgels a day?", True),
+        ("is 2000 mg of fish oil ok for me?", True),
+        ("what would you recommend for me", True),
+        ("what's the upper limit for adults?", False),
     ],
 )
 def test_personal_requests(question: str, personal: bool) -> None:

@@ -564,20 +564,6 @@ def test_a_word_of_the_earlier_question_in_another_form_is_no_topic_of_the_turn(
     assert not _repeats("generic", frozenset({"general"})) and not _repeats("personal", frozenset({"person"}))
 
 
-def test_a_new_question_is_for_someone_else_only_when_it_names_no_tie_to_the_asker() -> None:
-    from assistant.answer.cautions import names_someone_else
-
-    assert names_someone_else("different question — my sister is 28, how much iron does she need a day")
-    for q in ["different question — my sister wants to know, how much iron should I take?",
-              "different question - my brother and I: how much iron should we take?",
-              "different question - my sister is on the same medicine as me. how much can she take?",
-              "different question - my sister is also on it. how much iron can she take?",
-              "different question — my wife is on the matching prescription. how much can she take?",
-              "different question - my sister has hypothyroidism like her big sister. how much iron?",
-              "different question - my wife gets her INR checked monthly. how much can she take?"]:
-        assert not names_someone_else(q), q
-
-
 def test_a_withheld_dose_is_not_quoted_through_a_whole_field() -> None:
     from langchain_core.documents import Document
 
