@@ -26,6 +26,10 @@ PRODUCTS_ALL_STATE = "Every product description states an amount of {nutrient}."
 PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}: {items}."
 PRODUCTS_NONE_MATCH = "None of the product descriptions states {what}."
 PRODUCTS_NONE_OF_KIND = "No {kinds} product's description states {what}."
+#: the products of the kind asked are there, but none of their descriptions states what is asked
+#: ("is there a chewable one? how much <nutrient> does it give?"): they are named, cited
+PRODUCTS_KIND_UNSTATED = "The {kinds} products on the page do not state {what} in their descriptions: " \
+    "{items}."
 PRODUCT_STATES_NO_AMOUNT = "The description of {product} states no amount of {nutrient}."
 PRODUCTS_DESCRIBED = "The product descriptions whose words match the question: {items}."
 PRODUCTS_MATCH = "Products whose description states {what}: {items}."

@@ -1287,9 +1287,15 @@ class _ProductAnswer:
         matching = [p for p in products if _matches(p, pq)]
         what = (" ".join(x for x in (pq.nutrient, f"as {pq.form}" if pq.form else None) if x)
                 if pq.nutrient else pq.form or " or ".join(f"a {k}" for k in pq.kinds) or "this")
-        if not matching:
+        of_kind = [p for p in products if pq.kinds and pq.nutrient and product_kind(p) in pq.kinds]
+        if not matching and of_kind:  # "a chewable one? how much <nutrient>?": the ones there, named
+            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in of_kind)
+            self.lines.append(msg.PRODUCTS_KIND_UNSTATED.format(kinds=" or ".join(pq.kinds), what=what,
+                                                                items=items))
+        elif not matching:
             self.lines.append(msg.PRODUCTS_NONE_OF_KIND.format(kinds=" or ".join(pq.kinds), what=what)
                               if pq.kinds and pq.nutrient else msg.PRODUCTS_NONE_MATCH.format(what=what))
+        if not matching:
             if pq.form:
                 self._form_unstated(products, pq.form, set())
             return

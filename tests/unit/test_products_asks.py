@@ -167,3 +167,13 @@ def test_a_follow_up_ranking_the_other_way_ranks_the_earlier_question_that_way()
     assert earlier is not None and earlier.direction == "max"
     assert turn_direction(earlier, "ok and the weakest one then?").direction == "min"
     assert turn_direction(earlier, "and what's in it?") is earlier
+
+
+def test_the_products_of_a_kind_asked_are_named_when_none_states_the_nutrient() -> None:
+    pq = parse_product_query("is there a chewable one among the products? how much EPA does it give", NAMES)
+    assert pq is not None
+    pq = replace(pq, nutrient="EPA", nutrients=("EPA",), kinds=("gummy",))
+    lines, _ = compose_products(pq, [OIL, KRILL, GUMMY], _docs([OIL, KRILL, GUMMY]), CitationBook())
+    out = " ".join(lines)
+    assert "do not state EPA" in out and "Supplement: omega-3" in out and "[1]" in out   # the gummy, cited
+    assert "360 mg" not in out and "60 mg" not in out   # no other product's amount stands for it
