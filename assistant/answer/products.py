@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -1130,6 +1130,10 @@ class _ProductAnswer:
         self.rows.append(ProductRow(product=p.title, nutrient=nutrient, amount=amount, unit=unit, form=form,
                                     marker=marker))
 
+    def named(self, products: Iterable[Product]) -> str:
+        """The products by name, each cited without an amount ("<label> [n]; <label> [m]")."""
+        return "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in products)
+
     def item(self, p: Product, *nutrients: str) -> str:
         """'<label> (<nutrient> <amount> <serving>; ...) [n]', the product cited (a nutrient with
         parts by the parts' amounts, where it states them)."""
@@ -1153,9 +1157,9 @@ class _ProductAnswer:
         (``ranked``: every product that states it, in order, is the answer's line)."""
         with_amount, without = self._with_amounts(products, nutrient)
         if not with_amount:  # none of them states one ("which gummy has the most <part>"): said so
-            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
-            if marks:
-                self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient, items="; ".join(marks)))
+            if without:
+                self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient,
+                                                                 items=self.named(without)))
             return
         values = [s.micrograms for _, s in with_amount]
         target = max(values) if direction == "max" else min(values)
@@ -1173,8 +1177,7 @@ class _ProductAnswer:
             if s.micrograms != target and not ranked:
                 self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
-            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
-            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
+            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items=self.named(without)))
 
     def bounded(self, products: Sequence[Product], nutrient: str, form: str | None, kind: str,
                 amount: Dose) -> bool:
@@ -1205,8 +1208,7 @@ class _ProductAnswer:
             line = msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
             self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest))
         if without:
-            marks = [f"{label(p)} [{self.cite(p, None)}]" for p in without]
-            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items="; ".join(marks)))
+            self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items=self.named(without)))
         return True
 
     def versus(self, products: Sequence[Product], nutrient: str, other: str, direction: str) -> None:
@@ -1289,9 +1291,8 @@ class _ProductAnswer:
                 if pq.nutrient else pq.form or " or ".join(f"a {k}" for k in pq.kinds) or "this")
         of_kind = [p for p in products if pq.kinds and pq.nutrient and product_kind(p) in pq.kinds]
         if not matching and of_kind:  # "a chewable one? how much <nutrient>?": the ones there, named
-            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in of_kind)
             self.lines.append(msg.PRODUCTS_KIND_UNSTATED.format(kinds=" or ".join(pq.kinds), what=what,
-                                                                items=items))
+                                                                items=self.named(of_kind)))
         elif not matching:
             self.lines.append(msg.PRODUCTS_NONE_OF_KIND.format(kinds=" or ".join(pq.kinds), what=what)
                               if pq.kinds and pq.nutrient else msg.PRODUCTS_NONE_MATCH.format(what=what))
@@ -1361,8 +1362,7 @@ class _ProductAnswer:
             items = "; ".join(self.item(p, *pq.excluded) for p in scope)
             self.lines.append(a.exclude_none.format(nutrient=what, items=items) + ".")
             return
-        items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in lacking)
-        self.lines.append(a.exclude_some.format(nutrient=what, items=items) + ".")
+        self.lines.append(a.exclude_some.format(nutrient=what, items=self.named(lacking)) + ".")
 
     def other_form(self, products: Sequence[Product], pq: ProductQuery, form: str) -> None:
         """ "one that isn't <form>": the products stated as another form, then those that state none."""
@@ -1417,7 +1417,7 @@ class _ProductAnswer:
             items = "; ".join(f"{p.title} — {k} [{self.cite(p, None)}]" for p, k in stated_kinds)
             self.lines.append(a.kind_list.format(items=items) + ".")
         if unstated := [p for p in scope if product_kind(p) is None]:
-            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in unstated)
+            items = self.named(unstated)
             self.lines.append(a.kind_unlisted.format(items=items) + ".")
 
     def other_kind(self, products: Sequence[Product], pq: ProductQuery, primary: str | None) -> None:
@@ -1432,7 +1432,7 @@ class _ProductAnswer:
         else:
             self.lines.append(a.kind_none.format(kinds=kinds) + ".")
         if unstated := [p for p in scope if product_kind(p) is None]:
-            items = "; ".join(f"{label(p)} [{self.cite(p, None)}]" for p in unstated)
+            items = self.named(unstated)
             self.lines.append(a.kind_unstated.format(kinds=kinds, items=items) + ".")
 
     def serving_size(self, p: Product, unit: str | None) -> None:
