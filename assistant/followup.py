@@ -282,11 +282,8 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     """The topic words of a turn beyond the slots it names, the words of a follow-up and (given the
     earlier question) the words it repeats from there; a word that asks for something of its own
     ("why") counts although it names no topic."""
-    keep = [True] * len(text)
-    for s in slots:
-        if not (s.kind == "study" and not s.value.startswith("ref:")):  # "the 720 mcg study" says what
-            keep[s.start:s.end] = [False] * (s.end - s.start)
-    masked = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
+    # "the 720 mcg study" says what it asks of: only a numbered study's slot is blanked
+    masked = _blanked(text, [s for s in slots if not (s.kind == "study" and not s.value.startswith("ref:"))])
     general = vocabulary().general_words
     cues = _cues()
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
@@ -296,6 +293,14 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
             if w in cues.own_intent]
     return [*asks, *out]
+
+
+def _blanked(text: str, slots: Iterable[Slot]) -> str:
+    """The text with the slots' spans blanked (each character a space, so other positions hold)."""
+    keep = [True] * len(text)
+    for s in slots:
+        keep[s.start:s.end] = [False] * (s.end - s.start)
+    return "".join(c if k else " " for c, k in zip(text, keep, strict=True))
 
 
 def _repeats(word: str, earlier: AbstractSet[str]) -> bool:
@@ -340,9 +345,7 @@ def is_followup(question: str, has_history: bool) -> bool:
     slots = find_slots(folded, ())
     if not slots or any(s.kind not in ("nutrient", "form") for s in slots):
         return False
-    rest = folded
-    for s in sorted(slots, key=lambda s: s.start, reverse=True):
-        rest = rest[:s.start] + " " + rest[s.end:]
+    rest = _blanked(folded, slots)
     return (len(re.findall(r"[\w'-]+", rest)) <= _SWAP_ONLY_WORDS
             and not [t for t in content_tokens(rest) if t not in fillers])
 
