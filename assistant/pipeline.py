@@ -538,9 +538,9 @@ class Assistant:
         it <a> or <b>?" that they do not name (said only of lines that answer something), the amounts
         they state in the unit asked ("in mcg?"), and the referral of a personal question."""
         idf = self.retriever.lexical.idf
-        gap = figure_gap(u.question, head + lines) if gaps and (head or lines) else None
-        tail = [gap] if gap is not None and gap not in lines else []
-        tail += unsettled_choices(u.question, head + lines, idf) if (head or lines) else []
+        said = head + lines
+        gap = figure_gap(u.question, said) if gaps and said else None
+        tail = ([gap] if gap is not None else []) + (unsettled_choices(u.question, said, idf) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
