@@ -10,6 +10,7 @@ the caller can reuse it (one model call per question).
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 import threading
@@ -29,7 +30,7 @@ from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.answer.cautions import is_caution_passage
 from assistant.index.knowledge import KnowledgeIndex
-from assistant.normalize import NormalizedQuery, expand_query, tokenize, tokens
+from assistant.normalize import NormalizedQuery, expand_query, raw_tokens, stem, tokenize, tokens
 
 RRF_K = 60
 #: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)
@@ -202,7 +203,7 @@ class LexicalIndex:
 
     def search(self, lexical_query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best ``k`` chunks with a positive score."""
-        q = [t for t in tokens(lexical_query) if t in self.vocab]
+        q = [t for t in (*tokens(lexical_query), *joined_pairs(lexical_query)) if t in self.vocab]
         if not q:
             return []
         found: list[tuple[str, float]] = []
@@ -228,6 +229,14 @@ class LexicalIndex:
         sat, norm = BM25_K1, BM25_B  # term saturation, length normalisation
         return self.idf.get(term, self.max_idf) * tf / (
             tf + sat * (1 - norm + norm * length / max(self.avgdl, 1e-9)))
+
+
+def joined_pairs(text: str) -> list[str]:
+    """Each two words of a text side by side, hyphenated and stemmed ("fat soluble" is "fat-soluble"):
+    the one word a page may write them as. Words of letters only: a name with a number ("<name> 3") is
+    the lexicon's to join."""
+    raw = raw_tokens(text)
+    return [stem(f"{a}-{b}") for a, b in itertools.pairwise(raw) if (a + b).isalpha()]
 
 
 class IdfView(Mapping[str, float]):

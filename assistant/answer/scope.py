@@ -136,6 +136,21 @@ def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[s
     return word is not None and any(t != term and t in vocab for t in covering_words(word))
 
 
+@functools.lru_cache(maxsize=16)
+def with_parts(vocab: frozenset[str]) -> frozenset[str]:
+    """A vocabulary with the parts of its hyphenated words: a page that says "<a>-<b>" ("fat-soluble")
+    has the words "<a>" and "<b>" a question writes apart."""
+    return vocab | {stem(p) for t in vocab if "-" in t for p in t.split("-") if len(p) > 1}
+
+
+def _known_parts(term: str, vocab: Collection[str]) -> bool:
+    """Is a hyphenated question word ("<a>-<b>") every part of it a word the corpus has, or a general
+    one (the page writes them apart)?"""
+    parts = [stem(p) for p in term.split("-") if len(p) > 1]
+    general = general_words()
+    return "-" in term and bool(parts) and all(p in vocab or p in general for p in parts)
+
+
 def without_term(lexical_question: str, term: str) -> str:
     """The (lexical form of the) question with every token whose stem is ``term`` removed."""
     return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)
@@ -200,12 +215,12 @@ class ScopeJudge:
             toks = set(lex_tokens(h.document.page_content))
             lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
         score = round(max(0.0, dense, lexical), 4)
-        vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
+        vocab = with_parts(lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab)
         surfaces = surface_forms(question)
         general = general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
         unknown = [t for t in terms if t not in vocab and t not in general and t not in names
-                   and re.search(r"[a-z]", t)
+                   and re.search(r"[a-z]", t) and not _known_parts(t, vocab)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []

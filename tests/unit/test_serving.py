@@ -117,3 +117,22 @@ def test_a_delta_chunk_scores_as_in_a_whole_build() -> None:
     layered = LexicalIndex([docs]).with_delta([docs[2]], ["c2"])  # the same chunk, re-added by an edit
     for query in ("warfarin clotting", "bone density", "fish oil softgel"):
         assert dict(layered.search(query, 4)) == pytest.approx(dict(whole.search(query, 4)))
+
+
+def test_words_written_apart_find_the_page_word_that_joins_them() -> None:
+    """A question's "fat soluble" meets a page's "fat-soluble"; words with digits are left alone."""
+    from assistant.retrieval import LexicalIndex, joined_pairs
+
+    docs = [Document(id="a", page_content="A fat-soluble vitamin made in the skin.", metadata={"supplement": "d"}),
+            Document(id="b", page_content="Tablets taken with water.", metadata={"supplement": "d"})]
+    assert [cid for cid, _ in LexicalIndex([docs]).search("is it fat soluble", 2)] == ["a"]
+    assert joined_pairs("fat soluble, omega 3") == ["fat-soluble", "soluble-omega"]
+
+
+def test_the_parts_of_a_page_word_are_words_the_page_has() -> None:
+    from assistant.answer.scope import _known_parts, with_parts
+
+    vocab = with_parts(frozenset({"fat-soluble", "japan"}))
+    assert {"fat", "soluble", "fat-soluble"} <= vocab
+    assert _known_parts("soluble-fat", vocab)
+    assert not _known_parts("japanese-style", vocab) and not _known_parts("fat", vocab)
