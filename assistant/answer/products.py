@@ -480,6 +480,8 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
             second := _parse_ask(asks[1], nutrient_names)) is not None and (second.nutrients or second.form):
         return replace(first, then=second)
     pq = _parse_ask(question, nutrient_names)
+    if asks is not None and pq is not None and (forms := _two_forms(asks)) is not None:
+        return replace(pq, form=forms[0], described=(), then=replace(pq, form=forms[1], described=()))
     q = _without_limit(_amount_not_count(fold(question)))
     if (compared := _compared_one(q, nutrient_names)) is not None:  # of one product: its amounts
         return replace(compared, direction=None if _either_way(q) or pq is None else pq.direction)
@@ -487,6 +489,13 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
         return None
     back = bool(cue(product_cues().question.back_words).search(q)) and _category_named(q) is None
     return replace(_with_phrase(pq, q, nutrient_names), back=back)
+
+
+def _two_forms(asks: tuple[str, str]) -> tuple[str, str] | None:
+    """ "which are <form A> and which are <form B>": the form each ask names, two different ones
+    (each form's products are listed), or None."""
+    first, second = (form_in_question(lexical_form(a)) for a in asks)
+    return (first, second) if first is not None and second is not None and first != second else None
 
 
 def asks_across_products(question: str) -> bool:
@@ -573,8 +582,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     named = _named_nutrients(lex_before, nutrient_names) or _named_nutrients(lex, nutrient_names)
     # "which <supplement> has the most <component>": the nutrient ranked is the component, not the category
     components = [n for n in named if not _is_category(n, category)]
-    if category and not cue(qc.product_words).search(q) and not (direction or prop or components):
-        return None  # "which <supplement> is best absorbed": no product word, nothing to rank by
+    if category and not cue(qc.product_words).search(q) and not (direction or prop or components or form):
+        return None  # "which <supplement> is best absorbed": no product word, nothing to rank or keep by
     named = components or named
     if direction and (ranked := _ranked(q, nutrient_names)) is not None:
         named = [ranked, *(n for n in named if n != ranked)]  # "the most <nutrient>": that one is ranked
@@ -948,13 +957,16 @@ def _category_terms() -> tuple[tuple[str, str], ...]:
 
 def _category_named(q: str) -> str | None:
     """The nutrient whose vocabulary name comes right after a choosing word ("which <supplement> has
-    ...", "what <supplement> gives ..."): the question is about that supplement's products (not
-    when a word for its forms follows: "which <supplement> form ...")."""
+    ...", "what <supplement> gives ...") or names the products in the plural ("which of the
+    <supplement>s"): the question is about that supplement's products (not when a word for its
+    forms follows: "which <supplement> form ...")."""
     qc = product_cues().question
     for m in cue(qc.choose).finditer(q):
         rest = q[m.end():].lstrip()
+        plural = re.match(r"of\s+(?:the|these|those)\s+", rest)
+        rest, ending = (rest[plural.end():], "s") if plural else (rest, "")
         for term, name in _category_terms():
-            if (t := re.match(rf"{re.escape(term)}(?![\w-])", rest)) is not None:
+            if (t := re.match(rf"{re.escape(term)}{ending}(?![\w-])", rest)) is not None:
                 return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else name
     return None
 
@@ -1047,7 +1059,7 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
     lines, rows = _compose_ask(pq, products, product_docs, book, primary)
     if pq.then is not None:
         more, more_rows = _compose_ask(pq.then, products, product_docs, book, primary)
-        lines, rows = lines + more, rows + more_rows
+        lines, rows = lines + [m for m in more if m not in lines], rows + more_rows  # said once
     return lines, rows
 
 

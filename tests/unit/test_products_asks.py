@@ -177,3 +177,17 @@ def test_the_products_of_a_kind_asked_are_named_when_none_states_the_nutrient() 
     out = " ".join(lines)
     assert "do not state EPA" in out and "Supplement: omega-3" in out and "[1]" in out   # the gummy, cited
     assert "360 mg" not in out and "60 mg" not in out   # no other product's amount stands for it
+
+
+def test_which_are_one_form_and_which_another_lists_the_products_of_each() -> None:
+    pq = parse_product_query("which of the fish oils are ethyl esters and which ones are the triglyceride type?", NAMES)
+    assert pq is not None and pq.form == "ethyl ester"
+    assert pq.then is not None and pq.then.form == "triglyceride form"
+
+
+def test_a_bound_word_ranks_no_product() -> None:
+    """"at least a gram" bounds an amount (one the parser does not read); it asks for no least one."""
+    pq = parse_product_query("which of the fish oils give at least a gram of EPA in one serving?", NAMES)
+    assert pq is not None and pq.direction is None
+    least = parse_product_query("which of the fish oils has the least EPA?", NAMES)
+    assert least is not None and least.direction == "min"
