@@ -191,3 +191,9 @@ def test_a_bound_word_ranks_no_product() -> None:
     assert pq is not None and pq.direction is None
     least = parse_product_query("which of the fish oils has the least EPA?", NAMES)
     assert least is not None and least.direction == "min"
+
+
+def test_on_the_list_names_the_products() -> None:
+    pq = parse_product_query("whats the lowest dose vitamin D3 on the list?", NAMES)
+    assert pq is not None and pq.direction == "min"
+    assert parse_product_query("whats in the krill one on the list besides epa and dha", NAMES) is None
