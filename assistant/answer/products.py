@@ -91,6 +91,8 @@ class QuestionCues(BaseModel):
     which_form: list[str] = []
     #: asking for every product in order of an amount ("sort them by <nutrient>", "rank them")
     rank: list[str] = []
+    #: the place after the most or least ("the second highest", "and the next one up?")
+    next_place: list[str] = []
     #: two products offered as a choice ("which has more <nutrient>: <A> or <B>?"): groups a, b, what
     #: (the nutrient and its basis) and word (a more or less word); asked as "does <A> have more
     #: <what> than <B>"
@@ -118,7 +120,7 @@ class QuestionCues(BaseModel):
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank",
-                     "bound_range", "bound_risk")
+                     "next_place", "bound_range", "bound_risk")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -460,6 +462,8 @@ class ProductQuery:
     back: bool = False
     #: every product that states an amount, in order of it ("sort them by <nutrient>, smallest first")
     ranked: bool = False
+    #: which place in the order is asked: 1 the most (or least), 2 the next ("the second highest")
+    place: int = 1
     #: the words that describe the products asked for beyond their nutrients ("the one meant for
     #: <people>", "described as <words>"): those whose description holds them answer
     described: tuple[str, ...] = ()
@@ -533,9 +537,13 @@ def _direction(q: str) -> tuple[str | None, bool]:
 
 def turn_direction(earlier: ProductQuery, turn: str) -> ProductQuery:
     """The earlier products question a follow-up resolved to, ranked the way the turn's own words
-    rank ("ok and the weakest one?" after "which is the strongest?"); unchanged when the turn ranks
-    no way or the same way. The earlier turns' describing words go with their ranking."""
-    direction, _ = _direction(_without_limit(_without_page(cue_fold(turn))))
+    rank ("ok and the weakest one?" after "which is the strongest?"), at the next place when the
+    turn asks it ("and the next one up?"); unchanged when the turn ranks no way or the same way.
+    The earlier turns' describing words go with their ranking."""
+    folded = _without_limit(_without_page(cue_fold(turn)))
+    direction, _ = _direction(folded)
+    if earlier.direction is not None and cue(product_cues().question.next_place).search(folded):
+        return replace(earlier, direction=direction or earlier.direction, place=2, described=())
     if direction is None or earlier.direction is None or direction == earlier.direction:
         return earlier
     return replace(earlier, direction=direction, described=())
@@ -609,7 +617,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
                       versus if direction and not missing else None, kinds, count,
                       after if than else None, prop, excluded_kinds=excluded_kinds,
                       ranked=ranked_all and direction is not None and not missing,
-                      described=described)
+                      described=described, place=2 if direction and cue(qc.next_place).search(q) else 1)
     if prop and direction and not missing and _ranked(q, nutrient_names):  # "the least <nutrient>
         # in it? want <property>": the amount ranks, the property follows as its own ask
         return replace(pq, property=None, then=ProductQuery(None, None, None, kinds=kinds, property=prop))
@@ -1111,7 +1119,7 @@ def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: di
     elif pq.direction and pq.nutrient and pq.versus:
         out.versus(products, pq.nutrient, pq.versus, pq.direction)
     elif pq.direction and pq.nutrient and not pq.one:  # of one product (not found): no ranking
-        out.extreme(products, pq.nutrient, pq.direction, ranked=pq.ranked)
+        out.extreme(products, pq.nutrient, pq.direction, ranked=pq.ranked, place=pq.place)
     elif pq.missing and pq.nutrients:
         out.missing(products, pq.nutrients)
     elif pq.missing and pq.nutrient:
@@ -1164,21 +1172,28 @@ class _ProductAnswer:
         return with_amount, without
 
     def extreme(self, products: Sequence[Product], nutrient: str, direction: str,
-                ranked: bool = False) -> None:
+                ranked: bool = False, place: int = 1) -> None:
         """The most (or least) of a nutrient, then every product that states it, then the rest
-        (``ranked``: every product that states it, in order, is the answer's line)."""
+        (``ranked``: every product that states it, in order, is the answer's line; ``place`` 2: the
+        next most after the most, which is named too, or the whole order when there is no next)."""
         with_amount, without = self._with_amounts(products, nutrient)
         if not with_amount:  # none of them states one ("which gummy has the most <part>"): said so
             if without:
                 self.lines.append(msg.PRODUCTS_STATE_NONE.format(nutrient=nutrient,
                                                                  items=self.named(without)))
             return
-        values = [s.micrograms for _, s in with_amount]
-        target = max(values) if direction == "max" else min(values)
+        values = sorted({s.micrograms for _, s in with_amount}, reverse=direction == "max")
+        ranked = ranked or place > len(values)  # no next place: the whole order answers
+        target = values[place - 1 if not ranked else 0]
+        first = ("; ".join(self.item(p, nutrient) for p, s in with_amount if s.micrograms == values[0])
+                 if target != values[0] else "")  # the most, named (and cited) before the next
         names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
         word = "most" if direction == "max" else "least"
         order = sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max")
-        if ranked:
+        if first:
+            self.lines.append(msg.PRODUCTS_NEXT.format(word=word, nutrient=nutrient, first=first,
+                                                       items="; ".join(names)))
+        elif ranked:
             self.lines.append(msg.PRODUCTS_RANKED.format(
                 first=word, last="least" if direction == "max" else "most", nutrient=nutrient,
                 items="; ".join(self.item(p, nutrient) for p, _ in order)))

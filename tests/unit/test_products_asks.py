@@ -209,3 +209,17 @@ def test_a_follow_up_among_those_asks_among_the_products_the_earlier_question_ke
     assert kept_by(earlier, [BIG, COMBO, LOW_K]) == [COMBO, LOW_K]
     ranking = parse_product_query("which product has the most vitamin K2?", NAMES)
     assert ranking is not None and kept_by(ranking, [BIG, COMBO, LOW_K]) == []  # a ranking keeps no set
+
+
+def test_the_second_place_names_the_first_then_the_next() -> None:
+    from assistant.answer.products import turn_direction
+
+    pq = parse_product_query("which product has the second highest vitamin D3?", NAMES)
+    assert pq is not None and pq.direction == "max" and pq.place == 2
+    lines, _ = compose_products(pq, [BIG, LOW_K], _docs([BIG, LOW_K]), CitationBook())
+    out = " ".join(lines)
+    assert out.index("5,000 IU") < out.index("the next most") < out.index("1,000 IU")
+    earlier = parse_product_query("which product has the least vitamin D3?", NAMES)
+    assert earlier is not None and turn_direction(earlier, "and the next one up from that?").place == 2
+    only = compose_products(pq, [BIG], _docs([BIG]), CitationBook())[0]  # no second: the whole order
+    assert "the next" not in " ".join(only) and "5,000 IU" in " ".join(only)
