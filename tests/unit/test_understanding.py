@@ -451,6 +451,13 @@ def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -
     assert figure_gap("how long should I take it?", ["60 mg/day for adults. [1]"]) == (
         "How long is not stated in the passages cited.")
     assert figure_gap("what dose for adults?", ["Nothing here. [1]"]) is None   # no kind that names itself
+    # an age is no duration; a range or a bound of one is
+    for age in ["400 IU — infants 0–12 months. [1]", "Given from 4 to 9 months of age. [1]",
+                "Children aged 4 years. [1]", "Adults 8 years old. [1]"]:
+        assert figure_gap("how many weeks until it works?", [age]) == (
+            "How many weeks is not stated in the passages cited."), age
+    for length in ["for 3–5 years. [1]", "for 3 to 5 years. [1]", "up to 12 weeks. [1]"]:
+        assert figure_gap("how many weeks until it works?", [length]) is None, length
 
 
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
