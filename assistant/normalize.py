@@ -425,11 +425,7 @@ def without_negated_mentions(text: str) -> str:
     for start, end in (spans := negated_spans(folded)):
         ends = _mention_ends(folded, start, end)
         subject = _NEGATED_SUBJECT.search(folded, 0, start)
-        # a clause that closes right after the phrase is the statement's own ("...INR checks,")
-        # (chat before the punctuation, "... acid blockers btw.", closes it too)
-        closed = re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or neg.stop.match(folded, end) or (
-            (tail := _CLAUSE_REST.match(folded, end)) is not None and tail.end() < len(folded)
-            and not content_tokens(tail.group(0)))
+        closed = _closes(folded, end, spans)
         opens = re.search(r"(?:^|[.!;,]\s*)$", folded[:start]) is not None  # a clause of its own
         stated = _statement_end(folded, end)  # "I quit <medicine> a while back." ends here
         if not ends:
@@ -472,6 +468,18 @@ def without_negated_mentions(text: str) -> str:
     out = re.sub(r"([,;:.!?])[,;:.!?]+", r"\1", out).strip(" ,;:")
     out = re.sub(r"^(?:[,;:.!?\s\-–—]+|(?:and|but|so|also)\b)+", "", out).lstrip(" ,;:-–—")
     return out if content_tokens(out) else text
+
+
+def _closes(folded: str, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Does the clause close right after a negated phrase, so the statement is the phrase's own
+    ("...INR checks,")? Chat before the punctuation ("... acid blockers btw.") closes it too, and so
+    does another denial the statement goes on with ("not on anything for it and no <medicine> either.")."""
+    if re.match(r"\s*(?:[,;:.!?]|$)", folded[end:]) is not None or _negation().stop.match(folded, end):
+        return True
+    tail = _CLAUSE_REST.match(folded, end)
+    if tail is not None and tail.end() < len(folded) and not content_tokens(tail.group(0)):
+        return True
+    return any(s >= end and not re.sub(r"\b(?:and|or|nor)\b", "", folded[end:s]).strip() for s, _ in spans)
 
 
 def find_mentions(text: str) -> list[Mention]:

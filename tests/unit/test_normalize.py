@@ -194,6 +194,9 @@ def test_a_negated_statement_goes_on_through_or_anything_and_no_more() -> None:
 
     assert w("im not on a water pill or anything and no liver issues. what's the allowance for men?") == (
         "what's the allowance for men?")
+    # a denial another denial goes on from ("and no <medicine> either") ends its statement there
+    assert w("im not on anything for my thyroid and no antacids either. what side effects does it cause") == (
+        "what side effects does it cause")
 
 
 def test_a_medicine_one_has_come_off_is_no_topic_to_the_end_of_its_sentence() -> None:
