@@ -67,6 +67,7 @@ from assistant.answer.products import (
     one_product_question,
     parse_product_query,
     product_amount_gap,
+    speaks_to,
     turn_direction,
 )
 from assistant.answer.scope import (
@@ -565,8 +566,11 @@ class Assistant:
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             products = self._among_earlier(u, products)
+            cited = len(book.citations)
             lines, table = compose_products(pq, products, self._product_docs(products), book,
                                             primary=self.catalog.primary_nutrient(supplement))
+            if pq.property is not None and len(book.citations) == cited:  # no description speaks to
+                lines += self._page_on_property(u, hits, book, pq.property)  # it: the page may
             if pq.bound is not None and supplement and asks_risk(u.question):  # "safe above <amount>":
                 lines = self._limit_lines(u, supplement, hits, book) + lines  # the limit leads
             return Composition(lines, table)
@@ -586,6 +590,14 @@ class Assistant:
             gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
             return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
+
+    def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
+                          name: str) -> list[str]:
+        """The page's own passages (not the products') that speak to a property no product description
+        speaks to ("which <supplement> is suitable for vegans": a form the page says is)."""
+        page = [h for h in hits if h.document.metadata.get("kind") != "product"
+                and speaks_to(h.document.page_content, name)]
+        return self._extractive(u, page, book, False, frozenset()) if page else []
 
     def _among_earlier(self, u: Understanding, products: Sequence[Product]) -> Sequence[Product]:
         """A follow-up that asks among the products asked of before ("out of those, which ...") asks

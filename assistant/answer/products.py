@@ -32,6 +32,7 @@ from assistant.normalize import (
     fold,
     general_words,
     lexical_form,
+    negated_spans,
     sentences_of,
     tokens,
 )
@@ -939,9 +940,13 @@ def asked_detail(folded_question: str) -> str | None:
 
 
 def asked_property(folded_question: str) -> str | None:
-    """The product property the question asks about (product_cues.yaml ``properties``), or None."""
+    """The product property the question asks about (product_cues.yaml ``properties``), or None;
+    not one a statement denies ("I'm not vegan, so ... . which one gives <amount>?")."""
+    denied = negated_spans(folded_question)
+    statements = _asking(folded_question)  # statements blanked
     return next((name for name, pc in product_cues().properties.items()
-                 if cue(pc.question).search(folded_question)), None)
+                 for m in cue(pc.question).finditer(folded_question)
+                 if not (statements[m.start()] == " " and any(s <= m.start() < e for s, e in denied))), None)
 
 
 @functools.lru_cache(maxsize=1)
@@ -1504,6 +1509,12 @@ class _ProductAnswer:
         answers = product_cues().answers
         self.lines.append(answers.property.format(what=pc.what, items="; ".join(parts)) if parts
                           else answers.property_none.format(what=pc.what))
+
+
+def speaks_to(text: str, name: str) -> bool:
+    """Does a text (a passage of the page) use the words with which a description speaks to
+    property ``name``?"""
+    return cue(product_cues().properties[name].description).search(cue_fold(text)) is not None
 
 
 def property_sentence(p: Product, name: str) -> str | None:

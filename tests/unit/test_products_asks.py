@@ -223,3 +223,12 @@ def test_the_second_place_names_the_first_then_the_next() -> None:
     assert earlier is not None and turn_direction(earlier, "and the next one up from that?").place == 2
     only = compose_products(pq, [BIG], _docs([BIG]), CitationBook())[0]  # no second: the whole order
     assert "the next" not in " ".join(only) and "5,000 IU" in " ".join(only)
+
+
+def test_a_property_a_statement_denies_is_not_asked() -> None:
+    from assistant.answer.products import asked_property, speaks_to
+
+    assert asked_property("im not vegan so that doesnt matter to me. which one has the most?") is None
+    assert asked_property("im vegan. which one is ok?") == "dietary suitability"
+    assert asked_property("which products are not vegan?") == "dietary suitability"   # asked, not denied
+    assert speaks_to("Ergocalciferol (D2): suitable for vegans when derived from lichen.", "dietary suitability")
