@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
-from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS
+from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, value_lines
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
@@ -363,30 +363,11 @@ def read_value(text: str, start: int = 0, cues: DosageCues | None = None,
                       none_set)
 
 
-def _value_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each value of a field's text: the lines after the subtitle; a line that
-    starts in lower case and holds no dose continues the one before it."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for i, line in enumerate(text.split("\n")):
-        s = pos + len(line) - len(line.lstrip())
-        e = pos + len(line.rstrip())
-        pos += len(line) + 1
-        if i == 0 or e <= s:
-            continue
-        body = text[s:e]
-        if out and body[:1].islower() and not parse_doses(body):
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
-
-
 def read_field(name: str, text: str, cues: DosageCues | None = None) -> DosageField:
     """A field's text (subtitle, then its values; the blank marker when the page gives none)."""
     subtitle = text.split("\n", 1)[0].strip()
     values: list[FieldValue] = []
-    for s, e in _value_lines(text):
+    for s, e in value_lines(text):
         raw = text[s:e]
         if raw.strip() == BLANK_VALUE:
             continue

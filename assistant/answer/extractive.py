@@ -18,6 +18,7 @@ from assistant import messages as msg
 from assistant.answer.cautions import is_injection
 from assistant.answer.citations import CitationBook
 from assistant.chunking import chunk_sentences
+from assistant.domain.page_format import value_lines
 from assistant.doses import parse_doses
 from assistant.normalize import fold, tokens
 from assistant.nutrients import read_nutrients
@@ -91,9 +92,17 @@ def render_field(doc: Document, question: str = "") -> str:
     question that names a population ("women 19-50", "over 70"), only the values for it."""
     if is_blank_field(doc):
         return blank_field_sentence(doc)
-    lines = [ln.strip() for ln in str(doc.metadata.get("text", "")).split("\n") if ln.strip()]
-    subtitle, values = (lines[0], lines[1:]) if len(lines) > 1 else ("", lines)
-    values = values_for(question, values)
+    text = str(doc.metadata.get("text", ""))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) > 1:  # a value over two lines (the second in lower case) is one, chosen by its first
+        spans = value_lines(text)
+        firsts = [text[s:e].split("\n", 1)[0].strip() for s, e in spans]
+        chosen = set(values_for(question, firsts))
+        subtitle = lines[0]
+        values = [re.sub(r"\s*\n\s*", " ", text[s:e]) for (s, e), f in zip(spans, firsts, strict=True)
+                  if f in chosen]
+    else:
+        subtitle, values = "", lines
     head = f"{doc.metadata.get('title')}" + (f" ({subtitle})" if subtitle else "")
     return f"{head}: " + "; ".join(v.rstrip(".") for v in values) + "."
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.doses import parse_doses
+
 OVERVIEW = "Overview"
 DOSAGE_GUIDE = "Dosage Guide"
 CLINICAL_NOTES = "Clinical Notes"
@@ -98,3 +100,22 @@ def render_body(title: str, overview: Sequence[str], fields: Sequence[tuple[str,
     out += [f"## {CLINICAL_NOTES}", "", *(f"- {n}" for n in notes), ""]
     out += [f"## {RESEARCH}", "", *(f"{i}. {t}" for i, t in enumerate(findings, start=1)), ""]
     return "\n".join(out)
+
+
+def value_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each value of a field's text: the lines after the subtitle; a line that
+    starts in lower case and holds no dose continues the one before it."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        s = pos + len(line) - len(line.lstrip())
+        e = pos + len(line.rstrip())
+        pos += len(line) + 1
+        if i == 0 or e <= s:
+            continue
+        body = text[s:e]
+        if out and body[:1].islower() and not parse_doses(body):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

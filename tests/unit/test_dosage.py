@@ -502,3 +502,18 @@ def test_the_max_of_a_trial_or_a_product_is_not_the_limit() -> None:
 
 def test_capsules_are_no_cap() -> None:
     assert parse_dosage_query("are there any fish oil caps for kids?") is None
+
+
+def test_a_value_over_two_lines_is_rendered_whole_and_chosen_by_its_first() -> None:
+    from langchain_core.documents import Document
+
+    from assistant.answer.extractive import render_field
+
+    text = ("For treatment\n\n60 mg/day — adults with anaemia, continued for about 3 months\n"
+            "after levels return to normal to replenish stores\n3 mg/kg/day — children with anaemia")
+    doc = Document(page_content=text, metadata={"text": text, "title": "Therapeutic Doses", "kind": "field"})
+    whole = render_field(doc)
+    assert "3 months after levels return to normal to replenish stores; 3 mg/kg/day" in whole
+    assert "children" not in render_field(doc, "what dose for adults?")
+    both = render_field(doc, "anaemia dose to replenish stores, adults and children?")  # by the first lines
+    assert "adults" in both and "children" in both
