@@ -1274,7 +1274,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     qc = allcues.question
     skip = (held | set(_unit_words()) | _study_word_tokens(qc)
             | general_words())
-    seq = re.findall(r"[^\W\d_][\w-]*", q)
+    seq = re.findall(r"[^\W\d_][\w-]*", cue(qc.combined).sub(" ", q))  # "plus <x>" says "with <x>"
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
              if not content_tokens(a) and not content_tokens(b)]
     missing = [w for w in dict.fromkeys([*seq, *pairs])

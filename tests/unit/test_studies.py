@@ -911,6 +911,10 @@ def test_one_study_asked_what_its_finding_does_not_say_states_the_finding_and_th
     assert named is not None and named.unmentioned == ("bone density",)
     # words the corpus never uses are no detail of it
     assert finding_gap_query("the 4 week one with 1.5mg mk4 - sounds great?", k2, known, k2) is None
+    # "plus <x>" joins <x> to the study as "with <x>" does: "plus" is no detail asked
+    plus = finding_gap_query("the 4 week one with 1.5mg mk4 plus fracture care - did it help?", k2,
+                             known | {"plus", "care"}, k2)
+    assert plus is None or "plus" not in plus.unmentioned
 
 
 def test_a_duration_bound_said_after_the_length() -> None:
