@@ -62,7 +62,6 @@ from assistant.answer.products import (
     asks_risk,
     compose_one_product,
     compose_products,
-    kept_by,
     named_product,
     one_product_question,
     parse_product_query,
@@ -565,7 +564,6 @@ class Assistant:
             pq = u.product_query
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
-            products = self._among_earlier(u, products)
             cited = len(book.citations)
             lines, table = compose_products(pq, products, self._product_docs(products), book,
                                             primary=self.catalog.primary_nutrient(supplement))
@@ -598,14 +596,6 @@ class Assistant:
         page = [h for h in hits if h.document.metadata.get("kind") != "product"
                 and speaks_to(h.document.page_content, name)]
         return self._extractive(u, page, book, False, frozenset()) if page else []
-
-    def _among_earlier(self, u: Understanding, products: Sequence[Product]) -> Sequence[Product]:
-        """A follow-up that asks among the products asked of before ("out of those, which ...") asks
-        among those the earlier question kept; any other question, among all."""
-        if not (u.followup and u.product_query is not None and u.product_query.back and u.earlier):
-            return products
-        earlier = parse_product_query(u.earlier[-1], self.catalog.nutrient_names)
-        return (kept_by(earlier, products) or products) if earlier is not None else products
 
     def _generative(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                     cautions: list[Caution], head: list[str], no_numbers: bool,

@@ -1558,19 +1558,6 @@ def _matches(p: Product, pq: ProductQuery) -> bool:
     return True
 
 
-def kept_by(earlier: ProductQuery, products: Sequence[Product]) -> list[Product]:
-    """The products an earlier question across the products kept by what they contain ("which use
-    <form>?", "which have <nutrient>?", "which tablets ..."), for a follow-up that asks among them
-    ("out of those, which has the least <nutrient>?"); none when it kept them by no such filter
-    (it ranked, counted or left some out) or kept none."""
-    if (earlier.direction or earlier.count or earlier.missing or earlier.excluded or earlier.excluded_form
-            or earlier.excluded_kinds or earlier.bound or earlier.servings or earlier.property
-            or not (earlier.nutrient or earlier.form or earlier.kinds)):
-        return []
-    return [p for p in products
-            if _matches(p, earlier) and (not earlier.kinds or product_kind(p) in earlier.kinds)]
-
-
 _AMOUNT_ASKED = re.compile(r"\b(?:how much|how many|amount|dose|dosage|quantity|contain)\b")
 
 

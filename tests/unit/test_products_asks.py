@@ -199,18 +199,6 @@ def test_on_the_list_names_the_products() -> None:
     assert parse_product_query("whats in the krill one on the list besides epa and dha", NAMES) is None
 
 
-def test_a_follow_up_among_those_asks_among_the_products_the_earlier_question_kept() -> None:
-    from assistant.answer.products import kept_by
-
-    turn = parse_product_query("out of those, which one has the least vitamin D3 in it", NAMES)
-    assert turn is not None and turn.back and turn.direction == "min"
-    earlier = parse_product_query("which of the products have vitamin K2?", NAMES)
-    assert earlier is not None
-    assert kept_by(earlier, [BIG, COMBO, LOW_K]) == [COMBO, LOW_K]
-    ranking = parse_product_query("which product has the most vitamin K2?", NAMES)
-    assert ranking is not None and kept_by(ranking, [BIG, COMBO, LOW_K]) == []  # a ranking keeps no set
-
-
 def test_the_second_place_names_the_first_then_the_next() -> None:
     from assistant.answer.products import turn_direction
 
