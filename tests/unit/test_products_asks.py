@@ -193,12 +193,6 @@ def test_a_bound_word_ranks_no_product() -> None:
     assert least is not None and least.direction == "min"
 
 
-def test_on_the_list_names_the_products() -> None:
-    pq = parse_product_query("whats the lowest dose vitamin D3 on the list?", NAMES)
-    assert pq is not None and pq.direction == "min"
-    assert parse_product_query("whats in the krill one on the list besides epa and dha", NAMES) is None
-
-
 def test_the_second_place_names_the_first_then_the_next() -> None:
     from assistant.answer.products import turn_direction
 
