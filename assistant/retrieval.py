@@ -13,6 +13,7 @@ import copy
 import itertools
 import json
 import math
+import re
 import threading
 from array import array
 from collections import Counter, OrderedDict
@@ -235,8 +236,8 @@ def joined_pairs(text: str) -> list[str]:
     """Each two words of a text side by side, hyphenated and stemmed ("fat soluble" is "fat-soluble"):
     the one word a page may write them as. Words of letters only: a name with a number ("<name> 3") is
     the lexicon's to join."""
-    raw = raw_tokens(text)
-    return [stem(f"{a}-{b}") for a, b in itertools.pairwise(raw) if (a + b).isalpha()]
+    return [stem(f"{a}-{b}") for part in re.split(r"[,.;:!?()]", text)  # not across punctuation
+            for a, b in itertools.pairwise(raw_tokens(part)) if (a + b).isalpha()]
 
 
 class IdfView(Mapping[str, float]):

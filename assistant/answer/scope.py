@@ -136,11 +136,13 @@ def _rewritten_to_known(term: str, surfaces: dict[str, str], vocab: Collection[s
     return word is not None and any(t != term and t in vocab for t in covering_words(word))
 
 
-@functools.lru_cache(maxsize=16)
-def with_parts(vocab: frozenset[str]) -> frozenset[str]:
-    """A vocabulary with the parts of its hyphenated words: a page that says "<a>-<b>" ("fat-soluble")
-    has the words "<a>" and "<b>" a question writes apart."""
-    return vocab | {stem(p) for t in vocab if "-" in t for p in t.split("-") if len(p) > 1}
+def joined_known(question: str, vocab: Collection[str]) -> frozenset[str]:
+    """The (stemmed) words of the question that it writes apart where the page joins them with a
+    hyphen ("fat soluble" for the page's "fat-soluble"): each part of such a pair is a word the page
+    has. A part alone ("yeast" where the page says "yeast-derived") is not."""
+    from assistant.retrieval import joined_pairs
+
+    return frozenset(stem(p) for pair in joined_pairs(question) if pair in vocab for p in pair.split("-"))
 
 
 def _known_parts(term: str, vocab: Collection[str]) -> bool:
@@ -215,12 +217,13 @@ class ScopeJudge:
             toks = set(lex_tokens(h.document.page_content))
             lexical = max(lexical, sum(w for t, w in weight.items() if t in toks) / total)
         score = round(max(0.0, dense, lexical), 4)
-        vocab = with_parts(lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab)
+        vocab = lex.vocab_of.get(supplement, lex.vocab) if supplement else lex.vocab
+        joined = joined_known(question, vocab)
         surfaces = surface_forms(question)
         general = general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
         unknown = [t for t in terms if t not in vocab and t not in general and t not in names
-                   and re.search(r"[a-z]", t) and not _known_parts(t, vocab)
+                   and t not in joined and re.search(r"[a-z]", t) and not _known_parts(t, vocab)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []

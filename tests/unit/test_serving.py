@@ -126,13 +126,14 @@ def test_words_written_apart_find_the_page_word_that_joins_them() -> None:
     docs = [Document(id="a", page_content="A fat-soluble vitamin made in the skin.", metadata={"supplement": "d"}),
             Document(id="b", page_content="Tablets taken with water.", metadata={"supplement": "d"})]
     assert [cid for cid, _ in LexicalIndex([docs]).search("is it fat soluble", 2)] == ["a"]
-    assert joined_pairs("fat soluble, omega 3") == ["fat-soluble", "soluble-omega"]
+    assert joined_pairs("fat soluble, omega 3") == ["fat-soluble"]   # not across the comma, not with a digit
 
 
-def test_the_parts_of_a_page_word_are_words_the_page_has() -> None:
-    from assistant.answer.scope import _known_parts, with_parts
+def test_words_a_page_joins_are_known_only_written_together() -> None:
+    from assistant.answer.scope import _known_parts, joined_known
 
-    vocab = with_parts(frozenset({"fat-soluble", "japan"}))
-    assert {"fat", "soluble", "fat-soluble"} <= vocab
+    vocab = frozenset({"fat-soluble", "yeast-derived", "fat", "soluble", "japan"})
+    assert joined_known("is it fat soluble?", vocab) == {"fat", "soluble"}
+    assert joined_known("is it safe with a yeast infection?", vocab) == frozenset()  # a part alone is not
     assert _known_parts("soluble-fat", vocab)
     assert not _known_parts("japanese-style", vocab) and not _known_parts("fat", vocab)
