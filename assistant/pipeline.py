@@ -592,10 +592,12 @@ class Assistant:
     def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                           name: str) -> list[str]:
         """The page's own passages (not the products') that speak to a property no product description
-        speaks to ("which <supplement> is suitable for vegans": a form the page says is)."""
+        speaks to, in the question's words ("which <supplement> is suitable for vegans": a form the
+        page says is); no figure to someone whose figures are withheld."""
         page = [h for h in hits if h.document.metadata.get("kind") != "product"
-                and speaks_to(h.document.page_content, name)]
-        return self._extractive(u, page, book, False, frozenset()) if page else []
+                and speaks_to(h.document.page_content, u.question, name)]
+        cited = frozenset(c.chunk_id for c in book.citations)  # the cautions shown are not quoted again
+        return self._extractive(u, page, book, _no_numbers(u), cited) if page else []
 
     def _generative(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                     cautions: list[Caution], head: list[str], no_numbers: bool,

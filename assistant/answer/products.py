@@ -90,10 +90,12 @@ class QuestionCues(BaseModel):
     amount_of_one: list[str] = []
     one_words: list[str] = []
     which_form: list[str] = []
+    choose_plural: list[str] = []
     #: asking for every product in order of an amount ("sort them by <nutrient>", "rank them")
     rank: list[str] = []
-    #: the place after the most or least ("the second highest", "and the next one up?")
+    #: the place after the most or least ("the second highest"; in a follow-up, "and the next one up?")
     next_place: list[str] = []
+    next_turn: list[str] = []
     #: two products offered as a choice ("which has more <nutrient>: <A> or <B>?"): groups a, b, what
     #: (the nutrient and its basis) and word (a more or less word); asked as "does <A> have more
     #: <what> than <B>"
@@ -120,8 +122,8 @@ class QuestionCues(BaseModel):
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
-                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choice", "rank",
-                     "next_place", "bound_range", "bound_risk")
+                     "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
+                     "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -543,7 +545,8 @@ def turn_direction(earlier: ProductQuery, turn: str) -> ProductQuery:
     The earlier turns' describing words go with their ranking."""
     folded = _without_limit(_without_page(cue_fold(turn)))
     direction, _ = _direction(folded)
-    if earlier.direction is not None and cue(product_cues().question.next_place).search(folded):
+    qc = product_cues().question
+    if earlier.direction is not None and cue([*qc.next_place, *qc.next_turn]).search(folded):
         return replace(earlier, direction=direction or earlier.direction, place=2, described=())
     if direction is None or earlier.direction is None or direction == earlier.direction:
         return earlier
@@ -976,7 +979,7 @@ def _category_named(q: str) -> str | None:
     qc = product_cues().question
     for m in cue(qc.choose).finditer(q):
         rest = q[m.end():].lstrip()
-        plural = re.match(r"of\s+(?:the|these|those)\s+", rest)
+        plural = re.match(rf"(?:{cue_alternation(qc.choose_plural)})\s+", rest) if qc.choose_plural else None
         rest, ending = (rest[plural.end():], "s") if plural else (rest, "")
         for term, name in _category_terms():
             if (t := re.match(rf"{re.escape(term)}{ending}(?![\w-])", rest)) is not None:
@@ -1511,10 +1514,14 @@ class _ProductAnswer:
                           else answers.property_none.format(what=pc.what))
 
 
-def speaks_to(text: str, name: str) -> bool:
-    """Does a text (a passage of the page) use the words with which a description speaks to
-    property ``name``?"""
-    return cue(product_cues().properties[name].description).search(cue_fold(text)) is not None
+def speaks_to(text: str, question: str, name: str) -> bool:
+    """Does a text (a passage of the page) speak to property ``name`` in the question's own words:
+    every word of a phrase with which the question asks it ("suitable for vegans": "vegans"; "is it
+    halal": "halal", which no passage about vegans holds)?"""
+    held = set(content_tokens(text))
+    return any(words and set(words) <= held
+               for m in cue(product_cues().properties[name].question).finditer(cue_fold(question))
+               if (words := content_tokens(m.group(0))))
 
 
 def property_sentence(p: Product, name: str) -> str | None:

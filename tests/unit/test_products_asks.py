@@ -213,4 +213,6 @@ def test_a_property_a_statement_denies_is_not_asked() -> None:
     assert asked_property("im not vegan so that doesnt matter to me. which one has the most?") is None
     assert asked_property("im vegan. which one is ok?") == "dietary suitability"
     assert asked_property("which products are not vegan?") == "dietary suitability"   # asked, not denied
-    assert speaks_to("Ergocalciferol (D2): suitable for vegans when derived from lichen.", "dietary suitability")
+    lichen = "Ergocalciferol (D2): suitable for vegans when derived from lichen."
+    assert speaks_to(lichen, "which vitamin d is suitable for vegans", "dietary suitability")
+    assert not speaks_to(lichen, "which vitamin d3 is halal?", "dietary suitability")   # not its words
