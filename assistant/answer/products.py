@@ -547,7 +547,8 @@ def turn_direction(earlier: ProductQuery, turn: str) -> ProductQuery:
     direction, _ = _direction(folded)
     qc = product_cues().question
     if earlier.direction is not None and cue([*qc.next_place, *qc.next_turn]).search(folded):
-        return replace(earlier, direction=direction or earlier.direction, place=2, described=())
+        return replace(earlier, direction=direction or earlier.direction, place=earlier.place + 1,
+                       described=())
     if direction is None or earlier.direction is None or direction == earlier.direction:
         return earlier
     return replace(earlier, direction=direction, described=())
@@ -1191,8 +1192,8 @@ class _ProductAnswer:
                                                                  items=self.named(without)))
             return
         values = sorted({s.micrograms for _, s in with_amount}, reverse=direction == "max")
-        ranked = ranked or place > len(values)  # no next place: the whole order answers
-        target = values[place - 1 if not ranked else 0]
+        whole = ranked or place > len(values)  # asked for the whole order, or no next place
+        target = values[0 if whole else place - 1]
         first = ("; ".join(self.item(p, nutrient) for p, s in with_amount if s.micrograms == values[0])
                  if target != values[0] else "")  # the most, named (and cited) before the next
         names = [self.item(p, nutrient) for p, s in with_amount if s.micrograms == target]
@@ -1201,7 +1202,7 @@ class _ProductAnswer:
         if first:
             self.lines.append(msg.PRODUCTS_NEXT.format(word=word, nutrient=nutrient, first=first,
                                                        items="; ".join(names)))
-        elif ranked:
+        elif whole:
             self.lines.append(msg.PRODUCTS_RANKED.format(
                 first=word, last="least" if direction == "max" else "most", nutrient=nutrient,
                 items="; ".join(self.item(p, nutrient) for p, _ in order)))
@@ -1209,7 +1210,7 @@ class _ProductAnswer:
             items = "; ".join(names)
             self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items=items))
         for p, s in order:
-            if s.micrograms != target and not ranked:
+            if s.micrograms != target and not whole:
                 self.add_row(p, nutrient, self.cite(p, s.amount))
         if without:
             self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items=self.named(without)))
