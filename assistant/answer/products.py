@@ -32,7 +32,6 @@ from assistant.normalize import (
     fold,
     general_words,
     lexical_form,
-    negated_spans,
     sentences_of,
     tokens,
 )
@@ -595,15 +594,15 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     named = _named_nutrients(lex_before, nutrient_names) or _named_nutrients(lex, nutrient_names)
     # "which <supplement> has the most <component>": the nutrient ranked is the component, not the category
     components = [n for n in named if not _is_category(n, category)]
-    if category and not cue(qc.product_words).search(q) and not (direction or prop or components or form):
-        return None  # "which <supplement> is best absorbed": no product word, nothing to rank or keep by
+    if category and not cue(qc.product_words).search(q) and not (direction or prop or components
+                                                                 or _plural_form(q, form)):
+        return None  # "which <supplement> is best absorbed": no product word, nothing to rank by
     named = components or named
     if direction and (ranked := _ranked(q, nutrient_names)) is not None:
         named = [ranked, *(n for n in named if n != ranked)]  # "the most <nutrient>": that one is ranked
     nutrient = named[0] if named else None
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
-    # "one that isn't a <kind>": those kinds are left out; a kind named elsewhere keeps its products
-    excluded_kinds, unnegated = _negated_kinds(q)
+    excluded_kinds, unnegated = _negated_kinds(q)  # "one that isn't a <kind>": those kinds left out
     kinds = _kinds_of_ask(unnegated, excluded_kinds)
     count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
     if not (nutrient or form or direction or kinds or count or prop or excluded_kinds):
@@ -944,13 +943,9 @@ def asked_detail(folded_question: str) -> str | None:
 
 
 def asked_property(folded_question: str) -> str | None:
-    """The product property the question asks about (product_cues.yaml ``properties``), or None;
-    not one a statement denies ("I'm not vegan, so ... . which one gives <amount>?")."""
-    denied = negated_spans(folded_question)
-    statements = _asking(folded_question)  # statements blanked
+    """The product property the question asks about (product_cues.yaml ``properties``), or None."""
     return next((name for name, pc in product_cues().properties.items()
-                 for m in cue(pc.question).finditer(folded_question)
-                 if not (statements[m.start()] == " " and any(s <= m.start() < e for s, e in denied))), None)
+                 if cue(pc.question).search(folded_question)), None)
 
 
 @functools.lru_cache(maxsize=1)
@@ -977,6 +972,19 @@ def _category_named(q: str) -> str | None:
     ...", "what <supplement> gives ...") or names the products in the plural ("which of the
     <supplement>s"): the question is about that supplement's products (not when a word for its
     forms follows: "which <supplement> form ...")."""
+    found = _category_match(q)
+    return found[0] if found else None
+
+
+def _plural_form(q: str, form: str | None) -> bool:
+    """ "which of the <supplement>s are <form>": a form asked of the products the plural names (not
+    "which <supplement> <form> dose should I take", which asks no product)."""
+    return form is not None and (found := _category_match(q)) is not None and found[1]
+
+
+def _category_match(q: str) -> tuple[str, bool] | None:
+    """(the nutrient :func:`_category_named` finds, whether the question names its products in the
+    plural: "which of the <supplement>s"), or None."""
     qc = product_cues().question
     for m in cue(qc.choose).finditer(q):
         rest = q[m.end():].lstrip()
@@ -984,7 +992,7 @@ def _category_named(q: str) -> str | None:
         rest, ending = (rest[plural.end():], "s") if plural else (rest, "")
         for term, name in _category_terms():
             if (t := re.match(rf"{re.escape(term)}{ending}(?![\w-])", rest)) is not None:
-                return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else name
+                return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else (name, bool(plural))
     return None
 
 

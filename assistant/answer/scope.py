@@ -145,14 +145,6 @@ def joined_known(question: str, vocab: Collection[str]) -> frozenset[str]:
     return frozenset(stem(p) for pair in joined_pairs(question) if pair in vocab for p in pair.split("-"))
 
 
-def _known_parts(term: str, vocab: Collection[str]) -> bool:
-    """Is a hyphenated question word ("<a>-<b>") every part of it a word the corpus has, or a general
-    one (the page writes them apart)?"""
-    parts = [stem(p) for p in term.split("-") if len(p) > 1]
-    general = general_words()
-    return "-" in term and bool(parts) and all(p in vocab or p in general for p in parts)
-
-
 def without_term(lexical_question: str, term: str) -> str:
     """The (lexical form of the) question with every token whose stem is ``term`` removed."""
     return " ".join(t for t in raw_tokens(lexical_question) if stem(t) != term)
@@ -223,7 +215,7 @@ class ScopeJudge:
         general = general_words()
         # a word with letters ("covid-19" too); a bare number or range is no topic
         unknown = [t for t in terms if t not in vocab and t not in general and t not in names
-                   and t not in joined and re.search(r"[a-z]", t) and not _known_parts(t, vocab)
+                   and t not in joined and re.search(r"[a-z]", t)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []

@@ -180,9 +180,13 @@ def test_the_products_of_a_kind_asked_are_named_when_none_states_the_nutrient() 
 
 
 def test_which_are_one_form_and_which_another_lists_the_products_of_each() -> None:
-    pq = parse_product_query("which of the fish oils are ethyl esters and which ones are the triglyceride type?", NAMES)
+    pq = parse_product_query("which fish oil products are ethyl esters and which ones are the triglyceride type?",
+                             NAMES)
     assert pq is not None and pq.form == "ethyl ester"
     assert pq.then is not None and pq.then.form == "triglyceride form"
+    plural = parse_product_query("which of the fish oils are ethyl esters?", NAMES)
+    assert plural is not None and plural.form == "ethyl ester"   # the supplement's products, by form
+    assert parse_product_query("which fish oil ethyl ester dose should i take?", NAMES) is None
 
 
 def test_a_bound_word_ranks_no_product() -> None:
@@ -207,12 +211,11 @@ def test_the_second_place_names_the_first_then_the_next() -> None:
     assert "the next" not in " ".join(only) and "5,000 IU" in " ".join(only)
 
 
-def test_a_property_a_statement_denies_is_not_asked() -> None:
+def test_a_property_asked_and_the_page_words_that_speak_to_it() -> None:
     from assistant.answer.products import asked_property, speaks_to
 
-    assert asked_property("im not vegan so that doesnt matter to me. which one has the most?") is None
-    assert asked_property("im vegan. which one is ok?") == "dietary suitability"
-    assert asked_property("which products are not vegan?") == "dietary suitability"   # asked, not denied
+    # a denial may be the requirement ("no gelatin for me. which product?"): it still asks the property
+    assert asked_property("no gelatin for me. which fish oil product?") == "dietary suitability"
     lichen = "Ergocalciferol (D2): suitable for vegans when derived from lichen."
     assert speaks_to(lichen, "which vitamin d is suitable for vegans", "dietary suitability")
     assert not speaks_to(lichen, "which vitamin d3 is halal?", "dietary suitability")   # not its words

@@ -130,10 +130,8 @@ def test_words_written_apart_find_the_page_word_that_joins_them() -> None:
 
 
 def test_words_a_page_joins_are_known_only_written_together() -> None:
-    from assistant.answer.scope import _known_parts, joined_known
+    from assistant.answer.scope import joined_known
 
     vocab = frozenset({"fat-soluble", "yeast-derived", "fat", "soluble", "japan"})
     assert joined_known("is it fat soluble?", vocab) == {"fat", "soluble"}
     assert joined_known("is it safe with a yeast infection?", vocab) == frozenset()  # a part alone is not
-    assert _known_parts("soluble-fat", vocab)
-    assert not _known_parts("japanese-style", vocab) and not _known_parts("fat", vocab)
