@@ -162,6 +162,14 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
+def joined_pairs(text: str) -> list[str]:
+    """Each two words of a text side by side, hyphenated and stemmed ("fat soluble" is "fat-soluble"):
+    the one word a page may write them as. Words of letters only: a name with a number ("<name> 3") is
+    the lexicon's to join."""
+    return [stem(f"{a}-{b}") for part in re.split(r"[,.;:!?()]", text)  # not across punctuation
+            for a, b in itertools.pairwise(raw_tokens(part)) if (a + b).isalpha()]
+
+
 @functools.cache
 def general_words() -> frozenset[str]:
     """The lexicon's general words (never a topic of their own) and their stems, as question terms

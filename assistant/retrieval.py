@@ -10,10 +10,8 @@ the caller can reuse it (one model call per question).
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 import math
-import re
 import threading
 from array import array
 from collections import Counter, OrderedDict
@@ -31,7 +29,7 @@ from pydantic import ConfigDict, Field, PrivateAttr
 
 from assistant.answer.cautions import is_caution_passage
 from assistant.index.knowledge import KnowledgeIndex
-from assistant.normalize import NormalizedQuery, expand_query, raw_tokens, stem, tokenize, tokens
+from assistant.normalize import NormalizedQuery, expand_query, joined_pairs, tokenize, tokens
 
 RRF_K = 60
 #: the term that stands for "no terms" (a chunk whose text has none still needs a BM25 row)
@@ -232,12 +230,6 @@ class LexicalIndex:
             tf + sat * (1 - norm + norm * length / max(self.avgdl, 1e-9)))
 
 
-def joined_pairs(text: str) -> list[str]:
-    """Each two words of a text side by side, hyphenated and stemmed ("fat soluble" is "fat-soluble"):
-    the one word a page may write them as. Words of letters only: a name with a number ("<name> 3") is
-    the lexicon's to join."""
-    return [stem(f"{a}-{b}") for part in re.split(r"[,.;:!?()]", text)  # not across punctuation
-            for a, b in itertools.pairwise(raw_tokens(part)) if (a + b).isalpha()]
 
 
 class IdfView(Mapping[str, float]):

@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
-from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, value_lines
+from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, one_line, value_lines
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
@@ -371,7 +371,7 @@ def read_field(name: str, text: str, cues: DosageCues | None = None) -> DosageFi
         raw = text[s:e]
         if raw.strip() == BLANK_VALUE:
             continue
-        joined = re.sub(r"\s*\n\s*", " ", raw)
+        joined = one_line(raw)
         values.append(read_value(joined, s, cues, e))
     return DosageField(name, subtitle, tuple(values))
 

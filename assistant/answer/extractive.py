@@ -18,7 +18,7 @@ from assistant import messages as msg
 from assistant.answer.cautions import is_injection
 from assistant.answer.citations import CitationBook
 from assistant.chunking import chunk_sentences
-from assistant.domain.page_format import value_lines
+from assistant.domain.page_format import one_line, value_lines
 from assistant.doses import parse_doses
 from assistant.normalize import fold, tokens
 from assistant.nutrients import read_nutrients
@@ -99,8 +99,7 @@ def render_field(doc: Document, question: str = "") -> str:
         firsts = [text[s:e].split("\n", 1)[0].strip() for s, e in spans]
         chosen = set(values_for(question, firsts))
         subtitle = lines[0]
-        values = [re.sub(r"\s*\n\s*", " ", text[s:e]) for (s, e), f in zip(spans, firsts, strict=True)
-                  if f in chosen]
+        values = [one_line(text[s:e]) for (s, e), f in zip(spans, firsts, strict=True) if f in chosen]
     else:
         subtitle, values = "", lines
     head = f"{doc.metadata.get('title')}" + (f" ({subtitle})" if subtitle else "")

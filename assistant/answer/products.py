@@ -572,7 +572,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     q = _without_limit(_amount_not_count(fold(question)))
     direction, ranked_all = _direction(q)
     prop = asked_property(q)
-    category = _category_named(q)  # "which <supplement> ...": its own name, as its products
+    category, plural = _category_match(q) or (None, False)  # "which <supplement>(s) ...": its products
     if (servings := _servings_query(q, question, nutrient_names)) is not None:
         return servings
     if (size := _serving_size_query(question, nutrient_names)) is not None:
@@ -595,8 +595,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     # "which <supplement> has the most <component>": the nutrient ranked is the component, not the category
     components = [n for n in named if not _is_category(n, category)]
     if category and not cue(qc.product_words).search(q) and not (direction or prop or components
-                                                                 or _plural_form(q, form)):
-        return None  # "which <supplement> is best absorbed": no product word, nothing to rank by
+                                                                 or (form and plural)):
+        return None  # "which <supplement> is best absorbed", "which <supplement> <form> dose": no product
     named = components or named
     if direction and (ranked := _ranked(q, nutrient_names)) is not None:
         named = [ranked, *(n for n in named if n != ranked)]  # "the most <nutrient>": that one is ranked
@@ -976,15 +976,10 @@ def _category_named(q: str) -> str | None:
     return found[0] if found else None
 
 
-def _plural_form(q: str, form: str | None) -> bool:
-    """ "which of the <supplement>s are <form>": a form asked of the products the plural names (not
-    "which <supplement> <form> dose should I take", which asks no product)."""
-    return form is not None and (found := _category_match(q)) is not None and found[1]
-
-
 def _category_match(q: str) -> tuple[str, bool] | None:
     """(the nutrient :func:`_category_named` finds, whether the question names its products in the
-    plural: "which of the <supplement>s"), or None."""
+    plural: "which of the <supplement>s", where a form asked keeps them by form; "which <supplement>
+    <form> dose should I take" asks no product), or None."""
     qc = product_cues().question
     for m in cue(qc.choose).finditer(q):
         rest = q[m.end():].lstrip()

@@ -25,6 +25,7 @@ from assistant.normalize import (
     cue,
     cue_fold,
     general_words,
+    joined_pairs,
     raw_tokens,
     stem,
     surface_forms,
@@ -140,8 +141,6 @@ def joined_known(question: str, vocab: Collection[str]) -> frozenset[str]:
     """The (stemmed) words of the question that it writes apart where the page joins them with a
     hyphen ("fat soluble" for the page's "fat-soluble"): each part of such a pair is a word the page
     has. A part alone ("yeast" where the page says "yeast-derived") is not."""
-    from assistant.retrieval import joined_pairs
-
     return frozenset(stem(p) for pair in joined_pairs(question) if pair in vocab for p in pair.split("-"))
 
 

@@ -119,3 +119,8 @@ def value_lines(text: str) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
+
+
+def one_line(value: str) -> str:
+    """A value written over several lines, as one line."""
+    return re.sub(r"\s*\n\s*", " ", value)

@@ -121,7 +121,8 @@ def test_a_delta_chunk_scores_as_in_a_whole_build() -> None:
 
 def test_words_written_apart_find_the_page_word_that_joins_them() -> None:
     """A question's "fat soluble" meets a page's "fat-soluble"; words with digits are left alone."""
-    from assistant.retrieval import LexicalIndex, joined_pairs
+    from assistant.normalize import joined_pairs
+    from assistant.retrieval import LexicalIndex
 
     docs = [Document(id="a", page_content="A fat-soluble vitamin made in the skin.", metadata={"supplement": "d"}),
             Document(id="b", page_content="Tablets taken with water.", metadata={"supplement": "d"})]
