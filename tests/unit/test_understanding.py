@@ -460,6 +460,21 @@ def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -
         assert figure_gap("how many weeks until it works?", [length]) is None, length
 
 
+def test_a_comparison_asked_by_its_own_words_needs_a_stated_change() -> None:
+    from assistant.answer.scope import figure_gap
+
+    direction = ["Form B may raise blood levels less than form A. [1]"]
+    gap = "By how much is not stated in the passages cited."
+    assert figure_gap("how much less does form b raise blood levels?", direction) == gap
+    assert figure_gap("how many times higher is it?", direction) == gap
+    assert figure_gap("it says one is longer but not by how much", direction) == gap
+    assert figure_gap("how much less does it raise them?", ["It raised levels by 20%. [1]"]) is None
+    # a length is no change; a ranking "by how much <x> they contain" asks no comparison
+    assert figure_gap("how much better was it?", ["Better over a median of 2.5 years. [1]"]) == gap
+    assert figure_gap("sort the products by how much they contain", direction) is None
+    assert figure_gap("how much more than the limit is safe?", direction) is None
+
+
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
     from assistant.answer.scope import asked_part, figure_answered
 
