@@ -437,7 +437,8 @@ class Assistant:
             return filters
         # a question across the findings names no subject by what it asks of them ("which studies
         # gave it with <another nutrient>"): those names do not limit it
-        named = self.catalog.named_supplements(without_comparisons(study_subject(u.question)))
+        named = self._field_subject(u.question) or self.catalog.named_supplements(
+            without_comparisons(study_subject(u.question)))
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
         before = conversation_subject(  # the conversation's supplement
@@ -446,12 +447,33 @@ class Assistant:
             before = [s for s in [self.retriever.lexical.source_of(u.reply)] if s]
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
         part = (u.followup and named != before and points_back(u.question) and bool(u.earlier)
+                # a Dosage Guide field asked of the nutrient named ("is that <nutrient> amount over
+                # the limit?") is its own monograph's, not the product's page's
+                and parse_dosage_query(without_negated_mentions(u.question)) is None
                 and (parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
                      or about_products(u.earlier[-1], self.catalog.slot_names))
                 and all(any(p.nutrient(self.catalog.primary_of.get(s, "")) for p in products) for s in named))
         if not named or part:
             named = before
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
+
+    def _field_subject(self, question: str) -> list[str]:
+        """The supplement a Dosage Guide field is asked of when the question names a product too:
+        the one it names outside the product's name ("is the <nutrient> in <another page's
+        product> over the limit?" asks that nutrient's monograph); none when not one."""
+        q = without_negated_mentions(question)
+        product = named_product(q, self.catalog.all_products)
+        if product is None or not product.name or parse_dosage_query(q) is None:
+            return []
+        named = self.catalog.named_supplements(cue_fold(q).replace(cue_fold(product.name), " "))
+        return named if len(named) == 1 else []
+
+    def _only_product(self, text: str) -> Product | None:
+        """The product a text names by its whole name, when it names one alone."""
+        folded = cue_fold(text)
+        named = [p for p in self.catalog.all_products
+                 if p.name and re.search(rf"(?<!\w){re.escape(cue_fold(p.name))}(?!\w)", folded)]
+        return named[0] if len(named) == 1 else None
 
     def _other_page_words(self, u: Understanding, scoped: str | None, off_topic: Sequence[str]) -> bool:
         """Are the words the monograph in scope lacks all one other monograph's, one the question
@@ -716,26 +738,32 @@ class Assistant:
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
         if dq is not None and dq.amount is None and (held := self._held_amount(u, supplement)) is not None:
-            dq = replace(dq, amount=held[1])  # "is one <product> a day over the max?"
+            limit = dosage_cues().question.limit_field  # "is one <product> a day over the max?"; set
+            # beside the recommended amount, it is set beside the limit too
+            dq = replace(dq, amount=held[1], fields=tuple(dict.fromkeys([*dq.fields, limit])))
         return dq
 
     def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
         """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
-        the one product of ``supplement``'s page it names and what that holds of the page's own
-        nutrient (another page's product holds another nutrient); None when the question counts
+        the one product it names (or, "is that amount over the max?", the one the last answer
+        named) and what that holds of ``supplement``'s own nutrient, on any page ("the <nutrient>
+        in <another page's product>"); None when it states none of it, or when the question counts
         servings ("two <product>s a day"), which would multiply it."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
         if parse_doses(u.question) or not cue(qc.compare).search(folded):
             return None
-        product = named_product(u.question, self.catalog.all_products)
+        products = self.catalog.all_products
+        product = named_product(u.question, products) or (
+            self._only_product(u.reply) if u.reply and points_back(u.question) else None)
         # the digits of "<name> 65" count nothing
         rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
-        if product is None or product.supplement != supplement or (
-                qc.counted_servings and cue(qc.counted_servings).search(rest)):
+        primary = self.catalog.primary_of.get(supplement or "")
+        if product is None or not primary or (qc.counted_servings and cue(qc.counted_servings).search(rest)):
             return None
-        dose = self._own_amount(product)
-        return (product, dose) if dose is not None else None
+        amount = product.nutrient(primary)
+        return (product, amount.dose) if amount is not None and amount.dose is not None else None
+
 
     def _own_amount(self, product: Product) -> Dose | None:
         """What the product holds of its monograph's own nutrient, if it states it."""

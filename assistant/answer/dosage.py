@@ -438,8 +438,11 @@ def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
                           ).search(folded))
     if not fields:
         return None
-    limit = qc.limit_field in fields
-    amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
+    # an amount set beside a field ("is <amount> more than the recommended amount?") is set beside
+    # the limit too
+    amount = doses[0] if doses and cue(qc.compare).search(folded) else None
+    if amount is not None:
+        fields = tuple(dict.fromkeys([*fields, qc.limit_field]))
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
 
 
@@ -531,9 +534,11 @@ def converted(d: Dose, unit: str) -> str | None:
 def answers(query: DosageQuery, f: DosageField, cues: DosageCues | None = None) -> bool:
     """Do the records settle this field's part of the question better than quoting the passage?
     (an amount to compare with the limit, a blank field or a value without an amount, people named,
-    a unit the values are not written in)."""
+    a unit the values are not written in; an amount set beside any field's values: "is one <product>
+    a day more than the recommended amount?" is answered by the field whole, not by passages that
+    may leave it out)."""
     cues = cues or dosage_cues()
-    if query.amount is not None and f.name == cues.question.limit_field:
+    if query.amount is not None:
         return True
     if f.blank or f.gaps or query.people.named:
         return True

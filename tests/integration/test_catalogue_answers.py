@@ -100,3 +100,22 @@ def test_one_named_product_is_compared_with_the_limit_and_counted_servings_are_n
     # "two" of them would multiply it: no comparison of one serving is made
     ans = catalogue.ask("is taking two bone plus 5000 every morning over the upper limit?")
     assert "The amount named" not in ans.text and not ans.abstained
+
+
+def test_a_nutrient_of_another_pages_product_is_compared_with_its_own_monographs_limit(
+        catalogue: Assistant) -> None:
+    # the D3 of a K2-page product: the D3 page's limit, not the K2 page's "no UL" line
+    ans = catalogue.ask("does the vitamin d3 in ultra k2 mk-7 plus d3 exceed the upper limit for vitamin d?")
+    assert "The amount named is above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
+    assert "vitamin K2" not in ans.text.split("The amount named")[1]
+    # "that <nutrient> amount" after an answer about the one product
+    history = [{"role": "user", "content": "what's in ultra k2 mk-7 plus d3?"},
+               {"role": "assistant", "content": "Ultra K2 MK-7 Plus D3 combines vitamin D3 (5,000 IU) and "
+                                                "vitamin K2 (100 mcg as MK-7). [1]"}]
+    ans = catalogue.ask("is that d3 amount over the upper limit?", history)
+    assert "The amount named is above the Upper Intake Limit" in ans.text
+
+
+def test_an_amount_set_beside_the_recommended_amount_is_set_beside_the_limit_too(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is one bone plus 5000 a day more than the recommended daily amount?")
+    assert "Recommended Daily Allowance" in ans.text and "The amount named is above the Upper Intake Limit" in ans.text
