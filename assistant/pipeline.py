@@ -765,12 +765,6 @@ class Assistant:
         return (product, amount.dose) if amount is not None and amount.dose is not None else None
 
 
-    def _own_amount(self, product: Product) -> Dose | None:
-        """What the product holds of its monograph's own nutrient, if it states it."""
-        primary = self.catalog.primary_of.get(product.supplement, "")
-        amount = product.nutrient(primary) if primary else None
-        return amount.dose if amount else None
-
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
         """A question about interactions that names no medicine ("does it interact with any
@@ -1020,28 +1014,36 @@ class Assistant:
         """The cautions of the classes the answer draws on that the turn did not bring: a passage it
         cites names a class, or it cites a product above every upper limit (the notes on excess)."""
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
-        if self._cites_over_limit(book):
+        if over := self._over_limit_pages(book, u.question):
             drawn.append(DOSE_RISK_CLASS)
         if not (extra := [c for c in drawn if c not in u.classes]):
             return []
         held = {c.citation.chunk_id for c in cautions if c.citation}
-        return [c for c in self._cautions(book, u, supplement, extra)
+        scope = self._caution_scope(u, supplement)  # the notes on excess of the limit exceeded too
+        scope = tuple(dict.fromkeys([*scope, *over])) if scope is not None else None
+        return [c for c in cautions_for(book, self.retriever.lexical.cautions, scope, extra)
                 if c.citation is None or c.citation.chunk_id not in held]
 
-    def _cites_over_limit(self, book: CitationBook) -> bool:
-        """Is the answer about one product (it cites one) whose amount of its monograph's own nutrient
-        is above every value of that monograph's upper limit?"""
+    def _over_limit_pages(self, book: CitationBook, question: str) -> list[str]:
+        """When the answer is about one product (it cites one), the monographs whose own nutrient it
+        holds above every value of their upper limit: its own page's, or, when the question names
+        the product, another's ("<a product of one page> with <another page's nutrient>")."""
         limit = dosage_cues().question.limit_field
         pids = {c.product_id for c in book.citations if c.product_id}
         if len(pids) != 1:  # an answer about one product (a list of several warns of none by itself)
-            return False
+            return []
         product = self.catalog.product_by_id.get(pids.pop())
-        dose = self._own_amount(product) if product else None
-        if product is None or dose is None:
-            return False
-        docs = self._field_docs(product.supplement, [limit], [])
-        return bool(docs) and exceeds_every_limit(dose, field_from_doc(docs[0]),
-                                                  self.catalog.primary_of[product.supplement])
+        if product is None:
+            return []
+        named = named_product(question, self.catalog.all_products) == product
+        over = []
+        for supplement, primary in self.catalog.primary_of.items():
+            held = product.nutrient(primary) if named or supplement == product.supplement else None
+            docs = self._field_docs(supplement, [limit], []) if held and held.dose else []
+            if held and held.dose and docs and exceeds_every_limit(held.dose, field_from_doc(docs[0]),
+                                                                   primary):
+                over.append(supplement)
+        return over
 
     def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                          book: CitationBook, supplement: str | None) -> list[str]:

@@ -78,6 +78,9 @@ def test_a_product_above_every_upper_limit_brings_the_notes_on_excess(catalogue:
     assert not ans.abstained and "toxicity" in {c.kind for c in ans.cautions}
     ans = catalogue.ask("what is in the vitamin D3 liquid drops?")
     assert not ans.abstained and "toxicity" not in {c.kind for c in ans.cautions}
+    # a product of one page holding another page's nutrient above that page's limit, named
+    ans = catalogue.ask("what does ultra k2 mk-7 plus d3 contain?")
+    assert {c.citation.supplement for c in ans.cautions if c.kind == "toxicity" and c.citation} == {"vitamin-d3"}
 
 
 def test_beside_a_part_not_covered_an_answer_without_the_parts_own_words_covers_none(catalogue: Assistant) -> None:
