@@ -520,3 +520,12 @@ def test_a_value_over_two_lines_is_rendered_whole_and_chosen_by_its_first() -> N
     assert "children" not in render_field(doc, "what dose for adults?")
     both = render_field(doc, "anaemia dose to replenish stores, adults and children?")  # by the first lines
     assert "adults" in both and "children" in both
+
+
+def test_the_amount_a_page_suggests_or_that_covers_the_day_is_the_allowance() -> None:
+    for q in ["how much d3 per day does the page suggest for a 40 year old?",
+              "how many iu do they recommend for kids?",
+              "would one tablet a day cover my vitamin d for the day?"]:
+        parsed = parse_dosage_query(q)
+        assert parsed is not None and parsed.fields == (RDA,), q
+    assert parse_dosage_query("what does the page suggest for bones?") is None
