@@ -593,6 +593,9 @@ class Assistant:
                 lines += self._page_on_property(u, hits, book, pq.property)  # it: the page may
             if pq.bound is not None and supplement and asks_risk(u.question):  # "safe above <amount>":
                 lines = self._limit_lines(u, supplement, hits, book) + lines  # the limit leads
+            elif pq.property is None and dq is not None and (dq.people.named or dq.amount is not None):
+                lines += self._own_field_lines(u, dq, hits, book, supplement)  # "how many drops would
+                # cover the daily amount for a 75 year old?": the field for those people too
             return Composition(lines, table)
         shown = frozenset(c.citation.chunk_id for c in shown_cautions if c.citation)  # not quoted twice
         # a personal question from someone on a medicine gets no figure to act on; what a named study
@@ -754,8 +757,10 @@ class Assistant:
         if parse_doses(u.question) or not cue(qc.compare).search(folded):
             return None
         products = self.catalog.all_products
+        # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
         product = named_product(u.question, products) or (
-            self._only_product(u.reply) if u.reply and points_back(u.question) else None)
+            self._only_product(u.reply) if u.reply and points_back(u.question) and u.product_query is None
+            and not about_products(u.question, self.catalog.slot_names) else None)
         # the digits of "<name> 65" count nothing
         rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
         primary = self.catalog.primary_of.get(supplement or "")

@@ -122,3 +122,17 @@ def test_a_nutrient_of_another_pages_product_is_compared_with_its_own_monographs
 def test_an_amount_set_beside_the_recommended_amount_is_set_beside_the_limit_too(catalogue: Assistant) -> None:
     ans = catalogue.ask("is one bone plus 5000 a day more than the recommended daily amount?")
     assert "Recommended Daily Allowance" in ans.text and "The amount named is above the Upper Intake Limit" in ans.text
+
+
+def test_a_product_question_that_names_people_for_a_field_gets_the_field_for_them(catalogue: Assistant) -> None:
+    ans = catalogue.ask("how many of the liquid d3 drops would cover the daily amount for my grandma? she's 75")
+    assert "400 IU per drop" in ans.text and "800 IU (20 mcg) — adults over 70" in ans.text
+    assert "600 IU" not in ans.text  # the allowance of the people named, not every group's
+
+
+def test_that_amount_is_the_last_answers_product_only_when_the_turn_names_no_other(catalogue: Assistant) -> None:
+    history = [{"role": "user", "content": "how strong is bone plus 5000"},
+               {"role": "assistant", "content": "Bone Plus 5000 is a high-potency softgel providing vitamin D3 "
+                                                "(5,000 IU) per softgel. [1]"}]
+    ans = catalogue.ask("and the drops? how much in each one, and is that under the adult max?", history)
+    assert "400 IU per drop" in ans.text and "The amount named" not in ans.text
