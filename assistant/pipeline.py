@@ -466,11 +466,13 @@ class Assistant:
         if product is None or not product.name or parse_dosage_query(q) is None:
             return []
         named = self.catalog.named_supplements(cue_fold(q).replace(cue_fold(product.name), " "))
-        return named if len(named) == 1 else []
+        # a product that holds none of it is no holder ("the <nutrient> in <a product without it>")
+        return named if len(named) == 1 and self._holder(q, named[0]) is not None else []
 
     def _only_product(self, text: str) -> Product | None:
-        """The product a text names by its whole name, when it names one alone."""
-        folded = cue_fold(text)
+        """The product a text opens with by its whole name, when its first sentence names one alone
+        (an answer about that product; not one it cites in passing)."""
+        folded = cue_fold(sentences_of(text)[0]) if text.strip() else ""
         named = [p for p in self.catalog.all_products
                  if p.name and re.search(rf"(?<!\w){re.escape(cue_fold(p.name))}(?!\w)", folded)]
         return named[0] if len(named) == 1 else None
@@ -688,7 +690,12 @@ class Assistant:
         if supplement is None:
             return None
         named = self.catalog.named_supplements(without_comparisons(without_negated_mentions(u.question)))
-        return (supplement, *(s for s in named if s != supplement))
+        # the page of the product the turn is about: "is the <nutrient> in <product> over the limit?"
+        # is answered from the nutrient's page, and the product's page's interactions apply too
+        held = self._held_amount(u, supplement)
+        pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
+                                        held[0] if held else None] if p is not None]
+        return tuple(dict.fromkeys([supplement, *named, *pages]))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding,
                        supplement: str | None) -> tuple[list[Caution], list[Caution]]:
@@ -740,11 +747,21 @@ class Assistant:
         dq = parse_dosage_query(without_negated_mentions(u.question))  # "I'm not pregnant": not the people
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question)
+        if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
+            return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
         if dq is not None and dq.amount is None and (held := self._held_amount(u, supplement)) is not None:
             limit = dosage_cues().question.limit_field  # "is one <product> a day over the max?"; set
-            # beside the recommended amount, it is set beside the limit too
-            dq = replace(dq, amount=held[1], fields=tuple(dict.fromkeys([*dq.fields, limit])))
+            # beside the recommended amount (for no people named), it is set beside the limit too
+            fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
+            dq = replace(dq, amount=held[1], fields=fields)
         return dq
+
+    def _holder(self, question: str, supplement: str | None) -> Product | None:
+        """The product the question names, when it states an amount of ``supplement``'s own nutrient."""
+        product = named_product(question, self.catalog.all_products)
+        primary = self.catalog.primary_of.get(supplement or "")
+        held = product.nutrient(primary) if product and primary else None
+        return product if held is not None and held.dose is not None else None
 
     def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
         """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
@@ -759,7 +776,8 @@ class Assistant:
         products = self.catalog.all_products
         # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
         product = named_product(u.question, products) or (
-            self._only_product(u.reply) if u.reply and points_back(u.question) and u.product_query is None
+            self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)
+            and u.product_query is None
             and not about_products(u.question, self.catalog.slot_names) else None)
         # the digits of "<name> 65" count nothing
         rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
@@ -931,10 +949,10 @@ class Assistant:
         read ("suitable for vegans"), answered from the descriptions, stated or not; other product
         questions only in the page's words. A question about one study that asks what no page says
         is answered by that finding, and that it says nothing of it."""
+        names = self._scope_names(u, scoped)
         support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or studies or (
             u.product_query is not None and u.product_query.property is not None))
-                              else self.scope.support(u.retrieval_question, hits, scoped,
-                                                      self.catalog.names_of(scoped)))
+                              else self.scope.support(u.retrieval_question, hits, scoped, names))
         if u.product_query is not None:  # the products answer it, unless it asks what no page says
             support = 1.0
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
@@ -943,6 +961,12 @@ class Assistant:
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
+        """The words that name the monograph in scope, and the name of another page's product the
+        question names for its nutrient ("is the <nutrient> in <that product> under the limit?")."""
+        holder = self._holder(u.question, scoped) if scoped else None
+        return self.catalog.names_of(scoped) | frozenset(content_tokens(holder.name or "") if holder else ())
 
     def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
         """The off-topic words the question asks with: words said only in a statement that denies
@@ -1019,15 +1043,17 @@ class Assistant:
         """The cautions of the classes the answer draws on that the turn did not bring: a passage it
         cites names a class, or it cites a product above every upper limit (the notes on excess)."""
         drawn = mentioned_classes([c.snippet for c in book.citations], questions=False)
-        if over := self._over_limit_pages(book, u.question):
+        scope = self._caution_scope(u, supplement)
+        exceeded = self._over_limit_pages(book, u.question)
+        over = [s for s in exceeded if scope is not None and s not in scope]
+        if exceeded and DOSE_RISK_CLASS not in u.classes:
             drawn.append(DOSE_RISK_CLASS)
-        if not (extra := [c for c in drawn if c not in u.classes]):
-            return []
+        extra = [c for c in drawn if c not in u.classes]
         held = {c.citation.chunk_id for c in cautions if c.citation}
-        scope = self._caution_scope(u, supplement)  # the notes on excess of the limit exceeded too
-        scope = tuple(dict.fromkeys([*scope, *over])) if scope is not None else None
-        return [c for c in cautions_for(book, self.retriever.lexical.cautions, scope, extra)
-                if c.citation is None or c.citation.chunk_id not in held]
+        found = cautions_for(book, self.retriever.lexical.cautions, scope, extra) if extra else []
+        if over:  # the notes on excess of another page whose limit the product exceeds, asked or not
+            found += cautions_for(book, self.retriever.lexical.cautions, tuple(over), [DOSE_RISK_CLASS])
+        return [c for c in found if c.citation is None or c.citation.chunk_id not in held]
 
     def _over_limit_pages(self, book: CitationBook, question: str) -> list[str]:
         """When the answer is about one product (it cites one), the monographs whose own nutrient it

@@ -438,12 +438,24 @@ def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
                           ).search(folded))
     if not fields:
         return None
-    # an amount set beside a field ("is <amount> more than the recommended amount?") is set beside
-    # the limit too
-    amount = doses[0] if doses and cue(qc.compare).search(folded) else None
-    if amount is not None:
-        fields = tuple(dict.fromkeys([*fields, qc.limit_field]))
+    limit = qc.limit_field in fields
+    amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
+    if amount is not None and (_summed(doses) or _per_weight(question, amount, cues)):
+        amount = None  # "2000 IU and another 3000 IU" is a sum; "3 mg/kg" is per body weight
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
+
+
+def _summed(doses: Sequence[Dose]) -> bool:
+    """Does the question write two amounts in one unit ("2000 IU plus 3000 IU")? They add up, and
+    the page states no sum to compare."""
+    units = [d.unit for d in doses]
+    return len(units) != len(set(units))
+
+
+def _per_weight(question: str, dose: Dose, cues: DosageCues) -> bool:
+    """Is the amount per body weight ("3 mg/kg")? It is never compared with an absolute amount."""
+    return bool(cues.line.per_weight) and re.match(
+        rf"\s*(?:{'|'.join(cues.line.per_weight)})", fold(question[dose.end:])) is not None
 
 
 # --------------------------------------------------------------------------- choosing values

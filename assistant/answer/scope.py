@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
+from assistant.doses import parse_doses
 from assistant.normalize import (
     content_tokens,
     covering_words,
@@ -110,11 +111,19 @@ def figure_gap(question: str, lines: Sequence[str]) -> str | None:
     folded = cue_fold(question)
     for kind in vocabulary().lexicon.figure_kinds.values():
         if kind.says and (m := cue(kind.asked).search(folded)) is not None and not any(
-                states_figure(line, cue(kind.stated)) for line in lines):
+                states_figure(line, cue(kind.stated)) for line in lines) and not (
+                kind.read_from_two and _two_in_one_unit(lines)):
             phrase = m.group(0).strip()
             asked = kind.says.format(phrase=phrase, last=phrase.split()[-1])
             return msg.FIGURE_NOT_STATED.format(asked=asked[:1].upper() + asked[1:])
     return None
+
+
+def _two_in_one_unit(lines: Sequence[str]) -> bool:
+    """Do the lines state two different amounts in one unit?"""
+    amounts = {(d.unit, d.low) for line in lines for d in parse_doses(line)}
+    units = [unit for unit, _ in amounts]
+    return len(units) != len(set(units))
 
 
 def asked_part(question: str, lines: Sequence[str]) -> str | None:

@@ -136,3 +136,22 @@ def test_that_amount_is_the_last_answers_product_only_when_the_turn_names_no_oth
                                                 "(5,000 IU) per softgel. [1]"}]
     ans = catalogue.ask("and the drops? how much in each one, and is that under the adult max?", history)
     assert "400 IU per drop" in ans.text and "The amount named" not in ans.text
+
+
+def test_a_product_answered_from_another_pages_limit_keeps_its_own_pages_cautions(catalogue: Assistant) -> None:
+    history = [{"role": "user", "content": "I'm on warfarin. what's in ultra k2 mk-7 plus d3?"},
+               {"role": "assistant", "content": "Ultra K2 MK-7 Plus D3 is a dietary supplement combining vitamin D3 "
+                                                "(5,000 IU) and vitamin K2 (100 mcg as MK-7). [1]"}]
+    ans = catalogue.ask("is that d3 amount over the upper limit?", history)
+    assert {"anticoagulant", "toxicity"} <= {c.kind for c in ans.cautions}
+
+
+def test_a_product_and_another_amount_taken_together_are_not_compared_as_one(catalogue: Assistant) -> None:
+    # 5,000 IU + 2,000 IU: the page states no sum, so neither amount alone is said to be below the limit
+    ans = catalogue.ask("I take bone plus 5000 and also 2000 IU of vitamin d, is that over the upper limit?")
+    assert "The amount named is below" not in ans.text
+
+
+def test_a_limit_question_about_a_product_over_another_pages_limit_brings_those_notes(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is ultra k2 mk-7 plus d3 over the upper limit?")
+    assert "vitamin-d3" in {c.citation.supplement for c in ans.cautions if c.kind == "toxicity" and c.citation}

@@ -203,14 +203,20 @@ def test_a_question_names_fields_people_unit_and_amount() -> None:
     assert q is not None and q.fields == (RDA, TD)
 
 
-def test_an_amount_without_a_comparison_is_not_compared() -> None:
+def test_an_amount_without_a_comparison_or_without_the_limit_is_not_compared() -> None:
     q = parse_dosage_query("what is the upper limit, 60 mg?")
     assert q is not None and q.amount is None
-
-
-def test_an_amount_set_beside_the_recommended_amount_is_set_beside_the_limit_too() -> None:
     q = parse_dosage_query("is 60 mg over the RDA?")
-    assert q is not None and q.fields == (RDA, UL) and q.amount is not None and q.amount.text == "60 mg"
+    assert q is not None and q.amount is None  # only the limit is compared with
+
+
+def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
+    q = parse_dosage_query("I take 2000 IU and another 3000 IU, is that over the upper limit?")
+    assert q is not None and q.amount is None   # the page states no sum
+    q = parse_dosage_query("is 3 mg/kg iron over the upper limit for kids?")
+    assert q is not None and q.amount is None
+    q = parse_dosage_query("is 2000 IU (50 mcg) over the upper limit?")
+    assert q is not None and q.amount is not None and q.amount.text == "2000 IU"
 
 
 def test_a_question_that_names_no_field() -> None:

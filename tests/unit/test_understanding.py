@@ -473,6 +473,9 @@ def test_a_comparison_asked_by_its_own_words_needs_a_stated_change() -> None:
     assert figure_gap("how much better was it?", ["Better over a median of 2.5 years. [1]"]) == gap
     assert figure_gap("sort the products by how much they contain", direction) is None
     assert figure_gap("how much more than the limit is safe?", direction) is None
+    # two amounts in one unit are set side by side by the reader: no gap is said (none is computed)
+    assert figure_gap("how much more do girls need than boys?", ["11 mg — boys; 15 mg — girls. [1]"]) is None
+    assert figure_gap("how much more did they absorb?", ["60 mg for 14 days. [1]", "60 mg daily. [2]"]) == gap
 
 
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
