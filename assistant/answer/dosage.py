@@ -546,9 +546,9 @@ def converted(d: Dose, unit: str) -> str | None:
 def answers(query: DosageQuery, f: DosageField, cues: DosageCues | None = None) -> bool:
     """Do the records settle this field's part of the question better than quoting the passage?
     (an amount to compare with the limit, a blank field or a value without an amount, people named,
-    a unit the values are not written in; an amount set beside any field's values: "is one <product>
-    a day more than the recommended amount?" is answered by the field whole, not by passages that
-    may leave it out)."""
+    a unit the values are not written in; an amount set beside another field: "is one <product> a
+    day more than the recommended amount?" gets the field's values stated, not passages that may
+    leave them out; only the limit is compared with)."""
     cues = cues or dosage_cues()
     if query.amount is not None:
         return True
