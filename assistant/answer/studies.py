@@ -232,6 +232,8 @@ class QuestionCues(BaseModel):
     #: bounds said after the length ("a year or more", "6 months or less")
     duration_at_least_after: list[str] = Field(default_factory=list)
     duration_at_most_after: list[str] = Field(default_factory=list)
+    #: a length asked "about" ("lasted about a month") is that long give or take this share
+    duration_leeway: float = Field(default=0.0, ge=0.0, lt=1.0)
     compare: list[str] = Field(default_factory=list)
     finished: list[str] = Field(default_factory=list)
     result_contrast: list[str] = Field(default_factory=list)
@@ -569,7 +571,7 @@ def _duration(text: str, folded: str, fc: FindingCues) -> tuple[str, tuple[float
     """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years") and its
     length in days (low and high end)."""
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
-    qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    qual = rf"(?:(?P<about>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     m = re.search(rf"(?<![\w.,-]){lead}{qual}{_length_pattern(fc)}", folded)
     if not m:
         return None
@@ -1476,7 +1478,7 @@ def _asked_duration(q: str, cues: StudyCues
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     bound = "".join(rf"(?:(?P<{name}>{alternation(ws)})\s+)?" if ws else ""
                     for name, ws in (("at_least", qc.duration_at_least), ("at_most", qc.duration_at_most)))
-    qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    qual = rf"(?:(?P<about>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     length = _length_pattern(fc)
     patterns = []
     if qc.duration_before:
@@ -1490,6 +1492,8 @@ def _asked_duration(q: str, cues: StudyCues
                 "at_least" if m.groupdict().get("at_least") or _opens(after, qc.duration_at_least_after)
                 else "at_most" if m.groupdict().get("at_most") or _opens(after, qc.duration_at_most_after)
                 else "exact")
+            if how == "exact" and m.groupdict().get("about"):  # "lasted about a month": 4 weeks too
+                days = (days[0] * (1 - qc.duration_leeway), days[1] * (1 + qc.duration_leeway))
             return days, how
     return None
 

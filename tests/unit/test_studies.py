@@ -461,12 +461,19 @@ def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -
     assert sq is not None and sq.ran_days == pytest.approx((days, days)) and sq.ran_bound == bound
 
 
+def test_a_length_asked_about_is_that_long_give_or_take_a_quarter() -> None:
+    sq = parse_study_query("which trials lasted about a month?")
+    assert sq is not None and sq.ran_bound == "exact"
+    assert sq.ran_days == pytest.approx((30.4375 * 0.75, 30.4375 * 1.25))
+
+
 @pytest.mark.parametrize(("question", "supplement", "refs"), [
     ("list all the studies that ran for 3 years", "vitamin-k2", [2, 3]),  # "Three years", "over 3 years"
     ("which trials lasted 36 months", "vitamin-k2", [2, 3]),               # compared in days
     ("which studies lasted at least 1 year", "vitamin-k2", [2, 3, 8]),
     ("which trials lasted less than 6 months", "vitamin-k2", [6]),
     ("which studies ran for 4 years", "vitamin-d3", [3]),                  # "for 3 to 5 years"
+    ("which k2 study ran for roughly a month?", "vitamin-k2", [6]),         # "about": 4 weeks too
 ])
 def test_findings_that_ran_as_long_as_asked(question: str, supplement: str, refs: list[int]) -> None:
     lines, book = answer(question, supplement)
