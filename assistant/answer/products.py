@@ -2183,8 +2183,9 @@ def _detail_line(out: _ProductAnswer, p: Product, name: str) -> None:
     elif dc.source == "serving":
         served = any(s.serving for s in states)
         line = a.one_states.format(product=label(p), amounts=amounts) if served else None
-    elif (sentence := _sentence_with(p, dc.description)) is not None:
-        line = a.detail_stated.format(what=dc.what, product=label(p), text=sentence)
+    elif (sentence := _sentence_with(p, dc.description)) is not None:  # with the amounts it states
+        held = label(p, [s.detail() for s in states])
+        line = a.detail_stated.format(what=dc.what, product=held, text=sentence)
     if line is None:  # what the description does say is not hidden behind what it does not
         line = a.detail_unstated.format(product=label(p), what=dc.what) + (
             a.serving_size_amounts.format(amounts=amounts) if states else "")

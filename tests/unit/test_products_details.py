@@ -81,6 +81,14 @@ def test_a_detail_the_report_does_not_state_is_said_so_with_what_it_states() -> 
     assert out is not None and "names the product “Ultra K2 MK-7 Plus D3”" in out
 
 
+def test_whom_a_product_is_for_is_quoted_with_the_amounts_it_states() -> None:
+    assert asked_detail("who is it meant for") == "purpose"
+    assert asked_detail("what's it for") == "purpose"
+    assert asked_detail("what is it made of") is None
+    out = _one("how much k2 is in the liquid d3 + k2 one, and who is it meant for?", K2)
+    assert out is not None and "“It is intended for daily use.”" in out and "vitamin K2 10 mcg" in out
+
+
 def test_what_the_amounts_are_per() -> None:
     out = _one("ultra k2 says 100 mcg of k2, is that per capsule or per serving of 2 or what", K2)
     assert out is not None and out.startswith("The description of Ultra K2 MK-7 Plus D3 does not state whether")
