@@ -299,10 +299,25 @@ class Assistant:
         q = clean_question(question, self.settings.max_question_chars)
         turns = check_history(history)
         self.refresh_if_stale()
-        if len(asks := split_asks(plain_text(q))) > 1:  # "what is X, and which product has the most Y?"
+        if len(asks := split_asks(plain_text(q))) > 1 or len(asks := self._subject_asks(plain_text(q))) > 1:
             yield from self._emit(self._answer_asks(q, asks, turns, filters))
             return
         yield from self._run(q, turns, filters)
+
+    def _subject_asks(self, q: str) -> list[str]:
+        """A Dosage Guide field asked of two supplements in one breath ("the RDA for <a> for men and
+        <b> for adults"): the ask of the first, then "and <b> ..." as its follow-up (which changes
+        the supplement and keeps the field); else the question whole. Never when it names a medicine
+        or condition: each part must keep what the whole says of the person."""
+        named = self.catalog.named_supplements
+        if (len(named(q)) != 2 or parse_dosage_query(q) is None or mentioned_classes([q])
+                or named_product(q, self.catalog.all_products) is not None):
+            return [q]
+        for m in re.finditer(r"[,;]?\s+and\s+", q):
+            head, tail = q[:m.start()].strip(" ,;"), q[m.end():].strip()
+            if len(named(head)) == 1 and len(named(tail)) == 1 and named(head) != named(tail):
+                return [head, f"and {tail}"]
+        return [q]
 
     def _answer_asks(self, q: str, asks: Sequence[str], turns: list[Turn],
                      filters: dict[str, str] | None) -> Answer:

@@ -155,3 +155,12 @@ def test_a_product_and_another_amount_taken_together_are_not_compared_as_one(cat
 def test_a_limit_question_about_a_product_over_another_pages_limit_brings_those_notes(catalogue: Assistant) -> None:
     ans = catalogue.ask("is ultra k2 mk-7 plus d3 over the upper limit?")
     assert "vitamin-d3" in {c.citation.supplement for c in ans.cautions if c.kind == "toxicity" and c.citation}
+
+
+def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what is the RDA for iron for men and vitamin D for adults")
+    assert "8 mg — men 19+" in ans.text and "600 IU (15 mcg) — adults 19–70" in ans.text
+    assert {c.supplement for c in ans.citations} == {"iron", "vitamin-d3"}
+    # a medicine named: the question stays whole, so no part loses what it says of the person
+    whole = "what is the RDA for iron for men and vitamin D for adults on warfarin"
+    assert catalogue._subject_asks(whole) == [whole]
