@@ -535,3 +535,5 @@ def test_the_amount_a_page_suggests_or_that_covers_the_day_is_the_allowance() ->
         parsed = parse_dosage_query(q)
         assert parsed is not None and parsed.fields == (RDA,), q
     assert parse_dosage_query("what does the page suggest for bones?") is None
+    parsed = parse_dosage_query("is one capsule a day more than she needs?")
+    assert parsed is not None and parsed.fields == (RDA,)
