@@ -304,6 +304,12 @@ class Assistant:
             return
         yield from self._run(q, turns, filters)
 
+    def _conversation_pages(self, u: Understanding) -> list[str]:
+        """The supplement the conversation's earlier turns name (the last that names one)."""
+        def names(turn: str) -> list[str]:
+            return self.catalog.named_supplements(without_negated_mentions(turn))
+        return conversation_subject(u.earlier, names)
+
     def _subject_asks(self, q: str) -> list[str]:
         """A Dosage Guide field asked of two supplements in one breath ("the RDA for <a> for men and
         <b> for adults"): the ask of the first, then "and <b> ..." as its follow-up (which changes
@@ -456,8 +462,7 @@ class Assistant:
             without_comparisons(study_subject(u.question)))
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
-        before = conversation_subject(  # the conversation's supplement
-            u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
+        before = self._conversation_pages(u)  # the conversation's supplement
         if not before and u.followup and CITED.search(u.reply):  # no turn named it: the page answered
             before = [s for s in [self.retriever.lexical.source_of(u.reply)] if s]
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
@@ -708,8 +713,11 @@ class Assistant:
         # the page of the product the turn is about: "is the <nutrient> in <product> over the limit?"
         # is answered from the nutrient's page, and the product's page's interactions apply too
         held = self._held_amount(u, supplement)
+        # and the page of the product the last answer was about: "is the <other nutrient> too much?"
+        # after an answer about one of its products carries its interactions
+        replied = None if starts_afresh(u.question) else self._only_product(self._without_notes(u.reply))
         pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
-                                        held[0] if held else None] if p is not None]
+                                        held[0] if held else None, replied] if p is not None]
         return tuple(dict.fromkeys([supplement, *named, *pages]))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding,

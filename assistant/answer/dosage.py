@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -74,8 +75,12 @@ class QuestionCues(BaseModel):
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
+    #: words that join two amounts into a sum ("2000 IU and another 3000 IU")
+    sum_joints: list[str] = Field(default_factory=list)
+    #: an amount taken more than once ("30 mg twice a day")
+    repeated: list[str] = Field(default_factory=list)
 
-    @field_validator("compare", "asked_unit", "counted_servings")
+    @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -440,20 +445,23 @@ def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
         return None
     limit = qc.limit_field in fields
     amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
-    if amount is not None and (_summed(doses) or _per_weight(question, amount, cues)):
-        amount = None  # "2000 IU and another 3000 IU" is a sum; "3 mg/kg" is per body weight
+    if amount is not None and (_summed(question, doses, qc) or _per_weight(question, amount, cues)
+                               or (qc.repeated and cue(qc.repeated).search(folded))):
+        amount = None  # a sum, an amount per body weight, or one taken more than once: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
 
 
-def _summed(doses: Sequence[Dose]) -> bool:
-    """Does the question write two amounts in one unit ("2000 IU plus 3000 IU")? They add up, and
-    the page states no sum to compare."""
-    units = [d.unit for d in doses]
-    return len(units) != len(set(units))
+def _summed(question: str, doses: Sequence[Dose], qc: QuestionCues) -> bool:
+    """Does the question join two amounts into a sum (in any units; ``sum_joints``)? The page states
+    no sum to compare ("is 5000 IU more than the 4000 IU limit?" sets one beside the other)."""
+    joint = re.compile(rf"(?<![\w-])(?:{'|'.join(qc.sum_joints)})(?![\w-])") if qc.sum_joints else None
+    return joint is not None and any(joint.search(fold(question[a.end:b.start]))
+                                     for a, b in itertools.pairwise(doses))
 
 
 def _per_weight(question: str, dose: Dose, cues: DosageCues) -> bool:
-    """Is the amount per body weight ("3 mg/kg")? It is never compared with an absolute amount."""
+    """Is the amount per body weight ("3 mg/kg", "3 mg for each kilo")? It is never compared with
+    an absolute amount."""
     return bool(cues.line.per_weight) and re.match(
         rf"\s*(?:{'|'.join(cues.line.per_weight)})", fold(question[dose.end:])) is not None
 

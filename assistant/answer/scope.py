@@ -97,8 +97,10 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
-    kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in vocabulary().lexicon.figure_kinds.values()
-                                           if cue(k.asked).search(folded)]
+    asked = [k for k in vocabulary().lexicon.figure_kinds.values() if cue(k.asked).search(folded)]
+    if any(k.read_from_two for k in asked) and _two_in_one_unit(lines):
+        return True  # "how much more of one than the other": both amounts, set side by side
+    kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in asked]
     return any(states_figure(line, kind) for line in lines for kind in (kinds or [None]))
 
 
@@ -120,10 +122,13 @@ def figure_gap(question: str, lines: Sequence[str]) -> str | None:
 
 
 def _two_in_one_unit(lines: Sequence[str]) -> bool:
-    """Do the lines state two different amounts in one unit?"""
-    amounts = {(d.unit, d.low) for line in lines for d in parse_doses(line)}
-    units = [unit for unit, _ in amounts]
-    return len(units) != len(set(units))
+    """Does one line state two different amounts in one unit ("11 mg — boys; 15 mg — girls")?
+    Amounts of different lines may be of different things."""
+    for line in lines:
+        units = [unit for unit, _ in {(d.unit, d.low) for d in parse_doses(line)}]
+        if len(units) != len(set(units)):
+            return True
+    return False
 
 
 def asked_part(question: str, lines: Sequence[str]) -> str | None:

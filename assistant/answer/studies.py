@@ -571,7 +571,7 @@ def _duration(text: str, folded: str, fc: FindingCues) -> tuple[str, tuple[float
     """The duration as written ("for 60 days", "over a median of 4.9 years", "Three years") and its
     length in days (low and high end)."""
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
-    qual = rf"(?:(?P<about>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    qual = rf"(?:(?:{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     m = re.search(rf"(?<![\w.,-]){lead}{qual}{_length_pattern(fc)}", folded)
     if not m:
         return None

@@ -217,6 +217,15 @@ def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
     assert q is not None and q.amount is None
     q = parse_dosage_query("is 2000 IU (50 mcg) over the upper limit?")
     assert q is not None and q.amount is not None and q.amount.text == "2000 IU"
+    q = parse_dosage_query("is 5000 IU more than the 4000 IU upper limit?")  # one beside the other: no sum
+    assert q is not None and q.amount is not None and q.amount.text == "5000 IU"
+    for taken in ["I take 30 mg of iron twice a day, over the upper limit?", "is 2 x 2500 IU over the upper limit?",
+                  "i take 2000 IU d3 and 100 mcg d3 a day, over the limit?",
+                  "is 2000 IU in the morning and 1000 at night over the limit?",
+                  "my kid takes 3 mg per kilo of iron, is that above the upper limit?",
+                  "3 mg for each kg, is that over the upper limit?"]:
+        q = parse_dosage_query(taken)
+        assert q is not None and q.amount is None, taken   # a daily total the page does not state
 
 
 def test_a_question_that_names_no_field() -> None:
@@ -528,12 +537,13 @@ def test_a_value_over_two_lines_is_rendered_whole_and_chosen_by_its_first() -> N
     assert "adults" in both and "children" in both
 
 
-def test_the_amount_a_page_suggests_or_that_covers_the_day_is_the_allowance() -> None:
+def test_the_amount_a_page_suggests_is_the_allowance() -> None:
     for q in ["how much d3 per day does the page suggest for a 40 year old?",
-              "how many iu do they recommend for kids?",
-              "would one tablet a day cover my vitamin d for the day?"]:
+              "how many iu do experts recommend for kids?"]:
         parsed = parse_dosage_query(q)
         assert parsed is not None and parsed.fields == (RDA,), q
     assert parse_dosage_query("what does the page suggest for bones?") is None
+    # what a study's authors gave is no allowance
+    assert parse_dosage_query("how much iron did they recommend in the pregnancy study?") is None
     parsed = parse_dosage_query("is one capsule a day more than she needs?")
     assert parsed is not None and parsed.fields == (RDA,)

@@ -461,10 +461,12 @@ def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -
     assert sq is not None and sq.ran_days == pytest.approx((days, days)) and sq.ran_bound == bound
 
 
-def test_a_length_asked_about_is_that_long_give_or_take_a_quarter() -> None:
+def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     sq = parse_study_query("which trials lasted about a month?")
     assert sq is not None and sq.ran_bound == "exact"
-    assert sq.ran_days == pytest.approx((30.4375 * 0.75, 30.4375 * 1.25))
+    assert sq.ran_days == pytest.approx((30.4375 * 0.85, 30.4375 * 1.15))
+    sq = parse_study_query("which study lasted about 4 years?")   # 3 years is not about 4
+    assert sq is not None and sq.ran_days is not None and sq.ran_days[0] > 3 * 365.25
 
 
 @pytest.mark.parametrize(("question", "supplement", "refs"), [

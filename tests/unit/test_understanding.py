@@ -476,6 +476,7 @@ def test_a_comparison_asked_by_its_own_words_needs_a_stated_change() -> None:
     # two amounts in one unit are set side by side by the reader: no gap is said (none is computed)
     assert figure_gap("how much more do girls need than boys?", ["11 mg — boys; 15 mg — girls. [1]"]) is None
     assert figure_gap("how much more did they absorb?", ["60 mg for 14 days. [1]", "60 mg daily. [2]"]) == gap
+    assert figure_gap("how much less did it raise them?", ["800 IU/day. [1]", "4,000 IU/day. [2]"]) == gap  # two things
 
 
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
