@@ -716,6 +716,9 @@ class Assistant:
         # and the page of the product the last answer was about: "is the <other nutrient> too much?"
         # after an answer about one of its products carries its interactions
         replied = None if starts_afresh(u.question) else self._only_product(self._without_notes(u.reply))
+        primary = self.catalog.primary_of
+        if replied is not None and not all(replied.nutrient(primary.get(s, "")) for s in named):
+            replied = None  # a question of another supplement that product does not hold
         pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
                                         held[0] if held else None, replied] if p is not None]
         return tuple(dict.fromkeys([supplement, *named, *pages]))

@@ -232,7 +232,8 @@ class QuestionCues(BaseModel):
     #: bounds said after the length ("a year or more", "6 months or less")
     duration_at_least_after: list[str] = Field(default_factory=list)
     duration_at_most_after: list[str] = Field(default_factory=list)
-    #: a length asked "about" ("lasted about a month") is that long give or take this share
+    #: a length asked "about" ("lasted about a month", these words) is that long give or take this share
+    duration_about: list[str] = Field(default_factory=list)
     duration_leeway: float = Field(default=0.0, ge=0.0, lt=1.0)
     compare: list[str] = Field(default_factory=list)
     finished: list[str] = Field(default_factory=list)
@@ -281,9 +282,10 @@ class QuestionCues(BaseModel):
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
-                     "duration_at_least", "duration_at_most", "compare", "finished", "result_contrast",
-                     "approximate_before", "approximate_after", "choice_words", "efficacy_in",
-                     "efficacy_past", "whether_found", "dose_above", "dose_below", "study_nouns")
+                     "duration_at_least", "duration_at_most", "duration_about", "compare", "finished",
+                     "result_contrast", "approximate_before", "approximate_after", "choice_words",
+                     "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
+                     "study_nouns")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1478,7 +1480,7 @@ def _asked_duration(q: str, cues: StudyCues
     lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     bound = "".join(rf"(?:(?P<{name}>{alternation(ws)})\s+)?" if ws else ""
                     for name, ws in (("at_least", qc.duration_at_least), ("at_most", qc.duration_at_most)))
-    qual = rf"(?:(?P<about>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
+    qual = rf"(?:(?P<qual>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     length = _length_pattern(fc)
     patterns = []
     if qc.duration_before:
@@ -1492,7 +1494,8 @@ def _asked_duration(q: str, cues: StudyCues
                 "at_least" if m.groupdict().get("at_least") or _opens(after, qc.duration_at_least_after)
                 else "at_most" if m.groupdict().get("at_most") or _opens(after, qc.duration_at_most_after)
                 else "exact")
-            if how == "exact" and m.groupdict().get("about"):  # "lasted about a month": 4 weeks too
+            said = m.groupdict().get("qual")  # "lasted about a month": 4 weeks too ("only": no leeway)
+            if how == "exact" and said and qc.duration_about and cue(qc.duration_about).fullmatch(said):
                 days = (days[0] * (1 - qc.duration_leeway), days[1] * (1 + qc.duration_leeway))
             return days, how
     return None

@@ -226,6 +226,11 @@ def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
                   "3 mg for each kg, is that over the upper limit?"]:
         q = parse_dosage_query(taken)
         assert q is not None and q.amount is None, taken   # a daily total the page does not state
+    for one in ["is 35 mg iron a day over the upper limit for a child between 4 and 8?",
+                "is 5000 IU of vitamin D with 1000 mg calcium over the upper limit?",
+                "is 6000 IU with breakfast over the upper limit, or is dinner better?"]:
+        q = parse_dosage_query(one)
+        assert q is not None and q.amount is not None, one   # one amount, set beside the limit
 
 
 def test_a_question_that_names_no_field() -> None:

@@ -467,6 +467,8 @@ def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     assert sq.ran_days == pytest.approx((30.4375 * 0.85, 30.4375 * 1.15))
     sq = parse_study_query("which study lasted about 4 years?")   # 3 years is not about 4
     assert sq is not None and sq.ran_days is not None and sq.ran_days[0] > 3 * 365.25
+    sq = parse_study_query("was there a study that ran only 18 months?")   # "only": that long exactly
+    assert sq is not None and sq.ran_days == pytest.approx((18 * 30.4375, 18 * 30.4375))
 
 
 @pytest.mark.parametrize(("question", "supplement", "refs"), [
