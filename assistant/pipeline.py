@@ -304,12 +304,6 @@ class Assistant:
             return
         yield from self._run(q, turns, filters)
 
-    def _conversation_pages(self, u: Understanding) -> list[str]:
-        """The supplement the conversation's earlier turns name (the last that names one)."""
-        def names(turn: str) -> list[str]:
-            return self.catalog.named_supplements(without_negated_mentions(turn))
-        return conversation_subject(u.earlier, names)
-
     def _subject_asks(self, q: str) -> list[str]:
         """A Dosage Guide field asked of two supplements in one breath ("the RDA for <a> for men and
         <b> for adults"): the ask of the first, then "and <b> ..." as its follow-up (which changes
@@ -462,7 +456,8 @@ class Assistant:
             without_comparisons(study_subject(u.question)))
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
-        before = self._conversation_pages(u)  # the conversation's supplement
+        before = conversation_subject(  # the conversation's supplement
+            u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         if not before and u.followup and CITED.search(u.reply):  # no turn named it: the page answered
             before = [s for s in [self.retriever.lexical.source_of(u.reply)] if s]
         products = self.catalog.products_of.get(before[0], []) if len(before) == 1 else []
@@ -487,7 +482,7 @@ class Assistant:
             return []
         named = self.catalog.named_supplements(cue_fold(q).replace(cue_fold(product.name), " "))
         # a product that holds none of it is no holder ("the <nutrient> in <a product without it>")
-        return named if len(named) == 1 and self._holder(q, named[0]) is not None else []
+        return named if len(named) == 1 and self._amount_of(product, named[0]) is not None else []
 
     def _only_product(self, text: str) -> Product | None:
         """The product a text opens with by its whole name, when its first sentence names one alone
@@ -785,9 +780,13 @@ class Assistant:
     def _holder(self, question: str, supplement: str | None) -> Product | None:
         """The product the question names, when it states an amount of ``supplement``'s own nutrient."""
         product = named_product(question, self.catalog.all_products)
+        return product if product is not None and self._amount_of(product, supplement) is not None else None
+
+    def _amount_of(self, product: Product, supplement: str | None) -> Dose | None:
+        """The amount the product states of ``supplement``'s own nutrient (on any page), if any."""
         primary = self.catalog.primary_of.get(supplement or "")
-        held = product.nutrient(primary) if product and primary else None
-        return product if held is not None and held.dose is not None else None
+        held = product.nutrient(primary) if primary else None
+        return held.dose if held is not None else None
 
     def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
         """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
@@ -799,20 +798,17 @@ class Assistant:
         folded = cue_fold(u.question)
         if parse_doses(u.question) or not cue(qc.compare).search(folded):
             return None
-        products = self.catalog.all_products
         # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
-        product = named_product(u.question, products) or (
+        product = named_product(u.question, self.catalog.all_products) or (
             self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)
             and u.product_query is None
             and not about_products(u.question, self.catalog.slot_names) else None)
         # the digits of "<name> 65" count nothing
         rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
-        primary = self.catalog.primary_of.get(supplement or "")
-        if product is None or not primary or (qc.counted_servings and cue(qc.counted_servings).search(rest)):
+        if product is None or (qc.counted_servings and cue(qc.counted_servings).search(rest)):
             return None
-        amount = product.nutrient(primary)
-        return (product, amount.dose) if amount is not None and amount.dose is not None else None
-
+        dose = self._amount_of(product, supplement)
+        return (product, dose) if dose is not None else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -1095,10 +1091,9 @@ class Assistant:
         named = named_product(question, self.catalog.all_products) == product
         over = []
         for supplement, primary in self.catalog.primary_of.items():
-            held = product.nutrient(primary) if named or supplement == product.supplement else None
-            docs = self._field_docs(supplement, [limit], []) if held and held.dose else []
-            if held and held.dose and docs and exceeds_every_limit(held.dose, field_from_doc(docs[0]),
-                                                                   primary):
+            dose = self._amount_of(product, supplement) if named or supplement == product.supplement else None
+            docs = self._field_docs(supplement, [limit], []) if dose is not None else []
+            if dose is not None and docs and exceeds_every_limit(dose, field_from_doc(docs[0]), primary):
                 over.append(supplement)
         return over
 

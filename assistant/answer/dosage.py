@@ -357,8 +357,7 @@ def read_value(text: str, start: int = 0, cues: DosageCues | None = None,
         unit_only = _unit_spellings().get(fold(amount).strip())
     folded = fold(text)
     none_set = not amount_doses and bool(cue(cues.line.none_set).search(folded))
-    weight = re.compile(rf"\s*(?:{'|'.join(cues.line.per_weight)})") if cues.line.per_weight else None
-    per_weight = weight is not None and any(weight.match(folded, d.end) for d in amount_doses)
+    per_weight = any(_per_weight(text[d.end:], cues) for d in amount_doses)
     masked = population
     for d in parse_doses(population):
         masked = masked[: d.start] + " " * (d.end - d.start) + masked[d.end:]
@@ -445,7 +444,7 @@ def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
         return None
     limit = qc.limit_field in fields
     amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
-    if amount is not None and (_summed(question, doses, qc) or _per_weight(question, amount, cues)
+    if amount is not None and (_summed(question, doses, qc) or _per_weight(question[amount.end:], cues)
                                or (qc.repeated and cue(qc.repeated).search(folded))):
         amount = None  # a sum, an amount per body weight, or one taken more than once: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
@@ -454,16 +453,15 @@ def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
 def _summed(question: str, doses: Sequence[Dose], qc: QuestionCues) -> bool:
     """Does the question join two amounts into a sum (in any units; ``sum_joints``)? The page states
     no sum to compare ("is 5000 IU more than the 4000 IU limit?" sets one beside the other)."""
-    joint = re.compile(rf"(?<![\w-])(?:{'|'.join(qc.sum_joints)})(?![\w-])") if qc.sum_joints else None
-    return joint is not None and any(joint.search(fold(question[a.end:b.start]))
-                                     for a, b in itertools.pairwise(doses))
+    return bool(qc.sum_joints) and any(cue(qc.sum_joints).search(fold(question[a.end:b.start]))
+                                       for a, b in itertools.pairwise(doses))
 
 
-def _per_weight(question: str, dose: Dose, cues: DosageCues) -> bool:
-    """Is the amount per body weight ("3 mg/kg", "3 mg for each kilo")? It is never compared with
-    an absolute amount."""
+def _per_weight(after: str, cues: DosageCues) -> bool:
+    """Does the text right after an amount make it one per body weight ("3 mg/kg", "3 mg for each
+    kilo")? Such an amount is never compared with an absolute one."""
     return bool(cues.line.per_weight) and re.match(
-        rf"\s*(?:{'|'.join(cues.line.per_weight)})", fold(question[dose.end:])) is not None
+        rf"\s*(?:{'|'.join(cues.line.per_weight)})", fold(after)) is not None
 
 
 # --------------------------------------------------------------------------- choosing values

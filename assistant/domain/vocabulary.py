@@ -194,8 +194,8 @@ class FigureKind(BaseModel):
     #: words ({phrase}: what ``asked`` matched; {last}: its last word: "how many {last}"). None: the
     #: answer says so only where it says a figure is missing (see lexicon.yaml ``figure_kinds``)
     says: str | None = None
-    #: two amounts in one unit among the answer's lines let the reader set them side by side ("11 mg
-    #: — boys; 15 mg — girls"): the gap is not said (the answer computes no difference itself)
+    #: two amounts in one unit on one of the answer's lines let the reader set them side by side ("11
+    #: mg — boys; 15 mg — girls"): the gap is not said (the answer computes no difference itself)
     read_from_two: bool = False
 
     @field_validator("asked", "stated")
