@@ -611,9 +611,12 @@ def without_denials(text: str) -> str:
     normal. what does <x> do for bones?"), is context, not what they ask. A statement that also
     affirms keeps its other clauses ("I take <drug>, no other meds." keeps "I take <drug>")."""
     sentences = sentences_of(text)
-    if not any(s.rstrip().endswith("?") for s in sentences):
-        return text
-    kept = [s if s.rstrip().endswith("?") else _undenied(s) for s in sentences]
+    asking = [s.rstrip().endswith("?") for s in sentences]
+    if not any(asking):  # unpunctuated: the last sentence asks ("... on nothing now. whats in it")
+        if len(sentences) < 2:
+            return text
+        asking[-1] = True
+    kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
     return " ".join(s for s in kept if s)
 
 

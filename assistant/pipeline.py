@@ -149,8 +149,8 @@ log = logging.getLogger(__name__)
 
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
-#: topic words (beyond the supplement's names) the rest of a question needs for words said only in
-#: its denials to be context, not what it asks
+#: topic words (beyond names and general words) an ask needs before an answer holding none of them
+#: counts as loose (:meth:`Assistant._loose`)
 MIN_ASKED_TOPIC_WORDS = 2
 
 
@@ -532,7 +532,7 @@ class Assistant:
             yield from self._emit(self._abstain(q, 0.0, u.corrected))
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
-        study_scopes = self._study_scopes(u, filters, hits)
+        study_scopes = self._study_scopes(u, filters, hits, chosen)
         studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
         support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
         # a question about a Dosage Guide field of the monograph in scope is answered from that
@@ -915,12 +915,17 @@ class Assistant:
         return self.catalog.named_supplements(study_subject(resolved))
 
     def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,
-                      hits: Sequence[Hit]) -> list[str]:
+                      hits: Sequence[Hit], chosen: bool = False) -> list[str]:
         """The monographs whose findings a question across studies is about: the one in scope or
-        named; the several it names; with none named, every monograph (the best passages' first):
-        "what is reference 2?" with no page in view has an answer in each."""
+        named, and when its findings answer none (and the user did not choose it) the pages of the
+        nutrients the question has them give ("is <a> being tested with <b> anywhere": a trial of
+        both may be on <b>'s page); the several it names; with none named, every monograph (the best
+        passages' first): "what is reference 2?" with no page in view has an answer in each."""
         if scoped := (filters or {}).get("supplement"):
-            return [scoped]
+            sq = None if chosen else parse_study_query(u.question)
+            if sq is None or not sq.nutrients or select_studies(sq, self.studies.of(scoped)).records:
+                return [scoped]
+            return list(dict.fromkeys([scoped, *self.catalog.named_supplements(" ".join(sq.nutrients))]))
         named = self.catalog.named_supplements(study_subject(u.question)) or (
             self._named_in(u.retrieval_question) if u.followup else [])
         if named:
@@ -955,9 +960,10 @@ class Assistant:
         # one study asked about what its finding does not say ("did their <outcome> go up?")
         every = [r for sup in self.supplements for r in self.studies.of(sup)]
         vocab = self.retriever.lexical.vocab
-        for text in asked:  # a follow-up's own words, then the question it resolves to
+        for text in asked:  # a follow-up's own words, then the question it resolves to; what its
+            # statements deny ("no stent. what is the trial testing?") is not a detail it asks about
             gaps = [(sup, gq, records) for sup in scopes if (records := self.studies.of(sup))
-                    and (gq := finding_gap_query(text, records, vocab, every)) is not None
+                    and (gq := finding_gap_query(without_denials(text), records, vocab, every)) is not None
                     and select_studies(gq, records).answered]
             if len(gaps) == 1:
                 return gaps
@@ -993,13 +999,14 @@ class Assistant:
     def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
         """The off-topic words the question asks with: words said only in a statement that denies
         ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
-        rest has topic words of its own."""
+        rest asks with a word of its own beside the supplement's names ("which <x> study used a
+        once-a-year dose?": "once-a-year")."""
         rest = without_denials(question)
         if not off_topic or rest == question:
             return off_topic
         asked = content_tokens(rest)
-        names = self.catalog.names_of(scoped) | general_words()
-        if len([t for t in asked if t not in names]) < MIN_ASKED_TOPIC_WORDS:
+        names = self.catalog.names_of(scoped)
+        if not [t for t in asked if t not in names]:
             return off_topic
         return [t for t in off_topic if t in set(asked)]
 

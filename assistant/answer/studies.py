@@ -950,12 +950,19 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     for s, e in spans:
         inside = [i for i, w in enumerate(words) if s <= w.start() < e]
         for i in inside:  # the fewest words from each that name something ("vitamin <letter>"),
-            # a name begun inside the span may end after it
-            end = next((j for j in range(i, min(inside[-1] + 3, len(words))) if _names_in(lexical_form(
-                " ".join(w.group() for w in words[i:j + 1])))), None)
+            # a name begun inside the span may end after it (one begun after it is not ruled out:
+            # "not on <drug>. what <nutrient> dose ...")
+            after = inside[-1] + 1
+            end = next((j for j in range(i, min(after + 2, len(words)))
+                        if _names_in(_joined(words, i, j)) and not _names_in(_joined(words, after, j))), None)
             if end is not None and i not in dropped:
                 dropped.update(range(i, end + 1))
     return " ".join(w.group() for i, w in enumerate(words) if i not in dropped)
+
+
+def _joined(words: Sequence[re.Match[str]], first: int, last: int) -> str:
+    """The lexical form of words ``first`` to ``last`` (none when first > last)."""
+    return lexical_form(" ".join(w.group() for w in words[first:last + 1]))
 
 
 def _reference_lines(cited: list[str], asked: int) -> list[str]:

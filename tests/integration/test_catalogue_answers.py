@@ -60,6 +60,13 @@ def test_a_study_described_beside_another_pages_name_is_answered_from_its_own_pa
     assert {c.supplement for c in ans.citations} == {"vitamin-k2"}
 
 
+def test_findings_given_with_another_nutrient_are_looked_for_on_its_page_too(catalogue: Assistant) -> None:
+    # the page named first has no such finding; the trial of both is on the other nutrient's page
+    ans = catalogue.ask("i'm not on blood thinners. is vitamin d being tested with k2 for arteries anywhere")
+    assert not ans.abstained and "vitamin-k2" in {c.supplement for c in ans.citations}
+    assert "720" in ans.text
+
+
 def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take lithium, no other meds. What does vitamin D3 do for my bones?")
     assert ans.abstained  # no page speaks of that medicine: no answer as if it were not said
