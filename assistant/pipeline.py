@@ -42,7 +42,7 @@ from assistant.answer.cautions import (
     referral,
     stated_conditions,
 )
-from assistant.answer.choices import unsettled_choices
+from assistant.answer.choices import offered_words, unsettled_choices
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageQuery,
@@ -56,6 +56,7 @@ from assistant.answer.dosage import (
 from assistant.answer.extractive import cited_field, compose_extractive
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
+    OneProduct,
     ProductQuery,
     asks_across_products,
     asks_label,
@@ -986,9 +987,20 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
+        if (off_topic and set(off_topic) <= offered_words(u.question)
+                and self._one_product(u, scoped, supplement) is not None):
+            off_topic = []  # "what kind of <nutrient> is in <product>: <a> or <b>?": what its description
+            # states of it answers, and says so when it names neither
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _one_product(self, u: Understanding, scoped: str | None, supplement: str | None) -> OneProduct | None:
+        """The one product the question asks about, and what it asks of it, if it asks of one."""
+        scope = {"supplement": scoped} if scoped else None
+        products = self.catalog.product_scope(u.retrieval_question, scope, supplement)
+        return one_product_question(u.question, self.catalog.all_products, products,
+                                    self.catalog.nutrient_names, earlier=u.earlier)
 
     def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
         """The words that name the monograph in scope, and the name of another page's product the

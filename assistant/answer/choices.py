@@ -12,7 +12,14 @@ from collections.abc import Container, Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import asking_sentences, content_tokens, cue_fold, mentioned_classes, negated_spans
+from assistant.normalize import (
+    asking_sentences,
+    content_tokens,
+    cue_fold,
+    mentioned_classes,
+    negated_spans,
+    sentences_of,
+)
 from assistant.nutrients import mentioned_nutrients
 
 #: one side of a choice is at most this many words
@@ -76,6 +83,20 @@ def offered_choices(question: str) -> list[tuple[str, str]]:
         if left and right:
             out.append((left, right))
     return out
+
+
+def offered_words(question: str) -> frozenset[str]:
+    """The content words of what a question offers to choose from: both sides of each choice ("is it
+    <a> or <b>?") and the items of a sentence that only lists options ("what form is it? <a>,
+    <b>?"), each of at most a few words."""
+    sides = [side for pair in offered_choices(question) for side in pair]
+    for sentence in sentences_of(cue_fold(question)):
+        if not sentence.rstrip().endswith("?"):
+            continue
+        items = [i.strip() for i in re.split(r",|\bor\b", sentence.rstrip(" ?")) if i.strip()]
+        if len(items) >= 2 and all(len(i.split()) <= _SIDE_WORDS for i in items):
+            sides += items
+    return frozenset(t for side in sides for t in content_tokens(side))
 
 
 def _shares_start(token: str, tokens: frozenset[str]) -> bool:

@@ -67,6 +67,13 @@ def test_findings_given_with_another_nutrient_are_looked_for_on_its_page_too(cat
     assert "720" in ans.text
 
 
+def test_forms_offered_for_a_product_the_description_leaves_unnamed_are_answered(catalogue: Assistant) -> None:
+    # the options offered are words no page uses; the product's description answers: it names no form
+    ans = catalogue.ask("what kind of zinc is in the d3 + k2 mk-7 + zinc supplement? citrate or picolinate?")
+    assert not ans.abstained and len(ans.citations) == 1 and ans.citations[0].supplement == "vitamin-k2"
+    assert "zinc" in ans.text and "not state its form" in ans.text
+
+
 def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take lithium, no other meds. What does vitamin D3 do for my bones?")
     assert ans.abstained  # no page speaks of that medicine: no answer as if it were not said

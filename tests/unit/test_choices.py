@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import messages as msg
-from assistant.answer.choices import offered_choices, unsettled_choices
+from assistant.answer.choices import offered_choices, offered_words, unsettled_choices
 from assistant.normalize import content_tokens
 
 #: a corpus that uses every word of these tests (a lay word it lacks is tested on its own)
@@ -13,6 +13,12 @@ WORDS = frozenset(content_tokens("capsule liquid calcium trial pregnancy heparin
 def test_a_choice_is_read_from_the_asking_sentence() -> None:
     assert offered_choices("I read about the trial. Was it the capsule or the liquid?") == [("capsule", "liquid")]
     assert offered_choices("is the fish oil from anchovy or from sardine?") == [("anchovy", "sardine")]
+
+
+def test_the_words_offered_are_both_sides_and_a_listed_options_sentence() -> None:
+    assert offered_words("what form is the calcium in it, carbonate or citrate?") == {"carbonate", "citrate"}
+    assert offered_words("what form is the calcium in it? carbonate, citrate? how much") == {"carbonate", "citrate"}
+    assert offered_words("what form is the calcium in it, and is it a capsule?") == frozenset()
 
 
 def test_sides_are_content_words_only() -> None:
