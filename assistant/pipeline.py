@@ -987,6 +987,9 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
+        if off_topic and u.followup and self._names_own_topic(u, scoped):  # "anything like that for <x>
+            own = set(content_tokens(u.question))  # and <topic>?": what it took from the last turn is
+            off_topic = [t for t in off_topic if t in own]  # not what it asks of <x>
         if (off_topic and set(off_topic) <= offered_words(u.question)
                 and self._one_product(u, scoped, supplement) is not None):
             off_topic = []  # "what kind of <nutrient> is in <product>: <a> or <b>?": what its description
@@ -994,6 +997,15 @@ class Assistant:
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _names_own_topic(self, u: Understanding, scoped: str | None) -> bool:
+        """Does a follow-up name a supplement and a topic word of its own, one the page in scope uses
+        ("was there anything like that for <x> and <topic>?")?"""
+        if scoped is None:
+            return False
+        own = [t for t in content_tokens(u.question) if t not in general_words()]
+        names, page = self.catalog.names_of(scoped), self.retriever.lexical.vocab_of.get(scoped, frozenset())
+        return any(t in names for t in own) and any(t not in names and t in page for t in own)
 
     def _one_product(self, u: Understanding, scoped: str | None, supplement: str | None) -> OneProduct | None:
         """The one product the question asks about, and what it asks of it, if it asks of one."""

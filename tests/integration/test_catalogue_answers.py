@@ -8,6 +8,7 @@ import re
 import pytest
 
 from assistant import Assistant
+from assistant.conversation import Turn
 
 
 def test_a_reference_number_with_no_monograph_named_is_answered_from_each(catalogue: Assistant) -> None:
@@ -72,6 +73,17 @@ def test_forms_offered_for_a_product_the_description_leaves_unnamed_are_answered
     ans = catalogue.ask("what kind of zinc is in the d3 + k2 mk-7 + zinc supplement? citrate or picolinate?")
     assert not ans.abstained and len(ans.citations) == 1 and ans.citations[0].supplement == "vitamin-k2"
     assert "zinc" in ans.text and "not state its form" in ans.text
+
+
+def test_a_follow_up_naming_its_own_supplement_and_topic_is_not_refused_for_the_last_turns_words(
+        catalogue: Assistant) -> None:
+    # "nursing" comes from the last turn and no K2 page uses it; the turn asks of k2 and bones
+    history: list[Turn] = [
+        {"role": "user", "content": "what dose of d3 was used in the nursing home hip fracture study"},
+        {"role": "assistant", "content": "Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) for 18 months "
+                                         "reduced hip fractures in elderly women living in nursing homes. [1]"}]
+    ans = catalogue.ask("was there anything like that for k2 and bones?", history)
+    assert not ans.abstained and {c.supplement for c in ans.citations} == {"vitamin-k2"}
 
 
 def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalogue: Assistant) -> None:

@@ -317,6 +317,7 @@ def test_highest_daily_iron_dose() -> None:
     ("was it ever tested on people with kidney disease", "vitamin-k2", [8]),
     ("which studies were done on infants", "iron", [6]),
     ("whats reference 8 about", "vitamin-k2", [8]),
+    ("was there anything like that for vitamin d and blood sugar?", "vitamin-d3", [4]),
 ])
 def test_lists_cite_each_finding_they_state(question: str, supplement: str, refs: list[int]) -> None:
     lines, book = answer(question, supplement)
