@@ -18,11 +18,11 @@ REFERRAL_GENERAL = (
 #: a Dosage Guide field the page leaves blank
 BLANK_TEMPLATE = "The monograph lists no value for the {field} ({subtitle})."
 #: products: the sentence templates of a comparison (filled with the products' own titles and amounts)
-PRODUCTS_RANKED = ("The products that state an amount, from the {first} {nutrient} per serving to the "
+PRODUCTS_RANKED = ("The {scope} that state an amount, from the {first} {nutrient} per serving to the "
                    "{last}: {items}.")
-PRODUCTS_NEXT = ("Of the products that state an amount, after the {word} {nutrient} per serving ({first}), "
+PRODUCTS_NEXT = ("Of the {scope} that state an amount, after the {word} {nutrient} per serving ({first}), "
                  "the next {word} is in: {items}.")
-PRODUCTS_EXTREME = "Of the products that state an amount, the {word} {nutrient} per serving is in: {items}."
+PRODUCTS_EXTREME = "Of the {scope} that state an amount, the {word} {nutrient} per serving is in: {items}."
 PRODUCTS_NO_AMOUNT = "These do not state an amount of {nutrient}: {items}."
 PRODUCTS_ALL_STATE = "Every product description states an amount of {nutrient}."
 PRODUCTS_STATE_NONE = "These product descriptions state no amount of {nutrient}: {items}."

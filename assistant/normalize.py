@@ -606,18 +606,28 @@ def asking_sentences(text: str) -> str:
 
 
 def without_denials(text: str) -> str:
-    """The text without its statements (sentences that do not end in "?") that deny: what the user
-    says they do not have or no longer take, and what they say with it ("no <condition>, my scan was
-    normal. what does <x> do for bones?"), is context, not what they ask. A statement that also
-    affirms keeps its other clauses ("I take <drug>, no other meds." keeps "I take <drug>")."""
+    """The text without its statements that deny: what the user says they do not have or no longer
+    take, and what they say with it ("no <condition>, my scan was normal. what does <x> do for
+    bones?"), is context, not what they ask. A statement that also affirms keeps its other clauses
+    ("I take <drug>, no other meds." keeps "I take <drug>"). The sentences that ask are those ending
+    in "?"; in a text with none, those a word that opens an ask begins, or begins a clause of ("...
+    on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole."""
     sentences = sentences_of(text)
     asking = [s.rstrip().endswith("?") for s in sentences]
-    if not any(asking):  # unpunctuated: the last sentence asks ("... on nothing now. whats in it")
-        if len(sentences) < 2:
-            return text
-        asking[-1] = True
+    if not any(asking):
+        asking = [bool(_ask_opener().search(fold(s))) for s in sentences]
+    if not any(asking):
+        return text
     kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
     return " ".join(s for s in kept if s)
+
+
+@functools.lru_cache(maxsize=1)
+def _ask_opener() -> re.Pattern[str]:
+    """A word that opens an ask (the lexicon's ``part_openers``) at the start of a sentence or of a
+    clause in it."""
+    words = "|".join(re.escape(w) for w in sorted(vocabulary().lexicon.part_openers, key=len, reverse=True))
+    return re.compile(rf"(?:^|[,;:\u2013\u2014]\s*|\s-\s*)(?:{words})(?![\w'])")
 
 
 def _undenied(statement: str) -> str:

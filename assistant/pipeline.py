@@ -67,6 +67,7 @@ from assistant.answer.products import (
     one_product_question,
     parse_product_query,
     product_amount_gap,
+    product_cues,
     speaks_to,
     turn_direction,
 )
@@ -595,8 +596,7 @@ class Assistant:
         if found := self._study_lines(book, studies, several):  # a question across the research findings
             return Composition(found, states_gaps=True)
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-        one = one_product_question(u.question, self.catalog.all_products, products,
-                                   self.catalog.nutrient_names, earlier=u.earlier)
+        one = self._one_product(u, products)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
             lines, table = compose_one_product(one, self._product_docs(one.products()), book)
             return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement), table)
@@ -987,30 +987,19 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
-        if off_topic and u.followup and self._names_own_topic(u, scoped):  # "anything like that for <x>
-            own = set(content_tokens(u.question))  # and <topic>?": what it took from the last turn is
-            off_topic = [t for t in off_topic if t in own]  # not what it asks of <x>
-        if (off_topic and set(off_topic) <= offered_words(u.question)
-                and self._one_product(u, scoped, supplement) is not None):
-            off_topic = []  # "what kind of <nutrient> is in <product>: <a> or <b>?": what its description
-            # states of it answers, and says so when it names neither
+        # "what kind of <nutrient> is in <product>? <a>, <b>?": what its description states answers
+        in_scope = {"supplement": scoped} if scoped else None
+        if (off_topic and set(off_topic) <= offered_words(u.question, product_cues().question.which_form)
+                and self._one_product(u, self.catalog.product_scope(u.retrieval_question, in_scope,
+                                                                    supplement)) is not None):
+            off_topic = []
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
 
-    def _names_own_topic(self, u: Understanding, scoped: str | None) -> bool:
-        """Does a follow-up name a supplement and a topic word of its own, one the page in scope uses
-        ("was there anything like that for <x> and <topic>?")?"""
-        if scoped is None:
-            return False
-        own = [t for t in content_tokens(u.question) if t not in general_words()]
-        names, page = self.catalog.names_of(scoped), self.retriever.lexical.vocab_of.get(scoped, frozenset())
-        return any(t in names for t in own) and any(t not in names and t in page for t in own)
-
-    def _one_product(self, u: Understanding, scoped: str | None, supplement: str | None) -> OneProduct | None:
-        """The one product the question asks about, and what it asks of it, if it asks of one."""
-        scope = {"supplement": scoped} if scoped else None
-        products = self.catalog.product_scope(u.retrieval_question, scope, supplement)
+    def _one_product(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
+        """The one product the question asks about (``products``: those in scope, which win a tie),
+        and what it asks of it, if it asks of one."""
         return one_product_question(u.question, self.catalog.all_products, products,
                                     self.catalog.nutrient_names, earlier=u.earlier)
 

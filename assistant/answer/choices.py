@@ -15,6 +15,7 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import (
     asking_sentences,
     content_tokens,
+    cue,
     cue_fold,
     mentioned_classes,
     negated_spans,
@@ -85,18 +86,29 @@ def offered_choices(question: str) -> list[tuple[str, str]]:
     return out
 
 
-def offered_words(question: str) -> frozenset[str]:
-    """The content words of what a question offers to choose from: both sides of each choice ("is it
-    <a> or <b>?") and the items of a sentence that only lists options ("what form is it? <a>,
-    <b>?"), each of at most a few words."""
-    sides = [side for pair in offered_choices(question) for side in pair]
-    for sentence in sentences_of(cue_fold(question)):
-        if not sentence.rstrip().endswith("?"):
+def offered_words(question: str, asked: Sequence[str]) -> frozenset[str]:
+    """The content words of the options a question offers for what it asks with one of ``asked``
+    (cues such as "what kind of"): both sides of a choice in the sentence that asks it ("what type
+    of <nutrient> is in it, <a> or <b>?") and the items of the sentence right after it when that
+    sentence only lists options ("<a>, <b>?"). Options of another sentence ("ok with <a> or <b>?")
+    and anything that names a medicine or condition are none of them."""
+    sentences = sentences_of(cue_fold(question))
+    sides: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if not cue(asked).search(sentence):
             continue
-        items = [i.strip() for i in re.split(r",|\bor\b", sentence.rstrip(" ?")) if i.strip()]
-        if len(items) >= 2 and all(len(i.split()) <= _SIDE_WORDS for i in items):
+        sides += [side for pair in offered_choices(sentence) for side in pair]
+        if i + 1 < len(sentences) and (items := _listed(sentences[i + 1])):
             sides += items
-    return frozenset(t for side in sides for t in content_tokens(side))
+    return frozenset(t for side in sides if not mentioned_classes([side]) for t in content_tokens(side))
+
+
+def _listed(sentence: str) -> list[str]:
+    """The items of a sentence that only lists options ("<a>, <b>?", "<a> or <b>?"), else none."""
+    if not sentence.rstrip().endswith("?"):
+        return []
+    items = [i.strip() for i in re.split(r",|\bor\b", sentence.rstrip(" ?")) if i.strip()]
+    return items if len(items) >= 2 and all(len(i.split()) <= _SIDE_WORDS for i in items) else []
 
 
 def _shares_start(token: str, tokens: frozenset[str]) -> bool:

@@ -1094,6 +1094,7 @@ def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: di
             if not (pq.nutrient or pq.nutrients or pq.direction):
                 return out.lines, out.rows
         products = kept or products
+        out.scope = f"{' or '.join(pq.kinds)} products" if kept else out.scope  # a most or least is theirs
     if pq.excluded_kinds:  # "one that isn't a <kind>": the others, and those that state no kind
         products = [p for p in products if product_kind(p) not in pq.excluded_kinds]
     if pq.asked_kinds:
@@ -1149,6 +1150,8 @@ class _ProductAnswer:
     product_docs: dict[str, Document]
     lines: list[str] = field(default_factory=list)
     rows: list[ProductRow] = field(default_factory=list)
+    #: what the products compared are: "products", or "tablet products" when the question kept a kind
+    scope: str = "products"
 
     def cite(self, p: Product, amount: str | None) -> int:
         hl = None
@@ -1203,15 +1206,16 @@ class _ProductAnswer:
         word = "most" if direction == "max" else "least"
         order = sorted(with_amount, key=lambda ps: ps[1].micrograms, reverse=direction == "max")
         if first:
-            self.lines.append(msg.PRODUCTS_NEXT.format(word=word, nutrient=nutrient, first=first,
-                                                       items="; ".join(names)))
+            self.lines.append(msg.PRODUCTS_NEXT.format(scope=self.scope, word=word, nutrient=nutrient,
+                                                       first=first, items="; ".join(names)))
         elif whole:
             self.lines.append(msg.PRODUCTS_RANKED.format(
-                first=word, last="least" if direction == "max" else "most", nutrient=nutrient,
-                items="; ".join(self.item(p, nutrient) for p, _ in order)))
+                scope=self.scope, first=word, last="least" if direction == "max" else "most",
+                nutrient=nutrient, items="; ".join(self.item(p, nutrient) for p, _ in order)))
         else:
             items = "; ".join(names)
-            self.lines.append(msg.PRODUCTS_EXTREME.format(word=word, nutrient=nutrient, items=items))
+            self.lines.append(msg.PRODUCTS_EXTREME.format(scope=self.scope, word=word, nutrient=nutrient,
+                                                          items=items))
         for p, s in order:
             if s.micrograms != target and not whole:
                 self.add_row(p, nutrient, self.cite(p, s.amount))

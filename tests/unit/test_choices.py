@@ -15,10 +15,14 @@ def test_a_choice_is_read_from_the_asking_sentence() -> None:
     assert offered_choices("is the fish oil from anchovy or from sardine?") == [("anchovy", "sardine")]
 
 
-def test_the_words_offered_are_both_sides_and_a_listed_options_sentence() -> None:
-    assert offered_words("what form is the calcium in it, carbonate or citrate?") == {"carbonate", "citrate"}
-    assert offered_words("what form is the calcium in it? carbonate, citrate? how much") == {"carbonate", "citrate"}
-    assert offered_words("what form is the calcium in it, and is it a capsule?") == frozenset()
+def test_the_words_offered_for_what_is_asked_are_its_choice_or_the_options_listed_after_it() -> None:
+    asked = ["what (?:form|kind) of"]
+    assert offered_words("what kind of calcium is in it, carbonate or citrate?", asked) == {"carbonate", "citrate"}
+    assert offered_words("what form of calcium is it? carbonate, citrate? how much", asked) == {"carbonate", "citrate"}
+    assert offered_words("what form of calcium is in it, and is it a capsule?", asked) == frozenset()
+    # options of another ask, and a medicine offered as an option, are not the options of the form
+    assert offered_words("how much calcium is in it? ok with lithium or metformin?", asked) == frozenset()
+    assert offered_words("what kind of calcium is it, and ok with warfarin or heparin?", asked) == frozenset()
 
 
 def test_sides_are_content_words_only() -> None:

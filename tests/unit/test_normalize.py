@@ -257,9 +257,12 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials("I have gout, no other issues. what is it for?").startswith("I have gout")
     # what is said beside a denial, with no medicine or condition, is reassurance too
     assert without_denials("no bone problems, my scan was normal. what does it do?") == "what does it do?"
-    # unpunctuated, the last sentence asks; a single one is the question whole
+    # unpunctuated, the sentences an asking word opens (or opens a clause of) ask; none: kept whole
     assert without_denials("not on any blood thinners now. whats in the 45 mcg one") == "whats in the 45 mcg one"
-    assert without_denials("is it ok. im not on warfarin") == "is it ok. im not on warfarin"
+    assert without_denials("no meds now. he likes the 45 mcg one, whats in it") == "he likes the 45 mcg one, whats in it"
+    q = "is fish oil ok if im not on aspirin but on ibuprofen daily. just checking"  # the first asks
+    assert without_denials(q) == q
+    assert without_denials("im not on warfarin. just curious") == "im not on warfarin. just curious"
 
 
 @pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])

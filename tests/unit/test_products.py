@@ -156,6 +156,12 @@ def test_a_component_is_ranked_when_the_question_names_the_supplement_not_a_prod
     assert parse_product_query("which iron is best absorbed", NAMES) is None  # nothing to rank
 
 
+def test_a_most_among_the_kind_asked_says_it_is_among_that_kind() -> None:
+    out = _answer("which omega-3 softgel has the least DHA?", [ALGAL, ESTERS, GUMMY])
+    # the softgel's 450 mg is the least among softgels, not among all (the capsule has 400 mg)
+    assert out.startswith("Of the softgel products that state an amount, the least DHA") and "450 mg" in out
+
+
 def test_how_many_before_a_unit_asks_an_amount_not_a_count() -> None:
     pq = parse_product_query("how many mg of iron are in the iron products?", NAMES)
     assert pq is None or not pq.count
