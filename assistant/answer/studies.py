@@ -106,6 +106,8 @@ RESULT_WORDS: dict[str, str] = {
 }
 #: how a duration filter reads in a list's lead (the question's number is never repeated)
 DURATION_WORDS = "that say they ran for the length of time asked about"
+#: how a length asked bounds the findings' lengths ("above": longer than it, the length itself left out)
+RanBound = Literal["exact", "at_least", "above", "at_most", "below"]
 COMPARED_WORDS = "with the doses compared"
 #: how a dose filter reads in a list's lead (the question's number is never repeated)
 GIVEN_WORDS = "that gave the dose asked about"
@@ -232,6 +234,8 @@ class QuestionCues(BaseModel):
     #: bounds said after the length ("a year or more", "6 months or less")
     duration_at_least_after: list[str] = Field(default_factory=list)
     duration_at_most_after: list[str] = Field(default_factory=list)
+    #: the bound words that leave the length itself out ("longer than 3 years": not 3 years)
+    duration_strict: list[str] = Field(default_factory=list)
     #: a length asked "about" ("lasted about a month", these words) is that long give or take this share
     duration_about: list[str] = Field(default_factory=list)
     duration_leeway: float = Field(default=0.0, ge=0.0, lt=1.0)
@@ -282,7 +286,8 @@ class QuestionCues(BaseModel):
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
-                     "duration_at_least", "duration_at_most", "duration_about", "compare", "finished",
+                     "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
+                     "finished",
                      "result_contrast", "approximate_before", "approximate_after", "choice_words",
                      "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
                      "study_nouns")
@@ -722,7 +727,7 @@ class StudyQuery:
     about: tuple[str, ...] = ()
     #: how long the findings must have run, in days (low, high), and how: that long, at least or at most
     ran_days: tuple[float, float] | None = None
-    ran_bound: Literal["exact", "at_least", "at_most"] = "exact"
+    ran_bound: RanBound = "exact"
     #: doses compared (µg or None, value, unit; unit "" for a bare number): their findings, each stated
     compared: tuple[tuple[float | None, float, str], ...] = ()
     #: the other end asked besides ``direction`` or ``length`` ("which ran the longest and which the
@@ -1475,7 +1480,7 @@ def _opens(text: str, patterns: Sequence[str]) -> bool:
 
 
 def _asked_duration(q: str, cues: StudyCues
-                    ) -> tuple[tuple[float, float], Literal["exact", "at_least", "at_most"]] | None:
+                    ) -> tuple[tuple[float, float], RanBound] | None:
     """How long the findings asked about ran: a duration right after "ran", "lasted", ... or right
     before "studies" ("3-year studies"), in days, and whether it is a lower or upper bound."""
     fc, qc = cues.finding, cues.question
@@ -1497,10 +1502,13 @@ def _asked_duration(q: str, cues: StudyCues
     for p in patterns:
         if (m := re.search(p, q)) and (days := _length_days(m, fc)) is not None:
             after = q[m.end():]
-            how: Literal["exact", "at_least", "at_most"] = (
+            said_bound = m.groupdict().get("at_least") or m.groupdict().get("at_most")
+            how: RanBound = (
                 "at_least" if m.groupdict().get("at_least") or _opens(after, qc.duration_at_least_after)
                 else "at_most" if m.groupdict().get("at_most") or _opens(after, qc.duration_at_most_after)
                 else "exact")
+            if said_bound and qc.duration_strict and cue(qc.duration_strict).fullmatch(said_bound):
+                how = "above" if how == "at_least" else "below"  # "longer than 3 years": not 3 years
             said = m.groupdict().get("qual")  # "lasted about a month": 4 weeks too ("only": no leeway)
             if how == "exact" and said and qc.duration_about and cue(qc.duration_about).fullmatch(said):
                 days = (days[0] * (1 - qc.duration_leeway), days[1] * (1 + qc.duration_leeway))
@@ -2087,8 +2095,12 @@ def _ran(r: StudyRecord, query: StudyQuery) -> bool:
     slack = 1e-3 * max(high, qhigh)
     if query.ran_bound == "at_least":
         return high >= qlow - slack
+    if query.ran_bound == "above":
+        return high > qlow + slack
     if query.ran_bound == "at_most":
         return low <= qhigh + slack
+    if query.ran_bound == "below":
+        return low < qhigh - slack
     return low - slack <= qhigh and qlow <= high + slack
 
 

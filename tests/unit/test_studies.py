@@ -455,7 +455,8 @@ def test_the_lowest_dose_leaves_out_the_form_or_nutrient_after_not() -> None:
     ("which trials lasted 36 months", 36 * 30.4375, "exact"),
     ("any 3-year studies?", 3 * 365.25, "exact"),
     ("which studies ran for at least 1 year", 365.25, "at_least"),
-    ("which trials lasted less than 6 months", 6 * 30.4375, "at_most"),
+    ("which trials lasted less than 6 months", 6 * 30.4375, "below"),  # less than: not 6 months itself
+    ("which trials lasted at most 6 months", 6 * 30.4375, "at_most"),
 ])
 def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -> None:
     sq = parse_study_query(question)
@@ -479,6 +480,8 @@ def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     ("which trials lasted less than 6 months", "vitamin-k2", [6]),
     ("which studies ran for 4 years", "vitamin-d3", [3]),                  # "for 3 to 5 years"
     ("which k2 study ran for roughly a month?", "vitamin-k2", [6]),         # "about": 4 weeks too
+    ("did any of the d3 trials go on for more than 5 years?", "vitamin-d3", [2]),  # "3 to 5 years" is not
+    ("which k2 studies ran for 3 years or longer", "vitamin-k2", [2, 3]),  # "or longer": 3 years too
 ])
 def test_findings_that_ran_as_long_as_asked(question: str, supplement: str, refs: list[int]) -> None:
     lines, book = answer(question, supplement)
@@ -490,6 +493,8 @@ def test_no_finding_ran_that_long_says_so_of_those_that_say() -> None:
     lines, book = answer("which studies lasted 2 years", "iron")
     assert not book.citations and lines == [
         "None of the monograph's research findings say they ran for the length of time asked about."]
+    lines, book = answer("did any k2 trial run for longer than 3 years?", "vitamin-k2")  # 3 years is not
+    assert not book.citations and lines[0].startswith("None of the monograph's research findings")
 
 
 @pytest.mark.parametrize("question", [
