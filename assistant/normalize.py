@@ -634,13 +634,21 @@ def _undenied(statement: str) -> str:
     """A statement's clauses that deny nothing; none at all when it denies and none of its other
     clauses names a medicine, states a condition or says what someone takes ("I have <condition>",
     "I take <x>"): "no <condition>, my scan was normal" is all reassurance."""
-    clauses = re.split(r"(?<=[,;])\s+", statement)
+    clauses = [c for c in _clause_split().split(statement) if c and c.strip()]
     denied = [bool(negated_spans(fold(c))) for c in clauses]
     kept = [c for c, d in zip(clauses, denied, strict=True) if not d]
     if any(denied) and not mentioned_classes(kept) and not any(
             p.search(fold(c)) for c in kept for p in _affirming_patterns()):
         return ""
     return " ".join(kept)
+
+
+@functools.lru_cache(maxsize=1)
+def _clause_split() -> re.Pattern[str]:
+    """Where a statement's clauses part: after "," or ";", and before a word that closes a negation's
+    scope ("no <medicine> but i take <x>": the clause after "but" denies nothing)."""
+    stops = _any_of(vocabulary().lexicon.negation.terminators).pattern
+    return re.compile(rf"(?<=[,;])\s+|\s+(?=(?:{stops})(?![\w']))", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -84,6 +84,15 @@ def _lookup(names: _Names, written: str) -> tuple[str, str | None]:
     return written.strip(), None
 
 
+@functools.lru_cache(maxsize=1)
+def form_words() -> frozenset[str]:
+    """The content words of every form the vocabulary names, by its name or a term for it."""
+    from assistant.normalize import content_tokens
+
+    return frozenset(t for n in vocabulary().nutrients for f in n.forms for w in (f.name, *f.terms)
+                     for t in content_tokens(w))
+
+
 def form_spellings(form: str) -> tuple[str, ...]:
     """A form's name and the vocabulary's terms for it ("<form>", "<form>s")."""
     return tuple(dict.fromkeys([form, *(t for n in vocabulary().nutrients for f in n.forms

@@ -132,7 +132,7 @@ from assistant.normalize import (
     without_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import mentioned_nutrients
+from assistant.nutrients import form_words, mentioned_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -152,7 +152,8 @@ log = logging.getLogger(__name__)
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
 #: topic words (beyond names and general words) an ask needs before an answer holding none of them
-#: counts as loose (:meth:`Assistant._loose`)
+#: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
+#: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
 MIN_ASKED_TOPIC_WORDS = 2
 
 
@@ -989,7 +990,8 @@ class Assistant:
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
         # "what kind of <nutrient> is in <product>? <a>, <b>?": what its description states answers
         in_scope = {"supplement": scoped} if scoped else None
-        if (off_topic and set(off_topic) <= offered_words(u.question, product_cues().question.which_form)
+        if (off_topic and set(off_topic) <= offered_words(u.question, product_cues().question.which_form,
+                                                          form_words())
                 and self._one_product(u, self.catalog.product_scope(u.retrieval_question, in_scope,
                                                                     supplement)) is not None):
             off_topic = []
@@ -1012,14 +1014,14 @@ class Assistant:
     def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
         """The off-topic words the question asks with: words said only in a statement that denies
         ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
-        rest asks with a word of its own beside the supplement's names ("which <x> study used a
-        once-a-year dose?": "once-a-year")."""
+        rest has topic words of its own (a single one, "what does <x> do for bones?", is too little
+        for a medicine said beside the denial to be dropped)."""
         rest = without_denials(question)
         if not off_topic or rest == question:
             return off_topic
         asked = content_tokens(rest)
-        names = self.catalog.names_of(scoped)
-        if not [t for t in asked if t not in names]:
+        names = self.catalog.names_of(scoped) | general_words()
+        if len([t for t in asked if t not in names]) < MIN_ASKED_TOPIC_WORDS:
             return off_topic
         return [t for t in off_topic if t in set(asked)]
 

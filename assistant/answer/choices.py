@@ -86,12 +86,13 @@ def offered_choices(question: str) -> list[tuple[str, str]]:
     return out
 
 
-def offered_words(question: str, asked: Sequence[str]) -> frozenset[str]:
+def offered_words(question: str, asked: Sequence[str], known: Container[str]) -> frozenset[str]:
     """The content words of the options a question offers for what it asks with one of ``asked``
     (cues such as "what kind of"): both sides of a choice in the sentence that asks it ("what type
     of <nutrient> is in it, <a> or <b>?") and the items of the sentence right after it when that
-    sentence only lists options ("<a>, <b>?"). Options of another sentence ("ok with <a> or <b>?")
-    and anything that names a medicine or condition are none of them."""
+    sentence only lists options ("<a>, <b>?"), each only when every word of it is ``known`` (the
+    words of the forms the vocabulary names). Options of another sentence ("ok with <a> or <b>?"),
+    words no form has ("<medicine>, <condition>?") and a medicine or condition are none of them."""
     sentences = sentences_of(cue_fold(question))
     sides: list[str] = []
     for i, sentence in enumerate(sentences):
@@ -100,7 +101,8 @@ def offered_words(question: str, asked: Sequence[str]) -> frozenset[str]:
         sides += [side for pair in offered_choices(sentence) for side in pair]
         if i + 1 < len(sentences) and (items := _listed(sentences[i + 1])):
             sides += items
-    return frozenset(t for side in sides if not mentioned_classes([side]) for t in content_tokens(side))
+    return frozenset(t for side in sides if not mentioned_classes([side])
+                     and all(w in known for w in content_tokens(side)) for t in content_tokens(side))
 
 
 def _listed(sentence: str) -> list[str]:

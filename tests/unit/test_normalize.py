@@ -263,6 +263,10 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     q = "is fish oil ok if im not on aspirin but on ibuprofen daily. just checking"  # the first asks
     assert without_denials(q) == q
     assert without_denials("im not on warfarin. just curious") == "im not on warfarin. just curious"
+    # what is taken after a denial's "but", or named bare beside it, stays
+    assert without_denials("no warfarin but i take lithium. what is it for?") == "but i take lithium. what is it for?"
+    assert without_denials("does it help. not on blood thinners, on tamoxifen") == "does it help. on tamoxifen"
+    assert without_denials("how much. no statins, just fenofibrate") == "how much. just fenofibrate"
 
 
 @pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])
