@@ -634,6 +634,8 @@ def _undenied(statement: str) -> str:
     """A statement's clauses that deny nothing; none at all when it denies and none of its other
     clauses names a medicine, states a condition or says what someone takes ("I have <condition>",
     "I take <x>"): "no <condition>, my scan was normal" is all reassurance."""
+    if not negated_spans(fold(statement)):  # read whole, it denies nothing ("I'm not on <x> but my
+        return statement  # wife is": the medicine is taken)
     clauses = [c for c in _clause_split().split(statement) if c and c.strip()]
     denied = [bool(negated_spans(fold(c))) for c in clauses]
     kept = [c for c, d in zip(clauses, denied, strict=True) if not d]

@@ -267,6 +267,9 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials("no warfarin but i take lithium. what is it for?") == "but i take lithium. what is it for?"
     assert without_denials("does it help. not on blood thinners, on tamoxifen") == "does it help. on tamoxifen"
     assert without_denials("how much. no statins, just fenofibrate") == "how much. just fenofibrate"
+    # read whole, "not on <x> but my wife is" denies nothing: the statement stays
+    q = "I'm not on lithium but my wife is. what is it for?"
+    assert without_denials(q) == q
 
 
 @pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])
