@@ -917,7 +917,7 @@ class Assistant:
         return self.catalog.named_supplements(study_subject(resolved))
 
     def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,
-                      hits: Sequence[Hit], chosen: bool = False) -> list[str]:
+                      hits: Sequence[Hit], chosen: bool) -> list[str]:
         """The monographs whose findings a question across studies is about: the one in scope or
         named, and when its findings answer none (and the user did not choose it) the pages of the
         nutrients the question has them give ("is <a> being tested with <b> anywhere": a trial of
@@ -988,16 +988,21 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
-        # "what kind of <nutrient> is in <product>? <a>, <b>?": what its description states answers
-        in_scope = {"supplement": scoped} if scoped else None
-        if (off_topic and set(off_topic) <= offered_words(u.question, product_cues().question.which_form,
-                                                          form_words())
-                and self._one_product(u, self.catalog.product_scope(u.retrieval_question, in_scope,
-                                                                    supplement)) is not None):
+        if off_topic and self._forms_offered(u, off_topic, scoped, supplement):
             off_topic = []
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _forms_offered(self, u: Understanding, off_topic: Sequence[str], scoped: str | None,
+                       supplement: str | None) -> bool:
+        """Are the off-topic words all forms the question offers for one product's nutrient ("what
+        kind of <nutrient> is in <product>? <a>, <b>?")? Its description answers: what it states."""
+        if not set(off_topic) <= offered_words(u.question, product_cues().question.which_form, form_words()):
+            return False
+        in_scope = {"supplement": scoped} if scoped else None
+        products = self.catalog.product_scope(u.retrieval_question, in_scope, supplement)
+        return self._one_product(u, products) is not None
 
     def _one_product(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
         """The one product the question asks about (``products``: those in scope, which win a tie),

@@ -287,8 +287,7 @@ class QuestionCues(BaseModel):
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
-                     "finished",
-                     "result_contrast", "approximate_before", "approximate_after", "choice_words",
+                     "finished", "result_contrast", "approximate_before", "approximate_after", "choice_words",
                      "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
                      "study_nouns")
     @classmethod
