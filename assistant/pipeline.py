@@ -103,6 +103,7 @@ from assistant.conversation import (
     user_questions,
 )
 from assistant.corpus import Corpus, Product, load_corpus
+from assistant.corpus import Nutrient as ProductNutrient
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
@@ -318,7 +319,8 @@ class Assistant:
             return [q]
         for m in re.finditer(r"[,;]?\s+and\s+", q):
             head, tail = q[:m.start()].strip(" ,;"), q[m.end():].strip()
-            if len(named(head)) == 1 and len(named(tail)) == 1 and named(head) != named(tail):
+            first, second = named(head), named(tail)
+            if len(first) == 1 and len(second) == 1 and first != second:
                 return [head, f"and {tail}"]
         return [q]
 
@@ -713,8 +715,7 @@ class Assistant:
         # and the page of the product the last answer was about: "is the <other nutrient> too much?"
         # after an answer about one of its products carries its interactions
         replied = None if starts_afresh(u.question) else self._only_product(self._without_notes(u.reply))
-        primary = self.catalog.primary_of
-        if replied is not None and not all(replied.nutrient(primary.get(s, "")) for s in named):
+        if replied is not None and not all(self._holds(replied, s) for s in named):
             replied = None  # a question of another supplement that product does not hold
         pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
                                         held[0] if held else None, replied] if p is not None]
@@ -784,11 +785,19 @@ class Assistant:
         product = named_product(question, self.catalog.all_products)
         return product if product is not None and self._amount_of(product, supplement) is not None else None
 
+    def _holds(self, product: Product, supplement: str | None) -> bool:
+        """Does the product name ``supplement``'s own nutrient (with an amount or not)?"""
+        return self._held(product, supplement) is not None
+
     def _amount_of(self, product: Product, supplement: str | None) -> Dose | None:
         """The amount the product states of ``supplement``'s own nutrient (on any page), if any."""
-        primary = self.catalog.primary_of.get(supplement or "")
-        held = product.nutrient(primary) if primary else None
+        held = self._held(product, supplement)
         return held.dose if held is not None else None
+
+    def _held(self, product: Product, supplement: str | None) -> ProductNutrient | None:
+        """The product's entry for ``supplement``'s own nutrient, if it names it."""
+        primary = self.catalog.primary_of.get(supplement or "")
+        return product.nutrient(primary) if primary else None
 
     def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
         """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
