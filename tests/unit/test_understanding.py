@@ -609,3 +609,15 @@ def test_a_withheld_dose_is_not_quoted_through_a_whole_field() -> None:
     assert not any(ch.isdigit() for line in lines for ch in line.split("[")[0])
     kept = compose_extractive(q, content_tokens(q), [Hit(field, 0.9, 1.0, 1.0)], {}, 1.0, 3, CitationBook())
     assert any("250" in line for line in kept)   # not withheld: the field as written
+
+
+def test_a_medicine_about_to_be_started_is_taken() -> None:
+    from assistant.normalize import mentioned_classes
+
+    # a denial followed by a planned start negates nothing: its cautions apply
+    assert mentioned_classes(["I don't take warfarin, but my doctor wants me to start. can I take k2?"])
+    assert mentioned_classes(["not on warfarin yet but I'm starting next week. is k2 ok"])
+    assert mentioned_classes(["no blood thinners, but the cardiologist is going to start me on them. k2?"])
+    # a start that is itself denied, or that names something else, leaves the denial standing
+    assert not mentioned_classes(["I don't take warfarin and don't plan to start. can I take k2?"])
+    assert not mentioned_classes(["I'm not on warfarin, but want to start k2. is it ok?"])
