@@ -622,6 +622,19 @@ def without_denials(text: str) -> str:
     return " ".join(s for s in kept if s)
 
 
+def without_leading_denials(text: str) -> str:
+    """The text without the statements that deny before its first asking sentence ("finished my
+    course of <medicine> in March, not on anything now. <question>"); what follows the ask is kept,
+    denial or not: "which trials didn't work? like the ones where it made no difference" narrows
+    the ask."""
+    sentences = sentences_of(text)
+    first = next((i for i, s in enumerate(sentences) if s.rstrip().endswith("?")), None)
+    if first is None:
+        return without_denials(text)
+    lead = without_denials(" ".join(sentences[:first + 1]))
+    return " ".join([lead, *sentences[first + 1:]])
+
+
 @functools.lru_cache(maxsize=1)
 def _ask_opener() -> re.Pattern[str]:
     """A word that opens an ask (the lexicon's ``part_openers``) at the start of a sentence or of a

@@ -131,6 +131,7 @@ from assistant.normalize import (
     surface_forms,
     without_comparisons,
     without_denials,
+    without_leading_denials,
     without_negated_mentions,
 )
 from assistant.nutrients import form_words, mentioned_nutrients
@@ -933,7 +934,7 @@ class Assistant:
         both may be on <b>'s page); the several it names; with none named, every monograph (the best
         passages' first): "what is reference 2?" with no page in view has an answer in each."""
         if scoped := (filters or {}).get("supplement"):
-            sq = None if chosen else parse_study_query(u.question)
+            sq = None if chosen else parse_study_query(without_leading_denials(u.question))
             if sq is None or not sq.nutrients or select_studies(sq, self.studies.of(scoped)).records:
                 return [scoped]
             return list(dict.fromkeys([scoped, *self.catalog.named_supplements(" ".join(sq.nutrients))]))
@@ -948,7 +949,10 @@ class Assistant:
                        filtered: bool = False) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it
         (``filtered``: the user limited it to one monograph; no other page's finding is looked for)."""
-        asked = [u.question, u.retrieval_question] if u.followup else [u.question]
+        # what the turn's statements deny ("finished my course of <medicine> in March, not on
+        # anything now. <question>") filters no finding
+        own = without_leading_denials(u.question)
+        asked = [own, u.retrieval_question] if u.followup else [own]
         if u.followup and PINNED_STUDY.search(u.retrieval_question):  # the turn's pointer is resolved
             asked = [u.retrieval_question]
         parsed = [q for t in asked if (q := parse_study_query(t)) is not None]

@@ -1970,7 +1970,9 @@ def _longest(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
     """The findings that ran longest (shortest), among those that pass the question's other filters:
     the high end of a range counts for the longest, the low end for the shortest."""
     among = _filtered(replace(query, length=None), scoped)
-    pool = [r for r in (among.records if among.what else scoped) if r.duration_days is not None]
+    excluded = {x.casefold() for x in query.excluded}
+    kept = [r for r in scoped if not r.names() & excluded]  # "the longest <x> (not <y>) trial"
+    pool = [r for r in (among.records if among.what else kept) if r.duration_days is not None]
     if not pool or (among.what and not among.answered):
         return StudySelection()
     end = 1 if query.length == "max" else 0

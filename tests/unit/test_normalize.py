@@ -160,6 +160,9 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("i dont take blood thinners though my wife still does", ["anticoagulant"]),
         ("not on warfarin but i'm on aspirin", ["antiplatelet"]),
         ("my dad isn't on a blood thinner, though he used to be", []),
+        # a course that has ended, and one that has not
+        ("finished my course of xarelto in march, not on anything now", []),
+        ("I haven't finished my course of warfarin yet", ["anticoagulant"]),
     ],
 )
 def test_a_negated_mention_brings_no_class(question: str, classes: list[str]) -> None:
@@ -288,3 +291,13 @@ def test_lay_names_for_a_schedule_and_an_authority_meet_the_pages_words() -> Non
     assert "alternate_day" in lexical_form("does it help to skip every other day?")
     assert "alternate_day" not in lexical_form("i skipped a day, should i double up?")
     assert "efsa" in lexical_form("what do the europeans say is the max?")
+
+
+def test_only_the_denials_before_the_ask_are_dropped() -> None:
+    from assistant.normalize import without_leading_denials
+
+    assert without_leading_denials("finished my course of xarelto in march, not on anything now. "
+                                   "whats the longest k2 trial?") == "whats the longest k2 trial?"
+    # what follows the ask narrows it, denial or not
+    asked = "which ones didnt work? like the trials where k2 made no real difference"
+    assert without_leading_denials(asked) == asked

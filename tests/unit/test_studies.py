@@ -1133,3 +1133,13 @@ def test_the_highest_dose_in_a_population_is_among_its_findings() -> None:
     assert_cited_and_grounded(lines, book)
     sq = parse_study_query("what is the highest dose of fish oil given in studies of pregnant women?")
     assert sq is not None and not select_studies(sq, [r for r in RECORDS if r.supplement == "omega-3-fish-oil"]).answered
+
+
+def test_the_longest_study_of_one_kind_leaves_out_what_is_excluded() -> None:
+    # a word or a bracket between the superlative and "trial" still asks across the findings
+    sq = parse_study_query("whats the longest k2 (not k1) trial on the page and did it work")
+    assert sq is not None and sq.length == "max" and sq.excluded == ("vitamin K1",)
+    lines, book = answer("whats the longest k2 (not k1) trial on the page", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [2]  # the K1 trial as long is left out
+    lines, book = answer("what is the longest k2 trial", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [2, 3]
