@@ -326,6 +326,9 @@ def test_a_negated_kind_keeps_the_products_of_other_kinds_and_those_stating_none
     # a negation about amounts stays one ("which tablets don't say how much")
     pq = parse_product_query("which tablets don't say how much d3 they have", NAMES)
     assert pq is not None and pq.missing and not pq.excluded_kinds and pq.kinds == ("tablet",)
+    # a kind the user cannot or will not take is left out too
+    pq = parse_product_query("I can't do liquids (the taste!). which d3 tablet or capsule has the least d3?", NAMES)
+    assert pq is not None and pq.excluded_kinds == ("liquid",) and pq.kinds == ("tablet", "capsule")
 
 
 def test_a_property_of_one_product_is_its_description_sentence_or_no_answer_when_only_it_could_say() -> None:

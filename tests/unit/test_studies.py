@@ -1139,7 +1139,7 @@ def test_the_longest_study_of_one_kind_leaves_out_what_is_excluded() -> None:
     # a word or a bracket between the superlative and "trial" still asks across the findings
     sq = parse_study_query("whats the longest k2 (not k1) trial on the page and did it work")
     assert sq is not None and sq.length == "max" and sq.excluded == ("vitamin K1",)
-    lines, book = answer("whats the longest k2 (not k1) trial on the page", "vitamin-k2")
+    _, book = answer("whats the longest k2 (not k1) trial on the page", "vitamin-k2")
     assert [c.ref for c in book.citations] == [2]  # the K1 trial as long is left out
-    lines, book = answer("what is the longest k2 trial", "vitamin-k2")
+    _, book = answer("what is the longest k2 trial", "vitamin-k2")
     assert [c.ref for c in book.citations] == [2, 3]
