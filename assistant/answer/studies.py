@@ -1294,6 +1294,7 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
              if not content_tokens(a) and not content_tokens(b)]
     missing = [w for w in dict.fromkeys([*seq, *pairs])
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
+               and not any(_has_word(t, held, qc) for t in ts)  # "pregnancy" where it says "pregnant"
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
     missing = [part for w in missing for part in w.split()]
@@ -1407,12 +1408,18 @@ def _age_distance(asked: tuple[float, float], ages: tuple[float, float]) -> floa
     return abs(a - c) + high
 
 
+#: a name's token ("vitamin_x", "<name>-3"): another name differs from it by one letter or digit
+_NAME_TOKEN = re.compile(r"[_\d]")
+
+
 def _same_word(a: str, b: str, qc: QuestionCues) -> bool:
     """Are two words one, across spellings ("anaemia", "anemia") and endings ("anemic", "anemia")?"""
     for written, as_ in qc.spellings.items():
         a, b = a.replace(written, as_), b.replace(written, as_)
     if a == b:
         return True
+    if _NAME_TOKEN.search(a) or _NAME_TOKEN.search(b):  # a name is no other name's form
+        return False
     n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return n >= qc.word_stem and len(a) - n <= qc.word_ending and len(b) - n <= qc.word_ending
 

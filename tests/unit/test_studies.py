@@ -1143,3 +1143,12 @@ def test_the_longest_study_of_one_kind_leaves_out_what_is_excluded() -> None:
     assert [c.ref for c in book.citations] == [2]  # the K1 trial as long is left out
     _, book = answer("what is the longest k2 trial", "vitamin-k2")
     assert [c.ref for c in book.citations] == [2, 3]
+
+
+def test_a_name_is_no_other_names_form() -> None:
+    from assistant.answer.studies import _same_word, study_cues
+
+    qc = study_cues().question
+    assert _same_word("anemic", "anemia", qc)  # one word, two endings
+    assert not _same_word("vitamin_k", "vitamin_c", qc)  # two names one letter apart
+    assert not _same_word("mk-4s", "mk-7s", qc)
