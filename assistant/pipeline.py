@@ -207,6 +207,13 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
+def _study_words(question: str) -> str:
+    """The question as a question across studies reads it: what its statements before the ask deny
+    ("finished my course of <medicine> in March, not on anything now. <question>") filters no
+    finding; one that names a nutrient or form does ("no <form> please, just <form>. <question>")."""
+    return without_leading_denials(question, lambda s: bool(mentioned_nutrients(s)))
+
+
 def _no_numbers(u: Understanding) -> bool:
     """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
     return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
@@ -934,7 +941,7 @@ class Assistant:
         both may be on <b>'s page); the several it names; with none named, every monograph (the best
         passages' first): "what is reference 2?" with no page in view has an answer in each."""
         if scoped := (filters or {}).get("supplement"):
-            sq = None if chosen else parse_study_query(without_leading_denials(u.question))
+            sq = None if chosen else parse_study_query(_study_words(u.question))
             if sq is None or not sq.nutrients or select_studies(sq, self.studies.of(scoped)).records:
                 return [scoped]
             return list(dict.fromkeys([scoped, *self.catalog.named_supplements(" ".join(sq.nutrients))]))
@@ -949,9 +956,7 @@ class Assistant:
                        filtered: bool = False) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it
         (``filtered``: the user limited it to one monograph; no other page's finding is looked for)."""
-        # what the turn's statements deny ("finished my course of <medicine> in March, not on
-        # anything now. <question>") filters no finding
-        own = without_leading_denials(u.question)
+        own = _study_words(u.question)
         asked = [own, u.retrieval_question] if u.followup else [own]
         if u.followup and PINNED_STUDY.search(u.retrieval_question):  # the turn's pointer is resolved
             asked = [u.retrieval_question]
@@ -1062,7 +1067,7 @@ class Assistant:
         for sup, sq, records in studies:
             cited = {c.doc_id or c.chunk_id for r in records for c in r.cited_by}  # the prose citing them
             docs = self.retriever.documents.get([*(r.doc_id or r.chunk_id for r in records), *cited])
-            if (found := compose_studies(sq, records, docs, book)) and several:
+            if (found := compose_studies(sq, records, docs, book, nearest=not several)) and several:
                 found[0] = msg.FROM_MONOGRAPH.format(title=titles.get(sup, sup), line=found[0])
             lines += found
         return lines

@@ -63,6 +63,7 @@ class QuestionCues(BaseModel):
     least: list[str]
     than: list[str]
     missing: list[str]
+    aversion: list[str] = Field(default_factory=list)
     limit: list[str] = []
     count: list[str]
     choose: list[str] = []
@@ -871,13 +872,20 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
         return (), q
     excluded: list[str] = []
     unnegated = q
-    for m in cue(qc.missing).finditer(q):
+    aversions = [(m, True) for m in cue(qc.aversion).finditer(q)] if qc.aversion else []
+    for m, averse in [*((m, False) for m in cue(qc.missing).finditer(q)), *aversions]:
         clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0]
+        if averse:  # what one can't take names its kind at once ("can't do liquids", "hate big capsules")
+            clause = m2.group(0) if (m2 := _AVERSE_OBJECT.match(clause)) else ""
         if found := _kinds_in(clause):
             excluded += found
             end = m.end() + len(clause)
             unnegated = unnegated[:m.start()] + " " * (end - m.start()) + unnegated[end:]
     return tuple(dict.fromkeys(excluded)), unnegated
+
+
+#: the first words after an aversion, before any asking word ("can't tell which one is ..." asks)
+_AVERSE_OBJECT = re.compile(r"(?:\s*(?!(?:which|what|where|how|is|are)\b)[\w'-]+){1,4}")
 
 
 def serving_size_asked(folded_question: str) -> tuple[bool, str | None]:

@@ -265,6 +265,7 @@ class QuestionCues(BaseModel):
     cotreatment_says: str = "that {name} was given with it"
     cotreatment_unnamed: str = "whether anything was given with it"
     one_study_words: list[str] = Field(default_factory=list)
+    design_words: list[str] = Field(default_factory=list)
     #: a question naming one study ("the <...> study", "that trial"), and what the finding is said
     #: not to state when the question asks it about words the monograph never uses ({words})
     one_study: list[str] = Field(default_factory=list)
@@ -1287,8 +1288,8 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
         return None
     held = _finding_words(one.text)
     qc = allcues.question
-    skip = (held | set(_unit_words()) | _study_word_tokens(qc)
-            | general_words())
+    skip = (held | set(_unit_words()) | _study_word_tokens(qc) | general_words()
+            | {t for w in qc.design_words for t in tokens(lexical_form(w))})
     seq = re.findall(r"[^\W\d_][\w-]*", cue(qc.combined).sub(" ", q))  # "plus <x>" says "with <x>"
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
              if not content_tokens(a) and not content_tokens(b)]
@@ -2129,12 +2130,13 @@ def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list
 
 
 def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Mapping[str, Document],
-                    book: CitationBook, supplement: str | None = None) -> list[str]:
-    """The answer's lines: each states a finding verbatim (or a template filled with its own text)
-    and cites it. ``docs``: the findings' chunks by chunk id (or stored document id). Empty when the
-    records do not answer it (or their chunks are missing)."""
+                    book: CitationBook, supplement: str | None = None, *, nearest: bool = True) -> list[str]:
+    """The answer's lines, each stating a finding verbatim (or a template filled with its text) and
+    citing it (``docs``: the findings' chunks by id); empty when the records do not answer it. With
+    ``nearest``, a length bound none passes is followed by the findings nearest it."""
     if query.then is not None:  # each end with its own lead
-        ends = [compose_studies(q, records, docs, book, supplement) for q in _each_end(query)]
+        ends = [compose_studies(q, records, docs, book, supplement, nearest=nearest)
+                for q in _each_end(query)]
         return [line for lines in ends for line in lines] if all(ends) else []
     sel = select_studies(query, records, supplement)
     found = {r.chunk_id: doc for r in records if (doc := docs.get(r.chunk_id) or docs.get(r.doc_id or ""))}
@@ -2183,10 +2185,10 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     lines = [(LIST_TEMPLATE.format(what=sel.what, finding=cite(r)) if i == 0 else cite(r))
              for i, r in enumerate(sel.records)]
     if not sel.records:
-        lines.append(NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")))
-        lines += _other_form_lines(query, records, supplement, found, cite)
-    lines.extend(HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also)
-    return lines
+        lines += [NONE_TEMPLATE.format(what=sel.what.removeprefix("that ")),
+                  *_other_form_lines(query, records, supplement, found, cite),
+                  *(_nearest_length_lines(query, records, supplement, found, cite) if nearest else [])]
+    return lines + [HARM_TEMPLATE.format(finding=cite(r)) for r in sel.also]
 
 
 def _other_form_lines(query: StudyQuery, records: Sequence[StudyRecord], supplement: str | None,
@@ -2203,6 +2205,27 @@ def _other_form_lines(query: StudyQuery, records: Sequence[StudyRecord], supplem
     forms = " or ".join(query.forms)
     return [(OTHER_FORM_TEMPLATE.format(what=wider.what, forms=forms, finding=cite(r)) if i == 0 else cite(r))
             for i, r in enumerate(wider.records[:MAX_LISTED])]
+
+
+#: the end of the findings' lengths a bound that none passes looks at ("longer than <x>": the longest)
+BOUND_END: dict[str, Literal["max", "min"]] = {"above": "max", "at_least": "max",
+                                               "below": "min", "at_most": "min"}
+
+
+def _nearest_length_lines(query: StudyQuery, records: Sequence[StudyRecord], supplement: str | None,
+                          found: Mapping[str, Document], cite: Any) -> list[str]:
+    """When no finding ran as long as a bound asks ("did any run longer than <x>?"), the longest
+    (shortest) of those that pass the question's other filters, each cited: how near any came."""
+    end = BOUND_END.get(query.ran_bound) if query.ran_days is not None else None
+    if end is None:
+        return []
+    near = select_studies(dataclasses.replace(query, ran_days=None, ran_bound="exact", length=end), records,
+                          supplement)
+    if not near.answered or not near.records or any(r.chunk_id not in found for r in near.records):
+        return []
+    return [(LENGTH_TEMPLATE.format(word=LENGTH_WORDS[end], duration=r.duration, finding=cite(r))
+             if i == 0 else LENGTH_TIE.format(finding=cite(r)))
+            for i, r in enumerate(near.records[:MAX_LISTED])]
 
 
 def _span(text: str, part: str) -> tuple[int, int]:

@@ -163,6 +163,11 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         # a course that has ended, and one that has not
         ("finished my course of xarelto in march, not on anything now", []),
         ("I haven't finished my course of warfarin yet", ["anticoagulant"]),
+        ("I've almost finished my course of doxycycline", ["tetracycline_antibiotic"]),
+        ("I'll have completed my course of cipro by sunday", ["quinolone_antibiotic"]),
+        # "done with" is a day's dose taken or being fed up, not a medicine stopped
+        ("I'm so done with the side effects of warfarin", ["anticoagulant"]),
+        ("just finished with my levothyroxine this morning", ["levothyroxine"]),
     ],
 )
 def test_a_negated_mention_brings_no_class(question: str, classes: list[str]) -> None:
@@ -301,3 +306,6 @@ def test_only_the_denials_before_the_ask_are_dropped() -> None:
     # what follows the ask narrows it, denial or not
     asked = "which ones didnt work? like the trials where k2 made no real difference"
     assert without_leading_denials(asked) == asked
+    # a statement the caller keeps (one naming what the question filters by) stays whole
+    said = "no k1 please, just k2. what was the longest trial?"
+    assert without_leading_denials(said, lambda s: "k1" in s) == said

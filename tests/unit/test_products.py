@@ -329,6 +329,11 @@ def test_a_negated_kind_keeps_the_products_of_other_kinds_and_those_stating_none
     # a kind the user cannot or will not take is left out too
     pq = parse_product_query("I can't do liquids (the taste!). which d3 tablet or capsule has the least d3?", NAMES)
     assert pq is not None and pq.excluded_kinds == ("liquid",) and pq.kinds == ("tablet", "capsule")
+    # ... only a kind named at once: no amount is read as missing, no nutrient left out
+    pq = parse_product_query("I can't tell which one is the liquid d3, which is it?", NAMES)
+    assert pq is None or not pq.excluded_kinds
+    pq = parse_product_query("I cannot remember which d3 had the most d3", NAMES)
+    assert pq is not None and not pq.missing and pq.direction == "max"
 
 
 def test_a_property_of_one_product_is_its_description_sentence_or_no_answer_when_only_it_could_say() -> None:

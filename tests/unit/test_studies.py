@@ -494,7 +494,7 @@ def test_no_finding_ran_that_long_says_so_of_those_that_say() -> None:
     assert not book.citations and lines == [
         "None of the monograph's research findings say they ran for the length of time asked about."]
     lines, book = answer("did any k2 trial run for longer than 3 years?", "vitamin-k2")  # 3 years is not
-    assert not book.citations and lines[0].startswith("None of the monograph's research findings")
+    assert lines[0].startswith("None of the monograph's research findings")  # (then the longest, below)
 
 
 @pytest.mark.parametrize("question", [
@@ -1152,3 +1152,15 @@ def test_a_name_is_no_other_names_form() -> None:
     assert _same_word("anemic", "anemia", qc)  # one word, two endings
     assert not _same_word("vitamin_k", "vitamin_c", qc)  # two names one letter apart
     assert not _same_word("mk-4s", "mk-7s", qc)
+
+
+def test_a_length_bound_none_passes_shows_how_near_any_came() -> None:
+    lines, book = answer("did any k2 trial run for longer than 3 years?", "vitamin-k2")
+    assert lines[0].startswith("None of the monograph's research findings")
+    assert "the longest ran" in lines[1] and sorted(c.ref for c in book.citations) == [2, 3]
+    assert_cited_and_grounded(lines[1:], book)
+
+
+def test_no_before_a_name_leaves_it_out() -> None:
+    sq = parse_study_query("no K1 please, just k2. what was the longest trial?")
+    assert sq is not None and sq.excluded == ("vitamin K1",) and sq.length == "max"
