@@ -611,7 +611,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
-    missing = bool(cue(qc.missing).search(unnegated))  # a negation of kinds asks no missing amount
+    missing = bool(_product_negations(unnegated))  # a negation of kinds asks no missing amount
     if missing and not cue(qc.amount_words).search(_without_page(q)) and (
             excluded := _excluded(unnegated, nutrient_names)):
         kept = [n for n in _named_nutrients(lexical_form(q[:excluded[0]]), nutrient_names)
@@ -794,12 +794,22 @@ def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
     return named[0] if named else None
 
 
+#: a person right before a negation ("I don't", "my mum can't"): what it denies is said of them
+_PERSON_BEFORE = re.compile(r"(?:^|[,.;:!?]\s*|\s)(?:i|we|he|she|they|you|my\s+\w+|his\s+\w+|her\s+\w+)\s*$")
+
+
+def _product_negations(q: str) -> list[re.Match[str]]:
+    """The negations of the folded question said of products ("which don't have <x>"), not of a
+    person ("I don't want too much <x>, which have it?" asks which do)."""
+    return [m for m in cue(product_cues().question.missing).finditer(q)
+            if not _PERSON_BEFORE.search(q, 0, m.start())]
+
+
 def _excluded(q: str, nutrient_names: Sequence[str]) -> tuple[int, tuple[str, ...], str | None] | None:
     """A negation that excludes ("which don't have <nutrient>", "one that isn't <form>"): where it
     starts, the nutrients named after it, the form named after it; None when it names neither."""
-    qc = product_cues().question
-    for m in cue(qc.missing).finditer(q):
-        after = lexical_form(q[m.end():])
+    for m in _product_negations(q):  # what its clause names ("which don't have <x>, or <y>": <x>)
+        after = lexical_form(re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0])
         form = form_in_question(after)
         nutrients = tuple(_named_nutrients(after, nutrient_names))
         if form is not None:
@@ -1408,7 +1418,7 @@ class _ProductAnswer:
         if not scope:
             self.lines.append(msg.PRODUCTS_NONE_MATCH.format(what=" and ".join(pq.nutrients) or what))
             return
-        lacking = [p for p in scope if any(not _names(p, n) for n in pq.excluded)]
+        lacking = [p for p in scope if not any(_names(p, n) for n in pq.excluded)]  # names none of them
         if not lacking:
             items = "; ".join(self.item(p, *pq.excluded) for p in scope)
             self.lines.append(a.exclude_none.format(nutrient=what, items=items) + ".")

@@ -334,6 +334,9 @@ def test_a_negated_kind_keeps_the_products_of_other_kinds_and_those_stating_none
     assert pq is None or not pq.excluded_kinds
     pq = parse_product_query("I cannot remember which d3 had the most d3", NAMES)
     assert pq is not None and not pq.missing and pq.direction == "max"
+    # a negation said of a person filters no product; one said of products leaves out only its clause's
+    pq = parse_product_query("I don't want too much vitamin A, which k2 products have vitamin A?", NAMES)
+    assert pq is not None and not pq.excluded and not pq.missing
 
 
 def test_a_property_of_one_product_is_its_description_sentence_or_no_answer_when_only_it_could_say() -> None:
