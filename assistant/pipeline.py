@@ -209,9 +209,9 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
 
 def _study_words(question: str) -> str:
     """The question as a question across studies reads it: what its statements before the ask deny
-    ("finished my course of <medicine> in March, not on anything now. <question>") filters no
-    finding; one that names a nutrient or form does ("no <form> please, just <form>. <question>")."""
-    return without_leading_denials(question, lambda s: bool(mentioned_nutrients(s)))
+    ("finished my course of <medicine> in March, not on anything now. <question>", "not on <nutrient>
+    anymore. <question>") filters no finding."""
+    return without_leading_denials(question)
 
 
 def _no_numbers(u: Understanding) -> bool:

@@ -894,8 +894,10 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
     return tuple(dict.fromkeys(excluded)), unnegated
 
 
-#: the first words after an aversion, before any asking word ("can't tell which one is ..." asks)
-_AVERSE_OBJECT = re.compile(r"(?:\s*(?!(?:which|what|where|how|is|are)\b)[\w'-]+){1,4}")
+#: the first words after an aversion, before any asking word ("can't tell which one is ..." asks);
+#: none after a verb of finding or knowing ("can't find the liquid one" looks for it)
+_AVERSE_OBJECT = re.compile(r"(?!\s*(?:find|tell|see|spot|locate|remember|recall|work|figure|decide|choose|"
+                            r"pick|read|understand|know)\b)(?:\s*(?!(?:which|what|where|how|is|are)\b)[\w'-]+){1,4}")
 
 
 def serving_size_asked(folded_question: str) -> tuple[bool, str | None]:

@@ -332,6 +332,8 @@ def test_a_negated_kind_keeps_the_products_of_other_kinds_and_those_stating_none
     # ... only a kind named at once: no amount is read as missing, no nutrient left out
     pq = parse_product_query("I can't tell which one is the liquid d3, which is it?", NAMES)
     assert pq is None or not pq.excluded_kinds
+    pq = parse_product_query("I can't find the liquid d3 on the list, which one is it?", NAMES)
+    assert pq is None or not pq.excluded_kinds
     pq = parse_product_query("I cannot remember which d3 had the most d3", NAMES)
     assert pq is not None and not pq.missing and pq.direction == "max"
     # a negation said of a person filters no product; one said of products leaves out only its clause's

@@ -1161,6 +1161,11 @@ def test_a_length_bound_none_passes_shows_how_near_any_came() -> None:
     assert_cited_and_grounded(lines[1:], book)
 
 
-def test_no_before_a_name_leaves_it_out() -> None:
-    sq = parse_study_query("no K1 please, just k2. what was the longest trial?")
-    assert sq is not None and sq.excluded == ("vitamin K1",) and sq.length == "max"
+def test_a_statement_of_what_one_takes_no_more_leaves_no_nutrient_out() -> None:
+    from assistant.pipeline import _study_words
+
+    # "no <nutrient>" and "not on <nutrient>" said of oneself are no filter of the findings
+    for said in ("I've had no k2 for months. what was the shortest k2 trial?",
+                 "I stopped warfarin, not on k2 anymore. what was the longest k2 trial?"):
+        sq = parse_study_query(_study_words(said))
+        assert sq is not None and not sq.excluded and sq.nutrients == ("vitamin K2",)
