@@ -51,7 +51,7 @@ from assistant.errors import FileLineError
 from assistant.normalize import asking_sentences, content_tokens, cue, general_words, lexical_form, tokens
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
-from assistant.nutrients import NamedNutrient, micrograms, read_nutrients, ug_per_iu
+from assistant.nutrients import NamedNutrient, mentioned_nutrients, micrograms, read_nutrients, ug_per_iu
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "study_cues.yaml"
 
@@ -805,7 +805,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     excluded = tuple(x for x in excluded if x not in without)
     named = [(k, n) for k, n in named if n not in without]
     forms = tuple(n for kind, n in named if kind == "form")
-    nutrients = tuple(n for kind, n in named if kind == "nutrient")
+    nutrients = tuple(n for kind, n in named if kind == "nutrient") or (() if forms else tuple(
+        n for n in mentioned_nutrients(question) if n not in excluded))  # "vitamin <letter>"
     ranking = _ranking(q, qc) if qc.ranked and cue(qc.ranked).search(q) else None  # every finding in order
     direction, length, then = ranking or _superlatives(q, qc)
     results = _asked_results(q, qc)

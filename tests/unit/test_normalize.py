@@ -160,11 +160,10 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("i dont take blood thinners though my wife still does", ["anticoagulant"]),
         ("not on warfarin but i'm on aspirin", ["antiplatelet"]),
         ("my dad isn't on a blood thinner, though he used to be", []),
-        # a course that has ended, and one that has not
-        ("finished my course of xarelto in march, not on anything now", []),
+        # a course, ended or not, still asks for its cautions (spacing applies right after the last dose)
+        ("finished my course of doxycycline an hour ago", ["tetracycline_antibiotic"]),
         ("I haven't finished my course of warfarin yet", ["anticoagulant"]),
         ("I've almost finished my course of doxycycline", ["tetracycline_antibiotic"]),
-        ("I'll have completed my course of cipro by sunday", ["quinolone_antibiotic"]),
         # "done with" is a day's dose taken or being fed up, not a medicine stopped
         ("I'm so done with the side effects of warfarin", ["anticoagulant"]),
         ("just finished with my levothyroxine this morning", ["levothyroxine"]),
@@ -301,7 +300,7 @@ def test_lay_names_for_a_schedule_and_an_authority_meet_the_pages_words() -> Non
 def test_only_the_denials_before_the_ask_are_dropped() -> None:
     from assistant.normalize import without_leading_denials
 
-    assert without_leading_denials("finished my course of xarelto in march, not on anything now. "
+    assert without_leading_denials("stopped my xarelto in march, not on anything now. "
                                    "whats the longest k2 trial?") == "whats the longest k2 trial?"
     # what follows the ask narrows it, denial or not
     asked = "which ones didnt work? like the trials where k2 made no real difference"

@@ -1169,3 +1169,11 @@ def test_a_statement_of_what_one_takes_no_more_leaves_no_nutrient_out() -> None:
                  "I stopped warfarin, not on k2 anymore. what was the longest k2 trial?"):
         sq = parse_study_query(_study_words(said))
         assert sq is not None and not sq.excluded and sq.nutrients == ("vitamin K2",)
+
+
+def test_a_vitamin_named_by_its_letter_filters_the_findings() -> None:
+    # "vitamin <letter>" the vocabulary does not name as such is still the nutrient asked about
+    sq = parse_study_query("shortest vitamin c trial?")
+    assert sq is not None and sq.nutrients == ("vitamin C",) and sq.length == "min"
+    sq = parse_study_query("which studies used MK-4")
+    assert sq is not None and sq.nutrients == ()  # a form named: its nutrient is no extra filter
