@@ -15,7 +15,7 @@ import itertools
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -605,7 +605,7 @@ def asking_sentences(text: str) -> str:
     return " ".join(asking) if asking else text
 
 
-def without_denials(text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
+def without_denials(text: str) -> str:
     """The text without its statements that deny: what the user says they do not have or no longer
     take, and what they say with it ("no <condition>, my scan was normal. what does <x> do for
     bones?"), is context, not what they ask. A statement that also affirms keeps its other clauses
@@ -618,20 +618,19 @@ def without_denials(text: str, keep: Callable[[str], bool] = lambda _: False) ->
         asking = [bool(_ask_opener().search(fold(s))) for s in sentences]
     if not any(asking):
         return text
-    kept = [s if a or keep(s) else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
+    kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
     return " ".join(s for s in kept if s)
 
 
-def without_leading_denials(text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
-    """The text without the statements that deny before its first asking sentence ("finished my
-    course of <medicine> in March, not on anything now. <question>"); what follows the ask is kept,
-    denial or not: "which trials didn't work? like the ones where it made no difference" narrows
-    the ask. A sentence ``keep`` holds is kept whole ("no <form> please, just <form>." filters)."""
+def without_leading_denials(text: str) -> str:
+    """The text without the statements that deny before its first asking sentence ("stopped my
+    <medicine> in March, not on anything now. <question>"); what follows the ask is kept, denial or
+    not: "which trials didn't work? like the ones where it made no difference" narrows the ask."""
     sentences = sentences_of(text)
     first = next((i for i, s in enumerate(sentences) if s.rstrip().endswith("?")), None)
     if first is None:
-        return without_denials(text, keep)
-    lead = without_denials(" ".join(sentences[:first + 1]), keep)
+        return without_denials(text)
+    lead = without_denials(" ".join(sentences[:first + 1]))
     return " ".join([lead, *sentences[first + 1:]])
 
 

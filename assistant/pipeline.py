@@ -207,13 +207,6 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
-def _study_words(question: str) -> str:
-    """The question as a question across studies reads it: what its statements before the ask deny
-    ("finished my course of <medicine> in March, not on anything now. <question>", "not on <nutrient>
-    anymore. <question>") filters no finding."""
-    return without_leading_denials(question)
-
-
 def _no_numbers(u: Understanding) -> bool:
     """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
     return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
@@ -941,7 +934,7 @@ class Assistant:
         both may be on <b>'s page); the several it names; with none named, every monograph (the best
         passages' first): "what is reference 2?" with no page in view has an answer in each."""
         if scoped := (filters or {}).get("supplement"):
-            sq = None if chosen else parse_study_query(_study_words(u.question))
+            sq = None if chosen else parse_study_query(without_leading_denials(u.question))
             if sq is None or not sq.nutrients or select_studies(sq, self.studies.of(scoped)).records:
                 return [scoped]
             return list(dict.fromkeys([scoped, *self.catalog.named_supplements(" ".join(sq.nutrients))]))
@@ -956,7 +949,9 @@ class Assistant:
                        filtered: bool = False) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it
         (``filtered``: the user limited it to one monograph; no other page's finding is looked for)."""
-        own = _study_words(u.question)
+        # what the turn's statements before its ask deny ("stopped my <medicine> in March, not on
+        # anything now. <question>", "not on <nutrient> anymore. <question>") filters no finding
+        own = without_leading_denials(u.question)
         asked = [own, u.retrieval_question] if u.followup else [own]
         if u.followup and PINNED_STUDY.search(u.retrieval_question):  # the turn's pointer is resolved
             asked = [u.retrieval_question]

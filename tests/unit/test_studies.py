@@ -1162,12 +1162,12 @@ def test_a_length_bound_none_passes_shows_how_near_any_came() -> None:
 
 
 def test_a_statement_of_what_one_takes_no_more_leaves_no_nutrient_out() -> None:
-    from assistant.pipeline import _study_words
+    from assistant.normalize import without_leading_denials
 
     # "no <nutrient>" and "not on <nutrient>" said of oneself are no filter of the findings
     for said in ("I've had no k2 for months. what was the shortest k2 trial?",
                  "I stopped warfarin, not on k2 anymore. what was the longest k2 trial?"):
-        sq = parse_study_query(_study_words(said))
+        sq = parse_study_query(without_leading_denials(said))
         assert sq is not None and not sq.excluded and sq.nutrients == ("vitamin K2",)
 
 
