@@ -622,6 +622,7 @@ def without_denials(text: str) -> str:
     return " ".join(s for s in kept if s)
 
 
+@functools.lru_cache(maxsize=256)  # read by both the study scope and the study query of a turn
 def without_leading_denials(text: str) -> str:
     """The text without the statements that deny before its first asking sentence ("stopped my
     <medicine> in March, not on anything now. <question>"); what follows the ask is kept, denial or

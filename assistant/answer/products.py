@@ -49,6 +49,11 @@ CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.ya
 BOUND_KINDS = ("above", "at_least", "below", "at_most", "range", "closest")
 
 
+#: where a clause of the folded question ends (its punctuation or a dash), and also before a contrast
+_CLAUSE_END = re.compile(r"[,;:?!.()\[\]—–]|\s-\s")
+_CLAUSE_OR_CONTRAST_END = re.compile(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b")
+
+
 class ProductCuesError(FileLineError):
     """A bad ``product_cues.yaml``; ``str()`` is ``path:line: problem``."""
 
@@ -64,6 +69,9 @@ class QuestionCues(BaseModel):
     than: list[str]
     missing: list[str]
     aversion: list[str] = Field(default_factory=list)
+    aversion_not_before: list[str] = Field(default_factory=list)
+    aversion_asking: list[str] = Field(default_factory=list)
+    persons: list[str] = Field(default_factory=list)
     limit: list[str] = []
     count: list[str]
     choose: list[str] = []
@@ -123,7 +131,8 @@ class QuestionCues(BaseModel):
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
-                     "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk")
+                     "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
+                     "aversion_not_before", "aversion_asking", "persons")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -712,7 +721,7 @@ def _compared_one(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     than = cue(qc.than).search(q)
     if than is None or cue(qc.across).search(q):
         return None
-    head, tail = q[:than.start()], re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[than.end():], maxsplit=1)[0]
+    head, tail = q[:than.start()], _CLAUSE_END.split(q[than.end():], maxsplit=1)[0]
     back = cue(qc.earlier_words).fullmatch(tail.strip())
     if not (back or _named_nutrients(lexical_form(tail), nutrient_names)):
         return None
@@ -735,7 +744,7 @@ def _with_phrase(pq: ProductQuery, q: str, nutrient_names: Sequence[str]) -> Pro
     m = cue(qc.uses).search(q)
     if pq.form or m is None or not cue(qc.across).search(q):
         return pq
-    obj = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[m.end():], maxsplit=1)[0].strip()
+    obj = _CLAUSE_END.split(q[m.end():], maxsplit=1)[0].strip()
     if cue(qc.earlier_words).fullmatch(obj) or not obj:
         topic = re.split(r"\s[-–—]\s|[:;?]", q, maxsplit=1)
         obj = topic[0].strip() if len(topic) > 1 else ""
@@ -794,22 +803,25 @@ def _ranked(q: str, nutrient_names: Sequence[str]) -> str | None:
     return named[0] if named else None
 
 
-#: a person right before a negation ("I don't", "my mum can't"): what it denies is said of them
-_PERSON_BEFORE = re.compile(r"(?:^|[,.;:!?]\s*|\s)(?:i|we|he|she|they|you|my\s+\w+|his\s+\w+|her\s+\w+)\s*$")
+@functools.lru_cache(maxsize=1)
+def _person_before() -> re.Pattern[str]:
+    """A person right before a negation ("I don't", "my mum can't"; the cues' ``persons``): what it
+    denies is said of them."""
+    return re.compile(rf"(?:^|[,.;:!?]\s*|\s)(?:{cue_alternation(product_cues().question.persons)})\s*$")
 
 
 def _product_negations(q: str) -> list[re.Match[str]]:
     """The negations of the folded question said of products ("which don't have <x>"), not of a
     person ("I don't want too much <x>, which have it?" asks which do)."""
     return [m for m in cue(product_cues().question.missing).finditer(q)
-            if not _PERSON_BEFORE.search(q, 0, m.start())]
+            if not _person_before().search(q, 0, m.start())]
 
 
 def _excluded(q: str, nutrient_names: Sequence[str]) -> tuple[int, tuple[str, ...], str | None] | None:
     """A negation that excludes ("which don't have <nutrient>", "one that isn't <form>"): where it
     starts, the nutrients named after it, the form named after it; None when it names neither."""
     for m in _product_negations(q):  # what its clause names ("which don't have <x>, or <y>": <x>)
-        after = lexical_form(re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0])
+        after = lexical_form(_CLAUSE_OR_CONTRAST_END.split(q[m.end():], maxsplit=1)[0])
         form = form_in_question(after)
         nutrients = tuple(_named_nutrients(after, nutrient_names))
         if form is not None:
@@ -884,9 +896,9 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
     unnegated = q
     aversions = [(m, True) for m in cue(qc.aversion).finditer(q)] if qc.aversion else []
     for m, averse in [*((m, False) for m in cue(qc.missing).finditer(q)), *aversions]:
-        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b", q[m.end():], maxsplit=1)[0]
+        clause = _CLAUSE_OR_CONTRAST_END.split(q[m.end():], maxsplit=1)[0]
         if averse:  # what one can't take names its kind at once ("can't do liquids", "hate big capsules")
-            clause = m2.group(0) if (m2 := _AVERSE_OBJECT.match(clause)) else ""
+            clause = m2.group(0) if (m2 := _averse_object().match(clause)) else ""
         if found := _kinds_in(clause):
             excluded += found
             end = m.end() + len(clause)
@@ -894,10 +906,14 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
     return tuple(dict.fromkeys(excluded)), unnegated
 
 
-#: the first words after an aversion, before any asking word ("can't tell which one is ..." asks);
-#: none after a verb of finding or knowing ("can't find the liquid one" looks for it)
-_AVERSE_OBJECT = re.compile(r"(?!\s*(?:find|tell|see|spot|locate|remember|recall|work|figure|decide|choose|"
-                            r"pick|read|understand|know)\b)(?:\s*(?!(?:which|what|where|how|is|are)\b)[\w'-]+){1,4}")
+@functools.lru_cache(maxsize=1)
+def _averse_object() -> re.Pattern[str]:
+    """The first words after an aversion, before any asking word ("can't tell which one is ..."
+    asks); none after a verb of finding or knowing ("can't find the liquid one" looks for it; the
+    cues' ``aversion_not_before`` and ``aversion_asking``)."""
+    qc = product_cues().question
+    return re.compile(rf"(?!\s*(?:{cue_alternation(qc.aversion_not_before)})\b)"
+                      rf"(?:\s*(?!(?:{cue_alternation(qc.aversion_asking)})\b)[\w'-]+){{1,4}}")
 
 
 def serving_size_asked(folded_question: str) -> tuple[bool, str | None]:
@@ -1842,7 +1858,7 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     than = cue(qc.than).search(q)
     assert than is not None
     head = q[:than.start()]
-    tail = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[than.end():], maxsplit=1)[0]
+    tail = _CLAUSE_END.split(q[than.end():], maxsplit=1)[0]
     if not (cue(qc.most).search(head) or cue(qc.least).search(head)):
         return None
     found = _named_in(head, products)  # its figures describe it too ("the 45 mcg <nutrient> product")
@@ -1917,7 +1933,7 @@ def _with_named(q: str, products: Sequence[Product], in_scope: Sequence[Product]
                         rf"(?:{cue_alternation(qc.with_words)})\s+(.+)")
     for m in phrase.finditer(q):
         category = dict(_category_terms())[m.group(1)]
-        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s", m.group(2), maxsplit=1)[0]
+        clause = _CLAUSE_END.split(m.group(2), maxsplit=1)[0]
         added = [n for n in _named_nutrients(lexical_form(clause), nutrient_names)
                  if not _is_category(n, category)]
         if not added:
@@ -2039,7 +2055,7 @@ def _reference_spans(q: str, loose: bool = False, ones: bool = False) -> list[tu
     marks = cue(words)
     out = []
     for m in cue(qc.one).finditer(q):
-        clause = re.split(r"[,;:?!.()\[\]—–]|\s-\s", q[m.end():], maxsplit=1)[0]
+        clause = _CLAUSE_END.split(q[m.end():], maxsplit=1)[0]
         if marks.search(clause):
             out.append((m.end(), m.end() + len(clause)))
     return out
