@@ -268,6 +268,7 @@ def _find_mentions(text: str, fuzzy: bool = True, affirmed: bool = False) -> tup
 @dataclass(frozen=True)
 class _Negation:
     trigger: re.Pattern[str]
+    #: a phrase inside which a trigger negates nothing ("no problems with", "won't stop")
     pseudo: re.Pattern[str]
     stop: re.Pattern[str]
     scope: int
@@ -298,7 +299,8 @@ def _negation() -> _Negation:
     stop = re.compile(rf"\s*(?:[,;:.!?–—]|(?<=\s)-(?=\s)|{stops})")  # a spaced dash closes a clause too
     affirmed = re.compile("|".join(f"(?:{p})" for p in neg.affirmed_after) or r"(?!x)x")
     resumed = re.compile("|".join(f"(?:{p})" for p in neg.resumed) or r"(?!x)x")
-    return _Negation(_any_of(neg.triggers), _any_of(neg.pseudo), stop, neg.scope, statement, affirmed,
+    pseudo = re.compile("|".join([_any_of(neg.pseudo).pattern, *(f"(?:{p})" for p in neg.continuing)]))
+    return _Negation(_any_of(neg.triggers), pseudo, stop, neg.scope, statement, affirmed,
                      resumed, _any_of(neg.statement_nouns),
                      re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"),
                      frozenset(fold(x) for x in neg.stopping))
@@ -386,6 +388,8 @@ def _negates(folded: str, start: int, word: str) -> bool:
         return True
     if re.search(r"(?:^|[,;:.!?]|\b(?:and|but|so|or|then)\b)\s*$", folded[:start]):
         return word == "not"
+    if _ASKING_SUBJECT.search(folded, 0, start) is not None:  # "should I not take <x> with it?" asks
+        return False
     return _NEGATED_SUBJECT.search(folded, 0, start) is not None
 
 
@@ -393,6 +397,12 @@ def _negates(folded: str, start: int, word: str) -> bool:
 _STATEMENT_GOES_ON = re.compile(
     r"(?:\s*,?\s*(?:or|and|nor)\s+(?:anything(?:\s+(?:else|like\s+that))?|any\s+others?|"
     r"(?:no|not|never)\b[^,;:.!?]*))*")
+
+
+#: a subject after its auxiliary ("should I not ...", "can we not ..."): a question, no statement
+_ASKING_SUBJECT = re.compile(
+    r"\b(?:should|shall|can|could|would|will|do|does|did|must|may|might|is|are|am)\s+"
+    r"(?:i|we|you|he|she|they|my\s+\w+)\s+$")
 
 
 #: the subject a negated statement about oneself opens with ("I'm", "I have", "my husband is",

@@ -729,11 +729,12 @@ class Assistant:
         cautions apply and its text is repeated, as a caution is when the question is about it."""
         conditions = stated_conditions(without_negated_mentions(u.question))
         own = self._condition_notes(u, supplement, conditions)
+        asked = [c for c in u.asks_about if c in u.classes]  # a note's kind: a class asked, first
         cautions = self._cautions(book, u, supplement, list(dict.fromkeys(
-            [*u.classes, *(c for d in own for c in note_classes(d))])))
+            [*asked, *u.classes, *(c for d in own for c in note_classes(d))])))
         about_them = {str(d.metadata.get("chunk_id") or d.id) for d in own}
-        return cautions, [c for c in cautions if c.citation is not None and (
-            c.kind in u.asks_about or c.citation.chunk_id in about_them)]
+        return cautions, [c for c in cautions if c.citation is not None and (  # a note of several
+            set(c.kinds) & set(u.asks_about) or c.citation.chunk_id in about_them)]  # classes: any asked
 
     def _condition_notes(self, u: Understanding, supplement: str | None,
                          conditions: Sequence[str]) -> list[Document]:

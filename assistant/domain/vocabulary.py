@@ -135,12 +135,15 @@ class Negation(BaseModel):
     #: regular expressions of taking a medicine again, anywhere in the sentence after a trigger
     #: ("came off <medicine> last month and will restart it"): that trigger negates nothing
     resumed: list[str] = Field(default_factory=list)
+    #: regular expressions of a negated stop or a start still to come ("won't stop <medicine>",
+    #: "haven't started it yet"): a trigger inside one negates nothing, the medicine is taken
+    continuing: list[str] = Field(default_factory=list)
     #: regular expressions of someone saying they take something ("I take <x>", "she's on <x>"): a
     #: denying statement with one of these in another clause is no reassurance only
     taking: list[str] = Field(default_factory=list)
     scope: int = Field(default=6, ge=1, le=30)
 
-    @field_validator("affirmed_after", "resumed", "taking")
+    @field_validator("affirmed_after", "resumed", "continuing", "taking")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

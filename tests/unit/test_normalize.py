@@ -244,6 +244,24 @@ def test_a_negated_negation_affirms_the_medicine() -> None:
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
 
 
+def test_a_refused_stop_or_a_start_still_to_come_keeps_the_medicine() -> None:
+    from assistant.normalize import mentioned_classes, without_negated_mentions
+
+    for q in ("I won't stop my warfarin, is it ok?", "I'm not going to stop taking warfarin. can I add it?",
+              "I refuse to quit my warfarin", "not planning on coming off warfarin",
+              "I haven't started the doxycycline yet, can I take iron with it?", "not on warfarin yet"):
+        assert mentioned_classes([without_negated_mentions(q)]) != [], q
+    for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin"):
+        assert mentioned_classes([without_negated_mentions(q)]) == [], q
+
+
+def test_a_negation_after_an_asking_auxiliary_asks() -> None:
+    from assistant.normalize import without_negated_mentions as w
+
+    assert w("should I not take warfarin with it?") == "should I not take warfarin with it?"
+    assert w("I do not take warfarin. what does K2 do?") == "what does K2 do?"
+
+
 def test_two_negations_cancel_only_when_the_second_says_one_came_off() -> None:
     from assistant.normalize import mentioned_classes, without_negated_mentions
 

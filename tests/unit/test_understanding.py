@@ -523,6 +523,16 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("is it ok to take with my other meds?", True),
     ("does it interfere with sleep?", False),
     ("what dose is used for bones?", False),
+    ("does it interact with anything?", True),
+    ("what does it interact with?", True),
+    ("does it interact?", True),
+    ("never took warfarin in my life. does it interact with it?", True),
+    ("what medicines should I not take with it?", True),
+    ("which drugs can't you mix with it", True),
+    ("any meds to avoid with it?", True),
+    ("is there anything I shouldn't take with it?", True),
+    ("is there anything I shouldn't eat while pregnant?", False),
+    ("what did the trial find about bones?", False),
 ])
 def test_a_question_about_interactions_that_names_no_medicine(question: str, asks: bool) -> None:
     from assistant.answer.cautions import interaction_ask
