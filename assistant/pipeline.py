@@ -67,6 +67,7 @@ from assistant.answer.products import (
     one_product_question,
     parse_product_query,
     product_amount_gap,
+    product_by_amounts,
     product_cues,
     speaks_to,
     turn_direction,
@@ -484,9 +485,18 @@ class Assistant:
         product> over the limit?" asks that nutrient's monograph); none when not one."""
         q = without_negated_mentions(question)
         product = named_product(q, self.catalog.all_products)
-        if product is None or not product.name or parse_dosage_query(q) is None:
+        if parse_dosage_query(q) is None:
             return []
-        named = self.catalog.named_supplements(cue_fold(q).replace(cue_fold(product.name), " "))
+        if product is not None and product.name:
+            rest = cue_fold(q).replace(cue_fold(product.name), " ")
+        elif (described := product_by_amounts(q, self.catalog.all_products, self.catalog.nutrient_names)):
+            # "I take the <nutrient> <amount> + <nutrient> <amount> one. am I over the <nutrient> limit?":
+            # the sentences after the one that describes it (else the words after its amounts)
+            product, after = described[0], cue_fold(q)[described[1][1]:]
+            rest = after[m.end():] if (m := re.search(r"[.?!;]\s+(?=\S)", after)) else after
+        else:
+            return []
+        named = self.catalog.named_supplements(rest)
         # a product that holds none of it is no holder ("the <nutrient> in <a product without it>")
         return named if len(named) == 1 and self._amount_of(product, named[0]) is not None else []
 
@@ -809,10 +819,17 @@ class Assistant:
         servings ("two <product>s a day"), which would multiply it."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
-        if parse_doses(u.question) or not cue(qc.compare).search(folded):
+        if not cue(qc.compare).search(folded):
             return None
+        named = named_product(u.question, self.catalog.all_products)
+        # "the <nutrient> <amount> + <nutrient> <amount> one": a product described by its amounts
+        described = None if named else product_by_amounts(u.question, self.catalog.all_products,
+                                                            self.catalog.nutrient_names)
+        own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
+        if parse_doses(own):
+            return None  # an amount of the question's own
         # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
-        product = named_product(u.question, self.catalog.all_products) or (
+        product = named or (described[0] if described else None) or (
             self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)
             and u.product_query is None
             and not about_products(u.question, self.catalog.slot_names) else None)

@@ -1846,6 +1846,14 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
     return product, (min(a for a, _ in spans), max(b for _, b in spans))
 
 
+def product_by_amounts(question: str, products: Sequence[Product],
+                       nutrient_names: Sequence[str]) -> tuple[Product, tuple[int, int]] | None:
+    """The one product a question describes by the amounts its description states ("the <nutrient>
+    <amount> + <nutrient> <amount> one"), with where those amounts are in the folded question (see
+    :func:`_by_amount`)."""
+    return _by_amount(cue_fold(question), products, (), nutrient_names)
+
+
 def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
                   nutrient_names: Sequence[str], earlier: Sequence[str] | None) -> OneProduct | None:
     """ "does the <described product> have more or less <nutrient> than <that | another product |

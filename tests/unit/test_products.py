@@ -592,3 +592,13 @@ def test_an_amount_bounds_products_only_when_products_are_asked_for() -> None:
     assert pq is None or pq.bound is None        # a question about taking it: the limit answers
     pq = parse_product_query("can I find a vitamin D3 supplement with less than 1000 IU here?", NAMES)
     assert pq is not None and pq.bound is not None and pq.bound[0] == "below"
+
+
+def test_a_product_described_by_its_amounts_is_found_with_where_they_are() -> None:
+    from assistant.answer.products import product_by_amounts
+
+    q = "i take the 650 mg EPA + 450 mg DHA one daily. is that over the limit?"
+    found = product_by_amounts(q, [ALGAL, ESTERS, SOFTGEL], NAMES)
+    assert found is not None and found[0] is ESTERS
+    assert "650" in q.casefold()[found[1][0]:found[1][1]] and "limit" not in q[found[1][0]:found[1][1]]
+    assert product_by_amounts("is the 300 mg EPA one over the limit?", [ALGAL, ESTERS], NAMES) is None
