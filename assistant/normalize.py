@@ -505,6 +505,14 @@ def find_mentions(text: str) -> list[Mention]:
     return list(_find_mentions(text))
 
 
+def denied_classes(question: str) -> list[str]:
+    """The classes a question names only inside a negated phrase ("never took <medicine>"): none
+    is named outside one. Note-only classes aside."""
+    affirmed = {m.cls for m in _find_mentions(question, affirmed=True)}
+    found = [m.cls for m in _find_mentions(question) if not _note_only(m.cls)]
+    return [] if affirmed & set(found) else list(dict.fromkeys(c for c in found if c not in affirmed))
+
+
 def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[str]:
     """The classes any of ``texts`` names, first mention first. ``questions``: the texts are
     questions, so a note-only class counts by its ``question_phrases`` instead of its words."""

@@ -34,6 +34,7 @@ from assistant.answer.cautions import (
     caution_line,
     caution_passages,
     cautions_for,
+    denied_interaction_ask,
     interaction_ask,
     interaction_kinds,
     is_personal_request,
@@ -124,6 +125,7 @@ from assistant.normalize import (
     content_tokens,
     cue,
     cue_fold,
+    denied_classes,
     expand_query,
     fold,
     general_words,
@@ -845,10 +847,16 @@ class Assistant:
         """A question about interactions that names no medicine ("does it interact with any
         medicines?", the lexicon's ``interaction_questions``) asks about every interaction class the
         monographs in scope have a caution for; not when it has words no page uses besides those
-        that ask it (a medicine the vocabulary does not know: "I'm on <x>, any interactions?")."""
-        if (supplement is None or mentioned_classes([without_negated_mentions(u.question)])
-                or (asked := interaction_ask(u.question)) is None):
+        that ask it (a medicine the vocabulary does not know: "I'm on <x>, any interactions?"). One
+        that asks about its interaction with "it" after a denial ("never took <medicine>. does <x>
+        interact with it?", or the denial the turn before) asks about the class denied."""
+        if supplement is None or mentioned_classes([without_negated_mentions(u.question)]):
             return u
+        if (asked := interaction_ask(u.question)) is None:  # the denial: in the turn, else the one before
+            denied = (denied_classes(u.question) or (denied_classes(u.earlier[-1]) if u.earlier else [])
+                      ) if denied_interaction_ask(u.question) else []
+            return replace(u, classes=list(dict.fromkeys([*u.classes, *denied])),
+                           asks_about=list(dict.fromkeys([*u.asks_about, *denied]))) if denied else u
         _, off_topic = self.scope.support(u.retrieval_question, hits, scoped, self.catalog.names_of(scoped))
         if set(off_topic) - set(content_tokens(asked)):
             return u

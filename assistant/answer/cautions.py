@@ -122,6 +122,13 @@ def interaction_ask(question: str) -> str | None:
     return m.group(0) if m else None
 
 
+def denied_interaction_ask(question: str) -> bool:
+    """Does the question ask about an interaction with "it" or "them" (the lexicon's
+    ``denied_interaction_questions``: "never took <medicine>. does <x> interact with it?")?"""
+    patterns = vocabulary().lexicon.denied_interaction_questions
+    return bool(patterns) and cue(patterns).search(fold(question)) is not None
+
+
 def interaction_kinds(docs: Sequence[Document], supplement: str | Collection[str] | None) -> list[str]:
     """The interaction classes (not the note-only ones) the cautions of ``supplement`` are about."""
     found = [c for d in caution_passages(docs, supplement) for c in note_classes(d)

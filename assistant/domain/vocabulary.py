@@ -240,13 +240,16 @@ class Lexicon(BaseModel):
     #: regular expressions of a question about a supplement's interactions that names no medicine
     #: ("does it interact with any medicines?"; see lexicon.yaml ``interaction_questions``)
     interaction_questions: list[str] = Field(default_factory=list)
+    #: regular expressions of a question about its interaction with "it" or "them" ("never took
+    #: <medicine>. does <x> interact with it?"): about the medicine the question denies taking
+    denied_interaction_questions: list[str] = Field(default_factory=list)
     #: words that after "or" make a range, not a second thing to choose ("my age or younger")
     choice_ranges: list[str] = Field(default_factory=list)
     #: words that may open the second side of a choice before its content ("<a> or the <b>")
     choice_openers: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
-                     "interaction_questions")
+                     "interaction_questions", "denied_interaction_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -249,9 +249,12 @@ def test_a_refused_stop_or_a_start_still_to_come_keeps_the_medicine() -> None:
 
     for q in ("I won't stop my warfarin, is it ok?", "I'm not going to stop taking warfarin. can I add it?",
               "I refuse to quit my warfarin", "not planning on coming off warfarin",
-              "I haven't started the doxycycline yet, can I take iron with it?", "not on warfarin yet"):
+              "I haven't started the doxycycline yet, can I take iron with it?", "not on warfarin yet",
+              "I didn't stop my warfarin", "no way I'm stopping warfarin", "not on warfarin until next week",
+              "my doctor won't let me stop warfarin", "I have no intention of discontinuing warfarin"):
         assert mentioned_classes([without_negated_mentions(q)]) != [], q
-    for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin"):
+    for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin",
+              "I'm not taking any blood thinners yet I bruise easily"):
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
 
 

@@ -526,18 +526,44 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("does it interact with anything?", True),
     ("what does it interact with?", True),
     ("does it interact?", True),
-    ("never took warfarin in my life. does it interact with it?", True),
     ("what medicines should I not take with it?", True),
     ("which drugs can't you mix with it", True),
     ("any meds to avoid with it?", True),
     ("is there anything I shouldn't take with it?", True),
     ("is there anything I shouldn't eat while pregnant?", False),
     ("what did the trial find about bones?", False),
+    ("does it interfere w anything", True),
+    ("does it interact with medicines?", True),
+    ("what interactions does it have?", True),
+    ("any drugs I shouldn't mix with it?", True),
+    ("are there meds that don't go well with it?", True),
+    ("what can't I take with it?", True),
+    ("anything to avoid with it?", True),
+    ("can i take it with my meds?", True),
+    # a question of which to take, of foods or nutrients, or of a study is none
+    ("what pills should I take for low iron?", False),
+    ("what drugs do you take for anaemia?", False),
+    ("which drugs should I take with it for bones?", False),
+    ("does calcium interact with it?", False),
+    ("how do k2 and d3 interact?", False),
+    ("which vitamins does it interact with?", False),
+    ("what foods does it interact with?", False),
+    ("does the meta-analysis conflict with that?", False),
 ])
 def test_a_question_about_interactions_that_names_no_medicine(question: str, asks: bool) -> None:
     from assistant.answer.cautions import interaction_ask
 
     assert (interaction_ask(question) is not None) is asks
+
+
+def test_an_interaction_with_it_after_a_denial_asks_about_the_class_denied() -> None:
+    from assistant.answer.cautions import denied_interaction_ask
+    from assistant.normalize import denied_classes
+
+    q = "never took warfarin in my life. does k2 interact with it?"
+    assert denied_interaction_ask(q) and denied_classes(q) == ["anticoagulant"]
+    assert denied_classes("I take warfarin, not aspirin. does it interact with it?") == []
+    assert denied_classes("does calcium interact with it?") == []
 
 
 def test_young_children_near_the_tablets_ask_about_accidental_overdose() -> None:
