@@ -505,6 +505,18 @@ def find_mentions(text: str) -> list[Mention]:
     return list(_find_mentions(text))
 
 
+def class_names_in(text: str) -> list[str]:
+    """Every name of each (not note-only) class ``text`` names outside a negation: its members,
+    their other names and its phrases ("people on <a class's phrase>" -> each of its members'
+    names, ...)."""
+    out: list[str] = []
+    for c in mentioned_classes([text]):
+        k = vocabulary().interaction_class(c)
+        if not k.note_only:
+            out += [*k.names(), *k.phrases]
+    return list(dict.fromkeys(out))
+
+
 def denied_classes(question: str) -> list[str]:
     """The classes a question names only inside a negated phrase ("never took <medicine>"): none
     is named outside one. Note-only classes aside."""

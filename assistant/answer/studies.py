@@ -48,7 +48,15 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import asking_sentences, content_tokens, cue, general_words, lexical_form, tokens
+from assistant.normalize import (
+    asking_sentences,
+    class_names_in,
+    content_tokens,
+    cue,
+    general_words,
+    lexical_form,
+    tokens,
+)
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
 from assistant.nutrients import NamedNutrient, mentioned_nutrients, micrograms, read_nutrients, ug_per_iu
@@ -1089,8 +1097,9 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
                       ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """The stems of the words after "in"/"among"/... (and at ``starts``: where the people asked
     about start) up to the end of the clause, each with the other words of its group ("pregnant"
-    also stands for "pregnancy"); the groups named; and the stems of the words after a negation
-    within the clause ("who don't have <condition>")."""
+    also stands for "pregnancy") and a medicine class named with its other names; the groups
+    named; and the stems of the words after a negation within the clause ("who don't have
+    <condition>")."""
     found: list[str] = []
     negated: list[str] = []
     for end in sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts}):
@@ -1098,7 +1107,9 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
         if qc.population_not_clause and cue(qc.population_not_clause).match(clause.lstrip()):
             continue  # "in any study": the studies, no people
         neg = cue(qc.population_negation).search(clause)
-        found.extend(content_tokens(clause[:neg.start()] if neg else clause))
+        said = clause[:neg.start()] if neg else clause
+        # "people on blood thinners": the findings name the class by another of its names
+        found.extend([*content_tokens(said), *(t for n in class_names_in(said) for t in content_tokens(n))])
         if neg:
             negated.extend(content_tokens(clause[neg.end():]))
     groups = [{t for w in words for t in tokens(lexical_form(w))} for words in qc.population_groups.values()]

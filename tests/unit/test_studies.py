@@ -1177,3 +1177,11 @@ def test_a_vitamin_named_by_its_letter_filters_the_findings() -> None:
     assert sq is not None and sq.nutrients == ("vitamin C",) and sq.length == "min"
     sq = parse_study_query("which studies used MK-4")
     assert sq is not None and sq.nutrients == ()  # a form named: its nutrient is no extra filter
+
+
+def test_a_population_on_a_medicine_class_matches_the_findings_that_name_the_class_otherwise() -> None:
+    """"people on blood thinners" is the finding "in patients on vitamin K antagonists"."""
+    sq = parse_study_query("was any k2 research done in people on blood thinners?")
+    assert sq is not None
+    chosen = select_studies(sq, RECORDS, "vitamin-k2").records
+    assert chosen and all("antagonist" in (r.population or "") for r in chosen)
