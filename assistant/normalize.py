@@ -506,15 +506,20 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def class_names_in(text: str) -> list[str]:
-    """Every name of each (not note-only) class ``text`` names outside a negation: its members,
-    their other names and its phrases ("people on <a class's phrase>" -> each of its members'
-    names, ...)."""
+    """The other names of what ``text`` names of a (not note-only) class outside a negation: a
+    member named, its own names and the words its entry expands to; the class named by a phrase
+    ("people on <a class phrase>"), its phrases and the words it expands to when no member is named.
+    One member is never another ("people on <a member>" is not a finding's other member)."""
     out: list[str] = []
-    for c in mentioned_classes([text]):
-        k = vocabulary().interaction_class(c)
-        if not k.note_only:
-            out += [*k.names(), *k.phrases]
-    return list(dict.fromkeys(out))
+    for m in _find_mentions(text, affirmed=True):
+        k = vocabulary().interaction_class(m.cls)
+        if k.note_only:
+            continue
+        if (member := k.members.get(m.name)) is not None:
+            out += [m.name, *member.terms, *([member.expansion] if member.expansion else [])]
+        elif m.name == m.cls:
+            out += [*k.phrases, k.expansion, k.unnamed_expansion or ""]
+    return [x for x in dict.fromkeys(out) if x]
 
 
 def denied_classes(question: str) -> list[str]:

@@ -91,6 +91,7 @@ from assistant.answer.studies import (
     records_from,
     select_studies,
     study_subject,
+    topic_mates,
     unmentioned_study_query,
     words_held,
 )
@@ -208,6 +209,13 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     held = [max((words_held(sq, r) for r in rs), default=0)
             for (_, sq, _), rs in zip(found, chosen, strict=True)]
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
+
+
+def _asked_after(folded: str, end: int) -> str:
+    """What a question asks after the words that end at ``end`` (a product's name or description):
+    the sentences after the one they are in, else the rest of that one."""
+    after = folded[end:]
+    return after[m.end():] if (m := re.search(r"[.?!;]\s+(?=\S)", after)) else after
 
 
 def _no_numbers(u: Understanding) -> bool:
@@ -494,8 +502,7 @@ class Assistant:
         elif (described := product_by_amounts(q, self.catalog.all_products, self.catalog.nutrient_names)):
             # "I take the <nutrient> <amount> + <nutrient> <amount> one. am I over the <nutrient> limit?":
             # the sentences after the one that describes it (else the words after its amounts)
-            product, after = described[0], cue_fold(q)[described[1][1]:]
-            rest = after[m.end():] if (m := re.search(r"[.?!;]\s+(?=\S)", after)) else after
+            product, rest = described[0], _asked_after(cue_fold(q), described[1][1])
         else:
             return []
         named = self.catalog.named_supplements(rest)
@@ -787,6 +794,9 @@ class Assistant:
             dq = parse_dosage_query(u.retrieval_question)
         if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
             return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
+        if dq is not None and dq.amount is not None and product_by_amounts(
+                u.question, self.catalog.all_products, self.catalog.nutrient_names) is not None:
+            dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it
         if dq is not None and dq.amount is None and (held := self._held_amount(u, supplement)) is not None:
             limit = dosage_cues().question.limit_field  # "is one <product> a day over the max?"; set
             # beside the recommended amount (for no people named), it is set beside the limit too
@@ -835,9 +845,18 @@ class Assistant:
             self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)
             and u.product_query is None
             and not about_products(u.question, self.catalog.slot_names) else None)
-        # the digits of "<name> 65" count nothing
-        rest = folded.replace(cue_fold(product.name or ""), " ") if product else folded
-        if product is None or (qc.counted_servings and cue(qc.counted_servings).search(rest)):
+        if product is None:
+            return None
+        # the digits of "<name> 65", or the amounts that describe it, count nothing
+        rest = own if described else folded.replace(cue_fold(product.name), " ") if product.name else folded
+        if qc.counted_servings and cue(qc.counted_servings).search(rest):
+            return None
+        # a nutrient asked of it after its name or description that is not the monograph's own
+        # ("<product>. is the <another nutrient> in it too much?"): its amount is not the one compared
+        name = cue_fold(product.name or "")
+        named_at = folded.index(name) + len(name) if name and name in folded else 0
+        end = described[1][1] if described else named_at
+        if self.catalog.foreign_nutrients(_asked_after(folded, end), supplement):
             return None
         dose = self._amount_of(product, supplement)
         return (product, dose) if dose is not None else None
@@ -1027,6 +1046,8 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
+        if off_topic and (mates := topic_mates(asked, off_topic, surface_forms(asked))):
+            off_topic = [t for t in off_topic if t not in mates]  # "<condition> fractures": the topic's
         if off_topic and self._forms_offered(u, off_topic, scoped, supplement):
             off_topic = []
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):

@@ -909,6 +909,19 @@ def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
 
 
+def topic_mates(question: str, words: Sequence[str], surfaces: Mapping[str, str]) -> list[str]:
+    """Those of ``words`` (stems; ``surfaces``: each one's form in the question) that name a topic
+    the question also names in other words than these ("<a condition> fractures": a word of the
+    bones topic beside "fractures"): they ask about that topic, not about something else."""
+    qc = study_cues().question
+    folded = fold(question)
+    rest = folded
+    for w in words:  # the question without the words judged
+        rest = re.sub(rf"(?<!\w){re.escape(fold(surfaces.get(w, w)))}\w*", " ", rest)
+    named = [ps for ps in qc.topics.values() if cue(ps).search(rest)]
+    return [w for w in words if any(cue(ps).fullmatch(fold(surfaces.get(w, w))) for ps in named)]
+
+
 def _excluded_spans(text: str, qc: QuestionCues) -> list[tuple[int, int]]:
     """The spans an exclusion cue covers: the few words after "not counting", "instead of", ..."""
     return _spans_after(text, qc.exclude, qc.exclude_scope)
@@ -1108,8 +1121,7 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
             continue  # "in any study": the studies, no people
         neg = cue(qc.population_negation).search(clause)
         said = clause[:neg.start()] if neg else clause
-        # "people on blood thinners": the findings name the class by another of its names
-        found.extend([*content_tokens(said), *(t for n in class_names_in(said) for t in content_tokens(n))])
+        found.extend([*content_tokens(said), *_class_terms(said)])
         if neg:
             negated.extend(content_tokens(clause[neg.end():]))
     groups = [{t for w in words for t in tokens(lexical_form(w))} for words in qc.population_groups.values()]
@@ -1118,6 +1130,18 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
     for g in named:
         out.extend(sorted(g - set(out)))
     return tuple(out), tuple(tuple(sorted(g)) for g in named), tuple(dict.fromkeys(negated))
+
+
+def _class_terms(said: str) -> list[str]:
+    """"people on <a medicine class>": the stems of the class's other names, which the findings may
+    name it by, when the people are named by that class alone (one other word at most: "patients on
+    <a member>"; "<people of a condition> on <it>" names them by more)."""
+    names = class_names_in(said)
+    own = set(content_tokens(said))
+    other = own - {t for n in names for t in content_tokens(n)} - set(general_words())
+    if not names or len(other) > 1:
+        return []
+    return [t for n in names for t in content_tokens(n) if t not in own and t not in general_words()]
 
 
 def _negated_spans(q: str, qc: QuestionCues) -> list[tuple[int, int]]:
@@ -1508,7 +1532,9 @@ def _asked_duration(q: str, cues: StudyCues
     if qc.duration_article and fc.number_words:  # "a year or more": the number one
         one = next((w for w, n in fc.number_words.items() if n == 1), None)
         q = re.sub("|".join(f"(?:{p})" for p in qc.duration_article), one, q) if one else q
-    lead = rf"(?:(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
+    bounds = [*qc.duration_at_least, *qc.duration_at_most]  # "over 2 years": a bound, not a lead
+    not_bound = rf"(?!(?:{alternation(bounds)})\s)" if bounds else ""
+    lead = rf"(?:{not_bound}(?:{alternation(fc.duration_lead)})\s+)?" if fc.duration_lead else ""
     bound = "".join(rf"(?:(?P<{name}>{alternation(ws)})\s+)?" if ws else ""
                     for name, ws in (("at_least", qc.duration_at_least), ("at_most", qc.duration_at_most)))
     qual = rf"(?:(?P<qual>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""

@@ -147,6 +147,19 @@ def test_a_nutrient_of_another_pages_product_is_compared_with_its_own_monographs
     assert "The amount named is above the Upper Intake Limit" in ans.text
 
 
+def test_a_product_described_by_its_amounts_is_compared_with_the_limit_of_the_nutrient_asked(
+        catalogue: Assistant) -> None:
+    # its vitamin D3 amount (not the K2 amount the user described it by) against the D3 page's limit
+    ans = catalogue.ask("I take the k2 50 mcg one. am I over the vitamin d limit?")
+    assert "The amount named is above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
+    ans = catalogue.ask("i take the d3 4000 IU + k2 100 µg one every day. am i over the vitamin d upper limit?")
+    assert "The amount named equals the Upper Intake Limit" in ans.text
+    # servings counted, or a nutrient no monograph is about: no comparison of one serving's amount
+    for q in ("I take the d3 4000 IU + k2 100 µg one twice a day. over the vitamin d limit?",
+              "I take the iron 28 mg + vitamin c 250 mg one. am I over the vitamin c limit?"):
+        assert "The amount named" not in catalogue.ask(q).text, q
+
+
 def test_an_amount_set_beside_the_recommended_amount_is_set_beside_the_limit_too(catalogue: Assistant) -> None:
     ans = catalogue.ask("is one bone plus 5000 a day more than the recommended daily amount?")
     assert "Recommended Daily Allowance" in ans.text and "The amount named is above the Upper Intake Limit" in ans.text

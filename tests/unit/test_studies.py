@@ -457,6 +457,10 @@ def test_the_lowest_dose_leaves_out_the_form_or_nutrient_after_not() -> None:
     ("which studies ran for at least 1 year", 365.25, "at_least"),
     ("which trials lasted less than 6 months", 6 * 30.4375, "below"),  # less than: not 6 months itself
     ("which trials lasted at most 6 months", 6 * 30.4375, "at_most"),
+    ("which iron trial was longer than 8 weeks?", 56, "above"),  # the bound after "was"
+    ("were any fish oil trials over 2 years long?", 2 * 365.25, "above"),  # "over": a bound, no lead
+    ("which trials ran for over a year?", 365.25, "above"),
+    ("any k2 trials under a year?", 365.25, "below"),
 ])
 def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -> None:
     sq = parse_study_query(question)
@@ -1185,3 +1189,19 @@ def test_a_population_on_a_medicine_class_matches_the_findings_that_name_the_cla
     assert sq is not None
     chosen = select_studies(sq, RECORDS, "vitamin-k2").records
     assert chosen and all("antagonist" in (r.population or "") for r in chosen)
+    # one member is not another: a drug of the class that is no vitamin K antagonist matches none
+    sq = parse_study_query("any k2 studies in people on eliquis?")
+    assert sq is not None and "antagonist" not in sq.population
+    # people named by more than the class ("postmenopausal women on <it>"): their own words only
+    sq = parse_study_query("any k2 research in postmenopausal women on blood thinners?")
+    assert sq is not None and "antagonist" not in sq.population
+
+
+def test_a_word_of_a_topic_the_question_names_in_the_page_words_too_is_that_topic() -> None:
+    from assistant.answer.studies import topic_mates
+
+    q = "does vitamin d3 stop osteoporosis fractures or not"
+    assert topic_mates(q, ["osteoporosi"], {"osteoporosi": "osteoporosis"}) == ["osteoporosi"]
+    # alone, it names the topic in no other word: still a word the page does not use
+    assert topic_mates("does vitamin d3 stop osteoporosis?", ["osteoporosi"], {"osteoporosi": "osteoporosis"}) == []
+    assert topic_mates("does it help fractures and gout?", ["gout"], {}) == []
