@@ -523,8 +523,8 @@ def class_names_in(text: str) -> list[str]:
 
 
 def denied_classes(question: str) -> list[str]:
-    """The classes a question names only inside a negated phrase ("never took <medicine>"): none
-    is named outside one. Note-only classes aside."""
+    """The classes a question names, when it names every one only inside a negated phrase ("never
+    took <medicine>"); none when it names one outside a negation too. Note-only classes aside."""
     affirmed = {m.cls for m in _find_mentions(question, affirmed=True)}
     found = [m.cls for m in _find_mentions(question) if not _note_only(m.cls)]
     return [] if affirmed & set(found) else list(dict.fromkeys(c for c in found if c not in affirmed))

@@ -824,11 +824,13 @@ class Assistant:
         return product.nutrient(primary) if primary else None
 
     def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
-        """"Is one <product> a day over the max?" (no amount in the question, a comparison asked):
-        the one product it names (or, "is that amount over the max?", the one the last answer
-        named) and what that holds of ``supplement``'s own nutrient, on any page ("the <nutrient>
-        in <another page's product>"); None when it states none of it, or when the question counts
-        servings ("two <product>s a day"), which would multiply it."""
+        """"Is one <product> a day over the max?" (no amount in the question but the ones that describe
+        a product, a comparison asked): the one product it names or describes by its amounts (or, "is
+        that amount over the max?", the one the last answer named) and what that holds of
+        ``supplement``'s own nutrient, on any page ("the <nutrient> in <another page's product>");
+        None when it states none of it, when the question counts servings ("two <product>s a day"),
+        which would multiply it, or when what it asks after the product names a nutrient that is not
+        the monograph's own ("<product>. is the <another nutrient> too much?")."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
         if not cue(qc.compare).search(folded):
