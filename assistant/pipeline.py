@@ -211,6 +211,16 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
+def _outside_description(text: str, at: int) -> str:
+    """``text`` (the amounts that describe a product already blanked at ``at``) without the rest of
+    the description: the few words before its amounts ("the <nutrient> 600 mg + ...") and a
+    bracket right after them ("... 100 µg (<form>) one")."""
+    before = re.search(r"(?:[\w-]+\W+){0,3}$", text[:at])
+    start = before.start() if before else at
+    after = re.match(r"\s*(?:\([^)]*\))?", text[at:])
+    return text[:start] + " " + text[at + (after.end() if after else 0):]
+
+
 def _asked_after(folded: str, end: int) -> str:
     """What a question asks after the words that end at ``end`` (a product's name or description):
     the sentences after the one they are in, else the rest of that one."""
@@ -851,14 +861,14 @@ class Assistant:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
         rest = own if described else folded.replace(cue_fold(product.name), " ") if product.name else folded
-        if qc.counted_servings and cue(qc.counted_servings).search(rest):
+        if cue([*qc.counted_servings, *qc.repeated]).search(rest):  # "twice a day", "every 6 hours"
             return None
-        # a nutrient asked of it after its name or description that is not the monograph's own
-        # ("<product>. is the <another nutrient> in it too much?"): its amount is not the one compared
-        name = cue_fold(product.name or "")
-        named_at = folded.index(name) + len(name) if name and name in folded else 0
-        end = described[1][1] if described else named_at
-        if self.catalog.foreign_nutrients(_asked_after(folded, end), supplement):
+        # a nutrient asked of it that is not the monograph's own ("<product>. is the <another
+        # nutrient> in it too much?", "is the <another nutrient> in the <described> one over the
+        # limit?"), in the sentences that ask the comparison: its amount is not the one compared
+        outside = _outside_description(rest, described[1][0]) if described else rest
+        asking = [x for x in re.split(r"[.?!;]+\s+", outside) if cue(qc.compare).search(x)] or [outside]
+        if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
         return (product, dose) if dose is not None else None
@@ -1048,7 +1058,8 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
-        if off_topic and (mates := topic_mates(asked, off_topic, surface_forms(asked))):
+        findings = [r.text for sup in study_scopes for r in self.studies.of(sup)]
+        if off_topic and (mates := topic_mates(asked, off_topic, surface_forms(asked), findings)):
             off_topic = [t for t in off_topic if t not in mates]  # "<condition> fractures": the topic's
         if off_topic and self._forms_offered(u, off_topic, scoped, supplement):
             off_topic = []

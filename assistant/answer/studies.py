@@ -909,16 +909,21 @@ def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
 
 
-def topic_mates(question: str, words: Sequence[str], surfaces: Mapping[str, str]) -> list[str]:
+def topic_mates(question: str, words: Sequence[str], surfaces: Mapping[str, str],
+                findings: Sequence[str]) -> list[str]:
     """Those of ``words`` (stems; ``surfaces``: each one's form in the question) that name a topic
-    the question also names in other words than these ("<a condition> fractures": a word of the
-    bones topic beside "fractures"): they ask about that topic, not about something else."""
+    the question also names in other words, words that ``findings`` (the research findings in
+    scope) use ("<a condition> fractures" where a finding is on fractures): they ask about that
+    topic, which the findings answer, not about something else."""
     qc = study_cues().question
     folded = fold(question)
     rest = folded
     for w in words:  # the question without the words judged
         rest = re.sub(rf"(?<!\w){re.escape(fold(surfaces.get(w, w)))}\w*", " ", rest)
-    named = [ps for ps in qc.topics.values() if cue(ps).search(rest)]
+    texts = [fold(t) for t in findings]
+    named = [ps for ps in qc.topics.values()
+             if any(re.search(rf"(?<!\w){re.escape(m.group(0))}", t)
+                    for m in cue(ps).finditer(rest) for t in texts)]
     return [w for w in words if any(cue(ps).fullmatch(fold(surfaces.get(w, w))) for ps in named)]
 
 

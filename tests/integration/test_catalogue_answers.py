@@ -156,7 +156,10 @@ def test_a_product_described_by_its_amounts_is_compared_with_the_limit_of_the_nu
     assert "The amount named equals the Upper Intake Limit" in ans.text
     # servings counted, or a nutrient no monograph is about: no comparison of one serving's amount
     for q in ("I take the d3 4000 IU + k2 100 µg one twice a day. over the vitamin d limit?",
-              "I take the iron 28 mg + vitamin c 250 mg one. am I over the vitamin c limit?"):
+              "I take the iron 25 mg one about twice a day. am I over the iron limit?",
+              "I take the iron 25 mg one every 6 hours. over the limit?",
+              "I take the iron 28 mg + vitamin c 250 mg one. am I over the vitamin c limit?",
+              "is the calcium in the calcium 600 mg + d3 25 µg one over the upper limit?"):
         assert "The amount named" not in catalogue.ask(q).text, q
 
 

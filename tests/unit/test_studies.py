@@ -1200,8 +1200,12 @@ def test_a_population_on_a_medicine_class_matches_the_findings_that_name_the_cla
 def test_a_word_of_a_topic_the_question_names_in_the_page_words_too_is_that_topic() -> None:
     from assistant.answer.studies import topic_mates
 
+    found = ["Vitamin D3 (2,000 IU/day) for a median of 5.3 years did not reduce fractures in adults."]
+    surfaces = {"osteoporosi": "osteoporosis"}
     q = "does vitamin d3 stop osteoporosis fractures or not"
-    assert topic_mates(q, ["osteoporosi"], {"osteoporosi": "osteoporosis"}) == ["osteoporosi"]
+    assert topic_mates(q, ["osteoporosi"], surfaces, found) == ["osteoporosi"]
     # alone, it names the topic in no other word: still a word the page does not use
-    assert topic_mates("does vitamin d3 stop osteoporosis?", ["osteoporosi"], {"osteoporosi": "osteoporosis"}) == []
-    assert topic_mates("does it help fractures and gout?", ["gout"], {}) == []
+    assert topic_mates("does vitamin d3 stop osteoporosis?", ["osteoporosi"], surfaces, found) == []
+    assert topic_mates("does it help fractures and gout?", ["gout"], {}, found) == []
+    # the other word is no finding's ("bones" said only by a product): no topic the findings answer
+    assert topic_mates("does it help osteoporosis and bones?", ["osteoporosi"], surfaces, found) == []
