@@ -1058,9 +1058,10 @@ class Assistant:
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
         off_topic = self._asked_off_topic(asked, off_topic, scoped)
-        findings = [r.text for sup in study_scopes for r in self.studies.of(sup)]
-        if off_topic and (mates := topic_mates(asked, off_topic, surface_forms(asked), findings)):
-            off_topic = [t for t in off_topic if t not in mates]  # "<condition> fractures": the topic's
+        if off_topic:  # "<condition> fractures" where a finding is on fractures: the topic's word
+            findings = [r.text for sup in study_scopes for r in self.studies.of(sup)]
+            mates = topic_mates(asked, off_topic, surface_forms(asked), findings)
+            off_topic = [t for t in off_topic if t not in mates]
         if off_topic and self._forms_offered(u, off_topic, scoped, supplement):
             off_topic = []
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):

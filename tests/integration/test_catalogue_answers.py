@@ -154,12 +154,15 @@ def test_a_product_described_by_its_amounts_is_compared_with_the_limit_of_the_nu
     assert "The amount named is above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
     ans = catalogue.ask("i take the d3 4000 IU + k2 100 µg one every day. am i over the vitamin d upper limit?")
     assert "The amount named equals the Upper Intake Limit" in ans.text
+    # a count of one is one serving
+    assert "The amount named is above" in catalogue.ask("I take 1 bone plus 5000 a day. over the limit?").text
     # servings counted, or a nutrient no monograph is about: no comparison of one serving's amount
     for q in ("I take the d3 4000 IU + k2 100 µg one twice a day. over the vitamin d limit?",
               "I take the iron 25 mg one about twice a day. am I over the iron limit?",
               "I take the iron 25 mg one every 6 hours. over the limit?",
               "I take the iron 28 mg + vitamin c 250 mg one. am I over the vitamin c limit?",
-              "is the calcium in the calcium 600 mg + d3 25 µg one over the upper limit?"):
+              "is the calcium in the calcium 600 mg + d3 25 µg one over the upper limit?",
+              "I take the d3 1000 IU + k2 45 mcg one, I usually take 5. over the vitamin d limit?"):
         assert "The amount named" not in catalogue.ask(q).text, q
 
 
