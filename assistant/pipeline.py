@@ -211,6 +211,10 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
     return [f for f, n in zip(found, held, strict=True) if n == max(held)]
 
 
+#: where a sentence of a question ends and the next begins (";" too: "... the <x> one; over the limit?")
+_SENTENCE_BREAK = re.compile(r"[.?!;]+\s+(?=\S)")
+
+
 def _outside_description(text: str, at: int) -> str:
     """``text`` (the amounts that describe a product already blanked at ``at``) without the rest of
     the description: the few words before its amounts ("the <nutrient> 600 mg + ...") and a
@@ -225,7 +229,7 @@ def _asked_after(folded: str, end: int) -> str:
     """What a question asks after the words that end at ``end`` (a product's name or description):
     the sentences after the one they are in, else the rest of that one."""
     after = folded[end:]
-    return after[m.end():] if (m := re.search(r"[.?!;]\s+(?=\S)", after)) else after
+    return after[m.end():] if (m := _SENTENCE_BREAK.search(after)) else after
 
 
 def _no_numbers(u: Understanding) -> bool:
@@ -867,7 +871,7 @@ class Assistant:
         # nutrient> in it too much?", "is the <another nutrient> in the <described> one over the
         # limit?"), in the sentences that ask the comparison: its amount is not the one compared
         outside = _outside_description(rest, described[1][0]) if described else rest
-        asking = [x for x in re.split(r"[.?!;]+\s+", outside) if cue(qc.compare).search(x)] or [outside]
+        asking = [x for x in _SENTENCE_BREAK.split(outside) if cue(qc.compare).search(x)] or [outside]
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)

@@ -51,7 +51,7 @@ BOUND_KINDS = ("above", "at_least", "below", "at_most", "range", "closest")
 
 #: where a clause of the folded question ends (its punctuation or a dash), and also before a contrast
 _CLAUSE_END = re.compile(r"[,;:?!.()\[\]—–]|\s-\s")
-_CLAUSE_OR_CONTRAST_END = re.compile(r"[,;:?!.()\[\]—–]|\s-\s|\bbut\b")
+_CLAUSE_OR_CONTRAST_END = re.compile(rf"{_CLAUSE_END.pattern}|\bbut\b")
 
 
 class ProductCuesError(FileLineError):

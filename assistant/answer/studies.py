@@ -1141,12 +1141,11 @@ def _class_terms(said: str) -> list[str]:
     """"people on <a medicine class>": the stems of the class's other names, which the findings may
     name it by, when the people are named by that class alone (one other word at most: "patients on
     <a member>"; "<people of a condition> on <it>" names them by more)."""
-    names = class_names_in(said)
-    own = set(content_tokens(said))
-    other = own - {t for n in names for t in content_tokens(n)} - set(general_words())
-    if not names or len(other) > 1:
+    names = [t for n in class_names_in(said) for t in content_tokens(n)]
+    own, general = set(content_tokens(said)), set(general_words())
+    if not names or len(own - set(names) - general) > 1:
         return []
-    return [t for n in names for t in content_tokens(n) if t not in own and t not in general_words()]
+    return [t for t in names if t not in own and t not in general]
 
 
 def _negated_spans(q: str, qc: QuestionCues) -> list[tuple[int, int]]:
