@@ -61,6 +61,12 @@ ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
 VOCABULARY_COUNT = 1
 
 
+@functools.cache
+def _shorthand() -> dict[str, str]:
+    """The lexicon's text-speak words and the words they stand for (``shorthand``)."""
+    return {fold(k): v for k, v in vocabulary().lexicon.shorthand.items()}
+
+
 def max_distance(word: str) -> int:
     """The edits a word of this length may be corrected by: 1 up to 7 letters, 2 from 8."""
     return 1 if len(word) <= 7 else 2
@@ -199,6 +205,8 @@ class SpellCorrector:
         ``after`` are its neighbours: the one candidate that makes a vocabulary name with one of
         them wins ("blod thinner" -> "blood thinner"); it is the only way a word shorter than
         :data:`MIN_LENGTH` is corrected."""
+        if (full := _shorthand().get(word)) is not None:
+            return full  # text-speak ("shud"): the word it stands for
         if len(word) < MIN_CONTEXT_LENGTH or self.is_known(word) or not word.isalpha():
             return None
         if self._rewritten(word):

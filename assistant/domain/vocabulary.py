@@ -210,6 +210,8 @@ class FigureKind(BaseModel):
 class Lexicon(BaseModel):
     rewrites: list[Rewrite] = Field(default_factory=list)
     stopwords: dict[str, str] = Field(default_factory=dict)
+    #: text-speak and what it stands for ("shud": "should"; see lexicon.yaml ``shorthand``)
+    shorthand: dict[str, str] = Field(default_factory=dict)
     general: dict[str, str] = Field(default_factory=dict)
     #: words that are a topic of their own whenever a page lacks them, however little they move the
     #: question (see lexicon.yaml ``topics``)

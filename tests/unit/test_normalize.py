@@ -251,10 +251,16 @@ def test_a_refused_stop_or_a_start_still_to_come_keeps_the_medicine() -> None:
               "I refuse to quit my warfarin", "not planning on coming off warfarin",
               "I haven't started the doxycycline yet, can I take iron with it?", "not on warfarin yet",
               "I didn't stop my warfarin", "no way I'm stopping warfarin", "not on warfarin until next week",
-              "my doctor won't let me stop warfarin", "I have no intention of discontinuing warfarin"):
+              "my doctor won't let me stop warfarin", "I have no intention of discontinuing warfarin",
+              # a prescription not collected yet; "of" typed for "off"; a restart said after a comma
+              "I haven't picked up my warfarin prescription yet, can I take k2?",
+              "im not coming of my levothyroxine, can i take iron?",
+              "i stopped warfarin last week, doc says i'll restart it next month. can i take k2 now?"):
         assert mentioned_classes([without_negated_mentions(q)]) != [], q
     for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin",
-              "I'm not taking any blood thinners yet I bruise easily"):
+              "I'm not taking any blood thinners yet I bruise easily", "I haven't picked up any warfarin",
+              "i stopped warfarin last week, doc says i won't restart it",
+              "i stopped warfarin last week, can i restart k2?"):
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
 
 

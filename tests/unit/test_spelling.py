@@ -66,7 +66,14 @@ def test_thresholds_by_length() -> None:
 
 
 def test_short_words_numbers_and_words_with_digits_are_never_corrected(small: SpellCorrector) -> None:
-    assert small.correct("u im ul iu k2 mk7 5000iu 100 ir") == ("u im ul iu k2 mk7 5000iu 100 ir", {})
+    assert small.correct("im ul iu k2 mk7 5000iu 100 ir") == ("im ul iu k2 mk7 5000iu 100 ir", {})
+
+
+def test_text_speak_is_read_as_the_words_it_stands_for(small: SpellCorrector) -> None:
+    # the lexicon's shorthand: one meaning each, shown as corrections; "ur" (your / you're) is none
+    assert small.correct("wat meds shud u avoid") == (
+        "what meds should you avoid", {"wat": "what", "shud": "should", "u": "you"})
+    assert small.correct("is ur dose ok") == ("is ur dose ok", {})
 
 
 def test_english_words_are_known_even_when_the_corpus_lacks_them(small: SpellCorrector) -> None:
@@ -145,7 +152,8 @@ def test_a_three_letter_word_is_corrected_only_when_a_neighbour_makes_a_vocabula
         real: SpellCorrector) -> None:
     assert real.correct("upper limit for fish oyl")[1] == {"oyl": "oil"}  # "fish oil" is a name
     assert real.correct("is oyl ok")[1] == {}  # no neighbour confirms it
-    assert real.correct("do ppl take it")[1] == {}  # shorthand stays shorthand
+    assert real.correct("do ppl take it")[1] == {"ppl": "people"}  # the lexicon's shorthand: no typo
+    assert real.correct("do thx help")[1] == {}  # shorthand the lexicon lacks stays as typed
 
 
 def test_a_neighbour_settles_a_tie() -> None:
