@@ -123,6 +123,13 @@ def lexical_form(text: str) -> str:
     return t
 
 
+def rewritten_spans(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, what it is rewritten to) of each phrase of a folded text a lexicon rewrite reads
+    ("kidney disease": "ckd kidney")."""
+    return [(m.start(), m.end(), r.to) for r in vocabulary().lexicon.rewrites
+            for m in re.finditer(r.pattern, folded) if m.end() > m.start()]
+
+
 def stem(token: str) -> str:
     """A light English stemmer (plural and common suffixes), enough to meet 'studies'/'study'."""
     for suf, rep in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):

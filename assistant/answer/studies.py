@@ -55,6 +55,7 @@ from assistant.normalize import (
     cue,
     general_words,
     lexical_form,
+    rewritten_spans,
     tokens,
 )
 from assistant.normalize import cue_alternation as alternation
@@ -1330,7 +1331,12 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     qc = allcues.question
     skip = (held | set(_unit_words()) | _study_word_tokens(qc) | general_words()
             | {t for w in qc.design_words for t in tokens(lexical_form(w))})
-    seq = re.findall(r"[^\W\d_][\w-]*", cue(qc.combined).sub(" ", q))  # "plus <x>" says "with <x>"
+    # a phrase a rewrite reads as words the finding holds ("kidney disease" for its "CKD") is held
+    read = q
+    for a, b, to in rewritten_spans(q):
+        if all(_has_word(t, held, qc) for t in content_tokens(to)):
+            read = read[:a] + " " * (b - a) + read[b:]
+    seq = re.findall(r"[^\W\d_][\w-]*", cue(qc.combined).sub(" ", read))  # "plus <x>" says "with <x>"
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
              if not content_tokens(a) and not content_tokens(b)]
     missing = [w for w in dict.fromkeys([*seq, *pairs])

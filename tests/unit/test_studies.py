@@ -938,6 +938,11 @@ def test_one_study_asked_what_its_finding_does_not_say_states_the_finding_and_th
     plus = finding_gap_query("the 4 week one with 1.5mg mk4 plus fracture care - did it help?", k2,
                              known | {"plus", "care"}, k2)
     assert plus is None or "plus" not in plus.unmentioned
+    # a phrase a rewrite reads as the finding's words ("kidney disease" for its "CKD") is no gap
+    kidney = known | {"kidney", "disease", "stage", "ckd"}
+    assert finding_gap_query("what did the kidney disease k2 study show", k2, kidney, k2) is None
+    staged = finding_gap_query("what stage of kidney disease were they in the 400 mcg study?", k2, kidney, k2)
+    assert staged is not None and staged.unmentioned == ("stage",)
 
 
 def test_a_duration_bound_said_after_the_length() -> None:
