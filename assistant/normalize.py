@@ -291,6 +291,9 @@ class _Negation:
     exception: re.Pattern[str]
     #: triggers that say one came off a medicine: negated themselves ("haven't stopped") they affirm
     stopping: frozenset[str] = frozenset()
+    #: right after such a trigger, up to the next clause: the medicine is taken again ("stopped
+    #: <medicine>, doc says I'll restart it")
+    resumed_after_stop: re.Pattern[str] = re.compile(r"(?!x)x")
 
 
 def _any_of(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -310,7 +313,8 @@ def _negation() -> _Negation:
     return _Negation(_any_of(neg.triggers), pseudo, stop, neg.scope, statement, affirmed,
                      resumed, _any_of(neg.statement_nouns),
                      re.compile(rf"\s*(?:{_any_of(neg.exceptions).pattern})"),
-                     frozenset(fold(x) for x in neg.stopping))
+                     frozenset(fold(x) for x in neg.stopping),
+                     re.compile("|".join(f"(?:{p})" for p in neg.resumed_after_stop) or r"(?!x)x"))
 
 
 def negated_spans(folded: str) -> list[tuple[int, int]]:
@@ -338,7 +342,8 @@ def negated_spans(folded: str) -> list[tuple[int, int]]:
             end = t.start()
         sentence = _SENTENCE_END.search(folded, m.end())
         if neg.affirmed_after.match(folded, _clause_end(folded, end)) or neg.resumed.search(
-                folded, m.end(), sentence.start() if sentence else len(folded)):
+                folded, m.end(), sentence.start() if sentence else len(folded)) or (
+                m.group(0) in stops and neg.resumed_after_stop.match(folded, m.end())):
             continue
         out.append((m.start(), end))
     return out

@@ -67,6 +67,12 @@ def _shorthand() -> dict[str, str]:
     return {fold(k): v for k, v in vocabulary().lexicon.shorthand.items()}
 
 
+def _abbreviation(text: str, m: re.Match[str]) -> bool:
+    """Is the word a unit after a number ("5000 u") or part of a dotted abbreviation ("U.S.")? Then
+    it is no text-speak."""
+    return re.search(r"\d\s*$", text[:m.start()]) is not None or re.match(r"\.\w", text[m.end():]) is not None
+
+
 def max_distance(word: str) -> int:
     """The edits a word of this length may be corrected by: 1 up to 7 letters, 2 from 8."""
     return 1 if len(word) <= 7 else 2
@@ -205,8 +211,6 @@ class SpellCorrector:
         ``after`` are its neighbours: the one candidate that makes a vocabulary name with one of
         them wins ("blod thinner" -> "blood thinner"); it is the only way a word shorter than
         :data:`MIN_LENGTH` is corrected."""
-        if (full := _shorthand().get(word)) is not None:
-            return full  # text-speak ("shud"): the word it stands for
         if len(word) < MIN_CONTEXT_LENGTH or self.is_known(word) or not word.isalpha():
             return None
         if self._rewritten(word):
@@ -266,7 +270,8 @@ class SpellCorrector:
         padded = ["", *folded, ""]
         for i, m in enumerate(found):
             typed = m.group(0)
-            fixed = self.suggest(folded[i], padded[i], padded[i + 2])
+            fixed = _shorthand().get(folded[i]) if not _abbreviation(text, m) else None  # "shud": should
+            fixed = fixed or self.suggest(folded[i], padded[i], padded[i + 2])
             if fixed is None:
                 continue
             corrected[typed.casefold()] = fixed

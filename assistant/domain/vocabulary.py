@@ -135,6 +135,9 @@ class Negation(BaseModel):
     #: regular expressions of taking a medicine again, anywhere in the sentence after a trigger
     #: ("came off <medicine> last month and will restart it"): that trigger negates nothing
     resumed: list[str] = Field(default_factory=list)
+    #: regular expressions matched right after a stopping trigger: the medicine is taken again in the
+    #: next clause ("stopped <medicine>, doc says I'll restart it"): that trigger negates nothing
+    resumed_after_stop: list[str] = Field(default_factory=list)
     #: regular expressions of a negated stop or a start still to come ("won't stop <medicine>",
     #: "haven't started it yet"): a trigger inside one negates nothing, the medicine is taken
     continuing: list[str] = Field(default_factory=list)

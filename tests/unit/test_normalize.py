@@ -255,12 +255,21 @@ def test_a_refused_stop_or_a_start_still_to_come_keeps_the_medicine() -> None:
               # a prescription not collected yet; "of" typed for "off"; a restart said after a comma
               "I haven't picked up my warfarin prescription yet, can I take k2?",
               "im not coming of my levothyroxine, can i take iron?",
-              "i stopped warfarin last week, doc says i'll restart it next month. can i take k2 now?"):
+              "i stopped warfarin last week, doc says i'll restart it next month. can i take k2 now?",
+              "i haven't got my blood thinners yet, is fish oil ok", "i stopped k2 cuz im on warfarin now"):
         assert mentioned_classes([without_negated_mentions(q)]) != [], q
     for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin",
               "I'm not taking any blood thinners yet I bruise easily", "I haven't picked up any warfarin",
               "i stopped warfarin last week, doc says i won't restart it",
-              "i stopped warfarin last week, can i restart k2?"):
+              "i stopped warfarin last week, can i restart k2?",
+              # a restart denied, or of the supplement, or after a denial that is no stop
+              "stopped warfarin, doc says i shouldn't restart it. k2 ok?",
+              "I came off warfarin, the doctor said I can't restart it because of bleeding. Is K2 ok now?",
+              "stopped warfarin, there's no need to restart it. can i take k2",
+              "stopped warfarin, doctor decided against restarting it, is k2 fine now",
+              "No blood thinners, I stopped my K2 for a dental op, when can I restart it?",
+              "quit warfarin 2 yrs ago, stopped k2 for surgery, when can i restart it",
+              "I haven't got a prescription for warfarin yet and my doctor says I probably won't need one"):
         assert mentioned_classes([without_negated_mentions(q)]) == [], q
 
 
