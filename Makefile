@@ -68,7 +68,7 @@ bench: setup
 # front matter's editable keys (examples, primary_nutrient, forms, interactions) are kept
 corpus: setup
 	$(BIN)/assistant import corpus/vitamin-k2/source.txt \
-	  --alias menaquinone --alias menatetrenone --alias MK-4 --alias MK-7 --alias K2 --alias "vitamin K2"
+	  --alias menaquinone --alias menatetrenone --alias MK-4 --alias MK-7 --alias K2 --alias "vitamin K2" --alias "vitamin K"
 	$(BIN)/assistant import corpus/omega-3-fish-oil/source.txt --alias "fish oil" --alias omega-3 --alias EPA --alias DHA
 	$(BIN)/assistant import corpus/iron/source.txt --alias "ferrous sulfate" --alias "elemental iron"
 	$(BIN)/assistant import corpus/vitamin-d3/source.txt --alias "vitamin D" --alias cholecalciferol --alias D3

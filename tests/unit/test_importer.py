@@ -20,7 +20,7 @@ from tests.conftest import CORPUS, SEED_PAGE
 from tests.unit.test_doses import parse_dose
 
 #: The aliases the Makefile's `corpus` target passes (the committed corpus was made with them).
-MAKEFILE_ALIASES = ["menaquinone", "menatetrenone", "MK-4", "MK-7", "K2", "vitamin K2"]
+MAKEFILE_ALIASES = ["menaquinone", "menatetrenone", "MK-4", "MK-7", "K2", "vitamin K2", "vitamin K"]
 
 
 @pytest.fixture(scope="module")
