@@ -171,6 +171,12 @@ _DESCRIBED = re.compile(
     re.IGNORECASE)
 
 
+#: a turn describing a study of its own before its pronoun ("and the one in people over 80, how much
+#: did they give them"): the pronoun is that study's, not the earlier one's
+_OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|where|who|that|which|for|on|"
+                        r"from|about)\b", re.IGNORECASE)
+
+
 def _phrase(term: str) -> str:
     words = re.split(r"[\s-]+", term.strip())
     short = followup_words().short_forms
@@ -484,7 +490,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
     at, members = _study_pointer(question)
-    if at is None:
+    if at is None or _OWN_STUDY.search(question, 0, at[0]):  # "the one in <people>, what did they give"
         return question
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]

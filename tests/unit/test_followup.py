@@ -114,6 +114,19 @@ def test_it_keeps_the_study_the_earlier_question_named() -> None:
     assert "the 720 mcg study" in r.question and not r.inherits_intent
 
 
+def test_what_the_study_gave_is_asked_of_the_study() -> None:
+    # "was it given ...", "did they give ...": what the study gave, asked of the study named before
+    r = resolve("was it given as tablets or as injections?", "what did the kidney disease k2 study show")
+    assert "the kidney disease k2 study" in r.question
+    r = resolve("did they give them calcium too?", "what did the 720 mcg study find")
+    assert "the 720 mcg study" in r.question
+    # ... unless the turn describes a study of its own before the pronoun
+    own = "and the one in people over 80 who were anemic, how much did they give them"
+    assert "the 720 mcg study" not in resolve(own, "what did the 720 mcg study find").question
+    # no study in the conversation: "it" is what is taken
+    assert resolve("was it given to kids?", "what's in the liquid one").question.startswith("what's in the liquid")
+
+
 def test_a_follow_up_that_swaps_the_form_keeps_the_research_question() -> None:
     r = resolve("and k2? like did the mk7 one slow bone loss the same way",
                 "was there a study where vitamin k1 helped with bone loss")
