@@ -256,7 +256,9 @@ def test_a_refused_stop_or_a_start_still_to_come_keeps_the_medicine() -> None:
               "I haven't picked up my warfarin prescription yet, can I take k2?",
               "im not coming of my levothyroxine, can i take iron?",
               "i stopped warfarin last week, doc says i'll restart it next month. can i take k2 now?",
-              "i haven't got my blood thinners yet, is fish oil ok", "i stopped k2 cuz im on warfarin now"):
+              "i haven't got my blood thinners yet, is fish oil ok", "i stopped k2 cuz im on warfarin now",
+              # someone else takes it, named without "my"
+              "im not on blood thinners, wife is tho, can she take k2"):
         assert mentioned_classes([without_negated_mentions(q)]) != [], q
     for q in ("I don't take warfarin, I stopped it", "never started warfarin", "not on warfarin",
               "I'm not taking any blood thinners yet I bruise easily", "I haven't picked up any warfarin",
