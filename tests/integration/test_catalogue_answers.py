@@ -193,6 +193,13 @@ def test_a_product_answered_from_another_pages_limit_keeps_its_own_pages_caution
     assert {"anticoagulant", "toxicity"} <= {c.kind for c in ans.cautions}
 
 
+def test_a_medicine_taken_brings_the_note_of_a_cited_page_outside_the_turns_scope(catalogue: Assistant) -> None:
+    # the turn is scoped to one page ("vitamin D"), the answer cites another's note on the medicine
+    ans = catalogue.ask("I'm on warfarin, did the vitamin K1 study add vitamin D?")
+    assert "vitamin-k2" in {c.supplement for c in ans.citations}
+    assert "anticoagulant" in {c.kind for c in ans.cautions}
+
+
 def test_a_product_and_another_amount_taken_together_are_not_compared_as_one(catalogue: Assistant) -> None:
     # 5,000 IU + 2,000 IU: the page states no sum, so neither amount alone is said to be below the limit
     ans = catalogue.ask("I take bone plus 5000 and also 2000 IU of vitamin d, is that over the upper limit?")
