@@ -1181,9 +1181,9 @@ class Assistant:
         # a class the turn brings that its pages have no note on, where the answer cites a page that
         # has one ("I'm on <medicine>, did the <other nutrient> study add <nutrient>?"): that note
         unmet = [c for c in u.classes if not any(c in x.kinds for x in cautions)]
-        cited = tuple(dict.fromkeys(c.supplement for c in book.citations
-                                    if scope is None or c.supplement not in scope))
-        if unmet and cited and scope is not None:
+        cited = tuple(dict.fromkeys(c.supplement for c in book.citations if c.supplement not in scope)
+                      ) if unmet and scope is not None else ()
+        if cited:
             found += cautions_for(book, self.retriever.lexical.cautions, cited, unmet)
         if over:  # the notes on excess of another page whose limit the product exceeds, asked or not
             found += cautions_for(book, self.retriever.lexical.cautions, tuple(over), [DOSE_RISK_CLASS])

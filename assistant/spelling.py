@@ -70,7 +70,7 @@ def _shorthand() -> dict[str, str]:
 def _abbreviation(text: str, m: re.Match[str]) -> bool:
     """Is the word a unit after a number ("5000 u") or part of a dotted abbreviation ("U.S.")? Then
     it is no text-speak."""
-    return re.search(r"\d\s*$", text[:m.start()]) is not None or re.match(r"\.\w", text[m.end():]) is not None
+    return text[:m.start()].rstrip()[-1:].isdigit() or re.match(r"\.\w", text[m.end():]) is not None
 
 
 def max_distance(word: str) -> int:
@@ -270,8 +270,9 @@ class SpellCorrector:
         padded = ["", *folded, ""]
         for i, m in enumerate(found):
             typed = m.group(0)
-            fixed = _shorthand().get(folded[i]) if not _abbreviation(text, m) else None  # "shud": should
-            fixed = fixed or self.suggest(folded[i], padded[i], padded[i + 2])
+            full = _shorthand().get(folded[i])  # text-speak ("shud": should), unless a unit or "U.S."
+            fixed = (full if full and not _abbreviation(text, m)
+                     else self.suggest(folded[i], padded[i], padded[i + 2]))
             if fixed is None:
                 continue
             corrected[typed.casefold()] = fixed
