@@ -106,6 +106,7 @@ def test_micro_sign_is_not_transliterated() -> None:
         ("what is the upper limit of vitamin D for me?", True),
         ("am I allowed 2 fish oil softgels a day?", True),
         ("is 2000 mg of fish oil ok for me?", True),
+        ("im on a vitamin K antagonist, is the K1 dose from the study safe for me?", True),
         ("what would you recommend for me", True),
         ("what's the upper limit for adults?", False),
     ],
