@@ -63,10 +63,15 @@ def _unit_rewrites(v: Vocabulary) -> list[tuple[re.Pattern[str], Any]]:
 
 
 @functools.cache
+def _lexicon_rewrites() -> list[tuple[re.Pattern[str], str]]:
+    """The lexicon's rewrites, compiled once: (pattern, what it is rewritten to)."""
+    return [(re.compile(r.pattern), r.to) for r in vocabulary().lexicon.rewrites]
+
+
+@functools.cache
 def _rewrites() -> list[tuple[re.Pattern[str], Any]]:
     v = vocabulary()
-    return [*_GENERIC_REWRITES, *_unit_rewrites(v),
-            *((re.compile(r.pattern), r.to) for r in v.lexicon.rewrites)]
+    return [*_GENERIC_REWRITES, *_unit_rewrites(v), *_lexicon_rewrites()]
 
 
 @functools.cache
@@ -126,8 +131,8 @@ def lexical_form(text: str) -> str:
 def rewritten_spans(folded: str) -> list[tuple[int, int, str]]:
     """(start, end, what it is rewritten to) of each phrase of a folded text a lexicon rewrite reads
     ("kidney disease": "ckd kidney")."""
-    return [(m.start(), m.end(), r.to) for r in vocabulary().lexicon.rewrites
-            for m in re.finditer(r.pattern, folded) if m.end() > m.start()]
+    return [(m.start(), m.end(), to) for pattern, to in _lexicon_rewrites()
+            for m in pattern.finditer(folded) if m.end() > m.start()]
 
 
 def stem(token: str) -> str:
