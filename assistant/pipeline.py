@@ -107,6 +107,7 @@ from assistant.conversation import (
 )
 from assistant.corpus import Corpus, Product, load_corpus
 from assistant.corpus import Nutrient as ProductNutrient
+from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
@@ -574,6 +575,8 @@ class Assistant:
         study_scopes = self._study_scopes(u, filters, hits, chosen)
         studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
         support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
+        unlisted = self._unlisted(u, off_topic, supplement)  # "side effects?" of a page that lists none
+        off_topic = [] if unlisted else off_topic
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
@@ -598,7 +601,7 @@ class Assistant:
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps)
-        lines = head + body.lines + tail
+        lines = head + ([] if body.states_gaps else unlisted) + body.lines + tail
         if not lines:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
@@ -1119,6 +1122,20 @@ class Assistant:
         found = [(sup, sq, records) for sup in scopes
                  if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
         return found if len(found) == 1 else []
+
+    def _unlisted(self, u: Understanding, off_topic: Sequence[str], supplement: str | None) -> list[str]:
+        """The kinds of note the question asks for that the page in scope never names (the lexicon's
+        ``unlisted``: "what are the side effects of <x>?"), said so, when the page lacks nothing else
+        the question asks: the page's own words on it follow. Anything else it lacks still leaves
+        the question unanswered."""
+        kinds = vocabulary().lexicon.unlisted
+        if supplement is None or any(t not in kinds for t in off_topic):
+            return []
+        lex = self.retriever.lexical
+        vocab = lex.vocab_of.get(supplement, lex.vocab)
+        title = next((m.title for m in self.corpus.monographs if m.slug == supplement), supplement)
+        return [msg.UNLISTED.format(title=title, topic=kinds[t])
+                for t in dict.fromkeys(content_tokens(u.retrieval_question)) if t in kinds and t not in vocab]
 
     def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""

@@ -219,6 +219,9 @@ class Lexicon(BaseModel):
     #: words that are a topic of their own whenever a page lacks them, however little they move the
     #: question (see lexicon.yaml ``topics``)
     topics: dict[str, str] = Field(default_factory=dict)
+    #: what a monograph's notes usually cover but a page may leave out, by the token a question
+    #: names it with -> how an answer names it (see lexicon.yaml ``unlisted``)
+    unlisted: dict[str, str] = Field(default_factory=dict)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)
     followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assistant import Answer, Assistant
 from assistant.doses import unsupported_numbers
-from assistant.messages import ABSTAIN_MESSAGE
+from assistant.messages import ABSTAIN_MESSAGE, UNLISTED
 from assistant.types import AnswerEvent, SourcesEvent, TextEvent
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -132,6 +132,22 @@ def test_abstains_when_the_monograph_does_not_say(assistant: Assistant, question
 def test_a_lone_chatty_word_the_page_lacks_does_not_make_a_question_out_of_scope(
         assistant: Assistant, question: str) -> None:
     assert not assistant.ask(question).abstained
+
+
+@pytest.mark.parametrize("question", ["what are the side effects of k2?", "vitamin k side effects?",
+                                      "does k2 have side effects"])
+def test_a_note_the_page_does_not_give_is_said_to_be_missing_not_refused(
+        assistant: Assistant, question: str) -> None:
+    ans = assistant.ask(question)
+    assert not ans.abstained
+    assert ans.text.startswith(UNLISTED.format(title="Vitamin K2", topic="side effects"))
+    assert "no side effects" not in ans.text  # not listed is not "none"
+    assert_grounded(ans)
+
+
+def test_a_note_the_page_does_not_give_asked_with_another_missing_topic_is_refused(
+        assistant: Assistant) -> None:
+    assert assistant.ask("what side effects does k2 have in dogs?").abstained
 
 
 def test_followup_uses_history(assistant: Assistant) -> None:
