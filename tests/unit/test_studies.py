@@ -176,6 +176,9 @@ def test_a_finding_that_names_a_form_the_nutrient_reader_stumbles_on_still_reads
     ("which of the trials were null?", StudyQuery(results=("null",))),
     ("which studies are ongoing?", StudyQuery(results=("ongoing",))),
     ("any trials still running?", StudyQuery(results=("ongoing",))),
+    # whether one exists, asked of one study, is asked of them all
+    ("is there an ongoing study?", StudyQuery(results=("ongoing",))),
+    ("theres an ongoing trial on the page, what's it testing", StudyQuery(results=("ongoing",))),
     ("which studies used mg doses", StudyQuery(unit="mg")),
     ("what is reference [5]", StudyQuery(ref=5)),
     ("whats reference 8 about", StudyQuery(ref=8)),
