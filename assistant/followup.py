@@ -18,13 +18,12 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.doses import DOSE_RE, parse_doses
-from assistant.normalize import content_tokens, fold, negated_spans, stem
+from assistant.normalize import content_tokens, fold, in_some_form, negated_spans, stem
 from assistant.nutrients import nutrient_before, read_nutrients
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
@@ -294,7 +293,7 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     cues = _cues()
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
     out = [t for t in content_tokens(masked) if t not in general and stem(t) not in general
-           and t not in cues.fillers and not _repeats(stem(t), earlier)]
+           and t not in cues.fillers and not in_some_form(stem(t), earlier)]
     opener = cues.chat_lead.match(fold(masked))  # "ok and ...", "hmm ok so ..."
     asks = [w for w in re.findall(r"[^\W\d_]+", fold(masked)[opener.end() if opener else 0:])
             if w in cues.own_intent]
@@ -307,18 +306,6 @@ def _blanked(text: str, slots: Iterable[Slot]) -> str:
     for s in slots:
         keep[s.start:s.end] = [False] * (s.end - s.start)
     return "".join(c if k else " " for c, k in zip(text, keep, strict=True))
-
-
-def _repeats(word: str, earlier: AbstractSet[str]) -> bool:
-    """Is a (stemmed) word one of the earlier question's, or the same word in another form (the
-    lexicon's ``followups.word_forms``: a noun and its adjective, "<x>ia" and "<x>ic")?"""
-    if word in earlier:
-        return True
-    for a, b in followup_words().word_forms:
-        for end, other in ((a, b), (b, a)):
-            if word.endswith(end) and len(root := word[:-len(end)]) >= 4 and root + other in earlier:
-                return True
-    return False
 
 
 def cues_products(question: str) -> bool:

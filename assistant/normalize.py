@@ -15,7 +15,7 @@ import itertools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,6 +188,18 @@ def general_words() -> frozenset[str]:
     are stemmed."""
     words = vocabulary().general_words
     return frozenset(words | {stem(w) for w in words})
+
+
+def in_some_form(word: str, words: Collection[str]) -> bool:
+    """Is a (stemmed) word in ``words``, or the same word in its other form (the lexicon's
+    ``followups.word_forms``: a noun and its adjective, "<x>ia" and "<x>ic")?"""
+    if word in words:
+        return True
+    for a, b in vocabulary().lexicon.followups.word_forms:
+        for end, other in ((a, b), (b, a)):
+            if word.endswith(end) and len(root := word[:-len(end)]) >= 4 and root + other in words:
+                return True
+    return False
 
 
 def content_tokens_with_parts(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from assistant.normalize import (
     cue,
     cue_fold,
     general_words,
+    in_some_form,
     joined_pairs,
     raw_tokens,
     stem,
@@ -226,9 +227,11 @@ class ScopeJudge:
         joined = joined_known(question, vocab)
         surfaces = surface_forms(question)
         general = general_words()
-        # a word with letters ("covid-19" too); a bare number or range is no topic
-        unknown = [t for t in terms if t not in vocab and t not in general and t not in names
-                   and t not in joined and re.search(r"[a-z]", t)
+        # a word that begins with a letter ("covid-19" too); a number, a range, an amount with its
+        # unit written on ("6g", "5ml"), a count ("5x") or an ordinal ("2nd") is no topic; nor is
+        # a word the page has in another form ("anemic" where it says "anemia")
+        unknown = [t for t in terms if not in_some_form(t, vocab) and t not in general and t not in names
+                   and t not in joined and re.match(r"[a-z]", t)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []

@@ -128,6 +128,7 @@ def test_abstains_when_the_monograph_does_not_say(assistant: Assistant, question
 @pytest.mark.parametrize("question", [
     "is that bone density trial with mk7 a myth or did it actually show something",  # one chatty word
     "tbh no idea what k2 even does, my gp brought it up at a checkup",
+    "is it actually worth taking k2 together with d3 or is that just marketing",  # a general word
 ])
 def test_a_lone_chatty_word_the_page_lacks_does_not_make_a_question_out_of_scope(
         assistant: Assistant, question: str) -> None:

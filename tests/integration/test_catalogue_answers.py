@@ -218,3 +218,13 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
     # a medicine named: the question stays whole, so no part loses what it says of the person
     whole = "what is the RDA for iron for men and vitamin D for adults on warfarin"
     assert catalogue._subject_asks(whole) == [whole]
+
+
+@pytest.mark.parametrize("question", [
+    "im 58 and healthy, will 1g of fish oil a day prevent a heart attack?",  # an amount, unit written on
+    "my grandma is 84 and anemic, is 15mg a day of iron enough?",  # the page's word in another form
+    "which type of iron is least likely to bung me up?",  # a lay word the lexicon rewrites
+    "my rheumatologist said fish oil might help, what did they find in rheumatoid arthritis?",  # who said it
+])
+def test_words_that_name_no_topic_of_their_own_leave_a_question_in_scope(catalogue: Assistant, question: str) -> None:
+    assert not catalogue.ask(question).abstained
