@@ -65,6 +65,7 @@ from assistant.answer.products import (
     compose_one_product,
     compose_products,
     named_product,
+    numbered_product,
     one_product_question,
     parse_product_query,
     product_amount_gap,
@@ -485,7 +486,8 @@ class Assistant:
         # a question across the findings names no subject by what it asks of them ("which studies
         # gave it with <another nutrient>"): those names do not limit it
         named = self._field_subject(u.question) or self.catalog.named_supplements(
-            without_comparisons(study_subject(u.question)))
+            without_comparisons(study_subject(u.question))) or [  # "the 5000 one": its page
+            p.supplement for p in [numbered_product(u.question, self.catalog.all_products)] if p]
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
         before = conversation_subject(  # the conversation's supplement

@@ -1097,6 +1097,22 @@ def named_product(text: str, products: Sequence[Product]) -> Product | None:
     return best[0][1]
 
 
+def numbered_product(text: str, products: Sequence[Product]) -> Product | None:
+    """The one product "the <number> one" (or "the <number> <product word>") points at: the only
+    one of ``products`` whose title holds that number ("the 5000 one" for "<name> 5000"; commas
+    aside); None when no title holds it, or more than one does."""
+    qc = product_cues().question
+    words = "|".join(f"(?:{w})" for w in [*qc.one_words, *qc.product_words])
+    lead = "|".join(f"(?:{w})" for w in qc.one)
+    found = re.search(rf"(?<![\w-])(?:{lead})\s+(\d[\d,]*)\s+(?:{words})(?![\w-])", cue_fold(text))
+    if found is None:
+        return None
+    number = found.group(1).replace(",", "")
+    held = re.compile(rf"(?<![\d.,]){number}(?![\d.,]*\d)")
+    holders = [p for p in products if held.search(p.title.replace(",", ""))]
+    return holders[0] if len(holders) == 1 else None
+
+
 def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, str | None, str | None]:
     s = stated(product, nutrient)
     if s is None:

@@ -228,3 +228,10 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
 ])
 def test_words_that_name_no_topic_of_their_own_leave_a_question_in_scope(catalogue: Assistant, question: str) -> None:
     assert not catalogue.ask(question).abstained
+
+
+def test_the_number_one_scopes_a_question_that_names_no_supplement_to_its_products_page(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("whats the upper limit for teenagers? my 15 yo wants to take the 5000 one")
+    holder = next(p for p in catalogue.catalog.all_products if "5000" in p.title.replace(",", ""))
+    assert not ans.abstained and {c.supplement for c in ans.citations} == {holder.supplement}

@@ -12,6 +12,7 @@ from assistant.answer.products import (
     compose_products,
     kinds_asked,
     label,
+    numbered_product,
     one_product_question,
     parse_product_query,
     product_amount_gap,
@@ -602,3 +603,15 @@ def test_a_product_described_by_its_amounts_is_found_with_where_they_are() -> No
     assert found is not None and found[0] is ESTERS
     assert "650" in q.casefold()[found[1][0]:found[1][1]] and "limit" not in q[found[1][0]:found[1][1]]
     assert product_by_amounts("is the 300 mg EPA one over the limit?", [ALGAL, ESTERS], NAMES) is None
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("my 15 yo wants to take the 5000 one", SOFTGEL),  # the number its title holds
+    ("is the 5,000 softgel ok for him?", SOFTGEL),
+    ("are the 65 tablets strong?", PLAIN),
+    ("i'm 65 and take one a day", None),  # a number that points at no product
+    ("the 25 one", None),  # two titles hold it
+])
+def test_the_number_one_is_the_one_product_whose_title_holds_it(question: str, expected: Product | None) -> None:
+    products = [SOFTGEL, GENTLE, PLAIN, KRILL, ALGAL, TABLET]
+    assert numbered_product(question, products) == expected
