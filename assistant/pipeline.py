@@ -603,7 +603,8 @@ class Assistant:
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps)
-        lines = head + ([] if body.states_gaps else unlisted) + body.lines + tail
+        said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
+        lines = head + ([] if body.states_gaps else unlisted) + said + tail
         if not lines:
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
@@ -1124,6 +1125,19 @@ class Assistant:
         found = [(sup, sq, records) for sup in scopes
                  if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
         return found if len(found) == 1 else []
+
+    def _named_page(self, u: Understanding, lines: list[str], book: CitationBook, scoped: str | None
+                    ) -> list[str]:
+        """An answer drawn from one of several monographs to a question (and conversation) that
+        did not name it ("what's the upper limit for teenagers?") says whose page it is first."""
+        pages = {c.supplement for c in book.citations}
+        if (scoped or not lines or len(self.supplements) < 2 or len(pages) != 1
+                or pages & set(self.catalog.named_supplements(u.retrieval_question))):
+            return lines
+        title = next((m.title for m in self.corpus.monographs if m.slug in pages), "")
+        if not title or lines[0].startswith(f"{title}: "):
+            return lines
+        return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
     def _unlisted(self, u: Understanding, off_topic: Sequence[str], supplement: str | None) -> list[str]:
         """The kinds of note the question asks for that the page in scope never names (the lexicon's

@@ -235,3 +235,13 @@ def test_the_number_one_scopes_a_question_that_names_no_supplement_to_its_produc
     ans = catalogue.ask("whats the upper limit for teenagers? my 15 yo wants to take the 5000 one")
     holder = next(p for p in catalogue.catalog.all_products if "5000" in p.title.replace(",", ""))
     assert not ans.abstained and {c.supplement for c in ans.citations} == {holder.supplement}
+
+
+def test_an_answer_from_one_page_to_a_question_naming_none_says_whose_page_it_is(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what does the therapeutic doses part of the dosage guide give for treating something?")
+    pages = {c.supplement for c in ans.citations}
+    assert not ans.abstained and len(pages) == 1
+    title = next(m.title for m in catalogue.corpus.monographs if m.slug in pages)
+    assert ans.text.startswith(f"{title}: ")
+    named = catalogue.ask(f"what does the {title} page give for therapeutic doses?")
+    assert not named.text.startswith(f"{title}: ")  # the question named it
