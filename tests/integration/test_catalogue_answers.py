@@ -225,6 +225,10 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
     "my grandma is 84 and anemic, is 15mg a day of iron enough?",  # the page's word in another form
     "which type of iron is least likely to bung me up?",  # a lay word the lexicon rewrites
     "my rheumatologist said fish oil might help, what did they find in rheumatoid arthritis?",  # who said it
+    "saw on tiktok that taking iron every other day works better. is that actually true?",  # where heard
+    "is 720 mcg of k2 a day too much? saw that number in a forum post",
+    "my mother-in-law has rheumatoid arthritis in her hands. does fish oil help RA?",  # a relative; "RA"
+    "does heme iron get blocked by tea like normal iron does?",  # an effect in other words
 ])
 def test_words_that_name_no_topic_of_their_own_leave_a_question_in_scope(catalogue: Assistant, question: str) -> None:
     assert not catalogue.ask(question).abstained
@@ -245,3 +249,7 @@ def test_an_answer_from_one_page_to_a_question_naming_none_says_whose_page_it_is
     assert ans.text.startswith(f"{title}: ")
     named = catalogue.ask(f"what does the {title} page give for therapeutic doses?")
     assert not named.text.startswith(f"{title}: ")  # the question named it
+
+
+def test_a_number_joined_to_a_word_by_a_hyphen_is_still_a_topic(catalogue: Assistant) -> None:
+    assert catalogue.ask("what vitamin D blood level (25-OH D) should I be aiming for?").abstained
