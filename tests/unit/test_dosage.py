@@ -436,6 +436,7 @@ def test_a_state_asked_about_is_not_answered_by_a_line_for_everyone() -> None:
 @pytest.mark.parametrize(("question", "field"), [
     ("how much omega 3 should my 8 year old be having each day", "Recommended Daily Allowance"),
     ("how much iron should i be getting now that im pregnant", "Recommended Daily Allowance"),
+    ("pregnant with #2 - how many mg a day am i supposed to be getting", "Recommended Daily Allowance"),
     ("is there a separate amount for pregnancy or the normal adult one", "Recommended Daily Allowance"),
     ("my son is 5, whats the most he can safely have in a day", "Upper Intake Limit"),
     ("is there at least a ceiling i shouldnt go over", "Upper Intake Limit"),
