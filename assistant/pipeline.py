@@ -645,6 +645,8 @@ class Assistant:
             return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement), table)
         if u.product_query is not None:
             pq = u.product_query
+            if pq.back and u.followup and len(listed := self._listed_products(u.reply)) > 1:
+                products = listed  # "which of those has the most <nutrient>": those the last answer listed
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             cited = len(book.citations)
@@ -1125,6 +1127,15 @@ class Assistant:
         found = [(sup, sq, records) for sup in scopes
                  if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
         return found if len(found) == 1 else []
+
+    def _listed_products(self, reply: str) -> list[Product]:
+        """The products the first sentence of an answer lists by their titles (each title a whole
+        item: followed by its details, a citation or the end of an item; not those a later sentence
+        sets apart: "these do not state ..."), in catalogue order. An answer that names one, or
+        describes them in other words, lists none: the turn's own scope stands."""
+        text = sentences_of(self._without_notes(reply))[0]
+        return [p for p in self.catalog.all_products
+                if re.search(rf"(?<![\w+-]){re.escape(p.title)}(?=\s*[(\[;,.]|\s+—|\s*$)", text)]
 
     def _named_page(self, u: Understanding, lines: list[str], book: CitationBook, scoped: str | None
                     ) -> list[str]:

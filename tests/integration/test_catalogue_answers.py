@@ -253,3 +253,13 @@ def test_an_answer_from_one_page_to_a_question_naming_none_says_whose_page_it_is
 
 def test_a_number_joined_to_a_word_by_a_hyphen_is_still_a_topic(catalogue: Assistant) -> None:
     assert catalogue.ask("what vitamin D blood level (25-OH D) should I be aiming for?").abstained
+
+
+def test_which_of_those_ranks_only_the_products_the_last_answer_listed(catalogue: Assistant) -> None:
+    first_q = "which products have mk-7 in them"
+    first = catalogue.ask(first_q)
+    turns: list[Turn] = [{"role": "user", "content": first_q}, {"role": "assistant", "content": first.text}]
+    listed = {c.chunk_id for c in first.citations}
+    ans = catalogue.ask("out of those, which one has the least vitamin d in it", turns)
+    assert not ans.abstained and ans.citations
+    assert {c.chunk_id for c in ans.citations} <= listed  # no product the first answer did not list
