@@ -654,8 +654,11 @@ class Assistant:
                                             primary=self.catalog.primary_nutrient(supplement))
             if pq.property is not None and len(book.citations) == cited:  # no description speaks to
                 lines += self._page_on_property(u, hits, book, pq.property)  # it: the page may
-            if pq.bound is not None and supplement and asks_risk(u.question):  # "safe above <amount>":
-                lines = self._limit_lines(u, supplement, hits, book) + lines  # the limit leads
+            limit = (dq is not None and dosage_cues().question.limit_field in dq.fields
+                     and pq.direction is None)  # "the max amount" of a ranking is its "most"
+            if supplement and ((pq.bound is not None and asks_risk(u.question)) or limit):  # "safe above
+                # <amount>", "a max i shouldn't go over? I take two products with it": the limit leads
+                lines = self._limit_lines(u, supplement, hits, book) + lines
             elif pq.property is None and dq is not None and (dq.people.named or dq.amount is not None):
                 lines += self._own_field_lines(u, dq, hits, book, supplement)  # "how many drops would
                 # cover the daily amount for a 75 year old?": the field for those people too

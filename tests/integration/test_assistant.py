@@ -151,6 +151,13 @@ def test_a_note_the_page_does_not_give_asked_with_another_missing_topic_is_refus
     assert assistant.ask("what side effects does k2 have in dogs?").abstained
 
 
+def test_a_limit_asked_beside_products_taken_leads_with_the_limit(assistant: Assistant) -> None:
+    ans = assistant.ask("is there a max amount of k2 i shouldnt go over? im taking 2 products that both have it")
+    assert ans.text.startswith("Upper Intake Limit") and any(c.section == "Dosage Guide" for c in ans.citations)
+    ranked = assistant.ask("which product has the max amount of k2?")  # "max" of a ranking is "most"
+    assert not ranked.text.startswith("Upper Intake Limit")
+
+
 def test_followup_uses_history(assistant: Assistant) -> None:
     history = [{"role": "user", "content": "Tell me about the MK-4 study in women with osteoporosis."},
                {"role": "assistant", "content": "High-dose MK-4 ... [1]"}]
