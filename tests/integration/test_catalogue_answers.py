@@ -255,6 +255,10 @@ def test_a_number_joined_to_a_word_by_a_hyphen_is_still_a_topic(catalogue: Assis
     assert catalogue.ask("what vitamin D blood level (25-OH D) should I be aiming for?").abstained
 
 
+def test_a_dislike_said_beside_an_out_of_scope_ask_keeps_it_out_of_scope(catalogue: Assistant) -> None:
+    assert catalogue.ask("i hate taking pills, which foods have the most iron in them?").abstained
+
+
 def test_which_of_those_ranks_only_the_products_the_last_answer_listed(catalogue: Assistant) -> None:
     first_q = "which products have mk-7 in them"
     first = catalogue.ask(first_q)
