@@ -1131,6 +1131,10 @@ class Assistant:
                  if (records := self.studies.of(sup)) and select_studies(sq, records).answered]
         return found if len(found) == 1 else []
 
+    def _title(self, supplement: str) -> str:
+        """A monograph's title (its slug when the corpus has no such monograph)."""
+        return next((m.title for m in self.corpus.monographs if m.slug == supplement), supplement)
+
     def _listed_products(self, reply: str) -> list[Product]:
         """The products the first sentence of an answer lists by their titles (each title a whole
         item: followed by its details, a citation or the end of an item; not those a later sentence
@@ -1148,34 +1152,36 @@ class Assistant:
         if (scoped or not lines or len(self.supplements) < 2 or len(pages) != 1
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines
-        title = next((m.title for m in self.corpus.monographs if m.slug in pages), "")
-        if not title or lines[0].startswith(f"{title}: "):
+        title = self._title(next(iter(pages)))
+        if lines[0].startswith(f"{title}: "):
             return lines
         return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
     def _unlisted(self, u: Understanding, off_topic: Sequence[str], supplement: str | None) -> list[str]:
         """The kinds of note the question asks for that the page in scope never names (the lexicon's
         ``unlisted``: "what are the side effects of <x>?"), said so, when the page lacks nothing else
-        the question asks: the page's own words on it follow. Anything else it lacks still leaves
-        the question unanswered."""
+        the question asks: the page's own words on it follow. Anything else it lacks, or an amount
+        named, still leaves the question unanswered."""
         kinds = vocabulary().lexicon.unlisted
-        if supplement is None or any(t not in kinds for t in off_topic):
+        # "side effects of <a medicine>?" asks of the medicine, which its cautions answer; "side effects
+        # at <amount>?" asks whether that amount is safe, which these lines would not settle
+        if (supplement is None or any(c != DOSE_RISK_CLASS for c in u.asks_about) or parse_doses(u.question)
+                or any(t not in kinds for t in off_topic)):
             return []
         lex = self.retriever.lexical
         vocab = lex.vocab_of.get(supplement, lex.vocab)
-        title = next((m.title for m in self.corpus.monographs if m.slug == supplement), supplement)
+        title = self._title(supplement)
         return [msg.UNLISTED.format(title=title, topic=kinds[t])
                 for t in dict.fromkeys(content_tokens(u.retrieval_question)) if t in kinds and t not in vocab]
 
     def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""
         lines: list[str] = []
-        titles = {m.slug: m.title for m in self.corpus.monographs}
         for sup, sq, records in studies:
             cited = {c.doc_id or c.chunk_id for r in records for c in r.cited_by}  # the prose citing them
             docs = self.retriever.documents.get([*(r.doc_id or r.chunk_id for r in records), *cited])
             if (found := compose_studies(sq, records, docs, book, nearest=not several)) and several:
-                found[0] = msg.FROM_MONOGRAPH.format(title=titles.get(sup, sup), line=found[0])
+                found[0] = msg.FROM_MONOGRAPH.format(title=self._title(sup), line=found[0])
             lines += found
         return lines
 

@@ -50,10 +50,6 @@ QUESTION_SHIFT = 0.055
 COLLECTIVE_SHIFT = 0.1
 
 
-#: a number with letters written on, no hyphen: an amount and its unit ("6g"), a count ("5x"), an ordinal
-_AMOUNT_WORD = re.compile(r"\d[\d.,]*[a-zµμ]+")
-
-
 @functools.cache
 def _topic_words() -> frozenset[str]:
     """The lexicon's words that are always a topic, stemmed as question terms are."""
@@ -231,11 +227,11 @@ class ScopeJudge:
         joined = joined_known(question, vocab)
         surfaces = surface_forms(question)
         general = general_words()
-        # a word with letters ("covid-19", "25-oh" too); a number, a range, an amount with its unit
-        # written on ("6g", "5ml"), a count ("5x") or an ordinal ("2nd") is no topic; nor is a word
-        # the page has in another form ("anemic" where it says "anemia")
+        # a word with letters ("covid-19", "10yo", "5htp" too: no amount is read off a word); a bare
+        # number or range is no topic; nor is a word the page has in another form ("anemic" where it
+        # says "anemia")
         unknown = [t for t in terms if not in_some_form(t, vocab) and t not in general and t not in names
-                   and t not in joined and re.search(r"[a-z]", t) and not _AMOUNT_WORD.fullmatch(t)
+                   and t not in joined and re.search(r"[a-z]", t)
                    and not _rewritten_to_known(t, surfaces, vocab)]
         if not unknown:
             return score, []

@@ -146,6 +146,11 @@ def test_a_note_the_page_does_not_give_is_said_to_be_missing_not_refused(
     assert_grounded(ans)
 
 
+def test_side_effects_of_a_medicine_are_not_said_missing_from_the_page(assistant: Assistant) -> None:
+    ans = assistant.ask("what are the side effects of warfarin?")  # the cautions answer of the medicine
+    assert UNLISTED.format(title="Vitamin K2", topic="side effects") not in ans.text
+
+
 def test_a_note_the_page_does_not_give_asked_with_another_missing_topic_is_refused(
         assistant: Assistant) -> None:
     assert assistant.ask("what side effects does k2 have in dogs?").abstained

@@ -221,14 +221,11 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
 
 
 @pytest.mark.parametrize("question", [
-    "im 58 and healthy, will 1g of fish oil a day prevent a heart attack?",  # an amount, unit written on
     "my grandma is 84 and anemic, is 15mg a day of iron enough?",  # the page's word in another form
     "which type of iron is least likely to bung me up?",  # a lay word the lexicon rewrites
-    "my rheumatologist said fish oil might help, what did they find in rheumatoid arthritis?",  # who said it
     "saw on tiktok that taking iron every other day works better. is that actually true?",  # where heard
     "is 720 mcg of k2 a day too much? saw that number in a forum post",
     "my mother-in-law has rheumatoid arthritis in her hands. does fish oil help RA?",  # a relative; "RA"
-    "does heme iron get blocked by tea like normal iron does?",  # an effect in other words
 ])
 def test_words_that_name_no_topic_of_their_own_leave_a_question_in_scope(catalogue: Assistant, question: str) -> None:
     assert not catalogue.ask(question).abstained
@@ -251,8 +248,15 @@ def test_an_answer_from_one_page_to_a_question_naming_none_says_whose_page_it_is
     assert not named.text.startswith(f"{title}: ")  # the question named it
 
 
-def test_a_number_joined_to_a_word_by_a_hyphen_is_still_a_topic(catalogue: Assistant) -> None:
-    assert catalogue.ask("what vitamin D blood level (25-OH D) should I be aiming for?").abstained
+@pytest.mark.parametrize("question", [
+    "what vitamin D blood level (25-OH D) should I be aiming for?",  # a number joined by a hyphen
+    "how much iron for a 10yo?",  # an age written on: no amount, and no page value for a child
+    "is 5htp ok to take with iron?",  # a substance whose name starts with a number
+    "does iron block the absorption of zinc?",  # "block" carries a topic the page lacks
+    "k2 side effects for my 8yo?",  # side effects and another topic the page lacks
+])
+def test_a_word_that_starts_with_a_number_is_still_a_topic(catalogue: Assistant, question: str) -> None:
+    assert catalogue.ask(question).abstained
 
 
 def test_a_dislike_said_beside_an_out_of_scope_ask_keeps_it_out_of_scope(catalogue: Assistant) -> None:
