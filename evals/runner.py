@@ -157,9 +157,13 @@ def packaged_gguf() -> Path:
 
 @contextlib.contextmanager
 def local_llama_server(log: Path | None = None, *, model: Path | None = None, n_ctx: int = 4096,
-                       timeout: float = 120.0) -> Iterator[str]:
+                       n_batch: int = 1, timeout: float = 120.0) -> Iterator[str]:
     """``python -m llama_cpp.server`` on a free loopback port serving ``model`` (default: the
-    packaged GGUF) until the block ends; yields the OpenAI-compatible base URL (``.../v1``)."""
+    packaged GGUF) until the block ends; yields the OpenAI-compatible base URL (``.../v1``).
+
+    ``n_batch`` 1 reads the prompt one token at a time: llama-cpp-python 0.3.36 built from source
+    on this machine's CPU (AVX-512) crashes with SIGSEGV in its batched prompt kernels (any batch
+    above 1), and the 135M model reads a prompt token by token in a second or two."""
     from evals.bench.procs import free_port, http_ok, service
 
     if importlib.util.find_spec("llama_cpp") is None:
@@ -167,7 +171,7 @@ def local_llama_server(log: Path | None = None, *, model: Path | None = None, n_
     gguf = model or packaged_gguf()
     port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", LOCAL_MODEL_ALIAS,
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_batch", str(n_batch)]
     base = f"http://127.0.0.1:{port}/v1"
     with service(cmd, lambda: http_ok(f"{base}/models"), log=log, timeout=timeout):
         yield base
