@@ -1163,16 +1163,18 @@ class Assistant:
         the question asks: the page's own words on it follow. Anything else it lacks, or an amount
         named, still leaves the question unanswered."""
         kinds = vocabulary().lexicon.unlisted
-        # "side effects of <a medicine>?" asks of the medicine, which its cautions answer; "side effects
-        # at <amount>?" asks whether that amount is safe, which these lines would not settle
-        if (supplement is None or any(c != DOSE_RISK_CLASS for c in u.asks_about) or parse_doses(u.question)
-                or any(t not in kinds for t in off_topic)):
+        if supplement is None or any(t not in kinds for t in off_topic):
             return []
         lex = self.retriever.lexical
         vocab = lex.vocab_of.get(supplement, lex.vocab)
+        asked = [t for t in dict.fromkeys(content_tokens(u.retrieval_question))
+                 if t in kinds and t not in vocab]
+        # "side effects of <a medicine>?" asks of the medicine, which its cautions answer; "side effects
+        # at <amount>?" asks whether that amount is safe, which these lines would not settle
+        if not asked or any(c != DOSE_RISK_CLASS for c in u.asks_about) or parse_doses(u.question):
+            return []
         title = self._title(supplement)
-        return [msg.UNLISTED.format(title=title, topic=kinds[t])
-                for t in dict.fromkeys(content_tokens(u.retrieval_question)) if t in kinds and t not in vocab]
+        return [msg.UNLISTED.format(title=title, topic=kinds[t]) for t in asked]
 
     def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:
         """The findings' lines; with several monographs in scope, each monograph's first line names it."""
