@@ -182,3 +182,16 @@ def nutrient_before(text: str, start: int) -> str | None:
     last "+", ";" or "," there (its own name's part: "<A> + <B> 400 mcg" is <B>'s), or None."""
     named = read_nutrients(re.split(r"[+;,]", text[max(0, start - 40):start])[-1])
     return named[-1].nutrient if named else None
+
+
+def parts_of(nutrient: str) -> tuple[str, ...]:
+    """The nutrients whose amounts together are ``nutrient``'s (the vocabulary's ``parts``)."""
+    return next((tuple(n.parts) for n in vocabulary().nutrients
+                 if n.name.casefold() == nutrient.casefold()), ())
+
+
+def one_of(named: str, nutrient: str) -> bool:
+    """Is an amount of ``named`` one of ``nutrient``'s: the same nutrient by a more or less specific
+    name (a letter and the letter with its number), or one of its parts?"""
+    a, b = named.casefold(), nutrient.casefold()
+    return a.startswith(b) or b.startswith(a) or a in {p.casefold() for p in parts_of(nutrient)}

@@ -814,9 +814,10 @@ class Assistant:
     def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
         question it resolves to."""
-        dq = parse_dosage_query(without_negated_mentions(u.question))  # "I'm not pregnant": not the people
+        primary = self.catalog.primary_nutrient(supplement)  # its amount is compared, not another's
+        dq = parse_dosage_query(without_negated_mentions(u.question), nutrient=primary)  # "I'm not pregnant"
         if dq is None and u.followup:
-            dq = parse_dosage_query(u.retrieval_question)
+            dq = parse_dosage_query(u.retrieval_question, nutrient=primary)
         if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
             return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
         if dq is not None and dq.amount is not None and product_by_amounts(

@@ -48,9 +48,9 @@ from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, 
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue
+from assistant.normalize import content_tokens, cue, mentioned_classes
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
-from assistant.nutrients import micrograms, nutrient_before, read_nutrients
+from assistant.nutrients import micrograms, nutrient_before, one_of, read_nutrients
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
 
@@ -79,8 +79,10 @@ class QuestionCues(BaseModel):
     sum_joints: list[str] = Field(default_factory=list)
     #: an amount taken more than once ("30 mg twice a day")
     repeated: list[str] = Field(default_factory=list)
+    #: whether an amount named is safe ("is 10000 IU a day safe?", "can I take 200 mg?"): the limit
+    amount_safety: list[str] = Field(default_factory=list)
 
-    @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated")
+    @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -419,35 +421,71 @@ def _asked_unit(folded: str, cues: QuestionCues) -> str | None:
     return spellings[re.sub(r"\s+", " ", m.group("unit"))] if m else None
 
 
-def parse_dosage_query(question: str, cues: DosageCues | None = None) -> DosageQuery | None:
+def parse_dosage_query(question: str, cues: DosageCues | None = None,
+                       nutrient: str | None = None) -> DosageQuery | None:
     """The fields a question asks about, with its people, unit and amount to compare; None when it
-    names no field. With the packaged cues the parse is cached (a turn asks it of the same text for
-    its monograph, its field answer and whether its own words ask a field)."""
+    names no field. ``nutrient``: the monograph's own, whose amount is compared (an amount the
+    question names for another nutrient is not). With the packaged cues the parse is cached (a turn
+    asks it of the same text for its monograph, its field answer and whether its own words ask a
+    field)."""
     if cues is None:
-        return _parse_with_packaged_cues(question)
-    return _parse_dosage_query(question, cues)
+        return _parse_with_packaged_cues(question, nutrient)
+    return _parse_dosage_query(question, cues, nutrient)
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_with_packaged_cues(question: str) -> DosageQuery | None:
-    return _parse_dosage_query(question, dosage_cues())
+def _parse_with_packaged_cues(question: str, nutrient: str | None) -> DosageQuery | None:
+    return _parse_dosage_query(question, dosage_cues(), nutrient)
 
 
-def _parse_dosage_query(question: str, cues: DosageCues) -> DosageQuery | None:
+def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -> DosageQuery | None:
     masked, doses = _mask_doses(question)
     folded = fold(masked)
     qc = cues.question
     fields = tuple(name for name, patterns in qc.fields.items()
                    if cue([*patterns, *(re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])])]
                           ).search(folded))
+    # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>") nor,
+    # the monograph's nutrient given, another nutrient's ("200 mg of <another nutrient>")
+    own = [d for d in doses if not _medicines(_words_around(question, d)) and (
+        nutrient is None or (named := _amount_nutrient(question, d)) is None or one_of(named, nutrient))]
+    safety = (bool(own) and bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(folded))
+              and not _medicines(question))  # "is it safe with <medicine>": the cautions answer it
+    if safety and qc.limit_field not in fields:  # "is 10000 IU a day safe?": the amount against the limit
+        fields = (*fields, qc.limit_field)
     if not fields:
         return None
     limit = qc.limit_field in fields
-    amount = doses[0] if doses and limit and cue(qc.compare).search(folded) else None
+    amount = own[0] if own and limit and (safety or cue(qc.compare).search(folded)) else None
     if amount is not None and (_summed(question, doses, qc) or _per_weight(question[amount.end:], cues)
                                or (qc.repeated and cue(qc.repeated).search(folded))):
         amount = None  # a sum, an amount per body weight, or one taken more than once: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
+
+
+#: words after an amount that start another thing than its own name ("65 mg with <another nutrient>")
+_JOINS = frozenset({"with", "and", "plus", "or", "for", "in", "to", "on", "from", "per", "a", "an", "than",
+                    "vs", "versus", "alongside", "beside", "besides", "into", "at"})
+
+
+def _amount_nutrient(question: str, dose: Dose) -> str | None:
+    """The nutrient named with an amount: right after it ("200 mg of <nutrient>", "200 mg <nutrient>")
+    or right before it ("<nutrient> 200 mg")."""
+    words = re.sub(r"^\s*of\b", "", re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0]).split()[:2]
+    named = read_nutrients(" ".join(words)) if words and words[0].casefold() not in _JOINS else []
+    return named[0].nutrient if named else nutrient_before(question, dose.start)
+
+
+def _medicines(text: str) -> list[str]:
+    """The medicine classes ``text`` names (affirmed; not the note-only classes, such as excess)."""
+    return [c for c in mentioned_classes([text]) if not vocabulary().interaction_class(c).note_only]
+
+
+def _words_around(question: str, dose: Dose) -> str:
+    """The word right before an amount and the two after it, within its clause: whose amount it is."""
+    before = re.split(r"[,;.?!]", question[max(0, dose.start - 40):dose.start])[-1].split()[-1:]
+    after = re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0].split()[:2]
+    return " ".join([*before, *after])
 
 
 def _summed(question: str, doses: Sequence[Dose], qc: QuestionCues) -> bool:

@@ -35,7 +35,7 @@ from assistant.normalize import (
     sentences_of,
     tokens,
 )
-from assistant.nutrients import micrograms, read_nutrients
+from assistant.nutrients import micrograms, parts_of, read_nutrients
 from assistant.types import ProductRow
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.yaml"
@@ -331,15 +331,9 @@ class Measure:
         return self.states[0].amount
 
 
-def _parts(nutrient: str) -> tuple[str, ...]:
-    """The nutrients whose amounts together are ``nutrient``'s (the vocabulary's ``parts``)."""
-    return next((tuple(n.parts) for n in vocabulary().nutrients
-                 if n.name.casefold() == nutrient.casefold()), ())
-
-
 def stated_parts(p: Product, nutrient: str) -> list[Stated]:
     """The amounts product ``p`` states of ``nutrient``'s parts (empty: it has none, or states none)."""
-    return [s for n in _parts(nutrient) if (s := stated(p, n)) is not None and s.micrograms is not None]
+    return [s for n in parts_of(nutrient) if (s := stated(p, n)) is not None and s.micrograms is not None]
 
 
 def _listed(s: Stated | None) -> list[Stated]:

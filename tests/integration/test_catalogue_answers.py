@@ -250,7 +250,6 @@ def test_an_answer_from_one_page_to_a_question_naming_none_says_whose_page_it_is
 
 @pytest.mark.parametrize("question", [
     "what vitamin D blood level (25-OH D) should I be aiming for?",  # a number joined by a hyphen
-    "how much iron for a 10yo?",  # an age written on: no amount, and no page value for a child
     "is 5htp ok to take with iron?",  # a substance whose name starts with a number
     "does iron block the absorption of zinc?",  # "block" carries a topic the page lacks
     "k2 side effects for my 8yo?",  # side effects and another topic the page lacks
@@ -271,3 +270,26 @@ def test_which_of_those_ranks_only_the_products_the_last_answer_listed(catalogue
     ans = catalogue.ask("out of those, which one has the least vitamin d in it", turns)
     assert not ans.abstained and ans.citations
     assert {c.chunk_id for c in ans.citations} <= listed  # no product the first answer did not list
+
+
+def test_whether_an_amount_is_safe_is_answered_from_the_upper_limit(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is 10000iu of vitamin D3 a day safe?")
+    assert not ans.abstained and "above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
+    ans = catalogue.ask("can i take 200mg of iron a day?")
+    assert "above the Upper Intake Limit" in ans.text and "45 mg" in ans.text
+    # another nutrient's amount, or a medicine's, is never set beside the page's limit
+    assert "above the Upper" not in catalogue.ask("is 200mg of vitamin C too much with iron?").text
+    ans = catalogue.ask("dr has started me on bendroflumethiazide 2.5mg. i take the calcium + vitamin d "
+                        "tablet every day, is that combo ok?")
+    assert "above the Upper" not in ans.text and "thiazide_diuretic" in {c.kind for c in ans.cautions}
+
+
+def test_an_age_written_on_is_read_as_the_age(catalogue: Assistant) -> None:
+    short, long = catalogue.ask("how much iron for a 10yo?"), catalogue.ask("how much iron for a 10 year old?")
+    assert not short.abstained and short.text == long.text
+    assert "gives no value for the people asked about" in short.text   # the page lists no child's allowance
+
+
+def test_an_antacid_named_by_brand_brings_its_caution(catalogue: Assistant) -> None:
+    ans = catalogue.ask("I take Tums daily, can I take iron with it?")
+    assert not ans.abstained and "antacid" in {c.kind for c in ans.cautions}

@@ -233,6 +233,44 @@ def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
         assert q is not None and q.amount is not None, one   # one amount, set beside the limit
 
 
+def test_whether_an_amount_is_safe_sets_it_beside_the_limit() -> None:
+    for asked in ["is 10000iu of vitamin D3 a day safe?", "can i take 200mg of iron a day?",
+                  "is 65mg iron ok while pregnant?", "can my 10 year old take 1000 iu?", "50 mcg, dangerous?"]:
+        q = parse_dosage_query(asked)
+        assert q is not None and q.fields == (UL,) and q.amount is not None, asked
+    for other in ["is 10000 IU safe with warfarin?",            # with a medicine: its cautions answer it
+                  "i'm on warfarin, is 1000 IU of vitamin D ok?",
+                  "ok and the one with 125 mcg, how much is in it",  # "ok" that opens a clause
+                  "is 50000 IU once a week ok?"]:              # a weekly amount: the limits are daily
+        q = parse_dosage_query(other)
+        assert q is None or q.amount is None, other
+    assert parse_dosage_query("how much is in the 125 mcg one?") is None  # no safety asked
+
+
+def test_an_amount_of_a_medicine_or_of_another_nutrient_is_not_compared() -> None:
+    q = parse_dosage_query("on bendroflumethiazide 2.5mg, is my calcium and vitamin d tablet too much?")
+    assert q is not None and q.amount is None   # the medicine's dose
+    q = parse_dosage_query("i take warfarin 5 mg, is 1000 iu of d3 too much?")
+    assert q is not None and q.amount is not None and q.amount.text == "1000 iu"
+    q = parse_dosage_query("is 200mg of vitamin C too much with iron?", nutrient="iron")
+    assert q is not None and q.amount is None   # another nutrient's amount
+    assert parse_dosage_query("can I take 200mg of vitamin C with my iron?", nutrient="iron") is None
+    q = parse_dosage_query("can I take 65 mg of iron with vitamin C?", nutrient="iron")
+    assert q is not None and q.amount is not None and q.amount.text == "65 mg"
+    q = parse_dosage_query("is 2 g of EPA too much?", nutrient="omega-3")  # a part of the nutrient
+    assert q is not None and q.amount is not None
+
+
+def test_how_much_for_a_person_asks_the_allowance_for_them() -> None:
+    for asked in ["how much vitamin d for my 10 year old?", "how much iron for a 10yo?",
+                  "how much omega 3 for my husband", "how much for a pregnant woman?"]:
+        q = parse_dosage_query(asked)
+        assert q is not None and q.fields == (RDA,) and q.people.named, asked
+    q = parse_dosage_query("whats the max vit d for a 12yo")
+    assert q is not None and q.fields == (UL,) and q.people.ages   # "12yo" is an age
+    assert parse_dosage_query("how much k2 for bone health?") is None
+
+
 def test_a_question_that_names_no_field() -> None:
     assert parse_dosage_query("what does it do for bones?") is None
 
