@@ -86,6 +86,9 @@ NO_FIGURE_PART = "The passage \"{part}\" states no figure for what is asked."
 #: in an answer to a question that asks several things, in place of a part the monograph does not cover
 #: a kind of note the page in scope never gives ("what are the side effects of <x>?")
 UNLISTED = "The {title} monograph does not list {topic}."
+#: a medicine the question names that the page in scope never mentions ("I'm on <medicine>; ...")
+UNMENTIONED = ("The {title} monograph does not mention {medicine}, so it says nothing about taking the two "
+               "together.")
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "

@@ -575,6 +575,21 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
 
 
 @functools.cache
+def medicine_names() -> dict[str, str]:
+    """Each one-word medicine name by its topic token: the members of the interaction classes
+    (note-only classes aside) with their other names, and the lexicon's ``other_medicines``."""
+    names = [*vocabulary().lexicon.other_medicines]
+    for c in vocabulary().classes:
+        if not c.note_only:
+            names += [n for name, m in c.members.items() for n in (name, *m.terms)]
+    out: dict[str, str] = {}
+    for name in names:
+        if len(tokens := content_tokens(name)) == 1:
+            out.setdefault(tokens[0], name)
+    return out
+
+
+@functools.cache
 def _question_phrases() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for c in vocabulary().classes:
@@ -705,6 +720,27 @@ def _ask_opener() -> re.Pattern[str]:
     clause in it."""
     words = "|".join(re.escape(w) for w in sorted(vocabulary().lexicon.part_openers, key=len, reverse=True))
     return re.compile(rf"(?:^|[,;:\u2013\u2014]\s*|\s-\s*)(?:{words})(?![\w'])")
+
+
+def asking_part(question: str) -> str:
+    """The part of a question that asks, and what follows it: from its last sentence that ends in
+    "?" (else its last), from the last word there that opens an ask ("my doc switched me to <x>,
+    which product has the most?": "which product has the most?")."""
+    sentences = sentences_of(question.strip()) or [question]
+    at = max((i for i, t in enumerate(sentences) if t.rstrip().endswith("?")), default=len(sentences) - 1)
+    ask = sentences[at]
+    starts = [m.start() for m in _ask_opener().finditer(fold(ask))]
+    head = ask[starts[-1]:].lstrip(",;:\u2013\u2014- ") if starts else ask
+    return " ".join([head, *sentences[at + 1:]])
+
+
+def said_in_passing(question: str, tokens: Collection[str]) -> bool:
+    """Are these topic tokens said only before the part that asks, which asks nothing of taking
+    things together (the lexicon's ``together`` cues: "with", "alongside", "from it")?"""
+    ask = asking_part(question)
+    if ask.strip() == question.strip() or set(content_tokens(ask)) & set(tokens):
+        return False
+    return not cue(vocabulary().lexicon.together).search(fold(ask))
 
 
 def _undenied(statement: str) -> str:

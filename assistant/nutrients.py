@@ -195,3 +195,10 @@ def one_of(named: str, nutrient: str) -> bool:
     name (a letter and the letter with its number), or one of its parts?"""
     a, b = named.casefold(), nutrient.casefold()
     return a.startswith(b) or b.startswith(a) or a in {p.casefold() for p in parts_of(nutrient)}
+
+
+def compound_form(nutrient: str, form: str) -> bool:
+    """Is an amount of this form the weight of a compound, not of the nutrient in it (the
+    vocabulary's ``compound``: a salt whose weight is mostly not the mineral's)?"""
+    return any(f.compound for n in vocabulary().nutrients if n.name.casefold() == nutrient.casefold()
+               for f in n.forms if f.name.casefold() == form.casefold())

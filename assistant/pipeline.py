@@ -132,7 +132,9 @@ from assistant.normalize import (
     expand_query,
     fold,
     general_words,
+    medicine_names,
     mentioned_classes,
+    said_in_passing,
     sentences_of,
     surface_forms,
     without_comparisons,
@@ -1159,13 +1161,26 @@ class Assistant:
         return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
     def _unlisted(self, u: Understanding, off_topic: Sequence[str], supplement: str | None) -> list[str]:
-        """The kinds of note the question asks for that the page in scope never names (the lexicon's
-        ``unlisted``: "what are the side effects of <x>?"), said so, when the page lacks nothing else
-        the question asks: the page's own words on it follow. Anything else it lacks, or an amount
-        named, still leaves the question unanswered."""
-        kinds = vocabulary().lexicon.unlisted
-        if supplement is None or any(t not in kinds for t in off_topic):
+        """What the question names that the page in scope never does, said so, when the page lacks
+        nothing else the question asks: kinds of note (the lexicon's ``unlisted``: "what are the side
+        effects of <x>?") and medicines ("I'm on <medicine>; ..."). The page's own words on the rest
+        follow. Anything else it lacks still leaves the question unanswered."""
+        kinds, medicines = vocabulary().lexicon.unlisted, medicine_names()
+        if supplement is None or any(t not in kinds and t not in medicines for t in off_topic):
             return []
+        named = [t for t in dict.fromkeys(off_topic) if t in medicines]
+        if named and not said_in_passing(u.question, named):
+            return []  # "is it safe with <medicine>?": asked of the medicine, which the page never mentions
+        title = self._title(supplement)
+        said = self._unlisted_kinds(u, supplement, title)
+        if not said and any(t in kinds for t in off_topic):
+            return []  # a kind of note the lines would not settle
+        return said + [msg.UNMENTIONED.format(title=title, medicine=medicines[t]) for t in named]
+
+    def _unlisted_kinds(self, u: Understanding, supplement: str, title: str) -> list[str]:
+        """The kinds of note the question asks for that the page never names, said so ("<title> does
+        not list side effects"); none for an amount named or a medicine asked about."""
+        kinds = vocabulary().lexicon.unlisted
         lex = self.retriever.lexical
         vocab = lex.vocab_of.get(supplement, lex.vocab)
         asked = [t for t in dict.fromkeys(content_tokens(u.retrieval_question))
@@ -1174,7 +1189,6 @@ class Assistant:
         # at <amount>?" asks whether that amount is safe, which these lines would not settle
         if not asked or any(c != DOSE_RISK_CLASS for c in u.asks_about) or parse_doses(u.question):
             return []
-        title = self._title(supplement)
         return [msg.UNLISTED.format(title=title, topic=kinds[t]) for t in asked]
 
     def _study_lines(self, book: CitationBook, studies: Sequence[FoundStudies], several: bool) -> list[str]:

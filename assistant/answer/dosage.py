@@ -42,6 +42,7 @@ from langchain_core.documents import Document
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assistant import messages as msg
+from assistant.answer.cautions import stated_conditions
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
 from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, one_line, value_lines
@@ -50,7 +51,7 @@ from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, cue, mentioned_classes
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
-from assistant.nutrients import micrograms, nutrient_before, one_of, read_nutrients
+from assistant.nutrients import compound_form, micrograms, nutrient_before, one_of, read_nutrients
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
 
@@ -227,7 +228,8 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            ages.append(_ages_of(m, ap.months))
+            if (age := _ages_of(m, ap.months))[0] <= _OPEN_AGE:  # "the 250-500 range" is no age
+                ages.append(age)
     groups = {name for name, g in pc.groups.items() if cue(g.words).search(folded)}
     if ages:  # "a 12 year old? the list jumps from babies to adults": a stated age is who is asked about
         groups = {name for name in groups if (a := pc.groups[name].ages) is None or _overlap(ages, [a])}
@@ -445,12 +447,15 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     fields = tuple(name for name, patterns in qc.fields.items()
                    if cue([*patterns, *(re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])])]
                           ).search(folded))
-    # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>") nor,
-    # the monograph's nutrient given, another nutrient's ("200 mg of <another nutrient>")
-    own = [d for d in doses if not _medicines(_words_around(question, d)) and (
-        nutrient is None or (named := _amount_nutrient(question, d)) is None or one_of(named, nutrient))]
+    # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>"), a
+    # compound's weight, nor (the monograph's nutrient given) another nutrient's
+    own = [d for d in doses
+           if not _medicines(_words_around(question, d)) and _own_amount(question, d, nutrient)]
+    # not "is it safe with <medicine>", "... if I have <condition>" (the cautions answer those), nor
+    # a sum ("5000 IU plus 100 mcg, safe?": the page states no sum)
     safety = (bool(own) and bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(folded))
-              and not _medicines(question))  # "is it safe with <medicine>": the cautions answer it
+              and not _medicines(question) and not stated_conditions(question)
+              and not _summed(question, doses, qc))
     if safety and qc.limit_field not in fields:  # "is 10000 IU a day safe?": the amount against the limit
         fields = (*fields, qc.limit_field)
     if not fields:
@@ -468,12 +473,15 @@ _JOINS = frozenset({"with", "and", "plus", "or", "for", "in", "to", "on", "from"
                     "vs", "versus", "alongside", "beside", "besides", "into", "at"})
 
 
-def _amount_nutrient(question: str, dose: Dose) -> str | None:
-    """The nutrient named with an amount: right after it ("200 mg of <nutrient>", "200 mg <nutrient>")
-    or right before it ("<nutrient> 200 mg")."""
-    words = re.sub(r"^\s*of\b", "", re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0]).split()[:2]
+def _own_amount(question: str, dose: Dose, nutrient: str | None) -> bool:
+    """Is the amount the nutrient's own: not another nutrient's ("200 mg of <another nutrient>"; when
+    ``nutrient`` is given), nor a compound's weight ("325 mg <salt form>": not the nutrient's mass)?"""
+    words = re.sub(r"^\s*of\b", "", re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0]).split()[:3]
     named = read_nutrients(" ".join(words)) if words and words[0].casefold() not in _JOINS else []
-    return named[0].nutrient if named else nutrient_before(question, dose.start)
+    if named and named[0].form and compound_form(named[0].nutrient, named[0].form):
+        return False
+    found = named[0].nutrient if named else nutrient_before(question, dose.start)
+    return nutrient is None or found is None or one_of(found, nutrient)
 
 
 def _medicines(text: str) -> list[str]:

@@ -94,7 +94,10 @@ def render_field(doc: Document, question: str = "") -> str:
         return blank_field_sentence(doc)
     text = str(doc.metadata.get("text", ""))
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    if len(lines) > 1:  # a value over two lines (the second in lower case) is one, chosen by its first
+    named = _values_for_people(doc, question) if len(lines) > 1 else None
+    if named is not None:  # the people the question names, read as the Dosage Guide reads them
+        subtitle, values = lines[0], named
+    elif len(lines) > 1:  # a value over two lines (the second in lower case) is one, chosen by its first
         spans = value_lines(text)
         firsts = [text[s:e].split("\n", 1)[0].strip() for s, e in spans]
         chosen = set(values_for(question, firsts))
@@ -113,6 +116,28 @@ def cited_field(doc: Document, question: str, book: CitationBook, score: float =
 
 
 _POPULATION_SPLIT = re.compile(r"\s[—–-]\s|\s[—–]|[—–]\s")
+
+
+def _values_for_people(doc: Document, question: str) -> list[str] | None:
+    """The field's values that fit the people the question names, as the Dosage Guide cues read
+    people (ages, groups), narrowed by the words they share with it; every value when none fits
+    them; None when it names no people."""
+    from assistant.answer.dosage import field_from_doc, match_score, read_population  # (it imports this)
+
+    masked = question
+    for d in reversed(parse_doses(question)):  # an amount is no age
+        masked = masked[: d.start] + " " * (d.end - d.start) + masked[d.end:]
+    people = read_population(masked)
+    if not people.named:
+        return None
+    values = field_from_doc(doc).values
+    fit = [v for v in values if (score := match_score(people, v.people)) is not None and score >= 0]
+    text = str(doc.metadata.get("text", ""))
+    if not fit:
+        return [one_line(text[v.start:v.end]) for v in values]
+    # among those that fit, the ones whose people share the most words with the question
+    firsts = {text[v.start:v.end].split("\n", 1)[0].strip(): v for v in fit}
+    return [one_line(text[firsts[f].start:firsts[f].end]) for f in values_for(question, list(firsts))]
 
 
 def values_for(question: str, values: Sequence[str]) -> list[str]:

@@ -74,7 +74,8 @@ def field_words(question: str) -> frozenset[str]:
     patterns = [p for name, ps in cues.question.fields.items()
                 for p in (*ps, *(re.escape(cue_fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]))]
     patterns += [w for g in cues.population.groups.values() for w in g.words]
-    spans = " ".join(m.group(0) for m in cue(patterns).finditer(folded))
+    # each pattern on its own: one that names a field by fewer words never hides a longer one
+    spans = " ".join(m.group(0) for p in patterns for m in cue([p]).finditer(folded))
     return frozenset(content_tokens(spans)) | frozenset(stem(t) for t in raw_tokens(spans))
 
 

@@ -47,6 +47,8 @@ class Form(BaseModel):
     name: str
     terms: list[str] = Field(default_factory=list)
     ug_per_iu: float | None = Field(default=None, gt=0)
+    #: an amount of this form is a compound's weight, not the nutrient's ("325 mg <salt>")
+    compound: bool = False
 
 
 class Nutrient(BaseModel):
@@ -222,6 +224,10 @@ class Lexicon(BaseModel):
     #: what a monograph's notes usually cover but a page may leave out, by the token a question
     #: names it with -> how an answer names it (see lexicon.yaml ``unlisted``)
     unlisted: dict[str, str] = Field(default_factory=dict)
+    #: common medicines no interaction class holds (see lexicon.yaml ``other_medicines``)
+    other_medicines: list[str] = Field(default_factory=list)
+    #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
+    together: list[str] = Field(default_factory=list)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)
     followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)

@@ -90,7 +90,18 @@ def test_a_follow_up_naming_its_own_supplement_and_topic_is_not_refused_for_the_
 
 def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take lithium, no other meds. What does vitamin D3 do for my bones?")
-    assert ans.abstained  # no page speaks of that medicine: no answer as if it were not said
+    # no page speaks of that medicine: the answer says so first, never as if it were not said
+    assert not ans.abstained and ans.text.startswith("The Vitamin D3 monograph does not mention lithium")
+    asked = catalogue.ask("I take lithium. Can I take vitamin D3 with it?")  # asked of the medicine itself
+    assert asked.abstained
+
+
+def test_a_medicine_no_page_mentions_said_in_passing_is_said_to_be_unmentioned(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my doc switched me to amlodipine, which k2 product has the most k2?")
+    assert not ans.abstained and "does not mention amlodipine" in ans.text and ans.table
+    for asked in ["Is it safe to take iron together with metformin?",
+                  "can i take my k2 with ibuprofen? i pop a couple most days for my back"]:
+        assert catalogue.ask(asked).abstained, asked
 
 
 def test_a_population_no_finding_names_is_said_with_whom_the_findings_were_in(catalogue: Assistant) -> None:

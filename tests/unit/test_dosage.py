@@ -591,3 +591,16 @@ def test_the_amount_a_page_suggests_is_the_allowance() -> None:
     assert parse_dosage_query("how much iron did they recommend in the pregnancy study?") is None
     parsed = parse_dosage_query("is one capsule a day more than she needs?")
     assert parsed is not None and parsed.fields == (RDA,)
+
+
+def test_a_field_quoted_for_an_age_no_line_names_is_quoted_whole() -> None:
+    from langchain_core.documents import Document
+
+    from assistant.answer.extractive import render_field
+
+    text = "For healthy people\n\n600 IU — adults 19–70\n800 IU — adults over 70\n400 IU — infants 0–12 months"
+    doc = Document(page_content=text, metadata={"text": text, "title": "Recommended Daily Allowance",
+                                                "kind": "field"})
+    assert "adults 19–70" in render_field(doc, "and for my 12 year old?")   # not the infants' line alone
+    assert render_field(doc, "my dad is 78").count("IU") == 1               # the line for his age
+    assert read_population("does 500 fall inside the 250-500 range?").ages == ()  # amounts are no ages

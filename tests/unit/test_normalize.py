@@ -344,3 +344,24 @@ def test_only_the_denials_before_the_ask_are_dropped() -> None:
     # what follows the ask narrows it, denial or not
     asked = "which ones didnt work? like the trials where k2 made no real difference"
     assert without_leading_denials(asked) == asked
+
+
+def test_the_asking_part_is_the_last_question_from_its_opener() -> None:
+    from assistant.normalize import asking_part
+
+    assert asking_part("my doc switched me to a new pill, which product has the most?") == \
+        "which product has the most?"
+    assert asking_part("can i take it with my pill? i take a couple most days") == \
+        "can i take it with my pill? i take a couple most days"   # the ask and what follows it
+    assert asking_part("I'm 73. does one tablet cover my daily amount?") == "does one tablet cover my daily amount?"
+
+
+def test_a_medicine_is_said_in_passing_only_before_an_ask_about_something_else() -> None:
+    from assistant.normalize import content_tokens, said_in_passing
+
+    pill = content_tokens("amlodipine")
+    assert said_in_passing("my doc switched me to amlodipine, which product has the most?", pill)
+    assert said_in_passing("im on amlodipine. what does the page say about bones?", pill)
+    assert not said_in_passing("is it ok to take it together with amlodipine?", pill)     # asked of it
+    assert not said_in_passing("I'm on amlodipine. is it ok to take it alongside it?", pill)  # "with" asks of it
+    assert not said_in_passing("which product has the most, now that I'm on amlodipine?", pill)
