@@ -304,3 +304,8 @@ def test_an_age_written_on_is_read_as_the_age(catalogue: Assistant) -> None:
 def test_an_antacid_named_by_brand_brings_its_caution(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take Tums daily, can I take iron with it?")
     assert not ans.abstained and "antacid" in {c.kind for c in ans.cautions}
+
+
+def test_thyroid_meds_by_a_lay_name_bring_the_thyroid_caution(catalogue: Assistant) -> None:
+    ans = catalogue.ask("read that iron and thyroid meds dont mix, is that true?")
+    assert not ans.abstained and "levothyroxine" in {c.kind for c in ans.cautions}
