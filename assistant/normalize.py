@@ -576,14 +576,10 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
 
 @functools.cache
 def medicine_names() -> dict[str, str]:
-    """Each one-word medicine name by its topic token: the members of the interaction classes
-    (note-only classes aside) with their other names, and the lexicon's ``other_medicines``."""
-    names = [*vocabulary().lexicon.other_medicines]
-    for c in vocabulary().classes:
-        if not c.note_only:
-            names += [n for name, m in c.members.items() for n in (name, *m.terms)]
+    """Each one-word name of the lexicon's ``other_medicines`` (no interaction class holds them) by
+    its topic token."""
     out: dict[str, str] = {}
-    for name in names:
+    for name in vocabulary().lexicon.other_medicines:
         if len(tokens := content_tokens(name)) == 1:
             out.setdefault(tokens[0], name)
     return out

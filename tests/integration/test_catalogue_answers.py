@@ -100,7 +100,11 @@ def test_a_medicine_no_page_mentions_said_in_passing_is_said_to_be_unmentioned(c
     ans = catalogue.ask("my doc switched me to amlodipine, which k2 product has the most k2?")
     assert not ans.abstained and "does not mention amlodipine" in ans.text and ans.table
     for asked in ["Is it safe to take iron together with metformin?",
-                  "can i take my k2 with ibuprofen? i pop a couple most days for my back"]:
+                  "can i take my k2 with ibuprofen? i pop a couple most days for my back",
+                  "I'm on lithium, can I take omega 3?",                      # "can I take" asks of both
+                  "My doctor just prescribed me amlodipine. Should I keep taking my vitamin D?",
+                  "I take digoxin, is 5000 iu vitamin d ok?",                 # a class the page has no note on
+                  "on ibuprofen for my back most days - which fish oil product has the highest dha?"]:
         assert catalogue.ask(asked).abstained, asked
 
 
