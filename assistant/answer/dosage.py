@@ -407,7 +407,8 @@ class DosageQuery:
     amount: Dose | None = None
 
 
-def _mask_doses(text: str) -> tuple[str, list[Dose]]:
+def mask_doses(text: str) -> tuple[str, list[Dose]]:
+    """The text with its amounts blanked out (as long as before), and the amounts."""
     doses = parse_doses(text)
     out = text
     for d in doses:
@@ -441,7 +442,7 @@ def _parse_with_packaged_cues(question: str, nutrient: str | None) -> DosageQuer
 
 
 def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -> DosageQuery | None:
-    masked, doses = _mask_doses(question)
+    masked, doses = mask_doses(question)
     folded = fold(masked)
     qc = cues.question
     fields = tuple(name for name, patterns in qc.fields.items()
