@@ -820,6 +820,8 @@ class Assistant:
         dq = parse_dosage_query(without_negated_mentions(u.question), nutrient=primary)  # "I'm not pregnant"
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question, nutrient=primary)
+            if dq is not None and dq.amount is not None and re.search(r"\d", u.question):
+                dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
         if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
             return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
         if dq is not None and dq.amount is not None and product_by_amounts(

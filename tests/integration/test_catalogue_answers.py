@@ -313,3 +313,11 @@ def test_an_antacid_named_by_brand_brings_its_caution(catalogue: Assistant) -> N
 def test_thyroid_meds_by_a_lay_name_bring_the_thyroid_caution(catalogue: Assistant) -> None:
     ans = catalogue.ask("read that iron and thyroid meds dont mix, is that true?")
     assert not ans.abstained and "levothyroxine" in {c.kind for c in ans.cautions}
+
+
+def test_a_follow_up_that_names_its_own_number_is_not_judged_by_the_earlier_amount(catalogue: Assistant) -> None:
+    first = "is 4000 IU a day safe?"
+    said = catalogue.ask(first).text
+    ans = catalogue.ask("what about the 5000 one on the list?",
+                        history=[Turn(role="user", content=first), Turn(role="assistant", content=said)])
+    assert "The amount named equals" not in ans.text   # 4000 IU was the earlier turn's, not this one's
