@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.domain.vocabulary import vocabulary
+from assistant.domain.vocabulary import Nutrient, vocabulary
 from assistant.doses import Dose, parse_doses
 
 #: "vitamin" + a letter (+ digits) is a nutrient's name whether or not the vocabulary lists it
@@ -167,14 +167,15 @@ def micrograms(nutrient: str, form: str | None, dose: Dose | None) -> float | No
 
 def ug_per_iu(nutrient: str, form: str | None = None) -> float | None:
     """Micrograms in one IU of this nutrient (or form), or None when the vocabulary gives none."""
-    for n in vocabulary().nutrients:
-        if n.name.casefold() != nutrient.casefold():
-            continue
-        for f in n.forms:
-            if form and f.name.casefold() == form.casefold():
-                return f.ug_per_iu
-        return n.ug_per_iu
-    return None
+    n = _vocabulary_nutrient(nutrient)
+    if n is None:
+        return None
+    return next((f.ug_per_iu for f in n.forms if form and f.name.casefold() == form.casefold()), n.ug_per_iu)
+
+
+def _vocabulary_nutrient(name: str) -> Nutrient | None:
+    """The vocabulary's entry for a nutrient, by its name (the first, as the file orders them)."""
+    return next((n for n in vocabulary().nutrients if n.name.casefold() == name.casefold()), None)
 
 
 def nutrient_before(text: str, start: int) -> str | None:
@@ -186,8 +187,8 @@ def nutrient_before(text: str, start: int) -> str | None:
 
 def parts_of(nutrient: str) -> tuple[str, ...]:
     """The nutrients whose amounts together are ``nutrient``'s (the vocabulary's ``parts``)."""
-    return next((tuple(n.parts) for n in vocabulary().nutrients
-                 if n.name.casefold() == nutrient.casefold()), ())
+    n = _vocabulary_nutrient(nutrient)
+    return tuple(n.parts) if n is not None else ()
 
 
 def one_of(named: str, nutrient: str) -> bool:
@@ -200,5 +201,5 @@ def one_of(named: str, nutrient: str) -> bool:
 def compound_form(nutrient: str, form: str) -> bool:
     """Is an amount of this form the weight of a compound, not of the nutrient in it (the
     vocabulary's ``compound``: a salt whose weight is mostly not the mineral's)?"""
-    return any(f.compound for n in vocabulary().nutrients if n.name.casefold() == nutrient.casefold()
-               for f in n.forms if f.name.casefold() == form.casefold())
+    n = _vocabulary_nutrient(nutrient)
+    return n is not None and any(f.compound for f in n.forms if f.name.casefold() == form.casefold())

@@ -477,7 +477,7 @@ _JOINS = frozenset({"with", "and", "plus", "or", "for", "in", "to", "on", "from"
 def _own_amount(question: str, dose: Dose, nutrient: str | None) -> bool:
     """Is the amount the nutrient's own: not another nutrient's ("200 mg of <another nutrient>"; when
     ``nutrient`` is given), nor a compound's weight ("325 mg <salt form>": not the nutrient's mass)?"""
-    words = re.sub(r"^\s*of\b", "", re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0]).split()[:3]
+    words = re.sub(r"^\s*of\b", "", _clause_after(question, dose)).split()[:3]
     named = read_nutrients(" ".join(words)) if words and words[0].casefold() not in _JOINS else []
     if named and named[0].form and compound_form(named[0].nutrient, named[0].form):
         return False
@@ -493,8 +493,12 @@ def _medicines(text: str) -> list[str]:
 def _words_around(question: str, dose: Dose) -> str:
     """The word right before an amount and the two after it, within its clause: whose amount it is."""
     before = re.split(r"[,;.?!]", question[max(0, dose.start - 40):dose.start])[-1].split()[-1:]
-    after = re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0].split()[:2]
-    return " ".join([*before, *after])
+    return " ".join([*before, *_clause_after(question, dose).split()[:2]])
+
+
+def _clause_after(question: str, dose: Dose) -> str:
+    """What follows an amount within its clause (up to 40 characters)."""
+    return re.split(r"[,;.?!]", question[dose.end:dose.end + 40])[0]
 
 
 def _summed(question: str, doses: Sequence[Dose], qc: QuestionCues) -> bool:
