@@ -47,11 +47,15 @@ from assistant.answer.choices import offered_words, unsettled_choices
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageQuery,
+    asks_amount_safety,
     compose_dosage,
     dosage_cues,
     exceeds_every_limit,
+    fewer_than_one_serving,
     field_from_doc,
+    mask_doses,
     parse_dosage_query,
+    read_population,
     unit_conversions,
 )
 from assistant.answer.extractive import cited_field, compose_extractive
@@ -192,6 +196,16 @@ class Understanding:
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
 FoundStudies = tuple[str, StudyQuery, list[StudyRecord]]
+
+
+@dataclass(frozen=True)
+class HeldAmount:
+    """What one product a question names holds of a monograph's own nutrient (one serving), and
+    whether the question takes more than one serving of it."""
+
+    product: Product
+    dose: Dose
+    several: bool = False
 
 
 @dataclass
@@ -673,6 +687,13 @@ class Assistant:
                 h for h in hits if h.document.metadata.get("kind") == "product"]):
             return Composition(self._extractive(u, labels, book, False, shown))  # the label's fact alone
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
+            if self._held_safety(u, dq, supplement):  # "can I take <product> <in some way>?": the page's
+                # notes (not a study, a field or a product) on the rest of the question
+                quoted = frozenset(c.chunk_id for c in book.citations)
+                said = dosage[-1:] if dosage[-1] == referral(u.classes) else []  # the referral ends it
+                notes = [h for h in hits if h.document.metadata.get("kind") == "note"]
+                rest = self._extractive(u, notes, book, no_numbers, shown | quoted)[:1]
+                dosage = dosage[:len(dosage) - len(said)] + rest + said
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(
                 u, dq, hits, book, supplement, shown)):
@@ -765,7 +786,7 @@ class Assistant:
         if replied is not None and not all(self._holds(replied, s) for s in named):
             replied = None  # a question of another supplement that product does not hold
         pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
-                                        held[0] if held else None, replied] if p is not None]
+                                        held.product if held else None, replied] if p is not None]
         return tuple(dict.fromkeys([supplement, *named, *pages]))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding,
@@ -827,12 +848,24 @@ class Assistant:
         if dq is not None and dq.amount is not None and product_by_amounts(
                 u.question, self.catalog.all_products, self.catalog.nutrient_names) is not None:
             dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it
-        if dq is not None and dq.amount is None and (held := self._held_amount(u, supplement)) is not None:
-            limit = dosage_cues().question.limit_field  # "is one <product> a day over the max?"; set
-            # beside the recommended amount (for no people named), it is set beside the limit too
+        held = self._held_amount(u, supplement) if dq is None or dq.amount is None else None
+        if held is not None and held.several and not self._above_every_limit(held.dose, supplement):
+            held = None  # "two <product>s a day" of a serving under the limit: the page states no total
+        limit = dosage_cues().question.limit_field
+        if dq is None and held is not None and asks_amount_safety(u.question):  # "is one <product> a day
+            dq = DosageQuery((limit,), read_population(mask_doses(u.question)[0]))  # ok?": the limit
+        if dq is not None and dq.amount is None and held is not None:
+            # "is one <product> a day over the max?"; set beside the recommended amount (for no
+            # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
-            dq = replace(dq, amount=held[1], fields=fields)
+            dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
         return dq
+
+    def _above_every_limit(self, dose: Dose, supplement: str | None) -> bool:
+        """Is the amount above every value of ``supplement``'s upper limit?"""
+        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], []) if supplement else []
+        return bool(docs) and exceeds_every_limit(dose, field_from_doc(docs[0]),
+                                                  self.catalog.primary_nutrient(supplement))
 
     def _holder(self, question: str, supplement: str | None) -> Product | None:
         """The product the question names, when it states an amount of ``supplement``'s own nutrient."""
@@ -853,17 +886,19 @@ class Assistant:
         primary = self.catalog.primary_of.get(supplement or "")
         return product.nutrient(primary) if primary else None
 
-    def _held_amount(self, u: Understanding, supplement: str | None) -> tuple[Product, Dose] | None:
+    def _held_amount(self, u: Understanding, supplement: str | None) -> HeldAmount | None:
         """"Is one <product> a day over the max?" (no amount in the question but the ones that describe
         a product, a comparison asked): the one product it names or describes by its amounts (or, "is
         that amount over the max?", the one the last answer named) and what that holds of
         ``supplement``'s own nutrient, on any page ("the <nutrient> in <another page's product>");
-        None when it states none of it, when the question counts servings ("two <product>s a day"),
-        which would multiply it, or when what it asks after the product names a nutrient that is not
-        the monograph's own ("<product>. is the <another nutrient> too much?")."""
+        ``several`` when the question counts servings ("two <product>s a day"), which would multiply
+        it; None when it states none of it, when the question takes less than one serving ("half a
+        <product>"), or when what it asks after the product names a nutrient that is not the
+        monograph's own ("<product>. is the <another nutrient> too much?"). A question whether it is
+        safe ("is one <product> a day ok?") asks the comparison too."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
-        if not cue(qc.compare).search(folded):
+        if not (cue(qc.compare).search(folded) or asks_amount_safety(u.question)):
             return None
         named = named_product(u.question, self.catalog.all_products)
         # "the <nutrient> <amount> + <nutrient> <amount> one": a product described by its amounts
@@ -881,7 +916,8 @@ class Assistant:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
         rest = own if described else folded.replace(cue_fold(product.name), " ") if product.name else folded
-        if cue([*qc.counted_servings, *qc.repeated]).search(rest):  # "twice a day", "every 6 hours"
+        several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
+        if several and fewer_than_one_serving(rest):
             return None
         # a nutrient asked of it that is not the monograph's own ("<product>. is the <another
         # nutrient> in it too much?", "is the <another nutrient> in the <described> one over the
@@ -891,7 +927,7 @@ class Assistant:
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
-        return (product, dose) if dose is not None else None
+        return HeldAmount(product, dose, several) if dose is not None else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -1216,17 +1252,28 @@ class Assistant:
             return []
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         held = self._held_amount(u, supplement) if dq.amount is not None else None
-        first = self._holding_line(held[0], book) if held and held[1] == dq.amount else []  # compared: first
+        first = self._holding_line(held.product, book, whole=self._held_safety(u, dq, supplement)
+                                   ) if held and held.dose == dq.amount else []  # compared: first
         return first + compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
                                       whole=whole)
 
-    def _holding_line(self, product: Product, book: CitationBook) -> list[str]:
-        """The product's first sentence, cited: the amount a limit is compared with, in its own words."""
+    def _held_safety(self, u: Understanding, dq: DosageQuery | None, supplement: str | None) -> bool:
+        """Does the turn ask, in its own words, whether the amount one product it names holds is safe
+        ("is one <product> a day ok?", "can I take <product> <in some way>?"), asking no field?"""
+        if dq is None or dq.amount is None or not asks_amount_safety(u.question):
+            return False
+        held = self._held_amount(u, supplement)
+        return (held is not None and held.dose == dq.amount
+                and parse_dosage_query(without_negated_mentions(u.question)) is None)
+
+    def _holding_line(self, product: Product, book: CitationBook, whole: bool = False) -> list[str]:
+        """The product's first sentence, cited: the amount a limit is compared with, in its own words
+        (``whole``: its whole description, what it is meant for too)."""
         doc = self._product_docs([product]).get(product.id)
         if doc is None or str(doc.metadata.get("chunk_id") or doc.id) in {c.chunk_id for c in book.citations}:
             return []  # none, or the answer states the product already
-        first = sentences_of(product.text.strip())[0]
-        return [f"{first} [{book.cite(doc)}]"]
+        said = sentences_of(product.text.strip())
+        return [f"{' '.join(said) if whole else said[0]} [{book.cite(doc)}]"]
 
     def _without_notes(self, answer: str) -> str:
         """The last answer without the caution notes it quoted (with their markers): what a follow-up
@@ -1285,8 +1332,9 @@ class Assistant:
                          book: CitationBook, supplement: str | None) -> list[str]:
         """The Dosage Guide field a question about one product asks in its own words too ("is
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
-        if dq is None or parse_dosage_query(without_negated_mentions(u.question)) is None:
-            return []
+        if dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
+                          and not (dq.amount is not None and asks_amount_safety(u.question))):
+            return []  # (or it asks whether the amount the product holds is safe)
         return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],

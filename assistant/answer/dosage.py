@@ -82,8 +82,11 @@ class QuestionCues(BaseModel):
     repeated: list[str] = Field(default_factory=list)
     #: whether an amount named is safe ("is 10000 IU a day safe?", "can I take 200 mg?"): the limit
     amount_safety: list[str] = Field(default_factory=list)
+    #: less than one serving ("half a tablet"): one serving above the limit says nothing of these
+    fractional_servings: list[str] = Field(default_factory=list)
 
-    @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety")
+    @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
+                     "fractional_servings")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -405,6 +408,9 @@ class DosageQuery:
     unit: str | None = None
     #: the amount to compare with the limit ("am I over the limit with 65 mg?"), if any
     amount: Dose | None = None
+    #: the amount is one serving of a product the question takes more of ("two <product>s a day"):
+    #: only a serving above every limit is compared (more servings are above it too)
+    servings: bool = False
 
 
 def mask_doses(text: str) -> tuple[str, list[Dose]]:
@@ -452,11 +458,8 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     # compound's weight, nor (the monograph's nutrient given) another nutrient's
     own = [d for d in doses
            if not _medicines(_words_around(question, d)) and _own_amount(question, d, nutrient)]
-    # not "is it safe with <medicine>", "... if I have <condition>" (the cautions answer those), nor
-    # a sum ("5000 IU plus 100 mcg, safe?": the page states no sum)
-    safety = (bool(own) and bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(folded))
-              and not _medicines(question) and not stated_conditions(question)
-              and not _summed(question, doses, qc))
+    # not a sum ("5000 IU plus 100 mcg, safe?": the page states no sum)
+    safety = bool(own) and asks_amount_safety(question, cues) and not _summed(question, doses, qc)
     if safety and qc.limit_field not in fields:  # "is 10000 IU a day safe?": the amount against the limit
         fields = (*fields, qc.limit_field)
     if not fields:
@@ -467,6 +470,21 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
                                or (qc.repeated and cue(qc.repeated).search(folded))):
         amount = None  # a sum, an amount per body weight, or one taken more than once: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
+
+
+def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask whether an amount is safe (``amount_safety``: "is <amount> a day ok?",
+    "can I take <product>?")? Not whether it is safe with a medicine it names, nor for a condition
+    it says someone has: the cautions answer those."""
+    qc = (cues or dosage_cues()).question
+    return (bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(fold(mask_doses(question)[0])))
+            and not _medicines(question) and not stated_conditions(question))
+
+
+def fewer_than_one_serving(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question take less than one serving ("half a tablet", "¼")?"""
+    qc = (cues or dosage_cues()).question
+    return bool(qc.fractional_servings) and bool(cue(qc.fractional_servings).search(fold(question)))
 
 
 #: words after an amount that start another thing than its own name ("65 mg with <another nutrient>")
@@ -658,7 +676,7 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             lines.append(f"{text} {cite(f.values)}")
             continue
         if comparing and query.amount is not None and not f.sets_none:
-            lines += _comparison(query.amount, f, chosen, nutrient, cite)
+            lines += _comparison(query.amount, f, chosen, nutrient, cite, servings=query.servings)
         else:
             text = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(chosen))
             lines.append(f"{text} {cite(chosen)}")
@@ -677,11 +695,20 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
 
 
 def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,
-                cite: CiteFn) -> list[str]:
-    """The amount asked about against each chosen value's limit, one sentence per outcome."""
+                cite: CiteFn, *, servings: bool = False) -> list[str]:
+    """The amount asked about against each chosen value's limit, one sentence per outcome
+    (``servings``: the amount is one of several servings taken; only a serving above a limit is
+    said to be, the other values are stated as they are)."""
     by: dict[Relation | None, list[FieldValue]] = {}
     for v in chosen:
         by.setdefault(compare_amount(amount, v, nutrient), []).append(v)
+    if servings:
+        above = by.pop("above", [])
+        rest = [v for v in chosen if v not in above]
+        said = [f"{msg.LIMIT_SERVING_ABOVE.format(field=f.name, values=_values_text(above))} {cite(above)}"
+                ] if above else []
+        values = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(rest))
+        return said + ([f"{values} {cite(rest)}"] if rest else [])
     templates = {"above": msg.LIMIT_ABOVE, "equal": msg.LIMIT_EQUAL, "below": msg.LIMIT_BELOW}
     out: list[str] = []
     for rel in ("above", "equal", "below"):

@@ -143,9 +143,27 @@ def test_one_named_product_is_compared_with_the_limit_and_counted_servings_are_n
     # no amount in the question: the one product named holds it, stated (cited) before the comparison
     ans = catalogue.ask("is a single bone plus 5000 every morning over the upper limit?")
     assert re.search(r"5,000 IU\) per softgel[^\[]*\[\d+\] The amount named is above the Upper Intake Limit", ans.text)
-    # "two" of them would multiply it: no comparison of one serving is made
+    # "two" of them would multiply it: the total is not compared, but one serving alone is above the
+    # limit, and so more servings are
     ans = catalogue.ask("is taking two bone plus 5000 every morning over the upper limit?")
     assert "The amount named" not in ans.text and not ans.abstained
+    assert "One serving alone is above the Upper Intake Limit" in ans.text
+
+
+def test_whether_taking_a_named_product_is_safe_sets_its_amount_beside_the_limit(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is one iron plus 65 tablet a day safe for me?")
+    assert re.search(r"65 mg of elemental iron[^\[]*\[\d+\] The amount named is above the Upper Intake Limit", ans.text)
+    assert "therapeutic range" in ans.text   # what the product is meant for, from its description
+    ans = catalogue.ask("would 3 of the iron plus 65 tablets a day be ok?")
+    assert "One serving alone is above the Upper Intake Limit" in ans.text and "45 mg/day" in ans.text
+    # fewer than one serving, or servings of one under the limit: no verdict on the total
+    for q in ("can i take half an iron plus 65 a day?",
+              "is it ok to take 2 of the 28 mg bisglycinate iron tablets a day?"):
+        ans = catalogue.ask(q)
+        assert "One serving alone" not in ans.text and "The amount named" not in ans.text, q
+    # with a medicine named, the cautions answer it
+    ans = catalogue.ask("can i take iron plus 65 with my levothyroxine?")
+    assert "The amount named" not in ans.text and "levothyroxine" in ans.text
 
 
 def test_a_nutrient_of_another_pages_product_is_compared_with_its_own_monographs_limit(

@@ -4,6 +4,7 @@ read and chunked here; nothing is embedded or indexed)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from assistant.answer.dosage import (
     CUES_PATH,
     DosageCuesError,
     DosageQuery,
+    asks_amount_safety,
     compare_amount,
     compose_dosage,
     converted,
     exceeds_every_limit,
+    fewer_than_one_serving,
     parse_cues,
     parse_dosage_query,
     read_field,
@@ -323,6 +326,32 @@ def test_over_the_limit_compares_without_repeating_the_amount_and_refers() -> No
     assert "70" not in " ".join(lines)
     assert lines[-1] == "REFER"
     assert book.citations[0].highlights  # the values compared are highlighted
+
+
+def test_one_of_several_servings_is_said_above_a_limit_only_when_it_is() -> None:
+    # "two <product>s a day": the amount is one serving; only above a limit is it said to be
+    q = parse_dosage_query("am I over the upper limit?")
+    assert q is not None
+    book = CitationBook()
+    several = replace(q, amount=parse_doses("70 mg")[0], servings=True)
+    lines = compose_dosage(several, [doc(UL, LIMIT)], book, None, None)
+    assert lines[0].startswith(msg.LIMIT_SERVING_ABOVE.split("{")[0]) and "70" not in " ".join(lines)
+    grounded(lines, book)
+    book = CitationBook()
+    lines = compose_dosage(replace(several, amount=parse_doses("40 mg")[0]), [doc(UL, LIMIT)], book, None, None)
+    assert lines[0].startswith(msg.LIMIT_SERVING_ABOVE.split("{")[0]) and "30 mg/day" in lines[0]
+    assert "50 mg/day" not in lines[0] and "50 mg/day" in lines[1]   # under one value: stated as it is,
+    assert not any(ln.startswith(msg.LIMIT_BELOW.split("{")[0]) for ln in lines)  # never "below" (several)
+
+
+def test_whether_a_product_is_safe_and_fewer_than_one_serving() -> None:
+    assert asks_amount_safety("is one of those tablets a day ok?")
+    assert asks_amount_safety("can I take it every day?")
+    assert not asks_amount_safety("can I take it with warfarin?")      # the cautions answer it
+    assert not asks_amount_safety("what is in it?")
+    for fewer in ["half a tablet", "a quarter of one", "½ a day", "I split them"]:
+        assert fewer_than_one_serving(fewer), fewer
+    assert not fewer_than_one_serving("two tablets a day")
 
 
 def test_the_comparison_keeps_the_people_named_and_splits_by_outcome() -> None:
