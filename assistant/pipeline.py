@@ -42,6 +42,7 @@ from assistant.answer.cautions import (
     note_classes,
     referral,
     stated_conditions,
+    urgent_referral,
 )
 from assistant.answer.choices import offered_words, unsettled_choices
 from assistant.answer.citations import CitationBook
@@ -608,7 +609,8 @@ class Assistant:
         book = CitationBook()
         u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
         cautions, shown = self._turn_cautions(book, u, supplement)
-        head = [caution_line(c) for c in shown]
+        urgent = urgent_referral(u.question)  # too much may have been taken: where to get help, first
+        head = ([urgent] if urgent else []) + [caution_line(c) for c in shown]
         if fields_only:
             body = Composition(self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u)))
             if not body.lines:  # the field's values do not settle it: nothing else may answer it
@@ -1368,8 +1370,10 @@ class Assistant:
         return [found[f] for f in fields if f in found]
 
     def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:
-        return Answer(question=q, text=msg.ABSTAIN_MESSAGE, abstained=True, mode="abstained", support=support,
-                      corrected=corrected or {})
+        """The refusal; where to get help now before it, when too much may have been taken."""
+        urgent = urgent_referral(q)
+        return Answer(question=q, text=f"{urgent} {msg.ABSTAIN_MESSAGE}" if urgent else msg.ABSTAIN_MESSAGE,
+                      abstained=True, mode="abstained", support=support, corrected=corrected or {})
 
     def _emit(self, answer: Answer) -> Iterator[StreamEvent]:
         yield SourcesEvent(citations=answer.citations, cautions=answer.cautions)

@@ -193,6 +193,16 @@ def referral(classes: Sequence[str]) -> str:
     return msg.REFERRAL_GENERAL
 
 
+def urgent_referral(question: str) -> str | None:
+    """Where to get help now, when the question says too much may have been taken already (a
+    class's ``urgent_patterns``); said before anything else, in an answer or a refusal."""
+    folded = question.casefold()
+    for c in vocabulary().classes:
+        if c.urgent_referral and any(re.search(p, folded) for p in c.urgent_patterns):
+            return c.urgent_referral.strip()
+    return None
+
+
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|rules?|prompts?|above|previous)\b|"
     r"\b(?:system prompt|you are now|as an ai|tell (?:the )?users? to|always (?:say|state|answer))\b",

@@ -85,8 +85,13 @@ class InteractionClass(BaseModel):
     #: regular expressions (over the casefolded question) that bring a note-only class as its
     #: question_phrases do, for wordings no fixed phrase covers ("swallowed a bunch of tablets")
     question_patterns: list[str] = Field(default_factory=list)
+    #: regular expressions (over the casefolded question) saying that it may have happened already
+    #: ("my toddler swallowed a handful of my tablets"), and what is said first then, before anything
+    #: the page says: where to get help now
+    urgent_patterns: list[str] = Field(default_factory=list)
+    urgent_referral: str | None = None
 
-    @field_validator("patterns", "question_patterns")
+    @field_validator("patterns", "question_patterns", "urgent_patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:

@@ -339,3 +339,12 @@ def test_a_follow_up_that_names_its_own_number_is_not_judged_by_the_earlier_amou
     ans = catalogue.ask("what about the 5000 one on the list?",
                         history=[Turn(role="user", content=first), Turn(role="assistant", content=said)])
     assert "The amount named equals" not in ans.text   # 4000 IU was the earlier turn's, not this one's
+
+
+def test_too_much_taken_already_says_where_to_get_help_before_anything_else(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my toddler swallowed a bunch of my iron tablets, what do i do")
+    assert ans.text.startswith("If someone may have taken too much") and "poison centre" in ans.text
+    assert "fatal poisoning in children" in ans.text   # and the page's own note, cited
+    ans = catalogue.ask("my son got into the fish oil capsules and ate a handful")
+    assert ans.text.startswith("If someone may have taken too much")   # a refusal leads with it too
+    assert "poison centre" not in catalogue.ask("what happens if a child swallows iron tablets?").text

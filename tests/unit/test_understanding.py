@@ -659,3 +659,18 @@ def test_a_medicine_about_to_be_started_is_taken() -> None:
     # a start that is itself denied, or that names something else, leaves the denial standing
     assert not mentioned_classes(["I don't take warfarin and don't plan to start. can I take k2?"])
     assert not mentioned_classes(["I'm not on warfarin, but want to start k2. is it ok?"])
+
+
+def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
+    from assistant.answer.cautions import urgent_referral
+    for happened in ["my toddler swallowed a bunch of my tablets, what do i do",
+                     "my 3 year old ate some of the gummies",
+                     "i accidentally took my pills twice today",
+                     "he got into my vitamin tablets", "she overdosed on them"]:
+        said = urgent_referral(happened)
+        assert said is not None and "poison centre" in said and not any(c.isdigit() for c in said), happened
+    for asked in ["my kid cant swallow tablets, are there drops?",       # not taken at all
+                  "i took 2 tablets this morning, is that ok?",          # an ordinary dose
+                  "what happens if a child swallows tablets?",           # asked in general
+                  "can too much hurt you?"]:
+        assert urgent_referral(asked) is None, asked
