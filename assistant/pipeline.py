@@ -694,7 +694,8 @@ class Assistant:
                 quoted = frozenset(c.chunk_id for c in book.citations)
                 said = dosage[-1:] if dosage[-1] == referral(u.classes) else []  # the referral ends it
                 notes = [h for h in hits if h.document.metadata.get("kind") == "note"]
-                rest = self._extractive(u, notes, book, no_numbers, shown | quoted)[:1]
+                rest = [line for line in self._extractive(u, notes, book, no_numbers, shown | quoted)[:1]
+                        if self._on_the_rest(u, line)]
                 dosage = dosage[:len(dosage) - len(said)] + rest + said
             return Composition(dosage)
         if self.llm is None and not no_numbers and (whole := self._field_then_passages(
@@ -854,14 +855,30 @@ class Assistant:
         if held is not None and held.several and not self._above_every_limit(held.dose, supplement):
             held = None  # "two <product>s a day" of a serving under the limit: the page states no total
         limit = dosage_cues().question.limit_field
-        if dq is None and held is not None and asks_amount_safety(u.question):  # "is one <product> a day
-            dq = DosageQuery((limit,), read_population(mask_doses(u.question)[0]))  # ok?": the limit
+        if (dq is None and held is not None and asks_amount_safety(u.question)  # "is one <product> a
+                and self._sets_a_limit(supplement)):  # day ok?": the limit, where the page sets one
+            dq = DosageQuery((limit,), read_population(mask_doses(u.question)[0]))
         if dq is not None and dq.amount is None and held is not None:
             # "is one <product> a day over the max?"; set beside the recommended amount (for no
             # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
         return dq
+
+    def _on_the_rest(self, u: Understanding, line: str) -> bool:
+        """Does a line share a word with the question besides those naming a product, a supplement
+        or a nutrient, and those asking whether it is safe ("can I take <product> on an empty
+        stomach?": the note on food does; one on another medicine does not)?"""
+        product_words = {t for p in self.catalog.all_products for t in content_tokens(p.name or "")}
+        asked = set(content_tokens(u.retrieval_question)) - product_words - self.catalog.naming_words
+        return bool(asked & set(content_tokens(line)) - set(content_tokens(" ".join(
+            dosage_cues().question.amount_safety))))
+
+    def _sets_a_limit(self, supplement: str | None) -> bool:
+        """Does ``supplement``'s upper limit set an amount? (Not "no established limit", nor a blank:
+        said alone of a product that holds other nutrients too, it would read as reassurance.)"""
+        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], []) if supplement else []
+        return bool(docs) and any(v.doses for v in field_from_doc(docs[0]).values)
 
     def _above_every_limit(self, dose: Dose, supplement: str | None) -> bool:
         """Is the amount above every value of ``supplement``'s upper limit?"""
@@ -919,8 +936,8 @@ class Assistant:
         # the digits of "<name> 65", or the amounts that describe it, count nothing
         rest = own if described else folded.replace(cue_fold(product.name), " ") if product.name else folded
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
-        if several and fewer_than_one_serving(rest):
-            return None
+        if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
+            return None  # "half a <product>", "one <product> a week": the limits are daily
         # a nutrient asked of it that is not the monograph's own ("<product>. is the <another
         # nutrient> in it too much?", "is the <another nutrient> in the <described> one over the
         # limit?"), in the sentences that ask the comparison: its amount is not the one compared

@@ -34,7 +34,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -84,9 +84,11 @@ class QuestionCues(BaseModel):
     amount_safety: list[str] = Field(default_factory=list)
     #: less than one serving ("half a tablet"): one serving above the limit says nothing of these
     fractional_servings: list[str] = Field(default_factory=list)
+    #: an amount taken less often than daily ("once a week"): the limits are daily
+    not_daily: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings")
+                     "fractional_servings", "not_daily")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -467,8 +469,9 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     limit = qc.limit_field in fields
     amount = own[0] if own and limit and (safety or cue(qc.compare).search(folded)) else None
     if amount is not None and (_summed(question, doses, qc) or _per_weight(question[amount.end:], cues)
-                               or (qc.repeated and cue(qc.repeated).search(folded))):
-        amount = None  # a sum, an amount per body weight, or one taken more than once: none is compared
+                               or cue([*qc.repeated, *qc.not_daily, *qc.counted_servings]).search(folded)):
+        amount = None  # a sum, an amount per body weight, one taken more than once (or servings of it
+        # counted: "2 of the <amount> softgels") or not daily: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
 
 
@@ -545,10 +548,25 @@ def select_values(f: DosageField, people: Population,
         return values, False
     scored = [(v, match_score(people, v.people, cues)) for v in values]
     fit = [(v, s) for v, s in scored if s is not None and s >= 0]
+    cues = cues or dosage_cues()
+    if not fit and _by_age_only(f, people, cues):
+        # "is 65 mg ok while pregnant?" of a limit with no line for pregnancy: a limit for an age
+        # group holds for everyone in it (an allowance for a state is another amount: not this)
+        states = people.of_kind("state", cues.population)
+        return select_values(f, replace(people, groups=people.groups - states), cues)
     if not fit:
         return ([], True) if any(v.people.named for v in values) else (values, False)
     best = max(s for _, s in fit)
     return [v for v, s in fit if s == best], False
+
+
+def _by_age_only(f: DosageField, people: Population, cues: DosageCues) -> bool:
+    """Is ``f`` the limit, asked for people in a state (pregnancy) that none of its values names,
+    while some value names people? Its values by age then hold for them."""
+    states = people.of_kind("state", cues.population)
+    return (bool(states) and f.name == cues.question.limit_field and any(v.people.named for v in f.values)
+            and not any(v.people.of_kind("state", cues.population) & states for v in f.values)
+            and not any(match_score(people, v.people, cues) is not None for v in f.values))
 
 
 def _top(d: Dose) -> float:
@@ -671,6 +689,8 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
                 lines.append(f"{msg.LIMIT_BLANK.format(field=f.name)} {cite()}")
             continue
         chosen, no_group = select_values(f, query.people, cues)
+        if _by_age_only(f, query.people, cues):  # "the limit while pregnant": none of its own
+            lines.append(f"{msg.FIELD_NO_SEPARATE.format(field=f.name)} {cite(chosen)}")
         if no_group:
             text = msg.FIELD_NO_GROUP.format(field=f.name, subtitle=f.subtitle, values=_values_text(f.values))
             lines.append(f"{text} {cite(f.values)}")

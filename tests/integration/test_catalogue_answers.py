@@ -161,6 +161,12 @@ def test_whether_taking_a_named_product_is_safe_sets_its_amount_beside_the_limit
               "is it ok to take 2 of the 28 mg bisglycinate iron tablets a day?"):
         ans = catalogue.ask(q)
         assert "One serving alone" not in ans.text and "The amount named" not in ans.text, q
+    # a limit the page does not set is not said beside a product holding other nutrients (it would
+    # read as reassurance about them)
+    ans = catalogue.ask("can i take ultra k2 mk-7 plus d3 every day?")
+    assert "considered low toxicity" not in ans.text and "The amount named" not in ans.text
+    # less often than daily: the limits are daily
+    assert "One serving alone" not in catalogue.ask("is one bone plus 5000 a week ok?").text
     # with a medicine named, the cautions answer it
     ans = catalogue.ask("can i take iron plus 65 with my levothyroxine?")
     assert "The amount named" not in ans.text and "levothyroxine" in ans.text
@@ -348,3 +354,10 @@ def test_too_much_taken_already_says_where_to_get_help_before_anything_else(cata
     ans = catalogue.ask("my son got into the fish oil capsules and ate a handful")
     assert ans.text.startswith("If someone may have taken too much")   # a refusal leads with it too
     assert "poison centre" not in catalogue.ask("what happens if a child swallows iron tablets?").text
+
+
+def test_a_limit_without_a_line_for_pregnancy_is_given_by_age_and_says_it_has_none_of_its_own(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("can i take iron plus 65 while breastfeeding?")
+    assert "gives no separate value for the people asked about" in ans.text
+    assert "The amount named is above the Upper Intake Limit" in ans.text and "45 mg/day" in ans.text
