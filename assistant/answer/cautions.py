@@ -198,7 +198,8 @@ def urgent_referral(question: str) -> str | None:
     class's ``urgent_patterns``); said before anything else, in an answer or a refusal."""
     folded = question.casefold()
     for c in vocabulary().classes:
-        if c.urgent_referral and any(re.search(p, folded) for p in c.urgent_patterns):
+        if (c.urgent_referral and any(re.search(p, folded) for p in c.urgent_patterns)
+                and not any(re.search(p, folded) for p in c.urgent_not)):
             return c.urgent_referral.strip()
     return None
 

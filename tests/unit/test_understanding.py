@@ -665,12 +665,15 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
     from assistant.answer.cautions import urgent_referral
     for happened in ["my toddler swallowed a bunch of my tablets, what do i do",
                      "my 3 year old ate some of the gummies",
-                     "i accidentally took my pills twice today",
-                     "he got into my vitamin tablets", "she overdosed on them"]:
+                     "my kid swallowed 3 of my iron plus 65", "kid drank half the bottle of drops",
+                     "my kid accidentally took two of them", "he got into my vitamin tablets",
+                     "she overdosed on them"]:
         said = urgent_referral(happened)
         assert said is not None and "poison centre" in said and not any(c.isdigit() for c in said), happened
     for asked in ["my kid cant swallow tablets, are there drops?",       # not taken at all
                   "i took 2 tablets this morning, is that ok?",          # an ordinary dose
                   "what happens if a child swallows tablets?",           # asked in general
-                  "can too much hurt you?"]:
+                  "can too much hurt you?",
+                  "took 2 omegamax by mistake instead of 1, problem?",   # an adult's extra dose
+                  "my dog ate a few fish oil capsules"]:                 # a pet
         assert urgent_referral(asked) is None, asked
