@@ -866,13 +866,12 @@ class Assistant:
         return dq
 
     def _on_the_rest(self, u: Understanding, line: str) -> bool:
-        """Does a line share a word with the question besides those naming a product, a supplement
-        or a nutrient, and those asking whether it is safe ("can I take <product> on an empty
-        stomach?": the note on food does; one on another medicine does not)?"""
-        product_words = {t for p in self.catalog.all_products for t in content_tokens(p.name or "")}
-        asked = set(content_tokens(u.retrieval_question)) - product_words - self.catalog.naming_words
-        return bool(asked & set(content_tokens(line)) - set(content_tokens(" ".join(
-            dosage_cues().question.amount_safety))))
+        """Does a line share a word with the rest of the question: outside the words that ask whether
+        it is safe and those naming a product, a supplement or a nutrient ("can I take <product> on an
+        empty stomach?": the note on food does; one on another medicine does not)?"""
+        rest = cue(dosage_cues().question.amount_safety).sub(" ", cue_fold(u.question))
+        asked = set(content_tokens(rest)) - self.catalog.naming_words
+        return bool(asked & set(content_tokens(line)))
 
     def _sets_a_limit(self, supplement: str | None) -> bool:
         """Does ``supplement``'s upper limit set an amount? (Not "no established limit", nor a blank:
