@@ -688,6 +688,9 @@ class Assistant:
         if no_numbers and asks_label(u.question) and (labels := [
                 h for h in hits if h.document.metadata.get("kind") == "product"]):
             return Composition(self._extractive(u, labels, book, False, shown))  # the label's fact alone
+        if not no_numbers and (dq is None or dq.amount is None) and (
+                elsewhere := self._limits_elsewhere(u, supplement, book)):
+            return Composition(elsewhere)  # "is <product> ok every day?" of a page that sets no limit
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             if self._held_safety(u, dq, supplement):  # "can I take <product> <in some way>?": the page's
                 # notes (not a study, a field or a product) on the rest of the question
@@ -864,6 +867,34 @@ class Assistant:
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
         return dq
+
+    def _limits_elsewhere(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
+        """Whether taking a product is safe, asked of a page that sets no limit ("is <a product of
+        this page> ok every day?"), when the product holds other pages' nutrients and those pages
+        set one: the product's description, then what one serving holds of each set beside its own
+        page's limit, named ("<title>: The amount named is above ..."); nothing said of a limit the
+        page does not set (it would read as reassurance about the rest)."""
+        if supplement is None or self._sets_a_limit(supplement) or not asks_amount_safety(u.question):
+            return []
+        if parse_dosage_query(without_negated_mentions(u.question)) is not None and product_by_amounts(
+                u.question, self.catalog.all_products, self.catalog.nutrient_names) is None:
+            return []  # a field asked in its own words (not only amounts describing the product)
+        limit = dosage_cues().question.limit_field
+        people = read_population(mask_doses(u.question)[0])
+        said = None if u.personal else referral(u.classes)
+        lines: list[str] = []
+        for page in self.catalog.primary_of:
+            held = self._held_amount(u, page) if page != supplement and self._sets_a_limit(page) else None
+            if held is None or (held.several and not self._above_every_limit(held.dose, page)):
+                continue
+            if not lines:
+                lines = self._holding_line(held.product, book, whole=True)
+            dq = DosageQuery((limit,), people, None, held.dose, servings=held.several)
+            found = compose_dosage(dq, self._field_docs(page, [limit], []), book,
+                                   self.catalog.primary_nutrient(page), None)
+            if found:
+                lines += [msg.FROM_MONOGRAPH.format(title=self._title(page), line=found[0]), *found[1:]]
+        return lines + ([said] if lines and said else [])
 
     def _on_the_rest(self, u: Understanding, line: str) -> bool:
         """Does a line share a word with the rest of the question: outside the words that ask whether

@@ -162,9 +162,13 @@ def test_whether_taking_a_named_product_is_safe_sets_its_amount_beside_the_limit
         ans = catalogue.ask(q)
         assert "One serving alone" not in ans.text and "The amount named" not in ans.text, q
     # a limit the page does not set is not said beside a product holding other nutrients (it would
-    # read as reassurance about them)
+    # read as reassurance about them); what it holds of another page's nutrient is set beside that
+    # page's limit, named
     ans = catalogue.ask("can i take ultra k2 mk-7 plus d3 every day?")
-    assert "considered low toxicity" not in ans.text and "The amount named" not in ans.text
+    assert "considered low toxicity" not in ans.text
+    assert "Vitamin D3: The amount named is above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
+    ans = catalogue.ask("is it ok to take 2 ultra k2 mk-7 plus d3 a day?")
+    assert "Vitamin D3: One serving alone is above the Upper Intake Limit" in ans.text
     # less often than daily: the limits are daily
     assert "One serving alone" not in catalogue.ask("is one bone plus 5000 a week ok?").text
     # with a medicine named, the cautions answer it
