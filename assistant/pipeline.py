@@ -688,8 +688,7 @@ class Assistant:
         if no_numbers and asks_label(u.question) and (labels := [
                 h for h in hits if h.document.metadata.get("kind") == "product"]):
             return Composition(self._extractive(u, labels, book, False, shown))  # the label's fact alone
-        if not no_numbers and (dq is None or dq.amount is None) and (
-                elsewhere := self._limits_elsewhere(u, supplement, book)):
+        if not no_numbers and (elsewhere := self._limits_elsewhere(u, supplement, book)):
             return Composition(elsewhere)  # "is <product> ok every day?" of a page that sets no limit
         if dosage := self._dosage_lines(u, dq, hits, book, supplement, no_numbers):  # a field as records
             if self._held_safety(u, dq, supplement):  # "can I take <product> <in some way>?": the page's
@@ -873,13 +872,17 @@ class Assistant:
         this page> ok every day?"), when the product holds other pages' nutrients and those pages
         set one: the product's description, then what one serving holds of each set beside its own
         page's limit, named ("<title>: The amount named is above ..."); nothing said of a limit the
-        page does not set (it would read as reassurance about the rest)."""
-        if supplement is None or self._sets_a_limit(supplement) or not asks_amount_safety(u.question):
-            return []
-        if parse_dosage_query(without_negated_mentions(u.question)) is not None and product_by_amounts(
-                u.question, self.catalog.all_products, self.catalog.nutrient_names) is None:
-            return []  # a field asked in its own words (not only amounts describing the product)
+        page does not set (it would read as reassurance about the rest). Asked in words of safety
+        ("is it ok?") or of the limit alone ("too much?", "over the max?")."""
         limit = dosage_cues().question.limit_field
+        if supplement is None or self._sets_a_limit(supplement):
+            return []
+        own = parse_dosage_query(without_negated_mentions(u.question))
+        if own is not None and own.fields != (limit,) and product_by_amounts(
+                u.question, self.catalog.all_products, self.catalog.nutrient_names) is None:
+            return []  # another field asked in its own words (not only amounts describing the product)
+        if not (asks_amount_safety(u.question) or own is not None):
+            return []
         people = read_population(mask_doses(u.question)[0])
         said = None if u.personal else referral(u.classes)
         lines: list[str] = []

@@ -169,6 +169,8 @@ def test_whether_taking_a_named_product_is_safe_sets_its_amount_beside_the_limit
     assert "Vitamin D3: The amount named is above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
     ans = catalogue.ask("is it ok to take 2 ultra k2 mk-7 plus d3 a day?")
     assert "Vitamin D3: One serving alone is above the Upper Intake Limit" in ans.text
+    ans = catalogue.ask("is ultra k2 mk-7 plus d3 too much for daily use?")   # the limit in other words
+    assert "Vitamin D3: The amount named is above" in ans.text and "not compared" not in ans.text
     # less often than daily: the limits are daily
     assert "One serving alone" not in catalogue.ask("is one bone plus 5000 a week ok?").text
     # with a medicine named, the cautions answer it
