@@ -875,13 +875,13 @@ class Assistant:
         page does not set (it would read as reassurance about the rest). Asked in words of safety
         ("is it ok?") or of the limit alone ("too much?", "over the max?")."""
         limit = dosage_cues().question.limit_field
-        if supplement is None or self._sets_a_limit(supplement):
+        own = parse_dosage_query(without_negated_mentions(u.question))  # (cached: the turn parsed it)
+        if supplement is None or not (own is not None or asks_amount_safety(u.question)):
             return []
-        own = parse_dosage_query(without_negated_mentions(u.question))
         if own is not None and own.fields != (limit,) and product_by_amounts(
                 u.question, self.catalog.all_products, self.catalog.nutrient_names) is None:
             return []  # another field asked in its own words (not only amounts describing the product)
-        if not (asks_amount_safety(u.question) or own is not None):
+        if self._sets_a_limit(supplement):
             return []
         people = read_population(mask_doses(u.question)[0])
         said = None if u.personal else referral(u.classes)
