@@ -47,6 +47,7 @@ from assistant.answer.cautions import (
 from assistant.answer.choices import offered_words, unsettled_choices
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
+    DosageField,
     DosageQuery,
     asks_amount_safety,
     compose_dosage,
@@ -54,9 +55,8 @@ from assistant.answer.dosage import (
     exceeds_every_limit,
     fewer_than_one_serving,
     field_from_doc,
-    mask_doses,
     parse_dosage_query,
-    read_population,
+    people_in,
     unit_conversions,
 )
 from assistant.answer.extractive import cited_field, compose_extractive
@@ -853,13 +853,11 @@ class Assistant:
         if dq is not None and dq.amount is not None and product_by_amounts(
                 u.question, self.catalog.all_products, self.catalog.nutrient_names) is not None:
             dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it
-        held = self._held_amount(u, supplement) if dq is None or dq.amount is None else None
-        if held is not None and held.several and not self._above_every_limit(held.dose, supplement):
-            held = None  # "two <product>s a day" of a serving under the limit: the page states no total
+        held = self._comparable_held(u, supplement) if dq is None or dq.amount is None else None
         limit = dosage_cues().question.limit_field
         if (dq is None and held is not None and asks_amount_safety(u.question)  # "is one <product> a
                 and self._sets_a_limit(supplement)):  # day ok?": the limit, where the page sets one
-            dq = DosageQuery((limit,), read_population(mask_doses(u.question)[0]))
+            dq = DosageQuery((limit,), people_in(u.question))
         if dq is not None and dq.amount is None and held is not None:
             # "is one <product> a day over the max?"; set beside the recommended amount (for no
             # people named), it is set beside the limit too
@@ -883,12 +881,12 @@ class Assistant:
             return []  # another field asked in its own words (not only amounts describing the product)
         if self._sets_a_limit(supplement):
             return []
-        people = read_population(mask_doses(u.question)[0])
+        people = people_in(u.question)
         said = None if u.personal else referral(u.classes)
         lines: list[str] = []
         for page in self.catalog.primary_of:
-            held = self._held_amount(u, page) if page != supplement and self._sets_a_limit(page) else None
-            if held is None or (held.several and not self._above_every_limit(held.dose, page)):
+            held = self._comparable_held(u, page) if page != supplement and self._sets_a_limit(page) else None
+            if held is None:
                 continue
             if not lines:
                 lines = self._holding_line(held.product, book, whole=True)
@@ -907,17 +905,27 @@ class Assistant:
         asked = set(content_tokens(rest)) - self.catalog.naming_words
         return bool(asked & set(content_tokens(line)))
 
+    def _limit_of(self, supplement: str | None) -> DosageField | None:
+        """``supplement``'s upper-limit field, read as records (None: the page has none)."""
+        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], []) if supplement else []
+        return field_from_doc(docs[0]) if docs else None
+
     def _sets_a_limit(self, supplement: str | None) -> bool:
         """Does ``supplement``'s upper limit set an amount? (Not "no established limit", nor a blank:
         said alone of a product that holds other nutrients too, it would read as reassurance.)"""
-        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], []) if supplement else []
-        return bool(docs) and any(v.doses for v in field_from_doc(docs[0]).values)
+        f = self._limit_of(supplement)
+        return f is not None and any(v.doses for v in f.values)
 
-    def _above_every_limit(self, dose: Dose, supplement: str | None) -> bool:
-        """Is the amount above every value of ``supplement``'s upper limit?"""
-        docs = self._field_docs(supplement, [dosage_cues().question.limit_field], []) if supplement else []
-        return bool(docs) and exceeds_every_limit(dose, field_from_doc(docs[0]),
-                                                  self.catalog.primary_nutrient(supplement))
+    def _comparable_held(self, u: Understanding, supplement: str | None) -> HeldAmount | None:
+        """What the product the turn names holds of ``supplement``'s nutrient, when it may be set
+        beside that page's limit: one serving, or servings counted of one above every value of it
+        ("two <product>s a day" of a serving under the limit: the page states no total)."""
+        held = self._held_amount(u, supplement)
+        if held is None or not held.several:
+            return held
+        f = self._limit_of(supplement)
+        above = f is not None and exceeds_every_limit(held.dose, f, self.catalog.primary_nutrient(supplement))
+        return held if above else None
 
     def _holder(self, question: str, supplement: str | None) -> Product | None:
         """The product the question names, when it states an amount of ``supplement``'s own nutrient."""

@@ -415,6 +415,11 @@ class DosageQuery:
     servings: bool = False
 
 
+def people_in(question: str, cues: DosageCues | None = None) -> Population:
+    """The people a question names (its amounts masked first: an amount is no age)."""
+    return read_population(mask_doses(question)[0], cues)
+
+
 def mask_doses(text: str) -> tuple[str, list[Dose]]:
     """The text with its amounts blanked out (as long as before), and the amounts."""
     doses = parse_doses(text)

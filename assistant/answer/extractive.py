@@ -122,14 +122,9 @@ def _values_for_people(doc: Document, question: str) -> list[str] | None:
     """The field's values that fit the people the question names, as the Dosage Guide cues read
     people (ages, groups), narrowed by the words they share with it; every value when none fits
     them; None when it names no people."""
-    from assistant.answer.dosage import (  # (imports this)
-        field_from_doc,
-        mask_doses,
-        match_score,
-        read_population,
-    )
+    from assistant.answer.dosage import field_from_doc, match_score, people_in  # (imports this)
 
-    people = read_population(mask_doses(question)[0])  # an amount is no age
+    people = people_in(question)
     if not people.named:
         return None
     values = field_from_doc(doc).values
