@@ -1706,11 +1706,15 @@ def _both_ends(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelecti
     return out
 
 
-def _named_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyRecord]:
-    """The findings of the supplement (nutrient) the question names, with the form it names."""
+def _named_pool(query: StudyQuery, scoped: Sequence[StudyRecord], *,
+                given: bool = False) -> list[StudyRecord]:
+    """The findings of the supplement (nutrient) the question names, with the form it names; with
+    ``given``, also those that gave the nutrient named with their own ("the study that got <own
+    nutrient> plus <another>" describes one finding by both)."""
     pool = list(scoped)
     if query.nutrients:
-        own = {r.chunk_id: {(r.nutrient or "").casefold(), (r.primary or "").casefold()} - {""} for r in pool}
+        own = {r.chunk_id: ({(r.nutrient or "").casefold(), (r.primary or "").casefold()}
+                            | (r.names() if given else set())) - {""} for r in pool}
         asked = [n.casefold() for n in query.nutrients]
         pool = [r for r in pool
                 if any(_covers(n, x) or _covers(x, n) for n in asked for x in own[r.chunk_id])]
@@ -1760,8 +1764,8 @@ def _by_claim(claim: str, scoped: Sequence[StudyRecord]) -> StudySelection:
 
 def _about_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyRecord]:
     """The findings of the supplement the question names; with "the dose of <nutrient>", those
-    that name <nutrient>."""
-    pool = _named_pool(query, scoped)
+    that name <nutrient>. A nutrient the question names describes the study if it gave it."""
+    pool = _named_pool(query, scoped, given=True)
     if query.about:  # "the dose of <nutrient> in the <...> study": a study that names <nutrient>
         asked = [a.casefold() for a in query.about]
         pool = [r for r in pool if any(_covers(a, x) or _covers(x, a) for a in asked
