@@ -93,6 +93,7 @@ from assistant.answer.studies import (
     StudyRecord,
     compose_studies,
     finding_gap_query,
+    finding_written,
     parse_study_query,
     records_from,
     select_studies,
@@ -135,7 +136,6 @@ from assistant.normalize import (
     cue_fold,
     denied_classes,
     expand_query,
-    fold,
     general_words,
     medicine_names,
     mentioned_classes,
@@ -1092,11 +1092,9 @@ class Assistant:
         """The monographs a resolved turn names; a finding pinned to it ("...; the study: <its
         words>") is its own monograph's, whatever other names its words hold."""
         if (m := PINNED_STUDY.search(resolved)) is not None:
-            words = fold(m.group("finding"))
-            owner = [s for s in self.supplements
-                     if any(fold(r.text).startswith(words) for r in self.studies.of(s))]
-            if owner:
-                return owner[:1]
+            every = [r for s in self.supplements for r in self.studies.of(s)]
+            if (written := finding_written(m.group("finding"), every)) is not None:
+                return [written.supplement]
         return self.catalog.named_supplements(study_subject(resolved))
 
     def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,

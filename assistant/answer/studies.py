@@ -43,6 +43,7 @@ from typing import Any, Literal
 
 from langchain_core.documents import Document
 from pydantic import BaseModel, Field, field_validator
+from rapidfuzz import fuzz
 
 from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
@@ -1645,6 +1646,23 @@ class StudySelection:
 #: at most this many findings answer "the <detail> of <nutrient> in the <...> study" when no one
 #: finding fits the description but these name <nutrient>
 MAX_ABOUT = 3
+
+#: a finding written again in a conversation's history (a caller's own copy of an earlier answer,
+#: shortened or reworded) is that finding when this close to its text (rapidfuzz ratio, 0..100) and
+#: no other finding is as close
+NEAR_COPY = 90
+
+
+def finding_written(words: str, records: Sequence[StudyRecord]) -> StudyRecord | None:
+    """The finding ``words`` write (a finding an earlier answer cited, pinned to a follow-up): the
+    one whose text they begin, else the one they nearly copy; None when none (or two) fit."""
+    folded = fold(words)
+    if begun := [r for r in records if fold(r.text).startswith(folded)]:
+        return begun[0]
+    near = sorted(((fuzz.ratio(folded, fold(r.text)), i) for i, r in enumerate(records)), reverse=True)
+    if not near or near[0][0] < NEAR_COPY or (len(near) > 1 and near[1][0] >= NEAR_COPY):
+        return None
+    return records[near[0][1]]
 
 
 def select_studies(query: StudyQuery, records: Sequence[StudyRecord],

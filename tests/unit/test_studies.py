@@ -18,6 +18,7 @@ from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
     compose_studies,
+    finding_written,
     parse_cues,
     parse_study_query,
     record_from_text,
@@ -1217,3 +1218,28 @@ def test_a_word_of_a_topic_the_question_names_in_the_page_words_too_is_that_topi
     assert topic_mates("does it help fractures and gout?", ["gout"], {}, found) == []
     # the other word is no finding's ("bones" said only by a product): no topic the findings answer
     assert topic_mates("does it help osteoporosis and bones?", ["osteoporosi"], surfaces, found) == []
+
+
+# --------------------------------------------------------------------------- a finding written again
+
+
+def test_a_finding_written_again_is_that_finding() -> None:
+    """A follow-up's pinned finding: its own words, their beginning, or a caller's near copy of them
+    (a phrase left out) is that finding; words of no finding are none."""
+    for r in RECORDS:
+        assert finding_written(r.text, RECORDS) is r
+        assert finding_written(r.text[: len(r.text) * 2 // 3], RECORDS) is r
+    k1 = next(r for r in RECORDS if "K1" in r.text and re.search(r"aged \d", r.text))
+    shortened = re.sub(r"\s+aged [^ ]+", "", k1.text)
+    assert shortened != k1.text and finding_written(shortened, RECORDS) is k1
+    assert finding_written("Iron tablets are sold in many pharmacies.", RECORDS) is None
+
+
+def test_a_nutrient_given_with_the_finding_s_own_describes_the_study() -> None:
+    """"The study that got <own nutrient> plus <another>": the finding that gave both, not none."""
+    with_other = next(r for r in RECORDS if r.supplement == "vitamin-d3"
+                      and any(d.nutrient.casefold() == "calcium" for d in r.doses))
+    sq = parse_study_query("how old were the women in the nursing home study that got calcium?")
+    assert sq is not None and sq.nutrients == ("calcium",)
+    selected = select_studies(sq, RECORDS, "vitamin-d3")
+    assert selected.answered and selected.records == [with_other]
