@@ -89,10 +89,13 @@ from assistant.answer.scope import (
     figure_gap,
 )
 from assistant.answer.studies import (
+    Beside,
     StudyQuery,
     StudyRecord,
     compose_studies,
+    described_study,
     finding_gap_query,
+    finding_lines,
     finding_written,
     parse_study_query,
     records_from,
@@ -660,7 +663,8 @@ class Assistant:
         one = self._one_product(u, products)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
             lines, table = compose_one_product(one, self._product_docs(one.products()), book)
-            return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement), table)
+            return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
+                               + self._study_beside(u, one, book), table)
         if u.product_query is not None:
             pq = u.product_query
             if pq.back and u.followup and len(listed := self._listed_products(u.reply)) > 1:
@@ -1297,6 +1301,30 @@ class Assistant:
                 found[0] = msg.FROM_MONOGRAPH.format(title=self._title(sup), line=found[0])
             lines += found
         return lines
+
+    def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook) -> list[str]:
+        """The one study a question about one product sets it beside ("is <product> the same dose as
+        the <...> study?", "more <nutrient> than the study that tested <x>?"): its finding, cited. The
+        product's name and amounts in the question describe the product, not the study."""
+        masked = u.question
+        for p in one.products():
+            written = {(n.dose.low, n.dose.unit) for n in p.nutrients if n.dose is not None}
+            for d in reversed(parse_doses(masked)):
+                if (d.low, d.unit) in written:
+                    masked = masked[:d.start] + " " * (d.end - d.start) + masked[d.end:]
+            if p.name:
+                masked = re.sub(re.escape(p.name), " ", masked, flags=re.IGNORECASE)
+        if (found := described_study(masked, list(self.studies))) is None:
+            return []
+        p = one.product
+        doc = self._product_docs([p]).get(p.id)
+        asked = {n.casefold() for n in one.nutrients}
+        amounts = [Beside(msg.PRODUCT_AMOUNT.format(product=p.name or p.title, nutrient=n.nutrient),
+                          n.dose, ug, n.nutrient, book.cite(doc))
+                   for n in p.nutrients if doc is not None and n.dose is not None
+                   and (ug := n.micrograms) is not None and (not asked or n.nutrient.casefold() in asked)]
+        docs = self.retriever.documents.get([found.doc_id or found.chunk_id])
+        return finding_lines(found, docs, book, amounts)
 
     def _dosage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                       supplement: str | None, no_numbers: bool, whole: bool = False) -> list[str]:

@@ -98,6 +98,8 @@ DOSE_WORDS = {"max": "highest", "min": "lowest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
+#: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
+BESIDE_TEMPLATE = "{what} ({amount}) [{own}] is {word} the dose that study gave ({dose}) [{marker}]."
 ALSO_TEMPLATE = "Another research finding speaks of {words}: {finding}"
 #: the detail kind of a question about one study that asks what the monograph never mentions
 UNMENTIONED = "unmentioned"
@@ -1359,6 +1361,51 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     if not missing or any(lacking & words for words in [*others, *citing]):
         return None
     return replace(found, detail=FINDING_GAP, unmentioned=_phrases(q, set(missing)))
+
+
+def described_study(question: str, records: Sequence[StudyRecord], *,
+                    cues: StudyCues | None = None) -> StudyRecord | None:
+    """The one finding a question names as a study ("is <product> the same dose as the <...>
+    study?", with what describes anything else masked by the caller); None when it names no one
+    study or no one finding fits it."""
+    allcues = cues or study_cues()
+    q = fold(question)
+    if not _names_one_study(q, allcues):
+        return None
+    found = _one_study_query(question, q, lexical_form(question), (UNMENTIONED, []), allcues)
+    return _one_study(found, records) if found is not None else None
+
+
+@dataclass(frozen=True)
+class Beside:
+    """An amount a question sets beside one study's dose: what it is of ("<product>'s vitamin X per
+    serving"), as written, in µg, the nutrient, and the marker citing where it is written."""
+
+    what: str
+    dose: Dose
+    micrograms: float
+    nutrient: str
+    marker: int
+
+
+def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: CitationBook,
+                  amounts: Sequence[Beside] = ()) -> list[str]:
+    """The line stating a study's finding, cited, then how each amount set beside it compares with
+    the one dose the finding gave of that nutrient; empty when its chunk is not given."""
+    doc = docs.get(record.chunk_id) or docs.get(record.doc_id or "")
+    if doc is None:
+        return []
+    lines = [DETAIL_TEMPLATE.format(finding=f"{record.text} [{book.cite(doc, (0, len(record.text)))}]")]
+    for a in amounts:
+        given = [d for d in record.doses if d.comparable and d.micrograms is not None
+                 and d.high_micrograms is None
+                 and (_covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient))]
+        if len(given) == 1 and (ug := given[0].micrograms) is not None:
+            word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)
+                    else "less than" if a.micrograms < ug else "more than")
+            lines.append(BESIDE_TEMPLATE.format(what=a.what, amount=a.dose.text, own=a.marker, word=word,
+                                                dose=given[0].dose.text, marker=book.cite(doc)))
+    return lines
 
 
 def _study_word_tokens(qc: QuestionCues) -> set[str]:

@@ -14,10 +14,13 @@ from langchain_core.documents import Document
 from assistant.answer.citations import CitationBook
 from assistant.answer.studies import (
     CUES_PATH,
+    Beside,
     StudyCuesError,
     StudyQuery,
     StudyRecord,
     compose_studies,
+    described_study,
+    finding_lines,
     finding_written,
     parse_cues,
     parse_study_query,
@@ -31,7 +34,7 @@ from assistant.catalog import Catalog
 from assistant.chunking import chunk_corpus
 from assistant.config import REPO_ROOT
 from assistant.corpus import load_corpus
-from assistant.doses import unsupported_numbers
+from assistant.doses import parse_doses, unsupported_numbers
 
 CORPUS = load_corpus(REPO_ROOT / "corpus")
 DOCS = [Document(page_content=c.embed_text, metadata={**c.metadata, "text": c.text}, id=c.id)
@@ -1243,3 +1246,23 @@ def test_a_nutrient_given_with_the_finding_s_own_describes_the_study() -> None:
     assert sq is not None and sq.nutrients == ("calcium",)
     selected = select_studies(sq, RECORDS, "vitamin-d3")
     assert selected.answered and selected.records == [with_other]
+
+
+def test_an_amount_set_beside_the_study_a_question_names() -> None:
+    """"Is <an amount> the same as what the low-dose <form> study gave?": that finding, cited, and
+    how the amount compares with its dose, by mass (the amount's own marker and the finding's)."""
+    one = described_study("is that about the same as what the low-dose mk-4 study gave people?", RECORDS)
+    assert one is not None and one.supplement == "vitamin-k2" and "Low-dose MK-4" in one.text
+    given = next(d for d in one.doses if d.comparable)
+    assert given.micrograms is not None
+    for text, word in [("45 mcg", "less than"), (f"{given.micrograms:g} mcg", "the same as"),
+                       ("5 mg", "more than")]:
+        dose = parse_doses(text)[0]
+        assert dose.micrograms is not None
+        book = CitationBook()
+        lines = finding_lines(one, FINDINGS, book, [Beside("The vitamin K2 in one serving", dose,
+                                                           dose.micrograms, "vitamin K2", 9)])
+        assert lines[0].startswith("The research finding on the study asked about: " + one.text)
+        assert lines[1] == (f"The vitamin K2 in one serving ({text}) [9] is {word} the dose that study "
+                            f"gave ({given.dose.text}) [1].")
+    assert described_study("is that about the same as the usual dose?", RECORDS) is None
