@@ -45,7 +45,14 @@ from assistant import messages as msg
 from assistant.answer.cautions import stated_conditions
 from assistant.answer.citations import CitationBook
 from assistant.answer.extractive import blank_field_sentence
-from assistant.domain.page_format import BLANK_VALUE, FIELD_NAMES, FIELD_TERMS, one_line, value_lines
+from assistant.domain.page_format import (
+    BLANK_VALUE,
+    FIELD_NAMES,
+    FIELD_TERMS,
+    one_line,
+    unnamed_lines,
+    value_lines,
+)
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
@@ -86,9 +93,12 @@ class QuestionCues(BaseModel):
     fractional_servings: list[str] = Field(default_factory=list)
     #: an amount taken less often than daily ("once a week"): the limits are daily
     not_daily: list[str] = Field(default_factory=list)
+    #: a question about which form something is ("which type of <nutrient>", "what kind is it"): a
+    #: field quoted whose lines lost their names says so
+    forms_asked: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings", "not_daily")
+                     "fractional_servings", "not_daily", "forms_asked")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -413,6 +423,17 @@ class DosageQuery:
     #: the amount is one serving of a product the question takes more of ("two <product>s a day"):
     #: only a serving above every limit is compared (more servings are above it too)
     servings: bool = False
+    #: it asks which form something is (:func:`asks_forms`): lines that do not name theirs say so
+    forms_asked: bool = False
+
+
+def asks_forms(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask which form something is (``forms_asked``), or name a form of the
+    vocabulary?"""
+    from assistant.answer.studies import form_mentions  # (imports this module's cues)
+
+    qc = (cues or dosage_cues()).question
+    return cue(qc.forms_asked).search(fold(question)) is not None or bool(form_mentions(question))
 
 
 def people_in(question: str, cues: DosageCues | None = None) -> Population:
@@ -477,7 +498,8 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
                                or cue([*qc.repeated, *qc.not_daily, *qc.counted_servings]).search(folded)):
         amount = None  # a sum, an amount per body weight, one taken more than once (or servings of it
         # counted: "2 of the <amount> softgels") or not daily: none is compared
-    return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount)
+    return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount,
+                       forms_asked=asks_forms(question, cues))
 
 
 def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:
@@ -657,6 +679,15 @@ def answers(query: DosageQuery, f: DosageField, cues: DosageCues | None = None) 
                                           for v in chosen)
 
 
+def unnamed_note(field: str, values: Sequence[str], forms_asked: bool) -> str:
+    """For a question about forms, the note (with its leading space) that a field's lines quoted do
+    not name the form they describe, where they should (``page_format.unnamed_lines``); else ""."""
+    unnamed = unnamed_lines(field, values) if forms_asked else []
+    if not unnamed:
+        return ""
+    return f" {msg.LINES_UNNAMED if len(unnamed) == len(values) else msg.SOME_LINES_UNNAMED}"
+
+
 def _values_text(values: Sequence[FieldValue]) -> str:
     return "; ".join(v.text.rstrip(".") for v in values)
 
@@ -704,7 +735,8 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             lines += _comparison(query.amount, f, chosen, nutrient, cite, servings=query.servings)
         else:
             text = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(chosen))
-            lines.append(f"{text} {cite(chosen)}")
+            lines.append(f"{text}{unnamed_note(f.name, [v.text for v in chosen], query.forms_asked)} "
+                         f"{cite(chosen)}")
         for v in chosen:
             if v.unit_only:
                 lines.append(f"{msg.FIELD_UNIT_ONLY.format(field=f.name, unit=_unit_token(v.unit_only))} "

@@ -106,7 +106,10 @@ def render_field(doc: Document, question: str = "") -> str:
     else:
         subtitle, values = "", lines
     head = f"{doc.metadata.get('title')}" + (f" ({subtitle})" if subtitle else "")
-    return f"{head}: " + "; ".join(v.rstrip(".") for v in values) + "."
+    from assistant.answer.dosage import asks_forms, unnamed_note  # (imports this)
+
+    note = unnamed_note(str(doc.metadata.get("title", "")), values, asks_forms(question))
+    return f"{head}: " + "; ".join(v.rstrip(".") for v in values) + "." + note
 
 
 def cited_field(doc: Document, question: str, book: CitationBook, score: float = 0.0) -> str:

@@ -121,6 +121,20 @@ def value_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+#: the fields whose lines each begin with the name of what they describe ("<form>: <what it is>"); a
+#: line without one (a scraped page that lost it) leaves which form it is about unsaid
+NAMED_LINE_FIELDS = ("Special Forms",)
+#: a line's name: a few words (a parenthesis allowed: "<name> (<short name>)") before a colon
+_LINE_NAME = re.compile(r"^[^:;.()]{1,60}(?:\([^()]{1,20}\))?\s*:\s+\S")
+
+
+def unnamed_lines(field: str, values: Sequence[str]) -> list[str]:
+    """The values of a field whose lines name what they describe that do not begin with a name."""
+    if field not in NAMED_LINE_FIELDS:
+        return []
+    return [v for v in values if not _LINE_NAME.match(v) or len(v.split(":", 1)[0].split()) > 6]
+
+
 def one_line(value: str) -> str:
     """A value written over several lines, as one line."""
     return re.sub(r"\s*\n\s*", " ", value)

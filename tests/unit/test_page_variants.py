@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant import messages as msg
 from assistant.domain.page_format import FIELD_NAMES, SECTIONS
 from assistant.doses import parse_doses
 from assistant.importer import Page, import_page, parse_page
@@ -91,3 +92,22 @@ def test_labelled_and_unlabelled_special_forms_lines_are_both_values() -> None:
     page = parse_page(text, "iron.txt")
     forms = next(f for f in page.fields if f.name == "Special Forms")
     assert len(forms.values) == 4 and sum(":" in v for v in forms.values) == 1
+
+
+def test_lines_that_lost_their_form_names_are_told() -> None:
+    """A Special Forms line begins with the name of its form ("<form>: <what it is>"); a scraped page
+    may lose it. For a question about forms the quoted field says which lines do not name theirs."""
+    from assistant.answer.dosage import asks_forms, unnamed_note
+    from assistant.domain.page_format import unnamed_lines
+
+    named = ["Ethyl esters: concentrated form", "Ergocalciferol (D2): plant- or yeast-derived form"]
+    bare = ["Most widely used and least expensive; about 20% elemental", "Longer half-life"]
+    assert unnamed_lines("Special Forms", named) == []
+    assert unnamed_lines("Special Forms", [*named, *bare]) == bare
+    assert unnamed_lines("Recommended Daily Allowance", bare) == []  # its lines name people, not forms
+    assert unnamed_note("Special Forms", bare, forms_asked=True).strip() == msg.LINES_UNNAMED
+    assert unnamed_note("Special Forms", [*named, *bare], forms_asked=True).strip() == msg.SOME_LINES_UNNAMED
+    assert unnamed_note("Special Forms", bare, forms_asked=False) == ""
+    assert asks_forms("which k2 form is that line about?") and asks_forms("is it MK-4 or MK-7?")
+    assert asks_forms("does the special forms section name them?")
+    assert not asks_forms("was any of the research done in people who had a heart attack?")
