@@ -263,6 +263,8 @@ class QuestionCues(BaseModel):
     #: words that name the findings themselves ("in any of the studies"): a dose asked of them that
     #: none gave is answered so, not left to another reading (a product named by that amount)
     study_nouns: list[str] = Field(default_factory=list)
+    #: words before a unit that ask the answer's amounts in it ("put the doses into mcg"): no filter
+    converted_unit: list[str] = Field(default_factory=list)
     result: dict[Result, list[str]]
     population_negation: list[str] = Field(default_factory=list)
     alone: list[str] = Field(default_factory=list)
@@ -302,7 +304,7 @@ class QuestionCues(BaseModel):
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "finished", "result_contrast", "approximate_before", "approximate_after", "choice_words",
                      "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
-                     "study_nouns")
+                     "study_nouns", "converted_unit")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1650,13 +1652,16 @@ def _finding_words(text: str) -> frozenset[str]:
 
 def _units(lex: str, qc: QuestionCues) -> list[str]:
     """The units of amount the question names ("which used mg doses"), as a dose names them, in the
-    order it names them; a unit it leaves out ("in mg rather than mcg") is not one of them."""
+    order it names them; a unit it leaves out ("in mg rather than mcg") or asks the amounts in
+    ("converted to mcg") is not one of them."""
     left_out = _excluded_spans(lex, qc)
+    into = _ending_with(qc.converted_unit, r"\s+") if qc.converted_unit else None
     found: dict[str, int] = {}
     for u in vocabulary().units:
         for s in {u.token, *u.spellings}:
             for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex):
-                if not any(a <= m.start() < b for a, b in left_out):
+                if not any(a <= m.start() < b for a, b in left_out) and not (
+                        into is not None and into.search(lex[:m.start()])):
                     found[u.canonical] = min(found.get(u.canonical, m.start()), m.start())
     return sorted(found, key=found.__getitem__)
 

@@ -1266,3 +1266,15 @@ def test_an_amount_set_beside_the_study_a_question_names() -> None:
         assert lines[1] == (f"The vitamin K2 in one serving ({text}) [9] is {word} the dose that study "
                             f"gave ({given.dose.text}) [1].")
     assert described_study("is that about the same as the usual dose?", RECORDS) is None
+
+
+def test_a_unit_asked_to_convert_into_is_no_filter() -> None:
+    """"Put the <form> doses into micrograms": the unit the answer is asked in, not a filter on the
+    findings; "which gave a dose in mcg" filters."""
+    for q in ("put the mk-4 doses from the studies into micrograms for me",
+              "what mk-4 doses did the studies use, converted to mcg?"):
+        sq = parse_study_query(q)
+        assert sq is not None and sq.unit is None and sq.forms == ("MK-4",), q
+        assert select_studies(sq, RECORDS, "vitamin-k2").records
+    sq = parse_study_query("which studies gave a dose in mcg?")
+    assert sq is not None and sq.unit == "µg"
