@@ -1278,3 +1278,11 @@ def test_a_unit_asked_to_convert_into_is_no_filter() -> None:
         assert select_studies(sq, RECORDS, "vitamin-k2").records
     sq = parse_study_query("which studies gave a dose in mcg?")
     assert sq is not None and sq.unit == "µg"
+
+
+def test_people_named_by_what_they_take_are_a_population() -> None:
+    """"Studies about people on blood thinners": the finding in patients on vitamin K antagonists."""
+    sq = parse_study_query("is one of the k2 page's studies about people on blood thinners? what did they give them")
+    assert sq is not None and "antagonist" in sq.population
+    records = select_studies(sq, RECORDS, "vitamin-k2").records
+    assert records and all("antagonist" in (r.population or "") for r in records)
