@@ -76,6 +76,8 @@ ASKED_KINDS: dict[str, frozenset[str]] = {
 #: the sentences of an answer across studies (filled only with the cited finding's own text, the
 #: vocabulary's names and the fixed words below; none holds a number)
 EXTREME_TEMPLATE = "The {word} {nutrient} dose in the research findings is {dose}{form}: {finding}"
+#: ... among the findings of the people or the result asked about ({what}: "that report an effect")
+EXTREME_AMONG = "The {word} {nutrient} dose among the research findings {what} is {dose}{form}: {finding}"
 EXTREME_TIE = "The same dose: {finding}"
 EXTREME_UNCOMPARABLE = "These findings give a dose that cannot be compared by mass: {finding}"
 LIST_TEMPLATE = "Research findings {what}: {finding}"
@@ -2046,17 +2048,21 @@ def _covers(named: str, nutrient: str) -> bool:
 def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection:
     """The findings with the largest (smallest) dose of the nutrient (form) asked about (every
     finding by its dose, for a ranking: among those that pass the question's other filters)."""
+    what = ""
     if query.ranked:
         among = _filtered(replace(query, direction=None, ranked=False), scoped)
         if among.what and not among.answered:
             return StudySelection()
         scoped = among.records if among.what else scoped
-    elif query.population_groups or query.ages:  # "the highest dose in pregnant women": among those findings,
-        # never the highest dose given to anyone else (none such: no answer from the findings)
-        people = StudyQuery(population=query.population, population_groups=query.population_groups,
-                            population_not=query.population_not, ages=query.ages)
-        if not (scoped := _filtered(people, scoped).records):
+    elif query.population_groups or query.ages or query.results:  # "the highest dose in pregnant
+        # women", "the smallest dose that showed a benefit": among those findings, never the highest
+        # dose given to anyone else (none such: no answer from the findings)
+        among = _filtered(StudyQuery(population=query.population, population_groups=query.population_groups,
+                                     population_not=query.population_not, ages=query.ages,
+                                     results=query.results), scoped)
+        if not (scoped := among.records):
             return StudySelection()
+        what = among.what
     pool: list[tuple[StudyRecord, StudyDose, float]] = []
     uncomparable: list[StudyRecord] = []
     for r in scoped:
@@ -2074,7 +2080,7 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
     if query.ranked:  # every finding by its dose, the end asked first
         return _ranked_doses(pool, query.direction == "max", uncomparable)
     target = (max if query.direction == "max" else min)(v for _, _, v in pool)
-    sel = StudySelection(uncomparable=uncomparable, answered=True)
+    sel = StudySelection(uncomparable=uncomparable, answered=True, what=what)
     for r, d, v in pool:
         if math.isclose(v, target, rel_tol=1e-9) and r.chunk_id not in sel.doses:
             sel.records.append(r)
@@ -2404,7 +2410,8 @@ def _extreme_lines(query: StudyQuery, sel: StudySelection, cite: Any) -> list[st
             continue
         word = ("highest" if query.direction == "max" else "lowest") + (" daily" if query.daily else "")
         form = f" ({d.form})" if d.form else ""
-        lines.append(EXTREME_TEMPLATE.format(word=word, nutrient=d.nutrient, dose=d.dose.text, form=form,
-                                             finding=cite(r, d)))
+        template = EXTREME_AMONG if sel.what else EXTREME_TEMPLATE
+        lines.append(template.format(word=word, nutrient=d.nutrient, dose=d.dose.text, form=form,
+                                     finding=cite(r, d), what=sel.what))
     lines.extend(EXTREME_UNCOMPARABLE.format(finding=cite(r)) for r in sel.uncomparable)
     return lines

@@ -1286,3 +1286,20 @@ def test_people_named_by_what_they_take_are_a_population() -> None:
     assert sq is not None and "antagonist" in sq.population
     records = select_studies(sq, RECORDS, "vitamin-k2").records
     assert records and all("antagonist" in (r.population or "") for r in records)
+
+
+def test_the_extreme_dose_among_the_findings_of_a_result_or_the_people_given_it() -> None:
+    """"The smallest <nutrient> dose that showed a benefit": among the findings that report one (not
+    the smallest of all, which may have found nothing), said so; "not just a trend" asks for no
+    trend; "the highest dose given to <people>": among their findings."""
+    for q in ("whats the smallest k2 dose that showed a benefit?",
+              "leaving k1 out, whats the smallest k2 dose that actually showed a significant benefit (not just a trend)?"):
+        sq = parse_study_query(q)
+        assert sq is not None and sq.direction == "min" and sq.results == ("positive",), q
+        lines, _ = answer(q, "vitamin-k2")
+        assert lines[0].startswith("The lowest vitamin K2 dose among the research findings that report"), q
+        chosen = select_studies(sq, RECORDS, "vitamin-k2").records
+        assert chosen and all(r.result == "positive" for r in chosen)
+    sq = parse_study_query("what is the highest iron dose given to pregnant women in the studies?")
+    assert sq is not None and sq.population
+    assert all("pregnan" in r.text for r in select_studies(sq, RECORDS, "iron").records)
