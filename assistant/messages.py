@@ -19,10 +19,9 @@ REFERRAL_GENERAL = (
 BLANK_TEMPLATE = "The monograph lists no value for the {field} ({subtitle})."
 #: after a field quoted whose lines should each begin with the name of what they describe
 #: (page_format.NAMED_LINE_FIELDS) when none does, or some do not
-LINES_UNNAMED = ("These lines do not name the form each one describes; the page does not say which form "
-                 "they are about.")
-SOME_LINES_UNNAMED = ("Only the lines that begin with a name say which form they describe; the page does not "
-                      "say which form the others are about.")
+LINES_UNNAMED = "Each of these lines describes a form without naming it."
+SOME_LINES_UNNAMED = ("Only the lines that begin with a name say which form they describe; the others "
+                      "describe a form without naming it.")
 #: products: the sentence templates of a comparison (filled with the products' own titles and amounts)
 PRODUCTS_RANKED = ("The {scope} that state an amount, from the {first} {nutrient} per serving to the "
                    "{last}: {items}.")

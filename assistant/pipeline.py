@@ -657,14 +657,14 @@ class Assistant:
                  shown_cautions: Sequence[Caution] = ()) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
-        if found := self._study_lines(book, studies, several):  # a question across the research findings
-            return Composition(found, states_gaps=True)
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
         one = self._one_product(u, products)
+        if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
+            return self._one_product_body(u, one, dq, hits, book, supplement, studies, several)
+        if found := self._study_lines(book, studies, several):  # a question across the research findings
+            return Composition(found, states_gaps=True)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
-            lines, table = compose_one_product(one, self._product_docs(one.products()), book)
-            return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
-                               + self._study_beside(u, one, book), table)
+            return self._one_product_body(u, one, dq, hits, book, supplement)
         if u.product_query is not None:
             pq = u.product_query
             if pq.back and u.followup and len(listed := self._listed_products(u.reply)) > 1:
@@ -1301,6 +1301,19 @@ class Assistant:
                 found[0] = msg.FROM_MONOGRAPH.format(title=self._title(sup), line=found[0])
             lines += found
         return lines
+
+    def _one_product_body(self, u: Understanding, one: OneProduct, dq: DosageQuery | None,
+                          hits: Sequence[Hit], book: CitationBook, supplement: str | None,
+                          studies: Sequence[FoundStudies] = (), several: bool = False) -> Composition:
+        """A question about one product: its amounts, then the field it asks for those people, and the
+        study it sets the product beside (compared); when the research findings answer it too
+        (``studies``), the product's amounts and then the study beside them, else those findings."""
+        lines, table = compose_one_product(one, self._product_docs(one.products()), book)
+        if studies:
+            beside = self._study_beside(u, one, book) or self._study_lines(book, studies, several)
+            return Composition(lines + beside, table, states_gaps=True)
+        return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
+                           + self._study_beside(u, one, book), table)
 
     def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook) -> list[str]:
         """The one study a question about one product sets it beside ("is <product> the same dose as

@@ -1395,14 +1395,15 @@ class Beside:
 def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: CitationBook,
                   amounts: Sequence[Beside] = ()) -> list[str]:
     """The line stating a study's finding, cited, then how each amount set beside it compares with
-    the one dose the finding gave of that nutrient; empty when its chunk is not given."""
+    the one dose the finding gave of that nutrient every day (a serving is a day's: a yearly or
+    single dose, or one per kg, is never set beside it); empty when its chunk is not given."""
     doc = docs.get(record.chunk_id) or docs.get(record.doc_id or "")
     if doc is None:
         return []
     lines = [DETAIL_TEMPLATE.format(finding=f"{record.text} [{book.cite(doc, (0, len(record.text)))}]")]
     for a in amounts:
-        given = [d for d in record.doses if d.comparable and d.micrograms is not None
-                 and d.high_micrograms is None
+        given = [d for d in record.doses if d.comparable and d.daily and not d.per_weight
+                 and d.micrograms is not None and d.high_micrograms is None
                  and (_covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient))]
         if len(given) == 1 and (ug := given[0].micrograms) is not None:
             word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)

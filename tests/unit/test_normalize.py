@@ -149,8 +149,6 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("I'm not on any blood thinners. Is K2 good for my heart?", []),
         ("I don't take any anticoagulants, is K2 ok?", []),
         ("never been on coumadin", []),
-        ("nobody checks my INR, is K2 ok?", []),
-        ("no one has ever put me on warfarin", []),
         ("I stopped taking Plavix last year", []),
         ("I take warfarin, not aspirin", ["anticoagulant"]),
         ("never been on coumadin but my wife takes eliquis", ["anticoagulant"]),
