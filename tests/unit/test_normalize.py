@@ -149,6 +149,9 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("I'm not on any blood thinners. Is K2 good for my heart?", []),
         ("I don't take any anticoagulants, is K2 ok?", []),
         ("never been on coumadin", []),
+        # what follows "just", "only", "instead" is affirmed ("not on <a>, just <b>")
+        ("not on warfarin, just aspirin", ["antiplatelet"]),
+        ("I dont take warfarin only aspirin. is k2 ok?", ["antiplatelet"]),
         ("I stopped taking Plavix last year", []),
         ("I take warfarin, not aspirin", ["anticoagulant"]),
         ("never been on coumadin but my wife takes eliquis", ["anticoagulant"]),
@@ -365,3 +368,11 @@ def test_a_medicine_is_said_in_passing_only_before_an_ask_about_something_else()
     assert not said_in_passing("is it ok to take it together with amlodipine?", pill)     # asked of it
     assert not said_in_passing("I'm on amlodipine. is it ok to take it alongside it?", pill)  # "with" asks of it
     assert not said_in_passing("which product has the most, now that I'm on amlodipine?", pill)
+
+
+def test_what_follows_just_or_only_after_a_denial_is_kept() -> None:
+    """"She doesn't have <a> just <b>": <b> is what she has, a topic of the question."""
+    from assistant.normalize import without_negated_mentions
+
+    kept = without_negated_mentions("my sister is 55, she doesnt have osteoporosis just osteopenia. anything for her?")
+    assert "osteopenia" in kept and "osteoporosis" not in kept
