@@ -125,6 +125,7 @@ RanBound = Literal["exact", "at_least", "above", "at_most", "below"]
 COMPARED_WORDS = "with the doses compared"
 #: how a dose filter reads in a list's lead (the question's number is never repeated)
 GIVEN_WORDS = "that gave the dose asked about"
+EVERY_WORDS = "on this page"
 BOUND_WORDS = "with a dose {how} the one asked about"
 MAX_LISTED = 10
 
@@ -771,6 +772,8 @@ class StudyQuery:
     #: the question names the findings themselves ("in any of the studies", "the research"): how it
     #: asks, not what (no part of a query's identity)
     names_findings: bool = field(default=False, compare=False)
+    #: the findings' doses are asked in a unit ("put the doses into mcg"): each finding is listed
+    converted: bool = False
 
     @property
     def numbers(self) -> tuple[int, ...]:
@@ -844,9 +847,10 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate, whom=whom, ranked=ranking is not None,
-                       names_findings=bool(qc.study_nouns) and bool(cue(qc.study_nouns).search(q)))
+                       names_findings=bool(qc.study_nouns) and bool(cue(qc.study_nouns).search(q)),
+                       converted=_converted_unit(lex, qc))  # "the doses into mcg": across the findings
     filters = (direction or length or forms or excluded or query.population or results or query.unit
-               or population_not or without or ran or given or bound or query.whom)
+               or population_not or without or ran or given or bound or query.whom or query.converted)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
     if not filters and not ((topics or not_topics or nutrients) and listing):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
@@ -1395,17 +1399,19 @@ class Beside:
 def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: CitationBook,
                   amounts: Sequence[Beside] = ()) -> list[str]:
     """The line stating a study's finding, cited, then how each amount set beside it compares with
-    the one dose the finding gave of that nutrient every day (a serving is a day's: a yearly or
-    single dose, or one per kg, is never set beside it); empty when its chunk is not given."""
+    the one dose the finding gives of that nutrient, given every day (a serving is a day's: a yearly
+    or single dose, or one per kg, is never set beside it; nor is either of two amounts of it, "1
+    g/day, providing 840 mg <part of it>": which one the product's amount is like is not said);
+    empty when its chunk is not given."""
     doc = docs.get(record.chunk_id) or docs.get(record.doc_id or "")
     if doc is None:
         return []
     lines = [DETAIL_TEMPLATE.format(finding=f"{record.text} [{book.cite(doc, (0, len(record.text)))}]")]
     for a in amounts:
-        given = [d for d in record.doses if d.comparable and d.daily and not d.per_weight
-                 and d.micrograms is not None and d.high_micrograms is None
-                 and (_covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient))]
-        if len(given) == 1 and (ug := given[0].micrograms) is not None:
+        given = [d for d in record.doses
+                 if _covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient)]
+        if (len(given) == 1 and given[0].comparable and given[0].daily and not given[0].per_weight
+                and given[0].high_micrograms is None and (ug := given[0].micrograms) is not None):
             word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)
                     else "less than" if a.micrograms < ug else "more than")
             lines.append(BESIDE_TEMPLATE.format(what=a.what, amount=a.dose.text, own=a.marker, word=word,
@@ -1667,6 +1673,15 @@ def _units(lex: str, qc: QuestionCues) -> list[str]:
                         into is not None and into.search(lex[:m.start()])):
                     found[u.canonical] = min(found.get(u.canonical, m.start()), m.start())
     return sorted(found, key=found.__getitem__)
+
+
+def _converted_unit(lex: str, qc: QuestionCues) -> bool:
+    """Does the question ask the findings' doses in a unit ("into mcg", "converted to mg")?"""
+    if not qc.converted_unit:
+        return False
+    into = _ending_with(qc.converted_unit, r"\s+")
+    return any(into.search(lex[:m.start()]) for u in vocabulary().units for s in {u.token, *u.spellings}
+               for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex))
 
 
 @functools.lru_cache(maxsize=1)
@@ -2058,9 +2073,11 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
     elif query.population_groups or query.ages or query.results:  # "the highest dose in pregnant
         # women", "the smallest dose that showed a benefit": among those findings, never the highest
         # dose given to anyone else (none such: no answer from the findings)
-        among = _filtered(StudyQuery(population=query.population, population_groups=query.population_groups,
-                                     population_not=query.population_not, ages=query.ages,
-                                     results=query.results), scoped)
+        people = bool(query.population_groups or query.ages)  # (words alone may name the supplement)
+        among = _filtered(StudyQuery(population=query.population if people else (),
+                                     population_groups=query.population_groups,
+                                     population_not=query.population_not if people else (),
+                                     ages=query.ages, results=query.results), scoped)
         if not (scoped := among.records):
             return StudySelection()
         what = among.what
@@ -2215,9 +2232,9 @@ def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
         also = [r for r in chosen if "null" in query.results and r.result == "harm"]
         chosen = [r for r in chosen if r.result in _kinds(query.results[0])]
         what.append(RESULT_WORDS[query.results[0]])
-    if not what:
+    if not what and not query.converted:
         return StudySelection()
-    what = [w for w in what if w]
+    what = [w for w in what if w] or [EVERY_WORDS]  # "the doses into mcg": every finding, each converted
     return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
 
 

@@ -1303,3 +1303,21 @@ def test_the_extreme_dose_among_the_findings_of_a_result_or_the_people_given_it(
     sq = parse_study_query("what is the highest iron dose given to pregnant women in the studies?")
     assert sq is not None and sq.population
     assert all("pregnan" in r.text for r in select_studies(sq, RECORDS, "iron").records)
+
+
+def test_review_mends_of_the_study_comparisons_and_conversions() -> None:
+    """Two amounts of one nutrient in a finding ("1 g/day, providing 840 mg <part>"): no comparison;
+    "the doses from the studies into mg" alone lists every finding; "the lowest dose in the <nutrient>
+    studies that did not work" looks among the null findings, not for a population named <nutrient>."""
+    two = next(r for r in RECORDS if r.supplement == "omega-3-fish-oil"
+               and len([d for d in r.doses if d.nutrient == "omega-3"]) == 2)
+    dose = parse_doses("1,000 mg")[0]
+    assert dose.micrograms is not None
+    lines = finding_lines(two, FINDINGS, CitationBook(), [Beside("It", dose, dose.micrograms, "omega-3", 9)])
+    assert len(lines) == 1
+    sq = parse_study_query("put the K2 doses from the studies into mg")
+    assert sq is not None and sq.converted and sq.unit is None
+    assert len(select_studies(sq, RECORDS, "vitamin-k2").records) == len([r for r in RECORDS
+                                                                           if r.supplement == "vitamin-k2"])
+    lines, _ = answer("what was the lowest dose in the k2 studies that did not work?", "vitamin-k2")
+    assert lines and "that report no" in lines[0] and "180" in lines[0]
