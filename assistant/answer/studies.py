@@ -2070,16 +2070,17 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
         if among.what and not among.answered:
             return StudySelection()
         scoped = among.records if among.what else scoped
-    elif query.population_groups or query.ages or query.results:  # "the highest dose in pregnant
-        # women", "the smallest dose that showed a benefit": among those findings, never the highest
-        # dose given to anyone else (none such: no answer from the findings)
-        people = bool(query.population_groups or query.ages)  # (words alone may name the supplement)
-        among = _filtered(StudyQuery(population=query.population if people else (),
-                                     population_groups=query.population_groups,
+    elif (words := _unnamed(query.population)) or query.population_groups or query.ages or query.results:
+        # "the highest dose in pregnant women", "in people with <condition>", "the smallest dose that
+        # showed a benefit": among those findings, never the highest dose given to anyone else (none
+        # such: whom the findings were in); the words of a population that name the supplement ("in
+        # the <nutrient> studies") name no people
+        people = bool(words or query.population_groups or query.ages)
+        among = _filtered(StudyQuery(population=words, population_groups=query.population_groups,
                                      population_not=query.population_not if people else (),
                                      ages=query.ages, results=query.results), scoped)
         if not (scoped := among.records):
-            return StudySelection()
+            return among if among.populations else StudySelection()
         what = among.what
     pool: list[tuple[StudyRecord, StudyDose, float]] = []
     uncomparable: list[StudyRecord] = []
@@ -2236,6 +2237,16 @@ def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
         return StudySelection()
     what = [w for w in what if w] or [EVERY_WORDS]  # "the doses into mcg": every finding, each converted
     return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
+
+
+def _unnamed(population: Sequence[str]) -> tuple[str, ...]:
+    """The words of a population asked about that are no name of a nutrient or form ("fish oil" in
+    "the fish oil trials in people with <condition>")."""
+    joined = " ".join(population)
+    for pattern, _, _ in _name_patterns():
+        joined = pattern.sub(" ", joined)
+    left = set(joined.split())
+    return tuple(t for t in population if t in left)
 
 
 def _kinds(asked: str) -> frozenset[str]:

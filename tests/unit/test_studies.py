@@ -1321,3 +1321,13 @@ def test_review_mends_of_the_study_comparisons_and_conversions() -> None:
                                                                            if r.supplement == "vitamin-k2"])
     lines, _ = answer("what was the lowest dose in the k2 studies that did not work?", "vitamin-k2")
     assert lines and "that report no" in lines[0] and "180" in lines[0]
+
+
+def test_the_extreme_dose_in_people_with_a_condition_is_among_their_findings() -> None:
+    """"The highest dose in the <nutrient> trials in people with <condition>": among the findings in
+    those people; the words naming the supplement ("fish oil") name no people."""
+    for q, word in [("whats the highest dose in the fish oil trials in people with rheumatoid arthritis?", "rheumatoid"),
+                    ("whats the highest dose in the fish oil trials in people with dry eye?", "dry eye")]:
+        lines, _ = answer(q, "omega-3-fish-oil")
+        assert lines and "among the research findings in the population asked about" in lines[0], q
+        assert word in lines[0] and "3 g/day" in lines[0], q
