@@ -2073,14 +2073,14 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
     elif (words := _unnamed(query.population)) or query.population_groups or query.ages or query.results:
         # "the highest dose in pregnant women", "in people with <condition>", "the smallest dose that
         # showed a benefit": among those findings, never the highest dose given to anyone else (none
-        # such: whom the findings were in); the words of a population that name the supplement ("in
+        # such: no answer from the findings); the words of a population that name the supplement ("in
         # the <nutrient> studies") name no people
         people = bool(words or query.population_groups or query.ages)
         among = _filtered(StudyQuery(population=words, population_groups=query.population_groups,
                                      population_not=query.population_not if people else (),
                                      ages=query.ages, results=query.results), scoped)
         if not (scoped := among.records):
-            return among if among.populations else StudySelection()
+            return StudySelection()
         what = among.what
     pool: list[tuple[StudyRecord, StudyDose, float]] = []
     uncomparable: list[StudyRecord] = []
@@ -2240,8 +2240,8 @@ def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
 
 
 def _unnamed(population: Sequence[str]) -> tuple[str, ...]:
-    """The words of a population asked about that are no name of a nutrient or form ("fish oil" in
-    "the fish oil trials in people with <condition>")."""
+    """The words of a population asked about that are no name of a nutrient or form ("<supplement>"
+    in "the <supplement> trials in people with <condition>")."""
     joined = " ".join(population)
     for pattern, _, _ in _name_patterns():
         joined = pattern.sub(" ", joined)
