@@ -1331,3 +1331,8 @@ def test_the_extreme_dose_in_people_with_a_condition_is_among_their_findings() -
         lines, _ = answer(q, "omega-3-fish-oil")
         assert lines and "among the research findings in the population asked about" in lines[0], q
         assert word in lines[0] and "3 g/day" in lines[0], q
+
+
+def test_the_longest_anyone_took_a_form_asks_the_findings() -> None:
+    sq = parse_study_query("longest anyone took MK-7 for and at what dose?")
+    assert sq is not None and sq.length == "max" and sq.forms == ("MK-7",)
