@@ -1336,3 +1336,9 @@ def test_the_extreme_dose_in_people_with_a_condition_is_among_their_findings() -
 def test_the_longest_anyone_took_a_form_asks_the_findings() -> None:
     sq = parse_study_query("longest anyone took MK-7 for and at what dose?")
     assert sq is not None and sq.length == "max" and sq.forms == ("MK-7",)
+
+
+def test_what_the_people_of_one_study_were_taking_is_its_dose() -> None:
+    lines, _ = answer("the women aged 50 to 60 whose bone loss slowed down - what were they taking and how much",
+                      "vitamin-k2")
+    assert lines and lines[0].startswith("The research finding on the study asked about:") and "50–60" in lines[0]
