@@ -2077,6 +2077,7 @@ def _extreme(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection
         # the <nutrient> studies") name no people
         people = bool(words or query.population_groups or query.ages)
         among = _filtered(StudyQuery(population=words, population_groups=query.population_groups,
+                                     forms=query.forms, excluded=query.excluded,
                                      population_not=query.population_not if people else (),
                                      ages=query.ages, results=query.results), scoped)
         if not (scoped := among.records):

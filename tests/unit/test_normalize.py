@@ -151,6 +151,9 @@ def test_toxicity_is_brought_by_what_a_question_asks() -> None:
         ("never been on coumadin", []),
         # what follows "just", "only", "instead" is affirmed ("not on <a>, just <b>")
         ("not on warfarin, just aspirin", ["antiplatelet"]),
+        # a medicine taken in place of the one stopped is taken
+        ("She was taken off warfarin and put on rivaroxaban instead, can she take fish oil?", ["anticoagulant"]),
+        ("I stopped warfarin and now take apixaban instead", ["anticoagulant"]),
         ("I dont take warfarin only aspirin. is k2 ok?", ["antiplatelet"]),
         ("I stopped taking Plavix last year", []),
         ("I take warfarin, not aspirin", ["anticoagulant"]),
