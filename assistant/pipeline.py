@@ -1327,7 +1327,9 @@ class Assistant:
                     masked = masked[:d.start] + " " * (d.end - d.start) + masked[d.end:]
             if p.name:
                 masked = re.sub(re.escape(p.name), " ", masked, flags=re.IGNORECASE)
-        if (found := described_study(masked, list(self.studies))) is None:
+        pages = dict.fromkeys([one.product.supplement, *self.catalog.named_supplements(masked)])
+        records = [r for page in pages for r in self.studies.of(page)]  # not every page's (a catalogue)
+        if (found := described_study(masked, records)) is None:
             return []
         p = one.product
         doc = self._product_docs([p]).get(p.id)

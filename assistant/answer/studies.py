@@ -1664,24 +1664,27 @@ def _units(lex: str, qc: QuestionCues) -> list[str]:
     order it names them; a unit it leaves out ("in mg rather than mcg") or asks the amounts in
     ("converted to mcg") is not one of them."""
     left_out = _excluded_spans(lex, qc)
-    into = _ending_with(qc.converted_unit, r"\s+") if qc.converted_unit else None
     found: dict[str, int] = {}
-    for u in vocabulary().units:
-        for s in {u.token, *u.spellings}:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex):
-                if not any(a <= m.start() < b for a, b in left_out) and not (
-                        into is not None and into.search(lex[:m.start()])):
-                    found[u.canonical] = min(found.get(u.canonical, m.start()), m.start())
+    for canonical, start in _unit_mentions(lex):
+        if not any(a <= start < b for a, b in left_out) and not _converted_at(lex, start, qc):
+            found[canonical] = min(found.get(canonical, start), start)
     return sorted(found, key=found.__getitem__)
+
+
+def _unit_mentions(lex: str) -> list[tuple[str, int]]:
+    """Each unit of amount the (lexical) question names: its canonical unit and where."""
+    return [(u.canonical, m.start()) for u in vocabulary().units for s in {u.token, *u.spellings}
+            for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex)]
+
+
+def _converted_at(lex: str, start: int, qc: QuestionCues) -> bool:
+    """Is the unit at ``start`` the one the findings' doses are asked in ("into mcg")?"""
+    return bool(qc.converted_unit) and _ending_with(qc.converted_unit, r"\s+").search(lex[:start]) is not None
 
 
 def _converted_unit(lex: str, qc: QuestionCues) -> bool:
     """Does the question ask the findings' doses in a unit ("into mcg", "converted to mg")?"""
-    if not qc.converted_unit:
-        return False
-    into = _ending_with(qc.converted_unit, r"\s+")
-    return any(into.search(lex[:m.start()]) for u in vocabulary().units for s in {u.token, *u.spellings}
-               for m in re.finditer(rf"(?<![\w-]){re.escape(lexical_form(s).strip())}(?![\w-])", lex))
+    return any(_converted_at(lex, start, qc) for _, start in _unit_mentions(lex))
 
 
 @functools.lru_cache(maxsize=1)
