@@ -367,3 +367,17 @@ def test_a_limit_without_a_line_for_pregnancy_is_given_by_age_and_says_it_has_no
     ans = catalogue.ask("can i take iron plus 65 while breastfeeding?")
     assert "gives no separate value for the people asked about" in ans.text
     assert "The amount named is above the Upper Intake Limit" in ans.text and "45 mg/day" in ans.text
+
+
+def test_the_askers_own_medicine_withholds_no_figure_from_a_question_about_someone_else(
+        catalogue: Assistant) -> None:
+    history: list[Turn] = [
+        {"role": "user", "content": "I take omeprazole every morning; will it affect my iron?"},
+        {"role": "assistant", "content": "Antacids and proton-pump inhibitors (e.g., omeprazole) reduce "
+                                         "stomach acid and can decrease absorption of non-heme iron. [1]"}]
+    amount = re.compile(r"\d+\s*mg\b")
+    theirs = catalogue.ask("my mum is 45 - how much iron should she get a day?", history)
+    # the mother is not said to take it: her field's figure is given, and the caution still shows
+    assert amount.search(theirs.text) and "antacid" in {c.kind for c in theirs.cautions}
+    mine = catalogue.ask("how much iron should I get a day? I'm a 45 year old woman", history)
+    assert not amount.search(mine.text) and "prescriber" in mine.text  # the asker is on it: no figure
