@@ -78,6 +78,7 @@ from assistant.answer.products import (
     product_amount_gap,
     product_by_amounts,
     product_cues,
+    product_named,
     speaks_to,
     turn_direction,
 )
@@ -102,6 +103,7 @@ from assistant.answer.studies import (
     parse_study_query,
     records_from,
     select_studies,
+    sets_beside_reply,
     study_subject,
     topic_mates,
     unmentioned_study_query,
@@ -171,6 +173,9 @@ log = logging.getLogger(__name__)
 
 #: a citation marker: a reply that carries one quoted the page
 CITED = re.compile(r"\[\d+\]")
+#: what closes a cited piece of an answer: its marker ("[2]"), or a section's name in a reply the
+#: client wrote back ("[Clinical Notes]")
+MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: topic words (beyond names and general words) an ask needs before an answer holding none of them
 #: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
 #: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
@@ -679,7 +684,7 @@ class Assistant:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-        one = self._one_product(u, products)
+        one = self._one_product(u, products) or self._product_beside_reply(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
             return self._one_product_body(u, one, dq, hits, book, supplement, studies, several)
         if found := self._study_lines(book, studies, several):  # a question across the research findings
@@ -1223,6 +1228,19 @@ class Assistant:
         return one_product_question(u.question, self.catalog.all_products, products,
                                     self.catalog.nutrient_names, earlier=u.earlier)
 
+    def _product_beside_reply(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
+        """The one product a follow-up sets beside the dose the last answer gave ("is that a lot more
+        than what's in <product>?"): the product the rest of the turn asks about."""
+        if not u.followup or (m := sets_beside_reply(u.question)) is None:
+            return None
+        rest = f"{u.question[:m.start()]} {u.question[m.end():]}"
+        found = product_named(rest, self.catalog.all_products, products, self.catalog.nutrient_names)
+        study = self._replied_study(u, u.question, self.studies.of(found.supplement)) if found else None
+        if found is None or study is None or study.nutrient is None:
+            return None
+        held = {n.nutrient.casefold() for n in found.nutrients if n.dose is not None}
+        return OneProduct(found, (study.nutrient,)) if study.nutrient.casefold() in held else None
+
     def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
         """The words that name the monograph in scope, and the name of another page's product the
         question names for its nutrient ("is the <nutrient> in <that product> under the limit?")."""
@@ -1350,7 +1368,7 @@ class Assistant:
                 masked = re.sub(re.escape(p.name), " ", masked, flags=re.IGNORECASE)
         pages = dict.fromkeys([one.product.supplement, *self.catalog.named_supplements(masked)])
         records = [r for page in pages for r in self.studies.of(page)]  # not every page's (a catalogue)
-        if (found := described_study(masked, records)) is None:
+        if (found := described_study(masked, records) or self._replied_study(u, masked, records)) is None:
             return []
         p = one.product
         doc = self._product_docs([p]).get(p.id)
@@ -1361,6 +1379,19 @@ class Assistant:
                    and (ug := n.micrograms) is not None and (not asked or n.nutrient.casefold() in asked)]
         docs = self.retriever.documents.get([found.doc_id or found.chunk_id])
         return finding_lines(found, docs, book, amounts)
+
+    def _replied_study(self, u: Understanding, masked: str,
+                       records: Sequence[StudyRecord]) -> StudyRecord | None:
+        """The one finding the last answer cited, when a follow-up sets what it names beside it ("is
+        that a lot more than what's in <product>?"); None when it does not, or the answer cited
+        none, or several."""
+        if not u.followup or sets_beside_reply(masked) is None:
+            return None
+        pieces = [p.strip(" .;") for p in MARKER_SPLIT.split(self._without_notes(u.reply))]
+        # a piece is a finding's words, or a lead and then them ("Research findings ...: <finding>")
+        cited = {id(r): r for part in pieces if content_tokens(part) and (r := (
+            finding_written(part, records) or finding_written(part.partition(": ")[2], records))) is not None}
+        return next(iter(cited.values())) if len(cited) == 1 else None
 
     def _dosage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                       supplement: str | None, no_numbers: bool, whole: bool = False) -> list[str]:

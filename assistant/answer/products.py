@@ -2029,6 +2029,15 @@ def _nutrient_first(text: str, nutrient_names: Sequence[str]) -> bool:
     return any(_position(n, lex) == 0 for n in nutrient_names)
 
 
+def product_named(question: str, products: Sequence[Product], in_scope: Sequence[Product],
+                  nutrient_names: Sequence[str] = ()) -> Product | None:
+    """The one product a question names (its name, said in full or short) or describes ("the
+    <words of its description> <product word>"), or None."""
+    q = cue_fold(question)
+    found = _named_in(q, products)
+    return found[0] if found else _described_in(q, products, in_scope, nutrient_names, ones=True)
+
+
 def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, int]] | None:
     """The product whose own name the (folded) question spells out, with where; the longest wins.
     Else the one product whose name of three words or more opens with two words the question

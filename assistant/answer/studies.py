@@ -286,6 +286,9 @@ class QuestionCues(BaseModel):
     #: a question naming one study ("the <...> study", "that trial"), and what the finding is said
     #: not to state when the question asks it about words the monograph never uses ({words})
     one_study: list[str] = Field(default_factory=list)
+    #: a follow-up that sets what it names beside the dose the last answer's one finding gave ("is
+    #: that a lot more than what's in <product>?")
+    beside_reply: list[str] = Field(default_factory=list)
     unmentioned_says: str = "anything about {words}"
     finding_gap_says: str = "anything about {words}"
     approximate_before: list[str] = Field(default_factory=list)
@@ -307,7 +310,7 @@ class QuestionCues(BaseModel):
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "finished", "result_contrast", "approximate_before", "approximate_after", "choice_words",
                      "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
-                     "study_nouns", "converted_unit")
+                     "study_nouns", "converted_unit", "beside_reply")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1293,6 +1296,13 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
                       choices=_choices(q, dc, spans) if dc is not None else ())
 
 
+def sets_beside_reply(question: str, *, cues: StudyCues | None = None) -> re.Match[str] | None:
+    """The words with which a follow-up sets what it names beside the dose the last answer gave ("is
+    that a lot more than" what's in <product>?, "does <product> have" as much as they gave them?;
+    study_cues ``beside_reply``), or None."""
+    return cue((cues or study_cues()).question.beside_reply).search(fold(question))
+
+
 def _names_one_study(folded: str, cues: StudyCues) -> bool:
     """Does the (folded) question name one study ("the <...> study", "the 4 week one") where it
     asks? A statement around its question ("I know the <...> trial didn't help. Does it interact
@@ -1729,7 +1739,9 @@ NEAR_COPY = 90
 def finding_written(words: str, records: Sequence[StudyRecord]) -> StudyRecord | None:
     """The finding ``words`` write (a finding an earlier answer cited, pinned to a follow-up): the
     one whose text they begin, else the one they nearly copy; None when none (or two) fit."""
-    folded = fold(words)
+    folded = fold(words).strip()
+    if not folded:
+        return None  # no words write a finding
     if begun := [r for r in records if fold(r.text).startswith(folded)]:
         return begun[0]
     near = sorted(((fuzz.ratio(folded, fold(r.text)), i) for i, r in enumerate(records)), reverse=True)

@@ -381,3 +381,14 @@ def test_the_askers_own_medicine_withholds_no_figure_from_a_question_about_someo
     assert amount.search(theirs.text) and "antacid" in {c.kind for c in theirs.cautions}
     mine = catalogue.ask("how much iron should I get a day? I'm a 45 year old woman", history)
     assert not amount.search(mine.text) and "prescriber" in mine.text  # the asker is on it: no figure
+
+
+def test_a_follow_up_sets_a_named_product_beside_the_dose_of_the_finding_the_last_answer_cited(
+        catalogue: Assistant) -> None:
+    first = "which k2 trial was in people with chronic kidney disease?"
+    reply = catalogue.ask(first)
+    history: list[Turn] = [{"role": "user", "content": first}, {"role": "assistant", "content": reply.text}]
+    ans = catalogue.ask("does the ultra k2 one have more than they gave them?", history)
+    assert not ans.abstained
+    # the product's amount and the finding's dose, each cited, set side by side
+    assert "100 mcg" in ans.text and "400 μg/day" in ans.text and "less than the dose that study gave" in ans.text

@@ -27,6 +27,7 @@ from assistant.answer.studies import (
     record_from_text,
     records_from,
     select_studies,
+    sets_beside_reply,
     study_subject,
     unmentioned_study_query,
 )
@@ -1236,6 +1237,19 @@ def test_a_finding_written_again_is_that_finding() -> None:
     shortened = re.sub(r"\s+aged [^ ]+", "", k1.text)
     assert shortened != k1.text and finding_written(shortened, RECORDS) is k1
     assert finding_written("Iron tablets are sold in many pharmacies.", RECORDS) is None
+    assert finding_written(" . ", RECORDS) is None  # what follows an answer's last marker writes none
+
+
+@pytest.mark.parametrize(("turn", "beside"), [
+    ("is that a lot more than whats in the ultra one?", True),
+    ("does the gummy have as much as they gave them?", True),
+    ("how does that compare with the liquid?", True),
+    ("is the liquid one more than the tablet one?", False),  # two products, no earlier dose
+    ("more than that one?", False),
+    ("what dose did they use?", False),
+])
+def test_a_follow_up_sets_a_product_beside_the_dose_the_last_answer_gave(turn: str, beside: bool) -> None:
+    assert (sets_beside_reply(turn) is not None) is beside
 
 
 def test_a_nutrient_given_with_the_finding_s_own_describes_the_study() -> None:
