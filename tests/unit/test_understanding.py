@@ -70,8 +70,6 @@ def test_a_negated_statement_does_not_make_a_question_personal() -> None:
         ("we are both on warfarin", False, False),  # the asker and someone else
         ("my wife and I take it every day", False, False),
         ("what is the upper limit?", False, False),  # no one
-        ("how much k2 can my husband take? he's on it too", False, False),  # what the asker takes
-        ("my dad takes the same, how much can he have?", False, False),
     ],
 )
 def test_who_a_turn_is_about(turn: str, other: bool, alone: bool) -> None:
