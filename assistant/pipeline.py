@@ -31,7 +31,6 @@ from assistant import messages as msg
 from assistant import serving
 from assistant.answer.cautions import (
     DOSE_RISK_CLASS,
-    about_someone_else,
     caution_line,
     caution_passages,
     cautions_for,
@@ -42,7 +41,6 @@ from assistant.answer.cautions import (
     names_condition,
     note_classes,
     referral,
-    speaker_alone,
     stated_conditions,
     urgent_referral,
 )
@@ -203,10 +201,6 @@ class Understanding:
     earlier: tuple[str, ...] = ()
     #: the assistant's last reply (what a follow-up may point back at)
     reply: str = ""
-    #: the classes of the medicines only an earlier turn about the asker alone named ("I'm on
-    #: <medicine>"), when this turn is about someone else alone ("my sister is 28, how much does she
-    #: need?"): their cautions still show, but they withhold no figure from the turn
-    askers_own: tuple[str, ...] = ()
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -267,21 +261,7 @@ def _asked_after(folded: str, end: int) -> str:
 
 def _no_numbers(u: Understanding) -> bool:
     """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
-    return u.personal and any(c != DOSE_RISK_CLASS for c in _taken(u))
-
-
-def _taken(u: Understanding) -> list[str]:
-    """The classes the conversation names of what the person the turn is about takes (or has)."""
-    return [c for c in u.classes if c not in u.askers_own]
-
-
-def _askers_own(question: str, earlier: Sequence[str]) -> tuple[str, ...]:
-    """The classes named only by earlier turns about the asker alone, when the turn is about someone
-    else alone (see :attr:`Understanding.askers_own`)."""
-    if not earlier or not about_someone_else(question):
-        return ()
-    kept = set(mentioned_classes([question, *(t for t in earlier if not speaker_alone(t))]))
-    return tuple(c for c in mentioned_classes([t for t in earlier if speaker_alone(t)]) if c not in kept)
+    return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
 
 
 class StudyShelf:
@@ -508,9 +488,8 @@ class Assistant:
             # "which products have that form": what it resolves to, ranked as the turn ranks
             turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
-        earlier = tuple(user_questions(turns))
-        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected, earlier,
-                             last_answer(turns), _askers_own(without_negated_mentions(q), earlier))
+        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
+                             tuple(user_questions(turns)), last_answer(turns))
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -675,7 +654,7 @@ class Assistant:
         tail = ([gap] if gap is not None else []) + (unsettled_choices(u.question, said, idf) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
-        return tail + ([referral(_taken(u))] if u.personal else [])
+        return tail + ([referral(u.classes)] if u.personal else [])
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
@@ -724,7 +703,7 @@ class Assistant:
             if self._held_safety(u, dq, supplement):  # "can I take <product> <in some way>?": the page's
                 # notes (not a study, a field or a product) on the rest of the question
                 quoted = frozenset(c.chunk_id for c in book.citations)
-                said = dosage[-1:] if dosage[-1] == referral(_taken(u)) else []  # the referral ends it
+                said = dosage[-1:] if dosage[-1] == referral(u.classes) else []  # the referral ends it
                 notes = [h for h in hits if h.document.metadata.get("kind") == "note"]
                 rest = [line for line in self._extractive(u, notes, book, no_numbers, shown | quoted)[:1]
                         if self._on_the_rest(u, line)]
@@ -912,7 +891,7 @@ class Assistant:
         if self._sets_a_limit(supplement):
             return []
         people = people_in(u.question)
-        said = None if u.personal else referral(_taken(u))
+        said = None if u.personal else referral(u.classes)
         lines: list[str] = []
         for page in self.catalog.primary_of:
             held = self._comparable_held(u, page) if page != supplement and self._sets_a_limit(page) else None
@@ -1403,7 +1382,7 @@ class Assistant:
         docs = self._field_docs(supplement, dq.fields, hits)
         if not docs:
             return []
-        said = None if u.personal else referral(_taken(u))  # a personal request gets it at the end anyway
+        said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         held = self._held_amount(u, supplement) if dq.amount is not None else None
         first = self._holding_line(held.product, book, whole=self._held_safety(u, dq, supplement)
                                    ) if held and held.dose == dq.amount else []  # compared: first

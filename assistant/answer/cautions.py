@@ -23,7 +23,6 @@ from assistant.normalize import (
     content_tokens,
     content_tokens_with_parts,
     cue,
-    cue_fold,
     fold,
     mentioned_classes,
     negated_spans,
@@ -102,22 +101,6 @@ def is_personal_request(question: str) -> bool:
     """'How much can I take?', 'is it safe for me', 'should I stop my blood thinner'."""
     q = fold(question)
     return bool(_PERSONAL.search(q) and _ADVICE.search(q))
-
-
-def about_someone_else(question: str) -> bool:
-    """Is the turn about another person alone ("my sister is 28, how much does she need?"): it names
-    someone else and never the asker (the lexicon's ``someone_else`` and ``speaker``)?"""
-    lex = vocabulary().lexicon
-    folded = cue_fold(question)
-    return bool(cue(lex.someone_else).search(folded)) and not cue(lex.speaker).search(folded)
-
-
-def speaker_alone(question: str) -> bool:
-    """Is the turn about the asker alone ("I'm on <medicine> long term, ..."): it names the asker and
-    no one else?"""
-    lex = vocabulary().lexicon
-    folded = cue_fold(question)
-    return bool(cue(lex.speaker).search(folded)) and not cue(lex.someone_else).search(folded)
 
 
 def stated_conditions(question: str) -> list[str]:

@@ -255,10 +255,6 @@ class Lexicon(BaseModel):
     condition_ends: list[str] = Field(default_factory=list)
     #: a condition's last word that names it only with a word before it ("<organ> disease", not "disease")
     generic_conditions: list[str] = Field(default_factory=list)
-    #: regular expressions of a turn's words for the asker and for someone else (see lexicon.yaml
-    #: ``speaker``): whose medicine withholds a figure
-    speaker: list[str] = Field(default_factory=list)
-    someone_else: list[str] = Field(default_factory=list)
     #: regular expressions of a phrase that names something only to compare ("like you have to
     #: with <another supplement>"): its names are no subject (see lexicon.yaml ``comparisons``)
     comparisons: list[str] = Field(default_factory=list)
@@ -274,7 +270,7 @@ class Lexicon(BaseModel):
     choice_openers: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
-                     "interaction_questions", "denied_interaction_questions", "speaker", "someone_else")
+                     "interaction_questions", "denied_interaction_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

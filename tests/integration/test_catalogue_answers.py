@@ -369,18 +369,17 @@ def test_a_limit_without_a_line_for_pregnancy_is_given_by_age_and_says_it_has_no
     assert "The amount named is above the Upper Intake Limit" in ans.text and "45 mg/day" in ans.text
 
 
-def test_the_askers_own_medicine_withholds_no_figure_from_a_question_about_someone_else(
+def test_a_medicine_the_conversation_named_withholds_figures_from_a_question_about_someone_else_too(
         catalogue: Assistant) -> None:
+    # whether the other person takes it too is said in too many ways to be read ("so is my wife",
+    # "he has the same prescription"): the figure stays withheld and the medicine's referral is given
     history: list[Turn] = [
-        {"role": "user", "content": "I take omeprazole every morning; will it affect my iron?"},
-        {"role": "assistant", "content": "Antacids and proton-pump inhibitors (e.g., omeprazole) reduce "
-                                         "stomach acid and can decrease absorption of non-heme iron. [1]"}]
-    amount = re.compile(r"\d+\s*mg\b")
-    theirs = catalogue.ask("my mum is 45 - how much iron should she get a day?", history)
-    # the mother is not said to take it: her field's figure is given, and the caution still shows
-    assert amount.search(theirs.text) and "antacid" in {c.kind for c in theirs.cautions}
-    mine = catalogue.ask("how much iron should I get a day? I'm a 45 year old woman", history)
-    assert not amount.search(mine.text) and "prescriber" in mine.text  # the asker is on it: no figure
+        {"role": "user", "content": "I'm on warfarin, is fish oil ok for me?"},
+        {"role": "assistant", "content": "Omega-3 fatty acids may prolong bleeding time; use caution with "
+                                         "anticoagulants (e.g., warfarin). [1]"}]
+    ans = catalogue.ask("So is my wife. How much fish oil can my wife take a day?", history)
+    assert "anticoagulant" in {c.kind for c in ans.cautions}
+    assert not re.search(r"\d+(?:\.\d+)?\s*(?:g|mg)\b", ans.text) and "prescriber" in ans.text
 
 
 def test_a_follow_up_sets_a_named_product_beside_the_dose_of_the_finding_the_last_answer_cited(

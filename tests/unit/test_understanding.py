@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.cautions import about_someone_else, is_personal_request, speaker_alone
+from assistant.answer.cautions import is_personal_request
 from assistant.domain.vocabulary import vocabulary
 from assistant.followup import conversation_subject, find_slots, resolve
 from assistant.normalize import content_tokens, lexical_form, stem, without_negated_mentions
@@ -58,24 +58,6 @@ def test_the_asked_topic_is_what_scope_weighs() -> None:
 def test_a_negated_statement_does_not_make_a_question_personal() -> None:
     q = "I'm not on any blood thinners. What dose of fish oil is used for high triglycerides?"
     assert is_personal_request(q) and not is_personal_request(without_negated_mentions(q))
-
-
-@pytest.mark.parametrize(
-    ("turn", "other", "alone"),
-    [
-        ("different question - my sister is 28 and breastfeeding, how much iron does she need a day", True, False),
-        ("how much should my 8 year old son take?", True, False),
-        ("i'm on omeprazole long term, does that mess with iron?", False, True),
-        ("can I take it with my tablets?", False, True),
-        ("we are both on warfarin", False, False),  # the asker and someone else
-        ("my wife and I take it every day", False, False),
-        ("what is the upper limit?", False, False),  # no one
-    ],
-)
-def test_who_a_turn_is_about(turn: str, other: bool, alone: bool) -> None:
-    """A medicine the asker alone takes withholds no figure from a turn about someone else alone."""
-    assert about_someone_else(turn) is other
-    assert speaker_alone(turn) is alone
 
 
 # --------------------------------------------------------------------------- the lexicon
