@@ -152,7 +152,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients
+from assistant.nutrients import form_words, mentioned_nutrients, parts_of
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -1217,8 +1217,10 @@ class Assistant:
         study = self._replied_study(u, u.question, self.studies.of(found.supplement)) if found else None
         if found is None or study is None or study.nutrient is None:
             return None
-        held = {n.nutrient.casefold() for n in found.nutrients if n.dose is not None}
-        return OneProduct(found, (study.nutrient,)) if study.nutrient.casefold() in held else None
+        held = {n.nutrient.casefold(): n.nutrient for n in found.nutrients if n.dose is not None}
+        named = [held[n.casefold()] for n in mentioned_nutrients(rest) if n.casefold() in held]
+        asked = named[:1] or [n for n in [held.get(study.nutrient.casefold())] if n]  # else the finding's
+        return OneProduct(found, tuple(asked)) if asked else None
 
     def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
         """The words that name the monograph in scope, and the name of another page's product the
@@ -1352,10 +1354,15 @@ class Assistant:
         p = one.product
         doc = self._product_docs([p]).get(p.id)
         asked = {n.casefold() for n in one.nutrients}
-        amounts = [Beside(msg.PRODUCT_AMOUNT.format(product=p.name or p.title, nutrient=n.nutrient),
-                          n.dose, ug, n.nutrient, book.cite(doc))
+        stated = {n.nutrient.casefold() for n in p.nutrients}
+        amounts = [Beside(msg.PRODUCT_AMOUNT.format(product=p.name or p.title, nutrient=n.nutrient + (
+                              f" ({n.form})" if n.form else "")),
+                          n.dose, ug, n.nutrient, book.cite(doc), n.form)
                    for n in p.nutrients if doc is not None and n.dose is not None
-                   and (ug := n.micrograms) is not None and (not asked or n.nutrient.casefold() in asked)]
+                   and (ug := n.micrograms) is not None and (not asked or n.nutrient.casefold() in asked)
+                   # a product that states the parts of a nutrient measures it by them, not by the
+                   # amount it gives the whole ("1,000 mg of <oil>" is not 1,000 mg of its parts)
+                   and not any(part.casefold() in stated for part in parts_of(n.nutrient))]
         docs = self.retriever.documents.get([found.doc_id or found.chunk_id])
         return finding_lines(found, docs, book, amounts)
 

@@ -101,7 +101,11 @@ DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
 #: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
-BESIDE_TEMPLATE = "{what} ({amount}) [{own}] is {word} the dose that study gave ({dose}) [{marker}]."
+#: the lead of the findings a question asks for only by leaving some out ("leaving the <x> ones out")
+LEFT_OUT_WORDS = "leaving out {names}"
+BESIDE_TEMPLATE = "{what} ({amount}) [{own}] is {word} the {form}dose {gave} ({dose}) [{marker}]."
+#: how BESIDE_TEMPLATE names the study's dose: of a study with a result, and of one still running
+BESIDE_GAVE = {"done": "that study gave", "ongoing": "that trial is testing"}
 ALSO_TEMPLATE = "Another research finding speaks of {words}: {finding}"
 #: the detail kind of a question about one study that asks what the monograph never mentions
 UNMENTIONED = "unmentioned"
@@ -1123,7 +1127,9 @@ def _named(lex: str, qc: QuestionCues) -> tuple[list[tuple[str, str]], tuple[str
             excluded.append(name)
         elif (kind, name) not in named:
             named.append((kind, name))
-    return named, tuple(dict.fromkeys(excluded))
+    # a name the question also leaves out ("I don't take <a>, only <b>, so leaving the <a> ones
+    # out, ...") is not one it asks about
+    return [(k, n) for k, n in named if n not in excluded], tuple(dict.fromkeys(excluded))
 
 
 def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
@@ -1404,6 +1410,8 @@ class Beside:
     micrograms: float
     nutrient: str
     marker: int
+    #: the form the amount is of, if said: a dose of another form is named as that form's
+    form: str | None = None
 
 
 def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: CitationBook,
@@ -1411,8 +1419,9 @@ def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: Citat
     """The line stating a study's finding, cited, then how each amount set beside it compares with
     the one dose the finding gives of that nutrient, given every day (a serving is a day's: a yearly
     or single dose, or one per kg, is never set beside it; nor is either of two amounts of it, "1
-    g/day, providing 840 mg <part of it>": which one the product's amount is like is not said);
-    empty when its chunk is not given."""
+    g/day, providing 840 mg <part of it>": which one the product's amount is like is not said; a dose
+    of one form beside an amount of another, or of a form not said, is named as that form's: "the
+    <form A> dose that study gave"); empty when its chunk is not given."""
     doc = docs.get(record.chunk_id) or docs.get(record.doc_id or "")
     if doc is None:
         return []
@@ -1424,8 +1433,12 @@ def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: Citat
                 and given[0].high_micrograms is None and (ug := given[0].micrograms) is not None):
             word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)
                     else "less than" if a.micrograms < ug else "more than")
+            gave = BESIDE_GAVE["ongoing" if record.result == "ongoing" else "done"]
+            form = given[0].form  # said only when it is not the amount's own
+            named = f"{form} " if form and fold(form) != fold(a.form or "") else ""
             lines.append(BESIDE_TEMPLATE.format(what=a.what, amount=a.dose.text, own=a.marker, word=word,
-                                                dose=given[0].dose.text, marker=book.cite(doc)))
+                                                form=named, gave=gave, dose=given[0].dose.text,
+                                                marker=book.cite(doc)))
     return lines
 
 
@@ -2161,10 +2174,13 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     chosen = list(scoped)
     what: list[str] = []
     certain = True
+    left_some_out = False
     excluded = {x.casefold() for x in query.excluded}
     if excluded:
-        chosen = [r for r in chosen if (r.nutrient or "").casefold() not in excluded
-                  and not ({f.casefold() for f in r.forms} & excluded)]
+        kept = [r for r in chosen if (r.nutrient or "").casefold() not in excluded
+                and not ({f.casefold() for f in r.forms} & excluded)]
+        left_some_out = len(kept) < len(chosen)
+        chosen = kept
     if query.forms:
         wanted = {f.casefold() for f in query.forms}
         chosen = [r for r in chosen if wanted & {f.casefold() for f in r.forms}]
@@ -2208,6 +2224,8 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
         chosen = [r for r in chosen if not any(_covers(x, n) for x in left_out for n in r.names())]
         what.append("without " + " or ".join(query.without))
     chosen = _by_topics(query, chosen, what)
+    if left_some_out and not any(what) and not query.results:  # leaving some out is all it asks of them
+        what.append(LEFT_OUT_WORDS.format(names=" and ".join(query.excluded)))
     return _by_result(query, chosen, what, certain)
 
 

@@ -1275,10 +1275,14 @@ def test_an_amount_set_beside_the_study_a_question_names() -> None:
         assert dose.micrograms is not None
         book = CitationBook()
         lines = finding_lines(one, FINDINGS, book, [Beside("The vitamin K2 in one serving", dose,
-                                                           dose.micrograms, "vitamin K2", 9)])
+                                                           dose.micrograms, "vitamin K2", 9, given.form)])
         assert lines[0].startswith("The research finding on the study asked about: " + one.text)
         assert lines[1] == (f"The vitamin K2 in one serving ({text}) [9] is {word} the dose that study "
                             f"gave ({given.dose.text}) [1].")
+        # an amount of no form said (or of another) is set beside the dose of the study's form, named
+        other = finding_lines(one, FINDINGS, CitationBook(), [Beside("The vitamin K2 in one serving", dose,
+                                                                     dose.micrograms, "vitamin K2", 9)])
+        assert given.form is None or f" the {given.form} dose that study gave " in other[1]
     assert described_study("is that about the same as the usual dose?", RECORDS) is None
 
 
