@@ -1427,8 +1427,8 @@ def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: Citat
         return []
     lines = [DETAIL_TEMPLATE.format(finding=f"{record.text} [{book.cite(doc, (0, len(record.text)))}]")]
     for a in amounts:
-        given = [d for d in record.doses
-                 if _covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient)]
+        given = [d for d in record.doses if d.comparable  # not a level ("ferritin below 50 μg/L")
+                 and (_covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient))]
         if (len(given) == 1 and given[0].comparable and given[0].daily and not given[0].per_weight
                 and given[0].high_micrograms is None and (ug := given[0].micrograms) is not None):
             word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)

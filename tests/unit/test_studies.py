@@ -1360,3 +1360,16 @@ def test_what_the_people_of_one_study_were_taking_is_its_dose() -> None:
     lines, _ = answer("the women aged 50 to 60 whose bone loss slowed down - what were they taking and how much",
                       "vitamin-k2")
     assert lines and lines[0].startswith("The research finding on the study asked about:") and "50–60" in lines[0]
+
+
+def test_a_level_the_finding_names_is_no_second_dose_to_set_an_amount_beside() -> None:
+    """"<nutrient> (80 mg/day) ... in women with ferritin below 50 μg/L": the level says who took it;
+    the one daily dose is what an amount is set beside."""
+    r = record_from_text("Iron supplementation (80 mg/day elemental iron) for 12 weeks reduced fatigue in "
+                         "women with ferritin below 50 μg/L.", "iron", 5, "c5", primary="iron")
+    doc = Document(page_content=r.text, id="c5", metadata={"chunk_id": "c5", "section": "Research"})
+    dose = parse_doses("65 mg")[0]
+    assert dose.micrograms is not None
+    lines = finding_lines(r, {"c5": doc}, CitationBook(), [Beside("The iron in one serving", dose,
+                                                                  dose.micrograms, "iron", 9)])
+    assert lines[-1] == "The iron in one serving (65 mg) [9] is less than the dose that study gave (80 mg/day) [1]."
