@@ -663,7 +663,7 @@ class Assistant:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-        one = self._one_product(u, products) or self._product_beside_reply(u, products)
+        one = self._one_product(u, products) or self._product_beside_study(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
             return self._one_product_body(u, one, dq, hits, book, supplement, studies, several)
         if found := self._study_lines(book, studies, several):  # a question across the research findings
@@ -1207,14 +1207,15 @@ class Assistant:
         return one_product_question(u.question, self.catalog.all_products, products,
                                     self.catalog.nutrient_names, earlier=u.earlier)
 
-    def _product_beside_reply(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
-        """The one product a follow-up sets beside the dose the last answer gave ("is that a lot more
-        than what's in <product>?"): the product the rest of the turn asks about."""
-        if not u.followup or (m := sets_beside_reply(u.question)) is None:
-            return None
-        rest = f"{u.question[:m.start()]} {u.question[m.end():]}"
+    def _product_beside_study(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
+        """The one product a turn sets beside a study's dose: the dose the last answer gave ("is that a
+        lot more than what's in <product>?"), or one study it names ("is <product> more than the dose
+        in the <...> study?"); the product the rest of the turn names, asked of the nutrient it names,
+        else of the finding's."""
+        m = sets_beside_reply(u.question) if u.followup else None
+        rest = f"{u.question[:m.start()]} {u.question[m.end():]}" if m else u.question
         found = product_named(rest, self.catalog.all_products, products, self.catalog.nutrient_names)
-        study = self._replied_study(u, u.question, self.studies.of(found.supplement)) if found else None
+        study = self._study_set_beside(u, [found]) if found is not None else None
         if found is None or study is None or study.nutrient is None:
             return None
         held = {n.nutrient.casefold(): n.nutrient for n in found.nutrients if n.dose is not None}
@@ -1339,17 +1340,7 @@ class Assistant:
         """The one study a question about one product sets it beside ("is <product> the same dose as
         the <...> study?", "more <nutrient> than the study that tested <x>?"): its finding, cited. The
         product's name and amounts in the question describe the product, not the study."""
-        masked = u.question
-        for p in one.products():
-            written = {(n.dose.low, n.dose.unit) for n in p.nutrients if n.dose is not None}
-            for d in reversed(parse_doses(masked)):
-                if (d.low, d.unit) in written:
-                    masked = masked[:d.start] + " " * (d.end - d.start) + masked[d.end:]
-            if p.name:
-                masked = re.sub(re.escape(p.name), " ", masked, flags=re.IGNORECASE)
-        pages = dict.fromkeys([one.product.supplement, *self.catalog.named_supplements(masked)])
-        records = [r for page in pages for r in self.studies.of(page)]  # not every page's (a catalogue)
-        if (found := described_study(masked, records) or self._replied_study(u, masked, records)) is None:
+        if (found := self._study_set_beside(u, one.products())) is None:
             return []
         p = one.product
         doc = self._product_docs([p]).get(p.id)
@@ -1365,6 +1356,22 @@ class Assistant:
                    and not any(part.casefold() in stated for part in parts_of(n.nutrient))]
         docs = self.retriever.documents.get([found.doc_id or found.chunk_id])
         return finding_lines(found, docs, book, amounts)
+
+    def _study_set_beside(self, u: Understanding, products: Sequence[Product]) -> StudyRecord | None:
+        """The one study a turn about these products names (their names and amounts in it describe
+        them, not the study), else the one finding the last answer cited that it points back at;
+        looked for among the findings of the first product's page and of the pages the turn names."""
+        masked = u.question
+        for p in products:
+            written = {(n.dose.low, n.dose.unit) for n in p.nutrients if n.dose is not None}
+            for d in reversed(parse_doses(masked)):
+                if (d.low, d.unit) in written:
+                    masked = masked[:d.start] + " " * (d.end - d.start) + masked[d.end:]
+            if p.name:
+                masked = re.sub(re.escape(p.name), " ", masked, flags=re.IGNORECASE)
+        pages = dict.fromkeys([products[0].supplement, *self.catalog.named_supplements(masked)])
+        records = [r for page in pages for r in self.studies.of(page)]  # not every page's (a catalogue)
+        return described_study(masked, records) or self._replied_study(u, masked, records)
 
     def _replied_study(self, u: Understanding, masked: str,
                        records: Sequence[StudyRecord]) -> StudyRecord | None:
