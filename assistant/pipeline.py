@@ -98,6 +98,7 @@ from assistant.answer.studies import (
     finding_gap_query,
     finding_lines,
     finding_written,
+    names_one_study,
     parse_study_query,
     records_from,
     select_studies,
@@ -1213,6 +1214,8 @@ class Assistant:
         in the <...> study?"); the product the rest of the turn names, asked of the nutrient it names,
         else of the finding's."""
         m = sets_beside_reply(u.question) if u.followup else None
+        if m is None and not names_one_study(u.question):  # most turns: no product is looked for
+            return None
         rest = f"{u.question[:m.start()]} {u.question[m.end():]}" if m else u.question
         found = product_named(rest, self.catalog.all_products, products, self.catalog.nutrient_names)
         study = self._study_set_beside(u, [found]) if found is not None else None
@@ -1338,8 +1341,9 @@ class Assistant:
 
     def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook) -> list[str]:
         """The one study a question about one product sets it beside ("is <product> the same dose as
-        the <...> study?", "more <nutrient> than the study that tested <x>?"): its finding, cited. The
-        product's name and amounts in the question describe the product, not the study."""
+        the <...> study?", "more <nutrient> than the study that tested <x>?", "is that more than
+        <product>?" after an answer citing one finding): its finding, cited, and how the product's
+        amount of each nutrient asked compares with the study's dose."""
         if (found := self._study_set_beside(u, one.products())) is None:
             return []
         p = one.product

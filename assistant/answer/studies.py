@@ -1309,6 +1309,11 @@ def sets_beside_reply(question: str, *, cues: StudyCues | None = None) -> re.Mat
     return cue((cues or study_cues()).question.beside_reply).search(fold(question))
 
 
+def names_one_study(question: str) -> bool:
+    """Does the question name one study where it asks ("the <...> study", "that trial")?"""
+    return _names_one_study(fold(question), study_cues())
+
+
 def _names_one_study(folded: str, cues: StudyCues) -> bool:
     """Does the (folded) question name one study ("the <...> study", "the 4 week one") where it
     asks? A statement around its question ("I know the <...> trial didn't help. Does it interact
