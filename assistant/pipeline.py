@@ -93,6 +93,8 @@ from assistant.answer.studies import (
     Beside,
     StudyQuery,
     StudyRecord,
+    beside_dose,
+    compares_amounts,
     compose_studies,
     described_study,
     finding_gap_query,
@@ -1213,9 +1215,11 @@ class Assistant:
         lot more than what's in <product>?"), or one study it names ("is <product> more than the dose
         in the <...> study?"); the product the rest of the turn names, asked of the nutrient it names,
         else of the finding's."""
-        m = sets_beside_reply(u.question) if u.followup else None
-        if m is None and not names_one_study(u.question):  # most turns: no product is looked for
+        if any(c != DOSE_RISK_CLASS for c in u.classes):  # on a medicine: no study's dose set beside
             return None
+        m = sets_beside_reply(u.question) if u.followup else None
+        if m is None and not (names_one_study(u.question) and compares_amounts(u.question)):
+            return None  # most turns: no product is looked for ("did the <...> study use <product>?")
         rest = f"{u.question[:m.start()]} {u.question[m.end():]}" if m else u.question
         found = product_named(rest, self.catalog.all_products, products, self.catalog.nutrient_names)
         study = self._study_set_beside(u, [found]) if found is not None else None
@@ -1224,7 +1228,10 @@ class Assistant:
         held = {n.nutrient.casefold(): n.nutrient for n in found.nutrients if n.dose is not None}
         named = [held[n.casefold()] for n in mentioned_nutrients(rest) if n.casefold() in held]
         asked = named[:1] or [n for n in [held.get(study.nutrient.casefold())] if n]  # else the finding's
-        return OneProduct(found, tuple(asked)) if asked else None
+        if not asked or any(part.casefold() in held for part in parts_of(asked[0])) or beside_dose(
+                study, asked[0]) is None:  # its amount of a whole whose parts it states is not comparable,
+            return None  # nor a dose the finding gives of no such kind (a range, per kg, yearly)
+        return OneProduct(found, tuple(asked))
 
     def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
         """The words that name the monograph in scope, and the name of another page's product the

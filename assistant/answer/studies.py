@@ -100,9 +100,9 @@ DOSE_WORDS = {"max": "highest", "min": "lowest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
-#: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
 #: the lead of the findings a question asks for only by leaving some out ("leaving the <x> ones out")
 LEFT_OUT_WORDS = "leaving out {names}"
+#: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
 BESIDE_TEMPLATE = "{what} ({amount}) [{own}] is {word} the {form}dose {gave} ({dose}) [{marker}]."
 #: how BESIDE_TEMPLATE names the study's dose: of a study with a result, and of one still running
 BESIDE_GAVE = {"done": "that study gave", "ongoing": "that trial is testing"}
@@ -293,6 +293,8 @@ class QuestionCues(BaseModel):
     #: a follow-up that sets what it names beside the dose the last answer's one finding gave ("is
     #: that a lot more than what's in <product>?")
     beside_reply: list[str] = Field(default_factory=list)
+    #: "as much as", "the same dose as": amounts compared (beside compare, dose_above, dose_below)
+    same_amount: list[str] = Field(default_factory=list)
     unmentioned_says: str = "anything about {words}"
     finding_gap_says: str = "anything about {words}"
     approximate_before: list[str] = Field(default_factory=list)
@@ -314,7 +316,7 @@ class QuestionCues(BaseModel):
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "finished", "result_contrast", "approximate_before", "approximate_after", "choice_words",
                      "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
-                     "study_nouns", "converted_unit", "beside_reply")
+                     "study_nouns", "converted_unit", "beside_reply", "same_amount")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1314,6 +1316,15 @@ def names_one_study(question: str) -> bool:
     return _names_one_study(fold(question), study_cues())
 
 
+def compares_amounts(question: str) -> bool:
+    """Does the question compare amounts ("more than", "as much as", "the same dose as", "compared
+    with"; study_cues ``compare``, ``dose_above``, ``dose_below``, ``same_amount``)? Not "did the
+    <...> study use <product>?"."""
+    qc = study_cues().question
+    comparing = cue([*qc.compare, *qc.dose_above, *qc.dose_below, *qc.same_amount])
+    return comparing.search(fold(question)) is not None
+
+
 def _names_one_study(folded: str, cues: StudyCues) -> bool:
     """Does the (folded) question name one study ("the <...> study", "the 4 week one") where it
     asks? A statement around its question ("I know the <...> trial didn't help. Does it interact
@@ -1432,19 +1443,27 @@ def finding_lines(record: StudyRecord, docs: Mapping[str, Document], book: Citat
         return []
     lines = [DETAIL_TEMPLATE.format(finding=f"{record.text} [{book.cite(doc, (0, len(record.text)))}]")]
     for a in amounts:
-        given = [d for d in record.doses if d.comparable  # not a level ("ferritin below 50 μg/L")
-                 and (_covers(a.nutrient, d.nutrient) or _covers(d.nutrient, a.nutrient))]
-        if (len(given) == 1 and given[0].comparable and given[0].daily and not given[0].per_weight
-                and given[0].high_micrograms is None and (ug := given[0].micrograms) is not None):
+        if (given := beside_dose(record, a.nutrient)) is not None and (ug := given.micrograms) is not None:
             word = ("the same as" if math.isclose(a.micrograms, ug, rel_tol=1e-6)
                     else "less than" if a.micrograms < ug else "more than")
             gave = BESIDE_GAVE["ongoing" if record.result == "ongoing" else "done"]
-            form = given[0].form  # said only when it is not the amount's own
+            form = given.form  # said only when it is not the amount's own
             named = f"{form} " if form and fold(form) != fold(a.form or "") else ""
             lines.append(BESIDE_TEMPLATE.format(what=a.what, amount=a.dose.text, own=a.marker, word=word,
-                                                form=named, gave=gave, dose=given[0].dose.text,
+                                                form=named, gave=gave, dose=given.dose.text,
                                                 marker=book.cite(doc)))
     return lines
+
+
+def beside_dose(record: StudyRecord, nutrient: str) -> StudyDose | None:
+    """The one dose of ``nutrient`` a finding gives that an amount can be set beside: given every
+    day, for no body weight, one amount, not a range; None when it gives none such, or two (see
+    :func:`finding_lines`). A level it names ("ferritin below 50 μg/L") is no dose."""
+    given = [d for d in record.doses
+             if d.comparable and (_covers(nutrient, d.nutrient) or _covers(d.nutrient, nutrient))]
+    if len(given) != 1 or not given[0].daily or given[0].per_weight or given[0].high_micrograms is not None:
+        return None
+    return given[0] if given[0].micrograms is not None else None
 
 
 def _study_word_tokens(qc: QuestionCues) -> set[str]:

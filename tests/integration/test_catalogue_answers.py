@@ -391,3 +391,19 @@ def test_a_follow_up_sets_a_named_product_beside_the_dose_of_the_finding_the_las
     assert not ans.abstained
     # the product's amount and the finding's dose, each cited, set side by side
     assert "100 mcg" in ans.text and "400 μg/day" in ans.text and "less than the dose that study gave" in ans.text
+
+
+def test_a_product_is_set_beside_a_named_study_only_when_amounts_are_compared_and_no_medicine_is_named(
+        catalogue: Assistant) -> None:
+    compared = catalogue.ask("is iron plus 65 more than the dose in the fatigue study?")
+    assert "is less than the dose that study gave (80 mg/day)" in compared.text
+    # asked whether the study used it: no comparison of amounts is read into it
+    assert "the dose that study gave" not in catalogue.ask("did the fatigue study use Iron Plus 65?").text
+    # someone on a medicine is never handed a study's dose set beside a product
+    on_warfarin = catalogue.ask("I take warfarin. is Ultra K2 MK-7 Plus D3 more than the dose in the "
+                                "anticoagulation study?")
+    assert "anticoagulant" in {c.kind for c in on_warfarin.cautions}
+    assert "the dose that study gave" not in on_warfarin.text
+    # a product stating the parts of a nutrient is not compared by its amount of the whole
+    assert "the dose that study gave" not in catalogue.ask(
+        "is OmegaMax 1000 more than the dose in the rheumatoid arthritis study?").text
