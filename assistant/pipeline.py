@@ -78,6 +78,7 @@ from assistant.answer.products import (
     product_cues,
     product_named,
     speaks_to,
+    stated_parts,
     turn_direction,
 )
 from assistant.answer.scope import (
@@ -155,7 +156,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients, parts_of
+from assistant.nutrients import form_words, mentioned_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -666,13 +667,13 @@ class Assistant:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
         products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
-        one = self._one_product(u, products) or self._product_beside_study(u, products)
+        one, study = self._one_asked(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
-            return self._one_product_body(u, one, dq, hits, book, supplement, studies, several)
+            return self._one_product_body(u, one, dq, hits, book, supplement, studies, several, study)
         if found := self._study_lines(book, studies, several):  # a question across the research findings
             return Composition(found, states_gaps=True)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
-            return self._one_product_body(u, one, dq, hits, book, supplement)
+            return self._one_product_body(u, one, dq, hits, book, supplement, study=study)
         if u.product_query is not None:
             pq = u.product_query
             if pq.back and u.followup and len(listed := self._listed_products(u.reply)) > 1:
@@ -1210,11 +1211,20 @@ class Assistant:
         return one_product_question(u.question, self.catalog.all_products, products,
                                     self.catalog.nutrient_names, earlier=u.earlier)
 
-    def _product_beside_study(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
-        """The one product a turn sets beside a study's dose: the dose the last answer gave ("is that a
-        lot more than what's in <product>?"), or one study it names ("is <product> more than the dose
-        in the <...> study?"); the product the rest of the turn names, asked of the nutrient it names,
-        else of the finding's."""
+    def _one_asked(self, u: Understanding,
+                   products: Sequence[Product]) -> tuple[OneProduct | None, StudyRecord | None]:
+        """The one product the turn asks about, and the study it sets that product beside when only
+        that makes it a question about one product (found once, for the answer to use)."""
+        if (one := self._one_product(u, products)) is not None:
+            return one, None
+        return self._product_beside_study(u, products) or (None, None)
+
+    def _product_beside_study(self, u: Understanding,
+                              products: Sequence[Product]) -> tuple[OneProduct, StudyRecord] | None:
+        """The one product a turn sets beside a study's dose, and that study: the dose the last answer
+        gave ("is that a lot more than what's in <product>?"), or one study it names ("is <product>
+        more than the dose in the <...> study?"); the product the rest of the turn names, asked of the
+        nutrient it names, else of the finding's."""
         if any(c != DOSE_RISK_CLASS for c in u.classes):  # on a medicine: no study's dose set beside
             return None
         m = sets_beside_reply(u.question) if u.followup else None
@@ -1228,10 +1238,9 @@ class Assistant:
         held = {n.nutrient.casefold(): n.nutrient for n in found.nutrients if n.dose is not None}
         named = [held[n.casefold()] for n in mentioned_nutrients(rest) if n.casefold() in held]
         asked = named[:1] or [n for n in [held.get(study.nutrient.casefold())] if n]  # else the finding's
-        if not asked or any(part.casefold() in held for part in parts_of(asked[0])) or beside_dose(
-                study, asked[0]) is None:  # its amount of a whole whose parts it states is not comparable,
-            return None  # nor a dose the finding gives of no such kind (a range, per kg, yearly)
-        return OneProduct(found, tuple(asked))
+        if not asked or stated_parts(found, asked[0]) or beside_dose(study, asked[0]) is None:
+            return None  # its amount of a whole whose parts it states is not comparable, nor a dose
+        return OneProduct(found, tuple(asked)), study  # the finding gives of no such kind (per kg)
 
     def _scope_names(self, u: Understanding, scoped: str | None) -> frozenset[str]:
         """The words that name the monograph in scope, and the name of another page's product the
@@ -1335,28 +1344,30 @@ class Assistant:
 
     def _one_product_body(self, u: Understanding, one: OneProduct, dq: DosageQuery | None,
                           hits: Sequence[Hit], book: CitationBook, supplement: str | None,
-                          studies: Sequence[FoundStudies] = (), several: bool = False) -> Composition:
+                          studies: Sequence[FoundStudies] = (), several: bool = False,
+                          study: StudyRecord | None = None) -> Composition:
         """A question about one product: its amounts, then the field it asks for those people, and the
         study it sets the product beside (compared); when the research findings answer it too
-        (``studies``), the product's amounts and then the study beside them, else those findings."""
+        (``studies``), the product's amounts and then the study beside them, else those findings.
+        ``study``: the one it is set beside, when already found."""
         lines, table = compose_one_product(one, self._product_docs(one.products()), book)
         if studies:
-            beside = self._study_beside(u, one, book) or self._study_lines(book, studies, several)
+            beside = self._study_beside(u, one, book, study) or self._study_lines(book, studies, several)
             return Composition(lines + beside, table, states_gaps=True)
         return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
-                           + self._study_beside(u, one, book), table)
+                           + self._study_beside(u, one, book, study), table)
 
-    def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook) -> list[str]:
+    def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook,
+                      study: StudyRecord | None = None) -> list[str]:
         """The one study a question about one product sets it beside ("is <product> the same dose as
         the <...> study?", "more <nutrient> than the study that tested <x>?", "is that more than
         <product>?" after an answer citing one finding): its finding, cited, and how the product's
         amount of each nutrient asked compares with the study's dose."""
-        if (found := self._study_set_beside(u, one.products())) is None:
+        if (found := study or self._study_set_beside(u, one.products())) is None:
             return []
         p = one.product
         doc = self._product_docs([p]).get(p.id)
         asked = {n.casefold() for n in one.nutrients}
-        stated = {n.nutrient.casefold() for n in p.nutrients}
         amounts = [Beside(msg.PRODUCT_AMOUNT.format(product=p.name or p.title, nutrient=n.nutrient + (
                               f" ({n.form})" if n.form else "")),
                           n.dose, ug, n.nutrient, book.cite(doc), n.form)
@@ -1364,7 +1375,7 @@ class Assistant:
                    and (ug := n.micrograms) is not None and (not asked or n.nutrient.casefold() in asked)
                    # a product that states the parts of a nutrient measures it by them, not by the
                    # amount it gives the whole ("1,000 mg of <oil>" is not 1,000 mg of its parts)
-                   and not any(part.casefold() in stated for part in parts_of(n.nutrient))]
+                   and not stated_parts(p, n.nutrient)]
         docs = self.retriever.documents.get([found.doc_id or found.chunk_id])
         return finding_lines(found, docs, book, amounts)
 

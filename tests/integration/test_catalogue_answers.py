@@ -11,6 +11,11 @@ from assistant import Assistant
 from assistant.conversation import Turn
 
 
+def asked_before(question: str, reply: str) -> list[Turn]:
+    """A conversation of one earlier turn: the user's question and the assistant's reply."""
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+
 def test_a_reference_number_with_no_monograph_named_is_answered_from_each(catalogue: Assistant) -> None:
     ans = catalogue.ask("tell me about reference number 1")
     titles = {m.title for m in catalogue.corpus.monographs if any(b.kind == "finding" and b.ref == 1 for b in m.blocks)}
@@ -80,10 +85,9 @@ def test_forms_offered_for_a_product_the_description_leaves_unnamed_are_answered
 def test_a_follow_up_naming_its_own_supplement_and_topic_is_not_refused_for_the_last_turns_words(
         catalogue: Assistant) -> None:
     # "nursing" comes from the last turn and no K2 page uses it; the turn asks of k2 and bones
-    history: list[Turn] = [
-        {"role": "user", "content": "what dose of d3 was used in the nursing home hip fracture study"},
-        {"role": "assistant", "content": "Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) for 18 months "
-                                         "reduced hip fractures in elderly women living in nursing homes. [1]"}]
+    history = asked_before("what dose of d3 was used in the nursing home hip fracture study",
+                           "Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) for 18 months reduced hip "
+                           "fractures in elderly women living in nursing homes. [1]")
     ans = catalogue.ask("was there anything like that for k2 and bones?", history)
     assert not ans.abstained and {c.supplement for c in ans.citations} == {"vitamin-k2"}
 
@@ -373,10 +377,9 @@ def test_a_medicine_the_conversation_named_withholds_figures_from_a_question_abo
         catalogue: Assistant) -> None:
     # whether the other person takes it too is said in too many ways to be read ("so is my wife",
     # "he has the same prescription"): the figure stays withheld and the medicine's referral is given
-    history: list[Turn] = [
-        {"role": "user", "content": "I'm on warfarin, is fish oil ok for me?"},
-        {"role": "assistant", "content": "Omega-3 fatty acids may prolong bleeding time; use caution with "
-                                         "anticoagulants (e.g., warfarin). [1]"}]
+    history = asked_before("I'm on warfarin, is fish oil ok for me?",
+                           "Omega-3 fatty acids may prolong bleeding time; use caution with anticoagulants "
+                           "(e.g., warfarin). [1]")
     ans = catalogue.ask("So is my wife. How much fish oil can my wife take a day?", history)
     assert "anticoagulant" in {c.kind for c in ans.cautions}
     assert not re.search(r"\d+(?:\.\d+)?\s*(?:g|mg)\b", ans.text) and "prescriber" in ans.text
@@ -386,7 +389,7 @@ def test_a_follow_up_sets_a_named_product_beside_the_dose_of_the_finding_the_las
         catalogue: Assistant) -> None:
     first = "which k2 trial was in people with chronic kidney disease?"
     reply = catalogue.ask(first)
-    history: list[Turn] = [{"role": "user", "content": first}, {"role": "assistant", "content": reply.text}]
+    history = asked_before(first, reply.text)
     ans = catalogue.ask("does the ultra k2 one have more than they gave them?", history)
     assert not ans.abstained
     # the product's amount and the finding's dose, each cited, set side by side
