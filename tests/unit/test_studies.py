@@ -1394,3 +1394,17 @@ def test_how_long_of_ones_own_taking_asks_no_study(question: str) -> None:
 def test_how_long_of_a_study_is_its_duration(question: str) -> None:
     sq = parse_study_query(question)
     assert sq is not None and sq.detail == "duration"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("how many women are low in iron", "participants"),
+    ("what outcomes does fish oil improve", "outcome"),
+])
+def test_participants_and_outcomes_asked_of_no_study_are_no_study_detail(question: str, kind: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or sq.detail != kind
+
+
+def test_participants_of_a_study_told_of_are_its_detail() -> None:
+    sq = parse_study_query("how many women were in the MK-7 trial in postmenopausal women?")
+    assert sq is not None and sq.detail == "participants"
