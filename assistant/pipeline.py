@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Generator, Iterator, Sequence
@@ -94,6 +95,7 @@ from assistant.answer.studies import (
     Beside,
     StudyQuery,
     StudyRecord,
+    age_distance,
     beside_dose,
     compares_amounts,
     compose_studies,
@@ -236,10 +238,11 @@ class Composition:
 def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRecord]]) -> list[FoundStudies]:
     """Of one study found on several pages (``chosen``: each page's selected findings), the page(s)
     whose finding holds the most of the words describing it ("the meta-analysis where <A> and <B>
-    raised <outcome>": not another page's meta-analysis)."""
-    held = [max((words_held(sq, r) for r in rs), default=0)
-            for (_, sq, _), rs in zip(found, chosen, strict=True)]
-    return [f for f, n in zip(found, held, strict=True) if n == max(held)]
+    raised <outcome>": not another page's meta-analysis), then whose people's ages are nearest those
+    asked ("the study in people over 80")."""
+    fit = [max(((words_held(sq, r), -age_distance(sq, r)) for r in rs), default=(0, -math.inf))
+           for (_, sq, _), rs in zip(found, chosen, strict=True)]
+    return [f for f, n in zip(found, fit, strict=True) if n == max(fit)]
 
 
 #: where a sentence of a question ends and the next begins (";" too: "... the <x> one; over the limit?")

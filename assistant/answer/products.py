@@ -108,6 +108,11 @@ class QuestionCues(BaseModel):
     #: (the nutrient and its basis) and word (a more or less word); asked as "does <A> have more
     #: <what> than <B>"
     choice: list[str] = []
+    #: product words that only choose ("which one"): none when the question offers two of the
+    #: vocabulary's names as the choice, joined by one of ``offer_joiners`` ("<A> vs <B> - which one
+    #: ...": one of the two, no product)
+    choosers: list[str] = []
+    offer_joiners: list[str] = []
     #: an amount the products' amounts are held against ("more than <amount>", "<amount> or more",
     #: "anywhere near <amount>"): each kind's cues right before the amount, and (``bound_after``)
     #: right after it; a range asked with one of ``bound_range``
@@ -132,7 +137,7 @@ class QuestionCues(BaseModel):
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
-                     "aversion_not_before", "aversion_asking", "persons")
+                     "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -514,7 +519,38 @@ def asks_across_products(question: str) -> bool:
     A follow-up that does, naming nothing of its own, is read as its resolved question."""
     qc = product_cues().question
     q = _without_limit(_without_page(cue_fold(question)))
-    return bool(cue(qc.product_words).search(q) and cue(qc.across).search(_asking(q)))
+    return _product_word(q) and bool(cue(qc.across).search(_asking(q)))
+
+
+def _product_word(q: str) -> bool:
+    """Does the (folded) text hold a product word? A word that only chooses ("which one") does not
+    count where the question offers two of the vocabulary's names to choose from ("<A> vs <B> -
+    which one is ...": one of those two)."""
+    qc = product_cues().question
+    found = [m.group(0) for m in cue(qc.product_words).finditer(q)]
+    if not found or any(not cue(qc.choosers).fullmatch(w) for w in found):
+        return bool(found)
+    return not _offers_names(q)
+
+
+def _offers_names(q: str) -> bool:
+    """Does the (folded) text offer two different names of the vocabulary (nutrients or forms) as a
+    choice, "<A> or <B>", "<A> vs <B>"?"""
+    joiners = product_cues().question.offer_joiners
+    if not joiners:
+        return False
+    names = _vocabulary_names()
+    offered = re.compile(rf"(?<![\w-])(?P<a>{names})(?![\w-])\s*,?\s*(?:{cue_alternation(joiners)})\s+"
+                         rf"(?P<b>{names})(?![\w-])")
+    return any(m.group("a") != m.group("b") for m in offered.finditer(lexical_form(q)))
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary_names() -> str:
+    """An alternation of every nutrient and form name of the vocabulary (lexical forms, longest first)."""
+    terms = {lexical_form(t).strip() for n in vocabulary().nutrients
+             for t in (*n.names(), *(x for f in n.forms for x in (f.name, *f.terms)))}
+    return "|".join(re.escape(t) for t in sorted((t for t in terms if t), key=len, reverse=True))
 
 
 def _second_ask(q: str) -> tuple[str, str] | None:
@@ -582,7 +618,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
     asks_across = cue(qc.across).search(_asking(q)) or direction  # a product word must be asked too:
-    if not (cue(qc.product_words).search(_asking(q)) or category) or not asks_across:  # not "I take <kind>."
+    if not (_product_word(_asking(q)) or category) or not asks_across:  # not "I take <kind>."
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)

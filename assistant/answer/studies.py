@@ -964,6 +964,13 @@ def _spans_after(text: str, patterns: Sequence[str], scope: int) -> list[tuple[i
     return spans
 
 
+def _name_words(lex: str, keep: Collection[str] = ()) -> set[str]:
+    """The content words of every vocabulary name a lexical-form text writes (but the names of
+    ``keep``): the words of a name of several ("<word> oil") are that name, each no word of its own."""
+    return {t for pattern, _, name in _name_patterns() if name not in keep
+            for m in pattern.finditer(lex) for t in content_tokens(m.group(0))}
+
+
 def _names_in(lex: str) -> list[tuple[int, str, str]]:
     """(position, "nutrient" | "form", vocabulary name) of every name of a lexical-form text, in
     order; a longer name wins over a shorter one inside it."""
@@ -1382,8 +1389,10 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     seq = re.findall(r"[^\W\d_][\w-]*", cue(qc.combined).sub(" ", read))  # "plus <x>" says "with <x>"
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
              if not content_tokens(a) and not content_tokens(b)]
+    name_words = _name_words(lexical_form(question), dropped)  # "<x>" of "<x> oil" is no detail
     missing = [w for w in dict.fromkeys([*seq, *pairs])
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
+               and not set(ts) <= name_words
                and not any(_has_word(t, held, qc) for t in ts)  # "pregnancy" where it says "pregnant"
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
@@ -1943,6 +1952,16 @@ def words_held(query: StudyQuery, record: StudyRecord) -> int:
     finding a question describes, when each has one that fits)."""
     held = _finding_words(record.text)
     return sum(_has_word(t, held, study_cues().question) for t in query.words)
+
+
+def age_distance(query: StudyQuery, record: StudyRecord) -> float:
+    """How far the finding's population's ages are from those the question asks (0 when it asks
+    none; infinite when the finding states no ages that overlap): "the study in people over 80" is
+    the one in people aged 80 and older, not one in people aged 70 and older."""
+    if query.ages is None:
+        return 0.0
+    return min((d for a in _population_ages(record.population or "")
+                if (d := _age_distance(query.ages, a)) is not None), default=math.inf)
 
 
 def _by_ages(asked: tuple[float, float], pool: Sequence[StudyRecord]) -> list[StudyRecord]:

@@ -615,3 +615,12 @@ def test_a_product_described_by_its_amounts_is_found_with_where_they_are() -> No
 def test_the_number_one_is_the_one_product_whose_title_holds_it(question: str, expected: Product | None) -> None:
     products = [SOFTGEL, GENTLE, PLAIN, KRILL, ALGAL, TABLET]
     assert numbered_product(question, products) == expected
+
+
+def test_which_one_of_two_names_offered_chooses_no_product() -> None:
+    # "<A> vs <B> - which one ...": one of the two named, no product
+    assert parse_product_query("D2 vs D3 - which one is the kind your skin makes from sunlight?", NAMES) is None
+    assert parse_product_query("MK-4 or MK-7, which one lasts longer in the body?", NAMES) is None
+    # a product question still is one
+    pq = parse_product_query("which one has the most d3?", NAMES)
+    assert pq is not None and pq.nutrient == "vitamin D3" and pq.direction == "max"

@@ -1408,3 +1408,24 @@ def test_participants_and_outcomes_asked_of_no_study_are_no_study_detail(questio
 def test_participants_of_a_study_told_of_are_its_detail() -> None:
     sq = parse_study_query("how many women were in the MK-7 trial in postmenopausal women?")
     assert sq is not None and sq.detail == "participants"
+
+
+def test_the_words_of_a_name_are_no_detail_a_finding_lacks() -> None:
+    from assistant.answer.studies import finding_gap_query
+
+    omega = [r for r in RECORDS if r.supplement == "omega-3-fish-oil"]
+    known = {"fish", "oil", "dry", "eye", "rheumatoid", "arthritis", "study", "trial"}
+    # "fish oil" names the supplement (its findings say EPA+DHA): neither "fish" nor "oil" is a gap
+    for q in ("what did the dry eye fish oil study find", "what dose of fish oil was used in the rheumatoid arthritis trial"):
+        found = finding_gap_query(q, omega, known, omega)
+        assert found is None or not {"fish", "oil", "fish oil"} & set(found.unmentioned), q
+
+
+def test_one_study_in_people_over_an_age_is_the_one_nearest_that_age() -> None:
+    from assistant.answer.studies import age_distance
+
+    sq = parse_study_query("how long did the study in people over 80 run")
+    assert sq is not None and sq.ages is not None
+    over_80 = next(r for r in RECORDS if r.supplement == "iron" and "80" in (r.population or ""))
+    over_70 = next(r for r in RECORDS if r.supplement == "vitamin-d3" and "70" in (r.population or ""))
+    assert age_distance(sq, over_80) < age_distance(sq, over_70)
