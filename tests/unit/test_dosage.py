@@ -648,3 +648,17 @@ def test_a_field_quoted_for_an_age_no_line_names_is_quoted_whole() -> None:
     assert "adults 19–70" in render_field(doc, "and for my 12 year old?")   # not the infants' line alone
     assert render_field(doc, "my dad is 78").count("IU") == 1               # the line for his age
     assert read_population("does 500 fall inside the 250-500 range?").ages == ()  # amounts are no ages
+
+
+@pytest.mark.parametrize("question", ["how long should i take iron tablets for my anemia",
+                                      "how many weeks should i take iron", "how long do you stay on it for?"])
+def test_how_long_to_go_on_taking_it_asks_the_therapeutic_doses(question: str) -> None:
+    # a course of treatment: the field that states one where a page gives it
+    dq = parse_dosage_query(question)
+    assert dq is not None and TD in dq.fields
+
+
+@pytest.mark.parametrize("question", ["how long did the trial last", "how long does a bottle last"])
+def test_how_long_of_anything_else_asks_no_therapeutic_doses(question: str) -> None:
+    dq = parse_dosage_query(question)
+    assert dq is None or TD not in dq.fields
