@@ -56,6 +56,7 @@ from assistant.answer.dosage import (
     exceeds_every_limit,
     fewer_than_one_serving,
     field_from_doc,
+    notes_above,
     parse_dosage_query,
     people_in,
     unit_conversions,
@@ -1425,8 +1426,21 @@ class Assistant:
         held = self._held_amount(u, supplement) if dq.amount is not None else None
         first = self._holding_line(held.product, book, whole=self._held_safety(u, dq, supplement)
                                    ) if held and held.dose == dq.amount else []  # compared: first
-        return first + compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said,
-                                      whole=whole)
+        lines = compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said, whole=whole)
+        at = len(lines) - 1 if said is not None and lines and lines[-1] == said else len(lines)
+        return first + lines[:at] + self._notes_above(dq, supplement, book) + lines[at:]  # the referral last
+
+    def _notes_above(self, dq: DosageQuery, supplement: str, book: CitationBook) -> list[str]:
+        """The monograph's notes on amounts above a figure that the amount compared with its limit
+        exceeds ("doses above <x> have been associated with <harm>"), each cited, where the answer
+        does not quote it already."""
+        if dq.amount is None or dosage_cues().question.limit_field not in dq.fields:
+            return []
+        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
+        held = {c.chunk_id for c in book.citations}
+        return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"
+                for d in notes_above(dq.amount, [d for d in docs if d.metadata.get("kind") == "note"])
+                if str(d.metadata.get("chunk_id") or d.id) not in held]
 
     def _held_safety(self, u: Understanding, dq: DosageQuery | None, supplement: str | None) -> bool:
         """Does the turn ask, in its own words, whether the amount one product it names holds is safe

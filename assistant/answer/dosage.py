@@ -96,9 +96,12 @@ class QuestionCues(BaseModel):
     #: a question about which form something is ("which type of <nutrient>", "what kind is it"): a
     #: field quoted whose lines lost their names says so
     forms_asked: list[str] = Field(default_factory=list)
+    #: how a note speaks of amounts above a figure ("doses above <amount> have been associated with
+    #: <harm>"): an amount compared with the limit that is above that figure brings the note
+    note_above: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings", "not_daily", "forms_asked")
+                     "fractional_servings", "not_daily", "forms_asked", "note_above")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -749,6 +752,28 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
     if compared and referral:
         lines.append(referral)
     return lines
+
+
+def notes_above(amount: Dose, notes: Sequence[Document], cues: DosageCues | None = None) -> list[Document]:
+    """The notes that speak of amounts above a figure ("doses above <amount> have been associated
+    with <harm>", the cues' ``note_above``) which the amount asked about exceeds: by mass, else in
+    the same unit (an amount in IU is no mass)."""
+    cues = cues or dosage_cues()
+    if not cues.question.note_above:
+        return []
+    lead = re.compile(rf"(?:{'|'.join(cues.question.note_above)})\s*$")
+    out: list[Document] = []
+    for doc in notes:
+        text = str(doc.metadata.get("text") or doc.page_content)
+        if any(lead.search(text[:d.start].casefold()) and _exceeds(amount, d) for d in parse_doses(text)):
+            out.append(doc)
+    return out
+
+
+def _exceeds(amount: Dose, figure: Dose) -> bool:
+    if amount.micrograms is not None and figure.micrograms is not None:
+        return amount.micrograms > figure.micrograms
+    return amount.unit == figure.unit and amount.low > figure.low
 
 
 def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,

@@ -662,3 +662,18 @@ def test_how_long_to_go_on_taking_it_asks_the_therapeutic_doses(question: str) -
 def test_how_long_of_anything_else_asks_no_therapeutic_doses(question: str) -> None:
     dq = parse_dosage_query(question)
     assert dq is None or TD not in dq.fields
+
+
+def test_a_note_on_doses_above_a_figure_comes_with_an_amount_above_it() -> None:
+    from assistant.answer.dosage import notes_above
+
+    def note(text: str) -> Document:
+        return Document(page_content=text, metadata={"text": text, "kind": "note"})
+
+    af = note("Doses above 1 g/day have been associated with a higher risk of atrial fibrillation.")
+    other = note("People with a fish allergy should use caution.")
+    four_g, one_g, mg = (parse_doses(t)[0] for t in ("4 g", "1 g", "2000 mg"))
+    assert notes_above(four_g, [af, other]) == [af]
+    assert notes_above(mg, [af]) == [af]  # by mass: 2000 mg is above 1 g
+    assert notes_above(one_g, [af]) == []  # not above the figure
+    assert notes_above(parse_doses("4000 IU")[0], [af]) == []  # an amount in IU is no mass
