@@ -624,3 +624,16 @@ def test_which_one_of_two_names_offered_chooses_no_product() -> None:
     # a product question still is one
     pq = parse_product_query("which one has the most d3?", NAMES)
     assert pq is not None and pq.nutrient == "vitamin D3" and pq.direction == "max"
+
+
+def test_how_many_weeks_counts_no_products() -> None:
+    for q in ("how many weeks before my iron pills start working",
+              "once you start iron tablets, how many weeks before your haemoglobin goes up?"):
+        pq = parse_product_query(q, NAMES)
+        assert pq is None or not (pq.count or pq.kinds), q
+
+
+def test_a_count_of_one_kind_names_the_kind() -> None:
+    # "the page lists one product" would be false of a page that lists others of other kinds
+    text = _answer("how many vitamin d3 tablets are there?", [SOFTGEL, TABLET])
+    assert "one product (tablet)" in text and "Brand 5000" not in text
