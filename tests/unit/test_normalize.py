@@ -379,3 +379,10 @@ def test_what_follows_just_or_only_after_a_denial_is_kept() -> None:
 
     kept = without_negated_mentions("my sister is 55, she doesnt have osteoporosis just osteopenia. anything for her?")
     assert "osteopenia" in kept and "osteoporosis" not in kept
+
+
+def test_once_a_year_is_the_pages_annual() -> None:
+    from assistant.normalize import lexical_form
+
+    for q in ("is once a year ok for vitamin d", "a yearly dose", "every year in winter"):
+        assert "annual" in lexical_form(q), q
