@@ -71,13 +71,23 @@ def _tail(text: str) -> tuple[str, str]:
     return text[:m.end()], text[m.end():].strip()
 
 
+def _led(sentence: str) -> set[str]:
+    """A sentence, and what follows its lead-in when it has one ("<lead>: <what it states>")."""
+    return {sentence, *sentence.split(": ", 1)[1:]}
+
+
 def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:
     """The body without the sentences an earlier part already said, citing the same passages (two
-    asks answered by one finding state it once); what is kept is added to ``said``."""
+    asks answered by one finding state it once, also where the later one leads it in with words of
+    its own: "The research finding on the study asked about: <finding>"); what is kept is added to
+    ``said``. A lead-in that opens a list ("Research findings in the population asked about: <a>
+    [1] <b> [2]") is kept with its first item, said or not."""
     kept: list[str] = []
-    for part in re.split(r"(?<=\])\s+", body):
+    parts = re.split(r"(?<=\])\s+", body)
+    for i, part in enumerate(parts):
         key = (_MARKER.sub("", part).strip(), tuple(chunks.get(int(n), n) for n in _MARKER.findall(part)))
-        if key[1] and key in said:
+        opens = len(_led(key[0])) > 1 and any(_MARKER.search(p) for p in parts[i + 1:])
+        if key[1] and not opens and any(ids == key[1] and _led(text) & _led(key[0]) for text, ids in said):
             continue
         said.add(key)
         kept.append(part)

@@ -65,3 +65,14 @@ def test_table_rows_keep_citing_their_products_after_the_join() -> None:
     assert out.text == "A note. [1] Products: P [2]."
     assert [(c.marker, c.chunk_id) for c in out.citations] == [(1, "n1"), (2, "p1")]
     assert out.table[0].marker == 2 and not out.text.endswith(" ")
+
+
+def test_a_finding_a_later_part_leads_in_with_words_of_its_own_is_said_once() -> None:
+    a = Answer(question="a", text="The finding. [1]", citations=[_cite(1, "c1")])
+    b = Answer(question="b", text="The study asked about: The finding. [1] It does not state its size.",
+               citations=[_cite(1, "c1")])
+    assert merge_answers("a and b", [a, b]).text == "The finding. [1] It does not state its size."
+    # a lead-in that opens a list keeps its first item: the rest would lose what they are
+    c = Answer(question="c", text="Findings in the people asked about: The finding. [1] Another. [2]",
+               citations=[_cite(1, "c1"), _cite(2, "c2")])
+    assert "Findings in the people asked about: The finding. [2] Another. [3]" in merge_answers("a and c", [a, c]).text
