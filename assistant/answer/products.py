@@ -1390,7 +1390,8 @@ class _ProductAnswer:
         items = "; ".join(self.item(p, *([pq.nutrient] if pq.nutrient else [])) for p in chosen)
         section = next((str(self.product_docs[p.id].metadata.get("section") or "") for p in chosen
                         if p.id in self.product_docs), "")
-        what = " ".join(x for x in (f"({' or '.join(pq.kinds)})" if pq.kinds else None, what) if x)
+        of_kind = bool(pq.kinds) and all(product_kind(p) in pq.kinds for p in chosen)  # else: all are listed
+        what = " ".join(x for x in (f"({' or '.join(pq.kinds)})" if of_kind else None, what) if x)
         self.lines.append(msg.PRODUCTS_COUNT.format(  # the kinds counted ("three products (tablet)")
             count=how_many, plural="" if n == 1 else "s", what=(" " + what) if what else "",
             section=f" under “{section}”" if section else "", items=items or "none"))

@@ -677,3 +677,15 @@ def test_a_note_on_doses_above_a_figure_comes_with_an_amount_above_it() -> None:
     assert notes_above(mg, [af]) == [af]  # by mass: 2000 mg is above 1 g
     assert notes_above(one_g, [af]) == []  # not above the figure
     assert notes_above(parse_doses("4000 IU")[0], [af]) == []  # an amount in IU is no mass
+
+
+@pytest.mark.parametrize("question", ["how long should pregnant women take iron", "how long should my mum stay on it"])
+def test_how_long_someone_named_should_take_it_asks_the_therapeutic_doses(question: str) -> None:
+    dq = parse_dosage_query(question)
+    assert dq is not None and TD in dq.fields
+
+
+@pytest.mark.parametrize("question", ["how long does it take to work", "how long does iron take to work"])
+def test_how_long_it_takes_to_work_asks_no_course(question: str) -> None:
+    dq = parse_dosage_query(question)
+    assert dq is None or TD not in dq.fields

@@ -637,3 +637,9 @@ def test_a_count_of_one_kind_names_the_kind() -> None:
     # "the page lists one product" would be false of a page that lists others of other kinds
     text = _answer("how many vitamin d3 tablets are there?", [SOFTGEL, TABLET])
     assert "one product (tablet)" in text and "Brand 5000" not in text
+
+
+def test_a_count_of_a_kind_none_is_of_labels_no_product_with_it() -> None:
+    # none is a gummy: the page's products are listed as they are, none called one
+    text = _answer("how many vitamin d3 gummies are there?", [SOFTGEL, TABLET])
+    assert "(gummy)" not in text
