@@ -219,3 +219,12 @@ def test_a_property_asked_and_the_page_words_that_speak_to_it() -> None:
     lichen = "Ergocalciferol (D2): suitable for vegans when derived from lichen."
     assert speaks_to(lichen, "which vitamin d is suitable for vegans", "dietary suitability")
     assert not speaks_to(lichen, "which vitamin d3 is halal?", "dietary suitability")   # not its words
+
+
+def test_free_of_a_food_is_dietary_suitability() -> None:
+    from assistant.answer.products import asked_property
+
+    for q in ("which omega 3 product is fish free", "which one is free from shellfish?",
+              "any without fish in it"):
+        assert asked_property(q) == "dietary suitability", q
+    assert asked_property("is krill oil free from fishy burps") != "dietary suitability"
