@@ -747,6 +747,8 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
         if comparing and f.sets_none:
             unset = [v for v in f.values if v.none_set]
             lines.append(f"{msg.LIMIT_NONE_SET.format(field=f.name)} {cite(unset)}")
+            if query.amount is not None:
+                lines += _beside_figures(query.amount, f, nutrient, cite)
         if query.unit is not None:
             lines += _conversions(query.unit, f, chosen, cite)
     if compared and referral:
@@ -774,6 +776,22 @@ def _exceeds(amount: Dose, figure: Dose) -> bool:
     if amount.micrograms is not None and figure.micrograms is not None:
         return amount.micrograms > figure.micrograms
     return amount.unit == figure.unit and amount.low > figure.low
+
+
+def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: CiteFn) -> list[str]:
+    """A field that sets no limit, set beside the amounts its other values give ("up to 5 g/day
+    considered safe (EFSA)", "3 g/day ... FDA guidance"): those the amount is above (any of a value's
+    figures: "3 g/day ..., including up to 2 g/day from supplements" is passed by 2.5 g), and those
+    it is above none of, each cited; none that cannot be compared."""
+    by: dict[str, list[FieldValue]] = {}
+    for v in f.values:
+        rels = {r for d in v.doses if not v.none_set
+                and (r := compare_amount(amount, replace(v, doses=(d,)), nutrient)) is not None}
+        if rels:
+            by.setdefault("above" if "above" in rels else "within", []).append(v)
+    templates = {"above": msg.LIMIT_FIGURES_ABOVE, "within": msg.LIMIT_FIGURES_WITHIN}
+    return [f"{templates[k].format(field=f.name, values=_values_text(vs))} {cite(vs)}"
+            for k in ("above", "within") if (vs := by.get(k))]
 
 
 def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,

@@ -689,3 +689,20 @@ def test_how_long_someone_named_should_take_it_asks_the_therapeutic_doses(questi
 def test_how_long_it_takes_to_work_asks_no_course(question: str) -> None:
     dq = parse_dosage_query(question)
     assert dq is None or TD not in dq.fields
+
+
+GUIDANCE_ONLY = """Maximum safe daily intake
+
+g— No Tolerable Upper Intake Level (UL) established
+Up to 5 g/day from supplements considered safe (agency A)
+3 g/day from all sources, including up to 2 g/day from supplements — agency B guidance"""
+
+
+def test_no_limit_set_still_sets_the_amount_beside_the_figures_the_line_gives() -> None:
+    text = " ".join(compose("Am I over the limit with 4 g a day?", (UL, GUIDANCE_ONLY))[0])
+    assert msg.LIMIT_NONE_SET.format(field=UL) in text
+    above = msg.LIMIT_FIGURES_ABOVE.format(field=UL, values="").rstrip(".")
+    within = msg.LIMIT_FIGURES_WITHIN.format(field=UL, values="").rstrip(".")
+    assert f"{above}3 g/day" in text and f"{within}Up to 5 g/day" in text
+    # a value passed in any of its figures is one the amount is above ("up to 2 g/day from supplements")
+    assert f"{above}3 g/day" in " ".join(compose("Am I over the limit with 2.5 g a day?", (UL, GUIDANCE_ONLY))[0])
