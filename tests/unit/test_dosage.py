@@ -650,18 +650,17 @@ def test_a_field_quoted_for_an_age_no_line_names_is_quoted_whole() -> None:
     assert read_population("does 500 fall inside the 250-500 range?").ages == ()  # amounts are no ages
 
 
-@pytest.mark.parametrize("question", ["how long should i take iron tablets for my anemia",
-                                      "how many weeks should i take iron", "how long do you stay on it for?"])
-def test_how_long_to_go_on_taking_it_asks_the_therapeutic_doses(question: str) -> None:
+@pytest.mark.parametrize(("question", "course"), [
+    ("how long should i take iron tablets for my anemia", True), ("how many weeks should i take iron", True),
+    ("how long do you stay on it for?", True), ("how long should pregnant women take iron", True),
+    ("how long should my mum stay on it", True),
+    # anything else: a trial's length, a bottle's, how long it takes to work ("it" takes no course)
+    ("how long did the trial last", False), ("how long does a bottle last", False),
+    ("how long does it take to work", False), ("how long does iron take to work", False)])
+def test_how_long_to_go_on_taking_it_asks_the_therapeutic_doses(question: str, course: bool) -> None:
     # a course of treatment: the field that states one where a page gives it
     dq = parse_dosage_query(question)
-    assert dq is not None and TD in dq.fields
-
-
-@pytest.mark.parametrize("question", ["how long did the trial last", "how long does a bottle last"])
-def test_how_long_of_anything_else_asks_no_therapeutic_doses(question: str) -> None:
-    dq = parse_dosage_query(question)
-    assert dq is None or TD not in dq.fields
+    assert (dq is not None and TD in dq.fields) is course
 
 
 def test_a_note_on_doses_above_a_figure_comes_with_an_amount_above_it() -> None:
@@ -677,18 +676,6 @@ def test_a_note_on_doses_above_a_figure_comes_with_an_amount_above_it() -> None:
     assert notes_above(mg, [af]) == [af]  # by mass: 2000 mg is above 1 g
     assert notes_above(one_g, [af]) == []  # not above the figure
     assert notes_above(parse_doses("4000 IU")[0], [af]) == []  # an amount in IU is no mass
-
-
-@pytest.mark.parametrize("question", ["how long should pregnant women take iron", "how long should my mum stay on it"])
-def test_how_long_someone_named_should_take_it_asks_the_therapeutic_doses(question: str) -> None:
-    dq = parse_dosage_query(question)
-    assert dq is not None and TD in dq.fields
-
-
-@pytest.mark.parametrize("question", ["how long does it take to work", "how long does iron take to work"])
-def test_how_long_it_takes_to_work_asks_no_course(question: str) -> None:
-    dq = parse_dosage_query(question)
-    assert dq is None or TD not in dq.fields
 
 
 GUIDANCE_ONLY = """Maximum safe daily intake

@@ -1375,25 +1375,17 @@ def test_a_level_the_finding_names_is_no_second_dose_to_set_an_amount_beside() -
     assert lines[-1] == "The iron in one serving (65 mg) [9] is less than the dose that study gave (80 mg/day) [1]."
 
 
-@pytest.mark.parametrize("question", [
-    "how long should my baby take iron",
-    "how long will one bottle of the drops last my baby",
-    "how many weeks before my levels go up if i start tomorrow?",
-])
-def test_how_long_of_ones_own_taking_asks_no_study(question: str) -> None:
+@pytest.mark.parametrize(("question", "of_a_study"), [
     # the user's own taking, in the present or future, tells of no study: no finding is "the study asked about"
-    sq = parse_study_query(question)
-    assert sq is None or sq.detail != "duration"
-
-
-@pytest.mark.parametrize("question", [
-    "how long did the babies get iron",
-    "how long was the MK-7 trial in postmenopausal women?",
-    "how many weeks were the postmenopausal women on the 1.5 mg MK-4",
+    ("how long should my baby take iron", False), ("how long will one bottle of the drops last my baby", False),
+    ("how many weeks before my levels go up if i start tomorrow?", False),
+    # a study named, pointed at or told in the past: its duration
+    ("how long did the babies get iron", True), ("how long was the MK-7 trial in postmenopausal women?", True),
+    ("how many weeks were the postmenopausal women on the 1.5 mg MK-4", True),
 ])
-def test_how_long_of_a_study_is_its_duration(question: str) -> None:
+def test_how_long_is_a_studys_duration_only_when_it_tells_of_one(question: str, of_a_study: bool) -> None:
     sq = parse_study_query(question)
-    assert sq is not None and sq.detail == "duration"
+    assert (sq is not None and sq.detail == "duration") is of_a_study
 
 
 @pytest.mark.parametrize(("question", "kind"), [
