@@ -78,8 +78,12 @@ LIMIT_NOT_COMPARABLE = ("The amount named cannot be compared with the {field} th
 LIMIT_NONE_SET = "The monograph sets no established {field}, so the amount named is not compared with one."
 #: where no limit is set, the amount set beside the figures the same field does give (guidance, what
 #: an agency considers safe): no limit, but what the field says of amounts
-LIMIT_FIGURES_ABOVE = "The amount named is above these figures the {field} line does give: {values}."
-LIMIT_FIGURES_WITHIN = "The amount named is not above these figures the {field} line does give: {values}."
+LIMIT_FIGURES_ABOVE = ("Read as the same measure, the amount named is above these figures the {field} line "
+                       "does give: {values}.")
+LIMIT_FIGURES_PART = ("Read as the same measure, the amount named is above some, not all, of the figures of "
+                      "these the {field} line does give: {values}.")
+LIMIT_FIGURES_WITHIN = ("Read as the same measure, the amount named is not above these figures the {field} "
+                        "line does give: {values}.")
 LIMIT_BLANK = "With no {field} on the page, the amount named cannot be compared with one."
 UNIT_CONVERTED = "In {unit}, {amount} is {converted}."
 UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no figure in {unit}."

@@ -34,7 +34,9 @@ _PERSONAL = re.compile(
     r"\b(?:i|i'm|im|i am|me|my|mine|myself|for me|my dad|my mom|my mother|my father|my wife|my husband)\b"
 )
 _ADVICE = re.compile(
-    r"\b(?:how much|how many|what dose|which dose|what amount|safe (?:amount|dose|number|level|limit)|"
+    r"\b(?:how much|how many|how long (?:should|must|do|does|can|will|would)|what dose|which dose|"
+    r"what amount|"
+    r"safe (?:amount|dose|number|level|limit)|"
     r"safe to|ok to|okay to|fine to|can i|could i|should i|may i|is it safe|stop|quit|skip|"
     r"come off|start|switch|increase|decrease|lower|raise|adjust|change|"
     # "what would my dose be", "is 1000 IU recommended for me", "the therapeutic amount for me"

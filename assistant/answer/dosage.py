@@ -780,18 +780,21 @@ def _exceeds(amount: Dose, figure: Dose) -> bool:
 
 def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: CiteFn) -> list[str]:
     """A field that sets no limit, set beside the amounts its other values give ("up to 5 g/day
-    considered safe (EFSA)", "3 g/day ... FDA guidance"): those the amount is above (any of a value's
-    figures: "3 g/day ..., including up to 2 g/day from supplements" is passed by 2.5 g), and those
-    it is above none of, each cited; none that cannot be compared."""
+    considered safe (EFSA)", "3 g/day ... FDA guidance"): those the amount is above (all of a value's
+    figures), above in part ("3 g/day ..., including up to 2 g/day from supplements" beside 2.5 g) and
+    above none of, each cited; none that cannot be compared. Each figure is an amount of what its
+    value names (EPA+DHA, not the oil): the comparison says it is read as the same measure."""
     by: dict[str, list[FieldValue]] = {}
     for v in f.values:
-        rels = {r for d in v.doses if not v.none_set
-                and (r := compare_amount(amount, replace(v, doses=(d,)), nutrient)) is not None}
+        rels = [r for d in v.doses if not v.none_set
+                and (r := compare_amount(amount, replace(v, doses=(d,)), nutrient)) is not None]
         if rels:
-            by.setdefault("above" if "above" in rels else "within", []).append(v)
-    templates = {"above": msg.LIMIT_FIGURES_ABOVE, "within": msg.LIMIT_FIGURES_WITHIN}
+            kind = "above" if all(r == "above" for r in rels) else "part" if "above" in rels else "within"
+            by.setdefault(kind, []).append(v)
+    templates = {"above": msg.LIMIT_FIGURES_ABOVE, "part": msg.LIMIT_FIGURES_PART,
+                 "within": msg.LIMIT_FIGURES_WITHIN}
     return [f"{templates[k].format(field=f.name, values=_values_text(vs))} {cite(vs)}"
-            for k in ("above", "within") if (vs := by.get(k))]
+            for k in ("above", "part", "within") if (vs := by.get(k))]
 
 
 def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,

@@ -691,5 +691,6 @@ def test_no_limit_set_still_sets_the_amount_beside_the_figures_the_line_gives() 
     above = msg.LIMIT_FIGURES_ABOVE.format(field=UL, values="").rstrip(".")
     within = msg.LIMIT_FIGURES_WITHIN.format(field=UL, values="").rstrip(".")
     assert f"{above}3 g/day" in text and f"{within}Up to 5 g/day" in text
-    # a value passed in any of its figures is one the amount is above ("up to 2 g/day from supplements")
-    assert f"{above}3 g/day" in " ".join(compose("Am I over the limit with 2.5 g a day?", (UL, GUIDANCE_ONLY))[0])
+    # a value passed in some of its figures ("up to 2 g/day from supplements", not 3 g/day) is said so
+    part = msg.LIMIT_FIGURES_PART.format(field=UL, values="").rstrip(".")
+    assert f"{part}3 g/day" in " ".join(compose("Am I over the limit with 2.5 g a day?", (UL, GUIDANCE_ONLY))[0])

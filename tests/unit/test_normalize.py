@@ -109,6 +109,9 @@ def test_micro_sign_is_not_transliterated() -> None:
         ("im on a vitamin K antagonist, is the K1 dose from the study safe for me?", True),
         ("what would you recommend for me", True),
         ("what's the upper limit for adults?", False),
+        # how long someone should take it is a personal course of treatment
+        ("how long should my mum take iron for anaemia?", True),
+        ("how long did the trial last?", False),
     ],
 )
 def test_personal_requests(question: str, personal: bool) -> None:
