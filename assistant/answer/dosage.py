@@ -783,7 +783,8 @@ def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: Ci
     considered safe (EFSA)", "3 g/day ... FDA guidance"): those the amount is above (all of a value's
     figures), above in part ("3 g/day ..., including up to 2 g/day from supplements" beside 2.5 g) and
     above none of, each cited; none that cannot be compared. Each figure is an amount of what its
-    value names (EPA+DHA, not the oil): the comparison says it is read as the same measure."""
+    value names (a nutrient's parts, not the whole oil): the comparison says it reads it as the same
+    measure."""
     by: dict[str, list[FieldValue]] = {}
     for v in f.values:
         rels = [r for d in v.doses if not v.none_set
