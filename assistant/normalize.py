@@ -128,6 +128,18 @@ def lexical_form(text: str) -> str:
     return t
 
 
+@functools.lru_cache(maxsize=1)
+def name_terms() -> tuple[tuple[str, str, str], ...]:
+    """Every name the vocabulary holds for a nutrient or a form, as (its lexical form, "nutrient" |
+    "form", the vocabulary name), longest first: the one list of names a question may write."""
+    out: list[tuple[str, str, str]] = []
+    for n in vocabulary().nutrients:
+        out.extend((lexical_form(t).strip(), "nutrient", n.name) for t in n.names())
+        for f in n.forms:
+            out.extend((lexical_form(t).strip(), "form", f.name) for t in (f.name, *f.terms))
+    return tuple(sorted((o for o in out if o[0]), key=lambda o: len(o[0]), reverse=True))
+
+
 def rewritten_spans(folded: str) -> list[tuple[int, int, str]]:
     """(start, end, what it is rewritten to) of each phrase of a folded text a lexicon rewrite reads
     ("kidney disease": "ckd kidney")."""

@@ -32,6 +32,7 @@ from assistant.normalize import (
     fold,
     general_words,
     lexical_form,
+    name_terms,
     sentences_of,
     tokens,
 )
@@ -548,9 +549,7 @@ def _offers_names(q: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _vocabulary_names() -> str:
     """An alternation of every nutrient and form name of the vocabulary (lexical forms, longest first)."""
-    terms = {lexical_form(t).strip() for n in vocabulary().nutrients
-             for t in (*n.names(), *(x for f in n.forms for x in (f.name, *f.terms)))}
-    return "|".join(re.escape(t) for t in sorted((t for t in terms if t), key=len, reverse=True))
+    return "|".join(re.escape(term) for term in dict.fromkeys(t for t, _, _ in name_terms()))
 
 
 def _second_ask(q: str) -> tuple[str, str] | None:

@@ -56,6 +56,7 @@ from assistant.normalize import (
     cue,
     general_words,
     lexical_form,
+    name_terms,
     rewritten_spans,
     tokens,
 )
@@ -1108,14 +1109,8 @@ def _people_asked(q: str, qc: QuestionCues) -> tuple[int, ...]:
 @functools.lru_cache(maxsize=1)
 def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """(regex on the lexical form, "nutrient" | "form", vocabulary name), longest name first."""
-    out: list[tuple[str, str, str]] = []
-    for n in vocabulary().nutrients:
-        out.extend((lexical_form(t).strip(), "nutrient", n.name) for t in n.names())
-        for f in n.forms:
-            out.extend((lexical_form(t).strip(), "form", f.name) for t in (f.name, *f.terms))
-    out = [o for o in out if o[0]]
-    out.sort(key=lambda o: len(o[0]), reverse=True)
-    return tuple((re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])"), kind, name) for key, kind, name in out)
+    return tuple((re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])"), kind, name)
+                 for key, kind, name in name_terms())
 
 
 def _asks_form_did(q: str, qc: QuestionCues, named: Sequence[tuple[str, str]]) -> bool:
@@ -1958,16 +1953,18 @@ def age_distance(query: StudyQuery, record: StudyRecord) -> float:
     """How far the finding's population's ages are from those the question asks (0 when it asks
     none; infinite when the finding states no ages that overlap): "the study in people over 80" is
     the one in people aged 80 and older, not one in people aged 70 and older."""
-    if query.ages is None:
-        return 0.0
+    return 0.0 if query.ages is None else _nearest_ages(query.ages, record)
+
+
+def _nearest_ages(asked: tuple[float, float], record: StudyRecord) -> float:
+    """The distance of the finding's nearest stated ages from those asked (infinite: none overlap)."""
     return min((d for a in _population_ages(record.population or "")
-                if (d := _age_distance(query.ages, a)) is not None), default=math.inf)
+                if (d := _age_distance(asked, a)) is not None), default=math.inf)
 
 
 def _by_ages(asked: tuple[float, float], pool: Sequence[StudyRecord]) -> list[StudyRecord]:
     """The findings whose population's ages overlap those asked, the nearest of them."""
-    near = {r.chunk_id: min(ds) for r in pool if (ds := [d for a in _population_ages(r.population or "")
-                                                        if (d := _age_distance(asked, a)) is not None])}
+    near = {r.chunk_id: d for r in pool if math.isfinite(d := _nearest_ages(asked, r))}
     best = min(near.values(), default=None)
     return [r for r in pool if best is not None and math.isclose(near.get(r.chunk_id, math.inf), best)]
 
