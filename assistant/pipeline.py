@@ -62,6 +62,7 @@ from assistant.answer.dosage import (
     unit_conversions,
 )
 from assistant.answer.extractive import cited_field, compose_extractive
+from assistant.answer.form_shares import fit_sentences
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
     OneProduct,
@@ -126,6 +127,7 @@ from assistant.conversation import (
 )
 from assistant.corpus import Corpus, Product, load_corpus
 from assistant.corpus import Nutrient as ProductNutrient
+from assistant.domain.page_format import NAMED_LINE_FIELDS
 from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
@@ -148,6 +150,7 @@ from assistant.normalize import (
     cue_fold,
     denied_classes,
     expand_query,
+    fold,
     general_words,
     medicine_names,
     mentioned_classes,
@@ -636,7 +639,7 @@ class Assistant:
             body = yield from self._compose(u, dq, hits, book, filters, supplement, cautions, head, studies,
                                             len(study_scopes) > 1, shown)
         cautions += self._drawn_cautions(book, u, supplement, cautions)
-        tail = self._tail(u, head, body.lines, gaps=not body.states_gaps)
+        tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
         if not lines:
@@ -652,17 +655,37 @@ class Assistant:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
 
-    def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True) -> list[str]:
-        """What follows the answer's lines: "how often?" that they do not state (with ``gaps``), "is
-        it <a> or <b>?" that they do not name (said only of lines that answer something), the amounts
-        they state in the unit asked ("in mcg?"), and the referral of a personal question."""
+    def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True,
+              cited: tuple[str | None, CitationBook] | None = None) -> list[str]:
+        """What follows the answer's lines: the forms that lines of a field which lost their names
+        fit (``cited``: the supplement in scope and the answer's citations), "how often?" that they do
+        not state (with ``gaps``), "is it <a> or <b>?" that they do not name (said only of lines that
+        answer something), the amounts they state in the unit asked ("in mcg?"), and the referral of
+        a personal question."""
         idf = self.retriever.lexical.idf
         said = head + lines
+        fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
+        said += fits
         gap = figure_gap(u.question, said) if gaps and said else None
-        tail = ([gap] if gap is not None else []) + (unsettled_choices(u.question, said, idf) if said else [])
+        tail = fits + ([gap] if gap is not None else []) + (
+            unsettled_choices(u.question, said, idf) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
+
+    def _form_fits(self, u: Understanding, supplement: str | None, book: CitationBook,
+                   said: Sequence[str]) -> list[str]:
+        """The lines of the monograph's form field that lost their form's name, quoted in ``said`` or
+        asked about by the form their share fits, said with that form (:mod:`form_shares`)."""
+        nutrient = self.catalog.primary_nutrient(supplement)
+        if supplement is None or nutrient is None:
+            return []
+        return fit_sentences(
+            u.question, " ".join(said), self._field_docs(supplement, NAMED_LINE_FIELDS, []),
+            self.catalog.products_of.get(supplement, []), nutrient,
+            lambda p: self._product_docs([p]).get(p.id), book,
+            cue(dosage_cues().question.share_asked).search(fold(u.question)) is not None,
+            self.catalog.naming_words | general_words() | form_words())
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],

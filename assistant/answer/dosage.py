@@ -99,9 +99,12 @@ class QuestionCues(BaseModel):
     #: how a note speaks of amounts above a figure ("doses above <amount> have been associated with
     #: <harm>"): an amount compared with the limit that is above that figure brings the note
     note_above: list[str] = Field(default_factory=list)
+    #: a question about the share of a form that is the nutrient ("what percentage is actual <x>",
+    #: "is it really a third <x>"): the line of a form's field that states the share is asked about
+    share_asked: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings", "not_daily", "forms_asked", "note_above")
+                     "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
