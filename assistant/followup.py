@@ -202,6 +202,7 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
     from assistant.answer.dosage import dosage_cues  # the groups of people a question can name
 
     people = [(name, w) for name, g in dosage_cues().population.groups.items() for w in g.words]
+    people += [(fold(w), w) for w in followup_words().people_words]  # "<condition> patients"
     people.sort(key=lambda x: -len(x[1]))
     return out + [("people", name, re.compile(rf"(?<![\w-])(?:{w})(?![\w-])", re.IGNORECASE))
                   for name, w in people] + _age_patterns() + [("dose", "", _cues().dose)]
@@ -278,6 +279,12 @@ def _qualified_people(text: str, s: Slot, found: Sequence[Slot]) -> Slot:
     return Slot(s.kind, "|".join([s.value, *extra]), start, end, (s.start, s.end))
 
 
+def _people_word(s: Slot) -> bool:
+    """People named by a word of no group ("<condition> patients", "participants with <x>"): the
+    condition is who they are, not a qualifier of a group."""
+    return s.kind == "people" and s.value.split("|")[0] in {fold(w) for w in followup_words().people_words}
+
+
 def _described(s: Slot, text: str) -> bool:
     """A product slot that describes the product ("the liquid one") rather than naming it."""
     return s.kind == "product" and s.value == fold(text[s.start:s.end])
@@ -287,8 +294,10 @@ def own_topic(text: str, slots: Iterable[Slot], previous: str | None = None) -> 
     """The topic words of a turn beyond the slots it names, the words of a follow-up and (given the
     earlier question) the words it repeats from there; a word that asks for something of its own
     ("why") counts although it names no topic."""
-    # "the 720 mcg study" says what it asks of: only a numbered study's slot is blanked
-    masked = _blanked(text, [s for s in slots if not (s.kind == "study" and not s.value.startswith("ref:"))])
+    # "the 720 mcg study" says what it asks of: only a numbered study's slot is blanked; "people with
+    # <condition>" names its condition as a topic: only the people word is
+    masked = _blanked(text, [Slot(s.kind, s.value, *s.core) if _people_word(s) and s.core else s
+                             for s in slots if not (s.kind == "study" and not s.value.startswith("ref:"))])
     general = vocabulary().general_words
     cues = _cues()
     earlier = {stem(t) for t in content_tokens(previous)} if previous else set()
@@ -402,8 +411,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
             named.add("dose")
         if named & set(SUBJECT_KINDS):
             named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
-            if cues_across(question):  # "was <form> used for anything in the studies": asked of them all
-                named.add("people")
+        if cues_across(question):  # "was <form> used for anything in the studies", "did any heart
+            named.add("people")  # study go higher": asked of them all, whoever they were in
         bare = ("the one", "the ones")  # "the one they use": it describes nothing
         subject = [previous[s.start:s.end] for s in earlier
                    if s.kind not in named and not (_described(s, previous) and s.value in bare)]
@@ -722,8 +731,8 @@ def _replace_slot(base: str, kind: str, new: Sequence[Slot], question: str,
         old = _product_phrases(base)  # "the liquid product" -> "the <words> one" the turn describes
     if not old or {s.value for s in old} == {s.value for s in new}:
         return base
-    if kind == "people" and not any(s.qualified for s in new):
-        old = [Slot(s.kind, s.value, *(s.core or (s.start, s.end))) for s in old]
+    if kind == "people" and not any(s.qualified for s in new):  # but "<condition> patients" are who they are
+        old = [s if _people_word(s) else Slot(s.kind, s.value, *(s.core or (s.start, s.end))) for s in old]
     if kind == "people":  # "does a baby need" -> "does aged 45 need": the article goes with the people
         old = [Slot(s.kind, s.value, m.start() if (m := re.search(r"(?<![\w-])(?:a|an)\s+$", base[:s.start]))
                     else s.start, s.end, s.core) for s in old]

@@ -167,6 +167,7 @@ class FollowupWords(BaseModel):
     new_topic: list[str] = Field(default_factory=list)
     word_forms: list[tuple[str, str]] = Field(default_factory=list)
     people_conditions: list[str] = Field(default_factory=list)
+    people_words: list[str] = Field(default_factory=list)
     study_words: list[str] = Field(default_factory=list)
     reference_words: list[str] = Field(default_factory=list)
     study_anaphors: list[str] = Field(default_factory=list)

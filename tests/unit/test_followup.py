@@ -302,6 +302,25 @@ def test_a_subject_of_its_own_asked_across_the_studies_drops_the_earlier_people(
     assert "osteoporosis" in r.question  # no question across the studies: the people stay
 
 
+def test_an_across_studies_turn_drops_the_earlier_people_without_a_subject_of_its_own() -> None:
+    r = resolve("did any heart study go higher than that", "how much k2 did the kidney patients get")
+    assert r.followup and "kidney" not in r.question
+    r = resolve("what about their arteries?", "how much k2 did the kidney patients get")
+    assert "kidney patients" in r.question  # no question across the studies: the people stay
+
+
+def test_people_named_by_a_condition_alone_are_people_a_follow_up_swaps_whole() -> None:
+    slots = find_slots("what did the k2 study in ckd patients find")
+    assert [(s.kind, "what did the k2 study in ckd patients find"[s.start:s.end]) for s in slots
+            if s.kind == "people"] == [("people", "ckd patients")]
+    r = resolve("and in postmenopausal women?", "what did the k2 study in ckd patients find")
+    assert r.followup and r.question.startswith("what did the k2 study in postmenopausal women find")
+    assert "ckd" not in r.question  # not "ckd postmenopausal women": the condition was who they were
+    # the condition stays a topic of the turn that names it
+    r = resolve("was that one done in people with kidney disease?", "what was the 720 mcg study about")
+    assert r.question == "was the 720 mcg study done in people with kidney disease?"
+
+
 @pytest.mark.parametrize("turn", ["hmm and for mk-7 then?", "um ok so mk7 then", "right, and for mk-7 then"])
 def test_a_form_swap_opened_by_chat_swaps_the_form(turn: str) -> None:
     r = resolve(turn, "how much mk-4 was given in the fracture trial?")
