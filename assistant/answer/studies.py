@@ -842,7 +842,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     topics, not_topics = _topics(q, qc)
     units = _units(lex, qc)
     population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
-    population = tuple(t for t in population if t not in _unit_words())  # "doses in milligrams"
+    population = _people_terms(population)
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
     population, groups = ((), ()) if whom else (population, groups)
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
@@ -2311,6 +2311,13 @@ def _by_result(query: StudyQuery, chosen: list[StudyRecord], what: list[str],
         return StudySelection()
     what = [w for w in what if w] or [EVERY_WORDS]  # "the doses into mcg": every finding, each converted
     return StudySelection(records=chosen, also=also, answered=certain, what=" and ".join(what))
+
+
+def _people_terms(population: Sequence[str]) -> tuple[str, ...]:
+    """The terms of a population asked about but units ("doses in milligrams"); none when they are
+    only names of nutrients or forms ("in the <nutrient> studies" names no people)."""
+    terms = tuple(t for t in population if t not in _unit_words())
+    return terms if _unnamed(terms) else ()
 
 
 def _unnamed(population: Sequence[str]) -> tuple[str, ...]:

@@ -410,3 +410,19 @@ def test_a_product_is_set_beside_a_named_study_only_when_amounts_are_compared_an
     # a product stating the parts of a nutrient is not compared by its amount of the whole
     assert "the dose that study gave" not in catalogue.ask(
         "is OmegaMax 1000 more than the dose in the rheumatoid arthritis study?").text
+
+
+@pytest.mark.parametrize("supplement", ["iron", "omega-3-fish-oil", "vitamin-d3"])
+def test_a_monographs_example_question_on_the_studies_doses_lists_each_findings_dose(
+        catalogue: Assistant, supplement: str) -> None:
+    title = next(m.title for m in catalogue.corpus.monographs if m.slug == supplement)
+    ans = catalogue.ask(f"What doses of {title} were used in the studies?")
+    assert ans.text.startswith("The research findings that state a dose of")
+    assert len({c.chunk_id for c in ans.citations}) >= 4  # each finding with a dose, cited
+    assert all(c.section == "Research" for c in ans.citations)
+
+
+def test_a_share_a_form_line_states_is_said_with_the_form_its_products_fit(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what percentage of ferrous fumarate is actual iron?")
+    assert "the share it states fits ferrous fumarate" in ans.text
+    assert "about 33%" in ans.text and "106 mg of iron from 324 mg" in ans.text

@@ -1081,6 +1081,19 @@ def test_every_finding_in_order_of_its_dose_from_the_end_named_first() -> None:
     assert [c.ref for c in book.citations] == [5, 6, 7, 8, 2]
 
 
+def test_the_doses_the_studies_used_asked_first_lists_every_finding_by_dose() -> None:
+    for q in ("What doses of Vitamin K2 were used in the studies?", "ok so what doses did the trials use",
+              "list the doses used in the k2 studies"):
+        sq = parse_study_query(q)
+        assert sq is not None and sq.ranked and sq.direction == "min" and not sq.population, q
+    lines, book = answer("What doses of Vitamin K2 were used in the studies?", "vitamin-k2")
+    assert [c.ref for c in book.citations] == [2, 8, 7, 6, 5]
+    assert_cited_and_grounded(lines, book)
+    # asked after the studies, the doses are those of the studies asked about, not a ranking
+    sq = parse_study_query("which of the studies used mk-4 specifically, and at what doses")
+    assert sq is not None and not sq.ranked and sq.forms == ("MK-4",)
+
+
 def test_every_finding_in_order_of_its_length() -> None:
     sq = parse_study_query("rank the vitamin d trials in order from shortest to longest")
     assert sq is not None and sq.ranked and sq.length == "min" and not sq.population
