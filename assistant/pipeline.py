@@ -813,7 +813,10 @@ class Assistant:
         if not classes:
             return []
         scope = self._caution_scope(u, supplement)
-        return cautions_for(book, self.retriever.lexical.cautions, scope, classes)
+        # "not on water pills": that class's notes are no one's here, unless a turn says it is taken
+        denied = set(denied_classes(u.question)) - set(u.classes)
+        notes = [d for d in self.retriever.lexical.cautions if not denied & set(note_classes(d))]
+        return cautions_for(book, notes, scope, classes)
 
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one

@@ -426,3 +426,15 @@ def test_a_share_a_form_line_states_is_said_with_the_form_its_products_fit(catal
     ans = catalogue.ask("what percentage of ferrous fumarate is actual iron?")
     assert "the share it states fits ferrous fumarate" in ans.text
     assert "about 33%" in ans.text and "106 mg of iron from 324 mg" in ans.text
+
+
+def test_a_class_the_question_denies_brings_no_note_of_it_for_another_class(catalogue: Assistant) -> None:
+    ans = catalogue.ask("i'm not taking any water pills. is 2000 iu of d3 a day too much?")
+    assert "toxicity" in {c.kind for c in ans.cautions}
+    assert "water pill" not in ans.text and "thiazide_diuretic" not in {k for c in ans.cautions for k in c.kinds}
+    # taken in an earlier turn, a turn's words that seem to deny it do not drop it
+    history: list[Turn] = [{"role": "user", "content": "i'm on warfarin. which k2 form is the one to worry about"},
+                           {"role": "assistant", "content": catalogue.ask("i'm on warfarin. which k2 form is "
+                                                                          "the one to worry about").text}]
+    ans = catalogue.ask("so if i go for mk7 instead i dont need to bother with the inr checks?", history)
+    assert "anticoagulant" in {c.kind for c in ans.cautions} and "INR" in ans.text
