@@ -8,10 +8,12 @@ its cited snippet.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import snowballstemmer
 from langchain_core.documents import Document
 
 from assistant import messages as msg
@@ -57,12 +59,25 @@ def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: Map
             sent_terms = set(tokens(text[s:e]))
             if meta.get("kind") in {"field", "product"}:
                 sent_terms |= set(tokens(str(meta.get("title", ""))))
+            roots = {word_root(t) for t in sent_terms}  # "lowered" says the question's "lower"
+            sent_terms |= {t for t in q if t not in sent_terms and word_root(t) in roots}
             cov = sum(w for t, w in weights.items() if t in sent_terms) / total
             dense = max(0.0, h.dense_score) / best_dense
             score = 0.55 * cov + 0.35 * dense + 0.10 / (1 + rank)
             out.append(Candidate(h, s, e, text[s:e], score))
     out.sort(key=lambda c: c.score, reverse=True)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=16384)
+def word_root(token: str) -> str:
+    """A word's Snowball root: its inflections meet ("lowered", "lowering" and "lower")."""
+    return str(_stemmer().stemWord(token))
 
 
 def choose_sentences(cands: Sequence[Candidate], limit: int, ratio: float = 0.8) -> list[Candidate]:

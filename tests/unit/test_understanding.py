@@ -677,3 +677,16 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
                   "took 2 omegamax by mistake instead of 1, problem?",   # an adult's extra dose
                   "my dog ate a few fish oil capsules"]:                 # a pet
         assert urgent_referral(asked) is None, asked
+
+
+def test_a_sentence_that_says_the_questions_verb_in_another_tense_covers_it() -> None:
+    from langchain_core.documents import Document
+
+    from assistant.answer.extractive import score_sentences, word_root
+    from assistant.retrieval import Hit
+
+    assert word_root("lowered") == word_root("lowering") == word_root("lower")
+    text = "Prescription doses changed fasting triglycerides. Prescription doses lowered fasting triglycerides."
+    doc = Document(page_content=text, metadata={"kind": "prose", "chunk_id": "o1", "source": "s", "text": text})
+    best = score_sentences(["lower", "triglyceride"], [Hit(doc, 0.7, 1.0, 1.0)], {}, 1.0)
+    assert best[0].text.startswith("Prescription doses lowered") and best[0].score > best[1].score
