@@ -37,6 +37,8 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})[\w+-]*\s*$", re.M)
 _MD_CODE = re.compile(r"`+")
 _MD_EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)")  # not "2*5 or 3*4"
+#: a web address pasted with the question ("URL: https://example.com/iron => ...", "www.x.org/..."): no words
+_URL = re.compile(r"(?:\b(?:url|link|source)\s*:\s*)?(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
 _MD_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>(?!\s*\d)\s?|[-*+]\s+(?=\S))", re.M)  # "> 100 mcg" stays
 
 
@@ -112,6 +114,7 @@ def _plain_once(text: str) -> str:
     t = _HIDDEN.sub(" ", t)
     t = _TAG.sub(" ", t)
     t = _MD_LINK.sub(r"\1", t)
+    t = _URL.sub(" ", t)
     t = _MD_FENCE.sub(" ", t)
     t = _MD_CODE.sub("", t)
     t = _MD_EMPHASIS.sub(r"\2", t)

@@ -26,6 +26,8 @@ from assistant.conversation import check_history, clean_question, plain_text
     ("what dose of mk7\x08 was used in the\u200b 3 year\t trial\x07\x1b[0m", "what dose of mk7 was used in the 3 year trial"),
     ("\x1b[31mred\x1b[0m K2", "red K2"),
     ("vit\u00adamin K2\ufeff", "vitamin K2"),
+    ("URL: https://example.com/iron?? => how much iron for pregnant women", "=> how much iron for pregnant women"),
+    ("see www.example.org/k2-page for more. whats the RDA", "see for more. whats the RDA"),
 ])
 def test_plain_text_strips_markup_and_control_characters(typed: str, plain: str) -> None:
     assert plain_text(typed) == plain
