@@ -81,6 +81,7 @@ from assistant.answer.products import (
     product_cues,
     product_named,
     speaks_to,
+    stated,
     stated_parts,
     turn_direction,
 )
@@ -225,6 +226,10 @@ class HeldAmount:
     product: Product
     dose: Dose
     several: bool = False
+
+
+#: at most this many products that state what one product lacks are named beside it
+MAX_HOLDERS_INSTEAD = 2
 
 
 @dataclass
@@ -497,7 +502,8 @@ class Assistant:
         pq = None if about_a_study(q) else parse_product_query(
             without_negated_mentions(asked), nutrients) or (
             # "which products have that form": what it resolves to, ranked as the turn ranks
-            turn_direction(found, q) if (r.inherits_intent or (followup and asks_across_products(q)))
+            turn_direction(found, q, points_back(q) and bool(self._listed_products(last_answer(turns)))) if (
+                r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
@@ -703,8 +709,9 @@ class Assistant:
             return self._one_product_body(u, one, dq, hits, book, supplement, study=study)
         if u.product_query is not None:
             pq = u.product_query
-            if pq.back and u.followup and len(listed := self._listed_products(u.reply)) > 1:
-                products = listed  # "which of those has the most <nutrient>": those the last answer listed
+            if pq.back and u.followup and (listed := self._listed_products(u.reply)) and (
+                    len(listed) > 1 or pq.direction is None):  # "which of those has the most <nutrient>",
+                products = listed  # "does it have <nutrient> too?": those the last answer listed
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             cited = len(book.citations)
@@ -1238,8 +1245,12 @@ class Assistant:
     def _one_product(self, u: Understanding, products: Sequence[Product]) -> OneProduct | None:
         """The one product the question asks about (``products``: those in scope, which win a tie),
         and what it asks of it, if it asks of one."""
-        return one_product_question(u.question, self.catalog.all_products, products,
-                                    self.catalog.nutrient_names, earlier=u.earlier)
+        pointing = u.followup and points_back(u.question) and not about_products(  # not "the one with
+            u.question, self.catalog.slot_names)  # <x>": the turn describes its own
+        listed = self._listed_products(u.reply) if pointing else []
+        return one_product_question(u.question, self.catalog.all_products, products,  # "does it have
+                                    self.catalog.nutrient_names, earlier=u.earlier,  # <x> too?": the one
+                                    pointed=listed[0] if len(listed) == 1 else None)  # the answer listed
 
     def _one_asked(self, u: Understanding,
                    products: Sequence[Product]) -> tuple[OneProduct | None, StudyRecord | None]:
@@ -1315,7 +1326,7 @@ class Assistant:
         describes them in other words, lists none: the turn's own scope stands."""
         text = sentences_of(self._without_notes(reply))[0]
         return [p for p in self.catalog.all_products
-                if re.search(rf"(?<![\w+-]){re.escape(p.title)}(?=\s*[(\[;,.]|\s+—|\s*$)", text)]
+                if re.search(rf"(?<![\w+-]){re.escape(p.title)}(?=\s*[(\[;,.:]|\s+—|\s*$)", text)]
 
     def _named_page(self, u: Understanding, lines: list[str], book: CitationBook, scoped: str | None
                     ) -> list[str]:
@@ -1381,11 +1392,27 @@ class Assistant:
         (``studies``), the product's amounts and then the study beside them, else those findings.
         ``study``: the one it is set beside, when already found."""
         lines, table = compose_one_product(one, self._product_docs(one.products()), book)
+        lines += self._holders_instead(one, book, supplement)
         if studies:
             beside = self._study_beside(u, one, book, study) or self._study_lines(book, studies, several)
             return Composition(lines + beside, table, states_gaps=True)
         return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
                            + self._study_beside(u, one, book, study), table)
+
+    def _holders_instead(self, one: OneProduct, book: CitationBook, supplement: str | None) -> list[str]:
+        """The supplement's products that state the nutrients asked of one product whose description
+        mentions none of them ("does it have <x> too?" of a product without <x>: the one that has it),
+        when a few alone do (an added nutrient, not the supplement's own)."""
+        if (not one.nutrients or one.forms or one.kinds or one.detail or one.property or one.versus
+                or supplement is None or any(stated(one.product, n) for n in one.nutrients)
+                or {n.casefold() for n in one.nutrients} & self.catalog.own_nutrients.get(supplement, set())):
+            return []
+        others = [p for p in self.catalog.products_of.get(supplement, [])
+                  if p.id != one.product.id and all(stated(p, n) for n in one.nutrients)]
+        if not others or len(others) > MAX_HOLDERS_INSTEAD:
+            return []
+        pq = ProductQuery(nutrient=one.nutrients[0], form=None, direction=None, nutrients=one.nutrients)
+        return compose_products(pq, others, self._product_docs(others), book)[0]
 
     def _study_beside(self, u: Understanding, one: OneProduct, book: CitationBook,
                       study: StudyRecord | None = None) -> list[str]:

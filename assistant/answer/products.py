@@ -576,17 +576,21 @@ def _direction(q: str) -> tuple[str | None, bool]:
     return most or ("max" if ranked else None), ranked
 
 
-def turn_direction(earlier: ProductQuery, turn: str) -> ProductQuery:
+def turn_direction(earlier: ProductQuery, turn: str, pointed: bool = False) -> ProductQuery:
     """The earlier products question a follow-up resolved to, ranked the way the turn's own words
     rank ("ok and the weakest one?" after "which is the strongest?"), at the next place when the
     turn asks it ("and the next one up?"); unchanged when the turn ranks no way or the same way.
-    The earlier turns' describing words go with their ranking."""
+    The earlier turns' describing words go with their ranking. A turn that ranks no way and points
+    at what the answer named (``pointed``: "does it have <nutrient> too?") asks of those products,
+    ranking none."""
     folded = _without_limit(_without_page(cue_fold(turn)))
     direction, _ = _direction(folded)
     qc = product_cues().question
     if earlier.direction is not None and cue([*qc.next_place, *qc.next_turn]).search(folded):
         return replace(earlier, direction=direction or earlier.direction, place=earlier.place + 1,
                        described=())
+    if pointed and direction is None and earlier.direction is not None:
+        return replace(earlier, direction=None, back=True, place=1, described=())
     if direction is None or earlier.direction is None or direction == earlier.direction:
         return earlier
     return replace(earlier, direction=direction, described=())
@@ -1756,7 +1760,8 @@ def asks_label(question: str) -> bool:
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
                          nutrient_names: Sequence[str],
-                         earlier: Sequence[str] | None = None) -> OneProduct | None:
+                         earlier: Sequence[str] | None = None,
+                         pointed: Product | None = None) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
     of <product>?", "is <product> <property>?", "how often do you take <product>?" (a detail), "does
@@ -1768,7 +1773,9 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     the <supplement> list") neither asks across products nor describes one. ``earlier``: the user's
     earlier questions, oldest first ("than that", or a bare "more or less?", is the product the last
     of them named or described); given, the caller cites every product of ``OneProduct.products()``;
-    None: it cites the product asked alone (a comparison is left to :func:`compose_products`)."""
+    None: it cites the product asked alone (a comparison is left to :func:`compose_products`).
+    ``pointed``: the one product the last answer listed, which a turn that names or describes none
+    points at ("does it have <nutrient> too?")."""
     qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
     whole = _without_page(_amount_not_count(question))
     q = _without_limit(whole)  # blanks keep the length: a span of q is one of whole
@@ -1801,8 +1808,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     if not (holds or forms or kinds or size or prop):
         return None
     described = q if kinds is None or found else q[:kinds[1][0]] + " " + q[kinds[1][1]:]
-    product: Product | None = found[0] if found else _described_in(described, products, in_scope,
-                                                                    nutrient_names, figures=bool(forms))
+    product: Product | None = found[0] if found else (_described_in(
+        described, products, in_scope, nutrient_names, figures=bool(forms)) or pointed)
     if product is None:
         return None
     if kinds is not None:

@@ -438,3 +438,14 @@ def test_a_class_the_question_denies_brings_no_note_of_it_for_another_class(cata
                                                                           "the one to worry about").text}]
     ans = catalogue.ask("so if i go for mk7 instead i dont need to bother with the inr checks?", history)
     assert "anticoagulant" in {c.kind for c in ans.cautions} and "INR" in ans.text
+
+
+def test_a_turn_pointing_at_the_products_an_answer_named_asks_of_them(catalogue: Assistant) -> None:
+    first = "which iron product has the most iron?"
+    ans = catalogue.ask("does it have vitamin c too?", asked_before(first, catalogue.ask(first).text))
+    # the product named, without it; the one that has it beside it
+    assert ans.text.startswith("The description of Supplement: iron 106 mg (ferrous fumarate)")
+    assert "does not mention vitamin C" in ans.text and "vitamin C 250 mg" in ans.text
+    first = "which k2 product has the most k2?"
+    ans = catalogue.ask("does it have d3 too, how much?", asked_before(first, catalogue.ask(first).text))
+    assert "5,000 IU" in ans.text and "4000 IU" in ans.text and "most" not in ans.text  # no new ranking

@@ -21,6 +21,7 @@ from assistant.answer.products import (
     serving_size_asked,
     stated,
     stated_share,
+    turn_direction,
 )
 from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
@@ -643,3 +644,20 @@ def test_a_count_of_a_kind_none_is_of_labels_no_product_with_it() -> None:
     # none is a gummy: the page's products are listed as they are, none called one
     text = _answer("how many vitamin d3 gummies are there?", [SOFTGEL, TABLET])
     assert "(gummy)" not in text
+
+
+def test_a_turn_pointing_at_the_answer_asks_of_its_products_and_ranks_none() -> None:
+    earlier = parse_product_query("which d3 product has the most?", NAMES)
+    assert earlier is not None and earlier.direction == "max"
+    pointed = turn_direction(earlier, "does it have d3 too, how much?", pointed=True)
+    assert pointed.direction is None and pointed.back
+    # a turn that ranks, or steps to the next place, keeps ranking
+    assert turn_direction(earlier, "and the least?", pointed=True).direction == "min"
+    assert turn_direction(earlier, "and the next one down from that?", pointed=True).place == 2
+    assert turn_direction(earlier, "does it have d3 too?").direction == "max"  # nothing pointed at
+
+
+def test_a_turn_that_names_no_product_asks_of_the_one_it_points_at() -> None:
+    assert one_product_question("does it have DHA too?", [PLAIN, SOFTGEL], [], NAMES) is None
+    one = one_product_question("does it have DHA too?", [PLAIN, SOFTGEL], [], NAMES, pointed=PLAIN)
+    assert one is not None and one.product.id == PLAIN.id and one.nutrients == ("DHA",)
