@@ -709,9 +709,7 @@ class Assistant:
             return self._one_product_body(u, one, dq, hits, book, supplement, study=study)
         if u.product_query is not None:
             pq = u.product_query
-            if pq.back and u.followup and (listed := self._listed_products(u.reply)) and (
-                    len(listed) > 1 or pq.direction is None):  # "which of those has the most <nutrient>",
-                products = listed  # "does it have <nutrient> too?": those the last answer listed
+            products = self._products_back(u, pq, products)
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             cited = len(book.citations)
@@ -754,6 +752,13 @@ class Assistant:
             gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
             return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
+
+    def _products_back(self, u: Understanding, pq: ProductQuery,
+                       products: Sequence[Product]) -> Sequence[Product]:
+        """The products a turn asks of: those the last answer listed when it points back at them
+        ("which of those has the most <nutrient>", "does it have <nutrient> too?"), else ``products``."""
+        listed = self._listed_products(u.reply) if pq.back and u.followup else []
+        return listed if listed and (len(listed) > 1 or pq.direction is None) else products
 
     def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                           name: str) -> list[str]:

@@ -1759,23 +1759,20 @@ def asks_label(question: str) -> bool:
 
 
 def one_product_question(question: str, products: Sequence[Product], in_scope: Sequence[Product],
-                         nutrient_names: Sequence[str],
-                         earlier: Sequence[str] | None = None,
+                         nutrient_names: Sequence[str], earlier: Sequence[str] | None = None,
                          pointed: Product | None = None) -> OneProduct | None:
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
     of <product>?", "is <product> <property>?", "how often do you take <product>?" (a detail), "does
     the <described product> have more or less <nutrient> than <another product | that>?": the
-    product (named, or described: the words of "the ... <product word>" that its title and
-    description hold, rarest first, or "the <supplement> with <nutrient>") and what is asked of it.
-    None for a question across products, one that asks nothing it holds, or one whose product words
-    fit several products equally (the one in ``in_scope`` wins a tie). A phrase naming the page ("on
-    the <supplement> list") neither asks across products nor describes one. ``earlier``: the user's
+    product (named; described by the words of "the ... <product word>" its title and description
+    hold, rarest first, or "the <supplement> with <nutrient>"; else ``pointed``, the one the last
+    answer listed: "does it have <nutrient> too?") and what is asked of it. None for a question
+    across products, one that asks nothing it holds, or one whose product words fit several
+    products equally (the one in ``in_scope`` wins a tie). A phrase naming the page ("on the
+    <supplement> list") neither asks across products nor describes one. ``earlier``: the user's
     earlier questions, oldest first ("than that", or a bare "more or less?", is the product the last
-    of them named or described); given, the caller cites every product of ``OneProduct.products()``;
-    None: it cites the product asked alone (a comparison is left to :func:`compose_products`).
-    ``pointed``: the one product the last answer listed, which a turn that names or describes none
-    points at ("does it have <nutrient> too?")."""
+    of them named or described); given, the caller cites every product of ``OneProduct.products()``."""
     qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
     whole = _without_page(_amount_not_count(question))
     q = _without_limit(whole)  # blanks keep the length: a span of q is one of whole
