@@ -1094,6 +1094,15 @@ def test_the_doses_the_studies_used_asked_first_lists_every_finding_by_dose() ->
     assert sq is not None and not sq.ranked and sq.forms == ("MK-4",)
 
 
+def test_the_page_a_question_names_is_no_population_and_looked_at_people_are() -> None:
+    sq = parse_study_query("which studies on the k2 page were in women")
+    assert sq is not None and "page" not in sq.population and "women" in sq.population
+    sq = parse_study_query("what studies looked at older adults in the omega-3 page")
+    assert sq is not None and "older" in sq.population and "page" not in sq.population
+    sq = parse_study_query("which studies looked at bone density")
+    assert sq is not None and not sq.population  # a topic, not people
+
+
 def test_every_finding_in_order_of_its_length() -> None:
     sq = parse_study_query("rank the vitamin d trials in order from shortest to longest")
     assert sq is not None and sq.ranked and sq.length == "min" and not sq.population
