@@ -79,6 +79,7 @@ from assistant.answer.products import (
     product_amount_gap,
     product_by_amounts,
     product_cues,
+    product_forms,
     product_named,
     speaks_to,
     stated,
@@ -106,6 +107,7 @@ from assistant.answer.studies import (
     finding_gap_query,
     finding_lines,
     finding_written,
+    form_mentions,
     names_one_study,
     parse_study_query,
     records_from,
@@ -825,10 +827,7 @@ class Assistant:
         if not classes:
             return []
         scope = self._caution_scope(u, supplement)
-        # "not on water pills": that class's notes are no one's here, unless a turn says it is taken
-        denied = set(denied_classes(u.question)) - set(u.classes)
-        notes = [d for d in self.retriever.lexical.cautions if not denied & set(note_classes(d))]
-        return cautions_for(book, notes, scope, classes)
+        return cautions_for(book, self.retriever.lexical.cautions, scope, classes)
 
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one
@@ -1556,13 +1555,22 @@ class Assistant:
         holds above every value of their upper limit: its own page's, or, when the question names
         the product, another's ("<a product of one page> with <another page's nutrient>")."""
         limit = dosage_cues().question.limit_field
-        pids = {c.product_id for c in book.citations if c.product_id}
+        pids = list(dict.fromkeys(c.product_id for c in book.citations if c.product_id))
+        named_one = named_product(question, self.catalog.all_products)
+        if named_one is not None and named_one.id in pids and not cue(  # the product the question names
+                product_cues().question.than).search(cue_fold(question)):  # (compared with none), whatever
+            pids = [named_one.id]  # else the answer cites beside it ("the one that has <x>")
+        forms = {name.casefold() for _, _, name in form_mentions(question)}
+        if len(pids) > 1 and forms and len(of_form := [  # "is <form> more constipating?": its product
+                pid for pid in pids if pid in self.catalog.product_by_id and forms & {
+                    f.casefold() for f in product_forms(self.catalog.product_by_id[pid])}]) == 1:
+            pids = of_form
         if len(pids) != 1:  # an answer about one product (a list of several warns of none by itself)
             return []
-        product = self.catalog.product_by_id.get(pids.pop())
+        product = self.catalog.product_by_id.get(pids[0])
         if product is None:
             return []
-        named = named_product(question, self.catalog.all_products) == product
+        named = named_one == product
         over = []
         for supplement, primary in self.catalog.primary_of.items():
             dose = self._amount_of(product, supplement) if named or supplement == product.supplement else None

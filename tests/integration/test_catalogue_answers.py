@@ -428,18 +428,6 @@ def test_a_share_a_form_line_states_is_said_with_the_form_its_products_fit(catal
     assert "about 33%" in ans.text and "106 mg of iron from 324 mg" in ans.text
 
 
-def test_a_class_the_question_denies_brings_no_note_of_it_for_another_class(catalogue: Assistant) -> None:
-    ans = catalogue.ask("i'm not taking any water pills. is 2000 iu of d3 a day too much?")
-    assert "toxicity" in {c.kind for c in ans.cautions}
-    assert "water pill" not in ans.text and "thiazide_diuretic" not in {k for c in ans.cautions for k in c.kinds}
-    # taken in an earlier turn, a turn's words that seem to deny it do not drop it
-    history: list[Turn] = [{"role": "user", "content": "i'm on warfarin. which k2 form is the one to worry about"},
-                           {"role": "assistant", "content": catalogue.ask("i'm on warfarin. which k2 form is "
-                                                                          "the one to worry about").text}]
-    ans = catalogue.ask("so if i go for mk7 instead i dont need to bother with the inr checks?", history)
-    assert "anticoagulant" in {c.kind for c in ans.cautions} and "INR" in ans.text
-
-
 def test_a_turn_pointing_at_the_products_an_answer_named_asks_of_them(catalogue: Assistant) -> None:
     first = "which iron product has the most iron?"
     ans = catalogue.ask("does it have vitamin c too?", asked_before(first, catalogue.ask(first).text))
@@ -449,3 +437,10 @@ def test_a_turn_pointing_at_the_products_an_answer_named_asks_of_them(catalogue:
     first = "which k2 product has the most k2?"
     ans = catalogue.ask("does it have d3 too, how much?", asked_before(first, catalogue.ask(first).text))
     assert "5,000 IU" in ans.text and "4000 IU" in ans.text and "most" not in ans.text  # no new ranking
+
+
+def test_a_named_product_above_the_limit_keeps_its_notes_beside_the_products_named_for_it(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("does Bone Plus 5000 have calcium?")
+    assert "does not mention calcium" in ans.text and "calcium 600 mg" in ans.text  # the one that has it
+    assert "toxicity" in {c.kind for c in ans.cautions}  # 5,000 IU is above every upper limit of the page
