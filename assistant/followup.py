@@ -282,7 +282,12 @@ def _qualified_people(text: str, s: Slot, found: Sequence[Slot]) -> Slot:
 def _people_word(s: Slot) -> bool:
     """People named by a word of no group ("<condition> patients", "participants with <x>"): the
     condition is who they are, not a qualifier of a group."""
-    return s.kind == "people" and s.value.split("|")[0] in {fold(w) for w in followup_words().people_words}
+    return s.kind == "people" and s.value.split("|")[0] in _people_words()
+
+
+@functools.lru_cache(maxsize=1)
+def _people_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in followup_words().people_words)
 
 
 def _described(s: Slot, text: str) -> bool:

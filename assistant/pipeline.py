@@ -1329,8 +1329,9 @@ class Assistant:
         sets apart: "these do not state ..."), in catalogue order. An answer that names one, or
         describes them in other words, lists none: the turn's own scope stands."""
         text = sentences_of(self._without_notes(reply))[0]
-        return [p for p in self.catalog.all_products
-                if re.search(rf"(?<![\w+-]){re.escape(p.title)}(?=\s*[(\[;,.:]|\s+—|\s*$)", text)]
+        return [p for p in self.catalog.all_products  # the substring first: a catalogue holds thousands
+                if p.title in text
+                and re.search(rf"(?<![\w+-]){re.escape(p.title)}(?=\s*[(\[;,.:]|\s+—|\s*$)", text)]
 
     def _named_page(self, u: Understanding, lines: list[str], book: CitationBook, scoped: str | None
                     ) -> list[str]:
@@ -1556,12 +1557,14 @@ class Assistant:
         the product, another's ("<a product of one page> with <another page's nutrient>")."""
         limit = dosage_cues().question.limit_field
         pids = list(dict.fromkeys(c.product_id for c in book.citations if c.product_id))
+        if not pids:
+            return []
         named_one = named_product(question, self.catalog.all_products)
         if named_one is not None and named_one.id in pids and not cue(  # the product the question names
                 product_cues().question.than).search(cue_fold(question)):  # (compared with none), whatever
             pids = [named_one.id]  # else the answer cites beside it ("the one that has <x>")
-        forms = {name.casefold() for _, _, name in form_mentions(question)}
-        if len(pids) > 1 and forms and len(of_form := [  # "is <form> more constipating?": its product
+        forms = {name.casefold() for _, _, name in form_mentions(question)} if len(pids) > 1 else set()
+        if forms and len(of_form := [  # "is <form> more constipating?": its product
                 pid for pid in pids if pid in self.catalog.product_by_id and forms & {
                     f.casefold() for f in product_forms(self.catalog.product_by_id[pid])}]) == 1:
             pids = of_form

@@ -766,13 +766,19 @@ def notes_above(amount: Dose, notes: Sequence[Document], cues: DosageCues | None
     cues = cues or dosage_cues()
     if not cues.question.note_above:
         return []
-    lead = re.compile(rf"(?:{'|'.join(cues.question.note_above)})\s*$")
+    lead = _lead_before(tuple(cues.question.note_above))
     out: list[Document] = []
     for doc in notes:
         text = str(doc.metadata.get("text") or doc.page_content)
         if any(lead.search(text[:d.start].casefold()) and _exceeds(amount, d) for d in parse_doses(text)):
             out.append(doc)
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _lead_before(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the patterns, ending where the text before a figure ends."""
+    return re.compile(rf"(?:{'|'.join(patterns)})\s*$")
 
 
 def _exceeds(amount: Dose, figure: Dose) -> bool:

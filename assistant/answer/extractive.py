@@ -59,8 +59,9 @@ def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: Map
             sent_terms = set(tokens(text[s:e]))
             if meta.get("kind") in {"field", "product"}:
                 sent_terms |= set(tokens(str(meta.get("title", ""))))
-            roots = {word_root(t) for t in sent_terms}  # "lowered" says the question's "lower"
-            sent_terms |= {t for t in q if t not in sent_terms and word_root(t) in roots}
+            if missing := [t for t in q if t not in sent_terms]:  # "lowered" says the question's "lower"
+                roots = {word_root(t) for t in sent_terms}
+                sent_terms |= {t for t in missing if word_root(t) in roots}
             cov = sum(w for t, w in weights.items() if t in sent_terms) / total
             dense = max(0.0, h.dense_score) / best_dense
             score = 0.55 * cov + 0.35 * dense + 0.10 / (1 + rank)

@@ -52,12 +52,13 @@ def fitted_lines(field: str, values: Sequence[str], products: Sequence[Product],
                  nutrient: str) -> list[LineFit]:
     """The unnamed lines of ``field`` whose stated share of ``nutrient`` fits one form's products
     alone (within :data:`SHARE_TOLERANCE`), each form fitted by one line at most."""
+    stating = [(line, percent) for line in unnamed_lines(field, values)
+               if (percent := line_percent(line, nutrient)) is not None]
+    if not stating:  # no unnamed line states a share: no product is read
+        return []
     shares = [(p, s) for p in products if (s := stated_share(p, nutrient)) is not None]
     fits: list[LineFit] = []
-    for line in unnamed_lines(field, values):
-        percent = line_percent(line, nutrient)
-        if percent is None:
-            continue
+    for line, percent in stating:
         near = [(p, s) for p, s in shares if abs(s.percent - percent) <= SHARE_TOLERANCE]
         forms = {s.form.casefold() for _, s in near}
         if len(forms) == 1:
@@ -84,19 +85,23 @@ def fit_sentences(question: str, said: str, field_docs: Sequence[Document], prod
     whose lines name their forms) that the answer ``said`` quotes, or that the question asks about:
     it names the form the line fits and asks the share (``asks_share``) or shares a word with the
     line (beside the ``ignored`` words: names of nutrients and forms, general words). Each cited."""
-    named = {name.casefold() for _, _, name in form_mentions(question)}
-    asked_words = set(content_tokens(question)) - set(ignored)
-    out: list[str] = []
+    found: list[tuple[Document, tuple[int, int], LineFit]] = []
     for doc in field_docs:
         body = str(doc.metadata.get("text", ""))
         spans = value_lines(body)
         values = [body[s:e] for s, e in spans]
-        for fit in fitted_lines(str(doc.metadata.get("title", "")), values, products, nutrient):
-            quoted = fit.line.strip().rstrip(".") in said
-            asked = fit.form.casefold() in named and (
-                asks_share or bool(asked_words & set(content_tokens(fit.line))))
-            if not (quoted or asked) or (pdoc := product_docs(fit.product)) is None:
-                continue
-            line_marker = book.cite(doc, spans[values.index(fit.line)])
-            out.append(fit_sentence(fit, nutrient, line_marker, book.cite(pdoc)))
+        found += [(doc, spans[values.index(fit.line)], fit)
+                  for fit in fitted_lines(str(doc.metadata.get("title", "")), values, products, nutrient)]
+    if not found:
+        return []
+    named = {name.casefold() for _, _, name in form_mentions(question)}
+    asked_words = set(content_tokens(question)) - set(ignored)
+    out: list[str] = []
+    for doc, span, fit in found:
+        quoted = fit.line.strip().rstrip(".") in said
+        asked = fit.form.casefold() in named and (
+            asks_share or bool(asked_words & set(content_tokens(fit.line))))
+        if not (quoted or asked) or (pdoc := product_docs(fit.product)) is None:
+            continue
+        out.append(fit_sentence(fit, nutrient, book.cite(doc, span), book.cite(pdoc)))
     return out

@@ -537,19 +537,21 @@ def _product_word(q: str) -> bool:
 def _offers_names(q: str) -> bool:
     """Does the (folded) text offer two different names of the vocabulary (nutrients or forms) as a
     choice, "<A> or <B>", "<A> vs <B>"?"""
-    joiners = product_cues().question.offer_joiners
-    if not joiners:
-        return False
-    names = _vocabulary_names()
-    offered = re.compile(rf"(?<![\w-])(?P<a>{names})(?![\w-])\s*,?\s*(?:{cue_alternation(joiners)})\s+"
-                         rf"(?P<b>{names})(?![\w-])")
-    return any(m.group("a") != m.group("b") for m in offered.finditer(lexical_form(q)))
+    offered = _offered_names()
+    return offered is not None and any(
+        m.group("a") != m.group("b") for m in offered.finditer(lexical_form(q)))
 
 
 @functools.lru_cache(maxsize=1)
-def _vocabulary_names() -> str:
-    """An alternation of every nutrient and form name of the vocabulary (lexical forms, longest first)."""
-    return "|".join(re.escape(term) for term in dict.fromkeys(t for t, _, _ in name_terms()))
+def _offered_names() -> re.Pattern[str] | None:
+    """"<A> or <B>", "<A> vs <B>": two of the vocabulary's nutrient and form names (lexical forms,
+    longest first) joined by one of ``offer_joiners``; None when there are no joiners."""
+    joiners = product_cues().question.offer_joiners
+    if not joiners:
+        return None
+    names = "|".join(re.escape(term) for term in dict.fromkeys(t for t, _, _ in name_terms()))
+    return re.compile(rf"(?<![\w-])(?P<a>{names})(?![\w-])\s*,?\s*(?:{cue_alternation(joiners)})\s+"
+                      rf"(?P<b>{names})(?![\w-])")
 
 
 def _second_ask(q: str) -> tuple[str, str] | None:
