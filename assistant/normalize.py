@@ -599,11 +599,17 @@ def medicine_names() -> dict[str, str]:
 
 @functools.cache
 def _question_phrases() -> list[tuple[str, re.Pattern[str]]]:
+    """Each note-only class and what asks about it: its question phrases and patterns, and saying
+    that too much was taken already (its ``urgent_patterns``: "my 3 yr old got into my pills"), not
+    of a pet (``urgent_not``)."""
     out = []
     for c in vocabulary().classes:
         if c.note_only and (c.question_phrases or c.question_patterns):
             alt = "|".join([*(_phrase_regex(p).pattern for p in c.question_phrases), *c.question_patterns])
             out.append((c.name, re.compile(alt)))
+        if c.note_only and c.urgent_patterns:
+            unless = "".join(f"(?!.*?(?:{p}))" for p in c.urgent_not)
+            out.append((c.name, re.compile(f"^{unless}.*?(?:{'|'.join(c.urgent_patterns)})", re.DOTALL)))
     return out
 
 

@@ -166,6 +166,14 @@ def test_a_neighbour_settles_a_tie() -> None:
     assert sc.correct("my blod thinner") == ("my blood thinner", {"blod": "blood"})
 
 
+def test_a_name_with_its_neighbour_wins_over_a_name_written_as_one_word(real: SpellCorrector) -> None:
+    """"vitamine" is "vitamin e" written as one word, and one letter from "vitamin": beside "d" it is
+    "vitamin d"; alone it is still the one-word name; a chat word ("lmao") is no typo of a medicine's."""
+    assert real.correct("how much vitamine d do adults need")[0] == "how much vitamin d do adults need"
+    assert real.correct("is vitamine safe")[0] == "is vitamin e safe"
+    assert real.correct("lmao my dog ate my homework")[1] == {}
+
+
 # --------------------------------------------------------------------------- confirmed by the passages
 
 

@@ -675,8 +675,21 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
                   "what happens if a child swallows tablets?",           # asked in general
                   "can too much hurt you?",
                   "took 2 omegamax by mistake instead of 1, problem?",   # an adult's extra dose
-                  "my dog ate a few fish oil capsules"]:                 # a pet
+                  "my dog ate a few fish oil capsules",                  # a pet
+                  "I ate some food with my tablets",                     # eating beside them
+                  "my kids ate breakfast before I gave them their vitamins"]:
         assert urgent_referral(asked) is None, asked
+
+
+def test_too_much_taken_already_asks_of_the_notes_on_excess() -> None:
+    """Saying a child got into the tablets asks what the page's notes on excess say (their class is
+    asked about, however the sentence runs on); eating a meal beside them does not."""
+    from assistant.normalize import mentioned_classes
+
+    said = "ok random but my 3 yr old got into my purse and I had my iron pills in there, what do I do"
+    assert "toxicity" in mentioned_classes([said])
+    assert "toxicity" in mentioned_classes(["my toddler swallowed a bunch of my tablets"])
+    assert "toxicity" not in mentioned_classes(["my kids ate breakfast before I gave them their vitamins"])
 
 
 def test_a_sentence_that_says_the_questions_verb_in_another_tense_covers_it() -> None:
