@@ -72,6 +72,7 @@ from assistant.answer.products import (
     asks_risk,
     compose_one_product,
     compose_products,
+    lists_only,
     named_product,
     numbered_product,
     one_product_question,
@@ -709,8 +710,8 @@ class Assistant:
             return Composition(found, states_gaps=True)
         if one is not None:  # "does <product> have X in it?", "more or less X than that?"
             return self._one_product_body(u, one, dq, hits, book, supplement, study=study)
-        if u.product_query is not None:
-            pq = u.product_query
+        pq = None if dq is not None and dq.forms_asked and lists_only(u.product_query) else u.product_query
+        if pq is not None:  # ("what kinds of <nutrient> are there in supplements": the page's forms)
             products = self._products_back(u, pq, products)
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))

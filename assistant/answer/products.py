@@ -483,6 +483,14 @@ class ProductQuery:
     bound: tuple[str, Dose] | None = None
 
 
+def lists_only(pq: ProductQuery | None) -> bool:
+    """Does the query only list the products that have its nutrient ("what <nutrient> supplements are
+    there", "... don't say how much"), asking nothing of them: no ranking, form, kind, property,
+    count or bound? (None: no query)"""
+    return pq is not None and replace(pq, missing=False, described=(), phrase=None) == ProductQuery(
+        pq.nutrient, None, None, nutrients=pq.nutrients)
+
+
 def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """A question across products ('which has the most', 'which one has zinc'), or None. Two asks
     across the products joined in one question ("which has the least A, and which one also has B")

@@ -12,6 +12,7 @@ from assistant.answer.citations import CitationBook
 from assistant.answer.products import (
     compose_one_product,
     compose_products,
+    lists_only,
     measured,
     one_product_question,
     parse_product_query,
@@ -228,3 +229,12 @@ def test_free_of_a_food_is_dietary_suitability() -> None:
               "any without fish in it"):
         assert asked_property(q) == "dietary suitability", q
     assert asked_property("is krill oil free from fishy burps") != "dietary suitability"
+
+
+def test_a_query_that_only_lists_the_products_asks_nothing_of_them() -> None:
+    """"what kinds of <nutrient> are there in supplements" lists them by nothing: the page's forms
+    answer it (the pipeline asks the Special Forms field instead); a ranking or a form asks of them."""
+    listed = parse_product_query("which omega-3 supplements are there?", NAMES)
+    assert listed is not None and lists_only(listed)
+    ranked = parse_product_query("which omega-3 supplement has the most EPA?", NAMES)
+    assert ranked is not None and not lists_only(ranked)
