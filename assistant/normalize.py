@@ -715,6 +715,17 @@ def without_denials(text: str) -> str:
     return " ".join(s for s in kept if s)
 
 
+def asking_only(text: str) -> str:
+    """The text's sentences that ask, from the first: those ending in "?", else (none does) from the
+    first a word that opens an ask begins, or begins a clause of ("finished my course of <medicine>
+    in march, not on anything now. whats the longest <x> trial"); the whole text when none asks."""
+    sentences = sentences_of(text)
+    first = next((i for i, s in enumerate(sentences) if s.rstrip().endswith("?")), None)
+    if first is None:
+        first = next((i for i, s in enumerate(sentences) if _ask_opener().search(fold(s))), None)
+    return " ".join(sentences[first:]) if first else text
+
+
 @functools.lru_cache(maxsize=256)  # read by both the study scope and the study query of a turn
 def without_leading_denials(text: str) -> str:
     """The text without the statements that deny before its first asking sentence ("stopped my

@@ -149,6 +149,7 @@ from assistant.followup import (
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import (
+    asking_only,
     content_tokens,
     cue,
     cue_fold,
@@ -1184,6 +1185,10 @@ class Assistant:
         parsed = [q for t in asked if (q := parse_study_query(t)) is not None]
         if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
             parsed.reverse()  # "a bigger dose than that": the dose it points at bounds them
+        # last, what it asks alone: a statement before it that denies nothing ("finished my course of
+        # <medicine> in march") filters no finding either
+        if (alone := asking_only(u.question)) != u.question and (sq := parse_study_query(alone)) is not None:
+            parsed.append(sq)
         for sq in parsed:
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]

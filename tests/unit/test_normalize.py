@@ -389,3 +389,13 @@ def test_once_a_year_is_the_pages_annual() -> None:
 
     for q in ("is once a year ok for vitamin d", "a yearly dose", "every year in winter"):
         assert "annual" in lexical_form(q), q
+
+
+def test_the_sentences_that_ask_from_the_first() -> None:
+    from assistant.normalize import asking_only
+
+    said = "finished my course of xarelto in march, not on anything now. whats the longest trial and did it work"
+    assert asking_only(said) == "whats the longest trial and did it work"
+    assert asking_only("I take it daily. Is it safe? And the dose?") == "Is it safe? And the dose?"
+    assert asking_only("what did the trial find") == "what did the trial find"
+    assert asking_only("no question here at all.") == "no question here at all."
