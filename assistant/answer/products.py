@@ -68,6 +68,9 @@ class QuestionCues(BaseModel):
     most: list[str]
     least: list[str]
     than: list[str]
+    against: list[str] = []
+    compare_verbs: list[str] = []
+    compare_joiners: list[str] = []
     missing: list[str]
     aversion: list[str] = Field(default_factory=list)
     aversion_not_before: list[str] = Field(default_factory=list)
@@ -1774,18 +1777,18 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     """"does <a product's name> have <nutrient> in it?", "how much <nutrient> is in the <words of one
     product's description>?", "is <product> a <kind> or a <kind>?", "how many <units> is a serving
     of <product>?", "is <product> <property>?", "how often do you take <product>?" (a detail), "does
-    the <described product> have more or less <nutrient> than <another product | that>?": the
-    product (named; described by the words of "the ... <product word>" its title and description
-    hold, rarest first, or "the <supplement> with <nutrient>"; else ``pointed``, the one the last
-    answer listed: "does it have <nutrient> too?") and what is asked of it. None for a question
-    across products, one that asks nothing it holds, or one whose product words fit several
-    products equally (the one in ``in_scope`` wins a tie). A phrase naming the page ("on the
-    <supplement> list") neither asks across products nor describes one. ``earlier``: the user's
-    earlier questions, oldest first ("than that", or a bare "more or less?", is the product the last
-    of them named or described); given, the caller cites every product of ``OneProduct.products()``."""
+    the <described product> have more or less <nutrient> than <another product | that>?", "compare
+    <product> with <another>": the product (named; described by the words of "the ... <product
+    word>" its title and description hold, rarest first, or "the <supplement> with <nutrient>"; else
+    ``pointed``, the one the last answer listed: "does it have <nutrient> too?") and what is asked of
+    it. None for a question across products, one that asks nothing it holds, or one whose product
+    words fit several equally (the one in ``in_scope`` wins a tie). "On the <supplement> list" names
+    the page: no product. ``earlier``: the user's earlier questions, oldest first ("than that", a bare
+    "more or less?": the last one's product); given, the caller cites ``OneProduct.products()``."""
     qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
-    whole = _without_page(_amount_not_count(question))
-    q = _without_limit(whole)  # blanks keep the length: a span of q is one of whole
+    q = _without_limit(whole := _without_page(_amount_not_count(question)))  # a span of q is one of whole
+    if (against := _one_against(q, products, in_scope, nutrient_names)) is not None:
+        return against  # "compare <A> with <B>": both (the compare word would ask across them all)
     size, unit = serving_size_asked(_without_page(question))
     # "any <nutrient> in them" asks of the nutrient, not across products; "how many <units> is a
     # serving" asks of one product; a statement before the question ("not on any <medicine>.") neither;
@@ -1953,6 +1956,48 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     # "more or less than that" naming no nutrient: the nutrients both name
     if not asked and versus is not None:
         asked = [x.nutrient for x in product.nutrients if versus.nutrient(x.nutrient)]
+    return OneProduct(product, tuple(asked), versus=versus, compared=True) if asked else None
+
+
+def _against_split(q: str) -> tuple[str, str] | None:
+    """The (folded) question's words before and after the word that sets one product against another
+    (``against``: "<A> vs <B>"; the first ``compare_joiners`` word after a ``compare_verbs`` word:
+    "compare <A> with <B>"), the after part to the end of its clause; None when it has none."""
+    qc = product_cues().question
+    if (m := cue(qc.against).search(q)) is not None:
+        at, end = m.start(), m.end()
+    elif (v := cue(qc.compare_verbs).search(q)) is not None and (
+            j := cue(qc.compare_joiners).search(q, v.end())) is not None:
+        at, end = j.start(), j.end()
+    else:
+        return None
+    return q[:at], _CLAUSE_END.split(q[end:], maxsplit=1)[0]
+
+
+def _one_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+            nutrient_names: Sequence[str]) -> Product | None:
+    """The one product the (folded) words name, or describe: "the <supplement> with <nutrient>", an
+    amount it states, the words of its title and description."""
+    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+             or _by_amount(q, products, in_scope, nutrient_names))
+    return found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
+
+
+def _one_against(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                 nutrient_names: Sequence[str]) -> OneProduct | None:
+    """ "compare <A> with <B>", "<A> vs <B>" (no more/less word): product A (named or described
+    before the word that sets them apart) compared with product B (after it), in the nutrients the
+    question names, else those both name. None unless both are products, and two."""
+    split = _against_split(q)
+    if split is None:
+        return None
+    head, tail = split
+    product, versus = (_one_in(part, products, in_scope, nutrient_names) for part in (head, tail))
+    if product is None or versus is None or versus.id == product.id:
+        return None
+    asked = [n for n in _named_nutrients(lexical_form(q), nutrient_names)
+             if product.nutrient(n) or versus.nutrient(n)]
+    asked = asked or [x.nutrient for x in product.nutrients if versus.nutrient(x.nutrient)]
     return OneProduct(product, tuple(asked), versus=versus, compared=True) if asked else None
 
 

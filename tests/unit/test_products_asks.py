@@ -238,3 +238,14 @@ def test_a_query_that_only_lists_the_products_asks_nothing_of_them() -> None:
     assert listed is not None and lists_only(listed)
     ranked = parse_product_query("which omega-3 supplement has the most EPA?", NAMES)
     assert ranked is not None and not lists_only(ranked)
+
+
+def test_two_named_products_set_against_each_other_are_compared_in_what_both_name() -> None:
+    """"compare <A> with <B>", "<A> vs <B>", "how does <A> compare to <B>": both products' amounts,
+    and which states more, in the nutrients both name (no more/less word is needed)."""
+    for asked in ["compare Omni 1000 with Krill 500", "Omni 1000 vs Krill 500 - thoughts?",
+                  "how does Omni 1000 compare to Krill 500?"]:
+        said = _one(asked, [OIL, KRILL, GUMMY])
+        assert said is not None and "360 mg" in said and "60 mg" in said, asked
+        assert "Krill 500 states less EPA" in said or "Omni 1000 states more EPA" in said, said
+    assert one_product_question("compare the omega-3 products", [OIL, KRILL, GUMMY], [], NAMES) is None
