@@ -450,6 +450,12 @@ def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -
     assert figure_gap("how long should I take it?", ["60 mg/day, continued for about 3 months. [1]"]) is None
     assert figure_gap("how long should I take it?", ["60 mg/day for adults. [1]"]) == (
         "How long is not stated in the passages cited.")
+    # a share: a percentage or a fraction states it, an amount does not
+    liquid = ["This liquid gives 10 mg of elemental iron per 5 mL as ferrous gluconate. [1]"]
+    assert figure_gap("what percentage of ferrous gluconate is elemental iron?", liquid) == (
+        "The percentage is not stated in the passages cited.")
+    assert figure_gap("what percent elemental iron is it?", ["About 20% elemental iron. [1]"]) is None
+    assert figure_gap("what proportion is iron?", ["About a third is iron. [1]"]) is None
     assert figure_gap("what dose for adults?", ["Nothing here. [1]"]) is None   # no kind that names itself
     # an age is no duration; a range or a bound of one is
     for age in ["400 IU — infants 0–12 months. [1]", "Given from 4 to 9 months of age. [1]",
