@@ -690,12 +690,13 @@ class Assistant:
         nutrient = self.catalog.primary_nutrient(supplement)
         if supplement is None or nutrient is None:
             return []
+        share = cue(dosage_cues().question.share_asked).search(fold(u.question)) is not None
         return fit_sentences(
             u.question, " ".join(said), self._field_docs(supplement, NAMED_LINE_FIELDS, []),
             self.catalog.products_of.get(supplement, []), nutrient,
-            lambda p: self._product_docs([p]).get(p.id), book,
-            cue(dosage_cues().question.share_asked).search(fold(u.question)) is not None,
-            self.catalog.naming_words | general_words() | form_words())
+            lambda p: self._product_docs([p]).get(p.id), book, share,
+            self.catalog.naming_words | general_words() | form_words(),
+            of_product=cue(dosage_cues().question.share_only).search(fold(u.question)) is not None)
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],

@@ -102,9 +102,12 @@ class QuestionCues(BaseModel):
     #: a question about the share of a form that is the nutrient ("what percentage is actual <x>",
     #: "is it really a third <x>"): the line of a form's field that states the share is asked about
     share_asked: list[str] = Field(default_factory=list)
+    #: ... asked in words only a share answers ("what percent is that"): asked of a named product too
+    share_only: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked")
+                     "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
+                     "share_only")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)

@@ -80,11 +80,13 @@ def fit_sentence(fit: LineFit, nutrient: str, line_marker: int, product_marker: 
 
 def fit_sentences(question: str, said: str, field_docs: Sequence[Document], products: Sequence[Product],
                   nutrient: str, product_docs: Callable[[Product], Document | None], book: CitationBook,
-                  asks_share: bool, ignored: Collection[str] = ()) -> list[str]:
+                  asks_share: bool, ignored: Collection[str] = (), of_product: bool = False) -> list[str]:
     """The fits (:func:`fitted_lines`) of the unnamed lines of ``field_docs`` (chunks of the fields
     whose lines name their forms) that the answer ``said`` quotes, or that the question asks about:
-    it names the form the line fits and asks the share (``asks_share``) or shares a word with the
-    line (beside the ``ignored`` words: names of nutrients and forms, general words). Each cited."""
+    it names the form the line fits and asks the share (``asks_share``) or shares a word with the line
+    (beside the ``ignored`` words: names of nutrients and forms, general words); or, ``of_product``
+    (the share asked of a product, not an amount), it names the product whose share fits the line
+    ("<product> gives 65 mg from 325 mg, what percent is that"). Each cited."""
     found: list[tuple[Document, tuple[int, int], LineFit]] = []
     for doc in field_docs:
         body = str(doc.metadata.get("text", ""))
@@ -99,9 +101,16 @@ def fit_sentences(question: str, said: str, field_docs: Sequence[Document], prod
     out: list[str] = []
     for doc, span, fit in found:
         quoted = fit.line.strip().rstrip(".") in said
-        asked = fit.form.casefold() in named and (
+        of_form = fit.form.casefold() in named and (
             asks_share or bool(asked_words & set(content_tokens(fit.line))))
+        asked = of_form or (of_product and _names(question, fit.product))
         if not (quoted or asked) or (pdoc := product_docs(fit.product)) is None:
             continue
         out.append(fit_sentence(fit, nutrient, book.cite(doc, span), book.cite(pdoc)))
     return out
+
+
+def _names(question: str, product: Product) -> bool:
+    """Does the question name the product by its own name?"""
+    return bool(product.name) and re.search(rf"(?<![\w-]){re.escape(fold(product.name or ''))}(?![\w-])",
+                                            fold(question)) is not None

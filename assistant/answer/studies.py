@@ -1290,20 +1290,29 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question)
                   if not any(s <= d.start < e for s, e, _ in ages))
     duration = _duration(question, q, cues.finding)
+    # "the study that lasted about a month": how long it ran, said as a question says it
+    ran = None if duration else _asked_duration(q, cues)
+    days = duration[1] if duration else ran[0] if ran is not None and ran[1] == "exact" else None
     rest = _without_spans(q, spans)
     skip = (set(_unit_words()) | _study_word_tokens(qc)
-            | {t for _, n in named for t in tokens(lexical_form(n))})  # the names: filters, not words
+            | {t for _, n in named for t in tokens(lexical_form(n))}  # the names: filters, not words
+            | (_ran_words(qc) if days is not None and duration is None else set()))
     words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]
     groups = [{t for w in ws for t in tokens(lexical_form(w))} for ws in qc.population_groups.values()]
     for g in groups:
         if g & set(words):
             words.extend(sorted(g - set(words)))
-    if not (forms or doses or duration or words or ages) or (kind == "duration" and duration):
+    if not (forms or doses or days or words or ages) or (kind == "duration" and days):
         return None  # nothing describes the study, or the question gives the duration it asks
     return StudyQuery(detail=kind, nutrients=nutrients, forms=forms, doses=doses,
-                      duration_days=duration[1] if duration else None, words=tuple(dict.fromkeys(words)),
+                      duration_days=days, words=tuple(dict.fromkeys(words)),
                       about=about, ages=_widest(a for _, _, a in ages),
                       choices=_choices(q, dc, spans) if dc is not None else ())
+
+
+def _ran_words(qc: QuestionCues) -> set[str]:
+    """The words that say how long a study ran ("lasted", "ran for", "about"): no detail of it."""
+    return {t for w in [*qc.duration_before, *qc.duration_about] for t in tokens(re.sub(r"[^\w\s]", " ", w))}
 
 
 def sets_beside_reply(question: str, *, cues: StudyCues | None = None) -> re.Match[str] | None:

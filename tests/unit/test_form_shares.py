@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from langchain_core.documents import Document
 
 from assistant.answer.citations import CitationBook
@@ -22,8 +24,9 @@ def _product(pid: str, title: str, text: str, amount: str, form: str) -> Product
     return Product(pid, "iron", title, None, text, 0, len(text), "iron/p.md", 1, (n,))
 
 
-SULFATE = _product("p1", "Iron Plus 65", "Iron Plus 65 is a ferrous sulfate tablet providing 65 mg of elemental "
-                   "iron (from 325 mg ferrous sulfate) per tablet.", "65 mg", "ferrous sulfate")
+SULFATE = replace(_product("p1", "Iron Plus 65", "Iron Plus 65 is a ferrous sulfate tablet providing 65 mg of "
+                           "elemental iron (from 325 mg ferrous sulfate) per tablet.", "65 mg", "ferrous sulfate"),
+                  name="Iron Plus 65")
 FUMARATE = _product("p3", "Supplement: iron 106 mg (ferrous fumarate)", "This ferrous fumarate tablet delivers "
                     "106 mg of elemental iron (from 324 mg ferrous fumarate) per tablet.", "106 mg", "ferrous fumarate")
 CHELATE = _product("p4", "Supplement: iron 25 mg", "This capsule gives 25 mg of elemental iron as ferrous "
@@ -69,11 +72,12 @@ def _field_doc() -> Document:
     return Document(page_content=text, metadata={"chunk_id": "f", "title": FIELD, "text": text})
 
 
-def _fits(question: str, said: str, asks_share: bool = False) -> list[str]:
+def _fits(question: str, said: str, asks_share: bool = False, of_product: bool = False) -> list[str]:
     docs = {p.id: Document(page_content=p.text, metadata={"chunk_id": p.id, "text": p.text})
             for p in (SULFATE, FUMARATE)}
     return fit_sentences(question, said, [_field_doc()], [SULFATE, FUMARATE], "iron", lambda p: docs.get(p.id),
-                         CitationBook(), asks_share, {"iron", "ferrous", "fumarate", "sulfate", "form"})
+                         CitationBook(), asks_share, {"iron", "ferrous", "fumarate", "sulfate", "form"},
+                         of_product=of_product)
 
 
 def test_the_fits_said_are_those_of_lines_quoted_or_asked_about_by_their_form() -> None:
@@ -85,3 +89,12 @@ def test_the_fits_said_are_those_of_lines_quoted_or_asked_about_by_their_form() 
     # the form named with nothing of its line asked, or a line asked about without its form: none
     assert _fits("what dose of ferrous fumarate is used?", "") == []
     assert _fits("which form is most constipating?", "") == []
+
+
+def test_a_share_asked_of_a_product_by_its_name_is_said_with_the_line_its_share_fits() -> None:
+    """"Iron Plus 65 says 65 mg from 325 mg, what percent is that": the line its share fits; an
+    amount asked of it ("how much elemental iron is in Iron Plus 65", no share words) is not."""
+    asked = "iron plus 65 says 65 mg from 325 mg, what percent is that"
+    said = _fits(asked, "", asks_share=True, of_product=True)
+    assert len(said) == 1 and "fits ferrous sulfate" in said[0]
+    assert _fits("how much elemental iron is in Iron Plus 65?", "", asks_share=True) == []

@@ -399,3 +399,12 @@ def test_the_sentences_that_ask_from_the_first() -> None:
     assert asking_only("I take it daily. Is it safe? And the dose?") == "Is it safe? And the dose?"
     assert asking_only("what did the trial find") == "what did the trial find"
     assert asking_only("no question here at all.") == "no question here at all."
+
+
+def test_when_in_the_day_to_take_it_is_one_topic() -> None:
+    from assistant.normalize import content_tokens
+
+    for asked in ["what's the best time of day to take it?", "morning or at night?", "should i take it before bed",
+                  "does it matter what time i take vitamin d3"]:
+        assert "time_of_day" in content_tokens(asked), asked
+    assert "time_of_day" not in content_tokens("i get morning sickness, can i take iron?")

@@ -814,6 +814,7 @@ def test_a_list_of_the_findings_that_helped_still_filters_by_result() -> None:
     ("was the 720 mcg study done in people with kidney disease?", "vitamin-k2", 7, "who took part"),
     ("was the osteoporosis study done in healthy women?", "vitamin-k2", 5, None),   # it says who
     ("how long did the 4000 iu a day vitamin d trial go on", "vitamin-d3", 4, None),  # stated
+    ("the k2 study that only lasted about a month, what was that about?", "vitamin-k2", 6, None),  # ran 4 weeks
 ])
 def test_one_study_named_by_its_dose_or_words_is_answered_by_its_finding(question: str, supplement: str,
                                                                          ref: int, gap: str | None) -> None:

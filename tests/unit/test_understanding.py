@@ -673,7 +673,7 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
                      "my 3 year old ate some of the gummies",
                      "my kid swallowed 3 of my iron plus 65", "kid drank half the bottle of drops",
                      "my kid accidentally took two of them", "he got into my vitamin tablets",
-                     "she overdosed on them"]:
+                     "she overdosed on them", "my 2yo got hold of my k2 tablets, maybe ate 3 of them"]:
         said = urgent_referral(happened)
         assert said is not None and "poison centre" in said and not any(c.isdigit() for c in said), happened
     for asked in ["my kid cant swallow tablets, are there drops?",       # not taken at all
@@ -683,6 +683,7 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
                   "took 2 omegamax by mistake instead of 1, problem?",   # an adult's extra dose
                   "my dog ate a few fish oil capsules",                  # a pet
                   "I ate some food with my tablets",                     # eating beside them
+                  "ate a few crackers with my vitamin d tablets",
                   "my kids ate breakfast before I gave them their vitamins"]:
         assert urgent_referral(asked) is None, asked
 
