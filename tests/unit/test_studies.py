@@ -1444,3 +1444,9 @@ def test_one_study_in_people_over_an_age_is_the_one_nearest_that_age() -> None:
     over_80 = next(r for r in RECORDS if r.supplement == "iron" and "80" in (r.population or ""))
     over_70 = next(r for r in RECORDS if r.supplement == "vitamin-d3" and "70" in (r.population or ""))
     assert age_distance(sq, over_80) < age_distance(sq, over_70)
+
+
+def test_the_biggest_dose_studied_asks_across_the_findings() -> None:
+    for asked in ["whats the biggest k2 dose studied", "what's the lowest iron amount tested?"]:
+        sq = parse_study_query(asked)
+        assert sq is not None and sq.direction in {"max", "min"} and sq.detail is None, asked
