@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -277,6 +278,13 @@ def _asked_after(folded: str, end: int) -> str:
     the sentences after the one they are in, else the rest of that one."""
     after = folded[end:]
     return after[m.end():] if (m := _SENTENCE_BREAK.search(after)) else after
+
+
+def _asked_alone(question: str) -> Iterator[StudyQuery]:
+    """The study query of the question's sentences that ask (from the first), when there are others
+    before them and those ask about the findings."""
+    if (alone := asking_only(question)) != question and (sq := parse_study_query(alone)) is not None:
+        yield sq
 
 
 def _no_numbers(u: Understanding) -> bool:
@@ -690,13 +698,13 @@ class Assistant:
         nutrient = self.catalog.primary_nutrient(supplement)
         if supplement is None or nutrient is None:
             return []
-        share = cue(dosage_cues().question.share_asked).search(fold(u.question)) is not None
+        qc, folded = dosage_cues().question, fold(u.question)
         return fit_sentences(
             u.question, " ".join(said), self._field_docs(supplement, NAMED_LINE_FIELDS, []),
             self.catalog.products_of.get(supplement, []), nutrient,
-            lambda p: self._product_docs([p]).get(p.id), book, share,
+            lambda p: self._product_docs([p]).get(p.id), book, cue(qc.share_asked).search(folded) is not None,
             self.catalog.naming_words | general_words() | form_words(),
-            of_product=cue(dosage_cues().question.share_only).search(fold(u.question)) is not None)
+            of_product=cue(qc.share_only).search(folded) is not None)
 
     def _compose(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit], book: CitationBook,
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
@@ -1186,11 +1194,9 @@ class Assistant:
         parsed = [q for t in asked if (q := parse_study_query(t)) is not None]
         if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
             parsed.reverse()  # "a bigger dose than that": the dose it points at bounds them
-        # last, what it asks alone: a statement before it that denies nothing ("finished my course of
-        # <medicine> in march") filters no finding either
-        if (alone := asking_only(u.question)) != u.question and (sq := parse_study_query(alone)) is not None:
-            parsed.append(sq)
-        for sq in parsed:
+        # last (read only when none of those is answered), what it asks alone: a statement before it
+        # that denies nothing ("finished my course of <medicine> in march") filters no finding either
+        for sq in itertools.chain(parsed, _asked_alone(u.question)):
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
             found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
             selected = [(f, sel) for f in found if (sel := select_studies(f[1], f[2])).answered]

@@ -218,16 +218,17 @@ class SpellCorrector:
         if _DROPPED_G.fullmatch(word) and f"{word}g" in english_words():
             return f"{word}g"  # "startin", "doin": the g of -ing dropped, as people type it
         d = max_distance(word)
+        if word in self.joined:  # a name written as one word, unless a near word makes a name with a
+            # neighbour ("vitamine d" is "vitamin d", not "vitamin e" + "d")
+            near = [s for s in self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=d)
+                    if s.distance > 0]
+            in_name = [s for s in near if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
+            return in_name[0].term if len(in_name) == 1 else self.joined[word]
         found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=d)
         found = [s for s in found if s.distance > 0 and (s.distance < 2 or s.term[0] == word[0])]
-        near = found if word not in self.joined else [  # (a joined name is a word of its own: the others)
-            s for s in self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=d) if s.distance > 0]
-        # a name with a neighbour first: "vitamine d" is "vitamin d", not "vitamin e" + "d"
-        in_name = [s for s in near if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
+        in_name = [s for s in found if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
         if len(in_name) == 1:
             return in_name[0].term
-        if word in self.joined:
-            return self.joined[word]
         if len(word) < MIN_LENGTH:
             return None
         if not found:  # no word of the corpus is near: an everyday word mistyped ("hartbeat")?
