@@ -197,12 +197,16 @@ def referral(classes: Sequence[str]) -> str:
 
 def urgent_referral(question: str) -> str | None:
     """Where to get help now, when the question says too much may have been taken already (a
-    class's ``urgent_patterns``); said before anything else, in an answer or a refusal."""
+    class's ``urgent_patterns``); said before anything else, in an answer or a refusal. When a pet
+    took it (``urgent_not``), where to get help for an animal (``urgent_not_referral``), if any."""
     folded = question.casefold()
     for c in vocabulary().classes:
-        if (c.urgent_referral and any(re.search(p, folded) for p in c.urgent_patterns)
-                and not any(re.search(p, folded) for p in c.urgent_not)):
+        if not (c.urgent_referral and any(re.search(p, folded) for p in c.urgent_patterns)):
+            continue
+        if not any(re.search(p, folded) for p in c.urgent_not):
             return c.urgent_referral.strip()
+        if c.urgent_not_referral:
+            return c.urgent_not_referral.strip()
     return None
 
 

@@ -89,9 +89,10 @@ class InteractionClass(BaseModel):
     #: ("my toddler swallowed a handful of my tablets"), and what is said first then, before anything
     #: the page says: where to get help now
     urgent_patterns: list[str] = Field(default_factory=list)
-    #: ... unless one of these says who took it is not a person (a pet)
+    #: ... unless one of these says who took it is not a person (a pet): then ``urgent_not_referral``
     urgent_not: list[str] = Field(default_factory=list)
     urgent_referral: str | None = None
+    urgent_not_referral: str | None = None
 
     @field_validator("patterns", "question_patterns", "urgent_patterns", "urgent_not")
     @classmethod

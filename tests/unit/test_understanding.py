@@ -681,11 +681,13 @@ def test_too_much_taken_already_gets_where_to_get_help_first() -> None:
                   "what happens if a child swallows tablets?",           # asked in general
                   "can too much hurt you?",
                   "took 2 omegamax by mistake instead of 1, problem?",   # an adult's extra dose
-                  "my dog ate a few fish oil capsules",                  # a pet
                   "I ate some food with my tablets",                     # eating beside them
                   "ate a few crackers with my vitamin d tablets",
                   "my kids ate breakfast before I gave them their vitamins"]:
         assert urgent_referral(asked) is None, asked
+    # a pet: where to get help for an animal, not a person's poison centre
+    pet = urgent_referral("my dog ate a few fish oil capsules")
+    assert pet is not None and "vet" in pet and "poison centre" not in pet
 
 
 def test_too_much_taken_already_asks_of_the_notes_on_excess() -> None:
