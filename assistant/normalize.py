@@ -706,9 +706,7 @@ def without_denials(text: str) -> str:
     in "?"; in a text with none, those a word that opens an ask begins, or begins a clause of ("...
     on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole."""
     sentences = sentences_of(text)
-    asking = [s.rstrip().endswith("?") for s in sentences]
-    if not any(asking):
-        asking = [bool(_ask_opener().search(fold(s))) for s in sentences]
+    asking = _asking_flags(sentences)
     if not any(asking):
         return text
     kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
@@ -720,10 +718,15 @@ def asking_only(text: str) -> str:
     first a word that opens an ask begins, or begins a clause of ("finished my course of <medicine>
     in march, not on anything now. whats the longest <x> trial"); the whole text when none asks."""
     sentences = sentences_of(text)
-    first = next((i for i, s in enumerate(sentences) if s.rstrip().endswith("?")), None)
-    if first is None:
-        first = next((i for i, s in enumerate(sentences) if _ask_opener().search(fold(s))), None)
+    first = next((i for i, a in enumerate(_asking_flags(sentences)) if a), None)
     return " ".join(sentences[first:]) if first else text
+
+
+def _asking_flags(sentences: Sequence[str]) -> list[bool]:
+    """Which sentences ask: those ending in "?"; when none does, those a word that opens an ask
+    begins, or begins a clause of."""
+    asking = [s.rstrip().endswith("?") for s in sentences]
+    return asking if any(asking) else [bool(_ask_opener().search(fold(s))) for s in sentences]
 
 
 @functools.lru_cache(maxsize=256)  # read by both the study scope and the study query of a turn

@@ -11,6 +11,7 @@ line, the two amounts in the product; no computed number is written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
@@ -64,9 +65,7 @@ def fitted_lines(field: str, values: Sequence[str], products: Sequence[Product],
         if len(forms) == 1:
             p, s = min(near, key=lambda ps: abs(ps[1].percent - percent))
             fits.append(LineFit(line, percent, s.form, p, s))
-    counts: dict[str, int] = {}
-    for f in fits:
-        counts[f.form.casefold()] = counts.get(f.form.casefold(), 0) + 1
+    counts = Counter(f.form.casefold() for f in fits)
     return [f for f in fits if counts[f.form.casefold()] == 1]
 
 

@@ -1803,8 +1803,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return _one_either_way(q, products, in_scope, nutrient_names, earlier)
     if cue(qc.most).search(q) or cue(qc.least).search(q):
         return None
-    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
-             or _by_amount(q, products, in_scope, nutrient_names))
+    found = _found_in(q, products, in_scope, nutrient_names)
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
     if (detail := _detail_outside(outside, whole, found)) is not None:  # what the report states of it, or not
         of = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
@@ -1974,12 +1973,19 @@ def _against_split(q: str) -> tuple[str, str] | None:
     return q[:at], _CLAUSE_END.split(q[end:], maxsplit=1)[0]
 
 
+def _found_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+              nutrient_names: Sequence[str]) -> tuple[Product, tuple[int, int]] | None:
+    """The one product the (folded) words name, "the <supplement> with <nutrient>", or an amount it
+    states, with where."""
+    return (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
+            or _by_amount(q, products, in_scope, nutrient_names))
+
+
 def _one_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],
             nutrient_names: Sequence[str]) -> Product | None:
     """The one product the (folded) words name, or describe: "the <supplement> with <nutrient>", an
     amount it states, the words of its title and description."""
-    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
-             or _by_amount(q, products, in_scope, nutrient_names))
+    found = _found_in(q, products, in_scope, nutrient_names)
     return found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
 
 
@@ -2006,8 +2012,7 @@ def _one_either_way(q: str, products: Sequence[Product], in_scope: Sequence[Prod
     """ "and the <described> one? more or less?" (no "than"): the product the (folded) question
     names or describes, compared with the one the latest earlier question named or described, in
     the nutrients it names (else those both name). None when either is not found, or they are one."""
-    found = (_named_in(q, products) or _with_named(q, products, in_scope, nutrient_names)
-             or _by_amount(q, products, in_scope, nutrient_names))
+    found = _found_in(q, products, in_scope, nutrient_names)
     product = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
     versus = _compared_with("that", products, in_scope, nutrient_names, earlier)
     if product is None or versus is None or versus.id == product.id:
