@@ -83,6 +83,8 @@ class _Cues:
     across_studies: re.Pattern[str]
     members: re.Pattern[str]
     dose: re.Pattern[str]
+    described: re.Pattern[str]
+    described_one: re.Pattern[str]
 
 
 #: the words that join a follow-up to the turn before ("ok and ...", "so then ...")
@@ -127,6 +129,8 @@ def _cues() -> _Cues:
         members=re.compile("|".join(w.study_members) or never),
         dose=re.compile(rf"(?<![\w-])(?:{'|'.join(w.dose_words) or never})(?![\w-])|{DOSE_RE.pattern}",
                         re.IGNORECASE),
+        described=re.compile(_DESCRIBED_FORM.format(heads=_words(w.described_heads) or never), re.IGNORECASE),
+        described_one=re.compile(_DESCRIBED_FORM.format(heads=never), re.IGNORECASE),
     )
 
 
@@ -159,15 +163,15 @@ class Slot:
 
 
 #: a product referred to by what sets it apart ("the liquid one", "the one with zinc", "the ones
-#: that contain X"): a product slot whose value is the description itself
-_DESCRIBED = re.compile(
-    r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?(?![\w-])"
+#: that contain X", "the multivitamin with <nutrient>": a product word of the lexicon's follow-ups
+#: for "one"): a product slot whose value is the description itself
+_DESCRIBED_FORM = (
+    r"(?<![\w-])the\s+(?:[\w-]+\s+){{0,2}}?(?:ones?|(?:{heads})(?:\s+ones?)?)(?![\w-])"
     # "the one with the most X" ranks the products: no description of one of them
     r"(?!\s+(?:with|that\s+has|which\s+has|containing)\s+(?:the\s+)?"
     r"(?:most|least|highest|lowest|more|less|fewest|largest|smallest|biggest)\b)"
     r"(?:\s+(?:with|without|that\s+(?:has|have|contains?)|which\s+(?:has|have|contains?)|containing|"
-    r"made\s+(?:with|from)|in)\s+[^?.!,;]*?(?:[\w-]+)(?=\s*(?:[?.!,;]|$|\s(?:and|or|but)\b)))?",
-    re.IGNORECASE)
+    r"made\s+(?:with|from)|in)\s+[^?.!,;]*?(?:[\w-]+)(?=\s*(?:[?.!,;]|$|\s(?:and|or|but)\b)))?")
 
 
 #: a turn describing a study of its own before its pronoun ("and the one in people over 80, how much
@@ -219,14 +223,18 @@ def _age_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
             for a in dosage_cues().population.ages]
 
 
-def find_slots(text: str, names: Sequence[tuple[str, str, str]] = ()) -> list[Slot]:
+def find_slots(text: str, names: Sequence[tuple[str, str, str]] = (), turn: bool = False) -> list[Slot]:
     """The slots ``text`` names, longest first within a kind, none inside another's span; the
     people with who they are ("healthy women", "adults with anaemia"). A study ("the 720 mcg
-    study", "study 4") is found apart: its words may name a form or a nutrient too."""
+    study", "study 4") is found apart: its words may name a form or a nutrient too. ``turn``: the
+    text is the turn being resolved, where a product word describes a product as "one" does ("and
+    the multivitamin with <nutrient>?": the product it swaps in); in earlier turns it describes the
+    subject asked then, and the turn's own words say what it keeps."""
     found: list[Slot] = []
     patterns = _slot_patterns(tuple(names))
     named_products = [p for p in patterns if p[0] == "product"]
-    for kind, value, pat in [*named_products, ("product", "", _DESCRIBED),
+    described = _cues().described if turn else _cues().described_one
+    for kind, value, pat in [*named_products, ("product", "", described),
                              *(p for p in patterns if p[0] != "product")]:
         for m in pat.finditer(text):
             if not any(s.start < m.end() and m.start() < s.end for s in found):
@@ -394,9 +402,9 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     question = _named_references(question, previous, earlier, answer, names)
     products = bool(_cues().product.search(previous)) or any(
         s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
-    slots = _in_context(question, find_slots(question, names), earlier, names, products)
+    slots = _in_context(question, find_slots(question, names, turn=True), earlier, names, products)
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
-    if rest and (own_topic(rest, find_slots(rest, names), previous) or cues_products(rest)):
+    if rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest)):
         # "same question for the liquid one": the earlier question, asked of what this turn names
         rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
         old = [s for s in earlier if s.kind == "product"]
@@ -465,7 +473,7 @@ def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) 
     """The turn without the products and people it names that now stand in the earlier question
     (``base``): each is said once ("the one that has X in it" twice reads as two products)."""
     out = turn
-    for s in sorted(find_slots(turn, names), key=lambda s: s.start, reverse=True):
+    for s in sorted(find_slots(turn, names, turn=True), key=lambda s: s.start, reverse=True):
         text = turn[s.start:s.end]
         if s.kind in ("product", "people") and re.search(_phrase(text), base, re.IGNORECASE):
             out = out[:s.start] + out[s.end:]

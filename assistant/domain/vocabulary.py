@@ -180,6 +180,7 @@ class FollowupWords(BaseModel):
     fillers: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
     product_words: list[str] = Field(default_factory=list)
+    described_heads: list[str] = Field(default_factory=list)
     same_form: list[str] = Field(default_factory=list)
     #: "that much", "that amount": the one amount the last answer states (see lexicon.yaml ``same_amount``)
     same_amount: dict[str, list[str]] = Field(default_factory=dict)

@@ -510,3 +510,20 @@ def test_the_nth_trial_after_a_research_answer_counts_every_finding() -> None:
 @pytest.mark.parametrize("turn", ["mk-4 in pregnancy?", "iron for kids?"])
 def test_a_turn_naming_people_does_not_take_over_the_earlier_question(turn: str) -> None:
     assert not resolve(turn, "what was the highest dose used in the studies?").inherits_intent
+
+
+@pytest.mark.parametrize("turn", ["and the multivitamin with vitamin a?", "what about the krill capsules",
+                                  "and the gummies?"])
+def test_a_product_word_describes_the_product_a_bare_turn_swaps_in(turn: str) -> None:
+    # a turn that names a product by its kind ("the multivitamin with <nutrient>") asks the earlier
+    # question of it, as "the one with <nutrient>" does
+    r = resolve(turn, "how much k2 is in the 45 mcg one")
+    assert r.inherits_intent
+    assert r.question.startswith("how much k2 is in the " + turn.split("the ", 1)[1].rstrip("?"))
+
+
+def test_a_product_word_of_an_earlier_turn_does_not_follow_a_research_question() -> None:
+    # the earlier "the <form> tablet" described what was asked then: a research turn does not keep it
+    r = resolve("ok, research question now: did taking iron every other day beat daily dosing?",
+                "how strong is the ferrous fumarate tablet")
+    assert "tablet" not in r.question
