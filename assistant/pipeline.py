@@ -57,9 +57,12 @@ from assistant.answer.dosage import (
     exceeds_every_limit,
     fewer_than_one_serving,
     field_from_doc,
+    field_names,
+    names_field,
     notes_above,
     parse_dosage_query,
     people_in,
+    treated_conditions,
     unit_conversions,
 )
 from assistant.answer.extractive import cited_field, compose_extractive
@@ -928,7 +931,34 @@ class Assistant:
             # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
-        return dq
+        return self._for_condition(u, supplement, dq)
+
+    def _for_condition(self, u: Understanding, supplement: str | None,
+                       dq: DosageQuery | None) -> DosageQuery | None:
+        """A dose asked for a condition the page's treatment doses name ("how much should I take
+        for triglycerides"): that field is asked too (with the allowance, when the question asks it
+        as well), its values for that condition."""
+        treatment = dosage_cues().question.treatment_field
+        if supplement is None or treatment is None or (dq is not None and treatment in dq.fields):
+            return dq
+        docs = {str(d.metadata.get("title")): field_from_doc(d)
+                for d in self._field_docs(supplement, field_names(), [])}
+        if treatment not in docs:
+            return dq
+        # a word the other fields' people share ("for general cardiovascular health") is theirs too
+        known = self.catalog.title_words | vocabulary().general_words | {
+            w for name, f in docs.items() if name != treatment for v in f.values for w in v.people.words}
+        own = without_negated_mentions(u.question)
+        if not (conditions := treated_conditions(own, docs[treatment], known)):
+            return dq
+        if dq is None:
+            return DosageQuery((treatment,), people_in(own), conditions=conditions)
+        # the amount for the generally healthy, asked in words of no field ("how much should I take"),
+        # is not what is asked for a condition; a field named, or the limit, still is
+        limit = dosage_cues().question.limit_field
+        fields = tuple(f for f in field_names() if f == treatment or (
+            f in dq.fields and (f == limit or names_field(own, f))))
+        return replace(dq, fields=fields, conditions=conditions)
 
     def _limits_elsewhere(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """Whether taking a product is safe, asked of a page that sets no limit ("is <a product of

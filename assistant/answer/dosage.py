@@ -40,6 +40,7 @@ from typing import Literal
 
 from langchain_core.documents import Document
 from pydantic import BaseModel, Field, field_validator, model_validator
+from rapidfuzz import fuzz
 
 from assistant import messages as msg
 from assistant.answer.cautions import stated_conditions
@@ -56,7 +57,7 @@ from assistant.domain.page_format import (
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, mentioned_classes
+from assistant.normalize import content_tokens, cue, mentioned_classes, stem
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
 from assistant.nutrients import compound_form, micrograms, nutrient_before, one_of, read_nutrients
 
@@ -80,6 +81,10 @@ class QuestionCues(BaseModel):
 
     fields: dict[str, list[str]] = Field(min_length=1)
     limit_field: str
+    #: the field of doses for conditions, and the words that lead to a condition in a question
+    treatment_field: str | None = None
+    condition_lead: list[str] = Field(default_factory=list)
+    dose_asked: list[str] = Field(default_factory=list)
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
@@ -107,7 +112,7 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
-                     "share_only")
+                     "share_only", "condition_lead", "dose_asked")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -123,8 +128,9 @@ class QuestionCues(BaseModel):
 
     @model_validator(mode="after")
     def _limit_is_a_field(self) -> QuestionCues:
-        if self.limit_field not in self.fields:
-            raise ValueError(f"limit_field {self.limit_field!r} is not one of the fields")
+        for key, name in (("limit_field", self.limit_field), ("treatment_field", self.treatment_field)):
+            if name is not None and name not in self.fields:
+                raise ValueError(f"{key} {name!r} is not one of the fields")
         return self
 
 
@@ -434,6 +440,8 @@ class DosageQuery:
     servings: bool = False
     #: it asks which form something is (:func:`asks_forms`): lines that do not name theirs say so
     forms_asked: bool = False
+    #: the conditions it names that the treatment field's values are for (:func:`treated_conditions`)
+    conditions: frozenset[str] = frozenset()
 
 
 def asks_forms(question: str, cues: DosageCues | None = None) -> bool:
@@ -509,6 +517,50 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
         # counted: "2 of the <amount> softgels") or not daily: none is compared
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount,
                        forms_asked=asks_forms(question, cues))
+
+
+def treated_conditions(question: str, f: DosageField, known: frozenset[str],
+                       cues: DosageCues | None = None) -> frozenset[str]:
+    """The words of the conditions the question names that the field's values are for (stemmed, in
+    the values' spelling), each after a word that leads to one ("how much should I take for
+    triglycerides": a value for "elevated triglycerides"), asked for a dose (``dose_asked``).
+    ``known``: words that name no condition (general words, the supplements' and products' names);
+    a word of a group of people ("adults", "children") names none either."""
+    c = cues or dosage_cues()
+    groups = cue([w for g in c.population.groups.values() for w in g.words])
+    words = {stem(w) for v in f.values for w in v.people.words
+             if w not in known and stem(w) not in known and not groups.fullmatch(w)}
+    folded = fold(mask_doses(question)[0])  # an amount said is no dose asked
+    if not words or not c.question.condition_lead or not cue(c.question.dose_asked).search(folded):
+        return frozenset()
+    lead = cue(c.question.condition_lead)
+    tokens = re.findall(r"[\w'-]+", folded)
+    return frozenset(w for i, t in enumerate(tokens) for w in words
+                     if _same_word(stem(t), w) and any(lead.fullmatch(x) for x in tokens[max(0, i - 4):i]))
+
+
+def names_field(question: str, name: str) -> bool:
+    """Does the question name the field by its own name or terms ("rda", "upper limit")?"""
+    terms = [re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]]
+    return cue(terms).search(fold(question)) is not None
+
+
+def _chosen(f: DosageField, query: DosageQuery, cues: DosageCues) -> tuple[list[FieldValue], bool]:
+    """:func:`select_values` for the people asked about; of the treatment field, those for the
+    conditions asked about (all of them, when none is for one)."""
+    chosen, no_group = select_values(f, query.people, cues)
+    if not query.conditions or f.name != cues.question.treatment_field:
+        return chosen, no_group
+    kept = [v for v in chosen
+            if any(_same_word(c, stem(w)) for w in v.people.words for c in query.conditions)]
+    return kept or chosen, no_group
+
+
+def _same_word(word: str, other: str) -> bool:
+    """Is ``word`` ``other``, or (six letters or more) another spelling of it ("anemia", "anaemia")
+    or a part of it ("triglycerid" of "hypertriglyceridemia")?"""
+    return word == other or (len(word) >= 6 and len(other) >= 6 and (
+        word in other or fuzz.ratio(word, other) >= 90))
 
 
 def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:
@@ -733,7 +785,7 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             if comparing:
                 lines.append(f"{msg.LIMIT_BLANK.format(field=f.name)} {cite()}")
             continue
-        chosen, no_group = select_values(f, query.people, cues)
+        chosen, no_group = _chosen(f, query, cues)
         if _by_age_only(f, query.people, cues):  # "the limit while pregnant": none of its own
             lines.append(f"{msg.FIELD_NO_SEPARATE.format(field=f.name)} {cite(chosen)}")
         if no_group:

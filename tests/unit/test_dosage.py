@@ -28,6 +28,7 @@ from assistant.answer.dosage import (
     read_population,
     read_value,
     select_values,
+    treated_conditions,
 )
 from assistant.chunking import chunk_corpus
 from assistant.config import REPO_ROOT
@@ -694,3 +695,43 @@ def test_no_limit_set_still_sets_the_amount_beside_the_figures_the_line_gives() 
     # a value passed in some of its figures ("up to 2 g/day from supplements", not 3 g/day) is said so
     part = msg.LIMIT_FIGURES_PART.format(field=UL, values="").rstrip(".")
     assert f"{part}3 g/day" in " ".join(compose("Am I over the limit with 2.5 g a day?", (UL, GUIDANCE_ONLY))[0])
+
+
+TREATMENT = """For treatment of specific conditions
+
+2–4 g/day — elevated triglycerides, under medical supervision
+4 g/day — prescription products for severe hypertriglyceridemia
+About 1 g/day — people with established coronary heart disease, as advised by a clinician"""
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    # (a word of another value's that holds the word asked: "hypertriglyceridemia")
+    ("how much should i take for triglycerides", {"triglyceride", "hypertriglyceridemia"}),
+    ("omega 3 for my high triglycerides, what dose?", {"triglyceride", "hypertriglyceridemia"}),
+    ("i have heart disease, how much should i take", {"heart", "disease"}),
+    ("how much for anemia", set()),  # no value is for it
+    ("i take it for my triglycerides every day", set()),  # no dose asked
+    ("how much should adults take", set()),  # a group of people is no condition
+])
+def test_a_dose_asked_for_a_condition_names_the_values_for_it(question: str, asked: set[str]) -> None:
+    f = read_field(TD, TREATMENT)
+    assert set(treated_conditions(question, f, frozenset({"take", "dose", "products"}))) == asked
+
+
+def test_the_values_for_the_conditions_asked_are_chosen() -> None:
+    f = read_field(TD, TREATMENT)
+    q = DosageQuery((TD,), conditions=treated_conditions("how much for triglycerides?", f, frozenset()))
+    lines = compose_dosage(q, [Document(page_content=TREATMENT, metadata={"title": TD, "text": TREATMENT})],
+                           CitationBook(), whole=True)
+    assert "elevated triglycerides" in lines[0] and "hypertriglyceridemia" in lines[0]
+    assert "coronary" not in lines[0]
+
+
+@pytest.mark.parametrize(("question", "fields"), [
+    ("how much vitamin d for someone over 70", (RDA,)),
+    ("how much iron for someone pregnant", (RDA,)),
+    ("how much iron for people with anaemia", (TD,)),
+])
+def test_how_much_for_someone_asks_the_allowance_for_them(question: str, fields: tuple[str, ...]) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.fields == fields
