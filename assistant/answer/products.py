@@ -79,6 +79,7 @@ class QuestionCues(BaseModel):
     limit: list[str] = []
     count: list[str]
     choose: list[str] = []
+    choose_kind: list[str] = []
     not_products: list[str] = []
     one: list[str] = []
     holds: list[str] = []
@@ -141,7 +142,8 @@ class QuestionCues(BaseModel):
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
-                     "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners")
+                     "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
+                     "choose_kind")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1070,6 +1072,12 @@ def _category_match(q: str) -> tuple[str, bool] | None:
         for term, name in _category_terms():
             if (t := re.match(rf"{re.escape(term)}{ending}(?![\w-])", rest)) is not None:
                 return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else (name, bool(plural))
+    for m in cue(qc.choose_kind).finditer(q):  # "is there an <supplement> supplement with ..."
+        rest = q[m.end():].lstrip()
+        for term, name in _category_terms():
+            if (t := re.match(rf"{re.escape(term)}(?![\w-])\s+", rest)) is not None and cue(
+                    qc.product_words).match(rest[t.end():]):
+                return name, False
     return None
 
 
@@ -2173,19 +2181,30 @@ def _nutrient_words() -> frozenset[str]:
                      for w in re.findall(r"[\w-]+", cue_fold(t)))
 
 
-def _reference_spans(q: str, loose: bool = False, ones: bool = False) -> list[tuple[int, int]]:
+def _reference_spans(q: str, loose: bool = False, ones: bool = False,
+                     to_verb: bool = False) -> list[tuple[int, int]]:
     """Where each "the|this ... <product word>" phrase of the (folded) question is (a phrase runs to
-    the clause's end: punctuation, or a word that asks); ``loose``: also one ending in a loose word
-    ("the ... combo thing"); ``ones``: also one with "one" ("the <form> one")."""
+    the clause's end: punctuation; ``to_verb``: or a verb that asks what it holds after the product
+    word); ``loose``: also one ending in a loose word ("the ... combo thing"); ``ones``: also one
+    with "one" ("the <form> one")."""
     qc = product_cues().question
     words = [*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats),
              *(qc.reference_words if loose else ()), *(qc.one_words if ones else ())]
     marks = cue(words)
+    asks = cue(qc.holds)
     out = []
     for m in cue(qc.one).finditer(q):
         clause = _CLAUSE_END.split(q[m.end():], maxsplit=1)[0]
-        if marks.search(clause):
-            out.append((m.end(), m.end() + len(clause)))
+        if (mark := marks.search(clause)) is None:
+            continue
+        # "does the <described> tablet have any <nutrient>": the verb after the product word asks
+        # (not "the tablet that has <nutrient>", which describes it)
+        verb = next((a for a in asks.finditer(clause, mark.end())
+                     if not re.search(r"\b(?:that|which|with|who)\s+(?:[\w-]+\s+)?$", clause[:a.start()])),
+                    None) if to_verb else None
+        if verb is not None and cue(qc.one).search(clause, verb.end()):
+            verb = None  # "my <A> tablet gives ... while the <B> one gives ...": two products, one phrase
+        out.append((m.end(), m.end() + (verb.start() if verb is not None else len(clause))))
     return out
 
 
@@ -2193,7 +2212,7 @@ def _references(q: str, loose: bool = False, figures: bool = False, ones: bool =
     """The words of each "the|this ... <product word>" phrase of the (folded) question (``figures``:
     with its figures, "the 45 mcg product"; ``ones``: a phrase with "one" too)."""
     out = [[*content_tokens(q[s:e]), *(_numbers(q[s:e]) if figures else ())]
-           for s, e in _reference_spans(q, loose, ones)]
+           for s, e in _reference_spans(q, loose, ones, to_verb=True)]
     return [r for r in out if r]
 
 

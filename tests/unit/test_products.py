@@ -661,3 +661,19 @@ def test_a_turn_that_names_no_product_asks_of_the_one_it_points_at() -> None:
     assert one_product_question("does it have DHA too?", [PLAIN, SOFTGEL], [], NAMES) is None
     one = one_product_question("does it have DHA too?", [PLAIN, SOFTGEL], [], NAMES, pointed=PLAIN)
     assert one is not None and one.product.id == PLAIN.id and one.nutrients == ("DHA",)
+
+
+@pytest.mark.parametrize("question", ["is there an iron supplement with vitamin d3?",
+                                      "any iron products that have vitamin d3 in them?"])
+def test_is_there_a_supplements_product_with_a_nutrient_asks_of_the_nutrient(question: str) -> None:
+    # "is there an <supplement> supplement with <nutrient>": the supplement names its products, as
+    # "which <supplement> supplement has <nutrient>" does; the nutrient is what they are filtered by
+    pq = parse_product_query(question, NAMES)
+    assert pq is not None and pq.nutrients == ("vitamin D3",)
+
+
+def test_the_verb_after_the_product_word_asks_and_does_not_describe_the_product() -> None:
+    # "does the <described> tablet have <nutrient>": the nutrient asked is no word of the description
+    # (no product holds it: the one described is found, and it does not mention it)
+    one = one_product_question("does the iron tablet have any vitamin d3 in it", [GENTLE, PLAIN, DROPS], [], NAMES)
+    assert one is not None and one.product.id == "p8" and "vitamin D3" in one.nutrients
