@@ -85,6 +85,7 @@ class QuestionCues(BaseModel):
     treatment_field: str | None = None
     condition_lead: list[str] = Field(default_factory=list)
     dose_asked: list[str] = Field(default_factory=list)
+    purpose_words: list[str] = Field(default_factory=list)
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
@@ -112,7 +113,7 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
-                     "share_only", "condition_lead", "dose_asked")
+                     "share_only", "condition_lead", "dose_asked", "purpose_words")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -533,10 +534,11 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
     folded = fold(mask_doses(question)[0])  # an amount said is no dose asked
     if not words or not c.question.condition_lead or not cue(c.question.dose_asked).search(folded):
         return frozenset()
-    lead = cue(c.question.condition_lead)
-    tokens = re.findall(r"[\w'-]+", folded)
-    return frozenset(w for i, t in enumerate(tokens) for w in words
-                     if _same_word(stem(t), w) and any(lead.fullmatch(x) for x in tokens[max(0, i - 4):i]))
+    lead, purpose = cue(c.question.condition_lead), cue(c.question.purpose_words)
+    tokens = [*re.findall(r"[\w'-]+", folded), ""]
+    return frozenset(w for i, t in enumerate(tokens[:-1]) for w in words
+                     if _same_word(stem(t), w) and any(lead.fullmatch(x) for x in tokens[max(0, i - 4):i])
+                     and not purpose.fullmatch(tokens[i + 1]))
 
 
 def names_field(question: str, name: str) -> bool:

@@ -712,6 +712,7 @@ About 1 g/day — people with established coronary heart disease, as advised by 
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
     ("how much should adults take", set()),  # a group of people is no condition
+    ("how much should i take for heart health", set()),  # a purpose, not a condition
 ])
 def test_a_dose_asked_for_a_condition_names_the_values_for_it(question: str, asked: set[str]) -> None:
     f = read_field(TD, TREATMENT)
