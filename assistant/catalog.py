@@ -13,7 +13,7 @@ from functools import cached_property
 
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
-from assistant.normalize import content_tokens
+from assistant.normalize import content_tokens, fold
 from assistant.nutrients import mentioned_nutrients
 
 #: words that name no topic of their own beside a supplement's name ("what does it do" -> "acts")
@@ -60,6 +60,11 @@ def _own_names(m: Monograph) -> list[str]:
             *(str(f) for f in (forms if isinstance(forms, list) else []))]
 
 
+#: bumped when :meth:`Catalog.of` reads a corpus otherwise: a catalogue kept with an index by
+#: another version is built anew (serving.cached_corpus)
+CATALOG_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class Catalog:
     """The words of the supplements' names, each supplement's products, every nutrient."""
@@ -72,7 +77,8 @@ class Catalog:
     #: each supplement's own nutrient (front matter ``primary_nutrient``): what "which has the
     #: most?" means when no nutrient is named
     primary_of: dict[str, str]
-    #: (kind, value, term) of the names a follow-up may swap: products and supplements
+    #: (kind, value, term) of the names a follow-up may swap: products, the nutrients of products and
+    #: supplements
     slot_names: tuple[tuple[str, str, str], ...] = ()
     #: each supplement's own nutrients (casefolded), named by its title, aliases, primary nutrient
     #: or forms: the nutrients its Dosage Guide and findings are about
@@ -97,6 +103,11 @@ class Catalog:
         primary = {m.slug: str(m.meta["primary_nutrient"]) for m in corpus.monographs
                    if m.meta.get("primary_nutrient")}
         slots = [("product", p.id, p.name) for p in corpus.products if p.name]
+        # a nutrient of products that is no supplement's own (one of a supplement's two components,
+        # a mineral added to a vitamin): swapped by itself ("which has the most <A>?" -> "what about
+        # <B>?"), the supplement whose alias it may also be staying
+        own_primary = {fold(str(v)) for v in primary.values()}
+        slots += [("component", n, n) for n in nutrients if fold(n) not in own_primary]
         slots += [("nutrient", m.slug, t) for m in corpus.monographs for t in (m.title, *m.aliases)]
         own = {m.slug: frozenset(n.casefold() for n in mentioned_nutrients(" ; ".join(_own_names(m)),
                                                                            [m.title]))

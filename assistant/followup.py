@@ -33,8 +33,9 @@ _FOLLOWUP = re.compile(
     r"the product|the one|that one|this one|the form|the dose|what about|how about|and for)\b"
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
-#: may hold a nutrient's or a form's name). A study is found apart: it may hold the others.
-SLOT_KINDS = ("product", "form", "field", "nutrient", "people", "dose", "study")
+#: may hold a nutrient's or a form's name; a component of products before the supplement whose
+#: alias it may also be). A study is found apart: it may hold the others.
+SLOT_KINDS = ("product", "form", "field", "component", "nutrient", "people", "dose", "study")
 #: the kinds that name what is taken: a nutrient and its forms replace each other
 SUBJECT_KINDS = ("form", "nutrient")
 #: "same question for X", "what about X": the turn asks the earlier question of X
@@ -418,12 +419,15 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # max?") has no slot there to replace: the turn asks its field of the earlier subject
     new_field = (any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
                  and not products and not cues_products(previous) and not _about_research(previous))
-    if own_topic(question, slots, previous) or new_field or _switches(question, slots, previous):
+    # a nutrient of products is swapped for one the earlier question named ("what about <B>?" after
+    # "the most <A>"); with none there, it is a topic of the turn's own
+    swapped = [s for s in slots if s.kind != "component" or any(e.kind == "component" for e in earlier)]
+    if own_topic(question, swapped, previous) or new_field or _switches(question, slots, previous):
         named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
         if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
             named.add("dose")
-        if named & set(SUBJECT_KINDS):
-            named |= set(SUBJECT_KINDS)  # a nutrient or a form of its own: the earlier one goes
+        if named & set(SUBJECT_KINDS):  # a nutrient or a form of its own: the earlier one goes, and
+            named |= {*SUBJECT_KINDS, "component"}  # the earlier nutrients of products with it
         if cues_across(question):  # "was <form> used for anything in the studies", "did any heart
             named.add("people")  # study go higher": asked of them all, whoever they were in
         bare = ("the one", "the ones")  # "the one they use": it describes nothing

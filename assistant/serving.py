@@ -39,7 +39,7 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.catalog import Catalog
+from assistant.catalog import CATALOG_FORMAT, Catalog
 from assistant.config import Settings
 from assistant.corpus import Corpus, stat_digest
 from assistant.domain.vocabulary import vocabulary_digest
@@ -263,7 +263,8 @@ def save_corpus(gen: Path, corpus: Corpus, catalog: Catalog | None = None) -> No
     try:
         with open(tmp, "wb") as fh:
             pickle.dump({"format": FORMAT, "shape": _shape(), "stat": corpus.stat, "corpus": corpus,
-                         "catalog": catalog or Catalog.of(corpus), "vocabulary": vocabulary_digest()},
+                         "catalog": catalog or Catalog.of(corpus), "catalog_format": CATALOG_FORMAT,
+                         "vocabulary": vocabulary_digest()},
                         fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, gen / CORPUS_FILE)
     finally:
@@ -287,6 +288,7 @@ def cached_corpus(index: KnowledgeIndex) -> tuple[Corpus, Catalog] | None:
             log.info("cannot read %s (%s): parsing the corpus", path, exc)
             continue
         if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("shape") == _shape()
+                and data.get("catalog_format") == CATALOG_FORMAT
                 and data.get("stat") == now and data.get("vocabulary") == vocabulary_digest()):
             return data["corpus"], data["catalog"]
     return None

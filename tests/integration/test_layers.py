@@ -186,3 +186,22 @@ def test_a_kept_corpus_of_other_classes_is_parsed_anew(
     a = Assistant(fresh_settings, embeddings=cached, sync=False)
     assert parsed == [fresh_settings.corpus_dir]
     assert a.catalog.own_nutrients
+
+
+def test_a_kept_catalogue_built_by_another_reading_is_built_anew(
+        fresh_settings: Settings, cached: CachedEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalogue kept by a version whose Catalog.of read the corpus otherwise (same fields) is not
+    reused: its slot names would be that version's."""
+    import pickle
+
+    from assistant.serving import CORPUS_FILE
+
+    idx = KnowledgeIndex(fresh_settings, cached)
+    idx.sync()
+    path = idx.data_dir / CORPUS_FILE
+    data = pickle.loads(path.read_bytes())
+    data["catalog_format"] = -1
+    path.write_bytes(pickle.dumps(data))
+    parsed = _count_parses(monkeypatch)
+    Assistant(fresh_settings, embeddings=cached, sync=False)
+    assert parsed == [fresh_settings.corpus_dir]

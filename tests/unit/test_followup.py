@@ -527,3 +527,20 @@ def test_a_product_word_of_an_earlier_turn_does_not_follow_a_research_question()
     r = resolve("ok, research question now: did taking iron every other day beat daily dosing?",
                 "how strong is the ferrous fumarate tablet")
     assert "tablet" not in r.question
+
+
+COMPONENTS = (("component", "EPA", "EPA"), ("component", "DHA", "DHA"),
+              ("nutrient", "omega-3-fish-oil", "omega-3"), ("nutrient", "omega-3-fish-oil", "EPA"),
+              ("nutrient", "omega-3-fish-oil", "DHA"), ("nutrient", "iron", "iron"))
+
+
+def test_a_nutrient_of_products_is_swapped_and_the_supplement_stays() -> None:
+    # "EPA" and "DHA" both name the fish-oil page too: as nutrients of products, one replaces the other
+    r = resolve("what about DHA?", "which omega-3 product has the most EPA?", COMPONENTS)
+    assert r.inherits_intent and r.question.startswith("which omega-3 product has the most DHA?")
+
+
+def test_a_supplement_of_its_own_drops_the_earlier_nutrients_of_products() -> None:
+    r = resolve("does the liquid iron come in the same 5 ml measure? how much iron is in that",
+                "how much epa and dha is in the lemon liquid fish oil?", COMPONENTS)
+    assert "epa" not in r.question.lower() and "dha" not in r.question.lower()
