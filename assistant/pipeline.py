@@ -51,6 +51,7 @@ from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageField,
     DosageQuery,
+    amounts_said,
     asks_amount_safety,
     compose_dosage,
     dosage_cues,
@@ -1060,8 +1061,8 @@ class Assistant:
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)
         own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
-        if parse_doses(own):
-            return None  # an amount of the question's own
+        if amounts_said(own):
+            return None  # an amount of the question's own (not one it says is a limit)
         # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
         product = named or (described[0] if described else None) or (
             self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)

@@ -86,6 +86,9 @@ class QuestionCues(BaseModel):
     condition_lead: list[str] = Field(default_factory=list)
     dose_asked: list[str] = Field(default_factory=list)
     purpose_words: list[str] = Field(default_factory=list)
+    #: an amount said to be a limit ("my limit is 45 mg"): the words before it, and after it
+    limit_before: list[str] = Field(default_factory=list)
+    limit_after: list[str] = Field(default_factory=list)
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
@@ -113,7 +116,8 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
-                     "share_only", "condition_lead", "dose_asked", "purpose_words")
+                     "share_only", "condition_lead", "dose_asked", "purpose_words", "limit_before",
+                     "limit_after")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -495,6 +499,7 @@ def _parse_with_packaged_cues(question: str, nutrient: str | None) -> DosageQuer
 
 def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -> DosageQuery | None:
     masked, doses = mask_doses(question)
+    doses = [d for d in doses if not _said_limit(question, d, cues.question)]  # "my limit is 45 mg"
     folded = fold(masked)
     qc = cues.question
     fields = tuple(name for name, patterns in qc.fields.items()
@@ -605,6 +610,19 @@ def _words_around(question: str, dose: Dose) -> str:
     """The word right before an amount and the two after it, within its clause: whose amount it is."""
     before = re.split(r"[,;.?!]", question[max(0, dose.start - 40):dose.start])[-1].split()[-1:]
     return " ".join([*before, *_clause_after(question, dose).split()[:2]])
+
+
+def amounts_said(question: str, cues: DosageCues | None = None) -> list[Dose]:
+    """The amounts of the question but those it says are a limit ("my limit is 45 mg")."""
+    qc = (cues or dosage_cues()).question
+    return [d for d in parse_doses(question) if not _said_limit(question, d, qc)]
+
+
+def _said_limit(question: str, dose: Dose, qc: QuestionCues) -> bool:
+    """Does the question say this amount is a limit ("my limit is 45 mg", "4000 IU is the max")?"""
+    before = re.split(r"[,;.?!]", question[max(0, dose.start - 40):dose.start])[-1]
+    return any(re.search(p, fold(before)) for p in qc.limit_before) or any(
+        re.search(p, fold(_clause_after(question, dose))) for p in qc.limit_after)
 
 
 def _clause_after(question: str, dose: Dose) -> str:

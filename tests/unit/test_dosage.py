@@ -27,6 +27,7 @@ from assistant.answer.dosage import (
     read_field,
     read_population,
     read_value,
+    amounts_said,
     select_values,
     treated_conditions,
 )
@@ -736,3 +737,16 @@ def test_the_values_for_the_conditions_asked_are_chosen() -> None:
 def test_how_much_for_someone_asks_the_allowance_for_them(question: str, fields: tuple[str, ...]) -> None:
     q = parse_dosage_query(question)
     assert q is not None and q.fields == fields
+
+
+@pytest.mark.parametrize("question", ["the limit is 4000 iu and i take 5000 iu of d3, is that too much",
+                                      "i take 5000 iu a day and the limit is 4000 iu. am i over?",
+                                      "4000 IU is the upper limit, right? is 5000 IU a day safe?"])
+def test_an_amount_said_to_be_the_limit_is_not_the_amount_compared(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.amount is not None and q.amount.text.startswith("5000")
+
+
+def test_an_amount_said_to_be_the_limit_is_no_amount_taken() -> None:
+    assert amounts_said("my limit is 45 mg iron and i take <product> every day, am i over?") == []
+    assert [d.text for d in amounts_said("is 65 mg over the limit?")] == ["65 mg"]
