@@ -63,6 +63,8 @@ from assistant.answer.dosage import (
     notes_above,
     parse_dosage_query,
     people_in,
+    servings_counted,
+    times,
     treated_conditions,
     unit_conversions,
 )
@@ -1528,20 +1530,32 @@ class Assistant:
         held = self._held_amount(u, supplement) if dq.amount is not None else None
         first = self._holding_line(held.product, book, whole=self._held_safety(u, dq, supplement)
                                    ) if held and held.dose == dq.amount else []  # compared: first
+        total = None if dq.amount is not None else self._servings_total(u, supplement)
+        if total is not None and not first:  # the product whose servings are counted, first
+            first = self._holding_line(total.product, book)
         lines = compose_dosage(dq, docs, book, self.catalog.primary_nutrient(supplement), said, whole=whole)
         at = len(lines) - 1 if said is not None and lines and lines[-1] == said else len(lines)
-        return first + lines[:at] + self._notes_above(dq, supplement, book) + lines[at:]  # the referral last
+        above = self._notes_above(dq.amount or (total.dose if total else None), dq, supplement, book)
+        return first + lines[:at] + above + lines[at:]  # the referral last
 
-    def _notes_above(self, dq: DosageQuery, supplement: str, book: CitationBook) -> list[str]:
+    def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
+        """What the servings of one product the turn counts hold together ("3 <product> capsules a
+        day"), to set beside a note's figure only: the page states no such total."""
+        held = self._held_amount(u, supplement)
+        n = servings_counted(u.question) if held is not None and held.several else None
+        return HeldAmount(held.product, times(held.dose, n), True) if held is not None and n else None
+
+    def _notes_above(self, amount: Dose | None, dq: DosageQuery, supplement: str,
+                     book: CitationBook) -> list[str]:
         """The monograph's notes on amounts above a figure that the amount compared with its limit
-        exceeds ("doses above <x> have been associated with <harm>"), each cited, where the answer
-        does not quote it already."""
-        if dq.amount is None or dosage_cues().question.limit_field not in dq.fields:
+        (or the servings counted hold together) exceeds ("doses above <x> have been associated
+        with <harm>"), each cited, where the answer does not quote it already."""
+        if amount is None or dosage_cues().question.limit_field not in dq.fields:
             return []
         docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
         held = {c.chunk_id for c in book.citations}
         return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"
-                for d in notes_above(dq.amount, [d for d in docs if d.metadata.get("kind") == "note"])
+                for d in notes_above(amount, [d for d in docs if d.metadata.get("kind") == "note"])
                 if str(d.metadata.get("chunk_id") or d.id) not in held]
 
     def _held_safety(self, u: Understanding, dq: DosageQuery | None, supplement: str | None) -> bool:

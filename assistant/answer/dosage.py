@@ -89,6 +89,9 @@ class QuestionCues(BaseModel):
     #: an amount said to be a limit ("my limit is 45 mg"): the words before it, and after it
     limit_before: list[str] = Field(default_factory=list)
     limit_after: list[str] = Field(default_factory=list)
+    #: servings counted ("3 <product> capsules"): group ``count``, digits or one of count_words
+    serving_count: list[str] = Field(default_factory=list)
+    count_words: dict[str, int] = Field(default_factory=dict)
     compare: list[str] = Field(min_length=1)
     asked_unit: list[str] = Field(min_length=1)
     counted_servings: list[str] = Field(default_factory=list)
@@ -117,7 +120,7 @@ class QuestionCues(BaseModel):
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
                      "share_only", "condition_lead", "dose_asked", "purpose_words", "limit_before",
-                     "limit_after")
+                     "limit_after", "serving_count")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -610,6 +613,21 @@ def _words_around(question: str, dose: Dose) -> str:
     """The word right before an amount and the two after it, within its clause: whose amount it is."""
     before = re.split(r"[,;.?!]", question[max(0, dose.start - 40):dose.start])[-1].split()[-1:]
     return " ".join([*before, *_clause_after(question, dose).split()[:2]])
+
+
+def servings_counted(question: str, cues: DosageCues | None = None) -> int | None:
+    """How many servings the question counts ("3 <product> capsules a day": 3), if it says."""
+    qc = (cues or dosage_cues()).question
+    for p in qc.serving_count:
+        if (m := re.search(p, fold(question))) is not None:
+            n = m.group("count")
+            return int(n) if n.isdigit() else qc.count_words.get(n)
+    return None
+
+
+def times(d: Dose, n: int) -> Dose:
+    """``n`` servings of an amount (to set beside a figure; never stated: the page states no total)."""
+    return replace(d, low=d.low * n, high=d.high * n if d.high is not None else None)
 
 
 def amounts_said(question: str, cues: DosageCues | None = None) -> list[Dose]:

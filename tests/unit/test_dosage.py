@@ -16,19 +16,22 @@ from assistant.answer.dosage import (
     CUES_PATH,
     DosageCuesError,
     DosageQuery,
+    amounts_said,
     asks_amount_safety,
     compare_amount,
     compose_dosage,
     converted,
     exceeds_every_limit,
     fewer_than_one_serving,
+    notes_above,
     parse_cues,
     parse_dosage_query,
     read_field,
     read_population,
     read_value,
-    amounts_said,
     select_values,
+    servings_counted,
+    times,
     treated_conditions,
 )
 from assistant.chunking import chunk_corpus
@@ -750,3 +753,19 @@ def test_an_amount_said_to_be_the_limit_is_not_the_amount_compared(question: str
 def test_an_amount_said_to_be_the_limit_is_no_amount_taken() -> None:
     assert amounts_said("my limit is 45 mg iron and i take <product> every day, am i over?") == []
     assert [d.text for d in amounts_said("is 65 mg over the limit?")] == ["65 mg"]
+
+
+@pytest.mark.parametrize(("question", "count"), [
+    ("i take 3 of the max-7 softgels every day", 3), ("two of the capsules a day ok?", 2),
+    ("i take one softgel a day", None), ("is 3000 IU a day too much?", None)])
+def test_the_servings_a_question_counts(question: str, count: int | None) -> None:
+    assert servings_counted(question) == count
+
+
+def test_servings_of_an_amount_are_set_beside_a_notes_figure() -> None:
+    # three 1,000 mg servings are above a note's "doses above 1 g/day" (the total is never stated)
+    note = Document(page_content="Doses above 1 g/day have been associated with a higher risk of <harm>.",
+                    metadata={"kind": "note"})
+    one = parse_doses("1,000 mg")[0]
+    assert notes_above(times(one, 3), [note]) == [note]
+    assert notes_above(one, [note]) == []
