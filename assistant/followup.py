@@ -88,6 +88,12 @@ class _Cues:
     described_one: re.Pattern[str]
 
 
+#: a turn that only names what it swaps in ("what about <it>?", "how about <it>"), punctuation aside
+_BARE_SWAP = re.compile(r"\W*(?:(?:and|so|then|also|but|ok|okay|well|what|how)\W+)*(?:about\W*)?")
+
+#: a description that goes on past its product word ("the <kind> with <x>")
+_CLAUSED = re.compile(r"\s(?:with|without|containing|that|which|made|in)\s", re.IGNORECASE)
+
 #: the words that join a follow-up to the turn before ("ok and ...", "so then ...")
 _JOINERS = ("so", "then", "and", "also", "but", "ok", "okay", "well")
 
@@ -242,6 +248,20 @@ def find_slots(text: str, names: Sequence[tuple[str, str, str]] = (), turn: bool
                 found.append(Slot(kind, value or fold(m.group(0)), m.start(), m.end()))
     found = [_qualified_people(text, s, found) if s.kind == "people" else s for s in found]
     return sorted([*found, *_study_slots(text)], key=lambda s: s.start)
+
+
+def _turn_slots(question: str, names: Sequence[tuple[str, str, str]]) -> list[Slot]:
+    """The turn's slots, a product word ending a description of one as "one" does only where the
+    turn says nothing but that product ("and the multivitamin with <nutrient>?"): in "can I take the
+    tablets with <medicine>?" the words after the product word are no description of it."""
+    slots = find_slots(question, names, turn=True)
+    products = [s for s in slots if s.kind == "product"]
+    rest = fold(_blanked(question, products))
+    bare = _cues().chat_lead.fullmatch(rest) or _BARE_SWAP.fullmatch(rest)
+    # "the tablets with food": what follows the product word must name something the product holds
+    held = all(_subject_slots(question, s.start, s.end, names) or not _CLAUSED.search(question[s.start:s.end])
+               for s in products)
+    return slots if bare and held else find_slots(question, names)
 
 
 def _study_slots(text: str) -> list[Slot]:
@@ -403,7 +423,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     question = _named_references(question, previous, earlier, answer, names)
     products = bool(_cues().product.search(previous)) or any(
         s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
-    slots = _in_context(question, find_slots(question, names, turn=True), earlier, names, products)
+    slots = _in_context(question, _turn_slots(question, names), earlier, names, products)
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest)):
         # "same question for the liquid one": the earlier question, asked of what this turn names

@@ -1542,7 +1542,10 @@ class Assistant:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a
         day"), to set beside a note's figure only: the page states no such total."""
         held = self._held_amount(u, supplement)
-        n = servings_counted(u.question) if held is not None and held.several else None
+        # (the digits of the product's name count nothing: "<name> 1000")
+        rest = (fold(u.question).replace(fold(held.product.name), " ") if held.product.name else u.question
+                ) if held is not None else ""
+        n = servings_counted(rest) if held is not None and held.several else None
         return HeldAmount(held.product, times(held.dose, n), True) if held is not None and n else None
 
     def _notes_above(self, amount: Dose | None, dq: DosageQuery, supplement: str,

@@ -86,6 +86,7 @@ class QuestionCues(BaseModel):
     condition_lead: list[str] = Field(default_factory=list)
     dose_asked: list[str] = Field(default_factory=list)
     purpose_words: list[str] = Field(default_factory=list)
+    not_conditions: list[str] = Field(default_factory=list)
     #: an amount said to be a limit ("my limit is 45 mg"): the words before it, and after it
     limit_before: list[str] = Field(default_factory=list)
     limit_after: list[str] = Field(default_factory=list)
@@ -119,7 +120,8 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
-                     "share_only", "condition_lead", "dose_asked", "purpose_words", "limit_before",
+                     "share_only", "condition_lead", "dose_asked", "purpose_words", "not_conditions",
+                     "limit_before",
                      "limit_after", "serving_count")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
@@ -532,21 +534,24 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
                        cues: DosageCues | None = None) -> frozenset[str]:
     """The words of the conditions the question names that the field's values are for (stemmed, in
     the values' spelling), each after a word that leads to one ("how much should I take for
-    triglycerides": a value for "elevated triglycerides"), asked for a dose (``dose_asked``).
-    ``known``: words that name no condition (general words, the supplements' and products' names);
-    a word of a group of people ("adults", "children") names none either."""
-    c = cues or dosage_cues()
-    groups = cue([w for g in c.population.groups.values() for w in g.words])
-    words = {stem(w) for v in f.values for w in v.people.words
-             if w not in known and stem(w) not in known and not groups.fullmatch(w)}
+    triglycerides": a value for "elevated triglycerides"), asked for a dose (``dose_asked``), not a
+    purpose ("for a healthy heart"). ``known``: words that name no condition (general words, the
+    supplements' and products' names); a word of a group of people ("adults", "children") or of
+    ``not_conditions`` names none either."""
+    qc = (c := cues or dosage_cues()).question
     folded = fold(mask_doses(question)[0])  # an amount said is no dose asked
-    if not words or not c.question.condition_lead or not cue(c.question.dose_asked).search(folded):
+    if not qc.condition_lead or not cue(qc.dose_asked).search(folded):
         return frozenset()
-    lead, purpose = cue(c.question.condition_lead), cue(c.question.purpose_words)
-    tokens = [*re.findall(r"[\w'-]+", folded), ""]
-    return frozenset(w for i, t in enumerate(tokens[:-1]) for w in words
-                     if _same_word(stem(t), w) and any(lead.fullmatch(x) for x in tokens[max(0, i - 4):i])
-                     and not purpose.fullmatch(tokens[i + 1]))
+    groups = cue([w for g in c.population.groups.values() for w in g.words])
+    skip = {stem(fold(w)) for w in qc.not_conditions}
+    words = {stem(w) for v in f.values for w in content_tokens(v.population.split(",")[0])
+             if w not in known and stem(w) not in known and stem(w) not in skip and not groups.fullmatch(w)}
+    lead, purpose = cue(qc.condition_lead), cue(qc.purpose_words)
+    tokens = ["", *re.findall(r"[\w'-]+", folded), ""]
+    return frozenset(w for i in range(1, len(tokens) - 1) for w in words
+                     if _same_word(stem(tokens[i]), w)
+                     and any(lead.fullmatch(x) for x in tokens[max(1, i - 3):i])
+                     and not (purpose.fullmatch(tokens[i + 1]) or purpose.fullmatch(tokens[i - 1])))
 
 
 def names_field(question: str, name: str) -> bool:
@@ -567,10 +572,8 @@ def _chosen(f: DosageField, query: DosageQuery, cues: DosageCues) -> tuple[list[
 
 
 def _same_word(word: str, other: str) -> bool:
-    """Is ``word`` ``other``, or (six letters or more) another spelling of it ("anemia", "anaemia")
-    or a part of it ("triglycerid" of "hypertriglyceridemia")?"""
-    return word == other or (len(word) >= 6 and len(other) >= 6 and (
-        word in other or fuzz.ratio(word, other) >= 90))
+    """Is ``word`` ``other``, or (six letters or more) another spelling of it ("anemia", "anaemia")?"""
+    return word == other or (len(word) >= 6 and len(other) >= 6 and fuzz.ratio(word, other) >= 90)
 
 
 def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:

@@ -1053,9 +1053,10 @@ def _category_terms() -> tuple[tuple[str, str], ...]:
 
 def _category_named(q: str) -> str | None:
     """The nutrient whose vocabulary name comes right after a choosing word ("which <supplement> has
-    ...", "what <supplement> gives ...") or names the products in the plural ("which of the
-    <supplement>s"): the question is about that supplement's products (not when a word for its
-    forms follows: "which <supplement> form ...")."""
+    ...", "what <supplement> gives ...", or with a product word after it: "is there an <supplement>
+    supplement with ...") or names the products in the plural ("which of the <supplement>s"): the
+    question is about that supplement's products (not when a word for its forms follows: "which
+    <supplement> form ...")."""
     found = _category_match(q)
     return found[0] if found else None
 
@@ -2209,8 +2210,9 @@ def _reference_spans(q: str, loose: bool = False, ones: bool = False,
 
 
 def _references(q: str, loose: bool = False, figures: bool = False, ones: bool = False) -> list[list[str]]:
-    """The words of each "the|this ... <product word>" phrase of the (folded) question (``figures``:
-    with its figures, "the 45 mcg product"; ``ones``: a phrase with "one" too)."""
+    """The words of each "the|this ... <product word>" phrase of the (folded) question, up to a verb
+    that asks what it holds ("does the <described> tablet have <nutrient>"; ``figures``: with its
+    figures, "the 45 mcg product"; ``ones``: a phrase with "one" too)."""
     out = [[*content_tokens(q[s:e]), *(_numbers(q[s:e]) if figures else ())]
            for s, e in _reference_spans(q, loose, ones, to_verb=True)]
     return [r for r in out if r]

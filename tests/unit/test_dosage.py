@@ -709,14 +709,17 @@ About 1 g/day — people with established coronary heart disease, as advised by 
 
 
 @pytest.mark.parametrize(("question", "asked"), [
-    # (a word of another value's that holds the word asked: "hypertriglyceridemia")
-    ("how much should i take for triglycerides", {"triglyceride", "hypertriglyceridemia"}),
-    ("omega 3 for my high triglycerides, what dose?", {"triglyceride", "hypertriglyceridemia"}),
-    ("i have heart disease, how much should i take", {"heart", "disease"}),
+    ("how much should i take for triglycerides", {"triglyceride"}),
+    ("omega 3 for my high triglycerides, what dose?", {"triglyceride"}),
+    ("i have heart disease, how much should i take", {"heart"}),
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
+    ("how many people with heart disease were in the study", set()),  # no dose asked either
     ("how much should adults take", set()),  # a group of people is no condition
     ("how much should i take for heart health", set()),  # a purpose, not a condition
+    ("how much for a healthy heart", set()),
+    ("how much for my dry eye disease", set()),  # "disease" names no condition of its own
+    ("how much should i take with a normal diet", set()),
 ])
 def test_a_dose_asked_for_a_condition_names_the_values_for_it(question: str, asked: set[str]) -> None:
     f = read_field(TD, TREATMENT)
@@ -728,8 +731,7 @@ def test_the_values_for_the_conditions_asked_are_chosen() -> None:
     q = DosageQuery((TD,), conditions=treated_conditions("how much for triglycerides?", f, frozenset()))
     lines = compose_dosage(q, [Document(page_content=TREATMENT, metadata={"title": TD, "text": TREATMENT})],
                            CitationBook(), whole=True)
-    assert "elevated triglycerides" in lines[0] and "hypertriglyceridemia" in lines[0]
-    assert "coronary" not in lines[0]
+    assert "elevated triglycerides" in lines[0] and "coronary" not in lines[0]
 
 
 @pytest.mark.parametrize(("question", "fields"), [
@@ -757,7 +759,9 @@ def test_an_amount_said_to_be_the_limit_is_no_amount_taken() -> None:
 
 @pytest.mark.parametrize(("question", "count"), [
     ("i take 3 of the max-7 softgels every day", 3), ("two of the capsules a day ok?", 2),
-    ("i take one softgel a day", None), ("is 3000 IU a day too much?", None)])
+    ("i take one softgel a day", None), ("is 3000 IU a day too much?", None),
+    ("i take the k2 mk-7 softgels, 3 of them a day", 3),  # not the "2" of "k2"
+    ("i take 20 drops", 20)])
 def test_the_servings_a_question_counts(question: str, count: int | None) -> None:
     assert servings_counted(question) == count
 
@@ -769,3 +773,11 @@ def test_servings_of_an_amount_are_set_beside_a_notes_figure() -> None:
     one = parse_doses("1,000 mg")[0]
     assert notes_above(times(one, 3), [note]) == [note]
     assert notes_above(one, [note]) == []
+
+
+@pytest.mark.parametrize("question", ["am i over the limit at 3 g of fish oil a day?",
+                                      "one cap of 3 g of fish oil every day, over the limit?",
+                                      "i take 3 g max, is that over the limit?", "am i over the ul at 3 g"])
+def test_an_amount_beside_a_word_for_the_limit_is_still_the_amount_taken(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.amount is not None and q.amount.text.startswith("3 g")

@@ -544,3 +544,10 @@ def test_a_supplement_of_its_own_drops_the_earlier_nutrients_of_products() -> No
     r = resolve("does the liquid iron come in the same 5 ml measure? how much iron is in that",
                 "how much epa and dha is in the lemon liquid fish oil?", COMPONENTS)
     assert "epa" not in r.question.lower() and "dha" not in r.question.lower()
+
+
+
+@pytest.mark.parametrize("turn", ["and can i take the tablets with warfarin?", "and the tablets with food?"])
+def test_a_product_word_with_words_of_no_nutrient_describes_no_product(turn: str) -> None:
+    # the turn asks something of its own: the earlier question's intent is not glued to it
+    assert not resolve(turn, "how much k2 is in the 45 mcg one").inherits_intent
