@@ -88,14 +88,14 @@ class _Cues:
     described_one: re.Pattern[str]
 
 
-#: a turn that only names what it swaps in ("what about <it>?", "how about <it>"), punctuation aside
-_BARE_SWAP = re.compile(r"\W*(?:(?:and|so|then|also|but|ok|okay|well|what|how)\W+)*(?:about\W*)?")
 
 #: a description that goes on past its product word ("the <kind> with <x>")
 _CLAUSED = re.compile(r"\s(?:with|without|containing|that|which|made|in)\s", re.IGNORECASE)
 
 #: the words that join a follow-up to the turn before ("ok and ...", "so then ...")
 _JOINERS = ("so", "then", "and", "also", "but", "ok", "okay", "well")
+#: a turn that only names what it swaps in ("what about <it>?", "how about <it>"), punctuation aside
+_BARE_SWAP = re.compile(rf"\W*(?:(?:{'|'.join(_JOINERS)}|what|how)\W+)*(?:about\W*)?")
 
 
 def _not_a_reference() -> str:

@@ -53,6 +53,7 @@ from assistant.answer.dosage import (
     DosageQuery,
     amounts_said,
     asks_amount_safety,
+    asks_dose,
     compose_dosage,
     dosage_cues,
     exceeds_every_limit,
@@ -941,8 +942,10 @@ class Assistant:
         """A dose asked for a condition the page's treatment doses name ("how much should I take
         for triglycerides"): that field is asked too (with the allowance, when the question asks it
         as well), its values for that condition."""
-        treatment = dosage_cues().question.treatment_field
-        if supplement is None or treatment is None or (dq is not None and treatment in dq.fields):
+        qc = dosage_cues().question
+        treatment, own = qc.treatment_field, without_negated_mentions(u.question)
+        if (supplement is None or treatment is None or (dq is not None and treatment in dq.fields)
+                or not asks_dose(own)):  # (no field is fetched for a question that asks no dose)
             return dq
         docs = {str(d.metadata.get("title")): field_from_doc(d)
                 for d in self._field_docs(supplement, field_names(), [])}
@@ -951,14 +954,13 @@ class Assistant:
         # a word the other fields' people share ("for general cardiovascular health") is theirs too
         known = self.catalog.title_words | vocabulary().general_words | {
             w for name, f in docs.items() if name != treatment for v in f.values for w in v.people.words}
-        own = without_negated_mentions(u.question)
         if not (conditions := treated_conditions(own, docs[treatment], known)):
             return dq
         if dq is None:
             return DosageQuery((treatment,), people_in(own), conditions=conditions)
         # the amount for the generally healthy, asked in words of no field ("how much should I take"),
         # is not what is asked for a condition; a field named, or the limit, still is
-        limit = dosage_cues().question.limit_field
+        limit = qc.limit_field
         fields = tuple(f for f in field_names() if f == treatment or (
             f in dq.fields and (f == limit or names_field(own, f))))
         return replace(dq, fields=fields, conditions=conditions)
@@ -1542,11 +1544,11 @@ class Assistant:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a
         day"), to set beside a note's figure only: the page states no such total."""
         held = self._held_amount(u, supplement)
-        # (the digits of the product's name count nothing: "<name> 1000")
-        rest = (fold(u.question).replace(fold(held.product.name), " ") if held.product.name else u.question
-                ) if held is not None else ""
-        n = servings_counted(rest) if held is not None and held.several else None
-        return HeldAmount(held.product, times(held.dose, n), True) if held is not None and n else None
+        if held is None or not held.several:
+            return None
+        name = held.product.name  # (the digits of the product's name count nothing: "<name> 1000")
+        n = servings_counted(fold(u.question).replace(fold(name), " ") if name else u.question)
+        return HeldAmount(held.product, times(held.dose, n), True) if n else None
 
     def _notes_above(self, amount: Dose | None, dq: DosageQuery, supplement: str,
                      book: CitationBook) -> list[str]:

@@ -508,8 +508,7 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     folded = fold(masked)
     qc = cues.question
     fields = tuple(name for name, patterns in qc.fields.items()
-                   if cue([*patterns, *(re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])])]
-                          ).search(folded))
+                   if cue([*patterns, *_field_terms(name)]).search(folded))
     # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>"), a
     # compound's weight, nor (the monograph's nutrient given) another nutrient's
     own = [d for d in doses
@@ -530,6 +529,11 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
                        forms_asked=asks_forms(question, cues))
 
 
+def asks_dose(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask for a dose (``dose_asked``; an amount it states asks none)?"""
+    return cue((cues or dosage_cues()).question.dose_asked).search(fold(mask_doses(question)[0])) is not None
+
+
 def treated_conditions(question: str, f: DosageField, known: frozenset[str],
                        cues: DosageCues | None = None) -> frozenset[str]:
     """The words of the conditions the question names that the field's values are for (stemmed, in
@@ -539,9 +543,9 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
     supplements' and products' names); a word of a group of people ("adults", "children") or of
     ``not_conditions`` names none either."""
     qc = (c := cues or dosage_cues()).question
-    folded = fold(mask_doses(question)[0])  # an amount said is no dose asked
-    if not qc.condition_lead or not cue(qc.dose_asked).search(folded):
+    if not qc.condition_lead or not asks_dose(question, c):
         return frozenset()
+    folded = fold(mask_doses(question)[0])
     groups = cue([w for g in c.population.groups.values() for w in g.words])
     skip = {stem(fold(w)) for w in qc.not_conditions}
     words = {stem(w) for v in f.values for w in content_tokens(v.population.split(",")[0])
@@ -556,8 +560,12 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
 
 def names_field(question: str, name: str) -> bool:
     """Does the question name the field by its own name or terms ("rda", "upper limit")?"""
-    terms = [re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]]
-    return cue(terms).search(fold(question)) is not None
+    return cue(_field_terms(name)).search(fold(question)) is not None
+
+
+def _field_terms(name: str) -> list[str]:
+    """The field's own name and the page format's terms for it, as cue patterns."""
+    return [re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]]
 
 
 def _chosen(f: DosageField, query: DosageQuery, cues: DosageCues) -> tuple[list[FieldValue], bool]:
