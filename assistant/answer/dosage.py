@@ -508,7 +508,7 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     folded = fold(masked)
     qc = cues.question
     fields = tuple(name for name, patterns in qc.fields.items()
-                   if cue([*patterns, *_field_terms(name)]).search(folded))
+                   if cue([*patterns, *field_terms(name)]).search(folded))
     # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>"), a
     # compound's weight, nor (the monograph's nutrient given) another nutrient's
     own = [d for d in doses
@@ -560,10 +560,10 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
 
 def names_field(question: str, name: str) -> bool:
     """Does the question name the field by its own name or terms ("rda", "upper limit")?"""
-    return cue(_field_terms(name)).search(fold(question)) is not None
+    return cue(field_terms(name)).search(fold(question)) is not None
 
 
-def _field_terms(name: str) -> list[str]:
+def field_terms(name: str) -> list[str]:
     """The field's own name and the page format's terms for it, as cue patterns."""
     return [re.escape(fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]]
 

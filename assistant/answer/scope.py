@@ -65,14 +65,12 @@ def field_words(question: str) -> frozenset[str]:
     "RDA", the field's own name) or the people it asks about ("pregnant women"), as the cues of
     ``dosage_cues.yaml`` read them: a question about a field of the monograph in scope is covered
     by that field, whose values (or its blank) answer it, even where these words are not the page's."""
-    from assistant.answer.dosage import cue, dosage_cues
+    from assistant.answer.dosage import cue, dosage_cues, field_terms
     from assistant.answer.dosage import fold as cue_fold
-    from assistant.domain.page_format import FIELD_TERMS
 
     cues = dosage_cues()
     folded = cue_fold(question)
-    patterns = [p for name, ps in cues.question.fields.items()
-                for p in (*ps, *(re.escape(cue_fold(t)) for t in [name, *FIELD_TERMS.get(name, [])]))]
+    patterns = [p for name, ps in cues.question.fields.items() for p in (*ps, *field_terms(name))]
     patterns += [w for g in cues.population.groups.values() for w in g.words]
     # each pattern on its own: one that names a field by fewer words never hides a longer one
     spans = " ".join(m.group(0) for p in patterns for m in cue([p]).finditer(folded))
