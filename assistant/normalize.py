@@ -173,7 +173,12 @@ def tokenize(text: str) -> Iterator[str]:
 
 
 def content_tokens(text: str) -> list[str]:
-    """Tokens that carry the topic: not stopwords, not numbers."""
+    """Tokens that carry the topic: not stopwords, not numbers. Cached, as :func:`tokens` is."""
+    return list(_content_tokens(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _content_tokens(text: str) -> tuple[str, ...]:
     out: list[str] = []
     stop = stopwords()
     for t in _TOKEN.findall(lexical_form(text)):
@@ -183,7 +188,7 @@ def content_tokens(text: str) -> list[str]:
         if st in stop:
             continue
         out.append(st)
-    return out
+    return tuple(out)
 
 
 def joined_pairs(text: str) -> list[str]:

@@ -266,6 +266,7 @@ class DocumentCache:
         self.vector_rows = vector_rows
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
+        self._chunk_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def vectors_of(self, key: str, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -284,6 +285,24 @@ class DocumentCache:
             while len(self._vectors) > 1 and rows_kept > self.vector_rows:
                 rows_kept -= len(self._vectors.popitem(last=False)[1][0])
         return keep, rows
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks, by id (unknown ids are left out): fetched once and
+        kept, the ``size`` most recently used, as their documents are."""
+        with self._lock:
+            missing = [i for i in dict.fromkeys(ids) if i not in self._chunk_vectors]
+        fetched = self.index.store.vectors(missing) if missing else {}
+        with self._lock:
+            self._chunk_vectors.update(fetched)
+            out: dict[str, np.ndarray] = {}
+            for i in ids:
+                vec = self._chunk_vectors.get(i)
+                if vec is not None:
+                    self._chunk_vectors.move_to_end(i)
+                    out[i] = vec
+            while len(self._chunk_vectors) > self.size:
+                self._chunk_vectors.popitem(last=False)
+        return out
 
     def get(self, ids: Sequence[str]) -> dict[str, Document]:
         with self._lock:
@@ -386,7 +405,7 @@ class HybridRetriever(BaseRetriever):
         missing = [h for h in fused.values() if math.isnan(h.dense_score)]
         if missing:
             q = np.asarray(qvec, dtype=np.float32)
-            vecs = idx.store.vectors([str(h.document.id) for h in missing])
+            vecs = self.documents.vectors([str(h.document.id) for h in missing])
             for h in missing:
                 v = vecs.get(str(h.document.id))
                 h.dense_score = float(np.dot(q, v)) if v is not None else 0.0

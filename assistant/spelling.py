@@ -296,16 +296,19 @@ class SpellCorrector:
         "bone loss" where a passage says "bone loss"). A word that makes no phrase of theirs is
         left as typed: an off-topic word stays for the scope check.
         """
-        pairs = {(a, b) for p in passages for a, b in itertools.pairwise(words(p))}
         found = list(WORD.finditer(text))
         folded = [fold(m.group(0)).replace("’", "'") for m in found]
+        unknown = [len(w) >= MIN_CONTEXT_LENGTH and w not in self.counts and w.isalpha() for w in folded]
+        if not any(unknown):
+            return text, {}
+        pairs = {(a, b) for p in passages for a, b in itertools.pairwise(words(p))}
         padded = ["", *folded, ""]
         corrected: dict[str, str] = {}
         out: list[str] = []
         end = 0
         for i, m in enumerate(found):
             word, before, after = folded[i], padded[i], padded[i + 2]
-            if len(word) < MIN_CONTEXT_LENGTH or word in self.counts or not word.isalpha():
+            if not unknown[i]:
                 continue
             found_terms = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=max_distance(word))
             fits = {s.term for s in found_terms

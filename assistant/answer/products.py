@@ -36,7 +36,7 @@ from assistant.normalize import (
     sentences_of,
     tokens,
 )
-from assistant.nutrients import micrograms, parts_of, read_nutrients
+from assistant.nutrients import NamedNutrient, micrograms, parts_of, read_nutrients
 from assistant.types import ProductRow
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.yaml"
@@ -395,14 +395,20 @@ def stated_share(p: Product, nutrient: str) -> Share | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _described(text: str) -> tuple[NamedNutrient, ...]:
+    """The nutrients a product's description names (read once per description: asked again and again)."""
+    return tuple(read_nutrients(text))
+
+
 def _description_form(p: Product, nutrient: str) -> str | None:
-    return next((x.form for x in read_nutrients(p.text)
+    return next((x.form for x in _described(p.text)
                  if x.form and x.nutrient.casefold() == nutrient.casefold()), None)
 
 
 def product_forms(p: Product) -> list[str]:
     """Every form the product's front matter or description names (of any of its nutrients)."""
-    found = [n.form for n in p.nutrients if n.form] + [x.form for x in read_nutrients(p.text) if x.form]
+    found = [n.form for n in p.nutrients if n.form] + [x.form for x in _described(p.text) if x.form]
     text = fold(p.title + " " + p.text)
     found += [name for name, pats in product_cues().description.forms.items()
               if _kind_re(tuple(pats)).search(text)]
