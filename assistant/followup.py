@@ -78,6 +78,7 @@ class _Cues:
     filler_lead: re.Pattern[str]
     chat_lead: re.Pattern[str]
     pointer: re.Pattern[str]
+    compared: re.Pattern[str]
     product: re.Pattern[str]
     same_form: re.Pattern[str]
     source: re.Pattern[str]
@@ -129,6 +130,7 @@ def _cues() -> _Cues:
         filler_lead=re.compile(rf"^\W*(?:(?:{'|'.join(map(re.escape, w_fillers)) or never})\b\W*)+"),
         chat_lead=re.compile(rf"\W*(?:(?:{'|'.join([*_JOINERS, *map(re.escape, w_fillers)])})\b\W*)*"),
         pointer=re.compile(whole.format(_words(w.pointers) or never), re.IGNORECASE),
+        compared=re.compile(whole.format("|".join(w.compared_with) or never)),
         product=re.compile(whole.format(_words(w.product_words) or never), re.IGNORECASE),
         same_form=re.compile(whole.format("|".join(w.same_form) or never), re.IGNORECASE),
         source=re.compile("|".join(w.source) or never),
@@ -391,6 +393,20 @@ def points_back(question: str) -> bool:
     return _cues().pointer.search(fold(question)) is not None
 
 
+def compares_back(question: str) -> bool:
+    """Does the turn set what it names beside what it points back at ("is that one better than <B>?")?"""
+    folded = fold(question)
+    return _cues().compared.search(folded) is not None and points_back(question)
+
+
+def _pointer_at(question: str, named: Sequence[Slot]) -> re.Match[str] | None:
+    """The first word that points back ("it", "that one"), not one that leads into a name the turn
+    gives ("i read that <B> is better")."""
+    starts = {s.start for s in named}
+    return next((m for m in _cues().pointer.finditer(question)
+                 if m.end() + len(question[m.end():]) - len(question[m.end():].lstrip()) not in starts), None)
+
+
 def about_products(question: str, names: Sequence[tuple[str, str, str]] = ()) -> bool:
     """Does a question ask about products: a product word ("which capsule"), a product's name or
     one described ("the <form> one")?"""
@@ -433,6 +449,11 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
         for s in sorted(old, key=lambda s: s.start, reverse=True):
             base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
         return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
+    kept = list(dict.fromkeys(previous[e.start:e.end] for e in earlier if e.kind == "product"))
+    given = [s for s in slots if s.kind == "product" and not _described(s, question)]  # not described
+    if len(kept) == 1 and given and compares_back(question) and (m := _pointer_at(question, given)):
+        # "how does it compare to <B>?": the earlier product where the turn points at it, its own intent
+        return Resolution(f"{question[:m.start()]}{kept[0]}{question[m.end():]}", True, False)
     # it asks something of its own (or about products after a question about none): the earlier
     # subject, not the intent
     # a field the earlier question asked in other words ("how much does a man need" -> "and the

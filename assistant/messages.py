@@ -71,6 +71,13 @@ FIELD_NO_GROUP = "The {field} ({subtitle}) gives no value for the people asked a
 FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so it states no amount."
 LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."
 LIMIT_SERVING_ABOVE = "One serving alone is above the {field} the monograph gives: {values}."
+LIMIT_ALONE_ABOVE = ("Even without what is taken beside it, the amount named is above the {field} the "
+                     "monograph gives: {values}.")
+#: the limit sentences' words for the amounts a question adds up ("2000 IU plus 3000 IU"), set beside
+#: a limit together (the sum is never stated): (the one amount's wording, the amounts' wording)
+SUMMED_WORDING = (("amount named is", "amounts named, added together, are"),
+                  ("amount named equals", "amounts named, added together, equal"),
+                  ("amount named cannot", "amounts named, added together, cannot"))
 LIMIT_EQUAL = "The amount named equals the {field} the monograph gives: {values}."
 LIMIT_BELOW = "The amount named is below the {field} the monograph gives: {values}."
 LIMIT_NOT_COMPARABLE = ("The amount named cannot be compared with the {field} the monograph gives (another "

@@ -54,6 +54,7 @@ from assistant.answer.dosage import (
     amounts_said,
     asks_amount_safety,
     asks_dose,
+    asks_supplement_safety,
     compose_dosage,
     dosage_cues,
     exceeds_every_limit,
@@ -147,6 +148,7 @@ from assistant.followup import (
     PINNED_STUDY,
     about_a_study,
     about_products,
+    compares_back,
     conversation_subject,
     current_question,
     points_at_amount,
@@ -922,9 +924,10 @@ class Assistant:
                 dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
         if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
             return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
-        if dq is not None and dq.amount is not None and product_by_amounts(
+        if dq is not None and dq.amount is not None and not dq.summed and product_by_amounts(
                 u.question, self.catalog.all_products, self.catalog.nutrient_names) is not None:
-            dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it
+            dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it (amounts
+            # added up are taken, whatever products they are)
         held = self._comparable_held(u, supplement) if dq is None or dq.amount is None else None
         limit = dosage_cues().question.limit_field
         if (dq is None and held is not None and asks_amount_safety(u.question)  # "is one <product> a
@@ -935,7 +938,18 @@ class Assistant:
             # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
+        if dq is None and held is None and supplement is not None:
+            dq = self._safety_asked(u)
         return self._for_condition(u, supplement, dq)
+
+    @staticmethod
+    def _safety_asked(u: Understanding) -> DosageQuery | None:
+        """"is <supplement> safe?", of no amount, medicine or people: the limit field, what the page
+        sets as safe."""
+        own = without_negated_mentions(u.question)
+        if u.asks_about or not asks_supplement_safety(own) or parse_doses(own) or people_in(own).named:
+            return None
+        return DosageQuery((dosage_cues().question.limit_field,))
 
     def _for_condition(self, u: Understanding, supplement: str | None,
                        dq: DosageQuery | None) -> DosageQuery | None:
@@ -1300,9 +1314,15 @@ class Assistant:
         pointing = u.followup and points_back(u.question) and not about_products(  # not "the one with
             u.question, self.catalog.slot_names)  # <x>": the turn describes its own
         listed = self._listed_products(u.reply) if pointing else []
-        return one_product_question(u.question, self.catalog.all_products, products,  # "does it have
-                                    self.catalog.nutrient_names, earlier=u.earlier,  # <x> too?": the one
-                                    pointed=listed[0] if len(listed) == 1 else None)  # the answer listed
+        pointed = listed[0] if len(listed) == 1 else None  # "does it have <x> too?": the one listed
+        if u.followup and compares_back(u.question):  # "how does it compare to <B>?": as resolved, the
+            # earlier product where it points at it, when that sets the two side by side
+            both = one_product_question(u.retrieval_question, self.catalog.all_products, products,
+                                        self.catalog.nutrient_names, earlier=u.earlier, pointed=pointed)
+            if both is not None and both.versus is not None:
+                return both
+        return one_product_question(u.question, self.catalog.all_products, products,
+                                    self.catalog.nutrient_names, earlier=u.earlier, pointed=pointed)
 
     def _one_asked(self, u: Understanding,
                    products: Sequence[Product]) -> tuple[OneProduct | None, StudyRecord | None]:

@@ -45,8 +45,14 @@ _CONTRACTION = re.compile(r"([a-z]+?)n'?t")
 #: words shorter than this are corrected only when a neighbour confirms the correction (see
 #: :meth:`SpellCorrector.suggest`): a short word is too often an abbreviation or shorthand ("ppl")
 MIN_LENGTH = 4
+#: the most edits a correction may make (the spellers' dictionaries are built for this many)
+MAX_EDITS = 2
 #: a word that may be an -ing form typed without its g ("startin", "doin")
 _DROPPED_G = re.compile(r"[a-z]{2,}in")
+#: a token of any kind beside a word: letters, digits and hyphens ("<letter><digits>", "24-hour")
+_TOKEN = re.compile(r"\s*([\w'’-]+)")
+#: a plural of a word ending in a consonant + y written with -ys ("studys" for "studies")
+_PLURAL_YS = re.compile(r"[a-z]{2,}[^aeiou]ys")
 #: words shorter than this are never corrected ("u", "im")
 MIN_CONTEXT_LENGTH = 3
 #: a word no corpus word is near is corrected to an English word from this length ("hartbeat")
@@ -92,10 +98,17 @@ def english_speller() -> SymSpell:
     text = importlib.resources.files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
     rows = [(w, int(c)) for line in text.splitlines() if len(parts := line.split()) == 2
             for w, c in [parts] if c.isdigit()]
-    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    sym = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
     for word, count in sorted(rows, key=lambda r: -r[1])[:ENGLISH_TARGETS]:
         sym.create_dictionary_entry(word, count)
     return sym
+
+
+def _tokens_beside(text: str, m: re.Match[str]) -> tuple[str, str]:
+    """The (folded) tokens right before and after a match, numbers and all ("<name> <letter><digits>")."""
+    before = _TOKEN.findall(text[max(0, m.start() - 40):m.start()])
+    after = _TOKEN.match(text, m.end())
+    return (fold(before[-1]) if before else "", fold(after.group(1)) if after else "")
 
 
 def words(text: str) -> list[str]:
@@ -146,14 +159,17 @@ class SpellCorrector:
     """
 
     def __init__(self, counts: Mapping[str, int], *, entities: Mapping[str, str] | None = None,
-                 joined: Mapping[str, str] | None = None, known: Iterable[str] = ()) -> None:
+                 joined: Mapping[str, str] | None = None, known: Iterable[str] = (),
+                 phrases: Iterable[str] = ()) -> None:
         self.counts = dict(counts)
         self.entities = dict(entities or {})
         self.joined = dict(joined or {})
         #: the multi-word names (of the vocabulary), for a word's neighbours to confirm a candidate
         self.names = frozenset(self.joined.values())
+        #: every multi-word name of the vocabulary as written, with its digits ("<name> <letter><digits>")
+        self.phrases = frozenset(phrases) | self.names
         self.known = frozenset(known) | self.counts.keys()
-        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
         for word, count in self.counts.items():
             self._symspell.create_dictionary_entry(word, max(1, count))
         for word in self.joined:
@@ -195,7 +211,8 @@ class SpellCorrector:
                 counts[w] += VOCABULARY_COUNT
         for w in vocabulary_words(v) | stopwords():
             counts[w] += VOCABULARY_COUNT
-        return cls(counts, entities=entities, joined=joined, known=english_words())
+        return cls(counts, entities=entities, joined=joined, known=english_words(),
+                   phrases=(fold(n) for n in names if " " in n.strip()))
 
     # ------------------------------------------------------------------ correcting
 
@@ -206,11 +223,13 @@ class SpellCorrector:
         m = _CONTRACTION.fullmatch(word)
         return m is not None and m.group(1) in self.known
 
-    def suggest(self, word: str, before: str = "", after: str = "") -> str | None:
+    def suggest(self, word: str, before: str = "", after: str = "",
+                tokens: tuple[str, str] | None = None) -> str | None:
         """The correction of one casefolded word, or None to leave it as it is. ``before`` and
         ``after`` are its neighbours: the one candidate that makes a vocabulary name with one of
         them wins ("blod thinner" -> "blood thinner"); it is the only way a word shorter than
-        :data:`MIN_LENGTH` is corrected."""
+        :data:`MIN_LENGTH` is corrected. ``tokens``: the words right before and after it, numbers
+        and all ("<letter><digits>"), for a name one edit further to be confirmed by."""
         if len(word) < MIN_CONTEXT_LENGTH or self.is_known(word) or not word.isalpha():
             return None
         if self._rewritten(word):
@@ -229,6 +248,10 @@ class SpellCorrector:
         in_name = [s for s in found if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
         if len(in_name) == 1:
             return in_name[0].term
+        if not in_name and (named := self._names_further(word, d, *(tokens or (before, after)))):
+            return named  # "vitman <letter><digits>": two edits from a word making a name with a neighbour
+        if _PLURAL_YS.fullmatch(word) and self.is_known(plural := f"{word[:-2]}ies"):
+            return plural  # "studys", "therapys": the -ies plural, as the -y word's stem says
         if len(word) < MIN_LENGTH:
             return None
         if not found:  # no word of the corpus is near: an everyday word mistyped ("hartbeat")?
@@ -241,6 +264,17 @@ class SpellCorrector:
         if len({e for s in found if (e := self.entities.get(s.term))}) > 1:
             return None  # two nutrients, forms or medicines as close as each other: never guess
         return self.joined.get(best.term, best.term)
+
+    def _names_further(self, word: str, d: int, before: str, after: str) -> str | None:
+        """The one word an edit beyond ``d`` away (same first letter, no shorter than
+        :data:`MIN_LENGTH`) that makes a vocabulary name with a neighbour: a name's context confirms
+        what its length alone would not."""
+        if d >= MAX_EDITS or len(word) < MIN_LENGTH:
+            return None
+        near = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=d + 1)
+        fits = {s.term for s in near if s.distance == d + 1 and s.term[0] == word[0]
+                and {f"{before} {s.term}", f"{s.term} {after}"} & self.phrases}
+        return fits.pop() if len(fits) == 1 else None
 
     @staticmethod
     def _rewritten(word: str) -> bool:
@@ -276,7 +310,7 @@ class SpellCorrector:
             typed = m.group(0)
             full = _shorthand().get(folded[i])  # text-speak ("shud": should), unless a unit or "U.S."
             fixed = (full if full and not _abbreviation(text, m)
-                     else self.suggest(folded[i], padded[i], padded[i + 2]))
+                     else self.suggest(folded[i], padded[i], padded[i + 2], _tokens_beside(text, m)))
             if fixed is None:
                 continue
             corrected[typed.casefold()] = fixed

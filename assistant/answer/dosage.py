@@ -102,6 +102,10 @@ class QuestionCues(BaseModel):
     repeated: list[str] = Field(default_factory=list)
     #: whether an amount named is safe ("is 10000 IU a day safe?", "can I take 200 mg?"): the limit
     amount_safety: list[str] = Field(default_factory=list)
+    taken_beside: list[str] = Field(default_factory=list)
+    taken_beside_before: list[str] = Field(default_factory=list)
+    not_summed: list[str] = Field(default_factory=list)
+    supplement_safety: list[str] = Field(default_factory=list)
     #: less than one serving ("half a tablet"): one serving above the limit says nothing of these
     fractional_servings: list[str] = Field(default_factory=list)
     #: an amount taken less often than daily ("once a week"): the limits are daily
@@ -119,10 +123,10 @@ class QuestionCues(BaseModel):
     share_only: list[str] = Field(default_factory=list)
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
-                     "fractional_servings", "not_daily", "forms_asked", "note_above", "share_asked",
-                     "share_only", "condition_lead", "dose_asked", "purpose_words", "not_conditions",
-                     "limit_before",
-                     "limit_after", "serving_count")
+                     "supplement_safety", "taken_beside", "taken_beside_before", "not_summed",
+                     "fractional_servings", "not_daily", "forms_asked",
+                     "note_above", "share_asked", "share_only", "condition_lead", "dose_asked",
+                     "purpose_words", "not_conditions", "limit_before", "limit_after", "serving_count")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -448,6 +452,12 @@ class DosageQuery:
     #: the amount is one serving of a product the question takes more of ("two <product>s a day"):
     #: only a serving above every limit is compared (more servings are above it too)
     servings: bool = False
+    #: the amount is taken beside something whose amount the question does not give ("and the <x>
+    #: one"): only an amount above a limit is said to be (so is the whole)
+    beside: bool = False
+    #: the amount is the sum of several the question adds up ("60 mg plus 30 mg"; never stated: the
+    #: page states no sum)
+    summed: bool = False
     #: it asks which form something is (:func:`asks_forms`): lines that do not name theirs say so
     forms_asked: bool = False
     #: the conditions it names that the treatment field's values are for (:func:`treated_conditions`)
@@ -513,20 +523,43 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     # compound's weight, nor (the monograph's nutrient given) another nutrient's
     own = [d for d in doses
            if not _medicines(_words_around(question, d)) and _own_amount(question, d, nutrient)]
-    # not a sum ("5000 IU plus 100 mcg, safe?": the page states no sum)
-    safety = bool(own) and asks_amount_safety(question, cues) and not _summed(question, doses, qc)
+    # a sum ("2000 IU plus 3000 IU, safe?"): the page states none; added up in one unit, it is set
+    # beside the limit (not in several, "5000 IU plus 100 mcg", nor with another's amount in it, nor
+    # amounts of other days or people: ``not_summed``)
+    summed = _summed(question, doses, qc)
+    total = _total(own) if (summed and len(own) == len(doses)
+                            and not (qc.not_summed and cue(qc.not_summed).search(folded))) else None
+    safety = bool(own) and asks_amount_safety(question, cues) and (not summed or total is not None)
     if safety and qc.limit_field not in fields:  # "is 10000 IU a day safe?": the amount against the limit
         fields = (*fields, qc.limit_field)
     if not fields:
         return None
     limit = qc.limit_field in fields
-    amount = own[0] if own and limit and (safety or cue(qc.compare).search(folded)) else None
-    if amount is not None and (_summed(question, doses, qc) or _per_weight(question[amount.end:], cues)
+    amount = (total or own[0]) if own and limit and (safety or cue(qc.compare).search(folded)) else None
+    if amount is not None and ((summed and total is None) or _per_weight(question[amount.end:], cues)
                                or cue([*qc.repeated, *qc.not_daily, *qc.counted_servings]).search(folded)):
-        amount = None  # a sum, an amount per body weight, one taken more than once (or servings of it
-        # counted: "2 of the <amount> softgels") or not daily: none is compared
-    return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount,
-                       forms_asked=asks_forms(question, cues))
+        amount = None  # a sum of amounts in several units, an amount per body weight, one taken more
+        # than once (or servings of it counted: "2 of the <amount> softgels") or not daily: none is compared
+    beside = amount is not None and _taken_beside(question, own, qc)
+    return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount, beside=beside,
+                       summed=summed and amount is not None, forms_asked=asks_forms(question, cues))
+
+
+def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:
+    """Is something of no amount in the question taken beside its amounts (``taken_beside`` after
+    the last, ``taken_beside_before`` before the first, within its clause)?"""
+    before = re.split(r"[;.?!]", question[:own[0].start])[-1]
+    after = fold(question[own[-1].end:])
+    return (bool(qc.taken_beside) and cue(qc.taken_beside).search(after) is not None) or (
+        bool(qc.taken_beside_before) and cue(qc.taken_beside_before).search(fold(before)) is not None)
+
+
+def _total(doses: Sequence[Dose]) -> Dose | None:
+    """Amounts written in one unit, added up (None for amounts in several units, or none)."""
+    if not doses or len({d.unit for d in doses}) > 1:
+        return None
+    high = sum(d.high if d.high is not None else d.low for d in doses) if any(d.high for d in doses) else None
+    return replace(doses[0], low=sum(d.low for d in doses), high=high)
 
 
 def asks_dose(question: str, cues: DosageCues | None = None) -> bool:
@@ -582,6 +615,12 @@ def _chosen(f: DosageField, query: DosageQuery, cues: DosageCues) -> tuple[list[
 def _same_word(word: str, other: str) -> bool:
     """Is ``word`` ``other``, or (six letters or more) another spelling of it ("anemia", "anaemia")?"""
     return word == other or (len(word) >= 6 and len(other) >= 6 and fuzz.ratio(word, other) >= 90)
+
+
+def asks_supplement_safety(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask whether the supplement itself is safe (``supplement_safety``)?"""
+    qc = (cues or dosage_cues()).question
+    return bool(qc.supplement_safety) and cue(qc.supplement_safety).search(fold(question)) is not None
 
 
 def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:
@@ -842,7 +881,7 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             lines.append(f"{text} {cite(f.values)}")
             continue
         if comparing and query.amount is not None and not f.sets_none:
-            lines += _comparison(query.amount, f, chosen, nutrient, cite, servings=query.servings)
+            lines += _comparison(query, query.amount, f, chosen, nutrient, cite)
         else:
             text = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(chosen))
             lines.append(f"{text}{unnamed_note(f.name, [v.text for v in chosen], query.forms_asked)} "
@@ -858,9 +897,15 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
                 lines += _beside_figures(query.amount, f, nutrient, cite)
         if query.unit is not None:
             lines += _conversions(query.unit, f, chosen, cite)
+    lines = _as_summed(lines) if query.summed else lines  # "2000 IU plus 3000 IU": the amounts together
     if compared and referral:
         lines.append(referral)
     return lines
+
+
+def _as_summed(lines: Sequence[str]) -> list[str]:
+    """The limit sentences said of the amounts a question adds up, together (``SUMMED_WORDING``)."""
+    return [functools.reduce(lambda t, r: t.replace(*r), msg.SUMMED_WORDING, line) for line in lines]
 
 
 def notes_above(amount: Dose, notes: Sequence[Document], cues: DosageCues | None = None) -> list[Document]:
@@ -911,19 +956,20 @@ def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: Ci
             for k in ("above", "part", "within") if (vs := by.get(k))]
 
 
-def _comparison(amount: Dose, f: DosageField, chosen: Sequence[FieldValue], nutrient: str | None,
-                cite: CiteFn, *, servings: bool = False) -> list[str]:
-    """The amount asked about against each chosen value's limit, one sentence per outcome
-    (``servings``: the amount is one of several servings taken; only a serving above a limit is
-    said to be, the other values are stated as they are)."""
+def _comparison(query: DosageQuery, amount: Dose, f: DosageField, chosen: Sequence[FieldValue],
+                nutrient: str | None, cite: CiteFn) -> list[str]:
+    """The amount asked about against each chosen value's limit, one sentence per outcome (when the
+    query's amount is one of several servings taken, or taken with something of no stated amount,
+    only an amount above a limit is said to be; the other values are stated as they are)."""
+    servings, beside = query.servings, query.beside
     by: dict[Relation | None, list[FieldValue]] = {}
     for v in chosen:
         by.setdefault(compare_amount(amount, v, nutrient), []).append(v)
-    if servings:
+    if servings or beside:
         above = by.pop("above", [])
         rest = [v for v in chosen if v not in above]
-        said = [f"{msg.LIMIT_SERVING_ABOVE.format(field=f.name, values=_values_text(above))} {cite(above)}"
-                ] if above else []
+        alone = msg.LIMIT_SERVING_ABOVE if servings else msg.LIMIT_ALONE_ABOVE
+        said = [f"{alone.format(field=f.name, values=_values_text(above))} {cite(above)}"] if above else []
         values = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(rest))
         return said + ([f"{values} {cite(rest)}"] if rest else [])
     templates = {"above": msg.LIMIT_ABOVE, "equal": msg.LIMIT_EQUAL, "below": msg.LIMIT_BELOW}

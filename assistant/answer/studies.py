@@ -232,6 +232,8 @@ class QuestionCues(BaseModel):
     whom: list[str] = Field(default_factory=list)
     duration_article: list[str] = Field(default_factory=list)
     population_not_clause: list[str] = Field(default_factory=list)
+    #: studies named by their nutrient, form or topic ("the <nutrient> <topic> studies"; group "named")
+    named_studies: str = r"(?!)"
     ordinal_reference: list[str] = Field(default_factory=list)
     ordinal_suffixes: list[str] = Field(default_factory=list)
     ordinals: dict[str, int] = Field(default_factory=dict)
@@ -1147,8 +1149,9 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
     negated: list[str] = []
     for end in sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts}):
         clause = re.split(r"[?.;!]", q[end:], maxsplit=1)[0]
-        if qc.population_not_clause and cue(qc.population_not_clause).match(clause.lstrip()):
-            continue  # "in any study": the studies, no people
+        studies_only = bool(qc.population_not_clause) and cue(qc.population_not_clause).match(clause.lstrip())
+        if studies_only or _topic_studies(clause, qc):
+            continue  # "in any study", "in the <nutrient> <topic> studies": the studies, no people
         neg = cue(qc.population_negation).search(clause)
         said = clause[:neg.start()] if neg else clause
         found.extend([*content_tokens(said), *_class_terms(said)])
@@ -1160,6 +1163,25 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
     for g in named:
         out.extend(sorted(g - set(out)))
     return tuple(out), tuple(tuple(sorted(g)) for g in named), tuple(dict.fromkeys(negated))
+
+
+def _topic_studies(clause: str, qc: QuestionCues) -> bool:
+    """Does the clause name studies by their nutrient, form or topic alone ("the <nutrient> <topic>
+    studies", ``named_studies``), no people? A nutrient's name of two words counts as one."""
+    m = re.match(qc.named_studies, clause)
+    if m is None:
+        return False
+    words = m.group("named").split()
+    i = 0
+    while i < len(words):
+        alone = mentioned_nutrients(words[i])
+        if not alone and i + 1 < len(words) and mentioned_nutrients(f"{words[i]} {words[i + 1]}"):
+            i += 2  # "<name> <letter><digit>"
+        elif alone or any(cue(p).search(words[i]) for p in qc.topics.values()):
+            i += 1
+        else:
+            return False
+    return True
 
 
 def _class_terms(said: str) -> list[str]:

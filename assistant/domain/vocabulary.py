@@ -179,6 +179,8 @@ class FollowupWords(BaseModel):
     own_intent: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
+    #: "how does it compare to <B>": the turn keeps what it points back at beside what it names
+    compared_with: list[str] = Field(default_factory=list)
     product_words: list[str] = Field(default_factory=list)
     described_heads: list[str] = Field(default_factory=list)
     same_form: list[str] = Field(default_factory=list)
@@ -195,7 +197,7 @@ class FollowupWords(BaseModel):
     #: (regular expression: "of those", "one you said"); see lexicon.yaml ``place_pointer``
     place_pointer: str = r"(?!)"
 
-    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source",
+    @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "compared_with",
                      "across_studies", "study_members", "dose_words")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:

@@ -218,9 +218,18 @@ def test_an_amount_without_a_comparison_or_without_the_limit_is_not_compared() -
     assert q is not None and q.amount is None  # only the limit is compared with
 
 
-def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
+def test_amounts_in_one_unit_added_up_are_compared_as_their_total() -> None:
     q = parse_dosage_query("I take 2000 IU and another 3000 IU, is that over the upper limit?")
-    assert q is not None and q.amount is None   # the page states no sum
+    assert q is not None and q.amount is not None and q.summed and q.amount.low == 5000 and q.amount.unit == "IU"
+    q = parse_dosage_query("i take 50 mg of iron plus 10-20 mg more, too much?")
+    assert q is not None and q.amount is not None and (q.amount.low, q.amount.high) == (60, 70)
+    for not_added in ["i take 2000 IU d3 and 100 mcg d3 a day, over the limit?",  # two units
+                      "is 5000 IU of vitamin D and 1000 mg calcium over the upper limit?"]:  # another's amount
+        q = parse_dosage_query(not_added, nutrient="vitamin D")
+        assert q is not None and (q.amount is None or not q.summed), not_added
+
+
+def test_a_sum_or_an_amount_per_body_weight_is_not_compared() -> None:
     q = parse_dosage_query("is 3 mg/kg iron over the upper limit for kids?")
     assert q is not None and q.amount is None
     q = parse_dosage_query("is 2000 IU (50 mcg) over the upper limit?")
@@ -781,3 +790,39 @@ def test_servings_of_an_amount_are_set_beside_a_notes_figure() -> None:
 def test_an_amount_beside_a_word_for_the_limit_is_still_the_amount_taken(question: str) -> None:
     q = parse_dosage_query(question)
     assert q is not None and q.amount is not None and q.amount.text.startswith("3 g")
+
+
+def test_an_amount_taken_beside_something_of_no_stated_amount_is_only_said_above() -> None:
+    q = parse_dosage_query("i take 20 mg iron and the liquid one, is that too much?", nutrient="iron")
+    assert q is not None and q.amount is not None and q.beside
+    q = parse_dosage_query("i take 2000 iu and i'm 70, is that ok?", nutrient="vitamin D")
+    assert q is not None and q.amount is not None and not q.beside
+
+
+def test_a_dose_named_for_a_life_stage_asks_the_allowance() -> None:
+    q = parse_dosage_query("iron dose during pregnancy")
+    assert q is not None and "Recommended Daily Allowance" in q.fields
+    q = parse_dosage_query("what dose was used in the pregnancy trial")  # a study's dose
+    assert q is None or "Recommended Daily Allowance" not in q.fields
+
+
+def test_whether_the_supplement_itself_is_safe() -> None:
+    from assistant.answer.dosage import asks_supplement_safety
+    assert asks_supplement_safety("is k2 safe?") and asks_supplement_safety("how safe is fish oil")
+    for other in ["is k2 safe with warfarin?", "my bones are fine, what does k2 do", "is the algae one ok for vegans"]:
+        assert not asks_supplement_safety(other), other
+
+
+def test_amounts_of_other_days_or_people_or_beside_something_else_are_not_added_up_as_the_whole() -> None:
+    for not_total in ["I take 2000 IU of d3 and my wife takes 3000 IU, are we over the limit?",
+                      "I took 4000 IU yesterday and 4000 IU today, over the limit?"]:
+        q = parse_dosage_query(not_total, nutrient="vitamin D")
+        assert q is not None and q.amount is None, not_total
+    q = parse_dosage_query("i take 30 mg iron and 10 mg iron and the liquid one, too much?", nutrient="iron")
+    assert q is not None and q.summed and q.beside  # the total is only said to be above, never below
+    for beside in ["i take 40 mg iron with the liquid one, is that too much?",
+                   "my multivitamin and 20 mg iron, over the limit?"]:
+        q = parse_dosage_query(beside, nutrient="iron")
+        assert q is not None and q.amount is not None and q.beside, beside
+    q = parse_dosage_query("am I above the upper limit with 100 mcg?")
+    assert q is not None and q.amount is not None and not q.beside

@@ -551,3 +551,15 @@ def test_a_supplement_of_its_own_drops_the_earlier_nutrients_of_products() -> No
 def test_a_product_word_with_words_of_no_nutrient_describes_no_product(turn: str) -> None:
     # the turn asks something of its own: the earlier question's intent is not glued to it
     assert not resolve(turn, "how much k2 is in the 45 mcg one").inherits_intent
+
+
+OMEGA = [("product", "p1", "OmegaMax 1000"), ("product", "p4", "Krill Omega 500")]
+
+
+def test_a_turn_comparing_what_it_points_at_with_a_named_product_keeps_both() -> None:
+    r = resolve("how does it compare to krill omega 500", "tell me about OmegaMax 1000", OMEGA)
+    assert r.followup and r.question == "how does OmegaMax 1000 compare to krill omega 500"
+    r = resolve("is it better than Krill Omega 500?", "tell me about OmegaMax 1000", OMEGA)
+    assert "OmegaMax 1000" in r.question and "Krill Omega 500" in r.question
+    r = resolve("and krill omega 500?", "tell me about OmegaMax 1000", OMEGA)  # no comparison: a swap
+    assert "OmegaMax" not in r.question

@@ -207,3 +207,19 @@ def test_an_ing_typed_without_its_g_is_the_ing_word_not_a_near_medicine() -> Non
     sc = SpellCorrector.from_words({"statin": 1, "iron": 3})
     text, fixed = sc.correct("since startin iron")
     assert text == "since starting iron" and fixed == {"startin": "starting"}
+
+
+# --------------------------------------------------------------------------- names and plurals
+
+
+def test_a_word_two_edits_away_is_corrected_where_its_neighbour_makes_a_name(real: SpellCorrector) -> None:
+    # "vitman" is two edits from "vitamin": too far for a six-letter word alone, but "vitamin k2" is
+    # a name of the vocabulary (a neighbour with digits counts)
+    fixed, corrected = real.correct("is there a max dose for vitman k2")
+    assert corrected.get("vitman") == "vitamin" and "vitamin k2" in fixed
+    assert real.correct("a vitman walked in")[1].get("vitman") is None  # no name: left as typed
+
+
+def test_a_plural_typed_with_ys_is_the_ies_plural(real: SpellCorrector) -> None:
+    assert real.suggest("studys") == "studies"
+    assert real.suggest("storys") == "stories"  # English words count: not the one-edit "stores"

@@ -1450,3 +1450,12 @@ def test_the_biggest_dose_studied_asks_across_the_findings() -> None:
     for asked in ["whats the biggest k2 dose studied", "what's the lowest iron amount tested?"]:
         sq = parse_study_query(asked)
         assert sq is not None and sq.direction in {"max", "min"} and sq.detail is None, asked
+
+
+def test_studies_named_by_nutrient_and_topic_are_no_people_and_a_dose_list_is_a_list() -> None:
+    q = parse_study_query("what doses were used in the k2 bone studies")
+    assert q is not None and q.population == () and q.topics == ("bones",)
+    q = parse_study_query("what doses of k2 were used for bone")
+    assert q is not None and q.topics == ("bones",)
+    q = parse_study_query("what doses were used in the pregnancy studies")  # people: kept as such
+    assert q is not None and "pregnancy" in q.population
