@@ -894,7 +894,7 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             unset = [v for v in f.values if v.none_set]
             lines.append(f"{msg.LIMIT_NONE_SET.format(field=f.name)} {cite(unset)}")
             if query.amount is not None:
-                lines += _beside_figures(query.amount, f, nutrient, cite)
+                lines += _beside_figures(query.amount, f, nutrient, cite, only_above=query.beside)
         if query.unit is not None:
             lines += _conversions(query.unit, f, chosen, cite)
     lines = _as_summed(lines) if query.summed else lines  # "2000 IU plus 3000 IU": the amounts together
@@ -936,13 +936,15 @@ def _exceeds(amount: Dose, figure: Dose) -> bool:
     return amount.unit == figure.unit and amount.low > figure.low
 
 
-def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: CiteFn) -> list[str]:
+def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: CiteFn,
+                    only_above: bool = False) -> list[str]:
     """A field that sets no limit, set beside the amounts its other values give ("up to 5 g/day
     considered safe (EFSA)", "3 g/day ... FDA guidance"): those the amount is above (all of a value's
     figures), above in part ("3 g/day ..., including up to 2 g/day from supplements" beside 2.5 g) and
     above none of, each cited; none that cannot be compared. Each figure is an amount of what its
     value names (a nutrient's parts, not the whole oil): the comparison says it reads it as the same
-    measure."""
+    measure. ``only_above``: the amount is taken beside something of no stated amount, so only the
+    figures it is above on its own are said."""
     by: dict[str, list[FieldValue]] = {}
     for v in f.values:
         rels = [r for d in v.doses if not v.none_set
@@ -953,7 +955,7 @@ def _beside_figures(amount: Dose, f: DosageField, nutrient: str | None, cite: Ci
     templates = {"above": msg.LIMIT_FIGURES_ABOVE, "part": msg.LIMIT_FIGURES_PART,
                  "within": msg.LIMIT_FIGURES_WITHIN}
     return [f"{templates[k].format(field=f.name, values=_values_text(vs))} {cite(vs)}"
-            for k in ("above", "part", "within") if (vs := by.get(k))]
+            for k in (("above",) if only_above else ("above", "part", "within")) if (vs := by.get(k))]
 
 
 def _comparison(query: DosageQuery, amount: Dose, f: DosageField, chosen: Sequence[FieldValue],

@@ -826,3 +826,8 @@ def test_amounts_of_other_days_or_people_or_beside_something_else_are_not_added_
         assert q is not None and q.amount is not None and q.beside, beside
     q = parse_dosage_query("am I above the upper limit with 100 mcg?")
     assert q is not None and q.amount is not None and not q.beside
+
+
+def test_an_amount_with_a_plus_in_its_nutrient_still_sees_what_is_taken_beside() -> None:
+    q = parse_dosage_query("i take 1 g epa+dha and my krill capsules, am i over the limit?")
+    assert q is not None and q.amount is not None and q.beside
