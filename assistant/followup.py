@@ -395,16 +395,16 @@ def points_back(question: str) -> bool:
 
 def compares_back(question: str) -> bool:
     """Does the turn set what it names beside what it points back at ("is that one better than <B>?")?"""
-    folded = fold(question)
-    return _cues().compared.search(folded) is not None and points_back(question)
+    return _cues().compared.search(fold(question)) is not None and points_back(question)
 
 
 def _pointer_at(question: str, named: Sequence[Slot]) -> re.Match[str] | None:
     """The first word that points back ("it", "that one"), not one that leads into a name the turn
     gives ("i read that <B> is better")."""
+    # (the word after a pointer starts where what follows the pointer, stripped, begins)
     starts = {s.start for s in named}
     return next((m for m in _cues().pointer.finditer(question)
-                 if m.end() + len(question[m.end():]) - len(question[m.end():].lstrip()) not in starts), None)
+                 if len(question) - len(question[m.end():].lstrip()) not in starts), None)
 
 
 def about_products(question: str, names: Sequence[tuple[str, str, str]] = ()) -> bool:

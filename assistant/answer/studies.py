@@ -1177,7 +1177,7 @@ def _topic_studies(clause: str, qc: QuestionCues) -> bool:
         alone = mentioned_nutrients(words[i])
         if not alone and i + 1 < len(words) and mentioned_nutrients(f"{words[i]} {words[i + 1]}"):
             i += 2  # "<name> <letter><digit>"
-        elif alone or any(cue(p).search(words[i]) for p in qc.topics.values()):
+        elif alone or _topics(words[i], qc)[0]:
             i += 1
         else:
             return False
