@@ -176,6 +176,9 @@ class ChatApp:
             return self.assistant.ask(question).to_dict()
         except ValueError as exc:
             raise gr.Error(f"Invalid question: {exc}", print_exception=False) from None
+        except Exception:  # logged with its traceback; the caller gets the chat's apology, never the trace
+            log.exception("answering %r failed", str(question)[:200])
+            raise gr.Error(SORRY, print_exception=False) from None
 
     # -- the chat
     def respond(self, message: str | None, state: Any,

@@ -476,6 +476,21 @@ def test_a_failing_assistant_gives_a_message_not_a_traceback(assistant: Assistan
         assert ui.history_of(state["turns"]) == []
 
 
+def test_api_failure_is_an_apology_and_a_logged_traceback(base_settings: Settings,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:  # a fault injected into the endpoint: an Assistant whose answering fails
+        settings = base_settings
+
+        def ask(self, question: str) -> Any:
+            raise RuntimeError("boom at /secret/path")
+
+    app = ui.ChatApp(Broken(), base_settings)  # type: ignore[arg-type]
+    with caplog.at_level("ERROR"), pytest.raises(gr.Error) as err:
+        app.ask("q")
+    assert err.value.message == ui.SORRY and "boom" not in str(err.value)
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+
 # ------------------------------------------------------------------------------- launching
 
 
@@ -555,7 +570,13 @@ def test_the_web_chat_imports_only_assistant_and_gradio() -> None:
 
 
 @pytest.fixture(scope="module")
-def server_process_url(assistant: Assistant, base_settings: Settings) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the web chat process's output goes (its tracebacks, for a failing load test to show)."""
+    return tmp_path_factory.mktemp("ui-process") / "ui.log"
+
+
+@pytest.fixture(scope="module")
+def server_process_url(assistant: Assistant, base_settings: Settings, server_log: Path) -> Iterator[str]:
     """The web chat as its own process (`python ui.py` on the session's index), so the load test's
     clients and the server do not share one interpreter."""
     import os
@@ -565,13 +586,21 @@ def server_process_url(assistant: Assistant, base_settings: Settings) -> Iterato
            "ASSISTANT_INDEX_DIR": str(base_settings.index_dir), "ASSISTANT_PORT": str(port),
            "ASSISTANT_FEEDBACK_DB": str(base_settings.feedback_db)}
     url = f"http://127.0.0.1:{port}/"
-    with service([sys.executable, str(Path(entry_point.__file__))], lambda: http_ok(url), env=env, timeout=120):
+    with service([sys.executable, str(Path(entry_point.__file__))], lambda: http_ok(url), env=env, timeout=120,
+                 log=server_log):
         yield url
+
+
+def _server_errors(log: Path, chars: int = 6000) -> str:
+    """The web chat process's output from its first traceback on (or its tail)."""
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    at = text.find("Traceback")
+    return text[at:at + chars] if at >= 0 else text[-chars:]
 
 
 @pytest.mark.load
 @pytest.mark.parametrize(("sessions", "per_session", "budget_s"), [(20, 5, 240), (50, 20, 300)])
-def test_concurrent_sessions(server_process_url: str, sessions: int, per_session: int,
+def test_concurrent_sessions(server_process_url: str, server_log: Path, sessions: int, per_session: int,
                              budget_s: float) -> None:
     """N simultaneous gradio_client sessions on loopback against the web chat process, bounded in
     count and time: no errors, every answer is the answer to its own question (no cross-talk),
@@ -597,7 +626,10 @@ def test_concurrent_sessions(server_process_url: str, sessions: int, per_session
             for i in range(per_session):
                 q = questions[(n + i) % len(questions)]
                 t0 = time.perf_counter()
-                result = c.submit(q, api_name="/ask").result(timeout=max(1.0, deadline - time.monotonic()))
+                try:
+                    result = c.submit(q, api_name="/ask").result(timeout=max(1.0, deadline - time.monotonic()))
+                except AppError as exc:
+                    raise AssertionError(f"{q!r} failed on the server:\n{_server_errors(server_log)}") from exc
                 with lock:
                     latencies.append(time.perf_counter() - t0)
                     if result.get("question") != q or not checks[q](result):
