@@ -958,9 +958,10 @@ class Assistant:
         as well), its values for that condition."""
         qc = dosage_cues().question
         treatment, own = qc.treatment_field, without_negated_mentions(u.question)
+        beside_limit = dq is not None and dq.amount is not None and qc.limit_field in dq.fields
         if (supplement is None or treatment is None or (dq is not None and treatment in dq.fields)
-                or not asks_dose(own)):  # (no field is fetched for a question that asks no dose)
-            return dq
+                or not (asks_dose(own) or beside_limit)):  # (no field is fetched for a question that
+            return dq  # asks no dose, unless an amount taken for the condition is set beside the limit)
         docs = {str(d.metadata.get("title")): field_from_doc(d)
                 for d in self._field_docs(supplement, field_names(), [])}
         if treatment not in docs:
@@ -968,7 +969,7 @@ class Assistant:
         # a word the other fields' people share ("for general cardiovascular health") is theirs too
         known = self.catalog.title_words | vocabulary().general_words | {
             w for name, f in docs.items() if name != treatment for v in f.values for w in v.people.words}
-        if not (conditions := treated_conditions(own, docs[treatment], known)):
+        if not (conditions := treated_conditions(own, docs[treatment], known, taken=beside_limit)):
             return dq
         if dq is None:
             return DosageQuery((treatment,), people_in(own), conditions=conditions)

@@ -568,15 +568,16 @@ def asks_dose(question: str, cues: DosageCues | None = None) -> bool:
 
 
 def treated_conditions(question: str, f: DosageField, known: frozenset[str],
-                       cues: DosageCues | None = None) -> frozenset[str]:
+                       cues: DosageCues | None = None, *, taken: bool = False) -> frozenset[str]:
     """The words of the conditions the question names that the field's values are for (stemmed, in
     the values' spelling), each after a word that leads to one ("how much should I take for
     triglycerides": a value for "elevated triglycerides"), asked for a dose (``dose_asked``), not a
     purpose ("for a healthy heart"). ``known``: words that name no condition (general words, the
     supplements' and products' names); a word of a group of people ("adults", "children") or of
-    ``not_conditions`` names none either."""
+    ``not_conditions`` names none either. ``taken``: the question states an amount taken (for the
+    condition), asked beside a limit, instead of asking a dose."""
     qc = (c := cues or dosage_cues()).question
-    if not qc.condition_lead or not asks_dose(question, c):
+    if not qc.condition_lead or not (taken or asks_dose(question, c)):
         return frozenset()
     folded = fold(mask_doses(question)[0])
     groups = cue([w for g in c.population.groups.values() for w in g.words])

@@ -735,6 +735,13 @@ def test_a_dose_asked_for_a_condition_names_the_values_for_it(question: str, ask
     assert set(treated_conditions(question, f, frozenset({"take", "dose", "products"}))) == asked
 
 
+def test_an_amount_taken_for_a_condition_names_the_values_for_it_when_set_beside_the_limit() -> None:
+    f = read_field(TD, TREATMENT)
+    q = "i take 3 g for my triglycerides, is that over the limit?"
+    assert not treated_conditions(q, f, frozenset({"take"}))  # no dose asked
+    assert set(treated_conditions(q, f, frozenset({"take"}), taken=True)) == {"triglyceride"}
+
+
 def test_the_values_for_the_conditions_asked_are_chosen() -> None:
     f = read_field(TD, TREATMENT)
     q = DosageQuery((TD,), conditions=treated_conditions("how much for triglycerides?", f, frozenset()))
@@ -804,12 +811,19 @@ def test_a_dose_named_for_a_life_stage_asks_the_allowance() -> None:
     assert q is not None and "Recommended Daily Allowance" in q.fields
     q = parse_dosage_query("what dose was used in the pregnancy trial")  # a study's dose
     assert q is None or "Recommended Daily Allowance" not in q.fields
+    for allowance in ["how much iron during pregnancy", "what's the d3 dose for people over 70"]:
+        q = parse_dosage_query(allowance)
+        assert q is not None and "Recommended Daily Allowance" in q.fields, allowance
+    q = parse_dosage_query("how much dha should i take while pregnant")  # a personal dose
+    assert q is None or "Recommended Daily Allowance" not in q.fields
 
 
 def test_whether_the_supplement_itself_is_safe() -> None:
     from assistant.answer.dosage import asks_supplement_safety
     assert asks_supplement_safety("is k2 safe?") and asks_supplement_safety("how safe is fish oil")
-    for other in ["is k2 safe with warfarin?", "my bones are fine, what does k2 do", "is the algae one ok for vegans"]:
+    assert asks_supplement_safety("not on blood thinners, can i take k2?")
+    for other in ["is k2 safe with warfarin?", "my bones are fine, what does k2 do", "is the algae one ok for vegans",
+                  "can i take iron with food?", "can i take fish oil at night", "can i take d3 and k2 together?"]:
         assert not asks_supplement_safety(other), other
 
 

@@ -546,6 +546,10 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("what can't I take with it?", True),
     ("anything to avoid with it?", True),
     ("can i take it with my meds?", True),
+    ("what does vitamin d interact with", True),  # a subject of two words
+    ("what else interacts with it?", True),
+    ("what are the main interactions of it?", True),
+    ("what are the interactions between k2 and d3?", False),
     # a question of which to take, of foods or nutrients, or of a study is none
     ("what pills should I take for low iron?", False),
     ("what drugs do you take for anaemia?", False),
