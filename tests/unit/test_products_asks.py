@@ -226,7 +226,7 @@ def test_free_of_a_food_is_dietary_suitability() -> None:
     from assistant.answer.products import asked_property
 
     for q in ("which omega 3 product is fish free", "which one is free from shellfish?",
-              "any without fish in it"):
+              "any without fish in it", "which one is not made from fish?", "which doesn't come from fish"):
         assert asked_property(q) == "dietary suitability", q
     assert asked_property("is krill oil free from fishy burps") != "dietary suitability"
 

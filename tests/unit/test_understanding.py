@@ -550,6 +550,10 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("what else interacts with it?", True),
     ("what are the main interactions of it?", True),
     ("what are the interactions between k2 and d3?", False),
+    ("any warnings about it?", True),  # the page's warnings in general
+    ("are there other reasons to be careful with it?", True),
+    ("what precautions are there for it", True),
+    ("any warnings in the trial?", False),
     # a question of which to take, of foods or nutrients, or of a study is none
     ("what pills should I take for low iron?", False),
     ("what drugs do you take for anaemia?", False),
