@@ -185,6 +185,8 @@ _DESCRIBED_FORM = (
 
 #: a turn describing a study of its own before its pronoun ("and the one in people over 80, how much
 #: did they give them"): the pronoun is that study's, not the earlier one's
+#: a page's reference as an answer quotes it ("(ref. 5)"): the answer quotes the research
+_PAGE_REFERENCE = re.compile(r"\(ref\.\s*\d")
 _OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|where|who|that|which|for|on|"
                         r"from|about)\b", re.IGNORECASE)
 
@@ -464,7 +466,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # "the most <A>"); with none there, it is a topic of the turn's own
     swapped = [s for s in slots if s.kind != "component" or any(e.kind == "component" for e in earlier)]
     if own_topic(question, swapped, previous) or new_field or _switches(question, slots, previous):
-        named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it
+        kinds = {s.kind for s in slots}  # a study is kept only where the turn points at it; one it describes
+        named = kinds | {"study"} | ({"people"} if "study" in kinds else set())  # is found by its own words
         if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
             named.add("dose")
         if named & set(SUBJECT_KINDS):  # a nutrient or a form of its own: the earlier one goes, and
@@ -533,6 +536,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     names none of its own; when the earlier question named none either, in a conversation about the
     research findings, the finding the last answer cited ("the study", with its words after the turn)."""
     cues = _cues()
+    question = _described_study(question, answer, names)
     if (m := cues.other_form.search(question)) and (other := _other_form(f"{previous} {answer}", names)):
         question = question[:m.start()] + other + question[m.end():]
     elif (m := cues.same_form.search(question)) and (same := _one_form(answer) or _one_form(previous, names)):
@@ -554,6 +558,23 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if not (cited := _cited(answer, _ordinal(question))) or not _about_research(previous):
         return question
     return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+
+
+def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
+    """The turn with "the <dose> one" written "the <dose> study" when the last answer was about the
+    research (it names a study or cites the page's references: "(ref. 5)") and named no product by
+    name ("and how long was the low dose one?": a study, which a dose describes)."""
+    if not (_cues().study_word.search(answer) or _PAGE_REFERENCE.search(answer)) or any(
+            s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names)):
+        return question
+    for s in find_slots(question, names, turn=True):
+        one = re.search(r"\s+ones?$", question[s.start:s.end])
+        if s.kind != "product" or not _described(s, question) or one is None:
+            continue
+        described = f"{question[:s.start + one.start()]} study{question[s.end:]}"
+        if any(x.kind == "dose" for x in find_slots(described, names)):
+            return described
+    return question
 
 
 def points_at_amount(question: str) -> bool:

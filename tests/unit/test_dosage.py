@@ -811,7 +811,8 @@ def test_a_dose_named_for_a_life_stage_asks_the_allowance() -> None:
     assert q is not None and "Recommended Daily Allowance" in q.fields
     q = parse_dosage_query("what dose was used in the pregnancy trial")  # a study's dose
     assert q is None or "Recommended Daily Allowance" not in q.fields
-    for allowance in ["how much iron during pregnancy", "what's the d3 dose for people over 70"]:
+    for allowance in ["how much iron during pregnancy", "what's the d3 dose for people over 70",
+                      "iron for pregnant women how much", "vit d for kids, how much?"]:
         q = parse_dosage_query(allowance)
         assert q is not None and "Recommended Daily Allowance" in q.fields, allowance
     q = parse_dosage_query("how much dha should i take while pregnant")  # a personal dose

@@ -109,6 +109,16 @@ def test_that_one_is_the_study_the_earlier_question_named() -> None:
     assert r.followup and r.question == "was the 720 mcg study done in people with kidney disease?"
 
 
+def test_a_study_the_turn_describes_by_its_dose_is_found_by_its_own_words() -> None:
+    previous = "What dose of <form> was used in women with osteoporosis?"
+    research = "High-dose <form> (45 mg/day) reduced it in women with osteoporosis (ref. 5). [1]"
+    r = resolve("and how long was the low dose one?", previous, answer=research)
+    assert "the low dose study" in r.question and "osteoporosis" not in r.question
+    # after an answer about no research, "the 100 mcg one" is left as the turn says it
+    r = resolve("and the 100 mcg one?", "which has the most?", answer="The <product> holds 200 mcg. [1]")
+    assert "study" not in r.question
+
+
 def test_it_keeps_the_study_the_earlier_question_named() -> None:
     r = resolve("was it done in people with kidney disease?", "what was the 720 mcg study about")
     assert "the 720 mcg study" in r.question and not r.inherits_intent
