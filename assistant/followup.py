@@ -183,10 +183,14 @@ _DESCRIBED_FORM = (
     r"made\s+(?:with|from)|in)\s+[^?.!,;]*?(?:[\w-]+)(?=\s*(?:[?.!,;]|$|\s(?:and|or|but)\b)))?")
 
 
-#: a turn describing a study of its own before its pronoun ("and the one in people over 80, how much
-#: did they give them"): the pronoun is that study's, not the earlier one's
 #: a page's reference as an answer quotes it ("(ref. 5)"): the answer quotes the research
 _PAGE_REFERENCE = re.compile(r"\(ref\.\s*\d")
+#: a dose told by its size, not its amount ("the low dose one", "the higher-dose one"): a study's arm
+#: (a product is told by its amount: "the 25 mg one")
+_DOSE_SIZE = re.compile(r"\b(?:low|lower|lowest|high|higher|highest|small|smaller|big|bigger|large|larger)"
+                        r"[\s-]*dos(?:e|es|ed|ing)\b", re.IGNORECASE)
+#: a turn describing a study of its own before its pronoun ("and the one in people over 80, how much
+#: did they give them"): the pronoun is that study's, not the earlier one's
 _OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|where|who|that|which|for|on|"
                         r"from|about)\b", re.IGNORECASE)
 
@@ -466,8 +470,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # "the most <A>"); with none there, it is a topic of the turn's own
     swapped = [s for s in slots if s.kind != "component" or any(e.kind == "component" for e in earlier)]
     if own_topic(question, swapped, previous) or new_field or _switches(question, slots, previous):
-        kinds = {s.kind for s in slots}  # a study is kept only where the turn points at it; one it describes
-        named = kinds | {"study"} | ({"people"} if "study" in kinds else set())  # is found by its own words
+        named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it; one
+        named |= {"people"} if _dosed_study(slots) else set()  # told by its dose's size: by its own words
         if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
             named.add("dose")
         if named & set(SUBJECT_KINDS):  # a nutrient or a form of its own: the earlier one goes, and
@@ -488,6 +492,12 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _dosed_study(slots: Sequence[Slot]) -> bool:
+    """Does the turn name a study by the size of its dose ("the low dose study")? It is found by its
+    own words, not among the people the earlier question named."""
+    return any(s.kind == "study" and _DOSE_SIZE.search(s.value) for s in slots)
 
 
 def _other_form_studies(previous: str, slots: Sequence[Slot], earlier: Sequence[Slot]) -> str:
@@ -561,19 +571,19 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
 
 
 def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
-    """The turn with "the <dose> one" written "the <dose> study" when the last answer was about the
-    research (it names a study or cites the page's references: "(ref. 5)") and named no product by
-    name ("and how long was the low dose one?": a study, which a dose describes)."""
-    if not (_cues().study_word.search(answer) or _PAGE_REFERENCE.search(answer)) or any(
+    """The turn with "the low dose one" written "the low dose study" when the last answer was about
+    the research (it names a study or cites the page's references: "(ref. 5)") and named no product
+    by name, and the turn no product word ("and how long was the low dose one?": a study's arm, told
+    by the size of its dose)."""
+    research = _cues().study_word.search(answer) or _PAGE_REFERENCE.search(answer)
+    if not research or cues_products(question) or any(
             s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names)):
         return question
     for s in find_slots(question, names, turn=True):
-        one = re.search(r"\s+ones?$", question[s.start:s.end])
-        if s.kind != "product" or not _described(s, question) or one is None:
-            continue
-        described = f"{question[:s.start + one.start()]} study{question[s.end:]}"
-        if any(x.kind == "dose" for x in find_slots(described, names)):
-            return described
+        text = question[s.start:s.end]
+        one = re.search(r"\s+ones?$", text)
+        if s.kind == "product" and _described(s, question) and one and _DOSE_SIZE.search(text):
+            return f"{question[:s.start + one.start()]} study{question[s.end:]}"
     return question
 
 

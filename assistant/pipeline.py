@@ -944,24 +944,27 @@ class Assistant:
 
     @staticmethod
     def _safety_asked(u: Understanding) -> DosageQuery | None:
-        """"is <supplement> safe?", of no amount, medicine or people: the limit field, what the page
-        sets as safe."""
+        """"is <supplement> safe?", of no amount, medicine, people or condition: the limit field, what
+        the page sets as safe (not for someone with a condition: "I have <a condition the notes say
+        should not take it>, can I take it?" is the notes', never a safe amount's)."""
         own = without_negated_mentions(u.question)
-        if u.asks_about or not asks_supplement_safety(own) or parse_doses(own) or people_in(own).named:
+        if (u.asks_about or not asks_supplement_safety(own) or parse_doses(own) or people_in(own).named
+                or stated_conditions(own)):
             return None
         return DosageQuery((dosage_cues().question.limit_field,))
 
     def _for_condition(self, u: Understanding, supplement: str | None,
                        dq: DosageQuery | None) -> DosageQuery | None:
         """A dose asked for a condition the page's treatment doses name ("how much should I take
-        for triglycerides"): that field is asked too (with the allowance, when the question asks it
-        as well), its values for that condition."""
+        for triglycerides"), or an amount taken for one set beside the limit ("I take 100 mg for
+        <it>, over the limit?"): that field is asked too (with the allowance or the limit, when the
+        question asks them as well), its values for that condition."""
         qc = dosage_cues().question
         treatment, own = qc.treatment_field, without_negated_mentions(u.question)
         beside_limit = dq is not None and dq.amount is not None and qc.limit_field in dq.fields
         if (supplement is None or treatment is None or (dq is not None and treatment in dq.fields)
-                or not (asks_dose(own) or beside_limit)):  # (no field is fetched for a question that
-            return dq  # asks no dose, unless an amount taken for the condition is set beside the limit)
+                or not (asks_dose(own) or beside_limit)):  # (no field is fetched for a question that asks
+            return dq  # no dose, unless it sets an amount taken for the condition beside the limit)
         docs = {str(d.metadata.get("title")): field_from_doc(d)
                 for d in self._field_docs(supplement, field_names(), [])}
         if treatment not in docs:
@@ -978,6 +981,8 @@ class Assistant:
         limit = qc.limit_field
         fields = tuple(f for f in field_names() if f == treatment or (
             f in dq.fields and (f == limit or names_field(own, f))))
+        if beside_limit:  # whether the amount is above the limit is said before any treatment dose
+            fields = tuple(sorted(fields, key=lambda f: f != limit))
         return replace(dq, fields=fields, conditions=conditions)
 
     def _limits_elsewhere(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:

@@ -591,9 +591,16 @@ def server_process_url(assistant: Assistant, base_settings: Settings, server_log
         yield url
 
 
-def _server_errors(log: Path, chars: int = 6000) -> str:
-    """The web chat process's output from its first traceback on (or its tail)."""
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+def _log_size(log: Path) -> int:
+    return log.stat().st_size if log.exists() else 0
+
+
+def _server_errors(log: Path, since: int, chars: int = 6000) -> str:
+    """The web chat process's output written after byte ``since``, from its first traceback on (or
+    its tail)."""
+    with log.open("rb") as f:
+        f.seek(since)
+        text = f.read().decode("utf-8", errors="replace")
     at = text.find("Traceback")
     return text[at:at + chars] if at >= 0 else text[-chars:]
 
@@ -619,6 +626,7 @@ def test_concurrent_sessions(server_process_url: str, server_log: Path, sessions
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.monotonic() + budget_s
+    since = _log_size(server_log)  # the process serves every parameter set: only this run's output
 
     def session(n: int) -> int:
         c = client(live_url)
@@ -628,8 +636,9 @@ def test_concurrent_sessions(server_process_url: str, server_log: Path, sessions
                 t0 = time.perf_counter()
                 try:
                     result = c.submit(q, api_name="/ask").result(timeout=max(1.0, deadline - time.monotonic()))
-                except AppError as exc:
-                    raise AssertionError(f"{q!r} failed on the server:\n{_server_errors(server_log)}") from exc
+                except Exception as exc:  # an app error, a timeout, a dropped connection: what the server said
+                    raise AssertionError(f"{q!r} failed ({exc!r}); the web chat process wrote:\n"
+                                         f"{_server_errors(server_log, since)}") from exc
                 with lock:
                     latencies.append(time.perf_counter() - t0)
                     if result.get("question") != q or not checks[q](result):

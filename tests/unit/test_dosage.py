@@ -817,6 +817,14 @@ def test_a_dose_named_for_a_life_stage_asks_the_allowance() -> None:
         assert q is not None and "Recommended Daily Allowance" in q.fields, allowance
     q = parse_dosage_query("how much dha should i take while pregnant")  # a personal dose
     assert q is None or "Recommended Daily Allowance" not in q.fields
+    for other in ["how much iron during pregnancy is safe?",  # the limit
+                  "what was the iron dose for people over 80 in the study?",  # a study's dose
+                  "what's the vitamin d dose for people over 70 in the falls trial?"]:
+        q = parse_dosage_query(other)
+        assert q is None or "Recommended Daily Allowance" not in q.fields, other
+    for limit in ["what is the maximum vitamin d dose for adults?", "how much iron during pregnancy is safe?"]:
+        q = parse_dosage_query(limit)
+        assert q is not None and q.fields == ("Upper Intake Limit",), limit
 
 
 def test_whether_the_supplement_itself_is_safe() -> None:
@@ -824,7 +832,9 @@ def test_whether_the_supplement_itself_is_safe() -> None:
     assert asks_supplement_safety("is k2 safe?") and asks_supplement_safety("how safe is fish oil")
     assert asks_supplement_safety("not on blood thinners, can i take k2?")
     for other in ["is k2 safe with warfarin?", "my bones are fine, what does k2 do", "is the algae one ok for vegans",
-                  "can i take iron with food?", "can i take fish oil at night", "can i take d3 and k2 together?"]:
+                  "can i take iron with food?", "can i take fish oil at night", "can i take d3 and k2 together?",
+                  "can i take it now?", "can i take k2 again?", "can i take both?", "can i have a refund?",
+                  "can i take iron without food?"]:
         assert not asks_supplement_safety(other), other
 
 

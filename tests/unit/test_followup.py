@@ -114,9 +114,15 @@ def test_a_study_the_turn_describes_by_its_dose_is_found_by_its_own_words() -> N
     research = "High-dose <form> (45 mg/day) reduced it in women with osteoporosis (ref. 5). [1]"
     r = resolve("and how long was the low dose one?", previous, answer=research)
     assert "the low dose study" in r.question and "osteoporosis" not in r.question
-    # after an answer about no research, "the 100 mcg one" is left as the turn says it
+    # after an answer about no research, "the 100 mcg one" is left as the turn says it; a product is
+    # told by its amount, a study's arm by its dose's size
     r = resolve("and the 100 mcg one?", "which has the most?", answer="The <product> holds 200 mcg. [1]")
     assert "study" not in r.question
+    r = resolve("what form is the 65 mg one?", "what is it good for?", answer="It helps (ref. 2). [1]")
+    assert "study" not in r.question
+    # a study the turn names by other words keeps the earlier people
+    r = resolve("and the 3 year study?", "what dose was used in postmenopausal women?")
+    assert "women" in r.question
 
 
 def test_it_keeps_the_study_the_earlier_question_named() -> None:

@@ -229,6 +229,7 @@ def test_free_of_a_food_is_dietary_suitability() -> None:
               "any without fish in it", "which one is not made from fish?", "which doesn't come from fish"):
         assert asked_property(q) == "dietary suitability", q
     assert asked_property("is krill oil free from fishy burps") != "dietary suitability"
+    assert asked_property("which omega 3 doesn't come with fish burps?") != "dietary suitability"
 
 
 def test_a_query_that_only_lists_the_products_asks_nothing_of_them() -> None:

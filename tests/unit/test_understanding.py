@@ -554,6 +554,13 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("are there other reasons to be careful with it?", True),
     ("what precautions are there for it", True),
     ("any warnings in the trial?", False),
+    ("what are the warning signs of low iron?", False),  # signs of a deficiency, no warning
+    ("what interferes with iron absorption?", False),  # what lowers its absorption
+    ("what are the interactions of vitamin d with calcium?", False),  # of one thing named
+    ("what warnings did the researchers give in the review?", False),
+    ("do i need to be careful with it?", True),
+    ("what should i watch out for with it?", True),
+    ("what are the risks of taking it?", True),
     # a question of which to take, of foods or nutrients, or of a study is none
     ("what pills should I take for low iron?", False),
     ("what drugs do you take for anaemia?", False),
