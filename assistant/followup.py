@@ -573,7 +573,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
 def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
     """The turn with "the low dose one" written "the low dose study" when the last answer was about
     the research (it names a study or cites the page's references: "(ref. 5)") and named no product
-    by name, and the turn no product word ("and how long was the low dose one?": a study's arm, told
+    by name, and the turn no product word ("how long did the higher-dose one run?": a study's arm, told
     by the size of its dose)."""
     research = _cues().study_word.search(answer) or _PAGE_REFERENCE.search(answer)
     if not research or cues_products(question) or any(
