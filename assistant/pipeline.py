@@ -79,6 +79,7 @@ from assistant.answer.products import (
     asks_across_products,
     asks_label,
     asks_risk,
+    category_named,
     compose_one_product,
     compose_products,
     lists_only,
@@ -652,9 +653,9 @@ class Assistant:
                 return
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
-        book = CitationBook()
+        book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
         u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
-        cautions, shown = self._turn_cautions(book, u, supplement)
+        cautions, shown = self._turn_cautions(book, u, supplement, everywhere)
         urgent = urgent_referral(u.question)  # too much may have been taken: where to get help, first
         head = ([urgent] if urgent else []) + [caution_line(c) for c in shown]
         if fields_only:
@@ -721,7 +722,8 @@ class Assistant:
                  shown_cautions: Sequence[Caution] = ()) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
-        products = self.catalog.product_scope(u.retrieval_question, filters, supplement)
+        products = self.catalog.product_scope(u.retrieval_question, filters, supplement,
+                                              category_named(u.question))
         one, study = self._one_asked(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
             return self._one_product_body(u, one, dq, hits, book, supplement, studies, several, study)
@@ -868,16 +870,22 @@ class Assistant:
                                         held.product if held else None, replied] if p is not None]
         return tuple(dict.fromkeys([supplement, *named, *pages]))
 
-    def _turn_cautions(self, book: CitationBook, u: Understanding,
-                       supplement: str | None) -> tuple[list[Caution], list[Caution]]:
+    def _turn_cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
+                       everywhere: Sequence[str] = ()) -> tuple[list[Caution], list[Caution]]:
         """(the cautions the turn brings, those its text repeats). A note that names a condition the
         question says someone has ("I have <a condition>") is about the person asking: its class's
-        cautions apply and its text is repeated, as a caution is when the question is about it."""
+        cautions apply and its text is repeated, as a caution is when the question is about it.
+        ``everywhere``: the classes whose cautions are every monograph's (the turn names none)."""
         conditions = stated_conditions(without_negated_mentions(u.question))
         own = self._condition_notes(u, supplement, conditions)
         asked = [c for c in u.asks_about if c in u.classes]  # a note's kind: a class asked, first
-        cautions = self._cautions(book, u, supplement, list(dict.fromkeys(
-            [*asked, *u.classes, *(c for d in own for c in note_classes(d))])))
+        classes = list(dict.fromkeys([*asked, *u.classes, *(c for d in own for c in note_classes(d))]))
+        everywhere = [c for c in classes if c in everywhere]
+        cautions = cautions_for(book, self.retriever.lexical.cautions, None, everywhere) if everywhere else []
+        held = {c.citation.chunk_id for c in cautions if c.citation}
+        rest = [c for c in classes if c not in everywhere]
+        cautions += [c for c in self._cautions(book, u, supplement, rest)
+                     if c.citation is None or c.citation.chunk_id not in held]
         about_them = {str(d.metadata.get("chunk_id") or d.id) for d in own}
         return cautions, [c for c in cautions if c.citation is not None and (  # a note of several
             set(c.kinds) & set(u.asks_about) or c.citation.chunk_id in about_them)]  # classes: any asked
@@ -891,6 +899,23 @@ class Assistant:
         notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
         return [d for d in notes if names_condition(str(d.metadata.get("text") or d.page_content),
                                                     conditions, self.catalog.naming_words)]
+
+    def _asked_of_all(self, u: Understanding, scoped: str | None, dq: DosageQuery | None,
+                      studies: Sequence[FoundStudies], hits: Sequence[Hit]) -> list[str]:
+        """The classes an interaction question asks about when it asks nothing else (no Dosage Guide
+        field, product or finding; its best passage is a note) and names no supplement, nutrient or
+        product, in a conversation that names none either (``scoped``: the monograph it was limited
+        to, if any): every monograph's notes on them answer it ("what interacts with <a medicine>?");
+        not the notes on excess, each about its own page's amounts. None otherwise."""
+        q = u.retrieval_question
+        if (scoped is not None or len(self.supplements) <= 1 or dq is not None or studies
+                or not hits or hits[0].document.metadata.get("kind") != "note"
+                or u.product_query is not None or self.catalog.named_supplements(q) or mentioned_nutrients(q)
+                or named_product(q, self.catalog.all_products) is not None
+                or numbered_product(q, self.catalog.all_products) is not None
+                or product_by_amounts(q, self.catalog.all_products, self.catalog.nutrient_names)):
+            return []
+        return [c for c in u.asks_about if c != DOSE_RISK_CLASS]
 
     def _asks_caution(self, u: Understanding, supplement: str | None) -> bool:
         """Is the turn about an interaction the monograph has a caution for (that caution then
@@ -1410,8 +1435,10 @@ class Assistant:
     def _named_page(self, u: Understanding, lines: list[str], book: CitationBook, scoped: str | None
                     ) -> list[str]:
         """An answer drawn from one of several monographs to a question (and conversation) that
-        did not name it ("what's the upper limit for teenagers?") says whose page it is first."""
-        pages = {c.supplement for c in book.citations}
+        did not name it ("what's the upper limit for teenagers?") says whose page it is first (the
+        cautions before it may be of other pages too: "I'm on <a medicine>, what's the limit?")."""
+        cited = {m[1:-1] for line in lines for m in CITED.findall(line)}
+        pages = {c.supplement for c in book.citations if str(c.marker) in cited}
         if (scoped or not lines or len(self.supplements) < 2 or len(pages) != 1
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines

@@ -444,3 +444,17 @@ def test_a_named_product_above_the_limit_keeps_its_notes_beside_the_products_nam
     ans = catalogue.ask("does Bone Plus 5000 have calcium?")
     assert "does not mention calcium" in ans.text and "calcium 600 mg" in ans.text  # the one that has it
     assert "toxicity" in {c.kind for c in ans.cautions}  # 5,000 IU is above every upper limit of the page
+
+
+def test_an_interaction_question_naming_no_supplement_is_answered_from_every_page(catalogue: Assistant) -> None:
+    from assistant.answer.cautions import note_classes
+
+    pages = {str(d.metadata["supplement"]) for d in catalogue.retriever.lexical.cautions
+             if "anticoagulant" in note_classes(d)}
+    assert len(pages) > 1  # the corpus has more than one page with a note on it
+    ans = catalogue.ask("what interacts with warfarin?")
+    assert {c.citation.supplement for c in ans.cautions if c.citation and c.kind == "anticoagulant"} == pages
+    # a conversation about one supplement keeps that page's notes
+    first = "what is vitamin k2?"
+    ans = catalogue.ask("what interacts with warfarin?", asked_before(first, catalogue.ask(first).text))
+    assert {c.citation.supplement for c in ans.cautions if c.citation} == {"vitamin-k2"}
