@@ -173,10 +173,14 @@ class Catalog:
         return not (set(content_tokens(question)) - self.name_words)
 
     def product_scope(self, question: str, filters: dict[str, str] | None,
-                      best: str | None) -> Sequence[Product]:
+                      best: str | None, category: str | None = None) -> Sequence[Product]:
         """The products a product question is about: those of the supplement it filters on, or
-        names, or, failing both, ``best`` (the best passage's). One monograph: all its products."""
+        whose own nutrient is the ``category`` it chooses products by ("which of the <supplement>
+        products ..."), or that it names, or, failing all, ``best`` (the best passage's). One
+        monograph: all its products."""
         if len(self.products_of) <= 1:
             return list(self.all_products)
-        chosen = (filters or {}).get("supplement") or self.named_supplement(question) or best
+        page = next((s for s, n in self.primary_of.items()
+                     if category and n.casefold() == category.casefold()), None)
+        chosen = (filters or {}).get("supplement") or page or self.named_supplement(question) or best
         return list(self.products_of.get(chosen or "", []))

@@ -117,6 +117,13 @@ class QuestionCues(BaseModel):
     #: vocabulary's names as the choice, joined by one of ``offer_joiners`` ("<A> vs <B> - which one
     #: ...": one of the two, no product)
     choosers: list[str] = []
+    #: after "is there a <supplement>" asking of a property: the words that end the name there
+    category_after: list[str] = []
+    #: before "<supplement> <products>": the words that make the name choose the supplement's products
+    category_before: list[str] = []
+    #: plural product words that ask for products when a bound amount follows them (see
+    #: :func:`_asks_for_products`)
+    plural_products: list[str] = []
     offer_joiners: list[str] = []
     #: an amount the products' amounts are held against ("more than <amount>", "<amount> or more",
     #: "anywhere near <amount>"): each kind's cues right before the amount, and (``bound_after``)
@@ -143,7 +150,7 @@ class QuestionCues(BaseModel):
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
-                     "choose_kind")
+                     "plural_products", "category_after", "category_before", "choose_kind")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -641,8 +648,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         return servings
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
-    asks_across = cue(qc.across).search(_asking(q)) or direction  # a product word must be asked too:
-    if not (_product_word(_asking(q)) or category) or not asks_across:  # not "I take <kind>."
+    # asked across them, with a product word: not "I take <kind>."
+    if not (_product_word(_asking(q)) or category) or not _asks_across(q, direction):
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)
@@ -692,11 +699,20 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     return pq
 
 
+def _asks_across(q: str, direction: str | None) -> bool:
+    """Does the (folded) question ask across the products: a word across them, a most or least word
+    (``direction``), or an amount held against products named in the plural before it ("<nutrient>
+    products under <amount>")?"""
+    asking, bound = _asking(q), amount_bound(q)
+    return bool(cue(product_cues().question.across).search(asking) or direction or (
+        bound is not None and cue(product_cues().question.plural_products).search(asking[:bound[1].start])))
+
+
 def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
     """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
     tablets land in the <low> to <high> range": the products held against the amount, or None."""
     bound = amount_bound(q)
-    if bound is None or not _asks_for_products(_asking(q)):
+    if bound is None or not _asks_for_products(_asking(q), bound[1].start):
         return None  # "what happens if I take more than <amount> from supplements" asks for no list
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
@@ -711,12 +727,15 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
                         kinds=_kinds_of_ask(unnegated, excluded_kinds), excluded_kinds=excluded_kinds)
 
 
-def _asks_for_products(q: str) -> bool:
-    """Does the (folded) question ask for products: a word across them ("which", "any"), or one
-    product sought ("can I find an iron supplement with ...", "a tablet with less than ...")?"""
+def _asks_for_products(q: str, bound_at: int) -> bool:
+    """Does the (folded) question ask for products: a word across them ("which", "any"), one
+    product sought ("can I find an iron supplement with ...", "a tablet with less than ..."), or
+    products named in the plural before the amount they are held against (at ``bound_at``: "<nutrient>
+    products under <amount>")?"""
     qc = product_cues().question
     sought = rf"\b(?:a|an|one)\s+(?:[\w+-]+\s+){{0,2}}?(?:{'|'.join(qc.product_words)})\b"
-    return bool(cue(qc.across).search(q)) or re.search(sought, q) is not None
+    return bool(cue(qc.across).search(q) or cue(qc.plural_products).search(q[:bound_at])
+                or re.search(sought, q) is not None)
 
 
 def asks_risk(question: str) -> bool:
@@ -1057,6 +1076,20 @@ def _category_terms() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda tn: -len(tn[0])))
 
 
+@functools.lru_cache(maxsize=1)
+def _category_patterns() -> tuple[tuple[str, str], ...]:
+    """:func:`_category_terms` as patterns: a space, a hyphen or nothing between a term's words
+    ("<name> 3", "<name>3")."""
+    return tuple((r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", t.strip())), name)
+                 for t, name in _category_terms())
+
+
+def category_named(question: str) -> str | None:
+    """The nutrient whose products the question chooses among by its name ("which <supplement>
+    has ...", "is there a <property word> <supplement>", "rank the <supplement> products"), or None."""
+    return _category_named(fold(question))
+
+
 def _category_named(q: str) -> str | None:
     """The nutrient whose vocabulary name comes right after a choosing word ("which <supplement> has
     ...", "what <supplement> gives ...", or with a product word after it: "is there an <supplement>
@@ -1076,15 +1109,30 @@ def _category_match(q: str) -> tuple[str, bool] | None:
         rest = q[m.end():].lstrip()
         plural = re.match(rf"(?:{cue_alternation(qc.choose_plural)})\s+", rest) if qc.choose_plural else None
         rest, ending = (rest[plural.end():], "s") if plural else (rest, "")
-        for term, name in _category_terms():
-            if (t := re.match(rf"{re.escape(term)}{ending}(?![\w-])", rest)) is not None:
+        for term, name in _category_patterns():
+            if (t := re.match(rf"{term}{ending}(?![\w-])", rest)) is not None:
                 return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else (name, bool(plural))
     for m in cue(qc.choose_kind).finditer(q):  # "is there an <supplement> supplement with ..."
         rest = q[m.end():].lstrip()
-        for term, name in _category_terms():
-            if (t := re.match(rf"{re.escape(term)}(?![\w-])\s+", rest)) is not None and cue(
+        for term, name in _category_patterns():
+            if (t := re.match(rf"{term}(?![\w-])\s+", rest)) is not None and cue(
                     qc.product_words).match(rest[t.end():]):
                 return name, False
+        # "is there a <property word> <supplement>?", "is there an <supplement> that isn't made
+        # from <a food>": the supplement's products, asked of a property
+        if asked_property(q) is None:
+            continue
+        after = cue_alternation(qc.category_after)  # (see product_cues ``category_after``)
+        for term, name in _category_patterns():
+            if re.match(rf"(?:[\w-]+\s+){{0,2}}?{term}(?![\w-])\s*(?:$|[?.!,]|(?:{after})(?![\w-]))",
+                        rest):
+                return name, False
+    # "rank the <supplement> products by <nutrient>": the supplement's name between one of
+    # ``category_before`` and a product word in the plural names its products
+    before, plural_words = cue_alternation(qc.category_before), cue_alternation(qc.plural_products)
+    for term, name in _category_patterns():
+        if re.search(rf"(?<![\w-])(?:{before})\s+{term}\s+(?:{plural_words})(?![\w-])", q):
+            return name, True
     return None
 
 
@@ -1679,8 +1727,10 @@ def _amount_of(p: Product, nutrient: str) -> str | None:
 
 
 def _matches(p: Product, pq: ProductQuery) -> bool:
-    """Does the product contain the nutrient, in the form, that the question names?"""
-    if pq.nutrient and p.nutrient(pq.nutrient) is None:
+    """Does the product contain the nutrient (itself or the parts it is the sum of: "<A>" where the
+    product states <A>'s parts), in the form, that the question names?"""
+    if pq.nutrient and p.nutrient(pq.nutrient) is None and not any(
+            p.nutrient(part) is not None for part in parts_of(pq.nutrient)):
         return False
     if pq.form:
         found = stated(p, pq.nutrient) if pq.nutrient else None
@@ -1895,14 +1945,18 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
     """ "the one with <amount> of <nutrient>", "<amount> in one <kind>": the one product whose
     description states an amount the (folded) question gives (of the nutrient named right after
     it, if one is), with where the amount and that name are; None when the question names no
-    product word, kind or "the one", or an amount of it fits no product or several."""
+    product word, kind or "the one", or an amount of it fits no product or several. An amount
+    the products are held against ("under <amount>") describes none."""
     qc = product_cues().question
     kinds = _kinds_in(q)
     if not (cue([*qc.product_words, *qc.one_with, *qc.one_words]).search(q) or kinds):
         return None
     left: set[str] | None = None  # the products every amount fits ("the 1000 IU + 45 mcg one")
     spans: list[tuple[int, int]] = []
+    bound = amount_bound(q)  # "<products> under <amount>": an amount they are held against, no description
     for d in parse_doses(q):
+        if bound is not None and bound[1].start == d.start:
+            continue
         after = re.match(r"\s*(?:of\s+)?(?:[\w-]+\s+){0,2}?[\w-]+", q[d.end:])
         named = _named_nutrients(lexical_form(after.group(0)), nutrient_names) if after else []
         end = d.end + after.end() if after and named else d.end

@@ -327,9 +327,14 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials(q) == q
 
 
-@pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega 3"), ("two k2s", "k2"), ("both d3s", "d3")])
+@pytest.mark.parametrize(("plural", "name"), [("the omega 3s", "omega-3"), ("two k2s", "k2"), ("both d3s", "d3")])
 def test_a_names_number_in_the_plural_is_the_name(plural: str, name: str) -> None:
     assert lexical_form(plural).endswith(name)
+
+
+@pytest.mark.parametrize("written", ["omega 3", "omega3", "Omega-3"])
+def test_a_name_written_with_a_space_or_nothing_for_its_hyphen_is_the_name(written: str) -> None:
+    assert lexical_form(f"how much {written} is in it").split()[2] == "omega-3"
 
 
 def test_what_a_tablet_weighs_is_its_amount_and_a_bodys_weight_stays() -> None:

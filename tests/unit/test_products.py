@@ -677,3 +677,38 @@ def test_the_verb_after_the_product_word_asks_and_does_not_describe_the_product(
     # (no product holds it: the one described is found, and it does not mention it)
     one = one_product_question("does the iron tablet have any vitamin d3 in it", [GENTLE, PLAIN, DROPS], [], NAMES)
     assert one is not None and one.product.id == "p8" and "vitamin D3" in one.nutrients
+
+
+def test_products_named_in_the_plural_before_an_amount_are_held_against_it() -> None:
+    pq = parse_product_query("vitamin D3 products under 1000 IU?", NAMES)
+    assert pq is not None and pq.bound is not None and pq.bound[0] == "below"
+    out = _answer("vitamin D3 tablets or drops under 1000 IU", [DROPS, SOFTGEL, TABLET])
+    assert "Brand 5000" not in out
+    assert parse_product_query("I take 2 softgels a day", NAMES) is None  # no amount held against
+
+
+def test_an_amount_held_against_the_products_describes_none_of_them() -> None:
+    from assistant.answer.products import product_by_amounts
+
+    assert product_by_amounts("which products have under 400 mg of DHA?", [ALGAL, ESTERS], NAMES) is None
+    found = product_by_amounts("the 400 mg DHA one, is it vegetarian?", [ALGAL, ESTERS], NAMES)
+    assert found is not None and found[0] is ALGAL
+
+
+@pytest.mark.parametrize("question", ["is there a vegan omega 3?", "is there an omega3 that isn't made from fish",
+                                      "is there a plant based omega-3 for me"])
+def test_a_supplement_asked_for_by_a_property_asks_of_its_products(question: str) -> None:
+    pq = parse_product_query(question, NAMES)
+    assert pq is not None and pq.property == "dietary suitability" and pq.nutrient == "omega-3"
+
+
+def test_a_product_that_states_a_nutrients_parts_holds_that_nutrient() -> None:
+    out = _answer("which products have omega-3?", [KRILL, DROPS])
+    assert "Krill 500" in out and "Liquid supplement: vitamin D3" not in out
+
+
+def test_the_supplements_name_before_its_products_chooses_them_and_the_nutrient_after_is_ranked() -> None:
+    pq = parse_product_query("rank the omega 3 products by how much EPA per serving", NAMES)
+    assert pq is not None and pq.nutrient == "EPA"
+    pq = parse_product_query("my omega 3 softgels - which has the most EPA?", NAMES)
+    assert pq is not None and pq.nutrient == "EPA"
