@@ -174,13 +174,22 @@ class Catalog:
 
     def product_scope(self, question: str, filters: dict[str, str] | None,
                       best: str | None, category: str | None = None) -> Sequence[Product]:
-        """The products a product question is about: those of the supplement it filters on, or
-        whose own nutrient is the ``category`` it chooses products by ("which of the <supplement>
-        products ..."), or that it names, or, failing all, ``best`` (the best passage's). One
-        monograph: all its products."""
+        """The products a product question is about: those of the supplement it filters on; else,
+        when it chooses products by a nutrient's name (``category``: "which of the <nutrient>
+        products ..."), every product that names that nutrient, its own page's first; else those of
+        the supplement it names, or, failing that, ``best`` (the best passage's). One monograph:
+        all its products."""
         if len(self.products_of) <= 1:
             return list(self.all_products)
-        page = next((s for s, n in self.primary_of.items()
-                     if category and n.casefold() == category.casefold()), None)
-        chosen = (filters or {}).get("supplement") or page or self.named_supplement(question) or best
+        if not (filters or {}).get("supplement") and category:
+            own = list(self.products_of.get(self.page_of.get(category.casefold(), ""), []))
+            held = [p for p in self.all_products if p not in own and p.nutrient(category) is not None]
+            if own or held:
+                return own + held
+        chosen = (filters or {}).get("supplement") or self.named_supplement(question) or best
         return list(self.products_of.get(chosen or "", []))
+
+    @cached_property
+    def page_of(self) -> dict[str, str]:
+        """The supplement whose own nutrient each is (casefolded nutrient -> slug)."""
+        return {n.casefold(): s for s, n in self.primary_of.items()}

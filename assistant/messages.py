@@ -48,6 +48,8 @@ PRODUCTS_SAME = "The same amount: {items}."
 #: the products held against an amount the question names (never restated: it is the question's)
 PRODUCTS_BOUND = "Products whose description states {what}: {items}."
 PRODUCTS_BOUND_NONE = "No product description states {what}; the nearest to it is in: {items}."
+#: ... when the question kept some kinds of product only ("any <nutrient> pills under <amount>")
+PRODUCTS_BOUND_NONE_OF = "Of the {scope}, no description states {what}; the nearest to it is in: {items}."
 PRODUCTS_CLOSEST = ("Of the products that state an amount of {nutrient}, the one closest to the amount named "
                     "is: {items}.")
 PRODUCTS_BOUND_UNCOMPARABLE = ("The amount named cannot be compared with the products' amounts of "

@@ -880,10 +880,10 @@ class Assistant:
         own = self._condition_notes(u, supplement, conditions)
         asked = [c for c in u.asks_about if c in u.classes]  # a note's kind: a class asked, first
         classes = list(dict.fromkeys([*asked, *u.classes, *(c for d in own for c in note_classes(d))]))
-        everywhere = [c for c in classes if c in everywhere]
-        cautions = cautions_for(book, self.retriever.lexical.cautions, None, everywhere) if everywhere else []
+        anywhere = [c for c in classes if c in everywhere]
+        cautions = self._cautions(book, u, None, anywhere)  # None: every monograph's
         held = {c.citation.chunk_id for c in cautions if c.citation}
-        rest = [c for c in classes if c not in everywhere]
+        rest = [c for c in classes if c not in anywhere]
         cautions += [c for c in self._cautions(book, u, supplement, rest)
                      if c.citation is None or c.citation.chunk_id not in held]
         about_them = {str(d.metadata.get("chunk_id") or d.id) for d in own}
@@ -906,7 +906,7 @@ class Assistant:
         field, product or finding; its best passage is a note) and names no supplement, nutrient or
         product, in a conversation that names none either (``scoped``: the monograph it was limited
         to, if any): every monograph's notes on them answer it ("what interacts with <a medicine>?");
-        not the notes on excess, each about its own page's amounts. None otherwise."""
+        not the notes on excess, each about its own page's amounts. Empty otherwise."""
         q = u.retrieval_question
         if (scoped is not None or len(self.supplements) <= 1 or dq is not None or studies
                 or not hits or hits[0].document.metadata.get("kind") != "note"
@@ -1436,9 +1436,10 @@ class Assistant:
                     ) -> list[str]:
         """An answer drawn from one of several monographs to a question (and conversation) that
         did not name it ("what's the upper limit for teenagers?") says whose page it is first (the
-        cautions before it may be of other pages too: "I'm on <a medicine>, what's the limit?")."""
+        cautions before it may be of other pages too: "I'm on <a medicine>, what's the limit?"; lines
+        that cite nothing are judged by every citation)."""
         cited = {m[1:-1] for line in lines for m in CITED.findall(line)}
-        pages = {c.supplement for c in book.citations if str(c.marker) in cited}
+        pages = {c.supplement for c in book.citations if str(c.marker) in cited or not cited}
         if (scoped or not lines or len(self.supplements) < 2 or len(pages) != 1
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines

@@ -124,6 +124,8 @@ class QuestionCues(BaseModel):
     #: plural product words that ask for products when a bound amount follows them (see
     #: :func:`_asks_for_products`)
     plural_products: list[str] = []
+    plural_joiners: list[str] = []
+    plural_not_asking: list[str] = []
     offer_joiners: list[str] = []
     #: an amount the products' amounts are held against ("more than <amount>", "<amount> or more",
     #: "anywhere near <amount>"): each kind's cues right before the amount, and (``bound_after``)
@@ -150,7 +152,8 @@ class QuestionCues(BaseModel):
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
-                     "plural_products", "category_after", "category_before", "choose_kind")
+                     "plural_products", "plural_joiners", "plural_not_asking",
+                     "category_after", "category_before", "choose_kind")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -701,11 +704,26 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
 
 def _asks_across(q: str, direction: str | None) -> bool:
     """Does the (folded) question ask across the products: a word across them, a most or least word
-    (``direction``), or an amount held against products named in the plural before it ("<nutrient>
-    products under <amount>")?"""
-    asking, bound = _asking(q), amount_bound(q)
-    return bool(cue(product_cues().question.across).search(asking) or direction or (
-        bound is not None and cue(product_cues().question.plural_products).search(asking[:bound[1].start])))
+    (``direction``), or an amount held against products named in the plural right before it
+    (:func:`_plural_before`)?"""
+    bound = amount_bound(q)
+    return bool(cue(product_cues().question.across).search(_asking(q)) or direction or (
+        bound is not None and _plural_before(q, bound[1].start)))
+
+
+def _plural_before(q: str, bound_at: int) -> bool:
+    """Are products named in the plural right before the amount they are held against (at
+    ``bound_at``), in a question that asks for them ("<nutrient> products under <amount>",
+    "<nutrient> tablets with more than <amount>")? Not in a question about taking them or their
+    risk ("do <nutrient> capsules above <amount> raise ...", "is it ok to give kids gummies with
+    more than <amount>"): product_cues ``plural_not_asking``."""
+    qc = product_cues().question
+    if asks_risk(q) or cue(qc.plural_not_asking).search(q):
+        return False
+    plural, joiners = cue_alternation(qc.plural_products), cue_alternation(qc.plural_joiners)
+    bounds = cue_alternation([p for ps in qc.bound.values() for p in ps])
+    ending = rf"(?<![\w-])(?:{plural})(?:\s+(?:{joiners}))?\s+(?:{bounds})\s*$"
+    return re.search(ending, q[:bound_at]) is not None
 
 
 def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
@@ -716,6 +734,8 @@ def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
         return None  # "what happens if I take more than <amount> from supplements" asks for no list
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
+    category = _category_named(q)  # "<supplement> products over <amount> <nutrient>": not the category's
+    named = [n for n in named if not _is_category(n, category)] or named
     if len(named) > 1:  # "below 1 g of <A>+<B>": an amount of several is no one nutrient's to compare
         return None
     nutrient = named[0] if named else None
@@ -734,8 +754,7 @@ def _asks_for_products(q: str, bound_at: int) -> bool:
     products under <amount>")?"""
     qc = product_cues().question
     sought = rf"\b(?:a|an|one)\s+(?:[\w+-]+\s+){{0,2}}?(?:{'|'.join(qc.product_words)})\b"
-    return bool(cue(qc.across).search(q) or cue(qc.plural_products).search(q[:bound_at])
-                or re.search(sought, q) is not None)
+    return bool(cue(qc.across).search(q) or _plural_before(q, bound_at) or re.search(sought, q) is not None)
 
 
 def asks_risk(question: str) -> bool:
@@ -1093,9 +1112,10 @@ def category_named(question: str) -> str | None:
 def _category_named(q: str) -> str | None:
     """The nutrient whose vocabulary name comes right after a choosing word ("which <supplement> has
     ...", "what <supplement> gives ...", or with a product word after it: "is there an <supplement>
-    supplement with ...") or names the products in the plural ("which of the <supplement>s"): the
-    question is about that supplement's products (not when a word for its forms follows: "which
-    <supplement> form ...")."""
+    supplement with ..."; asking of a property: "is there a vegan <supplement>?"), names the
+    products in the plural ("which of the <supplement>s"), or stands before a product word in the
+    plural ("rank the <supplement> products"): the question is about that supplement's products
+    (not when a word for its forms follows: "which <supplement> form ...")."""
     found = _category_match(q)
     return found[0] if found else None
 
@@ -1131,7 +1151,7 @@ def _category_match(q: str) -> tuple[str, bool] | None:
     # ``category_before`` and a product word in the plural names its products
     before, plural_words = cue_alternation(qc.category_before), cue_alternation(qc.plural_products)
     for term, name in _category_patterns():
-        if re.search(rf"(?<![\w-])(?:{before})\s+{term}\s+(?:{plural_words})(?![\w-])", q):
+        if re.search(rf"(?:^\s*|(?<![\w-])(?:{before})\s+){term}\s+(?:{plural_words})(?![\w-])", q):
             return name, True
     return None
 
@@ -1409,8 +1429,9 @@ class _ProductAnswer:
             gap = [max(low - m.micrograms, m.micrograms - high, 0.0) for _, m in with_amount]
             nearest = "; ".join(self.item(p, nutrient) for (p, _), g in zip(with_amount, gap, strict=True)
                                 if g == min(gap))
-            line = msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
-            self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest))
+            line = (msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
+                    if self.scope == _ProductAnswer.scope else msg.PRODUCTS_BOUND_NONE_OF)
+            self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest, scope=self.scope))
         if without:
             self.lines.append(msg.PRODUCTS_NO_AMOUNT.format(nutrient=nutrient, items=self.named(without)))
         return True
@@ -2389,7 +2410,7 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
     # a nutrient with parts by the parts' amounts it states (its own figure may be the whole oil's)
     amounts = [x for n, s in states.items() for x in (stated_parts(p, n) or _listed(s)) if x.amount]
     named = [n for n, s in states.items() if s is not None and not s.amount]
-    absent = [n for n, s in states.items() if s is None]
+    absent = [n for n, s in states.items() if s is None and not stated_parts(p, n)]  # parts stated: held
     shown = {x.nutrient for x in amounts}
     others = [s.detail() for x in p.nutrients if x.nutrient not in states and x.nutrient not in shown
               and (s := stated(p, x.nutrient)) is not None and s.amount]

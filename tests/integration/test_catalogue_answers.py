@@ -458,3 +458,16 @@ def test_an_interaction_question_naming_no_supplement_is_answered_from_every_pag
     first = "what is vitamin k2?"
     ans = catalogue.ask("what interacts with warfarin?", asked_before(first, catalogue.ask(first).text))
     assert {c.citation.supplement for c in ans.cautions if c.citation} == {"vitamin-k2"}
+
+
+def test_products_chosen_by_a_nutrients_name_are_every_product_that_names_it(catalogue: Assistant) -> None:
+    cat = catalogue.catalog
+    page = cat.page_of["vitamin d3"]
+    scope = cat.product_scope("which of the d3 products also have k2?", None, None, "vitamin D3")
+    own = cat.products_of[page]
+    assert list(scope[:len(own)]) == own  # its own page's first
+    others = [p for p in scope[len(own):]]
+    assert others and all(p.supplement != page and p.nutrient("vitamin D3") for p in others)
+    # a filter the user chose wins
+    assert cat.product_scope("which of the d3 products?", {"supplement": "iron"}, None, "vitamin D3") == \
+        cat.products_of["iron"]

@@ -682,9 +682,21 @@ def test_the_verb_after_the_product_word_asks_and_does_not_describe_the_product(
 def test_products_named_in_the_plural_before_an_amount_are_held_against_it() -> None:
     pq = parse_product_query("vitamin D3 products under 1000 IU?", NAMES)
     assert pq is not None and pq.bound is not None and pq.bound[0] == "below"
-    out = _answer("vitamin D3 tablets or drops under 1000 IU", [DROPS, SOFTGEL, TABLET])
-    assert "Brand 5000" not in out
+    out = _answer("vitamin D3 products under 1000 IU", [DROPS, SOFTGEL, TABLET])
+    assert out.startswith("Products whose description states less vitamin D3")
+    assert "Liquid supplement: vitamin D3" in out and "Brand 5000" not in out
     assert parse_product_query("I take 2 softgels a day", NAMES) is None  # no amount held against
+
+
+@pytest.mark.parametrize("question", [
+    "do fish oil capsules above 3 g a day raise bleeding risk?",       # a risk asked
+    "can iron supplements with more than 45 mg cause constipation?",   # a question about taking them
+    "my iron tablets have 65 mg, is over 45 mg too much?",             # what someone takes
+    "is it ok to give kids gummies with more than 600 IU?",
+])
+def test_products_named_in_a_question_about_taking_them_are_not_listed_by_the_amount(question: str) -> None:
+    pq = parse_product_query(question, NAMES)
+    assert pq is None or pq.bound is None, question
 
 
 def test_an_amount_held_against_the_products_describes_none_of_them() -> None:
@@ -705,10 +717,19 @@ def test_a_supplement_asked_for_by_a_property_asks_of_its_products(question: str
 def test_a_product_that_states_a_nutrients_parts_holds_that_nutrient() -> None:
     out = _answer("which products have omega-3?", [KRILL, DROPS])
     assert "Krill 500" in out and "Liquid supplement: vitamin D3" not in out
+    assert "EPA 60 mg" in out  # by the amounts of the parts it states
+    named = _product("p11", "Krill 500", KRILL.text, ("EPA", "60 mg", None), name="Krill 500")
+    out = _one("does Krill 500 have omega-3?", [named])
+    assert out is not None and "EPA 60 mg" in out and "not mention" not in out  # its parts: it holds it
 
 
 def test_the_supplements_name_before_its_products_chooses_them_and_the_nutrient_after_is_ranked() -> None:
+    from assistant.answer.products import category_named
+
+    assert category_named("rank the omega 3 products by how much EPA per serving") == "omega-3"
+    assert category_named("omega3 capsules that have over 300 mg EPA") == "omega-3"
+    assert category_named("my omega 3 softgels - do they have EPA?") is None  # what someone takes
     pq = parse_product_query("rank the omega 3 products by how much EPA per serving", NAMES)
     assert pq is not None and pq.nutrient == "EPA"
-    pq = parse_product_query("my omega 3 softgels - which has the most EPA?", NAMES)
-    assert pq is not None and pq.nutrient == "EPA"
+    pq = parse_product_query("omega 3 capsules that have over 300 mg EPA", NAMES)
+    assert pq is not None and pq.nutrient == "EPA" and pq.bound is not None
