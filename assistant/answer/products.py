@@ -121,6 +121,8 @@ class QuestionCues(BaseModel):
     category_after: list[str] = []
     #: before "<supplement> <products>": the words that make the name choose the supplement's products
     category_before: list[str] = []
+    #: "<supplement>s with the most <nutrient>": the words between the name and the most/least word
+    category_ranked: list[str] = []
     #: plural product words that ask for products when a bound amount follows them (see
     #: :func:`_asks_for_products`)
     plural_products: list[str] = []
@@ -153,7 +155,7 @@ class QuestionCues(BaseModel):
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
                      "plural_products", "plural_joiners", "plural_not_asking",
-                     "category_after", "category_before", "choose_kind")
+                     "category_after", "category_ranked", "category_before", "choose_kind")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1097,10 +1099,35 @@ def _category_terms() -> tuple[tuple[str, str], ...]:
 
 @functools.lru_cache(maxsize=1)
 def _category_patterns() -> tuple[tuple[str, str], ...]:
-    """:func:`_category_terms` as patterns: a space, a hyphen or nothing between a term's words
-    ("<name> 3", "<name>3")."""
-    return tuple((r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", t.strip())), name)
-                 for t, name in _category_terms())
+    """:func:`_category_terms` as patterns: a space or a hyphen between a term's words, or nothing
+    before a figure ("<name> 3", "<name>3"; "vitamine" is no "vitamin e")."""
+    def pattern(term: str) -> str:
+        words = re.split(r"[\s-]+", term.strip())
+        seps = ["" if i == 0 else r"[\s-]*" if w[:1].isdigit() else r"[\s-]+" for i, w in enumerate(words)]
+        return "".join(sep + re.escape(w) for sep, w in zip(seps, words, strict=True))
+    return tuple((pattern(t), name) for t, name in _category_terms())
+
+
+@functools.lru_cache(maxsize=1)
+def _category_finders() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """The compiled patterns of a category asked of a property (after ``choose_kind``) and of one
+    before a plural product word (product_cues ``category_after``, ``category_before``), each
+    with its term in group ``t``, and each term's name by its letters and figures alone."""
+    qc = product_cues().question
+    terms = "|".join(t for t, _ in _category_patterns())
+    after = cue_alternation(qc.category_after)
+    before, plurals = cue_alternation(qc.category_before), cue_alternation(qc.plural_products)
+    asked = re.compile(rf"(?:[\w-]+\s+){{0,2}}?(?P<t>{terms})(?![\w-])\s*(?:$|[?.!,]|(?:{after})(?![\w-]))")
+    listed = re.compile(rf"(?:^\s*|(?<![\w-])(?:{before})\s+)(?P<t>{terms})\s+(?:{plurals})(?![\w-])"
+                        # "<supplement>s with the most <nutrient>": its products, ranked
+                        rf"|^\s*(?:(?:{before})\s+)?(?P<r>{terms})s?\s+(?:{cue_alternation(qc.category_ranked)})\s+"
+                        rf"(?:the\s+)?(?:{cue_alternation([*qc.most, *qc.least])})(?![\w-])")
+    return asked, listed, {_letters(t): name for t, name in reversed(_category_terms())}
+
+
+def _letters(text: str) -> str:
+    """A name by its letters and figures alone (spaces and hyphens dropped)."""
+    return re.sub(r"[\s-]+", "", text)
 
 
 def category_named(question: str) -> str | None:
@@ -1140,20 +1167,14 @@ def _category_match(q: str) -> tuple[str, bool] | None:
                 return name, False
         # "is there a <property word> <supplement>?", "is there an <supplement> that isn't made
         # from <a food>": the supplement's products, asked of a property
-        if asked_property(q) is None:
-            continue
-        after = cue_alternation(qc.category_after)  # (see product_cues ``category_after``)
-        for term, name in _category_patterns():
-            if re.match(rf"(?:[\w-]+\s+){{0,2}}?{term}(?![\w-])\s*(?:$|[?.!,]|(?:{after})(?![\w-]))",
-                        rest):
-                return name, False
+        asked, _, names = _category_finders()
+        if asked_property(q) is not None and (found := asked.match(rest)) is not None:
+            return names[_letters(found.group("t"))], False
     # "rank the <supplement> products by <nutrient>": the supplement's name between one of
-    # ``category_before`` and a product word in the plural names its products
-    before, plural_words = cue_alternation(qc.category_before), cue_alternation(qc.plural_products)
-    for term, name in _category_patterns():
-        if re.search(rf"(?:^\s*|(?<![\w-])(?:{before})\s+){term}\s+(?:{plural_words})(?![\w-])", q):
-            return name, True
-    return None
+    # ``category_before`` (or the question's start) and a product word in the plural names them
+    _, listed, names = _category_finders()
+    return (names[_letters(found.group("t") or found.group("r"))], True) if (
+        found := listed.search(q)) is not None else None
 
 
 def _is_category(nutrient: str, category: str | None) -> bool:

@@ -733,3 +733,7 @@ def test_the_supplements_name_before_its_products_chooses_them_and_the_nutrient_
     assert pq is not None and pq.nutrient == "EPA"
     pq = parse_product_query("omega 3 capsules that have over 300 mg EPA", NAMES)
     assert pq is not None and pq.nutrient == "EPA" and pq.bound is not None
+    # the name opening the question, then the most or least of another nutrient: its products ranked
+    pq = parse_product_query("omega 3s with the most DHA", NAMES)
+    assert pq is not None and pq.nutrient == "DHA" and pq.direction == "max"
+    assert category_named("omega 3s with the most DHA") == "omega-3"
