@@ -182,12 +182,23 @@ class Catalog:
         if len(self.products_of) <= 1:
             return list(self.all_products)
         if not (filters or {}).get("supplement") and category:
-            own = list(self.products_of.get(self.page_of.get(category.casefold(), ""), []))
-            held = [p for p in self.all_products if p not in own and p.nutrient(category) is not None]
+            page = self.page_of.get(category.casefold(), "")
+            own = list(self.products_of.get(page, []))
+            held = [p for p in self.holders_of.get(category.casefold(), []) if p.supplement != page]
             if own or held:
                 return own + held
         chosen = (filters or {}).get("supplement") or self.named_supplement(question) or best
         return list(self.products_of.get(chosen or "", []))
+
+    @cached_property
+    def holders_of(self) -> dict[str, list[Product]]:
+        """The products that name each nutrient (casefolded, as the front matter names it), in the
+        catalogue's order: built once, not scanned per question."""
+        out: dict[str, list[Product]] = {}
+        for p in self.all_products:
+            for n in dict.fromkeys(x.nutrient.casefold() for x in p.nutrients):
+                out.setdefault(n, []).append(p)
+        return out
 
     @cached_property
     def page_of(self) -> dict[str, str]:

@@ -661,7 +661,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
             return ProductQuery(named[0] if named else None, None, None, nutrients=tuple(named),
                                 kinds=tuple(_kinds_in(rest)), one=True, asked_kinds=asked[0])
         return _one_described(q, nutrient_names)
-    if (bounded := _bound_query(q, nutrient_names)) is not None or parse_doses(question):
+    if (bounded := _bound_query(q, nutrient_names, category)) is not None or parse_doses(question):
         return bounded  # "any with more than <amount>"; else an amount names one product: a lookup
     than = cue(qc.than).search(q)
     before, after = (q[:than.start()], q[than.end():]) if than else (q, "")
@@ -719,24 +719,31 @@ def _plural_before(q: str, bound_at: int) -> bool:
     "<nutrient> tablets with more than <amount>")? Not in a question about taking them or their
     risk ("do <nutrient> capsules above <amount> raise ...", "is it ok to give kids gummies with
     more than <amount>"): product_cues ``plural_not_asking``."""
-    qc = product_cues().question
-    if asks_risk(q) or cue(qc.plural_not_asking).search(q):
+    if asks_risk(q) or cue(product_cues().question.plural_not_asking).search(q):
         return False
+    return _plural_ending().search(q[:bound_at]) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _plural_ending() -> re.Pattern[str]:
+    """A plural product word (and a joiner) then a bound's cue, ending the text (see
+    :func:`_plural_before`), compiled once."""
+    qc = product_cues().question
     plural, joiners = cue_alternation(qc.plural_products), cue_alternation(qc.plural_joiners)
     bounds = cue_alternation([p for ps in qc.bound.values() for p in ps])
-    ending = rf"(?<![\w-])(?:{plural})(?:\s+(?:{joiners}))?\s+(?:{bounds})\s*$"
-    return re.search(ending, q[:bound_at]) is not None
+    return re.compile(rf"(?<![\w-])(?:{plural})(?:\s+(?:{joiners}))?\s+(?:{bounds})\s*$")
 
 
-def _bound_query(q: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+def _bound_query(q: str, nutrient_names: Sequence[str], category: str | None) -> ProductQuery | None:
     """"does any product give more than / at least / anywhere near <amount> (of <nutrient>)", "which
-    tablets land in the <low> to <high> range": the products held against the amount, or None."""
+    tablets land in the <low> to <high> range": the products held against the amount, or None
+    (``category``: the nutrient whose products the question chooses by its name, :func:`_category_named`)."""
     bound = amount_bound(q)
     if bound is None or not _asks_for_products(_asking(q), bound[1].start):
         return None  # "what happens if I take more than <amount> from supplements" asks for no list
     lex = lexical_form(q[:bound[1].start] + " " + q[bound[1].end:])
     named, form = _named_nutrients(lex, nutrient_names), form_in_question(lex)
-    category = _category_named(q)  # "<supplement> products over <amount> <nutrient>": not the category's
+    # "<supplement> products over <amount> <nutrient>": the amount is not the category's
     named = [n for n in named if not _is_category(n, category)] or named
     if len(named) > 1:  # "below 1 g of <A>+<B>": an amount of several is no one nutrient's to compare
         return None
