@@ -54,6 +54,7 @@ from assistant.answer.dosage import (
     amounts_said,
     asks_amount_safety,
     asks_dose,
+    asks_safety,
     asks_supplement_safety,
     compose_dosage,
     dosage_cues,
@@ -521,14 +522,24 @@ class Assistant:
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         asked = r.question if followup and points_at_amount(q) else q  # "that much": the amount
-        pq = None if about_a_study(q) else parse_product_query(
-            without_negated_mentions(asked), nutrients) or (
+        pq = None if about_a_study(q) else self._product_query(asked) or (
             # "which products have that form": what it resolves to, ranked as the turn ranks
             turn_direction(found, q, points_back(q) and bool(self._listed_products(last_answer(turns)))) if (
                 r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
+
+    def _product_query(self, asked: str) -> ProductQuery | None:
+        """The question across products a turn asks, its negated statements about medicines left out;
+        when the rest asks nothing of them, a statement of what someone avoids ("I don't eat <a
+        food>, any <supplement> for me?") is the property asked of them."""
+        kept, nutrients = without_negated_mentions(asked), self.catalog.nutrient_names
+        pq = parse_product_query(kept, nutrients)
+        if pq is None and kept != asked and (
+                whole := parse_product_query(asked, nutrients)) is not None and whole.property is not None:
+            return whole
+        return pq
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -769,13 +780,38 @@ class Assistant:
                         if self._on_the_rest(u, line)]
                 dosage = dosage[:len(dosage) - len(said)] + rest + said
             return Composition(dosage)
-        if self.llm is None and not no_numbers and (whole := self._field_then_passages(
-                u, dq, hits, book, supplement, shown)):
-            return Composition(whole)
+        if (product := self._safety_of_one(u, dq)) is not None:  # "is <one product> ok (with <medicine>)?"
+            hits = self._on_product(u, supplement, product, hits)
         if self.llm is None:
-            gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
-            return Composition(gap + self._extractive(u, hits, book, no_numbers, shown))
+            return Composition(self._passage_lines(u, dq, hits, book, supplement, no_numbers, shown, product))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
+
+    def _passage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
+                       book: CitationBook, supplement: str | None, no_numbers: bool, shown: frozenset[str],
+                       product: Product | None) -> list[str]:
+        """The passages' own sentences (a field asked for no people stated whole first); ``product``:
+        the one product asked about, in its own words when no line quotes it (what it holds)."""
+        if not no_numbers and (whole := self._field_then_passages(u, dq, hits, book, supplement, shown)):
+            return whole
+        gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
+        lines = gap + self._extractive(u, hits, book, no_numbers, shown)
+        return lines + (self._holding_line(product, book) if product and not gap else [])
+
+    def _safety_of_one(self, u: Understanding, dq: DosageQuery | None) -> Product | None:
+        """The one product a turn asks is safe or ok to take, named or described ("is the <described>
+        softgel ok with <medicine>?", "can I take <product>?"), asking no Dosage Guide field and
+        nothing across the products; None otherwise."""
+        if dq is not None or u.product_query is not None or not asks_safety(u.question):
+            return None
+        return product_named(u.question, self.catalog.all_products, [], self.catalog.nutrient_names)
+
+    def _on_product(self, u: Understanding, supplement: str | None, product: Product,
+                    hits: Sequence[Hit]) -> list[Hit]:
+        """The passages a question about one product draws on: its own, and those of the pages whose
+        cautions apply to it (not another product's, nor another page's notes)."""
+        pages = set(self._caution_scope(u, supplement) or self.supplements)
+        return [h for h in hits if (pid := h.document.metadata.get("product_id")) == product.id
+                or (not pid and h.document.metadata.get("supplement") in pages)]
 
     def _products_back(self, u: Understanding, pq: ProductQuery,
                        products: Sequence[Product]) -> Sequence[Product]:
@@ -854,7 +890,7 @@ class Assistant:
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one
         whose nutrient it names ("the <product> with <another page's nutrient> in it": that page's
-        interactions apply too). None: every monograph."""
+        interactions apply too), and those of the product it is about. None: every monograph."""
         if supplement is None:
             return None
         named = self.catalog.named_supplements(without_comparisons(without_negated_mentions(u.question)))
@@ -866,8 +902,12 @@ class Assistant:
         replied = None if starts_afresh(u.question) else self._only_product(self._without_notes(u.reply))
         if replied is not None and not all(self._holds(replied, s) for s in named):
             replied = None  # a question of another supplement that product does not hold
-        pages = [p.supplement for p in [named_product(u.question, self.catalog.all_products),
-                                        held.product if held else None, replied] if p is not None]
+        products = [p for p in [named_product(u.question, self.catalog.all_products),
+                                held.product if held else None, replied] if p is not None]
+        # a product's page, and every page whose own nutrient it holds (a product listed on one page
+        # with another page's nutrient in it: both pages' interactions apply to it)
+        pages = [s for p in products
+                 for s in [p.supplement, *(s for s in self.supplements if self._holds(p, s))]]
         return tuple(dict.fromkeys([supplement, *named, *pages]))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding, supplement: str | None,

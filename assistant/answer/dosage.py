@@ -624,13 +624,18 @@ def asks_supplement_safety(question: str, cues: DosageCues | None = None) -> boo
     return bool(qc.supplement_safety) and cue(qc.supplement_safety).search(fold(question)) is not None
 
 
+def asks_safety(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask whether something is safe or ok to take (``amount_safety``: "is
+    <amount> a day ok?", "can I take <product>?"), for anyone or with anything?"""
+    qc = (cues or dosage_cues()).question
+    return bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(fold(mask_doses(question)[0])))
+
+
 def asks_amount_safety(question: str, cues: DosageCues | None = None) -> bool:
     """Does the question ask whether an amount is safe (``amount_safety``: "is <amount> a day ok?",
     "can I take <product>?")? Not whether it is safe with a medicine it names, nor for a condition
     it says someone has: the cautions answer those."""
-    qc = (cues or dosage_cues()).question
-    return (bool(qc.amount_safety) and bool(cue(qc.amount_safety).search(fold(mask_doses(question)[0])))
-            and not _medicines(question) and not stated_conditions(question))
+    return asks_safety(question, cues) and not _medicines(question) and not stated_conditions(question)
 
 
 def fewer_than_one_serving(question: str, cues: DosageCues | None = None) -> bool:

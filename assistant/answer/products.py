@@ -80,6 +80,7 @@ class QuestionCues(BaseModel):
     count: list[str]
     choose: list[str] = []
     choose_kind: list[str] = []
+    seek_property: list[str] = []
     not_products: list[str] = []
     one: list[str] = []
     holds: list[str] = []
@@ -155,7 +156,8 @@ class QuestionCues(BaseModel):
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
                      "plural_products", "plural_joiners", "plural_not_asking",
-                     "category_after", "category_ranked", "category_before", "choose_kind")
+                     "category_after", "category_ranked", "category_before", "choose_kind",
+                     "seek_property")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -654,7 +656,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
     # asked across them, with a product word: not "I take <kind>."
-    if not (_product_word(_asking(q)) or category) or not _asks_across(q, direction):
+    if not (_product_word(_asking(q)) or category) or not (_asks_across(q, direction) or _sought_category(q)):
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)
@@ -1177,11 +1179,26 @@ def _category_match(q: str) -> tuple[str, bool] | None:
         asked, _, names = _category_finders()
         if asked_property(q) is not None and (found := asked.match(rest)) is not None:
             return names[_letters(found.group("t"))], False
+    if (sought := _sought_category(q)) is not None:  # "what's a <property word> <supplement>"
+        return sought, False
     # "rank the <supplement> products by <nutrient>": the supplement's name between one of
     # ``category_before`` (or the question's start) and a product word in the plural names them
     _, listed, names = _category_finders()
     return (names[_letters(found.group("t") or found.group("r"))], True) if (
         found := listed.search(q)) is not None else None
+
+
+def _sought_category(q: str) -> str | None:
+    """The nutrient whose products the (folded) question seeks one of, asking of a property ("what's
+    a <property word> <supplement>?", "recommend a <supplement> that is <property word>"), or None."""
+    qc = product_cues().question
+    if not qc.seek_property or asked_property(q) is None:
+        return None
+    asked, _, names = _category_finders()
+    for m in cue(qc.seek_property).finditer(q):
+        if (found := asked.match(q[m.end():].lstrip())) is not None:
+            return names[_letters(found.group("t"))]
+    return None
 
 
 def _is_category(nutrient: str, category: str | None) -> bool:

@@ -471,3 +471,27 @@ def test_products_chosen_by_a_nutrients_name_are_every_product_that_names_it(cat
     # a filter the user chose wins
     assert cat.product_scope("which of the d3 products?", {"supplement": "iron"}, None, "vitamin D3") == \
         cat.products_of["iron"]
+
+
+def test_a_product_holding_another_pages_nutrient_carries_that_pages_interactions(catalogue: Assistant) -> None:
+    from assistant.answer.cautions import note_classes
+
+    cat = catalogue.catalog
+    product = next(p for p in cat.all_products if p.name == "Ultra K2 MK-7 Plus D3")
+    d3 = cat.page_of["vitamin d3"]
+    assert product.supplement != d3 and product.nutrient("vitamin D3")  # listed on another page
+    assert any("thiazide_diuretic" in note_classes(d) for d in catalogue.retriever.lexical.cautions
+               if d.metadata["supplement"] == d3)
+    ans = catalogue.ask("im on water pills, is ultra k2 mk-7 plus d3 ok")
+    assert not ans.abstained
+    assert {c.citation.supplement for c in ans.cautions if c.kind == "thiazide_diuretic" and c.citation} == {d3}
+    assert product.id in {c.product_id for c in ans.citations}  # what it holds, in its own words
+
+
+def test_whether_a_described_product_is_ok_is_answered_from_it_not_another(catalogue: Assistant) -> None:
+    cat = catalogue.catalog
+    product = next(p for p in cat.all_products if p.nutrient("vitamin D3") and p.nutrient("EPA"))
+    ans = catalogue.ask("i take warfarin, is the omega-3 + vitamin d softgel ok")
+    assert {c.product_id for c in ans.citations if c.product_id} == {product.id}
+    assert {c.citation.supplement for c in ans.cautions if c.kind == "anticoagulant" and c.citation} == {
+        product.supplement}  # the product holds no vitamin K: that page's notes do not apply

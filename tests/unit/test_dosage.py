@@ -18,6 +18,7 @@ from assistant.answer.dosage import (
     DosageQuery,
     amounts_said,
     asks_amount_safety,
+    asks_safety,
     compare_amount,
     compose_dosage,
     converted,
@@ -377,6 +378,8 @@ def test_whether_a_product_is_safe_and_fewer_than_one_serving() -> None:
     assert asks_amount_safety("is one of those tablets a day ok?")
     assert asks_amount_safety("can I take it every day?")
     assert not asks_amount_safety("can I take it with warfarin?")      # the cautions answer it
+    assert asks_safety("can I take it with warfarin?") and asks_safety("on warfarin, is the softgel ok")
+    assert not asks_safety("what is in it?")
     assert not asks_amount_safety("what is in it?")
     for fewer in ["half a tablet", "a quarter of one", "½ a day", "I split them"]:
         assert fewer_than_one_serving(fewer), fewer

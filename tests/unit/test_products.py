@@ -737,3 +737,14 @@ def test_the_supplements_name_before_its_products_chooses_them_and_the_nutrient_
     pq = parse_product_query("omega 3s with the most DHA", NAMES)
     assert pq is not None and pq.nutrient == "DHA" and pq.direction == "max"
     assert category_named("omega 3s with the most DHA") == "omega-3"
+
+
+def test_seeking_a_supplement_with_a_property_asks_its_products() -> None:
+    from assistant.answer.products import category_named
+
+    for q in ["whats a fish free omega 3", "recommend a vegan omega 3", "i need a gluten free omega 3"]:
+        assert category_named(q) == "omega-3", q
+        pq = parse_product_query(q, NAMES)
+        assert pq is not None and pq.property == "dietary suitability", q
+    assert parse_product_query("what's a good omega 3 dose", NAMES) is None  # no property: no product
+    assert category_named("what is an omega 3") is None
