@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from assistant.answer.products import name_lead
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens, fold
@@ -62,7 +63,7 @@ def _own_names(m: Monograph) -> list[str]:
 
 #: bumped when :meth:`Catalog.of` reads a corpus otherwise: a catalogue kept with an index by
 #: another version is built anew (serving.cached_corpus)
-CATALOG_FORMAT = 2
+CATALOG_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,12 @@ class Catalog:
         primary = {m.slug: str(m.meta["primary_nutrient"]) for m in corpus.monographs
                    if m.meta.get("primary_nutrient")}
         slots = [("product", p.id, p.name) for p in corpus.products if p.name]
+        # a name said short ("<brand> <nutrient>"), when no other product's name opens so
+        leads: dict[tuple[str, str], list[Product]] = {}
+        for p in corpus.products:
+            if (lead := name_lead(p.name or "")) is not None:
+                leads.setdefault(lead, []).append(p)
+        slots += [("product", ps[0].id, " ".join(lead)) for lead, ps in leads.items() if len(ps) == 1]
         # a nutrient of products that is no supplement's own (one of a supplement's two components,
         # a mineral added to a vitamin): swapped by itself ("which has the most <A>?" -> "what about
         # <B>?"), the supplement whose alias it may also be staying

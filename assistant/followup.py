@@ -470,10 +470,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # "the most <A>"); with none there, it is a topic of the turn's own
     swapped = [s for s in slots if s.kind != "component" or any(e.kind == "component" for e in earlier)]
     if own_topic(question, swapped, previous) or new_field or _switches(question, slots, previous):
-        named = {s.kind for s in slots} | {"study"}  # a study is kept only where the turn points at it; one
-        named |= {"people"} if _dosed_study(slots) else set()  # told by its dose's size: by its own words
-        if not points_back(question):  # an earlier amount goes with its intent, unless "that amount"
-            named.add("dose")
+        named = _replaced_kinds(question, slots)
         if named & set(SUBJECT_KINDS):  # a nutrient or a form of its own: the earlier one goes, and
             named |= {*SUBJECT_KINDS, "component"}  # the earlier nutrients of products with it
         if cues_across(question):  # "was <form> used for anything in the studies", "did any heart
@@ -492,6 +489,16 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _replaced_kinds(question: str, slots: Sequence[Slot]) -> set[str]:
+    """The kinds of the earlier question's slots a turn asking of its own topic does not keep: those
+    it names; a study, kept only where the turn points at it (one told by its dose's size: by its
+    own words); a product, in a turn about a study; an earlier amount, which goes with its intent,
+    unless the turn points back ("that amount")."""
+    named = {s.kind for s in slots} | {"study"} | ({"people"} if _dosed_study(slots) else set())
+    return named | ({"product"} if about_a_study(question) else set()) | (
+        set() if points_back(question) else {"dose"})
 
 
 def _dosed_study(slots: Sequence[Slot]) -> bool:

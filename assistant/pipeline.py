@@ -68,6 +68,7 @@ from assistant.answer.dosage import (
     people_in,
     servings_counted,
     times,
+    total_dose,
     treated_conditions,
     unit_conversions,
 )
@@ -93,6 +94,7 @@ from assistant.answer.products import (
     product_cues,
     product_forms,
     product_named,
+    products_said,
     speaks_to,
     stated,
     stated_parts,
@@ -242,6 +244,9 @@ class HeldAmount:
     product: Product
     dose: Dose
     several: bool = False
+    #: a second product the question takes with it ("<product> and the <amount> one together"):
+    #: ``dose`` is what both hold, added up
+    also: Product | None = None
 
 
 #: at most this many products that state what one product lacks are named beside it
@@ -561,8 +566,9 @@ class Assistant:
         # a question across the findings names no subject by what it asks of them ("which studies
         # gave it with <another nutrient>"): those names do not limit it
         named = self._field_subject(u.question) or self.catalog.named_supplements(
-            without_comparisons(study_subject(u.question))) or [  # "the 5000 one": its page
-            p.supplement for p in [numbered_product(u.question, self.catalog.all_products)] if p]
+            without_comparisons(study_subject(u.question))) or [  # "the 5000 one", "the one with
+            p.supplement for p in [numbered_product(u.question, self.catalog.all_products)  # <amount>":
+                                   or self._by_amounts(u.question)] if p]  # its page
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
         before = conversation_subject(  # the conversation's supplement
@@ -580,6 +586,11 @@ class Assistant:
         if not named or part:
             named = before
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
+
+    def _by_amounts(self, question: str) -> Product | None:
+        """The one product the question describes by an amount its description states, if any."""
+        found = product_by_amounts(question, self.catalog.all_products, self.catalog.nutrient_names)
+        return found[0] if found else None
 
     def _field_subject(self, question: str) -> list[str]:
         """The supplement a Dosage Guide field is asked of when the question names a product too:
@@ -783,14 +794,22 @@ class Assistant:
         if (product := self._safety_of_one(u, dq)) is not None:  # "is <one product> ok (with <medicine>)?"
             hits = self._on_product(u, supplement, product, hits)
         if self.llm is None:
-            return Composition(self._passage_lines(u, dq, hits, book, supplement, no_numbers, shown, product))
+            return Composition(self._passage_lines(u, dq, hits, book, supplement, no_numbers, shown, product,
+                                                   taken=one is None and pq is None))
         return (yield from self._generative(u, hits, book, cautions, head, no_numbers, shown))
 
     def _passage_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                        book: CitationBook, supplement: str | None, no_numbers: bool, shown: frozenset[str],
-                       product: Product | None) -> list[str]:
+                       product: Product | None, taken: bool = False) -> list[str]:
         """The passages' own sentences (a field asked for no people stated whole first); ``product``:
-        the one product asked about, in its own words when no line quotes it (what it holds)."""
+        the one product asked about, in its own words when no line quotes it (what it holds).
+        ``taken``: nothing is asked of one product or across them; a question that names or describes
+        two ("one of <A> and one of <B> a day, what am I getting?", "can I take <A> and <B>
+        together?") is answered with what each holds, in its own words (the cautions lead)."""
+        names = self.catalog.nutrient_names
+        both = products_said(u.question, self.catalog.all_products, names) if taken else []
+        if len(both) > 1:
+            return [line for p in both for line in self._holding_line(p, book)]
         if not no_numbers and (whole := self._field_then_passages(u, dq, hits, book, supplement, shown)):
             return whole
         gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
@@ -902,7 +921,8 @@ class Assistant:
         replied = None if starts_afresh(u.question) else self._only_product(self._without_notes(u.reply))
         if replied is not None and not all(self._holds(replied, s) for s in named):
             replied = None  # a question of another supplement that product does not hold
-        products = [p for p in [named_product(u.question, self.catalog.all_products),
+        said = products_said(u.question, self.catalog.all_products, self.catalog.nutrient_names)
+        products = [p for p in [named_product(u.question, self.catalog.all_products), *said,
                                 held.product if held else None, replied] if p is not None]
         # a product's page, and every page whose own nutrient it holds (a product listed on one page
         # with another page's nutrient in it: both pages' interactions apply to it)
@@ -1002,7 +1022,8 @@ class Assistant:
             # "is one <product> a day over the max?"; set beside the recommended amount (for no
             # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
-            dq = replace(dq, amount=held.dose, fields=fields, servings=held.several)
+            dq = replace(dq, amount=held.dose, fields=fields, servings=held.several,
+                         summed=held.also is not None)
         if dq is None and held is None and supplement is not None:
             dq = self._safety_asked(u)
         return self._for_condition(u, supplement, dq)
@@ -1150,6 +1171,13 @@ class Assistant:
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)
         own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
+        # "<product> and the <amount> one together": a second product, described by its amounts
+        first = own if described else (folded.replace(cue_fold(named.name), " ")
+                                       if named and named.name else "")
+        second = product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names
+                                    ) if first else None
+        if second is not None:
+            own = first[:second[1][0]] + " " + first[second[1][1]:]
         if amounts_said(own):
             return None  # an amount of the question's own (not one it says is a limit)
         # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
@@ -1160,7 +1188,8 @@ class Assistant:
         if product is None:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
-        rest = own if described else folded.replace(cue_fold(product.name), " ") if product.name else folded
+        rest = own if described or second else (
+            folded.replace(cue_fold(product.name), " ") if product.name else folded)
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
         if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
             return None  # "half a <product>", "one <product> a week": the limits are daily
@@ -1172,7 +1201,10 @@ class Assistant:
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
-        return HeldAmount(product, dose, several) if dose is not None else None
+        if second is not None:  # both hold it: set beside the limit added up (in one unit), never apart
+            also = self._amount_of(second[0], supplement)
+            dose = total_dose([dose, also]) if dose is not None and also is not None else None
+        return HeldAmount(product, dose, several, second[0] if second else None) if dose is not None else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -1223,6 +1255,13 @@ class Assistant:
         named = mentioned_nutrients(q)
         foreign = self.catalog.foreign_nutrients(q, supplement)
         if not foreign or len(foreign) < len(named):  # none, or the monograph's own is named too
+            return False
+        # "is the <other nutrient> one with <amount> over the limit?": those words describe a product
+        # that holds the monograph's own nutrient too (its amount is the one asked about)
+        products = self.catalog.all_products
+        described = named_product(q, products) or self._by_amounts(q)
+        if described is not None and self._holds(described, supplement) and all(
+                described.nutrient(n) for n in foreign):
             return False
         docs = (self._field_docs(supplement, field.fields, hits) if field is not None
                 else [h.document for h in hits if h.document.metadata.get("supplement") == supplement])
@@ -1624,8 +1663,9 @@ class Assistant:
             return []
         said = None if u.personal else referral(u.classes)  # a personal request gets it at the end anyway
         held = self._held_amount(u, supplement) if dq.amount is not None else None
-        first = self._holding_line(held.product, book, whole=self._held_safety(u, dq, supplement)
-                                   ) if held and held.dose == dq.amount else []  # compared: first
+        first = [line for p in ([held.product, *([held.also] if held.also else [])] if held else [])
+                 for line in self._holding_line(p, book, whole=self._held_safety(u, dq, supplement))
+                 ] if held and held.dose == dq.amount else []  # compared: first
         total = None if dq.amount is not None else self._servings_total(u, supplement)
         if total is not None and not first:  # the product whose servings are counted, first
             first = self._holding_line(total.product, book)

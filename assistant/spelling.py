@@ -238,10 +238,12 @@ class SpellCorrector:
             return f"{word}g"  # "startin", "doin": the g of -ing dropped, as people type it
         d = max_distance(word)
         if word in self.joined:  # a name written as one word, unless a near word makes a name with a
-            # neighbour ("vitamine d" is "vitamin d", not "vitamin e" + "d")
+            # neighbour ("vitamine d" is "vitamin d", not "vitamin e" + "d"; "vitamine <letter><digit>" too)
             near = [s for s in self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=d)
                     if s.distance > 0]
-            in_name = [s for s in near if {f"{before} {s.term}", f"{s.term} {after}"} & self.names]
+            b, a = tokens or (before, after)  # the tokens beside it, numbers and all
+            in_name = [s for s in near if {f"{before} {s.term}", f"{s.term} {after}"} & self.names
+                       or {f"{b} {s.term}", f"{s.term} {a}"} & self.phrases]
             return in_name[0].term if len(in_name) == 1 else self.joined[word]
         found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=d)
         found = [s for s in found if s.distance > 0 and (s.distance < 2 or s.term[0] == word[0])]

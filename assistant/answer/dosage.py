@@ -527,7 +527,7 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     # beside the limit (not in several, "5000 IU plus 100 mcg", nor with another's amount in it, nor
     # amounts of other days or people: ``not_summed``)
     summed = _summed(question, doses, qc)
-    total = _total(own) if (summed and len(own) == len(doses)
+    total = total_dose(own) if (summed and len(own) == len(doses)
                             and not (qc.not_summed and cue(qc.not_summed).search(folded))) else None
     safety = bool(own) and asks_amount_safety(question, cues) and (not summed or total is not None)
     if safety and qc.limit_field not in fields:  # "is 10000 IU a day safe?": the amount against the limit
@@ -554,7 +554,7 @@ def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:
         bool(qc.taken_beside_before) and cue(qc.taken_beside_before).search(fold(before)) is not None)
 
 
-def _total(doses: Sequence[Dose]) -> Dose | None:
+def total_dose(doses: Sequence[Dose]) -> Dose | None:
     """Amounts written in one unit, added up (None for amounts in several units, or none)."""
     if not doses or len({d.unit for d in doses}) > 1:
         return None

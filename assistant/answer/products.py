@@ -1912,10 +1912,9 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     <product> with <another>": the product (named; described by the words of "the ... <product
     word>" its title and description hold, rarest first, or "the <supplement> with <nutrient>"; else
     ``pointed``, the one the last answer listed: "does it have <nutrient> too?") and what is asked of
-    it. None for a question across products, one that asks nothing it holds, or one whose product
-    words fit several equally (the one in ``in_scope`` wins a tie). "On the <supplement> list" names
-    the page: no product. ``earlier``: the user's earlier questions, oldest first ("than that", a bare
-    "more or less?": the last one's product); given, the caller cites ``OneProduct.products()``."""
+    it. None for a question across products or about two, one that asks nothing it holds, or one
+    whose product words fit several equally (``in_scope`` wins a tie). ``earlier``: the user's earlier
+    questions, oldest first ("than that": the last one's product). Cite ``OneProduct.products()``."""
     qc, question = product_cues().question, _choice_as_than(cue_fold(question), nutrient_names)
     q = _without_limit(whole := _without_page(_amount_not_count(question)))  # a span of q is one of whole
     if (against := _one_against(q, products, in_scope, nutrient_names)) is not None:
@@ -1936,6 +1935,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return None
     found = _found_in(q, products, in_scope, nutrient_names)
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
+    if found and _another_by_amount(outside, found[0], products, in_scope, nutrient_names):
+        return None  # "<product> and the <amount> one together": a question about two products
     if (detail := _detail_outside(outside, whole, found)) is not None:  # what the report states of it, or not
         of = found[0] if found else _described_in(q, products, in_scope, nutrient_names, True, ones=True)
         return OneProduct(of, (), detail=detail) if of is not None else None
@@ -1961,6 +1962,14 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return None if silent and not product_cues().properties[prop].product_only else OneProduct(
             product, (), property=prop)
     return _asked_of(q, outside if found else _without_references(q), product, forms, nutrient_names)
+
+
+def _another_by_amount(outside: str, product: Product, products: Sequence[Product],
+                       in_scope: Sequence[Product], nutrient_names: Sequence[str]) -> bool:
+    """Do the (folded) words outside a product's name describe another product by amounts the
+    product does not state ("<product> and the <amount> one")?"""
+    other = _by_amount(outside, products, in_scope, nutrient_names)
+    return other is not None and other[0] is not product and not _given(outside, product)
 
 
 def _detail_outside(outside: str, whole: str, found: tuple[Product, tuple[int, int]] | None) -> str | None:
@@ -2041,7 +2050,22 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
     if not left or len(left) != 1:  # several state them all (which is meant is not said), or none
         return None
     product = next(p for p in products if p.id in left)
-    return product, (min(a for a, _ in spans), max(b for _, b in spans))
+    start = min(a for a, _ in spans)
+    if (lead := _reference_before().search(q[:start])) is not None:
+        start = lead.start()  # "the <words> one with <amount>": those words describe it too
+    return product, (start, max(b for _, b in spans))
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_before() -> re.Pattern[str]:
+    """A reference ending right before an amount that describes a product: "the <up to three
+    words> one|<product word>|<kind> with|that has|containing" (product_cues ``one``, ``one_words``,
+    ``product_words``, the kinds), compiled once."""
+    qc = product_cues().question
+    ends = cue_alternation([*qc.one_words, *qc.product_words,
+                            *(x for pats in product_cues().description.kinds.values() for x in pats)])
+    return re.compile(rf"(?<![\w-])(?:{cue_alternation(qc.one)})\s+(?:[\w+-]+\s+){{0,3}}?(?:{ends})\s+"
+                      rf"(?:with|that (?:has|have|contains?|gives?)|containing|having)\s+$")
 
 
 def product_by_amounts(question: str, products: Sequence[Product],
@@ -2274,6 +2298,20 @@ def product_named(question: str, products: Sequence[Product], in_scope: Sequence
     return found[0] if found else _described_in(q, products, in_scope, nutrient_names, ones=True)
 
 
+def products_said(question: str, products: Sequence[Product], nutrient_names: Sequence[str],
+                  most: int = 2) -> list[Product]:
+    """The products a question names (in full or short) or describes by amounts their descriptions
+    state, in the order found, at most ``most`` ("<product> and the <amount> one together")."""
+    q, found = cue_fold(question), list[Product]()
+    while len(found) < most:
+        hit = _named_in(q, products) or _by_amount(q, products, (), nutrient_names)
+        if hit is None or hit[0] in found:
+            break
+        found.append(hit[0])
+        q = q[:hit[1][0]] + " " * (hit[1][1] - hit[1][0]) + q[hit[1][1]:]  # the rest, where the next is
+    return found
+
+
 def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, int]] | None:
     """The product whose own name the (folded) question spells out, with where; the longest wins.
     Else the one product whose name of three words or more opens with two words the question
@@ -2285,13 +2323,20 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
         if words:
             if m := _spelled(words, q):
                 hits.append((m.end() - m.start(), p, m.span()))
-            elif len(words) >= 3 and words[0] not in _nutrient_words() and (m := _spelled(words[:2], q)):
+            elif (lead := name_lead(p.name or "")) and (m := _spelled(lead, q)):
                 short.append((p, m.span()))
     if not hits:
-        lead = {tuple(re.findall(r"[\w-]+", cue_fold(p.name or "")))[:2] for p, _ in short}
-        return short[0] if len(short) == 1 and len(lead) == 1 else None
+        return short[0] if len(short) == 1 else None
     hits.sort(key=lambda h: -h[0])
     return hits[0][1], hits[0][2]
+
+
+def name_lead(name: str) -> tuple[str, str] | None:
+    """The (folded) first two words of a product name of three words or more that opens with no
+    nutrient's word ("<brand> <nutrient>" of "<brand> <nutrient> <form> Plus <nutrient>"): the
+    name said short. None for any other name."""
+    words = re.findall(r"[\w-]+", cue_fold(name))
+    return (words[0], words[1]) if len(words) >= 3 and words[0] not in _nutrient_words() else None
 
 
 def _spelled(words: Sequence[str], q: str) -> re.Match[str] | None:

@@ -1291,6 +1291,11 @@ def _name_end(text: str, scope: int) -> int | None:
     return None
 
 
+def _population_tokens(qc: QuestionCues) -> list[frozenset[str]]:
+    """Each group of people's words (study_cues ``population_groups``), as tokens."""
+    return [frozenset(t for w in ws for t in tokens(lexical_form(w))) for ws in qc.population_groups.values()]
+
+
 def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tuple[int, int]]],
                      cues: StudyCues) -> StudyQuery | None:
     """A question about one study's detail, with what describes the study (None when nothing does:
@@ -1320,8 +1325,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
             | {t for _, n in named for t in tokens(lexical_form(n))}  # the names: filters, not words
             | (_ran_words(qc) if days is not None and duration is None else set()))
     words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]
-    groups = [{t for w in ws for t in tokens(lexical_form(w))} for ws in qc.population_groups.values()]
-    for g in groups:
+    for g in _population_tokens(qc):
         if g & set(words):
             words.extend(sorted(g - set(words)))
     if not (forms or doses or days or words or ages) or (kind == "duration" and days):
@@ -1964,13 +1968,24 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
     words = {r.chunk_id: _finding_words(r.text) for r in scoped}
     has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
     df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
-    score = {r.chunk_id: math.fsum(math.log(1 + len(scoped) / df[t]) for t in query.words
-                             if df[t] and has[r.chunk_id, t]) for r in pool}
+    weight = {t: math.log(1 + len(scoped) / df[t]) if df[t] else 0.0 for t in query.words}
+    # the words of one group of people count once ("pregnant" and "maternal" are one description)
+    score = {r.chunk_id: math.fsum(max((weight[t] for t in g if has[r.chunk_id, t]), default=0.0)
+                                   for g in _word_groups(query.words, qc)) for r in pool}
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
     if not ranked or (len(ranked) > 1 and math.isclose(score[ranked[0].chunk_id], score[ranked[1].chunk_id])):
         return None
     hard = bool(query.forms or query.doses or query.duration_days or query.ages)
     return ranked[0] if hard or score[ranked[0].chunk_id] > 0 else None
+
+
+def _word_groups(words: Sequence[str], qc: QuestionCues) -> list[frozenset[str]]:
+    """The words describing a study, those of one group of people (study_cues ``population_groups``)
+    together, each other word by itself."""
+    groups = [g & set(words) for g in _population_tokens(qc)]
+    groups = [g for g in groups if g]
+    grouped = set().union(*groups) if groups else set()
+    return [*(frozenset(g) for g in groups), *(frozenset([t]) for t in words if t not in grouped)]
 
 
 def words_held(query: StudyQuery, record: StudyRecord) -> int:

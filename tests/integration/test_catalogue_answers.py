@@ -495,3 +495,29 @@ def test_whether_a_described_product_is_ok_is_answered_from_it_not_another(catal
     assert {c.product_id for c in ans.citations if c.product_id} == {product.id}
     assert {c.citation.supplement for c in ans.cautions if c.kind == "anticoagulant" and c.citation} == {
         product.supplement}  # the product holds no vitamin K: that page's notes do not apply
+
+
+def test_two_products_taken_together_are_set_beside_the_limit_added_up(catalogue: Assistant) -> None:
+    cat = catalogue.catalog
+    named = next(p for p in cat.all_products if p.name == "Iron Plus 65")
+    described = [p for p in cat.all_products if (n := p.nutrient("iron")) and n.amount == "28 mg"]
+    assert len(described) == 1  # "the 28 mg one" is one product
+    ans = catalogue.ask("i take iron plus 65 and the 28 mg bisglycinate one together, am i over the upper limit?")
+    assert "amounts named, added together, are above the Upper Intake Limit" in ans.text
+    assert {c.product_id for c in ans.citations if c.product_id} == {named.id, described[0].id}
+
+
+def test_a_product_described_by_another_nutrient_and_an_amount_is_its_own_pages(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is the calcium one with 25 µg over the upper limit")  # calcium has no page
+    assert not ans.abstained and "amount named is below the Upper Intake Limit" in ans.text
+    assert "vitamin-d3" in {c.supplement for c in ans.citations}
+
+
+def test_two_products_named_are_answered_with_what_each_holds_and_both_pages_cautions(
+        catalogue: Assistant) -> None:
+    cat = catalogue.catalog
+    krill = next(p for p in cat.all_products if p.name == "Krill Omega 500")
+    ultra = next(p for p in cat.all_products if p.name == "Ultra K2 MK-7 Plus D3")  # holds D3: its notes
+    ans = catalogue.ask("im on water pills, can i take ultra k2 and krill omega 500 together")
+    assert {c.product_id for c in ans.citations if c.product_id} == {krill.id, ultra.id}
+    assert "thiazide_diuretic" in {c.kind for c in ans.cautions}

@@ -579,3 +579,12 @@ def test_a_turn_comparing_what_it_points_at_with_a_named_product_keeps_both() ->
     assert "OmegaMax 1000" in r.question and "Krill Omega 500" in r.question
     r = resolve("and krill omega 500?", "tell me about OmegaMax 1000", OMEGA)  # no comparison: a swap
     assert "OmegaMax" not in r.question
+
+
+def test_a_product_named_short_stays_the_subject_and_a_study_turn_takes_no_product() -> None:
+    short = [*PRODUCT, ("product", "p3", "ultra k2")]  # the catalogue's short name of it
+    r = resolve("how much d3 is in it", "does ultra k2 have mk-7", short)
+    assert "ultra k2" in r.question and "mk-7" not in r.question.replace("how much d3 is in it", "")
+    r = resolve("is 100 mcg more or less than what they gave in the 3 year bone study",
+                "tell me about the ultra k2 product", short)
+    assert "ultra" not in r.question

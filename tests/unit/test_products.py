@@ -748,3 +748,21 @@ def test_seeking_a_supplement_with_a_property_asks_its_products() -> None:
         assert pq is not None and pq.property == "dietary suitability", q
     assert parse_product_query("what's a good omega 3 dose", NAMES) is None  # no property: no product
     assert category_named("what is an omega 3") is None
+
+
+def test_a_product_name_said_short_is_its_first_two_words_when_no_nutrient_opens_it() -> None:
+    from assistant.answer.products import name_lead
+
+    assert name_lead("Ultra K2 MK-7 Plus D3") == ("ultra", "k2")
+    assert name_lead("Bone Plus 5000") == ("bone", "plus")
+    assert name_lead("Vitamin D3 Drops 400") is None  # opens with a nutrient's word
+    assert name_lead("OmegaMax 1000") is None  # two words: said whole
+
+
+def test_the_products_a_question_names_or_describes_by_their_amounts() -> None:
+    from assistant.answer.products import products_said
+
+    every = [DROPS, SOFTGEL, TABLET, ALGAL, ESTERS, GUMMY]
+    assert products_said("i take brand 5000 and the 25 µg one together", every, NAMES) == [SOFTGEL, TABLET]
+    assert products_said("is brand 5000 ok", every, NAMES) == [SOFTGEL]
+    assert products_said("what is vitamin d3?", every, NAMES) == []

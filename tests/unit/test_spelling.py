@@ -171,6 +171,9 @@ def test_a_name_with_its_neighbour_wins_over_a_name_written_as_one_word(real: Sp
     "vitamin d"; alone it is still the one-word name; a chat word ("lmao") is no typo of a medicine's."""
     assert real.correct("how much vitamine d do adults need")[0] == "how much vitamin d do adults need"
     assert real.correct("is vitamine safe")[0] == "is vitamin e safe"
+    # beside "<letter><digit>": the name with its digit ("vitamin d3")
+    assert real.correct("vitamine d3 drops for baby")[0] == "vitamin d3 drops for baby"
+    assert real.correct("vitamine k2 dose")[0] == "vitamin k2 dose"
     assert real.correct("lmao my dog ate my homework")[1] == {}
 
 

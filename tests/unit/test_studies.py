@@ -448,6 +448,7 @@ def test_a_name_right_after_not_is_left_out(question: str, excluded: tuple[str, 
 def test_not_before_a_topic_leaves_out_no_topic() -> None:
     sq = parse_study_query("which studies did not reduce fractures")
     assert sq is not None and sq.topics == ("bones",) and sq.not_topics == ()
+    assert sq.results == ("null",)  # "did not reduce <outcome>": the findings that report no effect
 
 
 def test_the_lowest_dose_leaves_out_the_form_or_nutrient_after_not() -> None:
@@ -1459,3 +1460,11 @@ def test_studies_named_by_nutrient_and_topic_are_no_people_and_a_dose_list_is_a_
     assert q is not None and q.topics == ("bones",)
     q = parse_study_query("what doses were used in the pregnancy studies")  # people: kept as such
     assert q is not None and "pregnancy" in q.population
+
+
+def test_the_words_of_one_group_of_people_describe_a_study_once() -> None:
+    """"pregnant women with anaemia": the finding in pregnant women with anaemia, not the one that
+    says both "pregnancy" and "maternal" (one group of people, counted once)."""
+    lines, book = answer("what form of iron was used in the study on pregnant women with anaemia", "iron")
+    assert [c.ref for c in book.citations] == [4]
+    assert_cited_and_grounded(lines, book)

@@ -435,6 +435,10 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
     assert figure_answered("what level counts as severe?", ["Severe means levels above 5 units. [1]"])
     # any other figure asked: any number states it
     assert figure_answered("how long was the study?", dose_only)
+    # a drop of a liquid is no change asked
+    drops = ["The liquid provides 400 units (10 mcg) per drop. [1]"]
+    assert figure_answered("how much per drop", drops) and figure_answered("how much is in one drop", drops)
+    assert not figure_answered("how much did it drop", drops)
 
 
 def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -> None:
