@@ -114,6 +114,9 @@ UNLISTED = "The {title} monograph does not list {topic}."
 #: a medicine the question names that the page in scope never mentions ("I'm on <medicine>; ...")
 UNMENTIONED = ("The {title} monograph does not mention {medicine}, so it says nothing about taking the two "
                "together.")
+#: two supplements of the corpus asked about together, when neither page names the other
+NOT_TOGETHER = ("Neither the {first} nor the {second} monograph mentions the other, so they say nothing "
+                "about taking the two together.")
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "

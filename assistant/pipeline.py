@@ -810,11 +810,38 @@ class Assistant:
         both = products_said(u.question, self.catalog.all_products, names) if taken else []
         if len(both) > 1:
             return [line for p in both for line in self._holding_line(p, book)]
+        if taken and (pair := self._pair_together(u)) is not None:
+            return self._together_lines(u, pair, book, no_numbers, shown)
         if not no_numbers and (whole := self._field_then_passages(u, dq, hits, book, supplement, shown)):
             return whole
         gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
         lines = gap + self._extractive(u, hits, book, no_numbers, shown)
         return lines + (self._holding_line(product, book) if product and not gap else [])
+
+    def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
+        """The two supplements a turn asks whether it is ok to take together ("can I take <A> and <B>
+        together?", "is it ok to take <A> with <B>?"), naming no medicine; None otherwise."""
+        named = self.catalog.named_supplements(without_negated_mentions(u.question))
+        if (len(named) != 2 or u.asks_about or not asks_safety(u.question)
+                or not cue(vocabulary().lexicon.together).search(fold(u.question))):
+            return None
+        return named[0], named[1]
+
+    def _together_lines(self, u: Understanding, pair: tuple[str, str], book: CitationBook, no_numbers: bool,
+                        shown: frozenset[str]) -> list[str]:
+        """What each page of the pair says where it names the other (its passages, not its products),
+        else that neither names the other."""
+        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(pair[0])
+                                            + self.retriever.lexical.ids_of(pair[1]))
+        named = self.catalog.named_supplements
+        weight = {"note": 1.0, "field": 0.5}  # a note on the two first, a finding's or summary's after
+        hits = sorted((Hit(d, weight.get(str(d.metadata.get("kind")), 0.0), 0.0, 0.0) for d in docs.values()
+                       if d.metadata.get("kind") != "product"
+                       and set(pair) - {d.metadata.get("supplement")} <= set(named(d.page_content))),
+                      key=lambda h: -h.dense_score)
+        if not hits:
+            return [msg.NOT_TOGETHER.format(first=self._title(pair[0]), second=self._title(pair[1]))]
+        return self._extractive(u, hits, book, no_numbers, shown)
 
     def _safety_of_one(self, u: Understanding, dq: DosageQuery | None) -> Product | None:
         """The one product a turn asks is safe or ok to take, named or described ("is the <described>

@@ -521,3 +521,14 @@ def test_two_products_named_are_answered_with_what_each_holds_and_both_pages_cau
     ans = catalogue.ask("im on water pills, can i take ultra k2 and krill omega 500 together")
     assert {c.product_id for c in ans.citations if c.product_id} == {krill.id, ultra.id}
     assert "thiazide_diuretic" in {c.kind for c in ans.cautions}
+
+
+def test_two_supplements_asked_together_are_answered_where_each_page_names_the_other(
+        catalogue: Assistant) -> None:
+    from assistant import messages as msg
+
+    ans = catalogue.ask("can i take iron and fish oil together")  # neither page names the other
+    assert msg.NOT_TOGETHER.format(first="Iron", second="Omega-3 Fish Oil") in ans.text
+    ans = catalogue.ask("can i take k2 and d3 together")  # the K2 page names vitamin D3 in its passages
+    assert msg.NOT_TOGETHER.split("{")[0] not in ans.text
+    assert ans.citations and all(c.product_id is None for c in ans.citations)
