@@ -73,6 +73,9 @@ FIELD_NO_GROUP = "The {field} ({subtitle}) gives no value for the people asked a
 FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so it states no amount."
 LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."
 LIMIT_SERVING_ABOVE = "One serving alone is above the {field} the monograph gives: {values}."
+#: ... and when it is not above every value: the total is not known, so it is not compared
+LIMIT_BESIDE_UNCOUNTED = ("No amount is given for what is taken beside the amount named, so their total "
+                          "is not compared with the {field}.")
 LIMIT_ALONE_ABOVE = ("Even without what is taken beside it, the amount named is above the {field} the "
                      "monograph gives: {values}.")
 #: the limit sentences' words for the amounts a question adds up ("2000 IU plus 3000 IU"), set beside

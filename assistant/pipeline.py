@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
@@ -247,6 +248,8 @@ class HeldAmount:
     #: a second product the question takes with it ("<product> and the <amount> one together"):
     #: ``dose`` is what both hold, added up
     also: Product | None = None
+    #: taken with a product that states no amount of it: what they hold together is not known
+    uncounted: bool = False
 
 
 #: at most this many products that state what one product lacks are named beside it
@@ -815,8 +818,16 @@ class Assistant:
         if not no_numbers and (whole := self._field_then_passages(u, dq, hits, book, supplement, shown)):
             return whole
         gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
-        lines = gap + self._extractive(u, hits, book, no_numbers, shown)
-        return lines + (self._holding_line(product, book) if product and not gap else [])
+        notes = self._condition_notes_unclassed(u, supplement, book)  # quoted first, unless the
+        trial = copy.deepcopy(book) if notes else book  # passages' own sentences quote them anyway
+        lines = self._extractive(u, hits, trial, no_numbers, shown)
+        ids = {str(d.metadata.get("chunk_id") or d.id) for d, _ in notes}
+        if ids and not ids <= {c.chunk_id for c in trial.citations}:
+            lines = [f"{text.rstrip('.')}. [{book.cite(d)}]" for d, text in notes] + self._extractive(
+                u, hits, book, no_numbers, shown | ids)
+        elif ids:
+            book.take(trial)
+        return gap + lines + (self._holding_line(product, book) if product and not gap else [])
 
     def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
         """The two supplements a turn asks whether it is ok to take together ("can I take <A> and <B>
@@ -987,6 +998,20 @@ class Assistant:
         return [d for d in notes if names_condition(str(d.metadata.get("text") or d.page_content),
                                                     conditions, self.catalog.naming_words)]
 
+    def _condition_notes_unclassed(self, u: Understanding, supplement: str | None,
+                                   book: CitationBook) -> list[tuple[Document, str]]:
+        """The notes of no interaction class (a harm at some doses, a side effect) that name a
+        condition the question says someone has ("he has <condition>, is <amount> wise?"), with their
+        text, not cited yet: about the person asking, whatever else is asked."""
+        stated = stated_conditions(without_negated_mentions(u.question))
+        pages = (self._caution_scope(u, supplement) or ()) if stated else ()
+        docs = self.retriever.documents.get([i for s in pages for i in self.retriever.lexical.ids_of(s)])
+        cited = {c.chunk_id for c in book.citations}
+        notes = [(d, str(d.metadata.get("text") or d.page_content)) for d in docs.values()
+                 if d.metadata.get("kind") == "note" and not note_classes(d)
+                 and str(d.metadata.get("chunk_id") or d.id) not in cited]
+        return [(d, text) for d, text in notes if names_condition(text, stated, self.catalog.naming_words)]
+
     def _asked_of_all(self, u: Understanding, scoped: str | None, dq: DosageQuery | None,
                       studies: Sequence[FoundStudies], hits: Sequence[Hit]) -> list[str]:
         """The classes an interaction question asks about when it asks nothing else (no Dosage Guide
@@ -1050,7 +1075,7 @@ class Assistant:
             # people named), it is set beside the limit too
             fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several,
-                         summed=held.also is not None)
+                         summed=held.also is not None, beside=dq.beside or held.uncounted)
         if dq is None and held is None and supplement is not None:
             dq = self._safety_asked(u)
         return self._for_condition(u, supplement, dq)
@@ -1228,8 +1253,11 @@ class Assistant:
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
+        also = self._amount_of(second[0], supplement) if second is not None else None
+        if second is not None and (dose is None) != (also is None):  # one states no amount of it: the
+            # other's is set beside the limit, their total never said to be below it
+            return HeldAmount(product if dose else second[0], dose or also, several, uncounted=True)  # type: ignore[arg-type]
         if second is not None:  # both hold it: set beside the limit added up (in one unit), never apart
-            also = self._amount_of(second[0], supplement)
             dose = total_dose([dose, also]) if dose is not None and also is not None else None
         return HeldAmount(product, dose, several, second[0] if second else None) if dose is not None else None
 
@@ -1826,8 +1854,9 @@ class Assistant:
         if not lines:
             return []
         cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
+        stated = figure_answered(u.question, lines)  # the field states the figure: no line says none
         return lines + [ln for ln in self._extractive(u, hits, book, False, shown)
-                        if not cited & set(CITED.findall(ln))]
+                        if not cited & set(CITED.findall(ln)) and not (stated and ln == msg.NO_FIGURE)]
 
     def _limit_lines(self, u: Understanding, supplement: str, hits: Sequence[Hit],
                      book: CitationBook) -> list[str]:

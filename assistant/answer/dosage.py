@@ -979,7 +979,9 @@ def _comparison(query: DosageQuery, amount: Dose, f: DosageField, chosen: Sequen
         alone = msg.LIMIT_SERVING_ABOVE if servings else msg.LIMIT_ALONE_ABOVE
         said = [f"{alone.format(field=f.name, values=_values_text(above))} {cite(above)}"] if above else []
         values = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(rest))
-        return said + ([f"{values} {cite(rest)}"] if rest else [])
+        uncounted = [msg.LIMIT_BESIDE_UNCOUNTED.format(field=f.name)] if beside and rest and not servings \
+            else []
+        return said + ([f"{values} {cite(rest)}"] if rest else []) + uncounted
     templates = {"above": msg.LIMIT_ABOVE, "equal": msg.LIMIT_EQUAL, "below": msg.LIMIT_BELOW}
     out: list[str] = []
     for rel in ("above", "equal", "below"):

@@ -532,3 +532,15 @@ def test_two_supplements_asked_together_are_answered_where_each_page_names_the_o
     ans = catalogue.ask("can i take k2 and d3 together")  # the K2 page names vitamin D3 in its passages
     assert msg.NOT_TOGETHER.split("{")[0] not in ans.text
     assert ans.citations and all(c.product_id is None for c in ans.citations)
+
+
+def test_a_note_naming_a_condition_someone_has_is_quoted_whatever_else_is_asked(catalogue: Assistant) -> None:
+    from assistant.answer.cautions import note_classes
+
+    notes = [d for d in catalogue.retriever.documents.get(catalogue.retriever.lexical.ids_of("omega-3-fish-oil")).values()
+             if d.metadata.get("kind") == "note" and "atrial fibrillation" in str(d.metadata.get("text"))]
+    assert notes and not note_classes(notes[0])  # a note of no interaction class
+    ans = catalogue.ask("my husband had a heart attack last year and now has afib. "
+                        "his friend said to take 4 g fish oil a day, good idea?")
+    assert notes[0].metadata["chunk_id"] in {c.chunk_id for c in ans.citations}
+    assert "atrial fibrillation" in ans.text.split("[")[0]  # said first

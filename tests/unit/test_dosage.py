@@ -859,3 +859,10 @@ def test_amounts_of_other_days_or_people_or_beside_something_else_are_not_added_
 def test_an_amount_with_a_plus_in_its_nutrient_still_sees_what_is_taken_beside() -> None:
     q = parse_dosage_query("i take 1 g epa+dha and my krill capsules, am i over the limit?")
     assert q is not None and q.amount is not None and q.beside
+
+
+def test_an_amount_someone_says_they_take_is_set_beside_the_limit_asked() -> None:
+    dq = parse_dosage_query("whats the upper limit? i take 3 g from capsules")
+    assert dq is not None and dq.amount is not None and dq.amount.text == "3 g"
+    dq = parse_dosage_query("whats the upper limit?")
+    assert dq is not None and dq.amount is None
