@@ -74,7 +74,7 @@ FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so
 LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."
 LIMIT_SERVING_ABOVE = "One serving alone is above the {field} the monograph gives: {values}."
 #: ... and when it is not above every value: the total is not known, so it is not compared
-LIMIT_BESIDE_UNCOUNTED = ("No amount is given for what is taken beside the amount named, so their total "
+LIMIT_BESIDE_UNCOUNTED = ("What is taken beside the amount named is not added to it here, so their total "
                           "is not compared with the {field}.")
 LIMIT_ALONE_ABOVE = ("Even without what is taken beside it, the amount named is above the {field} the "
                      "monograph gives: {values}.")
@@ -118,8 +118,8 @@ UNLISTED = "The {title} monograph does not list {topic}."
 UNMENTIONED = ("The {title} monograph does not mention {medicine}, so it says nothing about taking the two "
                "together.")
 #: two supplements of the corpus asked about together, when neither page names the other
-NOT_TOGETHER = ("Neither the {first} nor the {second} monograph mentions the other, so they say nothing "
-                "about taking the two together.")
+NOT_TOGETHER = ("Neither the {first} nor the {second} monograph's notes, research or summary mention the "
+                "other, so they say nothing about taking the two together.")
 PART_NOT_COVERED = "The monograph does not cover one part of the question, so that part is not answered here."
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import itertools
 import logging
 import math
@@ -710,17 +709,19 @@ class Assistant:
 
     def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True,
               cited: tuple[str | None, CitationBook] | None = None) -> list[str]:
-        """What follows the answer's lines: the forms that lines of a field which lost their names
+        """What follows the answer's lines: the notes on a condition the question says someone has
+        (:meth:`_condition_lines`), the forms that lines of a field which lost their names
         fit (``cited``: the supplement in scope and the answer's citations), "how often?" that they do
         not state (with ``gaps``), "is it <a> or <b>?" that they do not name (said only of lines that
         answer something), the amounts they state in the unit asked ("in mcg?"), and the referral of
         a personal question."""
         idf = self.retriever.lexical.idf
-        said = head + lines
+        noted = self._condition_lines(u, cited[0], cited[1]) if cited else []  # about the person asking
+        said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
         gap = figure_gap(u.question, said) if gaps and said else None
-        tail = fits + ([gap] if gap is not None else []) + (
+        tail = noted + fits + ([gap] if gap is not None else []) + (
             unsettled_choices(u.question, said, idf) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
@@ -810,7 +811,7 @@ class Assistant:
         two ("one of <A> and one of <B> a day, what am I getting?", "can I take <A> and <B>
         together?") is answered with what each holds, in its own words (the cautions lead)."""
         names = self.catalog.nutrient_names
-        both = products_said(u.question, self.catalog.all_products, names) if taken else []
+        both = products_said(u.question, self.catalog.all_products, names) if taken and dq is None else []
         if len(both) > 1:
             return [line for p in both for line in self._holding_line(p, book)]
         if taken and (pair := self._pair_together(u)) is not None:
@@ -818,16 +819,8 @@ class Assistant:
         if not no_numbers and (whole := self._field_then_passages(u, dq, hits, book, supplement, shown)):
             return whole
         gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
-        notes = self._condition_notes_unclassed(u, supplement, book)  # quoted first, unless the
-        trial = copy.deepcopy(book) if notes else book  # passages' own sentences quote them anyway
-        lines = self._extractive(u, hits, trial, no_numbers, shown)
-        ids = {str(d.metadata.get("chunk_id") or d.id) for d, _ in notes}
-        if ids and not ids <= {c.chunk_id for c in trial.citations}:
-            lines = [f"{text.rstrip('.')}. [{book.cite(d)}]" for d, text in notes] + self._extractive(
-                u, hits, book, no_numbers, shown | ids)
-        elif ids:
-            book.take(trial)
-        return gap + lines + (self._holding_line(product, book) if product and not gap else [])
+        lines = gap + self._extractive(u, hits, book, no_numbers, shown)
+        return lines + (self._holding_line(product, book) if product and not gap else [])
 
     def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
         """The two supplements a turn asks whether it is ok to take together ("can I take <A> and <B>
@@ -850,8 +843,10 @@ class Assistant:
                        if d.metadata.get("kind") != "product"
                        and set(pair) - {d.metadata.get("supplement")} <= set(named(d.page_content))),
                       key=lambda h: -h.dense_score)
-        if not hits:
-            return [msg.NOT_TOGETHER.format(first=self._title(pair[0]), second=self._title(pair[1]))]
+        if not hits:  # the products listed that hold both follow (what they hold, in their own words)
+            both = [p for p in self.catalog.all_products if all(self._holds(p, s) for s in pair)]
+            return [msg.NOT_TOGETHER.format(first=self._title(pair[0]), second=self._title(pair[1])),
+                    *(line for p in both[:2] for line in self._holding_line(p, book))]
         return self._extractive(u, hits, book, no_numbers, shown)
 
     def _safety_of_one(self, u: Understanding, dq: DosageQuery | None) -> Product | None:
@@ -998,11 +993,11 @@ class Assistant:
         return [d for d in notes if names_condition(str(d.metadata.get("text") or d.page_content),
                                                     conditions, self.catalog.naming_words)]
 
-    def _condition_notes_unclassed(self, u: Understanding, supplement: str | None,
-                                   book: CitationBook) -> list[tuple[Document, str]]:
+    def _condition_lines(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """The notes of no interaction class (a harm at some doses, a side effect) that name a
-        condition the question says someone has ("he has <condition>, is <amount> wise?"), with their
-        text, not cited yet: about the person asking, whatever else is asked."""
+        condition the question says someone has ("he has <condition>, how much should he take?"),
+        each quoted whole and cited, after whatever answers the rest, unless the answer quotes them
+        already: about the person asking, on every answer path."""
         stated = stated_conditions(without_negated_mentions(u.question))
         pages = (self._caution_scope(u, supplement) or ()) if stated else ()
         docs = self.retriever.documents.get([i for s in pages for i in self.retriever.lexical.ids_of(s)])
@@ -1010,7 +1005,8 @@ class Assistant:
         notes = [(d, str(d.metadata.get("text") or d.page_content)) for d in docs.values()
                  if d.metadata.get("kind") == "note" and not note_classes(d)
                  and str(d.metadata.get("chunk_id") or d.id) not in cited]
-        return [(d, text) for d, text in notes if names_condition(text, stated, self.catalog.naming_words)]
+        return [f"{text.rstrip('.')}. [{book.cite(d)}]" for d, text in notes
+                if names_condition(text, stated, self.catalog.naming_words)]
 
     def _asked_of_all(self, u: Understanding, scoped: str | None, dq: DosageQuery | None,
                       studies: Sequence[FoundStudies], hits: Sequence[Hit]) -> list[str]:
@@ -1257,8 +1253,11 @@ class Assistant:
         if second is not None and (dose is None) != (also is None):  # one states no amount of it: the
             # other's is set beside the limit, their total never said to be below it
             return HeldAmount(product if dose else second[0], dose or also, several, uncounted=True)  # type: ignore[arg-type]
-        if second is not None:  # both hold it: set beside the limit added up (in one unit), never apart
-            dose = total_dose([dose, also]) if dose is not None and also is not None else None
+        if second is not None and dose is not None and also is not None:  # both hold it: set beside
+            total = total_dose([dose, also])  # the limit added up (in one unit), never apart; in two
+            if total is None:  # units, each one's is not added: the first's alone ("even without ...")
+                return HeldAmount(product, dose, several, uncounted=True)
+            dose = total
         return HeldAmount(product, dose, several, second[0] if second else None) if dose is not None else None
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
@@ -1314,7 +1313,10 @@ class Assistant:
         # "is the <other nutrient> one with <amount> over the limit?": those words describe a product
         # that holds the monograph's own nutrient too (its amount is the one asked about)
         products = self.catalog.all_products
-        described = named_product(q, products) or self._by_amounts(q)
+        by_name, by_amounts = named_product(q, products), self._by_amounts(q)
+        own = self._amount_of(by_amounts, supplement) if by_amounts else None
+        described = by_name or (by_amounts if own is not None and own.key() in {
+            d.key() for d in parse_doses(q)} else None)  # its amounts are the page's own nutrient's
         if described is not None and self._holds(described, supplement) and all(
                 described.nutrient(n) for n in foreign):
             return False

@@ -44,7 +44,3 @@ class CitationBook:
             if highlight not in c.highlights:
                 c.highlights.append(highlight)
         return marker
-
-    def take(self, other: CitationBook) -> None:
-        """Become ``other`` (a copy this book was tried out on: its citations are the ones kept)."""
-        self.citations, self._by_chunk = other.citations, other._by_chunk

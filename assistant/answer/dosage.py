@@ -559,7 +559,8 @@ def total_dose(doses: Sequence[Dose]) -> Dose | None:
     if not doses or len({d.unit for d in doses}) > 1:
         return None
     high = sum(d.high if d.high is not None else d.low for d in doses) if any(d.high for d in doses) else None
-    return replace(doses[0], low=sum(d.low for d in doses), high=high)
+    return replace(doses[0], low=sum(d.low for d in doses), high=high,
+                   text=" + ".join(d.text for d in doses))  # the sum is never written as one figure
 
 
 def asks_dose(question: str, cues: DosageCues | None = None) -> bool:

@@ -766,3 +766,11 @@ def test_the_products_a_question_names_or_describes_by_their_amounts() -> None:
     assert products_said("i take brand 5000 and the 25 µg one together", every, NAMES) == [SOFTGEL, TABLET]
     assert products_said("is brand 5000 ok", every, NAMES) == [SOFTGEL]
     assert products_said("what is vitamin d3?", every, NAMES) == []
+
+
+def test_fish_oil_is_no_food_someone_avoids() -> None:
+    from assistant.answer.products import asked_property
+    from assistant.normalize import fold
+
+    assert asked_property(fold("i don't eat fish, any omega 3 for me?")) == "dietary suitability"
+    assert asked_property(fold("I can't take fish oil capsules, they're too big. any liquid?")) is None

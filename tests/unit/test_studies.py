@@ -449,6 +449,8 @@ def test_not_before_a_topic_leaves_out_no_topic() -> None:
     sq = parse_study_query("which studies did not reduce fractures")
     assert sq is not None and sq.topics == ("bones",) and sq.not_topics == ()
     assert sq.results == ("null",)  # "did not reduce <outcome>": the findings that report no effect
+    sq = parse_study_query("which studies did not increase bleeding?")  # a harm not found: no null ask
+    assert sq is None or "null" not in sq.results
 
 
 def test_the_lowest_dose_leaves_out_the_form_or_nutrient_after_not() -> None:
