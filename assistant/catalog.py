@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.answer.products import name_lead
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens, fold
-from assistant.nutrients import mentioned_nutrients
+from assistant.nutrients import mentioned_nutrients, name_lead
 
 #: words that name no topic of their own beside a supplement's name ("what does it do" -> "acts")
 GENERAL_WORDS = frozenset({"act", "vitamin"})

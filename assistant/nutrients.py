@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from assistant.domain.vocabulary import Nutrient, vocabulary
 from assistant.doses import Dose, parse_doses
+from assistant.normalize import cue_fold
 
 #: "vitamin" + a letter (+ digits) is a nutrient's name whether or not the vocabulary lists it
 _VITAMIN = r"vitamin\s+[a-z](?:-?\d{1,2})?\b"
@@ -203,3 +204,18 @@ def compound_form(nutrient: str, form: str) -> bool:
     vocabulary's ``compound``: a salt whose weight is mostly not the mineral's)?"""
     n = _vocabulary_nutrient(nutrient)
     return n is not None and any(f.compound for f in n.forms if f.name.casefold() == form.casefold())
+
+
+@functools.lru_cache(maxsize=1)
+def _nutrient_words() -> frozenset[str]:
+    """The folded words of every nutrient's names in the vocabulary."""
+    return frozenset(w for n in vocabulary().nutrients for t in n.names()
+                     for w in re.findall(r"[\w-]+", cue_fold(t)))
+
+
+def name_lead(name: str) -> tuple[str, str] | None:
+    """The (folded) first two words of a product name of three words or more that opens with no
+    nutrient's word ("<brand> <nutrient>" of "<brand> <nutrient> <form> Plus <nutrient>"): the
+    name said short. None for any other name."""
+    words = re.findall(r"[\w-]+", cue_fold(name))
+    return (words[0], words[1]) if len(words) >= 3 and words[0] not in _nutrient_words() else None

@@ -1249,16 +1249,17 @@ class Assistant:
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
-        also = self._amount_of(second[0], supplement) if second is not None else None
-        if second is not None and (dose is None) != (also is None):  # one states no amount of it: the
-            # other's is set beside the limit, their total never said to be below it
-            return HeldAmount(product if dose else second[0], dose or also, several, uncounted=True)  # type: ignore[arg-type]
-        if second is not None and dose is not None and also is not None:  # both hold it: set beside
-            total = total_dose([dose, also])  # the limit added up (in one unit), never apart; in two
-            if total is None:  # units, each one's is not added: the first's alone ("even without ...")
-                return HeldAmount(product, dose, several, uncounted=True)
-            dose = total
-        return HeldAmount(product, dose, several, second[0] if second else None) if dose is not None else None
+        if second is None:
+            return HeldAmount(product, dose, several) if dose is not None else None
+        also = self._amount_of(second[0], supplement)
+        if dose is None or also is None:  # one states no amount of it: the other's is set beside the
+            # limit, their total never said to be below it
+            held = [(p, d) for p, d in ((product, dose), (second[0], also)) if d is not None]
+            return HeldAmount(held[0][0], held[0][1], several, uncounted=True) if held else None
+        total = total_dose([dose, also])  # both hold it: set beside the limit added up (in one unit),
+        if total is None:  # never apart; in two units, the first's alone ("even without ...")
+            return HeldAmount(product, dose, several, uncounted=True)
+        return HeldAmount(product, total, several, second[0])
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:

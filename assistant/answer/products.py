@@ -36,7 +36,7 @@ from assistant.normalize import (
     sentences_of,
     tokens,
 )
-from assistant.nutrients import NamedNutrient, micrograms, parts_of, read_nutrients
+from assistant.nutrients import NamedNutrient, micrograms, name_lead, parts_of, read_nutrients
 from assistant.types import ProductRow
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.yaml"
@@ -2331,26 +2331,11 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
     return hits[0][1], hits[0][2]
 
 
-def name_lead(name: str) -> tuple[str, str] | None:
-    """The (folded) first two words of a product name of three words or more that opens with no
-    nutrient's word ("<brand> <nutrient>" of "<brand> <nutrient> <form> Plus <nutrient>"): the
-    name said short. None for any other name."""
-    words = re.findall(r"[\w-]+", cue_fold(name))
-    return (words[0], words[1]) if len(words) >= 3 and words[0] not in _nutrient_words() else None
-
-
 def _spelled(words: Sequence[str], q: str) -> re.Match[str] | None:
     """Where the (folded) question spells out the words in order (a word's letters and figures may
     be run together or split: "<ab>-7", "<ab>7", "<ab> 7")."""
     parts = [r"[-\s]?".join(re.escape(x) for x in re.findall(r"[^\W\d_]+|\d+", w)) for w in words]
     return re.search(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])", q)
-
-
-@functools.lru_cache(maxsize=1)
-def _nutrient_words() -> frozenset[str]:
-    """The folded words of every nutrient's names in the vocabulary."""
-    return frozenset(w for n in vocabulary().nutrients for t in n.names()
-                     for w in re.findall(r"[\w-]+", cue_fold(t)))
 
 
 def _reference_spans(q: str, loose: bool = False, ones: bool = False,

@@ -1982,10 +1982,9 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
 def _word_groups(words: Sequence[str], qc: QuestionCues) -> list[frozenset[str]]:
     """The words describing a study, those of one group of people (study_cues ``population_groups``)
     together, each other word by itself."""
-    groups = [g & set(words) for g in _population_tokens(qc)]
-    groups = [g for g in groups if g]
-    grouped = set().union(*groups) if groups else set()
-    return [*(frozenset(g) for g in groups), *(frozenset([t]) for t in words if t not in grouped)]
+    groups = [found for g in _population_tokens(qc) if (found := g & set(words))]
+    grouped = frozenset().union(*groups)
+    return [*groups, *(frozenset([t]) for t in words if t not in grouped)]
 
 
 def words_held(query: StudyQuery, record: StudyRecord) -> int:
