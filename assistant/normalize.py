@@ -272,7 +272,19 @@ def _matcher() -> _ClassMatcher:
         for test in c.monitoring:
             add(test, Mention(c.name, test))
         phrases.extend((re.compile(p), Mention(c.name, c.name)) for p in c.patterns)
+        if c.used_for:
+            phrases.append((_used_for_regex(c.used_for), Mention(c.name, c.name)))
     return _ClassMatcher(words, phrases)
+
+
+def _used_for_regex(uses: Sequence[str]) -> re.Pattern[str]:
+    """A medicine named by what it is taken for: "<use> pills", "a tablet (I take) for my <use>"."""
+    nouns = "|".join(re.escape(fold(n)) for n in vocabulary().lexicon.medicine_nouns)
+    use = "|".join(r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", fold(u).strip()))
+                   for u in sorted(uses, key=len, reverse=True))
+    return re.compile(rf"\b(?:{use})\s+(?:{nouns})\b"
+                      rf"|\b(?:{nouns})\s+(?:[a-z']+\s+){{0,3}}?for\s+(?:(?:my|his|her|their|your|our|the|an?)\s+)?"
+                      rf"(?:{use})\b")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -433,10 +445,16 @@ def _negates(folded: str, start: int, word: str) -> bool:
     if not (word == "not" or word.endswith(("n't", "nt"))):
         return True
     if re.search(r"(?:^|[,;:.!?]|\b(?:and|but|so|or|then)\b)\s*$", folded[:start]):
-        return word == "not"
+        # ... unless it goes on as a statement of what someone takes ("stopped <a medicine> and isn't
+        # on any <medicine> now", "..., doesn't take <medicine>"): its subject is the clause's before
+        return word == "not" or _TAKING_AFTER.match(folded, start + len(word)) is not None
     if _ASKING_SUBJECT.search(folded, 0, start) is not None:  # "should I not take <x> with it?" asks
         return False
     return _NEGATED_SUBJECT.search(folded, 0, start) is not None
+
+
+#: what a negated verb says of someone's medicines when it opens a clause ("isn't on", "doesn't take")
+_TAKING_AFTER = re.compile(r"\s+(?:currently\s+|really\s+)?(?:on|taking|using|take|use|been\s+on)\b")
 
 
 #: what carries a negated statement on ("or anything", "and no kidney issues", "nor any other")

@@ -24,6 +24,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -79,6 +80,7 @@ from assistant.answer.products import (
     OneProduct,
     ProductQuery,
     asks_across_products,
+    asks_evidence,
     asks_label,
     asks_risk,
     category_named,
@@ -207,6 +209,13 @@ MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
 #: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
 MIN_ASKED_TOPIC_WORDS = 2
+
+#: how many more passages an evidence question ("does it work?") is searched for, its products left out
+EVIDENCE_WIDER = 3
+
+#: at most this many of a page's passages (not products) name another nutrient for them to come first
+#: when a question asks of taking the two together (:meth:`Assistant._naming_beside`)
+BESIDE_NAMED_MAX = 2
 
 
 @dataclass(frozen=True)
@@ -639,12 +648,48 @@ class Assistant:
     def _retrieve(self, u: Understanding, filters: dict[str, str] | None) -> list[Hit]:
         eq = u.retrieval_question
         nq = expand_query(eq)
-        hits = self.retriever.search(eq, k=self.settings.k, filters=filters, query=nq).hits
+        found = self.retriever.search(eq, k=self.settings.k, filters=filters, query=nq)
+        hits = found.hits
         if self.catalog.is_general(eq) and not u.product_query:
             # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
             hits = self.retriever.search(eq, k=2, filters=prose, query=nq).hits or hits
-        return hits
+        if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(eq):
+            # "does it actually work?": a product's description claims; the page's text and findings answer
+            k = self.settings.k
+            wider = self.retriever.search(eq, k=k * EVIDENCE_WIDER, filters=filters, query=nq).hits
+            hits = [h for h in wider if h.document.metadata.get("kind") != "product"][:k] or hits
+        beside = self._naming_beside(eq, filters, found.query_vector)
+        rest = [h for h in hits if h.chunk_id not in {b.chunk_id for b in beside}]
+        return rest[:1] + beside + rest[1:]  # after the best passage for the whole question
+
+    def _names_product(self, q: str) -> bool:
+        """Does the question name a product (by its name, its number or its amounts)?"""
+        products = self.catalog.all_products
+        return (named_product(q, products) is not None or numbered_product(q, products) is not None
+                or product_by_amounts(q, products, self.catalog.nutrient_names) is not None)
+
+    def _naming_beside(self, question: str, filters: dict[str, str] | None,
+                       qvec: Sequence[float]) -> list[Hit]:
+        """The passages of the one monograph in scope (not its products) that name another nutrient
+        the question asks of taking beside it ("<x> and a <nutrient> supplement together?", the
+        lexicon's ``together``), when the page names it in one or two passages only: what the page
+        says of the two, which its own subject's passages would outrank. (A nutrient the page
+        names throughout is found by its words like any topic.) They follow the best hit."""
+        page = (filters or {}).get("supplement")
+        if not page or cue(vocabulary().lexicon.together).search(fold(question)) is None:
+            return []
+        others = self.catalog.foreign_nutrients(question, page)
+        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(page)) if others else {}
+        found: list[Hit] = []
+        for name in others:
+            naming = [d for d in docs.values() if d.metadata.get("kind") != "product"
+                      and name in mentioned_nutrients(str(d.metadata.get("text") or d.page_content))]
+            if len(naming) <= BESIDE_NAMED_MAX:
+                vecs = self.retriever.documents.vectors([str(d.id) for d in naming])
+                found += [Hit(d, float(np.dot(np.asarray(qvec, dtype=np.float32), vecs[str(d.id)]))
+                              if str(d.id) in vecs else 0.0, 0.0, 0.0) for d in naming]
+        return list({h.chunk_id: h for h in found}.values())
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
              widened: bool = False) -> Iterator[StreamEvent]:
@@ -716,7 +761,8 @@ class Assistant:
         answer something), the amounts they state in the unit asked ("in mcg?"), and the referral of
         a personal question."""
         idf = self.retriever.lexical.idf
-        noted = self._condition_lines(u, cited[0], cited[1]) if cited else []  # about the person asking
+        noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
+                 + self._named_amount_notes(u, cited[0], cited[1])) if cited else []
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -823,10 +869,11 @@ class Assistant:
         return lines + (self._holding_line(product, book) if product and not gap else [])
 
     def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
-        """The two supplements a turn asks whether it is ok to take together ("can I take <A> and <B>
-        together?", "is it ok to take <A> with <B>?"), naming no medicine; None otherwise."""
+        """The two supplements a turn asks whether it is ok, or works, to take together ("can I take
+        <A> and <B> together?", "is it ok to take <A> with <B>?", "do <A> and <B> work better
+        together?"), naming no medicine; None otherwise."""
         named = self.catalog.named_supplements(without_negated_mentions(u.question))
-        if (len(named) != 2 or u.asks_about or not asks_safety(u.question)
+        if (len(named) != 2 or u.asks_about or not (asks_safety(u.question) or asks_evidence(u.question))
                 or not cue(vocabulary().lexicon.together).search(fold(u.question))):
             return None
         return named[0], named[1]
@@ -1007,6 +1054,29 @@ class Assistant:
                  and str(d.metadata.get("chunk_id") or d.id) not in cited]
         return [f"{text.rstrip('.')}. [{book.cite(d)}]" for d, text in notes
                 if names_condition(text, stated, self.catalog.naming_words)]
+
+    def _named_amount_notes(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
+        """The notes on amounts above a figure ("doses above <x> have been associated with <harm>")
+        that an amount a day the question names exceeds ("thinking of taking <amount> a day"), each
+        quoted whole and cited, unless the answer quotes them already. The amount is the one the
+        Dosage Guide cues read as compared (not a limit the question quotes), else the question's only
+        one; none when the question asks of studies (a trial's dose), names another nutrient (whose
+        amount that may be) or an amount taken less often than daily."""
+        q = without_negated_mentions(u.question)
+        if (supplement is None or self.catalog.foreign_nutrients(q, supplement)
+                or cue(dosage_cues().question.study_words).search(fold(q))
+                or cue(dosage_cues().question.not_daily).search(fold(q))):
+            return []
+        dq = parse_dosage_query(q, nutrient=self.catalog.primary_nutrient(supplement))
+        doses = [dq.amount] if dq is not None and dq.amount is not None else parse_doses(q)
+        if len(doses) != 1 or doses[0].low <= 0:
+            return []
+        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
+        notes = [d for d in docs if d.metadata.get("kind") == "note"]
+        cited = {c.chunk_id for c in book.citations}
+        above = {str(d.metadata.get("chunk_id") or d.id): d for a in doses for d in notes_above(a, notes)}
+        return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"
+                for cid, d in above.items() if cid not in cited]
 
     def _asked_of_all(self, u: Understanding, scoped: str | None, dq: DosageQuery | None,
                       studies: Sequence[FoundStudies], hits: Sequence[Hit]) -> list[str]:

@@ -116,6 +116,9 @@ class QuestionCues(BaseModel):
     #: how a note speaks of amounts above a figure ("doses above <amount> have been associated with
     #: <harm>"): an amount compared with the limit that is above that figure brings the note
     note_above: list[str] = Field(default_factory=list)
+    #: words naming a study ("the 4 g trial"): an amount said with them is the study's, whose harms
+    #: are not the asker's (no note above a figure comes with it)
+    study_words: list[str] = Field(default_factory=list)
     #: a question about the share of a form that is the nutrient ("what percentage is actual <x>",
     #: "is it really a third <x>"): the line of a form's field that states the share is asked about
     share_asked: list[str] = Field(default_factory=list)
@@ -125,7 +128,7 @@ class QuestionCues(BaseModel):
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "supplement_safety", "taken_beside", "taken_beside_before", "not_summed",
                      "fractional_servings", "not_daily", "forms_asked",
-                     "note_above", "share_asked", "share_only", "condition_lead", "dose_asked",
+                     "note_above", "study_words", "share_asked", "share_only", "condition_lead", "dose_asked",
                      "purpose_words", "not_conditions", "limit_before", "limit_after", "serving_count")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:

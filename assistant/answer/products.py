@@ -139,6 +139,10 @@ class QuestionCues(BaseModel):
     #: a question about safety or risk ("safe for", "what happens if", "too much"): the products
     #: held against its amount come after the page's upper limit (see :func:`asks_risk`)
     bound_risk: list[str] = []
+    #: whether the supplement works or is worth taking ("does it actually work", "good or bad"): what
+    #: a product's description claims is no evidence, so its passages do not answer (see
+    #: :func:`asks_evidence`)
+    evidence: list[str] = []
 
     @field_validator("bound", "bound_after")
     @classmethod
@@ -157,7 +161,7 @@ class QuestionCues(BaseModel):
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
                      "plural_products", "plural_joiners", "plural_not_asking",
                      "category_after", "category_ranked", "category_before", "choose_kind",
-                     "seek_property")
+                     "seek_property", "evidence")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -773,6 +777,15 @@ def asks_risk(question: str) -> bool:
     "what happens if")? A list of products by an amount then follows the page's upper limit."""
     qc = product_cues().question
     return bool(qc.bound_risk) and cue(qc.bound_risk).search(fold(question)) is not None
+
+
+def asks_evidence(question: str, cues: ProductCues | None = None) -> bool:
+    """Does the question ask whether the supplement works or is worth taking (``evidence``), naming
+    no product word? Then the page's text and findings answer it, not a product's claims."""
+    qc = (cues or product_cues()).question
+    folded = fold(question)
+    return (cue(qc.evidence).search(folded) is not None
+            and cue(qc.product_words).search(folded) is None)
 
 
 def amount_bound(q: str) -> tuple[str, Dose] | None:

@@ -75,6 +75,9 @@ class InteractionClass(BaseModel):
     members: dict[str, Member] = Field(default_factory=dict)
     phrases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    #: what its medicines are taken for: "<one of these> pills", "a tablet for my <one of these>"
+    #: name the class (with the lexicon's ``medicine_nouns``), as its phrases do
+    used_for: list[str] = Field(default_factory=list)
     monitoring: dict[str, str] = Field(default_factory=dict)
     expansion: str = ""
     unnamed_expansion: str | None = None
@@ -238,6 +241,9 @@ class Lexicon(BaseModel):
     unlisted: dict[str, str] = Field(default_factory=dict)
     #: common medicines no interaction class holds (see lexicon.yaml ``other_medicines``)
     other_medicines: list[str] = Field(default_factory=list)
+    #: the words a medicine is called by whatever it is ("pill", "meds", "shot"; see lexicon.yaml
+    #: ``medicine_nouns``): with an interaction class's ``used_for``, a medicine named by its use
+    medicine_nouns: list[str] = Field(default_factory=list)
     #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
     together: list[str] = Field(default_factory=list)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)

@@ -556,3 +556,45 @@ def test_two_products_named_beside_a_limit_keep_the_limit(catalogue: Assistant) 
     assert "Even without what is taken beside it, the amount named is above the Upper Intake Limit" in ans.text
     ans = catalogue.ask("is the calcium 600 mg one over the upper limit?")  # calcium's: no page sets its limit
     assert "Upper Intake Limit the monograph gives" not in ans.text
+
+
+def test_another_nutrient_asked_together_brings_the_few_passages_naming_it(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is it ok to take iron and a calcium supplement together")
+    assert not ans.abstained and "tea and calcium" in ans.text  # the one line of the page naming it
+    assert all(c.supplement == "iron" for c in ans.citations)
+
+
+def test_a_teaspoon_is_the_five_ml_serving_a_liquid_states(catalogue: Assistant) -> None:
+    ans = catalogue.ask("the liquid iron, how much iron per teaspoon")
+    assert not ans.abstained and "10 mg per 5 mL" in ans.text
+
+
+def test_a_medicine_known_by_its_use_brings_the_cautions_its_classes_have(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my cardiologist has me on a few heart pills, can i take omega 3")
+    assert "anticoagulant" in {c.kind for c in ans.cautions}
+    ans = catalogue.ask("i take an osteoporosis pill once a week, can i take iron the same day")
+    assert "bisphosphonate" in {c.kind for c in ans.cautions} and not ans.abstained
+
+
+def test_an_amount_a_day_above_a_notes_figure_brings_that_note(catalogue: Assistant) -> None:
+    ans = catalogue.ask("im thinking of taking 3 g of fish oil every day for my joints")
+    assert "atrial fibrillation" in ans.text
+    ans = catalogue.ask("i take 500 mg fish oil a day, is that good for my heart")  # below its figure
+    assert "Doses above 1 g/day" not in ans.text
+
+
+def test_whether_it_works_is_answered_from_the_page_not_the_products_claims(catalogue: Assistant) -> None:
+    ans = catalogue.ask("does k2 mk-7 actually work for artery calcification?")
+    assert not ans.abstained and ans.citations
+    assert all(c.product_id is None for c in ans.citations)
+
+
+def test_a_dose_for_a_person_of_an_age_is_the_allowance_for_them(catalogue: Assistant) -> None:
+    ans = catalogue.ask("vitmain d dose for a 30 year old")
+    assert "600 IU" in ans.text and "5,000 IU" not in ans.text
+
+
+def test_taking_it_at_all_after_denying_a_medicine_is_its_safety(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my dad stopped his eliquis last month and isnt on any blood thinner now, can he start k2")
+    assert not ans.abstained and "Upper Intake Limit" in ans.text
+    assert "anticoagulant" not in {c.kind for c in ans.cautions}

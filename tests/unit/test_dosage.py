@@ -866,3 +866,25 @@ def test_an_amount_someone_says_they_take_is_set_beside_the_limit_asked() -> Non
     assert dq is not None and dq.amount is not None and dq.amount.text == "3 g"
     dq = parse_dosage_query("whats the upper limit?")
     assert dq is not None and dq.amount is None
+
+
+@pytest.mark.parametrize("question", ["vitamin d dose for a 30 year old", "iron dosage for adults",
+                                      "selenium dose for women", "vitamin d dose", "whats the iron dosage?"])
+def test_a_dose_for_people_or_a_bare_dose_asks_the_allowance(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.fields == (RDA,)
+
+
+@pytest.mark.parametrize("question", ["and the dose?", "the study dose", "the max k2 dose",
+                                      "dose for adults in the trial", "dose for adults with anaemia"])
+def test_a_dose_of_a_turn_before_a_study_or_the_limit_is_no_allowance(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is None or RDA not in q.fields
+
+
+def test_whether_anything_stands_against_taking_it_is_its_safety() -> None:
+    from assistant.answer.dosage import asks_supplement_safety
+    for asked in ["is there any reason i cant take k2 mk-7?", "any reason my mom shouldn't take d3",
+                  "can he start k2", "could my dad try fish oil?"]:
+        assert asks_supplement_safety(asked), asked
+    assert not asks_supplement_safety("any reason i can't take iron with tea?")

@@ -413,3 +413,40 @@ def test_when_in_the_day_to_take_it_is_one_topic() -> None:
                   "does it matter what time i take vitamin d3"]:
         assert "time_of_day" in content_tokens(asked), asked
     assert "time_of_day" not in content_tokens("i get morning sickness, can i take iron?")
+
+
+@pytest.mark.parametrize(("question", "cls"), [
+    ("i'm on a heartburn pill every day, does that mess with iron", "antacid"),
+    ("i take a weekly pill for osteoporosis, can i take iron the same day", "bisphosphonate"),
+    ("my cardiologist has me on a few heart pills, can i take omega 3", "antiplatelet"),
+    ("my cardiologist has me on a few heart pills, can i take omega 3", "anticoagulant"),
+    ("my nan takes blood pressure tablets, is vitamin d ok for her", "thiazide_diuretic"),
+    ("i take a pill for my thyroid, when should i take iron", "levothyroxine"),
+])
+def test_a_medicine_named_by_what_it_is_taken_for_names_its_classes(question: str, cls: str) -> None:
+    assert cls in mentioned_classes([question])
+
+
+@pytest.mark.parametrize("question", [
+    "does vitamin d help my blood pressure?",  # a use with no medicine word: no medicine
+    "is heartburn a side effect of iron?",
+    "im not on any blood pressure meds, how much vitamin d should i take",  # denied
+])
+def test_a_use_named_without_a_medicine_taken_names_no_class(question: str) -> None:
+    assert not {"thiazide_diuretic", "antacid", "ace_inhibitor"} & set(mentioned_classes([question]))
+
+
+def test_a_clause_going_on_after_and_says_what_the_same_person_takes() -> None:
+    from assistant.normalize import fold, negated_spans
+
+    text = fold("my dad stopped his eliquis last month and isnt on any blood thinner now, can he start k2")
+    spans = [text[s:e] for s, e in negated_spans(text)]
+    assert any("blood thinner" in s for s in spans)  # its own span, not cut short by the one before
+    assert not negated_spans(fold("doesnt it interfere with warfarin?"))  # a question, as before
+
+
+@pytest.mark.parametrize(("said", "read"), [("per teaspoon", "5 ml"), ("like one spoon", "5 ml"),
+                                            ("2 tsp", "5 ml"), ("fish oil for dementia", "cognitive"),
+                                            ("omega 3 for joint pain", "joint")])
+def test_lay_words_meet_the_pages(said: str, read: str) -> None:
+    assert read in lexical_form(said)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from langchain_core.documents import Document
 
 from assistant.answer.citations import CitationBook
@@ -250,3 +251,15 @@ def test_two_named_products_set_against_each_other_are_compared_in_what_both_nam
         assert said is not None and "360 mg" in said and "60 mg" in said, asked
         assert "Krill 500 states less EPA" in said or "Omni 1000 states more EPA" in said, said
     assert one_product_question("compare the omega-3 products", [OIL, KRILL, GUMMY], [], NAMES) is None
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("does k2 actually work for arteries?", True), ("k2 + d3 together, good or bad", True),
+    ("is fish oil worth taking", True), ("is there any evidence it helps", True),
+    ("does the ultra one actually work?", True),
+    ("which product works best for bones?", False),  # a product word: the products answer
+    ("how much k2 is in it?", False), ("do you know the dose?", False),
+])
+def test_whether_it_works_is_asked_of_the_evidence(question: str, asks: bool) -> None:
+    from assistant.answer.products import asks_evidence
+    assert asks_evidence(question) is asks
