@@ -1177,7 +1177,7 @@ def _category_match(q: str) -> tuple[str, bool] | None:
     for m in cue(qc.choose).finditer(q):
         rest = q[m.end():].lstrip()
         plural = re.match(rf"(?:{cue_alternation(qc.choose_plural)})\s+", rest) if qc.choose_plural else None
-        rest, ending = (rest[plural.end():], "s") if plural else (rest, "")
+        rest, ending = (rest[plural.end():], "s") if plural else (rest, "s?")  # "which <supplement>s are ..."
         for term, name in _category_patterns():
             if (t := re.match(rf"{term}{ending}(?![\w-])", rest)) is not None:
                 return None if cue(qc.not_products).match(rest[t.end():].lstrip()) else (name, bool(plural))
