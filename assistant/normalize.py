@@ -250,6 +250,9 @@ FUZZY_MAX_LEN_DIFF = 1
 class _ClassMatcher:
     words: dict[str, list[Mention]]
     phrases: list[tuple[re.Pattern[str], Mention]]
+    #: a medicine named by its use ("my blood pressure pills"): read in questions only (a page's
+    #: text naming a use names no medicine)
+    uses: list[tuple[re.Pattern[str], Mention]]
 
 
 @functools.cache
@@ -272,19 +275,28 @@ def _matcher() -> _ClassMatcher:
         for test in c.monitoring:
             add(test, Mention(c.name, test))
         phrases.extend((re.compile(p), Mention(c.name, c.name)) for p in c.patterns)
-        if c.used_for:
-            phrases.append((_used_for_regex(c.used_for), Mention(c.name, c.name)))
-    return _ClassMatcher(words, phrases)
+    uses = [(_used_for_regex(c.used_for), Mention(c.name, c.name))
+            for c in vocabulary().classes if c.used_for]
+    return _ClassMatcher(words, phrases, uses)
 
 
 def _used_for_regex(uses: Sequence[str]) -> re.Pattern[str]:
-    """A medicine named by what it is taken for: "<use> pills", "a tablet (I take) for my <use>"."""
+    """A medicine named by what it is taken for: "<use> pills", "my tablets for <use>", "a weekly
+    pill for my <use>" (one's own, said with a determiner: not "<nutrient> pills for <use>", the
+    supplement itself; and not "for <use> health")."""
     nouns = "|".join(re.escape(fold(n)) for n in vocabulary().lexicon.medicine_nouns)
     use = "|".join(r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", fold(u).strip()))
                    for u in sorted(uses, key=len, reverse=True))
-    return re.compile(rf"\b(?:{use})\s+(?:{nouns})\b"
-                      rf"|\b(?:{nouns})\s+(?:[a-z']+\s+){{0,3}}?for\s+(?:(?:my|his|her|their|your|our|the|an?)\s+)?"
-                      rf"(?:{use})\b")
+    not_after = r"(?![\s-]+(?:health|support|function|wellness|rate|burn)\b)"
+    return re.compile(rf"\b(?:{use}){not_after}\s+(?:{nouns})\b"
+                      rf"|\b{_OWN}\s+(?:{_OF_COURSE}\s+)?(?:{nouns})\s+(?:[a-z']+\s+){{0,3}}?for\s+"
+                      rf"(?:(?:my|his|her|their|your|our|the)\s+)?(?:{use})\b{not_after}")
+
+
+#: whose the medicine is, or which: "my", "a", "the" ... (a medicine of one's own, not a kind of product)
+_OWN = r"(?:my|his|her|their|our|your|a|an|the|some|these|those)"
+#: how often or on whose word one takes it ("a weekly pill", "my usual tablets")
+_OF_COURSE = r"(?:weekly|daily|monthly|nightly|morning|new|usual|regular|prescribed|prescription|little)"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -312,7 +324,7 @@ def _find_mentions(text: str, fuzzy: bool = True, affirmed: bool = False) -> tup
     for m in re.finditer(r"[a-z]+", t):
         if keep(m.start()):
             found.extend(x for x in _word_mentions(m.group(0), fuzzy) if x not in found)
-    for pat, mention in _matcher().phrases:
+    for pat, mention in [*_matcher().phrases, *(_matcher().uses if affirmed else [])]:
         if mention not in found and any(keep(m.start()) for m in pat.finditer(t)):
             found.append(mention)
     return tuple(found)
@@ -445,16 +457,20 @@ def _negates(folded: str, start: int, word: str) -> bool:
     if not (word == "not" or word.endswith(("n't", "nt"))):
         return True
     if re.search(r"(?:^|[,;:.!?]|\b(?:and|but|so|or|then)\b)\s*$", folded[:start]):
-        # ... unless it goes on as a statement of what someone takes ("stopped <a medicine> and isn't
-        # on any <medicine> now", "..., doesn't take <medicine>"): its subject is the clause's before
-        return word == "not" or _TAKING_AFTER.match(folded, start + len(word)) is not None
+        # ... unless, after "and"/"but", it goes on stating what the same person takes ("stopped <a
+        # medicine> and isn't on any <medicine> now,"): not in a clause that asks ("... but isn't
+        # taking it with <medicine> risky?")
+        return word == "not" or (re.search(r"\b(?:and|but)\s*$", folded[:start]) is not None
+                                 and _TAKING_AFTER.match(folded, start + len(word)) is not None
+                                 and not re.match(r"[^,;:.!?]*\?", folded[start:]))
     if _ASKING_SUBJECT.search(folded, 0, start) is not None:  # "should I not take <x> with it?" asks
         return False
     return _NEGATED_SUBJECT.search(folded, 0, start) is not None
 
 
 #: what a negated verb says of someone's medicines when it opens a clause ("isn't on", "doesn't take")
-_TAKING_AFTER = re.compile(r"\s+(?:currently\s+|really\s+)?(?:on|taking|using|take|use|been\s+on)\b")
+_TAKING_AFTER = re.compile(
+    r"\s+(?:currently\s+|really\s+)?(?:on|taking|using|take|use|been\s+on)\b(?!\s+(?:it|them|that|this)\b)")
 
 
 #: what carries a negated statement on ("or anything", "and no kidney issues", "nor any other")
@@ -480,7 +496,7 @@ def _mention_ends(folded: str, start: int, end: int) -> list[int]:
     """Where each mention of a (non note-only) interaction class inside ``folded[start:end]`` ends."""
     out = [start + m.end() for m in re.finditer(r"[a-z]+", folded[start:end])
            if any(not _note_only(x.cls) for x in _word_mentions(m.group(0), True))]
-    for pat, mention in _matcher().phrases:
+    for pat, mention in [*_matcher().phrases, *_matcher().uses]:
         if not _note_only(mention.cls):
             out += [m.end() for m in pat.finditer(folded, start, end)]
     return out
@@ -607,6 +623,13 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
             folded = fold(t)
             out.extend(c for c, pat in _question_phrases() if c not in out and pat.search(folded))
     return out
+
+
+def names_a_medicine(text: str) -> bool:
+    """Does ``text`` name a medicine: a member or phrase of an interaction class (not a note-only
+    one), or one of the lexicon's ``other_medicines``?"""
+    return (any(not _note_only(m.cls) for m in _find_mentions(text))
+            or any(t in medicine_names() for t in content_tokens(text)))
 
 
 @functools.cache

@@ -24,7 +24,6 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -175,6 +174,7 @@ from assistant.normalize import (
     general_words,
     medicine_names,
     mentioned_classes,
+    names_a_medicine,
     said_in_passing,
     sentences_of,
     surface_forms,
@@ -209,6 +209,9 @@ MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
 #: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
 MIN_ASKED_TOPIC_WORDS = 2
+
+#: how far after an amount a medicine's name says the amount is the medicine's ("2000 mg metformin")
+MEDICINE_AFTER_AMOUNT = 30
 
 #: how many more passages an evidence question ("does it work?") is searched for, its products left out
 EVIDENCE_WIDER = 3
@@ -654,7 +657,7 @@ class Assistant:
             # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
             hits = self.retriever.search(eq, k=2, filters=prose, query=nq).hits or hits
-        if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(eq):
+        if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(u.question):
             # "does it actually work?": a product's description claims; the page's text and findings answer
             k = self.settings.k
             wider = self.retriever.search(eq, k=k * EVIDENCE_WIDER, filters=filters, query=nq).hits
@@ -664,10 +667,12 @@ class Assistant:
         return rest[:1] + beside + rest[1:]  # after the best passage for the whole question
 
     def _names_product(self, q: str) -> bool:
-        """Does the question name a product (by its name, its number or its amounts)?"""
-        products = self.catalog.all_products
+        """Does the question name a product (by its name, its number or its amounts), or describe one
+        ("the <words of its description> one")?"""
+        products, names = self.catalog.all_products, self.catalog.nutrient_names
         return (named_product(q, products) is not None or numbered_product(q, products) is not None
-                or product_by_amounts(q, products, self.catalog.nutrient_names) is not None)
+                or product_by_amounts(q, products, names) is not None
+                or product_named(q, products, [], names) is not None)
 
     def _naming_beside(self, question: str, filters: dict[str, str] | None,
                        qvec: Sequence[float]) -> list[Hit]:
@@ -680,16 +685,21 @@ class Assistant:
         if not page or cue(vocabulary().lexicon.together).search(fold(question)) is None:
             return []
         others = self.catalog.foreign_nutrients(question, page)
-        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(page)) if others else {}
-        found: list[Hit] = []
+        docs = self._page_passages([page]) if others else []
+        found: list[Document] = []
         for name in others:
-            naming = [d for d in docs.values() if d.metadata.get("kind") != "product"
-                      and name in mentioned_nutrients(str(d.metadata.get("text") or d.page_content))]
-            if len(naming) <= BESIDE_NAMED_MAX:
-                vecs = self.retriever.documents.vectors([str(d.id) for d in naming])
-                found += [Hit(d, float(np.dot(np.asarray(qvec, dtype=np.float32), vecs[str(d.id)]))
-                              if str(d.id) in vecs else 0.0, 0.0, 0.0) for d in naming]
-        return list({h.chunk_id: h for h in found}.values())
+            naming = [d for d in docs
+                      if name in mentioned_nutrients(str(d.metadata.get("text") or d.page_content))]
+            found += naming if len(naming) <= BESIDE_NAMED_MAX else []
+        scores = self.retriever.dense_scores(qvec, [str(d.id) for d in found])
+        hits = [Hit(d, scores.get(str(d.id), 0.0), 0.0, 0.0) for d in found]
+        return list({h.chunk_id: h for h in hits}.values())
+
+    def _page_passages(self, pages: Sequence[str]) -> list[Document]:
+        """The passages of the monographs ``pages`` (their text, notes, fields and findings; not their
+        products)."""
+        docs = self.retriever.documents.get([i for p in pages for i in self.retriever.lexical.ids_of(p)])
+        return [d for d in docs.values() if d.metadata.get("kind") != "product"]
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
              widened: bool = False) -> Iterator[StreamEvent]:
@@ -882,13 +892,11 @@ class Assistant:
                         shown: frozenset[str]) -> list[str]:
         """What each page of the pair says where it names the other (its passages, not its products),
         else that neither names the other."""
-        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(pair[0])
-                                            + self.retriever.lexical.ids_of(pair[1]))
         named = self.catalog.named_supplements
         weight = {"note": 1.0, "field": 0.5}  # a note on the two first, a finding's or summary's after
-        hits = sorted((Hit(d, weight.get(str(d.metadata.get("kind")), 0.0), 0.0, 0.0) for d in docs.values()
-                       if d.metadata.get("kind") != "product"
-                       and set(pair) - {d.metadata.get("supplement")} <= set(named(d.page_content))),
+        hits = sorted((Hit(d, weight.get(str(d.metadata.get("kind")), 0.0), 0.0, 0.0)
+                       for d in self._page_passages(pair)
+                       if set(pair) - {d.metadata.get("supplement")} <= set(named(d.page_content))),
                       key=lambda h: -h.dense_score)
         if not hits:  # the products listed that hold both follow (what they hold, in their own words)
             both = [p for p in self.catalog.all_products if all(self._holds(p, s) for s in pair)]
@@ -1056,27 +1064,23 @@ class Assistant:
                 if names_condition(text, stated, self.catalog.naming_words)]
 
     def _named_amount_notes(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
-        """The notes on amounts above a figure ("doses above <x> have been associated with <harm>")
-        that an amount a day the question names exceeds ("thinking of taking <amount> a day"), each
-        quoted whole and cited, unless the answer quotes them already. The amount is the one the
-        Dosage Guide cues read as compared (not a limit the question quotes), else the question's only
-        one; none when the question asks of studies (a trial's dose), names another nutrient (whose
-        amount that may be) or an amount taken less often than daily."""
-        q = without_negated_mentions(u.question)
-        if (supplement is None or self.catalog.foreign_nutrients(q, supplement)
-                or cue(dosage_cues().question.study_words).search(fold(q))
-                or cue(dosage_cues().question.not_daily).search(fold(q))):
+        """The notes on amounts above a figure that an amount a day the question names exceeds
+        ("thinking of taking <amount> a day"), unless the answer quotes them already. The amount is
+        the one the Dosage Guide cues read as compared (not a limit the question quotes), else the
+        question's only one, said as daily; none when the question asks of studies (a trial's dose),
+        names a product (whose serving that may be), another nutrient or a medicine right after the
+        amount (whose amount it is), or an amount taken less often than daily."""
+        q, qc = without_negated_mentions(u.question), dosage_cues().question
+        folded = fold(q)
+        if (supplement is None or self.catalog.foreign_nutrients(q, supplement) or self._names_product(q)
+                or cue(qc.study_words).search(folded) or cue(qc.not_daily).search(folded)
+                or not cue(qc.daily).search(folded)):
             return []
         dq = parse_dosage_query(q, nutrient=self.catalog.primary_nutrient(supplement))
         doses = [dq.amount] if dq is not None and dq.amount is not None else parse_doses(q)
-        if len(doses) != 1 or doses[0].low <= 0:
+        if len(doses) != 1 or doses[0].low <= 0 or names_a_medicine(q[doses[0].end:][:MEDICINE_AFTER_AMOUNT]):
             return []
-        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
-        notes = [d for d in docs if d.metadata.get("kind") == "note"]
-        cited = {c.chunk_id for c in book.citations}
-        above = {str(d.metadata.get("chunk_id") or d.id): d for a in doses for d in notes_above(a, notes)}
-        return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"
-                for cid, d in above.items() if cid not in cited]
+        return self._note_lines_above(doses[0], supplement, book)
 
     def _asked_of_all(self, u: Understanding, scoped: str | None, dq: DosageQuery | None,
                       studies: Sequence[FoundStudies], hits: Sequence[Hit]) -> list[str]:
@@ -1089,9 +1093,7 @@ class Assistant:
         if (scoped is not None or len(self.supplements) <= 1 or dq is not None or studies
                 or not hits or hits[0].document.metadata.get("kind") != "note"
                 or u.product_query is not None or self.catalog.named_supplements(q) or mentioned_nutrients(q)
-                or named_product(q, self.catalog.all_products) is not None
-                or numbered_product(q, self.catalog.all_products) is not None
-                or product_by_amounts(q, self.catalog.all_products, self.catalog.nutrient_names)):
+                or self._names_product(q)):
             return []
         return [c for c in u.asks_about if c != DOSE_RISK_CLASS]
 
@@ -1819,6 +1821,12 @@ class Assistant:
         with <harm>"), each cited, where the answer does not quote it already."""
         if amount is None or dosage_cues().question.limit_field not in dq.fields:
             return []
+        return self._note_lines_above(amount, supplement, book)
+
+    def _note_lines_above(self, amount: Dose, supplement: str, book: CitationBook) -> list[str]:
+        """The monograph's notes on amounts above a figure that ``amount`` exceeds ("doses above <x>
+        have been associated with <harm>"), each quoted whole and cited, where the answer does not
+        quote it already."""
         docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
         held = {c.chunk_id for c in book.citations}
         return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"

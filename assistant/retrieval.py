@@ -404,11 +404,9 @@ class HybridRetriever(BaseRetriever):
             hit.rrf_score += 1.0 / (RRF_K + rank + 1)
         missing = [h for h in fused.values() if math.isnan(h.dense_score)]
         if missing:
-            q = np.asarray(qvec, dtype=np.float32)
-            vecs = self.documents.vectors([str(h.document.id) for h in missing])
+            scores = self.dense_scores(qvec, [str(h.document.id) for h in missing])
             for h in missing:
-                v = vecs.get(str(h.document.id))
-                h.dense_score = float(np.dot(q, v)) if v is not None else 0.0
+                h.dense_score = scores.get(str(h.document.id), 0.0)
         hits = sorted(fused.values(), key=lambda h: h.rrf_score, reverse=True)[:k]
         for h in hits:
             h.document.metadata.update(
@@ -416,6 +414,12 @@ class HybridRetriever(BaseRetriever):
                 rrf_score=round(h.rrf_score, 6),
             )
         return SearchResult(nq, hits, list(qvec))
+
+    def dense_scores(self, qvec: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+        """The dense score (the query vector's dot product with the chunk's) of each chunk of
+        ``ids`` whose vector is stored."""
+        q = np.asarray(qvec, dtype=np.float32)
+        return {i: float(np.dot(q, v)) for i, v in self.documents.vectors(ids).items()}
 
     def _dense(self, qvec: Sequence[float], n: int,
                filters: dict[str, str] | None) -> list[tuple[Document, float]]:

@@ -110,6 +110,8 @@ class QuestionCues(BaseModel):
     fractional_servings: list[str] = Field(default_factory=list)
     #: an amount taken less often than daily ("once a week"): the limits are daily
     not_daily: list[str] = Field(default_factory=list)
+    #: an amount said as taken each day ("a day", "daily", "every morning")
+    daily: list[str] = Field(default_factory=list)
     #: a question about which form something is ("which type of <nutrient>", "what kind is it"): a
     #: field quoted whose lines lost their names says so
     forms_asked: list[str] = Field(default_factory=list)
@@ -127,7 +129,7 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "supplement_safety", "taken_beside", "taken_beside_before", "not_summed",
-                     "fractional_servings", "not_daily", "forms_asked",
+                     "fractional_servings", "not_daily", "daily", "forms_asked",
                      "note_above", "study_words", "share_asked", "share_only", "condition_lead", "dose_asked",
                      "purpose_words", "not_conditions", "limit_before", "limit_after", "serving_count")
     @classmethod

@@ -241,8 +241,8 @@ class Lexicon(BaseModel):
     unlisted: dict[str, str] = Field(default_factory=dict)
     #: common medicines no interaction class holds (see lexicon.yaml ``other_medicines``)
     other_medicines: list[str] = Field(default_factory=list)
-    #: the words a medicine is called by whatever it is ("pill", "meds", "shot"; see lexicon.yaml
-    #: ``medicine_nouns``): with an interaction class's ``used_for``, a medicine named by its use
+    #: the words a medicine is called by whatever it is (see lexicon.yaml ``medicine_nouns``): with
+    #: an interaction class's ``used_for``, a medicine named by its use
     medicine_nouns: list[str] = Field(default_factory=list)
     #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
     together: list[str] = Field(default_factory=list)

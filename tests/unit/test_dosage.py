@@ -876,7 +876,10 @@ def test_a_dose_for_people_or_a_bare_dose_asks_the_allowance(question: str) -> N
 
 
 @pytest.mark.parametrize("question", ["and the dose?", "the study dose", "the max k2 dose",
-                                      "dose for adults in the trial", "dose for adults with anaemia"])
+                                      "dose for adults in the trial", "dose for adults with anaemia",
+                                      "what is the toxic iron dose for a 2 year old", "iron lethal dose",
+                                      "vitamin d high dose", "omega 3 dose for a 60 year old heart patient",
+                                      "iron dose for a 30 year old woman with heavy periods"])
 def test_a_dose_of_a_turn_before_a_study_or_the_limit_is_no_allowance(question: str) -> None:
     q = parse_dosage_query(question)
     assert q is None or RDA not in q.fields
@@ -887,4 +890,6 @@ def test_whether_anything_stands_against_taking_it_is_its_safety() -> None:
     for asked in ["is there any reason i cant take k2 mk-7?", "any reason my mom shouldn't take d3",
                   "can he start k2", "could my dad try fish oil?"]:
         assert asks_supplement_safety(asked), asked
-    assert not asks_supplement_safety("any reason i can't take iron with tea?")
+    for other in ["any reason i can't take iron with tea?", "can my dog take fish oil?",
+                  "can my doctor take me off iron", "can she go on the pill"]:
+        assert not asks_supplement_safety(other), other

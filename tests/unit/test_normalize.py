@@ -431,9 +431,27 @@ def test_a_medicine_named_by_what_it_is_taken_for_names_its_classes(question: st
     "does vitamin d help my blood pressure?",  # a use with no medicine word: no medicine
     "is heartburn a side effect of iron?",
     "im not on any blood pressure meds, how much vitamin d should i take",  # denied
+    "should i take fish oil pills for my heart?",  # the supplement's own pills, not a medicine
+    "can i take iron with my folic acid pills", "are k2 capsules good for heart health",
+    "is fish oil a treatment for heart disease", "should i take calcium tablets for osteoporosis",
+    "vitamin d pills for depression", "can i take selenium tablets for my thyroid", "hair transplant pills",
+    "magnesium pills for blood pressure", "iron pills for my stroke recovery", "an iron tablet for my heart rate",
 ])
 def test_a_use_named_without_a_medicine_taken_names_no_class(question: str) -> None:
-    assert not {"thiazide_diuretic", "antacid", "ace_inhibitor"} & set(mentioned_classes([question]))
+    assert mentioned_classes([question]) == [] or mentioned_classes([question]) == ["toxicity"]
+
+
+def test_a_use_in_a_pages_text_names_no_medicine() -> None:
+    assert mentioned_classes(["Take my tablets for blood pressure apart from iron."], questions=False) == []
+
+
+@pytest.mark.parametrize(("question", "cls"), [
+    ("im thinking of k2. isn't taking it alongside warfarin risky?", "anticoagulant"),
+    ("so isn't using fish oil with aspirin a bleeding risk?", "antiplatelet"),
+    ("i want to start k2, but doesn't taking it with warfarin cause problems?", "anticoagulant"),
+])
+def test_a_negated_verb_in_a_clause_that_asks_keeps_the_medicine(question: str, cls: str) -> None:
+    assert cls in mentioned_classes([question])
 
 
 def test_a_clause_going_on_after_and_says_what_the_same_person_takes() -> None:
@@ -443,6 +461,10 @@ def test_a_clause_going_on_after_and_says_what_the_same_person_takes() -> None:
     spans = [text[s:e] for s, e in negated_spans(text)]
     assert any("blood thinner" in s for s in spans)  # its own span, not cut short by the one before
     assert not negated_spans(fold("doesnt it interfere with warfarin?"))  # a question, as before
+
+
+def test_other_spoons_are_no_teaspoon() -> None:
+    assert "5 ml" not in lexical_form("a table spoon of it") and "5 ml" not in lexical_form("spoon feed")
 
 
 @pytest.mark.parametrize(("said", "read"), [("per teaspoon", "5 ml"), ("like one spoon", "5 ml"),

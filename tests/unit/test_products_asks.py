@@ -259,6 +259,9 @@ def test_two_named_products_set_against_each_other_are_compared_in_what_both_nam
     ("does the ultra one actually work?", True),
     ("which product works best for bones?", False),  # a product word: the products answer
     ("how much k2 is in it?", False), ("do you know the dose?", False),
+    ("are there any good vegan omega 3s?", False), ("is there any good vitamin d for kids", False),
+    ("how does vitamin k2 work", False), ("does taking it with food help absorption?", False),
+    ("does my insurance help pay for it", False),
 ])
 def test_whether_it_works_is_asked_of_the_evidence(question: str, asks: bool) -> None:
     from assistant.answer.products import asks_evidence
