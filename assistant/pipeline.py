@@ -585,6 +585,12 @@ class Assistant:
                                    or self._by_amounts(u.question)] if p]  # its page
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
+            if len(named) > 1 and points_back(u.question) and asks_amount(u.earlier[-1]):
+                # "how much <nutrient> is in the <product> with <another>?", then "is that enough?":
+                # the amount pointed back at is the first nutrient's, its own monograph's
+                first = [n.casefold() for n in mentioned_nutrients(u.earlier[-1])[:1]]
+                named = [s for s in named
+                         if set(first) & self.catalog.own_nutrients.get(s, frozenset())] or named
         before = conversation_subject(  # the conversation's supplement
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         if not before and u.followup and CITED.search(u.reply):  # no turn named it: the page answered

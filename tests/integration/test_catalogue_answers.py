@@ -598,3 +598,10 @@ def test_taking_it_at_all_after_denying_a_medicine_is_its_safety(catalogue: Assi
     ans = catalogue.ask("my dad stopped his eliquis last month and isnt on any blood thinner now, can he start k2")
     assert not ans.abstained and "Upper Intake Limit" in ans.text
     assert "anticoagulant" not in {c.kind for c in ans.cautions}
+
+
+def test_an_amount_pointed_back_at_is_the_first_nutrient_asked_of(catalogue: Assistant) -> None:
+    first = "how much vitamin d is in the multivitamin with k2"  # a product of one page named with another
+    reply = catalogue.ask(first).text
+    ans = catalogue.ask("is that over the upper limit", history=asked_before(first, reply))
+    assert ans.citations and {c.supplement for c in ans.citations} == {"vitamin-d3"}
