@@ -175,6 +175,7 @@ from assistant.normalize import (
     medicine_names,
     mentioned_classes,
     names_a_medicine,
+    negated_spans,
     said_in_passing,
     sentences_of,
     surface_forms,
@@ -183,7 +184,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients
+from assistant.nutrients import form_words, mentioned_nutrients, micrograms
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -553,12 +554,23 @@ class Assistant:
         """The question across products a turn asks, its negated statements about medicines left out;
         when the rest asks nothing of them, a statement of what someone avoids ("I don't eat <a
         food>, any <supplement> for me?") is the property asked of them."""
-        kept, nutrients = without_negated_mentions(asked), self.catalog.nutrient_names
+        nutrients = self.catalog.nutrient_names
+        kept = self._without_denied_people(without_negated_mentions(asked))
         pq = parse_product_query(kept, nutrients)
         if pq is None and kept != asked and (
                 whole := parse_product_query(asked, nutrients)) is not None and whole.property is not None:
             return whole
         return pq
+
+    @staticmethod
+    def _without_denied_people(text: str) -> str:
+        """``text`` without its negated phrases naming people ("no kids in the house, ..."): whom the
+        products are not for asks no filter of them."""
+        folded = fold(text)
+        cuts = [(a, b) for a, b in negated_spans(folded) if people_in(folded[a:b]).named]
+        for a, b in reversed(cuts):
+            folded = folded[:a] + " " + folded[b:]
+        return folded if cuts else text
 
     def _confirm_spelling(self, u: Understanding, hits: Sequence[Hit]) -> Understanding:
         """The turn with the misspellings the retrieved passages confirm corrected ("bone los" where
@@ -683,12 +695,14 @@ class Assistant:
     def _naming_beside(self, question: str, filters: dict[str, str] | None,
                        qvec: Sequence[float]) -> list[Hit]:
         """The passages of the one monograph in scope (not its products) that name another nutrient
-        the question asks of taking beside it ("<x> and a <nutrient> supplement together?", the
-        lexicon's ``together``), when the page names it in one or two passages only: what the page
-        says of the two, which its own subject's passages would outrank. (A nutrient the page
-        names throughout is found by its words like any topic.) They follow the best hit."""
+        the question asks of taking beside it or of its effect on it ("<x> and a <nutrient>
+        supplement together?", "does <nutrient> block <x>?": the lexicon's ``together`` and
+        ``effect_on``), when the page names it in one or two passages only: what the page says of the
+        two, which its own subject's passages would outrank. (A nutrient the page names throughout
+        is found by its words like any topic.) They follow the best hit."""
         page = (filters or {}).get("supplement")
-        if not page or cue(vocabulary().lexicon.together).search(fold(question)) is None:
+        lexicon = vocabulary().lexicon
+        if not page or cue([*lexicon.together, *lexicon.effect_on]).search(fold(question)) is None:
             return []
         others = self.catalog.foreign_nutrients(question, page)
         docs = self._page_passages([page]) if others else []
@@ -829,6 +843,7 @@ class Assistant:
                                             primary=self.catalog.primary_nutrient(supplement))
             if pq.property is not None and len(book.citations) == cited:  # no description speaks to
                 lines += self._page_on_property(u, hits, book, pq.property)  # it: the page may
+            lines += self._ranked_above_limit(pq, products, supplement, book)
             limit = (dq is not None and dosage_cues().question.limit_field in dq.fields
                      and pq.direction is None)  # "the max amount" of a ranking is its "most"
             if supplement and ((pq.bound is not None and asks_risk(u.question)) or limit):  # "safe above
@@ -1809,6 +1824,28 @@ class Assistant:
         at = len(lines) - 1 if said is not None and lines and lines[-1] == said else len(lines)
         above = self._notes_above(dq.amount or (total.dose if total else None), dq, supplement, book)
         return first + lines[:at] + above + lines[at:]  # the referral last
+
+    def _ranked_above_limit(self, pq: ProductQuery, products: Sequence[Product], supplement: str | None,
+                            book: CitationBook) -> list[str]:
+        """After "which has the most <nutrient>?": that one serving of the product ranked first is
+        above the monograph's upper limit, where it is (a ranking alone reads as a recommendation)."""
+        nutrient = pq.nutrient or self.catalog.primary_nutrient(supplement)
+        if supplement is None or nutrient is None or pq.direction != "max" or pq.place != 1:
+            return []
+        weighed = [(ug, n.dose) for p in products
+                   if (n := p.nutrient(nutrient)) is not None and n.dose is not None
+                   and (ug := micrograms(nutrient, n.form, n.dose)) is not None]
+        top = max(weighed, key=lambda w: w[0], default=None)
+        limit = dosage_cues().question.limit_field
+        own = self.catalog.primary_of  # the limit is the nutrient's own monograph's
+        page = next((s for s in [supplement, *own] if own.get(s) == nutrient), None)
+        docs = self._field_docs(page, (limit,), []) if page else []
+        if top is None or not docs:
+            return []
+        dq, above = DosageQuery((limit,), amount=top[1], servings=True), msg.LIMIT_SERVING_ABOVE.split("{")[0]
+        lines = compose_dosage(dq, docs, CitationBook(), nutrient)  # cited only when all it says is "above"
+        said = bool(lines) and all(line.startswith(above) for line in lines)
+        return compose_dosage(dq, docs, book, nutrient) if said else []
 
     def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a

@@ -57,9 +57,16 @@ from assistant.domain.page_format import (
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, mentioned_classes, stem
+from assistant.normalize import content_tokens, cue, mentioned_classes, names_a_medicine, stem
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
-from assistant.nutrients import compound_form, micrograms, nutrient_before, one_of, read_nutrients
+from assistant.nutrients import (
+    compound_form,
+    mentioned_nutrients,
+    micrograms,
+    nutrient_before,
+    one_of,
+    read_nutrients,
+)
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "dosage_cues.yaml"
 
@@ -555,8 +562,23 @@ def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:
     the last, ``taken_beside_before`` before the first, within its clause)?"""
     before = re.split(r"[;.?!]", question[:own[0].start])[-1]
     after = fold(question[own[-1].end:])
-    return (bool(qc.taken_beside) and cue(qc.taken_beside).search(after) is not None) or (
+    found = cue(qc.taken_beside).search(after) if qc.taken_beside else None
+    # a medicine taken beside ("... and a water pill") holds none of the amount: its cautions speak of it
+    if found is not None and _only_a_medicine(re.split(r"[;.?!,]", after[_joined_at(after, found, qc):])[0]):
+        found = None
+    return found is not None or (
         bool(qc.taken_beside_before) and cue(qc.taken_beside_before).search(fold(before)) is not None)
+
+
+def _joined_at(text: str, found: re.Match[str], qc: QuestionCues) -> int:
+    """Where what a ``taken_beside`` match joins on begins: after its last joining word (``sum_joints``)."""
+    joins = list(cue(qc.sum_joints).finditer(text, found.start(), found.end()))
+    return joins[-1].end() if joins else found.start()
+
+
+def _only_a_medicine(text: str) -> bool:
+    """Does ``text`` name a medicine and no nutrient (what is taken is a medicine, no supplement)?"""
+    return names_a_medicine(text) and not mentioned_nutrients(text)
 
 
 def total_dose(doses: Sequence[Dose]) -> Dose | None:

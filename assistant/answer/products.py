@@ -36,7 +36,15 @@ from assistant.normalize import (
     sentences_of,
     tokens,
 )
-from assistant.nutrients import NamedNutrient, micrograms, name_lead, parts_of, read_nutrients
+from assistant.nutrients import (
+    NamedNutrient,
+    form_words,
+    mentioned_nutrients,
+    micrograms,
+    name_lead,
+    parts_of,
+    read_nutrients,
+)
 from assistant.types import ProductRow
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "product_cues.yaml"
@@ -930,7 +938,20 @@ def _product_negations(q: str) -> list[re.Match[str]]:
     """The negations of the folded question said of products ("which don't have <x>"), not of a
     person ("I don't want too much <x>, which have it?" asks which do)."""
     return [m for m in cue(product_cues().question.missing).finditer(q)
-            if not _person_before().search(q, 0, m.start())]
+            if not _person_before().search(q, 0, m.start()) and not _said_before_the_ask(q, m.start())]
+
+
+def _said_before_the_ask(q: str, at: int) -> bool:
+    """Is ``at`` in a clause of its own before the one that asks, naming nothing products hold ("no
+    kids in the house, which has the most?"; not "no <nutrient> please, which ..."): no asking word
+    before it, and a clause break between it and the first one after?"""
+    qc = product_cues().question
+    asks = cue([*qc.choose, *qc.across, "what'?s"])
+    if asks.search(q, 0, at) is not None or (ask := asks.search(q, at)) is None:
+        return False
+    clause = q[at:ask.start()]
+    return (re.search(r"[,.;:!?]", clause) is not None and not mentioned_nutrients(clause)
+            and not set(content_tokens(clause)) & form_words() and asked_property(clause) is None)
 
 
 def _excluded(q: str, nutrient_names: Sequence[str]) -> tuple[int, tuple[str, ...], str | None] | None:

@@ -246,6 +246,8 @@ class Lexicon(BaseModel):
     medicine_nouns: list[str] = Field(default_factory=list)
     #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
     together: list[str] = Field(default_factory=list)
+    #: ... or about what one does to the other ("does <x> block <y>?"; lexicon.yaml ``effect_on``)
+    effect_on: list[str] = Field(default_factory=list)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)
     followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)

@@ -605,3 +605,16 @@ def test_an_amount_pointed_back_at_is_the_first_nutrient_asked_of(catalogue: Ass
     reply = catalogue.ask(first).text
     ans = catalogue.ask("is that over the upper limit", history=asked_before(first, reply))
     assert ans.citations and {c.supplement for c in ans.citations} == {"vitamin-d3"}
+
+
+def test_the_product_ranked_first_above_the_limit_is_said_to_be(catalogue: Assistant) -> None:
+    ans = catalogue.ask("which of the k2 supplements gives you the most vitamin d3 in one serving?")
+    assert "One serving alone is above the Upper Intake Limit" in ans.text
+    assert "vitamin-d3" in {c.supplement for c in ans.citations}  # the nutrient's own page's limit
+    ans = catalogue.ask("which fish oil has the most epa")  # a page that sets no such limit
+    assert "One serving alone" not in ans.text
+
+
+def test_an_amount_beside_a_medicine_is_still_set_beside_the_limit(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my 80 yo dad takes 2000 IU d3 a day and a diuretic for swelling, is that within limits")
+    assert "below the Upper Intake Limit" in ans.text and "thiazide_diuretic" in {c.kind for c in ans.cautions}

@@ -893,3 +893,12 @@ def test_whether_anything_stands_against_taking_it_is_its_safety() -> None:
     for other in ["any reason i can't take iron with tea?", "can my dog take fish oil?",
                   "can my doctor take me off iron", "can she go on the pill"]:
         assert not asks_supplement_safety(other), other
+
+
+def test_a_medicine_taken_beside_an_amount_is_not_added_to_it() -> None:
+    for medicine in ["i take 600 IU d3 and a water pill, within limits?",
+                     "my dad takes 2000 IU d3 a day and a diuretic for swelling, is that within limits"]:
+        q = parse_dosage_query(medicine, nutrient="vitamin D3")
+        assert q is not None and q.amount is not None and not q.beside, medicine
+    q = parse_dosage_query("i take 2000 IU d3 and a calcium tablet, over the limit?", nutrient="vitamin D3")
+    assert q is not None and q.beside  # a supplement: its amount is unknown

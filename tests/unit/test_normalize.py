@@ -472,3 +472,23 @@ def test_other_spoons_are_no_teaspoon() -> None:
                                             ("omega 3 for joint pain", "joint")])
 def test_lay_words_meet_the_pages(said: str, read: str) -> None:
     assert read in lexical_form(said)
+
+
+@pytest.mark.parametrize(("question", "classes"), [
+    ("i take a pill to stop my blood clotting", {"anticoagulant", "antiplatelet"}),
+    ("a medicine that prevents blood clots", {"anticoagulant", "antiplatelet"}),
+    ("my dentist gave me one of the -cycline antibiotics", {"tetracycline_antibiotic"}),
+    ("my dentist gave me antibiotics", {"tetracycline_antibiotic", "quinolone_antibiotic"}),
+])
+def test_a_medicine_said_by_what_it_does_or_its_kind_names_its_classes(question: str, classes: set[str]) -> None:
+    assert classes <= set(mentioned_classes([question]))
+
+
+def test_what_a_supplement_is_asked_to_do_names_no_medicine() -> None:
+    assert mentioned_classes(["does k2 prevent blood clots"]) == []
+
+
+def test_arteries_and_after_menopause_meet_the_pages_words() -> None:
+    assert "vascular" in lexical_form("what does it do for my arteries")
+    from assistant.answer.dosage import people_in
+    assert people_in("a postmenopausal woman").ages == ((51.0, 130.0),)

@@ -266,3 +266,13 @@ def test_two_named_products_set_against_each_other_are_compared_in_what_both_nam
 def test_whether_it_works_is_asked_of_the_evidence(question: str, asks: bool) -> None:
     from assistant.answer.products import asks_evidence
     assert asks_evidence(question) is asks
+
+
+@pytest.mark.parametrize("question", ["no kids in the house, which iron product has the most iron",
+                                      "so no worries there, whats the strongest iron pill"])
+def test_a_denial_in_a_clause_before_the_ask_is_no_missing_amount(question: str) -> None:
+    from assistant.answer.products import parse_product_query
+    pq = parse_product_query(question, ["iron", "vitamin D3"])
+    assert pq is not None and not pq.missing and pq.direction == "max"
+    excluded = parse_product_query("no d3 please, which k2 product is best", ["vitamin K2", "vitamin D3"])
+    assert excluded is not None and excluded.excluded == ("vitamin D3",)  # names what products hold
