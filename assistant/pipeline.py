@@ -995,9 +995,12 @@ class Assistant:
         lex = self.retriever.lexical
         limit = s.max_answer_sentences if not shown else max(1, s.max_answer_sentences - 1)  # cautions lead
         eq = u.retrieval_question
+        # a follow-up naming its own people ("what about women over 50?"): a field's values for them
+        own = u.followup and people_in(without_negated_mentions(u.question)).named
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                    exclude_numbers=no_numbers, skip_chunks=shown,
-                                   skipped_set_bar=bool(mentioned_classes([u.question])))
+                                   skipped_set_bar=bool(mentioned_classes([u.question])),
+                                   people_question=u.question if own else None)
         if not lines or no_numbers or not asks_figure(u.question):
             return lines
         if not figure_answered(u.question, lines):
@@ -1143,9 +1146,12 @@ class Assistant:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
         question it resolves to."""
         primary = self.catalog.primary_nutrient(supplement)  # its amount is compared, not another's
-        dq = parse_dosage_query(without_negated_mentions(u.question), nutrient=primary)  # "I'm not pregnant"
+        own = without_negated_mentions(u.question)
+        dq = parse_dosage_query(own, nutrient=primary)  # "I'm not pregnant"
         if dq is None and u.followup:
             dq = parse_dosage_query(u.retrieval_question, nutrient=primary)
+            if dq is not None and (people := people_in(own)).named:  # "what about women over 50?": these
+                dq = replace(dq, people=people)  # people, not the earlier turn's as well
             if dq is not None and dq.amount is not None and re.search(r"\d", u.question):
                 dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
         if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:

@@ -245,13 +245,15 @@ def dose_extreme(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
 def compose_extractive(question: str, question_terms: Sequence[str], hits: Sequence[Hit],
                        idf: Mapping[str, float], default_idf: float, limit: int, book: CitationBook,
                        exclude_numbers: bool = False, skip_chunks: frozenset[str] = frozenset(),
-                       skipped_set_bar: bool = True) -> list[str]:
+                       skipped_set_bar: bool = True, people_question: str | None = None) -> list[str]:
     """Sentences with their [n] markers.
 
     ``exclude_numbers`` drops sentences that hold a number (a personal-dose request);
     ``skip_chunks`` are passages already shown (cautions): they still set the bar the other
     sentences must reach, so a caution question does not pull in weak extras (unless
-    ``skipped_set_bar`` is false: the cautions came with the conversation, the turn asks another thing).
+    ``skipped_set_bar`` is false: the cautions came with the conversation, the turn asks another thing);
+    ``people_question``: the words a field's values are chosen by for the people they name, when not
+    the question's (a follow-up naming its own people: "what about women over 50?").
     """
     scored = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
     cands = [c for c in scored if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
@@ -286,7 +288,7 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
             if c.hit.chunk_id in fields_done:
                 continue
             fields_done.add(c.hit.chunk_id)
-            lines.append(cited_field(doc, question, book, c.hit.dense_score))
+            lines.append(cited_field(doc, people_question or question, book, c.hit.dense_score))
             continue
         marker = book.cite(doc, (c.start, c.end), c.hit.dense_score)
         lines.append(f"{render_sentence(c)} [{marker}]")

@@ -618,3 +618,14 @@ def test_the_product_ranked_first_above_the_limit_is_said_to_be(catalogue: Assis
 def test_an_amount_beside_a_medicine_is_still_set_beside_the_limit(catalogue: Assistant) -> None:
     ans = catalogue.ask("my 80 yo dad takes 2000 IU d3 a day and a diuretic for swelling, is that within limits")
     assert "below the Upper Intake Limit" in ans.text and "thiazide_diuretic" in {c.kind for c in ans.cautions}
+
+
+def test_a_follow_up_naming_other_people_is_answered_for_them_alone(catalogue: Assistant) -> None:
+    first = "how much vitamin d does a 30 year old need"
+    reply = catalogue.ask(first).text
+    ans = catalogue.ask("and a 75 year old?", history=asked_before(first, reply))
+    assert "800 IU" in ans.text and "600 IU" not in ans.text
+    first = "what's the recommended iron for women 19-50"
+    reply = catalogue.ask(first).text
+    ans = catalogue.ask("what about women over 50", history=asked_before(first, reply))
+    assert "women 51+" in ans.text and "19–50" not in ans.text
