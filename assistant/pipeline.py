@@ -76,6 +76,7 @@ from assistant.answer.extractive import cited_field, compose_extractive
 from assistant.answer.form_shares import fit_sentences
 from assistant.answer.generative import gated_sentences, make_llm
 from assistant.answer.products import (
+    Measure,
     OneProduct,
     ProductQuery,
     asks_across_products,
@@ -184,7 +185,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients, micrograms
+from assistant.nutrients import form_words, mentioned_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -838,12 +839,12 @@ class Assistant:
             products = self._products_back(u, pq, products)
             if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
-            cited = len(book.citations)
+            cited, first = len(book.citations), list[tuple[Product, Measure]]()
             lines, table = compose_products(pq, products, self._product_docs(products), book,
-                                            primary=self.catalog.primary_nutrient(supplement))
+                                            primary=self.catalog.primary_nutrient(supplement), first=first)
             if pq.property is not None and len(book.citations) == cited:  # no description speaks to
                 lines += self._page_on_property(u, hits, book, pq.property)  # it: the page may
-            lines += self._ranked_above_limit(pq, products, supplement, book)
+            lines += self._ranked_above_limit(pq, first, supplement, book)
             limit = (dq is not None and dosage_cues().question.limit_field in dq.fields
                      and pq.direction is None)  # "the max amount" of a ranking is its "most"
             if supplement and ((pq.bound is not None and asks_risk(u.question)) or limit):  # "safe above
@@ -1831,24 +1832,20 @@ class Assistant:
         above = self._notes_above(dq.amount or (total.dose if total else None), dq, supplement, book)
         return first + lines[:at] + above + lines[at:]  # the referral last
 
-    def _ranked_above_limit(self, pq: ProductQuery, products: Sequence[Product], supplement: str | None,
-                            book: CitationBook) -> list[str]:
-        """After "which has the most <nutrient>?": that one serving of the product ranked first is
-        above the monograph's upper limit, where it is (a ranking alone reads as a recommendation)."""
+    def _ranked_above_limit(self, pq: ProductQuery, first: Sequence[tuple[Product, Measure]],
+                            supplement: str | None, book: CitationBook) -> list[str]:
+        """After "which has the most <nutrient>?": that one serving of the product the answer names
+        first (``first``) is above the upper limit of the nutrient's own monograph, where it is above
+        every value (a ranking alone reads as a recommendation)."""
         nutrient = pq.nutrient or self.catalog.primary_nutrient(supplement)
-        if supplement is None or nutrient is None or pq.direction != "max" or pq.place != 1:
-            return []
-        weighed = [(ug, n.dose) for p in products
-                   if (n := p.nutrient(nutrient)) is not None and n.dose is not None
-                   and (ug := micrograms(nutrient, n.form, n.dose)) is not None]
-        top = max(weighed, key=lambda w: w[0], default=None)
+        page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
         limit = dosage_cues().question.limit_field
-        own = self.catalog.primary_of  # the limit is the nutrient's own monograph's
-        page = next((s for s in [supplement, *own] if own.get(s) == nutrient), None)
-        docs = self._field_docs(page, (limit,), []) if page else []
-        if top is None or not docs:
+        docs = self._field_docs(page, (limit,), []) if page and first and pq.place == 1 else []
+        if not docs:
             return []
-        dq, above = DosageQuery((limit,), amount=top[1], servings=True), msg.LIMIT_SERVING_ABOVE.split("{")[0]
+        ug = first[0][1].micrograms
+        dq = DosageQuery((limit,), amount=Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg"), servings=True)
+        above = msg.LIMIT_SERVING_ABOVE.split("{")[0]
         lines = compose_dosage(dq, docs, CitationBook(), nutrient)  # cited only when all it says is "above"
         said = bool(lines) and all(line.startswith(above) for line in lines)
         return compose_dosage(dq, docs, book, nutrient) if said else []

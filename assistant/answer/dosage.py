@@ -119,6 +119,8 @@ class QuestionCues(BaseModel):
     not_daily: list[str] = Field(default_factory=list)
     #: an amount said as taken each day ("a day", "daily", "every morning")
     daily: list[str] = Field(default_factory=list)
+    #: words for a supplement of any kind ("a multi", "my vitamins"): what holds amounts, unlike a medicine
+    supplement_words: list[str] = Field(default_factory=list)
     #: a question about which form something is ("which type of <nutrient>", "what kind is it"): a
     #: field quoted whose lines lost their names says so
     forms_asked: list[str] = Field(default_factory=list)
@@ -136,7 +138,7 @@ class QuestionCues(BaseModel):
 
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "supplement_safety", "taken_beside", "taken_beside_before", "not_summed",
-                     "fractional_servings", "not_daily", "daily", "forms_asked",
+                     "fractional_servings", "not_daily", "daily", "supplement_words", "forms_asked",
                      "note_above", "study_words", "share_asked", "share_only", "condition_lead", "dose_asked",
                      "purpose_words", "not_conditions", "limit_before", "limit_after", "serving_count")
     @classmethod
@@ -563,8 +565,9 @@ def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:
     before = re.split(r"[;.?!]", question[:own[0].start])[-1]
     after = fold(question[own[-1].end:])
     found = cue(qc.taken_beside).search(after) if qc.taken_beside else None
-    # a medicine taken beside ("... and a water pill") holds none of the amount: its cautions speak of it
-    if found is not None and _only_a_medicine(re.split(r"[;.?!,]", after[_joined_at(after, found, qc):])[0]):
+    # a medicine taken beside the amount holds none of it: its cautions speak of it
+    joined = re.split(r"[;.?!,]", after[_joined_at(after, found, qc):])[0] if found is not None else ""
+    if found is not None and _only_medicines(joined, qc):
         found = None
     return found is not None or (
         bool(qc.taken_beside_before) and cue(qc.taken_beside_before).search(fold(before)) is not None)
@@ -576,9 +579,12 @@ def _joined_at(text: str, found: re.Match[str], qc: QuestionCues) -> int:
     return joins[-1].end() if joins else found.start()
 
 
-def _only_a_medicine(text: str) -> bool:
-    """Does ``text`` name a medicine and no nutrient (what is taken is a medicine, no supplement)?"""
-    return names_a_medicine(text) and not mentioned_nutrients(text)
+def _only_medicines(text: str, qc: QuestionCues) -> bool:
+    """Is everything ``text`` joins (by ``sum_joints``) a medicine, none of it a nutrient or a
+    supplement (``supplement_words``): then none of it holds the amount?"""
+    parts = [t for t in cue(qc.sum_joints).split(text) if t.strip()]
+    return bool(parts) and all(names_a_medicine(t) and not mentioned_nutrients(t)
+                               and cue(qc.supplement_words).search(t) is None for t in parts)
 
 
 def total_dose(doses: Sequence[Dose]) -> Dose | None:

@@ -1331,12 +1331,15 @@ def product_amount_text(product: Product, nutrient: str) -> tuple[str | None, st
 # --------------------------------------------------------------------------- answering
 
 
-def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
-                     book: CitationBook, primary: str | None = None) -> tuple[list[str], list[ProductRow]]:
+def compose_products(
+        pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document], book: CitationBook,
+        primary: str | None = None, first: list[tuple[Product, Measure]] | None = None,
+) -> tuple[list[str], list[ProductRow]]:
     """Answer a question across products from their stated amounts; every product cited.
     ``primary``: the monograph's own nutrient (every product of its page counts as containing it).
-    A second ask of the question (``then``) is answered after the first, over the same products."""
-    lines, rows = _compose_ask(pq, products, product_docs, book, primary)
+    A second ask of the question (``then``) is answered after the first, over the same products.
+    ``first``: given, it is filled with the products (and amounts) a "which has the most" names."""
+    lines, rows = _compose_ask(pq, products, product_docs, book, primary, first)
     if pq.then is not None:
         more, more_rows = _compose_ask(pq.then, products, product_docs, book, primary)
         lines, rows = lines + [m for m in more if m not in lines], rows + more_rows  # said once
@@ -1344,9 +1347,10 @@ def compose_products(pq: ProductQuery, products: Sequence[Product], product_docs
 
 
 def _compose_ask(pq: ProductQuery, products: Sequence[Product], product_docs: dict[str, Document],
-                 book: CitationBook, primary: str | None) -> tuple[list[str], list[ProductRow]]:
+                 book: CitationBook, primary: str | None,
+                 first: list[tuple[Product, Measure]] | None = None) -> tuple[list[str], list[ProductRow]]:
     """One ask across the products (see :func:`compose_products`)."""
-    out = _ProductAnswer(book, product_docs)
+    out = _ProductAnswer(book, product_docs, first=first if first is not None else [])
     if pq.kinds:
         kept = [p for p in products if product_kind(p) in pq.kinds]
         if not kept:  # said so; what else it asks is answered over every product ("per capsule" loosely)
@@ -1412,6 +1416,8 @@ class _ProductAnswer:
     rows: list[ProductRow] = field(default_factory=list)
     #: what the products compared are: "products", or "tablet products" when the question kept a kind
     scope: str = "products"
+    #: the products (and amounts) named as holding the most, when the answer names them
+    first: list[tuple[Product, Measure]] = field(default_factory=list)
 
     def cite(self, p: Product, amount: str | None) -> int:
         hl = None
@@ -1476,6 +1482,8 @@ class _ProductAnswer:
             items = "; ".join(names)
             self.lines.append(msg.PRODUCTS_EXTREME.format(scope=self.scope, word=word, nutrient=nutrient,
                                                           items=items))
+            if direction == "max":
+                self.first += [(p, s) for p, s in with_amount if s.micrograms == target]
         for p, s in order:
             if s.micrograms != target and not whole:
                 self.add_row(p, nutrient, self.cite(p, s.amount))

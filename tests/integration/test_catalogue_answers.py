@@ -629,3 +629,8 @@ def test_a_follow_up_naming_other_people_is_answered_for_them_alone(catalogue: A
     reply = catalogue.ask(first).text
     ans = catalogue.ask("what about women over 50", history=asked_before(first, reply))
     assert "women 51+" in ans.text and "19–50" not in ans.text
+
+
+def test_a_ranking_kept_to_a_kind_says_nothing_of_another_products_limit(catalogue: Assistant) -> None:
+    for question in ["which liquid iron has the most iron?", "which iron capsule has the most iron?"]:
+        assert "One serving alone" not in catalogue.ask(question).text, question

@@ -902,3 +902,15 @@ def test_a_medicine_taken_beside_an_amount_is_not_added_to_it() -> None:
         assert q is not None and q.amount is not None and not q.beside, medicine
     q = parse_dosage_query("i take 2000 IU d3 and a calcium tablet, over the limit?", nutrient="vitamin D3")
     assert q is not None and q.beside  # a supplement: its amount is unknown
+
+
+def test_a_supplement_beside_a_medicine_is_still_taken_beside() -> None:
+    for beside in ["i take 2000 IU d3 and a water pill and a multivitamin, within the limit?",
+                   "i take 3000 IU d3 and my fosamax plus d, over the limit?"]:
+        q = parse_dosage_query(beside, nutrient="vitamin D3")
+        assert q is not None and q.beside, beside
+
+
+def test_going_through_the_menopause_is_no_age() -> None:
+    from assistant.answer.dosage import people_in
+    assert people_in("i'm going through the menopause").ages == ()

@@ -492,3 +492,10 @@ def test_arteries_and_after_menopause_meet_the_pages_words() -> None:
     assert "vascular" in lexical_form("what does it do for my arteries")
     from assistant.answer.dosage import people_in
     assert people_in("a postmenopausal woman").ages == ((51.0, 130.0),)
+
+
+@pytest.mark.parametrize("question", ["is there something that prevents blood clots naturally, like fish oil?",
+                                      "I'm on amoxicillin antibiotics", "antibiotic-free fish oil?",
+                                      "my mom is on anthracycline chemo"])
+def test_no_class_is_named_by_a_clot_or_antibiotic_word_of_something_else(question: str) -> None:
+    assert mentioned_classes([question]) == []

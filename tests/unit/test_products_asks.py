@@ -276,3 +276,8 @@ def test_a_denial_in_a_clause_before_the_ask_is_no_missing_amount(question: str)
     assert pq is not None and not pq.missing and pq.direction == "max"
     excluded = parse_product_query("no d3 please, which k2 product is best", ["vitamin K2", "vitamin D3"])
     assert excluded is not None and excluded.excluded == ("vitamin D3",)  # names what products hold
+
+
+def test_in_which_opening_a_question_asks_across_products() -> None:
+    from assistant.answer.products import parse_product_query
+    assert parse_product_query("in which k2 products is there d3?", ["vitamin K2", "vitamin D3"]) is not None
