@@ -682,7 +682,8 @@ class Assistant:
             wider = self.retriever.search(eq, k=k * EVIDENCE_WIDER, filters=filters, query=nq).hits
             hits = [h for h in wider if h.document.metadata.get("kind") != "product"][:k] or hits
         beside = self._naming_beside(eq, filters, found.query_vector)
-        rest = [h for h in hits if h.chunk_id not in {b.chunk_id for b in beside}]
+        placed = {b.chunk_id for b in beside}
+        rest = [h for h in hits if h.chunk_id not in placed]
         return rest[:1] + beside + rest[1:]  # after the best passage for the whole question
 
     def _names_product(self, q: str) -> bool:
@@ -1080,13 +1081,22 @@ class Assistant:
         already: about the person asking, on every answer path."""
         stated = stated_conditions(without_negated_mentions(u.question))
         pages = (self._caution_scope(u, supplement) or ()) if stated else ()
-        docs = self.retriever.documents.get([i for s in pages for i in self.retriever.lexical.ids_of(s)])
+        notes = [d for d in self._unquoted_notes(pages, book) if not note_classes(d)]
+        words = self.catalog.naming_words
+        return [self._quoted(d, book) for d in notes
+                if names_condition(str(d.metadata.get("text") or d.page_content), stated, words)]
+
+    def _unquoted_notes(self, pages: Sequence[str], book: CitationBook) -> list[Document]:
+        """The notes of the monographs ``pages`` that the answer does not quote yet."""
         cited = {c.chunk_id for c in book.citations}
-        notes = [(d, str(d.metadata.get("text") or d.page_content)) for d in docs.values()
-                 if d.metadata.get("kind") == "note" and not note_classes(d)
-                 and str(d.metadata.get("chunk_id") or d.id) not in cited]
-        return [f"{text.rstrip('.')}. [{book.cite(d)}]" for d, text in notes
-                if names_condition(text, stated, self.catalog.naming_words)]
+        return [d for d in self._page_passages(pages)
+                if d.metadata.get("kind") == "note" and str(d.metadata.get("chunk_id") or d.id) not in cited]
+
+    @staticmethod
+    def _quoted(note: Document, book: CitationBook) -> str:
+        """A note quoted whole, as a sentence, and cited."""
+        text = str(note.metadata.get("text") or note.page_content).strip().rstrip(".")
+        return f"{text}. [{book.cite(note)}]"
 
     def _named_amount_notes(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """The notes on amounts above a figure that an amount a day the question names exceeds
@@ -1873,11 +1883,7 @@ class Assistant:
         """The monograph's notes on amounts above a figure that ``amount`` exceeds ("doses above <x>
         have been associated with <harm>"), each quoted whole and cited, where the answer does not
         quote it already."""
-        docs = self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values()
-        held = {c.chunk_id for c in book.citations}
-        return [f"{str(d.metadata.get('text') or d.page_content).strip().rstrip('.')}. [{book.cite(d)}]"
-                for d in notes_above(amount, [d for d in docs if d.metadata.get("kind") == "note"])
-                if str(d.metadata.get("chunk_id") or d.id) not in held]
+        return [self._quoted(d, book) for d in notes_above(amount, self._unquoted_notes([supplement], book))]
 
     def _held_safety(self, u: Understanding, dq: DosageQuery | None, supplement: str | None) -> bool:
         """Does the turn ask, in its own words, whether the amount one product it names holds is safe
