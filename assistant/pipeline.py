@@ -64,6 +64,7 @@ from assistant.answer.dosage import (
     field_names,
     names_field,
     notes_above,
+    own_amounts,
     parse_dosage_query,
     people_in,
     servings_counted,
@@ -175,7 +176,6 @@ from assistant.normalize import (
     general_words,
     medicine_names,
     mentioned_classes,
-    names_a_medicine,
     negated_spans,
     said_in_passing,
     sentences_of,
@@ -211,9 +211,6 @@ MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
 #: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
 MIN_ASKED_TOPIC_WORDS = 2
-
-#: how far after an amount a medicine's name says the amount is the medicine's ("2000 mg metformin")
-MEDICINE_AFTER_AMOUNT = 30
 
 #: how many more passages an evidence question ("does it work?") is searched for, its products left out
 EVIDENCE_WIDER = 3
@@ -1103,17 +1100,18 @@ class Assistant:
         ("thinking of taking <amount> a day"), unless the answer quotes them already. The amount is
         the one the Dosage Guide cues read as compared (not a limit the question quotes), else the
         question's only one, said as daily; none when the question asks of studies (a trial's dose),
-        names a product (whose serving that may be), another nutrient or a medicine right after the
-        amount (whose amount it is), or an amount taken less often than daily."""
+        names a product (whose serving that may be) or another nutrient, or an amount taken less often
+        than daily; nor a medicine's amount or a limit the question quotes (:func:`own_amounts`)."""
         q, qc = without_negated_mentions(u.question), dosage_cues().question
         folded = fold(q)
         if (supplement is None or self.catalog.foreign_nutrients(q, supplement) or self._names_product(q)
                 or cue(qc.study_words).search(folded) or cue(qc.not_daily).search(folded)
                 or not cue(qc.daily).search(folded)):
             return []
-        dq = parse_dosage_query(q, nutrient=self.catalog.primary_nutrient(supplement))
-        doses = [dq.amount] if dq is not None and dq.amount is not None else parse_doses(q)
-        if len(doses) != 1 or doses[0].low <= 0 or names_a_medicine(q[doses[0].end:][:MEDICINE_AFTER_AMOUNT]):
+        primary = self.catalog.primary_nutrient(supplement)
+        dq = parse_dosage_query(q, nutrient=primary)
+        doses = [dq.amount] if dq is not None and dq.amount is not None else own_amounts(q, primary)
+        if len(doses) != 1 or doses[0].low <= 0:
             return []
         return self._note_lines_above(doses[0], supplement, book)
 

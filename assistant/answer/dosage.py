@@ -535,8 +535,7 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
                    if cue([*patterns, *field_terms(name)]).search(folded))
     # the amounts of the nutrient: not a medicine's ("on <medicine> 2.5 mg", "5 mg of <medicine>"), a
     # compound's weight, nor (the monograph's nutrient given) another nutrient's
-    own = [d for d in doses
-           if not _medicines(_words_around(question, d)) and _own_amount(question, d, nutrient)]
+    own = _own_of(question, doses, nutrient)
     # a sum ("2000 IU plus 3000 IU, safe?"): the page states none; added up in one unit, it is set
     # beside the limit (not in several, "5000 IU plus 100 mcg", nor with another's amount in it, nor
     # amounts of other days or people: ``not_summed``)
@@ -681,6 +680,20 @@ def fewer_than_one_serving(question: str, cues: DosageCues | None = None) -> boo
 #: words after an amount that start another thing than its own name ("65 mg with <another nutrient>")
 _JOINS = frozenset({"with", "and", "plus", "or", "for", "in", "to", "on", "from", "per", "a", "an", "than",
                     "vs", "versus", "alongside", "beside", "besides", "into", "at"})
+
+
+def own_amounts(question: str, nutrient: str | None = None, cues: DosageCues | None = None) -> list[Dose]:
+    """The amounts a question names of the nutrient (``nutrient``: the monograph's own): not a limit
+    it quotes ("my limit is 45 mg"), a medicine's ("on <medicine> 2.5 mg", "2000 mg <medicine>"), a
+    compound's weight, nor another nutrient's."""
+    qc = (cues or dosage_cues()).question
+    return _own_of(question, [d for d in parse_doses(question) if not _said_limit(question, d, qc)], nutrient)
+
+
+def _own_of(question: str, doses: Sequence[Dose], nutrient: str | None) -> list[Dose]:
+    """Those of ``doses`` that are the nutrient's own (see :func:`own_amounts`)."""
+    return [d for d in doses
+            if not names_a_medicine(_words_around(question, d)) and _own_amount(question, d, nutrient)]
 
 
 def _own_amount(question: str, dose: Dose, nutrient: str | None) -> bool:

@@ -914,3 +914,10 @@ def test_a_supplement_beside_a_medicine_is_still_taken_beside() -> None:
 def test_going_through_the_menopause_is_no_age() -> None:
     from assistant.answer.dosage import people_in
     assert people_in("i'm going through the menopause").ages == ()
+
+
+def test_own_amounts_leave_out_a_medicines_and_a_quoted_limit() -> None:
+    from assistant.answer.dosage import own_amounts
+    assert [d.text for d in own_amounts("i take 75mg aspirin every day and 3 g of fish oil")] == ["3 g"]
+    assert [d.text for d in own_amounts("i take 2000 mg metformin a day and 2 g fish oil")] == ["2 g"]
+    assert [d.text for d in own_amounts("my limit is 45 mg and i take 30 mg")] == ["30 mg"]
