@@ -433,16 +433,17 @@ def starts_afresh(question: str) -> bool:
 
 
 def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str, str]] = (),
-            answer: str = "") -> Resolution:
+            answer: str = "", finding: Callable[[str], bool] | None = None) -> Resolution:
     """The turn ``question`` against the conversation's current question ``previous`` (``answer``:
-    what the assistant replied to the turn before, which may name what "the other form" leaves)."""
+    what the assistant replied to the turn before, which may name what "the other form" leaves;
+    ``finding``: whether words the answer cited write one of the corpus's research findings)."""
     if not previous or starts_afresh(question) or not (
             is_followup(question, True) or _asks_of_members(question, previous, names)):
         return Resolution(question, False, False)
     if _cues().source.search(fold(question)) and (cited := _cited(answer)):
         return Resolution(f"{question}; {SOURCE_OF}: {cited}", True, False)  # the claim's findings answer it
     earlier = find_slots(previous, names)
-    question = _named_references(question, previous, earlier, answer, names)
+    question = _named_references(question, previous, earlier, answer, names, finding)
     products = bool(_cues().product.search(previous)) or any(
         s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
     slots = _in_context(question, _turn_slots(question, names), earlier, names, products)
@@ -546,7 +547,8 @@ def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) 
 
 
 def _named_references(question: str, previous: str, earlier: Sequence[Slot], answer: str,
-                      names: Sequence[tuple[str, str, str]]) -> str:
+                      names: Sequence[tuple[str, str, str]],
+                      finding: Callable[[str], bool] | None = None) -> str:
     """The turn with what it points back at named: "the other form" (the form of a nutrient with two
     that the earlier turn named the other of), "that one" / "that study", and "it" before a verb
     only a study takes ("was it done in ..."): the study the earlier question named, when the turn
@@ -571,10 +573,24 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     head = question[:at[1]] + " in " if members else question[:at[0]]
     if studies := [s for s in earlier if s.kind == "study"]:
         return head + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
-    # the earlier question named none: the finding the last answer cited describes it, after the turn
-    if not (cited := _cited(answer, _ordinal(question))) or not _about_research(previous):
+    # the earlier question named none: the finding the last answer cited describes it, after the turn,
+    # in a conversation about the research, or when the turn points at a study by a study's word and
+    # the answer cited a finding ("<topic>? || how long was that study?")
+    if not (cited := _cited(answer, _ordinal(question))) or not (
+            _about_research(previous) or _bare_study_pointer(question, at, cited, finding)):
         return question
-    return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {cited}"
+    return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {_without_lead(cited)}"  # no list's lead
+
+
+def _bare_study_pointer(question: str, at: tuple[int, int], cited: str,
+                        finding: Callable[[str], bool] | None) -> bool:
+    """Does the turn point at a study by a study's word and say nothing else of its own (no number,
+    at most :data:`_BARE_POINTER_WORDS` words: "how long was that study?", not "... that study of
+    adults over 80"), where the item the last answer cited is a research finding?"""
+    rest = question[:at[0]] + question[at[1]:]
+    return (finding is not None and _cues().study_word.search(question, at[0], at[1]) is not None
+            and len(content_tokens(rest)) <= _BARE_POINTER_WORDS and not re.search(r"\d", rest)
+            and finding(_without_lead(cited)))
 
 
 def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
@@ -654,6 +670,9 @@ def _study_pointer(question: str) -> tuple[tuple[int, int] | None, bool]:
     return None, False
 
 
+#: a turn pointing at "that study" with at most this many words of its own besides, and no number
+#: ("how long was that study?"), describes no study of its own: it points at the one the last answer cited
+_BARE_POINTER_WORDS = 1
 #: what a turn's pointer to a study is written as when the finding the last answer cited follows it
 _STUDY = "the study"
 #: the finding pinned after a resolved turn: "<turn>; the study: <the finding's words>"

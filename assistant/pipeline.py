@@ -42,6 +42,7 @@ from assistant.answer.cautions import (
     is_personal_request,
     names_condition,
     note_classes,
+    of_no_medicine,
     referral,
     stated_conditions,
     urgent_referral,
@@ -68,6 +69,7 @@ from assistant.answer.dosage import (
     parse_dosage_query,
     people_in,
     servings_counted,
+    shares_people,
     times,
     total_dose,
     treated_conditions,
@@ -527,7 +529,7 @@ class Assistant:
         turns = self.speller.correct_turns(turns)
         names = self.catalog.slot_names
         r = resolve(q, current_question(user_questions(turns), names), names,
-                    self._without_notes(last_answer(turns)))
+                    self._without_notes(last_answer(turns)), self._writes_finding)
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(r.question), r.followup
         personal = is_personal_request(without_negated_mentions(q))
@@ -1048,7 +1050,7 @@ class Assistant:
         cautions apply and its text is repeated, as a caution is when the question is about it.
         ``everywhere``: the classes whose cautions are every monograph's (the turn names none)."""
         conditions = stated_conditions(without_negated_mentions(u.question))
-        own = self._condition_notes(u, supplement, conditions)
+        own = [*self._condition_notes(u, supplement, conditions), *self._people_notes(u, supplement)]
         asked = [c for c in u.asks_about if c in u.classes]  # a note's kind: a class asked, first
         classes = list(dict.fromkeys([*asked, *u.classes, *(c for d in own for c in note_classes(d))]))
         anywhere = [c for c in classes if c in everywhere]
@@ -1070,6 +1072,17 @@ class Assistant:
         notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
         return [d for d in notes if names_condition(str(d.metadata.get("text") or d.page_content),
                                                     conditions, self.catalog.naming_words)]
+
+    def _people_notes(self, u: Understanding, supplement: str | None) -> list[Document]:
+        """The supplement's caution notes of no medicine (a harm at some doses) that name people the
+        question asks about ("iron for kids": the note on poisoning in children under 6), not people
+        it denies ("no kids in the house")."""
+        asked = people_in(without_negated_mentions(u.question))
+        if not asked.named:
+            return []
+        notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
+        return [d for d in notes if of_no_medicine(d)
+                and shares_people(asked, people_in(str(d.metadata.get("text") or d.page_content)))]
 
     def _condition_lines(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """The notes of no interaction class (a harm at some doses, a side effect) that name a
@@ -1477,6 +1490,10 @@ class Assistant:
         ids = {p.id: chunks[p.id] for p in products if p.id in chunks}
         docs = self.retriever.documents.get(list(ids.values()))
         return {pid: docs[cid] for pid, cid in ids.items() if cid in docs}
+
+    def _writes_finding(self, words: str) -> bool:
+        """Do the words (an item an answer cited) write one of the corpus's research findings?"""
+        return finding_written(words, [r for s in self.supplements for r in self.studies.of(s)]) is not None
 
     def _named_in(self, resolved: str) -> list[str]:
         """The monographs a resolved turn names; a finding pinned to it ("...; the study: <its

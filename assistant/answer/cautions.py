@@ -65,6 +65,13 @@ def note_classes(doc: Document) -> list[str]:
     return mentioned_classes([str(doc.metadata.get("text") or doc.page_content)], questions=False)
 
 
+def of_no_medicine(doc: Document) -> bool:
+    """Is a note a caution of classes no medicine names (``note_only``: a harm at some doses, an
+    allergy), not of a medicine the asker may not take?"""
+    return bool(classes := note_classes(doc)) and all(vocabulary().interaction_class(c).note_only
+                                                       for c in classes)
+
+
 def is_caution_passage(doc: Document) -> bool:
     """A monograph note (not a study finding) that names an interaction class."""
     return bool(note_classes(doc))

@@ -308,6 +308,18 @@ def _overlap(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]])
     return any(lo1 <= hi2 and lo2 <= hi1 for lo1, hi1 in a for lo2, hi2 in b)
 
 
+def shares_people(asked: Population, said: Population, cues: DosageCues | None = None) -> bool:
+    """Do two texts name some of the same people: a group of both, or ages that overlap (a life
+    stage stands for its ages: "kids" and "children under 6" do; "a 12 year old" and "children
+    under 6" do not)?"""
+    if not (asked.named and said.named):
+        return False
+    pc = (cues or dosage_cues()).population
+    if asked.groups & said.groups:
+        return True
+    return _overlap(asked.ages or _stage_ages(asked, pc), said.ages or _stage_ages(said, pc))
+
+
 def match_score(asked: Population, line: Population, cues: DosageCues | None = None) -> float | None:
     """How well a value line's people fit the people asked about; None: they exclude each other
     (ages apart, the other sex, another life stage, a state such as pregnancy asked about that the

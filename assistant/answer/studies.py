@@ -49,6 +49,7 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
+from assistant.followup import PINNED_STUDY
 from assistant.normalize import (
     asking_sentences,
     class_names_in,
@@ -817,8 +818,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     if refs:
         return _by_reference(refs, detail, qc)
     lex = lexical_form(question)
-    compared = _compared_doses(question, q, allcues)
-    if compared:
+    # (a finding pinned after a follow-up describes the study pointed at; its doses compare nothing)
+    if not PINNED_STUDY.search(question) and (compared := _compared_doses(question, q, allcues)):
         named, excluded = _named(lex, qc)
         return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
                           forms=tuple(n for k, n in named if k == "form"), excluded=excluded)
@@ -846,7 +847,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
     population = _people_terms(population)
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
-    population, groups = ((), ()) if whom else (population, groups)
+    population, groups, ages = ((), (), None) if whom else (population, groups,
+                                                            _ages_asked(question, q, allcues, people))
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     ran = _asked_duration(q, allcues)
     bound = _dose_bound(q, qc)
@@ -860,8 +862,8 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate, whom=whom, ranked=ranking is not None,
                        names_findings=bool(qc.study_nouns) and bool(cue(qc.study_nouns).search(q)),
-                       converted=_converted_unit(lex, qc))  # "the doses into mcg": across the findings
-    filters = (direction or length or forms or excluded or query.population or results or query.unit
+                       converted=_converted_unit(lex, qc), ages=ages)  # "the doses into mcg": across them
+    filters = (direction or length or forms or excluded or query.population or results or query.unit or ages
                or population_not or without or ran or given or bound or query.whom or query.converted)
     listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
     if not filters and not ((topics or not_topics or nutrients) and listing):
@@ -1163,6 +1165,17 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
     for g in named:
         out.extend(sorted(g - set(out)))
     return tuple(out), tuple(tuple(sorted(g)) for g in named), tuple(dict.fromkeys(negated))
+
+
+def _ages_asked(question: str, q: str, cues: StudyCues, starts: Sequence[int] = ()
+                ) -> tuple[float, float] | None:
+    """The ages of the people a question asks the findings about ("in people over 85", "did any
+    study include adults in their 70s"): an age in a clause after a population preposition (or at
+    ``starts``), never one said of the asker ("I'm 45, which study ...")."""
+    qc = cues.question
+    ends = sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts})
+    clauses = [(e, e + len(re.split(r"[?.;!]", q[e:], maxsplit=1)[0])) for e in ends]
+    return _widest(a for s, _, a in _age_spans(question, q, cues) if any(b <= s < e for b, e in clauses))
 
 
 def _topic_studies(clause: str, qc: QuestionCues) -> bool:
@@ -2258,7 +2271,6 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     """The findings that pass every filter the question names (and the words for the lead)."""
     chosen = list(scoped)
     what: list[str] = []
-    certain = True
     left_some_out = False
     excluded = {x.casefold() for x in query.excluded}
     if excluded:
@@ -2289,17 +2301,10 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
             return StudySelection(answered=_none_gave(query, scoped), what=GIVEN_WORDS)
         chosen = [r for r in chosen if _gives(r, query, study_cues())]
         what.append(GIVEN_WORDS)
-    if query.population:
-        pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
-        missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
-        matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
-        # "were any of the studies in <people>?" asks nothing else: none is, and whom they were in
-        if missing and _asks_population_only(query):
-            return StudySelection(answered=True, what="names the population asked about",
-                                  populations=[r for r in chosen if r.population])
-        certain = bool(matched)
-        chosen = [r for r in chosen if r in matched]
-        what.append("in the population asked about")
+    people = _by_people(query, scoped, chosen, what)
+    if isinstance(people, StudySelection):
+        return people
+    chosen, certain = people
     if query.population_not:
         chosen = [r for r in chosen if r.population
                   and not set(query.population_not) & set(tokens(lexical_form(r.population)))]
@@ -2312,6 +2317,35 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if left_some_out and not any(what) and not query.results:  # leaving some out is all it asks of them
         what.append(LEFT_OUT_WORDS.format(names=" and ".join(query.excluded)))
     return _by_result(query, chosen, what, certain)
+
+
+def _by_people(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[StudyRecord],
+               what: list[str]) -> tuple[list[StudyRecord], bool] | StudySelection:
+    """The findings in the people asked about (their words, their ages), and whether any finding
+    names them; a selection of its own when the question asks nothing but whom and none does
+    ("were any of the studies in <people>?": none is, and whom they were in)."""
+    certain = True
+    if query.population:
+        pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
+        missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
+        matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
+        # "were any of the studies in <people>?" asks nothing else: none is, and whom they were in
+        if missing and _asks_population_only(query):
+            return StudySelection(answered=True, what="names the population asked about",
+                                  populations=[r for r in chosen if r.population])
+        certain = bool(matched)
+        chosen = [r for r in chosen if r in matched]
+        what.append("in the population asked about")
+    if query.ages is not None and query.detail is None and not query.population:  # "people over 85":
+        # every finding whose stated ages overlap (people named too: their words choose, as they did)
+        aged = [r for r in scoped if math.isfinite(_nearest_ages(query.ages, r))]
+        if not aged and _asks_population_only(query):
+            return StudySelection(answered=True, what="names the population asked about",
+                                  populations=[r for r in chosen if r.population])
+        certain = certain and bool(aged)
+        chosen = [r for r in chosen if r in aged]
+        what.append("in the population asked about")
+    return chosen, certain
 
 
 def _asks_population_only(query: StudyQuery) -> bool:
