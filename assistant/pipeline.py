@@ -83,6 +83,7 @@ from assistant.answer.products import (
     OneProduct,
     ProductQuery,
     asks_across_products,
+    asks_claim,
     asks_evidence,
     asks_label,
     asks_risk,
@@ -127,6 +128,7 @@ from assistant.answer.studies import (
     finding_lines,
     finding_written,
     form_mentions,
+    names_nutrient,
     names_one_study,
     parse_study_query,
     records_from,
@@ -688,10 +690,14 @@ class Assistant:
     def _names_product(self, q: str) -> bool:
         """Does the question name a product (by its name, its number or its amounts), or describe one
         ("the <words of its description> one")?"""
+        return self._product_of(q) is not None
+
+    def _product_of(self, q: str) -> Product | None:
+        """The product the question names (by its name, its number or its amounts) or describes."""
         products, names = self.catalog.all_products, self.catalog.nutrient_names
-        return (named_product(q, products) is not None or numbered_product(q, products) is not None
-                or product_by_amounts(q, products, names) is not None
-                or product_named(q, products, [], names) is not None)
+        by_amounts = product_by_amounts(q, products, names)
+        return (named_product(q, products) or numbered_product(q, products)
+                or (by_amounts[0] if by_amounts else None) or product_named(q, products, [], names))
 
     def _naming_beside(self, question: str, filters: dict[str, str] | None,
                        qvec: Sequence[float]) -> list[Hit]:
@@ -793,7 +799,8 @@ class Assistant:
         a personal question."""
         idf = self.retriever.lexical.idf
         noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
-                 + self._named_amount_notes(u, cited[0], cited[1])) if cited else []
+                 + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
+                 ) if cited else []
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -1767,6 +1774,27 @@ class Assistant:
             return Composition(lines + beside, table, states_gaps=True)
         return Composition(lines + self._own_field_lines(u, dq, hits, book, supplement)
                            + self._study_beside(u, one, book, study), table)
+
+    def _claim_findings(self, u: Understanding, book: CitationBook) -> list[str]:
+        """When a question about one product asks whether what it adds to its supplement does what
+        its description claims ("does <product> absorb better because of the <nutrient>?"): the
+        research findings of the product's page that name that nutrient, quoted and cited after the
+        answer unless it quotes them already (a description claims; the findings are the evidence)."""
+        product = self._product_of(u.question) if asks_claim(u.question) else None
+        if product is None:
+            return []
+        held = {n.nutrient.casefold() for n in product.nutrients}
+        added = [n for n in self.catalog.foreign_nutrients(u.question, product.supplement)
+                 if n.casefold() in held]
+        cited = {c.chunk_id for c in book.citations}
+        records = [r for r in self.studies.of(product.supplement) if r.chunk_id not in cited
+                   and any(names_nutrient(r, n) for n in added)]
+        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
+        found = [self._quoted(d, book) for r in records
+                 if (d := docs.get(r.doc_id or r.chunk_id)) is not None]
+        if found:
+            found[0] = msg.CLAIM_FINDINGS.format(nutrients=" and ".join(added), line=found[0])
+        return found
 
     def _holders_instead(self, one: OneProduct, book: CitationBook, supplement: str | None) -> list[str]:
         """The supplement's products that state the nutrients asked of one product whose description

@@ -151,6 +151,8 @@ class QuestionCues(BaseModel):
     #: a product's description claims is no evidence, so its passages do not answer (see
     #: :func:`asks_evidence`)
     evidence: list[str] = []
+    #: whether what a product adds does what its description claims (see :func:`asks_claim`)
+    claim: list[str] = []
 
     @field_validator("bound", "bound_after")
     @classmethod
@@ -163,7 +165,7 @@ class QuestionCues(BaseModel):
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
                      "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
-                     "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason",
+                     "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason", "claim",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
                      "choice", "rank", "next_place", "next_turn", "bound_range", "bound_risk", "aversion",
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
@@ -794,6 +796,15 @@ def asks_evidence(question: str, cues: ProductCues | None = None) -> bool:
     folded = fold(question)
     return (cue(qc.evidence).search(folded) is not None
             and cue(qc.product_words).search(folded) is None)
+
+
+def asks_claim(question: str, cues: ProductCues | None = None) -> bool:
+    """Does a question about one product ask whether it does what it claims: it works or helps
+    (``evidence``), or ``claim`` ("absorbs better", "better than plain <x>", "worth it")? An effect
+    alone ("does <nutrient> affect my <x>?") asks of no claim."""
+    qc = (cues or product_cues()).question
+    folded = fold(question)
+    return any(ps and cue(ps).search(folded) is not None for ps in (qc.claim, qc.evidence))
 
 
 def amount_bound(q: str) -> tuple[str, Dose] | None:

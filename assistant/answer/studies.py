@@ -2180,6 +2180,12 @@ def _wanted_dose(query: StudyQuery, d: StudyDose, primary: str | None) -> bool:
     return any(_covers(n, d.nutrient) for n in wanted)
 
 
+def names_nutrient(record: StudyRecord, nutrient: str) -> bool:
+    """Does the finding name the nutrient, a numbered kind of it, or its general name (a finding on
+    "vitamin K and D" names the "vitamin D<n>" a product holds)?"""
+    return any(_covers(nutrient, n) or _covers(n, nutrient) for n in record.names())
+
+
 def _covers(named: str, nutrient: str) -> bool:
     """Is ``nutrient`` the nutrient named, or a numbered kind of it (a question's general name for
     the monograph's own: the vocabulary's "vitamin X" covers "vitamin X3")?"""
