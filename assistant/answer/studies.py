@@ -787,6 +787,9 @@ class StudyQuery:
     names_findings: bool = field(default=False, compare=False)
     #: the findings' doses are asked in a unit ("put the doses into mcg"): each finding is listed
     converted: bool = False
+    #: two or more names compared ("the <nutrient> studies vs the <form> ones"): the findings of any
+    #: of them, not of all at once
+    either: bool = False
 
     @property
     def numbers(self) -> tuple[int, ...]:
@@ -843,7 +846,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     direction, length, then = ranking or _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
-    units = _units(lex, qc)
+    either = len(named) >= 2 and bool(qc.compare) and cue(qc.compare).search(q) is not None  # "<a> vs <b>"
     population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
     population = _people_terms(population)
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
@@ -857,15 +860,15 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
                        dose_bound=bound, nutrients=nutrients, forms=forms, excluded=excluded,
                        population=population, population_groups=groups, results=results,
-                       unit=None if direction or given else (units[0] if units else None), topics=topics,
+                       unit=None if direction or given else next(iter(_units(lex, qc)), None), topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate, whom=whom, ranked=ranking is not None,
                        names_findings=bool(qc.study_nouns) and bool(cue(qc.study_nouns).search(q)),
-                       converted=_converted_unit(lex, qc), ages=ages)  # "the doses into mcg": across them
+                       converted=_converted_unit(lex, qc), ages=ages, either=either)  # "into mcg": across
     filters = (direction or length or forms or excluded or query.population or results or query.unit or ages
                or population_not or without or ran or given or bound or query.whom or query.converted)
-    listing = bool(people) or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
+    listing = bool(people) or either or bool(cue([*qc.list_words, *qc.whether_found]).search(q))
     if not filters and not ((topics or not_topics or nutrients) and listing):
         return None  # naming a topic or a nutrient makes a filter only in a question for a list (or whether)
     return query
@@ -2284,15 +2287,7 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
                 and not ({f.casefold() for f in r.forms} & excluded)]
         left_some_out = len(kept) < len(chosen)
         chosen = kept
-    if query.forms:
-        wanted = {f.casefold() for f in query.forms}
-        chosen = [r for r in chosen if wanted & {f.casefold() for f in r.forms}]
-        what.append("that used " + " or ".join(query.forms))
-    own = {r.primary for r in scoped if r.primary}  # each monograph's own nutrient is no filter
-    other = [n for n in query.nutrients if not any(_covers(n, p) for p in own)]
-    if other:  # a general name covers its numbered kinds ("vitamin <L>" names "vitamin <L><n>")
-        chosen = [r for r in chosen if any(_covers(n, x) for n in other for x in r.names())]
-        what.append("with " + " or ".join(other))
+    chosen = _by_names(query, scoped, chosen, what)
     if query.ran_days is not None:
         chosen = [r for r in chosen if _ran(r, query)]
         what.append(DURATION_WORDS)
@@ -2323,6 +2318,34 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if left_some_out and not any(what) and not query.results:  # leaving some out is all it asks of them
         what.append(LEFT_OUT_WORDS.format(names=" and ".join(query.excluded)))
     return _by_result(query, chosen, what, certain)
+
+
+def _by_names(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[StudyRecord],
+              what: list[str]) -> list[StudyRecord]:
+    """The findings that used the forms asked and name the other nutrients asked (each monograph's
+    own nutrient is no filter; a general name covers its numbered kinds: "vitamin <L>" names "vitamin
+    <L><n>"); when the question compares them (``either``), those of any of them, the monograph's own
+    nutrient a name too ("the <other nutrient> studies vs the <own nutrient> ones")."""
+    wanted = {f.casefold() for f in query.forms}
+    own = {r.primary for r in scoped if r.primary}
+    other = [n for n in query.nutrients if query.either or not any(_covers(n, p) for p in own)]
+
+    def used(r: StudyRecord) -> bool:
+        return bool(wanted & {f.casefold() for f in r.forms})
+
+    def names(r: StudyRecord) -> bool:
+        return any(_covers(n, x) for n in other for x in r.names())
+
+    if query.either and wanted and other:
+        what.append(" or ".join([*("that used " + f for f in query.forms), *("with " + n for n in other)]))
+        return [r for r in chosen if used(r) or names(r)]
+    if wanted:
+        chosen = [r for r in chosen if used(r)]
+        what.append("that used " + " or ".join(query.forms))
+    if other:
+        chosen = [r for r in chosen if names(r)]
+        what.append("with " + " or ".join(other))
+    return chosen
 
 
 def _by_people(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[StudyRecord],
