@@ -535,8 +535,11 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     across the products joined in one question ("which has the least A, and which one also has B")
     are both answered; "does <described product> have more or less A than that" asks of one product
     (``one``); "do any of them use <a phrase>" keeps the products whose description names it. A
-    question that asks why (``reason``) is none: no list of products gives a reason."""
-    if cue(product_cues().question.reason).search(cue_fold(question)):
+    question that asks why (``reason``) is none: no list of products gives a reason; nor is a choice
+    between two products (``choice``: one of them is set beside the other)."""
+    folded = cue_fold(question)
+    if (cue(product_cues().question.reason).search(folded)
+            or _choice_as_than(folded, nutrient_names) != folded):  # "<A> or <B>, which has more <x>?"
         return None
     asks = _second_ask(fold(question))
     if asks is not None and (first := _parse_ask(asks[0], nutrient_names)) is not None and (
