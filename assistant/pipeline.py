@@ -1084,7 +1084,10 @@ class Assistant:
         """The supplement's caution notes of no medicine (a harm at some doses) that name people the
         question asks about ("iron for kids": the note on poisoning in children under 6), not people
         it denies ("no kids in the house")."""
-        asked = people_in(without_negated_mentions(u.question))
+        said = cue_fold(without_negated_mentions(u.question))
+        for a, b in negated_spans(said):  # "no kids in the house": no people asked about
+            said = said[:a] + " " * (b - a) + said[b:]
+        asked = people_in(said)
         if not asked.named:
             return []
         notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
