@@ -576,21 +576,39 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # the earlier question named none: the finding the last answer cited describes it, after the turn,
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
-    if not (cited := _cited(answer, _ordinal(question))) or not (
-            _about_research(previous) or _bare_study_pointer(question, at, cited, finding)):
+    research, nth = _about_research(previous), _ordinal(question)
+    if not research and nth == 1 and finding is not None:  # "that study": the first finding it cited
+        cited = _first_finding(answer, finding) or _cited(answer)
+    else:
+        cited = _cited(answer, nth)
+    if not cited or not (research or _bare_study_pointer(question, at, cited, finding)):
         return question
     return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {_without_lead(cited)}"  # no list's lead
 
 
+def _first_finding(answer: str, finding: Callable[[str], bool]) -> str:
+    """The first item the answer cited that writes a research finding ("" when none does)."""
+    nth = 1
+    while item := _cited(answer, nth):
+        if finding(_without_lead(item)):
+            return item
+        nth += 1
+    return ""
+
+
 def _bare_study_pointer(question: str, at: tuple[int, int], cited: str,
                         finding: Callable[[str], bool] | None) -> bool:
-    """Does the turn point at a study by a study's word and say nothing else of its own (no number,
-    at most :data:`_BARE_POINTER_WORDS` words: "how long was that study?", not "... that study of
-    adults over 80"), where the item the last answer cited is a research finding?"""
-    rest = question[:at[0]] + question[at[1]:]
-    return (finding is not None and _cues().study_word.search(question, at[0], at[1]) is not None
-            and len(content_tokens(rest)) <= _BARE_POINTER_WORDS and not re.search(r"\d", rest)
-            and finding(_without_lead(cited)))
+    """Does the turn point at a study (by a study's word, or by a pronoun before a study's verb) and
+    say nothing else of its own (no number, at most :data:`_BARE_POINTER_WORDS` words: "how long was
+    that study?", not "... that study of adults over 80"), where the item the last answer cited is
+    a research finding?"""
+    cues, rest = _cues(), question[:at[0]] + question[at[1]:]
+    # a study's word ("that trial"), or a pronoun before a verb only a study takes ("did they test"),
+    # not "that one" (a product too)
+    studied = (cues.study_word.search(question, at[0], at[1]) is not None
+               or cues.anaphor.fullmatch(question[at[0]:at[1]]) is None)
+    return (finding is not None and studied and len(content_tokens(rest)) <= _BARE_POINTER_WORDS
+            and not re.search(r"\d", rest) and finding(_without_lead(cited)))
 
 
 def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
