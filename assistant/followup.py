@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.doses import DOSE_RE, parse_doses
-from assistant.normalize import content_tokens, fold, in_some_form, negated_spans, stem
+from assistant.normalize import (
+    STUDY_POINTER,
+    content_tokens,
+    fold,
+    in_some_form,
+    negated_spans,
+    stem,
+)
 from assistant.nutrients import nutrient_before, read_nutrients
 
 #: a turn that opens like this, or leans on a pronoun, continues the conversation
@@ -577,23 +584,24 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
     research, nth = _about_research(previous), _ordinal(question)
-    if not research and nth == 1 and finding is not None:  # "that study": the first finding it cited
-        cited = _first_finding(answer, finding) or _cited(answer)
+    if not research and nth == 1 and finding is not None:  # "that study": the one finding it cited
+        cited = _only_finding(answer, finding)
     else:
         cited = _cited(answer, nth)
     if not cited or not (research or _bare_study_pointer(question, at, cited, finding)):
         return question
-    return f"{head}{_STUDY}{question[at[1]:]}; {_STUDY}: {_without_lead(cited)}"  # no list's lead
+    return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
 
 
-def _first_finding(answer: str, finding: Callable[[str], bool]) -> str:
-    """The first item the answer cited that writes a research finding ("" when none does)."""
-    nth = 1
+def _only_finding(answer: str, finding: Callable[[str], bool]) -> str:
+    """The one item the answer cited that writes a research finding ("" when none does, or several:
+    "that study" does not say which)."""
+    nth, found = 1, []
     while item := _cited(answer, nth):
         if finding(_without_lead(item)):
-            return item
+            found.append(item)
         nth += 1
-    return ""
+    return found[0] if len(found) == 1 else ""
 
 
 def _bare_study_pointer(question: str, at: tuple[int, int], cited: str,
@@ -691,10 +699,6 @@ def _study_pointer(question: str) -> tuple[tuple[int, int] | None, bool]:
 #: a turn pointing at "that study" with at most this many words of its own besides, and no number
 #: ("how long was that study?"), describes no study of its own: it points at the one the last answer cited
 _BARE_POINTER_WORDS = 1
-#: what a turn's pointer to a study is written as when the finding the last answer cited follows it
-_STUDY = "the study"
-#: the finding pinned after a resolved turn: "<turn>; the study: <the finding's words>"
-PINNED_STUDY = re.compile(rf";\s*{_STUDY}:\s*(?P<finding>.+)$")
 #: what a turn asking where the last answer's claim comes from is written as, the claim after it
 #: (study_cues.yaml ``question.source`` reads it)
 SOURCE_OF = "source of"
@@ -725,7 +729,7 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     cited = _without_lead(cited)  # the lead of a list is no part of the item
     # an item that names a study ("... in a meta-analysis of RCTs") is a finding, whatever was asked before
     if research or of_studies or said_study.search(cited):
-        return f"{question[:m.start()]}{_STUDY}{question[m.end():]}; {_STUDY}: {cited}"
+        return f"{question[:m.start()]}{STUDY_POINTER}{question[m.end():]}; {STUDY_POINTER}: {cited}"
     return question[:m.start()] + cited + question[m.end():]
 
 

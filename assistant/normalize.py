@@ -80,6 +80,12 @@ def stopwords() -> frozenset[str]:
     return vocabulary().stopwords
 
 
+#: what a follow-up's pointer to a study is written as when the finding the last answer cited is
+#: pinned after it (followup.py writes it; the study questions read it)
+STUDY_POINTER = "the study"
+#: the finding pinned after a resolved turn: "<turn>; the study: <the finding's words>"
+PINNED_STUDY = re.compile(rf";\s*{STUDY_POINTER}:\s*(?P<finding>.+)$")
+
 #: tokens that carry no topic: numbers and single letters
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)?$")
 

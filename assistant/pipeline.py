@@ -88,6 +88,7 @@ from assistant.answer.products import (
     asks_label,
     asks_risk,
     category_named,
+    choice_sides,
     compose_one_product,
     compose_products,
     lists_only,
@@ -156,7 +157,6 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
-    PINNED_STUDY,
     about_a_study,
     about_products,
     compares_back,
@@ -170,6 +170,7 @@ from assistant.followup import (
 from assistant.index import KnowledgeIndex, SyncResult
 from assistant.index.embeddings import load_embeddings
 from assistant.normalize import (
+    PINNED_STUDY,
     asking_only,
     content_tokens,
     cue,
@@ -558,11 +559,23 @@ class Assistant:
         food>, any <supplement> for me?") is the property asked of them."""
         nutrients = self.catalog.nutrient_names
         kept = self._without_denied_people(without_negated_mentions(asked))
+        if self._two_products_offered(kept):  # "<A> or <B>, which has more <x>?": the two, set side by side
+            return None
         pq = parse_product_query(kept, nutrients)
         if pq is None and kept != asked and (
                 whole := parse_product_query(asked, nutrients)) is not None and whole.property is not None:
             return whole
         return pq
+
+    def _two_products_offered(self, question: str) -> bool:
+        """Does the question offer a choice between two products ("<A> or the <words> one, which has
+        more <nutrient>?"): one side names or describes a product, the other too or is "the <words> one"?
+        Not kinds ("tablet or liquid") nor people ("for me or my husband"): those rank them all."""
+        if (sides := choice_sides(question, self.catalog.nutrient_names)) is None:
+            return False
+        found = [self._product_of(side) is not None for side in sides]
+        described = [re.search(r"\bones?\s*$", side) is not None for side in sides]
+        return any(found) and all(f or d for f, d in zip(found, described, strict=True))
 
     @staticmethod
     def _without_denied_people(text: str) -> str:
@@ -800,7 +813,7 @@ class Assistant:
         idf = self.retriever.lexical.idf
         noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
-                 ) if cited else []
+                 + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -1791,7 +1804,7 @@ class Assistant:
                  if n.casefold() in held]
         cited = {c.chunk_id for c in book.citations}
         records = [r for r in self.studies.of(product.supplement) if r.chunk_id not in cited
-                   and any(names_nutrient(r, n) for n in added)]
+                   and r.result != "ongoing" and any(names_nutrient(r, n) for n in added)]  # found: a result
         docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
         found = [self._quoted(d, book) for r in records
                  if (d := docs.get(r.doc_id or r.chunk_id)) is not None]
@@ -1893,13 +1906,35 @@ class Assistant:
         """After "which has the most <nutrient>?": that one serving of the product the answer names
         first (``first``) is above the upper limit of the nutrient's own monograph, where it is above
         every value (a ranking alone reads as a recommendation)."""
-        nutrient = pq.nutrient or self.catalog.primary_nutrient(supplement)
+        if not first or pq.place != 1:
+            return []
+        return self._serving_above_limit(pq.nutrient or self.catalog.primary_nutrient(supplement),
+                                         first[0][1].micrograms, book)
+
+    def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
+        """A personal question of an amount or of safety answered with one product's passage ("I'm 75
+        and my vitamin d is low, how much a day?": the high-dose softgel): that one serving of it is
+        above its nutrient's upper limit, where it is (the product reads as the dose to take), unless
+        the answer cites the limit already."""
+        limit = dosage_cues().question.limit_field
+        if (not u.personal or not (asks_amount(u.question) or asks_safety(u.question))
+                or any(c.subsection == limit for c in book.citations)):  # the limit is said already
+            return []
+        cited = {c.product_id for c in book.citations if c.product_id}
+        products = [p for p in self.catalog.all_products if p.id in cited]
+        nutrient = self.catalog.primary_nutrient(products[0].supplement) if len(products) == 1 else None
+        held = [n.micrograms for n in products[0].nutrients
+                if nutrient and n.nutrient.casefold() == nutrient.casefold()] if nutrient else []
+        return self._serving_above_limit(nutrient, held[0], book) if held else []
+
+    def _serving_above_limit(self, nutrient: str | None, ug: float | None, book: CitationBook) -> list[str]:
+        """That one serving holding ``ug`` of the nutrient is above the upper limit of its own monograph,
+        cited, where it is above every value the field gives; else nothing."""
         page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
         limit = dosage_cues().question.limit_field
-        docs = self._field_docs(page, (limit,), []) if page and first and pq.place == 1 else []
-        if not docs:
+        docs = self._field_docs(page, (limit,), []) if page and ug is not None else []
+        if not docs or ug is None:
             return []
-        ug = first[0][1].micrograms
         dq = DosageQuery((limit,), amount=Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg"), servings=True)
         above = msg.LIMIT_SERVING_ABOVE.split("{")[0]
         lines = compose_dosage(dq, docs, CitationBook(), nutrient)  # cited only when all it says is "above"

@@ -535,11 +535,8 @@ def parse_product_query(question: str, nutrient_names: Sequence[str]) -> Product
     across the products joined in one question ("which has the least A, and which one also has B")
     are both answered; "does <described product> have more or less A than that" asks of one product
     (``one``); "do any of them use <a phrase>" keeps the products whose description names it. A
-    question that asks why (``reason``) is none: no list of products gives a reason; nor is a choice
-    between two products (``choice``: one of them is set beside the other)."""
-    folded = cue_fold(question)
-    if (cue(product_cues().question.reason).search(folded)
-            or _choice_as_than(folded, nutrient_names) != folded):  # "<A> or <B>, which has more <x>?"
+    question that asks why (``reason``) is none: no list of products gives a reason."""
+    if cue(product_cues().question.reason).search(cue_fold(question)):
         return None
     asks = _second_ask(fold(question))
     if asks is not None and (first := _parse_ask(asks[0], nutrient_names)) is not None and (
@@ -802,11 +799,12 @@ def asks_evidence(question: str, cues: ProductCues | None = None) -> bool:
 
 
 def asks_claim(question: str, cues: ProductCues | None = None) -> bool:
-    """Does a question about one product ask whether it does what it claims: it works or helps
-    (``evidence``), or ``claim`` ("absorbs better", "better than plain <x>", "worth it")? An effect
-    alone ("does <nutrient> affect my <x>?") asks of no claim."""
+    """Does the question ask whether something does what is claimed for it: it works or helps
+    (``evidence``), or ``claim`` ("better because of <x>", "better than plain <x>", "worth it")? An
+    effect alone ("does <nutrient> affect my <x>?", "better for my stomach") asks of no claim. (The
+    caller finds the product it is asked of.)"""
     qc = (cues or product_cues()).question
-    folded = fold(question)
+    folded = cue_fold(question)
     return any(ps and cue(ps).search(folded) is not None for ps in (qc.claim, qc.evidence))
 
 
@@ -2290,6 +2288,18 @@ def _without_page(q: str) -> str:
     page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
                       rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
     return page.sub(lambda m: " " * len(m.group(0)), q)
+
+
+def choice_sides(question: str, nutrient_names: Sequence[str]) -> tuple[str, str] | None:
+    """The two sides of a choice a question offers of a nutrient ("<A> or <B>, which has more
+    <nutrient>?", product cues ``choice``), as written (folded); None when it offers none. Whether
+    each side is a product is the caller's to find ("tablet or liquid" are kinds, "me or my husband"
+    people)."""
+    q = cue_fold(question)
+    for pattern in product_cues().question.choice:
+        if (m := re.search(pattern, q)) and _named_nutrients(lexical_form(m["what"]), nutrient_names):
+            return m["a"].strip(), m["b"].strip()
+    return None
 
 
 def _choice_as_than(q: str, nutrient_names: Sequence[str]) -> str:

@@ -49,8 +49,8 @@ from assistant.answer.citations import CitationBook
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.followup import PINNED_STUDY
 from assistant.normalize import (
+    PINNED_STUDY,
     asking_sentences,
     class_names_in,
     content_tokens,
@@ -263,6 +263,7 @@ class QuestionCues(BaseModel):
     duration_about: list[str] = Field(default_factory=list)
     duration_leeway: float = Field(default=0.0, ge=0.0, lt=1.0)
     compare: list[str] = Field(default_factory=list)
+    either: list[str] = Field(default_factory=list)
     finished: list[str] = Field(default_factory=list)
     result_contrast: list[str] = Field(default_factory=list)
     population_prepositions: list[str] = Field(min_length=1)
@@ -318,9 +319,9 @@ class QuestionCues(BaseModel):
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
-                     "finished", "result_contrast", "approximate_before", "approximate_after", "choice_words",
-                     "efficacy_in", "efficacy_past", "whether_found", "dose_above", "dose_below",
-                     "study_nouns", "converted_unit", "beside_reply", "same_amount")
+                     "either", "finished", "result_contrast", "approximate_before", "approximate_after",
+                     "choice_words", "efficacy_in", "efficacy_past", "whether_found", "dose_above",
+                     "dose_below", "study_nouns", "converted_unit", "beside_reply", "same_amount")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -821,7 +822,6 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     if refs:
         return _by_reference(refs, detail, qc)
     lex = lexical_form(question)
-    # (a finding pinned after a follow-up describes the study pointed at; its doses compare nothing)
     if not PINNED_STUDY.search(question) and (compared := _compared_doses(question, q, allcues)):
         named, excluded = _named(lex, qc)
         return StudyQuery(compared=compared, nutrients=tuple(n for k, n in named if k == "nutrient"),
@@ -846,7 +846,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     direction, length, then = ranking or _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
-    either = len(named) >= 2 and bool(qc.compare) and cue(qc.compare).search(q) is not None  # "<a> vs <b>"
+    either = len(named) >= 2 and bool(qc.either) and cue(qc.either).search(q) is not None  # "<a> vs <b>"
     population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
     population = _people_terms(population)
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
@@ -1733,7 +1733,8 @@ def _asked_duration(q: str, cues: StudyCues
 
 
 def _compared_doses(question: str, q: str, cues: StudyCues) -> tuple[tuple[float | None, float, str], ...]:
-    """The doses a question compares ("compare the two <form> doses 45 vs 1.5"): with a comparison
+    """(Not asked of a follow-up's pinned finding: its doses describe the study pointed at.)
+    The doses a question compares ("compare the two <form> doses 45 vs 1.5"): with a comparison
     cue, every dose it writes (a bare number: a dose of any unit; not a duration, a reference or a
     number inside a word), when there are two or more; else ()."""
     qc = cues.question
@@ -2306,9 +2307,10 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if isinstance(people, StudySelection):
         return people
     chosen, certain = people
-    if query.population_not:
-        chosen = [r for r in chosen if r.population
-                  and not set(query.population_not) & set(tokens(lexical_form(r.population)))]
+    if query.population_not:  # "women who weren't anaemic": no finding in people with anaemia
+        qc = study_cues().question
+        chosen = [r for r in chosen if r.population and not any(
+            _has_word(t, frozenset(tokens(lexical_form(r.population))), qc) for t in query.population_not)]
         what.append("in the population asked about" if not query.population else "")
     if query.without:
         left_out = {x.casefold() for x in query.without}
@@ -2337,7 +2339,7 @@ def _by_names(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[Stu
         return any(_covers(n, x) for n in other for x in r.names())
 
     if query.either and wanted and other:
-        what.append(" or ".join([*("that used " + f for f in query.forms), *("with " + n for n in other)]))
+        what.append("that used " + " or ".join([*query.forms, *other]))
         return [r for r in chosen if used(r) or names(r)]
     if wanted:
         chosen = [r for r in chosen if used(r)]
@@ -2360,8 +2362,7 @@ def _by_people(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[St
         matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
         # "were any of the studies in <people>?" asks nothing else: none is, and whom they were in
         if missing and _asks_population_only(query):
-            return StudySelection(answered=True, what="names the population asked about",
-                                  populations=[r for r in chosen if r.population])
+            return _whom_instead(chosen)
         certain = bool(matched)
         chosen = [r for r in chosen if r in matched]
         what.append("in the population asked about")
@@ -2369,12 +2370,17 @@ def _by_people(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[St
         # every finding whose stated ages overlap (people named too: their words choose, as they did)
         aged = [r for r in scoped if math.isfinite(_nearest_ages(query.ages, r))]
         if not aged and _asks_population_only(query):
-            return StudySelection(answered=True, what="names the population asked about",
-                                  populations=[r for r in chosen if r.population])
+            return _whom_instead(chosen)
         certain = certain and bool(aged)
         chosen = [r for r in chosen if r in aged]
         what.append("in the population asked about")
     return chosen, certain
+
+
+def _whom_instead(chosen: Sequence[StudyRecord]) -> StudySelection:
+    """No finding is in the people asked about (a question that asks nothing else): whom they were in."""
+    return StudySelection(answered=True, what="names the population asked about",
+                          populations=[r for r in chosen if r.population])
 
 
 def _asks_population_only(query: StudyQuery) -> bool:
