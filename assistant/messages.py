@@ -127,5 +127,8 @@ NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what 
 #: the research findings with a nutrient a product adds, after a question whether it does what its
 #: description claims
 CLAIM_FINDINGS = "What the monograph's research found with {nutrients}: {line}"
+#: ... and when none of its findings names that nutrient
+CLAIM_NONE = ("None of the {title} monograph's research findings is on {nutrient}, so the page gives no "
+              "evidence for what it adds.")
 #: what one product holds of a nutrient, set beside a study's dose (studies.BESIDE_TEMPLATE)
 PRODUCT_AMOUNT = "The {nutrient} in one serving of {product}"

@@ -1795,22 +1795,26 @@ class Assistant:
         """When a question about one product asks whether what it adds to its supplement does what
         its description claims ("does <product> absorb better because of the <nutrient>?"): the
         research findings of the product's page that name that nutrient, quoted and cited after the
-        answer unless it quotes them already (a description claims; the findings are the evidence)."""
-        product = self._product_of(u.question) if asks_claim(u.question) else None
-        if product is None:
+        answer unless it quotes them already (a description claims; the findings are the evidence);
+        that none of them names it, where none does."""
+        if not asks_claim(u.question) or (product := self._product_of(u.question)
+                                          or self._one_cited_product(book)) is None:
             return []
         held = {n.nutrient.casefold() for n in product.nutrients}
         added = [n for n in self.catalog.foreign_nutrients(u.question, product.supplement)
                  if n.casefold() in held]
+        results = [r for r in self.studies.of(product.supplement) if r.result != "ongoing"]  # found: a result
+        named = [n for n in added if any(names_nutrient(r, n) for r in results)]
+        none = [msg.CLAIM_NONE.format(title=self._title(product.supplement), nutrient=n)
+                for n in added if n not in named]
         cited = {c.chunk_id for c in book.citations}
-        records = [r for r in self.studies.of(product.supplement) if r.chunk_id not in cited
-                   and r.result != "ongoing" and any(names_nutrient(r, n) for n in added)]  # found: a result
+        records = [r for r in results if r.chunk_id not in cited and any(names_nutrient(r, n) for n in named)]
         docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
         found = [self._quoted(d, book) for r in records
                  if (d := docs.get(r.doc_id or r.chunk_id)) is not None]
         if found:
-            found[0] = msg.CLAIM_FINDINGS.format(nutrients=" and ".join(added), line=found[0])
-        return found
+            found[0] = msg.CLAIM_FINDINGS.format(nutrients=" and ".join(named), line=found[0])
+        return found + none
 
     def _holders_instead(self, one: OneProduct, book: CitationBook, supplement: str | None) -> list[str]:
         """The supplement's products that state the nutrients asked of one product whose description
@@ -1920,12 +1924,18 @@ class Assistant:
         if (not u.personal or not (asks_amount(u.question) or asks_safety(u.question))
                 or any(c.subsection == limit for c in book.citations)):  # the limit is said already
             return []
-        cited = {c.product_id for c in book.citations if c.product_id}
-        products = [p for p in self.catalog.all_products if p.id in cited]
-        nutrient = self.catalog.primary_nutrient(products[0].supplement) if len(products) == 1 else None
-        held = [n.micrograms for n in products[0].nutrients
-                if nutrient and n.nutrient.casefold() == nutrient.casefold()] if nutrient else []
+        product = self._one_cited_product(book)
+        nutrient = self.catalog.primary_nutrient(product.supplement) if product else None
+        held = [n.micrograms for n in product.nutrients
+                if nutrient and n.nutrient.casefold() == nutrient.casefold()] if product and nutrient else []
         return self._serving_above_limit(nutrient, held[0], book) if held else []
+
+    def _one_cited_product(self, book: CitationBook) -> Product | None:
+        """The one product whose passages the answer cites (None when it cites none, or several)."""
+        cited = {c.product_id for c in book.citations if c.product_id}
+        if len(cited) != 1:
+            return None
+        return next((p for p in self.catalog.all_products if p.id in cited), None)
 
     def _serving_above_limit(self, nutrient: str | None, ug: float | None, book: CitationBook) -> list[str]:
         """That one serving holding ``ug`` of the nutrient is above the upper limit of its own monograph,
