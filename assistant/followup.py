@@ -583,12 +583,12 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # the earlier question named none: the finding the last answer cited describes it, after the turn,
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
-    research, nth = _about_research(previous), _ordinal(question)
-    if not research and nth == 1 and finding is not None:  # "that study": the one finding it cited
-        cited = _only_finding(answer, finding)
-    else:
-        cited = _cited(answer, nth)
-    if not cited or not (research or _bare_study_pointer(question, at, cited, finding)):
+    if _about_research(previous):
+        cited = _cited(answer, _ordinal(question))
+    else:  # "that study" alone, after an answer that cited one finding (read only for such a turn)
+        bare = finding is not None and _ordinal(question) == 1 and _bare_study_pointer(question, at)
+        cited = _only_finding(answer, finding) if bare and finding is not None else ""
+    if not cited:
         return question
     return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
 
@@ -604,19 +604,16 @@ def _only_finding(answer: str, finding: Callable[[str], bool]) -> str:
     return found[0] if len(found) == 1 else ""
 
 
-def _bare_study_pointer(question: str, at: tuple[int, int], cited: str,
-                        finding: Callable[[str], bool] | None) -> bool:
+def _bare_study_pointer(question: str, at: tuple[int, int]) -> bool:
     """Does the turn point at a study (by a study's word, or by a pronoun before a study's verb) and
     say nothing else of its own (no number, at most :data:`_BARE_POINTER_WORDS` words: "how long was
-    that study?", not "... that study of adults over 80"), where the item the last answer cited is
-    a research finding?"""
+    that study?", not "... that study of adults over 80")?"""
     cues, rest = _cues(), question[:at[0]] + question[at[1]:]
     # a study's word ("that trial"), or a pronoun before a verb only a study takes ("did they test"),
     # not "that one" (a product too)
     studied = (cues.study_word.search(question, at[0], at[1]) is not None
                or cues.anaphor.fullmatch(question[at[0]:at[1]]) is None)
-    return (finding is not None and studied and len(content_tokens(rest)) <= _BARE_POINTER_WORDS
-            and not re.search(r"\d", rest) and finding(_without_lead(cited)))
+    return studied and len(content_tokens(rest)) <= _BARE_POINTER_WORDS and not re.search(r"\d", rest)
 
 
 def _described_study(question: str, answer: str, names: Sequence[tuple[str, str, str]]) -> str:
