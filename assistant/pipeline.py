@@ -1919,9 +1919,11 @@ class Assistant:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75
         and my vitamin d is low, how much a day?": the high-dose softgel): that one serving of it is
         above its nutrient's upper limit, where it is (the product reads as the dose to take), unless
-        the answer cites the limit already."""
+        the answer cites the limit already or the question counts its own servings ("half a tablet":
+        the limit comparison decides what a count holds)."""
         limit = dosage_cues().question.limit_field
         if (not u.personal or not (asks_amount(u.question) or asks_safety(u.question))
+                or fewer_than_one_serving(u.question) or servings_counted(u.question)  # its own count
                 or any(c.subsection == limit for c in book.citations)):  # the limit is said already
             return []
         product = self._one_cited_product(book)
