@@ -596,11 +596,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
 def _only_finding(answer: str, finding: Callable[[str], bool]) -> str:
     """The one item the answer cited that writes a research finding ("" when none does, or several:
     "that study" does not say which)."""
-    nth, found = 1, []
-    while item := _cited(answer, nth):
-        if finding(_without_lead(item)):
-            found.append(item)
-        nth += 1
+    found = [item for item in _cited_items(answer) if finding(_without_lead(item))]
     return found[0] if len(found) == 1 else ""
 
 
@@ -746,12 +742,18 @@ def _ordinal(question: str) -> int:
     return found[0][1] if found else 1
 
 
+def _cited_items(answer: str) -> list[str]:
+    """The things the answer cites, in order: each one's words before its citation marker (after
+    any earlier marker), without the closing punctuation."""
+    parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
+    return [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
+
+
 def _cited(answer: str, nth: int = 1, among: re.Pattern[str] | None = None) -> str:
     """The ``nth`` thing the answer cites (1: the first; -1: the last): its words before its
     citation marker (after any earlier marker), without the closing punctuation; "" when it cites
     nothing (or fewer). ``among``: counted only among the items it finds in ("" when it finds in none)."""
-    parts = re.split(r"\s*\[[^\[\]]{1,80}\]", answer)
-    items = [p.strip().strip(".;:!? ") for p in parts[:-1] if content_tokens(p)]
+    items = _cited_items(answer)
     if among is not None:  # a list's lead ("Research findings on <x>: ...") names no item
         items = [i for i in items if among.search(_without_lead(i))]
     if not items or nth > len(items) or -nth > len(items):

@@ -1097,10 +1097,7 @@ class Assistant:
         """The supplement's caution notes of no medicine (a harm at some doses) that name people the
         question asks about ("iron for kids": the note on poisoning in children under 6), not people
         it denies ("no kids in the house")."""
-        said = cue_fold(without_negated_mentions(u.question))
-        for a, b in negated_spans(said):  # "no kids in the house": no people asked about
-            said = said[:a] + " " * (b - a) + said[b:]
-        asked = people_in(said)
+        asked = people_in(self._without_denied_people(without_negated_mentions(u.question)))
         if not asked.named:
             return []
         notes = caution_passages(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
@@ -1516,15 +1513,18 @@ class Assistant:
 
     def _writes_finding(self, words: str) -> bool:
         """Do the words (an item an answer cited) write one of the corpus's research findings?"""
-        return finding_written(words, [r for s in self.supplements for r in self.studies.of(s)]) is not None
+        return finding_written(words, self._every_finding()) is not None
+
+    def _every_finding(self) -> list[StudyRecord]:
+        """The research findings of every monograph, monograph by monograph."""
+        return [r for s in self.supplements for r in self.studies.of(s)]
 
     def _named_in(self, resolved: str) -> list[str]:
         """The monographs a resolved turn names; a finding pinned to it ("...; the study: <its
         words>") is its own monograph's, whatever other names its words hold."""
-        if (m := PINNED_STUDY.search(resolved)) is not None:
-            every = [r for s in self.supplements for r in self.studies.of(s)]
-            if (written := finding_written(m.group("finding"), every)) is not None:
-                return [written.supplement]
+        if (m := PINNED_STUDY.search(resolved)) is not None and (
+                written := finding_written(m.group("finding"), self._every_finding())) is not None:
+            return [written.supplement]
         return self.catalog.named_supplements(study_subject(resolved))
 
     def _study_scopes(self, u: Understanding, filters: dict[str, str] | None,
@@ -1576,7 +1576,7 @@ class Assistant:
         if len(others) == 1:
             return others
         # one study asked about what its finding does not say ("did their <outcome> go up?")
-        every = [r for sup in self.supplements for r in self.studies.of(sup)]
+        every = self._every_finding()
         vocab = self.retriever.lexical.vocab
         for text in asked:  # a follow-up's own words, then the question it resolves to; what its
             # statements deny ("no stent. what is the trial testing?") is not a detail it asks about
