@@ -445,7 +445,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     what the assistant replied to the turn before, which may name what "the other form" leaves;
     ``finding``: whether words the answer cited write one of the corpus's research findings)."""
     if not previous or starts_afresh(question) or not (
-            is_followup(question, True) or _asks_of_members(question, previous, names)):
+            is_followup(question, True) or _asks_of_members(question, previous, names, answer, finding)):
         return Resolution(question, False, False)
     if _cues().source.search(fold(question)) and (cited := _cited(answer)):
         return Resolution(f"{question}; {SOURCE_OF}: {cited}", True, False)  # the claim's findings answer it
@@ -534,12 +534,15 @@ def _other_form_studies(previous: str, slots: Sequence[Slot], earlier: Sequence[
     return out
 
 
-def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, str, str]]) -> bool:
-    """Does the turn ask a detail of a study's people ("how old were the participants") after a
-    question that named a study or asked about the research findings?"""
+def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, str, str]], answer: str = "",
+                     finding: Callable[[str], bool] | None = None) -> bool:
+    """Does the turn ask a detail of a study's people or arms ("how old were the participants", "what
+    did the placebo group get?") after a question that named a study or asked about the research
+    findings, or after an answer that cited one finding?"""
     if _cues().members.search(fold(question)) is None:
         return False
-    return any(s.kind == "study" for s in find_slots(previous, names)) or _about_research(previous)
+    return (any(s.kind == "study" for s in find_slots(previous, names)) or _about_research(previous)
+            or (finding is not None and bool(_only_finding(answer, finding))))
 
 
 def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) -> str:

@@ -57,7 +57,7 @@ from assistant.domain.page_format import (
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
-from assistant.normalize import content_tokens, cue, mentioned_classes, names_a_medicine, stem
+from assistant.normalize import content_tokens, cue, lexical_form, mentioned_classes, names_a_medicine, stem
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
 from assistant.nutrients import (
     compound_form,
@@ -318,6 +318,22 @@ def shares_people(asked: Population, said: Population, cues: DosageCues | None =
     if asked.groups & said.groups:
         return True
     return _overlap(asked.ages or _stage_ages(asked, pc), said.ages or _stage_ages(said, pc))
+
+
+def excludes_people(asked: Population, said: Population, cues: DosageCues | None = None) -> bool:
+    """Is a text about people the ones asked about cannot be: the other sex, a state they are not
+    said to be in ("my gran is 85" and a finding "during pregnancy"), or ages apart, by the ages it
+    states or its life stage ("infants"; an age group's own span, "older adults", is no stated age)?"""
+    pc = (cues or dosage_cues()).population
+    if not asked.named:
+        return False
+    sexes = asked.of_kind("sex", pc), said.of_kind("sex", pc)
+    if said.of_kind("state", pc) - asked.of_kind("state", pc) or (all(sexes) and not sexes[0] & sexes[1]):
+        return True
+    spans = {pc.groups[g].ages for g in said.of_kind("age", pc)}
+    stated = tuple(a for a in said.ages if a not in spans) or _stage_ages(said, pc)
+    mine = asked.ages or _stage_ages(asked, pc)
+    return bool(stated and mine) and not _overlap(mine, stated)
 
 
 def match_score(asked: Population, line: Population, cues: DosageCues | None = None) -> float | None:
@@ -631,8 +647,8 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
              if w not in known and stem(w) not in known and stem(w) not in skip and not groups.fullmatch(w)}
     lead, purpose = cue(qc.condition_lead), cue(qc.purpose_words)
     tokens = ["", *re.findall(r"[\w'-]+", folded), ""]
-    return frozenset(w for i in range(1, len(tokens) - 1) for w in words
-                     if _same_word(stem(tokens[i]), w)
+    return frozenset(w for i in range(1, len(tokens) - 1) for w in words  # a word, or its lexicon's ("trigs")
+                     if any(_same_word(stem(t), w) for t in {tokens[i], *lexical_form(tokens[i]).split()})
                      and any(lead.fullmatch(x) for x in tokens[max(1, i - 3):i])
                      and not (purpose.fullmatch(tokens[i + 1]) or purpose.fullmatch(tokens[i - 1])))
 

@@ -156,6 +156,19 @@ def _values_for_people(doc: Document, question: str) -> list[str] | None:
     return [one_line(text[firsts[f].start:firsts[f].end]) for f in values_for(question, list(firsts))]
 
 
+def _in_people_asked(question: str, scored: list[Candidate]) -> list[Candidate]:
+    """Without the findings in people other than those the question names ("my gran is 85, ...": not a
+    finding in pregnancy, :func:`~assistant.answer.dosage.excludes_people`)."""
+    from assistant.answer.dosage import excludes_people, people_in  # (imports this)
+    from assistant.followup import about_a_study
+
+    asked = people_in(question)
+    if not asked.named or about_a_study(question):  # "he wants what the <...> trial gave": its people
+        return scored
+    return [c for c in scored if c.hit.document.metadata.get("kind") != "finding"
+            or not excludes_people(asked, people_in(c.text))]
+
+
 def values_for(question: str, values: Sequence[str]) -> list[str]:
     """The value lines whose population (the part after the dash: "18 mg — women 19–50") shares
     the most words and numbers with the question; every line when none shares any."""
@@ -256,6 +269,7 @@ def compose_extractive(question: str, question_terms: Sequence[str], hits: Seque
     the question's (a follow-up naming its own people: "what about women over 50?").
     """
     scored = boost_candidates(question, score_sentences(question_terms, hits, idf, default_idf))
+    scored = _in_people_asked(question, scored)
     cands = [c for c in scored if c.hit.chunk_id not in skip_chunks and not is_injection(c.text)]
     setting = scored if skipped_set_bar else cands  # the candidates whose best sets the bar
     bar = setting[0].score if setting else 0.0

@@ -962,7 +962,7 @@ def _said_before_the_ask(q: str, at: int) -> bool:
     if asks.search(q, 0, at) is not None or (ask := asks.search(q, at)) is None:
         return False
     clause = q[at:ask.start()]
-    return (re.search(r"[,.;:!?]", clause) is not None and not mentioned_nutrients(clause)
+    return (re.search(r"[,.;:!?–—]|\s-\s", clause) is not None and not mentioned_nutrients(clause)
             and not set(content_tokens(clause)) & form_words() and asked_property(clause) is None)
 
 

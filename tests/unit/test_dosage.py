@@ -289,6 +289,28 @@ def test_how_much_for_a_person_asks_the_allowance_for_them() -> None:
     assert parse_dosage_query("how much k2 for bone health?") is None
 
 
+@pytest.mark.parametrize("question", ["how much vitamin d can he take?", "how much iron can my wife have a day",
+                                      "how much can i safely take"])
+def test_how_much_one_can_take_asks_the_allowance_and_the_limit(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and set(q.fields) == {RDA, UL}
+
+
+@pytest.mark.parametrize(("asked", "said", "excluded"), [
+    ("my gran is 85", "during pregnancy", True),  # a state not said of them
+    ("my gran is 85", "in adults aged 80 and older", False),
+    ("my husband", "in postmenopausal women", True),  # the other sex
+    ("my 10 year old", "in adults aged 80 and older", True),  # ages apart
+    ("im 66", "in generally healthy midlife and older adults", False),  # "older adults" states no age
+    ("im 68", "in elderly women living in nursing homes", False),  # a nursing home is no nursing mother
+    ("my mum", "in adults with iron-deficiency anaemia", False),
+    ("how much should i take", "during pregnancy", False),  # no people asked about
+])
+def test_a_text_about_people_the_asked_ones_cannot_be(asked: str, said: str, excluded: bool) -> None:
+    from assistant.answer.dosage import excludes_people
+    assert excludes_people(read_population(asked), read_population(said)) is excluded
+
+
 def test_a_question_that_names_no_field() -> None:
     assert parse_dosage_query("what does it do for bones?") is None
 
@@ -723,7 +745,8 @@ About 1 g/day — people with established coronary heart disease, as advised by 
 @pytest.mark.parametrize(("question", "asked"), [
     ("how much should i take for triglycerides", {"triglyceride"}),
     ("omega 3 for my high triglycerides, what dose?", {"triglyceride"}),
-    ("i have heart disease, how much should i take", {"heart"}),
+    ("i have heart disease, how much should i take", {"heart", "cardiovascular"}),
+    ("can it bring my trigs down? how much would i need", {"triglyceride"}),  # the lexicon's word  # (the lexicon reads "heart" as cardiovascular too)
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
     ("how many people with heart disease were in the study", set()),  # no dose asked either

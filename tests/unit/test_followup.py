@@ -360,6 +360,14 @@ def test_a_detail_of_the_people_is_no_followup_outside_the_research() -> None:
     assert not resolve("how old were the participants", "how much d3 should i take").followup
 
 
+def test_an_arm_of_the_study_the_answer_cited_is_a_followup() -> None:
+    cited = "Fish oil did not improve dry eye symptoms compared with olive oil placebo in adults. [1]"
+    r = resolve("what did the placebo group get?", "did fish oil help dry eyes?", (), cited,
+                lambda words: "placebo" in words)
+    assert r.followup and r.question.endswith("; the study: " + cited[:-5])
+    assert not resolve("what did the placebo group get?", "how much d3 should i take").followup
+
+
 META_ANSWER = "Omega-3 lowered triglycerides by about 25% in a meta-analysis of 20 RCTs. [3]"
 
 

@@ -269,7 +269,8 @@ def test_whether_it_works_is_asked_of_the_evidence(question: str, asks: bool) ->
 
 
 @pytest.mark.parametrize("question", ["no kids in the house, which iron product has the most iron",
-                                      "so no worries there, whats the strongest iron pill"])
+                                      "so no worries there, whats the strongest iron pill",
+                                      "no kids at home so no worries there - which iron tablet has the most"])
 def test_a_denial_in_a_clause_before_the_ask_is_no_missing_amount(question: str) -> None:
     from assistant.answer.products import parse_product_query
     pq = parse_product_query(question, ["iron", "vitamin D3"])

@@ -339,6 +339,10 @@ def test_a_person_not_on_a_medicine_names_none(question: str) -> None:
         ("Mum is 79, lives in a care home and has stage 4 chronic kidney disease.",
          ["stage 4 chronic kidney disease"]),
         ("I carry the haemochromatosis gene but I'm tired", ["haemochromatosis gene"]),
+        # a dash ends the condition's name; "do have" says it too
+        ("i have heart disease — how much fish oil should i take?", ["heart disease"]),
+        ("my dad has kidney disease - how much vitamin d?", ["kidney disease"]),
+        ("not on any blood thinners but i do have heart disease, what dose?", ["heart disease"]),
     ],
 )
 def test_the_conditions_a_question_says_someone_has(question: str, conditions: list[str]) -> None:
