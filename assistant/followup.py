@@ -538,11 +538,12 @@ def _asks_of_members(question: str, previous: str, names: Sequence[tuple[str, st
                      finding: Callable[[str], bool] | None = None) -> bool:
     """Does the turn ask a detail of a study's people or arms ("how old were the participants", "what
     did the placebo group get?") after a question that named a study or asked about the research
-    findings, or after an answer that cited one finding?"""
+    findings, or after an answer that cited one finding and nothing else?"""
     if _cues().members.search(fold(question)) is None:
         return False
     return (any(s.kind == "study" for s in find_slots(previous, names)) or _about_research(previous)
-            or (finding is not None and bool(_only_finding(answer, finding))))
+            or (finding is not None and len(_cited_items(answer)) == 1
+                and bool(_only_finding(answer, finding))))
 
 
 def _without_moved(turn: str, base: str, names: Sequence[tuple[str, str, str]]) -> str:

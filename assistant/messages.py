@@ -103,6 +103,8 @@ UNIT_NOT_STATED = "The {field} is given in {units} only; the monograph states no
 #: the first line of one monograph's part of an answer drawn from several ("what is reference 2?"
 #: with no monograph in view)
 FROM_MONOGRAPH = "{title}: {line}"
+#: a research finding in people of the age a treatment-dose question names, after the dose
+AGE_FINDING = "A research finding in people of the age asked about: {finding} [{marker}]"
 
 #: after the sentences that answer a question for a figure when none of them states one
 NO_FIGURE = "The passages cited state no figure for what is asked."

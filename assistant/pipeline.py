@@ -65,6 +65,7 @@ from assistant.answer.dosage import (
     field_names,
     names_field,
     notes_above,
+    of_the_age_asked,
     own_amounts,
     parse_dosage_query,
     people_in,
@@ -102,6 +103,7 @@ from assistant.answer.products import (
     product_forms,
     product_named,
     products_said,
+    ranking_query,
     speaks_to,
     stated,
     stated_parts,
@@ -125,6 +127,7 @@ from assistant.answer.studies import (
     compares_amounts,
     compose_studies,
     described_study,
+    described_study_query,
     finding_gap_query,
     finding_lines,
     finding_written,
@@ -152,7 +155,7 @@ from assistant.conversation import (
 )
 from assistant.corpus import Corpus, Product, load_corpus
 from assistant.corpus import Nutrient as ProductNutrient
-from assistant.domain.page_format import NAMED_LINE_FIELDS
+from assistant.domain.page_format import DOSAGE_GUIDE, NAMED_LINE_FIELDS
 from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
@@ -216,6 +219,8 @@ MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
 #: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
 MIN_ASKED_TOPIC_WORDS = 2
+#: at most this many findings in people of the age a treatment dose is asked for follow the dose
+MAX_AGE_FINDINGS = 2
 
 #: how many more passages an evidence question ("does it work?") is searched for, its products left out
 EVIDENCE_WIDER = 3
@@ -813,6 +818,7 @@ class Assistant:
         idf = self.retriever.lexical.idf
         noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
+                 + self._age_findings(u, cited[0], cited[1])
                  + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
@@ -823,6 +829,21 @@ class Assistant:
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
+
+    def _age_findings(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
+        """After a treatment dose for someone of a stated age ("my gran is 85 and anaemic, does she
+        need a big dose?"), the page's findings in people of that age, by the ages they state (not a
+        question about the research: the findings answer that themselves)."""
+        cited, treatment = {c.chunk_id for c in book.citations}, dosage_cues().question.treatment_field
+        if (supplement is None or about_a_study(u.question) or not asks_dose(u.question) or not any(
+                c.section == DOSAGE_GUIDE and c.subsection == treatment for c in book.citations)):
+            return []
+        asked = people_in(without_negated_mentions(u.question))
+        found = [r for r in self.studies.of(supplement) if r.chunk_id not in cited
+                 and r.population and of_the_age_asked(asked, people_in(r.population))]
+        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in found])
+        return [msg.AGE_FINDING.format(finding=r.text.strip(), marker=book.cite(doc))
+                for r in found if (doc := docs.get(r.doc_id or r.chunk_id)) is not None][:MAX_AGE_FINDINGS]
 
     def _form_fits(self, u: Understanding, supplement: str | None, book: CitationBook,
                    said: Sequence[str]) -> list[str]:
@@ -909,6 +930,13 @@ class Assistant:
         two ("one of <A> and one of <B> a day, what am I getting?", "can I take <A> and <B>
         together?") is answered with what each holds, in its own words (the cautions lead)."""
         names = self.catalog.nutrient_names
+        if taken and dq is None and (offered := self._offered_pair(u)) is not None:  # "<A> or <B>, which
+            # has more <x>?": the two ranked, then each in its own words (each cited first)
+            two, by = offered
+            holding = [line for p in two for line in self._holding_line(p, book)]
+            ranked, _ = compose_products(by, two, self._product_docs(two), book,
+                                         primary=self.catalog.primary_nutrient(two[0].supplement))
+            return ranked + holding
         both = products_said(u.question, self.catalog.all_products, names) if taken and dq is None else []
         if len(both) > 1:
             return [line for p in both for line in self._holding_line(p, book)]
@@ -919,6 +947,23 @@ class Assistant:
         gap = self._product_gap(u, hits, book)  # "how much X is in <product>" that states none
         lines = gap + self._extractive(u, hits, book, no_numbers, shown)
         return lines + (self._holding_line(product, book) if product and not gap else [])
+
+    def _offered_pair(self, u: Understanding) -> tuple[list[Product], ProductQuery] | None:
+        """The two products a question offers a choice between and the ranking it asks of them by a
+        nutrient named outside the two ("<A> or the <words> one, which has more <x>?"; a side told by
+        an amount alone is read with that nutrient: "the 50 mcg one" of <x>); None unless both are
+        found, and differ."""
+        names = self.catalog.nutrient_names
+        if (sides := choice_sides(u.question, names)) is None:
+            return None
+        rest = u.question
+        for side in sides:  # what the sides describe them by is no ranking ("the <x> + <y> one")
+            rest = re.sub(re.escape(side), " ", rest, count=1, flags=re.IGNORECASE)
+        if (pq := ranking_query(rest, names)) is None or pq.nutrient is None:
+            return None
+        found = [self._product_of(side) or self._product_of(f"{pq.nutrient} {side}") for side in sides]
+        pair = [p for p in found if p is not None]
+        return (pair, pq) if len(pair) == 2 and pair[0].id != pair[1].id else None
 
     def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
         """The two supplements a turn asks whether it is ok, or works, to take together ("can I take
@@ -1585,7 +1630,12 @@ class Assistant:
                     and select_studies(gq, records).answered]
             if len(gaps) == 1:
                 return gaps
-        return []
+        # last, one study told by its length alone ("what did the 4 week study find?")
+        described = [(sup, sq, records) for sq in map(described_study_query, asked[:1]) if sq is not None
+                     for sup in scopes
+                     if (records := self.studies.of(sup)) and (sel := select_studies(sq, records)).answered
+                     and sel.records]
+        return described if len(described) == 1 else []  # one page's findings ran that long
 
     def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
                  studies: list[FoundStudies], study_scopes: Sequence[str]
@@ -1729,8 +1779,8 @@ class Assistant:
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines
         title = self._title(next(iter(pages)))
-        if lines[0].startswith(f"{title}: "):
-            return lines
+        if any(lines[0].startswith(f"{self._title(s)}: ") for s in self.supplements):
+            return lines  # it names its page already (each page's findings are named: "<title>: ...")
         return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
     def _unlisted(self, u: Understanding, off_topic: Sequence[str], supplement: str | None) -> list[str]:

@@ -320,6 +320,28 @@ def shares_people(asked: Population, said: Population, cues: DosageCues | None =
     return _overlap(asked.ages or _stage_ages(asked, pc), said.ages or _stage_ages(said, pc))
 
 
+def stated_ages(p: Population, cues: DosageCues | None = None) -> tuple[tuple[float, float], ...]:
+    """The ages a text states in numbers ("aged 80 and older"), not an age group's own span ("older
+    adults")."""
+    pc = (cues or dosage_cues()).population
+    spans = {pc.groups[g].ages for g in p.of_kind("age", pc)}
+    return tuple(a for a in p.ages if a not in spans)
+
+
+def of_the_age_asked(asked: Population, said: Population, cues: DosageCues | None = None) -> bool:
+    """Is a text about people of an age asked about, by the ages it states in numbers ("my gran is
+    85" and "in adults aged 80 and older"), and no people the asked ones cannot be?"""
+    return (bool(asked.ages) and _overlap(asked.ages, stated_ages(said, cues))
+            and not excludes_people(asked, said, cues))
+
+
+def in_another_state(asked: Population, said: Population, cues: DosageCues | None = None) -> bool:
+    """Is a text about people in a state (pregnancy, breastfeeding) the people asked about are not
+    said to be in ("my gran is 85" and a finding "during pregnancy")? Only of people asked about."""
+    pc = (cues or dosage_cues()).population
+    return asked.named and bool(said.of_kind("state", pc) - asked.of_kind("state", pc))
+
+
 def excludes_people(asked: Population, said: Population, cues: DosageCues | None = None) -> bool:
     """Is a text about people the ones asked about cannot be: the other sex, a state they are not
     said to be in ("my gran is 85" and a finding "during pregnancy"), or ages apart, by the ages it
@@ -328,10 +350,9 @@ def excludes_people(asked: Population, said: Population, cues: DosageCues | None
     if not asked.named:
         return False
     sexes = asked.of_kind("sex", pc), said.of_kind("sex", pc)
-    if said.of_kind("state", pc) - asked.of_kind("state", pc) or (all(sexes) and not sexes[0] & sexes[1]):
+    if in_another_state(asked, said, cues) or (all(sexes) and not sexes[0] & sexes[1]):
         return True
-    spans = {pc.groups[g].ages for g in said.of_kind("age", pc)}
-    stated = tuple(a for a in said.ages if a not in spans) or _stage_ages(said, pc)
+    stated = stated_ages(said, cues) or _stage_ages(said, pc)
     mine = asked.ages or _stage_ages(asked, pc)
     return bool(stated and mine) and not _overlap(mine, stated)
 

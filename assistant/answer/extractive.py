@@ -157,16 +157,27 @@ def _values_for_people(doc: Document, question: str) -> list[str] | None:
 
 
 def _in_people_asked(question: str, scored: list[Candidate]) -> list[Candidate]:
-    """Without the findings in people other than those the question names ("my gran is 85, ...": not a
-    finding in pregnancy, :func:`~assistant.answer.dosage.excludes_people`)."""
-    from assistant.answer.dosage import excludes_people, people_in  # (imports this)
+    """Without the findings in people in a state the ones the question names are not said to be in
+    ("my gran is 85, ...": not a finding in pregnancy), read from the finding's population; a finding
+    of harm always stays (it may be the caution the question needs)."""
+    from assistant.answer.dosage import in_another_state, people_in  # (imports this)
+    from assistant.answer.studies import record_from_text
     from assistant.followup import about_a_study
+    from assistant.normalize import without_negated_mentions
 
-    asked = people_in(question)
+    asked = people_in(without_negated_mentions(question))
     if not asked.named or about_a_study(question):  # "he wants what the <...> trial gave": its people
         return scored
-    return [c for c in scored if c.hit.document.metadata.get("kind") != "finding"
-            or not excludes_people(asked, people_in(c.text))]
+    out = []
+    for c in scored:
+        doc = c.hit.document
+        if doc.metadata.get("kind") == "finding":
+            r = record_from_text(str(doc.metadata.get("text") or doc.page_content),
+                                 str(doc.metadata.get("supplement") or ""), None, c.hit.chunk_id)
+            if r.result != "harm" and r.population and in_another_state(asked, people_in(r.population)):
+                continue
+        out.append(c)
+    return out
 
 
 def values_for(question: str, values: Sequence[str]) -> list[str]:

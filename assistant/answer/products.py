@@ -625,6 +625,16 @@ def _direction(q: str) -> tuple[str | None, bool]:
     return most or ("max" if ranked else None), ranked
 
 
+def ranking_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+    """The ranking a question asks of products by the first nutrient it names ("which has more
+    <x>", "the one with less <x>"), whatever products it offers; None when it ranks none or names none."""
+    direction, _ = _direction(cue_fold(question))
+    named = _named_nutrients(lexical_form(question), nutrient_names)
+    if direction is None or not named:
+        return None
+    return ProductQuery(named[0], None, direction, nutrients=(named[0],))
+
+
 def turn_direction(earlier: ProductQuery, turn: str, pointed: bool = False) -> ProductQuery:
     """The earlier products question a follow-up resolved to, ranked the way the turn's own words
     rank ("ok and the weakest one?" after "which is the strongest?"), at the next place when the

@@ -812,6 +812,18 @@ def _parse_with_packaged_cues(question: str) -> StudyQuery | None:
     return _parse_study_query(question, study_cues())
 
 
+def described_study_query(question: str) -> StudyQuery | None:
+    """The one study a question describes by its length and asks nothing else of ("what did the 4
+    week <nutrient> study find?"): the findings that ran that long, of the nutrients or forms named;
+    None when it describes none so."""
+    cues = study_cues()
+    if (ran := _asked_duration(fold(question), cues, described=True)) is None:
+        return None
+    named, excluded = _named(lexical_form(question), cues.question)
+    return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
+                      forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0], ran_bound=ran[1])
+
+
 def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     qc = allcues.question
     q = fold(question)
@@ -1693,10 +1705,12 @@ def _opens(text: str, patterns: Sequence[str]) -> bool:
     return bool(patterns) and re.match(rf"\s*(?:{alternation(patterns)})(?![\w-])", text) is not None
 
 
-def _asked_duration(q: str, cues: StudyCues
+def _asked_duration(q: str, cues: StudyCues, *, described: bool = False
                     ) -> tuple[tuple[float, float], RanBound] | None:
     """How long the findings asked about ran: a duration right after "ran", "lasted", ... or right
-    before "studies" ("3-year studies"), in days, and whether it is a lower or upper bound."""
+    before "studies" ("3-year studies"), in days, and whether it is a lower or upper bound.
+    ``described``: only a study described by its length after an article, a name of up to two words
+    between ("what did the 4 week <nutrient> study find?")."""
     fc, qc = cues.finding, cues.question
     if not (qc.duration_before or qc.duration_after):
         return None
@@ -1711,12 +1725,17 @@ def _asked_duration(q: str, cues: StudyCues
     qual = rf"(?:(?P<qual>{alternation(fc.duration_qualifier)})\s+)?" if fc.duration_qualifier else ""
     length = _length_pattern(fc)
     patterns = []
-    if qc.duration_before:
+    if qc.duration_before and not described:
         patterns.append(rf"(?<![\w-])(?:{alternation(qc.duration_before)})\s+{lead}{bound}{qual}{length}")
     if qc.duration_after:
-        patterns.append(rf"(?<![\w.,-]){bound}{length}[\s-]+(?:{alternation(qc.duration_after)})(?![\w-])")
+        told = (r"(?:the|a|that|this)\s+", r"(?P<named>(?:[\w+-]+\s+){0,2}?)") if described else ("", "")
+        patterns.append(rf"(?<![\w.,-]){told[0]}{bound}{length}[\s-]+{told[1]}"
+                        rf"(?:{alternation(qc.duration_after)})(?![\w-])")
     for p in patterns:
-        if (m := re.search(p, q)) and (days := _length_days(m, fc)) is not None:
+        m = re.search(p, q)
+        if m and m.groupdict().get("named") and not _names_only(m.group("named")):
+            continue  # "the one-year <condition> trial": told by more than its length and names
+        if m and (days := _length_days(m, fc)) is not None:
             after = q[m.end():]
             said_bound = m.groupdict().get("at_least") or m.groupdict().get("at_most")
             how: RanBound = (
@@ -1730,6 +1749,14 @@ def _asked_duration(q: str, cues: StudyCues
                 days = (days[0] * (1 - qc.duration_leeway), days[1] * (1 + qc.duration_leeway))
             return days, how
     return None
+
+
+def _names_only(text: str) -> bool:
+    """Is the text nothing but nutrients' and forms' names ("<form>", "<nutrient> <letter><digit>")?"""
+    rest = lexical_form(text)
+    for pattern, _, _ in _name_patterns():
+        rest = pattern.sub(" ", rest)
+    return not rest.strip()
 
 
 def _compared_doses(question: str, q: str, cues: StudyCues) -> tuple[tuple[float | None, float, str], ...]:

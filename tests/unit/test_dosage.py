@@ -294,6 +294,7 @@ def test_how_much_for_a_person_asks_the_allowance_for_them() -> None:
 def test_how_much_one_can_take_asks_the_allowance_and_the_limit(question: str) -> None:
     q = parse_dosage_query(question)
     assert q is not None and set(q.fields) == {RDA, UL}
+    assert parse_dosage_query("how much does it cost and can i take it daily?") is None  # another ask
 
 
 @pytest.mark.parametrize(("asked", "said", "excluded"), [
@@ -309,6 +310,17 @@ def test_how_much_one_can_take_asks_the_allowance_and_the_limit(question: str) -
 def test_a_text_about_people_the_asked_ones_cannot_be(asked: str, said: str, excluded: bool) -> None:
     from assistant.answer.dosage import excludes_people
     assert excludes_people(read_population(asked), read_population(said)) is excluded
+
+
+@pytest.mark.parametrize(("asked", "said", "of_age"), [
+    ("my gran is 85", "adults aged 80 and older with iron-deficiency anaemia", True),
+    ("my grandad is 85", "community-dwelling women aged 70 and older", False),  # the other sex
+    ("im 30", "adults with iron-deficiency anaemia", False),  # a stage states no age of its own
+    ("my elderly mum", "generally healthy midlife and older adults", False),
+])
+def test_a_text_about_people_of_the_age_asked(asked: str, said: str, of_age: bool) -> None:
+    from assistant.answer.dosage import of_the_age_asked
+    assert of_the_age_asked(read_population(asked), read_population(said)) is of_age
 
 
 def test_a_question_that_names_no_field() -> None:
@@ -746,7 +758,9 @@ About 1 g/day — people with established coronary heart disease, as advised by 
     ("how much should i take for triglycerides", {"triglyceride"}),
     ("omega 3 for my high triglycerides, what dose?", {"triglyceride"}),
     ("i have heart disease, how much should i take", {"heart", "cardiovascular"}),
-    ("can it bring my trigs down? how much would i need", {"triglyceride"}),  # the lexicon's word  # (the lexicon reads "heart" as cardiovascular too)
+    ("can it bring my trigs down? how much would i need", {"triglyceride"}),  # the lexicon's word
+    ("his high triglycerides, what dose would be used?", {"triglyceride"}),
+    ("my triglycerides are normal, what dose?", set()),  # said of them, not a condition they have  # (the lexicon reads "heart" as cardiovascular too)
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
     ("how many people with heart disease were in the study", set()),  # no dose asked either

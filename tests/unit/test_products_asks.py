@@ -282,3 +282,15 @@ def test_a_denial_in_a_clause_before_the_ask_is_no_missing_amount(question: str)
 def test_in_which_opening_a_question_asks_across_products() -> None:
     from assistant.answer.products import parse_product_query
     assert parse_product_query("in which k2 products is there d3?", ["vitamin K2", "vitamin D3"]) is not None
+
+
+@pytest.mark.parametrize(("question", "direction", "nutrient"), [
+    ("OmegaMax or the krill one, which has more omega-3?", "max", "omega-3"),
+    ("which has less iron, the liquid or the 25 mg one?", "min", "iron"),
+    ("OmegaMax or the krill one, which is nicer?", None, None),  # ranks by no nutrient
+])
+def test_the_ranking_a_question_asks_of_the_products_it_offers(question: str, direction: str | None,
+                                                             nutrient: str | None) -> None:
+    from assistant.answer.products import ranking_query
+    pq = ranking_query(question, ["omega-3", "EPA", "DHA", "iron"])
+    assert (pq.direction, pq.nutrient) == (direction, nutrient) if pq else direction is None

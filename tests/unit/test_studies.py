@@ -478,6 +478,17 @@ def test_a_stated_duration_is_a_filter(question: str, days: float, bound: str) -
     assert sq is not None and sq.ran_days == pytest.approx((days, days)) and sq.ran_bound == bound
 
 
+@pytest.mark.parametrize(("question", "days", "nutrients"), [
+    ("what did the 4 week k2 study find?", 28, ("vitamin K2",)),  # a name between the length and "study"
+    ("what did the 3-year trial show?", 3 * 365.25, ()),
+])
+def test_a_study_told_by_its_length(question: str, days: float, nutrients: tuple[str, ...]) -> None:
+    from assistant.answer.studies import described_study_query
+    sq = described_study_query(question)
+    assert sq is not None and sq.ran_days == pytest.approx((days, days)) and sq.nutrients == nutrients
+    assert described_study_query("i took it for 3 years, what did the study find?") is None  # not the study's
+
+
 def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     sq = parse_study_query("which trials lasted about a month?")
     assert sq is not None and sq.ran_bound == "exact"
