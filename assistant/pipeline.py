@@ -840,10 +840,10 @@ class Assistant:
             return []
         asked = people_in(without_negated_mentions(u.question))
         found = [r for r in self.studies.of(supplement) if r.chunk_id not in cited
-                 and r.population and of_the_age_asked(asked, people_in(r.population))]
-        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in found])
+                 and r.population and of_the_age_asked(asked, people_in(r.population))][:MAX_AGE_FINDINGS]
+        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in found])  # (none cited unsaid)
         return [msg.AGE_FINDING.format(finding=r.text.strip(), marker=book.cite(doc))
-                for r in found if (doc := docs.get(r.doc_id or r.chunk_id)) is not None][:MAX_AGE_FINDINGS]
+                for r in found if (doc := docs.get(r.doc_id or r.chunk_id)) is not None]
 
     def _form_fits(self, u: Understanding, supplement: str | None, book: CitationBook,
                    said: Sequence[str]) -> list[str]:
