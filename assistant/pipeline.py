@@ -576,11 +576,19 @@ class Assistant:
         """Does the question offer a choice between two products ("<A> or the <words> one, which has
         more <nutrient>?"): one side names or describes a product, the other too or is "the <words> one"?
         Not kinds ("tablet or liquid") nor people ("for me or my husband"): those rank them all."""
-        if (sides := choice_sides(question, self.catalog.nutrient_names)) is None:
+        if (offered := self._offered_sides(question)) is None:
             return False
-        found = [self._product_of(side) is not None for side in sides]
+        sides, products = offered
+        found = [p is not None for p in products]
         described = [re.search(r"\bones?\s*$", side) is not None for side in sides]
         return any(found) and all(f or d for f, d in zip(found, described, strict=True))
+
+    def _offered_sides(self, question: str) -> tuple[tuple[str, str], list[Product | None]] | None:
+        """The two sides of a choice the question offers ("<A> or <B>, which has more <x>?") and the
+        product each names or describes (None where it names none); None when it offers no choice."""
+        if (sides := choice_sides(question, self.catalog.nutrient_names)) is None:
+            return None
+        return sides, [self._product_of(side) for side in sides]
 
     @staticmethod
     def _without_denied_people(text: str) -> str:
@@ -841,9 +849,14 @@ class Assistant:
         asked = people_in(without_negated_mentions(u.question))
         found = [r for r in self.studies.of(supplement) if r.chunk_id not in cited
                  and r.population and of_the_age_asked(asked, people_in(r.population))][:MAX_AGE_FINDINGS]
-        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in found])  # (none cited unsaid)
-        return [msg.AGE_FINDING.format(finding=r.text.strip(), marker=book.cite(doc))
-                for r in found if (doc := docs.get(r.doc_id or r.chunk_id)) is not None]
+        return [msg.AGE_FINDING.format(finding=r.text.strip(), marker=book.cite(doc))  # (none cited unsaid)
+                for r, doc in self._finding_docs(found)]
+
+    def _finding_docs(self, records: Sequence[StudyRecord]) -> list[tuple[StudyRecord, Document]]:
+        """Each finding with its stored passage (one fetch for all; a finding whose passage is not
+        stored is left out)."""
+        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
+        return [(r, d) for r in records if (d := docs.get(r.doc_id or r.chunk_id)) is not None]
 
     def _form_fits(self, u: Understanding, supplement: str | None, book: CitationBook,
                    said: Sequence[str]) -> list[str]:
@@ -953,15 +966,16 @@ class Assistant:
         nutrient named outside the two ("<A> or the <words> one, which has more <x>?"; a side told by
         an amount alone is read with that nutrient: "the 50 mcg one" of <x>); None unless both are
         found, and differ."""
-        names = self.catalog.nutrient_names
-        if (sides := choice_sides(u.question, names)) is None:
+        if (offered := self._offered_sides(u.question)) is None:
             return None
+        sides, products = offered
         rest = u.question
         for side in sides:  # what the sides describe them by is no ranking ("the <x> + <y> one")
             rest = re.sub(re.escape(side), " ", rest, count=1, flags=re.IGNORECASE)
-        if (pq := ranking_query(rest, names)) is None or pq.nutrient is None:
+        if (pq := ranking_query(rest, self.catalog.nutrient_names)) is None or pq.nutrient is None:
             return None
-        found = [self._product_of(side) or self._product_of(f"{pq.nutrient} {side}") for side in sides]
+        found = [p or self._product_of(f"{pq.nutrient} {side}")
+                 for side, p in zip(sides, products, strict=True)]
         pair = [p for p in found if p is not None]
         return (pair, pq) if len(pair) == 2 and pair[0].id != pair[1].id else None
 
@@ -1779,7 +1793,7 @@ class Assistant:
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines
         title = self._title(next(iter(pages)))
-        if any(lines[0].startswith(f"{self._title(s)}: ") for s in self.supplements):
+        if lines[0].split(": ", 1)[0] in {m.title for m in self.corpus.monographs}:
             return lines  # it names its page already (each page's findings are named: "<title>: ...")
         return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
@@ -1859,9 +1873,7 @@ class Assistant:
                 for n in added if n not in named]
         cited = {c.chunk_id for c in book.citations}
         records = [r for r in results if r.chunk_id not in cited and any(names_nutrient(r, n) for n in named)]
-        docs = self.retriever.documents.get([r.doc_id or r.chunk_id for r in records])
-        found = [self._quoted(d, book) for r in records
-                 if (d := docs.get(r.doc_id or r.chunk_id)) is not None]
+        found = [self._quoted(d, book) for _, d in self._finding_docs(records)]
         if found:
             found[0] = msg.CLAIM_FINDINGS.format(nutrients=" and ".join(named), line=found[0])
         return found + none
@@ -1977,10 +1989,10 @@ class Assistant:
                 or any(c.subsection == limit for c in book.citations)):  # the limit is said already
             return []
         product = self._one_cited_product(book)
-        nutrient = self.catalog.primary_nutrient(product.supplement) if product else None
-        held = [n.micrograms for n in product.nutrients
-                if nutrient and n.nutrient.casefold() == nutrient.casefold()] if product and nutrient else []
-        return self._serving_above_limit(nutrient, held[0], book) if held else []
+        if product is None or (held := self._held(product, product.supplement)) is None:
+            return []
+        nutrient = self.catalog.primary_nutrient(product.supplement)
+        return self._serving_above_limit(nutrient, held.micrograms, book)
 
     def _one_cited_product(self, book: CitationBook) -> Product | None:
         """The one product whose passages the answer cites (None when it cites none, or several)."""
@@ -1994,8 +2006,7 @@ class Assistant:
         cited, where it is above every value the field gives; else nothing."""
         page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
         limit = dosage_cues().question.limit_field
-        docs = self._field_docs(page, (limit,), []) if page and ug is not None else []
-        if not docs or ug is None:
+        if page is None or ug is None or not (docs := self._field_docs(page, (limit,), [])):
             return []
         dq = DosageQuery((limit,), amount=Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg"), servings=True)
         above = msg.LIMIT_SERVING_ABOVE.split("{")[0]

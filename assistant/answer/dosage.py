@@ -668,8 +668,9 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
              if w not in known and stem(w) not in known and stem(w) not in skip and not groups.fullmatch(w)}
     lead, purpose = cue(qc.condition_lead), cue(qc.purpose_words)
     tokens = ["", *re.findall(r"[\w'-]+", folded), ""]
-    return frozenset(w for i in range(1, len(tokens) - 1) for w in words  # a word, or its lexicon's ("trigs")
-                     if any(_same_word(stem(t), w) for t in {tokens[i], *lexical_form(tokens[i]).split()})
+    stems = [{stem(x) for x in (t, *lexical_form(t).split())} for t in tokens]  # its lexicon's too ("trigs")
+    return frozenset(w for i in range(1, len(tokens) - 1) for w in words
+                     if any(_same_word(s, w) for s in stems[i])
                      and any(lead.fullmatch(x) for x in tokens[max(1, i - 3):i])
                      and not (purpose.fullmatch(tokens[i + 1]) or purpose.fullmatch(tokens[i - 1])))
 

@@ -2305,24 +2305,26 @@ def choice_sides(question: str, nutrient_names: Sequence[str]) -> tuple[str, str
     <nutrient>?", product cues ``choice``), as written (folded); None when it offers none. Whether
     each side is a product is the caller's to find ("tablet or liquid" are kinds, "me or my husband"
     people)."""
-    q = cue_fold(question)
-    for pattern in product_cues().question.choice:
-        if (m := re.search(pattern, q)) and _named_nutrients(lexical_form(m["what"]), nutrient_names):
-            return m["a"].strip(), m["b"].strip()
-    return None
+    m = _choice_match(cue_fold(question), nutrient_names)
+    return (m["a"].strip(), m["b"].strip()) if m is not None else None
+
+
+def _choice_match(q: str, nutrient_names: Sequence[str]) -> re.Match[str] | None:
+    """The first of the product cues' ``choice`` patterns the folded question matches whose ``what``
+    names a nutrient; None when none does."""
+    found = (re.search(pattern, q) for pattern in product_cues().question.choice)
+    return next((m for m in found if m and _named_nutrients(lexical_form(m["what"]), nutrient_names)), None)
 
 
 def _choice_as_than(q: str, nutrient_names: Sequence[str]) -> str:
     """A choice between two products ("which has more <nutrient>: <A> or <B>?", "is the <nutrient>
     in <A> the same as in <B>?") asked as the comparison "does <A> have more <nutrient> than <B>?"
     (the folded question unchanged when it offers no such choice, or the choice is of no nutrient)."""
-    qc = product_cues().question
-    for pattern in qc.choice:
-        if (m := re.search(pattern, q)) and _named_nutrients(lexical_form(m["what"]), nutrient_names):
-            g = m.groupdict()
-            word = "less" if g.get("word") and cue(qc.least).search(g["word"]) else "more"
-            return f"does {g['a'].strip()} have {word} {g['what'].strip()} than {g['b'].strip()}?"
-    return q
+    if (m := _choice_match(q, nutrient_names)) is None:
+        return q
+    g = m.groupdict()
+    word = "less" if g.get("word") and cue(product_cues().question.least).search(g["word"]) else "more"
+    return f"does {g['a'].strip()} have {word} {g['what'].strip()} than {g['b'].strip()}?"
 
 
 def _figure_asked(q: str, outside: str, question: str, product: Product) -> bool:
