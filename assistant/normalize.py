@@ -106,7 +106,13 @@ def cue_fold(text: str) -> str:
 
 def cue_alternation(patterns: Iterable[str]) -> str:
     """The cue patterns of a cue file as one regex alternation, longest first. In an entry " " is
-    some white space and " ?" optional white space ("did ?n.?t" is "didn't" and "did not")."""
+    some white space and " ?" optional white space ("did ?n.?t" is "didn't" and "did not").
+    Written once per list (the answer modules build it on every question)."""
+    return _cue_alternation(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cue_alternation(patterns: tuple[str, ...]) -> str:
     alts = sorted(patterns, key=len, reverse=True)
     return "|".join(re.sub(r" +(\?)?", lambda m: r"\s*" if m.group(1) else r"\s+", p) for p in alts)
 
@@ -636,6 +642,20 @@ def names_a_medicine(text: str) -> bool:
     one), or one of the lexicon's ``other_medicines``?"""
     return (any(not _note_only(m.cls) for m in _find_mentions(text))
             or any(t in medicine_names() for t in content_tokens(text)))
+
+
+def taken_things(question: str) -> list[str]:
+    """What the question says is taken, used or started (the lexicon's ``taken_things``), as written,
+    outside a negated phrase."""
+    folded = fold(question)
+    negated = negated_spans(folded)
+    return [m.group("thing") for p in _taken_patterns() for m in p.finditer(folded)
+            if not any(s <= m.start("thing") < e for s, e in negated)]
+
+
+@functools.cache
+def _taken_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in vocabulary().lexicon.taken_things)
 
 
 @functools.cache

@@ -79,19 +79,45 @@ def _led(sentence: str) -> set[str]:
 def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:
     """The body without the sentences an earlier part already said, citing the same passages (two
     asks answered by one finding state it once, also where the later one leads it in with words of
-    its own: "The research finding on the study asked about: <finding>"); what is kept is added to
-    ``said``. A lead-in that opens a list ("Research findings in the population asked about: <a>
-    [1] <b> [2]") is kept with its first item, said or not."""
+    its own: "The research finding on the study asked about: <finding>"; a note both quote after a
+    sentence of their own is said once, after the first); what is kept is added to ``said``. A
+    lead-in that opens a list ("Research findings in the population asked about: <a> [1] <b> [2]")
+    is kept with its first item, said or not, where the list goes on with something not said."""
     kept: list[str] = []
     parts = re.split(r"(?<=\])\s+", body)
     for i, part in enumerate(parts):
-        key = (_MARKER.sub("", part).strip(), tuple(chunks.get(int(n), n) for n in _MARKER.findall(part)))
-        opens = len(_led(key[0])) > 1 and any(_MARKER.search(p) for p in parts[i + 1:])
-        if key[1] and not opens and any(ids == key[1] and _led(text) & _led(key[0]) for text, ids in said):
+        key = _key(part, chunks)
+        opens = len(_led(key[0])) > 1 and any(
+            _key(p, chunks)[1] and not _said_before(_key(_last_sentence(p)[1], chunks), said)
+            for p in parts[i + 1:])
+        if not opens and _said_before(key, said):
             continue
-        said.add(key)
+        lead, last = _last_sentence(part)
+        if lead and _said_before(_key(last, chunks), said):  # its own sentences, then one said before
+            kept.append(lead)
+            continue
+        said.update({key, _key(last, chunks)})
         kept.append(part)
     return " ".join(kept)
+
+
+def _key(part: str, chunks: dict[int, str]) -> tuple[str, tuple[str, ...]]:
+    """A part's sentences without markers, and the passages its markers cite."""
+    return _MARKER.sub("", part).strip(), tuple(chunks.get(int(n), n) for n in _MARKER.findall(part))
+
+
+def _said_before(key: tuple[str, tuple[str, ...]], said: set[tuple[str, tuple[str, ...]]]) -> bool:
+    """Did an earlier part say this, citing the same passages (its lead-in aside)?"""
+    return bool(key[1]) and any(ids == key[1] and _led(text) & _led(key[0]) for text, ids in said)
+
+
+def _last_sentence(part: str) -> tuple[str, str]:
+    """(the sentences of a part before its last one, which carries its markers; the last one)."""
+    found = list(re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", _MARKER.sub("", part).strip()))
+    if not found:
+        return "", part
+    cut = part.find(_MARKER.sub("", part).strip()) + found[-1].start()
+    return part[:cut].rstrip(), part[cut:].strip()
 
 
 def _compact(text: str, citations: list[Citation], cautions: list[Caution], table: list[ProductRow]

@@ -184,10 +184,12 @@ from assistant.normalize import (
     general_words,
     medicine_names,
     mentioned_classes,
+    names_a_medicine,
     negated_spans,
     said_in_passing,
     sentences_of,
     surface_forms,
+    taken_things,
     without_comparisons,
     without_denials,
     without_leading_denials,
@@ -397,6 +399,7 @@ class Assistant:
         self.speller = SpellCorrector.from_counts(served.words.counts)
         self.scope = ScopeJudge(self.embeddings, self.retriever, served.words)
         self._reload_lock = threading.Lock()
+        self._last_scope: tuple[Understanding, str, tuple[str, ...]] | None = None
         self.llm: BaseChatModel | None = llm if llm is not None else make_llm(self.settings)
         self.chain: Runnable[Any, Answer] = RunnableLambda(self._invoke_chain, name="assistant")
 
@@ -751,8 +754,9 @@ class Assistant:
     def _page_passages(self, pages: Sequence[str]) -> list[Document]:
         """The passages of the monographs ``pages`` (their text, notes, fields and findings; not their
         products)."""
-        docs = self.retriever.documents.get([i for p in pages for i in self.retriever.lexical.ids_of(p)])
-        return [d for d in docs.values() if d.metadata.get("kind") != "product"]
+        ids = [i for p in pages for i in self.retriever.lexical.ids_of(p)]
+        docs = self.retriever.documents.get(ids, keep=lambda d: d.metadata.get("kind") != "product")
+        return list(docs.values())
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
              widened: bool = False) -> Iterator[StreamEvent]:
@@ -828,6 +832,8 @@ class Assistant:
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
                  + self._age_findings(u, cited[0], cited[1])
                  + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
+        if cited:  # after the others: a note they quote already is not quoted twice
+            noted += self._given_dose_notes(u, cited[0], cited[1], head + lines)
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -1101,9 +1107,18 @@ class Assistant:
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one
         whose nutrient it names ("the <product> with <another page's nutrient> in it": that page's
-        interactions apply too), and those of the product it is about. None: every monograph."""
+        interactions apply too), and those of the product it is about. None: every monograph.
+        Found once per turn (the last turn's is kept, by its understanding's identity)."""
         if supplement is None:
             return None
+        last = self._last_scope
+        if last is not None and last[0] is u and last[1] == supplement:
+            return last[2]
+        scope = self._scope_of(u, supplement)
+        self._last_scope = (u, supplement, scope)
+        return scope
+
+    def _scope_of(self, u: Understanding, supplement: str) -> tuple[str, ...]:
         named = self.catalog.named_supplements(without_comparisons(without_negated_mentions(u.question)))
         # the page of the product the turn is about: "is the <nutrient> in <product> over the limit?"
         # is answered from the nutrient's page, and the product's page's interactions apply too
@@ -1186,6 +1201,18 @@ class Assistant:
         """A note quoted whole, as a sentence, and cited."""
         text = str(note.metadata.get("text") or note.page_content).strip().rstrip(".")
         return f"{text}. [{book.cite(note)}]"
+
+    def _given_dose_notes(self, u: Understanding, supplement: str | None, book: CitationBook,
+                          said: Sequence[str]) -> list[str]:
+        """The monograph's notes on amounts above a figure ("doses above <x> have been associated with
+        <harm>") that an amount a day the answer gives to a dose question exceeds (a treatment dose,
+        a study's dose, an intake), each quoted once: whoever reads the dose reads what is said of it."""
+        if supplement is None or not said or not asks_dose(u.question):
+            return []
+        given = [d for line in said for d in parse_doses(line) if d.per_day and d.low > 0]
+        notes = self._unquoted_notes([supplement], book)
+        above = {str(n.metadata.get("chunk_id") or n.id) for d in given for n in notes_above(d, notes)}
+        return [self._quoted(n, book) for n in notes if str(n.metadata.get("chunk_id") or n.id) in above]
 
     def _named_amount_notes(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """The notes on amounts above a figure that an amount a day the question names exceeds
@@ -1660,7 +1687,8 @@ class Assistant:
         questions only in the page's words. A question about one study that asks what no page says
         is answered by that finding, and that it says nothing of it."""
         names = self._scope_names(u, scoped)
-        support, off_topic = ((1.0, []) if (self._asks_caution(u, supplement) or studies or (
+        caution = self._asks_caution(u, supplement) and not self._takes_unknown(u, hits, names)
+        support, off_topic = ((1.0, []) if (caution or studies or (
             u.product_query is not None and u.product_query.property is not None))
                               else self.scope.support(u.retrieval_question, hits, scoped, names))
         if u.product_query is not None:  # the products answer it, unless it asks what no page says
@@ -1677,6 +1705,20 @@ class Assistant:
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies
+
+    def _takes_unknown(self, u: Understanding, hits: Sequence[Hit], names: frozenset[str]) -> bool:
+        """Does a caution question that names no supplement, nutrient or product of the catalogue
+        ask of something else taken ("<another supplement> after <a medicine>?"): words the corpus
+        lacks that carry meaning in it, other than a medicine's name? The monographs' notes on that
+        medicine are about their own supplements, not it: scope judges the question as any other."""
+        q = u.retrieval_question
+        if self.catalog.named_supplements(q) or mentioned_nutrients(q) or self._names_product(q):
+            return False
+        taken = {w for t in taken_things(u.question) if not names_a_medicine(t) for w in content_tokens(t)}
+        if not taken:
+            return False
+        _, off_topic = self.scope.support(without_negated_mentions(u.question), hits, None, names)
+        return bool(taken & set(off_topic))
 
     def _forms_offered(self, u: Understanding, off_topic: Sequence[str], scoped: str | None,
                        supplement: str | None) -> bool:
@@ -2156,8 +2198,10 @@ class Assistant:
         found = {str(m.get("title")): h.document for h in hits
                  if (m := h.document.metadata).get("kind") == "field" and m.get("supplement") == supplement}
         if missing := [f for f in fields if f not in found]:  # the monograph's chunks, by id (cached)
-            for d in self.retriever.documents.get(self.retriever.lexical.ids_of(supplement)).values():
-                if d.metadata.get("kind") == "field" and (title := str(d.metadata.get("title"))) in missing:
+            ids = self.retriever.lexical.ids_of(supplement)
+            fields_only = self.retriever.documents.get(ids, keep=lambda d: d.metadata.get("kind") == "field")
+            for d in fields_only.values():
+                if (title := str(d.metadata.get("title"))) in missing:
                     found.setdefault(title, d)
         return [found[f] for f in fields if f in found]
 

@@ -15,7 +15,7 @@ import math
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -304,7 +304,9 @@ class DocumentCache:
                 self._chunk_vectors.popitem(last=False)
         return out
 
-    def get(self, ids: Sequence[str]) -> dict[str, Document]:
+    def get(self, ids: Sequence[str], keep: Callable[[Document], bool] | None = None) -> dict[str, Document]:
+        """The chunks of ``ids`` found (copies), by id; ``keep``: only those it accepts (tested on
+        the stored chunk, so the others are not copied)."""
         with self._lock:
             missing = [i for i in dict.fromkeys(ids) if i not in self._docs]
         fetched = self.index.documents(missing) if missing else []
@@ -314,9 +316,11 @@ class DocumentCache:
             out: dict[str, Document] = {}
             for i in ids:
                 doc = self._docs.get(i)
-                if doc is not None:
+                if doc is not None and (keep is None or keep(doc)):
                     self._docs.move_to_end(i)
-                    out[i] = Document(page_content=doc.page_content, metadata=dict(doc.metadata), id=doc.id)
+                    # a copy (callers may add to its metadata), built without re-validating the stored one
+                    out[i] = Document.model_construct(page_content=doc.page_content,
+                                                      metadata=dict(doc.metadata), id=doc.id)
             while len(self._docs) > self.size:
                 self._docs.popitem(last=False)
         return out

@@ -91,6 +91,7 @@ class QuestionCues(BaseModel):
     #: the field of doses for conditions, and the words that lead to a condition in a question
     treatment_field: str | None = None
     condition_lead: list[str] = Field(default_factory=list)
+    condition_trail: list[str] = Field(default_factory=list)
     dose_asked: list[str] = Field(default_factory=list)
     purpose_words: list[str] = Field(default_factory=list)
     not_conditions: list[str] = Field(default_factory=list)
@@ -139,8 +140,9 @@ class QuestionCues(BaseModel):
     @field_validator("compare", "asked_unit", "counted_servings", "sum_joints", "repeated", "amount_safety",
                      "supplement_safety", "taken_beside", "taken_beside_before", "not_summed",
                      "fractional_servings", "not_daily", "daily", "supplement_words", "forms_asked",
-                     "note_above", "study_words", "share_asked", "share_only", "condition_lead", "dose_asked",
-                     "purpose_words", "not_conditions", "limit_before", "limit_after", "serving_count")
+                     "note_above", "study_words", "share_asked", "share_only", "condition_lead",
+                     "condition_trail", "dose_asked", "purpose_words", "not_conditions", "limit_before",
+                     "limit_after", "serving_count")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -666,12 +668,13 @@ def treated_conditions(question: str, f: DosageField, known: frozenset[str],
     skip = {stem(fold(w)) for w in qc.not_conditions}
     words = {stem(w) for v in f.values for w in content_tokens(v.population.split(",")[0])
              if w not in known and stem(w) not in known and stem(w) not in skip and not groups.fullmatch(w)}
-    lead, purpose = cue(qc.condition_lead), cue(qc.purpose_words)
+    lead, trail, purpose = cue(qc.condition_lead), cue(qc.condition_trail), cue(qc.purpose_words)
     tokens = ["", *re.findall(r"[\w'-]+", folded), ""]
     stems = [{stem(x) for x in (t, *lexical_form(t).split())} for t in tokens]  # its lexicon's too ("trigs")
     return frozenset(w for i in range(1, len(tokens) - 1) for w in words
                      if any(_same_word(s, w) for s in stems[i])
-                     and any(lead.fullmatch(x) for x in tokens[max(1, i - 3):i])
+                     and (any(lead.fullmatch(x) for x in tokens[max(1, i - 3):i])
+                          or trail.match(" ".join(tokens[i + 1:i + 7])) is not None)
                      and not (purpose.fullmatch(tokens[i + 1]) or purpose.fullmatch(tokens[i - 1])))
 
 

@@ -2397,11 +2397,11 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
     Plus <nutrient>"): a name is often said short."""
     hits, short = [], []
     for p in products:
-        words = re.findall(r"[\w-]+", cue_fold(p.name or ""))
-        if words:
-            if m := _spelled(words, q):
+        whole, lead = _name_patterns(p.name or "")
+        if whole is not None:
+            if m := whole.search(q):
                 hits.append((m.end() - m.start(), p, m.span()))
-            elif (lead := name_lead(p.name or "")) and (m := _spelled(lead, q)):
+            elif lead is not None and (m := lead.search(q)):
                 short.append((p, m.span()))
     if not hits:
         return short[0] if len(short) == 1 else None
@@ -2409,11 +2409,22 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
     return hits[0][1], hits[0][2]
 
 
-def _spelled(words: Sequence[str], q: str) -> re.Match[str] | None:
-    """Where the (folded) question spells out the words in order (a word's letters and figures may
-    be run together or split: "<ab>-7", "<ab>7", "<ab> 7")."""
+@functools.lru_cache(maxsize=8192)
+def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """A product name's patterns, compiled once per name: the whole name spelt out, and its short
+    form (:func:`name_lead`), if it has one. (None, None) for a name without words."""
+    words = re.findall(r"[\w-]+", cue_fold(name))
+    if not words:
+        return None, None
+    lead = name_lead(name)
+    return _spelled(words), (_spelled(lead) if lead else None)
+
+
+def _spelled(words: Sequence[str]) -> re.Pattern[str]:
+    """A (folded) question's spelling of the words in order (a word's letters and figures may be
+    run together or split: "<ab>-7", "<ab>7", "<ab> 7")."""
     parts = [r"[-\s]?".join(re.escape(x) for x in re.findall(r"[^\W\d_]+|\d+", w)) for w in words]
-    return re.search(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])", q)
+    return re.compile(r"(?<![\w-])" + r"\W+".join(x for x in parts if x) + r"(?![\w-])")
 
 
 def _reference_spans(q: str, loose: bool = False, ones: bool = False,

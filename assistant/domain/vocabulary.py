@@ -244,6 +244,9 @@ class Lexicon(BaseModel):
     #: the words a medicine is called by whatever it is (see lexicon.yaml ``medicine_nouns``): with
     #: an interaction class's ``used_for``, a medicine named by its use
     medicine_nouns: list[str] = Field(default_factory=list)
+    #: regular expressions of what a question says is taken, its group ``thing`` (see lexicon.yaml
+    #: ``taken_things``)
+    taken_things: list[str] = Field(default_factory=list)
     #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
     together: list[str] = Field(default_factory=list)
     #: ... or about what one does to the other ("does <x> block <y>?"; lexicon.yaml ``effect_on``)

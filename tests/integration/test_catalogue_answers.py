@@ -634,3 +634,27 @@ def test_a_follow_up_naming_other_people_is_answered_for_them_alone(catalogue: A
 def test_a_ranking_kept_to_a_kind_says_nothing_of_another_products_limit(catalogue: Assistant) -> None:
     for question in ["which liquid iron has the most iron?", "which iron capsule has the most iron?"]:
         assert "One serving alone" not in catalogue.ask(question).text, question
+
+
+def test_a_dose_above_a_notes_figure_brings_the_note(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my triglycerides are sky high, what omega 3 dose is used for that")
+    assert "2–4 g/day" in ans.text  # the condition, said to be high after its word
+    assert "Doses above 1 g/day" in ans.text  # the note on doses above a figure the answer's dose exceeds
+    ans = catalogue.ask("how much vitamin k2 should an adult take?")
+    assert "Doses above" not in ans.text
+
+
+def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_the_notes(
+        catalogue: Assistant) -> None:
+    assert catalogue.ask("should i take probiotics after antibiotics").abstained
+    assert catalogue.ask("can i take melatonin with warfarin").abstained
+    ans = catalogue.ask("what interacts with antibiotics")  # asks of the pages' own supplements
+    assert not ans.abstained and "tetracycline_antibiotic" in {c.kind for c in ans.cautions}
+    assert not catalogue.ask("my husband takes xarelto and wants to start something for his joints").abstained
+
+
+def test_whether_the_product_answered_is_ok_for_a_child_sets_it_beside_the_limit(catalogue: Assistant) -> None:
+    first = "which iron product has ferrous fumarate"
+    reply = catalogue.ask(first).text
+    ans = catalogue.ask("is it ok for my 12 yo son", history=asked_before(first, reply))
+    assert "One serving alone is above the Upper Intake Limit" in ans.text and "children under 14" in ans.text

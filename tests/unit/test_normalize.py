@@ -11,6 +11,7 @@ from assistant.normalize import (
     find_mentions,
     lexical_form,
     mentioned_classes,
+    taken_things,
     tokens,
 )
 
@@ -106,6 +107,7 @@ def test_micro_sign_is_not_transliterated() -> None:
         ("what is the upper limit of vitamin D for me?", True),
         ("am I allowed 2 fish oil softgels a day?", True),
         ("is 2000 mg of fish oil ok for me?", True),
+        ("is it ok for my 12 yo son", True),  # for someone of one's own
         ("im on a vitamin K antagonist, is the K1 dose from the study safe for me?", True),
         ("what would you recommend for me", True),
         ("what's the upper limit for adults?", False),
@@ -499,3 +501,14 @@ def test_arteries_and_after_menopause_meet_the_pages_words() -> None:
                                       "my mom is on anthracycline chemo"])
 def test_no_class_is_named_by_a_clot_or_antibiotic_word_of_something_else(question: str) -> None:
     assert mentioned_classes([question]) == []
+
+
+@pytest.mark.parametrize(("question", "taken"), [
+    ("should i take probiotics after antibiotics", ["probiotics"]),
+    ("is it ok to take some melatonin with warfarin?", ["melatonin"]),
+    ("my husband takes xarelto and wants to start something for his joints", ["xarelto", "something"]),
+    ("i don't take anything else, what interacts with antibiotics?", []),  # denied: nothing is taken
+    ("what interacts with antibiotics", []),
+])
+def test_what_a_question_says_is_taken(question: str, taken: list[str]) -> None:
+    assert taken_things(question) == taken

@@ -76,3 +76,13 @@ def test_a_finding_a_later_part_leads_in_with_words_of_its_own_is_said_once() ->
     c = Answer(question="c", text="Findings in the people asked about: The finding. [1] Another. [2]",
                citations=[_cite(1, "c1"), _cite(2, "c2")])
     assert "Findings in the people asked about: The finding. [2] Another. [3]" in merge_answers("a and c", [a, c]).text
+
+
+def test_a_note_both_parts_quote_after_a_sentence_of_their_own_is_said_once() -> None:
+    a = Answer(question="a", text="The finding. [1] It does not state x. The note. [2]",
+               citations=[_cite(1, "c1"), _cite(2, "n1")])
+    b = Answer(question="b", text="The study asked about: The finding. [1] It does not state y. The note. [2]",
+               citations=[_cite(1, "c1"), _cite(2, "n1")])
+    out = merge_answers("a and b", [a, b])
+    assert out.text == "The finding. [1] It does not state x. The note. [2] It does not state y."
+    assert [c.chunk_id for c in out.citations] == ["c1", "n1"]
