@@ -658,3 +658,10 @@ def test_whether_the_product_answered_is_ok_for_a_child_sets_it_beside_the_limit
     reply = catalogue.ask(first).text
     ans = catalogue.ask("is it ok for my 12 yo son", history=asked_before(first, reply))
     assert "One serving alone is above the Upper Intake Limit" in ans.text and "children under 14" in ans.text
+
+
+def test_someone_who_had_a_heart_attack_gets_the_note_on_people_with_cardiovascular_disease(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("my dad had a heart attack last year, can he take fish oil")
+    assert "atrial fibrillation" in ans.text and "cardiovascular disease" in ans.text
+    assert not catalogue.ask("tell me about the research on omega 3 and heart attacks/strokes").abstained
