@@ -527,6 +527,8 @@ class DosageQuery:
     forms_asked: bool = False
     #: the conditions it names that the treatment field's values are for (:func:`treated_conditions`)
     conditions: frozenset[str] = frozenset()
+    #: what it says the amount is for ("for general heart health": :func:`purposes_in`)
+    purposes: frozenset[str] = frozenset()
 
 
 def asks_forms(question: str, cues: DosageCues | None = None) -> bool:
@@ -606,7 +608,17 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
         # than once (or servings of it counted: "2 of the <amount> softgels") or not daily: none is compared
     beside = amount is not None and _taken_beside(question, own, qc)
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount, beside=beside,
-                       summed=summed and amount is not None, forms_asked=asks_forms(question, cues))
+                       summed=summed and amount is not None, forms_asked=asks_forms(question, cues),
+                       purposes=purposes_in(masked, cues))
+
+
+def purposes_in(text: str, cues: DosageCues | None = None) -> frozenset[str]:
+    """What ``text`` says something is for: the word before each of ``purpose_words`` ("heart" of
+    "for general heart health"), stemmed, with the lexicon's words for it ("cardiovascular")."""
+    purpose = cue((cues or dosage_cues()).question.purpose_words)
+    tokens = re.findall(r"[\w'-]+", fold(text))
+    return frozenset(s for i in range(1, len(tokens)) if purpose.fullmatch(tokens[i])
+                     for s in (stem(tokens[i - 1]), *(stem(x) for x in lexical_form(tokens[i - 1]).split())))
 
 
 def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:
@@ -692,6 +704,10 @@ def _chosen(f: DosageField, query: DosageQuery, cues: DosageCues) -> tuple[list[
     """:func:`select_values` for the people asked about; of the treatment field, those for the
     conditions asked about (all of them, when none is for one)."""
     chosen, no_group = select_values(f, query.people, cues)
+    for_purpose = [v for v in f.values if query.purposes & purposes_in(v.population, cues)
+                   and (not v.people.named or match_score(query.people, v.people, cues) is not None)]
+    if for_purpose:  # "how much for general heart health?": the values stated for that purpose
+        return for_purpose, False
     if not query.conditions or f.name != cues.question.treatment_field:
         return chosen, no_group
     kept = [v for v in chosen

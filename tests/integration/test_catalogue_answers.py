@@ -665,3 +665,8 @@ def test_someone_who_had_a_heart_attack_gets_the_note_on_people_with_cardiovascu
     ans = catalogue.ask("my dad had a heart attack last year, can he take fish oil")
     assert "atrial fibrillation" in ans.text and "cardiovascular disease" in ans.text
     assert not catalogue.ask("tell me about the research on omega 3 and heart attacks/strokes").abstained
+
+
+def test_the_highest_strength_is_the_most_per_serving(catalogue: Assistant) -> None:
+    ans = catalogue.ask("which iron tablet is highest strength")
+    assert not ans.abstained and "the most iron per serving" in ans.text and "106 mg" in ans.text

@@ -961,3 +961,23 @@ def test_own_amounts_leave_out_a_medicines_and_a_quoted_limit() -> None:
     assert [d.text for d in own_amounts("i take 75mg aspirin every day and 3 g of fish oil")] == ["3 g"]
     assert [d.text for d in own_amounts("i take 2000 mg metformin a day and 2 g fish oil")] == ["2 g"]
     assert [d.text for d in own_amounts("my limit is 45 mg and i take 30 mg")] == ["30 mg"]
+
+
+ALLOWANCE = """For generally healthy individuals
+
+1.1 g/day — adult women (Adequate Intake, as ALA)
+1.6 g/day — adult men (Adequate Intake, as ALA)
+250–500 mg/day EPA+DHA — healthy adults, commonly recommended for general cardiovascular health"""
+
+
+@pytest.mark.parametrize(("question", "kept", "left"), [
+    # a purpose the question states that a value states too: that value, for the people asked
+    ("how much fish oil should a healthy guy take just for general heart health", "250–500", "1.6 g"),
+    ("how much fish oil should a man take", "1.6 g", "250–500"),  # no purpose: the people's value
+])
+def test_a_value_stated_for_the_purpose_asked_is_chosen(question: str, kept: str, left: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and RDA in q.fields
+    doc = Document(page_content=ALLOWANCE, metadata={"title": RDA, "text": ALLOWANCE})
+    lines = " ".join(compose_dosage(replace(q, fields=(RDA,)), [doc], CitationBook(), whole=True))
+    assert kept in lines and left not in lines
