@@ -963,7 +963,7 @@ def test_own_amounts_leave_out_a_medicines_and_a_quoted_limit() -> None:
     assert [d.text for d in own_amounts("my limit is 45 mg and i take 30 mg")] == ["30 mg"]
 
 
-ALLOWANCE = """For generally healthy individuals
+PURPOSE_ALLOWANCE = """For generally healthy individuals
 
 1.1 g/day — adult women (Adequate Intake, as ALA)
 1.6 g/day — adult men (Adequate Intake, as ALA)
@@ -978,6 +978,6 @@ ALLOWANCE = """For generally healthy individuals
 def test_a_value_stated_for_the_purpose_asked_is_chosen(question: str, kept: str, left: str) -> None:
     q = parse_dosage_query(question)
     assert q is not None and RDA in q.fields
-    doc = Document(page_content=ALLOWANCE, metadata={"title": RDA, "text": ALLOWANCE})
+    doc = Document(page_content=PURPOSE_ALLOWANCE, metadata={"title": RDA, "text": PURPOSE_ALLOWANCE})
     lines = " ".join(compose_dosage(replace(q, fields=(RDA,)), [doc], CitationBook(), whole=True))
     assert kept in lines and left not in lines
