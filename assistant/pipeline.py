@@ -779,6 +779,7 @@ class Assistant:
         support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
         unlisted = self._unlisted(u, off_topic, supplement)  # "side effects?" of a page that lists none
         off_topic = [] if unlisted else off_topic
+        unlisted += self._unmentioned_nutrients(u, supplement) if not off_topic else []
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
@@ -1855,6 +1856,22 @@ class Assistant:
         if not said and any(t in kinds for t in off_topic):
             return []  # a kind of note the lines would not settle
         return said + [msg.UNMENTIONED.format(title=title, medicine=medicines[t]) for t in named]
+
+    def _unmentioned_nutrients(self, u: Understanding, supplement: str | None) -> list[str]:
+        """Whether it is ok to take the supplement together with a nutrient no monograph is about and
+        its page never mentions ("can I take <another nutrient> with my <supplement> tablets?"): the
+        page says nothing of taking the two together, said first."""
+        q = without_negated_mentions(u.question)
+        if (supplement is None or u.asks_about or not asks_safety(q)
+                or self.catalog.named_supplements(q) != [supplement]
+                or not cue(vocabulary().lexicon.together).search(fold(q))):
+            return []
+        vocab = self.retriever.lexical.vocab_of.get(supplement, frozenset())
+        others = [n for n in self.catalog.foreign_nutrients(q, supplement)
+                  if n.casefold() not in self.catalog.page_of
+                  and not any(t in vocab for t in content_tokens(n))]
+        title = self._title(supplement)
+        return [msg.UNMENTIONED.format(title=title, medicine=n) for n in dict.fromkeys(others)]
 
     def _unlisted_kinds(self, u: Understanding, supplement: str, title: str) -> list[str]:
         """The kinds of note the question asks for that the page never names, said so ("<title> does

@@ -670,3 +670,15 @@ def test_someone_who_had_a_heart_attack_gets_the_note_on_people_with_cardiovascu
 def test_the_highest_strength_is_the_most_per_serving(catalogue: Assistant) -> None:
     ans = catalogue.ask("which iron tablet is highest strength")
     assert not ans.abstained and "the most iron per serving" in ans.text and "106 mg" in ans.text
+
+
+def test_a_nutrient_no_page_is_about_and_the_page_never_mentions_is_said_to_be_unmentioned(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("can i take zinc with my iron tablets")
+    assert ans.text.startswith("The Iron monograph does not mention zinc")
+    assert "does not mention" not in catalogue.ask("can i take vitamin c with my iron").text  # it does
+
+
+def test_how_much_to_give_a_child_the_allowance_has_no_value_for_is_said_so(catalogue: Assistant) -> None:
+    ans = catalogue.ask("how much vitamin D should i give my 4 year old son")
+    assert "gives no value for the people asked about" in ans.text
