@@ -777,9 +777,8 @@ class Assistant:
         study_scopes = self._study_scopes(u, filters, hits, chosen)
         studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
         support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
-        unlisted = self._unlisted(u, off_topic, supplement)  # "side effects?" of a page that lists none
-        off_topic = [] if unlisted else off_topic
-        unlisted += self._unmentioned_nutrients(u, supplement) if not off_topic else []
+        unlisted = self._unlisted(u, off_topic, supplement) or self._unmentioned(u, supplement, off_topic)
+        off_topic = [] if unlisted else off_topic  # "side effects?" of a page that lists none, said so
         # a question about a Dosage Guide field of the monograph in scope is answered from that
         # field alone, even when its words for the people asked about are not the page's
         fields_only = (bool(off_topic) or support < self.settings.abstain_threshold) and self._field_question(
@@ -1857,12 +1856,13 @@ class Assistant:
             return []  # a kind of note the lines would not settle
         return said + [msg.UNMENTIONED.format(title=title, medicine=medicines[t]) for t in named]
 
-    def _unmentioned_nutrients(self, u: Understanding, supplement: str | None) -> list[str]:
+    def _unmentioned(self, u: Understanding, supplement: str | None,
+                               off_topic: Sequence[str]) -> list[str]:
         """Whether it is ok to take the supplement together with a nutrient no monograph is about and
         its page never mentions ("can I take <another nutrient> with my <supplement> tablets?"): the
-        page says nothing of taking the two together, said first."""
+        page says nothing of taking the two together, said first (of a question in scope)."""
         q = without_negated_mentions(u.question)
-        if (supplement is None or u.asks_about or not asks_safety(q)
+        if (off_topic or supplement is None or u.asks_about or not asks_safety(q)
                 or self.catalog.named_supplements(q) != [supplement]
                 or not cue(vocabulary().lexicon.together).search(fold(q))):
             return []
