@@ -43,7 +43,7 @@ _ADVICE = re.compile(
     r"(?:my|me a) (?!age\b)(?:[\w-]+ ){0,2}?(?:doses?|dosages?|amounts?|intakes?|limits?|max(?:imum)?|rda|"
     r"allowance|ceiling)|(?:doses?|dosages?|amounts?|intakes?|limits?|max(?:imum)?|rda|allowance) "
     r"(?:[\w-]+ ){0,3}?for me|recommended (?:[\w-]+ ){0,3}?for me|for me to take|am i allowed|"
-    r"(?:is|are) (?:[\w-]+ ){0,8}?(?:ok|okay|fine|safe|too much) for (?:me|my)|in my case|(?:and|or) mine|"
+    r"(?:is|are|would|will) (?:[\w-]+ ){0,8}?(?:ok|okay|fine|safe|too much) for (?:me|my)|in my case|(?:and|or) mine|"
     r"(?:would|do|will) you recommend|"
     # "is one a day ok?", "would two a day be too much?"
     r"(?:is|are|would|will) (?:one|two|three|\d+|that|this) (?:\w+ )?(?:a|per|each) day)\b"
