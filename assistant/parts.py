@@ -113,11 +113,10 @@ def _said_before(key: tuple[str, tuple[str, ...]], said: set[tuple[str, tuple[st
 
 def _last_sentence(part: str) -> tuple[str, str]:
     """(the sentences of a part before its last one, which carries its markers; the last one)."""
-    found = list(re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", _MARKER.sub("", part).strip()))
+    found = list(re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", part))
     if not found:
         return "", part
-    cut = part.find(_MARKER.sub("", part).strip()) + found[-1].start()
-    return part[:cut].rstrip(), part[cut:].strip()
+    return part[:found[-1].start()].rstrip(), part[found[-1].end():].strip()
 
 
 def _compact(text: str, citations: list[Citation], cautions: list[Caution], table: list[ProductRow]

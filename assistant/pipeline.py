@@ -155,7 +155,7 @@ from assistant.conversation import (
 )
 from assistant.corpus import Corpus, Product, load_corpus
 from assistant.corpus import Nutrient as ProductNutrient
-from assistant.domain.page_format import DOSAGE_GUIDE, NAMED_LINE_FIELDS
+from assistant.domain.page_format import DOSAGE_GUIDE, NAMED_LINE_FIELDS, RESEARCH
 from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
@@ -787,7 +787,7 @@ class Assistant:
             if not widened and not chosen and self._other_page_words(u, scoped, off_topic):
                 yield from self._run(q, turns, asked, widened=True)
                 return
-            yield from self._emit(self._abstain(q, support, u.corrected))
+            yield from self._emit(self._refused(u, support, hits, scoped))
             return
         book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
         u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
@@ -1205,14 +1205,18 @@ class Assistant:
     def _given_dose_notes(self, u: Understanding, supplement: str | None, book: CitationBook,
                           said: Sequence[str]) -> list[str]:
         """The monograph's notes on amounts above a figure ("doses above <x> have been associated with
-        <harm>") that an amount a day the answer gives to a dose question exceeds (a treatment dose,
-        a study's dose, an intake), each quoted once: whoever reads the dose reads what is said of it."""
+        <harm>") that an amount a day the answer gives to a dose question exceeds, at the top of its
+        range, in a line that cites a treatment dose or a research finding (not an intake for the
+        healthy), each quoted once: whoever reads the dose reads what is said of it."""
         if supplement is None or not said or not asks_dose(u.question):
             return []
-        given = [d for line in said for d in parse_doses(line) if d.per_day and d.low > 0]
-        notes = self._unquoted_notes([supplement], book)
-        above = {str(n.metadata.get("chunk_id") or n.id) for d in given for n in notes_above(d, notes)}
-        return [self._quoted(n, book) for n in notes if str(n.metadata.get("chunk_id") or n.id) in above]
+        treatment = dosage_cues().question.treatment_field
+        dosing = {str(c.marker) for c in book.citations
+                  if c.subsection == treatment or (c.section == RESEARCH and c.supplement == supplement)}
+        given = [replace(d, low=d.high if d.high is not None else d.low) for line in said
+                 if {m[1:-1] for m in CITED.findall(line)} & dosing
+                 for d in parse_doses(line) if d.per_day and d.low > 0]
+        return [line for d in given for line in self._note_lines_above(d, supplement, book)]
 
     def _named_amount_notes(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """The notes on amounts above a figure that an amount a day the question names exceeds
@@ -1866,10 +1870,11 @@ class Assistant:
                 or self.catalog.named_supplements(q) != [supplement]
                 or not cue(vocabulary().lexicon.together).search(fold(q))):
             return []
-        vocab = self.retriever.lexical.vocab_of.get(supplement, frozenset())
+        lex = self.retriever.lexical
+        vocab = lex.vocab_of.get(supplement, lex.vocab)
         others = [n for n in self.catalog.foreign_nutrients(q, supplement)
                   if n.casefold() not in self.catalog.page_of
-                  and not any(t in vocab for t in content_tokens(n))]
+                  and not all(t in vocab for t in content_tokens(n))]
         title = self._title(supplement)
         return [msg.UNMENTIONED.format(title=title, medicine=n) for n in dict.fromkeys(others)]
 
@@ -2221,6 +2226,18 @@ class Assistant:
                 if (title := str(d.metadata.get("title"))) in missing:
                     found.setdefault(title, d)
         return [found[f] for f in fields if f in found]
+
+    def _refused(self, u: Understanding, support: float, hits: Sequence[Hit], scoped: str | None) -> Answer:
+        """The refusal of a question out of scope. One that asks of something no page covers, taken
+        with a medicine ("<another supplement> with <a medicine>?", or a product the pages do not
+        name), still shows every page's cautions on that medicine: what is known of it is never hidden."""
+        answer = self._abstain(u.question, support, u.corrected)
+        classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
+        if not classes or not self._takes_unknown(u, hits, self._scope_names(u, scoped)):
+            return answer
+        book = CitationBook()
+        cautions = cautions_for(book, self.retriever.lexical.cautions, None, classes)
+        return answer.model_copy(update={"cautions": cautions, "citations": book.citations})
 
     def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:
         """The refusal; where to get help now before it, when too much may have been taken."""

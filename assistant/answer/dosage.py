@@ -614,11 +614,13 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
 
 def purposes_in(text: str, cues: DosageCues | None = None) -> frozenset[str]:
     """What ``text`` says something is for: the word before each of ``purpose_words`` ("heart" of
-    "for general heart health"), stemmed, with the lexicon's words for it ("cardiovascular")."""
+    "for general heart health"), as topic tokens, with the lexicon's words for it ("cardiovascular");
+    none for a stopword or a general word ("a healthy guy", "for my health")."""
     purpose = cue((cues or dosage_cues()).question.purpose_words)
     tokens = re.findall(r"[\w'-]+", fold(text))
-    return frozenset(s for i in range(1, len(tokens)) if purpose.fullmatch(tokens[i])
-                     for s in (stem(tokens[i - 1]), *(stem(x) for x in lexical_form(tokens[i - 1]).split())))
+    general = vocabulary().general_words
+    return frozenset(t for i in range(1, len(tokens)) if purpose.fullmatch(tokens[i])
+                     for t in content_tokens(tokens[i - 1]) if t not in general)
 
 
 def _taken_beside(question: str, own: Sequence[Dose], qc: QuestionCues) -> bool:

@@ -419,7 +419,9 @@ def test_a_monographs_example_question_on_the_studies_doses_lists_each_findings_
     ans = catalogue.ask(f"What doses of {title} were used in the studies?")
     assert ans.text.startswith("The research findings that state a dose of")
     assert len({c.chunk_id for c in ans.citations}) >= 4  # each finding with a dose, cited
-    assert all(c.section == "Research" for c in ans.citations)
+    # the findings, and a note on doses above a figure some of them exceed ("doses above <x> ...")
+    assert all(c.section == "Research" or "above" in c.snippet for c in ans.citations)
+    assert sum(c.section == "Research" for c in ans.citations) >= 4
 
 
 def test_a_share_a_form_line_states_is_said_with_the_form_its_products_fit(catalogue: Assistant) -> None:
@@ -647,7 +649,9 @@ def test_a_dose_above_a_notes_figure_brings_the_note(catalogue: Assistant) -> No
 def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_the_notes(
         catalogue: Assistant) -> None:
     assert catalogue.ask("should i take probiotics after antibiotics").abstained
-    assert catalogue.ask("can i take melatonin with warfarin").abstained
+    ans = catalogue.ask("can i take melatonin with warfarin")
+    assert ans.abstained  # ... yet every page's cautions on the medicine are still shown
+    assert ans.cautions and {c.kind for c in ans.cautions} == {"anticoagulant"}
     ans = catalogue.ask("what interacts with antibiotics")  # asks of the pages' own supplements
     assert not ans.abstained and "tetracycline_antibiotic" in {c.kind for c in ans.cautions}
     assert not catalogue.ask("my husband takes xarelto and wants to start something for his joints").abstained

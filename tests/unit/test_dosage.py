@@ -763,7 +763,7 @@ About 1 g/day — people with established coronary heart disease, as advised by 
     ("my triglycerides are normal, what dose?", set()),  # said of them, not a condition they have
     ("my triglycerides are sky high, what dose is used for that", {"triglyceride"}),  # said to be high
     ("his triglycerides came back at 600 - what dose?", {"triglyceride"}),  # or measured
-    ("my triglycerides were 3.2 last week, how much should i take", {"triglyceride"}),  # (the lexicon reads "heart" as cardiovascular too)
+    ("my triglycerides were 3.2 last week, how much should i take", set()),  # a bare reading: not said high  # (the lexicon reads "heart" as cardiovascular too)
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
     ("how many people with heart disease were in the study", set()),  # no dose asked either
