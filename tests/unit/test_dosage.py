@@ -762,7 +762,8 @@ About 1 g/day — people with established coronary heart disease, as advised by 
     ("his high triglycerides, what dose would be used?", {"triglyceride"}),
     ("my triglycerides are normal, what dose?", set()),  # said of them, not a condition they have
     ("my triglycerides are sky high, what dose is used for that", {"triglyceride"}),  # said to be high
-    ("his triglycerides came back at 600 - what dose?", {"triglyceride"}),  # or measured
+    ("his triglycerides came back at 600 - what dose?", {"triglyceride"}),  # or measured above a figure
+    ("his trigs are well above 400, how much is used?", {"triglyceride"}),
     ("my triglycerides were 3.2 last week, how much should i take", set()),  # a bare reading: not said high  # (the lexicon reads "heart" as cardiovascular too)
     ("how much for anemia", set()),  # no value is for it
     ("i take it for my triglycerides every day", set()),  # no dose asked
