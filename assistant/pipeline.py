@@ -1716,6 +1716,8 @@ class Assistant:
         lacks that carry meaning in it, other than a medicine's name? The monographs' notes on that
         medicine are about their own supplements, not it: scope judges the question as any other."""
         q = u.retrieval_question
+        if u.followup:  # what it takes may be the conversation's ("what should I take instead?")
+            return False
         if self.catalog.named_supplements(q) or mentioned_nutrients(q) or self._names_product(q):
             return False
         taken = {w for t in taken_things(u.question) if not names_a_medicine(t) for w in content_tokens(t)}

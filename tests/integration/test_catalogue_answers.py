@@ -655,6 +655,9 @@ def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_
     ans = catalogue.ask("what interacts with antibiotics")  # asks of the pages' own supplements
     assert not ans.abstained and "tetracycline_antibiotic" in {c.kind for c in ans.cautions}
     assert not catalogue.ask("my husband takes xarelto and wants to start something for his joints").abstained
+    first = "im allergic to shellfish, can i take krill oil"  # a follow-up takes the conversation's thing
+    ans = catalogue.ask("what should i take instead", history=asked_before(first, catalogue.ask(first).text))
+    assert not ans.abstained and "allergy" in {c.kind for c in ans.cautions}
 
 
 def test_whether_the_product_answered_is_ok_for_a_child_sets_it_beside_the_limit(catalogue: Assistant) -> None:

@@ -506,7 +506,8 @@ def test_no_class_is_named_by_a_clot_or_antibiotic_word_of_something_else(questi
 @pytest.mark.parametrize(("question", "taken"), [
     ("should i take probiotics after antibiotics", ["probiotics"]),
     ("is it ok to take some melatonin with warfarin?", ["melatonin"]),
-    ("my husband takes xarelto and wants to start something for his joints", ["xarelto", "something"]),
+    ("my husband takes xarelto and wants to start something for his joints", ["xarelto"]),
+    ("what should i take instead", []),  # no thing named
     ("i don't take anything else, what interacts with antibiotics?", []),  # denied: nothing is taken
     ("what interacts with antibiotics", []),
 ])
