@@ -787,7 +787,7 @@ class Assistant:
             if not widened and not chosen and self._other_page_words(u, scoped, off_topic):
                 yield from self._run(q, turns, asked, widened=True)
                 return
-            yield from self._emit(self._refused(u, support, hits, scoped))
+            yield from self._emit(self._refused(q, u, support, hits, scoped))
             return
         book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
         u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
@@ -1862,8 +1862,7 @@ class Assistant:
             return []  # a kind of note the lines would not settle
         return said + [msg.UNMENTIONED.format(title=title, medicine=medicines[t]) for t in named]
 
-    def _unmentioned(self, u: Understanding, supplement: str | None,
-                               off_topic: Sequence[str]) -> list[str]:
+    def _unmentioned(self, u: Understanding, supplement: str | None, off_topic: Sequence[str]) -> list[str]:
         """Whether it is ok to take the supplement together with a nutrient no monograph is about and
         its page never mentions ("can I take <another nutrient> with my <supplement> tablets?"): the
         page says nothing of taking the two together, said first (of a question in scope)."""
@@ -2229,11 +2228,12 @@ class Assistant:
                     found.setdefault(title, d)
         return [found[f] for f in fields if f in found]
 
-    def _refused(self, u: Understanding, support: float, hits: Sequence[Hit], scoped: str | None) -> Answer:
+    def _refused(self, q: str, u: Understanding, support: float, hits: Sequence[Hit],
+                 scoped: str | None) -> Answer:
         """The refusal of a question out of scope. One that asks of something no page covers, taken
         with a medicine ("<another supplement> with <a medicine>?", or a product the pages do not
         name), still shows every page's cautions on that medicine: what is known of it is never hidden."""
-        answer = self._abstain(u.question, support, u.corrected)
+        answer = self._abstain(q, support, u.corrected)  # (the question as asked, not as corrected)
         classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
         if not classes or not self._takes_unknown(u, hits, self._scope_names(u, scoped)):
             return answer
