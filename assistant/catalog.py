@@ -62,7 +62,7 @@ def _own_names(m: Monograph) -> list[str]:
 
 #: bumped when :meth:`Catalog.of` reads a corpus otherwise: a catalogue kept with an index by
 #: another version is built anew (serving.cached_corpus)
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ class Catalog:
     #: each supplement's own nutrients (casefolded), named by its title, aliases, primary nutrient
     #: or forms: the nutrients its Dosage Guide and findings are about
     own_nutrients: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: each monograph's title, by its slug
+    title_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
@@ -119,7 +121,13 @@ class Catalog:
                                                                            [m.title]))
                for m in corpus.monographs}
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
-                   tuple(corpus.products), primary, tuple(slots), own)
+                   tuple(corpus.products), primary, tuple(slots), own,
+                   {m.slug: m.title for m in corpus.monographs})
+
+    @cached_property
+    def monograph_titles(self) -> frozenset[str]:
+        """Every monograph's title."""
+        return frozenset(self.title_of.values())
 
     @cached_property
     def title_words(self) -> frozenset[str]:

@@ -1817,7 +1817,7 @@ class Assistant:
 
     def _title(self, supplement: str) -> str:
         """A monograph's title (its slug when the corpus has no such monograph)."""
-        return next((m.title for m in self.corpus.monographs if m.slug == supplement), supplement)
+        return self.catalog.title_of.get(supplement, supplement)
 
     def _listed_products(self, reply: str) -> list[Product]:
         """The products the first sentence of an answer lists by their titles (each title a whole
@@ -1841,7 +1841,7 @@ class Assistant:
                 or pages & set(self.catalog.named_supplements(u.retrieval_question))):
             return lines
         title = self._title(next(iter(pages)))
-        if lines[0].split(": ", 1)[0] in {m.title for m in self.corpus.monographs}:
+        if lines[0].split(": ", 1)[0] in self.catalog.monograph_titles:
             return lines  # it names its page already (each page's findings are named: "<title>: ...")
         return [msg.FROM_MONOGRAPH.format(title=title, line=lines[0]), *lines[1:]]
 
