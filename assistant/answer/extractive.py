@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,9 +71,15 @@ def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: Map
     return out
 
 
-@functools.lru_cache(maxsize=1)
+_STEMMERS = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    """This thread's Snowball stemmer: a stemmer keeps the word it is stemming, so one shared by the
+    web chat's threads can read another's word (IndexError under concurrent sessions)."""
+    if (found := getattr(_STEMMERS, "stemmer", None)) is None:
+        found = _STEMMERS.stemmer = snowballstemmer.stemmer("english")
+    return found
 
 
 @functools.lru_cache(maxsize=16384)
