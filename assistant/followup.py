@@ -37,7 +37,8 @@ from assistant.nutrients import nutrient_before, read_nutrients
 _FOLLOWUP = re.compile(
     r"^(?:so|then|and|also|but|ok|okay|well)\b|"
     r"\b(they|them|their|it|its|that|this|those|these|there|he|she|same|the study|the trial|"
-    r"the product|the one|that one|this one|the form|the dose|what about|how about|and for)\b"
+    r"the product|the one|that one|this one|the form|the dose|what about|how about|and for|"
+    r"the\s+(?:\w+est|(?:most|least)\s+\w+)\s+ones?)\b"
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name; a component of products before the supplement whose
@@ -473,7 +474,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     # a field the earlier question asked in other words ("how much does a man need" -> "and the
     # max?") has no slot there to replace: the turn asks its field of the earlier subject
     new_field = (any(s.kind == "field" for s in slots) and not any(s.kind == "field" for s in earlier)
-                 and not products and not cues_products(previous) and not _about_research(previous))
+                 and not products and not cues_products(previous) and not _about_research(previous)
+                 and not any(s.kind == "product" for s in slots))  # "is the strongest one over the max?"
     # a nutrient of products is swapped for one the earlier question named ("what about <B>?" after
     # "the most <A>"); with none there, it is a topic of the turn's own
     swapped = [s for s in slots if s.kind != "component" or any(e.kind == "component" for e in earlier)]

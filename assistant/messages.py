@@ -73,6 +73,9 @@ FIELD_NO_GROUP = "The {field} ({subtitle}) gives no value for the people asked a
 FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so it states no amount."
 LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."
 LIMIT_SERVING_ABOVE = "One serving alone is above the {field} the monograph gives: {values}."
+#: ... said of another nutrient the product holds than the one its answer is about, after what it holds
+LIMIT_SERVING_NUTRIENT_ABOVE = "One serving's {nutrient} alone is above the {field}"
+PRODUCT_ALSO_HOLDS = "{product} also holds {nutrient} ({amount} per serving)."
 #: ... and when it is not above every value: the total is not known, so it is not compared
 LIMIT_BESIDE_UNCOUNTED = ("What is taken beside the amount named is not added to it here, so their total "
                           "is not compared with the {field}.")

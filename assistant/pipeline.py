@@ -2036,11 +2036,22 @@ class Assistant:
                             supplement: str | None, book: CitationBook) -> list[str]:
         """After "which has the most <nutrient>?": that one serving of the product the answer names
         first (``first``) is above the upper limit of the nutrient's own monograph, where it is above
-        every value (a ranking alone reads as a recommendation)."""
+        every value (a ranking alone reads as a recommendation); and so for each other nutrient it
+        states, after what it holds of it (the strongest <A> + <B> product may be above <B>'s limit)."""
         if not first or pq.place != 1:
             return []
-        return self._serving_above_limit(pq.nutrient or self.catalog.primary_nutrient(supplement),
-                                         first[0][1].micrograms, book)
+        ranked = pq.nutrient or self.catalog.primary_nutrient(supplement)
+        product = first[0][0]
+        lines = self._serving_above_limit(ranked, first[0][1].micrograms, book)
+        doc = self._product_docs([product]).get(product.id)
+        for n in product.nutrients:  # what else one serving of it holds, against that one's own limit
+            if doc and n.amount and (ranked is None or n.nutrient.casefold() != ranked.casefold()) and (
+                    above := self._serving_above_limit(n.nutrient, n.micrograms, book, named=True)):
+                held = msg.PRODUCT_ALSO_HOLDS.format(product=product.name or product.title,
+                                                     nutrient=n.nutrient, amount=n.amount)
+                at = product.text.find(n.amount)
+                lines += [f"{held} [{book.cite(doc, (at, at + len(n.amount)) if at >= 0 else None)}]", *above]
+        return lines
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75
@@ -2066,9 +2077,11 @@ class Assistant:
             return None
         return next((p for p in self.catalog.all_products if p.id in cited), None)
 
-    def _serving_above_limit(self, nutrient: str | None, ug: float | None, book: CitationBook) -> list[str]:
+    def _serving_above_limit(self, nutrient: str | None, ug: float | None, book: CitationBook,
+                             named: bool = False) -> list[str]:
         """That one serving holding ``ug`` of the nutrient is above the upper limit of its own monograph,
-        cited, where it is above every value the field gives; else nothing."""
+        cited, where it is above every value the field gives; else nothing. ``named``: the sentence
+        names the nutrient (not the one the answer is about)."""
         page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
         limit = dosage_cues().question.limit_field
         if page is None or ug is None or not (docs := self._field_docs(page, (limit,), [])):
@@ -2077,7 +2090,12 @@ class Assistant:
         above = msg.LIMIT_SERVING_ABOVE.split("{")[0]
         lines = compose_dosage(dq, docs, CitationBook(), nutrient)  # cited only when all it says is "above"
         said = bool(lines) and all(line.startswith(above) for line in lines)
-        return compose_dosage(dq, docs, book, nutrient) if said else []
+        if not said:
+            return []
+        lines = compose_dosage(dq, docs, book, nutrient)
+        lead = msg.LIMIT_SERVING_ABOVE.split(" the {")[0]
+        own = msg.LIMIT_SERVING_NUTRIENT_ABOVE.format(nutrient=nutrient, field="{").split(" the {")[0]
+        return [line.replace(lead, own, 1) if named else line for line in lines]
 
     def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a

@@ -154,6 +154,18 @@ def test_one_named_product_is_compared_with_the_limit_and_counted_servings_are_n
     assert "One serving alone is above the Upper Intake Limit" in ans.text
 
 
+def test_the_product_ranked_first_is_set_beside_the_limit_of_each_nutrient_it_holds(catalogue: Assistant) -> None:
+    # ranked by one nutrient, the first product may hold another above that one's own limit: what it
+    # holds (cited to its passage), then the limit of that nutrient's monograph
+    ans = catalogue.ask("which product has the most vitamin k2 per serving?")
+    held = re.search(r"(\S[^.\[]*) also holds vitamin D3 \(([\d,]+ IU) per serving\)\. \[(\d+)\] "
+                     r"One serving's vitamin D3 alone is above the Upper Intake Limit[^\[]*\[(\d+)\]", ans.text)
+    assert held is not None
+    product, limit = ans.citations[int(held[3]) - 1], ans.citations[int(held[4]) - 1]
+    assert held[2] in product.snippet and held[1] in ans.text.split(" also holds")[0].split(":", 1)[1]
+    assert limit.subsection == "Upper Intake Limit" and "4,000 IU" in limit.snippet
+
+
 def test_whether_taking_a_named_product_is_safe_sets_its_amount_beside_the_limit(catalogue: Assistant) -> None:
     ans = catalogue.ask("is one iron plus 65 tablet a day safe for me?")
     assert re.search(r"65 mg of elemental iron[^\[]*\[\d+\] The amount named is above the Upper Intake Limit", ans.text)

@@ -40,6 +40,14 @@ def test_a_bare_follow_up_inherits_the_intent() -> None:
     assert r.inherits_intent and "products" in r.question
 
 
+def test_the_superlative_one_leans_on_the_products_before_and_a_field_it_names_keeps_their_intent() -> None:
+    # "the strongest one" points at the products the conversation is about, as "the one" does; the
+    # limit it asks of is asked of them, not of the earlier subject alone
+    r = resolve("is the strongest one over the safe limit?", "what vitamin d3 + k2 combos do you have")
+    assert r.followup and r.inherits_intent and r.question.startswith("what vitamin d3 + k2 combos")
+    assert not resolve("is the strongest one over the safe limit?", None).followup
+
+
 def test_a_product_name_is_one_slot() -> None:
     slots = find_slots("What's in Ultra K2 MK-7 Plus D3?", PRODUCT)
     assert [s.kind for s in slots] == ["product"]

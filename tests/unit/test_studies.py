@@ -1481,3 +1481,10 @@ def test_the_words_of_one_group_of_people_describe_a_study_once() -> None:
     lines, book = answer("what form of iron was used in the study on pregnant women with anaemia", "iron")
     assert [c.ref for c in book.citations] == [4]
     assert_cited_and_grounded(lines, book)
+
+
+def test_a_dose_asked_in_the_present_of_they_is_what_is_used_not_what_one_study_gave() -> None:
+    # "what dose do they use for <condition>" asks what is used; "what dose did they use" a study's dose
+    assert parse_study_query("what fish oil dose do they use for high triglycerides?") is None
+    sq = parse_study_query("what fish oil dose did they use for high triglycerides?")
+    assert sq is not None and sq.detail == "given_dose"
