@@ -660,6 +660,11 @@ def _amount_pointed(question: str, answer: str) -> str:
     return question[:m.start()] + said + question[m.end():]
 
 
+#: words right before an amount that make it a bound, not an amount given
+_BOUND_BEFORE = re.compile(r"\b(?:above|over|below|under|exceeding|more\s+than|less\s+than|beyond)\s*$",
+                           re.IGNORECASE)
+
+
 def _one_amount(question: str, answer: str) -> str | None:
     """The one amount (by mass and unit, "/day" aside) the answer states, none per body weight;
     when the question names a nutrient (or form), the one amount of it (named right before)."""
@@ -668,6 +673,9 @@ def _one_amount(question: str, answer: str) -> str | None:
     found = parse_doses(text)
     doses = [d for i, d in enumerate(found) if not re.match(r"\s*(?:/|per\s+)\s*kg\b", text[d.end:])
              and not (i and re.fullmatch(r"\s*\(", text[found[i - 1].end:d.start]))]
+    # an amount a note bounds ("doses above <x> have been associated with ...") is no amount stated
+    given = [d for d in doses if not _BOUND_BEFORE.search(text[:d.start])]
+    doses = given or doses
     asked = {n.nutrient.casefold() for n in read_nutrients(question)}
     if asked:  # the turn names its nutrient: the amount must be that nutrient's
         doses = [d for d in doses if (named := nutrient_before(text, d.start)) and named.casefold() in asked]

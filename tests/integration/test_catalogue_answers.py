@@ -154,6 +154,12 @@ def test_one_named_product_is_compared_with_the_limit_and_counted_servings_are_n
     assert "One serving alone is above the Upper Intake Limit" in ans.text
 
 
+def test_an_amount_asked_as_risky_is_set_beside_the_limit(catalogue: Assistant) -> None:
+    # "risky" asks of safety as "dangerous" does: a general word, no topic the page lacks
+    ans = catalogue.ask("is taking 3 g of fish oil a day risky")
+    assert not ans.abstained and "Upper Intake Limit" in ans.text and "atrial fibrillation" in ans.text
+
+
 def test_the_product_ranked_first_is_set_beside_the_limit_of_each_nutrient_it_holds(catalogue: Assistant) -> None:
     # ranked by one nutrient, the first product may hold another above that one's own limit: what it
     # holds (cited to its passage), then the limit of that nutrient's monograph

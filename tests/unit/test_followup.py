@@ -492,6 +492,14 @@ def test_that_much_is_the_one_amount_the_last_answer_states() -> None:
     assert "that much" in r.question
 
 
+def test_that_much_is_not_an_amount_a_note_bounds() -> None:
+    # "doses above <x> have been associated with ..." bounds an amount; the finding's is the one stated
+    answer = ("Supplementation (about 3 g/day) for 12 weeks reduced stiffness. [1] Doses above 1 g/day "
+              "have been associated with a higher risk of a harm. [2]")
+    r = resolve("is that much risky?", "what dose was used in the joint trial", answer=answer)
+    assert "as much as 3 g" in r.question and "1 g" not in r.question
+
+
 def test_that_much_is_never_an_amount_per_body_weight_nor_another_nutrients() -> None:
     r = resolve("does any product give that much?", "what iron dose do they give a child with anaemia",
                 answer="3 mg/kg/day elemental iron — children with anaemia. [1]")

@@ -14,6 +14,12 @@ def test_two_asks_joined_by_and_or_a_question_mark_are_split() -> None:
         "how long did the bone trial run?", "what dose did the heart trial use?"]
 
 
+def test_a_later_ask_of_the_earlier_part_s_amount_is_split_off_with_one_topic_word() -> None:
+    # "is that much risky?" asks of the amount the first part's answer states: a follow-up of it
+    assert split_asks("what dose was used in the knee joint trial, and is that much risky?") == [
+        "what dose was used in the knee joint trial", "is that much risky?"]
+
+
 def test_one_ask_is_left_whole() -> None:
     for q in ["What dose and what result?", "what dose was used in adults, and for how long?",
               "Was the trial in older adults and did it help?"]:
