@@ -232,6 +232,13 @@ EVIDENCE_WIDER = 3
 BESIDE_NAMED_MAX = 2
 
 
+def _lists_only_a_page(pq: ProductQuery) -> bool:
+    """Does the product question ask nothing of the products but to list them ("which <supplement>
+    products are there?")? Then, as "which has the most?", it asks of the page's own nutrient."""
+    return not (pq.form or pq.kinds or pq.count or pq.property or pq.excluded_kinds or pq.one
+                or pq.bound or pq.missing or pq.servings or pq.serving_size or pq.phrase or pq.asked_kinds)
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What the pipeline understood of one turn before retrieving."""
@@ -897,7 +904,7 @@ class Assistant:
         pq = None if dq is not None and dq.forms_asked and lists_only(u.product_query) else u.product_query
         if pq is not None:  # ("what kinds of <nutrient> are there in supplements": the page's forms)
             products = self._products_back(u, pq, products)
-            if pq.nutrient is None and pq.direction is not None:  # "which has the most?": its own
+            if pq.nutrient is None and (pq.direction is not None or _lists_only_a_page(pq)):  # its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             cited, first = len(book.citations), list[tuple[Product, Measure]]()
             lines, table = compose_products(pq, products, self._product_docs(products), book,
@@ -1300,7 +1307,9 @@ class Assistant:
         if dq is not None and dq.amount is None and held is not None:
             # "is one <product> a day over the max?"; set beside the recommended amount (for no
             # people named), it is set beside the limit too
-            fields = dq.fields if dq.people.named else tuple(dict.fromkeys([*dq.fields, limit]))
+            # (asked whether it may be taken, "can she take <product>?", it is set beside the limit too)
+            fields = dq.fields if dq.people.named and not asks_amount_safety(u.question) else tuple(
+                dict.fromkeys([*dq.fields, limit]))
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several,
                          summed=held.also is not None, beside=dq.beside or held.uncounted)
         if dq is None and held is None and supplement is not None:
@@ -1459,11 +1468,7 @@ class Assistant:
             own = first[:second[1][0]] + " " + first[second[1][1]:]
         if amounts_said(own):
             return None  # an amount of the question's own (not one it says is a limit)
-        # "is that over the max?" of the one product the last answer named (not "and the drops? is that ...")
-        product = named or (described[0] if described else None) or (
-            self._only_product(self._without_notes(u.reply)) if u.reply and points_back(u.question)
-            and u.product_query is None
-            and not about_products(u.question, self.catalog.slot_names) else None)
+        product = named or (described[0] if described else None) or self._held_product(u, second is None)
         if product is None:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
@@ -1491,6 +1496,29 @@ class Assistant:
         if total is None:  # never apart; in two units, the first's alone ("even without ...")
             return HeldAmount(product, dose, several, uncounted=True)
         return HeldAmount(product, total, several, second[0])
+
+    def _held_product(self, u: Understanding, alone: bool) -> Product | None:
+        """The product a comparison with the limit is asked of that the turn neither names nor
+        describes by amounts: the one product the last answer named, where the turn points at it ("is
+        that over the max?"; not "and the drops? is that ..."), or (``alone``: no second product
+        described) the one its words describe, its limit asked ("does the <form> one go over it?")."""
+        if u.product_query is not None:
+            return None
+        names = self.catalog.slot_names
+        pointed = u.reply and points_back(u.question) and not about_products(u.question, names)
+        if pointed and (found := self._only_product(self._without_notes(u.reply))) is not None:
+            return found
+        if alone and self._asks_limit(u):
+            return product_named(u.question, self.catalog.all_products, [], self.catalog.nutrient_names)
+        return None
+
+    @staticmethod
+    def _asks_limit(u: Understanding) -> bool:
+        """Does the turn ask whether something is safe to take, or the question it resolves to ask
+        the upper limit?"""
+        dq = parse_dosage_query(u.retrieval_question)
+        return asks_amount_safety(u.question) or (
+            dq is not None and dosage_cues().question.limit_field in dq.fields)
 
     def _with_interactions(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                            scoped: str | None) -> Understanding:
@@ -2111,10 +2139,18 @@ class Assistant:
                      book: CitationBook) -> list[str]:
         """The monograph's notes on amounts above a figure that the amount compared with its limit
         (or the servings counted hold together) exceeds ("doses above <x> have been associated
-        with <harm>"), each cited, where the answer does not quote it already."""
-        if amount is None or dosage_cues().question.limit_field not in dq.fields:
+        with <harm>"), each cited, where the answer does not quote it already. Asked the limit alone,
+        the notes on amounts above a figure below one the limit states (harm is told of amounts the
+        limit would allow: "up to 5 g/day considered safe", "doses above 1 g/day ...")."""
+        if dosage_cues().question.limit_field not in dq.fields:
             return []
-        return self._note_lines_above(amount, supplement, book)
+        if amount is not None:
+            return self._note_lines_above(amount, supplement, book)
+        f = self._limit_of(supplement)
+        figures = [d for v in (f.values if f else ()) if not v.per_weight for d in v.doses]
+        notes = self._unquoted_notes([supplement], book)
+        found = {id(n): n for d in figures for n in notes_above(d, notes)}
+        return [self._quoted(n, book) for n in notes if id(n) in found]
 
     def _note_lines_above(self, amount: Dose, supplement: str, book: CitationBook) -> list[str]:
         """The monograph's notes on amounts above a figure that ``amount`` exceeds ("doses above <x>

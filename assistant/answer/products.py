@@ -707,8 +707,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     excluded_kinds, unnegated = _negated_kinds(q)  # "one that isn't a <kind>": those kinds left out
     kinds = _kinds_of_ask(unnegated, excluded_kinds)
     count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
-    if not (nutrient or form or direction or kinds or count or prop or excluded_kinds):
-        return None  # describing words alone ask no question of the products
+    if not (nutrient or form or direction or kinds or count or prop or excluded_kinds or category):
+        return None  # describing words alone ask no question ("which <supplement> products?" lists)
     if nutrient is None and form is not None and direction is not None:  # "the most <form>": its nutrient
         nutrient = next((n.name for n in vocabulary().nutrients if any(f.name == form for f in n.forms)
                          and n.name in nutrient_names), None)
@@ -1534,10 +1534,12 @@ class _ProductAnswer:
         if kept:
             self.lines.append(msg.PRODUCTS_BOUND.format(what=what, items="; ".join(
                 self.item(p, nutrient) for p in kept)))
+            self.first += [(p, m) for p, m in with_amount if len(kept) == 1 and p in kept]  # the one named
         else:
             gap = [max(low - m.micrograms, m.micrograms - high, 0.0) for _, m in with_amount]
             nearest = "; ".join(self.item(p, nutrient) for (p, _), g in zip(with_amount, gap, strict=True)
                                 if g == min(gap))
+            self.first += [(p, m) for (p, m), g in zip(with_amount, gap, strict=True) if g == min(gap)]
             line = (msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
                     if self.scope == _ProductAnswer.scope else msg.PRODUCTS_BOUND_NONE_OF)
             self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest, scope=self.scope))

@@ -817,11 +817,27 @@ def described_study_query(question: str) -> StudyQuery | None:
     week <nutrient> study find?"): the findings that ran that long, of the nutrients or forms named;
     None when it describes none so."""
     cues = study_cues()
-    if (ran := _asked_duration(fold(question), cues, described=True)) is None:
+    q = fold(question)
+    ran = _asked_duration(q, cues, described=True)
+    # ... or by the ages of its people ("what did the study in people over 80 find?")
+    ages = _ages_asked(question, q, cues) if ran is None and _one_study_in(q, cues) else None
+    if ran is None and ages is None:
         return None
     named, excluded = _named(lexical_form(question), cues.question)
+    population = _people_terms(_population_terms(q, cues.question)[0]) if ages else ()
     return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
-                      forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0], ran_bound=ran[1])
+                      forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0] if ran else None,
+                      ran_bound=ran[1] if ran else "exact", ages=ages, population=population)
+
+
+def _one_study_in(q: str, cues: StudyCues) -> bool:
+    """Does the (folded) question name one study by whom it was in ("the study in people over 80",
+    "that trial among women aged ...")?"""
+    qc = cues.question
+    if not (qc.duration_after and qc.population_prepositions):
+        return False
+    study = rf"(?<![\w-])(?:the|that|this)\s+(?:[\w+-]+\s+){{0,2}}?(?:{alternation(qc.duration_after)})"
+    return re.search(rf"{study}\s+(?:{alternation(qc.population_prepositions)})(?![\w-])", q) is not None
 
 
 def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:

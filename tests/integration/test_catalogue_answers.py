@@ -160,6 +160,38 @@ def test_an_amount_asked_as_risky_is_set_beside_the_limit(catalogue: Assistant) 
     assert not ans.abstained and "Upper Intake Limit" in ans.text and "atrial fibrillation" in ans.text
 
 
+def test_a_requirement_or_a_normal_person_asks_the_allowance(catalogue: Assistant) -> None:
+    # "requirement" is the allowance in users' words; "a normal <age> guy" is a generally healthy man
+    ans = catalogue.ask("my husband is 45, whats his daily iron requirement")
+    assert not ans.abstained and "8 mg — men 19+" in ans.text
+    ans = catalogue.ask("how much vitamin D for a normal 40 yr old guy")
+    assert ans.text.startswith("Recommended Daily Allowance") and "600 IU (15 mcg) — adults 19–70" in ans.text
+
+
+def test_asked_the_limit_alone_the_notes_on_lower_amounts_come_with_it(catalogue: Assistant) -> None:
+    # "up to 5 g/day considered safe": the page's note on doses above 1 g/day is harm the limit allows
+    ans = catalogue.ask("how much fish oil is the most i can safely take in a day")
+    assert "Upper Intake Limit" in ans.text and "Doses above 1 g/day" in ans.text
+
+
+def test_a_product_described_by_its_form_or_asked_for_someone_is_set_beside_the_limit(
+        catalogue: Assistant) -> None:
+    turns = [{"role": "user", "content": "whats the upper limit for iron?"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("does the ferrous fumarate one go over it?", history=turns)  # described, not named
+    assert re.search(r"106 mg[^\[]*\[\d+\] The amount named is above the Upper Intake Limit", ans.text)
+    # "can she take <product>?" for a girl of 15: her allowance, and the limit it is above
+    turns = [{"role": "user", "content": "my 15 year old daughter is tired, how much iron does she need?"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("can she take the Iron Plus 65?", history=turns)
+    assert "15 mg — girls 14–18" in ans.text and "The amount named is above the Upper Intake Limit" in ans.text
+
+
+def test_the_nearest_product_to_an_amount_is_set_beside_the_limits_of_what_it_holds(catalogue: Assistant) -> None:
+    ans = catalogue.ask("does any product have at least 150 mcg of k2?")
+    assert "the nearest to it" in ans.text and "also holds vitamin D3 (5,000 IU per serving)" in ans.text
+
+
 def test_the_product_ranked_first_is_set_beside_the_limit_of_each_nutrient_it_holds(catalogue: Assistant) -> None:
     # ranked by one nutrient, the first product may hold another above that one's own limit: what it
     # holds (cited to its passage), then the limit of that nutrient's monograph

@@ -774,3 +774,12 @@ def test_fish_oil_is_no_food_someone_avoids() -> None:
 
     assert asked_property(fold("i don't eat fish, any omega 3 for me?")) == "dietary suitability"
     assert asked_property(fold("I can't take fish oil capsules, they're too big. any liquid?")) is None
+
+
+def test_what_is_on_offer_asks_across_the_products() -> None:
+    # "what <x> products do you have?", "show me the <x> products": a list of them, as "which ... are there"
+    for q in ["what iron products do you have?", "what iron products are available?", "show me the iron products"]:
+        pq = parse_product_query(q, NAMES)
+        assert pq is not None and pq.nutrient == "iron" and pq.direction is None, q
+    # a page's name with a product word asks for its products
+    assert parse_product_query("which fish oil products are there?", NAMES) is not None

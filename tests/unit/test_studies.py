@@ -489,6 +489,13 @@ def test_a_study_told_by_its_length(question: str, days: float, nutrients: tuple
     assert described_study_query("i took it for 3 years, what did the study find?") is None  # not the study's
 
 
+def test_a_study_told_by_the_ages_of_its_people() -> None:
+    from assistant.answer.studies import described_study_query
+    sq = described_study_query("what did the study in people over 80 with anaemia find?")
+    assert sq is not None and sq.ages == (80.0, math.inf) and sq.ran_days is None and "anaemia" in sq.population
+    assert described_study_query("i'm over 80, what did the study find?") is None  # the asker's age, no study's
+
+
 def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     sq = parse_study_query("which trials lasted about a month?")
     assert sq is not None and sq.ran_bound == "exact"
