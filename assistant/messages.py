@@ -76,6 +76,8 @@ LIMIT_SERVING_ABOVE = "One serving alone is above the {field} the monograph give
 #: ... said of another nutrient the product holds than the one its answer is about, after what it holds
 LIMIT_SERVING_NUTRIENT_ABOVE = "One serving's {nutrient} alone is above the {field}"
 PRODUCT_ALSO_HOLDS = "{product} also holds {nutrient} ({amount} per serving)."
+#: ... and of the nutrient a list of products is about, before the limit one serving of it is above
+PRODUCT_HOLDS = "{product} holds {nutrient} ({amount} per serving)."
 #: ... and when it is not above every value: the total is not known, so it is not compared
 LIMIT_BESIDE_UNCOUNTED = ("What is taken beside the amount named is not added to it here, so their total "
                           "is not compared with the {field}.")

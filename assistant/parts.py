@@ -22,9 +22,11 @@ from assistant.types import Answer, Caution, Citation, ProductRow
 
 #: topic words the first part must carry to stand as a question of its own
 MIN_TOPIC_WORDS = 2
-#: ... and a later part that asks a quantity or points at the earlier part's amount (answered as a
-#: follow-up of the earlier, it keeps that part's subject: "the gummy, what flavour is it and how much
-#: <component>?", "what dose did they use, and is that much too high?"); any other later part
+#: ... and a later part that asks a quantity or points at the amount the earlier part asks about
+#: (answered as a follow-up of the earlier, it keeps that part's subject: "the gummy, what flavour is
+#: it and how much <component>?", "what dose did the trial use, and is that much too high?"; not
+#: after "how much is in <product>": the unsplit question sets its amount beside the limit itself);
+#: any other later part
 #: needs MIN_TOPIC_WORDS ("which one is <form a> and which is <form b>" stays one question)
 MIN_LATER_TOPIC_WORDS = 1
 _QUANTITY = re.compile(r"how\s+(?:much|many|long|often)\b", re.IGNORECASE)
@@ -47,7 +49,8 @@ def split_asks(question: str) -> list[str]:
     start = 0
     for m in _joint().finditer(question):
         head, tail = question[start:m.start()], question[m.end():]
-        later = MIN_LATER_TOPIC_WORDS if _QUANTITY.match(tail) or points_at_amount(tail) else MIN_TOPIC_WORDS
+        later = MIN_LATER_TOPIC_WORDS if _QUANTITY.match(tail) or (
+            points_at_amount(tail) and not _QUANTITY.match(head)) else MIN_TOPIC_WORDS
         if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= later:
             asked = question[m.start():m.end()].strip().startswith("?")
             parts.append(head.strip(" ,;") + ("?" if asked else ""))

@@ -232,13 +232,6 @@ EVIDENCE_WIDER = 3
 BESIDE_NAMED_MAX = 2
 
 
-def _lists_only_a_page(pq: ProductQuery) -> bool:
-    """Does the product question ask nothing of the products but to list them ("which <supplement>
-    products are there?")? Then, as "which has the most?", it asks of the page's own nutrient."""
-    return not (pq.form or pq.kinds or pq.count or pq.property or pq.excluded_kinds or pq.one
-                or pq.bound or pq.missing or pq.servings or pq.serving_size or pq.phrase or pq.asked_kinds)
-
-
 @dataclass(frozen=True)
 class Understanding:
     """What the pipeline understood of one turn before retrieving."""
@@ -904,7 +897,7 @@ class Assistant:
         pq = None if dq is not None and dq.forms_asked and lists_only(u.product_query) else u.product_query
         if pq is not None:  # ("what kinds of <nutrient> are there in supplements": the page's forms)
             products = self._products_back(u, pq, products)
-            if pq.nutrient is None and (pq.direction is not None or _lists_only_a_page(pq)):  # its own
+            if pq.nutrient is None and (pq.direction is not None or lists_only(pq)):  # its own
                 pq = replace(pq, nutrient=self.catalog.primary_nutrient(supplement))
             cited, first = len(book.citations), list[tuple[Product, Measure]]()
             lines, table = compose_products(pq, products, self._product_docs(products), book,
@@ -2062,24 +2055,48 @@ class Assistant:
 
     def _ranked_above_limit(self, pq: ProductQuery, first: Sequence[tuple[Product, Measure]],
                             supplement: str | None, book: CitationBook) -> list[str]:
-        """After "which has the most <nutrient>?": that one serving of the product the answer names
-        first (``first``) is above the upper limit of the nutrient's own monograph, where it is above
-        every value (a ranking alone reads as a recommendation); and so for each other nutrient it
-        states, after what it holds of it (the strongest <A> + <B> product may be above <B>'s limit)."""
+        """After "which has the most <nutrient>?" (or "is there one with <amount>?", answered by the one
+        product that has it or the nearest): that one serving of the product the answer names first
+        (``first``) is above the upper limit of the nutrient's own monograph, where it is above every
+        value (a ranking alone reads as a recommendation); and so for each other nutrient it states,
+        after what it holds of it (the strongest <A> + <B> product may be above <B>'s limit)."""
+        ranked = pq.nutrient or self.catalog.primary_nutrient(supplement)
+        if not first and lists_only(pq) and ranked:  # a list of them: those one serving of is above it
+            return self._listed_above_limit(ranked, book)
         if not first or pq.place != 1:
             return []
-        ranked = pq.nutrient or self.catalog.primary_nutrient(supplement)
         product = first[0][0]
         lines = self._serving_above_limit(ranked, first[0][1].micrograms, book)
-        doc = self._product_docs([product]).get(product.id)
         for n in product.nutrients:  # what else one serving of it holds, against that one's own limit
-            if doc and n.amount and (ranked is None or n.nutrient.casefold() != ranked.casefold()) and (
-                    above := self._serving_above_limit(n.nutrient, n.micrograms, book, named=True)):
-                held = msg.PRODUCT_ALSO_HOLDS.format(product=product.name or product.title,
-                                                     nutrient=n.nutrient, amount=n.amount)
-                at = product.text.find(n.amount)
-                lines += [f"{held} [{book.cite(doc, (at, at + len(n.amount)) if at >= 0 else None)}]", *above]
+            if n.amount and (ranked is None or n.nutrient.casefold() != ranked.casefold()) and (
+                    above := self._serving_above_limit(n.nutrient, n.micrograms, book, named=True)) and (
+                    held := self._holding_amount(product, n, book, msg.PRODUCT_ALSO_HOLDS)):
+                lines += [held, *above]
         return lines
+
+    def _listed_above_limit(self, nutrient: str, book: CitationBook) -> list[str]:
+        """After a list of the products with ``nutrient``: each listed (cited) whose one serving is
+        above every value of that nutrient's upper limit, with what it holds, then the limit once."""
+        by_id = {p.id: p for p in self.catalog.all_products}
+        listed = [by_id[i] for i in dict.fromkeys(c.product_id for c in book.citations if c.product_id)
+                  if i in by_id]
+        held, ug = list[str](), None
+        for product in listed:
+            n = product.nutrient(nutrient)
+            over = n is not None and bool(self._serving_above_limit(n.nutrient, n.micrograms, CitationBook()))
+            if n is not None and over and (line := self._holding_amount(product, n, book, msg.PRODUCT_HOLDS)):
+                held, ug = [*held, line], ug or n.micrograms
+        return [*held, *self._serving_above_limit(nutrient, ug, book)] if held else []
+
+    def _holding_amount(self, product: Product, n: ProductNutrient, book: CitationBook, template: str) -> str:
+        """What one serving of the product holds of a nutrient, in ``template``, cited to its passage
+        (the amount highlighted); "" when its passage is not found."""
+        doc = self._product_docs([product]).get(product.id)
+        if doc is None or not n.amount:
+            return ""
+        at = product.text.find(n.amount)
+        said = template.format(product=product.name or product.title, nutrient=n.nutrient, amount=n.amount)
+        return f"{said} [{book.cite(doc, (at, at + len(n.amount)) if at >= 0 else None)}]"
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75
@@ -2121,9 +2138,11 @@ class Assistant:
         if not said:
             return []
         lines = compose_dosage(dq, docs, book, nutrient)
-        lead = msg.LIMIT_SERVING_ABOVE.split(" the {")[0]
+        if not named:
+            return lines
+        # said of another nutrient than the answer's: the sentence names it (every line is the "above" one)
         own = msg.LIMIT_SERVING_NUTRIENT_ABOVE.format(nutrient=nutrient, field="{").split(" the {")[0]
-        return [line.replace(lead, own, 1) if named else line for line in lines]
+        return [own + line[len(above.split(" the ")[0]):] for line in lines]
 
     def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a
@@ -2140,17 +2159,15 @@ class Assistant:
         """The monograph's notes on amounts above a figure that the amount compared with its limit
         (or the servings counted hold together) exceeds ("doses above <x> have been associated
         with <harm>"), each cited, where the answer does not quote it already. Asked the limit alone,
-        the notes on amounts above a figure below one the limit states (harm is told of amounts the
-        limit would allow: "up to 5 g/day considered safe", "doses above 1 g/day ...")."""
+        the notes on amounts above a figure below one the limit states: harm told of amounts the
+        limit's own figures would allow."""
         if dosage_cues().question.limit_field not in dq.fields:
             return []
         if amount is not None:
             return self._note_lines_above(amount, supplement, book)
         f = self._limit_of(supplement)
-        figures = [d for v in (f.values if f else ()) if not v.per_weight for d in v.doses]
-        notes = self._unquoted_notes([supplement], book)
-        found = {id(n): n for d in figures for n in notes_above(d, notes)}
-        return [self._quoted(n, book) for n in notes if id(n) in found]
+        return [line for d in (d for v in (f.values if f else ()) if not v.per_weight for d in v.doses)
+                for line in self._note_lines_above(d, supplement, book)]
 
     def _note_lines_above(self, amount: Dose, supplement: str, book: CitationBook) -> list[str]:
         """The monograph's notes on amounts above a figure that ``amount`` exceeds ("doses above <x>

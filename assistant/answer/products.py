@@ -1438,7 +1438,8 @@ class _ProductAnswer:
     rows: list[ProductRow] = field(default_factory=list)
     #: what the products compared are: "products", or "tablet products" when the question kept a kind
     scope: str = "products"
-    #: the products (and amounts) named as holding the most, when the answer names them
+    #: the products (and amounts) the answer names first: those holding the most, or the one product
+    #: within a bound asked (or those nearest it)
     first: list[tuple[Product, Measure]] = field(default_factory=list)
 
     def cite(self, p: Product, amount: str | None) -> int:

@@ -819,25 +819,34 @@ def described_study_query(question: str) -> StudyQuery | None:
     cues = study_cues()
     q = fold(question)
     ran = _asked_duration(q, cues, described=True)
-    # ... or by the ages of its people ("what did the study in people over 80 find?")
-    ages = _ages_asked(question, q, cues) if ran is None and _one_study_in(q, cues) else None
+    # ... or by the ages of its people ("what did the study in people over 80 find?"): an age in the
+    # clause that tells whom it was in (not the asker's, nor what is asked of it after)
+    whom = _one_study_in(q, cues) if ran is None else None
+    ages = _widest(a for at, _, a in _age_spans(question, q, cues)
+                   if whom[0] <= at < whom[1]) if whom else None
     if ran is None and ages is None:
         return None
     named, excluded = _named(lexical_form(question), cues.question)
-    population = _people_terms(_population_terms(q, cues.question)[0]) if ages else ()
+    clause = q[whom[0]:whom[1]] if whom and ages else ""
+    population = _people_terms(_population_terms(clause, cues.question, [0])[0]) if clause else ()
     return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
                       forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0] if ran else None,
                       ran_bound=ran[1] if ran else "exact", ages=ages, population=population)
 
 
-def _one_study_in(q: str, cues: StudyCues) -> bool:
-    """Does the (folded) question name one study by whom it was in ("the study in people over 80",
-    "that trial among women aged ...")?"""
+def _one_study_in(q: str, cues: StudyCues) -> tuple[int, int] | None:
+    """Where the (folded) question says whom one study it names was in ("the study in people over 80
+    with <condition> find?": "people over 80 with <condition>"), up to the clause's end or the first
+    word that asks of the study (``one_study_words``: "find", "show"); None when it names none so."""
     qc = cues.question
     if not (qc.duration_after and qc.population_prepositions):
-        return False
+        return None
     study = rf"(?<![\w-])(?:the|that|this)\s+(?:[\w+-]+\s+){{0,2}}?(?:{alternation(qc.duration_after)})"
-    return re.search(rf"{study}\s+(?:{alternation(qc.population_prepositions)})(?![\w-])", q) is not None
+    if (m := re.search(rf"{study}\s+(?:{alternation(qc.population_prepositions)})(?![\w-])", q)) is None:
+        return None
+    end = m.end() + len(re.split(r"[?.;!,]", q[m.end():], maxsplit=1)[0])
+    asks = re.search(rf"(?<![\w-])(?:{alternation(qc.one_study_words)})(?![\w-])", q[m.end():end])
+    return m.end(), m.end() + asks.start() if asks else end
 
 
 def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:

@@ -192,6 +192,14 @@ def test_the_nearest_product_to_an_amount_is_set_beside_the_limits_of_what_it_ho
     assert "the nearest to it" in ans.text and "also holds vitamin D3 (5,000 IU per serving)" in ans.text
 
 
+def test_a_list_of_products_sets_those_above_the_limit_beside_it(catalogue: Assistant) -> None:
+    # "what <x> products do you have?": the list, then each whose one serving is above every limit value
+    ans = catalogue.ask("what iron products do you have?")
+    assert ans.text.startswith("Products whose description states iron")
+    assert "Iron Plus 65 holds iron (65 mg per serving)." in ans.text and "holds iron (106 mg per serving)" in ans.text
+    assert "holds iron (25 mg" not in ans.text and "One serving alone is above the Upper Intake Limit" in ans.text
+
+
 def test_the_product_ranked_first_is_set_beside_the_limit_of_each_nutrient_it_holds(catalogue: Assistant) -> None:
     # ranked by one nutrient, the first product may hold another above that one's own limit: what it
     # holds (cited to its passage), then the limit of that nutrient's monograph

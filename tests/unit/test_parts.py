@@ -20,6 +20,12 @@ def test_a_later_ask_of_the_earlier_part_s_amount_is_split_off_with_one_topic_wo
         "what dose was used in the knee joint trial", "is that much risky?"]
 
 
+def test_that_much_after_how_much_is_in_a_product_stays_one_question() -> None:
+    # the unsplit question sets the product's amount beside the limit itself
+    q = "how much is in the big capsule, and is that much safe for my son?"
+    assert split_asks(q) == [q]
+
+
 def test_one_ask_is_left_whole() -> None:
     for q in ["What dose and what result?", "what dose was used in adults, and for how long?",
               "Was the trial in older adults and did it help?"]:

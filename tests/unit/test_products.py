@@ -777,9 +777,13 @@ def test_fish_oil_is_no_food_someone_avoids() -> None:
 
 
 def test_what_is_on_offer_asks_across_the_products() -> None:
-    # "what <x> products do you have?", "show me the <x> products": a list of them, as "which ... are there"
-    for q in ["what iron products do you have?", "what iron products are available?", "show me the iron products"]:
+    # "what <x> products do you have?", "do you sell any <x> tablets": a list of them, as "which ... are there"
+    for q in ["what iron products do you have?", "what iron products are available?", "do you sell any iron tablets"]:
         pq = parse_product_query(q, NAMES)
         assert pq is not None and pq.nutrient == "iron" and pq.direction is None, q
     # a page's name with a product word asks for its products
     assert parse_product_query("which fish oil products are there?", NAMES) is not None
+    # not a question that only says "do you have" or "available" of something else
+    for q in ["do you have information about iron supplements and kidney disease?",
+              "do we have to take iron supplements with food?", "what forms of iron supplements are available?"]:
+        assert parse_product_query(q, NAMES) is None, q

@@ -494,6 +494,10 @@ def test_a_study_told_by_the_ages_of_its_people() -> None:
     sq = described_study_query("what did the study in people over 80 with anaemia find?")
     assert sq is not None and sq.ages == (80.0, math.inf) and sq.ran_days is None and "anaemia" in sq.population
     assert described_study_query("i'm over 80, what did the study find?") is None  # the asker's age, no study's
+    # an age after what is asked of the study is not whom it was in; nor are the words asked of it
+    assert described_study_query("what did the study in women find for my mother, who is over 80") is None
+    sq = described_study_query("what did the study in adults over 80 find about side effects")
+    assert sq is not None and sq.ages == (80.0, math.inf) and sq.population == ()
 
 
 def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
