@@ -2077,7 +2077,7 @@ class Assistant:
     def _listed_above_limit(self, nutrient: str, book: CitationBook) -> list[str]:
         """After a list of the products with ``nutrient``: each listed (cited) whose one serving is
         above every value of that nutrient's upper limit, with what it holds, then the limit once."""
-        by_id = {p.id: p for p in self.catalog.all_products}
+        by_id = self.catalog.product_by_id
         listed = [by_id[i] for i in dict.fromkeys(c.product_id for c in book.citations if c.product_id)
                   if i in by_id]
         held, ug = list[str](), None
@@ -2120,7 +2120,7 @@ class Assistant:
         cited = {c.product_id for c in book.citations if c.product_id}
         if len(cited) != 1:
             return None
-        return next((p for p in self.catalog.all_products if p.id in cited), None)
+        return self.catalog.product_by_id.get(next(iter(cited)))
 
     def _serving_above_limit(self, nutrient: str | None, ug: float | None, book: CitationBook,
                              named: bool = False) -> list[str]:
