@@ -412,6 +412,8 @@ def test_whether_a_product_is_safe_and_fewer_than_one_serving() -> None:
     assert asks_amount_safety("is one of those tablets a day ok?")
     assert asks_amount_safety("can I take it every day?")
     assert not asks_amount_safety("can I take it with warfarin?")      # the cautions answer it
+    assert asks_amount_safety("could he take the big tablet?")          # "could" asks it as "can" does
+    assert not asks_amount_safety("could you give me the dose?")        # ... but not in a request
     assert asks_safety("can I take it with warfarin?") and asks_safety("on warfarin, is the softgel ok")
     assert not asks_safety("what is in it?")
     assert not asks_amount_safety("what is in it?")
