@@ -26,8 +26,8 @@ MIN_TOPIC_WORDS = 2
 #: (answered as a follow-up of the earlier, it keeps that part's subject: "the gummy, what flavour is
 #: it and how much <component>?", "what dose did the trial use, and is that much too high?"; not
 #: after "how much is in <product>": the unsplit question sets its amount beside the limit itself);
-#: any other later part
-#: needs MIN_TOPIC_WORDS ("which one is <form a> and which is <form b>" stays one question)
+#: any other later part needs MIN_TOPIC_WORDS ("which one is <form a> and which is <form b>" stays
+#: one question)
 MIN_LATER_TOPIC_WORDS = 1
 _QUANTITY = re.compile(r"how\s+(?:much|many|long|often)\b", re.IGNORECASE)
 #: at most this many parts (a longer list of asks is answered as one question)

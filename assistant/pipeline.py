@@ -90,6 +90,7 @@ from assistant.answer.products import (
     asks_risk,
     category_named,
     choice_sides,
+    cite_amount,
     compose_one_product,
     compose_products,
     lists_only,
@@ -2083,7 +2084,7 @@ class Assistant:
         held, ug = list[str](), None
         for product in listed:
             n = product.nutrient(nutrient)
-            over = n is not None and bool(self._serving_above_limit(n.nutrient, n.micrograms, CitationBook()))
+            over = n is not None and self._limit_docs_above(n.nutrient, n.micrograms) is not None
             if n is not None and over and (line := self._holding_amount(product, n, book, msg.PRODUCT_HOLDS)):
                 held, ug = [*held, line], ug or n.micrograms
         return [*held, *self._serving_above_limit(nutrient, ug, book)] if held else []
@@ -2094,9 +2095,8 @@ class Assistant:
         doc = self._product_docs([product]).get(product.id)
         if doc is None or not n.amount:
             return ""
-        at = product.text.find(n.amount)
         said = template.format(product=product.name or product.title, nutrient=n.nutrient, amount=n.amount)
-        return f"{said} [{book.cite(doc, (at, at + len(n.amount)) if at >= 0 else None)}]"
+        return f"{said} [{cite_amount(book, doc, product, n.amount)}]"
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75
@@ -2127,22 +2127,27 @@ class Assistant:
         """That one serving holding ``ug`` of the nutrient is above the upper limit of its own monograph,
         cited, where it is above every value the field gives; else nothing. ``named``: the sentence
         names the nutrient (not the one the answer is about)."""
-        page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
-        limit = dosage_cues().question.limit_field
-        if page is None or ug is None or not (docs := self._field_docs(page, (limit,), [])):
+        if (docs := self._limit_docs_above(nutrient, ug)) is None or ug is None:
             return []
-        dq = DosageQuery((limit,), amount=Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg"), servings=True)
-        above = msg.LIMIT_SERVING_ABOVE.split("{")[0]
-        lines = compose_dosage(dq, docs, CitationBook(), nutrient)  # cited only when all it says is "above"
-        said = bool(lines) and all(line.startswith(above) for line in lines)
-        if not said:
-            return []
+        dose = Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg")
+        dq = DosageQuery((dosage_cues().question.limit_field,), amount=dose, servings=True)
         lines = compose_dosage(dq, docs, book, nutrient)
         if not named:
             return lines
         # said of another nutrient than the answer's: the sentence names it (every line is the "above" one)
+        above = msg.LIMIT_SERVING_ABOVE.split(" the {")[0]
         own = msg.LIMIT_SERVING_NUTRIENT_ABOVE.format(nutrient=nutrient, field="{").split(" the {")[0]
-        return [own + line[len(above.split(" the ")[0]):] for line in lines]
+        return [own + line[len(above):] if line.startswith(above) else line for line in lines]
+
+    def _limit_docs_above(self, nutrient: str | None, ug: float | None) -> list[Document] | None:
+        """The upper-limit field of the nutrient's own monograph, when one serving holding ``ug`` of it
+        is above every value the field gives (None otherwise)."""
+        page = self.catalog.page_of.get(nutrient.casefold()) if nutrient else None
+        limit = dosage_cues().question.limit_field
+        if page is None or ug is None or not (docs := self._field_docs(page, (limit,), [])):
+            return None
+        dose = Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg")
+        return docs if exceeds_every_limit(dose, field_from_doc(docs[0]), nutrient) else None
 
     def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a

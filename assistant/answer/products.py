@@ -461,6 +461,12 @@ def _kind_re(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)")
 
 
+def cite_amount(book: CitationBook, doc: Document, p: Product, amount: str | None) -> int:
+    """The marker of the product's passage (``doc``), the amount highlighted where its text writes it."""
+    at = p.text.find(amount) if amount else -1
+    return book.cite(doc, (at, at + len(amount)) if amount and at >= 0 else None)
+
+
 def label(p: Product, details: Sequence[str] = ()) -> str:
     """The product's title with its amounts (``details``) and what its description adds, its kind
     and forms: 'Supplement: <nutrient> (gummy)', '<name> (<nutrient> 360 mg per softgel; softgel)'."""
@@ -1443,11 +1449,7 @@ class _ProductAnswer:
     first: list[tuple[Product, Measure]] = field(default_factory=list)
 
     def cite(self, p: Product, amount: str | None) -> int:
-        hl = None
-        if amount and amount in p.text:
-            s = p.text.index(amount)
-            hl = (s, s + len(amount))
-        return self.book.cite(self.product_docs[p.id], hl)
+        return cite_amount(self.book, self.product_docs[p.id], p, amount)
 
     def add_row(self, p: Product, nutrient: str, marker: int) -> None:
         amount, unit, form = product_amount_text(p, nutrient)
@@ -1535,12 +1537,12 @@ class _ProductAnswer:
         if kept:
             self.lines.append(msg.PRODUCTS_BOUND.format(what=what, items="; ".join(
                 self.item(p, nutrient) for p in kept)))
-            self.first += [(p, m) for p, m in with_amount if len(kept) == 1 and p in kept]  # the one named
+            self.first += [(p, m) for p, m in with_amount if kept == [p]]  # the one named, when one is
         else:
             gap = [max(low - m.micrograms, m.micrograms - high, 0.0) for _, m in with_amount]
-            nearest = "; ".join(self.item(p, nutrient) for (p, _), g in zip(with_amount, gap, strict=True)
-                                if g == min(gap))
-            self.first += [(p, m) for (p, m), g in zip(with_amount, gap, strict=True) if g == min(gap)]
+            near = [pm for pm, g in zip(with_amount, gap, strict=True) if g == min(gap)]
+            nearest = "; ".join(self.item(p, nutrient) for p, _ in near)
+            self.first += near
             line = (msg.PRODUCTS_CLOSEST if kind == "closest" else msg.PRODUCTS_BOUND_NONE
                     if self.scope == _ProductAnswer.scope else msg.PRODUCTS_BOUND_NONE_OF)
             self.lines.append(line.format(what=what, nutrient=nutrient, items=nearest, scope=self.scope))
