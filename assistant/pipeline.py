@@ -702,17 +702,18 @@ class Assistant:
         eq = u.retrieval_question
         nq = expand_query(eq)
         found = self.retriever.search(eq, k=self.settings.k, filters=filters, query=nq)
-        hits = found.hits
+        hits, vec = found.hits, found.query_vector  # the same question searched again: its vector kept
         if self.catalog.is_general(eq) and not u.product_query:
             # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
-            hits = self.retriever.search(eq, k=2, filters=prose, query=nq).hits or hits
+            hits = self.retriever.search(eq, k=2, filters=prose, query=nq, vector=vec).hits or hits
         if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(u.question):
             # "does it actually work?": a product's description claims; the page's text and findings answer
             k = self.settings.k
-            wider = self.retriever.search(eq, k=k * EVIDENCE_WIDER, filters=filters, query=nq).hits
+            wider = self.retriever.search(eq, k=k * EVIDENCE_WIDER, filters=filters, query=nq,
+                                          vector=vec).hits
             hits = [h for h in wider if h.document.metadata.get("kind") != "product"][:k] or hits
-        beside = self._naming_beside(eq, filters, found.query_vector)
+        beside = self._naming_beside(eq, filters, vec)
         placed = {b.chunk_id for b in beside}
         rest = [h for h in hits if h.chunk_id not in placed]
         return rest[:1] + beside + rest[1:]  # after the best passage for the whole question

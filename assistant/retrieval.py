@@ -253,6 +253,11 @@ def _idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def copied(doc: Document) -> Document:
+    """A copy of a stored chunk (callers may add to its metadata), built without re-validating it."""
+    return Document.model_construct(page_content=doc.page_content, metadata=dict(doc.metadata), id=doc.id)
+
+
 class DocumentCache:
     """Chunks by id, fetched from the index on demand and kept (least recently used first out).
 
@@ -304,9 +309,11 @@ class DocumentCache:
                 self._chunk_vectors.popitem(last=False)
         return out
 
-    def get(self, ids: Sequence[str], keep: Callable[[Document], bool] | None = None) -> dict[str, Document]:
+    def get(self, ids: Sequence[str], keep: Callable[[Document], bool] | None = None, *,
+            copy: bool = True) -> dict[str, Document]:
         """The chunks of ``ids`` found (copies), by id; ``keep``: only those it accepts (tested on
-        the stored chunk, so the others are not copied)."""
+        the stored chunk, so the others are not copied). ``copy=False``: the stored chunks
+        themselves, for a caller that only reads them and copies what it hands on."""
         with self._lock:
             missing = [i for i in dict.fromkeys(ids) if i not in self._docs]
         fetched = self.index.documents(missing) if missing else []
@@ -318,9 +325,7 @@ class DocumentCache:
                 doc = self._docs.get(i)
                 if doc is not None and (keep is None or keep(doc)):
                     self._docs.move_to_end(i)
-                    # a copy (callers may add to its metadata), built without re-validating the stored one
-                    out[i] = Document.model_construct(page_content=doc.page_content,
-                                                      metadata=dict(doc.metadata), id=doc.id)
+                    out[i] = copied(doc) if copy else doc
             while len(self._docs) > self.size:
                 self._docs.popitem(last=False)
         return out
@@ -345,29 +350,31 @@ class HybridRetriever(BaseRetriever):
         default=None, description="Metadata equality filters, e.g. {'section': 'Research'}."
     )
 
-    _lexical: LexicalIndex | None = PrivateAttr(default=None)
-    _cache: DocumentCache | None = PrivateAttr(default=None)
+    #: the lexical index served and the chunk cache of its generation (one attribute: read per call)
+    _served: tuple[LexicalIndex, DocumentCache] | None = PrivateAttr(default=None)
 
     def refresh(self) -> None:
         """Reload the lexical side from the index (after a sync): the generation's saved lexical
         index when it has one, else built from a pass over its chunks."""
         from assistant.serving import load_lexical
 
-        self._lexical = None  # the old one goes before the new one is built
+        self._served = None  # the old one goes before the new one is built
         self.use(load_lexical(self.index))
 
     def use(self, lexical: LexicalIndex) -> None:
         """Serve this lexical index (of the index's current generation)."""
-        self._cache = DocumentCache(self.index)
-        got = self._cache.get(lexical.caution_ids)
+        cache = DocumentCache(self.index)
+        got = cache.get(lexical.caution_ids)
         lexical.cautions = [got[i] for i in lexical.caution_ids if i in got]
-        self._lexical = lexical
+        self._served = (lexical, cache)
 
     def _loaded(self) -> tuple[LexicalIndex, DocumentCache]:
-        if self._lexical is None or self._cache is None:
+        served = self._served
+        if served is None:
             self.refresh()
-        assert self._lexical is not None and self._cache is not None
-        return self._lexical, self._cache
+            served = self._served
+        assert served is not None
+        return served
 
     @property
     def documents(self) -> DocumentCache:
@@ -382,17 +389,18 @@ class HybridRetriever(BaseRetriever):
         return not filters or all(meta.get(k) == v for k, v in filters.items())
 
     def search(self, question: str, *, k: int | None = None, filters: dict[str, str] | None = None,
-               query: NormalizedQuery | None = None) -> SearchResult:
-        """Hybrid search; returns hits (best first) and the query vector."""
+               query: NormalizedQuery | None = None, vector: Sequence[float] | None = None) -> SearchResult:
+        """Hybrid search; returns hits (best first) and the query vector. ``vector``: the query's
+        vector when the caller already has it (the same question searched again, other filters)."""
         k = k or self.k
         filters = filters if filters is not None else self.filters
         nq = query or expand_query(question)
         idx: KnowledgeIndex = self.index
-        qvec = idx.embeddings.embed_query(nq.dense_text)
+        qvec = idx.embeddings.embed_query(nq.dense_text) if vector is None else vector
         n = min(self.fetch_k, max(1, len(self.lexical)))  # no count() round trip per question
         dense = self._dense(qvec, n, filters)
         found = self.lexical.search(nq.lexical_text, self.fetch_k * 2)
-        docs = self.documents.get([i for i, _ in found])
+        docs = self.documents.get([i for i, _ in found], copy=False)
         bm = [(docs[i], s) for i, s in found if i in docs and self._matches(docs[i].metadata, filters)]
         bm = bm[: self.fetch_k]
         fused: dict[str, Hit] = {}
@@ -413,6 +421,7 @@ class HybridRetriever(BaseRetriever):
                 h.dense_score = scores.get(str(h.document.id), 0.0)
         hits = sorted(fused.values(), key=lambda h: h.rrf_score, reverse=True)[:k]
         for h in hits:
+            h.document = copied(h.document)  # only the hits handed on are copied, not every candidate
             h.document.metadata.update(
                 dense_score=round(h.dense_score, 4), bm25_score=round(h.bm25_score, 4),
                 rrf_score=round(h.rrf_score, 6),
@@ -445,7 +454,7 @@ class HybridRetriever(BaseRetriever):
         out: list[tuple[Document, float]] = []
         for start in range(0, len(order), max(n, 1) * 2):  # best first, until n match the filters
             batch = order[start:start + max(n, 1) * 2]
-            docs = cache.get(batch)
+            docs = cache.get(batch, copy=False)
             out += [(docs[i], sim[i]) for i in batch
                     if i in docs and self._matches(docs[i].metadata, filters)]
             if len(out) >= n:

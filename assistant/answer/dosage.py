@@ -496,7 +496,14 @@ def read_field(name: str, text: str, cues: DosageCues | None = None) -> DosageFi
 def field_from_doc(doc: Document, cues: DosageCues | None = None) -> DosageField:
     """The field a Dosage Guide chunk holds (its metadata ``text`` and ``title``)."""
     text = str(doc.metadata.get("text", doc.page_content))
-    return read_field(str(doc.metadata.get("title", "")), text, cues)
+    name = str(doc.metadata.get("title", ""))
+    return _read_default(name, text) if cues is None else read_field(name, text, cues)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_default(name: str, text: str) -> DosageField:
+    """:func:`read_field` with the default cues, read once per chunk text (a field is immutable)."""
+    return read_field(name, text)
 
 
 # --------------------------------------------------------------------------- questions

@@ -168,7 +168,6 @@ def _in_people_asked(question: str, scored: list[Candidate]) -> list[Candidate]:
     ("my gran is 85, ...": not a finding in pregnancy), read from the finding's population; a finding
     of harm always stays (it may be the caution the question needs)."""
     from assistant.answer.dosage import in_another_state, people_in  # (imports this)
-    from assistant.answer.studies import record_from_text
     from assistant.followup import about_a_study
     from assistant.normalize import without_negated_mentions
 
@@ -179,12 +178,21 @@ def _in_people_asked(question: str, scored: list[Candidate]) -> list[Candidate]:
     for c in scored:
         doc = c.hit.document
         if doc.metadata.get("kind") == "finding":
-            r = record_from_text(str(doc.metadata.get("text") or doc.page_content),
-                                 str(doc.metadata.get("supplement") or ""), None, c.hit.chunk_id)
-            if r.result != "harm" and r.population and in_another_state(asked, people_in(r.population)):
+            result, population = _finding_people(str(doc.metadata.get("text") or doc.page_content),
+                                                 str(doc.metadata.get("supplement") or ""))
+            if result != "harm" and population and in_another_state(asked, people_in(population)):
                 continue
         out.append(c)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _finding_people(text: str, supplement: str) -> tuple[str, str | None]:
+    """A finding sentence's result and population, read once per sentence."""
+    from assistant.answer.studies import record_from_text
+
+    r = record_from_text(text, supplement, None, "")
+    return r.result, r.population
 
 
 def values_for(question: str, values: Sequence[str]) -> list[str]:

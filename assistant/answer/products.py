@@ -1157,8 +1157,13 @@ def _unit_words() -> tuple[str, ...]:
 
 def _amount_not_count(q: str) -> str:
     """ "how many mg of <nutrient> ..." asks for an amount: read as "how much" (not a count of products)."""
+    return _how_many_units().sub("how much ", q)
+
+
+@functools.lru_cache(maxsize=1)
+def _how_many_units() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in _unit_words())
-    return re.sub(rf"\bhow\s+many\s+(?=(?:{units})\b)", "how much ", q)
+    return re.compile(rf"\bhow\s+many\s+(?=(?:{units})\b)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -1280,13 +1285,7 @@ def _named_nutrients(lex_question: str, nutrient_names: Sequence[str]) -> list[s
 def form_in_question(lex_question: str) -> str | None:
     """The vocabulary form the question names, or None (also when it names two: "form A or form B,
     which one..." compares the forms; it filters no products)."""
-    named: set[str] = set()
-    for n in vocabulary().nutrients:
-        for f in n.forms:
-            for term in (f.name, *f.terms):
-                key = lexical_form(term).strip()
-                if re.search(rf"\b{re.escape(key)}\b", lex_question):
-                    named.add(f.name)
+    named = {name for name, pats in _form_term_patterns() if any(p.search(lex_question) for p in pats)}
     folded = fold(lex_question)
     named.update(name for name, pats in product_cues().description.forms.items()
                  if _kind_re(tuple(pats)).search(folded))
@@ -1295,15 +1294,21 @@ def form_in_question(lex_question: str) -> str | None:
 
 def _position(name: str, lex_question: str) -> int:
     """Where nutrient ``name`` is first named in the (lexical) question, or -1."""
+    whole, short = _nutrient_patterns(name)
+    m = whole.search(lex_question) or (short.search(lex_question) if short is not None else None)
+    return m.start() if m else _family_position(name, lex_question)
+
+
+@functools.lru_cache(maxsize=1024)
+def _nutrient_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """A nutrient name's first (lexical) content word as a word pattern, and the same without its
+    family prefix (None when that leaves under two letters), compiled once per name."""
     lex_name = lexical_form(name)
     toks = [t for t in content_tokens(lex_name)] or tokens(lex_name)
     key = toks[0] if toks else lex_name
-    m = re.search(rf"\b{re.escape(key)}\b", lex_question)
-    if m:
-        return m.start()
     short = key.replace("vitamin_", "")
-    m = re.search(rf"\b{re.escape(short)}\b", lex_question) if short and len(short) >= 2 else None
-    return m.start() if m else _family_position(name, lex_question)
+    return (re.compile(rf"\b{re.escape(key)}\b"),
+            re.compile(rf"\b{re.escape(short)}\b") if short and len(short) >= 2 else None)
 
 
 def _family_position(name: str, lex_question: str) -> int:
@@ -2361,9 +2366,17 @@ def _forms_either(outside: str) -> list[str]:
 
 def _forms_named(lex_question: str) -> list[str]:
     """Every vocabulary form the (lexical) question names, in the vocabulary's order."""
-    return [f.name for n in vocabulary().nutrients for f in n.forms
-            if any(re.search(rf"\b{re.escape(lexical_form(t).strip())}\b", lex_question)
-                   for t in (f.name, *f.terms) if t.strip())]
+    return [name for name, pats in _form_term_patterns(named_only=True)
+            if any(p.search(lex_question) for p in pats)]
+
+
+@functools.lru_cache(maxsize=2)
+def _form_term_patterns(named_only: bool = False) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """Each vocabulary form with its name and terms as (lexical) word patterns, compiled once;
+    ``named_only``: without blank terms."""
+    return tuple((f.name, tuple(re.compile(rf"\b{re.escape(lexical_form(t).strip())}\b")
+                                for t in (f.name, *f.terms) if t.strip() or not named_only))
+                 for n in vocabulary().nutrients for f in n.forms)
 
 
 def _nutrient_first(text: str, nutrient_names: Sequence[str]) -> bool:

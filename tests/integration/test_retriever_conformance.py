@@ -41,3 +41,33 @@ def test_scores_are_in_metadata(assistant: Assistant) -> None:
     doc = assistant.retriever.invoke("Coumadin interaction", k=1)[0]
     assert {"dense_score", "bm25_score", "rrf_score"} <= doc.metadata.keys()
     assert doc.metadata["section"] == "Clinical Notes"
+
+
+def test_a_search_given_its_vector_embeds_nothing_and_finds_the_same(assistant: Assistant) -> None:
+    question = "MK-4 dose in postmenopausal women with osteoporosis"
+    first = assistant.retriever.search(question, k=4)
+    index = assistant.retriever.index
+    model, calls = index.embeddings, []
+
+    class Counting:  # the real model, each query embedding counted
+        def __getattr__(self, name: str) -> Any:
+            return getattr(model, name)
+
+        def embed_query(self, text: str) -> list[float]:
+            calls.append(text)
+            return list(model.embed_query(text))
+
+    index.embeddings = Counting()
+    try:
+        again = assistant.retriever.search(question, k=4, vector=first.query_vector)
+    finally:
+        index.embeddings = model
+    assert calls == []
+    assert [h.chunk_id for h in again.hits] == [h.chunk_id for h in first.hits]
+
+
+def test_hits_are_copies_the_cache_keeps_unchanged(assistant: Assistant) -> None:
+    hit = assistant.retriever.search("Coumadin interaction", k=1).hits[0]
+    hit.document.metadata["scribbled"] = True
+    stored = assistant.retriever.documents.get([str(hit.document.id)], copy=False)
+    assert all("scribbled" not in d.metadata for d in stored.values())
