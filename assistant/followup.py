@@ -18,7 +18,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.domain.page_format import FIELD_TERMS
 from assistant.domain.vocabulary import FollowupWords, vocabulary
@@ -161,6 +161,9 @@ class Resolution:
     #: the turn asks nothing of its own: it also takes the earlier question's intent (a product
     #: comparison stays one: "and which has the least?")
     inherits_intent: bool
+    #: the turn as it is read when "the one with <...>" after a question about the research is a
+    #: study, not a product ("and the study with 1 g a day?"); None otherwise
+    of_study: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,13 @@ _DOSE_SIZE = re.compile(r"\b(?:low|lower|lowest|high|higher|highest|small|smalle
 #: did they give them"): the pronoun is that study's, not the earlier one's
 _OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|where|who|that|which|for|on|"
                         r"from|about)\b", re.IGNORECASE)
+
+#: "the one" described by what follows it ("the one with 1 g a day", "the one in older adults")
+_ONE_DESCRIBED = re.compile(
+    r"(?<![\w-])the\s+(one)\s+(?:in|with|where|which|using|on|that\s+(?:used|gave|tested))\b", re.IGNORECASE)
+#: a study pointer described by what follows it ("the study with 1 g a day", "the trial in older
+#: adults"): a study of its own, not the one the conversation had
+_QUALIFIED = re.compile(r"\s+(?:in|with|where|which|using|on)\s+\w", re.IGNORECASE)
 
 
 def _phrase(term: str) -> str:
@@ -445,6 +455,15 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     """The turn ``question`` against the conversation's current question ``previous`` (``answer``:
     what the assistant replied to the turn before, which may name what "the other form" leaves;
     ``finding``: whether words the answer cited write one of the corpus's research findings)."""
+    r = _resolved(question, previous, names, answer, finding)
+    if r.followup and previous and (one := _study_one(question, previous, names)) is not None:
+        # "and the one with <dose>?": a study described, read as "the study with <dose>"
+        return replace(r, of_study=question[:one[0]] + STUDY_POINTER.split()[-1] + question[one[1]:])
+    return r
+
+
+def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, str, str]],
+              answer: str, finding: Callable[[str], bool] | None) -> Resolution:
     if not previous or starts_afresh(question) or not (
             is_followup(question, True) or _asks_of_members(question, previous, names, answer, finding)):
         return Resolution(question, False, False)
@@ -580,7 +599,9 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if any(s.kind == "study" for s in find_slots(question, names)):
         return question
     at, members = _study_pointer(question)
-    if at is None or _OWN_STUDY.search(question, 0, at[0]):  # "the one in <people>, what did they give"
+    if at is None or _OWN_STUDY.search(question, 0, at[0]) or (  # "the one in <people>, what did they
+            _QUALIFIED.match(question, at[1]) and not members  # give"; "and the study with <dose>?"
+            and cues.study_word.search(question, at[0], at[1])):
         return question
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]
@@ -590,13 +611,36 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
     if _about_research(previous):
-        cited = _cited(answer, _ordinal(question))
+        nth = _ordinal(question)
+        cited = (_best_finding(answer, previous, finding) if nth == 1 and finding is not None else "") \
+            or _cited(answer, nth)
     else:  # "that study" alone, after an answer that cited one finding (read only for such a turn)
         bare = finding is not None and _ordinal(question) == 1 and _bare_study_pointer(question, at)
         cited = _only_finding(answer, finding) if bare and finding is not None else ""
     if not cited:
         return question
     return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
+
+
+def _best_finding(answer: str, previous: str, finding: Callable[[str], bool]) -> str:
+    """Of the items the answer cited that write a research finding, the one that shares the most
+    words with the earlier question (the one it described: "which study compared <a> to <b>?"), the
+    first of those that share as many ("" when it cited none): a dose line or a summary cited before
+    it is no study."""
+    found = [item for item in _cited_items(answer) if finding(_without_lead(item))]
+    asked = set(content_tokens(previous))
+    return max(found, key=lambda i: len(asked & set(content_tokens(_without_lead(i)))), default="")
+
+
+def _study_one(question: str, previous: str, names: Sequence[tuple[str, str, str]]) -> tuple[int, int] | None:
+    """Where "the one" is in a turn that describes it ("and the one with 1 g a day?", "the one in
+    older adults") after a question about the research findings, the turn naming no product: a
+    study of theirs (None otherwise)."""
+    if (m := _ONE_DESCRIBED.search(question)) is None or cues_products(question) or not _about_research(
+            previous) or any(s.kind == "product" and not _described(s, question)
+                             for s in find_slots(question, names, turn=True)):
+        return None
+    return m.span(1)
 
 
 def _only_finding(answer: str, finding: Callable[[str], bool]) -> str:

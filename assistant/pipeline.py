@@ -52,6 +52,7 @@ from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageField,
     DosageQuery,
+    advises_against,
     amounts_said,
     asks_amount_safety,
     asks_dose,
@@ -191,6 +192,7 @@ from assistant.normalize import (
     sentences_of,
     surface_forms,
     taken_things,
+    tokens,
     without_comparisons,
     without_denials,
     without_leading_denials,
@@ -436,9 +438,11 @@ class Assistant:
         """A Dosage Guide field asked of two supplements in one breath ("the RDA for <a> for men and
         <b> for adults"): the ask of the first, then "and <b> ..." as its follow-up (which changes
         the supplement and keeps the field); else the question whole. Never when it names a medicine
-        or condition: each part must keep what the whole says of the person."""
+        or condition: each part must keep what the whole says of the person (a limit's notes on
+        excess, each page's own, come with each part)."""
         named = self.catalog.named_supplements
-        if (len(named(q)) != 2 or parse_dosage_query(q) is None or mentioned_classes([q])
+        if (len(named(q)) != 2 or parse_dosage_query(q) is None
+                or [c for c in mentioned_classes([q]) if c != DOSE_RISK_CLASS]
                 or named_product(q, self.catalog.all_products) is not None):
             return [q]
         for m in re.finditer(r"[,;]?\s+and\s+", q):
@@ -554,12 +558,12 @@ class Assistant:
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
         asked = r.question if followup and points_at_amount(q) else q  # "that much": the amount
-        pq = None if about_a_study(q) else self._product_query(asked) or (
+        pq = None if about_a_study(q) or r.of_study is not None else self._product_query(asked) or (
             # "which products have that form": what it resolves to, ranked as the turn ranks
             turn_direction(found, q, points_back(q) and bool(self._listed_products(last_answer(turns)))) if (
                 r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
-        return Understanding(q, eq, followup, classes, asks_about, personal, pq, corrected,
+        return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
 
     def _product_query(self, asked: str) -> ProductQuery | None:
@@ -761,8 +765,8 @@ class Assistant:
         return list(docs.values())
 
     def _run(self, q: str, turns: list[Turn], filters: dict[str, str] | None,
-             widened: bool = False) -> Iterator[StreamEvent]:
-        """The pipeline as events: sources, text, the Answer (``widened``: asked of every monograph)."""
+             widened: tuple[str, ...] = ()) -> Iterator[StreamEvent]:
+        """The pipeline as events: sources, text, the Answer (``widened``: for these words, all pages)."""
         u = self._understand(q, turns)
         chosen = bool((filters or {}).get("supplement"))  # the user limited it to one monograph
         asked = filters
@@ -787,7 +791,7 @@ class Assistant:
             u, dq, filters, supplement, off_topic, hits)
         if (off_topic or support < self.settings.abstain_threshold) and not fields_only:
             if not widened and not chosen and self._other_page_words(u, scoped, off_topic):
-                yield from self._run(q, turns, asked, widened=True)
+                yield from self._run(q, turns, asked, widened=tuple(off_topic))
                 return
             yield from self._emit(self._refused(q, u, support, hits, scoped))
             return
@@ -808,7 +812,7 @@ class Assistant:
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
-        if not lines:
+        if not lines or not self._cites_words(book, widened):
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
@@ -820,6 +824,13 @@ class Assistant:
         for line in tail:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
+
+    @staticmethod
+    def _cites_words(book: CitationBook, words: Sequence[str]) -> bool:
+        """Does some passage the answer cites hold each of ``words``? A question asked of every
+        monograph for words its own page lacks is answered by passages that have them, or not at all."""
+        cited = {t for c in book.citations for t in tokens(c.snippet)}
+        return all(w in cited for w in words)
 
     def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True,
               cited: tuple[str | None, CitationBook] | None = None) -> list[str]:
@@ -1085,6 +1096,7 @@ class Assistant:
         eq = u.retrieval_question
         # a follow-up naming its own people ("what about women over 50?"): a field's values for them
         own = u.followup and people_in(without_negated_mentions(u.question)).named
+        hits = self._advised_against(u, hits) or hits
         lines = compose_extractive(eq, content_tokens(eq), hits, lex.idf, lex.max_idf, limit, book,
                                    exclude_numbers=no_numbers, skip_chunks=shown,
                                    skipped_set_bar=bool(mentioned_classes([u.question])),
@@ -1098,6 +1110,16 @@ class Assistant:
               and not any(ch.isdigit() for ch in part)):  # quoted, it states no number of its own
             lines.append(msg.NO_FIGURE_PART.format(part=part))  # "what dose of <form>": not another's
         return lines
+
+    def _advised_against(self, u: Understanding, hits: Sequence[Hit]) -> list[Hit]:
+        """The notes among the passages that advise against taking the supplement with a condition the
+        question says someone has ("I have <condition>, can I take it?"): they alone answer (doses and
+        notes for other people are no answer for them). Empty when none does."""
+        stated = stated_conditions(without_negated_mentions(u.question))
+        words = self.catalog.naming_words
+        return [h for h in hits if stated and h.document.metadata.get("kind") == "note"
+                and advises_against(text := str(h.document.metadata.get("text") or h.document.page_content))
+                and names_condition(text, stated, words)]
 
     def _cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
                   classes: list[str]) -> list[Caution]:
@@ -1282,8 +1304,8 @@ class Assistant:
         primary = self.catalog.primary_nutrient(supplement)  # its amount is compared, not another's
         own = without_negated_mentions(u.question)
         dq = parse_dosage_query(own, nutrient=primary)  # "I'm not pregnant"
-        if dq is None and u.followup:
-            dq = parse_dosage_query(u.retrieval_question, nutrient=primary)
+        if dq is None and u.followup and not PINNED_STUDY.search(u.retrieval_question):  # (a study's
+            dq = parse_dosage_query(u.retrieval_question, nutrient=primary)  # people are not the user's)
             if dq is not None and (people := people_in(own)).named:  # "what about women over 50?": these
                 dq = replace(dq, people=people)  # people, not the earlier turn's as well
             if dq is not None and dq.amount is not None and re.search(r"\d", u.question):

@@ -207,8 +207,9 @@ class LineCues(BaseModel):
     none_set: list[str] = Field(default_factory=list)
     population_dash: list[str] = Field(min_length=1)
     per_weight: list[str] = Field(default_factory=list)
+    advise_against: list[str] = Field(default_factory=list)
 
-    @field_validator("none_set", "population_dash", "per_weight")
+    @field_validator("none_set", "population_dash", "per_weight", "advise_against")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -229,6 +230,13 @@ def parse_cues(path: Path | str) -> DosageCues:
 def dosage_cues(path: str | None = None) -> DosageCues:
     """The cues (the packaged file unless ``path`` names another), read once per path."""
     return parse_cues(path or CUES_PATH)
+
+
+def advises_against(text: str) -> bool:
+    """Does a page's line advise against taking the supplement (``line.advise_against``: "should not
+    take <it> unless prescribed")?"""
+    pats = dosage_cues().line.advise_against
+    return bool(pats) and cue(pats).search(fold(text)) is not None
 
 
 

@@ -813,9 +813,10 @@ def _parse_with_packaged_cues(question: str) -> StudyQuery | None:
 
 
 def described_study_query(question: str) -> StudyQuery | None:
-    """The one study a question describes by its length and asks nothing else of ("what did the 4
-    week <nutrient> study find?"): the findings that ran that long, of the nutrients or forms named;
-    None when it describes none so."""
+    """The one study a question describes by its length (its people's ages, or the one dose it gave)
+    and asks nothing else of ("what did the 4 week <nutrient> study find?"): the findings that ran
+    that long (were in people of those ages, gave that dose), of the nutrients or forms named; None
+    when it describes none so."""
     cues = study_cues()
     q = fold(question)
     ran = _asked_duration(q, cues, described=True)
@@ -824,14 +825,45 @@ def described_study_query(question: str) -> StudyQuery | None:
     whom = _one_study_in(q, cues) if ran is None else None
     ages = _widest(a for at, _, a in _age_spans(question, q, cues)
                    if whom[0] <= at < whom[1]) if whom else None
-    if ran is None and ages is None:
+    # ... or by the dose it gave ("what did the 1 g a day study find?", "the study with 1 g a day")
+    given = _given_doses(said, said, cues)[0] if ran is None and ages is None and (
+        said := _one_study_sentence(q, cues)) and not PINNED_STUDY.search(question) and _only_described(
+        question, q, cues) else ()
+    if ran is None and ages is None and (len(given) != 1 or compares_amounts(question)):
         return None
     named, excluded = _named(lexical_form(question), cues.question)
+    if given:  # one dose, and none set beside it (a comparison describes no study)
+        return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
+                          forms=tuple(n for k, n in named if k == "form"), given=given)
     clause = q[whom[0]:whom[1]] if whom and ages else ""
     population = _people_terms(_population_terms(clause, cues.question, [0])[0]) if clause else ()
     return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
                       forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0] if ran else None,
                       ran_bound=ran[1] if ran else "exact", ages=ages, population=population)
+
+
+def _one_study_sentence(q: str, cues: StudyCues) -> str:
+    """The sentence of the (folded) question that names one study ("the <...> study"), "" if none:
+    a dose elsewhere is the asker's ("what did the study find? i take 1 g a day")."""
+    found = cue(cues.question.one_study).search(q)
+    if found is None:
+        return ""
+    start = max((m.end() for m in re.finditer(r"[?.!;]\s", q[:found.start()])), default=0)
+    end = re.search(r"[?.!;](?:\s|$)", q[found.end():])
+    return q[start:found.end() + end.start() if end else len(q)]
+
+
+def _only_described(question: str, q: str, cues: StudyCues) -> bool:
+    """Does the (folded) question ask nothing of the study it describes by its dose but what it found
+    ("what did the 1 g a day study find?", "and the study with 1 g a day?")? Its words beside the
+    doses, the names of nutrients and forms and general words are all ``one_study_words``."""
+    for d in sorted(parse_doses(q), key=lambda d: d.start, reverse=True):
+        q = q[:d.start] + " " + q[d.end:]
+    lex = lexical_form(q)
+    for term, _, _ in name_terms():  # (longest first)
+        lex = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", lex)
+    allowed = set(content_tokens(" ".join(cues.question.one_study_words))) | general_words()
+    return all(t in allowed for t in content_tokens(lex))
 
 
 def _one_study_in(q: str, cues: StudyCues) -> tuple[int, int] | None:

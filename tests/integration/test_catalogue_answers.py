@@ -747,3 +747,36 @@ def test_a_nutrient_no_page_is_about_and_the_page_never_mentions_is_said_to_be_u
 def test_how_much_to_give_a_child_the_allowance_has_no_value_for_is_said_so(catalogue: Assistant) -> None:
     ans = catalogue.ask("how much vitamin D should i give my 4 year old son")
     assert "gives no value for the people asked about" in ans.text
+
+
+def test_the_limit_asked_of_two_monographs_is_answered_from_each(catalogue: Assistant) -> None:
+    ans = catalogue.ask("whats the upper limit for vitamin d and for iron?")
+    limits = {c.supplement for c in ans.citations if c.title.startswith("Upper Intake Limit")}
+    assert not ans.abstained and limits == {"vitamin-d3", "iron"}
+
+
+def test_asked_of_every_page_for_a_word_its_own_page_lacks_the_answer_must_cite_that_word(
+        catalogue: Assistant) -> None:
+    # zinc is only a part of one product on another page: nothing on iron's page answers how much to take
+    ans = catalogue.ask("how much zinc should i take with my iron")
+    assert ans.abstained and not ans.citations
+
+
+def test_how_long_it_ran_is_asked_of_the_finding_the_earlier_question_described(catalogue: Assistant) -> None:
+    first = "which study compared bisglycinate to ferrous sulfate?"
+    ans = catalogue.ask("how long did it run?", history=asked_before(first, catalogue.ask(first).text))
+    assert "8 weeks" in ans.text and "3 months" not in ans.text
+    assert ans.citations and all(c.section == "Research" for c in ans.citations)
+
+
+def test_the_one_with_a_dose_after_a_study_question_is_a_study_not_a_product(catalogue: Assistant) -> None:
+    first = "what did the icosapent ethyl trial find?"
+    ans = catalogue.ask("and the one with 1 g a day?", history=asked_before(first, catalogue.ask(first).text))
+    assert "1 g/day" in ans.text and ans.citations
+    assert all(c.section == "Research" for c in ans.citations)
+
+
+def test_told_a_condition_whose_note_advises_against_it_that_note_alone_answers(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my dad has hemochromatosis, is it safe for him to take iron?")
+    assert "should not take" in ans.text and "prescribed" in ans.text
+    assert not re.search(r"\d+\s*mg", ans.text)  # no dose for other people, no note for other medicines

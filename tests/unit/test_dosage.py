@@ -984,3 +984,14 @@ def test_a_value_stated_for_the_purpose_asked_is_chosen(question: str, kept: str
     doc = Document(page_content=PURPOSE_ALLOWANCE, metadata={"title": RDA, "text": PURPOSE_ALLOWANCE})
     lines = " ".join(compose_dosage(replace(q, fields=(RDA,)), [doc], CitationBook(), whole=True))
     assert kept in lines and left not in lines
+
+
+@pytest.mark.parametrize(("text", "against"), [
+    ("People with a condition should not take this supplement unless prescribed.", True),
+    ("It is contraindicated in people with kidney stones.", True),
+    ("Take it with food to reduce stomach upset.", False),
+    ("Do not exceed the upper limit.", False),  # a bound, not advice against taking it at all
+])
+def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
+    from assistant.answer.dosage import advises_against
+    assert advises_against(text) is against

@@ -612,3 +612,35 @@ def test_a_product_named_short_stays_the_subject_and_a_study_turn_takes_no_produ
     r = resolve("is 100 mcg more or less than what they gave in the 3 year bone study",
                 "tell me about the ultra k2 product", short)
     assert "ultra" not in r.question
+
+
+TWO_FINDINGS = ("Research findings that used ferrous bisglycinate or ferrous sulfate: Low-dose ferrous sulfate "
+                "(15 mg/day) for 60 days raised hemoglobin in adults over 80. [1] Ferrous bisglycinate (25 mg/day) "
+                "raised hemoglobin as much as ferrous sulfate (50 mg/day) over 8 weeks in pregnant women. [2]")
+
+
+def test_that_study_is_the_cited_finding_the_earlier_question_described() -> None:
+    r = resolve("how long did it run?", "which study compared bisglycinate to ferrous sulfate?", (),
+                TWO_FINDINGS, lambda text: "hemoglobin" in text)
+    assert r.question.endswith("the study: Ferrous bisglycinate (25 mg/day) raised hemoglobin as much as "
+                               "ferrous sulfate (50 mg/day) over 8 weeks in pregnant women")
+
+
+def test_a_dose_line_cited_first_is_no_study() -> None:
+    answer = ("Therapeutic Doses: 2–4 g/day — elevated triglycerides. [1] Prescription omega-3 (4 g/day) for "
+              "12 weeks lowered fasting triglycerides. [2]")
+    r = resolve("how long was that study?", "how much did fish oil lower triglycerides in the study", (),
+                answer, lambda text: "weeks" in text)
+    assert r.question.endswith("the study: Prescription omega-3 (4 g/day) for 12 weeks lowered fasting triglycerides")
+
+
+def test_the_one_with_a_dose_after_a_research_question_is_a_study() -> None:
+    r = resolve("and the one with 1 g a day?", "what did the icosapent ethyl trial find?")
+    assert r.followup and r.of_study == "and the study with 1 g a day?"
+    after_products = resolve("and the one with 1 g a day?", "which product has the most omega-3?")
+    assert after_products.of_study is None  # after a product question it is a product
+
+
+def test_a_study_described_after_its_word_is_not_the_earlier_one() -> None:
+    r = resolve("and the study with 1 gram a day?", "what did the icosapent ethyl trial find?")
+    assert "icosapent" not in r.question.split("?", 1)[-1]  # the turn's own study, not the earlier one

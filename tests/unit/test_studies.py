@@ -500,6 +500,26 @@ def test_a_study_told_by_the_ages_of_its_people() -> None:
     assert sq is not None and sq.ages == (80.0, math.inf) and sq.population == ()
 
 
+@pytest.mark.parametrize("question", [
+    "what did the 1 g a day fish oil study find?", "and the study with 1 gram a day?",
+    "what were the results of the 400 mcg study?",
+])
+def test_a_study_told_by_the_one_dose_it_gave(question: str) -> None:
+    from assistant.answer.studies import described_study_query
+    sq = described_study_query(question)
+    assert sq is not None and len(sq.given) == 1 and sq.ran_days is None
+
+
+@pytest.mark.parametrize("question", [
+    "how did they measure stiffness in the ckd study w/ 400 mcg k2?",  # asks a detail of it
+    "is the 45 mcg product the same amount as the 45 mg they used in the study?",  # compares two doses
+    "what did the study find? i take 1 g a day",  # the asker's dose names no study
+])
+def test_a_dose_beside_other_asks_describes_no_study(question: str) -> None:
+    from assistant.answer.studies import described_study_query
+    assert described_study_query(question) is None
+
+
 def test_a_length_asked_about_is_that_long_give_or_take_a_little() -> None:
     sq = parse_study_query("which trials lasted about a month?")
     assert sq is not None and sq.ran_bound == "exact"
