@@ -30,6 +30,7 @@ from assistant.normalize import (
     in_some_form,
     negated_spans,
     stem,
+    taken_things,
 )
 from assistant.nutrients import nutrient_before, read_nutrients
 
@@ -205,12 +206,13 @@ _DOSE_SIZE = re.compile(r"\b(?:low|lower|lowest|high|higher|highest|small|smalle
 _OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|where|who|that|which|for|on|"
                         r"from|about)\b", re.IGNORECASE)
 
-#: "the one" described by what follows it ("the one with 1 g a day", "the one in older adults")
-_ONE_DESCRIBED = re.compile(
-    r"(?<![\w-])the\s+(one)\s+(?:in|with|where|which|using|on|that\s+(?:used|gave|tested))\b", re.IGNORECASE)
-#: a study pointer described by what follows it ("the study with 1 g a day", "the trial in older
-#: adults"): a study of its own, not the one the conversation had
-_QUALIFIED = re.compile(r"\s+(?:in|with|where|which|using|on)\s+\w", re.IGNORECASE)
+#: the word a study pointer ends in ("the study"): "the one with <dose>" in a research conversation
+STUDY_WORD = STUDY_POINTER.split()[-1]
+
+
+def _described_after() -> str:
+    """The lexicon's ``described_after`` as one alternation (never matches when it lists none)."""
+    return "|".join(followup_words().described_after) or r"(?!)"
 
 
 def _phrase(term: str) -> str:
@@ -458,7 +460,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     r = _resolved(question, previous, names, answer, finding)
     if r.followup and previous and (one := _study_one(question, previous, names)) is not None:
         # "and the one with <dose>?": a study described, read as "the study with <dose>"
-        return replace(r, of_study=question[:one[0]] + STUDY_POINTER.split()[-1] + question[one[1]:])
+        return replace(r, of_study=question[:one[0]] + STUDY_WORD + question[one[1]:])
     return r
 
 
@@ -600,8 +602,9 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
         return question
     at, members = _study_pointer(question)
     if at is None or _OWN_STUDY.search(question, 0, at[0]) or (  # "the one in <people>, what did they
-            _QUALIFIED.match(question, at[1]) and not members  # give"; "and the study with <dose>?"
-            and cues.study_word.search(question, at[0], at[1])):
+            re.match(rf"\s+(?:{_described_after()})\s+\w", question[at[1]:], re.IGNORECASE)  # give";
+            and not members
+            and cues.study_word.search(question, at[0], at[1])):  # "and the study with <dose>?"
         return question
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]
@@ -611,9 +614,9 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
     if _about_research(previous):
-        nth = _ordinal(question)
-        cited = (_best_finding(answer, previous, finding) if nth == 1 and finding is not None else "") \
-            or _cited(answer, nth)
+        said = _ordinal_said(question)  # "the first one" is the first cited, whatever it shares
+        cited = (_best_finding(answer, previous, finding) if said is None and finding is not None else "") \
+            or _cited(answer, said or 1)
     else:  # "that study" alone, after an answer that cited one finding (read only for such a turn)
         bare = finding is not None and _ordinal(question) == 1 and _bare_study_pointer(question, at)
         cited = _only_finding(answer, finding) if bare and finding is not None else ""
@@ -636,9 +639,11 @@ def _study_one(question: str, previous: str, names: Sequence[tuple[str, str, str
     """Where "the one" is in a turn that describes it ("and the one with 1 g a day?", "the one in
     older adults") after a question about the research findings, the turn naming no product: a
     study of theirs (None otherwise)."""
-    if (m := _ONE_DESCRIBED.search(question)) is None or cues_products(question) or not _about_research(
-            previous) or any(s.kind == "product" and not _described(s, question)
-                             for s in find_slots(question, names, turn=True)):
+    m = re.search(rf"(?<![\w-])the\s+(one)\s+(?:{_described_after()})(?![\w-])", question, re.IGNORECASE)
+    if m is None or cues_products(question) or not _about_research(previous) or taken_things(question):
+        return None  # ("I take the one with 65 mg": a product the user takes)
+    named = find_slots(question, names, turn=True)
+    if any(s.kind == "product" and not _described(s, question) for s in named):  # a product by its name
         return None
     return m.span(1)
 
@@ -792,12 +797,17 @@ def _without_lead(item: str) -> str:
 
 def _ordinal(question: str) -> int:
     """Which cited item the turn points at ("the second one": 2, "the last one": -1); 1 when it says none."""
+    return _ordinal_said(question) or 1
+
+
+def _ordinal_said(question: str) -> int | None:
+    """Which cited item the turn points at by its place ("the first one": 1); None when it says none."""
     ordinals = followup_words().ordinals
     folded = fold(question)
     pointer = r"\s+(?:one|study|trial|finding)\b"  # "the second one": an ordinal of a cited item
     found = sorted((m.start(), n) for w, n in ordinals.items()
                    for m in re.finditer(rf"(?<![\w-])the\s+{re.escape(w)}{pointer}", folded))
-    return found[0][1] if found else 1
+    return found[0][1] if found else None
 
 
 def _cited_items(answer: str) -> list[str]:

@@ -812,7 +812,7 @@ class Assistant:
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
-        if not lines or not self._cites_words(book, widened):
+        if not lines or not (unlisted or self._cites_words(book, widened)):  # (or says they are unmentioned)
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
@@ -825,11 +825,15 @@ class Assistant:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
 
-    @staticmethod
-    def _cites_words(book: CitationBook, words: Sequence[str]) -> bool:
-        """Does some passage the answer cites hold each of ``words``? A question asked of every
-        monograph for words its own page lacks is answered by passages that have them, or not at all."""
-        cited = {t for c in book.citations for t in tokens(c.snippet)}
+    def _cites_words(self, book: CitationBook, words: Sequence[str]) -> bool:
+        """Does some passage the answer cites hold each of ``words`` (as the page's vocabulary does,
+        its heading too)? A question asked of every monograph for words its own page lacks is answered
+        by passages that have them, or not at all."""
+        if not words:
+            return True
+        titles = self.catalog.title_of
+        cited = {t for c in book.citations
+                 for t in tokens(" ".join([c.snippet, c.title, c.section, titles.get(c.supplement, "")]))}
         return all(w in cited for w in words)
 
     def _tail(self, u: Understanding, head: list[str], lines: list[str], gaps: bool = True,
@@ -1112,10 +1116,12 @@ class Assistant:
         return lines
 
     def _advised_against(self, u: Understanding, hits: Sequence[Hit]) -> list[Hit]:
-        """The notes among the passages that advise against taking the supplement with a condition the
-        question says someone has ("I have <condition>, can I take it?"): they alone answer (doses and
-        notes for other people are no answer for them). Empty when none does."""
-        stated = stated_conditions(without_negated_mentions(u.question))
+        """Asked whether someone with a condition may take the supplement ("I have <condition>, can I
+        take it?"), the notes among the passages that advise against taking it with that condition:
+        they alone answer (doses and notes for other people are no answer). Empty when none does, or
+        the question asks something else of it ("the side effects, with <condition>?")."""
+        own = without_negated_mentions(u.question)
+        stated = stated_conditions(own) if asks_safety(own) else []
         words = self.catalog.naming_words
         return [h for h in hits if stated and h.document.metadata.get("kind") == "note"
                 and advises_against(text := str(h.document.metadata.get("text") or h.document.page_content))

@@ -397,10 +397,11 @@ class HybridRetriever(BaseRetriever):
         nq = query or expand_query(question)
         idx: KnowledgeIndex = self.index
         qvec = idx.embeddings.embed_query(nq.dense_text) if vector is None else vector
-        n = min(self.fetch_k, max(1, len(self.lexical)))  # no count() round trip per question
-        dense = self._dense(qvec, n, filters)
-        found = self.lexical.search(nq.lexical_text, self.fetch_k * 2)
-        docs = self.documents.get([i for i, _ in found], copy=False)
+        lexical, cache = self._loaded()  # one generation's, read once (a refresh may swap them)
+        n = min(self.fetch_k, max(1, len(lexical)))  # no count() round trip per question
+        dense = self._dense(qvec, n, filters, (lexical, cache))
+        found = lexical.search(nq.lexical_text, self.fetch_k * 2)
+        docs = cache.get([i for i, _ in found], copy=False)
         bm = [(docs[i], s) for i, s in found if i in docs and self._matches(docs[i].metadata, filters)]
         bm = bm[: self.fetch_k]
         fused: dict[str, Hit] = {}
@@ -416,7 +417,7 @@ class HybridRetriever(BaseRetriever):
             hit.rrf_score += 1.0 / (RRF_K + rank + 1)
         missing = [h for h in fused.values() if math.isnan(h.dense_score)]
         if missing:
-            scores = self.dense_scores(qvec, [str(h.document.id) for h in missing])
+            scores = self.dense_scores(qvec, [str(h.document.id) for h in missing], cache)
             for h in missing:
                 h.dense_score = scores.get(str(h.document.id), 0.0)
         hits = sorted(fused.values(), key=lambda h: h.rrf_score, reverse=True)[:k]
@@ -428,23 +429,24 @@ class HybridRetriever(BaseRetriever):
             )
         return SearchResult(nq, hits, list(qvec))
 
-    def dense_scores(self, qvec: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+    def dense_scores(self, qvec: Sequence[float], ids: Sequence[str],
+                     cache: DocumentCache | None = None) -> dict[str, float]:
         """The dense score (the query vector's dot product with the chunk's) of each chunk of
-        ``ids`` whose vector is stored."""
+        ``ids`` whose vector is stored (``cache``: the generation's being read)."""
         q = np.asarray(qvec, dtype=np.float32)
-        return {i: float(np.dot(q, v)) for i, v in self.documents.vectors(ids).items()}
+        return {i: float(np.dot(q, v)) for i, v in (cache or self.documents).vectors(ids).items()}
 
-    def _dense(self, qvec: Sequence[float], n: int,
-               filters: dict[str, str] | None) -> list[tuple[Document, float]]:
+    def _dense(self, qvec: Sequence[float], n: int, filters: dict[str, str] | None,
+               served: tuple[LexicalIndex, DocumentCache]) -> list[tuple[Document, float]]:
         """The ``n`` nearest chunks. Limited to one supplement, its chunks (few, known from the
         lexical index) are ranked exactly here: Chroma's metadata filter scans the whole
         collection, so it would cost in proportion to the catalogue."""
         idx: KnowledgeIndex = self.index
         supplement = (filters or {}).get("supplement")
-        ids = self.lexical.ids_of(supplement) if supplement else []
+        lexical, cache = served
+        ids = lexical.ids_of(supplement) if supplement else []
         if not ids or len(ids) > EXACT_LIMIT:
             return idx.store.query(qvec, n, filters)
-        _, cache = self._loaded()
         keep, rows = cache.vectors_of(str(supplement), ids)  # fetched once per generation
         if not keep:
             return []

@@ -2366,16 +2366,16 @@ def _forms_either(outside: str) -> list[str]:
 
 def _forms_named(lex_question: str) -> list[str]:
     """Every vocabulary form the (lexical) question names, in the vocabulary's order."""
-    return [name for name, pats in _form_term_patterns(named_only=True)
+    return [name for name, pats in _form_term_patterns()
             if any(p.search(lex_question) for p in pats)]
 
 
-@functools.lru_cache(maxsize=2)
-def _form_term_patterns(named_only: bool = False) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    """Each vocabulary form with its name and terms as (lexical) word patterns, compiled once;
-    ``named_only``: without blank terms."""
+@functools.lru_cache(maxsize=1)
+def _form_term_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """Each vocabulary form with its name and terms as (lexical) word patterns, compiled once (a
+    blank term names nothing)."""
     return tuple((f.name, tuple(re.compile(rf"\b{re.escape(lexical_form(t).strip())}\b")
-                                for t in (f.name, *f.terms) if t.strip() or not named_only))
+                                for t in (f.name, *f.terms) if lexical_form(t).strip()))
                  for n in vocabulary().nutrients for f in n.forms)
 
 

@@ -825,21 +825,27 @@ def described_study_query(question: str) -> StudyQuery | None:
     whom = _one_study_in(q, cues) if ran is None else None
     ages = _widest(a for at, _, a in _age_spans(question, q, cues)
                    if whom[0] <= at < whom[1]) if whom else None
-    # ... or by the dose it gave ("what did the 1 g a day study find?", "the study with 1 g a day")
-    given = _given_doses(said, said, cues)[0] if ran is None and ages is None and (
-        said := _one_study_sentence(q, cues)) and not PINNED_STUDY.search(question) and _only_described(
-        question, q, cues) else ()
-    if ran is None and ages is None and (len(given) != 1 or compares_amounts(question)):
+    given = _described_dose(question, q, cues) if ran is None and ages is None else ()
+    if ran is None and ages is None and not given:
         return None
     named, excluded = _named(lexical_form(question), cues.question)
-    if given:  # one dose, and none set beside it (a comparison describes no study)
-        return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
-                          forms=tuple(n for k, n in named if k == "form"), given=given)
     clause = q[whom[0]:whom[1]] if whom and ages else ""
     population = _people_terms(_population_terms(clause, cues.question, [0])[0]) if clause else ()
     return StudyQuery(nutrients=tuple(n for k, n in named if k == "nutrient"), excluded=excluded,
                       forms=tuple(n for k, n in named if k == "form"), ran_days=ran[0] if ran else None,
-                      ran_bound=ran[1] if ran else "exact", ages=ages, population=population)
+                      ran_bound=ran[1] if ran else "exact", ages=ages, population=population, given=given)
+
+
+def _described_dose(question: str, q: str, cues: StudyCues) -> tuple[tuple[float | None, float, str], ...]:
+    """The one dose a question tells its one study by ("what did the 1 g a day study find?", "and the
+    study with 1 g a day?"), when it asks nothing else of it: the dose in the sentence naming the
+    study, no other dose set beside it, no finding pinned, no word but what asks what it found."""
+    said = _one_study_sentence(q, cues)
+    if (not said or PINNED_STUDY.search(question) or compares_amounts(question)
+            or not _only_described(q, cues)):
+        return ()
+    given = _given_doses(said, said, cues)[0]
+    return given if len(given) == 1 else ()
 
 
 def _one_study_sentence(q: str, cues: StudyCues) -> str:
@@ -853,17 +859,24 @@ def _one_study_sentence(q: str, cues: StudyCues) -> str:
     return q[start:found.end() + end.start() if end else len(q)]
 
 
-def _only_described(question: str, q: str, cues: StudyCues) -> bool:
-    """Does the (folded) question ask nothing of the study it describes by its dose but what it found
-    ("what did the 1 g a day study find?", "and the study with 1 g a day?")? Its words beside the
-    doses, the names of nutrients and forms and general words are all ``one_study_words``."""
+def _only_described(q: str, cues: StudyCues) -> bool:
+    """Does the (folded) question ask nothing of the study it describes by its dose but what it found?
+    Beside its doses, how often they were given and the names of nutrients and forms, its words are
+    all ``one_study_words`` (not "was the <dose> study dangerous?": a question of risk)."""
     for d in sorted(parse_doses(q), key=lambda d: d.start, reverse=True):
         q = q[:d.start] + " " + q[d.end:]
-    lex = lexical_form(q)
-    for term, _, _ in name_terms():  # (longest first)
-        lex = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", " ", lex)
-    allowed = set(content_tokens(" ".join(cues.question.one_study_words))) | general_words()
+    if cues.question.daily:
+        q = cue(cues.question.daily).sub(" ", q)
+    lex = _name_terms_re().sub(" ", lexical_form(q))
+    allowed = set(content_tokens(" ".join(cues.question.one_study_words)))
     return all(t in allowed for t in content_tokens(lex))
+
+
+@functools.lru_cache(maxsize=1)
+def _name_terms_re() -> re.Pattern[str]:
+    """Every name of a nutrient or a form (lexical, longest first) as one word pattern."""
+    terms = "|".join(re.escape(t) for t, _, _ in name_terms())
+    return re.compile(rf"(?<![\w-])(?:{terms})(?![\w-])" if terms else r"(?!)")
 
 
 def _one_study_in(q: str, cues: StudyCues) -> tuple[int, int] | None:

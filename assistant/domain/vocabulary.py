@@ -199,9 +199,12 @@ class FollowupWords(BaseModel):
     #: what follows "the <ordinal>" when a turn points at an item of the last answer by its place
     #: (regular expression: "of those", "one you said"); see lexicon.yaml ``place_pointer``
     place_pointer: str = r"(?!)"
+    #: what may follow "the one" / "the study" to describe a study of its own ("with 1 g a day", "in
+    #: older adults"; regular expressions, see lexicon.yaml ``described_after``)
+    described_after: list[str] = Field(default_factory=list)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "compared_with",
-                     "across_studies", "study_members", "dose_words")
+                     "across_studies", "study_members", "dose_words", "described_after")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -991,6 +991,7 @@ def test_a_value_stated_for_the_purpose_asked_is_chosen(question: str, kept: str
     ("It is contraindicated in people with kidney stones.", True),
     ("Take it with food to reduce stomach upset.", False),
     ("Do not exceed the upper limit.", False),  # a bound, not advice against taking it at all
+    ("It should not be taken within 2 hours of an antacid.", False),  # when, not whether
 ])
 def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
     from assistant.answer.dosage import advises_against

@@ -644,3 +644,14 @@ def test_the_one_with_a_dose_after_a_research_question_is_a_study() -> None:
 def test_a_study_described_after_its_word_is_not_the_earlier_one() -> None:
     r = resolve("and the study with 1 gram a day?", "what did the icosapent ethyl trial find?")
     assert "icosapent" not in r.question.split("?", 1)[-1]  # the turn's own study, not the earlier one
+
+
+def test_the_first_one_is_the_first_cited_whatever_the_earlier_question_shares() -> None:
+    r = resolve("how long did the first one run?", "which study compared bisglycinate to ferrous sulfate?", (),
+                TWO_FINDINGS, lambda text: "hemoglobin" in text)
+    assert "60 days" in r.question and "8 weeks" not in r.question
+
+
+def test_the_one_the_user_takes_stays_a_product() -> None:
+    r = resolve("I take the one with 65 mg, is that too much?", "what did the iron research find?")
+    assert r.of_study is None

@@ -514,6 +514,7 @@ def test_a_study_told_by_the_one_dose_it_gave(question: str) -> None:
     "how did they measure stiffness in the ckd study w/ 400 mcg k2?",  # asks a detail of it
     "is the 45 mcg product the same amount as the 45 mg they used in the study?",  # compares two doses
     "what did the study find? i take 1 g a day",  # the asker's dose names no study
+    "is the 4 g a day fish oil study dangerous?",  # a question of risk, not of what it found
 ])
 def test_a_dose_beside_other_asks_describes_no_study(question: str) -> None:
     from assistant.answer.studies import described_study_query
