@@ -210,6 +210,7 @@ _OWN_STUDY = re.compile(r"(?<![\w-])the\s+(?:[\w-]+\s+){0,2}?ones?\s+(?:in|with|
 STUDY_WORD = STUDY_POINTER.split()[-1]
 
 
+@functools.cache
 def _described_after() -> str:
     """The lexicon's ``described_after`` as one alternation (never matches when it lists none)."""
     return "|".join(followup_words().described_after) or r"(?!)"
@@ -630,7 +631,7 @@ def _best_finding(answer: str, previous: str, finding: Callable[[str], bool]) ->
     words with the earlier question (the one it described: "which study compared <a> to <b>?"), the
     first of those that share as many ("" when it cited none): a dose line or a summary cited before
     it is no study."""
-    found = [item for item in _cited_items(answer) if finding(_without_lead(item))]
+    found = _cited_findings(answer, finding)
     asked = set(content_tokens(previous))
     return max(found, key=lambda i: len(asked & set(content_tokens(_without_lead(i)))), default="")
 
@@ -651,8 +652,13 @@ def _study_one(question: str, previous: str, names: Sequence[tuple[str, str, str
 def _only_finding(answer: str, finding: Callable[[str], bool]) -> str:
     """The one item the answer cited that writes a research finding ("" when none does, or several:
     "that study" does not say which)."""
-    found = [item for item in _cited_items(answer) if finding(_without_lead(item))]
+    found = _cited_findings(answer, finding)
     return found[0] if len(found) == 1 else ""
+
+
+def _cited_findings(answer: str, finding: Callable[[str], bool]) -> list[str]:
+    """The items the answer cited that write a research finding, in order."""
+    return [item for item in _cited_items(answer) if finding(_without_lead(item))]
 
 
 def _bare_study_pointer(question: str, at: tuple[int, int]) -> bool:

@@ -331,6 +331,11 @@ def _asked_alone(question: str) -> Iterator[StudyQuery]:
         yield sq
 
 
+def _serving_dose(ug: float) -> Dose:
+    """One serving's amount of a nutrient, in micrograms, as a dose to set beside a limit."""
+    return Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg")
+
+
 def _no_numbers(u: Understanding) -> bool:
     """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
     return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
@@ -2158,8 +2163,7 @@ class Assistant:
         names the nutrient (not the one the answer is about)."""
         if (docs := self._limit_docs_above(nutrient, ug)) is None or ug is None:
             return []
-        dose = Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg")
-        dq = DosageQuery((dosage_cues().question.limit_field,), amount=dose, servings=True)
+        dq = DosageQuery((dosage_cues().question.limit_field,), amount=_serving_dose(ug), servings=True)
         lines = compose_dosage(dq, docs, book, nutrient)
         if not named:
             return lines
@@ -2175,8 +2179,7 @@ class Assistant:
         limit = dosage_cues().question.limit_field
         if page is None or ug is None or not (docs := self._field_docs(page, (limit,), [])):
             return None
-        dose = Dose(ug, None, "µg", False, 0, 0, f"{ug:g} µg")
-        return docs if exceeds_every_limit(dose, field_from_doc(docs[0]), nutrient) else None
+        return docs if exceeds_every_limit(_serving_dose(ug), field_from_doc(docs[0]), nutrient) else None
 
     def _servings_total(self, u: Understanding, supplement: str) -> HeldAmount | None:
         """What the servings of one product the turn counts hold together ("3 <product> capsules a

@@ -46,6 +46,7 @@ from pydantic import BaseModel, Field, field_validator
 from rapidfuzz import fuzz
 
 from assistant.answer.citations import CitationBook
+from assistant.answer.dosage import mask_doses
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
@@ -863,8 +864,7 @@ def _only_described(q: str, cues: StudyCues) -> bool:
     """Does the (folded) question ask nothing of the study it describes by its dose but what it found?
     Beside its doses, how often they were given and the names of nutrients and forms, its words are
     all ``one_study_words`` (not "was the <dose> study dangerous?": a question of risk)."""
-    for d in sorted(parse_doses(q), key=lambda d: d.start, reverse=True):
-        q = q[:d.start] + " " + q[d.end:]
+    q = mask_doses(q)[0]
     if cues.question.daily:
         q = cue(cues.question.daily).sub(" ", q)
     lex = _name_terms_re().sub(" ", lexical_form(q))
