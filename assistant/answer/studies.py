@@ -1087,10 +1087,10 @@ def study_subject(question: str, *, cues: StudyCues | None = None) -> str:
     q = fold(question)
     # names left out or ruled out ("without <nutrient>", "not counting <form>")
     spans = _excluded_spans(q, qc) + _spans_after(q, qc.alone, qc.alone_scope)
-    if parse_study_query(question, cues=cues) is not None:  # given with it, or a detail's name
+    if (sq := parse_study_query(question, cues=cues)) is not None:  # given with it, or a detail's name
         spans += (_spans_after(q, qc.combined, qc.combined_scope)
                   + _spans_after(q, qc.exclude_next, qc.exclude_next_scope))
-        detail = _detail_asked(q, qc)
+        detail = _detail_asked(q, qc) if sq.detail is not None else None  # (of one study: across, a filter)
         if detail is not None and (dc := qc.details.get(detail[0])) is not None and dc.of_name:
             spans += detail[1]
     if not spans:
@@ -1275,11 +1275,20 @@ def _topic_studies(clause: str, qc: QuestionCues) -> bool:
         alone = mentioned_nutrients(words[i])
         if not alone and i + 1 < len(words) and mentioned_nutrients(f"{words[i]} {words[i + 1]}"):
             i += 2  # "<name> <letter><digit>"
-        elif alone or _topics(words[i], qc)[0]:
+        elif alone:
             i += 1
+        elif n := _topic_phrase(words[i:i + 3], qc):  # a topic's phrase ("bone density") as one
+            i += n
         else:
             return False
     return True
+
+
+def _topic_phrase(words: Sequence[str], qc: QuestionCues) -> int:
+    """How many of ``words``, from the first, one topic pattern writes whole (the most; 0: none)."""
+    patterns = [p for ps in qc.topics.values() for p in ps]
+    return next((n for n in range(len(words), 0, -1)
+                 if cue(patterns).fullmatch(" ".join(words[:n]))), 0)
 
 
 def _class_terms(said: str) -> list[str]:
@@ -1954,10 +1963,12 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
         one = _one_study(query, scoped)
-        if (one is None and query.about and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
-                and _one_study(replace(query, about=()), scoped) is not None):  # the study described is here
-            # "what dose of <form> did the <...> trial give" when no such trial names <form> (a
-            # follow-up that swapped the form): the findings that do name it, each with its own
+        if (one is None and (query.about or query.forms)
+                and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
+                and _ranked(replace(query, about=(), forms=()), scoped)):  # a study so described is here
+            # "what dose of <form> did the <...> trial give" ("how long did the <...> trial with <form>
+            # run") when no such trial names <form> (a follow-up that swapped the form): the findings
+            # that do name it, each with its own
             return StudySelection(records=named, answered=True)
         gap = _detail_gap(query, one) if one is not None else None
         dc = study_cues().question.details.get(query.detail)
@@ -2069,6 +2080,17 @@ def _about_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyR
 def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
     """The one finding the question describes: of the supplement it names, with the form, dose and
     duration it names, and the most (and rarest) of its words; None when two describe it as well."""
+    ranked = _ranked(query, scoped)
+    if not ranked or (len(ranked) > 1 and math.isclose(ranked[0][1], ranked[1][1])):
+        return None
+    return ranked[0][0]
+
+
+def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[StudyRecord, float]]:
+    """The findings the question may describe, each with how well its words describe it, best first:
+    those of the supplement it names, with the form, dose and duration it names, scored by the most
+    (and rarest) of its words (those none of its words describe are left out, unless a form, dose,
+    duration or ages describe them)."""
     pool = _about_pool(query, scoped)
     if query.doses:
         pool = [r for r in pool if any(_same_dose(q, d.dose) for q in query.doses for d in r.doses)]
@@ -2086,11 +2108,9 @@ def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord 
     # the words of one group of people count once ("pregnant" and "maternal" are one description)
     score = {r.chunk_id: math.fsum(max((weight[t] for t in g if has[r.chunk_id, t]), default=0.0)
                                    for g in _word_groups(query.words, qc)) for r in pool}
-    ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
-    if not ranked or (len(ranked) > 1 and math.isclose(score[ranked[0].chunk_id], score[ranked[1].chunk_id])):
-        return None
     hard = bool(query.forms or query.doses or query.duration_days or query.ages)
-    return ranked[0] if hard or score[ranked[0].chunk_id] > 0 else None
+    ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
+    return [(r, score[r.chunk_id]) for r in ranked if hard or score[r.chunk_id] > 0]
 
 
 def _word_groups(words: Sequence[str], qc: QuestionCues) -> list[frozenset[str]]:
@@ -2604,8 +2624,8 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
     if query.ref is not None:  # one numbered finding, or several ("study 7 vs study 8")
         return _reference_lines([cite(r) for r in sel.records], len(query.numbers)) + gap
     if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
-        return [NAMING_TEMPLATE.format(names=" or ".join(query.about), finding=cite(r)) if i == 0 else cite(r)
-                for i, r in enumerate(sel.records)]
+        return [NAMING_TEMPLATE.format(names=" or ".join(query.about or query.forms), finding=cite(r))
+                if i == 0 else cite(r) for i, r in enumerate(sel.records)]
     if query.detail is not None:
         return [line for r in sel.records for line in (
             DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap + [
