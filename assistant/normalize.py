@@ -336,10 +336,14 @@ def _find_mentions(text: str, fuzzy: bool = True, affirmed: bool = False) -> tup
     for m in re.finditer(r"[a-z]+", t):
         if keep(m.start()):
             found.extend(x for x in _word_mentions(m.group(0), fuzzy) if x not in found)
-    for pat, mention in [*_matcher().phrases, *(_matcher().uses if affirmed else [])]:
+    for pat, mention in _matcher().phrases:
         if mention not in found and any(keep(m.start()) for m in pat.finditer(t)):
             found.append(mention)
-    return tuple(found)
+    uses = [mention for pat, mention in (_matcher().uses if affirmed else [])
+            if mention not in found and any(keep(m.start()) for m in pat.finditer(t))]
+    # a medicine named by its use and by its own name ("<use> pills like <member>"): the one named
+    members = {x.cls for x in found if x.name != x.cls} & {x.cls for x in uses}
+    return tuple(found + [x for x in uses if not members or x.cls in members])
 
 
 @dataclass(frozen=True)
