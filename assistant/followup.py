@@ -87,6 +87,7 @@ class _Cues:
     filler_lead: re.Pattern[str]
     chat_lead: re.Pattern[str]
     pointer: re.Pattern[str]
+    one_pointer: re.Pattern[str]
     compared: re.Pattern[str]
     product: re.Pattern[str]
     same_form: re.Pattern[str]
@@ -139,6 +140,7 @@ def _cues() -> _Cues:
         filler_lead=re.compile(rf"^\W*(?:(?:{'|'.join(map(re.escape, w_fillers)) or never})\b\W*)+"),
         chat_lead=re.compile(rf"\W*(?:(?:{'|'.join([*_JOINERS, *map(re.escape, w_fillers)])})\b\W*)*"),
         pointer=re.compile(whole.format(_words(w.pointers) or never), re.IGNORECASE),
+        one_pointer=re.compile(whole.format(_words(w.one_pointers) or never), re.IGNORECASE),
         compared=re.compile(whole.format("|".join(w.compared_with) or never)),
         product=re.compile(whole.format(_words(w.product_words) or never), re.IGNORECASE),
         same_form=re.compile(whole.format("|".join(w.same_form) or never), re.IGNORECASE),
@@ -418,6 +420,20 @@ def is_followup(question: str, has_history: bool) -> bool:
 def points_back(question: str) -> bool:
     """Does the turn point back at what the last answer was about ("that one", "it", "them")?"""
     return _cues().pointer.search(fold(question)) is not None
+
+
+def naming_pointed(question: str, title: str) -> str:
+    """The turn with the first word that points back at one thing ("does that one have <x>?", "is it
+    <x>?") said as that thing, ``title`` ("does <title> have <x>?"); the turn as it is when it points
+    at none, or at an item by its place ("the second of those")."""
+    m = _cues().one_pointer.search(question)
+    fw = followup_words()
+    places = "|".join(map(re.escape, fw.ordinals))
+    if m is None or (places and re.search(rf"(?<![\w-])the\s+(?:{places})\s+{fw.place_pointer}",
+                                          fold(question))):
+        return question
+    said = f"{title}'s" if fold(m.group(0)) == "its" else title
+    return f"{question[:m.start()]}{said}{question[m.end():]}"
 
 
 def compares_back(question: str) -> bool:

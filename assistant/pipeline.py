@@ -86,6 +86,7 @@ from assistant.answer.products import (
     ProductQuery,
     asks_across_products,
     asks_claim,
+    asks_every_page,
     asks_evidence,
     asks_label,
     asks_risk,
@@ -98,6 +99,7 @@ from assistant.answer.products import (
     named_product,
     numbered_product,
     one_product_question,
+    page_phrases,
     parse_product_query,
     product_amount_gap,
     product_by_amounts,
@@ -162,11 +164,13 @@ from assistant.domain.vocabulary import vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import CorpusError, IndexBusyError
 from assistant.followup import (
+    Resolution,
     about_a_study,
     about_products,
     compares_back,
     conversation_subject,
     current_question,
+    naming_pointed,
     points_at_amount,
     points_back,
     resolve,
@@ -552,7 +556,7 @@ class Assistant:
         r = resolve(q, current_question(user_questions(turns), names), names,
                     self._without_notes(last_answer(turns)), self._writes_finding)
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
-        eq, followup = without_negated_mentions(r.question), r.followup
+        eq, followup = without_negated_mentions(self._pointed_question(q, r, turns)), r.followup
         personal = is_personal_request(without_negated_mentions(q))
         classes = mentioned_classes([q, *user_questions(turns)])
         if personal and DOSE_RISK_CLASS not in classes:
@@ -570,6 +574,27 @@ class Assistant:
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
+
+    def _page_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
+        """The filters a question's products are chosen by: those given, else the one supplement a
+        phrase naming a page names ("the multivitamin listed on the <a> page", beside <b>'s name)."""
+        if (filters or {}).get("supplement"):
+            return filters
+        named = self.catalog.named_supplements
+        pages = list(dict.fromkeys(s for p in page_phrases(u.question) for s in named(p)))
+        return {**(filters or {}), "supplement": pages[0]} if len(pages) == 1 else filters
+
+    def _pointed_question(self, q: str, r: Resolution, turns: list[Turn]) -> str:
+        """What a follow-up asks: as resolved, or, when it points back ("does that one have <x>?") at
+        the one product the last answer listed (a product question's answer, "the least is in <P>"),
+        and names no product, study or description of its own, the turn asked of that product."""
+        names = self.catalog.slot_names
+        if (not r.followup or r.of_study is not None or not points_back(q) or about_a_study(q)
+                or about_products(q, names) or named_product(q, self.catalog.all_products) is not None):
+            return r.question
+        listed = self._listed_products(last_answer(turns))
+        named = naming_pointed(q, listed[0].title) if len(listed) == 1 else q
+        return named if named != q else r.question
 
     def _product_query(self, asked: str) -> ProductQuery | None:
         """The question across products a turn asks, its negated statements about medicines left out;
@@ -628,14 +653,15 @@ class Assistant:
         """A question that names one supplement (of several) is answered from that one alone; a
         follow-up that points back at a product of the conversation's supplement ("how much
         <nutrient> comes with that one?") names a part of that product, not another supplement."""
-        if (filters or {}).get("supplement") or len(self.supplements) <= 1:
-            return filters
+        if (filters or {}).get("supplement") or len(self.supplements) <= 1 or asks_every_page(u.question):
+            return filters  # (or one asked across every page's products)
         # a question across the findings names no subject by what it asks of them ("which studies
         # gave it with <another nutrient>"): those names do not limit it
-        named = self._field_subject(u.question) or self.catalog.named_supplements(
-            without_comparisons(study_subject(u.question))) or [  # "the 5000 one", "the one with
-            p.supplement for p in [numbered_product(u.question, self.catalog.all_products)  # <amount>":
-                                   or self._by_amounts(u.question)] if p]  # its page
+        # ("the 5000 one", "the one with <amount>": its page)
+        named = self._field_subject(u.question) or (
+            self.catalog.named_supplements(without_comparisons(study_subject(u.question)))) or [
+            p.supplement for p in [numbered_product(u.question, self.catalog.all_products)
+                                   or self._by_amounts(u.question)] if p]
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
             if len(named) > 1 and points_back(u.question) and asks_amount(u.earlier[-1]):
@@ -907,8 +933,8 @@ class Assistant:
                  shown_cautions: Sequence[Caution] = ()) -> Generator[StreamEvent, None, Composition]:
         """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
         it passes), or the passages' own sentences."""
-        products = self.catalog.product_scope(u.retrieval_question, filters, supplement,
-                                              category_named(u.question))
+        products = self.catalog.product_scope(u.retrieval_question, self._page_filters(u, filters),
+                                              supplement, category_named(u.question))
         one, study = self._one_asked(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
             return self._one_product_body(u, one, dq, hits, book, supplement, studies, several, study)
@@ -1789,6 +1815,7 @@ class Assistant:
         if not set(off_topic) <= offered_words(u.question, product_cues().question.which_form, form_words()):
             return False
         in_scope = {"supplement": scoped} if scoped else None
+        in_scope = self._page_filters(u, in_scope)
         products = self.catalog.product_scope(u.retrieval_question, in_scope, supplement)
         return self._one_product(u, products) is not None
 

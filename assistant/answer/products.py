@@ -90,6 +90,7 @@ class QuestionCues(BaseModel):
     choose_kind: list[str] = []
     seek_property: list[str] = []
     not_products: list[str] = []
+    every_page: list[str] = []
     one: list[str] = []
     holds: list[str] = []
     amount_words: list[str] = []
@@ -1206,6 +1207,12 @@ def _letters(text: str) -> str:
     return re.sub(r"[\s-]+", "", text)
 
 
+def asks_every_page(question: str) -> bool:
+    """Does the question ask across every page's products ("across all the monographs", "on any of
+    the pages"; product cues ``every_page``)?"""
+    return cue(product_cues().question.every_page).search(fold(question)) is not None
+
+
 def category_named(question: str) -> str | None:
     """The nutrient whose products the question chooses among by its name ("which <supplement>
     has ...", "is there a <property word> <supplement>", "rank the <supplement> products"), or None."""
@@ -1251,8 +1258,13 @@ def _category_match(q: str) -> tuple[str, bool] | None:
     # "rank the <supplement> products by <nutrient>": the supplement's name between one of
     # ``category_before`` (or the question's start) and a product word in the plural names them
     _, listed, names = _category_finders()
-    return (names[_letters(found.group("t") or found.group("r"))], True) if (
-        found := listed.search(q)) is not None else None
+    if (found := listed.search(q)) is not None:
+        return names[_letters(found.group("t") or found.group("r"))], True
+    if asks_every_page(q):  # "across all the pages, which has the most <nutrient>?"
+        named = [(m.start(), name) for term, name in _category_patterns()
+                 for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q)]
+        return (min(named)[1], False) if named else None
+    return None
 
 
 def _sought_category(q: str) -> str | None:
@@ -2302,12 +2314,24 @@ def _with_named(q: str, products: Sequence[Product], in_scope: Sequence[Product]
 def _without_page(q: str) -> str:
     """The (folded) question with its phrases naming the page ("on the <supplement> list", "in this
     section") blanked, its length kept."""
+    return _page_phrase().sub(lambda m: " " * len(m.group(0)), q)
+
+
+def page_phrases(question: str) -> list[str]:
+    """The question's phrases that name a page ("on the <supplement> page", "listed in that
+    monograph"), as written (folded): a supplement named there is the page asked about."""
+    return [m.group(0) for m in _page_phrase().finditer(cue_fold(question))]
+
+
+@functools.cache
+def _page_phrase() -> re.Pattern[str]:
+    """A preposition, the|this|..., up to three words, then a word for a page (product cues
+    ``page_words``); a pattern that matches nothing when there are none."""
     words = product_cues().question.page_words
     if not words:
-        return q
-    page = re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<![\w-])(?:on|in|from|under|of|at)\s+(?:the|this|that|these|your|my)\s+"
                       rf"(?:[\w-]+\s+){{0,3}}?(?:{cue_alternation(words)})(?![\w-])")
-    return page.sub(lambda m: " " * len(m.group(0)), q)
 
 
 def choice_sides(question: str, nutrient_names: Sequence[str]) -> tuple[str, str] | None:

@@ -182,6 +182,7 @@ class FollowupWords(BaseModel):
     own_intent: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
+    one_pointers: list[str] = Field(default_factory=list)
     #: "how does it compare to <B>": the turn keeps what it points back at beside what it names
     compared_with: list[str] = Field(default_factory=list)
     product_words: list[str] = Field(default_factory=list)
