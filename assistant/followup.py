@@ -427,13 +427,17 @@ def naming_pointed(question: str, title: str) -> str:
     <x>?") said as that thing, ``title`` ("does <title> have <x>?"); the turn as it is when it points
     at none, or at an item by its place ("the second of those")."""
     m = _cues().one_pointer.search(question)
-    fw = followup_words()
-    places = "|".join(map(re.escape, fw.ordinals))
-    if m is None or (places and re.search(rf"(?<![\w-])the\s+(?:{places})\s+{fw.place_pointer}",
-                                          fold(question))):
+    if m is None or _place_pointed(question) is not None:
         return question
-    said = f"{title}'s" if fold(m.group(0)) == "its" else title
-    return f"{question[:m.start()]}{said}{question[m.end():]}"
+    return f"{question[:m.start()]}{title}{question[m.end():]}"
+
+
+def _place_pointed(question: str) -> re.Match[str] | None:
+    """Where the turn points at an item by its place ("the second of those"; the ordinal a group),
+    or None."""
+    fw = followup_words()
+    words = "|".join(sorted(map(re.escape, fw.ordinals), key=len, reverse=True))
+    return re.search(rf"(?<![\w-])the\s+({words})\s+{fw.place_pointer}", fold(question)) if words else None
 
 
 def compares_back(question: str) -> bool:
@@ -793,8 +797,7 @@ def _ordinal_item(question: str, answer: str, research: bool) -> str:
     In a conversation about the research (``research``) the item is a finding: "the study", its words
     pinned after the turn."""
     fw = followup_words()
-    words = "|".join(sorted(map(re.escape, fw.ordinals), key=len, reverse=True))
-    m = re.search(rf"(?<![\w-])the\s+({words})\s+{fw.place_pointer}", fold(question)) if words else None
+    m = _place_pointed(question)
     if m is None or len(fold(question)) != len(question):
         return question
     # "the first trial you mentioned" after an answer about no research counts the cited items that

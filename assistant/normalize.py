@@ -339,11 +339,13 @@ def _find_mentions(text: str, fuzzy: bool = True, affirmed: bool = False) -> tup
     for pat, mention in _matcher().phrases:
         if mention not in found and any(keep(m.start()) for m in pat.finditer(t)):
             found.append(mention)
-    uses = [mention for pat, mention in (_matcher().uses if affirmed else [])
-            if mention not in found and any(keep(m.start()) for m in pat.finditer(t))]
-    # a medicine named by its use and by its own name ("<use> pills like <member>"): the one named
-    members = {x.cls for x in found if x.name != x.cls} & {x.cls for x in uses}
-    return tuple(found + [x for x in uses if not members or x.cls in members])
+    uses = [(mention, spans) for pat, mention in (_matcher().uses if affirmed else [])
+            if mention not in found and (spans := {m.span() for m in pat.finditer(t) if keep(m.start())})]
+    # a medicine named by its use and by its own name ("<use> <medicine noun> like <member>"): at that
+    # phrase, the class named; each other phrase of a use brings all of its classes
+    named = {x.cls for x in found if x.name != x.cls}
+    taken = {span for mention, spans in uses if mention.cls in named for span in spans}
+    return tuple(found + [x for x, spans in uses if x.cls in named or spans - taken])
 
 
 @dataclass(frozen=True)

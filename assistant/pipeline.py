@@ -202,7 +202,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients
+from assistant.nutrients import form_words, mentioned_nutrients, read_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -575,9 +575,18 @@ class Assistant:
         return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns))
 
+    def _dosed_pages(self, question: str) -> set[str]:
+        """The one page whose own nutrient a question asking whether an amount is safe gives that
+        amount of ("is <amount> of <a> with <b> every day fine?": <a>'s limit settles it); none else."""
+        if not asks_amount_safety(question):
+            return set()
+        page_of = self.catalog.page_of
+        pages = {page_of.get(n.nutrient.casefold()) for n in read_nutrients(question) if n.amount}
+        return {p for p in pages if p} if len(pages) == 1 else set()
+
     def _page_filters(self, u: Understanding, filters: dict[str, str] | None) -> dict[str, str] | None:
         """The filters a question's products are chosen by: those given, else the one supplement a
-        phrase naming a page names ("the multivitamin listed on the <a> page", beside <b>'s name)."""
+        phrase naming a page names ("the <product> listed on the <a> page", beside <b>'s name)."""
         if (filters or {}).get("supplement"):
             return filters
         named = self.catalog.named_supplements
@@ -594,7 +603,9 @@ class Assistant:
             return r.question
         listed = self._listed_products(last_answer(turns))
         named = naming_pointed(q, listed[0].title) if len(listed) == 1 else q
-        return named if named != q else r.question
+        if named == q:
+            return r.question
+        return r.question.replace(q, named, 1) if q in r.question else named  # what it resolved to kept
 
     def _product_query(self, asked: str) -> ProductQuery | None:
         """The question across products a turn asks, its negated statements about medicines left out;
@@ -662,6 +673,8 @@ class Assistant:
             self.catalog.named_supplements(without_comparisons(study_subject(u.question)))) or [
             p.supplement for p in [numbered_product(u.question, self.catalog.all_products)
                                    or self._by_amounts(u.question)] if p]
+        if len(named) > 1:  # "is <amount> of <a> with <b> ok?": the page of the nutrient dosed
+            named = [s for s in named if s in self._dosed_pages(u.question)] or named
         if not named and u.followup:
             named = self._named_in(without_comparisons(u.retrieval_question))
             if len(named) > 1 and points_back(u.question) and asks_amount(u.earlier[-1]):

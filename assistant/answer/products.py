@@ -1260,10 +1260,9 @@ def _category_match(q: str) -> tuple[str, bool] | None:
     _, listed, names = _category_finders()
     if (found := listed.search(q)) is not None:
         return names[_letters(found.group("t") or found.group("r"))], True
-    if asks_every_page(q):  # "across all the pages, which has the most <nutrient>?"
-        named = [(m.start(), name) for term, name in _category_patterns()
-                 for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q)]
-        return (min(named)[1], False) if named else None
+    if asks_every_page(q):  # "across all the pages, which has the most <nutrient>?": the one named
+        named = {name for term, name in _category_patterns() if re.search(rf"(?<![\w-]){term}(?![\w-])", q)}
+        return (named.pop(), False) if len(named) == 1 else None
     return None
 
 
@@ -2319,8 +2318,11 @@ def _without_page(q: str) -> str:
 
 def page_phrases(question: str) -> list[str]:
     """The question's phrases that name a page ("on the <supplement> page", "listed in that
-    monograph"), as written (folded): a supplement named there is the page asked about."""
-    return [m.group(0) for m in _page_phrase().finditer(cue_fold(question))]
+    monograph"), as written (folded), but one said in a negation ("not on the <supplement> page"): a
+    supplement named there is the page asked about."""
+    q = cue_fold(question)
+    return [m.group(0) for m in _page_phrase().finditer(q)
+            if not re.search(r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+)?$", q[:m.start()])]
 
 
 @functools.cache

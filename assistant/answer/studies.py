@@ -928,7 +928,7 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
     direction, length, then = ranking or _superlatives(q, qc)
     results = _asked_results(q, qc)
     topics, not_topics = _topics(q, qc)
-    either = len(named) >= 2 and bool(qc.either) and cue(qc.either).search(q) is not None  # "<a> vs <b>"
+    either = max(len(named), len(nutrients)) >= 2 and cue(qc.either).search(q) is not None  # "<a> vs <b>"
     population, groups, population_not = _population_terms(_without_ranking(q, qc), qc, people)
     population = _people_terms(population)
     whom = bool(qc.whom) and bool(cue(qc.whom).search(q))  # "who were <the studies> done in": no population
@@ -1277,7 +1277,7 @@ def _topic_studies(clause: str, qc: QuestionCues) -> bool:
             i += 2  # "<name> <letter><digit>"
         elif alone:
             i += 1
-        elif n := _topic_phrase(words[i:i + 3], qc):  # a topic's phrase ("bone density") as one
+        elif n := _topic_phrase(words[i:i + 3], qc):  # a topic's phrase of several words, as one
             i += n
         else:
             return False
@@ -1965,6 +1965,7 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         one = _one_study(query, scoped)
         if (one is None and (query.about or query.forms)
                 and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
+                and not any(score > 0 for _, score in _ranked(query, scoped))  # none of them is described
                 and _ranked(replace(query, about=(), forms=()), scoped)):  # a study so described is here
             # "what dose of <form> did the <...> trial give" ("how long did the <...> trial with <form>
             # run") when no such trial names <form> (a follow-up that swapped the form): the findings

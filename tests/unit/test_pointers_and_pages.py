@@ -1,0 +1,52 @@
+"""What a turn points at, the page a question names, and a medicine named by its use (pure)."""
+
+from __future__ import annotations
+
+from assistant.answer.products import asks_every_page, category_named, page_phrases
+from assistant.answer.studies import parse_study_query
+from assistant.followup import naming_pointed
+from assistant.normalize import mentioned_classes
+
+
+def test_that_one_is_the_product_pointed_at() -> None:
+    assert naming_pointed("does that one contain astaxanthin?", "Krill Omega 500") == (
+        "does Krill Omega 500 contain astaxanthin?")
+
+
+def test_it_and_that_are_not_read_as_the_product() -> None:
+    # "it" may be the supplement ("is it ok to take with food?"), "that" an amount
+    assert naming_pointed("is it ok to take with food?", "Krill Omega 500") == "is it ok to take with food?"
+    assert naming_pointed("does that fall inside the range?", "P") == "does that fall inside the range?"
+
+
+def test_an_item_pointed_at_by_its_place_is_not_the_one_listed() -> None:
+    q = "the second of those - is that one a softgel?"
+    assert naming_pointed(q, "P") == q
+
+
+def test_a_page_phrase_names_its_page_unless_denied() -> None:
+    assert page_phrases("how much K2 is in the multivitamin listed on the vitamin D3 page?") == [
+        "on the vitamin d3 page"]
+    assert page_phrases("which multivitamin that is not on the iron page has vitamin d3?") == []
+
+
+def test_a_question_across_every_page_chooses_by_the_one_nutrient_it_names() -> None:
+    q = "Across all the monographs, which product has the most vitamin D3?"
+    assert asks_every_page(q)
+    assert category_named(q) == "vitamin D3"
+    assert not asks_every_page("which product has the most vitamin D3?")
+    assert category_named("across all the pages, which product without iron has the most vitamin d3?") is None
+
+
+def test_studies_named_by_a_topic_phrase_name_no_people() -> None:
+    sq = parse_study_query("what doses of MK-4 were used in the bone density studies?")
+    assert sq is not None and sq.forms == ("MK-4",) and sq.population == () and sq.topics == ("bones",)
+
+
+def test_a_medicine_named_by_its_use_and_its_name_is_the_one_named() -> None:
+    assert mentioned_classes(["Does vitamin D3 interact with blood pressure pills like lisinopril?"]) == [
+        "ace_inhibitor"]
+    # a use said alone brings every class taken for it; another use phrase keeps its own classes
+    assert {"thiazide_diuretic", "ace_inhibitor"} <= set(mentioned_classes(["I take blood pressure pills"]))
+    both = mentioned_classes(["my blood pressure pills (lisinopril) and my heart pills"])
+    assert "thiazide_diuretic" not in both and "anticoagulant" in both
