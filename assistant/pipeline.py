@@ -95,6 +95,7 @@ from assistant.answer.products import (
     cite_amount,
     compose_one_product,
     compose_products,
+    joined_names,
     lists_only,
     named_product,
     numbered_product,
@@ -1093,7 +1094,10 @@ class Assistant:
         """The products a turn asks of: those the last answer listed when it points back at them
         ("which of those has the most <nutrient>", "does it have <nutrient> too?"), else ``products``."""
         listed = self._listed_products(u.reply) if pq.back and u.followup else []
-        return listed if listed and (len(listed) > 1 or pq.direction is None) else products
+        chosen = listed if listed and (len(listed) > 1 or pq.direction is None) else products
+        joined = {n.casefold() for n in joined_names(u.question)}  # "which <a> + <b> product ...": both
+        return [p for p in chosen if joined <= {x.nutrient.casefold() for x in p.nutrients}] if joined else (
+            chosen)
 
     def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                           name: str) -> list[str]:

@@ -1213,6 +1213,27 @@ def asks_every_page(question: str) -> bool:
     return cue(product_cues().question.every_page).search(fold(question)) is not None
 
 
+def joined_names(question: str) -> tuple[str, ...]:
+    """The nutrients a question joins right before a product word ("the <a> + <b> products", "<a> and
+    <b> softgels"): the products it asks of hold them all; () when it joins none so."""
+    q = fold(question)
+    found = sorted((m.start(), m.end(), name) for term, name in _category_patterns()
+                   for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q))
+    found = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o[:2] != f[:2] for o in found)]
+    joiner = re.compile(r"\s*(?:\+|&|/|and|plus)\s*")
+    runs: list[list[tuple[int, int, str]]] = []
+    for f in found:
+        if runs and joiner.fullmatch(q[runs[-1][-1][1]:f[0]]):
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    product = cue(product_cues().question.product_words)
+    for run in runs:
+        if len({n for _, _, n in run}) > 1 and product.match(q[run[-1][1]:].lstrip()):
+            return tuple(dict.fromkeys(n for _, _, n in run))
+    return ()
+
+
 def category_named(question: str) -> str | None:
     """The nutrient whose products the question chooses among by its name ("which <supplement>
     has ...", "is there a <property word> <supplement>", "rank the <supplement> products"), or None."""
