@@ -128,6 +128,7 @@ from assistant.answer.studies import (
     StudyQuery,
     StudyRecord,
     age_distance,
+    asks_results,
     beside_dose,
     compares_amounts,
     compose_studies,
@@ -895,7 +896,8 @@ class Assistant:
                  + self._age_findings(u, cited[0], cited[1])
                  + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
         if cited:  # after the others: a note they quote already is not quoted twice
-            noted += self._given_dose_notes(u, cited[0], cited[1], head + lines)
+            noted += self._given_dose_notes(u, cited[0], cited[1], head + lines) + self._ongoing_notes(
+                u, cited[1], head + lines)
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -905,6 +907,16 @@ class Assistant:
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
+
+    def _ongoing_notes(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
+        """Asked what a study found, an answer citing an ongoing trial says it has no results yet
+        (unless its lines say so)."""
+        if not asks_results(u.question) or any("no results" in line for line in said):
+            return []
+        cited = {c.chunk_id: c.marker for c in book.citations}
+        pages = dict.fromkeys(c.supplement for c in book.citations)
+        return [msg.ONGOING_NO_RESULTS.format(marker=cited[r.chunk_id])
+                for p in pages for r in self.studies.of(p) if r.result == "ongoing" and r.chunk_id in cited]
 
     def _age_findings(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """After a treatment dose for someone of a stated age ("my gran is 85 and anaemic, does she

@@ -283,6 +283,7 @@ class QuestionCues(BaseModel):
     alone: list[str] = Field(default_factory=list)
     alone_scope: int = Field(default=4, ge=1)
     efficacy: list[str] = Field(default_factory=list)
+    results_asked: list[str] = Field(default_factory=list)
     efficacy_in: list[str] = Field(default_factory=list)
     efficacy_past: list[str] = Field(default_factory=list)
     people_words: list[str] = Field(default_factory=list)
@@ -1453,6 +1454,11 @@ def sets_beside_reply(question: str, *, cues: StudyCues | None = None) -> re.Mat
     that a lot more than" what's in <product>?, "does <product> have" as much as they gave them?;
     study_cues ``beside_reply``), or None."""
     return cue((cues or study_cues()).question.beside_reply).search(fold(question))
+
+
+def asks_results(question: str) -> bool:
+    """Does the question ask what a study found (study cues ``results_asked``)?"""
+    return cue(study_cues().question.results_asked).search(fold(question)) is not None
 
 
 def names_one_study(question: str) -> bool:
