@@ -423,9 +423,9 @@ def points_back(question: str) -> bool:
 
 
 def naming_pointed(question: str, title: str) -> str:
-    """The turn with the first word that points back at one thing ("does that one have <x>?", "is it
-    <x>?") said as that thing, ``title`` ("does <title> have <x>?"); the turn as it is when it points
-    at none, or at an item by its place ("the second of those")."""
+    """The turn with the first words that point back at one thing (lexicon ``one_pointers``: "does
+    that one have <x>?") said as that thing, ``title`` ("does <title> have <x>?"); the turn as it is
+    when it points at none, or at an item by its place ("the second of those")."""
     m = _cues().one_pointer.search(question)
     if m is None or _place_pointed(question) is not None:
         return question

@@ -124,6 +124,7 @@ from assistant.answer.scope import (
     figure_gap,
 )
 from assistant.answer.studies import (
+    RESULT_WORDS,
     Beside,
     StudyQuery,
     StudyRecord,
@@ -911,7 +912,7 @@ class Assistant:
     def _ongoing_notes(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """Asked what a study found, an answer citing an ongoing trial says it has no results yet
         (unless its lines say so)."""
-        if not asks_results(u.question) or any("no results" in line for line in said):
+        if not asks_results(u.question) or any(RESULT_WORDS["ongoing"] in line for line in said):
             return []
         cited = {c.chunk_id: c.marker for c in book.citations}
         pages = dict.fromkeys(c.supplement for c in book.citations)

@@ -1217,9 +1217,7 @@ def joined_names(question: str) -> tuple[str, ...]:
     """The nutrients a question joins right before a product word ("the <a> + <b> products", "<a> and
     <b> softgels"): the products it asks of hold them all; () when it joins none so."""
     q = fold(question)
-    found = sorted((m.start(), m.end(), name) for term, name in _category_patterns()
-                   for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q))
-    found = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o[:2] != f[:2] for o in found)]
+    found = _category_spans(q)
     joiner = re.compile(r"\s*(?:\+|&|/|and|plus)\s*")
     runs: list[list[tuple[int, int, str]]] = []
     for f in found:
@@ -1232,6 +1230,14 @@ def joined_names(question: str) -> tuple[str, ...]:
         if len({n for _, _, n in run}) > 1 and product.match(q[run[-1][1]:].lstrip()):
             return tuple(dict.fromkeys(n for _, _, n in run))
     return ()
+
+
+def _category_spans(q: str) -> list[tuple[int, int, str]]:
+    """Where the (folded) question names a supplement's nutrient by a vocabulary term: (start, end,
+    the nutrient), in order, a term inside a longer one left out ("<name> <letter><digit>" once)."""
+    found = sorted((m.start(), m.end(), name) for term, name in _category_patterns()
+                   for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q))
+    return [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o[:2] != f[:2] for o in found)]
 
 
 def category_named(question: str) -> str | None:
@@ -1282,7 +1288,7 @@ def _category_match(q: str) -> tuple[str, bool] | None:
     if (found := listed.search(q)) is not None:
         return names[_letters(found.group("t") or found.group("r"))], True
     if asks_every_page(q):  # "across all the pages, which has the most <nutrient>?": the one named
-        named = {name for term, name in _category_patterns() if re.search(rf"(?<![\w-]){term}(?![\w-])", q)}
+        named = {name for _, _, name in _category_spans(q)}
         return (named.pop(), False) if len(named) == 1 else None
     return None
 
