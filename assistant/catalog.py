@@ -130,6 +130,12 @@ class Catalog:
         return frozenset(self.title_of.values())
 
     @cached_property
+    def page_name_words(self) -> frozenset[str]:
+        """Every word of a monograph's title and aliases (not its products' or forms' names)."""
+        names = (name for kind, _, name in self.slot_names if kind == "nutrient")
+        return frozenset(t for name in names for t in content_tokens(name))
+
+    @cached_property
     def title_words(self) -> frozenset[str]:
         """Every word of a supplement's names: its title, aliases, vocabulary names, products' names."""
         return frozenset(t for _, w in self.titles for t in w)

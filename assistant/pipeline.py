@@ -121,6 +121,7 @@ from assistant.answer.scope import (
     asks_figure,
     field_words,
     figure_answered,
+    figure_beside,
     figure_gap,
 )
 from assistant.answer.studies import (
@@ -859,7 +860,7 @@ class Assistant:
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
-        if not lines or not (unlisted or self._cites_words(book, widened)):  # (or says they are unmentioned)
+        if not lines or self._no_answer(u, book, widened, bool(unlisted), head, said):
             yield from self._emit(self._abstain(q, support, u.corrected))
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
@@ -871,6 +872,15 @@ class Assistant:
         for line in tail:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
+
+    def _no_answer(self, u: Understanding, book: CitationBook, widened: Sequence[str], unlisted: bool,
+                   head: Sequence[str], said: Sequence[str]) -> bool:
+        """Do an answer's lines answer nothing asked? Those of a question asked of every page cite no
+        passage with its words (unless they say the page leaves them unmentioned); those that, with
+        no caution before them, leave unstated a figure asked and speak of none of its words answer a
+        neighbouring question (:func:`figure_beside`)."""
+        return not (unlisted or self._cites_words(book, widened)) or (
+            not head and figure_beside(u.question, said, self.catalog.page_name_words))
 
     def _cites_words(self, book: CitationBook, words: Sequence[str]) -> bool:
         """Does some passage the answer cites hold each of ``words`` (as the page's vocabulary does,

@@ -1466,6 +1466,18 @@ def test_participants_and_outcomes_asked_of_no_study_are_no_study_detail(questio
     assert sq is None or sq.detail != kind
 
 
+@pytest.mark.parametrize(("question", "lasting"), [
+    ("in the 4 week trial, did the effect last after people stopped?", True),
+    ("did the <marker> stay down once the women stopped taking it or go back up", True),
+    ("did the effect wear off after that trial ended?", True),
+    ("how long did the trial last?", False),   # its duration
+    ("does it stay in your body long?", False),   # no study told of, nothing stopped
+])
+def test_whether_an_effect_lasted_after_stopping_is_a_studys_detail(question: str, lasting: bool) -> None:
+    sq = parse_study_query(question)
+    assert (sq is not None and sq.detail == "lasting") is lasting
+
+
 def test_participants_of_a_study_told_of_are_its_detail() -> None:
     sq = parse_study_query("how many women were in the MK-7 trial in postmenopausal women?")
     assert sq is not None and sq.detail == "participants"

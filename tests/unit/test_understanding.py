@@ -445,6 +445,24 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
     assert not figure_answered("how much did it drop", drops)
 
 
+def test_lines_beside_an_unstated_figure_answer_a_neighbouring_question() -> None:
+    from assistant.answer.scope import figure_beside
+
+    allowance = ["Recommended Daily Allowance: 600 IU — adults. [1]"]
+    names = frozenset({"vitamin", "d3"})
+    # the figure unstated, and no word of its sentence said (beyond names, amounts, general words)
+    assert figure_beside("started 1000 IU a day - how many weeks before my blood level goes up?",
+                         allowance, names)
+    # the lines speak of what is asked: the gap is said, not abstained
+    effect = ["Brand X may raise blood levels in some people. [1]"]
+    assert not figure_beside("how soon does brand x raise blood levels?", effect, names)
+    # the figure stated: no gap
+    assert not figure_beside("how many weeks before my blood level goes up?",
+                             ["Blood levels rose within 8 weeks. [1]"], names)
+    # the supplement's own name is no word the lines must share
+    assert figure_beside("how many weeks before my vitamin d3 level goes up?", allowance, names)
+
+
 def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -> None:
     from assistant.answer.scope import figure_gap
 
