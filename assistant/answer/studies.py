@@ -1370,14 +1370,25 @@ def _cue_spans(m: re.Match[str]) -> list[tuple[int, int]]:
 
 
 def _form_choice(q: str, qc: QuestionCues) -> list[tuple[int, int]]:
-    """The span of two or more of the vocabulary's forms offered as choices ("<A> or <B>")."""
-    forms = sorted((m.start(), m.end()) for pattern, kind, _ in _name_patterns() if kind == "form"
-                   for m in pattern.finditer(q))
-    between = re.compile(rf"\s+(?:{alternation(qc.choice_words)})\s+") if qc.choice_words else None
-    for (s1, e1), (s2, e2) in itertools.pairwise(forms):
-        if between is not None and between.fullmatch(q[e1:s2]):
-            return [(s1, e2)]
+    """The span of two of the vocabulary's forms offered as choices ("<A> or <B>"), each of up to
+    three words right beside the choice word, read in their lexical form ("<name>-<n>" as the
+    vocabulary writes it)."""
+    if not qc.choice_words:
+        return []
+    words = [w.span() for w in re.finditer(r"\S+", q)]
+    for m in re.finditer(rf"\s+(?:{alternation(qc.choice_words)})\s+", q):
+        left = next((s for s in reversed([s for s, e in words if e <= m.start()][-3:])
+                     if _is_form(q[s:m.start()])), None)
+        right = next((e for e in [e for s, e in words if s >= m.end()][:3] if _is_form(q[m.end():e])), None)
+        if left is not None and right is not None:
+            return [(left, right)]
     return []
+
+
+def _is_form(text: str) -> bool:
+    """Is the text (its punctuation aside) one of the vocabulary's forms, whole?"""
+    lex = lexical_form(text).strip(" ,.;:?!()")
+    return any(kind == "form" and pattern.fullmatch(lex) for pattern, kind, _ in _name_patterns())
 
 
 def _choices(q: str, dc: DetailCues, spans: Sequence[tuple[int, int]]) -> tuple[str, ...]:
@@ -1386,7 +1397,7 @@ def _choices(q: str, dc: DetailCues, spans: Sequence[tuple[int, int]]) -> tuple[
     out = [m[g] for p in dc.asked for m in cue([p]).finditer(q)
            for g in ("first", "second") if g in m.re.groupindex and m[g]]
     if not out and dc.choices_of_forms:
-        out = [n for s, e in spans for _, kind, n in _names_in(q[s:e]) if kind == "form"]
+        out = [n for s, e in spans for _, kind, n in _names_in(lexical_form(q[s:e])) if kind == "form"]
     return tuple(dict.fromkeys(out))
 
 

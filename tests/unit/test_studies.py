@@ -783,6 +783,8 @@ def test_a_dose_asked_without_a_name_is_answered_by_the_finding_described() -> N
     ("what form was used in the dry eye study, ethyl esters or triglycerides?", "omega-3-fish-oil", 7, None),
     ("was it ferrous sulfate or bisglycinate in the fatigue study", "iron", 5,
      ("ferrous sulfate", "ferrous bisglycinate")),
+    # forms the vocabulary writes otherwise ("mk-7" as "mk7"), asked after the study is told of
+    ("the CKD study with 400 mcg K2, was that mk-7 or mk-4?", "vitamin-k2", 8, ("MK-7", "MK-4")),
 ])
 def test_a_choice_of_forms_the_finding_does_not_state(question: str, supplement: str, ref: int,
                                                       choices: tuple[str, ...] | None) -> None:
@@ -1532,3 +1534,9 @@ def test_a_dose_asked_in_the_present_of_they_is_what_is_used_not_what_one_study_
     assert parse_study_query("what fish oil dose do they use for high triglycerides?") is None
     sq = parse_study_query("what fish oil dose did they use for high triglycerides?")
     assert sq is not None and sq.detail == "given_dose"
+
+
+def test_a_review_told_of_is_a_study_whose_form_is_asked() -> None:
+    lines, book = answer("the pregnancy iron review with 30-60 mg, what form of iron was it", "iron")
+    assert len(book.citations) == 1 and "pregnancy" in lines[0]
+    assert lines[-1] == "The finding does not state which form of iron it used."
