@@ -1540,3 +1540,12 @@ def test_a_review_told_of_is_a_study_whose_form_is_asked() -> None:
     lines, book = answer("the pregnancy iron review with 30-60 mg, what form of iron was it", "iron")
     assert len(book.citations) == 1 and "pregnancy" in lines[0]
     assert lines[-1] == "The finding does not state which form of iron it used."
+
+
+@pytest.mark.parametrize(("question", "direction"), [
+    ("which of the studies gave the lower dose", "min"), ("which of the studies used the higher dose?", "max"),
+    ("is 100 mcg a lower dose than the study's?", None),   # no "the" before it: no end picked
+])
+def test_a_comparative_after_the_picks_an_end_of_the_findings(question: str, direction: str | None) -> None:
+    sq = parse_study_query(question)
+    assert (sq.direction if sq is not None else None) == direction
