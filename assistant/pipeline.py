@@ -448,22 +448,29 @@ class Assistant:
         yield from self._run(q, turns, filters)
 
     def _subject_asks(self, q: str) -> list[str]:
-        """A Dosage Guide field asked of two supplements in one breath ("the RDA for <a> for men and
-        <b> for adults"): the ask of the first, then "and <b> ..." as its follow-up (which changes
-        the supplement and keeps the field); else the question whole. Never when it names a medicine
-        or condition: each part must keep what the whole says of the person (a limit's notes on
-        excess, each page's own, come with each part)."""
+        """A Dosage Guide field asked of two or more supplements in one breath ("the RDA for <a> for
+        men and <b> for adults", "the limits for <a>, <b> and <c>", "<a> vs <b>"): the ask of the
+        first, then "and <b> ..." as its follow-up (which changes the supplement and keeps the
+        field), and so on; else the question whole. Cut only where the part before names one
+        supplement and the rest names another. Never when it names a medicine or condition: each
+        part must keep what the whole says of the person (a limit's notes on excess, each page's
+        own, come with each part)."""
         named = self.catalog.named_supplements
-        if (len(named(q)) != 2 or parse_dosage_query(q) is None
+        if (len(named(q)) < 2 or parse_dosage_query(q) is None
                 or [c for c in mentioned_classes([q]) if c != DOSE_RISK_CLASS]
                 or named_product(q, self.catalog.all_products) is not None):
             return [q]
-        for m in re.finditer(r"[,;]?\s+and\s+", q):
-            head, tail = q[:m.start()].strip(" ,;"), q[m.end():].strip()
-            first, second = named(head), named(tail)
-            if len(first) == 1 and len(second) == 1 and first != second:
-                return [head, f"and {tail}"]
-        return [q]
+        parts, start = [], 0
+        for m in re.finditer(r"\s*(?:[,;/&]|\b(?:and|or|vs|versus)\b\.?)\s*", q):
+            head = q[start:m.start()].strip(" ,;")
+            if len(named(head)) == 1 and named(q[m.end():]):
+                parts.append(head)
+                start = m.end()
+        parts.append(q[start:].strip())
+        each = [named(p) for p in parts]
+        if len(parts) < 2 or any(len(n) != 1 for n in each) or len({n[0] for n in each}) < len(parts):
+            return [q]
+        return [parts[0], *(f"and {p}" for p in parts[1:])]
 
     def _answer_asks(self, q: str, asks: Sequence[str], turns: list[Turn],
                      filters: dict[str, str] | None) -> Answer:

@@ -328,6 +328,18 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
 
 
 @pytest.mark.parametrize("question", [
+    "compare the upper limits for vitamin d, iron and k2",   # three, in a list
+    "upper limit of vitamin d vs iron",
+])
+def test_a_field_asked_of_several_supplements_answers_each(catalogue: Assistant, question: str) -> None:
+    ans = catalogue.ask(question)
+    assert "4,000 IU (100 mcg)/day" in ans.text and "45 mg/day elemental iron" in ans.text
+    assert {"iron", "vitamin-d3"} <= {c.supplement for c in ans.citations}
+    assert catalogue._subject_asks("what is the RDA for men and women for iron?") == [
+        "what is the RDA for men and women for iron?"]   # one supplement: no cut at its "and"
+
+
+@pytest.mark.parametrize("question", [
     "my grandma is 84 and anemic, is 15mg a day of iron enough?",  # the page's word in another form
     "which type of iron is least likely to bung me up?",  # a lay word the lexicon rewrites
     "saw on tiktok that taking iron every other day works better. is that actually true?",  # where heard
