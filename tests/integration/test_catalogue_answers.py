@@ -330,6 +330,7 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
 @pytest.mark.parametrize("question", [
     "compare the upper limits for vitamin d, iron and k2",   # three, in a list
     "upper limit of vitamin d vs iron",
+    "what are the ULs for iron and vitamin d3?",   # the field's short name, plural
 ])
 def test_a_field_asked_of_several_supplements_answers_each(catalogue: Assistant, question: str) -> None:
     ans = catalogue.ask(question)
