@@ -470,7 +470,25 @@ class Assistant:
         each = [named(p) for p in parts]
         if len(parts) < 2 or any(len(n) != 1 for n in each) or len({n[0] for n in each}) < len(parts):
             return [q]
-        return [parts[0], *(f"and {p}" for p in parts[1:])]
+        return self._listed_asks(parts, [n[0] for n in each]) or [parts[0], *(f"and {p}" for p in parts[1:])]
+
+    def _listed_asks(self, parts: Sequence[str], pages: Sequence[str]) -> list[str] | None:
+        """Supplements listed side by side, each by its name alone ("how much <a> and <b> does she
+        need a day?"): the question once for each, the list replaced by that one's name (what is
+        said before and after the list holds for each). None when a name comes with words of its
+        own ("<a> for men and <b> for adults")."""
+        def bare(text: str, page: str) -> bool:
+            words = set(content_tokens(text))
+            return bool(words) and words <= self.catalog.names_of(page)
+
+        first, last = parts[0].split(), parts[-1].split()
+        k = next((k for k in range(1, len(first) + 1) if bare(" ".join(first[-k:]), pages[0])), None)
+        j = next((j for j in range(1, len(last) + 1) if bare(" ".join(last[:j]), pages[-1])), None)
+        if k is None or j is None or not all(bare(p, s) for p, s in zip(parts[1:-1], pages[1:-1], strict=True)):
+            return None
+        head, tail = " ".join(first[:-k]), " ".join(last[j:])
+        names = [" ".join(first[-k:]), *parts[1:-1], " ".join(last[:j])]
+        return [" ".join(w for w in (head, name.strip(" ,;?"), tail) if w) for name in names]
 
     def _answer_asks(self, q: str, asks: Sequence[str], turns: list[Turn],
                      filters: dict[str, str] | None) -> Answer:

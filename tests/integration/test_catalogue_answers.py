@@ -327,6 +327,14 @@ def test_a_field_asked_of_two_supplements_in_one_breath_answers_each(catalogue: 
     assert catalogue._subject_asks(whole) == [whole]
 
 
+def test_supplements_listed_side_by_side_are_each_asked_the_whole_question(catalogue: Assistant) -> None:
+    q = "my mom is 75, how much vitamin D and iron does she need a day?"
+    assert catalogue._subject_asks(q) == ["my mom is 75, how much vitamin D does she need a day?",
+                                          "my mom is 75, how much iron does she need a day?"]
+    ans = catalogue.ask(q)
+    assert "800 IU (20 mcg) — adults over 70" in ans.text and "8 mg — women 51+" in ans.text
+
+
 @pytest.mark.parametrize("question", [
     "compare the upper limits for vitamin d, iron and k2",   # three, in a list
     "upper limit of vitamin d vs iron",
