@@ -484,7 +484,8 @@ class Assistant:
         first, last = parts[0].split(), parts[-1].split()
         k = next((k for k in range(1, len(first) + 1) if bare(" ".join(first[-k:]), pages[0])), None)
         j = next((j for j in range(1, len(last) + 1) if bare(" ".join(last[:j]), pages[-1])), None)
-        if k is None or j is None or not all(bare(p, s) for p, s in zip(parts[1:-1], pages[1:-1], strict=True)):
+        middle = zip(parts[1:-1], pages[1:-1], strict=True)
+        if k is None or j is None or not all(bare(p, s) for p, s in middle):
             return None
         head, tail = " ".join(first[:-k]), " ".join(last[j:])
         names = [" ".join(first[-k:]), *parts[1:-1], " ".join(last[:j])]
