@@ -131,7 +131,7 @@ class Catalog:
 
     @cached_property
     def page_name_words(self) -> frozenset[str]:
-        """Every word of a monograph's title and aliases (not its products' or forms' names)."""
+        """Every word of a monograph's title and aliases (not its products' names)."""
         names = (name for kind, _, name in self.slot_names if kind == "nutrient")
         return frozenset(t for name in names for t in content_tokens(name))
 

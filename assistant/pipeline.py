@@ -461,7 +461,7 @@ class Assistant:
                 or named_product(q, self.catalog.all_products) is not None):
             return [q]
         parts, start = [], 0
-        for m in re.finditer(r"\s*(?:[,;/&]|\b(?:and|or|vs|versus)\b\.?)\s*", q):
+        for m in re.finditer(rf"\s*(?:{'|'.join(vocabulary().lexicon.list_joints)})\s*", q):
             head = q[start:m.start()].strip(" ,;")
             if len(named(head)) == 1 and named(q[m.end():]):
                 parts.append(head)
@@ -470,7 +470,11 @@ class Assistant:
         each = [named(p) for p in parts]
         if len(parts) < 2 or any(len(n) != 1 for n in each) or len({n[0] for n in each}) < len(parts):
             return [q]
-        return self._listed_asks(parts, [n[0] for n in each]) or [parts[0], *(f"and {p}" for p in parts[1:])]
+        if (listed := self._listed_asks(parts, [n[0] for n in each])) is not None:
+            return listed
+        if parse_dosage_query(parts[0]) is None and not parse_doses(parts[0]):  # the field asked after
+            return [q]  # the list, of no amount of the first: that part alone asks nothing
+        return [parts[0], *(f"and {p}" for p in parts[1:])]
 
     def _listed_asks(self, parts: Sequence[str], pages: Sequence[str]) -> list[str] | None:
         """Supplements listed side by side, each by its name alone ("how much <a> and <b> does she
@@ -481,9 +485,23 @@ class Assistant:
             words = set(content_tokens(text))
             return bool(words) and words <= self.catalog.names_of(page)
 
+        def name_length(words: list[str], page: str, at_end: bool) -> int | None:
+            """How many words at the end (or start) name the page: the fewest that do, and each
+            word of its name beside them ("<name> oil", not "how much <name>")."""
+            found = None
+            for n in range(1, len(words) + 1):
+                piece = words[-n:] if at_end else words[:n]
+                if not bare(" ".join(piece), page):
+                    if found is not None:
+                        break
+                elif found is None or content_tokens(piece[0] if at_end else piece[-1]):
+                    found = n
+                else:
+                    break
+            return found
+
         first, last = parts[0].split(), parts[-1].split()
-        k = next((k for k in range(1, len(first) + 1) if bare(" ".join(first[-k:]), pages[0])), None)
-        j = next((j for j in range(1, len(last) + 1) if bare(" ".join(last[:j]), pages[-1])), None)
+        k, j = name_length(first, pages[0], True), name_length(last, pages[-1], False)
         middle = zip(parts[1:-1], pages[1:-1], strict=True)
         if k is None or j is None or not all(bare(p, s) for p, s in middle):
             return None
@@ -886,8 +904,8 @@ class Assistant:
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
-        if not lines or self._no_answer(u, book, widened, bool(unlisted), head, said):
-            yield from self._emit(self._abstain(q, support, u.corrected))
+        if (no := self._no_answer(q, u, support, book, widened, bool(unlisted), head, said, cautions, lines)):
+            yield from self._emit(no)
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
                         abstained=False, mode=body.mode, table=body.table, support=support,  # type: ignore[arg-type]
@@ -899,14 +917,19 @@ class Assistant:
             yield TextEvent(delta=line)
         yield AnswerEvent(answer=answer)
 
-    def _no_answer(self, u: Understanding, book: CitationBook, widened: Sequence[str], unlisted: bool,
-                   head: Sequence[str], said: Sequence[str]) -> bool:
-        """Do an answer's lines answer nothing asked? Those of a question asked of every page cite no
-        passage with its words (unless they say the page leaves them unmentioned); those that, with
-        no caution before them, leave unstated a figure asked and speak of none of its words answer a
-        neighbouring question (:func:`figure_beside`)."""
-        return not (unlisted or self._cites_words(book, widened)) or (
-            not head and figure_beside(u.question, said, self.catalog.page_name_words))
+    def _no_answer(self, q: str, u: Understanding, support: float, book: CitationBook, widened: Sequence[str],
+                   unlisted: bool, head: Sequence[str], said: Sequence[str], cautions: Sequence[Caution],
+                   lines: Sequence[str]) -> Answer | None:
+        """The refusal of an answer whose lines answer nothing asked, else None: no lines; a question
+        asked of every page whose cited passages lack its words (unless the lines say the page leaves
+        them unmentioned); lines that, with no caution before them, leave unstated a figure asked and
+        speak of none of its words, a neighbouring question's answer (:func:`figure_beside`; the
+        turn's cautions come with that refusal)."""
+        if not lines or not (unlisted or self._cites_words(book, widened)):
+            return self._abstain(q, support, u.corrected)
+        if not head and figure_beside(u.question, said, self.catalog.page_name_words):
+            return self._abstain(q, support, u.corrected, cautions)
+        return None
 
     def _cites_words(self, book: CitationBook, words: Sequence[str]) -> bool:
         """Does some passage the answer cites hold each of ``words`` (as the page's vocabulary does,
@@ -1145,6 +1168,8 @@ class Assistant:
         listed = self._listed_products(u.reply) if pq.back and u.followup else []
         chosen = listed if listed and (len(listed) > 1 or pq.direction is None) else products
         joined = {n.casefold() for n in joined_names(u.question)}  # "which <a> + <b> product ...": both
+        if joined and chosen is products:  # (those of every page: the nutrients may be two pages' own)
+            chosen = list(dict.fromkeys([*products, *self.catalog.all_products]))
         return [p for p in chosen if joined <= {x.nutrient.casefold() for x in p.nutrients}] if joined else (
             chosen)
 
@@ -2442,11 +2467,14 @@ class Assistant:
         cautions = cautions_for(book, self.retriever.lexical.cautions, None, classes)
         return answer.model_copy(update={"cautions": cautions, "citations": book.citations})
 
-    def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None) -> Answer:
-        """The refusal; where to get help now before it, when too much may have been taken."""
+    def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None,
+                 cautions: Sequence[Caution] = ()) -> Answer:
+        """The refusal; where to get help now before it, when too much may have been taken. The
+        cautions that apply to the turn still come with it (each with its own passage)."""
         urgent = urgent_referral(q)
         return Answer(question=q, text=f"{urgent} {msg.ABSTAIN_MESSAGE}" if urgent else msg.ABSTAIN_MESSAGE,
-                      abstained=True, mode="abstained", support=support, corrected=corrected or {})
+                      abstained=True, mode="abstained", support=support, corrected=corrected or {},
+                      cautions=list(cautions), citations=[c.citation for c in cautions if c.citation])
 
     def _emit(self, answer: Answer) -> Iterator[StreamEvent]:
         yield SourcesEvent(citations=answer.citations, cautions=answer.cautions)

@@ -93,6 +93,7 @@ class QuestionCues(BaseModel):
     every_page: list[str] = []
     one: list[str] = []
     holds: list[str] = []
+    holds_all: list[str] = []
     amount_words: list[str] = []
     servings: list[str] = []
     reference_words: list[str] = []
@@ -164,7 +165,8 @@ class QuestionCues(BaseModel):
         return {k: compiles(ps) for k, ps in v.items()}
 
     @field_validator("product_words", "across", "most", "least", "than", "missing", "limit", "count",
-                     "choose", "not_products", "one", "holds", "amount_words", "servings", "reference_words",
+                     "choose", "not_products", "one", "holds", "holds_all", "amount_words", "servings",
+                     "reference_words",
                      "page_words", "kind_asked", "kind_lead", "kind_tail", "serving_size", "per_serving",
                      "second_ask", "uses", "earlier_words", "with_words", "back_words", "reason", "claim",
                      "not_across", "one_with", "amount_of_one", "one_words", "which_form", "choose_plural",
@@ -1215,7 +1217,8 @@ def asks_every_page(question: str) -> bool:
 
 def joined_names(question: str) -> tuple[str, ...]:
     """The nutrients a question joins right before a product word ("the <a> + <b> products", "<a> and
-    <b> softgels"): the products it asks of hold them all; () when it joins none so."""
+    <b> softgels") or right after a word that holds them (``holds_all``: "any product that contains
+    both <a> and <b>?"): the products it asks of hold them all; () when it joins none so."""
     q = fold(question)
     found = _category_spans(q)
     joiner = re.compile(r"\s*(?:\+|&|/|and|plus)\s*")
@@ -1225,9 +1228,12 @@ def joined_names(question: str) -> tuple[str, ...]:
             runs[-1].append(f)
         else:
             runs.append([f])
-    product = cue(product_cues().question.product_words)
+    qc = product_cues().question
+    product = cue(qc.product_words)
+    holds = re.compile(rf"(?<![\w-])(?:{'|'.join(qc.holds_all)})\s+$") if qc.holds_all else None
     for run in runs:
-        if len({n for _, _, n in run}) > 1 and product.match(q[run[-1][1]:].lstrip()):
+        if len({n for _, _, n in run}) > 1 and (product.match(q[run[-1][1]:].lstrip()) or (
+                holds is not None and holds.search(q[:run[0][0]]))):
             return tuple(dict.fromkeys(n for _, _, n in run))
     return ()
 

@@ -123,26 +123,29 @@ def figure_gap(question: str, lines: Sequence[str]) -> str | None:
 
 
 def figure_beside(question: str, lines: Sequence[str], naming: Collection[str]) -> bool:
-    """Do an answer's lines leave unstated a figure the question names by its own words (as
-    :func:`figure_gap` reads it) and share no word of the sentence that asks it, beyond the words of
-    the supplements' names (``naming``), amounts and general words? Then they answer a
-    neighbouring question ("how many weeks before my <level> goes up?" with the daily allowance),
-    not this one: the monograph does not say."""
-    if figure_gap(question, lines) is None:
-        return False
+    """Do an answer's lines leave unstated a figure of a kind the lexicon marks ``beside`` ("how
+    many weeks before ..."), and speak of none of the words of the sentence that asks it (beyond
+    the figure's own words, the supplements' names ``naming``, amounts and general words; a word
+    in another spelling or ending counts)? Then they answer a neighbouring question ("how many
+    weeks before my <level> goes up?" with the daily allowance), not this one: the monograph does
+    not say."""
+    from assistant.answer.extractive import states_figure
+    from assistant.answer.studies import same_word
+
     folded = cue_fold(question)
-    kinds = [k for k in vocabulary().lexicon.figure_kinds.values() if k.says]
-    m = next((m for k in kinds if (m := cue(k.asked).search(folded)) is not None), None)
+    m = next((m for k in vocabulary().lexicon.figure_kinds.values()
+              if k.beside and not any(states_figure(line, cue(k.stated)) for line in lines)
+              and (m := cue(k.asked).search(folded)) is not None), None)
     if m is None:
         return False
     start = max(folded.rfind(c, 0, m.start()) for c in ".?!") + 1
     ends = [i for c in ".?!" if (i := folded.find(c, m.end())) >= 0]
-    sentence = folded[start:min(ends, default=len(folded))]
+    sentence = folded[start:m.start()] + " " + folded[m.end():min(ends, default=len(folded))]
     for d in sorted(parse_doses(sentence), key=lambda d: d.start, reverse=True):
         sentence = sentence[:d.start] + " " + sentence[d.end:]
     asked = set(content_tokens(sentence)) - set(naming) - general_words()
     said = {t for line in lines for t in content_tokens_with_parts(line)}
-    return bool(asked) and not any(in_some_form(w, said) for w in asked)
+    return bool(asked) and not any(in_some_form(w, said) or any(same_word(w, t) for t in said) for w in asked)
 
 
 def _two_in_one_unit(lines: Sequence[str]) -> bool:

@@ -1740,6 +1740,12 @@ def _same_word(a: str, b: str, qc: QuestionCues) -> bool:
     return n >= qc.word_stem and len(a) - n <= qc.word_ending and len(b) - n <= qc.word_ending
 
 
+def same_word(a: str, b: str) -> bool:
+    """Are two (stemmed) words one, across spellings and endings (the study cues' ``spellings``,
+    ``word_stem`` and ``word_ending``)?"""
+    return _same_word(a, b, study_cues().question)
+
+
 def _has_word(word: str, words: AbstractSet[str], qc: QuestionCues) -> bool:
     return word in words or any(_same_word(word, w, qc) for w in words)
 

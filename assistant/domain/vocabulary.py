@@ -224,6 +224,10 @@ class FigureKind(BaseModel):
     #: two amounts in one unit on one of the answer's lines let the reader set them side by side ("11
     #: mg — boys; 15 mg — girls"): the gap is not said (the answer computes no difference itself)
     read_from_two: bool = False
+    #: an answer that leaves this kind unstated and speaks of none of the words asking it answers a
+    #: neighbouring question ("how many weeks before my <level> goes up?" with the daily allowance):
+    #: the monograph does not say (see :func:`assistant.answer.scope.figure_beside`)
+    beside: bool = False
 
     @field_validator("asked", "stated")
     @classmethod
@@ -268,6 +272,9 @@ class Lexicon(BaseModel):
     figure_kinds: dict[str, FigureKind] = Field(default_factory=dict)
     #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
     part_openers: list[str] = Field(default_factory=list)
+    #: regular expressions of what joins the names of a list ("<a>, <b> and <c>", "<a> vs <b>")
+    #: (see lexicon.yaml ``list_joints``)
+    list_joints: list[str] = Field(default_factory=list)
     #: regular expressions of a statement that someone has a condition, with a ``condition`` group
     #: (see lexicon.yaml ``stated_conditions``)
     stated_conditions: list[str] = Field(default_factory=list)

@@ -348,6 +348,26 @@ def test_a_field_asked_of_several_supplements_answers_each(catalogue: Assistant,
         "what is the RDA for men and women for iron?"]   # one supplement: no cut at its "and"
 
 
+def test_a_list_of_supplements_is_cut_between_names_only(catalogue: Assistant) -> None:
+    # not inside "2,000" or "IU/day"; the amount said of each is held against its own limit
+    q = "is vitamin d at 2,000 IU and iron at 65 mg too much?"
+    assert catalogue._subject_asks(q) == ["is vitamin d at 2,000 IU", "and iron at 65 mg too much?"]
+    assert "above the Upper Intake Limit the monograph gives: 45 mg/day" in catalogue.ask(q).text
+    # the field after the list: each name is asked it, with its name whole ("fish oil", not "fish")
+    assert catalogue._subject_asks("iron, vitamin d and fish oil upper limits?") == [
+        "iron upper limits?", "vitamin d upper limits?", "fish oil upper limits?"]
+    ans = catalogue.ask("iron vs vitamin d upper limit")
+    assert {"iron", "vitamin-d3"} <= {c.citation.supplement for c in ans.cautions if c.citation}
+    # names with words of their own, the field after them: the question stays whole
+    whole = "iron for kids and vitamin d for adults upper limits"
+    assert catalogue._subject_asks(whole) == [whole]
+
+
+def test_products_asked_to_hold_two_pages_nutrients_are_sought_on_every_page(catalogue: Assistant) -> None:
+    ans = catalogue.ask("Are there any products that contain both iron and vitamin D3?")
+    assert "Multivitamin: iron + folic acid" in ans.text and "None of the product descriptions" not in ans.text
+
+
 @pytest.mark.parametrize("question", [
     "my grandma is 84 and anemic, is 15mg a day of iron enough?",  # the page's word in another form
     "which type of iron is least likely to bung me up?",  # a lay word the lexicon rewrites

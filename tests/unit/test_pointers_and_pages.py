@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.products import asks_every_page, category_named, page_phrases
 from assistant.answer.studies import parse_study_query
 from assistant.followup import naming_pointed
@@ -50,3 +52,16 @@ def test_a_medicine_named_by_its_use_and_its_name_is_the_one_named() -> None:
     assert {"thiazide_diuretic", "ace_inhibitor"} <= set(mentioned_classes(["I take blood pressure pills"]))
     both = mentioned_classes(["my blood pressure pills (lisinopril) and my heart pills"])
     assert "thiazide_diuretic" not in both and "anticoagulant" in both
+
+
+@pytest.mark.parametrize(("question", "joined"), [
+    ("which d3 + k2 product has the most vitamin D3?", ("vitamin D3", "vitamin K2")),   # before a product word
+    ("Are there any products that contain both iron and vitamin D3?", ("iron", "vitamin D3")),   # after one
+    ("any supplement with vitamin d3 and vitamin k2?", ("vitamin D3", "vitamin K2")),
+    ("is iron better with vitamin c and vitamin d3?", ()),   # no run of two pages' nutrients so
+])
+def test_nutrients_joined_before_a_product_word_or_after_one_that_holds_them(
+        question: str, joined: tuple[str, ...]) -> None:
+    from assistant.answer.products import joined_names
+
+    assert joined_names(question) == joined

@@ -448,19 +448,19 @@ def test_a_change_or_a_threshold_asked_needs_a_sentence_that_states_one() -> Non
 def test_lines_beside_an_unstated_figure_answer_a_neighbouring_question() -> None:
     from assistant.answer.scope import figure_beside
 
-    allowance = ["Recommended Daily Allowance: 600 IU — adults. [1]"]
+    allowance = ["Vitamin D3: Recommended Daily Allowance: 600 IU — adults. [1]"]
     names = frozenset({"vitamin", "d3"})
-    # the figure unstated, and no word of its sentence said (beyond names, amounts, general words)
-    assert figure_beside("started 1000 IU a day - how many weeks before my blood level goes up?",
-                         allowance, names)
-    # the lines speak of what is asked: the gap is said, not abstained
-    effect = ["Brand X may raise blood levels in some people. [1]"]
-    assert not figure_beside("how soon does brand x raise blood levels?", effect, names)
-    # the figure stated: no gap
-    assert not figure_beside("how many weeks before my blood level goes up?",
-                             ["Blood levels rose within 8 weeks. [1]"], names)
-    # the supplement's own name is no word the lines must share
-    assert figure_beside("how many weeks before my vitamin d3 level goes up?", allowance, names)
+    asked = "started 1000 IU a day - how many weeks before my d3 blood level goes up?"
+    # a time unstated, and no word of its sentence said (beyond names, amounts, general words)
+    assert figure_beside(asked, allowance, names)
+    assert not figure_beside(asked, allowance, frozenset())   # the name said: it is a word they share
+    # the lines speak of what is asked, in another spelling too: the gap is said, not abstained
+    assert not figure_beside("how soon does brand x raise blood levels?", ["Brand X may raise blood levels. [1]"], names)
+    assert not figure_beside("how many weeks until my anemia is better?", ["60 mg/day — anaemia. [1]"], names)
+    # the time stated: no gap
+    assert not figure_beside("how many weeks before my blood level goes up?", ["Levels rose within 8 weeks. [1]"], names)
+    # only a kind the lexicon marks ``beside``: "how many tablets" answered by a dose is a gap, said
+    assert not figure_beside("how many tablets for my kidneys?", allowance, names)
 
 
 def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -> None:
