@@ -1166,12 +1166,16 @@ class Assistant:
         """The products a turn asks of: those the last answer listed when it points back at them
         ("which of those has the most <nutrient>", "does it have <nutrient> too?"), else ``products``."""
         listed = self._listed_products(u.reply) if pq.back and u.followup else []
-        chosen = listed if listed and (len(listed) > 1 or pq.direction is None) else products
         joined = {n.casefold() for n in joined_names(u.question)}  # "which <a> + <b> product ...": both
-        if joined and chosen is products:  # (those of every page: the nutrients may be two pages' own)
+        if listed and (len(listed) > 1 or pq.direction is None):
+            chosen: Sequence[Product] = listed
+        elif joined:  # those of every page, its own first: the nutrients may be two pages' own
             chosen = list(dict.fromkeys([*products, *self.catalog.all_products]))
-        return [p for p in chosen if joined <= {x.nutrient.casefold() for x in p.nutrients}] if joined else (
-            chosen)
+        else:
+            return products
+        if not joined:
+            return chosen
+        return [p for p in chosen if joined <= {x.nutrient.casefold() for x in p.nutrients}]
 
     def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                           name: str) -> list[str]:

@@ -1228,14 +1228,20 @@ def joined_names(question: str) -> tuple[str, ...]:
             runs[-1].append(f)
         else:
             runs.append([f])
-    qc = product_cues().question
-    product = cue(qc.product_words)
-    holds = re.compile(rf"(?<![\w-])(?:{'|'.join(qc.holds_all)})\s+$") if qc.holds_all else None
+    product, holds = cue(product_cues().question.product_words), _holds_all()
     for run in runs:
         if len({n for _, _, n in run}) > 1 and (product.match(q[run[-1][1]:].lstrip()) or (
                 holds is not None and holds.search(q[:run[0][0]]))):
             return tuple(dict.fromkeys(n for _, _, n in run))
     return ()
+
+
+@functools.cache
+def _holds_all() -> re.Pattern[str] | None:
+    """A word that holds the nutrients named right after it (product cues ``holds_all``), ending the
+    text before them; None when there are none."""
+    words = product_cues().question.holds_all
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(words)})\s+$") if words else None
 
 
 def _category_spans(q: str) -> list[tuple[int, int, str]]:
