@@ -123,6 +123,9 @@ from assistant.answer.scope import (
     figure_answered,
     figure_beside,
     figure_gap,
+    figure_unanswered,
+    kind_beside,
+    nutrient_beside,
 )
 from assistant.answer.studies import (
     RESULT_WORDS,
@@ -924,11 +927,18 @@ class Assistant:
         asked of every page whose cited passages lack its words (unless the lines say the page leaves
         them unmentioned); lines that, with no caution before them, leave unstated a figure asked and
         speak of none of its words, a neighbouring question's answer (:func:`figure_beside`; the
-        turn's cautions come with that refusal)."""
+        turn's cautions come with that refusal), and lines that leave a level asked unstated,
+        cautions and all (:func:`figure_unanswered`); lines that name only another numbered kind of
+        what it asks of (:func:`kind_beside`) or leave unnamed a nutrient the question asks a figure
+        of (:func:`nutrient_beside`): with the cautions of the classes the question names."""
         if not lines or not (unlisted or self._cites_words(book, widened)):
             return self._abstain(q, support, u.corrected)
-        if not head and figure_beside(u.question, said, self.catalog.page_name_words):
+        if figure_unanswered(u.question, [*head, *said]) or (
+                not head and figure_beside(u.question, said, self.catalog.page_name_words)):
             return self._abstain(q, support, u.corrected, cautions)
+        if not head and (kind_beside(u.question, said) or nutrient_beside(
+                u.question, said, {self._title(c.supplement) for c in book.citations})):
+            return self._abstain(q, support, u.corrected, [c for c in cautions if c.kind in u.classes])
         return None
 
     def _cites_words(self, book: CitationBook, words: Sequence[str]) -> bool:

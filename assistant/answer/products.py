@@ -2139,6 +2139,37 @@ def _given(q: str, product: Product) -> list[str]:
             and s.dose is not None and any(s.dose.key() in found for found in held)]
 
 
+#: a number written with no unit, as a product's amounts are said short: two joined ("650/450"), or
+#: one right after a nutrient's name ("<nutrient> 650"); no unit, share or time follows it
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NO_UNIT = r"(?![\d.,]|\s*(?:%|/\s*\w|(?:mg|mcg|µg|μg|ug|iu|g|ml|l|milligrams?|micrograms?|grams?|units?)\b))"
+_BARE_PAIR = re.compile(rf"(?<![\w.,/+])({_NUM})\s*(?:/|\+|&)\s*({_NUM}){_NO_UNIT}")
+_BARE_NAMED = re.compile(rf"([^\W\d_][\w+-]*)\s+({_NUM}){_NO_UNIT}")
+
+
+def _by_bare_amounts(q: str, products: Sequence[Product],
+                     nutrient_names: Sequence[str]) -> tuple[set[str] | None, list[tuple[int, int]]]:
+    """The products whose descriptions state every amount a (folded) question writes without a
+    unit ("the <nutrient> 650 / <nutrient> 450 product", "the 650/450 softgels"), and where: each
+    number one of its nutrients' amounts (of the nutrient named right before it, if one is); two at
+    least, or one after a name. (None, []) when it writes none."""
+    found: list[tuple[float, str | None, tuple[int, int]]] = []
+    for m in _BARE_NAMED.finditer(q):
+        if (named := _named_nutrients(lexical_form(m[1]), nutrient_names)):
+            found.append((float(m[2].replace(",", "")), named[0], m.span()))
+    if not found:
+        for m in _BARE_PAIR.finditer(q):
+            found += [(float(m[i].replace(",", "")), None, m.span()) for i in (1, 2)]
+    if not found or parse_doses(q[min(a for *_, (a, _) in found):max(b for *_, (_, b) in found)]):
+        return None, []
+    left = {p.id for p in products}
+    for value, name, _ in found:
+        left &= {p.id for p in products if any(
+            s is not None and s.dose is not None and s.dose.low == value
+            for x in p.nutrients if name is None or x.nutrient == name for s in (stated(p, x.nutrient),))}
+    return left, [span for *_, span in found]
+
+
 def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
                nutrient_names: Sequence[str]) -> tuple[Product, tuple[int, int]] | None:
     """ "the one with <amount> of <nutrient>", "<amount> in one <kind>": the one product whose
@@ -2171,6 +2202,8 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
             return None
         left = {p.id for p in fits} if left is None else left & {p.id for p in fits}
         spans.append((d.start, end))
+    if left is None:  # no amount with a unit: amounts written bare ("the 650 / 450 one")
+        left, spans = _by_bare_amounts(q, products, nutrient_names)
     if not left or len(left) != 1:  # several state them all (which is meant is not said), or none
         return None
     product = next(p for p in products if p.id in left)

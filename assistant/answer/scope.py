@@ -21,6 +21,7 @@ from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
 from assistant.doses import parse_doses
 from assistant.normalize import (
+    asking_only,
     content_tokens,
     content_tokens_with_parts,
     covering_words,
@@ -32,8 +33,10 @@ from assistant.normalize import (
     raw_tokens,
     stem,
     surface_forms,
+    without_denials,
 )
 from assistant.normalize import tokens as lex_tokens
+from assistant.nutrients import mentioned_nutrients, one_of
 from assistant.retrieval import Hit, HybridRetriever
 
 if TYPE_CHECKING:
@@ -134,7 +137,7 @@ def figure_beside(question: str, lines: Sequence[str], naming: Collection[str]) 
 
     folded = cue_fold(question)
     m = next((m for k in vocabulary().lexicon.figure_kinds.values()
-              if k.beside and not any(states_figure(line, cue(k.stated)) for line in lines)
+              if k.beside is True and not any(states_figure(line, cue(k.stated)) for line in lines)
               and (m := cue(k.asked).search(folded)) is not None), None)
     if m is None:
         return False
@@ -146,6 +149,47 @@ def figure_beside(question: str, lines: Sequence[str], naming: Collection[str]) 
     asked = set(content_tokens(sentence)) - set(naming) - general_words()
     said = {t for line in lines for t in content_tokens_with_parts(line)}
     return bool(asked) and not any(in_some_form(w, said) or any(same_word(w, t) for t in said) for w in asked)
+
+
+def figure_unanswered(question: str, lines: Sequence[str]) -> bool:
+    """Do an answer's lines leave unstated a figure of a kind the lexicon marks ``beside: always``,
+    whatever words they share ("what <level> counts as low?" answered with a study's population
+    below a value, or with a dose)? Then they answer a neighbouring question: the monograph does
+    not say."""
+    from assistant.answer.extractive import states_figure
+
+    folded = cue_fold(question)
+    return bool(lines) and any(
+        k.beside == "always" and cue(k.asked).search(folded) is not None
+        and not any(states_figure(line, cue(k.stated)) for line in lines)
+        for k in vocabulary().lexicon.figure_kinds.values())
+
+
+def kind_beside(question: str, lines: Sequence[str]) -> bool:
+    """Does the question ask of one numbered kind of a thing (the lexicon's ``numbered_kinds``:
+    "type 1 <condition>") that the answer's lines never name, while they name another of its kind
+    ("type 2 <condition>")? Then they answer about a neighbour: the monograph does not say."""
+    words = vocabulary().lexicon.numbered_kinds
+    if not lines or not words:
+        return False
+    kind = re.compile(rf"\b({'|'.join(map(re.escape, words))})[\s-]*(\d+|i{{1,3}}|iv)\b")
+    asked = {(m[1], m[2]) for m in kind.finditer(cue_fold(asking_only(without_denials(question))))}
+    said = {(m[1], m[2]) for m in kind.finditer(cue_fold(" ".join(lines)))}
+    return any(a not in said and any(s[0] == a[0] for s in said) for a in asked)
+
+
+def nutrient_beside(question: str, lines: Sequence[str], titles: Collection[str]) -> bool:
+    """Does a question that asks a figure name a nutrient (beyond those of the pages' ``titles``)
+    that none of the answer's lines names? Then their figures are about something else ("how many
+    hours apart should I take <a> and <b>?" answered with the spacing for two medicines): the
+    monograph does not say."""
+    if not lines or not asks_figure(question):
+        return False
+    own = [n for t in titles for n in mentioned_nutrients(t)]
+    asked = [n for n in mentioned_nutrients(asking_only(without_denials(question)))
+             if not any(one_of(n, o) or one_of(o, n) for o in own)]
+    said = mentioned_nutrients(" ".join(lines))
+    return bool(asked) and not any(one_of(a, s) or one_of(s, a) for a in asked for s in said)
 
 
 def _two_in_one_unit(lines: Sequence[str]) -> bool:

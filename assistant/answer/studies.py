@@ -35,7 +35,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,6 +114,8 @@ ALSO_TEMPLATE = "Another research finding speaks of {words}: {finding}"
 UNMENTIONED = "unmentioned"
 #: the detail kind of a question about one study that asks what its finding does not say
 FINDING_GAP = "finding_gap"
+#: the detail kind that asks for the whole finding (study_cues.yaml ``details.about``)
+ABOUT_DETAIL = "about"
 #: a sentence of the monograph's text that cites the finding and states the detail asked
 CITING_TEMPLATE = "The monograph's text on this finding: {sentence}"
 #: how each filter reads in a list's lead ("Research findings that used <form> and report ...")
@@ -752,6 +754,9 @@ class StudyQuery:
     #: one study's detail asked (a ``details`` kind of ``study_cues.yaml``, or "cotreatment"): the
     #: one finding the question describes is stated, and what it does not state of that detail
     detail: str | None = None
+    #: the other details the question asks of that study ("how many were in it, and what form was
+    #: it?"): what the finding does not state of them is said too
+    also_details: tuple[str, ...] = ()
     #: what describes that one study: its doses (µg or None, value, unit), duration in days, words
     doses: tuple[tuple[float | None, float, str], ...] = ()
     duration_days: tuple[float, float] | None = None
@@ -1333,6 +1338,15 @@ def _without(lex: str, qc: QuestionCues) -> tuple[str, ...]:
 def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]] | None:
     """The detail of one study the question asks (its kind) and where the question asks it (a
     detail of a name: the cue and the name after it)."""
+    if found := next(_details_asked(q, qc), None):
+        return found
+    if spans := [m.span() for m in cue(qc.cotreatment).finditer(q)]:
+        return "cotreatment", spans
+    return None
+
+
+def _details_asked(q: str, qc: QuestionCues) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Each detail of one study the question asks, in the cue file's order, with where it asks it."""
     for kind, dc in qc.details.items():
         if (dc.needs and not cue(dc.needs).search(q)) or (dc.not_with and cue(dc.not_with).search(q)):
             continue
@@ -1343,10 +1357,22 @@ def _detail_asked(q: str, qc: QuestionCues) -> tuple[str, list[tuple[int, int]]]
             spans = [(s, e + end) for s, e in spans
                      if (end := _name_end(q[e:], dc.of_name_scope)) is not None]
         if spans:
-            return kind, spans
-    if spans := [m.span() for m in cue(qc.cotreatment).finditer(q)]:
-        return "cotreatment", spans
-    return None
+            yield kind, spans
+
+
+def _other_details(q: str, qc: QuestionCues, kind: str,
+                   spans: Sequence[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The details besides ``kind`` the question asks of the same study, each where no other's cue
+    is (a gap said of it; not the whole finding, which any other detail answers)."""
+    fields = {f for k in (kind,) if (dc := qc.details.get(k)) is not None and (f := dc.record_field)}
+    out = []
+    for k, sp in _details_asked(q, qc):
+        f = qc.details[k].record_field
+        if (k not in (kind, ABOUT_DETAIL) and qc.details[k].says and (f is None or f not in fields)
+                and not any(a < e and s < b for a, b in sp for s, e in spans)):
+            out.append((k, sp))  # (one field asked twice, "what kind ... <a> or <b>?", is one detail)
+            fields |= {f} if f else set()
+    return out
 
 
 def _of_one_study(q: str, spans: Sequence[tuple[int, int]], qc: QuestionCues) -> bool:
@@ -1421,16 +1447,22 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     a question with nothing but its detail names no study)."""
     qc = cues.question
     kind, spans = detail
+    others = _other_details(q, qc, kind, spans)
+    asked = [*spans, *(sp for _, found in others for sp in found)]  # their words describe no study
     named, _ = _named(lex, qc)
     dc = qc.details.get(kind)
+    # which form, asked beside another detail ("how many were in it, and was it <a> or <b>?")
+    form_asked: tuple[DetailCues | None, Sequence[tuple[int, int]]] = next(
+        ((fc, sp) for k, sp in [(kind, spans), *others]
+         if (fc := qc.details.get(k)) is not None and fc.record_field == "forms"), (None, []))
     # a detail of a name ("the dose of <nutrient>"): that name is what is asked, not which study
     about = tuple(dict.fromkeys(n for s, e in spans for _, _, n in _names_in(lexical_form(q[s:e]))
                                 )) if dc is not None and dc.of_name else ()
     forms = tuple(n for k, n in named if k == "form" and n not in about)
-    if dc is not None and dc.record_field == "forms":
+    if form_asked[0] is not None:
         forms = ()  # asking which form: the forms it names are the choices, not the study's
     nutrients = tuple(n for k, n in named if k == "nutrient" and n not in about)
-    if dc is not None and dc.record_field == "forms":  # "which kind of <nutrient>": one of its studies
+    if form_asked[0] is not None:  # "which kind of <nutrient>": one of its studies
         nutrients = tuple(dict.fromkeys((*nutrients, *(n for k, n in named if k == "nutrient"))))
     ages = _age_spans(question, q, cues)  # "people over 80": an age, not a dose
     doses = tuple((d.micrograms, d.low, d.unit) for d in parse_doses(question)
@@ -1439,7 +1471,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     # "the study that lasted about a month": how long it ran, said as a question says it
     ran = None if duration else _asked_duration(q, cues)
     days = duration[1] if duration else ran[0] if ran is not None and ran[1] == "exact" else None
-    rest = _without_spans(q, spans)
+    rest = _without_spans(q, asked)
     skip = (set(_unit_words()) | _study_word_tokens(qc)
             | {t for _, n in named for t in tokens(lexical_form(n))}  # the names: filters, not words
             | (_ran_words(qc) if days is not None and duration is None else set()))
@@ -1449,10 +1481,12 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
             words.extend(sorted(g - set(words)))
     if not (forms or doses or days or words or ages) or (kind == "duration" and days):
         return None  # nothing describes the study, or the question gives the duration it asks
-    return StudyQuery(detail=kind, nutrients=nutrients, forms=forms, doses=doses,
+    return StudyQuery(detail=kind, also_details=tuple(k for k, _ in others), nutrients=nutrients,
+                      forms=forms, doses=doses,
                       duration_days=days, words=tuple(dict.fromkeys(words)),
                       about=about, ages=_widest(a for _, _, a in ages),
-                      choices=_choices(q, dc, spans) if dc is not None else ())
+                      choices=_choices(q, form_asked[0], form_asked[1]) if form_asked[0] is not None
+                      else _choices(q, dc, spans) if dc is not None else ())
 
 
 def _ran_words(qc: QuestionCues) -> set[str]:
@@ -1994,11 +2028,12 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
             # run") when no such trial names <form> (a follow-up that swapped the form): the findings
             # that do name it, each with its own
             return StudySelection(records=named, answered=True)
-        gap = _detail_gap(query, one) if one is not None else None
+        gaps = [g for k in (query.detail, *query.also_details)
+                if one is not None and (g := _detail_gap(_one_detail(query, k), one))]
         dc = study_cues().question.details.get(query.detail)
-        if one is None or not (gap or (dc is not None and dc.answer_stated)):
+        if one is None or not (gaps or (dc is not None and dc.answer_stated)):
             return StudySelection()
-        return StudySelection(records=[one], answered=True, what=gap or "")
+        return StudySelection(records=[one], answered=True, what=" or ".join(dict.fromkeys(gaps)))
     if query.compared:
         return _compared(query, scoped)
     if query.whom and _asks_population_only(query) and query.direction is None and query.length is None:
@@ -2240,6 +2275,17 @@ def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
             d.high_micrograms is not None and math.isclose(ug, d.high_micrograms, rel_tol=1e-9))
     return unit == d.unit and (math.isclose(value, d.low)
                                or (d.high is not None and math.isclose(value, d.high)))
+
+
+def _one_detail(query: StudyQuery, kind: str) -> StudyQuery:
+    """The query asking one of its details alone: the names it is of stay with the detail first
+    asked; the choices, with the detail asking which form (the first, when none does)."""
+    details = study_cues().question.details
+    form_kinds = [k for k in (query.detail, *query.also_details) if (dc := details.get(k or "")) is not None
+                  and dc.record_field == "forms"]
+    own = kind in form_kinds or (not form_kinds and kind == query.detail)
+    return replace(query, detail=kind, also_details=(), about=query.about if kind == query.detail else (),
+                   choices=query.choices if own else ())
 
 
 def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None) -> str | None:

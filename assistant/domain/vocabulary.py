@@ -226,8 +226,9 @@ class FigureKind(BaseModel):
     read_from_two: bool = False
     #: an answer that leaves this kind unstated and speaks of none of the words asking it answers a
     #: neighbouring question ("how many weeks before my <level> goes up?" with the daily allowance):
-    #: the monograph does not say (see :func:`assistant.answer.scope.figure_beside`)
-    beside: bool = False
+    #: the monograph does not say (see :func:`assistant.answer.scope.figure_beside`); "always": one
+    #: that leaves it unstated answers a neighbouring question whatever words it shares
+    beside: bool | Literal["always"] = False
 
     @field_validator("asked", "stated")
     @classmethod
@@ -293,6 +294,9 @@ class Lexicon(BaseModel):
     denied_interaction_questions: list[str] = Field(default_factory=list)
     #: words that after "or" make a range, not a second thing to choose ("my age or younger")
     choice_ranges: list[str] = Field(default_factory=list)
+    #: words that pick one of several numbered kinds of a thing ("type 1", "stage 3"); see
+    #: lexicon.yaml ``numbered_kinds``
+    numbered_kinds: list[str] = Field(default_factory=list)
     #: words that may open the second side of a choice before its content ("<a> or the <b>")
     choice_openers: list[str] = Field(default_factory=list)
 

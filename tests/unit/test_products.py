@@ -606,6 +606,24 @@ def test_a_product_described_by_its_amounts_is_found_with_where_they_are() -> No
     assert product_by_amounts("is the 300 mg EPA one over the limit?", [ALGAL, ESTERS], NAMES) is None
 
 
+@pytest.mark.parametrize("question", [
+    "how much EPA + DHA in one softgel of the EPA 650 / DHA 450 product?",  # after the names
+    "I take the high strength 650/450 softgels at night. how much epa is in them?",  # joined, no names
+])
+def test_a_product_described_by_amounts_written_without_units_is_found(question: str) -> None:
+    from assistant.answer.products import product_by_amounts
+
+    found = product_by_amounts(question, [ALGAL, ESTERS, SOFTGEL], NAMES)
+    assert found is not None and found[0] is ESTERS
+
+
+def test_bare_numbers_no_product_states_or_that_are_no_amounts_describe_none() -> None:
+    from assistant.answer.products import product_by_amounts
+
+    assert product_by_amounts("the 650/400 softgels: how much epa?", [ALGAL, ESTERS], NAMES) is None
+    assert product_by_amounts("i take 2/day of the softgels, how much epa?", [ALGAL, ESTERS], NAMES) is None
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     ("my 15 yo wants to take the 5000 one", SOFTGEL),  # the number its title holds
     ("is the 5,000 softgel ok for him?", SOFTGEL),

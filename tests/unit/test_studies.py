@@ -400,6 +400,17 @@ def test_one_study_detail_the_finding_does_not_state(question: str, supplement: 
     assert lines[-1].startswith("The finding does not state " + gap)
 
 
+def test_one_study_details_asked_together_are_each_said_unstated() -> None:
+    lines, book = answer("How many women were in the iron and fatigue study, and what form of iron was it?", "iron")
+    assert [c.ref for c in book.citations] == [5]
+    assert lines[-1] == "The finding does not state how many it included or which form it used."
+    # a choice of forms beside another detail: the choices are no filter of the study described
+    lines, book = answer("In the K2 study in kidney patients, was it MK-4 or MK-7 and how many people were in it?",
+                         "vitamin-k2")
+    assert [c.ref for c in book.citations] == [8]
+    assert lines[-1] == "The finding does not state how many it included or which form it used."
+
+
 @pytest.mark.parametrize("question", [
     "how long did they run that one for?",                         # names no study: the follow-up's
     "in the vitamin D hip fracture study, how much calcium did they get with it?",  # stated: not this

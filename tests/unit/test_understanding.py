@@ -463,6 +463,37 @@ def test_lines_beside_an_unstated_figure_answer_a_neighbouring_question() -> Non
     assert not figure_beside("how many tablets for my kidneys?", allowance, names)
 
 
+def test_a_level_to_aim_for_is_unanswered_by_lines_that_state_no_concentration() -> None:
+    from assistant.answer.scope import figure_unanswered
+
+    dose = ["Brand X may raise blood levels; take 1,000 IU a day. [1]"]
+    # asked a blood level to aim for: a dose is no answer, whatever words the lines share
+    assert figure_unanswered("what blood level of brand x should I be aiming for?", dose)
+    assert figure_unanswered("whats a healthy brand x level", dose)
+    # a concentration stated answers it
+    assert not figure_unanswered("what level should i aim for?", ["Aim for above 50 nmol/L. [1]"])
+    # an amount to take is no level
+    assert not figure_unanswered("whats a healthy level of brand x to take a day", dose)
+    assert not figure_unanswered("what level of brand x should i get a day", dose)
+
+
+def test_lines_naming_another_numbered_kind_or_no_nutrient_asked_answer_a_neighbour() -> None:
+    from assistant.answer.scope import kind_beside, nutrient_beside
+
+    type2 = ["4,000 IU/day did not reduce the risk of type 2 diabetes in adults with prediabetes. [1]"]
+    assert kind_beside("does it help prevent type 1 diabetes?", type2)
+    assert not kind_beside("does it help prevent type 2 diabetes?", type2)
+    assert not kind_beside("does it help prevent diabetes?", type2)  # no kind asked
+    assert not kind_beside("I have type 1 diabetes. Does it help with bones?", ["It helps bones. [1]"])
+    spacing = ["Take iron and levothyroxine at least 4 hours apart. [1]"]
+    # a figure asked of a nutrient the page's lines never name: their figure is another's
+    assert nutrient_beside("how many hours apart should i take iron and calcium?", spacing, ["Iron"])
+    assert not nutrient_beside("how many hours apart should i take iron and levothyroxine?", spacing, ["Iron"])
+    assert not nutrient_beside("can i take iron with calcium?", spacing, ["Iron"])  # no figure asked
+    # the family named by a more or less specific name is named ("vitamin d" in "vitamin D3")
+    assert not nutrient_beside("how much vitamin d is in it?", ["It holds vitamin D3 1,000 IU. [1]"], ["Iron"])
+
+
 def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -> None:
     from assistant.answer.scope import figure_gap
 
