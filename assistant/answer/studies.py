@@ -64,7 +64,14 @@ from assistant.normalize import (
 )
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
-from assistant.nutrients import NamedNutrient, mentioned_nutrients, micrograms, read_nutrients, ug_per_iu
+from assistant.nutrients import (
+    NamedNutrient,
+    mentioned_nutrients,
+    micrograms,
+    one_of,
+    read_nutrients,
+    ug_per_iu,
+)
 
 CUES_PATH = Path(__file__).resolve().parent.parent / "domain" / "study_cues.yaml"
 
@@ -318,6 +325,9 @@ class QuestionCues(BaseModel):
     choice_words: list[str] = Field(default_factory=list)
     dose_above: list[str] = Field(default_factory=list)
     dose_below: list[str] = Field(default_factory=list)
+    #: after a dose, that dose or more ("4,000 IU or more") / that dose or less: it bounds them too
+    dose_or_more: list[str] = Field(default_factory=list)
+    dose_or_less: list[str] = Field(default_factory=list)
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
@@ -325,7 +335,8 @@ class QuestionCues(BaseModel):
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "either", "finished", "result_contrast", "approximate_before", "approximate_after",
                      "choice_words", "efficacy_in", "efficacy_past", "whether_found", "dose_above",
-                     "dose_below", "study_nouns", "converted_unit", "beside_reply", "same_amount")
+                     "dose_below", "dose_or_more", "dose_or_less", "study_nouns", "converted_unit",
+                     "beside_reply", "same_amount")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -942,13 +953,12 @@ def _parse_study_query(question: str, allcues: StudyCues) -> StudyQuery | None:
                                                             _ages_asked(question, q, allcues, people))
     population_not = tuple(t for t in population_not if t not in _unit_words())  # "in mg and not mcg"
     ran = _asked_duration(q, allcues)
-    bound = _dose_bound(q, qc)
-    if bound is not None:  # the dose that bounds them is no dose they must give
-        given = tuple(g for g in given if g[0] != bound[1])
+    bound, given = _bound_and_given(q, qc, nutrients, given)
     query = StudyQuery(direction=direction, length=length, daily=bool(cue(qc.daily).search(q)),
                        dose_bound=bound, nutrients=nutrients, forms=forms, excluded=excluded,
                        population=population, population_groups=groups, results=results,
-                       unit=None if direction or given else next(iter(_units(lex, qc)), None), topics=topics,
+                       unit=None if direction or given or bound else next(iter(_units(lex, qc)), None),
+                       topics=topics,
                        not_topics=not_topics, population_not=population_not, without=without,
                        ran_days=ran[0] if ran else None, ran_bound=ran[1] if ran else "exact", then=then,
                        given=given, approximate=approximate, whom=whom, ranked=ranking is not None,
@@ -1807,16 +1817,46 @@ def _given_doses(question: str, q: str, cues: StudyCues
     return tuple(dict.fromkeys(out)), approximate
 
 
-def _dose_bound(q: str, qc: QuestionCues) -> tuple[Literal["above", "below"], float] | None:
+def _dose_bound(q: str, qc: QuestionCues,
+                nutrients: Sequence[str] = ()) -> tuple[Literal["above", "below"], float] | None:
     """The dose a (folded) question bounds the findings' doses by ("a bigger dose than 1.5 mg", "above
-    100 mcg"): the first dose right after a ``dose_above`` or ``dose_below`` cue, in µg."""
+    100 mcg", "4,000 units or more"): the first dose right after a ``dose_above`` or ``dose_below``
+    cue, or right before a ``dose_or_more`` or ``dose_or_less`` one (that dose itself within), in
+    µg; in units of a nutrient named (``nutrients``) whose unit has a mass."""
     for how, patterns in (("above", qc.dose_above), ("below", qc.dose_below)):
         for m in cue(patterns).finditer(q) if patterns else ():
             doses = parse_doses(q[m.end():])
             gap = q[m.end():m.end() + doses[0].start] if doses else ""
-            if doses and re.fullmatch(r"\s*(?:(?:that|this|the|a|an)\s+)?", gap) and doses[0].micrograms:
-                return ("above" if how == "above" else "below"), doses[0].micrograms
+            if doses and re.fullmatch(r"\s*(?:(?:that|this|the|a|an)\s+)?", gap) and (
+                    ug := _bound_micrograms(doses[0], nutrients)):
+                return ("above" if how == "above" else "below"), ug
+    for how, patterns in (("above", qc.dose_or_more), ("below", qc.dose_or_less)):
+        for m in cue(patterns).finditer(q) if patterns else ():
+            doses = [d for d in parse_doses(q[:m.start()]) if not q[d.end:m.start()].strip()]
+            if doses and (ug := _bound_micrograms(doses[-1], nutrients)):
+                return ("above", ug * (1 - 1e-9)) if how == "above" else ("below", ug * (1 + 1e-9))
     return None
+
+
+GivenDose = tuple[float | None, float, str]
+
+
+def _bound_and_given(q: str, qc: QuestionCues, nutrients: Sequence[str], given: tuple[GivenDose, ...]
+                     ) -> tuple[tuple[Literal["above", "below"], float] | None, tuple[GivenDose, ...]]:
+    """The dose that bounds the findings' (:func:`_dose_bound`), and the doses they must give
+    without it: the dose that bounds them is no dose they must give."""
+    bound = _dose_bound(q, qc, nutrients)
+    if bound is None:
+        return None, given
+    return bound, tuple(g for g in given if g[0] is not None and abs(g[0] - bound[1]) > 1e-6 * bound[1])
+
+
+def _bound_micrograms(dose: Dose, nutrients: Sequence[str]) -> float | None:
+    """A bounding dose in µg: by its unit, else (units) by the first nutrient named that has a factor."""
+    if dose.micrograms:
+        return dose.micrograms
+    factor = next((f for n in nutrients if (f := ug_per_iu(n)) is not None), None)
+    return dose.low * factor if factor is not None and dose.unit.casefold() == "iu" else None
 
 
 def _bounded(query: StudyQuery, chosen: Sequence[StudyRecord]) -> list[StudyRecord]:
@@ -1826,7 +1866,14 @@ def _bounded(query: StudyQuery, chosen: Sequence[StudyRecord]) -> list[StudyReco
     how, ug = query.dose_bound
     return [r for r in chosen if any(d.comparable and d.micrograms is not None
                                      and (d.micrograms > ug if how == "above" else d.micrograms < ug)
-                                     for d in r.doses)]
+                                     for d in r.doses if _of_asked(d, r, query))]
+
+
+def _of_asked(d: StudyDose, r: StudyRecord, query: StudyQuery) -> bool:
+    """Is a finding's dose one of the nutrient asked about or of the finding's own: not the dose of
+    something given with it?"""
+    asked = (*query.nutrients, *((r.nutrient,) if r.nutrient else ()))
+    return not asked or any(one_of(d.nutrient, n) or one_of(n, d.nutrient) for n in asked)
 
 
 def _ending_with(patterns: Sequence[str], space: str) -> re.Pattern[str]:

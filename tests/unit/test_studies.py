@@ -969,6 +969,21 @@ def test_a_dose_bound_keeps_the_findings_beyond_it(question: str, refs: list[int
     assert sel.answered and sorted(r.ref for r in sel.records) == refs
 
 
+@pytest.mark.parametrize(("question", "refs"), [
+    # in units, through the nutrient's factor; a dose of what was given with it (calcium) is no dose
+    # of the nutrient asked: the 800-unit finding with 1,200 mg of calcium is not above
+    ("which vitamin D studies used more than 1000 IU?", [2, 3, 4]),
+    # a bound said after the dose holds that dose too; a single yearly dose is a dose given
+    ("which vitamin d studies used 2000 IU or more", [2, 3, 4]),
+    ("which vitamin d studies used 2000 IU or less", [1, 2]),
+])
+def test_a_dose_bound_in_units_or_after_the_dose(question: str, refs: list[int]) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.dose_bound is not None and sq.unit is None
+    sel = select_studies(sq, RECORDS, "vitamin-d3")
+    assert sel.answered and sorted(r.ref for r in sel.records) == refs
+
+
 def test_a_question_about_one_study_that_asks_what_the_page_never_says_states_the_finding_and_the_gap() -> None:
     # the words the page never uses are given by the caller (the scope check finds them)
     k2 = [r for r in RECORDS if r.supplement == "vitamin-k2"]
