@@ -1457,7 +1457,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     a question with nothing but its detail names no study)."""
     qc = cues.question
     kind, spans = detail
-    others = _other_details(q, qc, kind, spans)
+    others = _other_details(q, qc, kind, spans) if kind in qc.details else []  # (not a gap's words)
     asked = [*spans, *(sp for _, found in others for sp in found)]  # their words describe no study
     named, _ = _named(lex, qc)
     dc = qc.details.get(kind)
@@ -1466,8 +1466,9 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
         ((fc, sp) for k, sp in [(kind, spans), *others]
          if (fc := qc.details.get(k)) is not None and fc.record_field == "forms"), (None, []))
     # a detail of a name ("the dose of <nutrient>"): that name is what is asked, not which study
-    about = tuple(dict.fromkeys(n for s, e in spans for _, _, n in _names_in(lexical_form(q[s:e]))
-                                )) if dc is not None and dc.of_name else ()
+    about = tuple(dict.fromkeys(n for k, sp in [(kind, spans), *others]
+                                if (kc := qc.details.get(k)) is not None and kc.of_name
+                                for s, e in sp for _, _, n in _names_in(lexical_form(q[s:e]))))
     forms = tuple(n for k, n in named if k == "form" and n not in about)
     if form_asked[0] is not None:
         forms = ()  # asking which form: the forms it names are the choices, not the study's
@@ -2325,14 +2326,13 @@ def _same_dose(asked: tuple[float | None, float, str], d: Dose) -> bool:
 
 
 def _one_detail(query: StudyQuery, kind: str) -> StudyQuery:
-    """The query asking one of its details alone: the names it is of stay with the detail first
-    asked; the choices, with the detail asking which form (the first, when none does)."""
+    """The query asking one of its details alone (the names a detail is of stay: "which form of
+    <nutrient>"); the choices stay with the detail asking which form (the first, when none does)."""
     details = study_cues().question.details
     form_kinds = [k for k in (query.detail, *query.also_details) if (dc := details.get(k or "")) is not None
                   and dc.record_field == "forms"]
     own = kind in form_kinds or (not form_kinds and kind == query.detail)
-    return replace(query, detail=kind, also_details=(), about=query.about if kind == query.detail else (),
-                   choices=query.choices if own else ())
+    return replace(query, detail=kind, also_details=(), choices=query.choices if own else ())
 
 
 def _detail_gap(query: StudyQuery, r: StudyRecord, cues: StudyCues | None = None) -> str | None:
