@@ -26,6 +26,7 @@ from assistant.doses import DOSE_RE, parse_doses
 from assistant.normalize import (
     STUDY_POINTER,
     content_tokens,
+    cue,
     fold,
     in_some_form,
     negated_spans,
@@ -44,7 +45,7 @@ _FOLLOWUP = re.compile(
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name; a component of products before the supplement whose
 #: alias it may also be). A study is found apart: it may hold the others.
-SLOT_KINDS = ("product", "form", "field", "component", "nutrient", "people", "dose", "study")
+SLOT_KINDS = ("product", "form", "field", "component", "nutrient", "people", "dose", "study", "result")
 #: the kinds that name what is taken: a nutrient and its forms replace each other
 SUBJECT_KINDS = ("form", "nutrient")
 #: "same question for X", "what about X": the turn asks the earlier question of X
@@ -247,7 +248,16 @@ def _slot_patterns(names: tuple[tuple[str, str, str], ...]) -> list[tuple[str, s
     people += [(fold(w), w) for w in followup_words().people_words]  # "<condition> patients"
     people.sort(key=lambda x: -len(x[1]))
     return out + [("people", name, re.compile(rf"(?<![\w-])(?:{w})(?![\w-])", re.IGNORECASE))
-                  for name, w in people] + _age_patterns() + [("dose", "", _cues().dose)]
+                  for name, w in people] + _age_patterns() + [("dose", "", _cues().dose)] + _result_patterns()
+
+
+def _result_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """(kind "result", the kind of result, pattern) for the words that ask the findings of one kind of
+    result ("no benefit", "harm"): a turn asking of another replaces it ("and which caused harm?")."""
+    from assistant.answer.studies import study_cues  # the kinds of result a question asks
+
+    return [("result", kind, cue(patterns))
+            for kind, patterns in study_cues().question.result.items() if patterns]
 
 
 def _age_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
@@ -497,6 +507,9 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     products = bool(_cues().product.search(previous)) or any(
         s.kind == "product" and not _described(s, answer) for s in find_slots(answer, names))
     slots = _in_context(question, _turn_slots(question, names), earlier, names, products)
+    # a kind of result asked replaces the earlier one's ("and which caused harm?" after "which found
+    # no benefit?"); with none earlier, it is the turn's intent, no slot
+    slots = [s for s in slots if s.kind != "result" or any(e.kind == "result" for e in earlier)]
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest)):
         # "same question for the liquid one": the earlier question, asked of what this turn names

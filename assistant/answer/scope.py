@@ -169,22 +169,47 @@ def kind_beside(question: str, lines: Sequence[str]) -> bool:
     """Does the question ask of one numbered kind of a thing (the lexicon's ``numbered_kinds``:
     "type 1 <condition>") that the answer's lines never name, while they name another of its kind
     ("type 2 <condition>")? Then they answer about a neighbour: the monograph does not say."""
-    words = vocabulary().lexicon.numbered_kinds
-    if not lines or not words:
+    if not lines:
         return False
-    kind = re.compile(rf"\b({'|'.join(map(re.escape, words))})[\s-]*(\d+|i{{1,3}}|iv)\b")
-    asked = {(m[1], m[2]) for m in kind.finditer(cue_fold(asking_only(without_denials(question))))}
-    said = {(m[1], m[2]) for m in kind.finditer(cue_fold(" ".join(lines)))}
-    return any(a not in said and any(s[0] == a[0] for s in said) for a in asked)
+    asked = _numbered_kinds(asking_only(without_denials(question)))
+    said = _numbered_kinds(" ".join(lines))
+    # each asked is unsaid, and the lines name another number of the same kind of the same thing
+    return bool(asked) and not asked & said and all(
+        any(s[0] == a[0] and _same_thing(s[2], a[2]) for s in said) for a in asked)
+
+
+def _same_thing(a: str, b: str) -> bool:
+    """Do two words name the same thing, in another ending ("<thing>ics" for "<thing>es")?"""
+    return a == b or (min(len(a), len(b)) >= MIN_SHARED_STEM and a[:MIN_SHARED_STEM] == b[:MIN_SHARED_STEM])
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+#: two words that open with this many letters alike are one word in two endings
+MIN_SHARED_STEM = 5
+
+
+def _numbered_kinds(text: str) -> set[tuple[str, str, str]]:
+    """(kind word, number, the word after) of each numbered kind a text names ("type 2 <thing>"); a
+    kind asked as a choice ("type 1 or type 2 <thing>") takes the thing named after the last."""
+    words = vocabulary().lexicon.numbered_kinds
+    if not words:
+        return set()
+    found = list(cue([rf"({'|'.join(map(re.escape, words))})[\s-]*(\d+|iv|i{{1,3}})\b(?:\s+([a-z][\w-]*))?"]
+                     ).finditer(cue_fold(text)))
+    out, after = set(), ""
+    for m in reversed(found):  # the thing named after a later one, for "type 1 or type 2 <thing>"
+        after = m[3] if m[3] and m[3] not in ("or", "and") else after
+        out.add((m[1], _ROMAN.get(m[2], m[2]), after))
+    return out
 
 
 def nutrient_beside(question: str, lines: Sequence[str], titles: Collection[str]) -> bool:
-    """Does a question that asks a figure name a nutrient (beyond those of the pages' ``titles``)
-    that none of the answer's lines names? Then their figures are about something else ("how many
-    hours apart should I take <a> and <b>?" answered with the spacing for two medicines): the
-    monograph does not say."""
-    if not lines or not asks_figure(question):
-        return False
+    """Does a question that asks a figure other than an amount name a nutrient (beyond those of the
+    pages' ``titles``) that none of the answer's lines names? Then their figures are about something
+    else ("how many hours apart should I take <a> and <b>?" answered with the spacing for two
+    medicines): the monograph does not say."""
+    if not lines or not asks_figure(question) or asks_amount(question):
+        return False  # (an amount asked is the page's own: "how much <x> with <y>?" is answered)
     own = [n for t in titles for n in mentioned_nutrients(t)]
     asked = [n for n in mentioned_nutrients(asking_only(without_denials(question)))
              if not any(one_of(n, o) or one_of(o, n) for o in own)]

@@ -1370,6 +1370,13 @@ def _details_asked(q: str, qc: QuestionCues) -> Iterator[tuple[str, list[tuple[i
             yield kind, spans
 
 
+#: a detail's words are asked, not a description of the study ("was it randomised?", not "the
+#: randomised trial"), where an asking word comes before them in their clause (or opens them)
+_ASKED_AT = re.compile(r"\b(?:was|were|is|are|did|does|do|has|have|had|what|which|how|who|whether)\b"
+                       r"[^,;.?!]{0,30}$")
+_ASK_IN = 12
+
+
 def _other_details(q: str, qc: QuestionCues, kind: str,
                    spans: Sequence[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
     """The details besides ``kind`` the question asks of the same study, each where no other's cue
@@ -1379,7 +1386,8 @@ def _other_details(q: str, qc: QuestionCues, kind: str,
     for k, sp in _details_asked(q, qc):
         f = qc.details[k].record_field
         if (k not in (kind, ABOUT_DETAIL) and qc.details[k].says and (f is None or f not in fields)
-                and not any(a < e and s < b for a, b in sp for s, e in spans)):
+                and not any(a < e and s < b for a, b in sp for s, e in spans)
+                and any(_ASKED_AT.search(q[:a] + q[a:b][:_ASK_IN]) for a, b in sp)):
             out.append((k, sp))  # (one field asked twice, "what kind ... <a> or <b>?", is one detail)
             fields |= {f} if f else set()
     return out
@@ -1819,23 +1827,24 @@ def _given_doses(question: str, q: str, cues: StudyCues
 
 
 def _dose_bound(q: str, qc: QuestionCues,
-                nutrients: Sequence[str] = ()) -> tuple[Literal["above", "below"], float] | None:
+                nutrients: Sequence[str] = ()) -> tuple[Literal["above", "below"], float, Dose] | None:
     """The dose a (folded) question bounds the findings' doses by ("a bigger dose than 1.5 mg", "above
     100 mcg", "4,000 units or more"): the first dose right after a ``dose_above`` or ``dose_below``
     cue, or right before a ``dose_or_more`` or ``dose_or_less`` one (that dose itself within), in
-    µg; in units of a nutrient named (``nutrients``) whose unit has a mass."""
+    µg; in units of a nutrient named (``nutrients``) whose unit has a mass; and that dose as written."""
     for how, patterns in (("above", qc.dose_above), ("below", qc.dose_below)):
         for m in cue(patterns).finditer(q) if patterns else ():
             doses = parse_doses(q[m.end():])
             gap = q[m.end():m.end() + doses[0].start] if doses else ""
             if doses and re.fullmatch(r"\s*(?:(?:that|this|the|a|an)\s+)?", gap) and (
                     ug := _bound_micrograms(doses[0], nutrients)):
-                return ("above" if how == "above" else "below"), ug
+                return ("above" if how == "above" else "below"), ug, doses[0]
     for how, patterns in (("above", qc.dose_or_more), ("below", qc.dose_or_less)):
         for m in cue(patterns).finditer(q) if patterns else ():
             doses = [d for d in parse_doses(q[:m.start()]) if not q[d.end:m.start()].strip()]
             if doses and (ug := _bound_micrograms(doses[-1], nutrients)):
-                return ("above", ug * (1 - 1e-9)) if how == "above" else ("below", ug * (1 + 1e-9))
+                inclusive = ug * (1 - 1e-9) if how == "above" else ug * (1 + 1e-9)  # that dose within
+                return ("above" if how == "above" else "below"), inclusive, doses[-1]
     return None
 
 
@@ -1846,10 +1855,11 @@ def _bound_and_given(q: str, qc: QuestionCues, nutrients: Sequence[str], given: 
                      ) -> tuple[tuple[Literal["above", "below"], float] | None, tuple[GivenDose, ...]]:
     """The dose that bounds the findings' (:func:`_dose_bound`), and the doses they must give
     without it: the dose that bounds them is no dose they must give."""
-    bound = _dose_bound(q, qc, nutrients)
-    if bound is None:
+    found = _dose_bound(q, qc, nutrients)
+    if found is None:
         return None, given
-    return bound, tuple(g for g in given if g[0] is not None and abs(g[0] - bound[1]) > 1e-6 * bound[1])
+    how, ug, dose = found
+    return (how, ug), tuple(g for g in given if (g[1], g[2].casefold()) != (dose.low, dose.unit.casefold()))
 
 
 def _bound_micrograms(dose: Dose, nutrients: Sequence[str]) -> float | None:

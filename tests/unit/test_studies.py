@@ -401,6 +401,9 @@ def test_one_study_detail_the_finding_does_not_state(question: str, supplement: 
 
 
 def test_one_study_details_asked_together_are_each_said_unstated() -> None:
+    # a detail's words that describe the study ("the randomised trial") ask nothing of it
+    lines, _ = answer("in the dry eye randomised trial, how many people took part?", "omega-3-fish-oil")
+    assert lines[-1] == "The finding does not state how many it included."
     # a detail stated is not said unstated: the form of the nutrient named is its finding's own
     lines, _ = answer("what form of vitamin d and how many people in the diabetes prevention study?", "vitamin-d3")
     assert lines[-1] == "The finding does not state how many it included."
@@ -970,6 +973,11 @@ def test_a_dose_bound_keeps_the_findings_beyond_it(question: str, refs: list[int
     assert sq is not None and sq.dose_bound is not None
     sel = select_studies(sq, RECORDS, "vitamin-k2")
     assert sel.answered and sorted(r.ref for r in sel.records) == refs
+
+
+def test_a_dose_given_beside_a_bound_or_plus_another_nutrient_is_no_bound() -> None:
+    sq = parse_study_query("which vitamin d studies used 4000 IU plus calcium?")
+    assert sq is not None and sq.dose_bound is None and sq.given
 
 
 @pytest.mark.parametrize(("question", "refs"), [

@@ -475,6 +475,9 @@ def test_a_level_to_aim_for_is_unanswered_by_lines_that_state_no_concentration()
     # an amount to take is no level
     assert not figure_unanswered("whats a healthy level of brand x to take a day", dose)
     assert not figure_unanswered("what level of brand x should i get a day", dose)
+    # a limit or a dose said as a level is no blood level
+    assert not figure_unanswered("what upper level of brand x should i stay below?", dose)
+    assert not figure_unanswered("whats the ideal dose range of brand x for adults", dose)
 
 
 def test_lines_naming_another_numbered_kind_or_no_nutrient_asked_answer_a_neighbour() -> None:
@@ -485,11 +488,19 @@ def test_lines_naming_another_numbered_kind_or_no_nutrient_asked_answer_a_neighb
     assert not kind_beside("does it help prevent type 2 diabetes?", type2)
     assert not kind_beside("does it help prevent diabetes?", type2)  # no kind asked
     assert not kind_beside("I have type 1 diabetes. Does it help with bones?", ["It helps bones. [1]"])
+    assert kind_beside("any research in type 1 diabetics?", type2)  # the thing in another ending
+    assert kind_beside("does it help type I diabetes?", type2)  # the number in roman numerals
+    assert not kind_beside("type 1 or type 2 diabetes, does it help?", type2)  # one asked is answered
+    assert not kind_beside("is it good for type 1 collagen?", type2)  # another thing of that kind
     spacing = ["Take iron and levothyroxine at least 4 hours apart. [1]"]
     # a figure asked of a nutrient the page's lines never name: their figure is another's
     assert nutrient_beside("how many hours apart should i take iron and calcium?", spacing, ["Iron"])
     assert not nutrient_beside("how many hours apart should i take iron and levothyroxine?", spacing, ["Iron"])
     assert not nutrient_beside("can i take iron with calcium?", spacing, ["Iron"])  # no figure asked
+    # an amount asked is the page's own, whatever else the question names
+    allowance = ["Recommended Daily Allowance: 18 mg — women 19–50. [1]"]
+    assert not nutrient_beside("how much iron should a woman take, I eat lots of vitamin c foods", allowance,
+                               ["Iron"])
     # the family named by a more or less specific name is named ("vitamin d" in "vitamin D3")
     assert not nutrient_beside("how much vitamin d is in it?", ["It holds vitamin D3 1,000 IU. [1]"], ["Iron"])
 
