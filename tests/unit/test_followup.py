@@ -24,6 +24,14 @@ def test_and_the_upper_limit_swaps_the_field() -> None:
     assert "RDA" not in r.question and "vitamin K2" in r.question
 
 
+def test_a_kind_of_result_replaces_the_earlier_one() -> None:
+    r = resolve("and which one caused harm?", "which of them found no benefit? what doses were used in the studies?")
+    assert r.followup and "no benefit" not in r.question and "harm" in r.question
+    # with no kind of result asked before, the turn's is its intent: the study it points at stays
+    r = resolve("so is there a result from that yet or is it still going", "what was the 720 mcg k2 heart study")
+    assert r.followup and "720 mcg" in r.question
+
+
 def test_a_pronoun_keeps_the_study() -> None:
     r = resolve("how long was that one?", "Tell me about the kidney disease study")
     assert r.followup and "kidney disease study" in r.question
