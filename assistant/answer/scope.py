@@ -153,9 +153,8 @@ def figure_beside(question: str, lines: Sequence[str], naming: Collection[str]) 
 
 def figure_unanswered(question: str, lines: Sequence[str]) -> bool:
     """Do an answer's lines leave unstated a figure of a kind the lexicon marks ``beside: always``,
-    whatever words they share ("what <level> counts as low?" answered with a study's population
-    below a value, or with a dose)? Then they answer a neighbouring question: the monograph does
-    not say."""
+    whatever words they share ("what <blood level> should I aim for?" answered with a dose or a
+    caution)? Then they answer a neighbouring question: the monograph does not say."""
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
@@ -163,6 +162,12 @@ def figure_unanswered(question: str, lines: Sequence[str]) -> bool:
         k.beside == "always" and cue(k.asked).search(folded) is not None
         and not any(states_figure(line, cue(k.stated)) for line in lines)
         for k in vocabulary().lexicon.figure_kinds.values())
+
+
+#: numbers of a numbered kind written in roman numerals ("type II")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+#: two words that open with this many letters alike are one word in two endings
+MIN_SHARED_STEM = 5
 
 
 def kind_beside(question: str, lines: Sequence[str]) -> bool:
@@ -181,11 +186,6 @@ def kind_beside(question: str, lines: Sequence[str]) -> bool:
 def _same_thing(a: str, b: str) -> bool:
     """Do two words name the same thing, in another ending ("<thing>ics" for "<thing>es")?"""
     return a == b or (min(len(a), len(b)) >= MIN_SHARED_STEM and a[:MIN_SHARED_STEM] == b[:MIN_SHARED_STEM])
-
-
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-#: two words that open with this many letters alike are one word in two endings
-MIN_SHARED_STEM = 5
 
 
 def _numbered_kinds(text: str) -> set[tuple[str, str, str]]:
