@@ -166,8 +166,12 @@ def figure_unanswered(question: str, lines: Sequence[str]) -> bool:
 
 #: numbers of a numbered kind written in roman numerals ("type II")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-#: two words that open with this many letters alike are one word in two endings
-MIN_SHARED_STEM = 5
+
+
+def _asking_part(question: str) -> str:
+    """The sentences of a question that ask, without its statements that deny (what a figure or
+    a kind is asked of; not "<...> taken before, now ..." said beside it)."""
+    return asking_only(without_denials(question))
 
 
 def kind_beside(question: str, lines: Sequence[str]) -> bool:
@@ -176,16 +180,13 @@ def kind_beside(question: str, lines: Sequence[str]) -> bool:
     ("type 2 <condition>")? Then they answer about a neighbour: the monograph does not say."""
     if not lines:
         return False
-    asked = _numbered_kinds(asking_only(without_denials(question)))
+    from assistant.answer.studies import same_word  # one word in two endings ("<thing>ics", "<thing>es")
+
+    asked = _numbered_kinds(_asking_part(question))
     said = _numbered_kinds(" ".join(lines))
     # each asked is unsaid, and the lines name another number of the same kind of the same thing
-    return bool(asked) and not asked & said and all(
-        any(s[0] == a[0] and _same_thing(s[2], a[2]) for s in said) for a in asked)
-
-
-def _same_thing(a: str, b: str) -> bool:
-    """Do two words name the same thing, in another ending ("<thing>ics" for "<thing>es")?"""
-    return a == b or (min(len(a), len(b)) >= MIN_SHARED_STEM and a[:MIN_SHARED_STEM] == b[:MIN_SHARED_STEM])
+    return bool(asked) and not asked & said and all(any(
+        s[0] == a[0] and (s[2] == a[2] or same_word(stem(s[2]), stem(a[2]))) for s in said) for a in asked)
 
 
 def _numbered_kinds(text: str) -> set[tuple[str, str, str]]:
@@ -211,7 +212,7 @@ def nutrient_beside(question: str, lines: Sequence[str], titles: Collection[str]
     if not lines or not asks_figure(question) or asks_amount(question):
         return False  # (an amount asked is the page's own: "how much <x> with <y>?" is answered)
     own = [n for t in titles for n in mentioned_nutrients(t)]
-    asked = [n for n in mentioned_nutrients(asking_only(without_denials(question)))
+    asked = [n for n in mentioned_nutrients(_asking_part(question))
              if not any(one_of(n, o) or one_of(o, n) for o in own)]
     said = mentioned_nutrients(" ".join(lines))
     return bool(asked) and not any(one_of(a, s) or one_of(s, a) for a in asked for s in said)

@@ -1863,11 +1863,11 @@ def _bound_and_given(q: str, qc: QuestionCues, nutrients: Sequence[str], given: 
 
 
 def _bound_micrograms(dose: Dose, nutrients: Sequence[str]) -> float | None:
-    """A bounding dose in µg: by its unit, else (units) by the first nutrient named that has a factor."""
-    if dose.micrograms:
+    """A bounding dose in µg: by its unit, else (units) through the first nutrient named that has a
+    factor (:func:`assistant.nutrients.micrograms`)."""
+    if dose.micrograms or dose.unit != "IU":  # a mass unit, or one with no mass (mL)
         return dose.micrograms
-    factor = next((f for n in nutrients if (f := ug_per_iu(n)) is not None), None)
-    return dose.low * factor if factor is not None and dose.unit.casefold() == "iu" else None
+    return next((ug for n in nutrients if (ug := micrograms(n, None, dose)) is not None), None)
 
 
 def _bounded(query: StudyQuery, chosen: Sequence[StudyRecord]) -> list[StudyRecord]:
