@@ -44,6 +44,7 @@ from assistant.answer.cautions import (
     note_classes,
     of_no_medicine,
     referral,
+    safety_ask,
     stated_conditions,
     urgent_referral,
 )
@@ -113,6 +114,7 @@ from assistant.answer.products import (
     stated,
     stated_parts,
     turn_direction,
+    without_description,
 )
 from assistant.answer.scope import (
     ScopeJudge,
@@ -1479,10 +1481,12 @@ class Assistant:
     def _safety_asked(u: Understanding) -> DosageQuery | None:
         """"is <supplement> safe?", of no amount, medicine, people or condition: the limit field, what
         the page sets as safe (not for someone with a condition: "I have <a condition the notes say
-        should not take it>, can I take it?" is the notes', never a safe amount's)."""
+        should not take it>, can I take it?" is the notes', never a safe amount's). Every interaction
+        class a whole ask of safety brings ("is <it> ok for me?") leaves it asked."""
         own = without_negated_mentions(u.question)
-        if (u.asks_about or not asks_supplement_safety(own) or parse_doses(own) or people_in(own).named
-                or stated_conditions(own)):
+        whole = safety_ask(u.question) and not mentioned_classes([own])
+        if ((u.asks_about and not whole) or not asks_supplement_safety(own) or parse_doses(own)
+                or people_in(own).named or stated_conditions(own)):
             return None
         return DosageQuery((dosage_cues().question.limit_field,))
 
@@ -1630,9 +1634,10 @@ class Assistant:
         product = named or (described[0] if described else None) or self._held_product(u, second is None)
         if product is None:
             return None
-        # the digits of "<name> 65", or the amounts that describe it, count nothing
+        # the digits of "<name> 65", or the amounts or words that describe it, count nothing
         rest = own if described or second else (
-            folded.replace(cue_fold(product.name), " ") if product.name else folded)
+            folded.replace(cue_fold(product.name), " ") if product.name and cue_fold(product.name) in folded
+            else without_description(folded))
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
         if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
             return None  # "half a <product>", "one <product> a week": the limits are daily
@@ -1697,7 +1702,8 @@ class Assistant:
         _, off_topic = self.scope.support(u.retrieval_question, hits, scoped, self.catalog.names_of(scoped))
         if set(off_topic) - set(content_tokens(asked)):
             return u
-        kinds = interaction_kinds(self.retriever.lexical.cautions, self._caution_scope(u, supplement))
+        kinds = interaction_kinds(self.retriever.lexical.cautions, self._caution_scope(u, supplement),
+                                  every=safety_ask(u.question))
         return replace(u, classes=list(dict.fromkeys([*u.classes, *kinds])),
                        asks_about=list(dict.fromkeys([*u.asks_about, *kinds]))) if kinds else u
 

@@ -125,11 +125,20 @@ def stated_conditions(question: str) -> list[str]:
 
 def interaction_ask(question: str) -> str | None:
     """The words that ask about interactions without naming a medicine ("does it interact with
-    any medicines?": the lexicon's ``interaction_questions``); None when none do. Negated
-    statements are left out."""
-    patterns = vocabulary().lexicon.interaction_questions
+    any medicines?": the lexicon's ``interaction_questions``, or its ``safety_questions``: "is <it>
+    safe?"); None when none do. Negated statements are left out."""
+    lexicon = vocabulary().lexicon
+    patterns = [*lexicon.interaction_questions, *lexicon.safety_questions]
     m = cue(patterns).search(fold(without_negated_mentions(question))) if patterns else None
     return m.group(0) if m else None
+
+
+def safety_ask(question: str) -> bool:
+    """Does the question ask about the supplement's safety as a whole, naming no medicine ("any
+    warnings about it?", "is <it> ok for me?": the lexicon's ``safety_questions``)? Every caution
+    answers it, of a medicine or of none."""
+    patterns = vocabulary().lexicon.safety_questions
+    return bool(patterns) and cue(patterns).search(fold(without_negated_mentions(question))) is not None
 
 
 def denied_interaction_ask(question: str) -> bool:
@@ -139,10 +148,12 @@ def denied_interaction_ask(question: str) -> bool:
     return bool(patterns) and cue(patterns).search(fold(question)) is not None
 
 
-def interaction_kinds(docs: Sequence[Document], supplement: str | Collection[str] | None) -> list[str]:
-    """The interaction classes (not the note-only ones) the cautions of ``supplement`` are about."""
+def interaction_kinds(docs: Sequence[Document], supplement: str | Collection[str] | None,
+                      every: bool = False) -> list[str]:
+    """The interaction classes the cautions of ``supplement`` are about: not the note-only ones
+    (a harm at some doses, an allergy) unless ``every``."""
     found = [c for d in caution_passages(docs, supplement) for c in note_classes(d)
-             if not vocabulary().interaction_class(c).note_only]
+             if every or not vocabulary().interaction_class(c).note_only]
     return list(dict.fromkeys(found))
 
 

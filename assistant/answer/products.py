@@ -113,6 +113,9 @@ class QuestionCues(BaseModel):
     one_with: list[str] = []
     amount_of_one: list[str] = []
     one_words: list[str] = []
+    #: words after a product word that set the product beside a limit ("does the <described> softgel
+    #: go over the upper limit?"): they end the phrase that describes it
+    beside_limit: list[str] = []
     which_form: list[str] = []
     choose_plural: list[str] = []
     #: asking for every product in order of an amount ("sort them by <nutrient>", "rank them")
@@ -2566,7 +2569,10 @@ def _reference_spans(q: str, loose: bool = False, ones: bool = False,
                     None) if to_verb else None
         if verb is not None and cue(qc.one).search(clause, verb.end()):
             verb = None  # "my <A> tablet gives ... while the <B> one gives ...": two products, one phrase
-        out.append((m.end(), m.end() + (verb.start() if verb is not None else len(clause))))
+        # "does the <described> softgel go over the upper limit?": what it is set beside is no description
+        beside = cue(qc.beside_limit).search(clause, mark.end()) if to_verb and qc.beside_limit else None
+        ends = [x.start() for x in (verb, beside) if x is not None]
+        out.append((m.end(), m.end() + (min(ends) if ends else len(clause))))
     return out
 
 
@@ -2584,11 +2590,18 @@ def _numbers(text: str) -> list[str]:
     return [x.replace(",", "") for x in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text)]
 
 
-def _without_references(q: str, ones: bool = False) -> str:
-    """The question without its loose "the ... <product word>" phrases (what it asks of the product)."""
-    for s, e in reversed(_reference_spans(q, loose=True, ones=ones)):
+def _without_references(q: str, ones: bool = False, to_verb: bool = False) -> str:
+    """The question without its loose "the ... <product word>" phrases (what it asks of the product;
+    ``to_verb``: each phrase up to a verb that asks what it holds or a limit set beside it)."""
+    for s, e in reversed(_reference_spans(q, loose=True, ones=ones, to_verb=to_verb)):
         q = q[:s] + " " + q[e:]
     return q
+
+
+def without_description(question: str) -> str:
+    """The (folded) question without the words that describe a product ("does the <A> + <B> softgel
+    go over the limit?": what is asked of it, "does go over the limit?")."""
+    return _without_references(cue_fold(question), ones=True, to_verb=True)
 
 
 def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Product],

@@ -289,6 +289,9 @@ class Lexicon(BaseModel):
     #: regular expressions of a question about a supplement's interactions that names no medicine
     #: ("does it interact with any medicines?"; see lexicon.yaml ``interaction_questions``)
     interaction_questions: list[str] = Field(default_factory=list)
+    #: regular expressions of a question about a supplement's safety as a whole ("any warnings about
+    #: it?", "is <it> safe?"): every caution answers it (see lexicon.yaml ``safety_questions``)
+    safety_questions: list[str] = Field(default_factory=list)
     #: regular expressions of a question about its interaction with "it" or "them" ("never took
     #: <medicine>. does <x> interact with it?"): about the medicine the question denies taking
     denied_interaction_questions: list[str] = Field(default_factory=list)

@@ -254,6 +254,14 @@ def test_a_nutrient_of_another_pages_product_is_compared_with_its_own_monographs
     assert "The amount named is above the Upper Intake Limit" in ans.text
 
 
+def test_a_product_described_by_its_words_is_compared_with_the_limit_set_beside_it(catalogue: Assistant) -> None:
+    # the words after the product word ("go over the <nutrient> upper limit") describe no product: the
+    # fish-oil page's softgel with D3 is the one meant, not a D3-page product
+    ans = catalogue.ask("does the omega-3 + D3 softgel go over the vitamin D upper limit?")
+    assert "The amount named is below the Upper Intake Limit" in ans.text and "2,000 IU" in ans.text
+    assert "Bone Plus" not in ans.text
+
+
 def test_a_product_described_by_its_amounts_is_compared_with_the_limit_of_the_nutrient_asked(
         catalogue: Assistant) -> None:
     # its vitamin D3 amount (not the K2 amount the user described it by) against the D3 page's limit
@@ -821,3 +829,14 @@ def test_told_a_condition_whose_note_advises_against_it_that_note_alone_answers(
     ans = catalogue.ask("my dad has hemochromatosis, is it safe for him to take iron?")
     assert "should not take" in ans.text and "prescribed" in ans.text
     assert not re.search(r"\d+\s*mg", ans.text)  # no dose for other people, no note for other medicines
+
+
+def test_a_question_about_safety_as_a_whole_shows_every_caution_and_the_limit(catalogue: Assistant) -> None:
+    # every caution the page has, of a medicine or of none (an allergy), and what it sets as safe
+    ans = catalogue.ask("is fish oil safe?")
+    assert {"anticoagulant", "allergy"} <= {c.kind for c in ans.cautions} and "Upper Intake Limit" in ans.text
+    ans = catalogue.ask("is iron ok for me to take?")
+    assert {"levothyroxine", "antacid", "toxicity"} <= {c.kind for c in ans.cautions}
+    # its interactions with medicines: the medicines' cautions, no allergy
+    ans = catalogue.ask("does fish oil interact with any medicines?")
+    assert "anticoagulant" in {c.kind for c in ans.cautions} and "allergy" not in {c.kind for c in ans.cautions}

@@ -14,6 +14,7 @@ from assistant.answer.products import (
     compose_products,
     one_product_question,
     parse_product_query,
+    without_description,
 )
 from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
@@ -161,3 +162,9 @@ def test_an_amount_the_description_states_of_its_salt_is_answered_in_its_words()
                     name="Iron Forty")
     out = _one("the iron forty box says 200 mg - is that 200 mg of iron in each tablet?", [salt, *IRON])
     assert out is not None and "from 200 mg ferrous sulfate" in out and "40 mg of elemental iron" in out
+
+
+def test_a_limit_set_beside_a_described_product_is_no_word_of_its_description() -> None:
+    rest = without_description("does the D3 + K2 softgel go over the vitamin D upper limit?")
+    assert "k2" not in rest and "softgel" not in rest and "go over the vitamin d upper limit" in rest
+    assert without_description("is the tablet with zinc above the max?").split() == ["is", "the", "above", "the", "max?"]

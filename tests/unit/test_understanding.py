@@ -629,6 +629,13 @@ def test_a_supplement_named_only_to_compare_is_no_subject() -> None:
     ("do i need to be careful with it?", True),
     ("what should i watch out for with it?", True),
     ("what are the risks of taking it?", True),
+    ("is fish oil ok for me to take?", True),  # the whole ask is whether it is safe for the one asking
+    ("is it safe for me to take vitamin d3?", True),
+    ("is vitamin d3 ok for me?", True),  # a name with a digit in it
+    ("is 2,000 iu ok?", False),  # an amount's safety
+    ("is it safe to take iron while pregnant?", False),  # safe in a state: not every caution
+    ("is it safe to take 2,000 iu?", False),
+    ("is it safe to take with warfarin?", False),
     # a question of which to take, of foods or nutrients, or of a study is none
     ("what pills should I take for low iron?", False),
     ("what drugs do you take for anaemia?", False),
@@ -643,6 +650,22 @@ def test_a_question_about_interactions_that_names_no_medicine(question: str, ask
     from assistant.answer.cautions import interaction_ask
 
     assert (interaction_ask(question) is not None) is asks
+
+
+@pytest.mark.parametrize(("question", "whole"), [
+    ("is fish oil safe?", True),
+    ("any warnings about it?", True),
+    ("what are the risks of taking it?", True),
+    ("is it ok for me to take iron?", True),
+    ("does it interact with any medicines?", False),  # medicines only: no harm of a dose, no allergy
+    ("any drug interactions?", False),
+    ("is it safe with warfarin?", False),
+])
+def test_a_question_about_safety_as_a_whole_asks_every_caution(question: str, whole: bool) -> None:
+    from assistant.answer.cautions import interaction_ask, safety_ask
+
+    assert safety_ask(question) is whole
+    assert whole <= (interaction_ask(question) is not None)  # it asks what an interaction question asks
 
 
 def test_an_interaction_with_it_after_a_denial_asks_about_the_class_denied() -> None:
