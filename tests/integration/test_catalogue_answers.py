@@ -837,6 +837,3 @@ def test_a_question_about_safety_as_a_whole_shows_every_caution_and_the_limit(ca
     assert {"anticoagulant", "allergy"} <= {c.kind for c in ans.cautions} and "Upper Intake Limit" in ans.text
     ans = catalogue.ask("is iron ok for me to take?")
     assert {"levothyroxine", "antacid", "toxicity"} <= {c.kind for c in ans.cautions}
-    # its interactions with medicines: the medicines' cautions, no allergy
-    ans = catalogue.ask("does fish oil interact with any medicines?")
-    assert "anticoagulant" in {c.kind for c in ans.cautions} and "allergy" not in {c.kind for c in ans.cautions}
