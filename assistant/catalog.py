@@ -135,6 +135,12 @@ class Catalog:
         names = (name for kind, _, name in self.slot_names if kind == "nutrient")
         return frozenset(t for name in names for t in content_tokens(name))
 
+    def spelt_name_words(self, supplement: str) -> frozenset[str]:
+        """The words of one monograph's title and aliases as written (folded; "vitamin" of "Vitamin
+        <X>", which no content word keeps)."""
+        names = (name for kind, slug, name in self.slot_names if kind == "nutrient" and slug == supplement)
+        return frozenset(w for name in names for w in re.findall(r"[\w+-]+", fold(name)))
+
     @cached_property
     def title_words(self) -> frozenset[str]:
         """Every word of a supplement's names: its title, aliases, vocabulary names, products' names."""

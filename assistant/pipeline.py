@@ -492,14 +492,17 @@ class Assistant:
 
         def name_length(words: list[str], page: str, at_end: bool) -> int | None:
             """How many words at the end (or start) name the page: the fewest that do, and each
-            word of its name beside them ("<name> oil", not "how much <name>")."""
+            word of its name beside them ("<name> oil", "vitamin <X>" as its title writes it; not
+            "how much <name>")."""
             found = None
+            spelt = self.catalog.spelt_name_words(page)
             for n in range(1, len(words) + 1):
                 piece = words[-n:] if at_end else words[:n]
+                edge = piece[0] if at_end else piece[-1]
                 if not bare(" ".join(piece), page):
                     if found is not None:
                         break
-                elif found is None or content_tokens(piece[0] if at_end else piece[-1]):
+                elif found is None or content_tokens(edge) or fold(edge).strip(" ,;:?!.") in spelt:
                     found = n
                 else:
                     break

@@ -2076,8 +2076,8 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     if not (holds or forms or kinds or size or prop):
         return None
     described = q if kinds is None or found else q[:kinds[1][0]] + " " + q[kinds[1][1]:]
-    product: Product | None = found[0] if found else (_described_in(
-        described, products, in_scope, nutrient_names, figures=bool(forms)) or pointed)
+    product: Product | None = found[0] if found else (_described_once(
+        described, products, in_scope, nutrient_names, figures=bool(forms), ones=holds) or pointed)
     if product is None:
         return None
     if kinds is not None:
@@ -2089,6 +2089,24 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return None if silent and not product_cues().properties[prop].product_only else OneProduct(
             product, (), property=prop)
     return _asked_of(q, outside if found else _without_references(q), product, forms, nutrient_names)
+
+
+def _described_once(q: str, products: Sequence[Product], in_scope: Sequence[Product],
+                    nutrient_names: Sequence[str], figures: bool, ones: bool) -> Product | None:
+    """The one product the (folded) question's "the ... <product word>" phrase describes; else
+    (``ones``: an amount it holds asked) when its one such phrase ends in "one" and a nutrient is
+    named outside it ("how much <nutrient> is in the <words of its description> one?"), the one
+    product whose title and description hold every word of it (not of two phrases: "my <A> tablet
+    ... while the <B> one")."""
+    found = _described_in(q, products, in_scope, nutrient_names, figures)
+    if found is not None or not ones or len(spans := _reference_spans(q, loose=True, ones=True)) != 1:
+        return found
+    ((start, end),) = spans
+    if not _named_nutrients(lexical_form(q[:start] + " " + q[end:]), nutrient_names):
+        return None  # the amount of no nutrient asked ("the <X> one. what's in it?"): its words quoted
+    words = set(content_tokens(q[start:end]))
+    held = [p for p in products if words <= _words(p.title + " " + p.text)]
+    return held[0] if len(held) == 1 else None
 
 
 def _another_by_amount(outside: str, product: Product, products: Sequence[Product],

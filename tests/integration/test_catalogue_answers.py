@@ -837,3 +837,14 @@ def test_a_question_about_safety_as_a_whole_shows_every_caution_and_the_limit(ca
     assert {"anticoagulant", "allergy"} <= {c.kind for c in ans.cautions} and "Upper Intake Limit" in ans.text
     ans = catalogue.ask("is iron ok for me to take?")
     assert {"levothyroxine", "antacid", "toxicity"} <= {c.kind for c in ans.cautions}
+
+
+def test_a_field_asked_of_two_supplements_each_named_as_its_title_writes_it(catalogue: Assistant) -> None:
+    # "vitamin <X> or vitamin <Y>": each part keeps the whole name, each page's field answers
+    ans = catalogue.ask("which has an RDA listed: vitamin K2 or vitamin D3?")
+    assert "600 IU" in ans.text and "lists no value" in ans.text and "does not cover" not in ans.text
+
+
+def test_an_age_said_of_a_person_named_first_brings_the_finding_in_that_age(catalogue: Assistant) -> None:
+    ans = catalogue.ask("grandma is 85 and anaemic, does a low dose of iron actually work?")
+    assert "15 mg/day" in ans.text and "aged 80 and older" in ans.text

@@ -996,3 +996,16 @@ def test_a_value_stated_for_the_purpose_asked_is_chosen(question: str, kept: str
 def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
     from assistant.answer.dosage import advises_against
     assert advises_against(text) is against
+
+
+@pytest.mark.parametrize(("question", "ages"), [
+    ("grandma is 85 and anaemic, does a low dose work?", ((85.0, 85.0),)),  # a person first, no "my"
+    ("mum's 70. how much a day?", ((70.0, 70.0),)),
+    ("my dad is 80", ((80.0, 80.0),)),
+    ("it is 20 mg per tablet", ()),  # an amount
+    ("level is 30, is that low?", ()),  # a measurement, no person
+])
+def test_an_age_said_of_a_person(question: str, ages: tuple[tuple[float, float], ...]) -> None:
+    from assistant.answer.dosage import people_in
+
+    assert people_in(question).ages == ages

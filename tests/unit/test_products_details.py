@@ -168,3 +168,12 @@ def test_a_limit_set_beside_a_described_product_is_no_word_of_its_description() 
     rest = without_description("does the D3 + K2 softgel go over the vitamin D upper limit?")
     assert "k2" not in rest and "softgel" not in rest and "go over the vitamin d upper limit" in rest
     assert without_description("is the tablet with zinc above the max?").split() == ["is", "the", "above", "the", "max?"]
+
+
+def test_a_product_described_by_the_words_of_one_phrase_ending_in_one() -> None:
+    # every word of "the <...> one" held by one product's report, an amount of a nutrient asked
+    one = one_product_question("how much iron per capsule is in the bisglycinate one?", IRON, IRON, NAMES)
+    assert one is not None and one.product is GLYC and one.nutrients == ("iron",)
+    # a word no report holds, or no nutrient asked of it: no product is taken for it
+    assert one_product_question("how much iron is in the polypeptide one?", IRON, IRON, NAMES) is None
+    assert one_product_question("the bisglycinate one. what's in it?", IRON, IRON, NAMES) is None
