@@ -1637,17 +1637,17 @@ class Assistant:
         product = named or (described[0] if described else None) or self._held_product(u, second is None)
         if product is None:
             return None
-        # the digits of "<name> 65", or the amounts or words that describe it, count nothing
+        # the digits of "<name> 65", or the amounts that describe it, count nothing
         rest = own if described or second else (
-            folded.replace(cue_fold(product.name), " ") if product.name and cue_fold(product.name) in folded
-            else without_description(folded))
+            folded.replace(cue_fold(product.name), " ") if product.name else folded)
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
         if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
             return None  # "half a <product>", "one <product> a week": the limits are daily
         # a nutrient asked of it that is not the monograph's own ("<product>. is the <another
         # nutrient> in it too much?", "is the <another nutrient> in the <described> one over the
         # limit?"), in the sentences that ask the comparison: its amount is not the one compared
-        outside = _outside_description(rest, described[1][0]) if described else rest
+        outside = (_outside_description(rest, described[1][0]) if described
+                   else rest if named or second else without_description(rest))  # its words describe it
         asking = [x for x in _SENTENCE_BREAK.split(outside) if cue(qc.compare).search(x)] or [outside]
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None

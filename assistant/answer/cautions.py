@@ -128,8 +128,7 @@ def interaction_ask(question: str) -> str | None:
     any medicines?": the lexicon's ``interaction_questions``, or its ``safety_questions``: "is <it>
     safe?"); None when none do. Negated statements are left out."""
     lexicon = vocabulary().lexicon
-    patterns = [*lexicon.interaction_questions, *lexicon.safety_questions]
-    m = cue(patterns).search(fold(without_negated_mentions(question))) if patterns else None
+    m = _asked_by([*lexicon.interaction_questions, *lexicon.safety_questions], question)
     return m.group(0) if m else None
 
 
@@ -137,8 +136,12 @@ def safety_ask(question: str) -> bool:
     """Does the question ask about the supplement's safety as a whole, naming no medicine ("any
     warnings about it?", "is <it> ok for me?": the lexicon's ``safety_questions``)? Every caution
     answers it, of a medicine or of none."""
-    patterns = vocabulary().lexicon.safety_questions
-    return bool(patterns) and cue(patterns).search(fold(without_negated_mentions(question))) is not None
+    return _asked_by(vocabulary().lexicon.safety_questions, question) is not None
+
+
+def _asked_by(patterns: Sequence[str], question: str) -> re.Match[str] | None:
+    """Where the first of ``patterns`` matches the folded question, its negated statements left out."""
+    return cue(patterns).search(fold(without_negated_mentions(question))) if patterns else None
 
 
 def denied_interaction_ask(question: str) -> bool:

@@ -89,6 +89,9 @@ class QuestionCues(BaseModel):
     choose: list[str] = []
     choose_kind: list[str] = []
     seek_property: list[str] = []
+    #: a clause that states the asker's own experience ("i get <symptom> from <kind>s, ..."): its kinds
+    #: are not asked for when a property is sought
+    own_statement: list[str] = []
     not_products: list[str] = []
     every_page: list[str] = []
     one: list[str] = []
@@ -177,7 +180,7 @@ class QuestionCues(BaseModel):
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
                      "plural_products", "plural_joiners", "plural_not_asking",
                      "category_after", "category_ranked", "category_before", "choose_kind",
-                     "seek_property", "evidence")
+                     "seek_property", "own_statement", "evidence")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -717,7 +720,7 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
     nutrient = named[0] if named else None
     versus = next((n for n in _named_nutrients(lex_after, nutrient_names) if n != nutrient), None)
     excluded_kinds, unnegated = _negated_kinds(q)  # "one that isn't a <kind>": those kinds left out
-    kinds = _kinds_of_ask(unnegated, excluded_kinds)
+    kinds = _kinds_of_ask(_without_own_statements(unnegated) if prop else unnegated, excluded_kinds)
     count, described = bool(cue(qc.count).search(q)), _describing(q, nutrient_names)
     if not (nutrient or form or direction or kinds or count or prop or excluded_kinds or category):
         return None  # describing words alone ask no question ("which <supplement> products?" lists)
@@ -1014,6 +1017,18 @@ def _servings_query(q: str, question: str, nutrient_names: Sequence[str]) -> Pro
     if not named or not (kinds or cue(qc.product_words).search(q) or _references(q)):
         return None
     return ProductQuery(named[0], None, None, nutrients=tuple(named), kinds=kinds, servings=True)
+
+
+def _without_own_statements(q: str) -> str:
+    """The (folded) question without its clauses that state the asker's own experience (the cues'
+    ``own_statement``: "i get <symptom> from <kind>s, is there a gentler type?"), when another is left."""
+    opens = product_cues().question.own_statement
+    if not opens:
+        return q
+    starts = re.compile(rf"\s*(?:{cue_alternation(opens)})")
+    clauses = re.split(r"(?<=[,;.!?])", q)
+    kept = [c for c in clauses if not starts.match(c)]
+    return "".join(kept) if kept and "".join(kept).strip() else q
 
 
 def _kinds_of_ask(text: str, excluded: Sequence[str]) -> tuple[str, ...]:
@@ -1857,8 +1872,7 @@ class _ProductAnswer:
         every word of the phrase, or that none does (no product stands for it)."""
         a = product_cues().answers
         assert pq.phrase is not None
-        words = set(content_tokens(pq.phrase))
-        held = [p for p in products if words <= _words(p.title + " " + p.text)]
+        held = _holding_every(pq.phrase, products)
         if not held:
             self.lines.append(a.phrase_none.format(phrase=pq.phrase) + ".")
             return
@@ -2077,7 +2091,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
         return None
     described = q if kinds is None or found else q[:kinds[1][0]] + " " + q[kinds[1][1]:]
     product: Product | None = found[0] if found else (_described_once(
-        described, products, in_scope, nutrient_names, figures=bool(forms), ones=holds) or pointed)
+        described, products, in_scope, nutrient_names, figures=bool(forms), amount_asked=holds) or pointed)
     if product is None:
         return None
     if kinds is not None:
@@ -2091,21 +2105,28 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     return _asked_of(q, outside if found else _without_references(q), product, forms, nutrient_names)
 
 
+def _holding_every(phrase: str, products: Sequence[Product]) -> list[Product]:
+    """The products whose title and description hold every content word of ``phrase``."""
+    words = set(content_tokens(phrase))
+    return [p for p in products if words <= _words(p.title + " " + p.text)]
+
+
 def _described_once(q: str, products: Sequence[Product], in_scope: Sequence[Product],
-                    nutrient_names: Sequence[str], figures: bool, ones: bool) -> Product | None:
+                    nutrient_names: Sequence[str], figures: bool, amount_asked: bool) -> Product | None:
     """The one product the (folded) question's "the ... <product word>" phrase describes; else
-    (``ones``: an amount it holds asked) when its one such phrase ends in "one" and a nutrient is
+    (``amount_asked``: an amount it holds asked) when its one such phrase ends in "one" and a nutrient is
     named outside it ("how much <nutrient> is in the <words of its description> one?"), the one
     product whose title and description hold every word of it (not of two phrases: "my <A> tablet
     ... while the <B> one")."""
     found = _described_in(q, products, in_scope, nutrient_names, figures)
-    if found is not None or not ones or len(spans := _reference_spans(q, loose=True, ones=True)) != 1:
+    if found is not None or not amount_asked or len(spans := _reference_spans(q, loose=True, ones=True)) != 1:
         return found
     ((start, end),) = spans
-    if not _named_nutrients(lexical_form(q[:start] + " " + q[end:]), nutrient_names):
-        return None  # the amount of no nutrient asked ("the <X> one. what's in it?"): its words quoted
-    words = set(content_tokens(q[start:end]))
-    held = [p for p in products if words <= _words(p.title + " " + p.text)]
+    if not content_tokens(q[start:end]) or not _named_nutrients(lexical_form(q[:start] + " " + q[end:]),
+                                                                 nutrient_names):
+        return None  # no word describes it ("the other one"), or the amount of no nutrient is asked
+        # ("the <X> one. what's in it?": its words are quoted)
+    held = _holding_every(q[start:end], products)
     return held[0] if len(held) == 1 else None
 
 
@@ -2568,8 +2589,8 @@ def _reference_spans(q: str, loose: bool = False, ones: bool = False,
                      to_verb: bool = False) -> list[tuple[int, int]]:
     """Where each "the|this ... <product word>" phrase of the (folded) question is (a phrase runs to
     the clause's end: punctuation; ``to_verb``: or a verb that asks what it holds after the product
-    word); ``loose``: also one ending in a loose word ("the ... combo thing"); ``ones``: also one
-    with "one" ("the <form> one")."""
+    word, or words that set it beside a limit, the cues' ``beside_limit``); ``loose``: also one
+    ending in a loose word ("the ... combo thing"); ``ones``: also one with "one" ("the <form> one")."""
     qc = product_cues().question
     words = [*qc.product_words, *(x for pats in product_cues().description.kinds.values() for x in pats),
              *(qc.reference_words if loose else ()), *(qc.one_words if ones else ())]

@@ -304,7 +304,7 @@ class Lexicon(BaseModel):
     choice_openers: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
-                     "interaction_questions", "denied_interaction_questions")
+                     "interaction_questions", "safety_questions", "denied_interaction_questions")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

@@ -1004,6 +1004,8 @@ def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
     ("my dad is 80", ((80.0, 80.0),)),
     ("it is 20 mg per tablet", ()),  # an amount
     ("level is 30, is that low?", ()),  # a measurement, no person
+    ("Ferritin is 12, should I take iron?", ()),  # a result
+    ("bmi is 32. how much a day?", ()),
 ])
 def test_an_age_said_of_a_person(question: str, ages: tuple[tuple[float, float], ...]) -> None:
     from assistant.answer.dosage import people_in

@@ -168,6 +168,9 @@ def test_a_limit_set_beside_a_described_product_is_no_word_of_its_description() 
     rest = without_description("does the D3 + K2 softgel go over the vitamin D upper limit?")
     assert "k2" not in rest and "softgel" not in rest and "go over the vitamin d upper limit" in rest
     assert without_description("is the tablet with zinc above the max?").split() == ["is", "the", "above", "the", "max?"]
+    for q in ("does the D3 + K2 softgel go more than the vitamin D limit?",
+              "is the D3 + K2 softgel too much for the vitamin D limit?", "does the D3 + K2 softgel exceed 4000 iu?"):
+        assert "k2" not in without_description(q), q
 
 
 def test_a_product_described_by_the_words_of_one_phrase_ending_in_one() -> None:
@@ -177,3 +180,12 @@ def test_a_product_described_by_the_words_of_one_phrase_ending_in_one() -> None:
     # a word no report holds, or no nutrient asked of it: no product is taken for it
     assert one_product_question("how much iron is in the polypeptide one?", IRON, IRON, NAMES) is None
     assert one_product_question("the bisglycinate one. what's in it?", IRON, IRON, NAMES) is None
+
+
+def test_a_kind_the_asker_says_they_have_is_no_kind_asked_for_a_property() -> None:
+    # the tablets are what the person has; a gentler product of any kind is sought
+    pq = parse_product_query("i get horrible constipation from iron tablets, is there a gentler type?", NAMES)
+    assert pq is not None and pq.property is not None and pq.kinds == ()
+    # a kind the person wants stays asked
+    pq = parse_product_query("i'd prefer capsules, which iron is gentler on the stomach?", NAMES)
+    assert pq is not None and pq.kinds == ("capsule",)

@@ -660,6 +660,9 @@ def test_a_question_about_interactions_that_names_no_medicine(question: str, ask
     ("does it interact with any medicines?", False),  # medicines only: no harm of a dose, no allergy
     ("any drug interactions?", False),
     ("is it safe with warfarin?", False),
+    ("is it safe to take two tablets?", False),  # an amount's safety
+    ("is it safe to take iron forever?", False),  # a time's
+    ("is it safe to take zinc and copper?", False),  # things together
 ])
 def test_a_question_about_safety_as_a_whole_asks_every_caution(question: str, whole: bool) -> None:
     from assistant.answer.cautions import interaction_ask, safety_ask
