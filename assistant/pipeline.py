@@ -1628,8 +1628,8 @@ class Assistant:
         # "<product> and the <amount> one together": a second product, described by its amounts
         first = own if described else (folded.replace(cue_fold(named.name), " ")
                                        if named and named.name else "")
-        second = product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names
-                                    ) if first else None
+        second = (product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names)
+                  or self._second_named(first, named)) if first else None
         if second is not None:
             own = first[:second[1][0]] + " " + first[second[1][1]:]
         if amounts_said(own):
@@ -1663,6 +1663,18 @@ class Assistant:
         if total is None:  # never apart; in two units, the first's alone ("even without ...")
             return HeldAmount(product, dose, several, uncounted=True)
         return HeldAmount(product, total, several, second[0])
+
+    def _second_named(self, rest: str, named: Product | None) -> tuple[Product, tuple[int, int]] | None:
+        """Another product than ``named`` that the (folded) rest of the question names by its name
+        ("<A> and <B> together, is that too much?"), with where its name is."""
+        if named is None:
+            return None
+        other = next((p for p in products_said(rest, self.catalog.all_products, self.catalog.nutrient_names)
+                      if p is not named and p.name and cue_fold(p.name) in rest), None)
+        if other is None or not other.name:
+            return None
+        at = rest.index(cue_fold(other.name))
+        return other, (at, at + len(cue_fold(other.name)))
 
     def _held_product(self, u: Understanding, alone: bool) -> Product | None:
         """The product a comparison with the limit is asked of that the turn neither names nor

@@ -651,7 +651,7 @@ def test_a_note_naming_a_condition_someone_has_is_quoted_whatever_else_is_asked(
 
     notes = [d for d in catalogue.retriever.documents.get(catalogue.retriever.lexical.ids_of("omega-3-fish-oil")).values()
              if d.metadata.get("kind") == "note" and "atrial fibrillation" in str(d.metadata.get("text"))]
-    assert notes and not note_classes(notes[0])  # a note of no interaction class
+    assert notes and note_classes(notes[0]) == ["heart_rhythm"]  # a class of no medicine (note-only)
     ans = catalogue.ask("my husband had a heart attack last year and now has afib. "
                         "his friend said to take 4 g fish oil a day, good idea?")
     assert notes[0].metadata["chunk_id"] in {c.chunk_id for c in ans.citations}
@@ -848,3 +848,15 @@ def test_a_field_asked_of_two_supplements_each_named_as_its_title_writes_it(cata
 def test_an_age_said_of_a_person_named_first_brings_the_finding_in_that_age(catalogue: Assistant) -> None:
     ans = catalogue.ask("grandma is 85 and anaemic, does a low dose of iron actually work?")
     assert "15 mg/day" in ans.text and "aged 80 and older" in ans.text
+
+
+def test_two_products_named_by_name_are_added_up_against_the_limit(catalogue: Assistant) -> None:
+    ans = catalogue.ask("i take Bone Plus 5000 and Ultra K2 MK-7 Plus D3 together - is that too much D3?")
+    assert "added together, are above the Upper Intake Limit" in ans.text and "4,000 IU" in ans.text
+
+
+def test_a_whole_safety_ask_shows_the_notes_on_a_heart_rhythm_and_blood_lipids(catalogue: Assistant) -> None:
+    # notes no medicine names are cautions of a class of their own (interactions.yaml), shown with every
+    # other caution when the question asks what to watch for
+    ans = catalogue.ask("my doc wants me on fish oil with DHA - anything to watch?")
+    assert {"anticoagulant", "allergy", "heart_rhythm", "blood_lipids"} <= {c.kind for c in ans.cautions}

@@ -1002,6 +1002,7 @@ def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
     ("grandma is 85 and anaemic, does a low dose work?", ((85.0, 85.0),)),  # a person first, no "my"
     ("mum's 70. how much a day?", ((70.0, 70.0),)),
     ("my dad is 80", ((80.0, 80.0),)),
+    ("my daughter's 16, what's the max she can take?", ((16.0, 16.0),)),
     ("it is 20 mg per tablet", ()),  # an amount
     ("level is 30, is that low?", ()),  # a measurement, no person
     ("Ferritin is 12, should I take iron?", ()),  # a result

@@ -663,6 +663,8 @@ def test_a_question_about_interactions_that_names_no_medicine(question: str, ask
     ("is it safe to take two tablets?", False),  # an amount's safety
     ("is it safe to take iron forever?", False),  # a time's
     ("is it safe to take zinc and copper?", False),  # things together
+    ("is omega 3 safe?", True),  # a name's number
+    ("is vitamin d 2000 iu ok?", False),  # an amount's
 ])
 def test_a_question_about_safety_as_a_whole_asks_every_caution(question: str, whole: bool) -> None:
     from assistant.answer.cautions import interaction_ask, safety_ask
