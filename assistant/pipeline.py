@@ -1669,12 +1669,12 @@ class Assistant:
         ("<A> and <B> together, is that too much?"), with where its name is."""
         if named is None:
             return None
-        other = next((p for p in products_said(rest, self.catalog.all_products, self.catalog.nutrient_names)
-                      if p is not named and p.name and cue_fold(p.name) in rest), None)
-        if other is None or not other.name:
+        said = products_said(rest, self.catalog.all_products, self.catalog.nutrient_names)
+        other = next((p for p in said if p is not named and p.name and cue_fold(p.name) in rest), None)
+        if other is None:
             return None
-        at = rest.index(cue_fold(other.name))
-        return other, (at, at + len(cue_fold(other.name)))
+        name = cue_fold(other.name or "")
+        return other, (at := rest.index(name), at + len(name))
 
     def _held_product(self, u: Understanding, alone: bool) -> Product | None:
         """The product a comparison with the limit is asked of that the turn neither names nor

@@ -1027,8 +1027,8 @@ def _without_own_statements(q: str) -> str:
         return q
     starts = re.compile(rf"\s*(?:{cue_alternation(opens)})")
     clauses = re.split(r"(?<=[,;.!?])", q)
-    kept = [c for c in clauses if not starts.match(c)]
-    return "".join(kept) if kept and "".join(kept).strip() else q
+    rest = "".join(c for c in clauses if not starts.match(c))
+    return rest if rest.strip() else q
 
 
 def _kinds_of_ask(text: str, excluded: Sequence[str]) -> tuple[str, ...]:
@@ -2122,10 +2122,11 @@ def _described_once(q: str, products: Sequence[Product], in_scope: Sequence[Prod
     if found is not None or not amount_asked or len(spans := _reference_spans(q, loose=True, ones=True)) != 1:
         return found
     ((start, end),) = spans
+    # no word describes it ("the other one"), or the amount of no nutrient is asked ("the <X> one.
+    # what's in it?": its words are quoted)
     if not content_tokens(q[start:end]) or not _named_nutrients(lexical_form(q[:start] + " " + q[end:]),
                                                                  nutrient_names):
-        return None  # no word describes it ("the other one"), or the amount of no nutrient is asked
-        # ("the <X> one. what's in it?": its words are quoted)
+        return None
     held = _holding_every(q[start:end], products)
     return held[0] if len(held) == 1 else None
 
