@@ -186,7 +186,7 @@ def kind_beside(question: str, lines: Sequence[str]) -> bool:
     said = _numbered_kinds(" ".join(lines))
     # each asked is unsaid, and the lines name another number of the same kind of the same thing
     return bool(asked) and not asked & said and all(any(
-        s[0] == a[0] and (s[2] == a[2] or same_word(stem(s[2]), stem(a[2]))) for s in said) for a in asked)
+        s[0] == a[0] and same_word(stem(s[2]), stem(a[2])) for s in said) for a in asked)
 
 
 def _numbered_kinds(text: str) -> set[tuple[str, str, str]]:

@@ -1381,7 +1381,8 @@ def _other_details(q: str, qc: QuestionCues, kind: str,
                    spans: Sequence[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
     """The details besides ``kind`` the question asks of the same study, each where no other's cue
     is (a gap said of it; not the whole finding, which any other detail answers)."""
-    fields = {f for k in (kind,) if (dc := qc.details.get(k)) is not None and (f := dc.record_field)}
+    own = qc.details[kind].record_field if kind in qc.details else None
+    fields = {own} if own else set()
     out = []
     for k, sp in _details_asked(q, qc):
         f = qc.details[k].record_field
