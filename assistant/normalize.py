@@ -643,6 +643,14 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
     return out
 
 
+def without_medicine_phrases(folded: str) -> str:
+    """The folded text with each phrase that names a medicine blanked, offsets kept (in "not on any
+    water pills" no word is a product's)."""
+    for pat, _ in _matcher().phrases:
+        folded = pat.sub(lambda m: " " * len(m.group(0)), folded)
+    return folded
+
+
 def names_a_medicine(text: str) -> bool:
     """Does ``text`` name a medicine: a member or phrase of an interaction class (not a note-only
     one), or one of the lexicon's ``other_medicines``?"""

@@ -110,6 +110,7 @@ from assistant.answer.products import (
     product_named,
     products_said,
     ranking_query,
+    set_beside,
     speaks_to,
     stated,
     stated_parts,
@@ -1440,10 +1441,20 @@ class Assistant:
     def _supplement(self, u: Understanding, filters: dict[str, str] | None,
                     hits: Sequence[Hit]) -> str | None:
         """The monograph the question is about: the filter, the one it names, else the best passage's."""
-        named = (self.catalog.named_supplement(without_comparisons(study_subject(u.question)))
+        named = (self._limit_asked_of(u.question)
+                 or self.catalog.named_supplement(without_comparisons(study_subject(u.question)))
                  or self.catalog.named_supplement(without_comparisons(study_subject(u.retrieval_question))))
         return (filters or {}).get("supplement") or named or (
             str(hits[0].document.metadata.get("supplement")) if hits else None)
+
+    def _limit_asked_of(self, question: str) -> str | None:
+        """The supplement whose limit the question sets a product beside, named with it ("does the
+        <described> softgel go over the <supplement> limit?": the product may be another page's)."""
+        beside = set_beside(cue_fold(question))
+        dq = parse_dosage_query(beside) if beside else None
+        if dq is None or dosage_cues().question.limit_field not in dq.fields:
+            return None
+        return self.catalog.named_supplement(beside)
 
     def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
@@ -1457,8 +1468,10 @@ class Assistant:
                 dq = replace(dq, people=people)  # people, not the earlier turn's as well
             if dq is not None and dq.amount is not None and re.search(r"\d", u.question):
                 dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
-        if dq is not None and dq.amount is not None and self._holder(u.question, supplement) is not None:
-            return replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
+        if dq is not None and dq.amount is not None and (holder := self._holder(u.question, supplement)):
+            dq = replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
+            if not self._described_beside(u.question, holder):  # (but "<product> and the <nutrient>
+                return dq  # <amount> + <nutrient> <amount> one": two products' amounts, added up below)
         if dq is not None and dq.amount is not None and not dq.summed and product_by_amounts(
                 u.question, self.catalog.all_products, self.catalog.nutrient_names) is not None:
             dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it (amounts
@@ -1628,10 +1641,11 @@ class Assistant:
         # "<product> and the <amount> one together": a second product, described by its amounts
         first = own if described else (folded.replace(cue_fold(named.name), " ")
                                        if named and named.name else "")
-        second = (product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names)
-                  or self._second_named(first, named)) if first else None
-        if second is not None:
+        amounts = product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names)
+        second = amounts or self._second_named(first, named) if first else None
+        if second is not None:  # (the words just before its amounts describe it too: "the <nutrient> 600 mg")
             own = first[:second[1][0]] + " " + first[second[1][1]:]
+            own = _outside_description(own, second[1][0]) if amounts else own
         if amounts_said(own):
             return None  # an amount of the question's own (not one it says is a limit)
         product = named or (described[0] if described else None) or self._held_product(u, second is None)
@@ -1659,10 +1673,16 @@ class Assistant:
             # limit, their total never said to be below it
             held = [(p, d) for p, d in ((product, dose), (second[0], also)) if d is not None]
             return HeldAmount(held[0][0], held[0][1], several, uncounted=True) if held else None
-        total = total_dose([dose, also])  # both hold it: set beside the limit added up (in one unit),
-        if total is None:  # never apart; in two units, the first's alone ("even without ...")
+        # both hold it: set beside the limit added up (in one unit, or in µg), never apart; else the
+        total = total_dose([dose, also], self.catalog.primary_nutrient(supplement))  # first's alone
+        if total is None:  # ("even without ...")
             return HeldAmount(product, dose, several, uncounted=True)
         return HeldAmount(product, total, several, second[0])
+
+    def _described_beside(self, question: str, named: Product) -> bool:
+        """Does the question describe another product by its amounts, beside the one it names?"""
+        rest = cue_fold(question).replace(cue_fold(named.name or ""), " ")
+        return product_by_amounts(rest, self.catalog.all_products, self.catalog.nutrient_names) is not None
 
     def _second_named(self, rest: str, named: Product | None) -> tuple[Product, tuple[int, int]] | None:
         """Another product than ``named`` that the (folded) rest of the question names by its name

@@ -55,7 +55,7 @@ from assistant.domain.page_format import (
     value_lines,
 )
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
-from assistant.doses import Dose, parse_doses
+from assistant.doses import MICRO_SIGN, Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import content_tokens, cue, lexical_form, mentioned_classes, names_a_medicine, stem
 from assistant.normalize import cue_fold as fold  # scope.py imports fold from here
@@ -666,13 +666,26 @@ def _only_medicines(text: str, qc: QuestionCues) -> bool:
                                and cue(qc.supplement_words).search(t) is None for t in parts)
 
 
-def total_dose(doses: Sequence[Dose]) -> Dose | None:
-    """Amounts written in one unit, added up (None for amounts in several units, or none)."""
-    if not doses or len({d.unit for d in doses}) > 1:
+def total_dose(doses: Sequence[Dose], nutrient: str | None = None) -> Dose | None:
+    """Amounts written in one unit, added up; in several units, added up in µg when each has a mass
+    (IU through the vocabulary's factor for ``nutrient``); None otherwise, or for none."""
+    if doses and len({d.unit for d in doses}) > 1:
+        masses = [_as_mass(d, nutrient) for d in doses]
+        if any(m is None for m in masses):
+            return None
+        doses = [m for m in masses if m is not None]
+    if not doses:
         return None
     high = sum(d.high if d.high is not None else d.low for d in doses) if any(d.high for d in doses) else None
     return replace(doses[0], low=sum(d.low for d in doses), high=high,
                    text=" + ".join(d.text for d in doses))  # the sum is never written as one figure
+
+
+def _as_mass(d: Dose, nutrient: str | None) -> Dose | None:
+    """The dose in µg (its text kept), or None when it has no mass (IU of no factor)."""
+    low = _in_ug(d, d.low, nutrient)
+    high = _in_ug(d, d.high, nutrient) if d.high is not None else None
+    return None if low is None else replace(d, low=low, high=high, unit=MICRO_SIGN + "g")
 
 
 def asks_dose(question: str, cues: DosageCues | None = None) -> bool:

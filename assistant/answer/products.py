@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from assistant import messages as msg
 from assistant.answer.citations import CitationBook
+from assistant.corpus import Nutrient as ProductNutrient
 from assistant.corpus import Product
 from assistant.domain.vocabulary import compiles, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
@@ -35,6 +36,7 @@ from assistant.normalize import (
     name_terms,
     sentences_of,
     tokens,
+    without_medicine_phrases,
 )
 from assistant.nutrients import (
     NamedNutrient,
@@ -2221,8 +2223,9 @@ def _by_amount(q: str, products: Sequence[Product], in_scope: Sequence[Product],
     product word, kind or "the one", or an amount of it fits no product or several. An amount
     the products are held against ("under <amount>") describes none."""
     qc = product_cues().question
-    kinds = _kinds_in(q)
-    if not (cue([*qc.product_words, *qc.one_with, *qc.one_words]).search(q) or kinds):
+    plain = without_medicine_phrases(q)  # "water pills": a medicine's name holds no product word
+    kinds = _kinds_in(plain)
+    if not (cue([*qc.product_words, *qc.one_with, *qc.one_words]).search(plain) or kinds):
         return None
     left: set[str] | None = None  # the products every amount fits ("the 1000 IU + 45 mcg one")
     spans: list[tuple[int, int]] = []
@@ -2638,6 +2641,15 @@ def _without_references(q: str, ones: bool = False, to_verb: bool = False) -> st
     return q
 
 
+def set_beside(question: str) -> str:
+    """What the (folded) question sets a product beside: the words after the first of the cues'
+    ``beside_limit``, to the clause's end ("does the <described> softgel go over the <supplement>
+    limit?": "<supplement> limit"); "" when it sets it beside nothing."""
+    qc = product_cues().question
+    m = cue(qc.beside_limit).search(question) if qc.beside_limit else None
+    return re.split(r"[,;.!?]", question[m.end():], maxsplit=1)[0] if m else ""
+
+
 def without_description(question: str) -> str:
     """The (folded) question without the words that describe a product ("does the <A> + <B> softgel
     go over the limit?": what is asked of it, "does go over the limit?")."""
@@ -2651,7 +2663,7 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     and description hold all its words (of several, the one in scope); else the one holding most of
     their weight (rarer words weigh more), among the products in scope first, then among all, of
     those that hold every nutrient the phrase names ("the <one> <other> drops" hold both)."""
-    words_of = {p.id: _words(p.title + " " + p.text) for p in products}
+    words_of = {p.id: _words(p.title + " " + p.text) | _broader_names(p.nutrients) for p in products}
     nutrient_words = set(content_tokens(" ".join(nutrient_names)))
     n = len(products)
     scope = {p.id for p in in_scope}
@@ -2680,6 +2692,16 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
             if best >= total / 2 and len(top) == 1:
                 return top[0]
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _broader_names(nutrients: tuple[ProductNutrient, ...]) -> frozenset[str]:
+    """The words of the vocabulary's less specific names of these nutrients (a phrase names a product
+    stating "vitamin <letter><digit>" by "vitamin <letter>" too)."""
+    held = [x.nutrient.casefold() for x in nutrients]
+    return frozenset(t for n in vocabulary().nutrients for x in held
+                     if x != n.name.casefold() and x.startswith(n.name.casefold())
+                     for t in content_tokens(n.name))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -35,7 +35,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -110,6 +110,9 @@ DOSE_WORDS = {"max": "highest", "min": "lowest"}
 DETAIL_TEMPLATE = "The research finding on the study asked about: {finding}"
 NAMING_TEMPLATE = "The study described names no {names}; the research findings that do: {finding}"
 DETAIL_GAP = "The finding does not state {what}."
+#: several findings fit the study described equally well, and none states the detail asked
+TIED_TEMPLATE = "The research findings that fit the study described: {finding}"
+TIED_GAP = "None of these findings states {what}."
 #: the lead of the findings a question asks for only by leaving some out ("leaving the <x> ones out")
 LEFT_OUT_WORDS = "leaving out {names}"
 #: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
@@ -2081,12 +2084,14 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         one = _one_study(query, scoped)
         if (one is None and (query.about or query.forms)
                 and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
-                and not any(score > 0 for _, score in _ranked(query, scoped))  # none of them is described
-                and _ranked(replace(query, about=(), forms=()), scoped)):  # a study so described is here
+                and (described := _ranked(replace(query, about=(), forms=()), scoped))  # a study so
+                and _described_less(_ranked(query, scoped), described[0][1])):  # described is here
             # "what dose of <form> did the <...> trial give" ("how long did the <...> trial with <form>
             # run") when no such trial names <form> (a follow-up that swapped the form): the findings
             # that do name it, each with its own
             return StudySelection(records=named, answered=True)
+        if one is None and (tied := _tied_unstated(query, scoped)):
+            return tied  # "how many were in the <...> study", two findings so described: neither says
         gaps = [g for k in (query.detail, *query.also_details)
                 if one is not None and (g := _detail_gap(_one_detail(query, k), one))]
         dc = study_cues().question.details.get(query.detail)
@@ -2105,6 +2110,29 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     if query.length is not None:
         return _longest(query, scoped)
     return _filtered(query, scoped)
+
+
+def _tied_unstated(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection | None:
+    """The few findings the question's words describe equally well (its best), when none states the
+    one study detail asked (the cues' ``details``; the same unstated of each): each is stated, with
+    what none of them says."""
+    if query.also_details or query.detail not in study_cues().question.details:
+        return None  # (a word the page never uses is no detail of a study: its own answer says so)
+    ranked = _ranked(query, scoped)
+    top = ranked[0][1] if ranked else 0.0
+    tied = [r for r, score in ranked if top > 0 and math.isclose(score, top)]
+    if not 1 < len(tied) <= MAX_ABOUT:
+        return None
+    gaps = {_detail_gap(query, r) for r in tied}
+    what = next(iter(gaps))
+    return StudySelection(records=tied, answered=True, what=what) if len(gaps) == 1 and what else None
+
+
+def _described_less(ranked: Sequence[tuple[StudyRecord, float]], best: float) -> bool:
+    """Are the findings naming what was asked described by none of the question's words, or less
+    well than a finding that does not name it (the question's best)?"""
+    top = max((score for _, score in ranked), default=0.0)
+    return top == 0.0 or top < best
 
 
 def _each_end(query: StudyQuery) -> list[StudyQuery]:
@@ -2726,6 +2754,18 @@ def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list
     return [r for r in records if score.get(r.chunk_id, 0.0) >= best / 2]
 
 
+def _several_described(query: StudyQuery, sel: StudySelection,
+                       cite: Callable[[StudyRecord], str]) -> list[str]:
+    """A detail asked of one study that several findings answer: those the words describe equally
+    well, with what none of them states (``sel.what``), else (no one study fits) those naming what
+    was asked."""
+    if sel.what:
+        return [TIED_TEMPLATE.format(finding=cite(r)) if i == 0 else cite(r)
+                for i, r in enumerate(sel.records)] + [TIED_GAP.format(what=sel.what)]
+    return [NAMING_TEMPLATE.format(names=" or ".join(query.about or query.forms), finding=cite(r))
+            if i == 0 else cite(r) for i, r in enumerate(sel.records)]
+
+
 def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Mapping[str, Document],
                     book: CitationBook, supplement: str | None = None, *, nearest: bool = True) -> list[str]:
     """The answer's lines, each stating a finding verbatim (or a template filled with its text) and
@@ -2751,9 +2791,8 @@ def compose_studies(query: StudyQuery, records: Sequence[StudyRecord], docs: Map
         return [SOURCE_TEMPLATE.format(finding=cite(r)) for r in sel.records]
     if query.ref is not None:  # one numbered finding, or several ("study 7 vs study 8")
         return _reference_lines([cite(r) for r in sel.records], len(query.numbers)) + gap
-    if query.detail is not None and len(sel.records) > 1:  # no one study fits: those naming what was asked
-        return [NAMING_TEMPLATE.format(names=" or ".join(query.about or query.forms), finding=cite(r))
-                if i == 0 else cite(r) for i, r in enumerate(sel.records)]
+    if query.detail is not None and len(sel.records) > 1:
+        return _several_described(query, sel, cite)
     if query.detail is not None:
         return [line for r in sel.records for line in (
             DETAIL_TEMPLATE.format(finding=cite(r)), *_citing_lines(query, r, docs, book))] + gap + [

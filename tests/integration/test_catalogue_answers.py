@@ -662,7 +662,8 @@ def test_a_note_naming_a_condition_someone_has_is_quoted_whatever_else_is_asked(
 
 def test_two_products_named_beside_a_limit_keep_the_limit(catalogue: Assistant) -> None:
     ans = catalogue.ask("I take Bone Plus 5000 and the calcium one with 25 µg together, am I over the limit?")
-    assert "Even without what is taken beside it, the amount named is above the Upper Intake Limit" in ans.text
+    # 5,000 IU and 25 µg: added up by mass (the vocabulary's IU factor), never written as one figure
+    assert "The amounts named, added together, are above the Upper Intake Limit" in ans.text
     ans = catalogue.ask("is the calcium 600 mg one over the upper limit?")  # calcium's: no page sets its limit
     assert "Upper Intake Limit the monograph gives" not in ans.text
 

@@ -33,6 +33,7 @@ from assistant.answer.dosage import (
     select_values,
     servings_counted,
     times,
+    total_dose,
     treated_conditions,
 )
 from assistant.chunking import chunk_corpus
@@ -1012,3 +1013,12 @@ def test_an_age_said_of_a_person(question: str, ages: tuple[tuple[float, float],
     from assistant.answer.dosage import people_in
 
     assert people_in(question).ages == ages
+
+
+def test_two_products_amounts_in_several_units_are_added_up_by_mass() -> None:
+    iu, ug = parse_doses("5,000 IU")[0], parse_doses("25 µg")[0]
+    total = total_dose([iu, ug], "vitamin D3")  # 125 µg + 25 µg, by the vocabulary's IU factor
+    assert total is not None and total.unit == "µg" and total.low == pytest.approx(150.0)
+    assert total.text == "5,000 IU + 25 µg"  # the sum is never written as one figure
+    assert total_dose([iu, ug]) is None  # no nutrient: IU has no mass
+    assert total_dose([iu, parse_doses("1,000 IU")[0]]) is not None  # one unit: added as written

@@ -13,6 +13,7 @@ from assistant.normalize import (
     mentioned_classes,
     taken_things,
     tokens,
+    without_medicine_phrases,
 )
 
 
@@ -513,3 +514,9 @@ def test_no_class_is_named_by_a_clot_or_antibiotic_word_of_something_else(questi
 ])
 def test_what_a_question_says_is_taken(question: str, taken: list[str]) -> None:
     assert taken_things(question) == taken
+
+
+def test_a_medicine_s_name_is_blanked_with_its_offsets_kept() -> None:
+    q = "i'm not on any water pills. is 2000 iu of d3 in a softgel ok?"
+    out = without_medicine_phrases(q)
+    assert len(out) == len(q) and "pills" not in out and "softgel" in out

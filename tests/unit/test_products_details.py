@@ -14,6 +14,8 @@ from assistant.answer.products import (
     compose_products,
     one_product_question,
     parse_product_query,
+    product_named,
+    set_beside,
     without_description,
 )
 from assistant.corpus import Nutrient, Product
@@ -189,3 +191,27 @@ def test_a_kind_the_asker_says_they_have_is_no_kind_asked_for_a_property() -> No
     # a kind the person wants stays asked
     pq = parse_product_query("i'd prefer capsules, which iron is gentler on the stomach?", NAMES)
     assert pq is not None and pq.kinds == ("capsule",)
+
+
+def test_a_kind_said_to_upset_the_asker_is_no_kind_asked_for_a_property() -> None:
+    # "<kind>s give me <symptom>": what the person has had, not a kind sought
+    pq = parse_product_query("tablets give me stomach cramps, is there an iron that is easier on the gut?", NAMES)
+    assert pq is not None and pq.property is not None and pq.kinds == ()
+    # a question that asks of a kind keeps it ("which tablet gives me ...")
+    pq = parse_product_query("which tablet makes my stomach hurt least?", NAMES)
+    assert pq is None or pq.kinds in ((), ("tablet",))
+
+
+def test_what_a_product_is_set_beside_names_the_limit_s_supplement() -> None:
+    assert set_beside("would the fish oil softgel put me over the vitamin d limit?").strip() == "vitamin d limit"
+    assert set_beside("does the d3 + k2 softgel exceed the ul, or not?").strip() == "the ul"
+    assert set_beside("how much iron is in the tablet?") == ""
+
+
+def test_a_less_specific_name_of_a_nutrient_describes_the_product_stating_it() -> None:
+    # "the liquid vitamin d": the liquid stating vitamin D3, not a softgel whose text says "vitamin D"
+    soft = _product("d1", "Bone Plus 5000", "Bone Plus 5000 is a softgel with vitamin D3 (5,000 IU) for "
+                    "people with low vitamin D status.", ("vitamin D3", "5,000 IU", None), name="Bone Plus 5000")
+    drops = _product("d2", "Liquid supplement: vitamin D3", "This vitamin D3 liquid provides 400 IU per drop.",
+                     ("vitamin D3", "400 IU", None))
+    assert product_named("how many IU is in the liquid vitamin D?", [soft, drops], [soft, drops], NAMES) is drops

@@ -1586,3 +1586,27 @@ def test_a_review_told_of_is_a_study_whose_form_is_asked() -> None:
 def test_a_comparative_after_the_picks_an_end_of_the_findings(question: str, direction: str | None) -> None:
     sq = parse_study_query(question)
     assert (sq.direction if sq is not None else None) == direction
+
+
+def test_a_detail_none_of_the_findings_equally_described_states_is_said_of_them_all() -> None:
+    # two iron findings are told of by "alternate-day": both are stated, and that neither says it
+    lines, book = answer("how many participants were in the alternate-day iron trial?", "iron")
+    assert_cited_and_grounded(lines[:-1], book)
+    assert len(book.citations) == 2 and lines[-1] == "None of these findings states how many it included."
+    lines, _ = answer("who sponsored the dry eye trial?", "omega-3-fish-oil")
+    assert lines and lines[-1] == "The finding does not state who funded it."
+
+
+def test_a_form_asked_of_a_study_a_finding_of_another_form_describes_better() -> None:
+    # the bone density study in postmenopausal women gave MK-7; the MK-4 findings are only in such women
+    lines, book = answer("what dose of MK-4 did the bone mineral density study in postmenopausal women give?",
+                         "vitamin-k2")
+    assert lines and lines[0].startswith("The study described names no MK-4")
+    assert all("MK-4" in c.snippet for c in book.citations)
+
+
+def test_findings_of_one_nutrient_or_another_are_each_page_s_own() -> None:
+    sq = parse_study_query("which iron or omega-3 trials ran for 12 weeks?")
+    assert sq is not None and sq.either and set(sq.nutrients) == {"iron", "omega-3"}
+    sq = parse_study_query("did any study give both MK-7 and vitamin D?")
+    assert sq is not None and not sq.either
