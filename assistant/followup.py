@@ -512,13 +512,7 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     slots = [s for s in slots if s.kind != "result" or any(e.kind == "result" for e in earlier)]
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest)):
-        # "same question for the liquid one": the earlier question, asked of what this turn names
-        rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
-        old = [s for s in earlier if s.kind == "product"]
-        base = previous
-        for s in sorted(old, key=lambda s: s.start, reverse=True):
-            base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
-        return Resolution(re.sub(r"\s{2,}", " ", base if old else f"{previous} {rest}"), True, True)
+        return Resolution(_asked_again(rest, previous, earlier), True, True)
     kept = list(dict.fromkeys(previous[e.start:e.end] for e in earlier if e.kind == "product"))
     given = [s for s in slots if s.kind == "product" and not _described(s, question)]  # not described
     if len(kept) == 1 and given and compares_back(question) and (m := _pointer_at(question, given)):
@@ -554,6 +548,51 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _asked_again(rest: str, previous: str, earlier: Sequence[Slot]) -> str:
+    """"same question for the liquid one", "what about <X>?": the earlier question, asked of what
+    the turn names (``rest``): its product in place of the earlier one, its outcome in place of the
+    earlier outcome, else added to it."""
+    rest = re.sub(r"^(?:the|a|an|that|this)\s+", "", rest.strip(), flags=re.IGNORECASE)
+    old = [s for s in earlier if s.kind == "product"]
+    base = previous
+    for s in sorted(old, key=lambda s: s.start, reverse=True):
+        base = base[:s.start] + ("the " + rest if s is old[0] else "") + base[s.end:]
+    resolved = base if old else _topic_swapped(previous, rest, earlier) or f"{previous} {rest}"
+    return re.sub(r"\s{2,}", " ", resolved)
+
+
+def _topic_swapped(previous: str, rest: str, earlier: Sequence[Slot]) -> str | None:
+    """"what about <another outcome>?" after a question about the findings on one (the study cues'
+    ``topics``): the earlier question asked of that outcome, without the people who were in the
+    earlier outcome's findings ("did it prevent fractures in healthy adults?" -> "what about
+    diabetes?": "did it prevent diabetes?"); None when either names no outcome, or the same one."""
+    from assistant.answer.studies import study_cues  # the outcomes the findings are grouped by
+
+    topics = study_cues().question.topics
+    said = [(t, m) for t, pats in topics.items() if pats and (m := cue(pats).search(rest))]
+    before = [(t, m) for t, pats in topics.items() if pats for m in cue(pats).finditer(previous)]
+    if len(said) != 1 or not before or {t for t, _ in before} == {said[0][0]}:
+        return None
+    spans = sorted([*((m.start(), m.end()) for _, m in before),
+                    *((_lead_start(previous, s.start), s.end) for s in earlier if s.kind == "people")])
+    merged: list[list[int]] = []
+    for a, b in spans:  # ("women with osteoporosis" holds the outcome's word: one span)
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    asked = re.sub(r"^\W*(?:(?:for|about|with|on|in)\s+)?(?:the\s+)?|\W+$", "", rest)
+    lead = re.match(r"(?:in|among|for|with|on)\s+", previous[merged[0][0]:])  # "the study in <them>"
+    return _put(previous, [Slot("topic", "", a, b) for a, b in merged],
+                (lead.group(0) if lead else "") + asked)
+
+
+def _lead_start(text: str, start: int) -> int:
+    """Where the words naming people at ``start`` begin with the preposition before them ("in ")."""
+    m = re.search(r"(?<![\w-])(?:in|among|for|with|on)\s+$", text[:start])
+    return m.start() if m else start
 
 
 def _replaced_kinds(question: str, slots: Sequence[Slot]) -> set[str]:

@@ -1638,14 +1638,10 @@ class Assistant:
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)
         own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
-        # "<product> and the <amount> one together": a second product, described by its amounts
         first = own if described else (folded.replace(cue_fold(named.name), " ")
                                        if named and named.name else "")
-        amounts = product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names)
-        second = amounts or self._second_named(first, named) if first else None
-        if second is not None:  # (the words just before its amounts describe it too: "the <nutrient> 600 mg")
-            own = first[:second[1][0]] + " " + first[second[1][1]:]
-            own = _outside_description(own, second[1][0]) if amounts else own
+        second, without = self._second_product(first, named) if first else (None, own)
+        own = without if second is not None else own
         if amounts_said(own):
             return None  # an amount of the question's own (not one it says is a limit)
         product = named or (described[0] if described else None) or self._held_product(u, second is None)
@@ -1668,16 +1664,32 @@ class Assistant:
         dose = self._amount_of(product, supplement)
         if second is None:
             return HeldAmount(product, dose, several) if dose is not None else None
-        also = self._amount_of(second[0], supplement)
+        also = self._amount_of(second, supplement)
         if dose is None or also is None:  # one states no amount of it: the other's is set beside the
             # limit, their total never said to be below it
-            held = [(p, d) for p, d in ((product, dose), (second[0], also)) if d is not None]
+            held = [(p, d) for p, d in ((product, dose), (second, also)) if d is not None]
             return HeldAmount(held[0][0], held[0][1], several, uncounted=True) if held else None
         # both hold it: set beside the limit added up (in one unit, or in µg), never apart; else the
         total = total_dose([dose, also], self.catalog.primary_nutrient(supplement))  # first's alone
         if total is None:  # ("even without ...")
             return HeldAmount(product, dose, several, uncounted=True)
-        return HeldAmount(product, total, several, second[0])
+        return HeldAmount(product, total, several, second)
+
+    def _second_product(self, first: str, named: Product | None) -> tuple[Product | None, str]:
+        """A second product the (folded) rest of the question names or describes ("<product> and the
+        <amount> one together", "<A> and <B>", "<A> plus the <words> tablet"), and that rest without
+        the words that describe it (the words just before its amounts too: "the <nutrient> 600 mg")."""
+        if (amounts := product_by_amounts(first, self.catalog.all_products, self.catalog.nutrient_names)):
+            (start, end), led = amounts[1], re.match(r"(?:the|this|that|my)\b", first[amounts[1][0]:])
+            own = first[:start] + " " + first[end:]  # (its span opens with "the <words>": no more)
+            return amounts[0], own if led else _outside_description(own, start)
+        if (by_name := self._second_named(first, named)) is not None:
+            return by_name[0], first[:by_name[1][0]] + " " + first[by_name[1][1]:]
+        other = (product_named(first, self.catalog.all_products, [], self.catalog.nutrient_names)
+                 if named else None)
+        if other is not None and other is not named:
+            return other, without_description(first)
+        return None, first
 
     def _described_beside(self, question: str, named: Product) -> bool:
         """Does the question describe another product by its amounts, beside the one it names?"""

@@ -121,6 +121,8 @@ class QuestionCues(BaseModel):
     #: words after a product word that set the product beside a limit ("does the <described> softgel
     #: go over the upper limit?"): they end the phrase that describes it
     beside_limit: list[str] = []
+    #: what ends the words a product is set beside ("over the upper limit if I also take <x>")
+    beside_limit_ends: list[str] = []
     which_form: list[str] = []
     choose_plural: list[str] = []
     #: asking for every product in order of an amount ("sort them by <nutrient>", "rank them")
@@ -182,7 +184,7 @@ class QuestionCues(BaseModel):
                      "aversion_not_before", "aversion_asking", "persons", "choosers", "offer_joiners",
                      "plural_products", "plural_joiners", "plural_not_asking",
                      "category_after", "category_ranked", "category_before", "choose_kind",
-                     "seek_property", "own_statement", "evidence")
+                     "seek_property", "own_statement", "evidence", "beside_limit", "beside_limit_ends")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1027,9 +1029,9 @@ def _without_own_statements(q: str) -> str:
     opens = product_cues().question.own_statement
     if not opens:
         return q
-    starts = re.compile(rf"\s*(?:{cue_alternation(opens)})")
+    starts = re.compile(rf"(?:{cue_alternation(opens)})")
     clauses = re.split(r"(?<=[,;.!?])", q)
-    rest = "".join(c for c in clauses if not starts.match(c))
+    rest = "".join(c for c in clauses if not starts.match(c.lstrip()))
     return rest if rest.strip() else q
 
 
@@ -2643,11 +2645,16 @@ def _without_references(q: str, ones: bool = False, to_verb: bool = False) -> st
 
 def set_beside(question: str) -> str:
     """What the (folded) question sets a product beside: the words after the first of the cues'
-    ``beside_limit``, to the clause's end ("does the <described> softgel go over the <supplement>
-    limit?": "<supplement> limit"); "" when it sets it beside nothing."""
+    ``beside_limit``, to the clause's end or one of ``beside_limit_ends`` ("does the <described>
+    softgel go over the <supplement> limit?": "<supplement> limit"; "... over the upper limit if I
+    also take <x>?": "upper limit"); "" when it sets it beside nothing."""
     qc = product_cues().question
     m = cue(qc.beside_limit).search(question) if qc.beside_limit else None
-    return re.split(r"[,;.!?]", question[m.end():], maxsplit=1)[0] if m else ""
+    if m is None:
+        return ""
+    said = re.split(r"[,;.!?]", question[m.end():], maxsplit=1)[0]
+    end = cue(qc.beside_limit_ends).search(said) if qc.beside_limit_ends else None
+    return said[:end.start()] if end else said
 
 
 def without_description(question: str) -> str:
@@ -2664,7 +2671,8 @@ def _described_in(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     their weight (rarer words weigh more), among the products in scope first, then among all, of
     those that hold every nutrient the phrase names ("the <one> <other> drops" hold both)."""
     words_of = {p.id: _words(p.title + " " + p.text) | _broader_names(p.nutrients) for p in products}
-    nutrient_words = set(content_tokens(" ".join(nutrient_names)))
+    nutrient_words = set(content_tokens(" ".join(nutrient_names))).union(
+        *(_broader_names(p.nutrients) for p in products))  # "vitamin <letter>" is a nutrient's name too
     n = len(products)
     scope = {p.id for p in in_scope}
     refs = [set(r) for r in _references(q, loose=True, figures=figures, ones=ones)]
@@ -2700,7 +2708,8 @@ def _broader_names(nutrients: tuple[ProductNutrient, ...]) -> frozenset[str]:
     stating "vitamin <letter><digit>" by "vitamin <letter>" too)."""
     held = [x.nutrient.casefold() for x in nutrients]
     return frozenset(t for n in vocabulary().nutrients for x in held
-                     if x != n.name.casefold() and x.startswith(n.name.casefold())
+                     if (name := n.name.casefold()) != x and x.startswith(name) and name[-1].isalpha()
+                     and x[len(name):].isdigit()  # only digits follow (never "<x>1" of "<x>12")
                      for t in content_tokens(n.name))
 
 

@@ -1022,3 +1022,11 @@ def test_two_products_amounts_in_several_units_are_added_up_by_mass() -> None:
     assert total.text == "5,000 IU + 25 µg"  # the sum is never written as one figure
     assert total_dose([iu, ug]) is None  # no nutrient: IU has no mass
     assert total_dose([iu, parse_doses("1,000 IU")[0]]) is not None  # one unit: added as written
+
+
+def test_someone_said_to_be_deficient_asks_the_treatment_dose_but_nobody_does() -> None:
+    for q in ("what's the therapeutic dose for someone whos deficient", "my wife's deficient, how much should she take?"):
+        dq = parse_dosage_query(q)
+        assert dq is not None and "Therapeutic Doses" in dq.fields, q
+    dq = parse_dosage_query("what's the daily amount so nobody's deficient?")
+    assert dq is None or "Therapeutic Doses" not in dq.fields

@@ -663,3 +663,12 @@ def test_the_first_one_is_the_first_cited_whatever_the_earlier_question_shares()
 def test_the_one_the_user_takes_stays_a_product() -> None:
     r = resolve("I take the one with 65 mg, is that too much?", "what did the iron research find?")
     assert r.of_study is None
+
+
+def test_what_about_another_outcome_asks_the_earlier_question_of_it() -> None:
+    # the outcome is swapped; the people of the earlier outcome's findings go with it
+    r = resolve("what about blood sugar?", "did vitamin d lower fractures in older women?")
+    assert r.followup and "blood sugar" in r.question and "fracture" not in r.question and "women" not in r.question
+    # no outcome named before, or the same one: the turn is added to the earlier question as before
+    r = resolve("what about diabetes?", "how much vitamin d should i take?")
+    assert "how much vitamin d should i take?" in r.question and "diabetes" in r.question

@@ -197,15 +197,19 @@ def test_a_kind_said_to_upset_the_asker_is_no_kind_asked_for_a_property() -> Non
     # "<kind>s give me <symptom>": what the person has had, not a kind sought
     pq = parse_product_query("tablets give me stomach cramps, is there an iron that is easier on the gut?", NAMES)
     assert pq is not None and pq.property is not None and pq.kinds == ()
-    # a question that asks of a kind keeps it ("which tablet gives me ...")
-    pq = parse_product_query("which tablet makes my stomach hurt least?", NAMES)
-    assert pq is None or pq.kinds in ((), ("tablet",))
+    # a clause that asks of a kind, or says what the person wants, keeps it
+    for q, kind in (("for iron, which tablet gives me the least stomach upset?", "tablet"),
+                    ("a liquid that won't upset my stomach, which iron is gentlest?", "liquid")):
+        pq = parse_product_query(q, NAMES)
+        assert pq is not None and pq.kinds == (kind,), q
 
 
 def test_what_a_product_is_set_beside_names_the_limit_s_supplement() -> None:
     assert set_beside("would the fish oil softgel put me over the vitamin d limit?").strip() == "vitamin d limit"
     assert set_beside("does the d3 + k2 softgel exceed the ul, or not?").strip() == "the ul"
     assert set_beside("how much iron is in the tablet?") == ""
+    # a clause saying when or with what ends it: "iron" is no limit's supplement here
+    assert set_beside("is 4000 iu of d3 over the upper limit if i also take iron?").strip() == "upper limit"
 
 
 def test_a_less_specific_name_of_a_nutrient_describes_the_product_stating_it() -> None:

@@ -1610,3 +1610,9 @@ def test_findings_of_one_nutrient_or_another_are_each_page_s_own() -> None:
     assert sq is not None and sq.either and set(sq.nutrients) == {"iron", "omega-3"}
     sq = parse_study_query("did any study give both MK-7 and vitamin D?")
     assert sq is not None and not sq.either
+
+
+def test_what_the_studies_on_an_outcome_found_lists_those_findings() -> None:
+    lines, book = answer("what did the k2 studies on the heart find?", "vitamin-k2")
+    assert_cited_and_grounded(lines[:1], book)
+    assert {rec("vitamin-k2", n).text for n in (7, 8)} <= {c.snippet for c in book.citations}
