@@ -643,6 +643,7 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def without_medicine_phrases(folded: str) -> str:
     """The folded text with each phrase that names a medicine blanked, offsets kept (in "not on any
     water pills" no word is a product's)."""
