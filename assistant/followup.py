@@ -584,14 +584,18 @@ def _topic_swapped(previous: str, rest: str, earlier: Sequence[Slot]) -> str | N
         else:
             merged.append([a, b])
     asked = re.sub(r"^\W*(?:(?:for|about|with|on|in)\s+)?(?:the\s+)?|\W+$", "", rest)
-    lead = re.match(r"(?:in|among|for|with|on)\s+", previous[merged[0][0]:])  # "the study in <them>"
+    lead = re.match(rf"{_PEOPLE_LEAD}\s+", previous[merged[0][0]:])  # "the study in <them>"
     return _put(previous, [Slot("topic", "", a, b) for a, b in merged],
                 (lead.group(0) if lead else "") + asked)
 
 
+#: a preposition before the words naming the people of a study ("the study in <them>")
+_PEOPLE_LEAD = "(?:in|among|for|with|on)"
+
+
 def _lead_start(text: str, start: int) -> int:
     """Where the words naming people at ``start`` begin with the preposition before them ("in ")."""
-    m = re.search(r"(?<![\w-])(?:in|among|for|with|on)\s+$", text[:start])
+    m = re.search(rf"(?<![\w-]){_PEOPLE_LEAD}\s+$", text[:start])
     return m.start() if m else start
 
 

@@ -321,6 +321,11 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
 _SENTENCE_BREAK = re.compile(r"[.?!;]+\s+(?=\S)")
 
 
+def _without_name(folded: str, product: Product) -> str:
+    """The folded text with the product's name (as it is spelt) blanked out."""
+    return folded.replace(cue_fold(product.name or ""), " ") if product.name else folded
+
+
 def _outside_description(text: str, at: int) -> str:
     """``text`` (the amounts that describe a product already blanked at ``at``) without the rest of
     the description: the few words before its amounts ("the <nutrient> 600 mg + ...") and a
@@ -1638,8 +1643,7 @@ class Assistant:
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)
         own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
-        first = own if described else (folded.replace(cue_fold(named.name), " ")
-                                       if named and named.name else "")
+        first = own if described else (_without_name(folded, named) if named and named.name else "")
         second, without = self._second_product(first, named) if first else (None, own)
         own = without if second is not None else own
         if amounts_said(own):
@@ -1648,8 +1652,7 @@ class Assistant:
         if product is None:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
-        rest = own if described or second else (
-            folded.replace(cue_fold(product.name), " ") if product.name else folded)
+        rest = own if described or second else _without_name(folded, product)
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
         if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
             return None  # "half a <product>", "one <product> a week": the limits are daily
@@ -1693,7 +1696,7 @@ class Assistant:
 
     def _described_beside(self, question: str, named: Product) -> bool:
         """Does the question describe another product by its amounts, beside the one it names?"""
-        rest = cue_fold(question).replace(cue_fold(named.name or ""), " ")
+        rest = _without_name(cue_fold(question), named)
         return product_by_amounts(rest, self.catalog.all_products, self.catalog.nutrient_names) is not None
 
     def _second_named(self, rest: str, named: Product | None) -> tuple[Product, tuple[int, int]] | None:

@@ -2081,16 +2081,17 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
         gap = _detail_gap(query, hit[0]) if len(hit) == 1 else None
         return StudySelection(records=hit, answered=bool(hit), what=gap or "")
     if query.detail is not None:  # the one finding described, and what it does not state of the detail
-        one = _one_study(query, scoped)
+        ranked = _ranked(query, scoped)  # (read once: the one described, else those tied or named)
+        one = _best_of(ranked)
         if (one is None and (query.about or query.forms)
                 and 0 < len(named := _about_pool(query, scoped)) <= MAX_ABOUT
                 and (described := _ranked(replace(query, about=(), forms=()), scoped))  # a study so
-                and _described_less(_ranked(query, scoped), described[0][1])):  # described is here
+                and _described_less(ranked, described[0][1])):  # described is here
             # "what dose of <form> did the <...> trial give" ("how long did the <...> trial with <form>
             # run") when no such trial names <form> (a follow-up that swapped the form): the findings
             # that do name it, each with its own
             return StudySelection(records=named, answered=True)
-        if one is None and (tied := _tied_unstated(query, scoped)):
+        if one is None and (tied := _tied_unstated(query, ranked)):
             return tied  # "how many were in the <...> study", two findings so described: neither says
         gaps = [g for k in (query.detail, *query.also_details)
                 if one is not None and (g := _detail_gap(_one_detail(query, k), one))]
@@ -2112,13 +2113,12 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     return _filtered(query, scoped)
 
 
-def _tied_unstated(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelection | None:
-    """The few findings the question's words describe equally well (its best), when none states the
-    one study detail asked (the cues' ``details``; the same unstated of each): each is stated, with
-    what none of them says."""
+def _tied_unstated(query: StudyQuery, ranked: Sequence[tuple[StudyRecord, float]]) -> StudySelection | None:
+    """The few findings the question's words describe equally well (its best, of ``ranked``: see
+    :func:`_ranked`), when none states the one study detail asked (the cues' ``details``; the same
+    unstated of each): each is stated, with what none of them says."""
     if query.also_details or query.detail not in study_cues().question.details:
         return None  # (a word the page never uses is no detail of a study: its own answer says so)
-    ranked = _ranked(query, scoped)
     top = ranked[0][1] if ranked else 0.0
     tied = [r for r, score in ranked if top > 0 and math.isclose(score, top)]
     if not 1 < len(tied) <= MAX_ABOUT:
@@ -2226,7 +2226,11 @@ def _about_pool(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[StudyR
 def _one_study(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudyRecord | None:
     """The one finding the question describes: of the supplement it names, with the form, dose and
     duration it names, and the most (and rarest) of its words; None when two describe it as well."""
-    ranked = _ranked(query, scoped)
+    return _best_of(_ranked(query, scoped))
+
+
+def _best_of(ranked: Sequence[tuple[StudyRecord, float]]) -> StudyRecord | None:
+    """The first of findings ranked best first (:func:`_ranked`), unless the next is as good."""
     if not ranked or (len(ranked) > 1 and math.isclose(ranked[0][1], ranked[1][1])):
         return None
     return ranked[0][0]
