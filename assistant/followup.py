@@ -27,9 +27,11 @@ from assistant.normalize import (
     STUDY_POINTER,
     content_tokens,
     cue,
+    cue_fold,
     fold,
     in_some_form,
     negated_spans,
+    sentences_of,
     stem,
     taken_things,
 )
@@ -425,6 +427,54 @@ def is_followup(question: str, has_history: bool) -> bool:
     rest = _blanked(folded, slots)
     return (len(re.findall(r"[\w'-]+", rest)) <= _SWAP_ONLY_WORDS
             and not [t for t in content_tokens(rest) if t not in fillers])
+
+
+def people_said_before(question: str, earlier: Sequence[str]) -> str:
+    """The sentences of the latest earlier turn that say who the person the turn asks of is ("I'm 75."
+    before "how much <x> do I need a day?", "My son is 15." before "what's his daily need?"): of the
+    same person (:func:`person_of`), naming people. "" when the turn speaks of no one, starts afresh,
+    or no earlier turn since the conversation last did describes them. The caller reads them only for
+    a turn that names no people of its own."""
+    from assistant.answer.dosage import people_in  # (imports this module's neighbours)
+
+    person = person_of(question)
+    if person is None or starts_afresh(question):
+        return ""
+    for turn in reversed(earlier):
+        if said := [s for s in sentences_of(turn) if person_of(s) == person and people_in(s).named]:
+            return " ".join(said)
+        if starts_afresh(turn):
+            break
+    return ""
+
+
+def person_of(text: str) -> str | None:
+    """Who a text is about (lexicon ``persons``): "other" when it names someone the user describes (a
+    pronoun, "my <a word for people>"), else "self" when it speaks of the user, else None."""
+    folded = cue_fold(text)
+    cues = followup_words().persons
+    if _described_person().search(folded) or cue(cues.get("other", [])).search(folded):
+        return "other"
+    return "self" if cue(cues.get("self", [])).search(folded) else None
+
+
+def other_person(turn: str, earlier: str) -> bool:
+    """Do two turns say they are about different people ("I'm on <x>" and "my sister is 28")?"""
+    one, other = person_of(turn), person_of(earlier)
+    return one is not None and other is not None and one != other
+
+
+@functools.cache
+def _described_person() -> re.Pattern[str]:
+    """A word for a group of people after one of the lexicon's ``described_by`` ("my son", "our
+    daughter"), a word between allowed ("my little girl")."""
+    from assistant.answer.dosage import dosage_cues  # the groups of people a question can name
+
+    leads = followup_words().described_by
+    people = [w for g in dosage_cues().population.groups.values() for w in g.words]
+    if not leads or not people:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<![\w-])(?:{_words(leads)})\s+(?:[\w-]+\s+)?(?:{'|'.join(people)})(?![\w-])")
 
 
 def points_back(question: str) -> bool:

@@ -181,6 +181,8 @@ from assistant.followup import (
     conversation_subject,
     current_question,
     naming_pointed,
+    other_person,
+    people_said_before,
     points_at_amount,
     points_back,
     resolve,
@@ -235,9 +237,12 @@ CITED = re.compile(r"\[\d+\]")
 #: client wrote back ("[Clinical Notes]")
 MARKER_SPLIT = re.compile(r"\[[^\]\n]{1,60}\]")
 #: topic words (beyond names and general words) an ask needs before an answer holding none of them
-#: counts as loose (:meth:`Assistant._loose`), and the rest of a question needs for the words said
-#: only in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`)
+#: counts as loose (:meth:`Assistant._loose`)
 MIN_ASKED_TOPIC_WORDS = 2
+#: topic words (beyond names and general words) the rest of a question needs for the words said only
+#: in its denials to be context, not what it asks (:meth:`Assistant._asked_off_topic`): with none
+#: ("..., on <medicine> now. is <x> ok?") what is said beside the denial is what it asks about
+MIN_REST_TOPIC_WORDS = 1
 #: at most this many findings in people of the age a treatment dose is asked for follow the dose
 MAX_AGE_FINDINGS = 2
 
@@ -620,11 +625,15 @@ class Assistant:
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(self._pointed_question(q, r, turns)), r.followup
         personal = is_personal_request(without_negated_mentions(q))
-        classes = mentioned_classes([q, *user_questions(turns)])
+        # "different question — ...": the earlier question's topic does not carry over (its medicines'
+        # cautions do, unless the turn says it is about someone else: "... my sister is 28, ...")
+        fresh = starts_afresh(q)
+        kept = [t for t in user_questions(turns) if not (fresh and other_person(q, t))]
+        classes = mentioned_classes([q, *kept])
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
-        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) else (  # "different question — ..."
+        asks_about = mentioned_classes([eq]) or ([] if fresh else (  # "different question — ..."
             classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
@@ -1473,6 +1482,8 @@ class Assistant:
                 dq = replace(dq, people=people)  # people, not the earlier turn's as well
             if dq is not None and dq.amount is not None and re.search(r"\d", u.question):
                 dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
+        if dq is not None and not dq.people.named and (said := people_said_before(u.question, u.earlier)):
+            dq = replace(dq, people=people_in(said))  # "I'm 75." then "how much <x> do I need a day?"
         if dq is not None and dq.amount is not None and (holder := self._holder(u.question, supplement)):
             dq = replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
             if not self._described_beside(u.question, holder):  # (but "<product> and the <nutrient>
@@ -2036,14 +2047,14 @@ class Assistant:
     def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
         """The off-topic words the question asks with: words said only in a statement that denies
         ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
-        rest has topic words of its own (a single one, "what does <x> do for bones?", is too little
-        for a medicine said beside the denial to be dropped)."""
+        rest has a topic word of its own (none, "is <x> ok?", is too little for a medicine said
+        beside the denial to be dropped)."""
         rest = without_denials(question)
         if not off_topic or rest == question:
             return off_topic
         asked = content_tokens(rest)
         names = self.catalog.names_of(scoped) | general_words()
-        if len([t for t in asked if t not in names]) < MIN_ASKED_TOPIC_WORDS:
+        if len([t for t in asked if t not in names]) < MIN_REST_TOPIC_WORDS:
             return off_topic
         return [t for t in off_topic if t in set(asked)]
 

@@ -193,6 +193,8 @@ class PopulationCues(BaseModel):
     groups: dict[str, Group] = Field(default_factory=dict)
     #: phrases naming people other than those asked about (group ``other``): not read as people
     others: list[str] = Field(default_factory=list)
+    #: words that deny the group words right after them ("not <a> or <b>"): those are not the people
+    denials: list[str] = Field(default_factory=list)
 
     @field_validator("others")
     @classmethod
@@ -201,6 +203,11 @@ class PopulationCues(BaseModel):
             if "other" not in re.compile(p).groupindex:
                 raise ValueError(f"{p!r} needs a named group 'other'")
         return v
+
+    @field_validator("denials")
+    @classmethod
+    def _denial_patterns(cls, v: list[str]) -> list[str]:
+        return compiles(v)
 
 
 class LineCues(BaseModel):
@@ -289,6 +296,7 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
     for p in pc.others:  # "breastfeeding our 3 month old": the baby is not asked about
         folded = re.sub(p, lambda m: m.group(0)[:m.start("other") - m.start()] + " " * len(m.group("other"))
                         + m.group(0)[m.end("other") - m.start():], folded)
+    folded, denied = _without_denied(folded, pc)
     ages: list[tuple[float, float]] = []
     taken: list[tuple[int, int]] = []
     for ap in pc.ages:
@@ -305,7 +313,22 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
         g = pc.groups[name]
         if g.kind == "age" and g.ages is not None:
             ages.append(g.ages)
-    return Population(tuple(ages), frozenset(groups), frozenset(content_tokens(text)))
+    return Population(tuple(ages), frozenset(groups), frozenset(content_tokens(text)) - denied)
+
+
+def _without_denied(folded: str, pc: PopulationCues) -> tuple[str, frozenset[str]]:
+    """The text with the group words a denial says the people are not blanked ("a woman of 34, not
+    <state> or <state>": she is asked about, not the <state>), and those words' content tokens."""
+    if not pc.denials:
+        return folded, frozenset()
+    word = cue([w for g in pc.groups.values() for w in g.words]).pattern
+    joint = r"\s*(?:,|/|\bor\b|\bnor\b)\s*"
+    run = re.compile(rf"{cue(pc.denials).pattern}\s+(?P<denied>{word}(?:{joint}{word})*)")
+    found = list(run.finditer(folded))
+    out = folded
+    for m in found:
+        out = out[:m.start("denied")] + " " * (m.end("denied") - m.start("denied")) + out[m.end("denied"):]
+    return out, frozenset(t for m in found for t in content_tokens(m.group("denied")))
 
 
 def _stage_ages(p: Population, cues: PopulationCues) -> tuple[tuple[float, float], ...]:

@@ -203,6 +203,10 @@ class FollowupWords(BaseModel):
     #: what may follow "the one" / "the study" to describe a study of its own ("with 1 g a day", "in
     #: older adults"; regular expressions, see lexicon.yaml ``described_after``)
     described_after: list[str] = Field(default_factory=list)
+    #: who a sentence is about: the user ("self") or someone they describe ("other"); see lexicon.yaml
+    #: ``persons``
+    persons: dict[Literal["self", "other"], list[str]] = Field(default_factory=dict)
+    described_by: list[str] = Field(default_factory=list)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "compared_with",
                      "across_studies", "study_members", "dose_words", "described_after")

@@ -1030,3 +1030,17 @@ def test_someone_said_to_be_deficient_asks_the_treatment_dose_but_nobody_does() 
         assert dq is not None and "Therapeutic Doses" in dq.fields, q
     dq = parse_dosage_query("what's the daily amount so nobody's deficient?")
     assert dq is None or "Therapeutic Doses" not in dq.fields
+
+
+def test_groups_a_question_denies_are_not_the_people_asked_about() -> None:
+    p = read_population("how much should a woman my age take, im 34 and not pregnant")
+    assert p.groups == {"female", "adults"} and p.ages == ((34.0, 34.0),) and "pregnant" not in p.words
+    assert read_population("a woman of 34 who is not pregnant or breastfeeding").groups == {"female", "adults"}
+    assert read_population("women who aren't pregnant").groups == {"female", "adults"}
+    # a denial of something else leaves the group asked about
+    assert "pregnancy" in read_population("is it not safe for pregnant women").groups
+
+
+def test_a_person_of_an_age() -> None:
+    assert read_population("for a man of 60").ages == ((60.0, 60.0),)
+    assert read_population("a woman of 500 mg").ages == ()

@@ -672,3 +672,27 @@ def test_what_about_another_outcome_asks_the_earlier_question_of_it() -> None:
     # no outcome named before, or the same one: the turn is added to the earlier question as before
     r = resolve("what about diabetes?", "how much vitamin d should i take?")
     assert "how much vitamin d should i take?" in r.question and "diabetes" in r.question
+
+
+def test_people_said_in_an_earlier_turn_are_those_a_pronoun_asks_of() -> None:
+    from assistant.followup import people_said_before
+
+    assert people_said_before("how much do I need a day?", ["I'm 75."]) == "I'm 75."
+    assert people_said_before("what's his daily need?", ["My son is 15.", "is it safe?"]) == "My son is 15."
+    # another person than the one described, no person at all, or a fresh start: none carried
+    assert people_said_before("how much do I need a day?", ["My son is 15."]) == ""
+    assert people_said_before("what is the daily amount?", ["I'm 75."]) == ""
+    assert people_said_before("different question, how much do I need?", ["I'm 75."]) == ""
+    # the latest description of that person, and none from before a fresh start
+    assert people_said_before("and me?", ["I'm 30.", "I'm pregnant now."]) == "I'm pregnant now."
+    assert people_said_before("how much for me?", ["I'm 30.", "new question: what forms are there?"]) == ""
+
+
+def test_two_turns_about_different_people() -> None:
+    from assistant.followup import other_person, person_of
+
+    assert person_of("my sister is 28, how much does she need") == "other"
+    assert person_of("i'm on a medicine, does it matter?") == "self"
+    assert person_of("what forms are there?") is None
+    assert other_person("my sister is 28, how much does she need", "i'm on a medicine, does it matter?")
+    assert not other_person("which product has the most?", "my dad is on a medicine, is it ok for him")
