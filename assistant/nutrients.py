@@ -186,6 +186,16 @@ def nutrient_before(text: str, start: int) -> str | None:
     return named[-1].nutrient if named else None
 
 
+def joined_nutrients_end(text: str, at: int) -> int:
+    """Where the nutrients joined on by "+" at ``at`` end ("... + <A> + <B> tablet": after <B>), each
+    named without an amount; ``at`` when none is."""
+    pattern = _names(()).pattern
+    end = at
+    while (m := re.match(r"\s*\+\s*", text[end:])) and (n := pattern.match(text, end + m.end())):
+        end = n.end()
+    return end
+
+
 def parts_of(nutrient: str) -> tuple[str, ...]:
     """The nutrients whose amounts together are ``nutrient``'s (the vocabulary's ``parts``)."""
     n = _vocabulary_nutrient(nutrient)

@@ -214,7 +214,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, mentioned_nutrients, read_nutrients
+from assistant.nutrients import form_words, joined_nutrients_end, mentioned_nutrients, read_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -333,12 +333,13 @@ def _without_name(folded: str, product: Product) -> str:
 
 def _outside_description(text: str, at: int) -> str:
     """``text`` (the amounts that describe a product already blanked at ``at``) without the rest of
-    the description: the few words before its amounts ("the <nutrient> 600 mg + ...") and a
-    bracket right after them ("... 100 µg (<form>) one")."""
+    the description: the few words before its amounts ("the <nutrient> 600 mg + ..."), a bracket
+    right after them ("... 100 µg (<form>) one") and the nutrients joined on after them with no
+    amount ("the <amount> <A> + <B> tablet")."""
     before = re.search(r"(?:[\w-]+\W+){0,3}$", text[:at])
     start = before.start() if before else at
     after = re.match(r"\s*(?:\([^)]*\))?", text[at:])
-    return text[:start] + " " + text[at + (after.end() if after else 0):]
+    return text[:start] + " " + text[joined_nutrients_end(text, at + (after.end() if after else 0)):]
 
 
 def _asked_after(folded: str, end: int) -> str:

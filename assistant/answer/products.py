@@ -2001,7 +2001,10 @@ def _asked_ingredient(asked: str, product: Product) -> str | None:
 
 def _anothers_amount(sentence: str, d: Dose, word: str) -> bool:
     """Is an amount of the sentence plainly another thing's: "<amount> of <other words>", or right
-    after another nutrient's name ("<nutrient> (60 mg)"), the word asked in neither?"""
+    after another nutrient's name ("<nutrient> (60 mg)"), the word asked in neither? One the word
+    follows ("(from 325 mg <word>)") is the word's own."""
+    if re.match(rf"\s*{re.escape(word)}\b", sentence[d.end:]):
+        return False
     if of := re.match(r"\s*of\s+((?:[\w+-]+\s*){1,4})", sentence[d.end:]):
         return word not in of.group(1)
     before = re.split(r"[+;,]", sentence[max(0, d.start - 40):d.start])[-1]
