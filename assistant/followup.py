@@ -450,8 +450,11 @@ def people_said_before(question: str, earlier: Sequence[str]) -> str:
 
 def person_of(text: str) -> str | None:
     """Who a text is about (lexicon ``persons``): "other" when it names someone the user describes (a
-    pronoun, "my <a word for people>"), else "self" when it speaks of the user, else None."""
-    folded = cue_fold(text)
+    pronoun, "my <a word for people>"; not one who is no one asked about, the baby one expects),
+    else "self" when it speaks of the user, else None."""
+    from assistant.answer.dosage import without_others  # (imports this module's neighbours)
+
+    folded = without_others(cue_fold(text))  # "I'm expecting my first baby": the baby is no one described
     cues = followup_words().persons
     if _described_person().search(folded) or cue(cues.get("other", [])).search(folded):
         return "other"

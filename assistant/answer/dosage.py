@@ -292,11 +292,7 @@ def _ages_of(m: re.Match[str], months: bool) -> tuple[float, float]:
 def read_population(text: str, cues: DosageCues | None = None) -> Population:
     """The ages and groups of people a text names (amounts should be masked by the caller)."""
     pc = (cues or dosage_cues()).population
-    folded = fold(text)
-    for p in pc.others:  # "breastfeeding our 3 month old": the baby is not asked about
-        folded = re.sub(p, lambda m: m.group(0)[:m.start("other") - m.start()] + " " * len(m.group("other"))
-                        + m.group(0)[m.end("other") - m.start():], folded)
-    folded, denied = _without_denied(folded, pc)
+    folded, denied = _without_denied(without_others(fold(text), pc), pc)
     ages: list[tuple[float, float]] = []
     taken: list[tuple[int, int]] = []
     for ap in pc.ages:
@@ -314,6 +310,15 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
         if g.kind == "age" and g.ages is not None:
             ages.append(g.ages)
     return Population(tuple(ages), frozenset(groups), frozenset(content_tokens(text)) - denied)
+
+
+def without_others(folded: str, pc: PopulationCues | None = None) -> str:
+    """The (folded) text with the people it names who are not those asked about blanked ("breastfeeding
+    our 3 month old": the baby), as long as before."""
+    for p in (pc or dosage_cues().population).others:
+        folded = re.sub(p, lambda m: m.group(0)[:m.start("other") - m.start()] + " " * len(m.group("other"))
+                        + m.group(0)[m.end("other") - m.start():], folded)
+    return folded
 
 
 def _without_denied(folded: str, pc: PopulationCues) -> tuple[str, frozenset[str]]:

@@ -246,6 +246,7 @@ class AnswerCues(BaseModel):
     and_named: str
     and_absent: str
     it: tuple[str, str]
+    from_compound: str = ""
     property: str
     property_none: str
     exclude_none: str
@@ -2787,7 +2788,7 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
         return a.it[0] if len(names) == 1 else a.it[1]
 
     if amounts:
-        text = a.one_states.format(product=product, amounts="; ".join(s.detail() for s in amounts))
+        text = a.one_states.format(product=product, amounts="; ".join(_with_compound(p, s) for s in amounts))
         if named:
             text += a.and_named.format(nutrients=" and ".join(named), them=them(named))
     elif named:
@@ -2801,6 +2802,13 @@ def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> 
     for n in nutrients:
         out.add_row(p, n, m)
     out.lines.append(f"{text} [{m}].")
+
+
+def _with_compound(p: Product, s: Stated) -> str:
+    """An amount product ``p`` states, with its compound's weight when the description gives that too."""
+    share = stated_share(p, s.nutrient)
+    more = product_cues().answers.from_compound.format(whole=share.whole, form=share.form) if share else ""
+    return s.detail() + more
 
 
 def _detail_line(out: _ProductAnswer, p: Product, name: str) -> None:

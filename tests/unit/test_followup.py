@@ -696,3 +696,10 @@ def test_two_turns_about_different_people() -> None:
     assert person_of("what forms are there?") is None
     assert other_person("my sister is 28, how much does she need", "i'm on a medicine, does it matter?")
     assert not other_person("which product has the most?", "my dad is on a medicine, is it ok for him")
+
+
+def test_the_baby_one_expects_is_no_one_described() -> None:
+    from assistant.followup import people_said_before, person_of
+
+    assert person_of("I'm expecting my first baby in the spring.") == "self"
+    assert people_said_before("how much do i need each day?", ["I'm expecting my first baby."]) != ""

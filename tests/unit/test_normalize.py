@@ -520,3 +520,12 @@ def test_a_medicine_s_name_is_blanked_with_its_offsets_kept() -> None:
     q = "i'm not on any water pills. is 2000 iu of d3 in a softgel ok?"
     out = without_medicine_phrases(q)
     assert len(out) == len(q) and "pills" not in out and "softgel" in out
+
+
+def test_nutrients_joined_on_after_an_amount_end_where_the_last_name_does() -> None:
+    from assistant.nutrients import joined_nutrients_end
+
+    text = "is the 28 mg iron + vitamin c tablet over the limit?"
+    at = text.index(" + ")
+    assert text[joined_nutrients_end(text, at):].startswith(" tablet")
+    assert joined_nutrients_end("the 28 mg iron tablet", 14) == 14  # none joined on

@@ -805,3 +805,29 @@ def test_what_is_on_offer_asks_across_the_products() -> None:
     for q in ["do you have information about iron supplements and kidney disease?",
               "do we have to take iron supplements with food?", "what forms of iron supplements are available?"]:
         assert parse_product_query(q, NAMES) is None, q
+
+
+def test_an_amount_the_asked_ingredient_follows_is_its_own() -> None:
+    salt = _product("i1", "Iron Plus 65", "Iron Plus 65 is a ferrous sulfate tablet providing 65 mg of elemental "
+                    "iron (from 325 mg ferrous sulfate) per tablet.", ("iron", "65 mg", "ferrous sulfate"))
+    # the compound's weight is stated: no gap said (the description answers)
+    assert product_amount_gap("how much ferrous sulfate is that from?", salt, NAMES) is None
+
+
+def test_an_amount_comes_with_its_compounds_weight() -> None:
+    from assistant.answer.products import _with_compound, stated
+
+    p = _product("i3", "Supplement: iron 106 mg (ferrous fumarate)", "This ferrous fumarate tablet delivers 106 mg of "
+                 "elemental iron (from 324 mg ferrous fumarate) per tablet.", ("iron", "106 mg", "ferrous fumarate"))
+    s = stated(p, "iron")
+    assert s is not None and _with_compound(p, s).endswith(" (from 324 mg ferrous fumarate)")
+    plain = stated(PLAIN, "iron")
+    assert plain is not None and "from" not in _with_compound(PLAIN, plain)
+
+
+def test_a_question_said_of_every_page() -> None:
+    from assistant.answer.products import asks_every_page
+
+    assert asks_every_page("which products come as a liquid? (any supplement)")
+    assert asks_every_page("which ones are liquids, of all the supplements?")
+    assert not asks_every_page("are any supplements safe with my medicine?")

@@ -391,6 +391,10 @@ def test_a_bad_cues_file_names_its_line(tmp_path: Path) -> None:
      "that calcium was given"),
     ("tell me about the high dose mk4 study how long did they run that one for?", "vitamin-k2", 5,
      "its duration"),
+    ("the nursing home study with 800 iu, were the women deficient to begin with?", "vitamin-d3", 1,
+     "what their status was at the start"),
+    ("in the pregnancy trial of bisglycinate against sulfate, how far along were the women?", "iron", 4,
+     "how far along they were"),
 ])
 def test_one_study_detail_the_finding_does_not_state(question: str, supplement: str, ref: int,
                                                      gap: str) -> None:
