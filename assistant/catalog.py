@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.answer.products import asks_every_page
 from assistant.corpus import Corpus, Monograph, Product
 from assistant.domain.vocabulary import vocabulary
 from assistant.normalize import content_tokens, fold
@@ -199,13 +198,14 @@ class Catalog:
         """A question with no topic beyond the supplements' own names ("what does X do?")."""
         return not (set(content_tokens(question)) - self.name_words)
 
-    def product_scope(self, question: str, filters: dict[str, str] | None,
-                      best: str | None, category: str | None = None) -> Sequence[Product]:
+    def product_scope(self, question: str, filters: dict[str, str] | None, best: str | None,
+                      category: str | None = None, every: bool = False) -> Sequence[Product]:
         """The products a product question is about: those of the supplement it filters on; else,
         when it chooses products by a nutrient's name (``category``: "which of the <nutrient>
         products ..."), every product that names that nutrient, its own page's first; else those of
         the supplement it names, or, failing that, ``best`` (the best passage's). One monograph, or
-        a question asked across every page ("which products on any of the pages ..."): all products."""
+        (``every``) a question asked across every page ("which products on any of the pages ..."):
+        all products."""
         if len(self.products_of) <= 1:
             return list(self.all_products)
         if not (filters or {}).get("supplement") and category:
@@ -214,7 +214,7 @@ class Catalog:
             held = [p for p in self.holders_of.get(category.casefold(), []) if p.supplement != page]
             if own or held:
                 return own + held
-        if not (filters or {}).get("supplement") and asks_every_page(question):
+        if not (filters or {}).get("supplement") and every:
             return list(self.all_products)
         chosen = (filters or {}).get("supplement") or self.named_supplement(question) or best
         return list(self.products_of.get(chosen or "", []))

@@ -431,53 +431,72 @@ def is_followup(question: str, has_history: bool) -> bool:
 
 def people_said_before(question: str, earlier: Sequence[str]) -> str:
     """The sentences of the latest earlier turn that say who the person the turn asks of is ("I'm 75."
-    before "how much <x> do I need a day?", "My son is 15." before "what's his daily need?"): of the
-    same person (:func:`person_of`), naming people. "" when the turn speaks of no one, starts afresh,
-    or no earlier turn since the conversation last did describes them. The caller reads them only for
-    a turn that names no people of its own."""
+    before "how much <x> do I need a day?", "My son is 15." before "what's his daily need?"): naming
+    people, each about one person (:func:`persons_in`), the one the turn asks of when it says whom
+    (a turn that says no one, "daily <x> need?", asks of the person the conversation last described).
+    "" when the turn starts afresh or speaks of several people, or no earlier turn since the
+    conversation last started afresh describes the person. The caller reads them only for a turn that
+    names no people of its own."""
     from assistant.answer.dosage import people_in  # (imports this module's neighbours)
 
-    person = person_of(question)
-    if person is None or starts_afresh(question):
+    asked = persons_in(question)
+    if starts_afresh(question) or len(asked) > 1:
         return ""
     for turn in reversed(earlier):
-        if said := [s for s in sentences_of(turn) if person_of(s) == person and people_in(s).named]:
+        if said := [s for s in sentences_of(turn) if people_in(s).named
+                    and _same_person(asked, persons_in(s) or frozenset({"self"}))]:
             return " ".join(said)
         if starts_afresh(turn):
             break
     return ""
 
 
-def person_of(text: str) -> str | None:
-    """Who a text is about (lexicon ``persons``): "other" when it names someone the user describes (a
-    pronoun, "my <a word for people>"; not one who is no one asked about, the baby one expects),
-    else "self" when it speaks of the user, else None."""
+def _same_person(asked: frozenset[str], said: frozenset[str]) -> bool:
+    """Can a sentence about ``said`` (one person) be about the one a turn asks of (none said: anyone)?
+    Someone described ("my partner") may be a "he" or a "she"; the user is only the user."""
+    if len(said) != 1:
+        return False
+    if not asked or asked == said:
+        return True
+    return "self" not in asked | said and "other" in asked | said
+
+
+def persons_in(text: str) -> frozenset[str]:
+    """Who a text is about (lexicon ``persons``): "he" or "she" (a pronoun, or "my <a word for a man or
+    a woman>"), "other" (someone else described: "my partner"), "self" (the user, in words not part
+    of a description of someone else: "my" of "my son" is not). Not one who is no one asked about
+    (the baby one expects)."""
     from assistant.answer.dosage import without_others  # (imports this module's neighbours)
 
     folded = without_others(cue_fold(text))  # "I'm expecting my first baby": the baby is no one described
     cues = followup_words().persons
-    if _described_person().search(folded) or cue(cues.get("other", [])).search(folded):
-        return "other"
-    return "self" if cue(cues.get("self", [])).search(folded) else None
-
-
-def other_person(turn: str, earlier: str) -> bool:
-    """Do two turns say they are about different people ("I'm on <x>" and "my sister is 28")?"""
-    one, other = person_of(turn), person_of(earlier)
-    return one is not None and other is not None and one != other
+    found: set[str] = set()
+    for kind in ("he", "she", "other"):
+        described = _described_person(kind)
+        if cue(cues.get(kind, [])).search(folded) or described.search(folded):
+            found.add(kind)
+        folded = described.sub(lambda m: " " * len(m.group(0)), folded)
+    if cue(cues.get("self", [])).search(folded):
+        found.add("self")
+    return frozenset(found)
 
 
 @functools.cache
-def _described_person() -> re.Pattern[str]:
-    """A word for a group of people after one of the lexicon's ``described_by`` ("my son", "our
-    daughter"), a word between allowed ("my little girl")."""
+def _described_person(kind: str) -> re.Pattern[str]:
+    """Someone the user describes by a word for a group of people after one of the lexicon's
+    ``described_by`` ("my son", "our daughter", a word between allowed: "my little girl"): for "he" and
+    "she" the words of the population group ``sex_groups`` names; for "other" the lexicon's ``persons``."""
     from assistant.answer.dosage import dosage_cues  # the groups of people a question can name
 
-    leads = followup_words().described_by
-    people = [w for g in dosage_cues().population.groups.values() for w in g.words]
-    if not leads or not people:
+    words = followup_words()
+    if kind == "other":
+        return cue(words.persons.get("other", []))
+    groups = dosage_cues().population.groups
+    group = groups.get(words.sex_groups.get(kind, ""))  # type: ignore[call-overload]
+    if not words.described_by or group is None:
         return re.compile(r"(?!)")
-    return re.compile(rf"(?<![\w-])(?:{_words(leads)})\s+(?:[\w-]+\s+)?(?:{'|'.join(people)})(?![\w-])")
+    lead, people = _words(words.described_by), "|".join(group.words)
+    return re.compile(rf"(?<![\w-])(?:{lead})\s+(?:[\w-]+\s+)?(?:{people})(?![\w-])")
 
 
 def points_back(question: str) -> bool:

@@ -60,6 +60,7 @@ from assistant.answer.dosage import (
     asks_safety,
     asks_supplement_safety,
     compose_dosage,
+    denies_people,
     dosage_cues,
     exceeds_every_limit,
     fewer_than_one_serving,
@@ -181,7 +182,6 @@ from assistant.followup import (
     conversation_subject,
     current_question,
     naming_pointed,
-    other_person,
     people_said_before,
     points_at_amount,
     points_back,
@@ -626,15 +626,11 @@ class Assistant:
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(self._pointed_question(q, r, turns)), r.followup
         personal = is_personal_request(without_negated_mentions(q))
-        # "different question — ...": the earlier question's topic does not carry over (its medicines'
-        # cautions do, unless the turn says it is about someone else: "... my sister is 28, ...")
-        fresh = starts_afresh(q)
-        kept = [t for t in user_questions(turns) if not (fresh and other_person(q, t))]
-        classes = mentioned_classes([q, *kept])
+        classes = mentioned_classes([q, *user_questions(turns)])
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
-        asks_about = mentioned_classes([eq]) or ([] if fresh else (  # "different question — ..."
+        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) else (  # "different question — ..."
             classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
@@ -1048,10 +1044,10 @@ class Assistant:
                  filters: dict[str, str] | None, supplement: str | None, cautions: list[Caution],
                  head: list[str], studies: Sequence[FoundStudies] = (), several: bool = False,
                  shown_cautions: Sequence[Caution] = ()) -> Generator[StreamEvent, None, Composition]:
-        """The answer's body, from the products' amounts, a chat model behind the gate (streamed as
-        it passes), or the passages' own sentences."""
+        """The answer's body: the products' amounts, a gated chat model's (streamed), or the passages'."""
         products = self.catalog.product_scope(u.retrieval_question, self._page_filters(u, filters),
-                                              supplement, category_named(u.question))
+                                              supplement, category_named(u.question),
+                                              asks_every_page(u.retrieval_question))
         one, study = self._one_asked(u, products)
         if one is not None and studies:  # "does <product> have as much <x> as the <...> study?"
             return self._one_product_body(u, one, dq, hits, book, supplement, studies, several, study)
@@ -1483,7 +1479,8 @@ class Assistant:
                 dq = replace(dq, people=people)  # people, not the earlier turn's as well
             if dq is not None and dq.amount is not None and re.search(r"\d", u.question):
                 dq = replace(dq, amount=None)  # "what about the 5000 one?": the earlier amount is not its own
-        if dq is not None and not dq.people.named and (said := people_said_before(u.question, u.earlier)):
+        if (dq is not None and not dq.people.named and not denies_people(u.question)  # "not pregnant anymore"
+                and (said := people_said_before(u.question, u.earlier))):
             dq = replace(dq, people=people_in(said))  # "I'm 75." then "how much <x> do I need a day?"
         if dq is not None and dq.amount is not None and (holder := self._holder(u.question, supplement)):
             dq = replace(dq, amount=None)  # "<product> and also 2000 IU": a sum the page does not state
@@ -2049,15 +2046,17 @@ class Assistant:
         """The off-topic words the question asks with: words said only in a statement that denies
         ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
         rest has a topic word of its own (none, "is <x> ok?", is too little for a medicine said
-        beside the denial to be dropped)."""
+        beside the denial to be dropped); never a word of something the question says is taken
+        ("no <condition>, just take <medicine>": the page's silence on it is said)."""
         rest = without_denials(question)
         if not off_topic or rest == question:
             return off_topic
-        asked = content_tokens(rest)
+        asked = set(content_tokens(rest))
         names = self.catalog.names_of(scoped) | general_words()
         if len([t for t in asked if t not in names]) < MIN_REST_TOPIC_WORDS:
             return off_topic
-        return [t for t in off_topic if t in set(asked)]
+        taken = {w for t in taken_things(question) for w in content_tokens(t)}
+        return [t for t in off_topic if t in asked or t in taken]
 
     def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
                              scopes: Sequence[str]) -> list[FoundStudies]:

@@ -209,6 +209,11 @@ class PopulationCues(BaseModel):
     def _denial_patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
 
+    @property
+    def word_pattern(self) -> str:
+        """Any word of any group, as a whole-word pattern."""
+        return cue([w for g in self.groups.values() for w in g.words]).pattern
+
 
 class LineCues(BaseModel):
     none_set: list[str] = Field(default_factory=list)
@@ -312,6 +317,13 @@ def read_population(text: str, cues: DosageCues | None = None) -> Population:
     return Population(tuple(ages), frozenset(groups), frozenset(content_tokens(text)) - denied)
 
 
+@functools.lru_cache(maxsize=4)
+def _denial_run(denials: tuple[str, ...], word: str) -> re.Pattern[str]:
+    """A denial, then the group words it denies, joined by "or", "nor" or "/" (named group ``denied``)."""
+    joint = r"\s*(?:/|\bor\b|\bnor\b)\s*"
+    return re.compile(rf"{cue(denials).pattern}\s+(?P<denied>{word}(?:{joint}{word})*)")
+
+
 def without_others(folded: str, pc: PopulationCues | None = None) -> str:
     """The (folded) text with the people it names who are not those asked about blanked ("breastfeeding
     our 3 month old": the baby), as long as before."""
@@ -321,15 +333,18 @@ def without_others(folded: str, pc: PopulationCues | None = None) -> str:
     return folded
 
 
+def denies_people(text: str) -> bool:
+    """Does the text deny that someone is of a group ("I'm not pregnant anymore")?"""
+    pc = dosage_cues().population
+    return bool(pc.denials) and _denial_run(tuple(pc.denials), pc.word_pattern).search(fold(text)) is not None
+
+
 def _without_denied(folded: str, pc: PopulationCues) -> tuple[str, frozenset[str]]:
     """The text with the group words a denial says the people are not blanked ("a woman of 34, not
     <state> or <state>": she is asked about, not the <state>), and those words' content tokens."""
     if not pc.denials:
         return folded, frozenset()
-    word = cue([w for g in pc.groups.values() for w in g.words]).pattern
-    joint = r"\s*(?:,|/|\bor\b|\bnor\b)\s*"
-    run = re.compile(rf"{cue(pc.denials).pattern}\s+(?P<denied>{word}(?:{joint}{word})*)")
-    found = list(run.finditer(folded))
+    found = list(_denial_run(tuple(pc.denials), pc.word_pattern).finditer(folded))
     out = folded
     for m in found:
         out = out[:m.start("denied")] + " " * (m.end("denied") - m.start("denied")) + out[m.end("denied"):]

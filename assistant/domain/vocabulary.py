@@ -205,14 +205,23 @@ class FollowupWords(BaseModel):
     described_after: list[str] = Field(default_factory=list)
     #: who a sentence is about: the user ("self") or someone they describe ("other"); see lexicon.yaml
     #: ``persons``
-    persons: dict[Literal["self", "other"], list[str]] = Field(default_factory=dict)
+    persons: dict[Literal["self", "he", "she", "other"], list[str]] = Field(default_factory=dict)
     described_by: list[str] = Field(default_factory=list)
+    #: "he" / "she" -> the population group (of kind sex) a described person's word tells it by
+    sex_groups: dict[Literal["he", "she"], str] = Field(default_factory=dict)
 
     @field_validator("new_topic", "other_form", "study_pronoun", "same_form", "source", "compared_with",
                      "across_studies", "study_members", "dose_words", "described_after")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)
+
+    @field_validator("persons")
+    @classmethod
+    def _persons_compile(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in v.values():
+            compiles(patterns)
+        return v
 
 
 class FigureKind(BaseModel):

@@ -861,3 +861,14 @@ def test_a_whole_safety_ask_shows_the_notes_on_a_heart_rhythm_and_blood_lipids(c
     # other caution when the question asks what to watch for
     ans = catalogue.ask("my doc wants me on fish oil with DHA - anything to watch?")
     assert {"anticoagulant", "allergy", "heart_rhythm", "blood_lipids"} <= {c.kind for c in ans.cautions}
+
+
+def test_the_person_an_earlier_turn_describes_picks_the_allowance_row(catalogue: Assistant) -> None:
+    ans = catalogue.ask("how much vitamin d do I need a day?", history=asked_before("I'm 75.", "Noted."))
+    assert "adults over 70" in ans.text and "adults 19–70" not in ans.text
+    ans = catalogue.ask("whats his daily iron need?", history=asked_before("My son is 15.", "Noted."))
+    assert "boys 14–18" in ans.text and "men 19+" not in ans.text
+    # a turn that denies the state the earlier turn described takes none of it
+    ans = catalogue.ask("I'm not pregnant anymore. how much iron do I need a day?",
+                        history=asked_before("I'm 30 and pregnant.", "Noted."))
+    assert not re.search(r"27 mg — pregnancy\. \[", ans.text)

@@ -1037,10 +1037,21 @@ def test_groups_a_question_denies_are_not_the_people_asked_about() -> None:
     assert p.groups == {"female", "adults"} and p.ages == ((34.0, 34.0),) and "pregnant" not in p.words
     assert read_population("a woman of 34 who is not pregnant or breastfeeding").groups == {"female", "adults"}
     assert read_population("women who aren't pregnant").groups == {"female", "adults"}
-    # a denial of something else leaves the group asked about
+    # a denial of something else leaves the group asked about, and so does a clause that asks
     assert "pregnancy" in read_population("is it not safe for pregnant women").groups
+    assert "pregnancy" in read_population("isn't a pregnant woman supposed to get more?").groups
+    assert "breastfeeding" in read_population("not pregnant, breastfeeding my 3 month old").groups
 
 
 def test_a_person_of_an_age() -> None:
     assert read_population("for a man of 60").ages == ((60.0, 60.0),)
     assert read_population("a woman of 500 mg").ages == ()
+    assert read_population("I'm a mother of 2").ages == ()  # her children, no age
+    assert read_population("I'm 5 ft 2").ages == ()
+
+
+def test_a_terse_ask_of_a_nutrient_daily_is_the_allowance() -> None:
+    for q in ("daily vitamin D?", "iron per day?", "k2 daily?"):
+        dq = parse_dosage_query(q)
+        assert dq is not None and dq.fields == ("Recommended Daily Allowance",), q
+    assert parse_dosage_query("does a daily iron tablet need to be taken with food?") is None

@@ -679,27 +679,37 @@ def test_people_said_in_an_earlier_turn_are_those_a_pronoun_asks_of() -> None:
 
     assert people_said_before("how much do I need a day?", ["I'm 75."]) == "I'm 75."
     assert people_said_before("what's his daily need?", ["My son is 15.", "is it safe?"]) == "My son is 15."
-    # another person than the one described, no person at all, or a fresh start: none carried
+    # another person than the one described, or a fresh start: none carried
     assert people_said_before("how much do I need a day?", ["My son is 15."]) == ""
-    assert people_said_before("what is the daily amount?", ["I'm 75."]) == ""
+    assert people_said_before("what is the daily amount?", ["I'm 75."]) == "I'm 75."  # no one said: the last described
     assert people_said_before("different question, how much do I need?", ["I'm 75."]) == ""
     # the latest description of that person, and none from before a fresh start
     assert people_said_before("and me?", ["I'm 30.", "I'm pregnant now."]) == "I'm pregnant now."
     assert people_said_before("how much for me?", ["I'm 30.", "new question: what forms are there?"]) == ""
 
 
-def test_two_turns_about_different_people() -> None:
-    from assistant.followup import other_person, person_of
+def test_who_a_text_is_about() -> None:
+    from assistant.followup import persons_in
 
-    assert person_of("my sister is 28, how much does she need") == "other"
-    assert person_of("i'm on a medicine, does it matter?") == "self"
-    assert person_of("what forms are there?") is None
-    assert other_person("my sister is 28, how much does she need", "i'm on a medicine, does it matter?")
-    assert not other_person("which product has the most?", "my dad is on a medicine, is it ok for him")
+    assert persons_in("my sister is 28, how much does she need") == {"she"}
+    assert persons_in("My son is 15.") == {"he"}  # "my" of "my son" is no word of the user's
+    assert persons_in("My partner is 75.") == {"other"}
+    assert persons_in("i'm on a medicine, does it matter?") == {"self"}
+    assert persons_in("what forms are there?") == frozenset()
+    assert persons_in("my wife and I both want to start it") == {"she", "self"}
+
+
+def test_people_are_carried_only_from_a_sentence_about_the_person_asked_of() -> None:
+    from assistant.followup import people_said_before
+
+    assert people_said_before("how much does he need a day?", ["I'm 40 and my son is 12."]) == ""
+    assert people_said_before("how much does she need each day?", ["My husband is 40."]) == ""
+    assert people_said_before("how much do I need a day?", ["My partner is 75."]) == ""
+    assert people_said_before("how much does he need a day?", ["My partner is 75."]) == "My partner is 75."
 
 
 def test_the_baby_one_expects_is_no_one_described() -> None:
-    from assistant.followup import people_said_before, person_of
+    from assistant.followup import people_said_before, persons_in
 
-    assert person_of("I'm expecting my first baby in the spring.") == "self"
+    assert persons_in("I'm expecting my first baby in the spring.") == {"self"}
     assert people_said_before("how much do i need each day?", ["I'm expecting my first baby."]) != ""
