@@ -491,8 +491,8 @@ def _described_person(kind: str) -> re.Pattern[str]:
     words = followup_words()
     if kind == "other":
         return cue(words.persons.get("other", []))
-    groups = dosage_cues().population.groups
-    group = groups.get(words.sex_groups.get(kind, ""))  # type: ignore[call-overload]
+    sex = {str(k): v for k, v in words.sex_groups.items()}.get(kind)
+    group = dosage_cues().population.groups.get(sex) if sex else None
     if not words.described_by or group is None:
         return re.compile(r"(?!)")
     lead, people = _words(words.described_by), "|".join(group.words)
