@@ -209,9 +209,9 @@ class PopulationCues(BaseModel):
     def _denial_patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
 
-    @property
+    @functools.cached_property
     def word_pattern(self) -> str:
-        """Any word of any group, as a whole-word pattern."""
+        """Any word of any group, as a whole-word pattern (built once: every value line's people are read)."""
         return cue([w for g in self.groups.values() for w in g.words]).pattern
 
 

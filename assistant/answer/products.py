@@ -20,7 +20,7 @@ from assistant import messages as msg
 from assistant.answer.citations import CitationBook
 from assistant.corpus import Nutrient as ProductNutrient
 from assistant.corpus import Product
-from assistant.domain.vocabulary import compiles, load_validated, vocabulary
+from assistant.domain.vocabulary import compiles, compiles_each, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import (
@@ -201,9 +201,7 @@ class DescriptionCues(BaseModel):
     @field_validator("kinds", "forms")
     @classmethod
     def _kind_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in v.values():
-            compiles(patterns)
-        return v
+        return compiles_each(v)
 
     @field_validator("serving_units", "serving_words", "share_words")
     @classmethod

@@ -47,7 +47,7 @@ from rapidfuzz import fuzz
 
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import mask_doses
-from assistant.domain.vocabulary import compiles, load_validated, vocabulary
+from assistant.domain.vocabulary import compiles, compiles_each, load_validated, vocabulary
 from assistant.doses import Dose, parse_doses
 from assistant.errors import FileLineError
 from assistant.normalize import (
@@ -192,9 +192,7 @@ class FindingCues(BaseModel):
     @field_validator("result")
     @classmethod
     def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in v.values():
-            compiles(patterns)
-        return v
+        return compiles_each(v)
 
     @field_validator("duration_units")
     @classmethod
@@ -373,9 +371,7 @@ class QuestionCues(BaseModel):
     @field_validator("result", "topics")
     @classmethod
     def _result_patterns(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in v.values():
-            compiles(patterns)
-        return v
+        return compiles_each(v)
 
 
 class StudyCues(BaseModel):

@@ -219,9 +219,7 @@ class FollowupWords(BaseModel):
     @field_validator("persons")
     @classmethod
     def _persons_compile(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in v.values():
-            compiles(patterns)
-        return v
+        return compiles_each(v)
 
 
 class FigureKind(BaseModel):
@@ -413,6 +411,7 @@ def line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
 
 
 M = TypeVar("M", bound=BaseModel)
+K = TypeVar("K")
 
 
 def compiles(patterns: list[str]) -> list[str]:
@@ -424,6 +423,13 @@ def compiles(patterns: list[str]) -> list[str]:
         except re.error as exc:
             raise ValueError(f"{p!r} is not a valid pattern: {exc}") from None
     return patterns
+
+
+def compiles_each(lists: dict[K, list[str]]) -> dict[K, list[str]]:
+    """``lists`` when every pattern of each list is a valid regular expression (:func:`compiles`)."""
+    for patterns in lists.values():
+        compiles(patterns)
+    return lists
 
 
 def load_validated(path: Path | str, model: type[M], error: type[FileLineError]) -> M:
