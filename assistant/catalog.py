@@ -62,7 +62,7 @@ def _own_names(m: Monograph) -> list[str]:
 
 #: bumped when :meth:`Catalog.of` reads a corpus otherwise: a catalogue kept with an index by
 #: another version is built anew (serving.cached_corpus)
-CATALOG_FORMAT = 4
+CATALOG_FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,20 @@ class Catalog:
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
+        # the general words and the monographs' own names: their titles' words and each alias of one
+        # word ("<x> oil" is a title's; an alias that is a form of a nutrient names that form, and a
+        # word beside a name qualifies it: "what is <form>?", "the most <qualified> <x>" ask more)
         names: set[str] = set(GENERAL_WORDS)
+        forms = {fold(t) for n in vocabulary().nutrients for f in n.forms for t in (f.name, *f.terms)}
         titles: list[tuple[str, frozenset[str]]] = []
         for m in corpus.monographs:
             words = frozenset(content_tokens(m.title))
             names.update(words)
             titles.append((m.slug, words))
+            for alias in m.aliases:
+                alias_words = content_tokens(alias)
+                if len(alias_words) == 1 and fold(alias) not in forms:
+                    names.update(alias_words)
             names_of = [*m.aliases, *_vocabulary_names(m)]
             titles.extend((m.slug, frozenset(content_tokens(a))) for a in names_of)
             titles.extend((m.slug, frozenset(content_tokens(p.name))) for p in m.products if p.name)
@@ -195,8 +203,9 @@ class Catalog:
         return [n for n in mentioned_nutrients(question) if n.casefold() not in own]
 
     def is_general(self, question: str) -> bool:
-        """A question with no topic beyond the supplements' own names ("what does X do?")."""
-        return not (set(content_tokens(question)) - self.name_words)
+        """A question with no topic beyond one supplement's own names ("what does X do?")."""
+        return (not (set(content_tokens(question)) - self.name_words)
+                and len(self.named_supplements(question)) <= 1)
 
     def product_scope(self, question: str, filters: dict[str, str] | None, best: str | None,
                       category: str | None = None, every: bool = False) -> Sequence[Product]:

@@ -30,6 +30,8 @@ from assistant.normalize import (
     cue_fold,
     fold,
     in_some_form,
+    mentioned_classes,
+    names_a_medicine,
     negated_spans,
     sentences_of,
     stem,
@@ -583,7 +585,8 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     # no benefit?"); with none earlier, it is the turn's intent, no slot
     slots = [s for s in slots if s.kind != "result" or any(e.kind == "result" for e in earlier)]
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
-    if rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest)):
+    if (rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest))
+            and not asks_of_another_medicine(question, previous)):
         return Resolution(_asked_again(rest, previous, earlier), True, True)
     kept = list(dict.fromkeys(previous[e.start:e.end] for e in earlier if e.kind == "product"))
     given = [s for s in slots if s.kind == "product" and not _described(s, question)]  # not described
@@ -620,6 +623,15 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def asks_of_another_medicine(question: str, previous: str) -> bool:
+    """"what about <a medicine>?" after a question about another one (not of the same interaction
+    class): the earlier question is not asked again with both, as if the earlier medicine's notes
+    answered this one; the turn asks its own question of the earlier supplement."""
+    rest = question[same.end():] if (same := _SAME.match(question)) else ""
+    return bool(rest) and names_a_medicine(rest) and names_a_medicine(previous) and not (
+        set(mentioned_classes([rest])) & set(mentioned_classes([previous])))
 
 
 def _asked_again(rest: str, previous: str, earlier: Sequence[Slot]) -> str:

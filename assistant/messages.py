@@ -69,6 +69,8 @@ PRODUCTS_COUNT = "The page lists {count} product{plural}{what}{section}: {items}
 FIELD_VALUES = "{field} ({subtitle}): {values}."
 FIELD_NO_SEPARATE = ("The {field} gives no separate value for the people asked about; it gives its values by "
                      "age.")
+FIELD_NAMES_NO_PEOPLE = ("The {field} names no group of people, so it gives no separate value for the people "
+                         "asked about.")
 FIELD_NO_GROUP = "The {field} ({subtitle}) gives no value for the people asked about; it lists: {values}."
 FIELD_UNIT_ONLY = "The {field} line carries the unit {unit} without a number, so it states no amount."
 LIMIT_ABOVE = "The amount named is above the {field} the monograph gives: {values}."

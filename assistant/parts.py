@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
-from assistant.followup import points_at_amount
+from assistant.followup import followup_words, points_at_amount
 from assistant.normalize import content_tokens
 from assistant.types import Answer, Caution, Citation, ProductRow
 
@@ -51,13 +51,25 @@ def split_asks(question: str) -> list[str]:
         head, tail = question[start:m.start()], question[m.end():]
         later = MIN_LATER_TOPIC_WORDS if _QUANTITY.match(tail) or (
             points_at_amount(tail) and not _QUANTITY.match(head)) else MIN_TOPIC_WORDS
-        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= later:
-            asked = question[m.start():m.end()].strip().startswith("?")
+        asked = question[m.start():m.end()].strip().startswith("?")
+        if len(content_tokens(head)) >= MIN_TOPIC_WORDS and len(content_tokens(tail)) >= later and (
+                asked or not _states(head)):  # "I take <x>; can I add <y>?": what is said first is no ask
             parts.append(head.strip(" ,;") + ("?" if asked else ""))
             start = m.end()
     parts.append(question[start:].strip())
     parts = [p for p in parts if p]
     return parts if 1 < len(parts) <= MAX_PARTS else [question]
+
+
+def _states(text: str) -> bool:
+    """Does a part only state something of the asker or another person (each clause opens with a
+    word of the lexicon's ``followups.persons``: "I take <a medicine>", "my son is 15"), with no
+    question mark? Then it is what the ask after it is asked about, not an ask of its own."""
+    persons = followup_words().persons
+    words = "|".join(re.escape(w) for k in ("self", "he", "she") for w in persons.get(k, []))
+    clauses = [c.strip() for c in re.split(r"[;,.:]|\s[-–—]\s", text) if c.strip()]
+    return bool(words) and "?" not in text and bool(clauses) and all(
+        re.match(rf"(?:{words})\b", c, re.IGNORECASE) for c in clauses)
 
 
 #: a citation marker ("[3]"), its number the group

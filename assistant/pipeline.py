@@ -178,6 +178,7 @@ from assistant.followup import (
     Resolution,
     about_a_study,
     about_products,
+    asks_of_another_medicine,
     compares_back,
     conversation_subject,
     current_question,
@@ -246,6 +247,9 @@ MIN_REST_TOPIC_WORDS = 1
 #: at most this many findings in people of the age a treatment dose is asked for follow the dose
 MAX_AGE_FINDINGS = 2
 
+#: how many of a page's first passages of prose answer a question that names only the supplement
+OPENING_PASSAGES = 2
+
 #: how many more passages an evidence question ("does it work?") is searched for, its products left out
 EVIDENCE_WIDER = 3
 
@@ -275,6 +279,9 @@ class Understanding:
     earlier: tuple[str, ...] = ()
     #: the assistant's last reply (what a follow-up may point back at)
     reply: str = ""
+    #: the turn asks of another medicine than the earlier question's ("what about <another>?"): the
+    #: earlier one's notes do not answer it, though they still apply to whoever takes it
+    other_medicine: bool = False
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -621,8 +628,8 @@ class Assistant:
         q, corrected = self.speller.understand(q)  # markup stripped, misspellings corrected
         turns = self.speller.correct_turns(turns)
         names = self.catalog.slot_names
-        r = resolve(q, current_question(user_questions(turns), names), names,
-                    self._without_notes(last_answer(turns)), self._writes_finding)
+        previous = current_question(user_questions(turns), names)
+        r = resolve(q, previous, names, self._without_notes(last_answer(turns)), self._writes_finding)
         # a negated medicine ("I'm not on any blood thinners") is no topic: the rest is what is asked
         eq, followup = without_negated_mentions(self._pointed_question(q, r, turns)), r.followup
         personal = is_personal_request(without_negated_mentions(q))
@@ -630,7 +637,9 @@ class Assistant:
         if personal and DOSE_RISK_CLASS not in classes:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
-        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) else (  # "different question — ..."
+        # ("different question — ...", or "what about <another medicine>?")
+        other_medicine = followup and asks_of_another_medicine(q, previous or "")
+        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) or other_medicine else (
             classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
@@ -641,7 +650,7 @@ class Assistant:
                 r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
-                             tuple(user_questions(turns)), last_answer(turns))
+                             tuple(user_questions(turns)), last_answer(turns), other_medicine)
 
     def _dosed_pages(self, question: str) -> set[str]:
         """The one page whose own nutrient a question asking whether an amount is safe gives that
@@ -822,7 +831,8 @@ class Assistant:
         if self.catalog.is_general(eq) and not u.product_query:
             # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
-            hits = self.retriever.search(eq, k=2, filters=prose, query=nq, vector=vec).hits or hits
+            hits = (self._opening(eq, filters, vec)
+                    or self.retriever.search(eq, k=2, filters=prose, query=nq, vector=vec).hits or hits)
         if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(u.question):
             # "does it actually work?": a product's description claims; the page's text and findings answer
             k = self.settings.k
@@ -833,6 +843,18 @@ class Assistant:
         placed = {b.chunk_id for b in beside}
         rest = [h for h in hits if h.chunk_id not in placed]
         return rest[:1] + beside + rest[1:]  # after the best passage for the whole question
+
+    def _opening(self, question: str, filters: dict[str, str] | None, qvec: Sequence[float]) -> list[Hit]:
+        """The first passages of the one page a question names, or is limited to, in the page's order
+        (its summary's opening says what the supplement is and does); none for another question."""
+        named = self.catalog.named_supplements(question)
+        page = (filters or {}).get("supplement") or (named[0] if len(named) == 1 else None)
+        if page is None:
+            return []
+        docs = sorted((d for d in self._page_passages([page]) if d.metadata.get("kind") == "prose"),
+                      key=lambda d: int(d.metadata.get("start", 0)))[:OPENING_PASSAGES]
+        scores = self.retriever.dense_scores(qvec, [str(d.id) for d in docs])
+        return [Hit(d, scores.get(str(d.id), 0.0), 0.0, 0.0) for d in docs]
 
     def _names_product(self, q: str) -> bool:
         """Does the question name a product (by its name, its number or its amounts), or describe one
@@ -2539,13 +2561,21 @@ class Assistant:
                  scoped: str | None) -> Answer:
         """The refusal of a question out of scope. One that asks of something no page covers, taken
         with a medicine ("<another supplement> with <a medicine>?", or a product the pages do not
-        name), still shows every page's cautions on that medicine: what is known of it is never hidden."""
+        name), still shows every page's cautions on that medicine: what is known of it is never hidden;
+        one asking of another medicine than the conversation's, the cautions the conversation brought
+        (of the supplement asked about)."""
         answer = self._abstain(q, support, u.corrected)  # (the question as asked, not as corrected)
-        classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
-        if not classes or not self._takes_unknown(u, hits, self._scope_names(u, scoped)):
-            return answer
+        if u.other_medicine:  # "what about <another medicine>?": the earlier one's cautions still apply
+            classes = [c for c in u.classes if c != DOSE_RISK_CLASS]
+            named = self.catalog.named_supplements(u.retrieval_question)
+            scope: str | list[str] | None = scoped or named or None  # none named: every page's
+        else:
+            classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
+            scope = None
+            if not classes or not self._takes_unknown(u, hits, self._scope_names(u, scoped)):
+                return answer
         book = CitationBook()
-        cautions = cautions_for(book, self.retriever.lexical.cautions, None, classes)
+        cautions = cautions_for(book, self.retriever.lexical.cautions, scope, classes)
         return answer.model_copy(update={"cautions": cautions, "citations": book.citations})
 
     def _abstain(self, q: str, support: float, corrected: dict[str, str] | None = None,

@@ -349,6 +349,8 @@ class SpellCorrector:
             found_terms = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=max_distance(word))
             fits = {s.term for s in found_terms
                     if s.distance > 0 and ((before, s.term) in pairs or (s.term, after) in pairs)}
+            if word in english_words():  # a real word is never a slip for a word of no topic ("add": "and")
+                fits -= stopwords()
             if len(fits) != 1:
                 continue
             fixed = fits.pop()

@@ -940,6 +940,12 @@ def _by_age_only(f: DosageField, people: Population, cues: DosageCues) -> bool:
             and not any(match_score(people, v.people, cues) is not None for v in f.values))
 
 
+def _names_nobody_asked(f: DosageField, people: Population, cues: DosageCues) -> bool:
+    """Is ``f`` the limit, asked for people, while none of its values names any? Its values are then
+    no separate value for them (the page does not say whom its line is for)."""
+    return people.named and f.name == cues.question.limit_field and not any(v.people.named for v in f.values)
+
+
 def _top(d: Dose) -> float:
     return d.high if d.high is not None else d.low
 
@@ -1081,10 +1087,10 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
             text = msg.FIELD_VALUES.format(field=f.name, subtitle=f.subtitle, values=_values_text(chosen))
             lines.append(f"{text}{unnamed_note(f.name, [v.text for v in chosen], query.forms_asked)} "
                          f"{cite(chosen)}")
-        for v in chosen:
-            if v.unit_only:
-                lines.append(f"{msg.FIELD_UNIT_ONLY.format(field=f.name, unit=_unit_token(v.unit_only))} "
-                             f"{cite([v])}")
+        if _names_nobody_asked(f, query.people, cues):  # "the limit for a teenager?"
+            lines.append(f"{msg.FIELD_NAMES_NO_PEOPLE.format(field=f.name)} {cite(chosen)}")
+        lines += [f"{msg.FIELD_UNIT_ONLY.format(field=f.name, unit=_unit_token(v.unit_only))} {cite([v])}"
+                  for v in chosen if v.unit_only]
         if comparing and f.sets_none:
             unset = [v for v in f.values if v.none_set]
             lines.append(f"{msg.LIMIT_NONE_SET.format(field=f.name)} {cite(unset)}")

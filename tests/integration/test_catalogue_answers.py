@@ -8,6 +8,7 @@ import re
 import pytest
 
 from assistant import Assistant
+from assistant import messages as msg
 from assistant.conversation import Turn
 
 
@@ -872,3 +873,31 @@ def test_the_person_an_earlier_turn_describes_picks_the_allowance_row(catalogue:
     ans = catalogue.ask("I'm not pregnant anymore. how much iron do I need a day?",
                         history=asked_before("I'm 30 and pregnant.", "Noted."))
     assert not re.search(r"27 mg — pregnancy\. \[", ans.text)
+
+
+def test_a_question_naming_only_a_supplement_by_an_alias_is_answered_from_its_summary(catalogue: Assistant) -> None:
+    # "what is <alias>?": the page's own summary opens the answer, not a note that writes the alias
+    ans = catalogue.ask("what is vitamin D?")
+    assert not ans.abstained and ans.citations[0].section == "Overview"
+    assert ans.text.startswith("Vitamin D3 (cholecalciferol) is a fat-soluble vitamin")
+
+
+def test_what_about_another_medicine_is_not_answered_with_the_earlier_medicine_s_note(catalogue: Assistant) -> None:
+    ans = catalogue.ask("what about furosemide?",
+                        history=asked_before("Does vitamin D interact with thiazides?", "Noted."))
+    assert ans.abstained and "Thiazide" not in ans.text
+    # the earlier medicine's caution still comes with the refusal (whoever takes it)
+    assert [c.kind for c in ans.cautions] == ["thiazide_diuretic"]
+
+
+def test_a_statement_of_what_is_taken_is_no_ask_of_its_own(catalogue: Assistant) -> None:
+    # "I take <a medicine>; can I add <x>?": not split into an ask about the medicine alone (whose
+    # notes on another page would answer it), and "add" is not read as "and"
+    ans = catalogue.ask("I take alendronate for my bones; can I add vitamin K2 to it?")
+    assert "add" not in ans.corrected and not any(c.kind == "bisphosphonate" for c in ans.cautions)
+    assert "Iron may reduce" not in ans.text
+
+
+def test_a_limit_that_names_no_people_says_so_for_the_people_asked(catalogue: Assistant) -> None:
+    ans = catalogue.ask("and for kids?", history=asked_before("Is there an upper limit for vitamin K2?", "Noted."))
+    assert msg.FIELD_NAMES_NO_PEOPLE.format(field="Upper Intake Limit") in ans.text

@@ -1055,3 +1055,12 @@ def test_a_terse_ask_of_a_nutrient_daily_is_the_allowance() -> None:
         dq = parse_dosage_query(q)
         assert dq is not None and dq.fields == ("Recommended Daily Allowance",), q
     assert parse_dosage_query("does a daily iron tablet need to be taken with food?") is None
+
+
+def test_a_limit_naming_no_people_says_it_gives_no_separate_value_for_those_asked() -> None:
+    lines, _ = compose("is there an upper limit for a teenager?", (UL, UNIT_ONLY))
+    assert msg.FIELD_NAMES_NO_PEOPLE.format(field=UL) in " ".join(lines)
+    lines, _ = compose("is there an upper limit?", (UL, UNIT_ONLY))  # no people asked about: not said
+    assert msg.FIELD_NAMES_NO_PEOPLE.format(field=UL) not in " ".join(lines)
+    lines, _ = compose("is 40 mg over the upper limit for a man?", (UL, LIMIT))  # its values name people
+    assert msg.FIELD_NAMES_NO_PEOPLE.format(field=UL) not in " ".join(lines)

@@ -713,3 +713,12 @@ def test_the_baby_one_expects_is_no_one_described() -> None:
 
     assert persons_in("I'm expecting my first baby in the spring.") == {"self"}
     assert people_said_before("how much do i need each day?", ["I'm expecting my first baby."]) != ""
+
+
+def test_what_about_another_medicine_does_not_ask_the_earlier_medicine_s_question_again() -> None:
+    # "what about <a medicine of another class>?": the earlier medicine's notes would answer for it
+    r = resolve("what about furosemide?", "Does vitamin D interact with thiazides?")
+    assert r.followup and "furosemide" in r.question and "thiazide" not in r.question
+    # one of the same class is the earlier question asked again of it
+    r = resolve("what about coumadin?", "Can I take K2 if I'm on warfarin?")
+    assert r.followup and "warfarin" in r.question and "coumadin" in r.question

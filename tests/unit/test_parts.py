@@ -98,3 +98,12 @@ def test_a_note_both_parts_quote_after_a_sentence_of_their_own_is_said_once() ->
     out = merge_answers("a and b", [a, b])
     assert out.text == "The finding. [1] It does not state x. The note. [2] It does not state y."
     assert [c.chunk_id for c in out.citations] == ["c1", "n1"]
+
+
+def test_a_statement_before_an_ask_is_what_the_ask_is_about_not_an_ask() -> None:
+    # "I take <a medicine>; can I add <x>?": the first part says what is taken; it asks nothing
+    q = "I take alendronate for my bones; can I add vitamin K2 to it?"
+    assert split_asks(q) == [q]
+    # a statement inside a part that also asks: the part is an ask, split from the next
+    assert split_asks("I'm 30; what is the RDA of iron for women, and which iron product has the most iron?") == [
+        "I'm 30; what is the RDA of iron for women", "which iron product has the most iron?"]

@@ -226,3 +226,9 @@ def test_a_word_two_edits_away_is_corrected_where_its_neighbour_makes_a_name(rea
 def test_a_plural_typed_with_ys_is_the_ies_plural(real: SpellCorrector) -> None:
     assert real.suggest("studys") == "studies"
     assert real.suggest("storys") == "stories"  # English words count: not the one-edit "stores"
+
+
+def test_a_real_word_is_never_confirmed_as_a_slip_for_a_word_of_no_topic(real: SpellCorrector) -> None:
+    # "add" is one edit from "and", which the passages write beside "vitamin": still "add"
+    passage = "Vitamin D3 and vitamin K2 are often combined."
+    assert real.confirm("can I add vitamin K2 to it?", [passage]) == ("can I add vitamin K2 to it?", {})
