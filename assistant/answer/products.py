@@ -912,7 +912,9 @@ def _with_phrase(pq: ProductQuery, q: str, nutrient_names: Sequence[str]) -> Pro
     if cue(qc.earlier_words).fullmatch(obj) or not obj:
         topic = re.split(r"\s[-–—]\s|[:;?]", q, maxsplit=1)
         obj = topic[0].strip() if len(topic) > 1 else ""
-    phrase = _phrase(obj, nutrient_names)
+    # "does <phrase> come in any of them?": the phrase is the subject, before the verb
+    subject = re.match(r"(?:does|do|is|are|can)\s+(.+)", q[:m.start()].strip())
+    phrase = _phrase(obj, nutrient_names) or (_phrase(subject.group(1), nutrient_names) if subject else None)
     return replace(pq, phrase=phrase) if phrase else pq
 
 

@@ -407,6 +407,12 @@ def test_products_asked_to_use_a_phrase_no_form_names_are_those_whose_descriptio
     out = _answer("do any of the products use heme iron polypeptide?", [GENTLE, PLAIN, HEME])
     assert out.startswith("These product descriptions name heme iron polypeptide: Supplement: heme iron 18 mg")
     assert "Supplement: iron 25 mg" not in out
+    # the phrase as the subject of a yes/no question ("does <phrase> come in any of them?")
+    pq = parse_product_query("does heme iron polypeptide come in any of the products here?", NAMES)
+    assert pq is not None and pq.phrase == "heme iron polypeptide"
+    # a cue that ends the question takes no phrase from the question's opening
+    pq = parse_product_query("Which of the products doesn't say how much iron it contains?", NAMES)
+    assert pq is None or pq.phrase is None
     # a known form, or the nutrient's own name, is no phrase
     for q in ("do any of the products use ethyl esters", "which products use elemental iron", "which use iron"):
         pq = parse_product_query(q, NAMES)
