@@ -62,7 +62,7 @@ def _own_names(m: Monograph) -> list[str]:
 
 #: bumped when :meth:`Catalog.of` reads a corpus otherwise: a catalogue kept with an index by
 #: another version is built anew (serving.cached_corpus)
-CATALOG_FORMAT = 7
+CATALOG_FORMAT = 8
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,15 @@ class Catalog:
     own_nutrients: dict[str, frozenset[str]] = field(default_factory=dict)
     #: each monograph's title, by its slug
     title_of: dict[str, str] = field(default_factory=dict)
+    #: the words of the monographs' aliases of one word that name no form ("<alias>" alone)
+    alias_words: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, corpus: Corpus) -> Catalog:
-        # the general words and the monographs' own names: their titles' words and each alias of one
-        # word ("<x> oil" is a title's; an alias that is a form of a nutrient names that form, and a
-        # word beside a name qualifies it: "what is <form>?", "the most <qualified> <x>" ask more)
         names: set[str] = set(GENERAL_WORDS)
+        # each monograph's aliases of one word (an alias that is a form of a nutrient names that form,
+        # and a word beside a name qualifies it: "what is <form>?", "the most <qualified> <x>" ask more)
+        aliases: set[str] = set()
         forms = {fold(t) for n in vocabulary().nutrients for f in n.forms for t in (f.name, *f.terms)}
         titles: list[tuple[str, frozenset[str]]] = []
         for m in corpus.monographs:
@@ -101,7 +103,7 @@ class Catalog:
             for alias in m.aliases:
                 alias_words = content_tokens(alias)
                 if len(alias_words) == 1 and fold(alias) not in forms:
-                    names.update(alias_words)
+                    aliases.update(alias_words)
             names_of = [*m.aliases, *_vocabulary_names(m)]
             titles.extend((m.slug, frozenset(content_tokens(a))) for a in names_of)
             titles.extend((m.slug, frozenset(content_tokens(p.name))) for p in m.products if p.name)
@@ -130,7 +132,7 @@ class Catalog:
                for m in corpus.monographs}
         return cls(frozenset(names), tuple((s, w) for s, w in titles if w), products_of, nutrients,
                    tuple(corpus.products), primary, tuple(slots), own,
-                   {m.slug: m.title for m in corpus.monographs})
+                   {m.slug: m.title for m in corpus.monographs}, frozenset(aliases))
 
     @cached_property
     def monograph_titles(self) -> frozenset[str]:
@@ -203,8 +205,13 @@ class Catalog:
         return [n for n in mentioned_nutrients(question) if n.casefold() not in own]
 
     def is_general(self, question: str) -> bool:
-        """A question with no topic beyond one supplement's own names ("what does X do?")."""
-        return (not (set(content_tokens(question)) - self.name_words)
+        """A question with no topic beyond the supplements' own names ("what does X do?")."""
+        return not (set(content_tokens(question)) - self.name_words)
+
+    def names_only(self, question: str) -> bool:
+        """A question naming at most one supplement (by its title or a one-word alias) and nothing
+        else of it ("what is <alias>?")."""
+        return (not (set(content_tokens(question)) - self.name_words - self.alias_words)
                 and len(self.named_supplements(question)) <= 1)
 
     def product_scope(self, question: str, filters: dict[str, str] | None, best: str | None,

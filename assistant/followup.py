@@ -29,13 +29,16 @@ from assistant.normalize import (
     cue,
     cue_fold,
     fold,
+    general_words,
     in_some_form,
+    medicine_names,
     mentioned_classes,
     names_a_medicine,
     negated_spans,
     sentences_of,
     stem,
     taken_things,
+    without_negated_mentions,
 )
 from assistant.nutrients import nutrient_before, read_nutrients
 
@@ -55,6 +58,8 @@ SUBJECT_KINDS = ("form", "nutrient")
 #: "same question for X", "what about X": the turn asks the earlier question of X
 _SAME = re.compile(r"^\W*(?:(?:and|ok|okay|so|then)\W+)?(?:(?:the\s+)?same(?:\s+(?:question|thing|answer))?|"
                    r"what\s+about|how\s+about)\s+(?:(?:for|with|about|of|on|in)\s+)?", re.IGNORECASE)
+#: a turn that opens by joining something to the earlier question ("and with <x>?", "also on <x>?")
+_AND_WITH = re.compile(r"^\W*(?:and|also|plus)\s+(?:(?:with|on|taking)\s+)?", re.IGNORECASE)
 #: a turn that is nothing but a number ("and 8?", "what about #3?"): a finding's number when the
 #: earlier question named one by its number
 _BARE_NUMBER = re.compile(r"^\W*(?:(?:and|ok|okay|so|then|also|what\s+about|how\s+about)\W+)*"
@@ -172,6 +177,9 @@ class Resolution:
     #: the turn as it is read when "the one with <...>" after a question about the research is a
     #: study, not a product ("and the study with 1 g a day?"); None otherwise
     of_study: str | None = None
+    #: the turn asks of another medicine than the earlier question ("what about <another>?",
+    #: :func:`asks_of_another_medicine`): the earlier medicine's notes do not answer it
+    other_medicine: bool = False
 
 
 @dataclass(frozen=True)
@@ -563,6 +571,8 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     what the assistant replied to the turn before, which may name what "the other form" leaves;
     ``finding``: whether words the answer cited write one of the corpus's research findings)."""
     r = _resolved(question, previous, names, answer, finding)
+    if r.followup and previous and asks_of_another_medicine(question, previous):
+        r = replace(r, other_medicine=True)
     if r.followup and previous and (one := _study_one(question, previous, names)) is not None:
         # "and the one with <dose>?": a study described, read as "the study with <dose>"
         return replace(r, of_study=question[:one[0]] + STUDY_WORD + question[one[1]:])
@@ -629,8 +639,16 @@ def asks_of_another_medicine(question: str, previous: str) -> bool:
     """"what about <a medicine>?" after a question about another one (not of the same interaction
     class): the earlier question is not asked again with both, as if the earlier medicine's notes
     answered this one; the turn asks its own question of the earlier supplement."""
-    rest = question[same.end():] if (same := _SAME.match(question)) else ""
-    return bool(rest) and names_a_medicine(rest) and names_a_medicine(previous) and not (
+    if (same := _SAME.match(question)) is not None:
+        rest = question[same.end():]
+    elif (joined := _AND_WITH.match(question)) is not None and all(  # "and with <a medicine>?": nothing else
+            names_a_medicine(t) or t in general_words() for t in content_tokens(question[joined.end():])):
+        rest = question[joined.end():]
+    else:
+        return False
+    rest, previous = without_negated_mentions(rest), without_negated_mentions(previous)  # not "no longer on"
+    shared = set(content_tokens(rest)) & set(content_tokens(previous)) & medicine_names().keys()
+    return names_a_medicine(rest) and names_a_medicine(previous) and not shared and not (
         set(mentioned_classes([rest])) & set(mentioned_classes([previous])))
 
 

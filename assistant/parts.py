@@ -67,7 +67,7 @@ def _states(text: str) -> bool:
     question mark? Then it is what the ask after it is asked about, not an ask of its own."""
     persons = followup_words().persons
     words = "|".join(re.escape(w) for k in ("self", "he", "she") for w in persons.get(k, []))
-    clauses = [c.strip() for c in re.split(r"[;,.:]|\s[-–—]\s", text) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[;:–—]|[,.](?=\s)|\s-\s", text) if c.strip()]  # not "2.5 mg"
     return bool(words) and "?" not in text and bool(clauses) and all(
         re.match(rf"(?:{words})\b", c, re.IGNORECASE) for c in clauses)
 

@@ -92,6 +92,7 @@ from assistant.answer.products import (
     asks_evidence,
     asks_label,
     asks_risk,
+    asks_summary,
     category_named,
     choice_sides,
     cite_amount,
@@ -178,7 +179,6 @@ from assistant.followup import (
     Resolution,
     about_a_study,
     about_products,
-    asks_of_another_medicine,
     compares_back,
     conversation_subject,
     current_question,
@@ -638,8 +638,7 @@ class Assistant:
             classes.append(DOSE_RISK_CLASS)  # a personal dose question brings the notes on limits
         # the cautions follow the conversation: a medicine named in an earlier turn is still asked about
         # ("different question — ...", or "what about <another medicine>?")
-        other_medicine = followup and asks_of_another_medicine(q, previous or "")
-        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) or other_medicine else (
+        asks_about = mentioned_classes([eq]) or ([] if starts_afresh(q) or r.other_medicine else (
             classes if followup else mentioned_classes(user_questions(turns))))
         nutrients = self.catalog.nutrient_names
         # a negated statement ("not on any <medicine> here.") is no part of what the product question asks
@@ -650,7 +649,7 @@ class Assistant:
                 r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
         return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
-                             tuple(user_questions(turns)), last_answer(turns), other_medicine)
+                             tuple(user_questions(turns)), last_answer(turns), r.other_medicine)
 
     def _dosed_pages(self, question: str) -> set[str]:
         """The one page whose own nutrient a question asking whether an amount is safe gives that
@@ -828,11 +827,13 @@ class Assistant:
         nq = expand_query(eq)
         found = self.retriever.search(eq, k=self.settings.k, filters=filters, query=nq)
         hits, vec = found.hits, found.query_vector  # the same question searched again: its vector kept
-        if self.catalog.is_general(eq) and not u.product_query:
+        if (not u.product_query and asks_summary(u.question) and self.catalog.names_only(eq)
+                and (opening := self._opening(eq, filters, vec))):
+            hits = opening  # "what is <x>?", "what does <x> do?": the page's summary, from its start
+        elif self.catalog.is_general(eq) and not u.product_query:
             # "what does X do?": nothing but the supplement's name -> the page's own summary first
             prose = {**(filters or {}), "kind": "prose"}
-            hits = (self._opening(eq, filters, vec)
-                    or self.retriever.search(eq, k=2, filters=prose, query=nq, vector=vec).hits or hits)
+            hits = self.retriever.search(eq, k=2, filters=prose, query=nq, vector=vec).hits or hits
         if hits and not u.product_query and asks_evidence(u.question) and not self._names_product(u.question):
             # "does it actually work?": a product's description claims; the page's text and findings answer
             k = self.settings.k
@@ -1841,6 +1842,9 @@ class Assistant:
         if supplement is None or dq is None:
             return False
         scoped = (filters or {}).get("supplement") or (supplement if len(self.supplements) == 1 else None)
+        if (scoped is None and u.followup  # "and for <people>?": the field the earlier turn asked
+                and self.catalog.named_supplements(u.retrieval_question) == [supplement]):
+            scoped = supplement
         if scoped is None and hits and not self.catalog.named_supplements(u.question):
             best = hits[0].document.metadata
             if best.get("kind") == "field" and best.get("title") in dq.fields:

@@ -349,10 +349,8 @@ class SpellCorrector:
             found_terms = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=max_distance(word))
             fits = {s.term for s in found_terms
                     if s.distance > 0 and ((before, s.term) in pairs or (s.term, after) in pairs)}
-            if word in english_words():  # a real word is never a slip for a word of no topic ("add": "and")
-                fits -= stopwords()
-            if len(fits) != 1:
-                continue
+            if len(fits) != 1 or (word in english_words() and fits & stopwords()):
+                continue  # a real word is never a slip for a word of no topic ("add": "and")
             fixed = fits.pop()
             corrected[m.group(0).casefold()] = fixed
             out += [text[end:m.start()], fixed.capitalize() if m.group(0)[:1].isupper() else fixed]

@@ -66,8 +66,8 @@ def _with_stems(words: frozenset[str]) -> frozenset[str]:
 
 def field_words(question: str) -> frozenset[str]:
     """The (stemmed) words with which a question names a Dosage Guide field ("maximum amount",
-    "RDA", the field's own name) or the people it asks about ("pregnant women"), as the cues of
-    ``dosage_cues.yaml`` read them: a question about a field of the monograph in scope is covered
+    "RDA", the field's own name) or the people it asks about ("pregnant women", "aged 12"), as the
+    cues of ``dosage_cues.yaml`` read them: a question about a field of the monograph in scope is covered
     by that field, whose values (or its blank) answer it, even where these words are not the page's."""
     from assistant.answer.dosage import cue, dosage_cues, field_terms
     from assistant.answer.dosage import fold as cue_fold
@@ -78,6 +78,7 @@ def field_words(question: str) -> frozenset[str]:
     patterns += [w for g in cues.population.groups.values() for w in g.words]
     # each pattern on its own: one that names a field by fewer words never hides a longer one
     spans = " ".join(m.group(0) for p in patterns for m in cue([p]).finditer(folded))
+    spans += " " + " ".join(m.group(0) for a in cues.population.ages for m in re.finditer(a.pattern, folded))
     return frozenset(content_tokens(spans)) | frozenset(stem(t) for t in raw_tokens(spans))
 
 

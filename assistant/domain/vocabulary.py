@@ -284,6 +284,8 @@ class Lexicon(BaseModel):
     figure_kinds: dict[str, FigureKind] = Field(default_factory=dict)
     #: words that open a second ask inside one question (see lexicon.yaml ``part_openers``)
     part_openers: list[str] = Field(default_factory=list)
+    #: asks for what a supplement is or does (see lexicon.yaml ``summary_questions``)
+    summary_questions: list[str] = Field(default_factory=list)
     #: regular expressions of what joins the names of a list ("<a>, <b> and <c>", "<a> vs <b>")
     #: (see lexicon.yaml ``list_joints``)
     list_joints: list[str] = Field(default_factory=list)

@@ -722,3 +722,19 @@ def test_what_about_another_medicine_does_not_ask_the_earlier_medicine_s_questio
     # one of the same class is the earlier question asked again of it
     r = resolve("what about coumadin?", "Can I take K2 if I'm on warfarin?")
     assert r.followup and "warfarin" in r.question and "coumadin" in r.question
+
+
+def test_and_with_another_medicine_alone_is_asked_of_that_medicine() -> None:
+    from assistant.followup import asks_of_another_medicine
+
+    earlier = "can I take iron at the same time as my levothyroxine?"
+    assert asks_of_another_medicine("and with bisoprolol?", earlier)
+    assert not asks_of_another_medicine("and with bisoprolol, is the liquid one better?", earlier)  # more asked
+    assert not asks_of_another_medicine("and with bisoprolol?", "how much iron is in the liquid?")  # none before
+
+
+def test_the_same_medicine_again_or_one_no_longer_taken_is_no_other_medicine() -> None:
+    from assistant.followup import asks_of_another_medicine
+
+    assert not asks_of_another_medicine("what about metformin with food?", "can I take vitamin D with metformin?")
+    assert resolve("what about furosemide?", "Does vitamin D interact with thiazides?").other_medicine
