@@ -901,3 +901,9 @@ def test_a_statement_of_what_is_taken_is_no_ask_of_its_own(catalogue: Assistant)
 def test_a_limit_that_names_no_people_says_so_for_the_people_asked(catalogue: Assistant) -> None:
     ans = catalogue.ask("and for kids?", history=asked_before("Is there an upper limit for vitamin K2?", "Noted."))
     assert msg.FIELD_NAMES_NO_PEOPLE.format(field="Upper Intake Limit") in ans.text
+
+
+def test_can_it_be_taken_safely_is_a_whole_ask_of_safety(catalogue: Assistant) -> None:
+    # not the summary path ("<x>" and general words only): every caution of the page answers it
+    ans = catalogue.ask("can iron be taken safely?")
+    assert {"toxicity", "levothyroxine"} <= {c.kind for c in ans.cautions}
