@@ -570,8 +570,9 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
     """The turn ``question`` against the conversation's current question ``previous`` (``answer``:
     what the assistant replied to the turn before, which may name what "the other form" leaves;
     ``finding``: whether words the answer cited write one of the corpus's research findings)."""
-    r = _resolved(question, previous, names, answer, finding)
-    if r.followup and previous and asks_of_another_medicine(question, previous):
+    other = bool(previous) and asks_of_another_medicine(question, previous or "")
+    r = _resolved(question, previous, names, answer, finding, other)
+    if r.followup and other:
         r = replace(r, other_medicine=True)
     if r.followup and previous and (one := _study_one(question, previous, names)) is not None:
         # "and the one with <dose>?": a study described, read as "the study with <dose>"
@@ -580,7 +581,7 @@ def resolve(question: str, previous: str | None, names: Sequence[tuple[str, str,
 
 
 def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, str, str]],
-              answer: str, finding: Callable[[str], bool] | None) -> Resolution:
+              answer: str, finding: Callable[[str], bool] | None, other_medicine: bool = False) -> Resolution:
     if not previous or starts_afresh(question) or not (
             is_followup(question, True) or _asks_of_members(question, previous, names, answer, finding)):
         return Resolution(question, False, False)
@@ -596,7 +597,7 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     slots = [s for s in slots if s.kind != "result" or any(e.kind == "result" for e in earlier)]
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if (rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest))
-            and not asks_of_another_medicine(question, previous)):
+            and not other_medicine):
         return Resolution(_asked_again(rest, previous, earlier), True, True)
     kept = list(dict.fromkeys(previous[e.start:e.end] for e in earlier if e.kind == "product"))
     given = [s for s in slots if s.kind == "product" and not _described(s, question)]  # not described

@@ -65,11 +65,17 @@ def _states(text: str) -> bool:
     """Does a part only state something of the asker or another person (each clause opens with a
     word of the lexicon's ``followups.persons``: "I take <a medicine>", "my son is 15"), with no
     question mark? Then it is what the ask after it is asked about, not an ask of its own."""
+    opener = _person_opener()
+    clauses = [c.strip() for c in re.split(r"[;:–—]|[,.](?=\s)|\s-\s", text) if c.strip()]  # not "2.5 mg"
+    return opener is not None and "?" not in text and bool(clauses) and all(opener.match(c) for c in clauses)
+
+
+@functools.cache
+def _person_opener() -> re.Pattern[str] | None:
+    """A word for the asker, a "he" or a "she" (lexicon ``followups.persons``), as a whole word."""
     persons = followup_words().persons
     words = "|".join(re.escape(w) for k in ("self", "he", "she") for w in persons.get(k, []))
-    clauses = [c.strip() for c in re.split(r"[;:–—]|[,.](?=\s)|\s-\s", text) if c.strip()]  # not "2.5 mg"
-    return bool(words) and "?" not in text and bool(clauses) and all(
-        re.match(rf"(?:{words})\b", c, re.IGNORECASE) for c in clauses)
+    return re.compile(rf"(?:{words})\b", re.IGNORECASE) if words else None
 
 
 #: a citation marker ("[3]"), its number the group

@@ -817,11 +817,6 @@ def asks_risk(question: str) -> bool:
     return bool(qc.bound_risk) and cue(qc.bound_risk).search(fold(question)) is not None
 
 
-def asks_summary(question: str) -> bool:
-    """Does the question ask what a supplement is or does (the lexicon's ``summary_questions``)?"""
-    return cue(vocabulary().lexicon.summary_questions).search(fold(question)) is not None
-
-
 def asks_evidence(question: str, cues: ProductCues | None = None) -> bool:
     """Does the question ask whether the supplement works or is worth taking (``evidence``), naming
     no product word? Then the page's text and findings answer it, not a product's claims."""

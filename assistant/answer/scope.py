@@ -27,6 +27,7 @@ from assistant.normalize import (
     covering_words,
     cue,
     cue_fold,
+    fold,
     general_words,
     in_some_form,
     joined_pairs,
@@ -86,6 +87,11 @@ def asks_amount(question: str) -> bool:
     """Does the question ask for an amount: a dose, how much to take, a limit (the lexicon's
     ``amount_questions``)?"""
     return cue(vocabulary().lexicon.amount_questions).search(cue_fold(question)) is not None
+
+
+def asks_summary(question: str) -> bool:
+    """Does the question ask what a supplement is or does (the lexicon's ``summary_questions``)?"""
+    return cue(vocabulary().lexicon.summary_questions).search(fold(question)) is not None
 
 
 def asks_figure(question: str) -> bool:
