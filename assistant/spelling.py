@@ -33,6 +33,7 @@ from langchain_core.documents import Document
 from rapidfuzz.distance import Levenshtein
 from symspellpy import SymSpell, Verbosity
 
+from assistant.answer.extractive import word_root
 from assistant.conversation import Turn, plain_text
 from assistant.domain.vocabulary import Vocabulary, vocabulary
 from assistant.normalize import fold, lexical_form, stopwords
@@ -61,6 +62,8 @@ MIN_ENGLISH_LENGTH = 5
 ENGLISH_TARGETS = 20_000
 #: a multi-word name written as one word is recognised from this length ("fishoil")
 MIN_JOINED = 6
+#: the shortest Snowball root that makes a word known in another ending (shorter ones meet by chance)
+MIN_ROOT = 5
 #: the English dictionary shipped inside symspellpy (word, count per line): known words, never targets
 ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
 #: what a vocabulary word counts as when the corpus does not contain it (a corpus word counts its uses)
@@ -169,6 +172,10 @@ class SpellCorrector:
         #: every multi-word name of the vocabulary as written, with its digits ("<name> <letter><digits>")
         self.phrases = frozenset(phrases) | self.names
         self.known = frozenset(known) | self.counts.keys()
+        #: the Snowball roots of the words corrected to: a word sharing one is a known word in
+        #: another ending ("constipate" beside "constipation"), never a typo of a further word
+        self._roots = frozenset(r for w in self.counts if len(w) >= MIN_LENGTH
+                                and len(r := word_root(w)) >= MIN_ROOT)
         self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
         for word, count in self.counts.items():
             self._symspell.create_dictionary_entry(word, max(1, count))
@@ -225,6 +232,17 @@ class SpellCorrector:
 
     def suggest(self, word: str, before: str = "", after: str = "",
                 tokens: tuple[str, str] | None = None) -> str | None:
+        """The correction of one casefolded word (:meth:`_suggest`), unless the word is a known word in
+        another ending ("constipate" beside the corpus's "constipation") and the correction another
+        word ("constitute"); a correction to its own root stays ("studys" is "studies")."""
+        out = self._suggest(word, before, after, tokens)
+        if (out is not None and " " not in out and len(word) >= MIN_LENGTH
+                and (root := word_root(word)) in self._roots and word_root(out) != root):
+            return None
+        return out
+
+    def _suggest(self, word: str, before: str = "", after: str = "",
+                 tokens: tuple[str, str] | None = None) -> str | None:
         """The correction of one casefolded word, or None to leave it as it is. ``before`` and
         ``after`` are its neighbours: the one candidate that makes a vocabulary name with one of
         them wins ("blod thinner" -> "blood thinner"); it is the only way a word shorter than
