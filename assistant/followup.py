@@ -793,6 +793,8 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # the earlier question named none: the finding the last answer cited describes it, after the turn,
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
+    if _about_research(previous) and _points_at_all(question[at[0]:at[1]], previous, answer, finding):
+        return question  # "what doses did they use?" of every finding a list across them cited
     if _about_research(previous):
         said = _ordinal_said(question)  # "the first one" is the first cited, whatever it shares
         cited = (_best_finding(answer, previous, finding) if said is None and finding is not None else "") \
@@ -803,6 +805,16 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if not cited:
         return question
     return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
+
+
+def _points_at_all(pointer: str, previous: str, answer: str, finding: Callable[[str], bool] | None) -> bool:
+    """Does a plural pointer (the lexicon's ``plural_pointers``: "they") point at every finding the
+    last answer listed under a list's lead ("Research findings that ...: <a> [1] <b> [2]"), answering
+    an earlier question across the findings ("which studies ...")?"""
+    items = _cited_items(answer)
+    return (fold(pointer).strip() in followup_words().plural_pointers and finding is not None
+            and bool(items) and _without_lead(items[0]) != items[0].lstrip(" ,;")
+            and len(_cited_findings(answer, finding)) > 1)
 
 
 def _best_finding(answer: str, previous: str, finding: Callable[[str], bool]) -> str:

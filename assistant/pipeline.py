@@ -157,6 +157,7 @@ from assistant.answer.studies import (
     study_subject,
     topic_mates,
     unmentioned_study_query,
+    unreported_outcomes,
     words_held,
 )
 from assistant.catalog import Catalog
@@ -1007,7 +1008,7 @@ class Assistant:
                  + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
         if cited:  # after the others: a note they quote already is not quoted twice
             noted += self._given_dose_notes(u, cited[0], cited[1], head + lines) + self._ongoing_notes(
-                u, cited[1], head + lines)
+                u, cited[1], head + lines) + self._unreported_notes(u, cited[1])
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -1027,6 +1028,16 @@ class Assistant:
         pages = dict.fromkeys(c.supplement for c in book.citations)
         return [msg.ONGOING_NO_RESULTS.format(marker=cited[r.chunk_id])
                 for p in pages for r in self.studies.of(p) if r.result == "ongoing" and r.chunk_id in cited]
+
+    def _unreported_notes(self, u: Understanding, book: CitationBook) -> list[str]:
+        """Asked whether something had an effect on an outcome, an answer citing research findings
+        none of which reports it says so (:func:`unreported_outcomes`)."""
+        cited = {c.chunk_id for c in book.citations}
+        pages = dict.fromkeys(c.supplement for c in book.citations)
+        findings = [r.text for p in pages for r in self.studies.of(p) if r.chunk_id in cited]
+        outcomes = unreported_outcomes(u.question, findings)
+        said = " or ".join(f"“{o}”" for o in outcomes)
+        return [msg.OUTCOME_NOT_REPORTED.format(outcomes=said)] if outcomes else []
 
     def _age_findings(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """After a treatment dose for someone of a stated age ("my gran is 85 and anaemic, does she

@@ -55,12 +55,15 @@ from assistant.normalize import (
     asking_sentences,
     class_names_in,
     content_tokens,
+    content_tokens_with_parts,
     cue,
     general_words,
+    in_some_form,
     lexical_form,
     name_terms,
     rewritten_spans,
     tokens,
+    without_denials,
 )
 from assistant.normalize import cue_alternation as alternation
 from assistant.normalize import cue_fold as fold
@@ -296,6 +299,8 @@ class QuestionCues(BaseModel):
     results_asked: list[str] = Field(default_factory=list)
     efficacy_in: list[str] = Field(default_factory=list)
     efficacy_past: list[str] = Field(default_factory=list)
+    #: a question whether something had an effect on an outcome ("did it reduce <outcome>?")
+    effect_asked: list[str] = Field(default_factory=list)
     people_words: list[str] = Field(default_factory=list)
     whether_found: list[str] = Field(default_factory=list)
     details: dict[str, DetailCues] = Field(default_factory=dict)
@@ -335,7 +340,8 @@ class QuestionCues(BaseModel):
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "either", "finished", "result_contrast", "approximate_before", "approximate_after",
-                     "choice_words", "efficacy_in", "efficacy_past", "whether_found", "dose_above",
+                     "choice_words", "efficacy_in", "efficacy_past", "effect_asked", "whether_found",
+                     "dose_above",
                      "dose_below", "dose_or_more", "dose_or_less", "study_nouns", "converted_unit",
                      "beside_reply", "same_amount")
     @classmethod
@@ -1033,6 +1039,38 @@ def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]
             (left_out if any(s <= m.start() < e for s, e in scopes) else wanted).append(name)
     left = tuple(dict.fromkeys(left_out))
     return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
+
+
+def unreported_outcomes(question: str, findings: Sequence[str]) -> list[str]:
+    """The outcomes a question asks an effect on ("did it reduce <outcome>?": the topic cues' words
+    after an ``effect_asked`` or ``efficacy`` cue, in its sentence) when none of ``findings`` (the
+    research findings an answer cites) reports any of them. A word naming a topic as a whole (its
+    name's word: "bones") is reported by a finding on that topic in any of its words; a narrower one
+    ("fractures") only in its own words or the lexicon's for it: a finding on its topic in other
+    words ("<marker> in women with <condition>") answers a neighbouring question."""
+    qc = study_cues().question
+    q = fold(without_denials(question))
+    asked = [m for ps in (qc.effect_asked, qc.efficacy) if ps for m in cue(ps).finditer(q)]
+    if not findings or not asked:
+        return []
+    start = min(m.end() for m in asked)
+    end = min([i for c in ".?!" if (i := q.find(c, start)) >= 0] or [len(q)])
+    skip = _excluded_spans(q, qc) + _negated_spans(q, qc)
+    spans = {(m.start(), m.end(), name) for name, ps in qc.topics.items() for p in ps
+             for m in cue([p]).finditer(q, start, end) if not any(s <= m.start() < e for s, e in skip)}
+    widest = sorted((s, e, n) for s, e, n in spans
+                    if not any(a <= s and e <= b and (a, b) != (s, e) for a, b, _ in spans))
+    texts = [fold(f) for f in findings]
+    said = {t for f in texts for t in content_tokens_with_parts(f)}
+
+    def reported(s: int, e: int, name: str) -> bool:
+        if set(content_tokens(q[s:e])) & set(content_tokens(name)):  # the topic as a whole
+            return any(cue(qc.topics[name]).search(t) for t in texts)
+        return any(in_some_form(t, said) or _has_word(t, said, qc) for t in content_tokens(q[s:e]))
+
+    if not widest or any(reported(*span) for span in widest):
+        return []
+    return list(dict.fromkeys(q[s:e] for s, e, _ in widest))
 
 
 def topic_mates(question: str, words: Sequence[str], surfaces: Mapping[str, str],

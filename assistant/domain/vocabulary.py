@@ -176,6 +176,8 @@ class FollowupWords(BaseModel):
     reference_words: list[str] = Field(default_factory=list)
     study_anaphors: list[str] = Field(default_factory=list)
     study_pronoun: list[str] = Field(default_factory=list)
+    #: the pointers that point at several things at once ("what doses did they use?" after a list)
+    plural_pointers: list[str] = Field(default_factory=list)
     #: a word of a name and the shorter ways users write it ("vit d" names what "vitamin d" names)
     short_forms: dict[str, list[str]] = Field(default_factory=dict)
     other_form: list[str] = Field(default_factory=list)

@@ -1064,3 +1064,14 @@ def test_a_limit_naming_no_people_says_it_gives_no_separate_value_for_those_aske
     assert msg.FIELD_NAMES_NO_PEOPLE.format(field=UL) not in " ".join(lines)
     lines, _ = compose("is 40 mg over the upper limit for a man?", (UL, LIMIT))  # its values name people
     assert msg.FIELD_NAMES_NO_PEOPLE.format(field=UL) not in " ".join(lines)
+
+
+@pytest.mark.parametrize("q", ["how much brand x for over 70", "how much brand x for the over 70s",
+                               "brand x for a 72 yr old man how much??"])
+def test_how_much_for_people_of_an_age_asks_their_allowance(q: str) -> None:
+    dq = parse_dosage_query(q)
+    assert dq is not None and dq.fields == ("Recommended Daily Allowance",) and dq.people.ages
+
+
+def test_how_much_for_over_an_amount_asks_no_allowance() -> None:
+    assert parse_dosage_query("how much brand x for over 70 mg") is None

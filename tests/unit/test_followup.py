@@ -738,3 +738,15 @@ def test_the_same_medicine_again_or_one_no_longer_taken_is_no_other_medicine() -
 
     assert not asks_of_another_medicine("what about metformin with food?", "can I take vitamin D with metformin?")
     assert resolve("what about furosemide?", "Does vitamin D interact with thiazides?").other_medicine
+
+
+def test_they_after_a_list_of_findings_asks_it_of_every_one_listed() -> None:
+    listed = ("Research findings that report no significant effect: <Form> (2,000 IU/day) for 5 years did not "
+              "reduce <outcome> in adults. [1] <Form> (4,000 IU/day) for 2.5 years did not reduce <other> in "
+              "adults. [2]")
+    r = resolve("what doses did they use", "which <x> studies found no benefit", (), listed, lambda _t: True)
+    assert r.followup and "the study:" not in r.question and "no benefit" in r.question
+    # one finding cited (no list): "they" are its people, the finding pinned as before
+    one = "<Form> (2,000 IU/day) for 5 years did not reduce <outcome> in adults. [1]"
+    r = resolve("what doses did they use", "which <x> studies found no benefit", (), one, lambda _t: True)
+    assert "the study:" in r.question

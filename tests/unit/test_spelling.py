@@ -232,3 +232,9 @@ def test_a_real_word_is_never_confirmed_as_a_slip_for_a_word_of_no_topic(real: S
     # "add" is one edit from "and", which the passages write beside "vitamin": still "add"
     passage = "Vitamin D3 and vitamin K2 are often combined."
     assert real.confirm("can I add vitamin K2 to it?", [passage]) == ("can I add vitamin K2 to it?", {})
+
+
+def test_a_known_word_in_another_ending_is_never_a_slip_for_another_word() -> None:
+    sc = SpellCorrector.from_words({"constipation": 3, "constitute": 5, "studies": 4})
+    assert sc.suggest("constipate") is None  # "constipation" shares its root: not "constitute"
+    assert sc.suggest("studys") == "studies"  # a correction to its own root stays

@@ -823,3 +823,25 @@ def test_a_sentence_that_says_the_questions_verb_in_another_tense_covers_it() ->
     doc = Document(page_content=text, metadata={"kind": "prose", "chunk_id": "o1", "source": "s", "text": text})
     best = score_sentences(["lower", "triglyceride"], [Hit(doc, 0.7, 1.0, 1.0)], {}, 1.0)
     assert best[0].text.startswith("Prescription doses lowered") and best[0].score > best[1].score
+
+
+def test_a_reading_or_a_normal_range_asked_is_a_level_the_lines_must_state() -> None:
+    from assistant.answer.scope import figure_unanswered
+
+    enrolled = ["<Marker> (80 mg/day) for 12 weeks reduced fatigue in women with ferritin below 50 μg/L. [1]"]
+    for q in ("what's a normal ferritin range?", "what ferritin level is normal for a woman?",
+              "is a ferritin of 30 low?", "my ferritin came back at 12, is that low or normal?"):
+        assert figure_unanswered(q, enrolled), q  # a bound of who was enrolled is no level to aim for
+    assert not figure_unanswered("what level should I aim for?", ["Aim for levels above 50 nmol/L. [1]"])
+    assert not figure_unanswered("I take 5000 IU a day, is that too high?", enrolled)  # an amount taken
+
+
+def test_an_outcome_no_cited_finding_reports_is_said_to_be_unreported() -> None:
+    from assistant.answer.studies import unreported_outcomes
+
+    found = ["High-dose MK-4 (45 mg/day) reduced undercarboxylated osteocalcin in women with osteoporosis."]
+    assert unreported_outcomes("did it reduce fractures?", found) == ["fractures"]
+    # the topic's own word is reported by a finding on it in any of its words; a descriptor is no outcome
+    assert unreported_outcomes("did it help their bones?", found) == []
+    assert unreported_outcomes("the fracture trial, what dose did it use?", found) == []
+    assert unreported_outcomes("did it reduce fractures?", [*found, "It did not reduce fractures."]) == []
