@@ -637,9 +637,11 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
         for m in _find_mentions(t, fuzzy=questions, affirmed=questions):
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
-        if questions:
+        if questions:  # a note's phrase inside a negated one ("I don't have a <phrase>") asks nothing of it
             folded = fold(t)
-            out.extend(c for c, pat in _question_phrases() if c not in out and pat.search(folded))
+            negated = negated_spans(folded)
+            out.extend(c for c, pat in _question_phrases() if c not in out and any(
+                not any(s <= m.start() < e for s, e in negated) for m in pat.finditer(folded)))
     return out
 
 
