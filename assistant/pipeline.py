@@ -2551,6 +2551,11 @@ class Assistant:
             return []
         cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
         stated = figure_answered(u.question, lines)  # the field states the figure: no line says none
+        qc = dosage_cues().question
+        if (not u.followup and not {qc.limit_field, qc.treatment_field} & set(dq.fields)
+                and u.product_query is None and not about_products(u.question, self.catalog.slot_names)):
+            # a product's passage after the daily allowance asked alone reads as the dose to take
+            hits = [h for h in hits if h.document.metadata.get("kind") != "product"]
         return lines + [ln for ln in self._extractive(u, hits, book, False, shown)
                         if not cited & set(CITED.findall(ln)) and not (stated and ln == msg.NO_FIGURE)]
 
