@@ -216,7 +216,7 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, joined_nutrients_end, mentioned_nutrients, read_nutrients
+from assistant.nutrients import form_words, joined_nutrients_end, mentioned_nutrients, one_of, read_nutrients
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -2373,14 +2373,25 @@ class Assistant:
         and my vitamin d is low, how much a day?": the high-dose softgel): that one serving of it is
         above its nutrient's upper limit, where it is (the product reads as the dose to take), unless
         the answer cites the limit already or the question counts its own servings ("half a tablet":
-        the limit comparison decides what a count holds)."""
+        the limit comparison decides what a count holds). Asked of the limit ("<product> has <amount> of
+        <nutrient>, is that above the <nutrient> limit?"), personal or not: for each nutrient asked that
+        the product states, against that nutrient's own monograph (another page's, maybe)."""
         limit = dosage_cues().question.limit_field
-        if (not u.personal or not (asks_amount(u.question) or asks_safety(u.question))
+        asked = parse_dosage_query(without_negated_mentions(u.question))
+        of_limit = asked is not None and limit in asked.fields  # "is <product> over the <nutrient> limit?"
+        asks = of_limit or asks_amount(u.question) or asks_safety(u.question)
+        if (not (u.personal or of_limit) or not asks
                 or fewer_than_one_serving(u.question) or servings_counted(u.question)  # its own count
                 or any(c.subsection == limit for c in book.citations)):  # the limit is said already
             return []
         product = self._one_cited_product(book)
-        if product is None or (held := self._held(product, product.supplement)) is None:
+        if product is None:
+            return []
+        if of_limit and (named := [n for n in product.nutrients if n.amount and any(
+                one_of(n.nutrient, m) or one_of(m, n.nutrient) for m in mentioned_nutrients(u.question))]):
+            # the limit of each nutrient asked, from its own monograph (the product may be another page's)
+            return [line for n in named for line in self._serving_above_limit(n.nutrient, n.micrograms, book)]
+        if (held := self._held(product, product.supplement)) is None:
             return []
         nutrient = self.catalog.primary_nutrient(product.supplement)
         return self._serving_above_limit(nutrient, held.micrograms, book)
