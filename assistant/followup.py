@@ -595,6 +595,8 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     # a kind of result asked replaces the earlier one's ("and which caused harm?" after "which found
     # no benefit?"); with none earlier, it is the turn's intent, no slot
     slots = [s for s in slots if s.kind != "result" or any(e.kind == "result" for e in earlier)]
+    if _names_another_category(question, slots, earlier):  # "and which <B> product has the most <x>?"
+        return Resolution(question, False, False)  # after one about <A>'s: a question of its own
     rest = question[same.end():] if (same := _SAME.match(question)) else ""
     if (rest and (own_topic(rest, find_slots(rest, names, turn=True), previous) or cues_products(rest))
             and not other_medicine):
@@ -634,6 +636,22 @@ def _resolved(question: str, previous: str | None, names: Sequence[tuple[str, st
     for kind in (k for k in kinds if k not in SUBJECT_KINDS):
         base = _replace_slot(base, kind, [s for s in slots if s.kind == kind], question, names)
     return Resolution(f"{base} {_without_moved(_without_ruled_out(question), base, names)}", True, True)
+
+
+def _names_another_category(question: str, slots: Sequence[Slot], earlier: Sequence[Slot]) -> bool:
+    """Does the turn ask of the products of a supplement the earlier question did not name: one of the
+    lexicon's ``category_askers``, the supplement's name, a product word ("which <B> product ...",
+    "among the <B> supplements")? Nothing of the earlier question carries over: its supplement's
+    products are not these."""
+    before = {s.value for s in earlier if s.kind == "nutrient"}
+    askers = followup_words().category_askers
+    for s in slots:
+        head, after = fold(question[:s.start]).rstrip(), question[s.end:]
+        if (s.kind == "nutrient" and before and s.value not in before
+                and any(head == a or head.endswith(f" {a}") for a in askers)
+                and _cues().product.match(question, s.end + len(after) - len(after.lstrip()))):
+            return True
+    return False
 
 
 def asks_of_another_medicine(question: str, previous: str) -> bool:

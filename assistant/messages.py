@@ -121,6 +121,8 @@ FIGURE_NOT_STATED = "{asked} is not stated in the passages cited."
 #: an outcome asked of that no research finding cited reports
 OUTCOME_NOT_REPORTED = ("The research findings cited do not mention {outcomes}: that outcome is not reported "
                         "there.")
+OUTCOMES_NOT_REPORTED = ("The research findings cited do not mention {outcomes}: those outcomes are not "
+                         "reported there.")
 #: the part of a cited passage that names what is asked states no figure (another part may state one)
 NO_FIGURE_PART = "The passage \"{part}\" states no figure for what is asked."
 #: in an answer to a question that asks several things, in place of a part the monograph does not cover

@@ -14,11 +14,13 @@ import functools
 import itertools
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from assistant.domain.vocabulary import InteractionClass, Vocabulary, vocabulary
@@ -637,11 +639,9 @@ def mentioned_classes(texts: Iterable[str], *, questions: bool = True) -> list[s
         for m in _find_mentions(t, fuzzy=questions, affirmed=questions):
             if m.cls not in out and not (questions and _note_only(m.cls)):
                 out.append(m.cls)
-        if questions:  # a note's phrase inside a negated one ("I don't have a <phrase>") asks nothing of it
+        if questions:
             folded = fold(t)
-            negated = negated_spans(folded)
-            out.extend(c for c, pat in _question_phrases() if c not in out and any(
-                not any(s <= m.start() < e for s, e in negated) for m in pat.finditer(folded)))
+            out.extend(c for c, pat in _question_phrases() if c not in out and pat.search(folded))
     return out
 
 
@@ -902,3 +902,20 @@ def surface_forms(text: str) -> dict[str, str]:
 def raw_tokens(text: str) -> list[str]:
     """Unstemmed tokens of the lexical form."""
     return _TOKEN.findall(lexical_form(text))
+
+
+_STEMMERS = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    """This thread's Snowball stemmer: a stemmer keeps the word it is stemming, so one shared by the
+    web chat's threads can read another's word (IndexError under concurrent sessions)."""
+    if (found := getattr(_STEMMERS, "stemmer", None)) is None:
+        found = _STEMMERS.stemmer = snowballstemmer.stemmer("english")
+    return found
+
+
+@functools.lru_cache(maxsize=16384)
+def word_root(token: str) -> str:
+    """A word's Snowball root: its inflections meet ("lowered", "lowering" and "lower")."""
+    return str(_stemmer().stemWord(token))

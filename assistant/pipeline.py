@@ -370,8 +370,10 @@ def _serving_dose(ug: float) -> Dose:
 
 
 def _no_numbers(u: Understanding) -> bool:
-    """A personal request from someone on a medicine (or with a condition) gets no figure to act on."""
-    return u.personal and any(c != DOSE_RISK_CLASS for c in u.classes)
+    """A personal request from someone on a medicine (or with a condition) gets no figure to act on;
+    one that names the medicine or condition only to deny it ("I don't have a <condition>, how much
+    a day?") asks about none (``asks_about``: its cautions still show)."""
+    return u.personal and any(c != DOSE_RISK_CLASS for c in u.asks_about)
 
 
 class StudyShelf:
@@ -1008,7 +1010,7 @@ class Assistant:
                  + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
         if cited:  # after the others: a note they quote already is not quoted twice
             noted += self._given_dose_notes(u, cited[0], cited[1], head + lines) + self._ongoing_notes(
-                u, cited[1], head + lines) + self._unreported_notes(u, cited[1])
+                u, cited[1], head + lines) + self._unreported_notes(u, cited[1], head + lines)
         said = head + lines + noted
         fits = self._form_fits(u, cited[0], cited[1], said) if cited and lines else []
         said += fits
@@ -1029,15 +1031,17 @@ class Assistant:
         return [msg.ONGOING_NO_RESULTS.format(marker=cited[r.chunk_id])
                 for p in pages for r in self.studies.of(p) if r.result == "ongoing" and r.chunk_id in cited]
 
-    def _unreported_notes(self, u: Understanding, book: CitationBook) -> list[str]:
-        """Asked whether something had an effect on an outcome, an answer citing research findings
-        none of which reports it says so (:func:`unreported_outcomes`)."""
+    def _unreported_notes(self, u: Understanding, book: CitationBook, lines: Sequence[str]) -> list[str]:
+        """Asked whether something had an effect on an event, an answer citing research findings none
+        of which (nor any of its ``lines``) names it says so (:func:`unreported_outcomes`)."""
         cited = {c.chunk_id for c in book.citations}
         pages = dict.fromkeys(c.supplement for c in book.citations)
         findings = [r.text for p in pages for r in self.studies.of(p) if r.chunk_id in cited]
-        outcomes = unreported_outcomes(u.question, findings)
+        if not (outcomes := unreported_outcomes(u.question, findings, lines)):
+            return []
         said = " or ".join(f"“{o}”" for o in outcomes)
-        return [msg.OUTCOME_NOT_REPORTED.format(outcomes=said)] if outcomes else []
+        said_as = msg.OUTCOME_NOT_REPORTED if len(outcomes) == 1 else msg.OUTCOMES_NOT_REPORTED
+        return [said_as.format(outcomes=said)]
 
     def _age_findings(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
         """After a treatment dose for someone of a stated age ("my gran is 85 and anaemic, does she
@@ -2389,8 +2393,13 @@ class Assistant:
             return []
         if of_limit and (named := [n for n in product.nutrients if n.amount and any(
                 one_of(n.nutrient, m) or one_of(m, n.nutrient) for m in mentioned_nutrients(u.question))]):
-            # the limit of each nutrient asked, from its own monograph (the product may be another page's)
-            return [line for n in named for line in self._serving_above_limit(n.nutrient, n.micrograms, book)]
+            # the limit of each nutrient asked, from its own monograph (the product may be another page's),
+            # said with the nutrient's name where it is not the product's own or several are asked
+            own = self.catalog.primary_nutrient(product.supplement)
+            return [line for n in named for line in self._serving_above_limit(
+                n.nutrient, n.micrograms, book, named=len(named) > 1 or n.nutrient != own)]
+        if of_limit and not u.personal:  # none of the nutrients asked is one the product states
+            return []
         if (held := self._held(product, product.supplement)) is None:
             return []
         nutrient = self.catalog.primary_nutrient(product.supplement)
@@ -2553,7 +2562,9 @@ class Assistant:
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:
         """A field asked for no people ("what's my daily <nutrient> supposed to be"): the field stated
-        whole first (not left to the passages' best sentences), then the passages' own sentences."""
+        whole first (not left to the passages' best sentences), then the passages' own sentences (no
+        product's, after the one allowance field asked alone, first in a conversation, of no form or
+        product: a product after it reads as the dose to take)."""
         if dq is None or supplement is None or (  # the turn's own words ask the field, not its context's
                 u.followup and parse_dosage_query(without_negated_mentions(u.question)) is None):
             return []
@@ -2563,7 +2574,8 @@ class Assistant:
         cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
         stated = figure_answered(u.question, lines)  # the field states the figure: no line says none
         qc = dosage_cues().question
-        if (not u.followup and not {qc.limit_field, qc.treatment_field} & set(dq.fields)
+        one = dq.fields[0] if len(dq.fields) == 1 else qc.limit_field  # one field, no limit or treatment's
+        if (not u.followup and one not in (qc.limit_field, qc.treatment_field) and not dq.forms_asked
                 and u.product_query is None and not about_products(u.question, self.catalog.slot_names)):
             # a product's passage after the daily allowance asked alone reads as the dose to take
             hits = [h for h in hits if h.document.metadata.get("kind") != "product"]

@@ -33,10 +33,9 @@ from langchain_core.documents import Document
 from rapidfuzz.distance import Levenshtein
 from symspellpy import SymSpell, Verbosity
 
-from assistant.answer.extractive import word_root
 from assistant.conversation import Turn, plain_text
 from assistant.domain.vocabulary import Vocabulary, vocabulary
-from assistant.normalize import fold, lexical_form, stopwords
+from assistant.normalize import fold, lexical_form, stopwords, word_root
 
 #: a word: letters (an apostrophe inside, as in "don't"), not touching a digit or another word
 #: character ("b6", "x7" and "5000iu" are never words here)
@@ -173,7 +172,8 @@ class SpellCorrector:
         self.phrases = frozenset(phrases) | self.names
         self.known = frozenset(known) | self.counts.keys()
         #: the Snowball roots of the words corrected to: a word sharing one is a known word in
-        #: another ending ("constipate" beside "constipation"), never a typo of a further word
+        #: another ending (a verb beside the corpus's noun: "<root>ate" beside "<root>ation"), never a
+        #: typo of a further word
         self._roots = frozenset(r for w in self.counts if len(w) >= MIN_LENGTH
                                 and len(r := word_root(w)) >= MIN_ROOT)
         self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
@@ -233,8 +233,9 @@ class SpellCorrector:
     def suggest(self, word: str, before: str = "", after: str = "",
                 tokens: tuple[str, str] | None = None) -> str | None:
         """The correction of one casefolded word (:meth:`_suggest`), unless the word is a known word in
-        another ending ("constipate" beside the corpus's "constipation") and the correction another
-        word ("constitute"); a correction to its own root stays ("studys" is "studies")."""
+        another ending ("<root>ate" beside the corpus's "<root>ation") and the correction another word
+        (one edit or two away, of another root); a correction to its own root stays ("studys" is
+        "studies")."""
         out = self._suggest(word, before, after, tokens)
         if (out is not None and " " not in out and len(word) >= MIN_LENGTH
                 and (root := word_root(word)) in self._roots and word_root(out) != root):

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
 from langchain_core.documents import Document
 
 from assistant import messages as msg
@@ -23,7 +21,7 @@ from assistant.answer.citations import CitationBook
 from assistant.chunking import chunk_sentences
 from assistant.domain.page_format import one_line, value_lines
 from assistant.doses import parse_doses
-from assistant.normalize import fold, tokens
+from assistant.normalize import fold, tokens, word_root
 from assistant.nutrients import read_nutrients
 from assistant.retrieval import Hit
 
@@ -69,23 +67,6 @@ def score_sentences(question_terms: Sequence[str], hits: Sequence[Hit], idf: Map
             out.append(Candidate(h, s, e, text[s:e], score))
     out.sort(key=lambda c: c.score, reverse=True)
     return out
-
-
-_STEMMERS = threading.local()
-
-
-def _stemmer() -> snowballstemmer.stemmer:
-    """This thread's Snowball stemmer: a stemmer keeps the word it is stemming, so one shared by the
-    web chat's threads can read another's word (IndexError under concurrent sessions)."""
-    if (found := getattr(_STEMMERS, "stemmer", None)) is None:
-        found = _STEMMERS.stemmer = snowballstemmer.stemmer("english")
-    return found
-
-
-@functools.lru_cache(maxsize=16384)
-def word_root(token: str) -> str:
-    """A word's Snowball root: its inflections meet ("lowered", "lowering" and "lower")."""
-    return str(_stemmer().stemWord(token))
 
 
 def choose_sentences(cands: Sequence[Candidate], limit: int, ratio: float = 0.8) -> list[Candidate]:

@@ -301,6 +301,9 @@ class QuestionCues(BaseModel):
     efficacy_past: list[str] = Field(default_factory=list)
     #: a question whether something had an effect on an outcome ("did it reduce <outcome>?")
     effect_asked: list[str] = Field(default_factory=list)
+    #: the countable events an effect may be asked on ("did it reduce <event>?"): a finding reports
+    #: one only in its own words
+    outcome_events: list[str] = Field(default_factory=list)
     people_words: list[str] = Field(default_factory=list)
     whether_found: list[str] = Field(default_factory=list)
     details: dict[str, DetailCues] = Field(default_factory=dict)
@@ -340,10 +343,9 @@ class QuestionCues(BaseModel):
                      "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "either", "finished", "result_contrast", "approximate_before", "approximate_after",
-                     "choice_words", "efficacy_in", "efficacy_past", "effect_asked", "whether_found",
-                     "dose_above",
-                     "dose_below", "dose_or_more", "dose_or_less", "study_nouns", "converted_unit",
-                     "beside_reply", "same_amount")
+                     "choice_words", "efficacy_in", "efficacy_past", "effect_asked", "outcome_events",
+                     "whether_found", "dose_above", "dose_below", "dose_or_more", "dose_or_less",
+                     "study_nouns", "converted_unit", "beside_reply", "same_amount")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
@@ -1041,36 +1043,32 @@ def _topics(q: str, qc: QuestionCues) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(n for n in dict.fromkeys(wanted) if n not in left), left
 
 
-def unreported_outcomes(question: str, findings: Sequence[str]) -> list[str]:
-    """The outcomes a question asks an effect on ("did it reduce <outcome>?": the topic cues' words
+def unreported_outcomes(question: str, findings: Sequence[str], lines: Sequence[str] = ()) -> list[str]:
+    """The events a question asks an effect on ("did it reduce <event>?": an ``outcome_events`` word
     after an ``effect_asked`` or ``efficacy`` cue, in its sentence) when none of ``findings`` (the
-    research findings an answer cites) reports any of them. A word naming a topic as a whole (its
-    name's word: "bones") is reported by a finding on that topic in any of its words; a narrower one
-    ("fractures") only in its own words or the lexicon's for it: a finding on its topic in other
-    words ("<marker> in women with <condition>") answers a neighbouring question."""
+    research findings an answer cites) nor the answer's ``lines`` names any of them, in some form or
+    in the lexicon's words for it. A finding on the same topic in other words ("<marker> in women
+    with <condition>" for "did it cut <event>?") answers a neighbouring question. Only such events
+    are read: a broader word ("<a topic>", "<a feeling>") is reported by a finding on its topic in
+    any words."""
     qc = study_cues().question
     q = fold(without_denials(question))
     asked = [m for ps in (qc.effect_asked, qc.efficacy) if ps for m in cue(ps).finditer(q)]
-    if not findings or not asked:
+    if not findings or not asked or not qc.outcome_events:
         return []
     start = min(m.end() for m in asked)
     end = min([i for c in ".?!" if (i := q.find(c, start)) >= 0] or [len(q)])
     skip = _excluded_spans(q, qc) + _negated_spans(q, qc)
-    spans = {(m.start(), m.end(), name) for name, ps in qc.topics.items() for p in ps
-             for m in cue([p]).finditer(q, start, end) if not any(s <= m.start() < e for s, e in skip)}
-    widest = sorted((s, e, n) for s, e, n in spans
-                    if not any(a <= s and e <= b and (a, b) != (s, e) for a, b, _ in spans))
-    texts = [fold(f) for f in findings]
-    said = {t for f in texts for t in content_tokens_with_parts(f)}
+    spans = [m.span() for m in cue(qc.outcome_events).finditer(q, start, end)
+             if not any(s <= m.start() < e for s, e in skip)]
+    said = {t for text in (*findings, *lines) for t in content_tokens_with_parts(fold(text))}
 
-    def reported(s: int, e: int, name: str) -> bool:
-        if set(content_tokens(q[s:e])) & set(content_tokens(name)):  # the topic as a whole
-            return any(cue(qc.topics[name]).search(t) for t in texts)
+    def reported(s: int, e: int) -> bool:
         return any(in_some_form(t, said) or _has_word(t, said, qc) for t in content_tokens(q[s:e]))
 
-    if not widest or any(reported(*span) for span in widest):
+    if not spans or any(reported(s, e) for s, e in spans):
         return []
-    return list(dict.fromkeys(q[s:e] for s, e, _ in widest))
+    return list(dict.fromkeys(q[s:e] for s, e in spans))
 
 
 def topic_mates(question: str, words: Sequence[str], surfaces: Mapping[str, str],

@@ -178,6 +178,8 @@ class FollowupWords(BaseModel):
     study_pronoun: list[str] = Field(default_factory=list)
     #: the pointers that point at several things at once ("what doses did they use?" after a list)
     plural_pointers: list[str] = Field(default_factory=list)
+    #: what, right before a supplement's name and a product word, asks of that supplement's products
+    category_askers: list[str] = Field(default_factory=list)
     #: a word of a name and the shorter ways users write it ("vit d" names what "vitamin d" names)
     short_forms: dict[str, list[str]] = Field(default_factory=dict)
     other_form: list[str] = Field(default_factory=list)

@@ -912,10 +912,17 @@ def test_can_it_be_taken_safely_is_a_whole_ask_of_safety(catalogue: Assistant) -
 def test_a_product_of_another_page_is_set_beside_the_limit_of_the_nutrient_asked(catalogue: Assistant) -> None:
     # the product is the K2 page's; the limit of the nutrient asked is the D3 page's
     ans = catalogue.ask("Ultra K2 MK-7 Plus D3 says 5000 IU of D3 on it - does that go past the vitamin D upper limit?")
-    assert not ans.abstained and "One serving alone is above the Upper Intake Limit" in ans.text
+    # the nutrient is named: it is not the product's own page's
+    assert not ans.abstained and "One serving's vitamin D3 alone is above the Upper Intake Limit" in ans.text
     assert "4,000 IU" in ans.text
 
 
 def test_the_daily_allowance_asked_alone_is_followed_by_no_product(catalogue: Assistant) -> None:
     ans = catalogue.ask("how much vitamin D a day?")
     assert "Recommended Daily Allowance" in ans.text and "Bone Plus 5000" not in ans.text
+
+
+def test_a_condition_named_only_to_deny_it_withholds_no_figure(catalogue: Assistant) -> None:
+    # "I don't have <a condition>" asks about none: the figure is given (the note's caution may still show)
+    ans = catalogue.ask("I don't have a fish allergy, how much fish oil should I take a day?")
+    assert not ans.abstained and "Recommended Daily Allowance" in ans.text and "g/day" in ans.text

@@ -750,3 +750,12 @@ def test_they_after_a_list_of_findings_asks_it_of_every_one_listed() -> None:
     one = "<Form> (2,000 IU/day) for 5 years did not reduce <outcome> in adults. [1]"
     r = resolve("what doses did they use", "which <x> studies found no benefit", (), one, lambda _t: True)
     assert "the study:" in r.question
+
+
+def test_a_turn_asking_of_another_supplements_products_stands_alone() -> None:
+    names = [("nutrient", "brand-a", "brand a"), ("nutrient", "brand-b", "brand b"), ("component", "Xol", "Xol")]
+    r = resolve("and which brand b product has the most brand b?", "which brand a has the most Xol", names)
+    assert not r.followup and r.question == "and which brand b product has the most brand b?"
+    # the other supplement named without a product word swaps the subject, as before
+    r = resolve("what about brand b?", "which brand a has the most Xol", names)
+    assert r.followup

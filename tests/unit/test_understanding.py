@@ -830,18 +830,27 @@ def test_a_reading_or_a_normal_range_asked_is_a_level_the_lines_must_state() -> 
 
     enrolled = ["<Marker> (80 mg/day) for 12 weeks reduced fatigue in women with ferritin below 50 μg/L. [1]"]
     for q in ("what's a normal ferritin range?", "what ferritin level is normal for a woman?",
-              "is a ferritin of 30 low?", "my ferritin came back at 12, is that low or normal?"):
+              "is a ferritin level of 30 low?", "my ferritin came back at 12, is that low or normal?",
+              "my test result was 22 ng/ml, is that too low?"):
         assert figure_unanswered(q, enrolled), q  # a bound of who was enrolled is no level to aim for
     assert not figure_unanswered("what level should I aim for?", ["Aim for levels above 50 nmol/L. [1]"])
-    assert not figure_unanswered("I take 5000 IU a day, is that too high?", enrolled)  # an amount taken
+    assert not figure_unanswered("is a ferritin level of 12 low?", ["Deficiency: ferritin below 15 μg/L. [1]"])
+    # amounts taken, and ranges of doses, are no levels
+    for q in ("I take 5000 IU a day, is that too high?", "is a brand x of 5000 too high?",
+              "I'm on a blood thinner and take brand x 1000 a day, is that ok?",
+              "my blood test came back fine, I take brand x 2 a day, is that too high?",
+              "what's a normal range for brand x dosing?", "what iu range is normal?"):
+        assert not figure_unanswered(q, enrolled), q
 
 
-def test_an_outcome_no_cited_finding_reports_is_said_to_be_unreported() -> None:
+def test_an_event_no_cited_finding_reports_is_said_to_be_unreported() -> None:
     from assistant.answer.studies import unreported_outcomes
 
-    found = ["High-dose MK-4 (45 mg/day) reduced undercarboxylated osteocalcin in women with osteoporosis."]
+    found = ["High-dose <form> (45 mg/day) reduced undercarboxylated osteocalcin in women with osteoporosis."]
     assert unreported_outcomes("did it reduce fractures?", found) == ["fractures"]
-    # the topic's own word is reported by a finding on it in any of its words; a descriptor is no outcome
+    # a broader word is reported by a finding on its topic; an event named by a finding or a line is
     assert unreported_outcomes("did it help their bones?", found) == []
+    assert unreported_outcomes("did iron help with being tired?", ["<Form> reduced fatigue in women."]) == []
     assert unreported_outcomes("the fracture trial, what dose did it use?", found) == []
     assert unreported_outcomes("did it reduce fractures?", [*found, "It did not reduce fractures."]) == []
+    assert unreported_outcomes("did it reduce fractures?", found, ["No fractures were counted. [2]"]) == []
