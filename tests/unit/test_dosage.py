@@ -1073,5 +1073,7 @@ def test_how_much_for_people_of_an_age_asks_their_allowance(q: str) -> None:
     assert dq is not None and dq.fields == ("Recommended Daily Allowance",) and dq.people.ages
 
 
-def test_how_much_for_over_an_amount_asks_no_allowance() -> None:
-    assert parse_dosage_query("how much brand x for over 70 mg") is None
+@pytest.mark.parametrize("q", ["how much brand x for over 70 mg", "how much brand x for over 6 months",
+                               "how much brand x for over 2 weeks", "how much brand x for over 40 nmol/l"])
+def test_how_much_for_over_an_amount_or_a_time_asks_no_allowance(q: str) -> None:
+    assert parse_dosage_query(q) is None
