@@ -1077,3 +1077,11 @@ def test_how_much_for_people_of_an_age_asks_their_allowance(q: str) -> None:
                                "how much brand x for over 2 weeks", "how much brand x for over 40 nmol/l"])
 def test_how_much_for_over_an_amount_or_a_time_asks_no_allowance(q: str) -> None:
     assert parse_dosage_query(q) is None
+
+
+@pytest.mark.parametrize("q", ["can I give the brand x drops to my baby?", "can my 3 year old toddler have brand x?",
+                               "is it safe to give brand x to my 10 year old son?"])
+def test_whether_someone_may_be_given_it_asks_their_allowance_and_the_limit(q: str) -> None:
+    dq = parse_dosage_query(q)
+    assert dq is not None and set(dq.fields) == {"Recommended Daily Allowance", "Upper Intake Limit"}
+    assert dq.people.groups or dq.people.ages
