@@ -854,3 +854,13 @@ def test_an_event_no_cited_finding_reports_is_said_to_be_unreported() -> None:
     assert unreported_outcomes("the fracture trial, what dose did it use?", found) == []
     assert unreported_outcomes("did it reduce fractures?", [*found, "It did not reduce fractures."]) == []
     assert unreported_outcomes("did it reduce fractures?", found, ["No fractures were counted. [2]"]) == []
+
+
+def test_how_long_an_effect_takes_is_no_length_of_a_study() -> None:
+    from assistant.answer.scope import figure_gap
+
+    trial = ["<Form> (80 mg/day) for 12 weeks reduced fatigue in women. [1]"]
+    gap = figure_gap("how long after starting brand x will my levels go up", trial)
+    assert gap is not None and gap.startswith("How long it takes to show an effect")
+    assert figure_gap("how long does it take brand x to work?", ["Levels rose within 4 weeks. [1]"]) is None
+    assert figure_gap("how long should I take brand x for?", trial) is None  # a length of use: stated
