@@ -531,7 +531,9 @@ def test_a_figure_the_question_names_by_its_own_words_is_said_to_be_unstated() -
         assert figure_gap("how many weeks until it works?", [age]) == (
             "How many weeks is not stated in the passages cited."), age
     for length in ["for 3–5 years. [1]", "for 3 to 5 years. [1]", "up to 12 weeks. [1]"]:
-        assert figure_gap("how many weeks until it works?", [length]) is None, length
+        assert figure_gap("how many weeks should I take it for?", [length]) is None, length
+        # how long until it works is no length of use (``time_to_effect``)
+        assert figure_gap("how many weeks until it works?", [length]) is not None, length
 
 
 def test_a_comparison_asked_by_its_own_words_needs_a_stated_change() -> None:
