@@ -811,7 +811,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # the earlier question named none: the finding the last answer cited describes it, after the turn,
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
-    if _about_research(previous) and _points_at_all(question[at[0]:at[1]], previous, answer, finding):
+    if _about_research(previous) and _points_at_all(question[at[0]:at[1]], answer, finding):
         return question  # "what doses did they use?" of every finding a list across them cited
     if _about_research(previous):
         said = _ordinal_said(question)  # "the first one" is the first cited, whatever it shares
@@ -825,10 +825,10 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
 
 
-def _points_at_all(pointer: str, previous: str, answer: str, finding: Callable[[str], bool] | None) -> bool:
+def _points_at_all(pointer: str, answer: str, finding: Callable[[str], bool] | None) -> bool:
     """Does a plural pointer (the lexicon's ``plural_pointers``: "they") point at every finding the
-    last answer listed under a list's lead ("Research findings that ...: <a> [1] <b> [2]"), answering
-    an earlier question across the findings ("which studies ...")?"""
+    last answer listed under a list's lead ("Research findings that ...: <a> [1] <b> [2]"): the reply
+    to a question across the findings ("which studies ...")?"""
     items = _cited_items(answer)
     return (fold(pointer).strip() in followup_words().plural_pointers and finding is not None
             and bool(items) and _without_lead(items[0]) != items[0].lstrip(" ,;")
