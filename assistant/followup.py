@@ -812,7 +812,7 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     # in a conversation about the research, or when the turn points at a study by a study's word and
     # the answer cited a finding ("<topic>? || how long was that study?")
     if _about_research(previous) and _points_at_all(question[at[0]:at[1]], answer, finding):
-        return question  # "what doses did they use?" of every finding a list across them cited
+        return question  # "how much did they give?" of every finding a list across them cited
     if _about_research(previous):
         said = _ordinal_said(question)  # "the first one" is the first cited, whatever it shares
         cited = (_best_finding(answer, previous, finding) if said is None and finding is not None else "") \

@@ -176,7 +176,7 @@ class FollowupWords(BaseModel):
     reference_words: list[str] = Field(default_factory=list)
     study_anaphors: list[str] = Field(default_factory=list)
     study_pronoun: list[str] = Field(default_factory=list)
-    #: the pointers that point at several things at once ("what doses did they use?" after a list)
+    #: the pointers that point at several things at once ("how much did they give?" after a list)
     plural_pointers: list[str] = Field(default_factory=list)
     #: what, right before a supplement's name and a product word, asks of that supplement's products
     category_askers: list[str] = Field(default_factory=list)
