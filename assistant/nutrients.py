@@ -209,6 +209,11 @@ def one_of(named: str, nutrient: str) -> bool:
     return a.startswith(b) or b.startswith(a) or a in {p.casefold() for p in parts_of(nutrient)}
 
 
+def same_nutrient(a: str, b: str) -> bool:
+    """Is either of two nutrient names one of the other's (:func:`one_of`, read both ways)?"""
+    return one_of(a, b) or one_of(b, a)
+
+
 def compound_form(nutrient: str, form: str) -> bool:
     """Is an amount of this form the weight of a compound, not of the nutrient in it (the
     vocabulary's ``compound``: a salt whose weight is mostly not the mineral's)?"""

@@ -216,7 +216,13 @@ from assistant.normalize import (
     without_leading_denials,
     without_negated_mentions,
 )
-from assistant.nutrients import form_words, joined_nutrients_end, mentioned_nutrients, one_of, read_nutrients
+from assistant.nutrients import (
+    form_words,
+    joined_nutrients_end,
+    mentioned_nutrients,
+    read_nutrients,
+    same_nutrient,
+)
 from assistant.parts import merge_answers, split_asks
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.spelling import SpellCorrector
@@ -1026,17 +1032,20 @@ class Assistant:
         (unless its lines say so)."""
         if not asks_results(u.question) or any(RESULT_WORDS["ongoing"] in line for line in said):
             return []
-        cited = {c.chunk_id: c.marker for c in book.citations}
+        marker = {c.chunk_id: c.marker for c in book.citations}
+        return [msg.ONGOING_NO_RESULTS.format(marker=marker[r.chunk_id])
+                for r in self._cited_records(book) if r.result == "ongoing"]
+
+    def _cited_records(self, book: CitationBook) -> list[StudyRecord]:
+        """The research findings (as study records) whose passages the answer cites, page by page."""
+        cited = {c.chunk_id for c in book.citations}
         pages = dict.fromkeys(c.supplement for c in book.citations)
-        return [msg.ONGOING_NO_RESULTS.format(marker=cited[r.chunk_id])
-                for p in pages for r in self.studies.of(p) if r.result == "ongoing" and r.chunk_id in cited]
+        return [r for p in pages for r in self.studies.of(p) if r.chunk_id in cited]
 
     def _unreported_notes(self, u: Understanding, book: CitationBook, lines: Sequence[str]) -> list[str]:
         """Asked whether something had an effect on an event, an answer citing research findings none
         of which (nor any of its ``lines``) names it says so (:func:`unreported_outcomes`)."""
-        cited = {c.chunk_id for c in book.citations}
-        pages = dict.fromkeys(c.supplement for c in book.citations)
-        findings = [r.text for p in pages for r in self.studies.of(p) if r.chunk_id in cited]
+        findings = [r.text for r in self._cited_records(book)]
         if not (outcomes := unreported_outcomes(u.question, findings, lines)):
             return []
         said = " or ".join(f"“{o}”" for o in outcomes)
@@ -2392,7 +2401,7 @@ class Assistant:
         if product is None:
             return []
         if of_limit and (named := [n for n in product.nutrients if n.amount and any(
-                one_of(n.nutrient, m) or one_of(m, n.nutrient) for m in mentioned_nutrients(u.question))]):
+                same_nutrient(n.nutrient, m) for m in mentioned_nutrients(u.question))]):
             # the limit of each nutrient asked, from its own monograph (the product may be another page's),
             # said with the nutrient's name where it is not the product's own or several are asked
             own = self.catalog.primary_nutrient(product.supplement)
@@ -2574,8 +2583,8 @@ class Assistant:
         cited = set(CITED.findall(" ".join(lines)))  # the field's sentences are not quoted twice
         stated = figure_answered(u.question, lines)  # the field states the figure: no line says none
         qc = dosage_cues().question
-        one = dq.fields[0] if len(dq.fields) == 1 else qc.limit_field  # one field, no limit or treatment's
-        if (not u.followup and one not in (qc.limit_field, qc.treatment_field) and not dq.forms_asked
+        allowance_alone = len(dq.fields) == 1 and dq.fields[0] not in (qc.limit_field, qc.treatment_field)
+        if (not u.followup and allowance_alone and not dq.forms_asked
                 and u.product_query is None and not about_products(u.question, self.catalog.slot_names)):
             # a product's passage after the daily allowance asked alone reads as the dose to take
             hits = [h for h in hits if h.document.metadata.get("kind") != "product"]

@@ -171,11 +171,6 @@ class SpellCorrector:
         #: every multi-word name of the vocabulary as written, with its digits ("<name> <letter><digits>")
         self.phrases = frozenset(phrases) | self.names
         self.known = frozenset(known) | self.counts.keys()
-        #: the Snowball roots of the words corrected to: a word sharing one is a known word in
-        #: another ending (a verb beside the corpus's noun: "<root>ate" beside "<root>ation"), never a
-        #: typo of a further word
-        self._roots = frozenset(r for w in self.counts if len(w) >= MIN_LENGTH
-                                and len(r := word_root(w)) >= MIN_ROOT)
         self._symspell = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=7)
         for word, count in self.counts.items():
             self._symspell.create_dictionary_entry(word, max(1, count))
@@ -229,6 +224,14 @@ class SpellCorrector:
             return True
         m = _CONTRACTION.fullmatch(word)
         return m is not None and m.group(1) in self.known
+
+    @functools.cached_property
+    def _roots(self) -> frozenset[str]:
+        """The Snowball roots of the words corrected to (read on the first correction, not at start-up):
+        a word sharing one is a known word in another ending (a verb beside the corpus's noun:
+        "<root>ate" beside "<root>ation"), never a typo of a further word."""
+        return frozenset(r for w in self.counts
+                         if len(w) >= MIN_LENGTH and len(r := word_root(w)) >= MIN_ROOT)
 
     def suggest(self, word: str, before: str = "", after: str = "",
                 tokens: tuple[str, str] | None = None) -> str | None:

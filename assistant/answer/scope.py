@@ -37,7 +37,7 @@ from assistant.normalize import (
     without_denials,
 )
 from assistant.normalize import tokens as lex_tokens
-from assistant.nutrients import mentioned_nutrients, one_of
+from assistant.nutrients import mentioned_nutrients, same_nutrient
 from assistant.retrieval import Hit, HybridRetriever
 
 if TYPE_CHECKING:
@@ -220,9 +220,9 @@ def nutrient_beside(question: str, lines: Sequence[str], titles: Collection[str]
         return False  # (an amount asked is the page's own: "how much <x> with <y>?" is answered)
     own = [n for t in titles for n in mentioned_nutrients(t)]
     asked = [n for n in mentioned_nutrients(_asking_part(question))
-             if not any(one_of(n, o) or one_of(o, n) for o in own)]
+             if not any(same_nutrient(n, o) for o in own)]
     said = mentioned_nutrients(" ".join(lines))
-    return bool(asked) and not any(one_of(a, s) or one_of(s, a) for a in asked for s in said)
+    return bool(asked) and not any(same_nutrient(a, s) for a in asked for s in said)
 
 
 def _two_in_one_unit(lines: Sequence[str]) -> bool:

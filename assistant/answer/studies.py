@@ -71,8 +71,8 @@ from assistant.nutrients import (
     NamedNutrient,
     mentioned_nutrients,
     micrograms,
-    one_of,
     read_nutrients,
+    same_nutrient,
     ug_per_iu,
 )
 
@@ -1920,7 +1920,7 @@ def _of_asked(d: StudyDose, r: StudyRecord, query: StudyQuery) -> bool:
     """Is a finding's dose one of the nutrient asked about or of the finding's own: not the dose of
     something given with it?"""
     asked = (*query.nutrients, *((r.nutrient,) if r.nutrient else ()))
-    return not asked or any(one_of(d.nutrient, n) or one_of(n, d.nutrient) for n in asked)
+    return not asked or any(same_nutrient(d.nutrient, n) for n in asked)
 
 
 def _ending_with(patterns: Sequence[str], space: str) -> re.Pattern[str]:
