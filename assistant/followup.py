@@ -919,6 +919,8 @@ def _amount_pointed(question: str, answer: str) -> str:
     give as much as <amount>?"; unchanged when the answer states no single such amount."""
     if (pointer := _amount_pointer(question)) is None or (amount := _one_amount(question, answer)) is None:
         return question
+    if re.search(r"\bhow (?:much|many)\b", fold(question)):
+        return question  # "how much in each one, and is that under <a limit>?": its own amount
     how, m = pointer
     said = f"as much as {amount}" if how == "as_much" else amount
     return question[:m.start()] + said + question[m.end():]

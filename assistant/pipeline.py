@@ -1520,6 +1520,9 @@ class Assistant:
         primary = self.catalog.primary_nutrient(supplement)  # its amount is compared, not another's
         own = without_negated_mentions(u.question)
         dq = parse_dosage_query(own, nutrient=primary)  # "I'm not pregnant"
+        if (dq is not None and dq.amount is None and u.followup and points_at_amount(own)
+                and (pointed := parse_dosage_query(u.retrieval_question, nutrient=primary)) is not None):
+            dq = replace(dq, amount=pointed.amount)  # "is that above the limit?": the amount just given
         if dq is None and u.followup and not PINNED_STUDY.search(u.retrieval_question):  # (a study's
             dq = parse_dosage_query(u.retrieval_question, nutrient=primary)  # people are not the user's)
             if dq is not None and (people := people_in(own)).named:  # "what about women over 50?": these

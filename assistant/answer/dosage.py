@@ -616,7 +616,8 @@ def _asked_unit(folded: str, cues: QuestionCues) -> str | None:
     spellings = _unit_spellings()
     alts = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True))
     lead = "|".join(re.sub(r" +", r"\\s+", p) for p in cues.asked_unit)
-    m = re.search(rf"(?<![\w-])(?:{lead})\s+(?P<unit>{alts})(?![\w])", folded)
+    # (a unit over a volume is a concentration, no amount to convert: "in g/dL")
+    m = re.search(rf"(?<![\w-])(?:{lead})\s+(?P<unit>{alts})(?![\w])(?!\s*/\s*(?:dl|ml|l)\b)", folded)
     return spellings[re.sub(r"\s+", " ", m.group("unit"))] if m else None
 
 

@@ -98,7 +98,7 @@ def asks_figure(question: str) -> bool:
     """Does the question ask for a figure: an amount, a time, a share, a count (the lexicon's
     ``figure_questions``)?"""
     lex = vocabulary().lexicon
-    asked = [*lex.figure_questions, *(p for k in lex.figure_kinds.values() for p in k.asked)]
+    asked = [*lex.figure_questions, *(p for k in lex.figure_kinds.values() if k.figure for p in k.asked)]
     return cue(asked).search(cue_fold(question)) is not None
 
 
@@ -108,7 +108,8 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
-    asked = [k for k in vocabulary().lexicon.figure_kinds.values() if cue(k.asked).search(folded)]
+    every = vocabulary().lexicon.figure_kinds.values()
+    asked = [k for k in every if k.figure and cue(k.asked).search(folded)]
     if any(k.read_from_two for k in asked) and _two_in_one_unit(lines):
         return True  # "how much more of one than the other": both amounts, set side by side
     kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in asked]

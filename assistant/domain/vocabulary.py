@@ -244,6 +244,10 @@ class FigureKind(BaseModel):
     #: the monograph does not say (see :func:`assistant.answer.scope.figure_beside`); "always": one
     #: that leaves it unstated answers a neighbouring question whatever words it shares
     beside: bool | Literal["always"] = False
+    #: False: a detail, no figure ("does it go away once you stop?", "one dose or split?"): the
+    #: answer says it is not stated where no line states it, but the question asks no figure (no line
+    #: is dropped or judged for the numbers it lacks)
+    figure: bool = True
 
     @field_validator("asked", "stated")
     @classmethod

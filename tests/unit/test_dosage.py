@@ -638,6 +638,7 @@ def test_amounts_stated_are_converted_to_the_mass_unit_asked() -> None:
     assert unit_conversions("what dose was the vitamin k1 study?", lines) == []      # no unit asked
     assert unit_conversions("what dose of iron was it in mcg?", lines) == []         # another nutrient's
     assert unit_conversions("how much in IU?", ["It gave 10 mcg (400 IU). [1]"]) == []  # IU: never computed
+    assert unit_conversions("how much did it go up in g/dL?", ["It gave 25 mg/day. [1]"]) == []  # a concentration
 
 
 @pytest.mark.parametrize("question", ["what are the symptoms if you overdo it?",

@@ -500,6 +500,18 @@ def test_that_much_is_the_one_amount_the_last_answer_states() -> None:
     assert "that much" in r.question
 
 
+def test_is_that_above_a_limit_sets_the_amount_just_given_against_it() -> None:
+    answer = "Therapeutic Doses: 60–120 mg/day elemental iron — adults with anaemia. [1]"
+    r = resolve("is that above the UL?", "what's the treatment dose of iron for adults", answer=answer)
+    assert "is 60–120 mg above the UL" in r.question
+    r = resolve("is that enough for a teenager?", "what's the treatment dose of iron for adults", answer=answer)
+    assert "60–120 mg enough" in r.question
+    # a turn that asks an amount of its own points at that one ("how much in each, is that under ...?")
+    r = resolve("and the drops? how much in each one, and is that under the max?", "how strong is the softgel",
+                answer="The softgel provides 5,000 IU per softgel. [1]")
+    assert "5,000" not in r.question
+
+
 def test_that_much_is_not_an_amount_a_note_bounds() -> None:
     # "doses above <x> have been associated with ..." bounds an amount; the finding's is the one stated
     answer = ("Supplementation (about 3 g/day) for 12 weeks reduced stiffness. [1] Doses above 1 g/day "

@@ -555,6 +555,31 @@ def test_a_comparison_asked_by_its_own_words_needs_a_stated_change() -> None:
     assert figure_gap("how much less did it raise them?", ["800 IU/day. [1]", "4,000 IU/day. [2]"]) == gap  # two things
 
 
+def test_a_detail_asked_that_no_line_speaks_to_is_said_to_be_unstated() -> None:
+    from assistant.answer.scope import asks_figure, figure_answered, figure_gap
+
+    dose = ["60–120 mg/day for adults with anaemia. [1]"]
+    assert figure_gap("is that one dose or split into a few doses?", dose) == (
+        "Whether to take it in one dose or split it is not stated in the passages cited.")
+    assert figure_gap("one dose or split?", ["Given in divided doses. [1]"]) is None
+    note = ["Doses above 1 g/day were associated with a higher risk of a side effect. [1]"]
+    assert figure_gap("does it go away once you stop taking it?", note) == (
+        "Whether it goes away or is reversed is not stated in the passages cited.")
+    assert figure_gap("is it reversible?", ["It resolves on stopping. [1]"]) is None
+    assert figure_gap("is it prescription only?", ["Used at high doses. [1]"]) == (
+        "Whether it needs a prescription is not stated in the passages cited.")
+    assert figure_gap("is it prescription only?", ["Prescription products at 4 g/day. [1]"]) is None
+    assert figure_gap("has any trial put them head to head?", ["A has a longer half-life. [1]"]) == (
+        "A direct comparison of the two is not stated in the passages cited.")
+    # a detail is no figure: the question asks none, and lines without numbers are not judged for it
+    assert not asks_figure("does it go away once you stop taking it?")
+    assert figure_answered("how much is it? does it go away once you stop?", dose)
+    # a daily allowance's name states no frequency
+    assert figure_gap("how often should my levels be checked?", [
+        "The monograph lists no value for the Recommended Daily Allowance. [1]"]) == (
+        "How often is not stated in the passages cited.")
+
+
 def test_the_part_naming_what_is_asked_must_state_the_figure() -> None:
     from assistant.answer.scope import asked_part, figure_answered
 
@@ -866,3 +891,5 @@ def test_how_long_an_effect_takes_is_no_length_of_a_study() -> None:
     assert gap is not None and gap.startswith("How long it takes to show an effect")
     assert figure_gap("how long does it take brand x to work?", ["Levels rose within 4 weeks. [1]"]) is None
     assert figure_gap("how long should I take brand x for?", trial) is None  # a length of use: stated
+    # when to take one thing after another is a spacing, no effect's time
+    assert figure_gap("how long after my brand x can i take it?", ["Take it 4–6 hours after. [1]"]) is None
