@@ -62,6 +62,7 @@ from assistant.normalize import (
     lexical_form,
     name_terms,
     rewritten_spans,
+    stem,
     tokens,
     without_denials,
 )
@@ -1063,8 +1064,16 @@ def unreported_outcomes(question: str, findings: Sequence[str], lines: Sequence[
              if not any(s <= m.start() < e for s, e in skip)]
     said = {t for text in (*findings, *lines) for t in content_tokens_with_parts(fold(text))}
 
-    def reported(s: int, e: int) -> bool:
-        return any(in_some_form(t, said) or _has_word(t, said, qc) for t in content_tokens(q[s:e]))
+    def named(word: str) -> bool:
+        return in_some_form(word, said) or _has_word(word, said, qc)
+
+    def reported(s: int, e: int) -> bool:  # by the word the event is named by ("<low> birth weight"),
+        own = [stem(t) for t in re.findall(r"[^\W_]+", q[s:e])]  # not a word qualifying it (said of another)
+        if own and named(own[-1]):
+            return True
+        # or in the lexicon's words for it ("<event>": "major <...> events"), most of them said
+        added = [t for t in dict.fromkeys(content_tokens(q[s:e])) if t not in own]
+        return bool(added) and 2 * sum(named(t) for t in added) >= len(added)
 
     if not spans or any(reported(s, e) for s, e in spans):
         return []

@@ -881,6 +881,10 @@ def test_an_event_no_cited_finding_reports_is_said_to_be_unreported() -> None:
     assert unreported_outcomes("the fracture trial, what dose did it use?", found) == []
     assert unreported_outcomes("did it reduce fractures?", [*found, "It did not reduce fractures."]) == []
     assert unreported_outcomes("did it reduce fractures?", found, ["No fractures were counted. [2]"]) == []
+    # named by its own word, not one that qualifies it ("low" said of something else)
+    stores = ["<Form> reduced anaemia in pregnancy.", "It also reduced fatigue in women with low iron stores."]
+    assert unreported_outcomes("did it reduce low birth weight too", stores) == ["low birth weight"]
+    assert unreported_outcomes("did it cut hip fractures?", ["<Form> reduced fractures in women."]) == []
 
 
 def test_how_long_an_effect_takes_is_no_length_of_a_study() -> None:
