@@ -800,6 +800,15 @@ def test_fish_oil_is_no_food_someone_avoids() -> None:
     assert asked_property(fold("I can't take fish oil capsules, they're too big. any liquid?")) is None
 
 
+def test_a_price_is_a_property_only_a_products_own_report_could_state() -> None:
+    from assistant.answer.products import asked_property
+    from assistant.normalize import fold
+
+    for q in ["which iron product is the cheapest", "which one is cheaper", "is the krill one pricier?"]:
+        assert asked_property(fold(q)) == "price", q
+    assert asked_property(fold("which iron product has the most iron?")) is None
+
+
 def test_what_is_on_offer_asks_across_the_products() -> None:
     # "what <x> products do you have?", "do you sell any <x> tablets": a list of them, as "which ... are there"
     for q in ["what iron products do you have?", "what iron products are available?", "do you sell any iron tablets"]:
