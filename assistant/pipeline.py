@@ -1198,10 +1198,13 @@ class Assistant:
         <A> and <B> together?", "is it ok to take <A> with <B>?", "do <A> and <B> work better
         together?"), naming no medicine; None otherwise."""
         named = self.catalog.named_supplements(without_negated_mentions(u.question))
-        if (len(named) != 2 or u.asks_about or not (asks_safety(u.question) or asks_evidence(u.question))
-                or not cue(vocabulary().lexicon.together).search(fold(u.question))):
+        lex, folded = vocabulary().lexicon, fold(u.question)
+        if len(named) != 2 or u.asks_about:
             return None
-        return named[0], named[1]
+        if cue(lex.effect_on).search(folded) or (  # "does <A> affect <B>'s absorption?": of the two too
+                (asks_safety(u.question) or asks_evidence(u.question)) and cue(lex.together).search(folded)):
+            return named[0], named[1]
+        return None
 
     def _together_lines(self, u: Understanding, pair: tuple[str, str], book: CitationBook, no_numbers: bool,
                         shown: frozenset[str]) -> list[str]:

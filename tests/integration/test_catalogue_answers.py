@@ -642,6 +642,8 @@ def test_two_supplements_asked_together_are_answered_where_each_page_names_the_o
     ans = catalogue.ask("can I take fish oil with vitamin D?")  # ... but a product holds both: it follows
     holder = next(p for p in catalogue.catalog.all_products if p.nutrient("EPA") and p.nutrient("vitamin D3"))
     assert holder.id in {c.product_id for c in ans.citations}
+    ans = catalogue.ask("does fish oil affect iron absorption")  # an effect of one on the other: the same
+    assert msg.NOT_TOGETHER.format(first="Iron", second="Omega-3 Fish Oil") in ans.text
     ans = catalogue.ask("can i take k2 and d3 together")  # the K2 page names vitamin D3 in its passages
     assert msg.NOT_TOGETHER.split("{")[0] not in ans.text
     assert ans.citations and all(c.product_id is None for c in ans.citations)
