@@ -1196,7 +1196,8 @@ class Assistant:
     def _pair_together(self, u: Understanding) -> tuple[str, str] | None:
         """The two supplements a turn asks whether it is ok, or works, to take together ("can I take
         <A> and <B> together?", "is it ok to take <A> with <B>?", "do <A> and <B> work better
-        together?"), naming no medicine; None otherwise."""
+        together?"), or what one does to the other ("does <A> affect <B> absorption?": the lexicon's
+        ``effect_on``), naming no medicine; None otherwise."""
         named = self.catalog.named_supplements(without_negated_mentions(u.question))
         lex, folded = vocabulary().lexicon, fold(u.question)
         if len(named) != 2 or u.asks_about:
