@@ -1202,7 +1202,8 @@ class Assistant:
         lex, folded = vocabulary().lexicon, fold(u.question)
         if len(named) != 2 or u.asks_about:
             return None
-        if cue(lex.effect_on).search(folded) or (  # "does <A> affect <B>'s absorption?": of the two too
+        effect = cue(lex.effect_on).search(folded) and not cue(lex.effect_compared).search(folded)
+        if effect or (  # "does <A> affect <B>'s absorption?": of the two too (not "<A> or <B>, which ...?")
                 (asks_safety(u.question) or asks_evidence(u.question)) and cue(lex.together).search(folded)):
             return named[0], named[1]
         return None
@@ -1312,7 +1313,7 @@ class Assistant:
         if not lines or no_numbers or not asks_figure(u.question):
             return lines
         if not figure_answered(u.question, lines):
-            if figure_gap(u.question, lines) is None:  # one the question names: said after the head's lines
+            if figure_gap(u.question, lines, figures_only=True) is None:  # one the question names: said later
                 lines.append(msg.NO_FIGURE)  # "the half-life in hours": the sentences state none
         elif ((part := asked_part(u.question, lines)) is not None and not figure_answered(u.question, [part])
               and not any(ch.isdigit() for ch in part)):  # quoted, it states no number of its own

@@ -116,14 +116,17 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     return any(states_figure(line, kind) for line in lines for kind in (kinds or [None]))
 
 
-def figure_gap(question: str, lines: Sequence[str]) -> str | None:
+def figure_gap(question: str, lines: Sequence[str], *, figures_only: bool = False) -> str | None:
     """The line saying that an answer's lines leave unstated a figure of a kind the question names
     by its own words (the lexicon's ``figure_kinds`` that say one: "how often", "how many <units>"),
-    those words as asked; None when no such kind is asked or a line states it."""
+    or a detail asked (a kind with ``figure: false``: "is it prescription-only?"), those words as
+    asked; None when no such kind is asked or a line states it. ``figures_only``: figures, no detail."""
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
     for kind in vocabulary().lexicon.figure_kinds.values():
+        if figures_only and not kind.figure:
+            continue
         if kind.says and (m := cue(kind.asked).search(folded)) is not None and not any(
                 states_figure(line, cue(kind.stated)) for line in lines) and not (
                 kind.read_from_two and _two_in_one_unit(lines)):

@@ -1067,9 +1067,11 @@ def unreported_outcomes(question: str, findings: Sequence[str], lines: Sequence[
     def named(word: str) -> bool:
         return in_some_form(word, said) or _has_word(word, said, qc)
 
+    joined = re.sub(r"[\s-]+", "", " ".join(fold(t) for t in (*findings, *lines)))
+
     def reported(s: int, e: int) -> bool:  # by the word the event is named by ("<low> birth weight"),
-        own = [stem(t) for t in re.findall(r"[^\W_]+", q[s:e])]  # not a word qualifying it (said of another)
-        if own and named(own[-1]):
+        own = [stem(t) for t in re.findall(r"[^\W_][\w-]*", q[s:e])]  # not a word qualifying it
+        if (own and named(own[-1])) or re.sub(r"[\s-]+", "", q[s:e]) in joined:  # "<a>-<b>" as "<a><b>"
             return True
         # or in the lexicon's words for it ("<event>": "major <...> events"), most of them said
         added = [t for t in dict.fromkeys(content_tokens(q[s:e])) if t not in own]

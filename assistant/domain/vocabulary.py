@@ -279,6 +279,9 @@ class Lexicon(BaseModel):
     together: list[str] = Field(default_factory=list)
     #: ... or about what one does to the other ("does <x> block <y>?"; lexicon.yaml ``effect_on``)
     effect_on: list[str] = Field(default_factory=list)
+    #: ... unless the question sets the two side by side ("which is better absorbed, <x> or <y>?",
+    #: "does <x> do it better than <y>?"; lexicon.yaml ``effect_compared``)
+    effect_compared: list[str] = Field(default_factory=list)
     #: how a turn leans on the conversation before it (read by assistant/followup.py)
     followups: FollowupWords = Field(default_factory=FollowupWords)
     negation: Negation = Field(default_factory=Negation)

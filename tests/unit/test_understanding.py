@@ -571,6 +571,11 @@ def test_a_detail_asked_that_no_line_speaks_to_is_said_to_be_unstated() -> None:
     assert figure_gap("is it prescription only?", ["Prescription products at 4 g/day. [1]"]) is None
     assert figure_gap("has any trial put them head to head?", ["A has a longer half-life. [1]"]) == (
         "A direct comparison of the two is not stated in the passages cited.")
+    # said of another thing, or another question, it asks no detail
+    assert figure_gap("can I take it with over-the-counter antacids?", dose) is None
+    assert figure_gap("should I take one capsule or two?", dose) is None
+    assert figure_gap("does it go away once you stop?", ["It disappears once the supplement is stopped. [1]"]) is None
+    assert figure_gap("head to head?", ["It was compared with placebo. [1]"]) is not None  # no comparison of two
     # a detail is no figure: the question asks none, and lines without numbers are not judged for it
     assert not asks_figure("does it go away once you stop taking it?")
     assert figure_answered("how much is it? does it go away once you stop?", dose)
@@ -885,6 +890,7 @@ def test_an_event_no_cited_finding_reports_is_said_to_be_unreported() -> None:
     stores = ["<Form> reduced anaemia in pregnancy.", "It also reduced fatigue in women with low iron stores."]
     assert unreported_outcomes("did it reduce low birth weight too", stores) == ["low birth weight"]
     assert unreported_outcomes("did it cut hip fractures?", ["<Form> reduced fractures in women."]) == []
+    assert unreported_outcomes("did it reduce pre-eclampsia?", ["<Form> reduced preeclampsia."]) == []
 
 
 def test_how_long_an_effect_takes_is_no_length_of_a_study() -> None:
