@@ -1199,14 +1199,14 @@ class Assistant:
         together?"), or what one does to the other ("does <A> affect <B> absorption?": the lexicon's
         ``effect_on``), naming no medicine; None otherwise."""
         named = self.catalog.named_supplements(without_negated_mentions(u.question))
-        lex, folded = vocabulary().lexicon, fold(u.question)
         if len(named) != 2 or u.asks_about:
             return None
-        effect = cue(lex.effect_on).search(folded) and not cue(lex.effect_compared).search(folded)
-        if effect or (  # "does <A> affect <B>'s absorption?": of the two too (not "<A> or <B>, which ...?")
-                (asks_safety(u.question) or asks_evidence(u.question)) and cue(lex.together).search(folded)):
-            return named[0], named[1]
-        return None
+        lex, folded = vocabulary().lexicon, fold(u.question)
+        # "does <A> affect <B>'s absorption?" asks of the two too (not "<A> or <B>, which ...?")
+        effect = bool(cue(lex.effect_on).search(folded)) and not cue(lex.effect_compared).search(folded)
+        asked = asks_safety(u.question) or asks_evidence(u.question)
+        together = asked and bool(cue(lex.together).search(folded))
+        return (named[0], named[1]) if effect or together else None
 
     def _together_lines(self, u: Understanding, pair: tuple[str, str], book: CitationBook, no_numbers: bool,
                         shown: frozenset[str]) -> list[str]:

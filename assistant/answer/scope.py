@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant import messages as msg
-from assistant.domain.vocabulary import vocabulary
+from assistant.domain.vocabulary import FigureKind, vocabulary
 from assistant.doses import parse_doses
 from assistant.normalize import (
     asking_only,
@@ -94,11 +94,16 @@ def asks_summary(question: str) -> bool:
     return cue(vocabulary().lexicon.summary_questions).search(fold(question)) is not None
 
 
+def _figure_kinds(figures_only: bool = True) -> list[FigureKind]:
+    """The lexicon's ``figure_kinds``; with ``figures_only``, not the details (``figure: false``)."""
+    return [k for k in vocabulary().lexicon.figure_kinds.values() if k.figure or not figures_only]
+
+
 def asks_figure(question: str) -> bool:
     """Does the question ask for a figure: an amount, a time, a share, a count (the lexicon's
     ``figure_questions``)?"""
     lex = vocabulary().lexicon
-    asked = [*lex.figure_questions, *(p for k in lex.figure_kinds.values() if k.figure for p in k.asked)]
+    asked = [*lex.figure_questions, *(p for k in _figure_kinds() for p in k.asked)]
     return cue(asked).search(cue_fold(question)) is not None
 
 
@@ -108,8 +113,7 @@ def figure_answered(question: str, lines: Sequence[str]) -> bool:
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
-    every = vocabulary().lexicon.figure_kinds.values()
-    asked = [k for k in every if k.figure and cue(k.asked).search(folded)]
+    asked = [k for k in _figure_kinds() if cue(k.asked).search(folded)]
     if any(k.read_from_two for k in asked) and _two_in_one_unit(lines):
         return True  # "how much more of one than the other": both amounts, set side by side
     kinds: list[re.Pattern[str] | None] = [cue(k.stated) for k in asked]
@@ -124,9 +128,7 @@ def figure_gap(question: str, lines: Sequence[str], *, figures_only: bool = Fals
     from assistant.answer.extractive import states_figure
 
     folded = cue_fold(question)
-    for kind in vocabulary().lexicon.figure_kinds.values():
-        if figures_only and not kind.figure:
-            continue
+    for kind in _figure_kinds(figures_only):
         if kind.says and (m := cue(kind.asked).search(folded)) is not None and not any(
                 states_figure(line, cue(kind.stated)) for line in lines) and not (
                 kind.read_from_two and _two_in_one_unit(lines)):

@@ -1062,6 +1062,8 @@ def unreported_outcomes(question: str, findings: Sequence[str], lines: Sequence[
     skip = _excluded_spans(q, qc) + _negated_spans(q, qc)
     spans = [m.span() for m in cue(qc.outcome_events).finditer(q, start, end)
              if not any(s <= m.start() < e for s, e in skip)]
+    if not spans:
+        return []
     said = {t for text in (*findings, *lines) for t in content_tokens_with_parts(fold(text))}
 
     def named(word: str) -> bool:
@@ -1077,7 +1079,7 @@ def unreported_outcomes(question: str, findings: Sequence[str], lines: Sequence[
         added = [t for t in dict.fromkeys(content_tokens(q[s:e])) if t not in own]
         return bool(added) and 2 * sum(named(t) for t in added) >= len(added)
 
-    if not spans or any(reported(s, e) for s, e in spans):
+    if any(reported(s, e) for s, e in spans):
         return []
     return list(dict.fromkeys(q[s:e] for s, e in spans))
 
