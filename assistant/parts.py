@@ -95,8 +95,10 @@ def _tail(text: str) -> tuple[str, str]:
 
 
 def _led(sentence: str) -> set[str]:
-    """A sentence, and what follows its lead-in when it has one ("<lead>: <what it states>")."""
-    return {sentence, *sentence.split(": ", 1)[1:]}
+    """A sentence, and what follows each of its lead-ins when it has any ("<lead>: <what it
+    states>"; "<page>: <lead>: <what it states>")."""
+    pieces = sentence.split(": ")
+    return {": ".join(pieces[i:]) for i in range(len(pieces))}
 
 
 def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:

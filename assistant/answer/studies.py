@@ -117,6 +117,8 @@ DETAIL_GAP = "The finding does not state {what}."
 #: several findings fit the study described equally well, and none states the detail asked
 TIED_TEMPLATE = "The research findings that fit the study described: {finding}"
 TIED_GAP = "None of these findings states {what}."
+#: ... and one of them does not state it (said after that finding)
+TIED_ONE_GAP = "That finding does not state {what}."
 #: the lead of the findings a question asks for only by leaving some out ("leaving the <x> ones out")
 LEFT_OUT_WORDS = "leaving out {names}"
 #: an amount a question sets beside one study's dose ("is <product> the same dose as the <...> study?")
@@ -812,6 +814,9 @@ class StudyQuery:
     #: the question names the findings themselves ("in any of the studies", "the research"): how it
     #: asks, not what (no part of a query's identity)
     names_findings: bool = field(default=False, compare=False)
+    #: one study's detail is asked of a study the question names where it asks ("the <...> study"),
+    #: not only of one it implies ("what dose is used to treat <x>, and for how long?")
+    names_study: bool = field(default=False, compare=False)
     #: the findings' doses are asked in a unit ("put the doses into mcg"): each finding is listed
     converted: bool = False
     #: two or more names compared ("the <nutrient> studies vs the <form> ones"): the findings of any
@@ -1542,6 +1547,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     rest = _without_spans(q, asked)
     skip = (set(_unit_words()) | _study_word_tokens(qc)
             | {t for _, n in named for t in tokens(lexical_form(n))}  # the names: filters, not words
+            | _name_words(lex)  # (as the question writes them: "<word> oil" is a name, no description)
             | (_ran_words(qc) if days is not None and duration is None else set()))
     words = [t for t in _description_tokens(rest) if t not in skip and not t.isdigit()]
     for g in _population_tokens(qc):
@@ -1550,7 +1556,7 @@ def _one_study_query(question: str, q: str, lex: str, detail: tuple[str, list[tu
     if not (forms or doses or days or words or ages) or (kind == "duration" and days):
         return None  # nothing describes the study, or the question gives the duration it asks
     return StudyQuery(detail=kind, also_details=tuple(k for k, _ in others), nutrients=nutrients,
-                      forms=forms, doses=doses,
+                      forms=forms, doses=doses, names_study=_names_one_study(q, cues),
                       duration_days=days, words=tuple(dict.fromkeys(words)),
                       about=about, ages=_widest(a for _, _, a in ages),
                       choices=_choices(q, form_asked[0], form_asked[1]) if form_asked[0] is not None
@@ -2087,11 +2093,17 @@ class StudySelection:
     groups: list[tuple[str, list[StudyRecord]]] = field(default_factory=list)
     #: the findings that name their population, when none is in the population asked about
     populations: list[StudyRecord] = field(default_factory=list)
+    #: of findings that fit a study described equally well, what those that leave out the detail
+    #: asked do not state (by chunk id)
+    unstated: dict[str, str] = field(default_factory=dict)
 
 
 #: at most this many findings answer "the <detail> of <nutrient> in the <...> study" when no one
 #: finding fits the description but these name <nutrient>
 MAX_ABOUT = 3
+#: how much more a describing word counts when the finding's outcome holds it (only enough to tell
+#: apart two findings its words describe equally: "the <outcome> study")
+OUTCOME_TIE_BREAK = 1e-3
 
 #: a finding written again in a conversation's history (a caller's own copy of an earlier answer,
 #: shortened or reworded) is that finding when this close to its text (rapidfuzz ratio, 0..100) and
@@ -2136,8 +2148,8 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
             # run") when no such trial names <form> (a follow-up that swapped the form): the findings
             # that do name it, each with its own
             return StudySelection(records=named, answered=True)
-        if one is None and (tied := _tied_unstated(query, ranked)):
-            return tied  # "how many were in the <...> study", two findings so described: neither says
+        if one is None and (tied := _tied(query, ranked)):
+            return tied  # "how many were in the <...> study", two findings so described
         gaps = [g for k in (query.detail, *query.also_details)
                 if one is not None and (g := _detail_gap(_one_detail(query, k), one))]
         dc = study_cues().question.details.get(query.detail)
@@ -2158,19 +2170,26 @@ def select_studies(query: StudyQuery, records: Sequence[StudyRecord],
     return _filtered(query, scoped)
 
 
-def _tied_unstated(query: StudyQuery, ranked: Sequence[tuple[StudyRecord, float]]) -> StudySelection | None:
+def _tied(query: StudyQuery, ranked: Sequence[tuple[StudyRecord, float]]) -> StudySelection | None:
     """The few findings the question's words describe equally well (its best, of ``ranked``: see
-    :func:`_ranked`), when none states the one study detail asked (the cues' ``details``; the same
-    unstated of each): each is stated, with what none of them says."""
-    if query.also_details or query.detail not in study_cues().question.details:
+    :func:`_ranked`), when some leave the one study detail asked (the cues' ``details``) unstated:
+    each is stated, with what none of them says (the same unstated of each), else (of a study the
+    turn names itself) with what each that leaves it out does not say ("how long did the <...>
+    study run?" of a finished study and a trial still running that are both so described). When
+    each states it, the passages answer."""
+    dc = study_cues().question.details.get(query.detail or "")
+    if query.also_details or dc is None:
         return None  # (a word the page never uses is no detail of a study: its own answer says so)
     top = ranked[0][1] if ranked else 0.0
     tied = [r for r, score in ranked if top > 0 and math.isclose(score, top)]
     if not 1 < len(tied) <= MAX_ABOUT:
         return None
-    gaps = {_detail_gap(query, r) for r in tied}
-    what = next(iter(gaps))
-    return StudySelection(records=tied, answered=True, what=what) if len(gaps) == 1 and what else None
+    gaps = {r.chunk_id: gap for r in tied if (gap := _detail_gap(query, r))}
+    if len(gaps) == len(tied) and len(set(gaps.values())) == 1:
+        return StudySelection(records=tied, answered=True, what=next(iter(gaps.values())))
+    if not gaps or not query.names_study:
+        return None  # some state it: only of a study the turn names ("the <...> study")
+    return StudySelection(records=tied, answered=True, unstated=gaps)
 
 
 def _described_less(ranked: Sequence[tuple[StudyRecord, float]], best: float) -> bool:
@@ -2288,7 +2307,7 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     duration or ages describe them)."""
     pool = _about_pool(query, scoped)
     if query.doses:
-        pool = [r for r in pool if any(_same_dose(q, d.dose) for q in query.doses for d in r.doses)]
+        pool = _given_most(query, pool)
     if query.duration_days is not None:
         low, high = query.duration_days
         pool = [r for r in pool if r.duration_days is not None
@@ -2300,12 +2319,31 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
     df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
     weight = {t: math.log(1 + len(scoped) / df[t]) if df[t] else 0.0 for t in query.words}
-    # the words of one group of people count once ("pregnant" and "maternal" are one description)
+    # the words of one group of people count once ("pregnant" and "maternal" are one description);
+    # of two findings the words describe equally, the one that measured what they name is "the
+    # <outcome> study" (a word said of the other's people, "in patients with high <outcome>", less;
+    # a trial still running has no outcome yet: what it compares is its design)
+    groups = _word_groups(query.words, qc)
+    measured = {r.chunk_id: _finding_words(r.outcome or "" if r.result != "ongoing" else "") for r in pool}
     score = {r.chunk_id: math.fsum(max((weight[t] for t in g if has[r.chunk_id, t]), default=0.0)
-                                   for g in _word_groups(query.words, qc)) for r in pool}
+                                   * (1.0 + OUTCOME_TIE_BREAK * any(_has_word(t, measured[r.chunk_id], qc)
+                                                                    for t in g))
+                                   for g in groups) for r in pool}
     hard = bool(query.forms or query.doses or query.duration_days or query.ages)
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
     return [(r, score[r.chunk_id]) for r in ranked if hard or score[r.chunk_id] > 0]
+
+
+def _given_most(query: StudyQuery, pool: Sequence[StudyRecord]) -> list[StudyRecord]:
+    """The findings that write a dose the question names, those where it is most plainly the amount
+    given: a daily amount given, else an amount given (a part of one: "<x> g of <part>"), else any
+    ("above <x> g/day", a threshold). "The <x> g trial" is the one that gave <x> g a day."""
+    def given(r: StudyRecord) -> int:
+        return max((d.comparable + (d.comparable and d.daily) for d in r.doses
+                    if any(_same_dose(q, d.dose) for q in query.doses)), default=-1)
+
+    best = max((given(r) for r in pool), default=-1)
+    return [r for r in pool if best >= 0 and given(r) == best]
 
 
 def _word_groups(words: Sequence[str], qc: QuestionCues) -> list[frozenset[str]]:
@@ -2811,6 +2849,13 @@ def _several_described(query: StudyQuery, sel: StudySelection,
     if sel.what:
         return [TIED_TEMPLATE.format(finding=cite(r)) if i == 0 else cite(r)
                 for i, r in enumerate(sel.records)] + [TIED_GAP.format(what=sel.what)]
+    if sel.unstated:
+        lines: list[str] = []
+        for i, r in enumerate(sel.records):
+            lines.append(TIED_TEMPLATE.format(finding=cite(r)) if i == 0 else cite(r))
+            if r.chunk_id in sel.unstated:
+                lines.append(TIED_ONE_GAP.format(what=sel.unstated[r.chunk_id]))
+        return lines
     return [NAMING_TEMPLATE.format(names=" or ".join(query.about or query.forms), finding=cite(r))
             if i == 0 else cite(r) for i, r in enumerate(sel.records)]
 

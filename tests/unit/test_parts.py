@@ -88,6 +88,9 @@ def test_a_finding_a_later_part_leads_in_with_words_of_its_own_is_said_once() ->
     c = Answer(question="c", text="Findings in the people asked about: The finding. [1] Another. [2]",
                citations=[_cite(1, "c1"), _cite(2, "c2")])
     assert "Findings in the people asked about: The finding. [2] Another. [3]" in merge_answers("a and c", [a, c]).text
+    # a page's name before the lead-in is a lead-in too ("<page>: <lead>: <finding>"), said first
+    d = Answer(question="d", text="Page: The study asked about: The finding. [1]", citations=[_cite(1, "c1")])
+    assert merge_answers("d and a", [d, a]).text == "Page: The study asked about: The finding. [1]"
 
 
 def test_a_note_both_parts_quote_after_a_sentence_of_their_own_is_said_once() -> None:

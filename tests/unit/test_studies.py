@@ -1620,3 +1620,41 @@ def test_what_the_studies_on_an_outcome_found_lists_those_findings() -> None:
     lines, book = answer("what did the k2 studies on the heart find?", "vitamin-k2")
     assert_cited_and_grounded(lines[:1], book)
     assert {rec("vitamin-k2", n).text for n in (7, 8)} <= {c.snippet for c in book.citations}
+
+
+def test_a_detail_some_of_the_findings_equally_described_state_is_said_of_each_that_does_not() -> None:
+    # "every-other-day" tells of a finished study (14 days) and a trial still running (no duration):
+    # both are stated, and only the one that leaves it out is said to
+    lines, book = answer("how many days did the every-other-day iron study last?", "iron")
+    assert len(book.citations) == 2
+    assert lines[0].startswith("The research findings that fit the study described:") and "14 days" in lines[0]
+    assert lines[1].startswith("Ongoing trial") and lines[2] == "That finding does not state its duration."
+    assert_cited_and_grounded(lines[:2], book)
+
+
+def test_the_study_named_by_what_it_measured_wins_a_tie_with_one_in_people_named_so() -> None:
+    # "triglyceride" is in one finding's outcome and in another's people ("with elevated triglycerides")
+    sq = parse_study_query("how long did the triglyceride fish oil study run?")
+    assert sq is not None and "fish" not in sq.words and "oil" not in sq.words  # the name, no description
+    sel = select_studies(sq, RECORDS, "omega-3-fish-oil")
+    assert [r.ref for r in sel.records] == [1]
+
+
+def test_the_study_of_a_dose_is_the_one_that_gave_it_daily_not_a_part_or_a_threshold() -> None:
+    # 1 g/day given (ref 3), 1 g of DHA within 3 g/day (ref 7), "above 1 g/day" (ref 5)
+    sq = parse_study_query("what ages were the people in the 1 gram omega 3 trial?")
+    assert sq is not None and sq.detail == "ages"
+    sel = select_studies(sq, RECORDS, "omega-3-fish-oil")
+    assert [r.ref for r in sel.records] == [3] and sel.answered and not sel.what
+
+
+@pytest.mark.parametrize(("question", "supplement", "gap"), [
+    ("how often was the dose given in the vitamin d falls study?", "vitamin-d3", None),   # single annual
+    ("how often did they take it in the fatigue iron study?", "iron", None),             # 80 mg/day
+    ("how often was it given in the iron study that added vitamin c?", "iron", "how often it was given"),
+])
+def test_how_often_a_study_gave_its_dose_is_its_detail(question: str, supplement: str, gap: str | None) -> None:
+    sq = parse_study_query(question)
+    assert sq is not None and sq.detail == "frequency"
+    sel = select_studies(sq, RECORDS, supplement)
+    assert len(sel.records) == 1 and sel.what == (gap or "")
