@@ -1635,7 +1635,10 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     dropped: tuple[str, ...] = ()
     if found is not None and one is None and found.nutrients:  # "did anyone get high <nutrient>?":
         bare = replace(found, nutrients=())  # a nutrient no finding of the study names is asked
-        if (one := _one_study(bare, records)) is not None:
+        # (unless another monograph has a finding of that nutrient the words describe: it is that one)
+        own = {r.supplement for r in records}
+        elsewhere = _one_study(found, [r for r in every if r.supplement not in own])
+        if elsewhere is None and (one := _one_study(bare, records)) is not None:
             found, dropped = bare, found.nutrients
     if found is None or one is None:
         return None
@@ -1654,7 +1657,8 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     name_words = _name_words(lexical_form(question), dropped)  # "<x>" of "<x> oil" is no detail
     missing = [w for w in dict.fromkeys([*seq, *pairs])
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
-               and not set(ts) <= name_words
+               # (a name written apart, "<word> <digit>", is that name's words)
+               and not set(ts) <= name_words | {p for n in name_words for p in n.split("-")}
                and not any(_has_word(t, held, qc) for t in ts)  # "pregnancy" where it says "pregnant"
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}

@@ -928,3 +928,15 @@ def test_a_condition_named_only_to_deny_it_withholds_no_figure(catalogue: Assist
     # "I don't have <a condition>" asks about none: the figure is given (the note's caution may still show)
     ans = catalogue.ask("I don't have a fish allergy, how much fish oil should I take a day?")
     assert not ans.abstained and "Recommended Daily Allowance" in ans.text and "g/day" in ans.text
+
+
+def test_a_supplement_named_in_two_words_is_no_detail_its_finding_lacks(catalogue: Assistant) -> None:
+    # "omega 3" (written apart) names the supplement; its finding of that study is the answer, and no
+    # other page's finding is said to say nothing of it
+    ans = catalogue.ask("in the prescription omega 3 triglyceride trial, how many weeks were people on it, "
+                        "and was it fasting trigs they measured?")
+    assert not ans.abstained and "12 weeks" in ans.text and "anything about omega" not in ans.text
+    assert {c.supplement for c in ans.citations} == {"omega-3-fish-oil"}
+    told = catalogue.ask("that big study in healthy older adults, how much omega 3 did they take?")
+    assert "1 g/day" in told.text and "anything about omega" not in told.text
+    assert {c.supplement for c in told.citations} == {"omega-3-fish-oil"}

@@ -351,6 +351,16 @@ def test_lay_names_for_a_schedule_and_an_authority_meet_the_pages_words() -> Non
     assert "alternate_day" in lexical_form("does it help to skip every other day?")
     assert "alternate_day" not in lexical_form("i skipped a day, should i double up?")
     assert "efsa" in lexical_form("what do the europeans say is the max?")
+    assert "alternate_day" in lexical_form("the skip-a-day iron study, how old were they?")
+    assert "annual" in lexical_form("the giant once-a-year dose")
+
+
+@pytest.mark.parametrize(("written", "word"), [
+    ("was it a shot or taken by mouth", "oral"), ("does it bring down blood fats", "triglycerides"),
+    ("the fats in my blood are high", "triglycerides"), ("does the body soak it up better", "absorption"),
+])
+def test_lay_words_meet_the_pages_words(written: str, word: str) -> None:
+    assert word in lexical_form(written).split()
 
 
 def test_only_the_denials_before_the_ask_are_dropped() -> None:
