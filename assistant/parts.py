@@ -94,11 +94,19 @@ def _tail(text: str) -> tuple[str, str]:
     return text[:m.end()], text[m.end():].strip()
 
 
+#: a lead-in after a page's name has at least this many words ("The research finding on ...")
+_LEAD_WORDS = 4
+
+
 def _led(sentence: str) -> set[str]:
-    """A sentence, and what follows each of its lead-ins when it has any ("<lead>: <what it
-    states>"; "<page>: <lead>: <what it states>")."""
+    """A sentence, and what follows its lead-in when it has one ("<lead>: <what it states>"); after
+    a page's name, a lead-in of a few words too ("<page>: <lead>: <what it states>"; not a field's
+    people, "<page>: For adults: <value>")."""
     pieces = sentence.split(": ")
-    return {": ".join(pieces[i:]) for i in range(len(pieces))}
+    led = {sentence, ": ".join(pieces[1:])} if len(pieces) > 1 else {sentence}
+    if len(pieces) > 2 and len(pieces[1].split()) >= _LEAD_WORDS:
+        led.add(": ".join(pieces[2:]))
+    return led
 
 
 def _unsaid(body: str, said: set[tuple[str, tuple[str, ...]]], chunks: dict[int, str]) -> str:

@@ -955,8 +955,7 @@ class Assistant:
         tail = self._tail(u, head, body.lines, gaps=not body.states_gaps, cited=(supplement, book))
         said = self._named_page(u, body.lines, book, scoped)  # "<title>: ..." when no turn named it
         lines = head + ([] if body.states_gaps else unlisted) + said + tail
-        if no := self._no_answer(q, u, support, book, widened, bool(unlisted), head, said, cautions, lines,
-                                 from_findings=body.states_gaps):
+        if no := self._no_answer(q, u, support, book, widened, bool(unlisted), head, said, cautions, lines):
             yield from self._emit(no)
             return
         answer = Answer(question=q, text=" ".join(lines), citations=book.citations, cautions=cautions,
@@ -971,7 +970,7 @@ class Assistant:
 
     def _no_answer(self, q: str, u: Understanding, support: float, book: CitationBook, widened: Sequence[str],
                    unlisted: bool, head: Sequence[str], said: Sequence[str], cautions: Sequence[Caution],
-                   lines: Sequence[str], *, from_findings: bool = False) -> Answer | None:
+                   lines: Sequence[str]) -> Answer | None:
         """The refusal of an answer whose lines answer nothing asked, else None: no lines; a question
         asked of every page whose cited passages lack its words (unless the lines say the page leaves
         them unmentioned); lines that, with no caution before them, leave unstated a figure asked and
@@ -979,17 +978,14 @@ class Assistant:
         turn's cautions come with that refusal), and lines that leave a level asked unstated,
         cautions and all (:func:`figure_unanswered`); lines that name only another numbered kind of
         what it asks of (:func:`kind_beside`) or leave unnamed a nutrient the question asks a figure
-        of (:func:`nutrient_beside`; unless the lines are the findings the question describes,
-        ``from_findings``: "how many were in the <nutrient> <outcome> trial" names a nutrient as the
-        study's, not as what a figure is asked of): with the cautions of the classes the question
-        names."""
+        of (:func:`nutrient_beside`): with the cautions of the classes the question names."""
         if not lines or not (unlisted or self._cites_words(book, widened)):
             return self._abstain(q, support, u.corrected)
         if figure_unanswered(u.question, [*head, *said]) or (
                 not head and figure_beside(u.question, said, self.catalog.page_name_words)):
             return self._abstain(q, support, u.corrected, cautions)
-        if not head and (kind_beside(u.question, said) or (not from_findings and nutrient_beside(
-                u.question, said, {self._title(c.supplement) for c in book.citations}))):
+        if not head and (kind_beside(u.question, said) or nutrient_beside(
+                u.question, said, {self._title(c.supplement) for c in book.citations})):
             return self._abstain(q, support, u.corrected, [c for c in cautions if c.kind in u.classes])
         return None
 
@@ -1960,7 +1956,7 @@ class Assistant:
         if u.followup and PINNED_STUDY.search(u.retrieval_question):  # the turn's pointer is resolved
             asked = [u.retrieval_question]
         # (a study a follow-up inherits was named by an earlier turn, whose answer told which it is)
-        parsed = [q if t is own else replace(q, names_study=False)
+        parsed = [q if t == own else replace(q, names_study=False)
                   for t in asked if (q := parse_study_query(t)) is not None]
         if len(parsed) == 2 and parsed[1].dose_bound and not parsed[0].dose_bound:
             parsed.reverse()  # "a bigger dose than that": the dose it points at bounds them

@@ -2105,9 +2105,9 @@ class StudySelection:
 #: at most this many findings answer "the <detail> of <nutrient> in the <...> study" when no one
 #: finding fits the description but these name <nutrient>
 MAX_ABOUT = 3
-#: how much more a describing word counts when the finding's outcome holds it (only enough to tell
-#: apart two findings its words describe equally: "the <outcome> study")
-OUTCOME_TIE_BREAK = 1e-3
+#: what each point of :func:`_tie_break` adds to a finding's score: only enough to tell apart two
+#: findings the question's words describe equally (a score is a sum of word weights, each above 0.1)
+TIE_BREAK = 1e-4
 
 #: a finding written again in a conversation's history (a caller's own copy of an earlier answer,
 #: shortened or reworded) is that finding when this close to its text (rapidfuzz ratio, 0..100) and
@@ -2199,8 +2199,8 @@ def _tied(query: StudyQuery, ranked: Sequence[tuple[StudyRecord, float]]) -> Stu
 def _described_less(ranked: Sequence[tuple[StudyRecord, float]], best: float) -> bool:
     """Are the findings naming what was asked described by none of the question's words, or less
     well than a finding that does not name it (the question's best)?"""
-    top = max((score for _, score in ranked), default=0.0)
-    return top == 0.0 or top < best
+    top = max((score for _, score in ranked), default=0.0)  # (a tie-break's share is no description:
+    return top < 2 * TIE_BREAK or top < best - 10 * TIE_BREAK  # a dose's point alone, a few at most)
 
 
 def _each_end(query: StudyQuery) -> list[StudyQuery]:
@@ -2311,7 +2311,7 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     duration or ages describe them)."""
     pool = _about_pool(query, scoped)
     if query.doses:
-        pool = _given_most(query, pool)
+        pool = [r for r in pool if _given(query, r) >= 0]
     if query.duration_days is not None:
         low, high = query.duration_days
         pool = [r for r in pool if r.duration_days is not None
@@ -2323,31 +2323,33 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     has = {(r.chunk_id, t): _has_word(t, words[r.chunk_id], qc) for r in scoped for t in query.words}
     df = {t: sum(has[r.chunk_id, t] for r in scoped) for t in query.words}
     weight = {t: math.log(1 + len(scoped) / df[t]) if df[t] else 0.0 for t in query.words}
-    # the words of one group of people count once ("pregnant" and "maternal" are one description);
-    # of two findings the words describe equally, the one that measured what they name is "the
-    # <outcome> study" (a word said of the other's people, "in patients with high <outcome>", less;
-    # a trial still running has no outcome yet: what it compares is its design)
+    # the words of one group of people count once ("pregnant" and "maternal" are one description)
     groups = _word_groups(query.words, qc)
-    measured = {r.chunk_id: _finding_words(r.outcome or "" if r.result != "ongoing" else "") for r in pool}
     score = {r.chunk_id: math.fsum(max((weight[t] for t in g if has[r.chunk_id, t]), default=0.0)
-                                   * (1.0 + OUTCOME_TIE_BREAK * any(_has_word(t, measured[r.chunk_id], qc)
-                                                                    for t in g))
                                    for g in groups) for r in pool}
     hard = bool(query.forms or query.doses or query.duration_days or query.ages)
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
-    return [(r, score[r.chunk_id]) for r in ranked if hard or score[r.chunk_id] > 0]
+    return [(r, score[r.chunk_id] + TIE_BREAK * _tie_break(query, r, groups, qc)) for r in ranked
+            if hard or score[r.chunk_id] > 0]
 
 
-def _given_most(query: StudyQuery, pool: Sequence[StudyRecord]) -> list[StudyRecord]:
-    """The findings that write a dose the question names, those where it is most plainly the amount
-    given: a daily amount given, else an amount given (a part of one: "<x> g of <part>"), else any
-    ("above <x> g/day", a threshold). "The <x> g trial" is the one that gave <x> g a day."""
-    def given(r: StudyRecord) -> int:
-        return max((d.comparable + (d.comparable and d.daily) for d in r.doses
-                    if any(_same_dose(q, d.dose) for q in query.doses)), default=-1)
+def _tie_break(query: StudyQuery, r: StudyRecord, groups: Sequence[frozenset[str]], qc: QuestionCues) -> int:
+    """What tells apart findings the question's words describe equally: how many of its words the
+    finding's outcome holds (the one that measured a word is "the <outcome> study", not one whose
+    people are so described, "in patients with high <outcome>"; a trial still running has no outcome
+    yet: what it compares is its design), and whether it gave a dose the question names as an amount
+    (not only as a threshold)."""
+    measured = _finding_words(r.outcome or "") if r.result != "ongoing" else frozenset()
+    outcome = sum(any(_has_word(t, measured, qc) for t in g) for g in groups)
+    return outcome + (max(_given(query, r), 0) if query.doses else 0)
 
-    best = max((given(r) for r in pool), default=-1)
-    return [r for r in pool if best >= 0 and given(r) == best]
+
+def _given(query: StudyQuery, r: StudyRecord) -> int:
+    """How plainly the finding gives a dose the question names: 1 as an amount given, 0 only as
+    another figure ("above <x> g/day", a threshold), -1 not at all. Of findings the words describe
+    equally, "the <x> g trial" is one that gave <x> g."""
+    return max((1 if d.comparable else 0 for d in r.doses if any(_same_dose(q, d.dose) for q in query.doses)),
+               default=-1)
 
 
 def _word_groups(words: Sequence[str], qc: QuestionCues) -> list[frozenset[str]]:
@@ -2848,8 +2850,8 @@ def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list
 def _several_described(query: StudyQuery, sel: StudySelection,
                        cite: Callable[[StudyRecord], str]) -> list[str]:
     """A detail asked of one study that several findings answer: those the words describe equally
-    well, with what none of them states (``sel.what``), else (no one study fits) those naming what
-    was asked."""
+    well, with what none of them states (``sel.what``) or, after each that leaves it out, what that
+    one does not state (``sel.unstated``); else (no one study fits) those naming what was asked."""
     if sel.what:
         return [TIED_TEMPLATE.format(finding=cite(r)) if i == 0 else cite(r)
                 for i, r in enumerate(sel.records)] + [TIED_GAP.format(what=sel.what)]

@@ -67,13 +67,6 @@ def test_a_detail_one_finding_does_not_state_is_said_as_such(assistant: Assistan
     assert "does not state" in ans.text
 
 
-def test_a_nutrient_that_describes_the_study_is_no_figure_asked_of_it(assistant: Assistant) -> None:
-    # "calcium" tells which trial (the one on artery calcification); the figure is the trial's
-    ans = assistant.ask("how many people were in the heart artery calcium k2 trial")
-    grounded(ans)
-    assert [c.ref for c in ans.citations] == [7] and "does not state how many it included" in ans.text
-
-
 def test_a_follow_up_s_study_is_the_one_the_last_answer_stated(assistant: Assistant) -> None:
     # "the vascular stiffness study" named in the first turn; "how often" asked of it after
     first = assistant.ask("what did the k2 vascular stiffness study find?")

@@ -771,3 +771,14 @@ def test_a_turn_asking_of_another_supplements_products_stands_alone() -> None:
     # the other supplement named without a product word swaps the subject, as before
     r = resolve("what about brand b?", "which brand a has the most Xol", names)
     assert r.followup
+
+
+@pytest.mark.parametrize(("turn", "points"), [
+    ("what was the cutoff they used", True), ("which dose are they testing", True),
+    ("they gave me iron through a drip", False), ("is it giving me constipation?", False),
+    ("they set the upper limit lower for kids right?", False), ("they used to sell it", False),
+])
+def test_a_study_s_verb_after_they_points_at_the_study(turn: str, points: bool) -> None:
+    from assistant.followup import _study_pointer
+
+    assert (_study_pointer(turn)[0] is not None) == points

@@ -91,6 +91,10 @@ def test_a_finding_a_later_part_leads_in_with_words_of_its_own_is_said_once() ->
     # a page's name before the lead-in is a lead-in too ("<page>: <lead>: <finding>"), said first
     d = Answer(question="d", text="Page: The study asked about: The finding. [1]", citations=[_cite(1, "c1")])
     assert merge_answers("d and a", [d, a]).text == "Page: The study asked about: The finding. [1]"
+    # a field's people after a page's name are no lead-in: two rows of one value are both said
+    e = Answer(question="e", text="Page: For adults: 45 mg [1]", citations=[_cite(1, "f1")])
+    f = Answer(question="f", text="Page: For children: 45 mg [1]", citations=[_cite(1, "f1")])
+    assert "For children" in merge_answers("e and f", [e, f]).text
 
 
 def test_a_note_both_parts_quote_after_a_sentence_of_their_own_is_said_once() -> None:

@@ -1658,3 +1658,12 @@ def test_how_often_a_study_gave_its_dose_is_its_detail(question: str, supplement
     assert sq is not None and sq.detail == "frequency"
     sel = select_studies(sq, RECORDS, supplement)
     assert len(sel.records) == 1 and sel.what == (gap or "")
+
+
+@pytest.mark.parametrize("question", [
+    "how often did side effects happen in the fish oil trials?",   # how often something happened
+    "what dose are they giving pregnant women with anaemia these days?",  # what is used, no study's
+])
+def test_how_often_something_happened_and_what_is_used_now_are_no_study_detail(question: str) -> None:
+    sq = parse_study_query(question)
+    assert sq is None or sq.detail not in ("frequency", "given_dose")
