@@ -912,7 +912,8 @@ class Assistant:
              widened: tuple[str, ...] = ()) -> Iterator[StreamEvent]:
         """The pipeline as events: sources, text, the Answer (``widened``: for these words, all pages)."""
         u = self._understand(q, turns)
-        chosen, asked = bool((filters or {}).get("supplement")), filters  # the user limited it to one page?
+        chosen = bool((filters or {}).get("supplement"))  # the user limited it to one monograph
+        asked = filters
         filters = filters if widened else self._scope_filters(u, filters)
         hits = self._retrieve(u, filters)
         u = self._confirm_spelling(u, hits)

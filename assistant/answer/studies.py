@@ -2106,7 +2106,8 @@ class StudySelection:
 #: finding fits the description but these name <nutrient>
 MAX_ABOUT = 3
 #: what each point of :func:`_tie_break` adds to a finding's score: only enough to tell apart two
-#: findings the question's words describe equally (a score is a sum of word weights, each above 0.1)
+#: findings the question's words describe equally (a score is a sum of word weights, each at least
+#: log 2, so a few points never outweigh a word)
 TIE_BREAK = 1e-4
 
 #: a finding written again in a conversation's history (a caller's own copy of an earlier answer,
@@ -2308,7 +2309,7 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     """The findings the question may describe, each with how well its words describe it, best first:
     those of the supplement it names, with the form, dose and duration it names, scored by the most
     (and rarest) of its words (those none of its words describe are left out, unless a form, dose,
-    duration or ages describe them)."""
+    duration or ages describe them), with a tie-break's small share beside (:func:`_tie_break`)."""
     pool = _about_pool(query, scoped)
     if query.doses:
         pool = [r for r in pool if _given(query, r) >= 0]
