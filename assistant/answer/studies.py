@@ -1655,10 +1655,10 @@ def finding_gap_query(question: str, records: Sequence[StudyRecord], known: Coll
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(seq)  # two stopwords that make one term
              if not content_tokens(a) and not content_tokens(b)]
     name_words = _name_words(lexical_form(question), dropped)  # "<x>" of "<x> oil" is no detail
+    name_words |= {p for n in name_words for p in n.split("-")}  # a name written apart, "<word> <digit>"
     missing = [w for w in dict.fromkeys([*seq, *pairs])
                if (ts := content_tokens(w)) and not set(ts) & skip and set(ts) <= set(known)
-               # (a name written apart, "<word> <digit>", is that name's words)
-               and not set(ts) <= name_words | {p for n in name_words for p in n.split("-")}
+               and not set(ts) <= name_words
                and not any(_has_word(t, held, qc) for t in ts)  # "pregnancy" where it says "pregnant"
                and (not (names := _names_in(lexical_form(w))) or any(n in dropped for _, _, n in names))]
     lacking = {t for w in missing for t in content_tokens(w)}
@@ -2311,8 +2311,9 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
     (and rarest) of its words (those none of its words describe are left out, unless a form, dose,
     duration or ages describe them), with a tie-break's small share beside (:func:`_tie_break`)."""
     pool = _about_pool(query, scoped)
+    given = {r.chunk_id: _given(query, r) for r in pool} if query.doses else {}  # (read once per finding)
     if query.doses:
-        pool = [r for r in pool if _given(query, r) >= 0]
+        pool = [r for r in pool if given[r.chunk_id] >= 0]
     if query.duration_days is not None:
         low, high = query.duration_days
         pool = [r for r in pool if r.duration_days is not None
@@ -2330,19 +2331,19 @@ def _ranked(query: StudyQuery, scoped: Sequence[StudyRecord]) -> list[tuple[Stud
                                    for g in groups) for r in pool}
     hard = bool(query.forms or query.doses or query.duration_days or query.ages)
     ranked = sorted(pool, key=lambda r: score[r.chunk_id], reverse=True)
-    return [(r, score[r.chunk_id] + TIE_BREAK * _tie_break(query, r, groups, qc)) for r in ranked
-            if hard or score[r.chunk_id] > 0]
+    return [(r, score[r.chunk_id] + TIE_BREAK * _tie_break(r, groups, qc, given.get(r.chunk_id, 0)))
+            for r in ranked if hard or score[r.chunk_id] > 0]
 
 
-def _tie_break(query: StudyQuery, r: StudyRecord, groups: Sequence[frozenset[str]], qc: QuestionCues) -> int:
+def _tie_break(r: StudyRecord, groups: Sequence[frozenset[str]], qc: QuestionCues, given: int) -> int:
     """What tells apart findings the question's words describe equally: how many of its words the
     finding's outcome holds (the one that measured a word is "the <outcome> study", not one whose
     people are so described, "in patients with high <outcome>"; a trial still running has no outcome
     yet: what it compares is its design), and whether it gave a dose the question names as an amount
-    (not only as a threshold)."""
+    (``given``: :func:`_given`, 0 when no dose is named)."""
     measured = _finding_words(r.outcome or "") if r.result != "ongoing" else frozenset()
     outcome = sum(any(_has_word(t, measured, qc) for t in g) for g in groups)
-    return outcome + (max(_given(query, r), 0) if query.doses else 0)
+    return outcome + max(given, 0)
 
 
 def _given(query: StudyQuery, r: StudyRecord) -> int:
