@@ -73,6 +73,7 @@ from assistant.answer.dosage import (
     parse_dosage_query,
     people_in,
     servings_counted,
+    sets_beside,
     shares_people,
     times,
     total_dose,
@@ -117,6 +118,7 @@ from assistant.answer.products import (
     stated_parts,
     turn_direction,
     without_description,
+    without_name,
 )
 from assistant.answer.scope import (
     ScopeJudge,
@@ -341,8 +343,8 @@ _SENTENCE_BREAK = re.compile(r"[.?!;]+\s+(?=\S)")
 
 
 def _without_name(folded: str, product: Product) -> str:
-    """The folded text with the product's name (as it is spelt) blanked out."""
-    return folded.replace(cue_fold(product.name or ""), " ") if product.name else folded
+    """The folded text with the product's name (in full or short) blanked out."""
+    return without_name(folded, product)
 
 
 def _outside_description(text: str, at: int) -> str:
@@ -780,9 +782,27 @@ class Assistant:
                 and (parse_product_query(u.earlier[-1], self.catalog.nutrient_names) is not None
                      or about_products(u.earlier[-1], self.catalog.slot_names))
                 and all(any(p.nutrient(self.catalog.primary_of.get(s, "")) for p in products) for s in named))
-        if not named or part:
+        # ("does <another page's product> go over that?", after a nutrient's limit: that nutrient's page)
+        beside = len(before) == 1 and named != before and self._field_pointed_back(u, before[0])
+        if not named or part or beside:
             named = before
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
+
+    def _field_pointed_back(self, u: Understanding, supplement: str) -> bool:
+        """Does the follow-up set a product beside the Dosage Guide field the last question asked
+        ("does <product> go over that?", after <nutrient>'s limit), naming a product that holds the
+        conversation's nutrient and no supplement outside the product's name? The field is then that
+        nutrient's monograph's, not the product's page's."""
+        q = without_negated_mentions(u.question)
+        if not (u.followup and u.earlier and points_back(q) and sets_beside(q)
+                and parse_dosage_query(without_negated_mentions(u.earlier[-1])) is not None):
+            return False
+        product = named_product(q, self.catalog.all_products, short=True)
+        if product is None or not product.name or product.supplement == supplement:
+            return False
+        rest = _without_name(cue_fold(q), product)
+        return (not self.catalog.named_supplements(rest)
+                and product.nutrient(self.catalog.primary_of.get(supplement, "")) is not None)
 
     def _by_amounts(self, question: str) -> Product | None:
         """The one product the question describes by an amount its description states, if any."""
@@ -794,7 +814,7 @@ class Assistant:
         the one it names outside the product's name ("is the <nutrient> in <another page's
         product> over the limit?" asks that nutrient's monograph); none when not one."""
         q = without_negated_mentions(question)
-        product = named_product(q, self.catalog.all_products)
+        product = named_product(q, self.catalog.all_products, short=True)
         if parse_dosage_query(q) is None:
             return []
         if product is not None and product.name:
@@ -1702,7 +1722,7 @@ class Assistant:
         folded = cue_fold(u.question)
         if not (cue(qc.compare).search(folded) or asks_amount_safety(u.question)):
             return None
-        named = named_product(u.question, self.catalog.all_products)
+        named = named_product(u.question, self.catalog.all_products, short=True)
         # "the <nutrient> <amount> + <nutrient> <amount> one": a product described by its amounts
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)

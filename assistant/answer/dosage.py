@@ -957,6 +957,12 @@ def _in_ug(d: Dose, value: float, nutrient: str | None) -> float | None:
     return micrograms(nutrient or "", None, scaled)
 
 
+def sets_beside(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question set an amount beside a value ("does it go over that?", "is that above the
+    limit?"): a ``compare`` cue?"""
+    return cue((cues or dosage_cues()).question.compare).search(fold(question)) is not None
+
+
 def compare_amount(amount: Dose, value: FieldValue, nutrient: str | None) -> Relation | None:
     """The amount asked about against a value's limit: in the same unit kind when the value gives
     one (IU with IU, mass with mass), else through the vocabulary's IU factor; None when they

@@ -1400,13 +1400,17 @@ def name_in_question(name: str, lex_question: str) -> bool:
     return _position(name, lex_question) >= 0
 
 
-def named_product(text: str, products: Sequence[Product]) -> Product | None:
-    """The one product (of ``products``) whose own name ``text`` contains, the longest name first."""
+def named_product(text: str, products: Sequence[Product], short: bool = False) -> Product | None:
+    """The one product (of ``products``) whose own name ``text`` contains, the longest name first;
+    else (``short``) the one whose name it says short (:func:`_named_in`: "<brand> <nutrient>")."""
     words = set(content_tokens(text))
     best = sorted(((len(set(content_tokens(p.name))), p) for p in products
                    if p.name and set(content_tokens(p.name)) and set(content_tokens(p.name)) <= words),
                   key=lambda lp: -lp[0])
-    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+    if not best:
+        found = _named_in(cue_fold(text), products) if short else None
+        return found[0] if found else None
+    if len(best) > 1 and best[0][0] == best[1][0]:
         return None
     return best[0][1]
 
@@ -2575,6 +2579,16 @@ def _named_in(q: str, products: Sequence[Product]) -> tuple[Product, tuple[int, 
         return short[0] if len(short) == 1 else None
     hits.sort(key=lambda h: -h[0])
     return hits[0][1], hits[0][2]
+
+
+def without_name(folded: str, product: Product) -> str:
+    """The folded text with the product's name blanked out, said in full or short (:func:`_named_in`)
+    or, else, as it is spelt."""
+    whole, lead = _name_patterns(product.name or "")
+    for pattern in (whole, lead):
+        if pattern is not None and (m := pattern.search(folded)):
+            return folded[:m.start()] + " " + folded[m.end():]
+    return folded.replace(cue_fold(product.name or ""), " ") if product.name else folded
 
 
 @functools.lru_cache(maxsize=8192)

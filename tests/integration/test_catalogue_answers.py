@@ -188,6 +188,19 @@ def test_a_product_described_by_its_form_or_asked_for_someone_is_set_beside_the_
     assert "15 mg — girls 14–18" in ans.text and "The amount named is above the Upper Intake Limit" in ans.text
 
 
+def test_another_pages_product_set_beside_the_last_turns_limit_is_compared_with_that_limit(
+        catalogue: Assistant) -> None:
+    # the limit asked of one nutrient, then a product of another page said short ("<brand> <nutrient>")
+    # that holds it: its amount against the first nutrient's limit, not its page's own limit
+    turns = [{"role": "user", "content": "vitamin d upper limit for adults?"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("does ultra k2 go over that?", history=turns)
+    assert "The amount named is above the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
+    assert "vitamin K2" not in ans.text.split("Upper Intake Limit", 1)[1]
+    ans = catalogue.ask("is the vitamin d in ultra k2 over the limit?")  # one turn, the name said short
+    assert "The amount named is above the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
+
+
 def test_the_nearest_product_to_an_amount_is_set_beside_the_limits_of_what_it_holds(catalogue: Assistant) -> None:
     ans = catalogue.ask("does any product have at least 150 mcg of k2?")
     assert "the nearest to it" in ans.text and "also holds vitamin D3 (5,000 IU per serving)" in ans.text

@@ -12,6 +12,7 @@ from assistant.answer.products import (
     compose_products,
     kinds_asked,
     label,
+    named_product,
     numbered_product,
     one_product_question,
     parse_product_query,
@@ -22,6 +23,7 @@ from assistant.answer.products import (
     stated,
     stated_share,
     turn_direction,
+    without_name,
 )
 from assistant.corpus import Nutrient, Product
 from assistant.doses import parse_doses
@@ -167,6 +169,19 @@ def test_a_most_among_the_kind_asked_says_it_is_among_that_kind() -> None:
 def test_how_many_before_a_unit_asks_an_amount_not_a_count() -> None:
     pq = parse_product_query("how many mg of iron are in the iron products?", NAMES)
     assert pq is None or not pq.count
+
+
+def test_a_product_said_by_its_short_name_is_named_and_blanked_out() -> None:
+    long = _product("p7", "Vita Max K2 Plus D3", "Vita Max K2 Plus D3 gives vitamin D3 (5,000 IU).",
+                    ("vitamin D3", "5,000 IU", None), name="Vita Max K2 Plus D3")
+    products = [DROPS, SOFTGEL, long]
+    assert named_product("does vita max go over that?", products, short=True) is long  # "<brand> <word>"
+    assert named_product("does vita max go over that?", products) is None  # the whole name only
+    assert named_product("is Brand 5000 over it?", products) is SOFTGEL  # the whole name first
+    assert named_product("is the tablet over it?", products, short=True) is None
+    rest = without_name("does vita max go over that?", long)
+    assert "vita" not in rest and "max" not in rest and rest.endswith("go over that?")
+    assert "k2" not in without_name("is vita max k2 plus d3 over it?", long)
 
 
 def test_a_yes_no_question_about_a_named_product_answers_about_that_product() -> None:
