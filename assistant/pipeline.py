@@ -58,6 +58,7 @@ from assistant.answer.dosage import (
     asks_amount_safety,
     asks_dose,
     asks_safety,
+    asks_sufficiency,
     asks_supplement_safety,
     compose_dosage,
     denies_people,
@@ -1720,7 +1721,8 @@ class Assistant:
         safe ("is one <product> a day ok?") asks the comparison too."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
-        if not (cue(qc.compare).search(folded) or asks_amount_safety(u.question)):
+        if not (cue(qc.compare).search(folded) or asks_amount_safety(u.question)
+                or asks_sufficiency(u.question)):
             return None
         named = named_product(u.question, self.catalog.all_products, short=True)
         # "the <nutrient> <amount> + <nutrient> <amount> one": a product described by its amounts
@@ -2594,8 +2596,10 @@ class Assistant:
         """The Dosage Guide field a question about one product asks in its own words too ("is
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
         if dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
-                          and not (dq.amount is not None and asks_amount_safety(u.question))):
-            return []  # (or it asks whether the amount the product holds is safe)
+                          and not (dq.amount is not None and (asks_amount_safety(u.question) or (
+                              dq.sufficient and asks_sufficiency(u.question))))):
+            return []  # (or it asks whether the amount the product holds is safe, or enough: "is it
+            # enough for that?", after the allowance)
         return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],

@@ -88,6 +88,10 @@ class QuestionCues(BaseModel):
 
     fields: dict[str, list[str]] = Field(min_length=1)
     limit_field: str
+    #: the field of the amount people need, and how a question asks whether an amount meets it ("is
+    #: one <product> enough?"): an amount asked so is compared with that field's values too
+    allowance_field: str | None = None
+    sufficiency: list[str] = Field(default_factory=list)
     #: the field of doses for conditions, and the words that lead to a condition in a question
     treatment_field: str | None = None
     condition_lead: list[str] = Field(default_factory=list)
@@ -158,7 +162,8 @@ class QuestionCues(BaseModel):
 
     @model_validator(mode="after")
     def _limit_is_a_field(self) -> QuestionCues:
-        for key, name in (("limit_field", self.limit_field), ("treatment_field", self.treatment_field)):
+        for key, name in (("limit_field", self.limit_field), ("treatment_field", self.treatment_field),
+                          ("allowance_field", self.allowance_field)):
             if name is not None and name not in self.fields:
                 raise ValueError(f"{key} {name!r} is not one of the fields")
         return self
@@ -583,6 +588,9 @@ class DosageQuery:
     summed: bool = False
     #: it asks which form something is (:func:`asks_forms`): lines that do not name theirs say so
     forms_asked: bool = False
+    #: it asks whether the amount meets the allowance ("is one <product> enough for her?"): the amount
+    #: is compared with that field's values too, not the limit's alone
+    sufficient: bool = False
     #: the conditions it names that the treatment field's values are for (:func:`treated_conditions`)
     conditions: frozenset[str] = frozenset()
     #: what it says the amount is for ("for general heart health": :func:`purposes_in`)
@@ -660,7 +668,9 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     if not fields:
         return None
     limit = qc.limit_field in fields
-    amount = (total or own[0]) if own and limit and (safety or cue(qc.compare).search(folded)) else None
+    sufficient = qc.allowance_field in fields and asks_sufficiency(question, cues)
+    amount = (total or own[0]) if own and ((limit and (safety or cue(qc.compare).search(folded)))
+                                           or sufficient) else None
     if amount is not None and ((summed and total is None) or _per_weight(question[amount.end:], cues)
                                or cue([*qc.repeated, *qc.not_daily, *qc.counted_servings]).search(folded)):
         amount = None  # a sum of amounts in several units, an amount per body weight, one taken more
@@ -668,7 +678,14 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     beside = amount is not None and _taken_beside(question, own, qc)
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount, beside=beside,
                        summed=summed and amount is not None, forms_asked=asks_forms(question, cues),
-                       purposes=purposes_in(masked, cues))
+                       purposes=purposes_in(masked, cues), sufficient=sufficient)
+
+
+def asks_sufficiency(question: str, cues: DosageCues | None = None) -> bool:
+    """Does the question ask whether an amount meets a need ("is it enough?", "would it cover
+    it?"): a ``sufficiency`` cue?"""
+    qc = (cues or dosage_cues()).question
+    return bool(qc.sufficiency) and cue(qc.sufficiency).search(fold(question)) is not None
 
 
 def purposes_in(text: str, cues: DosageCues | None = None) -> frozenset[str]:
@@ -1074,7 +1091,8 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
                 marker = book.cite(_doc, span, score)
             return f"[{marker}]"
 
-        comparing = query.amount is not None and f.name == cues.question.limit_field
+        comparing = query.amount is not None and (f.name == cues.question.limit_field or (
+            query.sufficient and f.name == cues.question.allowance_field))
         compared = compared or comparing
         if f.blank:
             lines.append(f"{blank_field_sentence(doc)} {cite()}")

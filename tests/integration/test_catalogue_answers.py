@@ -201,6 +201,16 @@ def test_another_pages_product_set_beside_the_last_turns_limit_is_compared_with_
     assert "The amount named is above the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
 
 
+def test_whether_a_product_is_enough_for_the_allowance_just_given_compares_it_with_that(
+        catalogue: Assistant) -> None:
+    turns = [{"role": "user", "content": "iron rda for a pregnant woman"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("is the 28 mg + vitamin c tablet enough for that?", history=turns)
+    assert "The amount named is above the Recommended Daily Allowance the monograph gives: 27 mg" in ans.text
+    ans = catalogue.ask("i am 45. does the multivitamin with 20 μg of d3 cover my daily vitamin d?")
+    assert "is above the Recommended Daily Allowance the monograph gives: 600 IU (15 mcg)" in ans.text
+
+
 def test_the_nearest_product_to_an_amount_is_set_beside_the_limits_of_what_it_holds(catalogue: Assistant) -> None:
     ans = catalogue.ask("does any product have at least 150 mcg of k2?")
     assert "the nearest to it" in ans.text and "also holds vitamin D3 (5,000 IU per serving)" in ans.text

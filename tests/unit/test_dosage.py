@@ -378,6 +378,28 @@ def test_over_the_limit_compares_without_repeating_the_amount_and_refers() -> No
     assert book.citations[0].highlights  # the values compared are highlighted
 
 
+@pytest.mark.parametrize("question", [
+    "does 25 mg meet the recommended daily allowance during pregnancy?",
+    "would 25 mg cover my daily allowance? i'm pregnant",
+    "is 25 mg a day enough to meet the rda for pregnancy?",
+])
+def test_whether_an_amount_meets_the_allowance_sets_it_beside_the_allowance(question: str) -> None:
+    q = parse_dosage_query(question)
+    assert q is not None and q.sufficient and q.amount is not None and q.fields == (RDA,)
+    lines, _ = compose(question, (RDA, ALLOWANCE))
+    assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0]) and "20 mg — pregnancy" in lines[0]
+    assert "25" not in " ".join(lines)
+
+
+def test_the_allowance_stated_beside_no_sufficiency_ask_is_not_compared() -> None:
+    q = parse_dosage_query("i take 25 mg, what is the recommended daily allowance during pregnancy?")
+    assert q is not None and not q.sufficient
+    lines, _ = compose("does 5 mg meet the rda for pregnancy?", (RDA, ALLOWANCE))
+    assert lines[0].startswith(msg.LIMIT_BELOW.split("{")[0])
+    lines, _ = compose("what is the recommended daily allowance during pregnancy?", (RDA, ALLOWANCE))
+    assert not any(ln.startswith(msg.LIMIT_BELOW.split("{")[0]) for ln in lines)
+
+
 def test_one_of_several_servings_is_said_above_a_limit_only_when_it_is() -> None:
     # "two <product>s a day": the amount is one serving; only above a limit is it said to be
     q = parse_dosage_query("am I over the upper limit?")
