@@ -1091,8 +1091,7 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
                 marker = book.cite(_doc, span, score)
             return f"[{marker}]"
 
-        comparing = query.amount is not None and (f.name == cues.question.limit_field or (
-            query.sufficient and f.name == cues.question.allowance_field))
+        comparing = _compared_with(query, f.name, cues)
         compared = compared or comparing
         if f.blank:
             lines.append(f"{blank_field_sentence(doc)} {cite()}")
@@ -1127,6 +1126,14 @@ def compose_dosage(query: DosageQuery, docs: Sequence[Document], book: CitationB
     if compared and referral:
         lines.append(referral)
     return lines
+
+
+def _compared_with(query: DosageQuery, field_name: str, cues: DosageCues) -> bool:
+    """Is the query's amount set beside this field: the limit's, or the allowance's when the
+    question asks whether the amount meets it?"""
+    qc = cues.question
+    return query.amount is not None and (field_name == qc.limit_field
+                                         or (query.sufficient and field_name == qc.allowance_field))
 
 
 def _as_summed(lines: Sequence[str]) -> list[str]:
