@@ -665,6 +665,10 @@ def test_the_study_subject_leaves_out_names_given_with_it_or_asked_of(question: 
     # "which" here asks the form, no list of findings
     ("which type of k2 did they give in the 400 mcg kidney trial?", "vitamin-k2", 8,
      "which form of vitamin K2 it used"),
+    # what it was set against, asked in the user's words; when a running trial is due to end
+    ("the 400 mcg kidney study - what did they compare it to?", "vitamin-k2", 8, "whether it was placebo-controlled"),
+    ("what was the placebo in the 1.5 mg mk4 study", "vitamin-k2", 6, "whether it was placebo-controlled"),
+    ("the 720 mcg k2 trial, when is it supposed to finish?", "vitamin-k2", 7, "when it is due to end"),
 ])
 def test_a_design_dose_or_form_the_finding_does_not_state(question: str, supplement: str, ref: int,
                                                           gap: str) -> None:
