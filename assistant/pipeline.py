@@ -343,6 +343,15 @@ def _best_described(found: list[FoundStudies], chosen: Sequence[Sequence[StudyRe
 _SENTENCE_BREAK = re.compile(r"[.?!;]+\s+(?=\S)")
 
 
+def _asks_of_amount(u: Understanding, dq: DosageQuery) -> bool:
+    """Does the turn ask of the amount itself: whether it is safe ("is one a day ok?"), enough
+    ("is that enough for her?", the allowance asked), or above what it points back at ("would
+    that one exceed it?")?"""
+    q = u.question
+    return (asks_amount_safety(q) or (dq.sufficient and asks_sufficiency(q))
+            or (u.followup and points_back(q) and sets_beside(q)))
+
+
 def _without_name(folded: str, product: Product) -> str:
     """The folded text with the product's name (in full or short) blanked out."""
     return without_name(folded, product)
@@ -798,10 +807,14 @@ class Assistant:
         if not (u.followup and u.earlier and points_back(q) and sets_beside(q)
                 and parse_dosage_query(without_negated_mentions(u.earlier[-1])) is not None):
             return False
-        product = named_product(q, self.catalog.all_products, short=True)
-        if product is None or not product.name or product.supplement == supplement:
+        folded, product = cue_fold(q), named_product(q, self.catalog.all_products, short=True)
+        rest = _without_name(folded, product) if product is not None else folded
+        if product is None and (described := product_by_amounts(q, self.catalog.all_products,
+                                                                self.catalog.nutrient_names)):
+            product, (start, end) = described  # "the <A> <amount> + <B> <amount> one": its words out
+            rest = _outside_description(folded[:start] + " " + folded[end:], start)
+        if product is None or product.supplement == supplement:
             return False
-        rest = _without_name(cue_fold(q), product)
         return (not self.catalog.named_supplements(rest)
                 and product.nutrient(self.catalog.primary_of.get(supplement, "")) is not None)
 
@@ -1567,6 +1580,8 @@ class Assistant:
             dq = replace(dq, amount=None)  # "the <nutrient> 50 mcg one": its amounts describe it (amounts
             # added up are taken, whatever products they are)
         held = self._comparable_held(u, supplement) if dq is None or dq.amount is None else None
+        if dq is None and held is not None:  # "would that one exceed it?", "does it meet it?"
+            dq = self._field_pointed_back_query(u, primary)
         limit = dosage_cues().question.limit_field
         if (dq is None and held is not None and asks_amount_safety(u.question)  # "is one <product> a
                 and self._sets_a_limit(supplement)):  # day ok?": the limit, where the page sets one
@@ -1582,6 +1597,22 @@ class Assistant:
         if dq is None and held is None and supplement is not None:
             dq = self._safety_asked(u)
         return self._for_condition(u, supplement, dq)
+
+    @staticmethod
+    def _field_pointed_back_query(u: Understanding, primary: str | None) -> DosageQuery | None:
+        """A follow-up that sets what it names beside the field the last question asked: "would that
+        one exceed it?" after the limit, "is that enough for her?" after the allowance. That
+        question's field and people, the amount to be set beside them."""
+        sufficient = asks_sufficiency(u.question)
+        if not (u.followup and u.earlier and (sufficient or sets_beside(u.question))):
+            return None
+        earlier = parse_dosage_query(without_negated_mentions(u.earlier[-1]), nutrient=primary)
+        qc = dosage_cues().question
+        if earlier is not None and sufficient and qc.allowance_field in earlier.fields:
+            return replace(earlier, amount=None, sufficient=True)
+        if earlier is not None and qc.limit_field in earlier.fields and sets_beside(u.question):
+            return replace(earlier, amount=None)
+        return None
 
     @staticmethod
     def _safety_asked(u: Understanding) -> DosageQuery | None:
@@ -2596,10 +2627,9 @@ class Assistant:
         """The Dosage Guide field a question about one product asks in its own words too ("is
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
         if dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
-                          and not (dq.amount is not None and (asks_amount_safety(u.question) or (
-                              dq.sufficient and asks_sufficiency(u.question))))):
-            return []  # (or it asks whether the amount the product holds is safe, or enough: "is it
-            # enough for that?", after the allowance)
+                          and not (dq.amount is not None and _asks_of_amount(u, dq))):
+            return []  # (or it asks whether the amount the product holds is safe, enough, or above
+            # the field pointed back at)
         return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],

@@ -209,6 +209,16 @@ def test_whether_a_product_is_enough_for_the_allowance_just_given_compares_it_wi
     assert "The amount named is above the Recommended Daily Allowance the monograph gives: 27 mg" in ans.text
     ans = catalogue.ask("i am 45. does the multivitamin with 20 μg of d3 cover my daily vitamin d?")
     assert "is above the Recommended Daily Allowance the monograph gives: 600 IU (15 mcg)" in ans.text
+    # a liquid described by its amount per serving ("per 5 mL" is its serving, no count of them)
+    turns = [{"role": "user", "content": "daily iron needs of a breastfeeding mother?"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("the liquid with 10 mg per 5 ml - would that be enough for her?", history=turns)
+    assert "The amount named is above the Recommended Daily Allowance the monograph gives: 9 mg" in ans.text
+    # a product of another page described by its amounts, set beside the limit just asked
+    turns = [{"role": "user", "content": "what's the most vitamin d an adult can safely take a day?"}]
+    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    ans = catalogue.ask("does the d3 4000 iu + k2 100 µg one go past that?", history=turns)
+    assert "The amount named equals the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
 
 
 def test_the_nearest_product_to_an_amount_is_set_beside_the_limits_of_what_it_holds(catalogue: Assistant) -> None:

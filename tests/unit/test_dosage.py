@@ -429,6 +429,9 @@ def test_servings_counted_or_not_daily_leave_a_named_amount_uncompared() -> None
     for asked in ["is 2 of the 2000 IU softgels a day too much?", "is 50000 IU once a month safe?"]:
         q = parse_dosage_query(asked)
         assert q is not None and q.amount is None, asked
+    # a serving's own size counts none ("20 mg per 5 ml" is one serving)
+    q = parse_dosage_query("is 20 mg per 5 ml over the upper limit?")
+    assert q is not None and q.amount is not None and q.amount.low == 20
 
 
 def test_whether_a_product_is_safe_and_fewer_than_one_serving() -> None:
