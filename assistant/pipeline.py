@@ -804,7 +804,7 @@ class Assistant:
         conversation's nutrient and no supplement outside the product's name? The field is then that
         nutrient's monograph's, not the product's page's."""
         q = without_negated_mentions(u.question)
-        if not (u.followup and u.earlier and points_back(q) and sets_beside(q)
+        if not (u.followup and u.earlier and (sets_beside(q) or asks_sufficiency(q))
                 and parse_dosage_query(without_negated_mentions(u.earlier[-1])) is not None):
             return False
         folded, product = cue_fold(q), named_product(q, self.catalog.all_products, short=True)
@@ -1590,8 +1590,8 @@ class Assistant:
             # "is one <product> a day over the max?"; set beside the recommended amount (for no
             # people named), it is set beside the limit too
             # (asked whether it may be taken, "can she take <product>?", it is set beside the limit too)
-            fields = dq.fields if dq.people.named and not asks_amount_safety(u.question) else tuple(
-                dict.fromkeys([*dq.fields, limit]))
+            fields = dq.fields if dq.people.named and not asks_amount_safety(u.question) and not (
+                dq.sufficient) else tuple(dict.fromkeys([*dq.fields, limit]))  # (enough: and not too much)
             dq = replace(dq, amount=held.dose, fields=fields, servings=held.several,
                          summed=held.also is not None, beside=dq.beside or held.uncounted)
         if dq is None and held is None and supplement is not None:

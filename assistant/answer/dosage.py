@@ -667,8 +667,10 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
         fields = (*fields, qc.limit_field)
     if not fields:
         return None
-    limit = qc.limit_field in fields
     sufficient = qc.allowance_field in fields and asks_sufficiency(question, cues)
+    if sufficient and own and qc.limit_field not in fields:  # "is 100 mg enough?": whether it is also
+        fields = (*fields, qc.limit_field)  # above the limit (more than enough is not safe)
+    limit = qc.limit_field in fields
     amount = (total or own[0]) if own and ((limit and (safety or cue(qc.compare).search(folded)))
                                            or sufficient) else None
     if amount is not None and ((summed and total is None) or _per_weight(question[amount.end:], cues)

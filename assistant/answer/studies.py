@@ -330,6 +330,10 @@ class QuestionCues(BaseModel):
     approximate_tolerance: float = Field(default=0.1, ge=0, lt=1)
     #: how a population's ages are written; groups low, high, exact or decade (see the cues file)
     population_ages: list[str] = Field(default_factory=list)
+    #: words that point at an age said of someone before ("people that old", "her age"), and how an
+    #: age is said of someone ("my mum is 85", "I'm 72": group exact)
+    age_pointers: list[str] = Field(default_factory=list)
+    said_ages: list[str] = Field(default_factory=list)
     #: spellings of one word (the first written as the second), and how words match by their stem
     spellings: dict[str, str] = Field(default_factory=dict)
     word_stem: int = Field(default=5, ge=1)
@@ -348,12 +352,12 @@ class QuestionCues(BaseModel):
                      "either", "finished", "result_contrast", "approximate_before", "approximate_after",
                      "choice_words", "efficacy_in", "efficacy_past", "effect_asked", "outcome_events",
                      "whether_found", "dose_above", "dose_below", "dose_or_more", "dose_or_less",
-                     "study_nouns", "converted_unit", "beside_reply", "same_amount")
+                     "study_nouns", "converted_unit", "beside_reply", "same_amount", "age_pointers")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         return compiles(v)
 
-    @field_validator("population_ages")
+    @field_validator("population_ages", "said_ages")
     @classmethod
     def _age_patterns(cls, v: list[str]) -> list[str]:
         for p in compiles(v):
@@ -1310,6 +1314,7 @@ def _population_terms(q: str, qc: QuestionCues, starts: Sequence[int] = ()
             continue  # "in any study", "in the <nutrient> <topic> studies": the studies, no people
         neg = cue(qc.population_negation).search(clause)
         said = clause[:neg.start()] if neg else clause
+        said = cue(qc.age_pointers).sub(" ", said) if qc.age_pointers else said  # "that old": an age
         found.extend([*content_tokens(said), *_class_terms(said)])
         if neg:
             negated.extend(content_tokens(clause[neg.end():]))
@@ -1329,7 +1334,12 @@ def _ages_asked(question: str, q: str, cues: StudyCues, starts: Sequence[int] = 
     qc = cues.question
     ends = sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts})
     clauses = [(e, e + len(re.split(r"[?.;!]", q[e:], maxsplit=1)[0])) for e in ends]
-    return _widest(a for s, _, a in _age_spans(question, q, cues) if any(b <= s < e for b, e in clauses))
+    found = _widest(a for s, _, a in _age_spans(question, q, cues) if any(b <= s < e for b, e in clauses))
+    if found is None and qc.age_pointers and any(cue(qc.age_pointers).search(q[b:e]) for b, e in clauses):
+        # "my mum is 85 ... studied in people that old?": the age said of someone before
+        found = _widest(_age_range(m) for m in re.finditer(rf"(?<![\w-])(?:{alternation(qc.said_ages)})", q)
+                        if qc.said_ages and m.start() < min(b for b, _ in clauses))
+    return found
 
 
 def _topic_studies(clause: str, qc: QuestionCues) -> bool:

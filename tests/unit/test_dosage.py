@@ -385,10 +385,18 @@ def test_over_the_limit_compares_without_repeating_the_amount_and_refers() -> No
 ])
 def test_whether_an_amount_meets_the_allowance_sets_it_beside_the_allowance(question: str) -> None:
     q = parse_dosage_query(question)
-    assert q is not None and q.sufficient and q.amount is not None and q.fields == (RDA,)
+    assert q is not None and q.sufficient and q.amount is not None and q.fields == (RDA, UL)
     lines, _ = compose(question, (RDA, ALLOWANCE))
     assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0]) and "20 mg — pregnancy" in lines[0]
     assert "25" not in " ".join(lines)
+
+
+def test_an_amount_asked_whether_enough_is_set_beside_the_limit_too() -> None:
+    q = parse_dosage_query("is 100 mg enough to meet the rda during pregnancy?")
+    assert q is not None and q.sufficient and q.fields == (RDA, UL)
+    lines, _ = compose("is 100 mg enough to meet the rda during pregnancy?", (RDA, ALLOWANCE), (UL, LIMIT))
+    assert lines[0].startswith(msg.LIMIT_ABOVE.split("{")[0]) and "20 mg — pregnancy" in lines[0]
+    assert any(ln.startswith(msg.LIMIT_ABOVE.split("{")[0]) and "50 mg/day" in ln for ln in lines[1:])
 
 
 def test_the_allowance_stated_beside_no_sufficiency_ask_is_not_compared() -> None:

@@ -521,6 +521,15 @@ def test_a_study_told_by_the_ages_of_its_people() -> None:
     assert sq is not None and sq.ages == (80.0, math.inf) and sq.population == ()
 
 
+def test_people_that_old_are_of_the_age_said_before() -> None:
+    sq = parse_study_query("my gran is 88 and low in iron. was iron ever studied in people that old?")
+    assert sq is not None and sq.ages == (88.0, 88.999) and "old" not in sq.population
+    sq = parse_study_query("i'm 63 - was any research done in people my age?")
+    assert sq is not None and sq.ages == (63.0, 63.999)
+    sq = parse_study_query("i take 25 mg. was it studied in people that old?")  # an amount is no age
+    assert sq is None or sq.ages is None
+
+
 @pytest.mark.parametrize("question", [
     "what did the 1 g a day fish oil study find?", "and the study with 1 gram a day?",
     "what were the results of the 400 mcg study?",
@@ -683,6 +692,8 @@ def test_a_design_dose_or_form_the_finding_does_not_state(question: str, supplem
     ("did the dry eye trial have a placebo group", "omega-3-fish-oil", 7),      # "olive oil placebo"
     ("the japanese high dose mk4 study, what did it actually measure", "vitamin-k2", 5),
     ("what kind of k2 was used in the 180 mcg study", "vitamin-k2", 2),          # "MK-7"
+    ("the 3 year mk7 trial, when is it supposed to finish?", "vitamin-k2", 2),  # a result: it has ended
+    ("the carboxylic acid trial - what did they compare it to?", "omega-3-fish-oil", 4),  # "compared with"
 ])
 def test_a_stated_design_outcome_or_form_is_answered_by_the_finding(question: str, supplement: str,
                                                                     ref: int) -> None:

@@ -478,6 +478,19 @@ def test_a_level_to_aim_for_is_unanswered_by_lines_that_state_no_concentration()
     # a limit or a dose said as a level is no blood level
     assert not figure_unanswered("what upper level of brand x should i stay below?", dose)
     assert not figure_unanswered("whats the ideal dose range of brand x for adults", dose)
+    # a reading given as a bare number and judged ("is a <marker> of 10 normal?"); never an amount
+    assert figure_unanswered("is a marker of 10 normal?", dose)
+    assert figure_unanswered("is my marker at 30 too low?", dose)
+    assert not figure_unanswered("is a dose of 10 normal?", dose)
+    assert not figure_unanswered("is a tablet of 10 mg ok?", dose)
+
+
+def test_is_that_normal_pointed_at_something_told_asks_if_it_is_usual() -> None:
+    from assistant.normalize import lexical_form
+
+    assert "usual" in lexical_form("brand x gives me heartburn, is that normal?")
+    assert "usual" not in lexical_form("is it normal to take 5000 a day?")  # not pointed at what was told
+    assert "usual" not in lexical_form("is that normal for a woman my age?")  # a normal level for someone
 
 
 def test_lines_naming_another_numbered_kind_or_no_nutrient_asked_answer_a_neighbour() -> None:
