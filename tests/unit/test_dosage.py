@@ -1037,6 +1037,7 @@ def test_a_line_advising_against_taking_it(text: str, against: bool) -> None:
     ("grandma is 85 and anaemic, does a low dose work?", ((85.0, 85.0),)),  # a person first, no "my"
     ("mum's 70. how much a day?", ((70.0, 70.0),)),
     ("my dad is 80", ((80.0, 80.0),)),
+    ("my mum turned 72 in may, how much a day?", ((72.0, 72.0),)),  # turned, with or without "just"
     ("my daughter's 16, what's the max she can take?", ((16.0, 16.0),)),
     ("it is 20 mg per tablet", ()),  # an amount
     ("level is 30, is that low?", ()),  # a measurement, no person
