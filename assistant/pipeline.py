@@ -352,11 +352,6 @@ def _asks_of_amount(u: Understanding, dq: DosageQuery) -> bool:
             or (u.followup and points_back(q) and sets_beside(q)))
 
 
-def _without_name(folded: str, product: Product) -> str:
-    """The folded text with the product's name (in full or short) blanked out."""
-    return without_name(folded, product)
-
-
 def _outside_description(text: str, at: int) -> str:
     """``text`` (the amounts that describe a product already blanked at ``at``) without the rest of
     the description: the few words before its amounts ("the <nutrient> 600 mg + ..."), a bracket
@@ -804,11 +799,10 @@ class Assistant:
         conversation's nutrient and no supplement outside the product's name? The field is then that
         nutrient's monograph's, not the product's page's."""
         q = without_negated_mentions(u.question)
-        if not (u.followup and u.earlier and (sets_beside(q) or asks_sufficiency(q))
-                and parse_dosage_query(without_negated_mentions(u.earlier[-1])) is not None):
-            return False
+        if self._field_pointed_back_query(u, self.catalog.primary_nutrient(supplement)) is None:
+            return False  # (the same ask the field's query is built from)
         folded, product = cue_fold(q), named_product(q, self.catalog.all_products, short=True)
-        rest = _without_name(folded, product) if product is not None else folded
+        rest = without_name(folded, product) if product is not None else folded
         if product is None and (described := product_by_amounts(q, self.catalog.all_products,
                                                                 self.catalog.nutrient_names)):
             product, (start, end) = described  # "the <A> <amount> + <B> <amount> one": its words out
@@ -832,7 +826,7 @@ class Assistant:
         if parse_dosage_query(q) is None:
             return []
         if product is not None and product.name:
-            rest = cue_fold(q).replace(cue_fold(product.name), " ")
+            rest = without_name(cue_fold(q), product)  # (said in full or short)
         elif (described := product_by_amounts(q, self.catalog.all_products, self.catalog.nutrient_names)):
             # "I take the <nutrient> <amount> + <nutrient> <amount> one. am I over the <nutrient> limit?":
             # the sentences after the one that describes it (else the words after its amounts)
@@ -1760,7 +1754,7 @@ class Assistant:
         described = None if named else product_by_amounts(u.question, self.catalog.all_products,
                                                             self.catalog.nutrient_names)
         own = folded[:described[1][0]] + " " + folded[described[1][1]:] if described else u.question
-        first = own if described else (_without_name(folded, named) if named and named.name else "")
+        first = own if described else (without_name(folded, named) if named and named.name else "")
         second, without = self._second_product(first, named) if first else (None, own)
         own = without if second is not None else own
         if amounts_said(own):
@@ -1769,7 +1763,7 @@ class Assistant:
         if product is None:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
-        rest = own if described or second else _without_name(folded, product)
+        rest = own if described or second else without_name(folded, product)
         several = bool(cue([*qc.counted_servings, *qc.repeated]).search(rest))  # "twice a day"
         if (several and fewer_than_one_serving(rest)) or cue(qc.not_daily).search(rest):
             return None  # "half a <product>", "one <product> a week": the limits are daily
@@ -1778,7 +1772,8 @@ class Assistant:
         # limit?"), in the sentences that ask the comparison: its amount is not the one compared
         outside = (_outside_description(rest, described[1][0]) if described
                    else rest if named or second else without_description(rest))  # its words describe it
-        asking = [x for x in _SENTENCE_BREAK.split(outside) if cue(qc.compare).search(x)] or [outside]
+        asking = [x for x in _SENTENCE_BREAK.split(outside)
+                  if cue([*qc.compare, *qc.sufficiency]).search(x)] or [outside]
         if self.catalog.foreign_nutrients(" ".join(asking), supplement):
             return None
         dose = self._amount_of(product, supplement)
@@ -1813,7 +1808,7 @@ class Assistant:
 
     def _described_beside(self, question: str, named: Product) -> bool:
         """Does the question describe another product by its amounts, beside the one it names?"""
-        rest = _without_name(cue_fold(question), named)
+        rest = without_name(cue_fold(question), named)
         return product_by_amounts(rest, self.catalog.all_products, self.catalog.nutrient_names) is not None
 
     def _second_named(self, rest: str, named: Product | None) -> tuple[Product, tuple[int, int]] | None:

@@ -668,8 +668,6 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
     if not fields:
         return None
     sufficient = qc.allowance_field in fields and asks_sufficiency(question, cues)
-    if sufficient and own and qc.limit_field not in fields:  # "is 100 mg enough?": whether it is also
-        fields = (*fields, qc.limit_field)  # above the limit (more than enough is not safe)
     limit = qc.limit_field in fields
     amount = (total or own[0]) if own and ((limit and (safety or cue(qc.compare).search(folded)))
                                            or sufficient) else None
@@ -677,6 +675,8 @@ def _parse_dosage_query(question: str, cues: DosageCues, nutrient: str | None) -
                                or cue([*qc.repeated, *qc.not_daily, *qc.counted_servings]).search(folded)):
         amount = None  # a sum of amounts in several units, an amount per body weight, one taken more
         # than once (or servings of it counted: "2 of the <amount> softgels") or not daily: none is compared
+    if sufficient and amount is not None and not limit:  # "is 100 mg enough?": whether it is also
+        fields = (*fields, qc.limit_field)  # above the limit (more than enough is not safe)
     beside = amount is not None and _taken_beside(question, own, qc)
     return DosageQuery(fields, read_population(masked, cues), _asked_unit(folded, qc), amount, beside=beside,
                        summed=summed and amount is not None, forms_asked=asks_forms(question, cues),

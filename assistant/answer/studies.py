@@ -1330,15 +1330,17 @@ def _ages_asked(question: str, q: str, cues: StudyCues, starts: Sequence[int] = 
                 ) -> tuple[float, float] | None:
     """The ages of the people a question asks the findings about ("in people over 85", "did any
     study include adults in their 70s"): an age in a clause after a population preposition (or at
-    ``starts``), never one said of the asker ("I'm 45, which study ...")."""
+    ``starts``), never one said of the asker ("I'm 45, which study ..."), unless the people asked
+    about point at it ("people my age": the last age said of someone before them)."""
     qc = cues.question
     ends = sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts})
     clauses = [(e, e + len(re.split(r"[?.;!]", q[e:], maxsplit=1)[0])) for e in ends]
     found = _widest(a for s, _, a in _age_spans(question, q, cues) if any(b <= s < e for b, e in clauses))
     if found is None and qc.age_pointers and any(cue(qc.age_pointers).search(q[b:e]) for b, e in clauses):
-        # "my mum is 85 ... studied in people that old?": the age said of someone before
-        found = _widest(_age_range(m) for m in re.finditer(rf"(?<![\w-])(?:{alternation(qc.said_ages)})", q)
-                        if qc.said_ages and m.start() < min(b for b, _ in clauses))
+        # "my mum is 85 ... studied in people that old?": the age said of someone last before it
+        said = [m for m in re.finditer(rf"(?<![\w-])(?:{alternation(qc.said_ages)})", q)
+                if qc.said_ages and m.start() < min(b for b, _ in clauses)]
+        found = _age_range(said[-1]) if said else None
     return found
 
 

@@ -399,6 +399,14 @@ def test_an_amount_asked_whether_enough_is_set_beside_the_limit_too() -> None:
     assert any(ln.startswith(msg.LIMIT_ABOVE.split("{")[0]) and "50 mg/day" in ln for ln in lines[1:])
 
 
+def test_sufficiency_words_that_ask_of_no_amount() -> None:
+    from assistant.answer.dosage import asks_sufficiency
+    assert not asks_sufficiency("i meet my doctor next week, how much iron a day?")
+    assert not asks_sufficiency("i'm short of breath")
+    q = parse_dosage_query("i don't get enough sun, what's the rda?")  # no amount: nothing compared
+    assert q is not None and q.amount is None and q.fields == (RDA,)
+
+
 def test_the_allowance_stated_beside_no_sufficiency_ask_is_not_compared() -> None:
     q = parse_dosage_query("i take 25 mg, what is the recommended daily allowance during pregnancy?")
     assert q is not None and not q.sufficient

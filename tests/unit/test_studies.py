@@ -528,6 +528,13 @@ def test_people_that_old_are_of_the_age_said_before() -> None:
     assert sq is not None and sq.ages == (63.0, 63.999)
     sq = parse_study_query("i take 25 mg. was it studied in people that old?")  # an amount is no age
     assert sq is None or sq.ages is None
+    # said at a sentence's end; the last age said before the pointer; a reading is no age
+    sq = parse_study_query("my mum is 85, was iron studied in people that old?")
+    assert sq is not None and sq.ages == (85.0, 85.999)
+    sq = parse_study_query("i'm 30 and my mum is 85. any iron studies in people her age?")
+    assert sq is not None and sq.ages == (85.0, 85.999)
+    sq = parse_study_query("my level is 30 nmol/l. any studies in people that old?")
+    assert sq is None or sq.ages is None
 
 
 @pytest.mark.parametrize("question", [
@@ -675,7 +682,7 @@ def test_the_study_subject_leaves_out_names_given_with_it_or_asked_of(question: 
     ("which type of k2 did they give in the 400 mcg kidney trial?", "vitamin-k2", 8,
      "which form of vitamin K2 it used"),
     # what it was set against, asked in the user's words; when a running trial is due to end
-    ("the 400 mcg kidney study - what did they compare it to?", "vitamin-k2", 8, "whether it was placebo-controlled"),
+    ("the 400 mcg kidney study - what did they compare it to?", "vitamin-k2", 8, "what it was compared with"),
     ("what was the placebo in the 1.5 mg mk4 study", "vitamin-k2", 6, "whether it was placebo-controlled"),
     ("the 720 mcg k2 trial, when is it supposed to finish?", "vitamin-k2", 7, "when it is due to end"),
 ])

@@ -480,9 +480,10 @@ def test_a_level_to_aim_for_is_unanswered_by_lines_that_state_no_concentration()
     assert not figure_unanswered("whats the ideal dose range of brand x for adults", dose)
     # a reading given as a bare number and judged ("is a <marker> of 10 normal?"); never an amount
     assert figure_unanswered("is a marker of 10 normal?", dose)
-    assert figure_unanswered("is my marker at 30 too low?", dose)
     assert not figure_unanswered("is a dose of 10 normal?", dose)
     assert not figure_unanswered("is a tablet of 10 mg ok?", dose)
+    assert not figure_unanswered("is brand x at 5000 too high?", dose)  # an amount, said with "at"
+    assert not figure_unanswered("is a gummy of 1000 too high?", dose)
 
 
 def test_is_that_normal_pointed_at_something_told_asks_if_it_is_usual() -> None:
