@@ -1746,8 +1746,7 @@ class Assistant:
         safe ("is one <product> a day ok?") asks the comparison too."""
         qc = dosage_cues().question
         folded = cue_fold(u.question)
-        if not (cue(qc.compare).search(folded) or asks_amount_safety(u.question)
-                or asks_sufficiency(u.question)):
+        if not (sets_beside(u.question) or asks_amount_safety(u.question) or asks_sufficiency(u.question)):
             return None
         named = named_product(u.question, self.catalog.all_products, short=True)
         # "the <nutrient> <amount> + <nutrient> <amount> one": a product described by its amounts

@@ -1336,12 +1336,14 @@ def _ages_asked(question: str, q: str, cues: StudyCues, starts: Sequence[int] = 
     ends = sorted({*(m.end() for m in cue(qc.population_prepositions).finditer(q)), *starts})
     clauses = [(e, e + len(re.split(r"[?.;!]", q[e:], maxsplit=1)[0])) for e in ends]
     found = _widest(a for s, _, a in _age_spans(question, q, cues) if any(b <= s < e for b, e in clauses))
-    if found is None and qc.age_pointers and any(cue(qc.age_pointers).search(q[b:e]) for b, e in clauses):
+    if found is not None or not (qc.age_pointers and qc.said_ages):
+        return found
+    if any(cue(qc.age_pointers).search(q[b:e]) for b, e in clauses):
         # "my mum is 85 ... studied in people that old?": the age said of someone last before it
-        said = [m for m in re.finditer(rf"(?<![\w-])(?:{alternation(qc.said_ages)})", q)
-                if qc.said_ages and m.start() < min(b for b, _ in clauses)]
-        found = _age_range(said[-1]) if said else None
-    return found
+        first = min(b for b, _ in clauses)
+        said = [m for m in re.finditer(rf"(?<![\w-])(?:{alternation(qc.said_ages)})", q) if m.start() < first]
+        return _age_range(said[-1]) if said else None
+    return None
 
 
 def _topic_studies(clause: str, qc: QuestionCues) -> bool:

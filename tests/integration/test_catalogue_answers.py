@@ -192,8 +192,7 @@ def test_another_pages_product_set_beside_the_last_turns_limit_is_compared_with_
         catalogue: Assistant) -> None:
     # the limit asked of one nutrient, then a product of another page said short ("<brand> <nutrient>")
     # that holds it: its amount against the first nutrient's limit, not its page's own limit
-    turns = [{"role": "user", "content": "vitamin d upper limit for adults?"}]
-    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    turns = asked_before("vitamin d upper limit for adults?", catalogue.ask("vitamin d upper limit for adults?").text)
     ans = catalogue.ask("does ultra k2 go over that?", history=turns)
     assert "The amount named is above the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
     assert "vitamin K2" not in ans.text.split("Upper Intake Limit", 1)[1]
@@ -203,20 +202,17 @@ def test_another_pages_product_set_beside_the_last_turns_limit_is_compared_with_
 
 def test_whether_a_product_is_enough_for_the_allowance_just_given_compares_it_with_that(
         catalogue: Assistant) -> None:
-    turns = [{"role": "user", "content": "iron rda for a pregnant woman"}]
-    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    turns = asked_before("iron rda for a pregnant woman", catalogue.ask("iron rda for a pregnant woman").text)
     ans = catalogue.ask("is the 28 mg + vitamin c tablet enough for that?", history=turns)
     assert "The amount named is above the Recommended Daily Allowance the monograph gives: 27 mg" in ans.text
     ans = catalogue.ask("i am 45. does the multivitamin with 20 μg of d3 cover my daily vitamin d?")
     assert "is above the Recommended Daily Allowance the monograph gives: 600 IU (15 mcg)" in ans.text
     # a liquid described by its amount per serving ("per 5 mL" is its serving, no count of them)
-    turns = [{"role": "user", "content": "daily iron needs of a breastfeeding mother?"}]
-    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    turns = asked_before("daily iron needs of a breastfeeding mother?", catalogue.ask("daily iron needs of a breastfeeding mother?").text)
     ans = catalogue.ask("the liquid with 10 mg per 5 ml - would that be enough for her?", history=turns)
     assert "The amount named is above the Recommended Daily Allowance the monograph gives: 9 mg" in ans.text
     # a product of another page described by its amounts, set beside the limit just asked
-    turns = [{"role": "user", "content": "what's the most vitamin d an adult can safely take a day?"}]
-    turns.append({"role": "assistant", "content": catalogue.ask(turns[0]["content"]).text})
+    turns = asked_before("what's the most vitamin d an adult can safely take a day?", catalogue.ask("what's the most vitamin d an adult can safely take a day?").text)
     ans = catalogue.ask("does the d3 4000 iu + k2 100 µg one go past that?", history=turns)
     assert "The amount named equals the Upper Intake Limit the monograph gives: 4,000 IU" in ans.text
 
