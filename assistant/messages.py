@@ -138,6 +138,10 @@ PART_NOT_COVERED = "The monograph does not cover one part of the question, so th
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "
                  "stated there.")
+#: after an answer whose passages never mention what the question asks whether they reach ("does
+#: <it> apply to <a> too?")
+NOT_EXTENDED = ("The passages cited do not mention “{thing}”, so whether what they say applies to it is not "
+                "stated there.")
 #: after an answer citing an ongoing trial to a question asking what a study found
 ONGOING_NO_RESULTS = "The trial cited [{marker}] is ongoing: the monograph reports no results for it yet."
 #: the research findings with a nutrient a product adds, after a question whether it does what its

@@ -48,7 +48,7 @@ from assistant.answer.cautions import (
     stated_conditions,
     urgent_referral,
 )
-from assistant.answer.choices import offered_words, unsettled_choices
+from assistant.answer.choices import offered_words, unsettled_choices, unsettled_extensions
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageField,
@@ -1050,7 +1050,8 @@ class Assistant:
         said += fits
         gap = figure_gap(u.question, said) if gaps and said else None
         tail = noted + fits + ([gap] if gap is not None else []) + (
-            unsettled_choices(u.question, said, idf) if said else [])
+            unsettled_choices(u.question, said, idf)
+            + unsettled_extensions(u.question, said, idf, self.catalog.page_name_words) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])

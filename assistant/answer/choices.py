@@ -2,11 +2,14 @@
 
 A question that offers two things to choose between ("<a> or <b>?") is answered only when the
 passages cited name one of them. When they name neither, the answer says so rather than let
-sentences about something else stand for the choice.
+sentences about something else stand for the choice. A question whether what is said reaches
+something more ("does <it> apply to <a> too?") is told so, likewise, when the passages cited never
+mention that something.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container, Sequence
 
@@ -145,3 +148,53 @@ def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Contain
     return [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in offered_choices(question)
             if not _said_otherwise(f"{a} or {b}", corpus_words)
             and not _named(a, tokens, nutrients) and not _named(b, tokens, nutrients)]
+
+
+#: the thing a question asks whether what is said reaches is at most this many words
+_EXTENSION_WORDS = 6
+#: what ends that thing: "too", "as well", "also", "or", "either", a comma or the end of the sentence
+_EXTENSION_END = re.compile(
+    r"\s+(?:too|as well|also|either|or|and is|and does|and would)\b|[,;:?!]|\.(?!\d)|$")
+
+
+@functools.lru_cache(maxsize=4)
+def _extension_leads(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The leads as one regex (not a whole-word cue: each ends where the next word begins)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+
+
+def offered_extensions(question: str) -> list[str]:
+    """What a question asks whether the passages' word reaches ("does <it> apply to <a> too?", "is
+    <it> the same if you're <a>?"; the lexicon's ``extension_leads``): the words after a lead, up to
+    "too", "as well", "or" or a comma, at most a few (folded), where they hold a content word and no
+    number ("in their 80s", "at 5000 IU": the fields' ages and amounts). One in a negated phrase is
+    none."""
+    text = cue_fold(asking_sentences(question))
+    negated = negated_spans(text)
+    out: list[str] = []
+    for m in _extension_leads(tuple(vocabulary().lexicon.extension_leads)).finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in negated):
+            continue
+        rest = text[m.end():].lstrip()
+        words = rest[:_EXTENSION_END.search(rest).start()].split()  # type: ignore[union-attr]
+        if (0 < len(words) <= _EXTENSION_WORDS and content_tokens(" ".join(words))
+                and not any(c.isdigit() for c in "".join(words))):  # (an age or an amount: the fields')
+            out.append(" ".join(words))
+    return list(dict.fromkeys(out))
+
+
+def unsettled_extensions(question: str, lines: Sequence[str], corpus_words: Container[str],
+                         own_words: Container[str]) -> list[str]:
+    """One sentence for each thing the question asks whether the answer's lines reach ("does <it>
+    apply to <a> too?") that they never mention: by none of its words but the pages' own names
+    (``own_words``: "<x> oil" is named by its "<a>", not its "oil"), nor a word that begins the same.
+    Not for what the passages might say in other words (:func:`_said_otherwise`: people, a
+    medicine, words the corpus never uses)."""
+    tokens = frozenset(content_tokens(" ".join(lines)))
+    out: list[str] = []
+    for thing in offered_extensions(question):
+        own = [t for t in content_tokens(thing) if t not in own_words]
+        if own and not _said_otherwise(thing, corpus_words) and not any(
+                t in tokens or _shares_start(t, tokens) for t in own):
+            out.append(msg.NOT_EXTENDED.format(thing=thing))
+    return out

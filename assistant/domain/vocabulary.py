@@ -326,9 +326,13 @@ class Lexicon(BaseModel):
     numbered_kinds: list[str] = Field(default_factory=list)
     #: words that may open the second side of a choice before its content ("<a> or the <b>")
     choice_openers: list[str] = Field(default_factory=list)
+    #: regular expressions of a question whether what is said reaches something more ("does <it> apply
+    #: to <a> too?"), each ending where that thing begins (see lexicon.yaml ``extension_leads``)
+    extension_leads: list[str] = Field(default_factory=list)
 
     @field_validator("amount_questions", "stated_conditions", "figure_questions", "comparisons",
-                     "interaction_questions", "safety_questions", "denied_interaction_questions")
+                     "interaction_questions", "safety_questions", "denied_interaction_questions",
+                     "extension_leads")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return compiles(patterns)

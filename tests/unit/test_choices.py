@@ -89,3 +89,35 @@ def test_people_and_lay_words_the_corpus_lacks_are_no_unsettled_choice() -> None
     assert unsettled_choices("how much does a man or a woman need?", lines, WORDS | {"man", "woman"}) == []
     # "tired or exhausted": the corpus says neither (it says fatigue), so the passages may say it otherwise
     assert unsettled_choices("does it help if I'm tired or exhausted?", ["It reduced fatigue [1]"], WORDS) == []
+
+
+def test_what_a_question_asks_the_passages_reach_is_read_after_its_lead() -> None:
+    from assistant.answer.choices import offered_extensions
+
+    assert offered_extensions("does the bleeding note apply to capsule users too, or only liquid?") == [
+        "capsule users"]
+    assert offered_extensions("is that dose the same if you're a smoker?") == ["smoker"]
+    assert offered_extensions("is that on top of what you eat, or in total?") == ["what you eat"]
+    assert offered_extensions("does the limit count drinks as well?") == ["drinks"]
+    # "count", "cover", "include" ask of more only with "too" or "as well"; a number is an age or an amount
+    assert offered_extensions("does one capsule cover my needs?") == []
+    assert offered_extensions("is the limit the same for someone in their 70s?") == []
+    assert offered_extensions("it does not apply to smokers, right?") == []
+
+
+def test_a_thing_the_passages_never_mention_is_said_to_be_unstated() -> None:
+    from assistant.answer.choices import unsettled_extensions
+
+    words = WORDS | frozenset(content_tokens("smoker liquid oil"))
+    q = "does that apply to smokers too?"
+    assert unsettled_extensions(q, ["The liquid was given for a year [1]"], words, frozenset()) == [
+        msg.NOT_EXTENDED.format(thing="smokers")]
+    assert unsettled_extensions(q, ["Smokers were given the liquid [1]"], words, frozenset()) == []
+    # a page's own name names nothing more ("<a> oil" is named by "<a>", not "oil")
+    q = "does that apply to capsule oil too?"
+    assert unsettled_extensions(q, ["The oil was given [1]"], words, frozenset({"oil"})) == [
+        msg.NOT_EXTENDED.format(thing="capsule oil")]
+    # people, a medicine and words the corpus never uses may be said in the page's own words
+    assert unsettled_extensions("does that apply to pregnant women too?", ["Adults [1]"], words, frozenset()) == []
+    assert unsettled_extensions("does that apply to coumadin too?", ["Adults [1]"], words, frozenset()) == []
+    assert unsettled_extensions("does that apply to zorblers too?", ["Adults [1]"], words, frozenset()) == []
