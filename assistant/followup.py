@@ -47,7 +47,8 @@ _FOLLOWUP = re.compile(
     r"^(?:so|then|and|also|but|ok|okay|well)\b|"
     r"\b(they|them|their|it|its|that|this|those|these|there|he|she|same|the study|the trial|"
     r"the product|the one|that one|this one|the form|the dose|what about|how about|and for|"
-    r"the\s+(?:\w+est|(?:most|least)\s+\w+)\s+ones?)\b"
+    r"the\s+(?:\w+est|(?:most|least)\s+\w+)\s+ones?|the\s+(?:[\w-]+\s+){1,2}ones?)\b|"
+    r"\benough(?=\W*$)"  # ("is <x> enough?": enough for what the conversation asked)
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name; a component of products before the supplement whose

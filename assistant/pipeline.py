@@ -1041,7 +1041,8 @@ class Assistant:
         noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
                  + self._age_findings(u, cited[0], cited[1])
-                 + self._cited_above_limit(u, cited[1], head + lines)) if cited else []
+                 + self._cited_above_limit(u, cited[1], head + lines)
+                 + self._unheld_notes(u, head + lines)) if cited else []
         if cited:  # after the others: a note they quote already is not quoted twice
             noted += self._given_dose_notes(u, cited[0], cited[1], head + lines) + self._ongoing_notes(
                 u, cited[1], head + lines) + self._unreported_notes(u, cited[1], head + lines)
@@ -1759,7 +1760,8 @@ class Assistant:
         own = without if second is not None else own
         if amounts_said(own):
             return None  # an amount of the question's own (not one it says is a limit)
-        product = named or (described[0] if described else None) or self._held_product(u, second is None)
+        product = named or (described[0] if described else None) or self._held_product(
+            u, second is None, supplement)
         if product is None:
             return None
         # the digits of "<name> 65", or the amounts that describe it, count nothing
@@ -1823,7 +1825,7 @@ class Assistant:
         name = cue_fold(other.name or "")
         return other, (at := rest.index(name), at + len(name))
 
-    def _held_product(self, u: Understanding, alone: bool) -> Product | None:
+    def _held_product(self, u: Understanding, alone: bool, supplement: str | None = None) -> Product | None:
         """The product a comparison with the limit is asked of that the turn neither names nor
         describes by amounts: the one product the last answer named, where the turn points at it ("is
         that over the max?"; not "and the drops? is that ..."), or (``alone``: no second product
@@ -1834,8 +1836,9 @@ class Assistant:
         pointed = u.reply and points_back(u.question) and not about_products(u.question, names)
         if pointed and (found := self._only_product(self._without_notes(u.reply))) is not None:
             return found
-        if alone and self._asks_limit(u):
-            return product_named(u.question, self.catalog.all_products, [], self.catalog.nutrient_names)
+        if alone and (self._asks_limit(u) or asks_sufficiency(u.question)):
+            in_scope = self.catalog.products_of.get(supplement or "", [])  # (its page's win a tie)
+            return product_named(u.question, self.catalog.all_products, in_scope, self.catalog.nutrient_names)
         return None
 
     @staticmethod
@@ -1904,6 +1907,9 @@ class Assistant:
         own = self._amount_of(by_amounts, supplement) if by_amounts else None
         described = by_name or (by_amounts if own is not None and own.key() in {
             d.key() for d in parse_doses(q)} else None)  # its amounts are the page's own nutrient's
+        if described is None and not parse_doses(q):  # "is the <other nutrient> tablet enough?": its
+            in_scope = self.catalog.products_of.get(supplement, [])  # words describe one (not "the
+            described = product_named(q, products, in_scope, self.catalog.nutrient_names)  # <amount> one")
         if described is not None and self._holds(described, supplement) and all(
                 described.nutrient(n) for n in foreign):
             return False
@@ -2438,6 +2444,25 @@ class Assistant:
             return ""
         said = template.format(product=product.name or product.title, nutrient=n.nutrient, amount=n.amount)
         return f"{said} [{cite_amount(book, doc, product, n.amount)}]"
+
+    def _unheld_notes(self, u: Understanding, said: Sequence[str]) -> list[str]:
+        """A follow-up that sets a product beside the field the last question asked of a nutrient
+        ("does <product> go over it?" after that nutrient's limit, "is <product> enough?" after its
+        allowance) names a product that states no amount of that nutrient: the answer says so (what
+        follows is the product's own page's, or the field alone), unless its lines say it already."""
+        if not (u.followup and u.earlier):
+            return []
+        before = conversation_subject(
+            u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
+        nutrient = self.catalog.primary_nutrient(before[0]) if len(before) == 1 else None
+        if nutrient is None or self._field_pointed_back_query(u, nutrient) is None:
+            return []
+        q = without_negated_mentions(u.question)
+        product = named_product(q, self.catalog.all_products, short=True) or self._by_amounts(q)
+        if product is None or ((held := stated(product, nutrient)) is not None and held.dose is not None):
+            return []
+        note = msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
+        return [] if any(product.title in line and "no amount" in line for line in said) else [note]
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75

@@ -969,3 +969,20 @@ def test_a_supplement_named_in_two_words_is_no_detail_its_finding_lacks(catalogu
     told = catalogue.ask("that big study in healthy older adults, how much omega 3 did they take?")
     assert "1 g/day" in told.text and "anything about omega" not in told.text
     assert {c.supplement for c in told.citations} == {"omega-3-fish-oil"}
+
+
+def test_a_product_holding_none_of_the_nutrient_asked_says_so(catalogue: Assistant) -> None:
+    # after the limit of one nutrient, a product of another page that states none of it: said, not
+    # silently answered with its own page's limit alone
+    ans = catalogue.ask("would Iron Plus 65 go over it?",
+                        history=asked_before("Is there an upper limit for vitamin D?", "Noted."))
+    assert msg.PRODUCT_STATES_NO_AMOUNT.format(product="Iron Plus 65", nutrient="vitamin D3") in ans.text
+
+
+def test_a_product_described_by_another_nutrient_is_set_beside_the_allowance_asked(catalogue: Assistant) -> None:
+    # "the <other nutrient> tablet" describes a product of the page asked about; whether it is enough
+    # sets what it holds of the page's own nutrient beside the allowance
+    ans = catalogue.ask("and is the calcium tablet enough?",
+                        history=asked_before("what's the daily allowance of vitamin D?", "Noted."))
+    assert not ans.abstained and "25 µg" in ans.text
+    assert "above the Recommended Daily Allowance" in ans.text

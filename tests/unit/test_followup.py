@@ -782,3 +782,12 @@ def test_a_study_s_verb_after_they_points_at_the_study(turn: str, points: bool) 
     from assistant.followup import _study_pointer
 
     assert (_study_pointer(turn)[0] is not None) == points
+
+
+def test_a_thing_pointed_at_by_its_words_or_enough_for_what_was_asked_leans_on_the_conversation() -> None:
+    from assistant.followup import is_followup
+
+    assert is_followup("is the chewable tablet enough?", True)
+    assert is_followup("what about the orange flavoured one", True)
+    assert not is_followup("is the chewable tablet enough?", False)
+    assert not is_followup("is getting enough sleep important for bone strength in older adults", True)
