@@ -809,8 +809,7 @@ class Assistant:
             rest = _outside_description(folded[:start] + " " + folded[end:], start)
         if product is None or product.supplement == supplement:
             return False
-        return (not self.catalog.named_supplements(rest)
-                and product.nutrient(self.catalog.primary_of.get(supplement, "")) is not None)
+        return not self.catalog.named_supplements(rest)  # (one that holds none of it: said so there)
 
     def _by_amounts(self, question: str) -> Product | None:
         """The one product the question describes by an amount its description states, if any."""
@@ -1042,7 +1041,7 @@ class Assistant:
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
                  + self._age_findings(u, cited[0], cited[1])
                  + self._cited_above_limit(u, cited[1], head + lines)
-                 + self._unheld_notes(u, head + lines)) if cited else []
+                 + self._unheld_notes(u, cited[1], head + lines)) if cited else []
         if cited:  # after the others: a note they quote already is not quoted twice
             noted += self._given_dose_notes(u, cited[0], cited[1], head + lines) + self._ongoing_notes(
                 u, cited[1], head + lines) + self._unreported_notes(u, cited[1], head + lines)
@@ -2445,11 +2444,12 @@ class Assistant:
         said = template.format(product=product.name or product.title, nutrient=n.nutrient, amount=n.amount)
         return f"{said} [{cite_amount(book, doc, product, n.amount)}]"
 
-    def _unheld_notes(self, u: Understanding, said: Sequence[str]) -> list[str]:
+    def _unheld_notes(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A follow-up that sets a product beside the field the last question asked of a nutrient
         ("does <product> go over it?" after that nutrient's limit, "is <product> enough?" after its
         allowance) names a product that states no amount of that nutrient: the answer says so (what
-        follows is the product's own page's, or the field alone), unless its lines say it already."""
+        follows is the product's own page's, or the field alone), citing the product, unless its lines
+        say it already."""
         if not (u.followup and u.earlier):
             return []
         before = conversation_subject(
@@ -2461,8 +2461,11 @@ class Assistant:
         product = named_product(q, self.catalog.all_products, short=True) or self._by_amounts(q)
         if product is None or ((held := stated(product, nutrient)) is not None and held.dose is not None):
             return []
-        note = msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
-        return [] if any(product.title in line and "no amount" in line for line in said) else [note]
+        doc = self._product_docs([product]).get(product.id)
+        if doc is None or any(product.title in line and "no amount" in line for line in said):
+            return []
+        return [msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
+                + f" [{book.cite(doc)}]"]
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75

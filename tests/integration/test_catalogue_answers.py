@@ -977,6 +977,11 @@ def test_a_product_holding_none_of_the_nutrient_asked_says_so(catalogue: Assista
     ans = catalogue.ask("would Iron Plus 65 go over it?",
                         history=asked_before("Is there an upper limit for vitamin D?", "Noted."))
     assert msg.PRODUCT_STATES_NO_AMOUNT.format(product="Iron Plus 65", nutrient="vitamin D3") in ans.text
+    # the limit asked stays the answer's field (not refused for the other page's product's words)
+    ans = catalogue.ask("if I took OmegaMax 1000 would I be over it?",
+                        history=asked_before("what is the most iron an adult may take a day?", "Noted."))
+    assert not ans.abstained and "45 mg/day" in ans.text
+    assert msg.PRODUCT_STATES_NO_AMOUNT.format(product="OmegaMax 1000", nutrient="iron") in ans.text
 
 
 def test_a_product_described_by_another_nutrient_is_set_beside_the_allowance_asked(catalogue: Assistant) -> None:
@@ -986,3 +991,10 @@ def test_a_product_described_by_another_nutrient_is_set_beside_the_allowance_ask
                         history=asked_before("what's the daily allowance of vitamin D?", "Noted."))
     assert not ans.abstained and "25 µg" in ans.text
     assert "above the Recommended Daily Allowance" in ans.text
+
+
+def test_an_amount_asked_whether_enough_is_set_beside_the_allowance_and_the_limit(catalogue: Assistant) -> None:
+    # no field named: "enough" of an amount asks the allowance (and, more than enough, the limit)
+    ans = catalogue.ask("would 12 mg of iron a day be sufficient for a 25 year old woman?")
+    assert "below the Recommended Daily Allowance" in ans.text and "18 mg" in ans.text
+    assert "below the Upper Intake Limit" in ans.text
