@@ -48,7 +48,12 @@ from assistant.answer.cautions import (
     stated_conditions,
     urgent_referral,
 )
-from assistant.answer.choices import offered_words, unsettled_choices, unsettled_extensions
+from assistant.answer.choices import (
+    extension_words,
+    offered_words,
+    unsettled_choices,
+    unsettled_extensions,
+)
 from assistant.answer.citations import CitationBook
 from assistant.answer.dosage import (
     DosageField,
@@ -1051,7 +1056,7 @@ class Assistant:
         gap = figure_gap(u.question, said) if gaps and said else None
         tail = noted + fits + ([gap] if gap is not None else []) + (
             unsettled_choices(u.question, said, idf)
-            + unsettled_extensions(u.question, said, idf, self.catalog.page_name_words) if said else [])
+            + unsettled_extensions(u.question, said, self.catalog.page_name_words) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
@@ -2071,6 +2076,9 @@ class Assistant:
             off_topic = [t for t in off_topic if t not in mates]
         if off_topic and self._forms_offered(u, off_topic, scoped, supplement):
             off_topic = []
+        if off_topic and set(off_topic) <= extension_words(asked):
+            off_topic = []  # "does <it> apply to <a> too?": the passages answer it, and say they never
+            # mention <a> (:func:`unsettled_extensions`)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
         return support, off_topic, studies

@@ -138,6 +138,15 @@ def _said_otherwise(pair: str, corpus_words: Container[str]) -> bool:
             or not any(t in corpus_words for t in content_tokens(pair)))
 
 
+def _said_in_other_words(thing: str) -> bool:
+    """Might the passages speak of it in their own words: a medicine, a condition or anything else of
+    an interaction class (by its class), or people (the page's groups)? A word the corpus never uses
+    is not mentioned (the lexicon's rewrites already read a lay word as the page's)."""
+    from assistant.answer.scope import field_words
+
+    return bool(mentioned_classes([thing], questions=False)) or bool(field_words(thing))
+
+
 def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Container[str]) -> list[str]:
     """One sentence for each choice the question offers that the answer's lines name neither side
     of ("is it <a> or <b>?" answered by passages that name neither), but for a pair the passages
@@ -151,7 +160,9 @@ def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Contain
 
 
 #: the thing a question asks whether what is said reaches is at most this many words
-_EXTENSION_WORDS = 6
+_EXTENSION_WORDS = 8
+#: the words that ask it are the last few of its lead ("count", "the same if", "on top of")
+_LEAD_WORDS = 4
 #: what ends that thing: "too", "as well", "also", "or", "either", a comma or the end of the sentence
 _EXTENSION_END = re.compile(
     r"\s+(?:too|as well|also|either|or|and is|and does|and would)\b|[,;:?!]|\.(?!\d)|$")
@@ -161,6 +172,16 @@ _EXTENSION_END = re.compile(
 def _extension_leads(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """The leads as one regex (not a whole-word cue: each ends where the next word begins)."""
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+
+
+def extension_words(question: str) -> frozenset[str]:
+    """The content words with which a question asks whether what is said reaches something more:
+    that something's, and those of the last few words of the lead that asks it ("... count <a>
+    too?", "on top of <a>"): none of them is a topic the passages must hold."""
+    text = cue_fold(asking_sentences(question))
+    leads = [" ".join(m.group(0).split()[-_LEAD_WORDS:])
+             for m in _extension_leads(tuple(vocabulary().lexicon.extension_leads)).finditer(text)]
+    return frozenset(t for x in [*offered_extensions(question), *leads] for t in content_tokens(x))
 
 
 def offered_extensions(question: str) -> list[str]:
@@ -178,23 +199,22 @@ def offered_extensions(question: str) -> list[str]:
         rest = text[m.end():].lstrip()
         words = rest[:_EXTENSION_END.search(rest).start()].split()  # type: ignore[union-attr]
         if (0 < len(words) <= _EXTENSION_WORDS and content_tokens(" ".join(words))
-                and not any(c.isdigit() for c in "".join(words))):  # (an age or an amount: the fields')
+                and not re.search(r"(?<![a-z-])\d", " ".join(words))):  # (an age, an amount: the fields')
             out.append(" ".join(words))
     return list(dict.fromkeys(out))
 
 
-def unsettled_extensions(question: str, lines: Sequence[str], corpus_words: Container[str],
-                         own_words: Container[str]) -> list[str]:
+def unsettled_extensions(question: str, lines: Sequence[str], own_words: Container[str]) -> list[str]:
     """One sentence for each thing the question asks whether the answer's lines reach ("does <it>
     apply to <a> too?") that they never mention: by none of its words but the pages' own names
     (``own_words``: "<x> oil" is named by its "<a>", not its "oil"), nor a word that begins the same.
-    Not for what the passages might say in other words (:func:`_said_otherwise`: people, a
-    medicine, words the corpus never uses)."""
+    Not for what the passages might say in other words (:func:`_said_in_other_words`: people, a
+    medicine; a word the corpus never uses is mentioned nowhere)."""
     tokens = frozenset(content_tokens(" ".join(lines)))
     out: list[str] = []
     for thing in offered_extensions(question):
         own = [t for t in content_tokens(thing) if t not in own_words]
-        if own and not _said_otherwise(thing, corpus_words) and not any(
+        if own and not _said_in_other_words(thing) and not any(
                 t in tokens or _shares_start(t, tokens) for t in own):
             out.append(msg.NOT_EXTENDED.format(thing=thing))
     return out

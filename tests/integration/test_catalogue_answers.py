@@ -998,3 +998,10 @@ def test_an_amount_asked_whether_enough_is_set_beside_the_allowance_and_the_limi
     ans = catalogue.ask("would 12 mg of iron a day be sufficient for a 25 year old woman?")
     assert "below the Recommended Daily Allowance" in ans.text and "18 mg" in ans.text
     assert "below the Upper Intake Limit" in ans.text
+
+
+def test_whether_a_figure_reaches_something_no_page_mentions_is_answered_with_that_gap(catalogue: Assistant) -> None:
+    # the words of what it asks about are no page's; the figure answers, and the gap is said
+    ans = catalogue.ask("does the iron upper limit apply to iron from cooking in cast-iron pans too?")
+    assert not ans.abstained and "45 mg/day" in ans.text
+    assert "do not mention “iron from cooking in cast-iron pans”" in ans.text

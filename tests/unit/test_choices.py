@@ -108,16 +108,16 @@ def test_what_a_question_asks_the_passages_reach_is_read_after_its_lead() -> Non
 def test_a_thing_the_passages_never_mention_is_said_to_be_unstated() -> None:
     from assistant.answer.choices import unsettled_extensions
 
-    words = WORDS | frozenset(content_tokens("smoker liquid oil"))
     q = "does that apply to smokers too?"
-    assert unsettled_extensions(q, ["The liquid was given for a year [1]"], words, frozenset()) == [
+    assert unsettled_extensions(q, ["The liquid was given for a year [1]"], frozenset()) == [
         msg.NOT_EXTENDED.format(thing="smokers")]
-    assert unsettled_extensions(q, ["Smokers were given the liquid [1]"], words, frozenset()) == []
+    assert unsettled_extensions(q, ["Smokers were given the liquid [1]"], frozenset()) == []
     # a page's own name names nothing more ("<a> oil" is named by "<a>", not "oil")
     q = "does that apply to capsule oil too?"
-    assert unsettled_extensions(q, ["The oil was given [1]"], words, frozenset({"oil"})) == [
+    assert unsettled_extensions(q, ["The oil was given [1]"], frozenset({"oil"})) == [
         msg.NOT_EXTENDED.format(thing="capsule oil")]
-    # people, a medicine and words the corpus never uses may be said in the page's own words
-    assert unsettled_extensions("does that apply to pregnant women too?", ["Adults [1]"], words, frozenset()) == []
-    assert unsettled_extensions("does that apply to coumadin too?", ["Adults [1]"], words, frozenset()) == []
-    assert unsettled_extensions("does that apply to zorblers too?", ["Adults [1]"], words, frozenset()) == []
+    # people and a medicine may be said in the page's own words; a word no page uses is mentioned nowhere
+    assert unsettled_extensions("does that apply to pregnant women too?", ["Adults [1]"], frozenset()) == []
+    assert unsettled_extensions("does that apply to coumadin too?", ["Adults [1]"], frozenset()) == []
+    assert unsettled_extensions("does that apply to zorblers too?", ["Adults [1]"], frozenset()) == [
+        msg.NOT_EXTENDED.format(thing="zorblers")]
