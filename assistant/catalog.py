@@ -145,6 +145,12 @@ class Catalog:
         names = (name for kind, _, name in self.slot_names if kind == "nutrient")
         return frozenset(t for name in names for t in content_tokens(name))
 
+    @cached_property
+    def page_and_product_name_words(self) -> frozenset[str]:
+        """Every word of a monograph's title and aliases and of its products' own names."""
+        named = (t for p in self.all_products if p.name for t in content_tokens(p.name))
+        return self.page_name_words | frozenset(named)
+
     def spelt_name_words(self, supplement: str) -> frozenset[str]:
         """The words of one monograph's title and aliases as written (folded; "vitamin" of "Vitamin
         <X>", which no content word keeps)."""

@@ -47,8 +47,7 @@ _FOLLOWUP = re.compile(
     r"^(?:so|then|and|also|but|ok|okay|well)\b|"
     r"\b(they|them|their|it|its|that|this|those|these|there|he|she|same|the study|the trial|"
     r"the product|the one|that one|this one|the form|the dose|what about|how about|and for|"
-    r"the\s+(?:\w+est|(?:most|least)\s+\w+)\s+ones?|the\s+(?:[\w-]+\s+){1,2}ones?)\b|"
-    r"\benough(?=\W*$)"  # ("is <x> enough?": enough for what the conversation asked)
+    r"the\s+(?:\w+est|(?:most|least)\s+\w+)\s+ones?)\b"
 )
 #: the kinds of slot a turn can name, in the order they are masked (a product's name first: it
 #: may hold a nutrient's or a form's name; a component of products before the supplement whose
@@ -429,6 +428,8 @@ def is_followup(question: str, has_history: bool) -> bool:
     folded = cues.filler_lead.sub("", fold(question))
     if _FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1:
         return True
+    if re.search(rf"(?<![\w-])(?:{_words(followup_words().open_ends) or '(?!)'})\W*$", folded):
+        return True  # "is <x> enough?": enough for what the conversation asked
     # a turn that only names the nutrient or form to swap ("that's <form> tho. <form> only?"): besides
     # the names, a few words that ask nothing of their own. Not people: "<nutrient> in pregnancy?"
     # asks of people the earlier question's answer may not cover, and stands alone

@@ -799,22 +799,35 @@ class Assistant:
         return {**(filters or {}), "supplement": named[0]} if len(named) == 1 else filters
 
     def _field_pointed_back(self, u: Understanding, supplement: str) -> bool:
-        """Does the follow-up set a product beside the Dosage Guide field the last question asked
-        ("does <product> go over that?", after <nutrient>'s limit), naming a product that holds the
-        conversation's nutrient and no supplement outside the product's name? The field is then that
-        nutrient's monograph's, not the product's page's."""
+        """Is there a product the follow-up sets beside the field the last question asked
+        (:meth:`_pointed_back_product`)? The field is then that nutrient's monograph's."""
+        return self._pointed_back_product(u, supplement) is not None
+
+    def _pointed_back_product(self, u: Understanding, supplement: str) -> Product | None:
+        """The product of another page the follow-up sets beside the Dosage Guide field the last
+        question asked ("does <product> go over that?", "what about <product>?", after <nutrient>'s
+        limit), naming it (in full, short or by its amounts) and no supplement outside them; whether
+        it holds the conversation's nutrient or not (then it is said to state none)."""
         q = without_negated_mentions(u.question)
-        if self._field_pointed_back_query(u, self.catalog.primary_nutrient(supplement)) is None:
-            return False  # (the same ask the field's query is built from)
-        folded, product = cue_fold(q), named_product(q, self.catalog.all_products, short=True)
-        rest = without_name(folded, product) if product is not None else folded
-        if product is None and (described := product_by_amounts(q, self.catalog.all_products,
-                                                                self.catalog.nutrient_names)):
+        product, rest = self._product_and_rest(q)
+        if product is None or product.supplement == supplement or self.catalog.named_supplements(rest):
+            return None
+        asked = self._field_pointed_back_query(u, self.catalog.primary_nutrient(supplement))
+        # ("what about <product>?" asks nothing else: the field the last question asked)
+        bare = (u.followup and bool(u.earlier) and not content_tokens(rest)
+                and parse_dosage_query(without_negated_mentions(u.earlier[-1])) is not None)
+        return product if asked is not None or bare else None
+
+    def _product_and_rest(self, q: str) -> tuple[Product | None, str]:
+        """The one product the question names (in full or short) or describes by its amounts, and the
+        (folded) rest of the question without those words."""
+        products, folded = self.catalog.all_products, cue_fold(q)
+        if (product := named_product(q, products, short=True)) is not None:
+            return product, without_name(folded, product)
+        if (described := product_by_amounts(q, products, self.catalog.nutrient_names)):
             product, (start, end) = described  # "the <A> <amount> + <B> <amount> one": its words out
-            rest = _outside_description(folded[:start] + " " + folded[end:], start)
-        if product is None or product.supplement == supplement:
-            return False
-        return not self.catalog.named_supplements(rest)  # (one that holds none of it: said so there)
+            return product, _outside_description(folded[:start] + " " + folded[end:], start)
+        return None, folded
 
     def _by_amounts(self, question: str) -> Product | None:
         """The one product the question describes by an amount its description states, if any."""
@@ -1056,7 +1069,8 @@ class Assistant:
         gap = figure_gap(u.question, said) if gaps and said else None
         tail = noted + fits + ([gap] if gap is not None else []) + (
             unsettled_choices(u.question, said, idf)
-            + unsettled_extensions(u.question, said, self.catalog.page_name_words) if said else [])
+            + unsettled_extensions(
+                u.question, said, self.catalog.page_and_product_name_words) if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
@@ -1833,9 +1847,12 @@ class Assistant:
         """The product a comparison with the limit is asked of that the turn neither names nor
         describes by amounts: the one product the last answer named, where the turn points at it ("is
         that over the max?"; not "and the drops? is that ..."), or (``alone``: no second product
-        described) the one its words describe, its limit asked ("does the <form> one go over it?")."""
-        if u.product_query is not None:
-            return None
+        described) the one its words describe, its limit asked ("does the <form> one go over it?") or
+        whether it is enough ("is the <form> tablet enough?"; also when the products answer the turn:
+        "would the <words> one give her enough <nutrient> for her age?")."""
+        enough = alone and asks_sufficiency(u.question) and self._asks_allowance(u)
+        if u.product_query is not None and not (enough and not asks_figure(u.question)):
+            return None  # (not "how many <units> would cover it?": a count)
         names = self.catalog.slot_names
         pointed = u.reply and points_back(u.question) and not about_products(u.question, names)
         if pointed and (found := self._only_product(self._without_notes(u.reply))) is not None:
@@ -1844,6 +1861,12 @@ class Assistant:
             in_scope = self.catalog.products_of.get(supplement or "", [])  # (its page's win a tie)
             return product_named(u.question, self.catalog.all_products, in_scope, self.catalog.nutrient_names)
         return None
+
+    @staticmethod
+    def _asks_allowance(u: Understanding) -> bool:
+        """Does the turn's own question ask the allowance field?"""
+        dq = parse_dosage_query(without_negated_mentions(u.question))
+        return dq is not None and dosage_cues().question.allowance_field in dq.fields
 
     @staticmethod
     def _asks_limit(u: Understanding) -> bool:
@@ -1911,9 +1934,12 @@ class Assistant:
         own = self._amount_of(by_amounts, supplement) if by_amounts else None
         described = by_name or (by_amounts if own is not None and own.key() in {
             d.key() for d in parse_doses(q)} else None)  # its amounts are the page's own nutrient's
-        if described is None and not parse_doses(q):  # "is the <other nutrient> tablet enough?": its
-            in_scope = self.catalog.products_of.get(supplement, [])  # words describe one (not "the
-            described = product_named(q, products, in_scope, self.catalog.nutrient_names)  # <amount> one")
+        if described is None and not parse_doses(q) and (asks_sufficiency(q) or sets_beside(q)) and not (
+                self.catalog.foreign_nutrients(without_description(q), supplement)):
+            # "is the <other nutrient> tablet enough?", set beside a field: its words describe one (not
+            # "the <amount> one", nor "the RDA of <other nutrient> for the <other nutrient> tablet")
+            in_scope = self.catalog.products_of.get(supplement, [])
+            described = product_named(q, products, in_scope, self.catalog.nutrient_names)
         if described is not None and self._holds(described, supplement) and all(
                 described.nutrient(n) for n in foreign):
             return False
@@ -2463,17 +2489,15 @@ class Assistant:
         before = conversation_subject(
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         nutrient = self.catalog.primary_nutrient(before[0]) if len(before) == 1 else None
-        if nutrient is None or self._field_pointed_back_query(u, nutrient) is None:
+        product = self._pointed_back_product(u, before[0]) if nutrient is not None else None
+        if product is None or nutrient is None or (
+                (held := stated(product, nutrient)) is not None and held.dose is not None):
             return []
-        q = without_negated_mentions(u.question)
-        product = named_product(q, self.catalog.all_products, short=True) or self._by_amounts(q)
-        if product is None or ((held := stated(product, nutrient)) is not None and held.dose is not None):
-            return []
+        note = msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
         doc = self._product_docs([product]).get(product.id)
-        if doc is None or any(product.title in line and "no amount" in line for line in said):
+        if doc is None or any(note.rstrip(".") in line for line in said):
             return []
-        return [msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
-                + f" [{book.cite(doc)}]"]
+        return [f"{note} [{book.cite(doc)}]"]
 
     def _cited_above_limit(self, u: Understanding, book: CitationBook, said: Sequence[str]) -> list[str]:
         """A personal question of an amount or of safety answered with one product's passage ("I'm 75

@@ -161,27 +161,32 @@ def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Contain
 
 #: the thing a question asks whether what is said reaches is at most this many words
 _EXTENSION_WORDS = 8
-#: the words that ask it are the last few of its lead ("count", "the same if", "on top of")
-_LEAD_WORDS = 4
 #: what ends that thing: "too", "as well", "also", "or", "either", a comma or the end of the sentence
 _EXTENSION_END = re.compile(
     r"\s+(?:too|as well|also|either|or|and is|and does|and would)\b|[,;:?!]|\.(?!\d)|$")
 
 
 @functools.lru_cache(maxsize=4)
-def _extension_leads(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """The leads as one regex (not a whole-word cue: each ends where the next word begins)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+def _extension_leads(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The leads, each its own regex (not a whole-word cue: each ends where the next word begins)."""
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _lead_matches(text: str) -> list[re.Match[str]]:
+    """Where the lexicon's ``extension_leads`` match the (folded) text, in order."""
+    leads = _extension_leads(tuple(vocabulary().lexicon.extension_leads))
+    found = [m for p in leads for m in p.finditer(text)]
+    return sorted(found, key=lambda m: m.start())
 
 
 def extension_words(question: str) -> frozenset[str]:
     """The content words with which a question asks whether what is said reaches something more:
-    that something's, and those of the last few words of the lead that asks it ("... count <a>
-    too?", "on top of <a>"): none of them is a topic the passages must hold."""
+    that something's, and those of the lead that asks it but what is said ("does <it> count <a>
+    too?", "is <it> on top of <a>"): none of them is a topic the passages must hold."""
     text = cue_fold(asking_sentences(question))
-    leads = [" ".join(m.group(0).split()[-_LEAD_WORDS:])
-             for m in _extension_leads(tuple(vocabulary().lexicon.extension_leads)).finditer(text)]
-    return frozenset(t for x in [*offered_extensions(question), *leads] for t in content_tokens(x))
+    asking = [t for m in _lead_matches(text) for t in content_tokens(m.group(0))
+              if t not in content_tokens(m.groupdict().get("subject") or "")]
+    return frozenset([*asking, *(t for x in offered_extensions(question) for t in content_tokens(x))])
 
 
 def offered_extensions(question: str) -> list[str]:
@@ -193,7 +198,7 @@ def offered_extensions(question: str) -> list[str]:
     text = cue_fold(asking_sentences(question))
     negated = negated_spans(text)
     out: list[str] = []
-    for m in _extension_leads(tuple(vocabulary().lexicon.extension_leads)).finditer(text):
+    for m in _lead_matches(text):
         if any(a < m.end() and m.start() < b for a, b in negated):
             continue
         rest = text[m.end():].lstrip()
@@ -211,8 +216,9 @@ def unsettled_extensions(question: str, lines: Sequence[str], own_words: Contain
     Not for what the passages might say in other words (:func:`_said_in_other_words`: people, a
     medicine; a word the corpus never uses is mentioned nowhere)."""
     tokens = frozenset(content_tokens(" ".join(lines)))
+    sides = {side for pair in offered_choices(question) for side in pair}  # ("<a> or <b>": a choice's)
     out: list[str] = []
-    for thing in offered_extensions(question):
+    for thing in (x for x in offered_extensions(question) if x not in sides):
         own = [t for t in content_tokens(thing) if t not in own_words]
         if own and not _said_in_other_words(thing) and not any(
                 t in tokens or _shares_start(t, tokens) for t in own):

@@ -185,6 +185,8 @@ class FollowupWords(BaseModel):
     other_form: list[str] = Field(default_factory=list)
     own_intent: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
+    #: words that, ending a turn, ask it of what the conversation asked ("is <x> enough?")
+    open_ends: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
     one_pointers: list[str] = Field(default_factory=list)
     #: "how does it compare to <B>": the turn keeps what it points back at beside what it names

@@ -1005,3 +1005,17 @@ def test_whether_a_figure_reaches_something_no_page_mentions_is_answered_with_th
     ans = catalogue.ask("does the iron upper limit apply to iron from cooking in cast-iron pans too?")
     assert not ans.abstained and "45 mg/day" in ans.text
     assert "do not mention “iron from cooking in cast-iron pans”" in ans.text
+
+
+def test_what_about_a_product_after_a_limit_asks_that_limit_of_it(catalogue: Assistant) -> None:
+    # the product's name holds another page's nutrient: the limit asked stays the conversation's
+    ans = catalogue.ask("and what about Ultra K2 MK-7 Plus D3?",
+                        history=asked_before("what is the most vitamin D I can take daily?", "Noted."))
+    assert "4,000 IU" in ans.text and "No established" not in ans.text
+
+
+def test_an_unknown_subject_asked_of_more_is_still_refused(catalogue: Assistant) -> None:
+    # the words of what is said stay topics the passages must hold; "for the <x> tablet" names no
+    # product the other nutrient's figure is asked beside
+    assert catalogue.ask("does the zorblax dose apply to teenagers as well?").abstained
+    assert catalogue.ask("what's the daily allowance of calcium in the calcium tablet?").abstained

@@ -121,3 +121,16 @@ def test_a_thing_the_passages_never_mention_is_said_to_be_unstated() -> None:
     assert unsettled_extensions("does that apply to coumadin too?", ["Adults [1]"], frozenset()) == []
     assert unsettled_extensions("does that apply to zorblers too?", ["Adults [1]"], frozenset()) == [
         msg.NOT_EXTENDED.format(thing="zorblers")]
+
+
+def test_the_words_that_ask_of_more_are_the_lead_s_and_the_thing_s_not_what_is_said() -> None:
+    from assistant.answer.choices import extension_words, offered_extensions
+
+    words = extension_words("does the zorbler dose apply to capsule users too?")
+    assert "zorbler" not in words and {"apply", "capsul"} & words
+    # a person doing something is no thing of its own; a choice's side is the choice's sentence
+    assert offered_extensions("would it be the same if I took it with breakfast?") == []
+    from assistant.answer.choices import unsettled_extensions
+
+    said = unsettled_extensions("does that apply to smokers or drinkers?", ["Adults [1]"], frozenset())
+    assert said == []

@@ -1128,3 +1128,14 @@ def test_whether_someone_may_be_given_it_asks_their_allowance_and_the_limit(q: s
     dq = parse_dosage_query(q)
     assert dq is not None and set(dq.fields) == {"Recommended Daily Allowance", "Upper Intake Limit"}
     assert dq.people.groups or dq.people.ages
+
+
+def test_an_amount_asked_enough_is_the_allowance_s_not_for_a_condition() -> None:
+    from assistant.answer.dosage import parse_dosage_query as parse
+
+    asked = parse("would 12 mg of it be enough for my 30 year old sister?")
+    assert asked is not None and asked.sufficient and "Recommended Daily Allowance" in asked.fields
+    assert parse("is 12 mg enough?") is not None
+    for asked_for_a_condition in ("is 12 mg enough to treat my deficiency?", "is 12 mg enough for my arthritis?"):
+        parsed = parse(asked_for_a_condition)
+        assert parsed is None or "Recommended Daily Allowance" not in parsed.fields

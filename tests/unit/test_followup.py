@@ -791,3 +791,4 @@ def test_a_thing_pointed_at_by_its_words_or_enough_for_what_was_asked_leans_on_t
     assert is_followup("what about the orange flavoured one", True)
     assert not is_followup("is the chewable tablet enough?", False)
     assert not is_followup("is getting enough sleep important for bone strength in older adults", True)
+    assert not is_followup("what is the number one benefit of vitamin k2 for bones", True)
