@@ -132,10 +132,7 @@ def _said_otherwise(pair: str, corpus_words: Container[str]) -> bool:
     """Might the passages name the pair's sides in other words? A medicine, a condition or anything
     else of an interaction class (its caution speaks of it by its class), people ("a man or a woman":
     the page's groups), and lay words the corpus never uses ("tired or exhausted": it says fatigue)."""
-    from assistant.answer.scope import field_words
-
-    return (bool(mentioned_classes([pair], questions=False)) or bool(field_words(pair))
-            or not any(t in corpus_words for t in content_tokens(pair)))
+    return _said_in_other_words(pair) or not any(t in corpus_words for t in content_tokens(pair))
 
 
 def _said_in_other_words(thing: str) -> bool:
