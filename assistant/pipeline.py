@@ -1850,9 +1850,10 @@ class Assistant:
         described) the one its words describe, its limit asked ("does the <form> one go over it?") or
         whether it is enough ("is the <form> tablet enough?"; also when the products answer the turn:
         "would the <words> one give her enough <nutrient> for her age?")."""
-        enough = alone and asks_sufficiency(u.question) and self._asks_allowance(u)
-        if u.product_query is not None and not (enough and not asks_figure(u.question)):
-            return None  # (not "how many <units> would cover it?": a count)
+        if u.product_query is not None and not (  # (not "how many <units> would cover it?": a count)
+                alone and asks_sufficiency(u.question) and not asks_figure(u.question)
+                and self._asks_allowance(u)):
+            return None
         names = self.catalog.slot_names
         pointed = u.reply and points_back(u.question) and not about_products(u.question, names)
         if pointed and (found := self._only_product(self._without_notes(u.reply))) is not None:
@@ -2489,9 +2490,9 @@ class Assistant:
         before = conversation_subject(
             u.earlier, lambda t: self.catalog.named_supplements(without_negated_mentions(t)))
         nutrient = self.catalog.primary_nutrient(before[0]) if len(before) == 1 else None
-        product = self._pointed_back_product(u, before[0]) if nutrient is not None else None
-        if product is None or nutrient is None or (
-                (held := stated(product, nutrient)) is not None and held.dose is not None):
+        if nutrient is None or (product := self._pointed_back_product(u, before[0])) is None:
+            return []
+        if (held := stated(product, nutrient)) is not None and held.dose is not None:
             return []
         note = msg.PRODUCT_STATES_NO_AMOUNT.format(product=product.title, nutrient=nutrient)
         doc = self._product_docs([product]).get(product.id)
