@@ -25,6 +25,8 @@ from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.doses import DOSE_RE, parse_doses
 from assistant.normalize import (
     STUDY_POINTER,
+    ask_openings,
+    asking_flags,
     content_tokens,
     cue,
     cue_fold,
@@ -509,6 +511,41 @@ def _described_person(kind: str) -> re.Pattern[str]:
         return re.compile(r"(?!)")
     lead, people = _words(words.described_by), "|".join(group.words)
     return re.compile(rf"(?<![\w-])(?:{lead})\s+(?:[\w-]+\s+)?(?:{people})(?![\w-])")
+
+
+def scene_and_ask(question: str) -> tuple[str, str]:
+    """(what the question says to set the scene, the rest): its sentences that do not ask, and the
+    words before the ask in a sentence that asks, that open with someone doing or being something
+    (the lexicon's ``scene_openers``, or someone described: "I run marathons and I'm vegetarian,
+    how much ...?", "my son is 10 and plays football. ..."). ('', the question) when it sets none or
+    asks nothing."""
+    sentences = sentences_of(question)
+    asking = asking_flags(sentences)
+    if not any(asking):
+        return "", question
+    scene: list[str] = []
+    rest: list[str] = []
+    for sentence, asks in zip(sentences, asking, strict=True):
+        starts = ask_openings(sentence) if asks else [len(sentence)]
+        at = starts[-1] if starts else 0
+        if at and _opens_scene(sentence[:at]):
+            scene.append(sentence[:at])
+            sentence = sentence[at:].lstrip(",;:\u2013\u2014- ")
+        if sentence:
+            rest.append(sentence)
+    return " ".join(scene), " ".join(rest)
+
+
+def _opens_scene(text: str) -> bool:
+    """Does the text open with someone doing or being something (a greeting or a joint before)?"""
+    return bool(_scene_opener().match(cue_fold(text)))
+
+
+@functools.cache
+def _scene_opener() -> re.Pattern[str]:
+    words = followup_words()
+    described = "|".join(_described_person(k).pattern for k in ("he", "she", "other"))
+    return re.compile(rf"^\W*{words.scene_leads}(?:(?:{_words(words.scene_openers)})(?![\w'])|{described})")
 
 
 def points_back(question: str) -> bool:

@@ -142,6 +142,10 @@ NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what 
 #: <it> apply to <a> too?")
 NOT_EXTENDED = ("The passages cited do not mention “{thing}”, so whether what they say applies to it is not "
                 "stated there.")
+#: after an answer to a question that sets a scene in words its passages never use ("I run marathons
+#: and I'm vegetarian, how much <x> a day?"); ``things``: those words, quoted ("“a” or “b”")
+SCENE_UNMENTIONED = ("The passages cited do not mention {things}, so whether that changes what they say is "
+                     "not stated there.")
 #: after an answer citing an ongoing trial to a question asking what a study found
 ONGOING_NO_RESULTS = "The trial cited [{marker}] is ongoing: the monograph reports no results for it yet."
 #: the research findings with a nutrient a product adds, after a question whether it does what its

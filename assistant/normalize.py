@@ -795,7 +795,7 @@ def without_denials(text: str) -> str:
     in "?"; in a text with none, those a word that opens an ask begins, or begins a clause of ("...
     on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole."""
     sentences = sentences_of(text)
-    asking = _asking_flags(sentences)
+    asking = asking_flags(sentences)
     if not any(asking):
         return text
     kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
@@ -807,11 +807,11 @@ def asking_only(text: str) -> str:
     first a word that opens an ask begins, or begins a clause of ("finished my course of <medicine>
     in march, not on anything now. whats the longest <x> trial"); the whole text when none asks."""
     sentences = sentences_of(text)
-    first = next((i for i, a in enumerate(_asking_flags(sentences)) if a), None)
+    first = next((i for i, a in enumerate(asking_flags(sentences)) if a), None)
     return " ".join(sentences[first:]) if first else text
 
 
-def _asking_flags(sentences: Sequence[str]) -> list[bool]:
+def asking_flags(sentences: Sequence[str]) -> list[bool]:
     """Which sentences ask: those ending in "?"; when none does, those a word that opens an ask
     begins, or begins a clause of."""
     asking = [s.rstrip().endswith("?") for s in sentences]
@@ -846,9 +846,15 @@ def asking_part(question: str) -> str:
     sentences = sentences_of(question.strip()) or [question]
     at = max((i for i, t in enumerate(sentences) if t.rstrip().endswith("?")), default=len(sentences) - 1)
     ask = sentences[at]
-    starts = [m.start() for m in _ask_opener().finditer(fold(ask))]
+    starts = ask_openings(ask)
     head = ask[starts[-1]:].lstrip(",;:\u2013\u2014- ") if starts else ask
     return " ".join([head, *sentences[at + 1:]])
+
+
+def ask_openings(sentence: str) -> list[int]:
+    """Where a word that opens an ask begins the sentence or a clause of it (the offset of the
+    clause's start: its punctuation, when there is one)."""
+    return [m.start() for m in _ask_opener().finditer(fold(sentence))]
 
 
 def said_in_passing(question: str, tokens: Collection[str]) -> bool:

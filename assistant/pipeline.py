@@ -51,6 +51,7 @@ from assistant.answer.cautions import (
 from assistant.answer.choices import (
     extension_words,
     offered_words,
+    unmentioned_scene,
     unsettled_choices,
     unsettled_extensions,
 )
@@ -191,11 +192,13 @@ from assistant.followup import (
     compares_back,
     conversation_subject,
     current_question,
+    find_slots,
     naming_pointed,
     people_said_before,
     points_at_amount,
     points_back,
     resolve,
+    scene_and_ask,
     starts_afresh,
 )
 from assistant.index import KnowledgeIndex, SyncResult
@@ -297,6 +300,9 @@ class Understanding:
     #: the turn asks of another medicine than the earlier question's ("what about <another>?"): the
     #: earlier one's notes do not answer it, though they still apply to whoever takes it
     other_medicine: bool = False
+    #: the words the pages lack that the turn says only to set the scene ("I run marathons, ..."):
+    #: no topic of its; the answer says the passages it cites do not mention them
+    scene: tuple[str, ...] = ()
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -971,7 +977,7 @@ class Assistant:
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits, chosen)
         studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
-        support, off_topic, studies = self._support(u, hits, scoped, supplement, studies, study_scopes)
+        support, off_topic, studies, scene = self._support(u, hits, scoped, supplement, studies, study_scopes)
         unlisted = self._unlisted(u, off_topic, supplement) or self._unmentioned(u, supplement, off_topic)
         off_topic = [] if unlisted else off_topic  # "side effects?" of a page that lists none, said so
         # a question about a Dosage Guide field of the monograph in scope is answered from that
@@ -985,7 +991,7 @@ class Assistant:
             yield from self._emit(self._refused(q, u, support, hits, scoped))
             return
         book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
-        u = self._with_limit_notes(u, dq)  # in scope: the notes on limits come with the limit
+        u = replace(self._with_limit_notes(u, dq), scene=tuple(scene))  # the notes on limits in scope
         cautions, shown = self._turn_cautions(book, u, supplement, everywhere)
         urgent = urgent_referral(u.question)  # too much may have been taken: where to get help, first
         head = ([urgent] if urgent else []) + [caution_line(c) for c in shown]
@@ -1070,7 +1076,9 @@ class Assistant:
         tail = noted + fits + ([gap] if gap is not None else []) + (
             unsettled_choices(u.question, said, idf)
             + unsettled_extensions(
-                u.question, said, self.catalog.page_and_product_name_words) if said else [])
+                u.question, said, self.catalog.page_and_product_name_words)
+            + unmentioned_scene(u.question, u.scene, said, {v: k for k, v in u.corrected.items()})
+            if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
         return tail + ([referral(u.classes)] if u.personal else [])
@@ -1567,11 +1575,23 @@ class Assistant:
             return None
         return self.catalog.named_supplement(beside)
 
+    def _asks_study_dose(self, u: Understanding, own: str) -> bool:
+        """Does a follow-up of the question before it, which named a study, ask a dose and nothing
+        else ("what dose?", "what was the dose?": the allowance's words), no field by its name, no
+        people, no supplement of its own? It asks the dose of that study, not the Dosage Guide's."""
+        dq = parse_dosage_query(own) if u.followup and u.earlier and about_a_study(u.earlier[-1]) else None
+        return (dq is not None and dq.fields == (dosage_cues().question.allowance_field,)  # (not "is that
+                and dq.amount is None and not dq.people.named  # much too much?": the limit's)
+                and not any(s.kind == "field" for s in find_slots(own))
+                and not self.catalog.named_supplements(own))
+
     def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
         question it resolves to."""
         primary = self.catalog.primary_nutrient(supplement)  # its amount is compared, not another's
         own = without_negated_mentions(u.question)
+        if self._asks_study_dose(u, own):
+            return None  # "what dose?" after a question about one study: the study's
         dq = parse_dosage_query(own, nutrient=primary)  # "I'm not pregnant"
         if (dq is not None and dq.amount is None and u.followup and points_at_amount(own)
                 and (pointed := parse_dosage_query(u.retrieval_question, nutrient=primary)) is not None):
@@ -2081,8 +2101,9 @@ class Assistant:
 
     def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
                  studies: list[FoundStudies], study_scopes: Sequence[str]
-                 ) -> tuple[float, list[str], list[FoundStudies]]:
-        """(support, off-topic words, the findings that answer it). A question about a caution, or
+                 ) -> tuple[float, list[str], list[FoundStudies], list[str]]:
+        """(support, off-topic words, the findings that answer it, the pages' missing words said only
+        to set the scene: :meth:`_asked_off_topic`). A question about a caution, or
         one the findings answer, is supported; so is a question about a property the product cues
         read ("suitable for vegans"), answered from the descriptions, stated or not; other product
         questions only in the page's words. A question about one study that asks what no page says
@@ -2096,7 +2117,7 @@ class Assistant:
             support = 1.0
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
-        off_topic = self._asked_off_topic(asked, off_topic, scoped)
+        off_topic, scene = self._asked_off_topic(asked, off_topic, scoped)
         if off_topic:  # "<condition> fractures" where a finding is on fractures: the topic's word
             findings = [r.text for sup in study_scopes for r in self.studies.of(sup)]
             mates = topic_mates(asked, off_topic, surface_forms(asked), findings)
@@ -2108,7 +2129,7 @@ class Assistant:
             # mention <a> (:func:`unsettled_extensions`)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
-        return support, off_topic, studies
+        return support, off_topic, studies, scene
 
     def _takes_unknown(self, u: Understanding, hits: Sequence[Hit], names: frozenset[str]) -> bool:
         """Does a caution question that names no supplement, nutrient or product of the catalogue
@@ -2190,21 +2211,29 @@ class Assistant:
         holder = self._holder(u.question, scoped) if scoped else None
         return self.catalog.names_of(scoped) | frozenset(content_tokens(holder.name or "") if holder else ())
 
-    def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None) -> list[str]:
-        """The off-topic words the question asks with: words said only in a statement that denies
-        ("no <condition>, my scan was normal. what does <x> do for bones?") are context, when the
-        rest has a topic word of its own (none, "is <x> ok?", is too little for a medicine said
-        beside the denial to be dropped); never a word of something the question says is taken
-        ("no <condition>, just take <medicine>": the page's silence on it is said)."""
-        rest = without_denials(question)
-        if not off_topic or rest == question:
-            return off_topic
-        asked = set(content_tokens(rest))
-        names = self.catalog.names_of(scoped) | general_words()
-        if len([t for t in asked if t not in names]) < MIN_REST_TOPIC_WORDS:
-            return off_topic
+    def _asked_off_topic(self, question: str, off_topic: list[str],
+                         scoped: str | None) -> tuple[list[str], list[str]]:
+        """(the off-topic words the question asks with, those said only to set the scene). Words
+        said only in a statement that denies ("no <condition>, my scan was normal. what does <x> do
+        for bones?") are context, when the rest has a topic word of its own (none, "is <x> ok?", is
+        too little for a medicine said beside the denial to be dropped); so are those said only to
+        set the scene (:func:`scene_and_ask`: "I run marathons, how much <x> a day?"), when the rest
+        asks a Dosage Guide field without pointing back at them ("can I take <x> with it?", "would
+        <x> help?" ask of the scene itself); never a word of something the question says is taken
+        ("no <condition>, just take <medicine>": the page's silence on it is said). The answer says
+        its passages do not mention the scene's words."""
+        undenied = without_denials(question)
         taken = {w for t in taken_things(question) for w in content_tokens(t)}
-        return [t for t in off_topic if t in asked or t in taken]
+        if off_topic and undenied != question:
+            asked = set(content_tokens(undenied))
+            names = self.catalog.names_of(scoped) | general_words()
+            if len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS:
+                off_topic = [t for t in off_topic if t in asked or t in taken]
+        scene, rest = scene_and_ask(undenied)
+        if not off_topic or not scene or points_back(rest) or parse_dosage_query(rest) is None:
+            return off_topic, []
+        kept = [t for t in off_topic if t in set(content_tokens(rest)) or t in taken]
+        return kept, [t for t in off_topic if t not in kept]
 
     def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
                              scopes: Sequence[str]) -> list[FoundStudies]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
@@ -221,3 +221,25 @@ def unsettled_extensions(question: str, lines: Sequence[str], own_words: Contain
                 t in tokens or _shares_start(t, tokens) for t in own):
             out.append(msg.NOT_EXTENDED.format(thing=thing))
     return out
+
+
+def unmentioned_scene(question: str, words: Sequence[str], lines: Sequence[str],
+                      typed: Mapping[str, str] | None = None) -> list[str]:
+    """The sentence saying the answer's lines never mention the words (content tokens) the
+    question uses only to set the scene ("I run marathons, how much <x> a day?"): each run of
+    such words as the user wrote them (``typed``: a corrected word -> as typed), quoted; none when
+    the lines use them all. Not people, nor a medicine or condition of an interaction class: their
+    own notes speak of them (:func:`_said_in_other_words`)."""
+    tokens = frozenset(content_tokens(" ".join(lines)))
+    unsaid = {w for w in words if w not in tokens}
+    runs: list[list[str]] = [[]]
+    for m in re.finditer(r"[\w'’-]+", question):
+        if set(content_tokens(m.group(0))) & unsaid:
+            runs[-1].append((typed or {}).get(m.group(0).casefold(), m.group(0)))
+        elif runs[-1]:
+            runs.append([])
+    things = [f"“{' '.join(r)}”" for r in runs if r and not _said_in_other_words(" ".join(r))]
+    if not things:
+        return []
+    listed = things[0] if len(things) == 1 else f"{', '.join(things[:-1])} or {things[-1]}"
+    return [msg.SCENE_UNMENTIONED.format(things=listed)]

@@ -213,6 +213,10 @@ class FollowupWords(BaseModel):
     #: ``persons``
     persons: dict[Literal["self", "he", "she", "other"], list[str]] = Field(default_factory=dict)
     described_by: list[str] = Field(default_factory=list)
+    #: how a statement that sets the scene opens: someone said doing or being something, after a
+    #: greeting or a joint (see lexicon.yaml ``scene_openers``)
+    scene_leads: str = ""
+    scene_openers: list[str] = Field(default_factory=list)
     #: "he" / "she" -> the population group (of kind sex) a described person's word tells it by
     sex_groups: dict[Literal["he", "she"], str] = Field(default_factory=dict)
 

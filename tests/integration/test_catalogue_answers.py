@@ -1019,3 +1019,31 @@ def test_an_unknown_subject_asked_of_more_is_still_refused(catalogue: Assistant)
     # product the other nutrient's figure is asked beside
     assert catalogue.ask("does the zorblax dose apply to teenagers as well?").abstained
     assert catalogue.ask("what's the daily allowance of calcium in the calcium tablet?").abstained
+
+
+def test_a_field_asked_after_setting_a_scene_is_answered_and_the_scene_said_unmentioned(
+        catalogue: Assistant) -> None:
+    # the words no page uses are said only to set the scene: the field answers, and the answer says
+    # its passages do not mention them
+    ans = catalogue.ask("i run marathons and i'm vegetarian, how much iron should i take a day?")
+    assert not ans.abstained and "18 mg" in ans.text
+    assert msg.SCENE_UNMENTIONED.format(things="“marathons” or “vegetarian”") in ans.text
+    ans = catalogue.ask("i work night shifts at a hospital. how much vitamin d3 should an adult take?")
+    assert not ans.abstained and "600 IU" in ans.text and "“night shifts” or “hospital”" in ans.text
+
+
+def test_a_scene_that_what_is_asked_leans_on_is_still_refused(catalogue: Assistant) -> None:
+    # asked whether it helps, or with "it" pointing back, the scene is what is asked about
+    assert catalogue.ask("i have psoriasis, does vitamin d3 help with it?").abstained
+    assert catalogue.ask("i have a tattoo, can i take fish oil?").abstained
+    assert catalogue.ask("i'm a vet, what's the iron dose for cats?").abstained
+
+
+def test_a_bare_dose_asked_after_a_study_is_that_study_s(catalogue: Assistant) -> None:
+    # "what dose?" names no field, people or supplement of its own: the dose of the study just asked
+    # about, not the Dosage Guide's allowance
+    ans = catalogue.ask("what dose?", history=asked_before("what did the ckd k2 study find?", "Noted."))
+    assert "400 μg/day" in ans.text and "Recommended Daily Allowance" not in ans.text
+    # a dose asked for oneself is the allowance (no study before it)
+    ans = catalogue.ask("iron for pregnant women how much a day")
+    assert "27 mg" in ans.text and "Recommended Daily Allowance" in ans.text

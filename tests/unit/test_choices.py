@@ -134,3 +134,18 @@ def test_the_words_that_ask_of_more_are_the_lead_s_and_the_thing_s_not_what_is_s
 
     said = unsettled_extensions("does that apply to smokers or drinkers?", ["Adults [1]"], frozenset())
     assert said == []
+
+
+def test_words_said_only_to_set_the_scene_are_quoted_as_typed_when_the_lines_never_use_them() -> None:
+    from assistant.answer.choices import unmentioned_scene
+
+    q = "i run marathons and i'm vegetarian, how much zinc a day?"
+    assert unmentioned_scene(q, ["marathon", "vegetarian"], ["8 mg for adults."]) == [
+        msg.SCENE_UNMENTIONED.format(things="“marathons” or “vegetarian”")]
+    # adjacent words are one run; a corrected word is quoted as typed; a word the lines use is none
+    assert unmentioned_scene("i'm a keen crossfire swimmer, what's the limit?", ["keen", "crossfire", "swimmer"],
+                             ["no swimmer is named"], {"crossfire": "crossfit"}) == [
+        msg.SCENE_UNMENTIONED.format(things="“keen crossfit”")]
+    assert unmentioned_scene(q, ["marathon"], ["trials in marathon runners"]) == []
+    # people have their own note (the fields' "no value for the people asked about")
+    assert unmentioned_scene("my kids are 6, how much a day?", ["child"], ["8 mg for adults."]) == []

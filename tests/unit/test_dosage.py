@@ -1139,3 +1139,18 @@ def test_an_amount_asked_enough_is_the_allowance_s_not_for_a_condition() -> None
     for asked_for_a_condition in ("is 12 mg enough to treat my deficiency?", "is 12 mg enough for my arthritis?"):
         parsed = parse(asked_for_a_condition)
         assert parsed is None or "Recommended Daily Allowance" not in parsed.fields
+
+
+def test_a_dose_asked_for_someone_or_as_usual_is_the_allowance() -> None:
+    # "what dose of <x> should I take", "what dose is right for a teenage girl", "a normal dose of <x>",
+    # "<x> for pregnant women how much a day", "how much <x> per day during pregnancy"
+    for q in ("what dose of zinc should i take?", "what dose of zinc is right for a teenage girl",
+              "whats a normal dose of zinc", "zinc for pregnant women how much a day",
+              "how much zinc per day during pregnancy?"):
+        dq = parse_dosage_query(q)
+        assert dq is not None and dq.fields == (RDA,), q
+    # a study's dose, or a dose for a condition, is not the allowance
+    for q in ("what dose did they use in the trial?", "what dose of zinc should i take for my acne?",
+              "whats the usual dose of zinc in the anemia trial?"):
+        dq = parse_dosage_query(q)
+        assert dq is None or RDA not in dq.fields, q

@@ -792,3 +792,17 @@ def test_a_thing_pointed_at_by_its_words_or_enough_for_what_was_asked_leans_on_t
     assert not is_followup("is the chewable tablet enough?", False)
     assert not is_followup("is getting enough sleep important for bone strength in older adults", True)
     assert not is_followup("what is the number one benefit of vitamin k2 for bones", True)
+
+
+def test_a_statement_about_someone_before_the_ask_sets_the_scene() -> None:
+    from assistant.followup import scene_and_ask
+
+    assert scene_and_ask("i run marathons and i'm vegetarian, how much zinc a day?") == (
+        "i run marathons and i'm vegetarian", "how much zinc a day?")
+    assert scene_and_ask("hi, we homeschool. my son is 10, what does he need?") == (
+        "hi, we homeschool. my son is 10", "what does he need?")
+    assert scene_and_ask("what's the limit? i'm a swimmer.") == ("i'm a swimmer.", "what's the limit?")
+    # what opens with no one doing or being something is what is asked about, not a scene
+    assert scene_and_ask("for pregnancy, how much zinc a day?") == ("", "for pregnancy, how much zinc a day?")
+    assert scene_and_ask("my dog ate two capsules, is that toxic?")[0] == ""
+    assert scene_and_ask("i run marathons")[0] == ""  # nothing asked
