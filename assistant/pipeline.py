@@ -1576,14 +1576,19 @@ class Assistant:
         return self.catalog.named_supplement(beside)
 
     def _asks_study_dose(self, u: Understanding, own: str) -> bool:
-        """Does a follow-up of the question before it, which named a study, ask a dose and nothing
-        else ("what dose?", "what was the dose?": the allowance's words), no field by its name, no
-        people, no supplement of its own? It asks the dose of that study, not the Dosage Guide's."""
-        dq = parse_dosage_query(own) if u.followup and u.earlier and about_a_study(u.earlier[-1]) else None
-        return (dq is not None and dq.fields == (dosage_cues().question.allowance_field,)  # (not "is that
-                and dq.amount is None and not dq.people.named  # much too much?": the limit's)
-                and not any(s.kind == "field" for s in find_slots(own))
-                and not self.catalog.named_supplements(own))
+        """Does a follow-up ask a dose and nothing else ("what dose?", "what was the dose?": the
+        allowance's words; no field by its name, no people, no supplement of its own) after a
+        question that named a study, or an answer that gave one finding first? It asks the dose of
+        that study, not the Dosage Guide's."""
+        if not (u.followup and u.earlier):
+            return False
+        dq = parse_dosage_query(own)
+        if (dq is None or dq.fields != (dosage_cues().question.allowance_field,) or dq.amount is not None
+                or dq.people.named or any(s.kind == "field" for s in find_slots(own))  # (not "is that
+                or self.catalog.named_supplements(own)):  # much too much?": the limit's)
+            return False
+        first = re.sub(r"\s*\[\d+\]", "", sentences_of(u.reply)[0]) if u.reply else ""
+        return about_a_study(u.earlier[-1]) or bool(first and self._writes_finding(first))
 
     def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
@@ -1941,9 +1946,10 @@ class Assistant:
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
         field = dq
-        if (u.product_query is not None or supplement is None or self.catalog.named_supplements(q)
-                or (field is None and not any(asks_amount(t) for t in asked))):
+        if u.product_query is not None or supplement is None or self.catalog.named_supplements(q):
             return False
+        if field is None and not any(asks_amount(t) for t in asked):
+            return self._without_monograph(u, q, hits)
         named = mentioned_nutrients(q)
         foreign = self.catalog.foreign_nutrients(q, supplement)
         if not foreign or len(foreign) < len(named):  # none, or the monograph's own is named too
@@ -1968,6 +1974,19 @@ class Assistant:
                 else [h.document for h in hits if h.document.metadata.get("supplement") == supplement])
         said = {n.casefold() for d in docs for n in mentioned_nutrients(d.page_content)}
         return any(n.casefold() not in said for n in foreign)
+
+    def _without_monograph(self, u: Understanding, q: str, hits: Sequence[Hit]) -> bool:
+        """Does a turn of its own ask only of nutrients no monograph is about, naming no product
+        ("is <a nutrient with no monograph> good for <x>?"), where no monograph passage retrieved
+        names them? A product's description that holds one speaks for its seller, not for the
+        monographs: they do not cover it."""
+        named = mentioned_nutrients(q)
+        if u.followup or not named or len(self.catalog.foreign_nutrients(q, None)) < len(named) or (
+                self._names_product(q)):
+            return False
+        said = {n.casefold() for h in hits if not h.document.metadata.get("product_id")
+                for n in mentioned_nutrients(h.document.page_content)}
+        return not any(n.casefold() in said for n in named)
 
     def _field_question(self, u: Understanding, dq: DosageQuery | None, filters: dict[str, str] | None,
                         supplement: str | None, off_topic: Sequence[str], hits: Sequence[Hit] = ()) -> bool:

@@ -1047,3 +1047,12 @@ def test_a_bare_dose_asked_after_a_study_is_that_study_s(catalogue: Assistant) -
     # a dose asked for oneself is the allowance (no study before it)
     ans = catalogue.ask("iron for pregnant women how much a day")
     assert "27 mg" in ans.text and "Recommended Daily Allowance" in ans.text
+
+
+def test_a_claim_about_a_nutrient_no_monograph_covers_is_refused_not_answered_by_a_product(
+        catalogue: Assistant) -> None:
+    # zinc is held by a product whose description praises it; no monograph passage names it
+    assert catalogue.ask("is zinc good for immunity?").abstained
+    # the products still answer what they hold
+    ans = catalogue.ask("which product has zinc in it?")
+    assert not ans.abstained and "zinc" in ans.text

@@ -1154,3 +1154,8 @@ def test_a_dose_asked_for_someone_or_as_usual_is_the_allowance() -> None:
               "whats the usual dose of zinc in the anemia trial?"):
         dq = parse_dosage_query(q)
         assert dq is None or RDA not in dq.fields, q
+
+
+def test_grown_people_are_adults() -> None:
+    assert "adults" in read_population("how much does a grown man need daily?").groups
+    assert "adults" not in read_population("he has grown a lot, how much does my son need?").groups
