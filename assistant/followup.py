@@ -25,7 +25,6 @@ from assistant.domain.vocabulary import FollowupWords, vocabulary
 from assistant.doses import DOSE_RE, parse_doses
 from assistant.normalize import (
     STUDY_POINTER,
-    ask_openings,
     asking_flags,
     content_tokens,
     cue,
@@ -38,6 +37,7 @@ from assistant.normalize import (
     names_a_medicine,
     negated_spans,
     sentences_of,
+    split_at_ask,
     stem,
     taken_things,
     without_negated_mentions,
@@ -514,26 +514,24 @@ def _described_person(kind: str) -> re.Pattern[str]:
 
 
 def scene_and_ask(question: str) -> tuple[str, str]:
-    """(what the question says to set the scene, the rest): its sentences that do not ask, and the
-    words before the ask in a sentence that asks, that open with someone doing or being something
-    (the lexicon's ``scene_openers``, or someone described: "I run marathons and I'm vegetarian,
-    how much ...?", "my son is 10 and plays football. ..."). ('', the question) when it sets none or
-    asks nothing."""
+    """(what the question says to set the scene, the rest): before its first sentence that asks, its
+    sentences, and the words before the ask in that sentence, that open with someone doing or being
+    something (the lexicon's ``scene_openers``, or someone described: "I run marathons and I'm
+    vegetarian, how much ...?", "my son is 10 and plays football. ..."). ('', the question) when it
+    sets none or asks nothing."""
     sentences = sentences_of(question)
     asking = asking_flags(sentences)
     if not any(asking):
         return "", question
-    scene: list[str] = []
-    rest: list[str] = []
-    for sentence, asks in zip(sentences, asking, strict=True):
-        starts = ask_openings(sentence) if asks else [len(sentence)]
-        at = starts[-1] if starts else 0
-        if at and _opens_scene(sentence[:at]):
-            scene.append(sentence[:at])
-            sentence = sentence[at:].lstrip(",;:\u2013\u2014- ")
-        if sentence:
-            rest.append(sentence)
-    return " ".join(scene), " ".join(rest)
+    first = asking.index(True)  # (a statement after the ask is what it asks with: "...? I'm 70.")
+    scene = [t for t in sentences[:first] if _opens_scene(t)]
+    rest = [t for t in sentences[:first] if not _opens_scene(t)]
+    before, ask = split_at_ask(sentences[first])
+    if before and _opens_scene(before):
+        scene.append(before)
+    else:
+        ask = sentences[first]
+    return " ".join(scene), " ".join([*rest, ask, *sentences[first + 1:]])
 
 
 def _opens_scene(text: str) -> bool:

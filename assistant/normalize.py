@@ -845,16 +845,18 @@ def asking_part(question: str) -> str:
     which product has the most?": "which product has the most?")."""
     sentences = sentences_of(question.strip()) or [question]
     at = max((i for i, t in enumerate(sentences) if t.rstrip().endswith("?")), default=len(sentences) - 1)
-    ask = sentences[at]
-    starts = ask_openings(ask)
-    head = ask[starts[-1]:].lstrip(",;:\u2013\u2014- ") if starts else ask
+    _, head = split_at_ask(sentences[at])
     return " ".join([head, *sentences[at + 1:]])
 
 
-def ask_openings(sentence: str) -> list[int]:
-    """Where a word that opens an ask begins the sentence or a clause of it (the offset of the
-    clause's start: its punctuation, when there is one)."""
-    return [m.start() for m in _ask_opener().finditer(fold(sentence))]
+def split_at_ask(sentence: str) -> tuple[str, str]:
+    """(what comes before the ask, the ask): the sentence split where its last word that opens an
+    ask begins it or a clause of it ("my doc switched me to <x>, which product has the most?");
+    ('', the sentence) when no word opens one after its start."""
+    starts = [m.start() for m in _ask_opener().finditer(fold(sentence))]
+    if not starts or not starts[-1]:
+        return "", sentence
+    return sentence[:starts[-1]], sentence[starts[-1]:].lstrip(",;:\u2013\u2014- ")
 
 
 def said_in_passing(question: str, tokens: Collection[str]) -> bool:

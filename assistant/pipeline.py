@@ -1576,19 +1576,16 @@ class Assistant:
         return self.catalog.named_supplement(beside)
 
     def _asks_study_dose(self, u: Understanding, own: str) -> bool:
-        """Does a follow-up ask a dose and nothing else ("what dose?", "what was the dose?": the
-        allowance's words; no field by its name, no people, no supplement of its own) after a
-        question that named a study, or an answer that gave one finding first? It asks the dose of
-        that study, not the Dosage Guide's."""
-        if not (u.followup and u.earlier):
+        """Does a follow-up of a question that named a study ask a dose and nothing else ("what
+        dose?", "what was the dose?": the allowance's words; no field by its name, no people, no
+        supplement of its own)? It asks the dose of that study, not the Dosage Guide's. (After an
+        answer that only quoted a finding, "what dose?" may ask what to take: the allowance.)"""
+        if not (u.followup and u.earlier and about_a_study(u.earlier[-1])):
             return False
         dq = parse_dosage_query(own)
-        if (dq is None or dq.fields != (dosage_cues().question.allowance_field,) or dq.amount is not None
-                or dq.people.named or any(s.kind == "field" for s in find_slots(own))  # (not "is that
-                or self.catalog.named_supplements(own)):  # much too much?": the limit's)
-            return False
-        first = re.sub(r"\s*\[\d+\]", "", sentences_of(u.reply)[0]) if u.reply else ""
-        return about_a_study(u.earlier[-1]) or bool(first and self._writes_finding(first))
+        return not (dq is None or dq.fields != (dosage_cues().question.allowance_field,)
+                    or dq.amount is not None or dq.people.named  # (a limit asked is no dose)
+                    or any(s.kind == "field" for s in find_slots(own)) or self.catalog.named_supplements(own))
 
     def _dosage_query(self, u: Understanding, supplement: str | None) -> DosageQuery | None:
         """The Dosage Guide fields the turn asks about: its own words, else (a follow-up) the
@@ -2136,7 +2133,7 @@ class Assistant:
             support = 1.0
         # the turn as written (its retrieval form has lost its denials' words, not their sentences)
         asked = u.retrieval_question if u.followup else u.question
-        off_topic, scene = self._asked_off_topic(asked, off_topic, scoped)
+        off_topic, scene = self._asked_off_topic(asked, off_topic, scoped, supplement)
         if off_topic:  # "<condition> fractures" where a finding is on fractures: the topic's word
             findings = [r.text for sup in study_scopes for r in self.studies.of(sup)]
             mates = topic_mates(asked, off_topic, surface_forms(asked), findings)
@@ -2230,17 +2227,18 @@ class Assistant:
         holder = self._holder(u.question, scoped) if scoped else None
         return self.catalog.names_of(scoped) | frozenset(content_tokens(holder.name or "") if holder else ())
 
-    def _asked_off_topic(self, question: str, off_topic: list[str],
-                         scoped: str | None) -> tuple[list[str], list[str]]:
+    def _asked_off_topic(self, question: str, off_topic: list[str], scoped: str | None,
+                         supplement: str | None = None) -> tuple[list[str], list[str]]:
         """(the off-topic words the question asks with, those said only to set the scene). Words
         said only in a statement that denies ("no <condition>, my scan was normal. what does <x> do
         for bones?") are context, when the rest has a topic word of its own (none, "is <x> ok?", is
         too little for a medicine said beside the denial to be dropped); so are those said only to
         set the scene (:func:`scene_and_ask`: "I run marathons, how much <x> a day?"), when the rest
         asks a Dosage Guide field without pointing back at them ("can I take <x> with it?", "would
-        <x> help?" ask of the scene itself); never a word of something the question says is taken
-        ("no <condition>, just take <medicine>": the page's silence on it is said). The answer says
-        its passages do not mention the scene's words."""
+        <x> help?" ask of the scene itself), and they are no condition it says someone has, no
+        medicine, and no word the page (``supplement``'s) has in another form; never a word of
+        something the question says is taken ("no <condition>, just take <medicine>": the page's
+        silence on it is said). The answer says its passages do not mention the scene's words."""
         undenied = without_denials(question)
         taken = {w for t in taken_things(question) for w in content_tokens(t)}
         if off_topic and undenied != question:
@@ -2251,8 +2249,11 @@ class Assistant:
         scene, rest = scene_and_ask(undenied)
         if not off_topic or not scene or points_back(rest) or parse_dosage_query(rest) is None:
             return off_topic, []
-        kept = [t for t in off_topic if t in set(content_tokens(rest)) or t in taken]
-        return kept, [t for t in off_topic if t not in kept]
+        stated = {w for c in stated_conditions(scene) for w in content_tokens(c)}  # "I have <x>": its own
+        said = [t for t in off_topic if t not in set(content_tokens(rest)) and t not in taken
+                and t not in stated and not names_a_medicine(t)]  # (a medicine's silence is said)
+        scene_words = self.scope.lacking(said, supplement)  # (one the page has in a form: "bleed")
+        return [t for t in off_topic if t not in scene_words], scene_words
 
     def _unmentioned_studies(self, u: Understanding, off_topic: Sequence[str],
                              scopes: Sequence[str]) -> list[FoundStudies]:

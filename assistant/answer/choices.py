@@ -228,10 +228,10 @@ def unmentioned_scene(question: str, words: Sequence[str], lines: Sequence[str],
     """The sentence saying the answer's lines never mention the words (content tokens) the
     question uses only to set the scene ("I run marathons, how much <x> a day?"): each run of
     such words as the user wrote them (``typed``: a corrected word -> as typed), quoted; none when
-    the lines use them all. Not people, nor a medicine or condition of an interaction class: their
-    own notes speak of them (:func:`_said_in_other_words`)."""
+    the lines use them all (or a word that begins the same). Not people, nor a medicine or condition
+    of an interaction class: their own notes speak of them (:func:`_said_in_other_words`)."""
     tokens = frozenset(content_tokens(" ".join(lines)))
-    unsaid = {w for w in words if w not in tokens}
+    unsaid = {w for w in words if w not in tokens and not _shares_start(w, tokens)}
     runs: list[list[str]] = [[]]
     for m in re.finditer(r"[\w'’-]+", question):
         if set(content_tokens(m.group(0))) & unsaid:

@@ -373,9 +373,8 @@ class ScopeJudge:
             variants.append(v)
         enc = np.asarray(self.embeddings.embed_documents([lq, *variants]), dtype=np.float32)
         qvec, var_vecs = enc[0], enc[1:]
-        sims = term_vecs @ vecs.T if len(words) else np.zeros((len(unknown), 1))
-        lacking = [t for t, row in zip(unknown, sims, strict=True) if float(row.max()) < SYNONYM_COSINE]
-        found = [t for t, row, v in zip(unknown, sims, var_vecs, strict=True)
+        lacking = self._lacking(unknown, term_vecs, vecs)
+        found = [t for t, v in zip(unknown, var_vecs, strict=True)
                  if t in lacking and 1.0 - float(qvec @ v) >= TOPIC_SHIFT]
         topics = _topic_words()
         if any(t in topics or stem(t) in topics for t in found):  # "which brand to buy"
@@ -384,6 +383,25 @@ class ScopeJudge:
             return found
         # words that each lean on the others ("joint pain ... arthritis in my knees"): one topic
         return lacking if lacking and self._shift_without(qvec, lq, lacking) >= COLLECTIVE_SHIFT else []
+
+    def lacking(self, words: Sequence[str], supplement: str | None = None) -> list[str]:
+        """The words with no near synonym (cosine below ``SYNONYM_COSINE``) among the words of the
+        corpus (of ``supplement``'s monograph, when given): words of something the page never speaks
+        of in any form ("bleed" has "bleeding")."""
+        if not words:
+            return []
+        stems, vecs = self.vocabulary()
+        own = self._words_of.get(supplement or "")
+        if own is not None:
+            vecs = vecs[[i for i, w in enumerate(stems) if w in own]]
+        term_vecs = np.asarray(self.embeddings.embed_documents([t.replace("_", " ") for t in words]),
+                               dtype=np.float32)
+        return self._lacking(words, term_vecs, vecs)
+
+    @staticmethod
+    def _lacking(words: Sequence[str], term_vecs: np.ndarray, vecs: np.ndarray) -> list[str]:
+        sims = term_vecs @ vecs.T if len(vecs) else np.zeros((len(words), 1))
+        return [t for t, row in zip(words, sims, strict=True) if float(row.max()) < SYNONYM_COSINE]
 
     def _shift_without(self, qvec: np.ndarray, lq: str, found: Sequence[str]) -> float:
         """How far the question moves with these words all removed at once. One chatty word the

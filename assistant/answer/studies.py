@@ -2692,7 +2692,7 @@ def _filtered(query: StudyQuery, scoped: Sequence[StudyRecord]) -> StudySelectio
     if query.population_not:  # "women who weren't anaemic": no finding in people with anaemia
         qc = study_cues().question
         chosen = [r for r in chosen if r.population and not any(
-            _has_word(t, frozenset(tokens(lexical_form(r.population))), qc) for t in query.population_not)]
+            _has_word(t, population_words(r.population), qc) for t in query.population_not)]
         what.append("in the population asked about" if not query.population else "")
     if query.without:
         left_out = {x.casefold() for x in query.without}
@@ -2739,7 +2739,7 @@ def _by_people(query: StudyQuery, scoped: Sequence[StudyRecord], chosen: list[St
     ("were any of the studies in <people>?": none is, and whom they were in)."""
     certain = True
     if query.population:
-        pops = [set(tokens(lexical_form(r.population))) for r in scoped if r.population]
+        pops = [population_words(r.population) for r in scoped if r.population]
         missing = [g for g in query.population_groups if not any(set(g) & p for p in pops)]
         matched = [] if missing else _by_population(query.population, scoped)  # none "in pregnancy"
         # "were any of the studies in <people>?" asks nothing else: none is, and whom they were in
@@ -2847,10 +2847,17 @@ def _ran(r: StudyRecord, query: StudyQuery) -> bool:
     return low - slack <= qhigh and qlow <= high + slack
 
 
+def population_words(population: str) -> frozenset[str]:
+    """The words of a finding's population, as tokens, and the parts of its hyphenated words
+    ("statin-treated patients" holds "statin": asked "in people on statins", it is theirs)."""
+    words = frozenset(tokens(lexical_form(population)))
+    return words | frozenset(t for w in words if "-" in w for t in tokens(lexical_form(w.replace("-", " "))))
+
+
 def _by_population(terms: Sequence[str], records: Sequence[StudyRecord]) -> list[StudyRecord]:
     """The findings whose population best matches the words asked about: each word weighs by how
     rare it is among the populations; those scoring at least half the best score are kept."""
-    pops = {r.chunk_id: set(tokens(lexical_form(r.population))) for r in records if r.population}
+    pops = {r.chunk_id: population_words(r.population) for r in records if r.population}
     n = len(pops)
     if not n:
         return []

@@ -1056,3 +1056,16 @@ def test_a_claim_about_a_nutrient_no_monograph_covers_is_refused_not_answered_by
     # the products still answer what they hold
     ans = catalogue.ask("which product has zinc in it?")
     assert not ans.abstained and "zinc" in ans.text
+
+
+def test_a_scene_that_states_a_condition_a_medicine_or_the_page_s_own_words_is_not_context(
+        catalogue: Assistant) -> None:
+    # a condition someone has, or a word the page has in another form ("bleed": its "bleeding"),
+    # is what the question is about: no healthy-people figure is given as if it were context
+    for q in ("i have gout, how much fish oil should i take a day?",
+              "I bleed easily and bruise a lot, how much fish oil a day?"):
+        ans = catalogue.ask(q)
+        assert ans.abstained or "bleeding" in ans.text, q
+    # a medicine said in the scene keeps its note that the page never mentions it
+    ans = catalogue.ask("i'm on metformin and i'm vegan, how much vitamin d a day?")
+    assert "does not mention metformin" in ans.text

@@ -1159,3 +1159,9 @@ def test_a_dose_asked_for_someone_or_as_usual_is_the_allowance() -> None:
 def test_grown_people_are_adults() -> None:
     assert "adults" in read_population("how much does a grown man need daily?").groups
     assert "adults" not in read_population("he has grown a lot, how much does my son need?").groups
+
+
+def test_a_dose_for_a_condition_or_a_level_is_not_the_allowance() -> None:
+    for q in ("what dose of zinc should I take, I'm anemic", "whats a normal dose of zinc for high triglycerides"):
+        dq = parse_dosage_query(q)
+        assert dq is None or RDA not in dq.fields, q

@@ -801,7 +801,8 @@ def test_a_statement_about_someone_before_the_ask_sets_the_scene() -> None:
         "i run marathons and i'm vegetarian", "how much zinc a day?")
     assert scene_and_ask("hi, we homeschool. my son is 10, what does he need?") == (
         "hi, we homeschool. my son is 10", "what does he need?")
-    assert scene_and_ask("what's the limit? i'm a swimmer.") == ("i'm a swimmer.", "what's the limit?")
+    # after the ask, a statement is what it asks with ("...? I'm 70.")
+    assert scene_and_ask("what's the limit? i'm a swimmer.") == ("", "what's the limit? i'm a swimmer.")
     # what opens with no one doing or being something is what is asked about, not a scene
     assert scene_and_ask("for pregnancy, how much zinc a day?") == ("", "for pregnancy, how much zinc a day?")
     assert scene_and_ask("my dog ate two capsules, is that toxic?")[0] == ""

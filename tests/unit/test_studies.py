@@ -1689,3 +1689,10 @@ def test_how_often_a_study_gave_its_dose_is_its_detail(question: str, supplement
 def test_how_often_something_happened_and_what_is_used_now_are_no_study_detail(question: str) -> None:
     sq = parse_study_query(question)
     assert sq is None or sq.detail not in ("frequency", "given_dose")
+
+
+def test_a_population_s_hyphenated_words_hold_their_parts() -> None:
+    from assistant.answer.studies import population_words
+
+    words = population_words("statin-treated patients with elevated triglycerides")
+    assert "statin" in words and "statin-treated" in words
