@@ -2239,15 +2239,17 @@ class Assistant:
         medicine, and no word the page (``supplement``'s) has in another form; never a word of
         something the question says is taken ("no <condition>, just take <medicine>": the page's
         silence on it is said). The answer says its passages do not mention the scene's words."""
+        if not off_topic:
+            return off_topic, []
         undenied = without_denials(question)
         taken = {w for t in taken_things(question) for w in content_tokens(t)}
-        if off_topic and undenied != question:
+        if undenied != question:
             asked = set(content_tokens(undenied))
             names = self.catalog.names_of(scoped) | general_words()
             if len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS:
                 off_topic = [t for t in off_topic if t in asked or t in taken]
         scene, rest = scene_and_ask(undenied)
-        if not off_topic or not scene or points_back(rest) or parse_dosage_query(rest) is None:
+        if not (off_topic and scene) or points_back(rest) or parse_dosage_query(rest) is None:
             return off_topic, []
         stated = {w for c in stated_conditions(scene) for w in content_tokens(c)}  # "I have <x>": its own
         said = [t for t in off_topic if t not in set(content_tokens(rest)) and t not in taken
