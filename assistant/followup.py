@@ -109,6 +109,10 @@ class _Cues:
     dose: re.Pattern[str]
     described: re.Pattern[str]
     described_one: re.Pattern[str]
+    #: a closing word that asks the turn of what the conversation asked ("is <x> enough?")
+    open_end: re.Pattern[str]
+    #: how a statement that sets the scene opens (:func:`scene_and_ask`)
+    scene: re.Pattern[str]
 
 
 
@@ -163,6 +167,9 @@ def _cues() -> _Cues:
                         re.IGNORECASE),
         described=re.compile(_DESCRIBED_FORM.format(heads=_words(w.described_heads) or never), re.IGNORECASE),
         described_one=re.compile(_DESCRIBED_FORM.format(heads=never), re.IGNORECASE),
+        open_end=re.compile(rf"(?<![\w-])(?:{_words(w.open_ends) or never})\W*$"),
+        scene=re.compile(rf"^\W*{w.scene_leads}(?:(?:{_words(w.scene_openers) or never})(?![\w'])|"
+                         + "|".join(_described_person(k).pattern for k in ("he", "she", "other")) + ")"),
     )
 
 
@@ -430,7 +437,7 @@ def is_followup(question: str, has_history: bool) -> bool:
     folded = cues.filler_lead.sub("", fold(question))
     if _FOLLOWUP.search(folded) or len([t for t in content_tokens(folded) if t not in fillers]) <= 1:
         return True
-    if re.search(rf"(?<![\w-])(?:{_words(followup_words().open_ends) or '(?!)'})\W*$", folded):
+    if cues.open_end.search(folded):
         return True  # "is <x> enough?": enough for what the conversation asked
     # a turn that only names the nutrient or form to swap ("that's <form> tho. <form> only?"): besides
     # the names, a few words that ask nothing of their own. Not people: "<nutrient> in pregnancy?"
@@ -524,8 +531,9 @@ def scene_and_ask(question: str) -> tuple[str, str]:
     if not any(asking):
         return "", question
     first = asking.index(True)  # (a statement after the ask is what it asks with: "...? I'm 70.")
-    scene = [t for t in sentences[:first] if _opens_scene(t)]
-    rest = [t for t in sentences[:first] if not _opens_scene(t)]
+    opens = [_opens_scene(t) for t in sentences[:first]]
+    scene = [t for t, o in zip(sentences[:first], opens, strict=True) if o]
+    rest = [t for t, o in zip(sentences[:first], opens, strict=True) if not o]
     before, ask = split_at_ask(sentences[first])
     if before and _opens_scene(before):
         scene.append(before)
@@ -536,14 +544,7 @@ def scene_and_ask(question: str) -> tuple[str, str]:
 
 def _opens_scene(text: str) -> bool:
     """Does the text open with someone doing or being something (a greeting or a joint before)?"""
-    return bool(_scene_opener().match(cue_fold(text)))
-
-
-@functools.cache
-def _scene_opener() -> re.Pattern[str]:
-    words = followup_words()
-    described = "|".join(_described_person(k).pattern for k in ("he", "she", "other"))
-    return re.compile(rf"^\W*{words.scene_leads}(?:(?:{_words(words.scene_openers)})(?![\w'])|{described})")
+    return bool(_cues().scene.match(cue_fold(text)))
 
 
 def points_back(question: str) -> bool:

@@ -2251,9 +2251,9 @@ class Assistant:
         scene, rest = scene_and_ask(undenied)
         if not (off_topic and scene) or points_back(rest) or parse_dosage_query(rest) is None:
             return off_topic, []
-        stated = {w for c in stated_conditions(scene) for w in content_tokens(c)}  # "I have <x>": its own
-        said = [t for t in off_topic if t not in set(content_tokens(rest)) and t not in taken
-                and t not in stated and not names_a_medicine(t)]  # (a medicine's silence is said)
+        kept = taken | set(content_tokens(rest)) | {  # a condition stated ("I have <x>") is its own
+            w for c in stated_conditions(scene) for w in content_tokens(c)}
+        said = [t for t in off_topic if t not in kept and not names_a_medicine(t)]  # (a medicine: said)
         scene_words = self.scope.lacking(said, supplement)  # (one the page has in a form: "bleed")
         return [t for t in off_topic if t not in scene_words], scene_words
 

@@ -121,10 +121,15 @@ def _shares_start(token: str, tokens: frozenset[str]) -> bool:
         len(t) >= _SHARED_START and t[:_SHARED_START] == token[:_SHARED_START] for t in tokens)
 
 
+def _used(token: str, tokens: frozenset[str]) -> bool:
+    """Do the lines' tokens hold the word, or one that begins the same?"""
+    return token in tokens or _shares_start(token, tokens)
+
+
 def _named(side: str, tokens: frozenset[str], nutrients: frozenset[str]) -> bool:
     """Do the answer's lines name one side: one of its content words (or a word that begins the
     same), or its nutrient (by any name or form of it)?"""
-    return (any(t in tokens or _shares_start(t, tokens) for t in content_tokens(side))
+    return (any(_used(t, tokens) for t in content_tokens(side))
             or any(n in nutrients for n in mentioned_nutrients(side)))
 
 
@@ -218,7 +223,7 @@ def unsettled_extensions(question: str, lines: Sequence[str], own_words: Contain
     for thing in (x for x in offered_extensions(question) if x not in sides):
         own = [t for t in content_tokens(thing) if t not in own_words]
         if own and not _said_in_other_words(thing) and not any(
-                t in tokens or _shares_start(t, tokens) for t in own):
+                _used(t, tokens) for t in own):
             out.append(msg.NOT_EXTENDED.format(thing=thing))
     return out
 
@@ -231,7 +236,7 @@ def unmentioned_scene(question: str, words: Sequence[str], lines: Sequence[str],
     the lines use them all (or a word that begins the same). Not people, nor a medicine or condition
     of an interaction class: their own notes speak of them (:func:`_said_in_other_words`)."""
     tokens = frozenset(content_tokens(" ".join(lines)))
-    unsaid = {w for w in words if w not in tokens and not _shares_start(w, tokens)}
+    unsaid = {w for w in words if not _used(w, tokens)}
     runs: list[list[str]] = [[]]
     for m in re.finditer(r"[\w'’-]+", question):
         if set(content_tokens(m.group(0))) & unsaid:
