@@ -138,6 +138,9 @@ PART_NOT_COVERED = "The monograph does not cover one part of the question, so th
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "
                  "stated there.")
+#: after an answer whose passages name one side of a choice the question offers and never the other,
+#: a word the corpus never uses ("can I take <x> with <a> or <b>?")
+SIDE_UNMENTIONED = "The passages cited do not mention “{side}”; what is asked of it is not stated there."
 #: after an answer whose passages never mention what the question asks whether they reach ("does
 #: <it> apply to <a> too?")
 NOT_EXTENDED = ("The passages cited do not mention “{thing}”, so whether what they say applies to it is not "

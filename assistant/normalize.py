@@ -664,15 +664,26 @@ def names_a_medicine(text: str) -> bool:
 def taken_things(question: str) -> list[str]:
     """What the question says is taken, used or started (the lexicon's ``taken_things``), as written,
     outside a negated phrase."""
+    return _things(question, "taken_things")
+
+
+def dosed_things(question: str) -> list[str]:
+    """What the question asks the dose of (the lexicon's ``dosed_things``), as written, outside a
+    negated phrase."""
+    return _things(question, "dosed_things")
+
+
+def _things(question: str, patterns: str) -> list[str]:
+    """The group ``thing`` of each match of the lexicon's ``patterns``, outside a negated phrase."""
     folded = fold(question)
     negated = negated_spans(folded)
-    return [m.group("thing") for p in _taken_patterns() for m in p.finditer(folded)
+    return [m.group("thing") for p in _thing_patterns(patterns) for m in p.finditer(folded)
             if not any(s <= m.start("thing") < e for s, e in negated)]
 
 
 @functools.cache
-def _taken_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in vocabulary().lexicon.taken_things)
+def _thing_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in getattr(vocabulary().lexicon, name))
 
 
 @functools.cache
@@ -793,13 +804,24 @@ def without_denials(text: str) -> str:
     bones?"), is context, not what they ask. A statement that also affirms keeps its other clauses
     ("I take <drug>, no other meds." keeps "I take <drug>"). The sentences that ask are those ending
     in "?"; in a text with none, those a word that opens an ask begins, or begins a clause of ("...
-    on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole."""
+    on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole. In a
+    sentence that asks, what comes before its ask is a statement too when it denies taking a medicine
+    ("never been on <a medicine> in my life, is <x> safe?"; not "leaving out <a>, which ...?", what is
+    asked)."""
     sentences = sentences_of(text)
     asking = asking_flags(sentences)
     if not any(asking):
         return text
-    kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
+    kept = [_undenied_before_ask(s) if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
     return " ".join(s for s in kept if s)
+
+
+def _undenied_before_ask(sentence: str) -> str:
+    """An asking sentence with the statement before its ask (:func:`split_at_ask`) undenied."""
+    before, ask = split_at_ask(sentence)
+    if not before.strip() or not denied_classes(before):
+        return sentence
+    return " ".join(p for p in (_undenied(before.rstrip(",;:\u2013\u2014- ")), ask) if p)
 
 
 def asking_only(text: str) -> str:

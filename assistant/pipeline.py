@@ -20,7 +20,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,6 +51,7 @@ from assistant.answer.cautions import (
 from assistant.answer.choices import (
     extension_words,
     offered_words,
+    one_sided,
     unmentioned_scene,
     unsettled_choices,
     unsettled_extensions,
@@ -210,6 +211,7 @@ from assistant.normalize import (
     cue,
     cue_fold,
     denied_classes,
+    dosed_things,
     expand_query,
     fold,
     general_words,
@@ -300,8 +302,9 @@ class Understanding:
     #: the turn asks of another medicine than the earlier question's ("what about <another>?"): the
     #: earlier one's notes do not answer it, though they still apply to whoever takes it
     other_medicine: bool = False
-    #: the words the pages lack that the turn says only to set the scene ("I run marathons, ..."):
-    #: no topic of its; the answer says the passages it cites do not mention them
+    #: the words the pages lack that the turn says only to set the scene ("I run marathons, ..."), or
+    #: as the side of a choice whose other side the pages name ("with <a> or <b>?"): no topic of its;
+    #: the answer says the passages it cites do not mention them
     scene: tuple[str, ...] = ()
 
 
@@ -971,8 +974,8 @@ class Assistant:
         supplement = self._supplement(u, filters, hits)
         u = self._with_interactions(u, supplement, hits, (filters or {}).get("supplement"))
         dq = self._dosage_query(u, supplement)  # the Dosage Guide fields it asks about, parsed once
-        if self._foreign_subject(u, supplement, hits, dq):  # its figures would answer for another nutrient
-            yield from self._emit(self._abstain(q, 0.0, u.corrected))
+        if self._foreign_subject(u, supplement, hits, dq):  # its figures would answer for another thing
+            yield from self._emit(self._refused(q, u, 0.0, hits, (filters or {}).get("supplement")))
             return
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits, chosen)
@@ -992,7 +995,7 @@ class Assistant:
             return
         book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
         u = replace(self._with_limit_notes(u, dq), scene=tuple(scene))  # the notes on limits in scope
-        cautions, shown = self._turn_cautions(book, u, supplement, everywhere)
+        cautions, shown = self._turn_cautions(book, u, supplement, everywhere, dq.conditions if dq else ())
         urgent = urgent_referral(u.question)  # too much may have been taken: where to get help, first
         head = ([urgent] if urgent else []) + [caution_line(c) for c in shown]
         if fields_only:
@@ -1074,10 +1077,11 @@ class Assistant:
         said += fits
         gap = figure_gap(u.question, said) if gaps and said else None
         tail = noted + fits + ([gap] if gap is not None else []) + (
-            unsettled_choices(u.question, said, idf)
+            unsettled_choices(u.question, said, idf, u.scene)
             + unsettled_extensions(
                 u.question, said, self.catalog.page_and_product_name_words)
-            + unmentioned_scene(u.question, u.scene, said, {v: k for k, v in u.corrected.items()})
+            + unmentioned_scene(u.question, [w for w in u.scene if w not in one_sided(u.question, u.scene)],
+                                said, {v: k for k, v in u.corrected.items()})
             if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
@@ -1393,7 +1397,8 @@ class Assistant:
         if not classes:
             return []
         scope = self._caution_scope(u, supplement)
-        return cautions_for(book, self.retriever.lexical.cautions, scope, classes)
+        denied = [c for c in denied_classes(u.question) if c not in u.asks_about]  # (unless it asks of it)
+        return cautions_for(book, self.retriever.lexical.cautions, scope, classes, denied)
 
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one
@@ -1429,12 +1434,15 @@ class Assistant:
         return tuple(dict.fromkeys([supplement, *named, *pages]))
 
     def _turn_cautions(self, book: CitationBook, u: Understanding, supplement: str | None,
-                       everywhere: Sequence[str] = ()) -> tuple[list[Caution], list[Caution]]:
+                       everywhere: Sequence[str] = (), treated: Collection[str] = ()
+                       ) -> tuple[list[Caution], list[Caution]]:
         """(the cautions the turn brings, those its text repeats). A note that names a condition the
-        question says someone has ("I have <a condition>") is about the person asking: its class's
-        cautions apply and its text is repeated, as a caution is when the question is about it.
-        ``everywhere``: the classes whose cautions are every monograph's (the turn names none)."""
-        conditions = stated_conditions(without_negated_mentions(u.question))
+        question says someone has ("I have <a condition>"), or one it asks the treatment dose for
+        (``treated``: the Dosage Guide's words for it, :attr:`DosageQuery.conditions`), is about the
+        person asking: its class's cautions apply and its text is repeated, as a caution is when the
+        question is about it. ``everywhere``: the classes whose cautions are every monograph's (the
+        turn names none)."""
+        conditions = [*stated_conditions(without_negated_mentions(u.question)), *sorted(treated)]
         own = [*self._condition_notes(u, supplement, conditions), *self._people_notes(u, supplement)]
         asked = [c for c in u.asks_about if c in u.classes]  # a note's kind: a class asked, first
         classes = list(dict.fromkeys([*asked, *u.classes, *(c for d in own for c in note_classes(d))]))
@@ -1906,7 +1914,9 @@ class Assistant:
         monographs in scope have a caution for; not when it has words no page uses besides those
         that ask it (a medicine the vocabulary does not know: "I'm on <x>, any interactions?"). One
         that asks about its interaction with "it" after a denial ("never took <medicine>. does <x>
-        interact with it?", or the denial the turn before) asks about the class denied."""
+        interact with it?", or the denial the turn before) asks about the class denied; one that
+        asks whether it is safe after a denial ("I'm not on <medicine>, is <x> safe?") about every
+        class but the one denied."""
         if supplement is None or mentioned_classes([without_negated_mentions(u.question)]):
             return u
         if (asked := interaction_ask(u.question)) is None:  # the denial: in the turn, else the one before
@@ -1919,6 +1929,8 @@ class Assistant:
             return u
         kinds = interaction_kinds(self.retriever.lexical.cautions, self._caution_scope(u, supplement),
                                   every=safety_ask(u.question))
+        denied = denied_classes(u.question) or (denied_classes(u.earlier[-1]) if u.earlier else [])
+        kinds = [k for k in kinds if k not in denied]  # "I'm not on <medicine>, is <x> safe?": not its
         return replace(u, classes=list(dict.fromkeys([*u.classes, *kinds])),
                        asks_about=list(dict.fromkeys([*u.asks_about, *kinds]))) if kinds else u
 
@@ -1943,6 +1955,8 @@ class Assistant:
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
         field = dq
+        if self._doses_a_medicine(u):
+            return True
         if u.product_query is not None or supplement is None or self.catalog.named_supplements(q):
             return False
         if field is None and not any(asks_amount(t) for t in asked):
@@ -1971,6 +1985,16 @@ class Assistant:
                 else [h.document for h in hits if h.document.metadata.get("supplement") == supplement])
         said = {n.casefold() for d in docs for n in mentioned_nutrients(d.page_content)}
         return any(n.casefold() not in said for n in foreign)
+
+    def _doses_a_medicine(self, u: Understanding) -> bool:
+        """Does a turn of its own ask the dose of a medicine ("what's the dose of <a medicine> for
+        <x>?": the lexicon's ``dosed_things``), naming no supplement, nutrient or product of the
+        catalogue? That dose is its prescriber's to give; the monographs' notes on the medicine are
+        about their own supplements (they are still shown: :meth:`_refused`)."""
+        q = u.question
+        if u.followup or self.catalog.named_supplements(q) or mentioned_nutrients(q):
+            return False
+        return any(names_a_medicine(t) for t in dosed_things(q)) and not self._names_product(q)
 
     def _without_monograph(self, u: Understanding, q: str, hits: Sequence[Hit]) -> bool:
         """Does a turn of its own ask only of nutrients no monograph is about, naming no product
@@ -2002,10 +2026,17 @@ class Assistant:
             best = hits[0].document.metadata
             if best.get("kind") == "field" and best.get("title") in dq.fields:
                 scoped = str(best.get("supplement"))
-        if scoped != supplement:
+        if scoped != supplement or self.catalog.foreign_nutrients(u.retrieval_question, supplement):
             return False
-        return (not self.catalog.foreign_nutrients(u.retrieval_question, supplement)
-                and not set(off_topic) - field_words(u.retrieval_question))
+        if not set(off_topic) - field_words(u.retrieval_question):
+            return True
+        # a field the page leaves blank gives no value for anyone: asked by its name, of a condition
+        # or of people in words the page lacks ("does it list a <field> for <condition>?"), it is
+        # answered as blank ("how much would <someone> need" names none: what it asks of is off the page)
+        if not any(s.kind == "field" for s in find_slots(u.question)):
+            return False
+        docs = self._field_docs(supplement, dq.fields, hits)
+        return len(docs) == len(dq.fields) and all(field_from_doc(d).blank for d in docs)
 
     def _product_gap(self, u: Understanding, hits: Sequence[Hit], book: CitationBook) -> list[str]:
         """The best passage is a product asked about for an amount it does not state: say so."""
@@ -2145,6 +2176,8 @@ class Assistant:
             # mention <a> (:func:`unsettled_extensions`)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
+        if off_topic and set(off_topic) <= one_sided(asked, off_topic):  # "with <a> or <b>?": the passages
+            off_topic, scene = [], [*scene, *off_topic]  # answer of <b>, and say they never mention <a>
         return support, off_topic, studies, scene
 
     def _takes_unknown(self, u: Understanding, hits: Sequence[Hit], names: frozenset[str]) -> bool:
@@ -2246,7 +2279,8 @@ class Assistant:
         if undenied != question:
             asked = set(content_tokens(undenied))
             names = self.catalog.names_of(scoped) | general_words()
-            if len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS:
+            if (len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS
+                    or self.catalog.named_supplements(undenied)):  # "..., is <x> safe?": <x> is its topic
                 off_topic = [t for t in off_topic if t in asked or t in taken]
         scene, rest = scene_and_ask(undenied)
         if not (off_topic and scene) or points_back(rest) or parse_dosage_query(rest) is None:
@@ -2784,9 +2818,9 @@ class Assistant:
                  scoped: str | None) -> Answer:
         """The refusal of a question out of scope. One that asks of something no page covers, taken
         with a medicine ("<another supplement> with <a medicine>?", or a product the pages do not
-        name), still shows every page's cautions on that medicine: what is known of it is never hidden;
-        one asking of another medicine than the conversation's, the cautions the conversation brought
-        (of the supplement asked about)."""
+        name), or the dose of a medicine, still shows every page's cautions on that medicine: what is
+        known of it is never hidden; one asking of another medicine than the conversation's, the
+        cautions the conversation brought (of the supplement asked about)."""
         answer = self._abstain(q, support, u.corrected)  # (the question as asked, not as corrected)
         if u.other_medicine:  # "what about <another medicine>?": the earlier one's cautions still apply
             classes = [c for c in u.classes if c != DOSE_RISK_CLASS]
@@ -2795,7 +2829,8 @@ class Assistant:
         else:
             classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
             scope = None
-            if not classes or not self._takes_unknown(u, hits, self._scope_names(u, scoped)):
+            if not classes or not (self._doses_a_medicine(u)
+                                   or self._takes_unknown(u, hits, self._scope_names(u, scoped))):
                 return answer
         book = CitationBook()
         cautions = cautions_for(book, self.retriever.lexical.cautions, scope, classes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 
 from assistant import messages as msg
 from assistant.domain.vocabulary import vocabulary
@@ -28,12 +28,14 @@ from assistant.nutrients import mentioned_nutrients
 
 #: one side of a choice is at most this many words
 _SIDE_WORDS = 2
+#: ... after at most this many words that open it ("or with a cup of <b>": lexicon ``choice_openers``)
+_OPENER_WORDS = 4
 #: a side is named by a word of the answer that begins with the same letters as one of its words
 #: ("pregnancy" by "pregnant"), when both are at least this long
 _SHARED_START = 6
 _WORD = r"[a-z0-9][\w+-]*"
 _CHOICE = re.compile(rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS - 1}}}{_WORD})\s+or\s+"
-                     rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + 1}}}{_WORD})")
+                     rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + _OPENER_WORDS}}}{_WORD})")
 
 
 def _in_side(word: str) -> bool:
@@ -149,16 +151,38 @@ def _said_in_other_words(thing: str) -> bool:
     return bool(mentioned_classes([thing], questions=False)) or bool(field_words(thing))
 
 
-def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Container[str]) -> list[str]:
+def unsettled_choices(question: str, lines: Sequence[str], corpus_words: Container[str],
+                      lacking: Collection[str] = ()) -> list[str]:
     """One sentence for each choice the question offers that the answer's lines name neither side
     of ("is it <a> or <b>?" answered by passages that name neither), but for a pair the passages
-    might name in other words (``corpus_words``: every word the corpus uses, as tokens)."""
+    might name in other words (``corpus_words``: every word the corpus uses, as tokens); and one for
+    each side the lines do not name whose words are all ``lacking`` (words the pages lack, taken as
+    no topic because the other side is named: :func:`one_sided`)."""
     text = " ".join(lines)
     tokens = frozenset(content_tokens(text))
     nutrients = frozenset(mentioned_nutrients(text))
-    return [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in offered_choices(question)
-            if not _said_otherwise(f"{a} or {b}", corpus_words)
-            and not _named(a, tokens, nutrients) and not _named(b, tokens, nutrients)]
+    choices = offered_choices(question)
+    neither = [msg.NEITHER_NAMED.format(first=a, second=b) for a, b in choices
+               if not _said_otherwise(f"{a} or {b}", corpus_words)
+               and not _named(a, tokens, nutrients) and not _named(b, tokens, nutrients)]
+    # "with <a> or <b>?" where the lines name <b> and the pages lack <a>: what they say is of <b>
+    one = [msg.SIDE_UNMENTIONED.format(side=x) for a, b in choices for x, y in ((a, b), (b, a))
+           if _named(y, tokens, nutrients) and not _named(x, tokens, nutrients)
+           and (own := set(content_tokens(x))) and own <= set(lacking)]
+    return neither + one
+
+
+def one_sided(question: str, off_topic: Collection[str]) -> frozenset[str]:
+    """The off-topic words that make up one side of a choice the question offers whose other side
+    holds none ("can I take it with <a> or <b>?", the page naming <b>): the passages may answer of
+    the other side, and the answer says they never mention this one (:func:`unsettled_choices`)."""
+    out: set[str] = set()
+    for a, b in offered_choices(question):
+        for this, other in ((set(content_tokens(a)), set(content_tokens(b))),
+                            (set(content_tokens(b)), set(content_tokens(a)))):
+            if this and this <= set(off_topic) and other and not other & set(off_topic):
+                out |= this
+    return frozenset(out)
 
 
 #: the thing a question asks whether what is said reaches is at most this many words

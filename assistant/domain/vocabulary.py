@@ -281,6 +281,9 @@ class Lexicon(BaseModel):
     #: regular expressions of what a question says is taken, its group ``thing`` (see lexicon.yaml
     #: ``taken_things``)
     taken_things: list[str] = Field(default_factory=list)
+    #: regular expressions of what a question asks the dose of, its group ``thing`` (see lexicon.yaml
+    #: ``dosed_things``)
+    dosed_things: list[str] = Field(default_factory=list)
     #: regular expressions of an ask about taking things together (see lexicon.yaml ``together``)
     together: list[str] = Field(default_factory=list)
     #: ... or about what one does to the other ("does <x> block <y>?"; lexicon.yaml ``effect_on``)

@@ -101,6 +101,18 @@ def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalo
     assert asked.abstained
 
 
+def test_a_safety_question_after_a_denial_brings_every_class_but_the_one_denied(catalogue: Assistant) -> None:
+    ans = catalogue.ask("never been on a blood thinner in my life, is vitamin k2 safe?")
+    assert not ans.abstained and not ans.cautions and "considered low toxicity" in ans.text
+    assert {c.kind for c in catalogue.ask("is vitamin k2 safe?").cautions} == {"anticoagulant"}
+
+
+def test_a_dose_asked_to_treat_a_condition_brings_the_note_on_people_treated_for_it(catalogue: Assistant) -> None:
+    ans = catalogue.ask("fish oil dose to bring trigs down?")
+    assert "2–4 g/day" in ans.text and "blood_lipids" in {c.kind for c in ans.cautions}
+    assert "blood_lipids" not in {c.kind for c in catalogue.ask("how much fish oil a day for adults?").cautions}
+
+
 def test_a_medicine_no_page_mentions_said_in_passing_is_said_to_be_unmentioned(catalogue: Assistant) -> None:
     ans = catalogue.ask("my doc switched me to amlodipine, which k2 product has the most k2?")
     assert not ans.abstained and "does not mention amlodipine" in ans.text and ans.table
@@ -798,6 +810,19 @@ def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_
     first = "im allergic to shellfish, can i take krill oil"  # a follow-up takes the conversation's thing
     ans = catalogue.ask("what should i take instead", history=asked_before(first, catalogue.ask(first).text))
     assert not ans.abstained and "allergy" in {c.kind for c in ans.cautions}
+    ans = catalogue.ask("is guarana ok with my warfarin?")  # the thing asked to be safe with it
+    assert ans.abstained and {c.kind for c in ans.cautions} == {"anticoagulant"}
+    assert not catalogue.ask("is mk-7 ok with my warfarin?").abstained  # a form the corpus covers
+
+
+def test_a_medicine_s_own_dose_is_not_the_monographs_to_give(catalogue: Assistant) -> None:
+    for question, kind in [("what is the usual dose of doxycycline for acne", "tetracycline_antibiotic"),
+                           ("how much clopidogrel do people normally take", "antiplatelet")]:
+        ans = catalogue.ask(question)
+        assert ans.abstained, question  # no field of a page answers for the medicine ...
+        assert kind in {c.kind for c in ans.cautions}, question  # ... whose notes are still shown
+    ans = catalogue.ask("how much fish oil is ok with clopidogrel")  # the supplement's dose: answered
+    assert not ans.abstained and "antiplatelet" in {c.kind for c in ans.cautions}
 
 
 def test_whether_the_product_answered_is_ok_for_a_child_sets_it_beside_the_limit(catalogue: Assistant) -> None:
@@ -1069,3 +1094,27 @@ def test_a_scene_that_states_a_condition_a_medicine_or_the_page_s_own_words_is_n
     # a medicine said in the scene keeps its note that the page never mentions it
     ans = catalogue.ask("i'm on metformin and i'm vegan, how much vitamin d a day?")
     assert "does not mention metformin" in ans.text
+
+
+def test_a_choice_whose_one_side_the_pages_lack_is_answered_of_the_other(catalogue: Assistant) -> None:
+    ans = catalogue.ask("should my iron tablet go down with a latte or with tea?")
+    assert not ans.abstained and "tea" in ans.text  # the heme-iron line's "inhibitors such as tea"
+    assert "do not mention “latte”" in ans.text
+    assert catalogue.ask("should my iron tablet go down with a latte or a smoothie?").abstained  # neither
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ("what did the fish oil dry eye trial find", "and what was the placebo?", "olive oil placebo"),
+    ("what did the icosapent ethyl study show", "how long was their follow-up", "4.9 years"),
+    ("tell me about iron reference 5", "what was the ferritin threshold?", "below 50 μg/L"),
+])
+def test_a_detail_of_a_study_s_design_asked_next_is_that_study_s(catalogue: Assistant, first: str, then: str,
+                                                                 said: str) -> None:
+    ans = catalogue.ask(then, history=asked_before(first, catalogue.ask(first).text))
+    assert not ans.abstained and said in ans.text
+
+
+def test_a_blank_field_asked_of_a_condition_is_said_to_be_blank(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is there a vitamin d3 therapeutic dose for rickets on the page?")
+    assert not ans.abstained and "lists no value for the Therapeutic Doses" in ans.text
+    assert catalogue.ask("what's the omega 3 therapeutic dose for psoriasis?").abstained  # a field with values

@@ -43,6 +43,17 @@ def test_a_choice_named_by_neither_side_is_said_to_be_unstated() -> None:
         msg.NEITHER_NAMED.format(first="capsule", second="liquid")]
 
 
+def test_a_side_the_pages_lack_beside_one_they_name_is_said_to_be_unmentioned() -> None:
+    from assistant.answer.choices import one_sided
+
+    q = "can i take it with juice or the liquid?"
+    assert one_sided(q, ["juice"]) == {"juice"}  # the other side is the pages': no topic of its
+    assert one_sided(q, ["juice", "liquid"]) == frozenset()  # both lacking: the question is off the page
+    lines = ["The liquid form was taken with meals [1]"]
+    assert unsettled_choices(q, lines, WORDS, ["juice"]) == [msg.SIDE_UNMENTIONED.format(side="juice")]
+    assert unsettled_choices(q, lines, WORDS) == []  # a side the scope check kept is no gap to say
+
+
 def test_a_nutrient_is_named_by_any_of_its_forms() -> None:
     # the vocabulary's nutrient names: a form names its nutrient
     from assistant.domain.vocabulary import vocabulary

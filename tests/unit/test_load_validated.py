@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -60,3 +61,24 @@ def test_cue_fold_is_fold_with_straight_single_quotes(text: str) -> None:
     old = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("\u2018", "'")
     assert cue_fold(text) == old == fold(text).replace("\u2019", "'").replace("\u2018", "'")
     assert dosage.fold is cue_fold and studies.fold is cue_fold
+
+
+def _listed_strings(node: object) -> list[str]:
+    """Every string inside a list of a loaded YAML tree (the cue patterns; prose values are no list's)."""
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _listed_strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in ([v] if isinstance(v, str) else _listed_strings(v))]
+    return []
+
+
+@pytest.mark.parametrize("path", sorted([*Path(dosage.__file__).parents[1].glob("domain/*.yaml"),
+                                         *Path(dosage.__file__).parents[1].glob("domain/vocabulary/*.yaml")]),
+                         ids=lambda p: p.name)
+def test_no_pattern_ends_in_white_space_a_whole_word_cue_could_never_match_before_a_word(path: Path) -> None:
+    import yaml
+
+    ending = re.compile(r"(?<!\(\?=) \)?[?*]?$")  # "were there (?:any )?" needs a space, then no word (a
+    # look-ahead for a space, "to(?= )", is no space taken)
+    bad = [p for p in _listed_strings(yaml.safe_load(path.read_text(encoding="utf-8"))) if ending.search(p)]
+    assert not bad, f"{path.name}: {bad}"
