@@ -138,6 +138,10 @@ PART_NOT_COVERED = "The monograph does not cover one part of the question, so th
 #: after an answer whose passages name neither side of a choice the question offers ("is it <a> or <b>?")
 NEITHER_NAMED = ("The passages cited mention neither {first} nor {second}; what is asked of them is not "
                  "stated there.")
+#: after a Dosage Guide field cited for someone the question says has a condition a note is about,
+#: when the field's lines never name it ("he has <condition>, what's the most he can take?")
+FIELD_NOT_FOR_CONDITION = ("The {field} [{marker}] gives no value for people with {condition}; its figures "
+                           "are not stated for them.")
 #: after an answer whose passages name one side of a choice the question offers and never the other,
 #: a word the corpus never uses ("can I take <x> with <a> or <b>?")
 SIDE_UNMENTIONED = "The passages cited do not mention “{side}”; what is asked of it is not stated there."

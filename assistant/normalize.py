@@ -804,24 +804,13 @@ def without_denials(text: str) -> str:
     bones?"), is context, not what they ask. A statement that also affirms keeps its other clauses
     ("I take <drug>, no other meds." keeps "I take <drug>"). The sentences that ask are those ending
     in "?"; in a text with none, those a word that opens an ask begins, or begins a clause of ("...
-    on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole. In a
-    sentence that asks, what comes before its ask is a statement too when it denies taking a medicine
-    ("never been on <a medicine> in my life, is <x> safe?"; not "leaving out <a>, which ...?", what is
-    asked)."""
+    on nothing now. he wants the 45 mcg one, whats in it"); a text with neither is kept whole."""
     sentences = sentences_of(text)
     asking = asking_flags(sentences)
     if not any(asking):
         return text
-    kept = [_undenied_before_ask(s) if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
+    kept = [s if a else _undenied(s) for s, a in zip(sentences, asking, strict=True)]
     return " ".join(s for s in kept if s)
-
-
-def _undenied_before_ask(sentence: str) -> str:
-    """An asking sentence with the statement before its ask (:func:`split_at_ask`) undenied."""
-    before, ask = split_at_ask(sentence)
-    if not before.strip() or not denied_classes(before):
-        return sentence
-    return " ".join(p for p in (_undenied(before.rstrip(",;:\u2013\u2014- ")), ask) if p)
 
 
 def asking_only(text: str) -> str:

@@ -207,6 +207,7 @@ from assistant.index.embeddings import load_embeddings
 from assistant.normalize import (
     PINNED_STUDY,
     asking_only,
+    asking_part,
     content_tokens,
     cue,
     cue_fold,
@@ -1065,6 +1066,7 @@ class Assistant:
         a personal question."""
         idf = self.retriever.lexical.idf
         noted = (self._condition_lines(u, cited[0], cited[1])  # about the person asking
+                 + self._fields_not_for(u, cited[0], cited[1])
                  + self._named_amount_notes(u, cited[0], cited[1]) + self._claim_findings(u, cited[1])
                  + self._age_findings(u, cited[0], cited[1])
                  + self._cited_above_limit(u, cited[1], head + lines)
@@ -1397,8 +1399,7 @@ class Assistant:
         if not classes:
             return []
         scope = self._caution_scope(u, supplement)
-        denied = [c for c in denied_classes(u.question) if c not in u.asks_about]  # (unless it asks of it)
-        return cautions_for(book, self.retriever.lexical.cautions, scope, classes, denied)
+        return cautions_for(book, self.retriever.lexical.cautions, scope, classes)
 
     def _caution_scope(self, u: Understanding, supplement: str | None) -> tuple[str, ...] | None:
         """The monographs whose cautions apply to the turn: the one it is about and every other one
@@ -1488,6 +1489,26 @@ class Assistant:
         words = self.catalog.naming_words
         return [self._quoted(d, book) for d in notes
                 if names_condition(str(d.metadata.get("text") or d.page_content), stated, words)]
+
+    def _fields_not_for(self, u: Understanding, supplement: str | None, book: CitationBook) -> list[str]:
+        """For each Dosage Guide field the answer cites, asked for someone the question says has a
+        condition that a note of the page is about ("he has <condition>, what's the most he can
+        take?"): that the field gives no value for people with it, when its lines never name it.
+        Its figures are for others; the note on them is what the page says of them."""
+        own = without_negated_mentions(u.question)
+        stated = stated_conditions(own)
+        if supplement is None or not stated or parse_dosage_query(own) is None:
+            return []
+        words = self.catalog.naming_words
+        notes = [str(d.metadata.get("text") or d.page_content) for d in self._page_passages([supplement])
+                 if d.metadata.get("kind") == "note"]
+        about = [c for c in stated if any(names_condition(n, [c], words) for n in notes)
+                 and not re.search(r"\d", c)]  # ("<condition> stage 2": a number the page does not state)
+        fields = {c.subsection: c.marker for c in book.citations
+                  if c.section == DOSAGE_GUIDE and c.supplement == supplement and c.subsection}
+        said = {c.marker: c.snippet for c in book.citations}
+        return [msg.FIELD_NOT_FOR_CONDITION.format(field=f, condition=c, marker=m)
+                for f, m in fields.items() for c in about if not names_condition(said[m], [c], words)]
 
     def _unquoted_notes(self, pages: Sequence[str], book: CitationBook) -> list[Document]:
         """The notes of the monographs ``pages`` that the answer does not quote yet."""
@@ -1914,9 +1935,7 @@ class Assistant:
         monographs in scope have a caution for; not when it has words no page uses besides those
         that ask it (a medicine the vocabulary does not know: "I'm on <x>, any interactions?"). One
         that asks about its interaction with "it" after a denial ("never took <medicine>. does <x>
-        interact with it?", or the denial the turn before) asks about the class denied; one that
-        asks whether it is safe after a denial ("I'm not on <medicine>, is <x> safe?") about every
-        class but the one denied."""
+        interact with it?", or the denial the turn before) asks about the class denied."""
         if supplement is None or mentioned_classes([without_negated_mentions(u.question)]):
             return u
         if (asked := interaction_ask(u.question)) is None:  # the denial: in the turn, else the one before
@@ -1929,8 +1948,6 @@ class Assistant:
             return u
         kinds = interaction_kinds(self.retriever.lexical.cautions, self._caution_scope(u, supplement),
                                   every=safety_ask(u.question))
-        denied = denied_classes(u.question) or (denied_classes(u.earlier[-1]) if u.earlier else [])
-        kinds = [k for k in kinds if k not in denied]  # "I'm not on <medicine>, is <x> safe?": not its
         return replace(u, classes=list(dict.fromkeys([*u.classes, *kinds])),
                        asks_about=list(dict.fromkeys([*u.asks_about, *kinds]))) if kinds else u
 
@@ -1946,9 +1963,10 @@ class Assistant:
 
     def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                          dq: DosageQuery | None) -> bool:
-        """Does the turn ask for an amount (a dose, how much, a limit) of nutrients that are not the
-        monograph's own and that the passages which would answer never name, naming no supplement of
-        the corpus ("the RDA of <a vitamin with no monograph>")? A Dosage Guide field's values are
+        """Does the turn ask the dose of a medicine (:meth:`_doses_a_medicine`), or an amount (a dose,
+        how much, a limit) of nutrients that are not the monograph's own and that the passages which
+        would answer never name, naming no supplement of the corpus ("the RDA of <a vitamin with no
+        monograph>")? A Dosage Guide field's values are
         for the monograph's own nutrient: unless the field names the one asked about, it answers for
         another nutrient. Other passages answer only where they name it ("the dose of <a second
         vitamin> in the trial")."""
@@ -1987,14 +2005,15 @@ class Assistant:
         return any(n.casefold() not in said for n in foreign)
 
     def _doses_a_medicine(self, u: Understanding) -> bool:
-        """Does a turn of its own ask the dose of a medicine ("what's the dose of <a medicine> for
-        <x>?": the lexicon's ``dosed_things``), naming no supplement, nutrient or product of the
-        catalogue? That dose is its prescriber's to give; the monographs' notes on the medicine are
-        about their own supplements (they are still shown: :meth:`_refused`)."""
+        """Does a turn of its own open its ask with the dose of a medicine ("what's the dose of <a
+        medicine> for <x>?": the lexicon's ``dosed_things``), naming no supplement, nutrient or
+        product of the catalogue and asking nothing of interactions ("which supplements should I
+        avoid at my dose of <a medicine>?": the notes answer that)? That dose is its prescriber's to
+        give; the monographs' notes on the medicine are still shown (:meth:`_refused`)."""
         q = u.question
-        if u.followup or self.catalog.named_supplements(q) or mentioned_nutrients(q):
+        if u.followup or self.catalog.named_supplements(q) or mentioned_nutrients(q) or interaction_ask(q):
             return False
-        return any(names_a_medicine(t) for t in dosed_things(q)) and not self._names_product(q)
+        return any(names_a_medicine(t) for t in dosed_things(asking_part(q))) and not self._names_product(q)
 
     def _without_monograph(self, u: Understanding, q: str, hits: Sequence[Hit]) -> bool:
         """Does a turn of its own ask only of nutrients no monograph is about, naming no product
@@ -2279,8 +2298,7 @@ class Assistant:
         if undenied != question:
             asked = set(content_tokens(undenied))
             names = self.catalog.names_of(scoped) | general_words()
-            if (len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS
-                    or self.catalog.named_supplements(undenied)):  # "..., is <x> safe?": <x> is its topic
+            if len([t for t in asked if t not in names]) >= MIN_REST_TOPIC_WORDS:
                 off_topic = [t for t in off_topic if t in asked or t in taken]
         scene, rest = scene_and_ask(undenied)
         if not (off_topic and scene) or points_back(rest) or parse_dosage_query(rest) is None:

@@ -88,18 +88,14 @@ def caution_passages(docs: Sequence[Document], supplement: str | Collection[str]
 
 
 def cautions_for(book: CitationBook, passages: Sequence[Document], supplement: str | Collection[str] | None,
-                 classes: Sequence[str], denied: Collection[str] = ()) -> list[Caution]:
+                 classes: Sequence[str]) -> list[Caution]:
     """The cautions of ``classes`` of ``supplement`` in the monograph's own words, each cited in
-    ``book``; a note of several classes is one caution whose kind is the first class asked for. Not
-    a note of a class the question denies (``denied``: "not on <medicine>, is <x> ok at <amount>?"
-    brings the notes on excess, but not its note on that medicine)."""
+    ``book``; a note of several classes is one caution whose kind is the first class asked for."""
     out: list[Caution] = []
     for doc in caution_passages(passages, supplement, classes):
-        kinds = note_classes(doc)
-        if set(kinds) & set(denied):
-            continue
         text = str(doc.metadata.get("text", ""))
         marker = book.cite(doc, (0, len(text)))
+        kinds = note_classes(doc)
         kind = next(c for c in classes if c in kinds)
         out.append(Caution(kind=kind, kinds=kinds, text=text, citation=book.citations[marker - 1]))
     return out

@@ -28,14 +28,12 @@ from assistant.nutrients import mentioned_nutrients
 
 #: one side of a choice is at most this many words
 _SIDE_WORDS = 2
-#: ... after at most this many words that open it ("or with a cup of <b>": lexicon ``choice_openers``)
-_OPENER_WORDS = 4
 #: a side is named by a word of the answer that begins with the same letters as one of its words
 #: ("pregnancy" by "pregnant"), when both are at least this long
 _SHARED_START = 6
 _WORD = r"[a-z0-9][\w+-]*"
 _CHOICE = re.compile(rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS - 1}}}{_WORD})\s+or\s+"
-                     rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + _OPENER_WORDS}}}{_WORD})")
+                     rf"((?:{_WORD}\s+){{0,{_SIDE_WORDS + 1}}}{_WORD})")
 
 
 def _in_side(word: str) -> bool:

@@ -101,12 +101,6 @@ def test_a_medicine_said_beside_a_denial_stays_what_the_question_is_about(catalo
     assert asked.abstained
 
 
-def test_a_safety_question_after_a_denial_brings_every_class_but_the_one_denied(catalogue: Assistant) -> None:
-    ans = catalogue.ask("never been on a blood thinner in my life, is vitamin k2 safe?")
-    assert not ans.abstained and not ans.cautions and "considered low toxicity" in ans.text
-    assert {c.kind for c in catalogue.ask("is vitamin k2 safe?").cautions} == {"anticoagulant"}
-
-
 def test_a_dose_asked_to_treat_a_condition_brings_the_note_on_people_treated_for_it(catalogue: Assistant) -> None:
     ans = catalogue.ask("fish oil dose to bring trigs down?")
     assert "2–4 g/day" in ans.text and "blood_lipids" in {c.kind for c in ans.cautions}
@@ -823,6 +817,10 @@ def test_a_medicine_s_own_dose_is_not_the_monographs_to_give(catalogue: Assistan
         assert kind in {c.kind for c in ans.cautions}, question  # ... whose notes are still shown
     ans = catalogue.ask("how much fish oil is ok with clopidogrel")  # the supplement's dose: answered
     assert not ans.abstained and "antiplatelet" in {c.kind for c in ans.cautions}
+    for asked in ["which supplements should I avoid at my dose of clopidogrel?",  # asked of the supplements
+                  "how far apart should my dose of doxycycline be from my supplements?"]:
+        ans = catalogue.ask(asked)
+        assert not ans.abstained and ans.cautions, asked
 
 
 def test_whether_the_product_answered_is_ok_for_a_child_sets_it_beside_the_limit(catalogue: Assistant) -> None:
@@ -1106,7 +1104,7 @@ def test_a_choice_whose_one_side_the_pages_lack_is_answered_of_the_other(catalog
 @pytest.mark.parametrize(("first", "then", "said"), [
     ("what did the fish oil dry eye trial find", "and what was the placebo?", "olive oil placebo"),
     ("what did the icosapent ethyl study show", "how long was their follow-up", "4.9 years"),
-    ("tell me about iron reference 5", "what was the ferritin threshold?", "below 50 μg/L"),
+    ("fish oil for dry eyes, what did the trial find", "and what was their comparator?", "olive oil placebo"),
 ])
 def test_a_detail_of_a_study_s_design_asked_next_is_that_study_s(catalogue: Assistant, first: str, then: str,
                                                                  said: str) -> None:

@@ -37,7 +37,7 @@ def test_the_findings_are_records_once_per_index(assistant: Assistant) -> None:
     ("what did the 8th study find", [8], ["CKD patients"]),
     ("which of the k2 studies used doses in mg rather than mcg?", [3, 5, 6], ["45 mg/day"]),
     ("were there any null results with mk-7", [2], ["180 μg/day"]),  # "were there", then what is asked
-    ("any negative results for mk-7?", [2], ["180 μg/day"]),  # results of a kind: the findings'
+    ("any null outcomes for mk-7?", [2], ["180 μg/day"]),  # results of a kind: the findings'
 ])
 def test_questions_across_studies(assistant: Assistant, question: str, refs: list[int], must: list[str]) -> None:
     ans = assistant.ask(question)

@@ -318,11 +318,6 @@ def test_a_denial_said_before_the_question_is_context_not_what_it_asks() -> None
     assert without_denials("no bone problems, my scan was normal. what does it do?") == "what does it do?"
     # unpunctuated, the sentences an asking word opens (or opens a clause of) ask; none: kept whole
     assert without_denials("not on any blood thinners now. whats in the 45 mcg one") == "whats in the 45 mcg one"
-    # in the sentence that asks, a denial of a medicine before the ask is context too; what the ask
-    # leaves out ("leaving out <a>, which ...?") is what it asks
-    assert without_denials("never been on a blood thinner in my life, is it safe?") == "is it safe?"
-    left_out = "leaving out the yearly dose, which study gave the most?"
-    assert without_denials(left_out) == left_out
     assert without_denials("no meds now. he likes the 45 mcg one, whats in it") == "he likes the 45 mcg one, whats in it"
     q = "is fish oil ok if im not on aspirin but on ibuprofen daily. just checking"  # the first asks
     assert without_denials(q) == q
@@ -539,7 +534,8 @@ def test_what_a_question_says_is_taken(question: str, taken: list[str]) -> None:
     ("how much clopidogrel do people take", ["clopidogrel"]),
     ("how many mg of my thyroid pill", ["thyroid pill"]),
     ("what dose of it should i take?", []),  # a dose of nothing named
-    ("I'm not asking the dose of warfarin, how much k2 a day?", ["k2"]),  # denied: not asked
+    ("which supplements should I avoid at my dose of aspirin?", []),  # asked of the supplements
+    ("ok so whats the usual dose of warfarin", ["warfarin"]),  # chat before the ask
 ])
 def test_what_a_question_asks_the_dose_of(question: str, dosed: list[str]) -> None:
     assert dosed_things(question) == dosed
