@@ -55,6 +55,8 @@ LONG_WORD = 8
 SAME_WORD_RATIO = 90
 #: letters from which a word that begins a note's word is that word, clipped ("sarcoid")
 CLIPPED_WORD = 6
+#: a note's word at least this long, held whole in a condition's word, names it ("hyper<x>emia")
+COMPOUND_PART = 10
 #: the class every personal-dose question brings (a monograph's note on toxicity or limits)
 DOSE_RISK_CLASS = "toxicity"
 
@@ -203,9 +205,11 @@ def _split_condition(folded: str) -> tuple[str, str]:
 
 def _holds(t: str, words: set[str]) -> bool:
     """Is ``t`` one of the words: the same, a long word spelt another way ("haemo-" and "hemo-"),
-    or clipped ("sarcoid" for "sarcoidosis")?"""
+    clipped ("sarcoid" for "sarcoidosis"), or a compound holding a long one whole ("hyper<x>emia"
+    holds "<x>": the condition of a high <x>)?"""
     return t in words or any((len(t) >= LONG_WORD and fuzz.ratio(t, w) >= SAME_WORD_RATIO)
-                             or (len(t) >= CLIPPED_WORD and w.startswith(t)) for w in words)
+                             or (len(t) >= CLIPPED_WORD and w.startswith(t))
+                             or (len(w) >= COMPOUND_PART and w in t) for w in words)
 
 
 def referral(classes: Sequence[str]) -> str:

@@ -363,6 +363,10 @@ def test_a_note_that_names_a_stated_condition_is_about_the_person() -> None:
     from assistant.normalize import content_tokens
 
     assert not names_condition(note, ["kidney disease"], ignore=set(content_tokens("kidney disease")))
+    lipids = "It may raise cholesterol in some people being treated for high triglycerides"
+    assert names_condition(lipids, ["severe hypertriglyceridemia"])  # a compound holding the long word
+    assert names_condition(lipids, ["hypercholesterolemia"])
+    assert not names_condition(lipids, ["hyperthyroidism"])  # ("raise", "people": too short to be held)
 
 
 def test_a_word_the_lexicon_rewrites_to_a_corpus_word_is_not_off_topic() -> None:
