@@ -664,17 +664,17 @@ def names_a_medicine(text: str) -> bool:
 def taken_things(question: str) -> list[str]:
     """What the question says is taken, used or started (the lexicon's ``taken_things``), as written,
     outside a negated phrase."""
-    return _things(question, "taken_things")
+    return _things(question, tuple(vocabulary().lexicon.taken_things))
 
 
 def dosed_things(question: str) -> list[str]:
     """What the question asks the dose of (the lexicon's ``dosed_things``), as written, outside a
     negated phrase."""
-    return _things(question, "dosed_things")
+    return _things(question, tuple(vocabulary().lexicon.dosed_things))
 
 
-def _things(question: str, patterns: str) -> list[str]:
-    """The group ``thing`` of each match of the lexicon's ``patterns``, outside a negated phrase."""
+def _things(question: str, patterns: tuple[str, ...]) -> list[str]:
+    """The group ``thing`` of each match of the ``patterns``, outside a negated phrase."""
     folded = fold(question)
     negated = negated_spans(folded)
     return [m.group("thing") for p in _thing_patterns(patterns) for m in p.finditer(folded)
@@ -682,8 +682,8 @@ def _things(question: str, patterns: str) -> list[str]:
 
 
 @functools.cache
-def _thing_patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in getattr(vocabulary().lexicon, name))
+def _thing_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
 
 
 @functools.cache

@@ -303,10 +303,12 @@ class Understanding:
     #: the turn asks of another medicine than the earlier question's ("what about <another>?"): the
     #: earlier one's notes do not answer it, though they still apply to whoever takes it
     other_medicine: bool = False
-    #: the words the pages lack that the turn says only to set the scene ("I run marathons, ..."), or
-    #: as the side of a choice whose other side the pages name ("with <a> or <b>?"): no topic of its;
-    #: the answer says the passages it cites do not mention them
+    #: the words the pages lack that the turn says only to set the scene ("I run marathons, ..."):
+    #: no topic of its; the answer says the passages it cites do not mention them
     scene: tuple[str, ...] = ()
+    #: the words the pages lack that make up one side of a choice whose other side they name ("with
+    #: <a> or <b>?"): no topic of its; the answer says the passages it cites do not mention them
+    sides: tuple[str, ...] = ()
 
 
 #: a monograph whose findings answer a question across studies: (supplement, the query, its findings)
@@ -981,7 +983,7 @@ class Assistant:
         scoped = (filters or {}).get("supplement")  # the monograph the question is limited to, if any
         study_scopes = self._study_scopes(u, filters, hits, chosen)
         studies = self._study_queries(u, study_scopes, chosen)  # the findings that answer it, once
-        support, off_topic, studies, scene = self._support(u, hits, scoped, supplement, studies, study_scopes)
+        support, off_topic, studies, lack = self._support(u, hits, scoped, supplement, studies, study_scopes)
         unlisted = self._unlisted(u, off_topic, supplement) or self._unmentioned(u, supplement, off_topic)
         off_topic = [] if unlisted else off_topic  # "side effects?" of a page that lists none, said so
         # a question about a Dosage Guide field of the monograph in scope is answered from that
@@ -995,7 +997,7 @@ class Assistant:
             yield from self._emit(self._refused(q, u, support, hits, scoped))
             return
         book, everywhere = CitationBook(), self._asked_of_all(u, scoped, dq, studies, hits)  # all pages
-        u = replace(self._with_limit_notes(u, dq), scene=tuple(scene))  # the notes on limits in scope
+        u = replace(self._with_limit_notes(u, dq), scene=lack[0], sides=lack[1])  # (limits' notes too)
         cautions, shown = self._turn_cautions(book, u, supplement, everywhere, dq.conditions if dq else ())
         urgent = urgent_referral(u.question)  # too much may have been taken: where to get help, first
         head = ([urgent] if urgent else []) + [caution_line(c) for c in shown]
@@ -1079,11 +1081,10 @@ class Assistant:
         said += fits
         gap = figure_gap(u.question, said) if gaps and said else None
         tail = noted + fits + ([gap] if gap is not None else []) + (
-            unsettled_choices(u.question, said, idf, u.scene)
+            unsettled_choices(u.question, said, idf, u.sides)
             + unsettled_extensions(
                 u.question, said, self.catalog.page_and_product_name_words)
-            + unmentioned_scene(u.question, [w for w in u.scene if w not in one_sided(u.question, u.scene)],
-                                said, {v: k for k, v in u.corrected.items()})
+            + unmentioned_scene(u.question, u.scene, said, {v: k for k, v in u.corrected.items()})
             if said else [])
         if not any(line.startswith(msg.UNIT_CONVERTED.split("{")[0]) for line in lines):  # a field's, said
             tail += unit_conversions(u.retrieval_question, lines)
@@ -1966,10 +1967,9 @@ class Assistant:
         """Does the turn ask the dose of a medicine (:meth:`_doses_a_medicine`), or an amount (a dose,
         how much, a limit) of nutrients that are not the monograph's own and that the passages which
         would answer never name, naming no supplement of the corpus ("the RDA of <a vitamin with no
-        monograph>")? A Dosage Guide field's values are
-        for the monograph's own nutrient: unless the field names the one asked about, it answers for
-        another nutrient. Other passages answer only where they name it ("the dose of <a second
-        vitamin> in the trial")."""
+        monograph>")? A Dosage Guide field's values are for the monograph's own nutrient: unless the
+        field names the one asked about, it answers for another nutrient. Other passages answer only
+        where they name it ("the dose of <a second vitamin> in the trial")."""
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
         field = dq
@@ -2167,9 +2167,10 @@ class Assistant:
 
     def _support(self, u: Understanding, hits: Sequence[Hit], scoped: str | None, supplement: str | None,
                  studies: list[FoundStudies], study_scopes: Sequence[str]
-                 ) -> tuple[float, list[str], list[FoundStudies], list[str]]:
-        """(support, off-topic words, the findings that answer it, the pages' missing words said only
-        to set the scene: :meth:`_asked_off_topic`). A question about a caution, or
+                 ) -> tuple[float, list[str], list[FoundStudies], tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(support, off-topic words, the findings that answer it, (the pages' missing words said only
+        to set the scene: :meth:`_asked_off_topic`, those that make up one side of a choice:
+        :func:`one_sided`)). A question about a caution, or
         one the findings answer, is supported; so is a question about a property the product cues
         read ("suitable for vegans"), answered from the descriptions, stated or not; other product
         questions only in the page's words. A question about one study that asks what no page says
@@ -2195,9 +2196,10 @@ class Assistant:
             # mention <a> (:func:`unsettled_extensions`)
         if off_topic and not studies and (studies := self._unmentioned_studies(u, off_topic, study_scopes)):
             support, off_topic = 1.0, []
+        sides: list[str] = []
         if off_topic and set(off_topic) <= one_sided(asked, off_topic):  # "with <a> or <b>?": the passages
-            off_topic, scene = [], [*scene, *off_topic]  # answer of <b>, and say they never mention <a>
-        return support, off_topic, studies, scene
+            off_topic, sides = [], off_topic  # answer of <b>, and say they never mention <a>
+        return support, off_topic, studies, (tuple(scene), tuple(sides))
 
     def _takes_unknown(self, u: Understanding, hits: Sequence[Hit], names: frozenset[str]) -> bool:
         """Does a caution question that names no supplement, nutrient or product of the catalogue
