@@ -116,7 +116,7 @@ class Catalog:
                    if m.meta.get("primary_nutrient")}
         slots = [("product", p.id, p.name) for p in corpus.products if p.name]
         # a name said short ("<brand> <nutrient>"), when no other product's name opens so
-        leads: dict[tuple[str, str], list[Product]] = {}
+        leads: dict[tuple[str, ...], list[Product]] = {}
         for p in corpus.products:
             if (lead := name_lead(p.name or "")) is not None:
                 leads.setdefault(lead, []).append(p)

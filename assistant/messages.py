@@ -54,6 +54,11 @@ PRODUCTS_CLOSEST = ("Of the products that state an amount of {nutrient}, the one
                     "is: {items}.")
 PRODUCTS_BOUND_UNCOMPARABLE = ("The amount named cannot be compared with the products' amounts of "
                                "{nutrient}: the monograph gives no factor that turns it into a mass.")
+#: one product's amount held against the amount the question names ("does <P> have more than <amount>?")
+ONE_BOUND_KEPT = "{product} states {what} [{m}]."
+ONE_BOUND_NOT_KEPT = "{product} does not state {what} [{m}]."
+ONE_BOUND_UNCOMPARABLE = ("The amount named cannot be compared with what {product} states of {nutrient}: its "
+                          "description gives no amount of it that the monograph turns into a mass.")
 #: the basis of each product's amount (per drop, per tablet, per serving) is in its item
 PRODUCTS_BOUND_WHAT = {
     "above": "more {nutrient} than the amount named",

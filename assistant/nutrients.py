@@ -228,9 +228,17 @@ def _nutrient_words() -> frozenset[str]:
                      for w in re.findall(r"[\w-]+", cue_fold(t)))
 
 
-def name_lead(name: str) -> tuple[str, str] | None:
-    """The (folded) first two words of a product name of three words or more that opens with no
-    nutrient's word ("<brand> <nutrient>" of "<brand> <nutrient> <form> Plus <nutrient>"): the
-    name said short. None for any other name."""
-    words = re.findall(r"[\w-]+", cue_fold(name))
-    return (words[0], words[1]) if len(words) >= 3 and words[0] not in _nutrient_words() else None
+def name_lead(name: str) -> tuple[str, ...] | None:
+    """A product name said short: the (folded) first two words of a name of three words or more
+    that opens with no nutrient's word ("<brand> <nutrient>" of "<brand> <nutrient> <form> Plus
+    <nutrient>"); the one word of a brand's coined name before its strength ("<BrandWord> <figure>",
+    the word written with a capital inside it: "OmegaMax 1000" said "omegamax"). None for any other
+    name."""
+    raw = re.findall(r"[\w-]+", name)
+    words = [cue_fold(w) for w in raw]
+    if not words or words[0] in _nutrient_words():
+        return None
+    if len(words) >= 3:
+        return words[0], words[1]
+    coined = len(words) == 2 and words[1].isdigit() and re.search(r"[a-z][A-Z]", raw[0]) is not None
+    return (words[0],) if coined else None

@@ -106,6 +106,7 @@ from assistant.answer.products import (
     cite_amount,
     compose_one_product,
     compose_products,
+    holds_named,
     joined_names,
     lists_only,
     named_product,
@@ -681,6 +682,7 @@ class Assistant:
             turn_direction(found, q, points_back(q) and bool(self._listed_products(last_answer(turns)))) if (
                 r.inherits_intent or (followup and asks_across_products(q)))
             and eq != q and (found := parse_product_query(eq, nutrients)) is not None else None)
+        pq = pq or (None if r.of_study is not None else self._chosen_among(q, followup, last_answer(turns)))
         return Understanding(r.of_study or q, eq, followup, classes, asks_about, personal, pq, corrected,
                              tuple(user_questions(turns)), last_answer(turns), r.other_medicine)
 
@@ -715,6 +717,26 @@ class Assistant:
         if named == q:
             return r.question
         return r.question.replace(q, named, 1) if q in r.question else named  # what it resolved to kept
+
+    def _chosen_among(self, q: str, followup: bool, reply: str) -> ProductQuery | None:
+        """ "which has more <nutrient>?", "which of them has the least?" after an answer that set
+        products side by side (:meth:`_side_by_side`): a ranking among those, though the turn has no
+        product word; None for a turn that names a product or asks of the research."""
+        if not followup or about_a_study(q) or self._product_of(q) is not None or len(
+                self._side_by_side(reply)) < 2:
+            return None
+        pq = parse_product_query(q, self.catalog.nutrient_names, among=True)
+        return replace(pq, back=True) if pq is not None and pq.direction is not None else None
+
+    def _side_by_side(self, reply: str) -> list[Product]:
+        """The products an answer names by their whole titles (a comparison of two, a list), in the
+        order it names them: not those a sentence sets apart for stating no amount, nor a title inside
+        a longer one ("<title> + <more>")."""
+        apart = tuple(m.split("{")[0] for m in (msg.PRODUCTS_NO_AMOUNT, msg.PRODUCTS_STATE_NONE))
+        text = " ".join(x for x in sentences_of(self._without_notes(reply)) if not x.startswith(apart))
+        at = [(m.start(), p) for p in self.catalog.all_products if p.title in text
+              and (m := re.search(rf"(?<![\w+-]){re.escape(p.title)}(?![\w-])(?!\s*\+)", text))]
+        return [p for _, p in sorted(at, key=lambda ap: ap[0])]
 
     def _product_query(self, asked: str) -> ProductQuery | None:
         """The question across products a turn asks, its negated statements about medicines left out;
@@ -1308,7 +1330,11 @@ class Assistant:
         """The products a turn asks of: those the last answer listed when it points back at them
         ("which of those has the most <nutrient>", "does it have <nutrient> too?"), else ``products``."""
         listed = self._listed_products(u.reply) if pq.back and u.followup else []
-        joined = {n.casefold() for n in joined_names(u.question)}  # "which <a> + <b> product ...": both
+        if pq.back and pq.direction and u.followup and len(listed) < 2:  # "which has more <x>?" after two
+            side = self._side_by_side(u.reply)
+            listed = side if len(side) > 1 else listed
+        # "which <a> + <b> product ...", "one with <a> and <b>": both
+        joined = joined_names(u.question, self.catalog.nutrient_names)
         if listed and (len(listed) > 1 or pq.direction is None):
             chosen: Sequence[Product] = listed
         elif joined:  # those of every page, its own first: the nutrients may be two pages' own
@@ -1317,7 +1343,7 @@ class Assistant:
             return products
         if not joined:
             return chosen
-        return [p for p in chosen if joined <= {x.nutrient.casefold() for x in p.nutrients}]
+        return [p for p in chosen if holds_named(p, joined)]
 
     def _page_on_property(self, u: Understanding, hits: Sequence[Hit], book: CitationBook,
                           name: str) -> list[str]:
@@ -2786,12 +2812,17 @@ class Assistant:
     def _own_field_lines(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                          book: CitationBook, supplement: str | None) -> list[str]:
         """The Dosage Guide field a question about one product asks in its own words too ("is
-        <product>'s amount over the limit?", "would it cover my daily <nutrient>?"), as records."""
-        if dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
-                          and not (dq.amount is not None and _asks_of_amount(u, dq))):
+        <product>'s amount over the limit?", "would it cover my daily <nutrient>?"; whether it is
+        enough: the allowance), as records."""
+        allowance = dosage_cues().question.allowance_field
+        enough = dq is None and bool(allowance) and asks_sufficiency(without_negated_mentions(u.question))
+        if enough and allowance:  # "I take one <product> a day, is it enough <nutrient>?": what people
+            dq = DosageQuery((allowance,), sufficient=True)  # need, stated whole
+        elif dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
+                            and not (dq.amount is not None and _asks_of_amount(u, dq))):
             return []  # (or it asks whether the amount the product holds is safe, enough, or above
             # the field pointed back at)
-        return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u))
+        return self._dosage_lines(u, dq, hits, book, supplement, _no_numbers(u), whole=enough)
 
     def _field_then_passages(self, u: Understanding, dq: DosageQuery | None, hits: Sequence[Hit],
                              book: CitationBook, supplement: str | None, shown: frozenset[str]) -> list[str]:

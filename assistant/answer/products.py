@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -548,19 +548,23 @@ def lists_only(pq: ProductQuery | None) -> bool:
         pq.nutrient, None, None, nutrients=pq.nutrients)
 
 
-def parse_product_query(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
+def parse_product_query(question: str, nutrient_names: Sequence[str],
+                        among: bool = False) -> ProductQuery | None:
     """A question across products ('which has the most', 'which one has zinc'), or None. Two asks
     across the products joined in one question ("which has the least A, and which one also has B")
     are both answered; "does <described product> have more or less A than that" asks of one product
     (``one``); "do any of them use <a phrase>" keeps the products whose description names it. A
-    question that asks why (``reason``) is none: no list of products gives a reason."""
+    question that asks why (``reason``) is none: no list of products gives a reason. ``among``: the
+    conversation has set products side by side, so "which has more <nutrient>?" chooses among
+    products without a product word."""
     if cue(product_cues().question.reason).search(cue_fold(question)):
         return None
     asks = _second_ask(fold(question))
-    if asks is not None and (first := _parse_ask(asks[0], nutrient_names)) is not None and (
-            second := _parse_ask(asks[1], nutrient_names)) is not None and (second.nutrients or second.form):
+    if asks is not None and (first := _parse_ask(asks[0], nutrient_names, among)) is not None and (
+            second := _parse_ask(asks[1], nutrient_names, among)) is not None and (
+            second.nutrients or second.form):
         return replace(first, then=second)
-    pq = _parse_ask(question, nutrient_names)
+    pq = _parse_ask(question, nutrient_names, among)
     if asks is not None and pq is not None and (forms := _two_forms(asks)) is not None:
         return replace(pq, form=forms[0], described=(), then=replace(pq, form=forms[1], described=()))
     q = _without_limit(_amount_not_count(fold(question)))
@@ -686,8 +690,8 @@ def _describing(q: str, nutrient_names: Sequence[str]) -> tuple[str, ...]:
                  if t not in skip and not any(ch.isdigit() for ch in t))
 
 
-def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | None:
-    """One ask across products ('which has the most', 'which one has zinc'), or None."""
+def _parse_ask(question: str, nutrient_names: Sequence[str], among: bool = False) -> ProductQuery | None:
+    """One ask across products ('which has the most'; ``among``: see :func:`parse_product_query`), or None."""
     qc = product_cues().question
     q = _without_limit(_amount_not_count(fold(question)))
     direction, ranked_all = _direction(q)
@@ -697,8 +701,8 @@ def _parse_ask(question: str, nutrient_names: Sequence[str]) -> ProductQuery | N
         return servings
     if (size := _serving_size_query(question, nutrient_names)) is not None:
         return size
-    # asked across them, with a product word: not "I take <kind>."
-    if not (_product_word(_asking(q)) or category) or not (_asks_across(q, direction) or _sought_category(q)):
+    if not (_product_word(_asking(q)) or category or among) or not (
+            _asks_across(q, direction) or _sought_category(q)):  # with a product word: not "I take <kind>."
         if (asked := kinds_asked(q)) is not None:  # "is <product> a <kind> or a <kind>?"
             rest = q[:asked[1][0]] + " " + q[asked[1][1]:]
             named = _named_nutrients(lexical_form(rest), nutrient_names)
@@ -834,6 +838,13 @@ def asks_claim(question: str, cues: ProductCues | None = None) -> bool:
     qc = (cues or product_cues()).question
     folded = cue_fold(question)
     return any(ps and cue(ps).search(folded) is not None for ps in (qc.claim, qc.evidence))
+
+
+def _within(kind: str, low: float, high: float, value: float) -> bool:
+    """Does ``value`` (µg) keep to a bound of this kind (BOUND_KINDS) set by ``low``..``high`` (µg)?
+    ("closest" keeps none: the nearest is chosen among them all.)"""
+    return {"above": value > high, "at_least": value >= low, "below": value < low, "at_most": value <= high,
+            "range": low <= value <= high}.get(kind, False)
 
 
 def amount_bound(q: str) -> tuple[str, Dose] | None:
@@ -1203,11 +1214,20 @@ def _category_terms() -> tuple[tuple[str, str], ...]:
 def _category_patterns() -> tuple[tuple[str, str], ...]:
     """:func:`_category_terms` as patterns: a space or a hyphen between a term's words, or nothing
     before a figure ("<name> 3", "<name>3"; "vitamine" is no "vitamin e")."""
-    def pattern(term: str) -> str:
-        words = re.split(r"[\s-]+", term.strip())
-        seps = ["" if i == 0 else r"[\s-]*" if w[:1].isdigit() else r"[\s-]+" for i, w in enumerate(words)]
-        return "".join(sep + re.escape(w) for sep, w in zip(seps, words, strict=True))
-    return tuple((pattern(t), name) for t, name in _category_terms())
+    return tuple((_term_pattern(t), name) for t, name in _category_terms())
+
+
+def _term_pattern(term: str) -> str:
+    """A (folded) term's words with a space or a hyphen between them, or nothing before a figure."""
+    words = re.split(r"[\s-]+", term.strip())
+    seps = ["" if i == 0 else r"[\s-]*" if w[:1].isdigit() else r"[\s-]+" for i, w in enumerate(words)]
+    return "".join(sep + re.escape(w) for sep, w in zip(seps, words, strict=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _listed_name_patterns(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Products' own nutrient names (their front matter's) as :func:`_term_pattern` patterns."""
+    return tuple((_term_pattern(fold(n)), n) for n in names if n.strip())
 
 
 @functools.lru_cache(maxsize=1)
@@ -1238,12 +1258,13 @@ def asks_every_page(question: str) -> bool:
     return cue(product_cues().question.every_page).search(fold(question)) is not None
 
 
-def joined_names(question: str) -> tuple[str, ...]:
+def joined_names(question: str, nutrient_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The nutrients a question joins right before a product word ("the <a> + <b> products", "<a> and
     <b> softgels") or right after a word that holds them (``holds_all``: "any product that contains
-    both <a> and <b>?"): the products it asks of hold them all; () when it joins none so."""
+    both <a> and <b>?"): the products it asks of hold them all; () when it joins none so. Nutrients
+    are named by the vocabulary's terms or by ``nutrient_names`` (the products' own)."""
     q = fold(question)
-    found = _category_spans(q)
+    found = _category_spans(q, tuple(nutrient_names))
     joiner = re.compile(r"\s*(?:\+|&|/|and|plus)\s*")
     runs: list[list[tuple[int, int, str]]] = []
     for f in found:
@@ -1259,6 +1280,12 @@ def joined_names(question: str) -> tuple[str, ...]:
     return ()
 
 
+def holds_named(product: Product, names: Collection[str]) -> bool:
+    """Does the product hold every nutrient of ``names`` (as a question names them: by a nutrient's own
+    name or its family's, "<family>" naming "<family><figure>": :func:`_is_category`)?"""
+    return all(any(_is_category(x.nutrient, n) for x in product.nutrients) for n in names)
+
+
 @functools.cache
 def _holds_all() -> re.Pattern[str] | None:
     """A word that holds the nutrients named right after it (product cues ``holds_all``), ending the
@@ -1267,11 +1294,15 @@ def _holds_all() -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(words)})\s+$") if words else None
 
 
-def _category_spans(q: str) -> list[tuple[int, int, str]]:
-    """Where the (folded) question names a supplement's nutrient by a vocabulary term: (start, end,
-    the nutrient), in order, a term inside a longer one left out ("<name> <letter><digit>" once)."""
-    found = sorted((m.start(), m.end(), name) for term, name in _category_patterns()
-                   for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q))
+def _category_spans(q: str, listed: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+    """Where the (folded) question names a supplement's nutrient by a vocabulary term (or one of the
+    ``listed`` names): (start, end, the nutrient), in order, a term inside a longer one left out
+    ("<name> <letter><digit>" once), a span both name once (the vocabulary's)."""
+    spans: dict[tuple[int, int], str] = {}
+    for term, name in (*_category_patterns(), *_listed_name_patterns(listed)):
+        for m in re.finditer(rf"(?<![\w-]){term}(?![\w-])", q):
+            spans.setdefault(m.span(), name)
+    found = sorted((a, b, name) for (a, b), name in spans.items())
     return [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o[:2] != f[:2] for o in found)]
 
 
@@ -1611,10 +1642,7 @@ class _ProductAnswer:
             self.lines.append(msg.PRODUCTS_BOUND_UNCOMPARABLE.format(nutrient=nutrient))
             return True
         low, high = sorted((amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug))
-        keep = {"above": lambda x: x > high, "at_least": lambda x: x >= low, "below": lambda x: x < low,
-                "at_most": lambda x: x <= high, "range": lambda x: low <= x <= high,
-                "closest": lambda x: False}[kind]
-        kept = [p for p, m in with_amount if keep(m.micrograms)]
+        kept = [p for p, m in with_amount if _within(kind, low, high, m.micrograms)]
         what = msg.PRODUCTS_BOUND_WHAT[kind].format(nutrient=nutrient)
         if kept:
             self.lines.append(msg.PRODUCTS_BOUND.format(what=what, items="; ".join(
@@ -2043,6 +2071,8 @@ class OneProduct:
     given: bool = False
     #: "how often do you take <product>", "what's its product name": the detail asked (``details``)
     detail: str | None = None
+    #: "does <product> have more than <amount> of <nutrient>?": the bound's kind and the amount named
+    bound: tuple[str, Dose] | None = None
 
     def products(self) -> list[Product]:
         """The product asked about, then the one it is compared with (whose chunks the answer cites)."""
@@ -2080,11 +2110,11 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     if [m for m in cue(qc.across).finditer(asking) if not _nutrient_first(asking[m.end():], nutrient_names)
         ] and not size:
         return None
-    if cue(qc.than).search(q):  # "does the <described product> have more <nutrient> than that"
-        return _one_compared(q, products, in_scope, nutrient_names, earlier)
+    if (bounded := _one_bounded(q, products, nutrient_names)) is not None or cue(qc.than).search(q):
+        return bounded or _one_compared(q, products, in_scope, nutrient_names, earlier)  # "... than that"
     if earlier and _either_way(q):  # "and the <described> one? more or less?": than the one before
         return _one_either_way(q, products, in_scope, nutrient_names, earlier)
-    if cue(qc.most).search(q) or cue(qc.least).search(q):
+    if _ranks_outside_name(q, products):
         return None
     found = _found_in(q, products, in_scope, nutrient_names)
     outside = q[:found[1][0]] + " " + q[found[1][1]:] if found else q
@@ -2289,6 +2319,46 @@ def product_by_amounts(question: str, products: Sequence[Product],
     return _by_amount(cue_fold(question), products, (), nutrient_names)
 
 
+def _ranks_outside_name(q: str, products: Sequence[Product]) -> bool:
+    """Does the (folded) question say a most or least word outside a product's name it holds (not the
+    "max" of "<Brand>Max")?"""
+    qc = product_cues().question
+    unnamed = _without_span(q, named[1]) if (named := _named_in(q, products)) else q
+    return bool(cue(qc.most).search(unnamed) or cue(qc.least).search(unnamed))
+
+
+def _without_span(q: str, span: tuple[int, int]) -> str:
+    """The text with one span blanked out (spaces keep every other span where it was)."""
+    return q[:span[0]] + " " * (span[1] - span[0]) + q[span[1]:]
+
+
+def _one_bounded(q: str, products: Sequence[Product], nutrient_names: Sequence[str]) -> OneProduct | None:
+    """ "does <product> have more than <amount> of <nutrient>?", "is <product> under <amount>?": the
+    one product the (folded) question names outside the amount (no other named beside it), held
+    against the amount in the nutrients named outside both, else in the one it states an amount of."""
+    bound = amount_bound(q)
+    if bound is None or bound[0] == "closest":
+        return None
+    dose = bound[1]
+    qc = product_cues().question
+    marks = cue_alternation([*qc.product_words, *qc.one_words])
+    if re.match(rf"\s*(?:[\w+-]+\s+){{0,2}}?(?:{marks})(?![\w-])", q[dose.end:]):
+        return None  # "more than the <amount> (<nutrient>) one": that product, not an amount
+    rest = _without_span(q, (dose.start, dose.end))  # its figure names no product
+    if (found := _named_in(rest, products)) is None:
+        return None
+    product, span = found
+    outside = _without_span(rest, span)
+    if _named_in(outside, products) is not None:
+        return None  # two products: a question across them
+    named = _named_nutrients(lexical_form(outside), nutrient_names)
+    held = [x.nutrient for x in product.nutrients if measured(product, x.nutrient) is not None]
+    in_unit = [n for n in held if (s := stated(product, n)) is not None and s.dose is not None
+               and s.dose.unit == dose.unit]  # "at least 4000 IU": the one it states in IU
+    nutrients = named or next((ns for ns in (in_unit, held) if len(ns) == 1), [])
+    return OneProduct(product, tuple(nutrients), bound=bound) if nutrients else None
+
+
 def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Product],
                   nutrient_names: Sequence[str], earlier: Sequence[str] | None) -> OneProduct | None:
     """ "does the <described product> have more or less <nutrient> than <that | another product |
@@ -2324,6 +2394,8 @@ def _one_compared(q: str, products: Sequence[Product], in_scope: Sequence[Produc
     versus = _compared_with(tail, products, in_scope, nutrient_names, earlier or ())
     if versus is not None and versus.id == product.id:
         versus = None
+    if versus is None and not cue(qc.earlier_words).fullmatch(tail.strip()):
+        return None  # "is that more than what's usually advised?": no product to set it beside
     # "more or less than that" naming no nutrient: the nutrients both name
     if not asked and versus is not None:
         asked = [x.nutrient for x in product.nutrients if versus.nutrient(x.nutrient)]
@@ -2595,11 +2667,12 @@ def without_name(folded: str, product: Product) -> str:
 def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """A product name's patterns, compiled once per name: the whole name spelt out, and its short
     form (:func:`name_lead`), if it has one. (None, None) for a name without words."""
-    words = re.findall(r"[\w-]+", cue_fold(name))
+    # a coined word's parts ("OmegaMax") may be said apart: "omega max", "omega-max"
+    words = [cue_fold(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", w)) for w in re.findall(r"[\w-]+", name)]
     if not words:
         return None, None
     lead = name_lead(name)
-    return _spelled(words), (_spelled(lead) if lead else None)
+    return _spelled(words), (_spelled(words[:len(lead)]) if lead else None)
 
 
 def _spelled(words: Sequence[str]) -> re.Pattern[str]:
@@ -2777,11 +2850,31 @@ def compose_one_product(one: OneProduct, product_docs: dict[str, Document],
         out.lines.append(f"{text} [{out.cite(p, sentence)}].")
         return out.lines, out.rows
     _amounts_line(out, p, one.nutrients)
+    if one.bound is not None:
+        _bound_lines(out, p, one.nutrients, *one.bound)
     if one.versus is not None:
         _amounts_line(out, one.versus, one.nutrients)
     if one.compared:
         _comparison_lines(out, one)
     return out.lines, out.rows
+
+
+def _bound_lines(out: _ProductAnswer, p: Product, nutrients: Sequence[str], kind: str, amount: Dose) -> None:
+    """Whether product ``p``'s amount of each nutrient keeps to the bound the question set ("more <X>
+    than the amount named": it does, or does not), or that the two cannot be compared (no amount, or
+    no factor that turns one into a mass); the amount itself is named by its own line."""
+    for n in nutrients:
+        m, s = measured(p, n), stated(p, n)
+        ug = micrograms(n, s.form if s is not None else None, replace(amount, low=1.0, high=None))
+        if s is None:
+            continue  # its line says it does not mention the nutrient
+        if m is None or ug is None:
+            out.lines.append(msg.ONE_BOUND_UNCOMPARABLE.format(product=p.title, nutrient=n))
+            continue
+        low, high = sorted((amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug))
+        line = msg.ONE_BOUND_KEPT if _within(kind, low, high, m.micrograms) else msg.ONE_BOUND_NOT_KEPT
+        what = msg.PRODUCTS_BOUND_WHAT[kind].format(nutrient=n)
+        out.lines.append(line.format(product=p.title, what=what, m=out.cite(p, None)))
 
 
 def _amounts_line(out: _ProductAnswer, p: Product, nutrients: Sequence[str]) -> None:

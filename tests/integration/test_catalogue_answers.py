@@ -811,7 +811,8 @@ def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_
 
 def test_a_medicine_s_own_dose_is_not_the_monographs_to_give(catalogue: Assistant) -> None:
     for question, kind in [("what is the usual dose of doxycycline for acne", "tetracycline_antibiotic"),
-                           ("how much clopidogrel do people normally take", "antiplatelet")]:
+                           ("how much clopidogrel do people normally take", "antiplatelet"),
+                           ("what's the normal doxycycline dose for rosacea", "tetracycline_antibiotic")]:
         ans = catalogue.ask(question)
         assert ans.abstained, question  # no field of a page answers for the medicine ...
         assert kind in {c.kind for c in ans.cautions}, question  # ... whose notes are still shown
@@ -1116,3 +1117,34 @@ def test_a_blank_field_asked_of_a_condition_is_said_to_be_blank(catalogue: Assis
     ans = catalogue.ask("is there a vitamin d3 therapeutic dose for rickets on the page?")
     assert not ans.abstained and "lists no value for the Therapeutic Doses" in ans.text
     assert catalogue.ask("what's the omega 3 therapeutic dose for psoriasis?").abstained  # a field with values
+
+
+@pytest.mark.parametrize(("first", "then", "most"), [
+    ("compare omegamax 1000 and krill omega 500", "which has more dha", "OmegaMax 1000"),
+    ("ultra k2 vs the 4000 iu d3 + k2 one", "which one has more d3", "Ultra K2 MK-7 Plus D3"),
+])
+def test_which_has_more_after_two_products_were_compared_chooses_between_those_two(
+        catalogue: Assistant, first: str, then: str, most: str) -> None:
+    ans = catalogue.ask(then, history=asked_before(first, catalogue.ask(first).text))
+    assert not ans.abstained and f"is in: {most}" in ans.text
+    assert "Bone Plus" not in ans.text and "Krill Omega 500 is a krill oil" not in ans.text
+
+
+def test_a_product_with_two_pages_nutrients_is_found_by_either_name(catalogue: Assistant) -> None:
+    ans = catalogue.ask("is there any product with fish oil and vitamin d together?")
+    assert "Supplement: omega-3 + EPA 300 mg + DHA 200 mg + vitamin D3 2,000 IU" in ans.text
+    assert "None of the product descriptions" not in ans.text
+    ans = catalogue.ask("any products with iron and vitamin c?")
+    assert "vitamin C 250 mg" in ans.text and "Iron Plus 65" not in ans.text
+
+
+def test_whether_a_named_product_is_enough_brings_what_people_need_beside_its_amounts(
+        catalogue: Assistant) -> None:
+    ans = catalogue.ask("how much epa and dha do two krill omega 500 give, is that enough?")
+    assert "EPA 60 mg" in ans.text and "Recommended Daily Allowance" in ans.text
+
+
+def test_more_than_what_is_advised_is_no_comparison_of_a_product_s_own_nutrients(catalogue: Assistant) -> None:
+    ans = catalogue.ask("my mum has heart disease and takes 2 omegamax 1000 a day, is that more than is usually "
+                        "advised for her?")
+    assert "states more EPA per serving than DHA" not in ans.text and "1 g/day" in ans.text

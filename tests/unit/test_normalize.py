@@ -536,6 +536,8 @@ def test_what_a_question_says_is_taken(question: str, taken: list[str]) -> None:
     ("what dose of it should i take?", []),  # a dose of nothing named
     ("which supplements should I avoid at my dose of aspirin?", []),  # asked of the supplements
     ("ok so whats the usual dose of warfarin", ["warfarin"]),  # chat before the ask
+    ("what's the right doxycycline dose for acne", ["doxycycline"]),  # its name before the dose word
+    ("what's the right dose", []),
 ])
 def test_what_a_question_asks_the_dose_of(question: str, dosed: list[str]) -> None:
     assert dosed_things(question) == dosed

@@ -65,3 +65,18 @@ def test_nutrients_joined_before_a_product_word_or_after_one_that_holds_them(
     from assistant.answer.products import joined_names
 
     assert joined_names(question) == joined
+
+
+def test_nutrients_joined_are_named_by_the_products_own_names_too_and_held_by_family() -> None:
+    from assistant.answer.products import holds_named, joined_names
+    from assistant.corpus import Nutrient, Product
+    from assistant.doses import parse_doses
+
+    # "vitamin c" is no vocabulary term, but a product's own nutrient: the two are joined
+    assert joined_names("any products with iron and vitamin c?") == ()
+    assert joined_names("any products with iron and vitamin c?", ["iron", "vitamin C"]) == ("iron", "vitamin C")
+    ns = tuple(Nutrient(n, a, None, parse_doses(a)[0]) for n, a in (("EPA", "300 mg"), ("vitamin D3", "2,000 IU")))
+    oil = Product("o5", "s", "Supplement: EPA 300 mg + vitamin D3 2,000 IU", None, "A softgel.", 0, 10, "s/p.md", 5,
+                  (Nutrient("omega-3", None, None, None), *ns))
+    assert holds_named(oil, ("omega-3", "vitamin D"))  # "vitamin D" names its family's "vitamin D3"
+    assert not holds_named(oil, ("omega-3", "vitamin K2"))

@@ -795,7 +795,10 @@ def test_a_product_name_said_short_is_its_first_two_words_when_no_nutrient_opens
     assert name_lead("Ultra K2 MK-7 Plus D3") == ("ultra", "k2")
     assert name_lead("Bone Plus 5000") == ("bone", "plus")
     assert name_lead("Vitamin D3 Drops 400") is None  # opens with a nutrient's word
-    assert name_lead("OmegaMax 1000") is None  # two words: said whole
+    # a brand's coined word (a capital inside it) before its strength is said without the figure
+    assert name_lead("OmegaMax 1000") == ("omegamax",)
+    assert name_lead("Ultra 500") is None  # an everyday word: said whole
+    assert name_lead("Iron 65") is None
 
 
 def test_the_products_a_question_names_or_describes_by_their_amounts() -> None:

@@ -219,3 +219,34 @@ def test_a_less_specific_name_of_a_nutrient_describes_the_product_stating_it() -
     drops = _product("d2", "Liquid supplement: vitamin D3", "This vitamin D3 liquid provides 400 IU per drop.",
                      ("vitamin D3", "400 IU", None))
     assert product_named("how many IU is in the liquid vitamin D?", [soft, drops], [soft, drops], NAMES) is drops
+
+
+def test_one_product_held_against_an_amount_is_said_to_keep_to_it_or_not() -> None:
+    out = _one("is the ultra k2 one more than 100 mcg of k2?", K2)
+    assert out is not None and "vitamin K2 100 mcg" in out
+    assert "Ultra K2 MK-7 Plus D3 does not state more vitamin K2 than the amount named [1]" in out
+    out = _one("does ultra k2 have at least 4000 iu", K2)  # the one nutrient it states in that unit
+    assert out is not None and "states at least the amount of vitamin D3 named" in out and "4000" not in out
+    # the amount's figure names no product ("10 mcg" is the drops' amount): the one named is asked of
+    out = _one("does ultra k2 have less than 10 mcg k2", K2)
+    assert out is not None and "Ultra K2 MK-7 Plus D3 does not state less vitamin K2" in out
+    assert "Liquid supplement" not in out
+
+
+def test_a_coined_name_is_found_said_apart_or_without_its_strength() -> None:
+    oil = _product("o1", "OmegaMax 1000", "OmegaMax 1000 is a fish oil softgel with EPA (360 mg) per softgel.",
+                   ("EPA", "360 mg", None), name="OmegaMax 1000")
+    krill = _product("o4", "Krill Omega 500", "Krill Omega 500 is a krill oil capsule supplying 500 mg of krill oil "
+                     "with EPA (60 mg) per capsule.", ("EPA", "60 mg", None), name="Krill Omega 500")
+    for q in ("how much epa is in omega max 1000", "how much epa is in omegamax", "how much epa in omega-max"):
+        one = one_product_question(q, [oil, krill], [oil, krill], ["EPA"])
+        assert one is not None and one.product.id == "o1", q
+    out = _one("does omega max 1000 have more than 500 mg epa", [oil, krill])
+    assert out is not None and "OmegaMax 1000 does not state more EPA than the amount named" in out
+    assert "Krill" not in out
+
+
+def test_an_amount_that_describes_the_product_compared_with_is_no_bound() -> None:
+    one = one_product_question("does ultra k2 have more k2 than the 10 mcg k2 one?", K2, K2, NAMES, earlier=[])
+    assert one is None or one.bound is None
+    assert _one("is ultra k2 more than what's usually advised?", K2, earlier=[]) is None  # nothing set beside
