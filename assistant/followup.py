@@ -844,7 +844,8 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
         return question
     # "the participants" stays, of the study: "the participants in <the study>"
     head = question[:at[1]] + " in " if members else question[:at[0]]
-    if studies := [s for s in earlier if s.kind == "study"]:
+    if studies := [s for s in earlier
+                   if s.kind == "study" and not _page_wide(previous[s.start:s.end], names)]:
         return head + previous[studies[-1].start:studies[-1].end] + question[at[1]:]
     # the earlier question named none: the finding the last answer cited describes it, after the turn,
     # in a conversation about the research, or when the turn points at a study by a study's word and
@@ -861,6 +862,14 @@ def _named_references(question: str, previous: str, earlier: Sequence[Slot], ans
     if not cited:
         return question
     return f"{head}{STUDY_POINTER}{question[at[1]:]}; {STUDY_POINTER}: {_without_lead(cited)}"  # not a lead
+
+
+def _page_wide(study: str, names: Sequence[tuple[str, str, str]]) -> bool:
+    """Does a study's phrase name no one study, only a supplement's research ("the <supplement>
+    research", "the <nutrient> studies"): its words besides the study words all name a supplement?"""
+    words = set(content_tokens(_cues().study_word.sub(" ", study)))
+    naming = {w for kind, _, text in names if kind == "nutrient" for w in content_tokens(text)}
+    return bool(words) and words <= naming
 
 
 def _points_at_all(pointer: str, answer: str, finding: Callable[[str], bool] | None) -> bool:

@@ -159,6 +159,7 @@ from assistant.answer.studies import (
     finding_lines,
     finding_written,
     form_mentions,
+    gives_together,
     names_nutrient,
     names_one_study,
     parse_study_query,
@@ -2143,6 +2144,19 @@ class Assistant:
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]
         return list(dict.fromkeys(s for s in [*ranked, *self.supplements] if s in self.supplements))
 
+    def _of_page(self, u: Understanding, sq: StudyQuery, page: str, scopes: Sequence[str]) -> StudyQuery:
+        """A question across the findings of several pages, asked of one of them: another page's own
+        nutrient names that page ("which <A> and <B> studies were in older people?"), not a nutrient
+        the findings of this one must name (unless the question gives them together: study cues
+        ``together``, "studies with both <A> and <B>")."""
+        if len(scopes) < 2 or gives_together(u.question):
+            return sq
+        own = self.catalog.own_nutrients
+        others = {n for s in scopes if s != page for n in own.get(s, frozenset())}
+        others -= own.get(page, frozenset())
+        kept = tuple(n for n in sq.nutrients if n.casefold() not in others)
+        return replace(sq, nutrients=kept) if kept != sq.nutrients else sq
+
     def _study_queries(self, u: Understanding, scopes: Sequence[str],
                        filtered: bool = False) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it
@@ -2162,7 +2176,8 @@ class Assistant:
         # that denies nothing ("finished my course of <medicine> in march") filters no finding either
         for sq in itertools.chain(parsed, _asked_alone(u.question)):
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
-            found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
+            found = [(sup, self._of_page(u, sq, sup, scopes), records) for sup in scopes
+                     if (records := self.studies.of(sup))]
             selected = [(f, sel) for f in found if (sel := select_studies(f[1], f[2])).answered]
             if answered := [f for f, _ in selected]:
                 return (_best_described(answered, [sel.records for _, sel in selected])

@@ -1148,3 +1148,17 @@ def test_more_than_what_is_advised_is_no_comparison_of_a_product_s_own_nutrients
     ans = catalogue.ask("my mum has heart disease and takes 2 omegamax 1000 a day, is that more than is usually "
                         "advised for her?")
     assert "states more EPA per serving than DHA" not in ans.text and "1 g/day" in ans.text
+
+
+def test_how_long_they_took_it_after_the_lowest_dose_is_that_finding_s(catalogue: Assistant) -> None:
+    first = "lowest mk-4 dose in the k2 research"
+    ans = catalogue.ask("how long did they take it for", history=asked_before(first, catalogue.ask(first).text))
+    assert "for 4 weeks" in ans.text and "Three years" not in ans.text
+    assert "How long it takes to show an effect" not in ans.text  # how long it was taken: no onset
+
+
+def test_findings_of_two_pages_asked_for_people_are_each_page_s_own(catalogue: Assistant) -> None:
+    ans = catalogue.ask("which studies across iron and vitamin d were in older people")
+    assert "adults aged 80 and older" in ans.text and "elderly women living in nursing homes" in ans.text
+    ans = catalogue.ask("which studies used both vitamin d and k2")  # given together: those that name both
+    assert "Combination of vitamin K and D" in ans.text and "nursing homes" not in ans.text

@@ -237,6 +237,17 @@ def test_that_one_is_the_finding_the_last_answer_cited(turn: str) -> None:
     assert "2,000" not in r.question  # the first finding cited, not the others
 
 
+def test_a_supplement_s_research_named_before_is_no_one_study_the_finding_cited_is() -> None:
+    names = [("nutrient", "vitamin-d3", "vitamin D"), ("nutrient", "vitamin-d3", "d3")]
+    r = resolve("how long did they take it", "lowest dose in the vitamin d research", names,
+                FINDING_ANSWER, lambda text: "fractures" in text)
+    assert r.question.endswith("; the study: Vitamin D3 (800 IU/day) with calcium (1,200 mg/day) reduced hip "
+                               "fractures in elderly women living in nursing homes")
+    # a study described by more than its supplement stays the one named
+    r = resolve("how long did it run?", "what did the vitamin d nursing home trial find", names, FINDING_ANSWER)
+    assert "the vitamin d nursing home trial" in r.question
+
+
 def test_the_study_the_earlier_question_named_wins_over_the_answer() -> None:
     r = resolve("was that one done in people with kidney disease?", "what was the 720 mcg study about",
                 (), "Ongoing trial testing high-dose K2 (720 μg/day) and D3. [7]")
