@@ -812,7 +812,8 @@ def test_a_caution_question_about_something_no_page_covers_is_not_answered_with_
 def test_a_medicine_s_own_dose_is_not_the_monographs_to_give(catalogue: Assistant) -> None:
     for question, kind in [("what is the usual dose of doxycycline for acne", "tetracycline_antibiotic"),
                            ("how much clopidogrel do people normally take", "antiplatelet"),
-                           ("what's the normal doxycycline dose for rosacea", "tetracycline_antibiotic")]:
+                           ("what's the normal doxycycline dose for rosacea", "tetracycline_antibiotic"),
+                           ("what is clopidogrel used for", "antiplatelet")]:
         ans = catalogue.ask(question)
         assert ans.abstained, question  # no field of a page answers for the medicine ...
         assert kind in {c.kind for c in ans.cautions}, question  # ... whose notes are still shown
@@ -1162,3 +1163,8 @@ def test_findings_of_two_pages_asked_for_people_are_each_page_s_own(catalogue: A
     assert "adults aged 80 and older" in ans.text and "elderly women living in nursing homes" in ans.text
     ans = catalogue.ask("which studies used both vitamin d and k2")  # given together: those that name both
     assert "Combination of vitamin K and D" in ans.text and "nursing homes" not in ans.text
+
+
+def test_who_makes_a_named_product_is_not_the_monographs_to_say(catalogue: Assistant) -> None:
+    assert catalogue.ask("who makes ultra k2 mk-7 plus d3?").abstained
+    assert catalogue.ask("what company makes omegamax 1000").abstained

@@ -538,6 +538,12 @@ def test_what_a_question_says_is_taken(question: str, taken: list[str]) -> None:
     ("ok so whats the usual dose of warfarin", ["warfarin"]),  # chat before the ask
     ("what's the right doxycycline dose for acne", ["doxycycline"]),  # its name before the dose word
     ("what's the right dose", []),
+    ("what's the regular clopidogrel dose after a stent?", ["clopidogrel"]),
+    ("clopidogrel dose after a stent?", ["clopidogrel"]),  # said without a question word
+    ("what is doxycycline used for", ["doxycycline"]),  # what it is for: its prescriber's to say
+    ("whats clopidogrel for?", ["clopidogrel"]),
+    ("what does it do", []),
+    ("what is clopidogrel used for with fish oil", []),  # asked with more: not its use alone
 ])
 def test_what_a_question_asks_the_dose_of(question: str, dosed: list[str]) -> None:
     assert dosed_things(question) == dosed

@@ -827,6 +827,15 @@ def test_a_price_is_a_property_only_a_products_own_report_could_state() -> None:
     assert asked_property(fold("which iron product has the most iron?")) is None
 
 
+def test_who_makes_a_product_is_a_property_only_its_own_report_could_state() -> None:
+    from assistant.answer.products import asked_property
+    from assistant.normalize import fold
+
+    for q in ["who makes brand 5000?", "what company makes it", "which firm manufactures the tablet"]:
+        assert asked_property(fold(q)) == "maker", q
+    assert asked_property(fold("what is the tablet made from?")) is None
+
+
 def test_what_is_on_offer_asks_across_the_products() -> None:
     # "what <x> products do you have?", "do you sell any <x> tablets": a list of them, as "which ... are there"
     for q in ["what iron products do you have?", "what iron products are available?", "do you sell any iron tablets"]:

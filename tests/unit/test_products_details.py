@@ -225,6 +225,8 @@ def test_one_product_held_against_an_amount_is_said_to_keep_to_it_or_not() -> No
     out = _one("is the ultra k2 one more than 100 mcg of k2?", K2)
     assert out is not None and "vitamin K2 100 mcg" in out
     assert "Ultra K2 MK-7 Plus D3 does not state more vitamin K2 than the amount named [1]" in out
+    out = _one("does ultra k2 have more then 50 mcg of k2", K2)  # "then" typed for "than"
+    assert out is not None and "Ultra K2 MK-7 Plus D3 states more vitamin K2 than the amount named" in out
     out = _one("does ultra k2 have at least 4000 iu", K2)  # the one nutrient it states in that unit
     assert out is not None and "states at least the amount of vitamin D3 named" in out and "4000" not in out
     # the amount's figure names no product ("10 mcg" is the drops' amount): the one named is asked of
