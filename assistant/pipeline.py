@@ -159,7 +159,6 @@ from assistant.answer.studies import (
     finding_lines,
     finding_written,
     form_mentions,
-    gives_together,
     names_nutrient,
     names_one_study,
     parse_study_query,
@@ -1991,8 +1990,8 @@ class Assistant:
 
     def _foreign_subject(self, u: Understanding, supplement: str | None, hits: Sequence[Hit],
                          dq: DosageQuery | None) -> bool:
-        """Does the turn ask the dose of a medicine (:meth:`_doses_a_medicine`), or an amount (a dose,
-        how much, a limit) of nutrients that are not the monograph's own and that the passages which
+        """Does the turn ask the dose or use of a medicine (:meth:`_asks_a_medicines_own`), or an amount
+        (a dose, how much, a limit) of nutrients that are not the monograph's own and that the passages which
         would answer never name, naming no supplement of the corpus ("the RDA of <a vitamin with no
         monograph>")? A Dosage Guide field's values are for the monograph's own nutrient: unless the
         field names the one asked about, it answers for another nutrient. Other passages answer only
@@ -2000,7 +1999,7 @@ class Assistant:
         q = without_negated_mentions(u.question)
         asked = [q, u.retrieval_question] if u.followup else [q]
         field = dq
-        if self._doses_a_medicine(u):
+        if self._asks_a_medicines_own(u):
             return True
         if u.product_query is not None or supplement is None or self.catalog.named_supplements(q):
             return False
@@ -2031,12 +2030,12 @@ class Assistant:
         said = {n.casefold() for d in docs for n in mentioned_nutrients(d.page_content)}
         return any(n.casefold() not in said for n in foreign)
 
-    def _doses_a_medicine(self, u: Understanding) -> bool:
-        """Does a turn of its own open its ask with the dose of a medicine ("what's the dose of <a
-        medicine> for <x>?": the lexicon's ``dosed_things``), naming no supplement, nutrient or
-        product of the catalogue and asking nothing of interactions ("which supplements should I
-        avoid at my dose of <a medicine>?": the notes answer that)? That dose is its prescriber's to
-        give; the monographs' notes on the medicine are still shown (:meth:`_refused`)."""
+    def _asks_a_medicines_own(self, u: Understanding) -> bool:
+        """Does a turn of its own open its ask with the dose or the use of a medicine ("what's the dose
+        of <a medicine> for <x>?", "what is <a medicine> used for?": the lexicon's ``dosed_things``),
+        naming no supplement, nutrient or product of the catalogue and asking nothing of interactions
+        ("which supplements should I avoid at my dose of <a medicine>?": the notes answer that)? Its
+        prescriber's to give; the monographs' notes on the medicine are still shown (:meth:`_refused`)."""
         q = u.question
         if u.followup or self.catalog.named_supplements(q) or mentioned_nutrients(q) or interaction_ask(q):
             return False
@@ -2144,19 +2143,6 @@ class Assistant:
         ranked = [str(h.document.metadata.get("supplement")) for h in hits]
         return list(dict.fromkeys(s for s in [*ranked, *self.supplements] if s in self.supplements))
 
-    def _of_page(self, u: Understanding, sq: StudyQuery, page: str, scopes: Sequence[str]) -> StudyQuery:
-        """A question across the findings of several pages, asked of one of them: another page's own
-        nutrient names that page ("which <A> and <B> studies were in older people?"), not a nutrient
-        the findings of this one must name (unless the question gives them together: study cues
-        ``together``, "studies with both <A> and <B>")."""
-        if len(scopes) < 2 or gives_together(u.question):
-            return sq
-        own = self.catalog.own_nutrients
-        others = {n for s in scopes if s != page for n in own.get(s, frozenset())}
-        others -= own.get(page, frozenset())
-        kept = tuple(n for n in sq.nutrients if n.casefold() not in others)
-        return replace(sq, nutrients=kept) if kept != sq.nutrients else sq
-
     def _study_queries(self, u: Understanding, scopes: Sequence[str],
                        filtered: bool = False) -> list[FoundStudies]:
         """A question across the findings of the monographs in scope, for each whose findings answer it
@@ -2176,8 +2162,7 @@ class Assistant:
         # that denies nothing ("finished my course of <medicine> in march") filters no finding either
         for sq in itertools.chain(parsed, _asked_alone(u.question)):
             # a follow-up's own words first, then the question it resolves to ("and the dose?")
-            found = [(sup, self._of_page(u, sq, sup, scopes), records) for sup in scopes
-                     if (records := self.studies.of(sup))]
+            found = [(sup, sq, records) for sup in scopes if (records := self.studies.of(sup))]
             selected = [(f, sel) for f in found if (sel := select_studies(f[1], f[2])).answered]
             if answered := [f for f, _ in selected]:
                 return (_best_described(answered, [sel.records for _, sel in selected])
@@ -2829,10 +2814,9 @@ class Assistant:
         """The Dosage Guide field a question about one product asks in its own words too ("is
         <product>'s amount over the limit?", "would it cover my daily <nutrient>?"; whether it is
         enough: the allowance), as records."""
-        allowance = dosage_cues().question.allowance_field
-        enough = dq is None and bool(allowance) and asks_sufficiency(without_negated_mentions(u.question))
-        if enough and allowance:  # "I take one <product> a day, is it enough <nutrient>?": what people
-            dq = DosageQuery((allowance,), sufficient=True)  # need, stated whole
+        allowance, enough = dosage_cues().question.allowance_field, False
+        if dq is None and allowance and asks_sufficiency(without_negated_mentions(u.question)):
+            dq, enough = DosageQuery((allowance,), sufficient=True), True  # "is it enough <x>?": the need
         elif dq is None or (parse_dosage_query(without_negated_mentions(u.question)) is None
                             and not (dq.amount is not None and _asks_of_amount(u, dq))):
             return []  # (or it asks whether the amount the product holds is safe, enough, or above
@@ -2895,7 +2879,7 @@ class Assistant:
         else:
             classes = [c for c in u.asks_about if c != DOSE_RISK_CLASS]
             scope = None
-            if not classes or not (self._doses_a_medicine(u)
+            if not classes or not (self._asks_a_medicines_own(u)
                                    or self._takes_unknown(u, hits, self._scope_names(u, scoped))):
                 return answer
         book = CitationBook()

@@ -840,6 +840,12 @@ def asks_claim(question: str, cues: ProductCues | None = None) -> bool:
     return any(ps and cue(ps).search(folded) is not None for ps in (qc.claim, qc.evidence))
 
 
+def _bounds_ug(amount: Dose, ug: float) -> tuple[float, float]:
+    """An amount named (one value or a range) in µg, low and high, at ``ug`` µg per one of its unit."""
+    low, high = amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug
+    return min(low, high), max(low, high)
+
+
 def _within(kind: str, low: float, high: float, value: float) -> bool:
     """Does ``value`` (µg) keep to a bound of this kind (BOUND_KINDS) set by ``low``..``high`` (µg)?
     ("closest" keeps none: the nearest is chosen among them all.)"""
@@ -1641,7 +1647,7 @@ class _ProductAnswer:
         if ug is None:
             self.lines.append(msg.PRODUCTS_BOUND_UNCOMPARABLE.format(nutrient=nutrient))
             return True
-        low, high = sorted((amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug))
+        low, high = _bounds_ug(amount, ug)
         kept = [p for p, m in with_amount if _within(kind, low, high, m.micrograms)]
         what = msg.PRODUCTS_BOUND_WHAT[kind].format(nutrient=nutrient)
         if kept:
@@ -2110,7 +2116,7 @@ def one_product_question(question: str, products: Sequence[Product], in_scope: S
     if [m for m in cue(qc.across).finditer(asking) if not _nutrient_first(asking[m.end():], nutrient_names)
         ] and not size:
         return None
-    if (bounded := _one_bounded(q, products, nutrient_names)) is not None or cue(qc.than).search(q):
+    if (bounded := _one_bounded(q, whole, products, nutrient_names)) is not None or cue(qc.than).search(q):
         return bounded or _one_compared(q, products, in_scope, nutrient_names, earlier)  # "... than that"
     if earlier and _either_way(q):  # "and the <described> one? more or less?": than the one before
         return _one_either_way(q, products, in_scope, nutrient_names, earlier)
@@ -2332,12 +2338,15 @@ def _without_span(q: str, span: tuple[int, int]) -> str:
     return q[:span[0]] + " " * (span[1] - span[0]) + q[span[1]:]
 
 
-def _one_bounded(q: str, products: Sequence[Product], nutrient_names: Sequence[str]) -> OneProduct | None:
+def _one_bounded(q: str, whole: str, products: Sequence[Product],
+                 nutrient_names: Sequence[str]) -> OneProduct | None:
     """ "does <product> have more than <amount> of <nutrient>?", "is <product> under <amount>?": the
     one product the (folded) question names outside the amount (no other named beside it), held
-    against the amount in the nutrients named outside both, else in the one it states an amount of."""
+    against the amount in the nutrients named outside both, else in the one it states an amount of.
+    None when the question (``whole``, its limit words kept) sets it beside the limit or asks if it
+    is safe: the limit answers that."""
     bound = amount_bound(q)
-    if bound is None or bound[0] == "closest":
+    if bound is None or bound[0] == "closest" or q != whole or asks_risk(q):
         return None
     dose = bound[1]
     qc = product_cues().question
@@ -2349,8 +2358,11 @@ def _one_bounded(q: str, products: Sequence[Product], nutrient_names: Sequence[s
         return None
     product, span = found
     outside = _without_span(rest, span)
-    if _named_in(outside, products) is not None:
-        return None  # two products: a question across them
+    if _named_in(outside, products) is not None or _CLAUSE_END.search(q, min(span[1], dose.end),
+                                                                       max(span[0], dose.start)):
+        return None  # two products, or the amount asked in another clause ("I take <P>, is there one ...")
+    if form_in_question(lexical_form(outside)) is not None:
+        return None  # "less than <amount> of <a salt>": a compound's weight, not the nutrient's
     named = _named_nutrients(lexical_form(outside), nutrient_names)
     held = [x.nutrient for x in product.nutrients if measured(product, x.nutrient) is not None]
     in_unit = [n for n in held if (s := stated(product, n)) is not None and s.dose is not None
@@ -2672,7 +2684,8 @@ def _name_patterns(name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] |
     if not words:
         return None, None
     lead = name_lead(name)
-    return _spelled(words), (_spelled(words[:len(lead)]) if lead else None)
+    # said short, a coined word is said run together ("omegamax"): "omega max" alone is everyday words
+    return _spelled(words), (_spelled(lead) if lead else None)
 
 
 def _spelled(words: Sequence[str]) -> re.Pattern[str]:
@@ -2864,15 +2877,14 @@ def _bound_lines(out: _ProductAnswer, p: Product, nutrients: Sequence[str], kind
     than the amount named": it does, or does not), or that the two cannot be compared (no amount, or
     no factor that turns one into a mass); the amount itself is named by its own line."""
     for n in nutrients:
-        m, s = measured(p, n), stated(p, n)
-        ug = micrograms(n, s.form if s is not None else None, replace(amount, low=1.0, high=None))
-        if s is None:
-            continue  # its line says it does not mention the nutrient
+        if (s := stated(p, n)) is None or stated_parts(p, n):
+            continue  # its line says it does not mention it; or it is measured by parts its line names
+        m, ug = measured(p, n), micrograms(n, s.form, replace(amount, low=1.0, high=None))
         if m is None or ug is None:
             out.lines.append(msg.ONE_BOUND_UNCOMPARABLE.format(product=p.title, nutrient=n))
             continue
-        low, high = sorted((amount.low * ug, (amount.high if amount.high is not None else amount.low) * ug))
-        line = msg.ONE_BOUND_KEPT if _within(kind, low, high, m.micrograms) else msg.ONE_BOUND_NOT_KEPT
+        kept = _within(kind, *_bounds_ug(amount, ug), m.micrograms)
+        line = msg.ONE_BOUND_KEPT if kept else msg.ONE_BOUND_NOT_KEPT
         what = msg.PRODUCTS_BOUND_WHAT[kind].format(nutrient=n)
         out.lines.append(line.format(product=p.title, what=what, m=out.cite(p, None)))
 

@@ -267,7 +267,6 @@ class QuestionCues(BaseModel):
     exclude_next_scope: int = Field(default=2, ge=1)
     combined: list[str] = Field(default_factory=list)
     combined_scope: int = Field(default=3, ge=1)
-    together: list[str] = Field(default_factory=list)
     duration_before: list[str] = Field(default_factory=list)
     duration_after: list[str] = Field(default_factory=list)
     duration_at_least: list[str] = Field(default_factory=list)
@@ -348,8 +347,7 @@ class QuestionCues(BaseModel):
 
     @field_validator("across", "max", "min", "dose_words", "daily", "exclude", "population_prepositions",
                      "longest", "shortest", "ordinal_suffixes", "population_negation", "alone", "efficacy",
-                     "cotreatment", "exclude_next", "combined", "together", "duration_before",
-                     "duration_after",
+                     "cotreatment", "exclude_next", "combined", "duration_before", "duration_after",
                      "duration_at_least", "duration_at_most", "duration_strict", "duration_about", "compare",
                      "either", "finished", "result_contrast", "approximate_before", "approximate_after",
                      "choice_words", "efficacy_in", "efficacy_past", "effect_asked", "outcome_events",
@@ -1148,13 +1146,6 @@ def _names_in(lex: str) -> list[tuple[int, str, str]]:
             taken.append((m.start(), m.end()))
             found.append((m.start(), kind, name))
     return sorted(found)
-
-
-def gives_together(question: str) -> bool:
-    """Does the question name what it asks of with a word that gives them together (study cues
-    ``together``: "studies with both <a> and <b>")?"""
-    words = study_cues().question.together
-    return bool(words) and cue(words).search(fold(question)) is not None
 
 
 def study_subject(question: str, *, cues: StudyCues | None = None) -> str:

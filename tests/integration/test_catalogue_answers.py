@@ -1158,13 +1158,6 @@ def test_how_long_they_took_it_after_the_lowest_dose_is_that_finding_s(catalogue
     assert "How long it takes to show an effect" not in ans.text  # how long it was taken: no onset
 
 
-def test_findings_of_two_pages_asked_for_people_are_each_page_s_own(catalogue: Assistant) -> None:
-    ans = catalogue.ask("which studies across iron and vitamin d were in older people")
-    assert "adults aged 80 and older" in ans.text and "elderly women living in nursing homes" in ans.text
-    ans = catalogue.ask("which studies used both vitamin d and k2")  # given together: those that name both
-    assert "Combination of vitamin K and D" in ans.text and "nursing homes" not in ans.text
-
-
 def test_who_makes_a_named_product_is_not_the_monographs_to_say(catalogue: Assistant) -> None:
     assert catalogue.ask("who makes ultra k2 mk-7 plus d3?").abstained
     assert catalogue.ask("what company makes omegamax 1000").abstained

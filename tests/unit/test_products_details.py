@@ -240,9 +240,11 @@ def test_a_coined_name_is_found_said_apart_or_without_its_strength() -> None:
                    ("EPA", "360 mg", None), name="OmegaMax 1000")
     krill = _product("o4", "Krill Omega 500", "Krill Omega 500 is a krill oil capsule supplying 500 mg of krill oil "
                      "with EPA (60 mg) per capsule.", ("EPA", "60 mg", None), name="Krill Omega 500")
-    for q in ("how much epa is in omega max 1000", "how much epa is in omegamax", "how much epa in omega-max"):
+    for q in ("how much epa is in omega max 1000", "how much epa is in omegamax", "how much epa in omega-max 1000"):
         one = one_product_question(q, [oil, krill], [oil, krill], ["EPA"])
         assert one is not None and one.product.id == "o1", q
+    # said short and apart, a coined word is everyday words ("how much omega max per day?")
+    assert one_product_question("how much epa in omega max", [oil, krill], [oil, krill], ["EPA"]) is None
     out = _one("does omega max 1000 have more than 500 mg epa", [oil, krill])
     assert out is not None and "OmegaMax 1000 does not state more EPA than the amount named" in out
     assert "Krill" not in out
@@ -252,3 +254,9 @@ def test_an_amount_that_describes_the_product_compared_with_is_no_bound() -> Non
     one = one_product_question("does ultra k2 have more k2 than the 10 mcg k2 one?", K2, K2, NAMES, earlier=[])
     assert one is None or one.bound is None
     assert _one("is ultra k2 more than what's usually advised?", K2, earlier=[]) is None  # nothing set beside
+    # a salt's weight is no amount of the nutrient; an amount asked in another clause is another product's
+    one = one_product_question("does the 25 mg iron have less than 100 mg of ferrous bisglycinate?", IRON, IRON,
+                               NAMES)
+    assert one is None or one.bound is None
+    one = one_product_question("i take ultra k2, is there one with less than 50 mcg k2?", K2, K2, NAMES)
+    assert one is None or one.bound is None
