@@ -1110,7 +1110,7 @@ def _negated_kinds(q: str) -> tuple[tuple[str, ...], str]:
         if found := _kinds_in(clause):
             excluded += found
             end = m.end() + len(clause)
-            unnegated = unnegated[:m.start()] + " " * (end - m.start()) + unnegated[end:]
+            unnegated = _without_span(unnegated, (m.start(), end))
     return tuple(dict.fromkeys(excluded)), unnegated
 
 
@@ -2642,7 +2642,7 @@ def products_said(question: str, products: Sequence[Product], nutrient_names: Se
         if hit is None or hit[0] in found:
             break
         found.append(hit[0])
-        q = q[:hit[1][0]] + " " * (hit[1][1] - hit[1][0]) + q[hit[1][1]:]  # the rest, where the next is
+        q = _without_span(q, hit[1])  # the rest, where the next is
     return found
 
 
